@@ -1,0 +1,55 @@
+"""Canonical bytes of a JSON value: RFC 8785, the JSON Canonicalization Scheme.
+
+An audit entry is hashed, so the same event must always give the same bytes, on
+every node and in every language: keys sorted by UTF-16 code units, no
+insignificant whitespace, numbers in their ECMAScript shortest form. RFC 8785 says
+exactly that and has implementations in most languages, so a partner can re-derive
+our leaves without our code.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import rfc8785
+
+from tearline.errors import Problem, ValidationError
+
+
+def _problems(value: object, path: str, out: list[Problem]) -> None:
+    """Find every value JSON cannot carry, with its location, before encoding."""
+    if value is None or isinstance(value, bool | str):
+        return
+    if isinstance(value, int):
+        if abs(value) > 2**53 - 1:  # RFC 8785 numbers are IEEE 754 doubles
+            out.append(Problem(f"integer {value} is outside ±(2**53 - 1)", column=path))
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            out.append(Problem(f"{value} is not a JSON number", column=path))
+        return
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                out.append(Problem(f"key {key!r} is not a string", column=path))
+                continue
+            _problems(item, f"{path}.{key}" if path else key, out)
+        return
+    if isinstance(value, list | tuple):
+        for position, item in enumerate(value):
+            _problems(item, f"{path}[{position}]", out)
+        return
+    out.append(Problem(f"type {type(value).__name__} has no JSON form", column=path or "$"))
+
+
+def canonical_bytes(value: object) -> bytes:
+    """The RFC 8785 encoding of ``value``; :class:`ValidationError` lists what cannot be."""
+    problems: list[Problem] = []
+    _problems(value, "", problems)
+    if problems:
+        raise ValidationError("value cannot be canonicalized as JSON", problems)
+    try:
+        return rfc8785.dumps(value)  # type: ignore[arg-type]  # checked by _problems above
+    except rfc8785.CanonicalizationError as exc:  # e.g. lone surrogates in a string
+        raise ValidationError(f"value cannot be canonicalized as JSON: {exc}") from exc

@@ -1,0 +1,272 @@
+"""The Merkle tree of the audit log: RFC 6962 / RFC 9162 hashing, proofs and their checks.
+
+The tree is the one of RFC 9162 §2.1.1: SHA-256, leaves hashed as ``H(0x00 || data)``,
+interior nodes as ``H(0x01 || left || right)``, the empty tree as ``H("")``. Anything
+this module produces can be checked by any other implementation of the RFC, which is
+the point: a partner must be able to verify our log without our code.
+
+Proofs are computed from *perfect* subtrees only: the hash of the complete subtree
+covering leaves ``[index * 2**level, (index + 1) * 2**level)``. A log stores each
+perfect node once, when the append that completes it happens (at most
+``log2(n) + 1`` nodes per append, see :func:`nodes_completed_by_append`), and never
+changes it again. Every range hash that RFC 9162's PATH and SUBPROOF need is either
+such a perfect node or a range that ends at the tree size, which folds from
+O(log n) perfect nodes — so a proof costs O(log² n) hashing and O(log n) distinct
+reads whatever the size of the log, and a store only has to answer
+:meth:`NodeReader.perfect`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Protocol
+
+from tearline.errors import ProofError
+
+HASH_SIZE = 32
+#: MTH({}) = SHA-256 of the empty string (RFC 9162 §2.1.1).
+EMPTY_ROOT = hashlib.sha256(b"").digest()
+#: A proof longer than this cannot belong to a tree whose size fits in 64 bits.
+MAX_PROOF_LENGTH = 128
+
+_sha256 = hashlib.sha256
+
+
+def leaf_hash(data: bytes) -> bytes:
+    """MTH({d}) = SHA-256(0x00 || d)."""
+    return _sha256(b"\x00" + data).digest()
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    """The interior node over two subtrees: SHA-256(0x01 || left || right)."""
+    return _sha256(b"\x01" + left + right).digest()
+
+
+class NodeReader(Protocol):
+    """Read access to the perfect subtrees of one append-only tree."""
+
+    def perfect(self, level: int, index: int) -> bytes:
+        """The hash of the complete subtree over leaves [index·2^level, (index+1)·2^level).
+
+        Level 0 holds the leaf hashes. Implementations raise :class:`LookupError` for
+        a node that does not exist (yet).
+        """
+        ...
+
+
+def _largest_power_of_two_below(n: int) -> int:
+    """k such that k < n <= 2k (RFC 9162's split point); n must be at least 2."""
+    return 1 << ((n - 1).bit_length() - 1)
+
+
+def range_hash(start: int, end: int, reader: NodeReader) -> bytes:
+    """MTH(D[start:end]) for a range that starts on a boundary of its own size.
+
+    That is every range RFC 9162's recursion visits: ``start`` must be a multiple of
+    the smallest power of two that is at least ``end - start``. The range splits
+    into perfect subtrees, largest first, folded from the right.
+    """
+    width = end - start
+    if width < 0 or start < 0:
+        raise ValueError(f"invalid range [{start}, {end})")
+    if width == 0:
+        return EMPTY_ROOT
+    span = 1 << (width - 1).bit_length()
+    if start % span:
+        raise ValueError(f"range [{start}, {end}) is not aligned for a subtree hash")
+    parts: list[bytes] = []
+    position = start
+    for level in range(width.bit_length() - 1, -1, -1):
+        if width >> level & 1:
+            parts.append(reader.perfect(level, position >> level))
+            position += 1 << level
+    result = parts.pop()
+    while parts:
+        result = node_hash(parts.pop(), result)
+    return result
+
+
+def root(size: int, reader: NodeReader) -> bytes:
+    """MTH(D[0:size]), the tree head of the first ``size`` leaves."""
+    if size < 0:
+        raise ValueError(f"tree size must not be negative, got {size}")
+    return range_hash(0, size, reader)
+
+
+def inclusion_proof(index: int, size: int, reader: NodeReader) -> list[bytes]:
+    """PATH(index, D[0:size]) of RFC 9162 §2.1.3.1, leaf-side first."""
+    if not 0 <= index < size:
+        raise ValueError(f"leaf index {index} is outside a tree of size {size}")
+    proof: list[bytes] = []
+    start, end = 0, size
+    # Walk down from the root, collecting the sibling of each subtree holding the leaf.
+    while end - start > 1:
+        k = _largest_power_of_two_below(end - start)
+        if index < start + k:
+            proof.append(range_hash(start + k, end, reader))
+            end = start + k
+        else:
+            proof.append(range_hash(start, start + k, reader))
+            start += k
+    proof.reverse()
+    return proof
+
+
+def consistency_proof(old_size: int, new_size: int, reader: NodeReader) -> list[bytes]:
+    """PROOF(old, D[0:new]) = SUBPROOF(old, D[0:new], true) of RFC 9162 §2.1.4.1.
+
+    Empty when ``old_size`` is 0 or equal to ``new_size`` (nothing to prove).
+    """
+    if not 0 <= old_size <= new_size:
+        raise ValueError(f"no consistency proof from size {old_size} to size {new_size}")
+    proof: list[bytes] = []
+    if old_size == 0 or old_size == new_size:
+        return proof
+    m, start, end, whole = old_size, 0, new_size, True
+    while m != end - start:
+        k = _largest_power_of_two_below(end - start)
+        if m <= k:
+            proof.append(range_hash(start + k, end, reader))
+            end = start + k
+        else:
+            proof.append(range_hash(start, start + k, reader))
+            start += k
+            m -= k
+            whole = False
+    if not whole:
+        proof.append(range_hash(start, end, reader))
+    proof.reverse()
+    return proof
+
+
+def _check_hash(value: bytes, what: str) -> None:
+    if not isinstance(value, bytes | bytearray) or len(value) != HASH_SIZE:
+        raise ProofError(f"{what} is not a {HASH_SIZE}-byte SHA-256 hash")
+
+
+def _check_path(proof: Sequence[bytes]) -> None:
+    if len(proof) > MAX_PROOF_LENGTH:
+        raise ProofError(f"proof has {len(proof)} hashes; at most {MAX_PROOF_LENGTH} possible")
+    for position, element in enumerate(proof):
+        _check_hash(element, f"proof element {position}")
+
+
+def root_from_inclusion_proof(leaf: bytes, index: int, size: int, proof: Sequence[bytes]) -> bytes:
+    """The root that ``proof`` implies for ``leaf`` at ``index`` (RFC 9162 §2.1.3.2)."""
+    if not 0 <= index < size:
+        raise ProofError(f"leaf index {index} is outside a tree of size {size}")
+    _check_hash(leaf, "leaf hash")
+    _check_path(proof)
+    fn, sn, r = index, size - 1, bytes(leaf)
+    for p in proof:
+        if sn == 0:
+            raise ProofError(f"inclusion proof for leaf {index} in size {size} has too many hashes")
+        if fn & 1 or fn == sn:
+            r = node_hash(p, r)
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            r = node_hash(r, p)
+        fn >>= 1
+        sn >>= 1
+    if sn != 0:
+        raise ProofError(f"inclusion proof for leaf {index} in size {size} has too few hashes")
+    return r
+
+
+def verify_inclusion(
+    leaf: bytes, index: int, size: int, proof: Sequence[bytes], expected_root: bytes
+) -> None:
+    """Check that ``leaf`` is entry ``index`` of the tree of ``size`` with ``expected_root``.
+
+    Raises :class:`ProofError` naming what failed; returns nothing on success.
+    """
+    _check_hash(expected_root, "root hash")
+    computed = root_from_inclusion_proof(leaf, index, size, proof)
+    if computed != expected_root:
+        raise ProofError(
+            f"inclusion proof for leaf {index} in size {size} leads to root "
+            f"{computed.hex()}, expected {bytes(expected_root).hex()}"
+        )
+
+
+def verify_consistency(
+    old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
+) -> None:
+    """Check that the tree (new_size, new_root) extends (old_size, old_root): RFC 9162 §2.1.4.2.
+
+    The RFC covers 0 < old < new; the edges are: equal sizes need equal roots and an
+    empty proof, size 0 needs the empty-tree root and an empty proof, and a smaller
+    new size is never consistent.
+    """
+    _check_hash(old_root, "old root hash")
+    _check_hash(new_root, "new root hash")
+    _check_path(proof)
+    what = f"consistency from size {old_size} to size {new_size}"
+    if not 0 <= old_size <= new_size:
+        raise ProofError(f"{what}: a log never shrinks")
+    if old_size == new_size or old_size == 0:
+        if proof:
+            raise ProofError(f"{what}: the proof must be empty, it has {len(proof)} hashes")
+        if old_size == 0 and old_root != EMPTY_ROOT:
+            raise ProofError(f"{what}: the old root is not the empty-tree root")
+        if old_size == new_size and old_root != new_root:
+            raise ProofError(f"{what}: same size, different roots")
+        return
+    if not proof:
+        raise ProofError(f"{what}: the proof is empty")
+    path = list(proof)
+    if old_size & (old_size - 1) == 0:  # an exact power of two: the old root is a node
+        path.insert(0, bytes(old_root))
+    fn, sn = old_size - 1, new_size - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = path[0]
+    for c in path[1:]:
+        if sn == 0:
+            raise ProofError(f"{what}: the proof has too many hashes")
+        if fn & 1 or fn == sn:
+            fr = node_hash(c, fr)
+            sr = node_hash(c, sr)
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            sr = node_hash(sr, c)
+        fn >>= 1
+        sn >>= 1
+    if sn != 0:
+        raise ProofError(f"{what}: the proof has too few hashes")
+    if fr != old_root:
+        raise ProofError(f"{what}: the proof does not lead to the old root")
+    if sr != new_root:
+        raise ProofError(f"{what}: the proof does not lead to the new root")
+
+
+Node = tuple[int, int, bytes]
+
+
+def nodes_completed_by_append(size_before: int, leaf: bytes, reader: NodeReader) -> list[Node]:
+    """The perfect nodes, as (level, index, hash), that appending ``leaf`` completes.
+
+    The leaf itself is node (0, size_before); each time the new node is a right child,
+    its parent becomes complete too. A store persists exactly these rows, in order,
+    in the transaction of the append; ``reader`` must answer for the tree before it.
+    """
+    if size_before < 0:
+        raise ValueError(f"tree size must not be negative, got {size_before}")
+    if len(leaf) != HASH_SIZE:
+        raise ValueError(f"a leaf hash has {HASH_SIZE} bytes, got {len(leaf)}")
+    level, index, value = 0, size_before, bytes(leaf)
+    nodes: list[Node] = [(level, index, value)]
+    while index & 1:
+        value = node_hash(reader.perfect(level, index - 1), value)
+        level += 1
+        index >>= 1
+        nodes.append((level, index, value))
+    return nodes
