@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from tearline.analysis.engine import Selection
+from tearline.analysis.totals import totals
 from tearline.errors import IngestError
 from tearline.sources.cbp import (
     CbpSeries,
+    cbp_frame,
     default_cbp_paths,
     fiscal_month,
     fiscal_year_of,
@@ -135,3 +138,20 @@ def test_malformed_file_lists_every_problem_with_line_and_column() -> None:
 def test_wrong_header_is_rejected() -> None:
     with pytest.raises(IngestError, match="not a CBP"):
         parse_cbp_text("Region,country\nA,B\n", "x.csv")
+
+
+def test_analytics_on_the_series_give_the_same_published_figures(series: CbpSeries) -> None:
+    frame = cbp_frame(series)
+    assert frame.grain == "monthly-aggregate"
+    assert frame.rows == len(series.rows)  # one row per aggregate, no made-up incidents
+    result = totals(frame, ("fiscal_year",), Selection(drugs=("fentanyl",)))
+    assert {g.key[0]: round(g.lb) for g in result.groups} == {
+        2019: 2804,
+        2020: 4791,
+        2021: 11201,
+        2022: 14700,
+        2023: 27023,
+    }
+    assert sum(g.events for g in result.groups) == sum(
+        r.events for r in series.rows if r.drug == "fentanyl"
+    )

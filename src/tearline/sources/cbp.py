@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from tearline.analysis.frame import AggregateRow, SeizureFrame, aggregate_frame
+from tearline.analysis.units import lb_to_kg
 from tearline.errors import IngestError, Problem
 from tearline.sources.cbp_merge import OverlapCheck, merge_files
 from tearline.sources.provenance import FileProvenance, decode_text, provenance_of
@@ -255,3 +257,22 @@ def monthly_totals(
         key = (row.month, row.drug)
         totals[key] = totals.get(key, 0.0) + row.pounds
     return dict(sorted(totals.items()))
+
+
+def cbp_frame(series: CbpSeries) -> SeizureFrame:
+    """The series as an analytics frame of monthly aggregates (pounds converted to kg).
+
+    ``port`` holds the area of responsibility (field office or Border Patrol sector);
+    origin is unknown (CBP publishes none); ``events`` is CBP's count of events.
+    """
+    return aggregate_frame(
+        AggregateRow(
+            month=row.month,
+            drug=row.drug,
+            kg=lb_to_kg(row.pounds),
+            events=row.events,
+            region=row.region,
+            port=row.area_of_responsibility,
+        )
+        for row in series.rows
+    )
