@@ -23,16 +23,16 @@ def _problems(value: object, path: str, out: list[Problem]) -> None:
         return
     if isinstance(value, int):
         if abs(value) > 2**53 - 1:  # RFC 8785 numbers are IEEE 754 doubles
-            out.append(Problem(f"integer {value} is outside ±(2**53 - 1)", column=path))
+            out.append(Problem(f"integer {value} is outside ±(2**53 - 1)", column=path or "$"))
         return
     if isinstance(value, float):
         if not math.isfinite(value):
-            out.append(Problem(f"{value} is not a JSON number", column=path))
+            out.append(Problem(f"{value} is not a JSON number", column=path or "$"))
         return
     if isinstance(value, Mapping):
         for key, item in value.items():
             if not isinstance(key, str):
-                out.append(Problem(f"key {key!r} is not a string", column=path))
+                out.append(Problem(f"key {key!r} is not a string", column=path or "$"))
                 continue
             _problems(item, f"{path}.{key}" if path else key, out)
         return

@@ -1,0 +1,285 @@
+"""The kinds of audit events: one frozen type per kind.
+
+Each class docstring is the kind's description in the catalogue of ``docs/audit.md``,
+and each field's ``doc`` is its line there; :func:`catalogue_markdown` writes that
+section, and a test fails when the document and the code differ.
+
+What goes in an event is metadata: who, when, which record version, which statement
+ids, under which agreement. Never content, never a secret: a search text or a
+deconfliction selector enters only as a salted commitment (:func:`commit_value`),
+a failed token only as its first characters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
+
+from tearline.audit.envelope import (
+    REGISTRY,
+    AgencyId,
+    Commitment,
+    Count,
+    Date,
+    Digest,
+    Event,
+    Id,
+    Ids,
+    KeyId,
+    Party,
+    Rule,
+    Subject,
+    TokenPrefix,
+    Version,
+    commit_value,
+    event_from_canonical,
+    register,
+    utc_timestamp,
+)
+from tearline.errors import Problem
+
+__all__ = [
+    "REGISTRY",
+    "Event",
+    "catalogue_markdown",
+    "commit_value",
+    "event_from_canonical",
+    "utc_timestamp",
+]
+
+ReadPath = Literal["show", "search", "export", "federation", "api", "report", "cli"]
+
+
+def doc(text: str) -> Any:
+    """A required field with its catalogue line."""
+    return field(metadata={"doc": text})
+
+
+@register("record.created")
+@dataclass(frozen=True, kw_only=True)
+class RecordCreated(Event):
+    """A record was stored for the first time, with these statements."""
+
+    entity_id: Id = doc("the record")
+    version: Version = doc("the record version created (1 unless imported with history)")
+    statement_ids: Ids = doc("the statements the version holds")
+
+
+@register("record.updated")
+@dataclass(frozen=True, kw_only=True)
+class RecordUpdated(Event):
+    """A new version of a record was stored."""
+
+    entity_id: Id = doc("the record")
+    version: Version = doc("the new version")
+    statement_ids: Ids = doc("the statements added or changed by this version")
+
+
+@register("record.retracted")
+@dataclass(frozen=True, kw_only=True)
+class RecordRetracted(Event):
+    """Statements of a record, or the whole record, were withdrawn by the originator."""
+
+    entity_id: Id = doc("the record")
+    version: Version = doc("the version that records the retraction")
+    statement_ids: Ids = doc("the statements withdrawn")
+
+
+@register("record.read")
+@dataclass(frozen=True, kw_only=True)
+class RecordRead(Event):
+    """A subject was shown a version of a record: the statements it received, by which path."""
+
+    subject: Subject = doc("who received the data (the actor may be a node serving a peer)")
+    entity_id: Id = doc("the record")
+    version: Version = doc("the record version read")
+    statement_ids: Ids = doc("the statements returned, after the tear line")
+    path: ReadPath = doc("how the data left the store")
+
+
+@register("search.query")
+@dataclass(frozen=True, kw_only=True)
+class SearchQuery(Event):
+    """A subject searched; the query text is kept only as a salted commitment."""
+
+    query_commitment: Commitment = doc("commit_value(node salt, query text)")
+    result_count: Count = doc("how many records the subject was shown")
+
+
+@register("marking.changed")
+@dataclass(frozen=True, kw_only=True)
+class MarkingChanged(Event):
+    """The marking of a record or of some of its statements changed."""
+
+    entity_id: Id = doc("the record")
+    statement_ids: Ids = doc("the statements re-marked; empty for the record's own marking")
+    marking_id: Id = doc("the new marking (digest of its canonical form)")
+    previous_marking_id: Id | None = doc("the marking it replaces, if any")
+
+
+@register("vetting.changed")
+@dataclass(frozen=True, kw_only=True)
+class VettingChanged(Event):
+    """An agency granted or revoked its vetting of a unit of another agency."""
+
+    vetter: AgencyId = doc("the agency that vouches")
+    unit: AgencyId = doc("the unit vetted")
+    action: Literal["granted", "revoked"] = doc("what happened")
+    valid_from: Date | None = doc("first day of validity (granted)")
+    valid_until: Date | None = doc("last day of validity (granted)")
+
+    def check(self, problems: list[Problem]) -> None:
+        if self.action == "granted" and (self.valid_from is None or self.valid_until is None):
+            problems.append(Problem("a grant needs valid_from and valid_until", column="action"))
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            problems.append(Problem("valid_until is before valid_from", column="valid_until"))
+
+
+@register("release.created")
+@dataclass(frozen=True, kw_only=True)
+class ReleaseCreated(Event):
+    """A record version was released to a party outside its originator."""
+
+    release_id: Id = doc("the release")
+    entity_id: Id = doc("the record")
+    version: Version = doc("the record version released")
+    statement_ids: Ids = doc("the statements released")
+    recipient: Party = doc("who receives it")
+    legal_basis: Id = doc("the agreement or request the release cites")
+
+
+@register("release.onward")
+@dataclass(frozen=True, kw_only=True)
+class ReleaseOnward(Event):
+    """A recipient passed a released record on to a third party."""
+
+    release_id: Id = doc("the onward release")
+    entity_id: Id = doc("the record")
+    version: Version = doc("the record version passed on")
+    from_party: Party = doc("the recipient passing it on")
+    recipient: Party = doc("the third party")
+    consent_id: Id | None = doc("the originator's consent (required for ORCON records)")
+
+
+@register("consent.recorded")
+@dataclass(frozen=True, kw_only=True)
+class ConsentRecorded(Event):
+    """An originator answered a request to pass its record on."""
+
+    consent_id: Id = doc("the consent")
+    entity_id: Id = doc("the record")
+    originator: AgencyId = doc("the agency that decides")
+    requester: Party = doc("who asked")
+    recipient: Party = doc("who would receive the record")
+    decision: Literal["granted", "refused"] = doc("the answer")
+
+
+@register("recall.issued")
+@dataclass(frozen=True, kw_only=True)
+class RecallIssued(Event):
+    """The originator recalled a record from the parties it had reached."""
+
+    recall_id: Id = doc("the recall")
+    entity_id: Id = doc("the record")
+    version: Version = doc("the latest version recalled")
+    recipients: tuple[Party, ...] = doc("the parties asked to purge it")
+
+
+@register("recall.acknowledged")
+@dataclass(frozen=True, kw_only=True)
+class RecallAcknowledged(Event):
+    """A recipient confirmed, with a signed purge receipt, that it purged a recalled record."""
+
+    recall_id: Id = doc("the recall")
+    entity_id: Id = doc("the record")
+    recipient: Party = doc("who purged it")
+    receipt_digest: Digest = doc("SHA-256 of the signed receipt")
+
+
+@register("party.changed")
+@dataclass(frozen=True, kw_only=True)
+class PartyChanged(Event):
+    """An agency, unit, analyst or node was created, changed or disabled."""
+
+    party: Subject = doc("the party")
+    action: Literal["created", "updated", "disabled"] = doc("what happened")
+    version: Version = doc("the party's version after the change")
+
+
+@register("key.changed")
+@dataclass(frozen=True, kw_only=True)
+class KeyChanged(Event):
+    """A signing key or an API token was created, rotated or revoked."""
+
+    owner: Subject = doc("whose key")
+    key_id: KeyId = doc("the public key id (never key material)")
+    purpose: Literal["node-signing", "witness", "api-token"] = doc("what the key is for")
+    action: Literal["created", "rotated", "revoked"] = doc("what happened")
+
+
+@register("auth.failed")
+@dataclass(frozen=True, kw_only=True)
+class AuthFailed(Event):
+    """Authentication failed; only a short prefix of the token presented is kept."""
+
+    token_prefix: TokenPrefix | None = doc("first characters of the token, if one was sent")
+    reason: Literal["missing", "malformed", "unknown", "expired", "revoked"] = doc("why")
+    channel: Literal["api", "taxii", "web", "cli"] = doc("where")
+
+
+@register("policy.changed")
+@dataclass(frozen=True, kw_only=True)
+class PolicyChanged(Event):
+    """The dissemination policy of the node changed."""
+
+    policy_id: Id = doc("the policy")
+    policy_digest: Digest = doc("SHA-256 of the new policy's canonical form")
+    previous_digest: Digest | None = doc("SHA-256 of the policy it replaces, if any")
+
+
+@register("deconflict.query")
+@dataclass(frozen=True, kw_only=True)
+class DeconflictQuery(Event):
+    """A deconfliction query; the selector is kept only as a salted commitment."""
+
+    selector_kind: Literal["phone", "plate", "vin", "person", "address", "vessel", "geocell"] = doc(
+        "the kind of selector"
+    )
+    selector_commitment: Commitment = doc("commit_value(node salt, normalized selector)")
+    hit_count: Count = doc("how many pointers the query returned")
+
+
+def _type_label(hint: Any) -> str:
+    origin = get_origin(hint)
+    if origin is Annotated:
+        return next(e for e in get_args(hint) if isinstance(e, Rule)).label
+    if origin is Literal:
+        return "one of " + ", ".join(f"`{a}`" for a in get_args(hint))
+    if origin is tuple:
+        return f"list of {_type_label(get_args(hint)[0])}"
+    args = get_args(hint)
+    if type(None) in args:
+        return _type_label(next(a for a in args if a is not type(None))) + " or null"
+    return {str: "string", int: "integer", bool: "boolean"}.get(hint, str(hint))
+
+
+def catalogue_markdown() -> str:
+    """The event catalogue of docs/audit.md, generated from the event types."""
+    out = [
+        "Every event carries `v` (envelope version, 1), `kind`, `at` "
+        "(UTC timestamp, ISO 8601 with `Z`) and `actor` (a subject: "
+        "`analyst:<name>@<unit>`, `unit:<id>`, `agency:<id>`, `node:<id>` or `system`).",
+        "",
+    ]
+    for kind, cls in REGISTRY.items():
+        hints = get_type_hints(cls, include_extras=True)
+        description = " ".join((cls.__doc__ or "").split())
+        out += [f"### `{kind}`", "", description, "", "| field | type | meaning |"]
+        out.append("|---|---|---|")
+        for f in fields(cls):
+            if f.name in ("at", "actor"):
+                continue
+            assert f.default is MISSING  # every field is required, even when nullable
+            out.append(f"| `{f.name}` | {_type_label(hints[f.name])} | {f.metadata['doc']} |")
+        out.append("")
+    return "\n".join(out)
