@@ -1,0 +1,1 @@
+"""Synthetic demo data: the scenario of three agencies and field data calibrated to CBP."""
