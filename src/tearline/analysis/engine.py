@@ -1,6 +1,6 @@
 """Running aggregate queries over a :class:`SeizureFrame` with DuckDB, in process.
 
-DuckDB scans the Arrow table in place (no copy) on a private in-memory connection.
+DuckDB scans the Arrow table in place (no copy) through a private cursor.
 Only the names in :data:`DIMENSIONS` can be grouped on, so user input never becomes
 SQL text; filter values are bound parameters.
 
@@ -13,6 +13,7 @@ twice from the same data shows the same figures.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal, get_args
@@ -111,12 +112,31 @@ def weight_sql(weight: Weight) -> str:
     return f"CAST({weight}_kg AS DECIMAL(38,6))"
 
 
+_database: duckdb.DuckDBPyConnection | None = None
+_lock = threading.Lock()
+
+
+def _cursor() -> duckdb.DuckDBPyConnection:
+    """A fresh connection to one process-wide in-memory database.
+
+    Opening a DuckDB database costs tens of milliseconds and an assessment runs a few
+    dozen queries, so the database is opened once; each query gets its own cursor
+    (a separate connection, so its registered table is private to it and concurrent
+    queries cannot see each other's frames). The database holds no data of its own.
+    """
+    global _database
+    with _lock:
+        if _database is None:
+            _database = duckdb.connect(":memory:")
+        return _database.cursor()
+
+
 def query(frame: SeizureFrame, sql: str, params: list[object]) -> list[tuple[object, ...]]:
     """Run ``sql`` with the frame visible as the table ``seizures``."""
-    connection = duckdb.connect(":memory:")
+    cursor = _cursor()
     try:
-        connection.register("seizures", frame.table)
-        rows: list[tuple[object, ...]] = connection.execute(sql, params).fetchall()
+        cursor.register("seizures", frame.table)
+        rows: list[tuple[object, ...]] = cursor.execute(sql, params).fetchall()
         return rows
     finally:
-        connection.close()
+        cursor.close()

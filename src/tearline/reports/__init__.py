@@ -1,0 +1,1 @@
+"""Documents tearline writes: threat assessments (HTML, PDF, JSON) with charts."""
