@@ -1,0 +1,77 @@
+"""Reading an input file's bytes into text: the edge where files enter ingest.
+
+The parsers take text; this module decides what bytes are acceptable text.
+
+Decision (OFAC files): OFAC publishes ``sdn.csv``, ``alt.csv`` and ``add.csv`` as
+plain ASCII — all four reference snapshots are pure ASCII — so they are decoded as
+strict UTF-8 (a superset of ASCII; a byte-order mark is dropped). A file in a legacy
+8-bit encoding is rejected rather than guessed at, because Latin-1 decodes *any*
+byte string and would turn garbage into plausible-looking names; a caller that
+knows a file is Latin-1 or cp1252 says so with ``encoding=``. Text holding NUL or
+other control characters is rejected whatever the encoding (a binary or UTF-16
+file). A trailing DOS end-of-file byte (``\\x1a``, present in the 2024 snapshot)
+is removed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tearline.errors import IngestError, Problem
+
+#: Control characters that never occur in a text data file (tab, LF, CR excepted).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def decode_input(data: bytes, name: str, encoding: str = "utf-8") -> str:
+    """Decode one input file's bytes; raise :class:`IngestError` if they are not text."""
+    if data.endswith(b"\x1a"):
+        data = data[:-1]
+    if encoding.replace("_", "-").lower() in ("utf-8", "utf8") and data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = _line_of(data, exc.start)
+        raise IngestError(
+            f"{name}: not {encoding} text",
+            [
+                Problem(
+                    f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid"
+                    f" {encoding}; if the file is in another encoding, name it",
+                    name,
+                    line,
+                )
+            ],
+        ) from exc
+    except LookupError as exc:
+        raise IngestError(f"{name}: unknown encoding {encoding!r}") from exc
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise IngestError(
+            f"{name}: not a text file",
+            [
+                Problem(
+                    f"control character U+{ord(bad.group()):04X} (binary data, or UTF-16?)",
+                    name,
+                    line,
+                )
+            ],
+        )
+    return text
+
+
+def open_sdn_text(path: str | Path, encoding: str = "utf-8") -> str:
+    """The text of an OFAC CSV file (``sdn``, ``alt`` or ``add``), checked as above."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{path.name}: cannot read: {exc.strerror or exc}") from exc
+    return decode_input(data, path.name, encoding)
