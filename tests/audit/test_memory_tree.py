@@ -71,3 +71,14 @@ def test_missing_nodes_and_bad_inputs_are_refused() -> None:
     with pytest.raises(ValueError):
         tree.root(4)
     assert len(tree) == 3
+
+
+def test_packed_leaf_hashes_build_the_same_tree() -> None:
+    hashes = [leaf_hash(bytes([i])) for i in range(21)]
+    one, packed = MemoryTree(), MemoryTree()
+    one.extend_hashes(hashes)
+    packed.extend_packed(b"".join(hashes[:5]))
+    packed.extend_packed(b"".join(hashes[5:]))
+    assert all_nodes(one) == all_nodes(packed)
+    with pytest.raises(ValueError):
+        packed.extend_packed(b"x" * 33)

@@ -74,15 +74,20 @@ class MemoryTree:
         Works level by level over the packed rows instead of leaf by leaf, which saves
         the per-append bookkeeping when building a large tree.
         """
-        base = self._levels[0]
-        before = len(base)
-        for value in leaves:
-            if len(value) != HASH_SIZE:
-                raise ValueError(f"a leaf hash has {HASH_SIZE} bytes, got {len(value)}")
-            base += value
-        self._size = len(base) // HASH_SIZE
-        if len(base) == before:
+        batch = list(leaves)
+        if batch and set(map(len, batch)) != {HASH_SIZE}:
+            raise ValueError(f"a leaf hash has {HASH_SIZE} bytes")
+        self.extend_packed(b"".join(batch))
+
+    def extend_packed(self, packed: bytes) -> None:
+        """Append leaf hashes given back to back (32 bytes each), e.g. read in bulk."""
+        if len(packed) % HASH_SIZE:
+            raise ValueError(f"packed leaf hashes must be a multiple of {HASH_SIZE} bytes")
+        if not packed:
             return
+        base = self._levels[0]
+        base += packed
+        self._size = len(base) // HASH_SIZE
         level = 0
         while True:
             below = self._levels[level]
@@ -108,7 +113,7 @@ class MemoryTree:
 
     def extend(self, entries: Iterable[bytes]) -> None:
         """Append many entries (leaf data) at once."""
-        self.extend_hashes(leaf_hash(entry) for entry in entries)
+        self.extend_hashes([_sha256(b"\x00" + entry).digest() for entry in entries])
 
     def root(self, size: int | None = None) -> bytes:
         """The tree head at ``size`` (default: the current size)."""
