@@ -19,6 +19,7 @@ from tearline.analysis.engine import (
     Selection,
     Weight,
     dimension_sql,
+    display_sql,
     query,
     weight_sql,
 )
@@ -97,19 +98,22 @@ def totals(
     """Events and kilograms per group of ``by`` (all rows together when ``by`` is empty)."""
     keys = [dimension_sql(name) for name in by]
     where, params = selection.where()
-    select_keys = "".join(f"{k} AS k{i}, " for i, k in enumerate(keys))
+    # Group on the raw keys inside, format them (month text, …) outside, once per group.
+    inner_keys = "".join(f"{k} AS k{i}, " for i, k in enumerate(keys))
+    outer_keys = "".join(f"{display_sql(n, f'k{i}')}, " for i, n in enumerate(by))
     group = f"GROUP BY {', '.join(f'k{i}' for i in range(len(keys)))}" if keys else ""
     key_order = ", ".join(f"k{i} ASC NULLS LAST" for i in range(len(keys)))
     if order == "weight":
         order_by = "ORDER BY kg DESC" + (f", {key_order}" if key_order else "")
     else:
         order_by = f"ORDER BY {key_order}" if key_order else ""
-    sql = (
-        f"SELECT {select_keys}CAST(COALESCE(sum(events), 0) AS BIGINT) AS events, "
+    inner = (
+        f"SELECT {inner_keys}CAST(COALESCE(sum(events), 0) AS BIGINT) AS events, "
         f"COALESCE(sum({weight_sql(weight)}), 0) AS kg, "
-        "CAST(COALESCE(sum(CASE WHEN synthetic THEN events ELSE 0 END), 0) AS BIGINT) "
-        f"FROM seizures WHERE {where} {group} {order_by}"
+        "CAST(COALESCE(sum(CASE WHEN synthetic THEN events ELSE 0 END), 0) AS BIGINT) AS syn "
+        f"FROM seizures WHERE {where} {group}"
     )
+    sql = f"SELECT {outer_keys}events, kg, syn FROM ({inner}) {order_by}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     groups = tuple(
