@@ -13,8 +13,10 @@ import pyarrow.csv as pacsv
 import pytest
 
 from tearline.analysis.frame import SeizureFrame, seizure_frame
+from tearline.analysis.units import KG_PER_LB
 from tearline.errors import ValidationError
 from tearline.reports.assessment import AssessmentInput, AssessmentParams, render_assessment
+from tearline.sources.cbp import cbp_frame, read_cbp
 from tearline.sources.provenance import FileProvenance
 
 FIXTURE = Path(__file__).resolve().parents[1] / "analysis" / "data" / "seizures.csv"
@@ -135,3 +137,20 @@ def test_period_window_and_empty_period() -> None:
         render_assessment(
             _input(), replace(PARAMS, start=date(2024, 1, 1), end=date(2023, 1, 1)), "json"
         )
+
+
+def test_published_aggregates_are_shown_apart_with_their_hashes() -> None:
+    folder = Path(__file__).resolve().parents[1] / "sources" / "data"
+    series = read_cbp([folder / "cbp_older.csv", folder / "cbp_newer.csv"])
+    data = AssessmentInput("mx.semar.uie", _frame(), cbp_frame(series), series.files)
+    html = render_assessment(data, PARAMS, "html").decode("utf-8")
+    parser = _Sections()
+    parser.feed(html)
+    assert {"aggregates-summary", "aggregates-monthly", "aggregates-trend"} <= set(parser.ids)
+    assert "aggregates-origins" not in parser.ids  # CBP publishes no origin
+    for provenance in series.files:
+        assert provenance.sha256 in html
+    document = json.loads(render_assessment(data, PARAMS, "json"))
+    assert document["records"]["kg"] == 93.5  # aggregates are never added to the records
+    assert document["aggregates"]["events"] == 4 + 6 + 7 + 10
+    assert document["aggregates"]["kg"] == pytest.approx((100.5 + 41 + 50 + 70) * KG_PER_LB)

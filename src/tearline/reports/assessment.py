@@ -103,19 +103,22 @@ def build_assessment(data: AssessmentInput, params: AssessmentParams) -> Assessm
             "the period is empty", [Problem("start is after end", column="period")]
         )
     window = Selection(start=params.start, end=params.end)
-    common = dict(
-        drug=params.drug,
-        window=window,
-        origins=tuple(params.origins),
-        weight=params.weight,
-        period=params.period,
-        top=params.top,
-    )
-    records = compute_figures(data.seizures, "Seizure records", **common)  # type: ignore[arg-type]
+
+    def figures(frame: SeizureFrame, label: str) -> Figures:
+        return compute_figures(
+            frame,
+            label,
+            drug=params.drug,
+            window=window,
+            origins=tuple(params.origins),
+            weight=params.weight,
+            period=params.period,
+            top=params.top,
+        )
+
+    records = figures(data.seizures, "Seizure records")
     aggregates = (
-        None
-        if data.aggregates is None
-        else compute_figures(data.aggregates, "Published aggregates", **common)  # type: ignore[arg-type]
+        None if data.aggregates is None else figures(data.aggregates, "Published aggregates")
     )
     digest = inputs_digest(
         {"subject": data.subject, **params.to_dict()},
