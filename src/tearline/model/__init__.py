@@ -1,0 +1,1 @@
+"""Records, markings and parties: typed values, validated on construction."""

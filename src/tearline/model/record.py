@@ -1,0 +1,225 @@
+"""Records: intelligence objects typed by a schema, made of marked statements.
+
+:func:`build_record` is the one place where raw property values become statements:
+it checks the schema and every property, normalizes each value with FollowTheMoney's
+property types (E.164 phones, ISO countries, ISO dates), keeps the original value,
+and reports every problem at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from tearline.errors import Problem, ValidationError
+from tearline.model.marking import Marking
+from tearline.model.schema import get_model
+from tearline.model.statement import Provenance, Statement
+
+#: Entity ids: letters, digits and ``. _ : -``; at most 128 characters.
+ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+#: The longest value a statement may hold (a long report paragraph fits).
+MAX_VALUE_LENGTH = 65_536
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One intelligence object: a Person, a Seizure, a Membership, …"""
+
+    id: str
+    schema: str
+    originator: str
+    author: str
+    marking: Marking
+    statements: tuple[Statement, ...]
+    synthetic: bool = False
+    version: int = 1
+    created_at: datetime | None = None
+    modified_at: datetime | None = None
+    retracted: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def values(self, prop: str) -> list[str]:
+        return sorted({s.value for s in self.statements if s.prop == prop})
+
+    def to_ftm(self) -> dict[str, Any]:
+        """The record as a FollowTheMoney entity dict (values only, sorted)."""
+        props: dict[str, list[str]] = {}
+        for stmt in sorted(self.statements, key=Statement.sort_key):
+            values = props.setdefault(stmt.prop, [])
+            if stmt.value not in values:
+                values.append(stmt.value)
+        return {"id": self.id, "schema": self.schema, "properties": props}
+
+    def caption(self) -> str:
+        schema = get_model().get(self.schema)
+        if schema is not None:
+            for prop in schema.caption:
+                values = self.values(prop)
+                if values:
+                    return values[0]
+        return self.id
+
+
+def check_entity_id(entity_id: object) -> str:
+    if not isinstance(entity_id, str) or not ENTITY_ID.match(entity_id):
+        raise ValidationError(
+            f"invalid entity id {str(entity_id)[:80]!r}: letters, digits and . _ : -, "
+            "at most 128 characters"
+        )
+    return entity_id
+
+
+def build_statements(
+    entity_id: str,
+    schema_name: str,
+    properties: Mapping[str, Sequence[Any]],
+    provenance: Provenance,
+    portions: Mapping[str, Marking] | None = None,
+) -> tuple[list[Statement], list[Problem]]:
+    """Normalize raw property values into statements; collect every problem."""
+    problems: list[Problem] = []
+    schema = get_model().get(schema_name)
+    if schema is None:
+        return [], [Problem(f"unknown schema {schema_name!r}", column="schema")]
+    if schema.abstract:
+        return [], [Problem(f"schema {schema_name!r} is abstract", column="schema")]
+    out: list[Statement] = []
+    ids: set[str] = set()
+    seen = provenance.seen_at
+    for prop_name, raw_values in properties.items():
+        prop = schema.properties.get(prop_name)
+        if prop is None:
+            problems.append(
+                Problem(f"schema {schema_name} has no property {prop_name!r}", column=prop_name)
+            )
+            continue
+        if prop.stub:
+            problems.append(
+                Problem(
+                    f"{prop_name!r} is a reverse property; set it on the other entity",
+                    column=prop_name,
+                )
+            )
+            continue
+        if isinstance(raw_values, str | bytes) or not isinstance(raw_values, Sequence):
+            raw_values = [raw_values]
+        marking = portions.get(prop_name) if portions else None
+        for raw in raw_values:
+            if raw is None or raw == "":
+                continue
+            if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+                problems.append(
+                    Problem(f"value must be text, not {type(raw).__name__}", column=prop_name)
+                )
+                continue
+            text = str(raw)
+            if len(text) > MAX_VALUE_LENGTH:
+                problems.append(
+                    Problem(
+                        f"value of {len(text):,} characters exceeds the limit of "
+                        f"{MAX_VALUE_LENGTH:,}",
+                        column=prop_name,
+                    )
+                )
+                continue
+            clean = prop.type.clean(text, fuzzy=False)
+            if clean is None:
+                problems.append(
+                    Problem(f"invalid {prop.type.name} {text[:80]!r}", column=prop_name)
+                )
+                continue
+            if prop.type.name == "entity" and not ENTITY_ID.match(clean):
+                problems.append(
+                    Problem(f"invalid entity reference {text[:80]!r}", column=prop_name)
+                )
+                continue
+            stmt = Statement(
+                entity_id=entity_id,
+                schema=schema.name,
+                prop=prop_name,
+                value=clean,
+                origin=provenance.origin,
+                author=provenance.author,
+                first_seen=seen,
+                last_seen=seen,
+                reliability=provenance.reliability,
+                credibility=provenance.credibility,
+                original_value=text if text != clean else None,
+                marking=marking,
+            )
+            if stmt.id not in ids:  # the same value given twice is one statement
+                ids.add(stmt.id)
+                out.append(stmt)
+    for required in schema.required:
+        if not any(s.prop == required for s in out) and required not in properties:
+            problems.append(
+                Problem(f"{schema_name} needs a value for {required!r}", column=required)
+            )
+    return out, problems
+
+
+def build_record(
+    entity_id: str,
+    schema_name: str,
+    properties: Mapping[str, Sequence[Any]],
+    provenance: Provenance,
+    marking: Marking,
+    portions: Mapping[str, Marking] | None = None,
+    synthetic: bool = False,
+) -> Record:
+    """Validate and normalize one record; raise :class:`ValidationError` listing all problems."""
+    check_entity_id(entity_id)
+    statements, problems = build_statements(
+        entity_id, schema_name, properties, provenance, portions
+    )
+    for prop, portion in (portions or {}).items():
+        if not portion.is_narrower_or_equal(marking):
+            problems.append(
+                Problem(
+                    f"portion marking TLP:{portion.tlp.value} is wider than the record's "
+                    f"TLP:{marking.tlp.value}; a portion may only narrow",
+                    column=prop,
+                )
+            )
+    if not statements and not problems:
+        problems.append(Problem("a record needs at least one property value"))
+    if problems:
+        raise ValidationError(f"invalid {schema_name} {entity_id}", problems)
+    return Record(
+        id=entity_id,
+        schema=statements[0].schema,
+        originator=provenance.origin,
+        author=provenance.author,
+        marking=marking,
+        statements=tuple(statements),
+        synthetic=synthetic,
+        created_at=provenance.seen_at,
+        modified_at=provenance.seen_at,
+    )
+
+
+def edge_ends(schema_name: str) -> tuple[str, ...]:
+    """The properties naming the two ends of a relationship schema (empty if not an edge)."""
+    schema = get_model().get(schema_name)
+    if schema is None or not schema.edge:
+        return ()
+    return tuple(p for p in (schema.edge_source, schema.edge_target) if p)
+
+
+def entity_properties(schema_name: str) -> frozenset[str]:
+    schema = get_model().get(schema_name)
+    if schema is None:
+        return frozenset()
+    return frozenset(n for n, p in schema.properties.items() if p.type.name == "entity")
+
+
+def merge_statements(records: Iterable[Record]) -> list[Statement]:
+    out: dict[str, Statement] = {}
+    for record in records:
+        for stmt in record.statements:
+            out.setdefault(stmt.id, stmt)
+    return sorted(out.values(), key=Statement.sort_key)
