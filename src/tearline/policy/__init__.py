@@ -1,0 +1,1 @@
+"""Who may do what: pure decisions with reasons (the store compiles the same rules to SQL)."""
