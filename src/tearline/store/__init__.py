@@ -1,0 +1,1 @@
+"""Persistence on SQLite (default) and PostgreSQL: the only place with SQL."""

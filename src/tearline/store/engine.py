@@ -1,0 +1,88 @@
+"""Engines, connection settings and schema migrations.
+
+SQLite is the embedded default: one file in WAL mode with ``synchronous=FULL`` so
+that an acknowledged transaction survives a crash of the process at any point.
+PostgreSQL is selected with a ``postgresql+psycopg://`` URL (``TEARLINE_DB_URL``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
+
+from tearline.errors import ConfigError, StoreError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA cache_size=-65536")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite files get WAL and durable commits."""
+    if url.startswith("postgres://") or url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    try:
+        if url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"timeout": 10})
+            event.listen(engine, "connect", _sqlite_pragmas)
+        elif url.startswith("postgresql+psycopg://"):
+            engine = create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True)
+        else:
+            raise ConfigError(
+                f"unsupported database URL scheme in {url.split(':', 1)[0]!r}: "
+                "use sqlite:///PATH or postgresql://…"
+            )
+    except SQLAlchemyError as exc:
+        raise ConfigError(f"invalid database URL: {exc}") from exc
+    return engine
+
+
+def _alembic_config(conn: Connection) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest migration (idempotent)."""
+    try:
+        with engine.begin() as conn:
+            command.upgrade(_alembic_config(conn), "heads")
+    except SQLAlchemyError as exc:
+        raise StoreError(f"schema migration failed: {exc}") from exc
+
+
+def needs_upgrade(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+        heads = set(ScriptDirectory.from_config(_alembic_config(conn)).get_heads())
+    return current != heads
+
+
+@contextmanager
+def translated() -> Iterator[None]:
+    """Translate database driver failures into :class:`StoreError` where they enter."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        cause = getattr(exc, "orig", None) or exc
+        first_line = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
+        raise StoreError(f"database error ({type(cause).__name__}): {first_line}") from exc

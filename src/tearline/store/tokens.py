@@ -1,0 +1,39 @@
+"""Search tokens: how names, identifiers and phones are indexed and queried.
+
+Names are folded to lower-case ASCII words (``Beltrán Leyva`` → ``beltran``,
+``leyva``); identifiers and phones are indexed whole, without punctuation, so that
+``BELM610927HSLLYR00`` and ``belm-610927-hsllyr00`` find each other.
+"""
+
+from __future__ import annotations
+
+from normality import normalize
+
+#: Property types whose values are searchable.
+NAME_TYPES = frozenset({"name"})
+WHOLE_TYPES = frozenset({"identifier", "phone", "email", "iban"})
+MAX_TOKEN = 64
+
+
+def fold(text: str) -> str:
+    return normalize(text, lowercase=True, ascii=True) or ""
+
+
+def tokens_for(type_name: str, value: str) -> set[str]:
+    if type_name in NAME_TYPES:
+        return {w[:MAX_TOKEN] for w in fold(value).split() if len(w) > 1}
+    if type_name in WHOLE_TYPES:
+        whole = "".join(ch for ch in fold(value) if ch.isalnum())
+        return {whole[:MAX_TOKEN]} if whole else set()
+    return set()
+
+
+def query_tokens(query: str) -> list[str]:
+    """The tokens a free-text query must all match (order kept, duplicates dropped)."""
+    words = fold(query).split()
+    out: list[str] = []
+    for word in words:
+        word = "".join(ch for ch in word if ch.isalnum())[:MAX_TOKEN]
+        if word and word not in out:
+            out.append(word)
+    return out

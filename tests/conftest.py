@@ -1,0 +1,73 @@
+"""Shared fixtures: a store on every backend, the reference data folder.
+
+Store tests run on SQLite and on PostgreSQL. PostgreSQL tests start a throwaway
+server from the installed binaries; where none is installed they are skipped,
+unless ``TEARLINE_REQUIRE_POSTGRES=1`` (set by CI), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from pgserver import PgServer, find_bindir  # noqa: E402
+from tearline.store.store import Store  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO.parent / "shared" / "data"
+_schemas = itertools.count()
+
+
+def require_postgres() -> bool:
+    return os.environ.get("TEARLINE_REQUIRE_POSTGRES", "") not in ("", "0", "false")
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    if not (DATA / "README.md").exists():
+        pytest.fail(f"reference data not found at {DATA}: check out shared/ beside the repository")
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    bindir = find_bindir()
+    if bindir is None:
+        if require_postgres():
+            pytest.fail("PostgreSQL binaries not found and TEARLINE_REQUIRE_POSTGRES is set")
+        pytest.skip("PostgreSQL binaries not installed (apt-get install postgresql)")
+    server = PgServer.start(bindir)
+    yield server
+    server.stop()
+
+
+def pg_url(server: PgServer) -> str:
+    """A fresh schema on the session server, as a URL whose connections use it."""
+    name = f"t{os.getpid()}_{next(_schemas)}"
+    engine = sqlalchemy.create_engine(server.url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
+    engine.dispose()
+    return f"{server.url}?options=-csearch_path%3D{name}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'tearline.sqlite'}"
+    return pg_url(request.getfixturevalue("pg_server"))
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    s = Store.open(db_url)
+    yield s
+    s.close()
