@@ -1,0 +1,1 @@
+"""Seizure analytics: pure functions over frames, computed by DuckDB in process."""
