@@ -1,0 +1,17 @@
+"""The ``tearline`` command line: one Typer application, one sub-module per area.
+
+Each area registers its commands on :data:`app` (or a sub-application) when it is
+imported below; shared options, the store and output formats live in ``common``.
+"""
+
+from __future__ import annotations
+
+# Areas register their commands on import.
+from tearline.cli import workspace as _workspace  # noqa: E402,F401
+from tearline.cli.common import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    app()

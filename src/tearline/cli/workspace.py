@@ -1,0 +1,338 @@
+"""Workspace, parties, ingest and reading commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+
+from tearline.cli.common import (
+    STATE,
+    AsOption,
+    AtOption,
+    Format,
+    FormatOption,
+    app,
+    at_time,
+    console,
+    emit,
+    err,
+    reporting,
+)
+from tearline.errors import InputError
+from tearline.ingest.entities import Collector
+from tearline.model.grading import Credibility, Reliability
+from tearline.model.marking import Marking
+from tearline.model.parties import Agency, Agreement, Analyst, Unit
+from tearline.model.record import Record
+from tearline.model.statement import Provenance
+from tearline.store import parties
+from tearline.store.engine import upgrade
+from tearline.store.store import Store
+
+party_app = typer.Typer(help="Agencies, units, analysts and agreements (append-only history).",
+                        no_args_is_help=True)
+app.add_typer(party_app, name="party")
+
+TlpOption = Annotated[str | None, typer.Option("--tlp", help="TLP 2.0 level of the marking.")]
+RelOption = Annotated[
+    list[str] | None,
+    typer.Option("--rel-to", help="Releasable to: agency:ID, unit:ID or vetted-by:AGENCY."),
+]
+BasisOption = Annotated[str | None, typer.Option("--legal-basis", help="Agreement id.")]
+OrconOption = Annotated[bool, typer.Option("--orcon", help="Originator controls onward release.")]
+
+
+def marking_from(tlp: str | None, rel_to: Sequence[str] | None, basis: str | None,
+                 orcon: bool, default: str) -> Marking:
+    return Marking.build(tlp or default, rel_to or (), orcon=orcon, legal_basis=basis)
+
+
+def _subject(name: str | None) -> Any:
+    if not name:
+        raise InputError("say who is acting: --as UNIT or --as name@UNIT (every read goes "
+                         "through the dissemination policy)")
+    return STATE.store().subject(name)
+
+
+# -- workspace -----------------------------------------------------------------------------
+
+
+@app.command()
+def init() -> None:
+    """Create (or upgrade) the workspace: the database and the node's files."""
+    with reporting():
+        settings = STATE.settings
+        settings.workspace.mkdir(parents=True, exist_ok=True)
+        store = Store.open(settings.db_url, migrate=False)
+        upgrade(store.engine)
+        store.close()
+        console.print(f"workspace ready: {settings.workspace} (database {_safe(settings.db_url)})")
+
+
+def _safe(url: str) -> str:
+    """A database URL without its password."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://…@{rest.split('@', 1)[1]}"
+    return url
+
+
+# -- parties -------------------------------------------------------------------------------
+
+
+@party_app.command("add-agency")
+def add_agency(agency_id: str, name: Annotated[str, typer.Option(help="Full name.")],
+               country: Annotated[str, typer.Option(help="ISO 3166 alpha-2 code.")]) -> None:
+    """Add an agency (or record a new version of it)."""
+    with reporting(), STATE.store().transaction() as conn:
+        parties.put_agency(conn, Agency(agency_id, name, country.lower()), datetime.now(UTC))
+
+
+@party_app.command("add-unit")
+def add_unit(unit_id: str, agency: Annotated[str, typer.Option(help="Agency id.")],
+             name: Annotated[str, typer.Option(help="Unit name.")]) -> None:
+    """Add a unit of an agency."""
+    with reporting(), STATE.store().transaction() as conn:
+        parties.put_unit(conn, Unit(unit_id, agency, name), datetime.now(UTC))
+
+
+@party_app.command("add-analyst")
+def add_analyst(analyst_id: str, unit: Annotated[str, typer.Option(help="Unit id.")],
+                name: Annotated[str, typer.Option(help="Full name.")]) -> None:
+    """Add an analyst (``name@unit.id``)."""
+    with reporting(), STATE.store().transaction() as conn:
+        parties.put_analyst(conn, Analyst(analyst_id, unit, name), datetime.now(UTC))
+
+
+@party_app.command("add-agreement")
+def add_agreement(
+    agreement_id: str,
+    title: Annotated[str, typer.Option(help="Title of the agreement.")],
+    kind: Annotated[str, typer.Option(help="bilateral, mlat, memorandum, treaty, other")],
+    party: Annotated[list[str], typer.Option("--party", help="Agency id (repeat).")],
+) -> None:
+    """Add an agreement that releases may cite as their legal basis."""
+    with reporting(), STATE.store().transaction() as conn:
+        parties.put_agreement(conn, Agreement(agreement_id, title, kind, frozenset(party)),
+                              datetime.now(UTC))
+
+
+@party_app.command("list")
+def list_parties(fmt: FormatOption = Format.table) -> None:
+    """List agencies, units, analysts, agreements and vettings."""
+    with reporting(), STATE.store().reading() as conn:
+        rows: list[dict[str, Any]] = []
+        rows += [{"kind": "agency", "id": a.id, "name": a.name, "detail": a.country}
+                 for a in parties.agencies(conn)]
+        rows += [{"kind": "unit", "id": u.id, "name": u.name, "detail": u.agency}
+                 for u in parties.units(conn)]
+        rows += [{"kind": "analyst", "id": a.id, "name": a.name, "detail": a.unit}
+                 for a in parties.analysts(conn)]
+        rows += [{"kind": "agreement", "id": a.id, "name": a.title,
+                  "detail": f"{a.kind}: {', '.join(sorted(a.parties))}"}
+                 for a in parties.agreements(conn)]
+        rows += [{"kind": "vetting", "id": v.id, "name": f"{v.unit} vetted by {v.by}",
+                  "detail": f"{v.valid_from:%Y-%m-%d} – {v.valid_until:%Y-%m-%d}"
+                  + (f", revoked {v.revoked_at:%Y-%m-%d}" if v.revoked_at else "")}
+                 for v in parties.vettings(conn)]
+    emit(rows, fmt, ["kind", "id", "name", "detail"], title="Parties")
+
+
+# -- ingest --------------------------------------------------------------------------------
+
+
+def progress_bar() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), TransferSpeedColumn(),
+                    TimeRemainingColumn(), console=err, transient=True,
+                    disable=not sys.stderr.isatty())
+
+
+def write_all(store: Store, records: Sequence[Record], label: str) -> None:
+    summary = store.write(records)
+    console.print(
+        f"{label}: {summary.records_new:,} new records, {summary.records_changed:,} changed, "
+        f"{summary.statements_new:,} new statements ({summary.statements_seen:,} read)"
+    )
+
+
+@app.command()
+def ingest(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="File to ingest.")],
+    as_: AsOption = None,
+    mapping: Annotated[Path | None, typer.Option(help="Mapping file: the input is CSV.")] = None,
+    tlp: TlpOption = None,
+    rel_to: RelOption = None,
+    legal_basis: BasisOption = None,
+    orcon: OrconOption = False,
+    reliability: Annotated[str, typer.Option(help="Source reliability A–F.")] = "F",
+    credibility: Annotated[str, typer.Option(help="Information credibility 1–6.")] = "6",
+) -> None:
+    """Ingest FollowTheMoney JSON lines, or a CSV file with --mapping; all or nothing.
+
+    Without --tlp the marking is TLP:AMBER+STRICT: only the author's own agency sees it
+    until someone releases it.
+    """
+    from tearline.ingest.csvmap import parse_mapping, read_csv
+    from tearline.ingest.entities import read_jsonl
+    from tearline.ingest.files import decode_input
+
+    with reporting():
+        subject = _subject(as_)
+        marking = marking_from(tlp, rel_to, legal_basis, orcon, "AMBER+STRICT")
+        prov = Provenance(subject.agency, subject.unit, datetime.now(UTC),
+                          Reliability.parse(reliability), Credibility.parse(credibility))
+        collector = Collector(path.name, prov, marking)
+        text = decode_input(path.read_bytes(), path.name)
+        with progress_bar() as bar:
+            task = bar.add_task(f"reading {path.name}", total=len(text))
+            lines = text.splitlines()
+            if mapping is not None:
+                spec = parse_mapping(mapping.read_text(encoding="utf-8"), mapping.name)
+                read_csv(lines, spec, collector, lambda n: bar.advance(task, n))
+            else:
+                read_jsonl(lines, collector, lambda n: bar.advance(task, n))
+        records = collector.records()
+        write_all(STATE.store(), records, path.name)
+
+
+@app.command("import-ofac")
+def import_ofac(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="OFAC sdn.csv")],
+    as_: AsOption = None,
+    all_programs: Annotated[bool, typer.Option(help="All programs, not only narcotics.")] = False,
+    alt: Annotated[Path | None, typer.Option(help="alt.csv (aliases) of the same list.")] = None,
+    add: Annotated[Path | None, typer.Option(help="add.csv (addresses) of the same list.")] = None,
+    tlp: TlpOption = None,
+) -> None:
+    """Import the OFAC SDN list (narcotics programs by default); public: TLP:CLEAR."""
+    from tearline.ingest.ofac_import import import_sdn
+
+    with reporting():
+        subject = _subject(as_)
+        prov = Provenance(subject.agency, subject.unit, datetime.now(UTC), Reliability.A,
+                          Credibility.CONFIRMED)
+        records = import_sdn(path, prov, Marking.build(tlp or "CLEAR"), all_programs, alt, add)
+        write_all(STATE.store(), records, path.name)
+
+
+@app.command("demo-data")
+def demo_data(
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same data.")] = 7,
+    scale: Annotated[float, typer.Option(help="Fraction of CBP monthly totals.")] = 0.01,
+    out: Annotated[Path | None, typer.Option(help="Write JSON lines here, not the store.")] = None,
+) -> None:
+    """Generate deterministic synthetic field data (flagged synthetic everywhere)."""
+    from tearline.demo.load import demo_records
+
+    with reporting():
+        records = list(demo_records(seed, STATE.settings.data_dir, scale))
+        if out is not None:
+            with out.open("w", encoding="utf-8") as fh:
+                for rec in records:
+                    fh.write(json.dumps(record_json(rec), ensure_ascii=False) + "\n")
+            console.print(f"{len(records):,} synthetic records written to {out}")
+            return
+        write_all(STATE.store(), records, f"synthetic data (seed {seed})")
+
+
+def record_json(rec: Record) -> dict[str, Any]:
+    """A record as a FollowTheMoney entity with tearline's marking keys."""
+    data = rec.to_ftm()
+    data["marking"] = rec.marking.to_dict()
+    portions = {s.prop: s.marking.to_dict() for s in rec.statements if s.marking is not None}
+    if portions:
+        data["portions"] = portions
+    if rec.synthetic:
+        data["synthetic"] = True
+    return data
+
+
+# -- reading (through the policy) ----------------------------------------------------------
+
+
+def record_rows(records: Sequence[Record]) -> list[dict[str, Any]]:
+    return [{"id": r.id, "schema": r.schema, "caption": r.caption(),
+             "marking": str(r.marking), "originator": r.originator,
+             "synthetic": "SYNTHETIC" if r.synthetic else ""} for r in records]
+
+
+@app.command()
+def show(entity_id: str, as_: AsOption = None, at: AtOption = None,
+         fmt: FormatOption = Format.table) -> None:
+    """Show the tear-line view of one record for the acting unit."""
+    with reporting():
+        subject = _subject(as_)
+        rec = STATE.store().read(subject, at_time(at), entity_id)
+        if fmt is not Format.table:
+            emit([record_json(rec)], fmt, [])
+            return
+        flag = "  [bold red]SYNTHETIC[/bold red]" if rec.synthetic else ""
+        console.print(f"[bold]{rec.caption()}[/bold]  {rec.schema} {rec.id} v{rec.version}{flag}")
+        console.print(f"marking: {rec.marking}   originator: {rec.originator}")
+        rows = [{"property": s.prop, "value": s.value, "origin": f"{s.origin} ({s.author})",
+                 "grade": f"{s.reliability.value}{s.credibility.value}",
+                 "portion": str(s.marking) if s.marking else ""} for s in rec.statements]
+        emit(rows, Format.table, ["property", "value", "origin", "grade", "portion"])
+
+
+@app.command()
+def search(query: str, as_: AsOption = None, at: AtOption = None,
+           schema: Annotated[str | None, typer.Option(help="Only this schema.")] = None,
+           limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
+           fmt: FormatOption = Format.table) -> None:
+    """Search names, aliases and identifiers (every word must match a prefix)."""
+    with reporting():
+        subject = _subject(as_)
+        found = STATE.store().search(subject, at_time(at), query, schema, limit=limit)
+        emit(record_rows(found), fmt, ["id", "schema", "caption", "marking", "synthetic"],
+             title=f"{len(found)} results for {query!r} as {subject}")
+
+
+@app.command("list")
+def list_records(as_: AsOption = None, at: AtOption = None,
+                 schema: Annotated[str | None, typer.Option(help="Only this schema.")] = None,
+                 after: Annotated[str | None, typer.Option(help="Page after this id.")] = None,
+                 limit: Annotated[int, typer.Option(help="Page size.")] = 50,
+                 fmt: FormatOption = Format.table) -> None:
+    """List records visible to the acting unit, in id order."""
+    with reporting():
+        subject = _subject(as_)
+        found = STATE.store().page(subject, at_time(at), schema, after, limit)
+        emit(record_rows(found), fmt, ["id", "schema", "caption", "marking", "synthetic"])
+
+
+@app.command()
+def stats(as_: AsOption = None, at: AtOption = None, fmt: FormatOption = Format.table) -> None:
+    """Count the records of each schema that the acting unit may see."""
+    with reporting():
+        subject = _subject(as_)
+        counts = STATE.store().stats(subject, at_time(at))
+        rows = [{"schema": k, "records": v} for k, v in counts.items()]
+        emit(rows, fmt, ["schema", "records"], title=f"Records visible to {subject}")
+
+
+@app.command()
+def export(out: Annotated[Path, typer.Option(help="FollowTheMoney JSON lines file.")],
+           as_: AsOption = None, at: AtOption = None,
+           schema: Annotated[str | None, typer.Option(help="Only this schema.")] = None) -> None:
+    """Export what the acting unit may see, as FollowTheMoney JSON lines with markings."""
+    with reporting():
+        subject = _subject(as_)
+        store, when, after, n = STATE.store(), at_time(at), None, 0
+        with out.open("w", encoding="utf-8") as fh:
+            while True:
+                page = store.page(subject, when, schema, after, 500)
+                for rec in page:
+                    fh.write(json.dumps(record_json(rec), ensure_ascii=False) + "\n")
+                n += len(page)
+                if len(page) < 500:
+                    break
+                after = page[-1].id
+        console.print(f"{n:,} records exported to {out}")

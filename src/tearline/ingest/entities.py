@@ -1,0 +1,145 @@
+"""Parsing FollowTheMoney entities (JSON lines) and mapped CSV rows into records.
+
+Both readers check everything before anything is stored: every bad line or cell is
+collected as a :class:`~tearline.errors.Problem` with file, line and column, and the
+whole file is rejected with one :class:`~tearline.errors.IngestError`.
+
+A JSON line is a FollowTheMoney entity (``id``, ``schema``, ``properties``) and may
+carry tearline's own keys: ``marking`` (the record's marking, default: the one given
+to the reader), ``portions`` (a stricter marking per property) and ``synthetic``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tearline.errors import IngestError, InputError, Problem
+from tearline.model.marking import Marking
+from tearline.model.record import MAX_VALUE_LENGTH, Record, build_record
+from tearline.model.statement import Provenance
+
+#: A JSON line longer than this is refused before it is parsed.
+MAX_LINE = 2 * MAX_VALUE_LENGTH
+MAX_PROBLEMS = 1000
+
+
+@dataclass
+class Pending:
+    """Property values gathered for one entity id across lines (merged before building)."""
+
+    schema: str
+    line: int
+    properties: dict[str, list[Any]] = field(default_factory=dict)
+    marking: Marking | None = None
+    portions: dict[str, Marking] = field(default_factory=dict)
+    synthetic: bool = False
+
+
+@dataclass
+class Collector:
+    """Collects entities and problems from one file; builds records once all is read."""
+
+    source: str
+    provenance: Provenance
+    marking: Marking
+    pending: dict[str, Pending] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, message: str, line: int | None, column: str | None = None) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(message, self.source, line, column))
+
+    def add(self, line: int, entity_id: str, schema: str, properties: Mapping[str, list[Any]],
+            marking: Marking | None = None, portions: Mapping[str, Marking] | None = None,
+            synthetic: bool = False) -> None:
+        entry = self.pending.get(entity_id)
+        if entry is None:
+            entry = self.pending[entity_id] = Pending(schema, line)
+        elif entry.schema != schema:
+            self.problem(f"entity {entity_id} was {entry.schema} on line {entry.line}, "
+                         f"now {schema}", line, "schema")
+            return
+        for prop, values in properties.items():
+            entry.properties.setdefault(prop, []).extend(values)
+        entry.marking = marking or entry.marking
+        entry.portions.update(portions or {})
+        entry.synthetic = entry.synthetic or synthetic
+
+    def records(self) -> list[Record]:
+        """Build and validate every record; raise :class:`IngestError` listing all problems."""
+        out: list[Record] = []
+        for entity_id, entry in self.pending.items():
+            try:
+                out.append(build_record(entity_id, entry.schema, entry.properties,
+                                        self.provenance, entry.marking or self.marking,
+                                        entry.portions, entry.synthetic))
+            except InputError as exc:
+                for p in exc.problems or (Problem(exc.message),):
+                    self.problem(f"{entity_id}: {p.message}", entry.line, p.column)
+        if self.problems:
+            raise IngestError(f"{self.source} rejected; nothing was stored", self.problems)
+        return out
+
+
+def _marking(value: Any, collector: Collector, line: int, column: str) -> Marking | None:
+    try:
+        return Marking.from_dict(value)
+    except InputError as exc:
+        collector.problem(exc.message.splitlines()[0] + "".join(
+            f" {p.message}" for p in exc.problems), line, column)
+        return None
+
+
+def read_jsonl(lines: Iterable[str], collector: Collector,
+               progress: Callable[[int], None] | None = None) -> None:
+    """Read FollowTheMoney JSON lines into ``collector``."""
+    for number, raw in enumerate(lines, start=1):
+        if progress:
+            progress(len(raw) + 1)
+        text = raw.strip()
+        if not text:
+            continue
+        if len(text) > MAX_LINE:
+            collector.problem(f"line of {len(text):,} characters exceeds {MAX_LINE:,}", number)
+            continue
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            collector.problem(f"invalid JSON ({exc.msg} at character {exc.pos}); "
+                              "is the file truncated?", number)
+            continue
+        if not isinstance(data, dict):
+            collector.problem("a line must be a JSON object (an entity)", number)
+            continue
+        unknown = set(data) - {"id", "schema", "properties", "marking", "portions",
+                               "synthetic", "datasets", "referents", "first_seen", "last_seen",
+                               "caption", "target"}
+        if unknown:
+            collector.problem(f"unknown keys: {', '.join(sorted(unknown))}", number)
+            continue
+        entity_id, schema, props = data.get("id"), data.get("schema"), data.get("properties")
+        if not isinstance(entity_id, str) or not entity_id:
+            collector.problem("missing entity id", number, "id")
+            continue
+        if not isinstance(schema, str) or not schema:
+            collector.problem("missing schema", number, "schema")
+            continue
+        if not isinstance(props, dict) or not all(isinstance(v, list) for v in props.values()):
+            collector.problem("properties must map names to lists of values", number,
+                              "properties")
+            continue
+        marking = None
+        if data.get("marking") is not None:
+            marking = _marking(data["marking"], collector, number, "marking")
+            if marking is None:
+                continue
+        portions: dict[str, Marking] = {}
+        for prop, value in (data.get("portions") or {}).items():
+            portion = _marking(value, collector, number, f"portions.{prop}")
+            if portion is not None:
+                portions[prop] = portion
+        collector.add(number, entity_id, schema, props, marking, portions,
+                      bool(data.get("synthetic", False)))
