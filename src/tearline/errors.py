@@ -12,12 +12,15 @@ mapped in one place (``HTTP_STATUS`` below) and rendered in one JSON envelope.
     │   ├── ValidationError ....... one or more values fail validation
     │   ├── IngestError ........... a file was rejected; nothing from it is stored
     │   ├── MappingError .......... a CSV mapping file is unusable
-    │   └── MarkingError .......... a marking is malformed or not allowed
+    │   ├── MarkingError .......... a marking is malformed or not allowed
+    │   ├── TooLarge .............. a request body or a query exceeds a limit (413)
+    │   └── UnsupportedMethod ..... the HTTP method is not allowed on that path (405)
     ├── NotFound .................. no such object *for this subject* (404);
     │                               a hidden record answers exactly like a missing one
     ├── PolicyDenied .............. the policy refuses an action, with reasons (403)
     ├── Conflict .................. the object exists or changed meanwhile (409)
     ├── AuthenticationError ....... no valid credentials (401)
+    ├── RateLimited ............... too many attempts; retry later (429)
     ├── AuditError ................ the audit log or a proof does not verify
     │   ├── IntegrityError ........ a stored entry or subtree hash was altered
     │   ├── ProofError ............ an inclusion/consistency proof or signature fails
@@ -105,6 +108,14 @@ class MarkingError(InputError):
     code = "bad_marking"
 
 
+class TooLarge(InputError):
+    code = "too_large"
+
+
+class UnsupportedMethod(InputError):
+    code = "method_not_allowed"
+
+
 class NotFound(TearlineError):
     """The object does not exist for the asking subject.
 
@@ -131,6 +142,19 @@ class Conflict(TearlineError):
 
 class AuthenticationError(TearlineError):
     code = "unauthenticated"
+
+
+class RateLimited(TearlineError):
+    """Too many attempts from one client or on one credential; ``retry_after`` seconds."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int = 60) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    def details(self) -> dict[str, object]:
+        return {"retry_after": self.retry_after}
 
 
 class AuditError(TearlineError):
@@ -169,10 +193,13 @@ class ConfigError(TearlineError):
 #: The HTTP status of each error class; the most specific class wins.
 HTTP_STATUS: dict[type[TearlineError], int] = {
     InputError: 422,
+    TooLarge: 413,
+    UnsupportedMethod: 405,
     NotFound: 404,
     PolicyDenied: 403,
     Conflict: 409,
     AuthenticationError: 401,
+    RateLimited: 429,
     AuditError: 409,
     StoreError: 503,
     ConfigError: 500,
