@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Set up a development environment and run tearline's main jobs, with Python alone.
+
+    python3 dev.py demo    # create .venv, install, run the demo on embedded SQLite
+    python3 dev.py test    # create .venv, install, run the whole test suite
+    python3 dev.py bench   # run every benchmark under bench/
+    python3 dev.py lint    # ruff and mypy --strict
+
+On Debian, when run as root, the system packages the project needs (ICU headers for
+PyICU, Pango for PDF reports, poppler for checking PDFs, PostgreSQL for the store
+tests) are installed with apt-get if they are missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / "bin"
+
+#: Debian packages: (a file that shows the package is there, package name).
+SYSTEM_PACKAGES = [
+    ("/usr/include/unicode/utypes.h", "libicu-dev"),
+    ("/usr/bin/pkg-config", "pkg-config"),
+    ("/usr/bin/pdftoppm", "poppler-utils"),
+    ("/usr/lib/x86_64-linux-gnu/libpango-1.0.so.0", "libpango-1.0-0"),
+    ("/usr/lib/x86_64-linux-gnu/libpangoft2-1.0.so.0", "libpangoft2-1.0-0"),
+    ("/usr/lib/x86_64-linux-gnu/libharfbuzz-subset.so.0", "libharfbuzz-subset0"),
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "fonts-dejavu-core"),
+    ("/usr/lib/postgresql", "postgresql"),
+]
+
+
+def run(*cmd: str | Path, **kw: object) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, **kw)  # type: ignore[call-overload]
+
+
+def system_packages() -> None:
+    missing = [pkg for path, pkg in SYSTEM_PACKAGES if not Path(path).exists()]
+    if not missing:
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        print(f"note: these Debian packages may be needed: {' '.join(missing)}", file=sys.stderr)
+        return
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run("apt-get", "update", "-q", env=env)
+    run("apt-get", "install", "-y", "-q", "--no-install-recommends", *missing, env=env)
+
+
+def environment() -> None:
+    system_packages()
+    if not (BIN / "python").exists():
+        venv.create(VENV, with_pip=True)
+    stamp = VENV / ".installed"
+    pyproject = ROOT / "pyproject.toml"
+    if not stamp.exists() or stamp.stat().st_mtime < pyproject.stat().st_mtime:
+        run(BIN / "python", "-m", "pip", "install", "-q", "--upgrade", "pip")
+        run(BIN / "python", "-m", "pip", "install", "-q", "-e", f"{ROOT}[dev]")
+        stamp.touch()
+
+
+def main(argv: list[str]) -> int:
+    job = argv[1] if len(argv) > 1 else "help"
+    if job not in ("demo", "test", "bench", "lint"):
+        print(__doc__)
+        return 0 if job == "help" else 2
+    environment()
+    os.chdir(ROOT)
+    if job == "demo":
+        return subprocess.call([str(BIN / "tearline"), "demo", *argv[2:]])
+    if job == "test":
+        return subprocess.call([str(BIN / "pytest"), *argv[2:]])
+    if job == "bench":
+        return subprocess.call([str(BIN / "python"), "bench/run.py", *argv[2:]])
+    status = subprocess.call([str(BIN / "ruff"), "check", "src", "tests", "bench"])
+    return status or subprocess.call([str(BIN / "mypy")])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

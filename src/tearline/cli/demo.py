@@ -1,0 +1,151 @@
+"""``tearline demo``: a fresh workspace with three agencies, real OFAC entries, synthetic
+field data under mixed markings, and a guided tour of what each unit may see."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.panel import Panel
+from rich.table import Table
+
+from tearline.cli.common import STATE, app, console, reporting
+from tearline.cli.workspace import write_all
+from tearline.demo import scenario
+from tearline.demo.load import demo_records
+from tearline.errors import InputError, NotFound
+from tearline.ingest.ofac_import import import_sdn
+from tearline.model.grading import Credibility, Reliability
+from tearline.model.marking import Marking
+from tearline.model.statement import Provenance
+from tearline.policy.subject import Subject
+from tearline.store import parties
+from tearline.store.store import Store
+
+#: The three units the tour compares: the U.S. agency's own unit, the Mexican navy
+#: unit it has vetted, and the attorney-general unit it has not.
+DEMO_MARKER = ".tearline-demo"
+TOUR_UNITS = (scenario.SOD, scenario.UIE, scenario.FEMDO)
+
+
+def seed_parties(store: Store, at: datetime) -> None:
+    with store.transaction() as conn:
+        for agency in scenario.AGENCIES:
+            parties.put_agency(conn, agency, at)
+        for unit in scenario.UNITS:
+            parties.put_unit(conn, unit, at)
+        for analyst in scenario.ANALYSTS:
+            parties.put_analyst(conn, analyst, at)
+        for agreement in scenario.AGREEMENTS:
+            parties.put_agreement(conn, agreement, at)
+        for vetting in scenario.VETTINGS:
+            parties.put_vetting(conn, vetting, at, "demo")
+
+
+@app.command()
+def demo(
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic data.")] = 7,
+    scale: Annotated[float, typer.Option(help="Fraction of CBP monthly totals.")] = 0.01,
+    keep: Annotated[bool, typer.Option(help="Keep an existing workspace.")] = False,
+) -> None:
+    """Build a demo workspace and tour it: the same intelligence, seen by three units."""
+    with reporting():
+        if STATE.workspace is None and "TEARLINE_WORKSPACE" not in os.environ:
+            STATE.workspace = Path("demo-workspace")
+        settings = STATE.settings
+        marker = settings.workspace / DEMO_MARKER
+        if settings.workspace.exists() and any(settings.workspace.iterdir()) and not keep:
+            if not marker.exists():
+                raise InputError(f"{settings.workspace} exists and is not a demo workspace; "
+                                 "choose another with --workspace")
+            shutil.rmtree(settings.workspace)
+        settings.workspace.mkdir(parents=True, exist_ok=True)
+        marker.write_text("created by `tearline demo`; deleted and rebuilt by it\n")
+        store = Store.open(settings.db_url)
+        STATE._store = store
+        now = datetime.now(UTC)
+        console.rule("[bold]tearline demo")
+        console.print(f"workspace: {settings.workspace}\n")
+        seed_parties(store, now)
+        _parties_table(store)
+
+        ofac = settings.data_dir / "ofac" / "sdn_2024-05-03.csv"
+        prov = Provenance(scenario.US_DEA, scenario.SOD, now, Reliability.A,
+                          Credibility.CONFIRMED)
+        write_all(store, import_sdn(ofac, prov, Marking.build("CLEAR")),
+                  "OFAC SDN narcotics entries (public, TLP:CLEAR)")
+        records = list(demo_records(seed, settings.data_dir, scale))
+        write_all(store, records, f"synthetic field data, seed {seed} (flagged SYNTHETIC)")
+        _tour(store, now)
+
+
+def _parties_table(store: Store) -> None:
+    with store.reading() as conn:
+        table = Table(title="Parties", show_lines=False)
+        for col in ("unit", "agency", "vetted by us.dea?"):
+            table.add_column(col)
+        vetted = {v.unit for v in parties.vettings(conn) if v.by == scenario.US_DEA}
+        for unit in parties.units(conn):
+            table.add_row(unit.id, unit.agency, "yes" if unit.id in vetted else "no")
+    console.print(table)
+
+
+def _tour(store: Store, now: datetime) -> None:
+    subjects = [store.subject(u) for u in TOUR_UNITS]
+    console.rule("What each unit may see")
+    counts = {s.unit: store.stats(s, now) for s in subjects}
+    schemas = sorted({k for c in counts.values() for k in c})
+    table = Table(title="Records visible to each unit (the policy runs inside every query)")
+    table.add_column("schema")
+    for s in subjects:
+        table.add_column(s.unit, justify="right")
+    for schema in schemas:
+        table.add_row(schema, *(f"{counts[s.unit].get(schema, 0):,}" for s in subjects))
+    console.print(table)
+
+    console.rule("Search: the same query, three answers")
+    for s in subjects:
+        found = store.search(s, now, "beltran leyva", limit=5)
+        names = ", ".join(r.caption() + (" [synthetic]" if r.synthetic else "") for r in found)
+        names = names or "(nothing)"
+        console.print(f"[bold]{s.unit}[/bold]: {names}")
+
+    sample = _shared_sample(store, subjects, now)
+    if sample:
+        console.rule(f"One record, three tear lines: {sample}")
+        for s in subjects:
+            try:
+                rec = store.read(s, now, sample)
+            except NotFound:
+                console.print(Panel("record does not exist for this unit", title=s.unit))
+                continue
+            lines = [f"{st.prop}: {st.value}" for st in rec.statements if st.prop != "notes"]
+            flag = " [SYNTHETIC]" if rec.synthetic else ""
+            console.print(Panel("\n".join(lines[:14]), title=f"{s.unit}{flag}",
+                                subtitle=str(rec.marking)))
+    console.rule("Next")
+    console.print(
+        "Try: tearline --workspace " + str(STATE.settings.workspace)
+        + " search 'el barbas' --as mx.semar.uie\n"
+        "     tearline --workspace " + str(STATE.settings.workspace)
+        + " show ofac-10899 --as mx.fgr.femdo"
+    )
+
+
+def _shared_sample(store: Store, subjects: list[Subject], now: datetime) -> str | None:
+    """A synthetic record the U.S. unit and the vetted unit both see, with a hidden portion."""
+    us, vetted = subjects[0], subjects[1]
+    for rec in store.page(us, now, "Person", limit=200):
+        if not rec.synthetic or not any(s.marking for s in rec.statements):
+            continue
+        try:
+            store.read(vetted, now, rec.id)
+        except NotFound:
+            continue
+        return rec.id
+    return None
+
