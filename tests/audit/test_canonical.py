@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tearline.audit.canonical import canonical_bytes
+from tearline.audit.canonical import canonical_bytes, canonical_bytes_no_floats
 from tearline.errors import ValidationError
 
 json_values = st.recursive(
@@ -63,3 +63,27 @@ def test_values_json_cannot_carry_are_a_validation_error(value: object, where: s
 def test_lone_surrogates_are_a_validation_error() -> None:
     with pytest.raises(ValidationError, match="canonicalized"):
         canonical_bytes({"a": "\ud800"})
+
+
+event_shaped = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53) + 1, 2**53 - 1)
+    | st.text(alphabet=st.characters(codec="utf-8"), max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(alphabet=st.characters(codec="ascii"), max_size=5), inner,
+                          max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(event_shaped)
+def test_fast_encoder_writes_the_rfc_8785_bytes(value: object) -> None:
+    assert canonical_bytes_no_floats(value) == canonical_bytes(value)
+
+
+def test_fast_encoder_rejects_lone_surrogates() -> None:
+    with pytest.raises(ValidationError):
+        canonical_bytes_no_floats({"a": "\ud800"})

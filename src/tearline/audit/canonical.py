@@ -9,6 +9,7 @@ our leaves without our code.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 
@@ -53,3 +54,20 @@ def canonical_bytes(value: object) -> bytes:
         return rfc8785.dumps(value)  # type: ignore[arg-type]  # checked by _problems above
     except rfc8785.CanonicalizationError as exc:  # e.g. lone surrogates in a string
         raise ValidationError(f"value cannot be canonicalized as JSON: {exc}") from exc
+
+
+def canonical_bytes_no_floats(value: object) -> bytes:
+    """RFC 8785 bytes of a value already known to hold no floats, with ASCII keys.
+
+    For strings, safe integers, booleans, null, lists and objects with ASCII keys,
+    ``json.dumps`` with sorted keys, compact separators and raw UTF-8 writes exactly
+    the RFC 8785 bytes (the same short escapes, lowercase ``\\u00xx`` for other
+    control characters, integers in decimal) and is many times faster than the
+    general encoder; a property test pins the two together. Text that UTF-8 cannot
+    carry (a lone surrogate) goes to :func:`canonical_bytes`, which rejects it.
+    """
+    try:
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return canonical_bytes(value)
