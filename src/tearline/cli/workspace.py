@@ -210,6 +210,9 @@ def import_ofac(
     alt: Annotated[Path | None, typer.Option(help="alt.csv (aliases) of the same list.")] = None,
     add: Annotated[Path | None, typer.Option(help="add.csv (addresses) of the same list.")] = None,
     tlp: TlpOption = None,
+    inferred: Annotated[bool, typer.Option(
+        help="Add inferred person → namesake-organization links (graded credibility 3, "
+             "role 'inferred: …'), kept apart from OFAC's stated links.")] = True,
 ) -> None:
     """Import the OFAC SDN list (narcotics programs by default); public: TLP:CLEAR."""
     from tearline.ingest.ofac_import import import_sdn
@@ -218,7 +221,8 @@ def import_ofac(
         subject = _subject(as_)
         prov = Provenance(subject.agency, subject.unit, datetime.now(UTC), Reliability.A,
                           Credibility.CONFIRMED)
-        records = import_sdn(path, prov, Marking.build(tlp or "CLEAR"), all_programs, alt, add)
+        records = import_sdn(path, prov, Marking.build(tlp or "CLEAR"), all_programs, alt, add,
+                             inferred)
         write_all(STATE.store(), records, path.name)
 
 

@@ -1,16 +1,40 @@
-"""Turn a parsed OFAC SDN list into records with the importer's provenance and marking."""
+"""Turn a parsed OFAC SDN list into records with the importer's provenance and marking.
+
+Stated facts carry the importer's provenance as given. Inferred links
+(:mod:`tearline.ingest.ofac_inferred`) are added unless ``inferred=False``, each
+statement graded with the lower credibility of an inference.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from tearline.errors import IngestError, InputError, Problem
 from tearline.ingest.files import open_sdn_text
 from tearline.ingest.ofac import NARCOTICS_PROGRAMS, parse_sdn
 from tearline.ingest.ofac_alt_add import parse_add, parse_alt
+from tearline.ingest.ofac_inferred import INFERRED_CREDIBILITY, infer_namesake_links
 from tearline.model.marking import Marking
 from tearline.model.record import Record, build_record
 from tearline.model.statement import Provenance
+
+
+def _build(proxies: Iterable[tuple[Any, int]], provenance: Provenance, marking: Marking,
+           source: str, records: dict[str, Record], problems: list[Problem]) -> None:
+    for proxy, line in proxies:
+        if proxy.id in records:
+            continue
+        try:
+            records[proxy.id] = build_record(
+                proxy.id, proxy.schema.name, proxy.properties, provenance, marking
+            )
+        except InputError as exc:
+            problems.extend(
+                Problem(f"{proxy.id}: {p.message}", source, line, p.column) for p in exc.problems
+            )
 
 
 def import_sdn(
@@ -20,6 +44,7 @@ def import_sdn(
     all_programs: bool = False,
     alt_path: Path | None = None,
     add_path: Path | None = None,
+    inferred: bool = True,
 ) -> list[Record]:
     """Parse ``path`` (and optional alt/add files) into records; all or nothing."""
     alt = parse_alt(open_sdn_text(alt_path).splitlines(), alt_path.name) if alt_path else []
@@ -29,19 +54,13 @@ def import_sdn(
                              alt=alt, add=add))
     records: dict[str, Record] = {}
     problems: list[Problem] = []
-    for entry in entries:
-        for proxy in entry.proxies:
-            if proxy.id in records:
-                continue
-            try:
-                records[proxy.id] = build_record(
-                    proxy.id, proxy.schema.name, proxy.properties, provenance, marking
-                )
-            except InputError as exc:
-                problems.extend(
-                    Problem(f"{proxy.id}: {p.message}", path.name, entry.line, p.column)
-                    for p in exc.problems
-                )
+    stated = ((proxy, entry.line) for entry in entries for proxy in entry.proxies)
+    _build(stated, provenance, marking, path.name, records, problems)
+    if inferred:
+        lines = {entry.entity.id: entry.line for entry in entries}
+        guessed = replace(provenance, credibility=INFERRED_CREDIBILITY)
+        links = ((link, lines[link.get("subject")[0]]) for link in infer_namesake_links(entries))
+        _build(links, guessed, marking, path.name, records, problems)
     if problems:
         raise IngestError(f"{path.name} rejected; nothing was stored", problems)
     return list(records.values())
