@@ -13,7 +13,12 @@ Conventions:
 - country columns hold ISO 3166-1 alpha-2 codes in lower case, as FollowTheMoney
   normalizes them (``mx``, ``cn``); null means unknown;
 - ``drug`` is lower case (``fentanyl``);
-- ``synthetic`` marks generated records, so that reports can label them.
+- ``synthetic`` marks generated records, so that reports can label them;
+- the text columns that analytics group on (drug, countries, region, port,
+  conveyance, concealment) are dictionary-encoded (:data:`TEXT`): a few distinct
+  values over many rows, so each row holds a small integer. DuckDB groups such
+  columns by their codes without hashing the text of every row, which is what makes
+  the assessment path fast (``bench/analytics.py``); values read the same.
 """
 
 from __future__ import annotations
@@ -30,20 +35,23 @@ from tearline.errors import Problem, ValidationError
 
 Grain = Literal["incident", "monthly-aggregate"]
 
+#: Dictionary-encoded text: the type of every grouping column holding text.
+TEXT = pa.dictionary(pa.int32(), pa.string())
+
 SEIZURE_SCHEMA = pa.schema(
     [
         pa.field("entity_id", pa.string()),
         pa.field("date", pa.date32(), nullable=False),
-        pa.field("drug", pa.string(), nullable=False),
+        pa.field("drug", TEXT, nullable=False),
         pa.field("gross_kg", pa.float64()),
         pa.field("net_kg", pa.float64()),
-        pa.field("origin", pa.string()),
-        pa.field("transit", pa.string()),
-        pa.field("destination", pa.string()),
-        pa.field("region", pa.string()),
-        pa.field("port", pa.string()),
-        pa.field("conveyance", pa.string()),
-        pa.field("concealment", pa.string()),
+        pa.field("origin", TEXT),
+        pa.field("transit", TEXT),
+        pa.field("destination", TEXT),
+        pa.field("region", TEXT),
+        pa.field("port", TEXT),
+        pa.field("conveyance", TEXT),
+        pa.field("concealment", TEXT),
         pa.field("latitude", pa.float64()),
         pa.field("longitude", pa.float64()),
         pa.field("synthetic", pa.bool_(), nullable=False),
@@ -152,12 +160,30 @@ def aggregate_frame(rows: Iterable[AggregateRow]) -> SeizureFrame:
     return SeizureFrame(pa.table(columns, schema=SEIZURE_SCHEMA), "monthly-aggregate")
 
 
-def _blank_to_null(column: pa.ChunkedArray, lower: bool) -> pa.ChunkedArray:
+def _blank_to_null(column: pa.Array | pa.ChunkedArray, lower: bool) -> pa.Array | pa.ChunkedArray:
     """Trim text, lower-case it where the convention says so; empty text is null."""
     trimmed = pc.utf8_trim_whitespace(column)
     if lower:
         trimmed = pc.utf8_lower(trimmed)
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+
+
+def _clean_dictionary(column: pa.ChunkedArray, lower: bool) -> pa.ChunkedArray:
+    """:func:`_blank_to_null` applied to a dictionary column's distinct values only.
+
+    The cleaned values may collide (``MX`` and ``mx``) or become null (blank text), so
+    the dictionary is rebuilt from its unique cleaned values (in order of first
+    appearance) and the row codes remapped: work proportional to the distinct values
+    plus one ``take`` over the codes, never to the text of every row.
+    """
+    chunks: list[pa.Array] = []
+    for chunk in column.unify_dictionaries().chunks:
+        cleaned = _blank_to_null(chunk.dictionary, lower)
+        unique = pc.drop_null(pc.unique(cleaned))
+        remap = pc.index_in(cleaned, value_set=unique).cast(pa.int32())
+        codes = pc.take(remap, chunk.indices)
+        chunks.append(pa.DictionaryArray.from_arrays(codes, unique.cast(pa.string())))
+    return pa.chunked_array(chunks, TEXT)
 
 
 def _conform(table: pa.Table) -> pa.Table:
@@ -179,8 +205,10 @@ def _conform(table: pa.Table) -> pa.Table:
                     f"column {field.name!r} cannot be read as {field.type}",
                     [Problem(str(exc), column=field.name)],
                 ) from exc
-            if pa.types.is_string(field.type):
-                column = _blank_to_null(column, lower=field.name in LOWERED)
+            if field.type == TEXT:
+                column = _clean_dictionary(column, lower=field.name in LOWERED)
+            elif pa.types.is_string(field.type):
+                column = _blank_to_null(column, lower=False)
         elif field.name == "events":
             column = pa.array([1] * table.num_rows, pa.int64())
         elif field.name == "synthetic":
