@@ -80,6 +80,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "recipient": "node:mx.fgr",
         "receipt_digest": "ab" * 32,
     },
+    "aggregate.read": {"subject": "unit:mx.semar.uie", "path": "stats", "record_count": 12},
+    "audit.queried": {"subject": "unit:us.dea.sod", "entity_id": "p-1", "result_count": 3},
     "party.changed": {"party": "analyst:ana@mx.semar.uie", "action": "created", "version": 1},
     "key.changed": {
         "owner": "node:us.dea",

@@ -47,7 +47,7 @@ __all__ = [
     "utc_timestamp",
 ]
 
-ReadPath = Literal["show", "search", "export", "federation", "api", "report", "cli"]
+ReadPath = Literal["show", "search", "list", "export", "federation", "api", "report", "cli"]
 
 
 def doc(text: str) -> Any:
@@ -104,6 +104,27 @@ class SearchQuery(Event):
 
     query_commitment: Commitment = doc("commit_value(node salt, query text)")
     result_count: Count = doc("how many records the subject was shown")
+
+
+@register("aggregate.read")
+@dataclass(frozen=True, kw_only=True)
+class AggregateRead(Event):
+    """A subject was shown figures computed over the records that exist for it (counts, report
+    figures): no record content, but a read all the same."""
+
+    subject: Subject = doc("who received the figures")
+    path: Literal["stats", "report", "api"] = doc("which figures")
+    record_count: Count = doc("how many records the figures cover")
+
+
+@register("audit.queried")
+@dataclass(frozen=True, kw_only=True)
+class AuditQueried(Event):
+    """A subject read entries of the audit log itself (who saw a record): watchers are logged."""
+
+    subject: Subject = doc("who asked")
+    entity_id: Id | None = doc("the record asked about, if the question named one")
+    result_count: Count = doc("how many entries the subject was shown")
 
 
 @register("marking.changed")
