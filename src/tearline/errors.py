@@ -13,7 +13,7 @@ mapped in one place (``HTTP_STATUS`` below) and rendered in one JSON envelope.
     │   ├── IngestError ........... a file was rejected; nothing from it is stored
     │   ├── MappingError .......... a CSV mapping file is unusable
     │   ├── MarkingError .......... a marking is malformed or not allowed
-    │   ├── TooLarge .............. a request body or a query exceeds a limit (413)
+    │   ├── TooLarge .............. a request body exceeds the size limit (413)
     │   └── UnsupportedMethod ..... the HTTP method is not allowed on that path (405)
     ├── NotFound .................. no such object *for this subject* (404);
     │                               a hidden record answers exactly like a missing one

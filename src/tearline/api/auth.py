@@ -1,0 +1,166 @@
+"""Who is calling: the :class:`Authenticator` interface and its API-token implementation.
+
+An authenticator turns the request's ``Authorization`` header and client address into
+a :class:`Principal` (the analyst, their unit as policy subject, the scopes granted)
+or raises :class:`AuthenticationError` (401) or :class:`RateLimited` (429). Routes
+only ever see the principal, so another identity provider (OpenID Connect, mutual
+TLS) replaces :class:`TokenAuthenticator` without touching them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Literal, Protocol
+
+from tearline.api.audit_hook import AuthFailure, record_auth_failure
+from tearline.api.credentials import (
+    VerifiedCache,
+    hash_secret,
+    new_token,
+    parse_token,
+    safe_prefix,
+)
+from tearline.api.ratelimit import SlidingWindow
+from tearline.api.settings import ApiSettings
+from tearline.errors import AuthenticationError, PolicyDenied, ValidationError
+from tearline.policy.subject import Subject
+from tearline.store import api_tokens
+from tearline.store.api_tokens import TokenRow
+from tearline.store.store import Store
+
+
+class Scope(StrEnum):
+    read = "read"
+    write = "write"
+    admin = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """An authenticated caller: the policy subject and what the credential allows."""
+
+    subject: Subject
+    scopes: frozenset[Scope]
+    credential: str  # a non-secret id of the credential (token prefix, OIDC subject)
+
+    @property
+    def name(self) -> str:
+        return self.subject.analyst or self.subject.unit
+
+    def require(self, scope: Scope) -> None:
+        if scope not in self.scopes:
+            raise PolicyDenied(
+                f"this credential lacks the {scope.value!r} scope",
+                [f"granted scopes: {', '.join(sorted(self.scopes)) or 'none'}"],
+            )
+
+
+class Authenticator(Protocol):
+    """Turns request credentials into a principal; the one thing routes depend on."""
+
+    def authenticate(self, authorization: str | None, client: str) -> Principal: ...
+
+
+Reason = Literal["missing", "malformed", "unknown", "expired", "revoked"]
+
+
+class TokenAuthenticator:
+    """Bearer API tokens (``tl_<prefix>_<secret>``) checked against the store."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: ApiSettings,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.by_address = SlidingWindow(
+            settings.auth_failures_per_address, settings.auth_failure_window_seconds
+        )
+        self.by_prefix = SlidingWindow(
+            settings.auth_failures_per_prefix, settings.auth_failure_window_seconds
+        )
+        self.verified = VerifiedCache(settings.token_cache_seconds)
+
+    def _refuse(self, reason: Reason, client: str, prefix: str | None) -> AuthenticationError:
+        self.by_address.fail(client)
+        if prefix is not None:
+            self.by_prefix.fail(prefix)
+        record_auth_failure(self.store, AuthFailure(self.clock(), prefix, reason))
+        # One message for every reason: the caller learns nothing about which tokens exist.
+        return AuthenticationError("missing or invalid API token")
+
+    def authenticate(self, authorization: str | None, client: str) -> Principal:
+        self.by_address.check(client, "address")
+        if not authorization:
+            raise self._refuse("missing", client, None)
+        scheme, _, credential = authorization.partition(" ")
+        credential = credential.strip()
+        prefix = safe_prefix(credential) if scheme.lower() == "bearer" else None
+        if prefix is not None:
+            self.by_prefix.check(prefix, "token")
+        try:
+            if scheme.lower() != "bearer":
+                raise AuthenticationError("not a bearer token")
+            prefix, secret = parse_token(credential)
+        except AuthenticationError:
+            raise self._refuse("malformed", client, prefix) from None
+        with self.store.reading() as conn:
+            row = api_tokens.find(conn, prefix)
+        if row is None or not self.verified.verify(row.secret_hash, secret):
+            raise self._refuse("unknown", client, prefix)
+        now = self.clock()
+        if row.revoked_at is not None and row.revoked_at <= now:
+            raise self._refuse("revoked", client, prefix)
+        if row.expires_at <= now:
+            raise self._refuse("expired", client, prefix)
+        subject = self.store.subject(row.owner)
+        return Principal(subject, frozenset(Scope(s) for s in row.scopes), prefix)
+
+
+# -- issuing tokens (the CLI and the admin routes share this) ------------------------------
+
+MAX_LIFETIME = timedelta(days=366)
+
+
+def issue_token(
+    store: Store,
+    owner: str,
+    scopes: frozenset[Scope],
+    lifetime: timedelta,
+    label: str,
+    created_by: str,
+    at: datetime | None = None,
+) -> tuple[str, TokenRow]:
+    """Create a token for an analyst (or a unit, for a service account).
+
+    Returns the token text — the only time it exists outside the caller's hands — and
+    the stored row (which holds only its hash).
+    """
+    at = at or datetime.now(UTC)
+    store.subject(owner)  # the owner must exist: raises NotFound / ValidationError
+    if not scopes:
+        raise ValidationError("a token needs at least one scope (read, write, admin)")
+    if not timedelta(minutes=1) <= lifetime <= MAX_LIFETIME:
+        raise ValidationError("a token lives between one minute and 366 days")
+    if not 0 < len(label) <= 200:
+        raise ValidationError("a token label is 1 to 200 characters")
+    text, prefix, secret = new_token()
+    row = TokenRow(
+        prefix=prefix,
+        owner=owner,
+        scopes=frozenset(s.value for s in scopes),
+        secret_hash=hash_secret(secret),
+        label=label,
+        created_at=at,
+        created_by=created_by,
+        expires_at=at + lifetime,
+        revoked_at=None,
+    )
+    with store.transaction() as conn:
+        api_tokens.insert(conn, row)
+    return text, row

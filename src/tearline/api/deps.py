@@ -1,0 +1,90 @@
+"""What route handlers receive: the store, the settings, the authenticated principal.
+
+``Depends(reader)`` (or ``writer``, ``admin``) authenticates the request through the
+app's :class:`~tearline.api.auth.Authenticator` and checks the credential's scope;
+a handler never looks at headers or decides access itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from tearline.api.auth import Authenticator, Principal, Scope
+from tearline.api.cursors import CursorBox
+from tearline.api.envelope import ErrorEnvelope
+from tearline.api.settings import ApiSettings
+from tearline.store.store import Store
+
+#: Documents bearer authentication in OpenAPI; the authenticator reads the header itself.
+bearer = HTTPBearer(auto_error=False, description="API token: tl_<prefix>_<secret>")
+
+
+def store_of(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def settings_of(request: Request) -> ApiSettings:
+    settings: ApiSettings = request.app.state.settings
+    return settings
+
+
+def cursors_of(request: Request) -> CursorBox:
+    box: CursorBox = request.app.state.cursors
+    return box
+
+
+def _principal(
+    request: Request,
+    _doc: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    authenticator: Authenticator = request.app.state.authenticator
+    client = request.client.host if request.client else "unknown"
+    return authenticator.authenticate(request.headers.get("authorization"), client)
+
+
+def _scoped(scope: Scope) -> Callable[..., Principal]:
+    def dependency(principal: Annotated[Principal, Depends(_principal)]) -> Principal:
+        principal.require(scope)
+        return principal
+
+    return dependency
+
+
+reader = _scoped(Scope.read)
+writer = _scoped(Scope.write)
+admin = _scoped(Scope.admin)
+
+Reader = Annotated[Principal, Depends(reader)]
+Writer = Annotated[Principal, Depends(writer)]
+Admin = Annotated[Principal, Depends(admin)]
+StoreDep = Annotated[Store, Depends(store_of)]
+SettingsDep = Annotated[ApiSettings, Depends(settings_of)]
+CursorsDep = Annotated[CursorBox, Depends(cursors_of)]
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    names = {
+        401: "No valid API token",
+        403: "The credential lacks a scope, or the policy refuses the action",
+        404: "No such object for this caller (hidden and missing answer alike)",
+        409: "The object exists or changed meanwhile",
+        413: "Request body too large",
+        422: "Invalid input; every problem is listed",
+        429: "Too many failed authentications; see Retry-After",
+        503: "The database is unavailable or the request timed out",
+    }
+    return {s: {"model": ErrorEnvelope, "description": names[s]} for s in statuses}
+
+
+#: Error responses of every authenticated operation.
+AUTHED = _errors(401, 403, 422, 429, 503)
+#: ... of those taking a body, and of those naming one object.
+WITH_BODY = _errors(413)
+ONE_OBJECT = _errors(404)
+CONFLICT = _errors(409)
+PUBLIC = _errors(503)

@@ -1,0 +1,110 @@
+"""The one error envelope: ``{"error": {"code", "message", "details"}}``.
+
+Every failure — ours, the framework's (unknown route, wrong method, invalid
+parameters), a body too large, a timeout, and any bug — leaves through
+:func:`error_response`, with the status from :func:`tearline.errors.http_status`.
+A bug answers 500 with a fixed message; its traceback goes to the log, not the client.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tearline.errors import (
+    AuthenticationError,
+    InputError,
+    NotFound,
+    Problem,
+    RateLimited,
+    TearlineError,
+    TooLarge,
+    UnsupportedMethod,
+    ValidationError,
+    http_status,
+)
+
+log = logging.getLogger("tearline.api")
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+class ErrorEnvelope(BaseModel):
+    error: ErrorBody
+
+
+def error_response(error: TearlineError) -> JSONResponse:
+    status = http_status(error)
+    headers: dict[str, str] = {}
+    if isinstance(error, AuthenticationError):
+        headers["WWW-Authenticate"] = 'Bearer realm="tearline"'
+    if isinstance(error, RateLimited):
+        headers["Retry-After"] = str(error.retry_after)
+    body = {"error": {"code": error.code, "message": error.message, "details": error.details()}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _location(loc: Sequence[int | str]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _validation(exc: RequestValidationError) -> ValidationError:
+    problems = []
+    for item in exc.errors()[:50]:
+        # The framework's message and location only: never echo the input value back.
+        problems.append(Problem(str(item.get("msg", "invalid")), column=_location(item["loc"])))
+    return ValidationError("the request is invalid", problems)
+
+
+def _http(exc: StarletteHTTPException) -> TearlineError:
+    if exc.status_code == 404:
+        return NotFound("no such resource")
+    if exc.status_code == 405:
+        return UnsupportedMethod("this method is not allowed here")
+    if exc.status_code == 413:
+        return TooLarge("request body too large")
+    if exc.status_code == 401:
+        return AuthenticationError("missing or invalid API token")
+    return InputError(str(exc.detail))
+
+
+def install(app: FastAPI) -> None:
+    """Route every failure of ``app`` through the envelope."""
+
+    async def on_tearline(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, TearlineError)
+        if http_status(exc) >= 500:
+            log.error("%s: %s", exc.code, exc.message)
+        return error_response(exc)
+
+    async def on_validation(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        return error_response(_validation(exc))
+
+    async def on_http(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        response = error_response(_http(exc))
+        if exc.status_code == 405 and exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    async def on_bug(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("internal error", exc_info=exc)
+        body = {"error": {"code": "internal", "message": "internal error", "details": {}}}
+        return JSONResponse(body, status_code=500)
+
+    app.add_exception_handler(TearlineError, on_tearline)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_bug)

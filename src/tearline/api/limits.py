@@ -1,0 +1,84 @@
+"""ASGI middleware enforcing request limits: body size and time.
+
+* Body size: a ``Content-Length`` above the limit is refused before anything is read;
+  a body streamed without one is counted as it arrives and refused once it passes the
+  limit. Either way the answer is 413 in the error envelope.
+* Time: a request whose response has not started after the timeout is answered 503;
+  work already handed to a database thread may still finish, but the client is freed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tearline.api.envelope import error_response
+from tearline.errors import StoreError, TooLarge
+
+
+class BodyLimit:
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        too_large = TooLarge(f"request body exceeds {self.max_bytes:,} bytes")
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = self.max_bytes + 1
+                if declared > self.max_bytes:
+                    await _drain_and_answer(receive, send, scope, too_large)
+                    return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise too_large
+            return message
+
+        await self.app(scope, counted, send)
+
+
+async def _drain_and_answer(receive: Receive, send: Send, scope: Scope, error: Any) -> None:
+    response = error_response(error)
+    response.headers["Connection"] = "close"
+    await response(scope, receive, send)
+
+
+class Timeout:
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await asyncio.wait_for(self.app(scope, receive, tracking), self.seconds)
+        except TimeoutError:
+            if started:
+                raise
+            error = StoreError(f"the request took longer than {self.seconds:g} s; try a "
+                               "narrower query")
+            await error_response(error)(scope, receive, send)

@@ -1,0 +1,1 @@
+"""Route modules: each builds an ``APIRouter`` for the configured limits."""

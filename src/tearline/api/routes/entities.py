@@ -1,0 +1,98 @@
+"""Entities: create with markings, read the tear-line view, list, amend, retract."""
+
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from tearline.api.deps import (
+    AUTHED,
+    ONE_OBJECT,
+    WITH_BODY,
+    CursorsDep,
+    Reader,
+    StoreDep,
+    Writer,
+)
+from tearline.api.schemas import AmendIn, EntityIn, Page, RecordOut, SchemaName
+from tearline.api.settings import ApiSettings
+from tearline.model.grading import Credibility, Reliability
+from tearline.model.record import build_record
+from tearline.model.statement import Provenance
+from tearline.store import edits
+
+EntityId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
+
+
+def _provenance(principal: Writer, reliability: str, credibility: str) -> Provenance:
+    subject = principal.subject
+    return Provenance(subject.agency, subject.unit, datetime.now(UTC),
+                      Reliability.parse(reliability), Credibility.parse(credibility))
+
+
+def router(settings: ApiSettings) -> APIRouter:
+    api = APIRouter(tags=["entities"], responses=AUTHED)
+
+    @api.post("/entities", status_code=201, response_model=RecordOut,
+              responses=WITH_BODY, summary="Create a record with its marking and portions")
+    def create(body: EntityIn, principal: Writer, store: StoreDep) -> RecordOut:
+        """The node assigns the id (``tl-…``): a client-chosen id could collide with a
+        record the client may not see, and the answer would reveal that it exists."""
+        prov = _provenance(principal, body.reliability, body.credibility)
+        record = build_record(
+            f"tl-{uuid.uuid4().hex}",
+            body.schema_,
+            body.properties,
+            prov,
+            body.marking.to_marking(),
+            {prop: m.to_marking() for prop, m in body.portions.items()},
+        )
+        store.write([record])
+        return RecordOut.of(store.read(principal.subject, prov.seen_at, record.id, path="api"))
+
+    @api.get("/entities/{entity_id}", response_model=RecordOut, responses=ONE_OBJECT,
+             summary="The tear-line view of one record")
+    def read(entity_id: EntityId, principal: Reader, store: StoreDep) -> RecordOut:
+        at = datetime.now(UTC)
+        return RecordOut.of(store.read(principal.subject, at, entity_id, path="api"))
+
+    @api.get("/entities", response_model=Page, summary="Records visible to the caller, by id")
+    def listing(
+        principal: Reader,
+        store: StoreDep,
+        cursors: CursorsDep,
+        schema: Annotated[SchemaName | None, Query()] = None,
+        cursor: Annotated[str | None, Query(max_length=400)] = None,
+        limit: Annotated[int, Query(ge=1, le=settings.max_page)] = settings.default_page,
+    ) -> Page:
+        query = {"schema": schema}
+        unit = principal.subject.unit
+        after = cursors.open(cursor, unit, "list", query) if cursor else None
+        found = store.page(principal.subject, datetime.now(UTC), schema, after, limit)
+        nxt = cursors.seal(found[-1].id, unit, "list", query) if len(found) == limit else None
+        return Page(items=[RecordOut.of(r) for r in found], next_cursor=nxt)
+
+    @api.post("/entities/{entity_id}/statements", response_model=RecordOut,
+              responses={**ONE_OBJECT, **WITH_BODY}, summary="Add statements to a record")
+    def amend(entity_id: EntityId, body: AmendIn, principal: Writer,
+              store: StoreDep) -> RecordOut:
+        prov = _provenance(principal, body.reliability, body.credibility)
+        record, _ = edits.amend(
+            store,
+            principal.subject,
+            prov,
+            entity_id,
+            body.properties,
+            body.marking.to_marking() if body.marking else None,
+            {prop: m.to_marking() for prop, m in body.portions.items()},
+        )
+        return RecordOut.of(record)
+
+    @api.delete("/entities/{entity_id}", response_model=RecordOut, responses=ONE_OBJECT,
+                summary="Retract a record for everyone (originator's units only)")
+    def retract(entity_id: EntityId, principal: Writer, store: StoreDep) -> RecordOut:
+        return RecordOut.of(edits.retract(store, principal.subject, datetime.now(UTC), entity_id))
+
+    return api

@@ -1,0 +1,94 @@
+"""``tearline serve`` (the HTTP API under uvicorn) and ``tearline token …``."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+import typer
+
+from tearline.cli.common import STATE, Format, FormatOption, app, console, emit, reporting
+from tearline.errors import ValidationError
+
+token_app = typer.Typer(help="API tokens: shown once at creation, stored only as a hash.",
+                        no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8700,
+) -> None:
+    """Serve the HTTP API (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs).
+
+    Limits come from TEARLINE_API_* variables (see docs/api.md). Request lines are not
+    logged by the server: query strings may hold search terms.
+    """
+    import uvicorn
+
+    from tearline.api.app import create_app
+    from tearline.api.settings import ApiSettings
+
+    with reporting():
+        application = create_app(STATE.store(), ApiSettings.from_env())
+    console.print(f"tearline API on http://{host}:{port}/api/v1/ (docs: /api/v1/docs)")
+    uvicorn.run(application, host=host, port=port, access_log=False, log_level="info",
+                server_header=False, timeout_graceful_shutdown=5)
+
+
+_DURATION = re.compile(r"^(\d{1,4})([dh])$")
+
+
+def parse_lifetime(text: str) -> timedelta:
+    match = _DURATION.match(text.strip())
+    if match is None:
+        raise ValidationError(f"lifetime {text!r}: expected a number of days or hours (90d, 12h)")
+    n, unit = int(match.group(1)), match.group(2)
+    return timedelta(days=n) if unit == "d" else timedelta(hours=n)
+
+
+@token_app.command("create")
+def token_create(
+    owner: Annotated[str, typer.Argument(help="Analyst (name@unit.id) or unit (service).")],
+    scope: Annotated[list[str], typer.Option("--scope", help="read, write or admin (repeat).")],
+    expires_in: Annotated[str, typer.Option(help="Lifetime: 90d, 12h (at most 366d).")] = "90d",
+    label: Annotated[str, typer.Option(help="What the token is for.")] = "api",
+) -> None:
+    """Create a token and print it once; only its Argon2 hash is stored."""
+    from tearline.api.auth import Scope, issue_token
+
+    with reporting():
+        try:
+            scopes = frozenset(Scope(s) for s in scope)
+        except ValueError:
+            raise ValidationError("scopes are read, write and admin") from None
+        text, row = issue_token(STATE.store(), owner, scopes, parse_lifetime(expires_in),
+                                label, created_by="cli")
+    console.print(f"token for {row.owner} (scopes {', '.join(sorted(row.scopes))}, expires "
+                  f"{row.expires_at:%Y-%m-%d %H:%M}Z); it is shown only now:", highlight=False)
+    print(text)
+
+
+@token_app.command("list")
+def token_list(fmt: FormatOption = Format.table) -> None:
+    """List tokens (prefixes, owners, scopes, expiry, revocation; never secrets)."""
+    from tearline.store import api_tokens
+
+    with reporting(), STATE.store().reading() as conn:
+        rows = [r.to_public() for r in api_tokens.listing(conn)]
+    for row in rows:
+        row["scopes"] = ",".join(row["scopes"])  # type: ignore[arg-type]
+    emit(rows, fmt, ["prefix", "owner", "scopes", "label", "expires_at", "revoked_at"],
+         title="API tokens")
+
+
+@token_app.command("revoke")
+def token_revoke(prefix: Annotated[str, typer.Argument(help="The token's prefix.")]) -> None:
+    """Revoke a token from now on."""
+    from tearline.store import api_tokens
+
+    with reporting(), STATE.store().transaction() as conn:
+        row = api_tokens.revoke(conn, prefix, datetime.now(UTC))
+    console.print(f"token {row.prefix} of {row.owner} revoked at {row.revoked_at}")

@@ -1,0 +1,117 @@
+"""API tokens as stored: a lookup prefix, an Argon2 hash of the secret, scopes, expiry.
+
+The secret itself is never stored; it is shown once when the token is created. A
+token is found by its prefix (not secret, safe to log) and accepted when the secret
+verifies against the stored hash, the token has not expired and was not revoked.
+Revocation sets ``revoked_at`` once; it is never cleared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Column, Connection, Index, String, Table, Text, select
+
+from tearline.errors import Conflict, NotFound
+from tearline.store import tables as t
+
+api_tokens = Table(
+    "api_tokens",
+    t.metadata,
+    Column("prefix", String(8), primary_key=True),
+    Column("owner", String(200), nullable=False),  # analyst id, or a unit id (service)
+    Column("scopes", String(64), nullable=False),  # sorted, comma-separated
+    Column("secret_hash", Text, nullable=False),  # Argon2id PHC string
+    Column("label", String(200), nullable=False),
+    Column("created_at", t.TS, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("expires_at", t.TS, nullable=False),
+    Column("revoked_at", t.TS),
+    Index("ix_api_tokens_owner", "owner"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRow:
+    prefix: str
+    owner: str
+    scopes: frozenset[str]
+    secret_hash: str
+    label: str
+    created_at: datetime
+    created_by: str
+    expires_at: datetime
+    revoked_at: datetime | None
+
+    def to_public(self) -> dict[str, object]:
+        """Everything about the token but its hash."""
+        return {
+            "prefix": self.prefix,
+            "owner": self.owner,
+            "scopes": sorted(self.scopes),
+            "label": self.label,
+            "created_at": self.created_at,
+            "created_by": self.created_by,
+            "expires_at": self.expires_at,
+            "revoked_at": self.revoked_at,
+        }
+
+
+def _row(row: object) -> TokenRow:
+    m = row._mapping  # type: ignore[attr-defined]
+    return TokenRow(
+        prefix=m["prefix"],
+        owner=m["owner"],
+        scopes=frozenset(str(m["scopes"]).split(",")) - {""},
+        secret_hash=m["secret_hash"],
+        label=m["label"],
+        created_at=t.from_ts(m["created_at"]),
+        created_by=m["created_by"],
+        expires_at=t.from_ts(m["expires_at"]),
+        revoked_at=t.from_ts(m["revoked_at"]) if m["revoked_at"] else None,
+    )
+
+
+def insert(conn: Connection, row: TokenRow) -> None:
+    if find(conn, row.prefix) is not None:
+        raise Conflict(f"token prefix {row.prefix} exists")
+    conn.execute(
+        api_tokens.insert().values(
+            prefix=row.prefix,
+            owner=row.owner,
+            scopes=",".join(sorted(row.scopes)),
+            secret_hash=row.secret_hash,
+            label=row.label,
+            created_at=t.ts(row.created_at),
+            created_by=row.created_by,
+            expires_at=t.ts(row.expires_at),
+            revoked_at=None,
+        )
+    )
+
+
+def find(conn: Connection, prefix: str) -> TokenRow | None:
+    row = conn.execute(select(api_tokens).where(api_tokens.c.prefix == prefix)).first()
+    return _row(row) if row is not None else None
+
+
+def listing(conn: Connection, owner: str | None = None) -> list[TokenRow]:
+    query = select(api_tokens).order_by(api_tokens.c.created_at, api_tokens.c.prefix)
+    if owner:
+        query = query.where(api_tokens.c.owner == owner)
+    return [_row(r) for r in conn.execute(query)]
+
+
+def revoke(conn: Connection, prefix: str, at: datetime) -> TokenRow:
+    """Revoke a token from ``at`` on; revoking twice keeps the first time."""
+    found = find(conn, prefix)
+    if found is None:
+        raise NotFound(f"no token {prefix!r}")
+    if found.revoked_at is None:
+        conn.execute(
+            api_tokens.update()
+            .where(api_tokens.c.prefix == prefix, api_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=t.ts(at))
+        )
+    return find(conn, prefix) or found
