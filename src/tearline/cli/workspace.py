@@ -166,7 +166,8 @@ def write_all(store: Store, records: Sequence[Record], label: str) -> None:
 def ingest(
     path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="File to ingest.")],
     as_: AsOption = None,
-    mapping: Annotated[Path | None, typer.Option(help="Mapping file: the input is CSV.")] = None,
+    mapping: Annotated[Path | None, typer.Option(
+        exists=True, dir_okay=False, help="Mapping file: the input is CSV.")] = None,
     tlp: TlpOption = None,
     rel_to: RelOption = None,
     legal_basis: BasisOption = None,
@@ -194,7 +195,8 @@ def ingest(
             task = bar.add_task(f"reading {path.name}", total=len(text))
             lines = text.splitlines()
             if mapping is not None:
-                spec = parse_mapping(mapping.read_text(encoding="utf-8"), mapping.name)
+                spec = parse_mapping(decode_input(mapping.read_bytes(), mapping.name),
+                                     mapping.name)
                 read_csv(lines, spec, collector, lambda n: bar.advance(task, n))
             else:
                 read_jsonl(lines, collector, lambda n: bar.advance(task, n))

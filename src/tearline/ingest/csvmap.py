@@ -38,6 +38,10 @@ from tearline.model.record import MAX_VALUE_LENGTH
 from tearline.model.schema import get_model
 
 _NUMBERISH = re.compile(r"^[+-]?[\d\s().,/-]*$")
+#: What the csv module itself will read as one cell. Larger than any cell we accept, so
+#: that an oversized cell is reported with its column (by :func:`cell_problem`) rather
+#: than as an anonymous parse error; a cell beyond even this is still refused, by line.
+PARSE_LIMIT = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +109,14 @@ def parse_mapping(text: str, source: str) -> Mapping_:
     return Mapping_(str(schema_name), tuple(ids), prefix, properties, marking)
 
 
+def _too_long(value: str) -> str:
+    return f"cell of {len(value):,} characters exceeds the limit of {MAX_VALUE_LENGTH:,}"
+
+
 def cell_problem(value: str) -> str | None:
-    """Why a cell is refused, or ``None``."""
+    """Why a cell of a mapped column is refused, or ``None``."""
     if len(value) > MAX_VALUE_LENGTH:
-        return f"cell of {len(value):,} characters exceeds the limit of {MAX_VALUE_LENGTH:,}"
+        return _too_long(value)
     if not value:
         return None
     first = value[0]
@@ -121,8 +129,15 @@ def cell_problem(value: str) -> str | None:
 def read_csv(lines: Iterable[str], mapping: Mapping_, collector: Collector,
              progress: Callable[[int], None] | None = None) -> None:
     """Read mapped CSV rows (with a header line) into ``collector``."""
-    csv.field_size_limit(MAX_VALUE_LENGTH + 1)
-    reader = csv.reader(lines, strict=True)
+    previous = csv.field_size_limit(PARSE_LIMIT)
+    try:
+        _read_rows(csv.reader(lines, strict=True), mapping, collector, progress)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _read_rows(reader: Any, mapping: Mapping_, collector: Collector,
+               progress: Callable[[int], None] | None) -> None:
     try:
         header = next(reader)
     except StopIteration:
@@ -158,8 +173,10 @@ def read_csv(lines: Iterable[str], mapping: Mapping_, collector: Collector,
             collector.problem(f"{len(row)} cells, the header has {len(header)}", number)
             continue
         bad = False
-        for name in mapping.columns:
-            why = cell_problem(row[index[name]])
+        for name, position in index.items():
+            cell = row[position]
+            why = cell_problem(cell) if name in mapping.columns else (
+                _too_long(cell) if len(cell) > MAX_VALUE_LENGTH else None)
             if why:
                 collector.problem(why, number, name)
                 bad = True

@@ -80,6 +80,7 @@ class Collector:
                 for p in exc.problems or (Problem(exc.message),):
                     self.problem(f"{entity_id}: {p.message}", entry.line, p.column)
         if self.problems:
+            self.problems.sort(key=lambda p: p.line or 0)
             raise IngestError(f"{self.source} rejected; nothing was stored", self.problems)
         return out
 
