@@ -8,12 +8,14 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Engine, func, select
 
+from tearline.analysis.frame import SeizureFrame, seizure_frame
 from tearline.errors import NotFound, ValidationError
 from tearline.model.record import Record
 from tearline.policy.subject import Subject, VettingFacts
 from tearline.store import parties, reader
 from tearline.store import tables as t
 from tearline.store.engine import make_engine, translated, upgrade
+from tearline.store.seizures import read_seizure_table
 from tearline.store.visibility import Visibility
 from tearline.store.writer import WriteSummary, write_records
 
@@ -72,6 +74,13 @@ class Store:
     def read(self, vis: Visibility, entity_id: str) -> Record | None:
         with self.reading() as conn:
             return reader.read_record(conn, vis, entity_id)
+
+    def seizure_frame(self, subject: Subject, at: datetime) -> SeizureFrame:
+        """The subject's visible Seizure records as the analytics frame (see store/seizures)."""
+        with self.transaction() as conn:
+            read = read_seizure_table(conn, Visibility(subject, at))
+            self._log_reads(conn, subject, at, read.reads, "report")
+        return seizure_frame(read.table)
 
     def counts(self) -> dict[str, int]:
         """Row counts per table (administrators only: this ignores the policy)."""

@@ -1,0 +1,117 @@
+"""Threat assessments: importing the published series, and producing reports."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tearline.cli.common import STATE, AsOption, AtOption, app, at_time, console, reporting
+from tearline.errors import InputError
+from tearline.reports.assessment import AssessmentParams, render_assessment
+from tearline.reports.build import assessment_input, cbp_series, parse_period
+from tearline.sources.cbp import default_cbp_paths
+from tearline.sources.unodc import default_unodc_path
+from tearline.store.series import import_series
+
+report_app = typer.Typer(help="Threat assessments and other documents.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+
+class SeriesSource(StrEnum):
+    cbp = "cbp"
+    unodc = "unodc"
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+    pdf = "pdf"
+    json = "json"
+
+
+class YearKind(StrEnum):
+    fiscal = "fiscal"
+    calendar = "calendar"
+
+
+@app.command("import-series")
+def import_series_command(
+    source: Annotated[SeriesSource, typer.Argument(help="cbp (monthly) or unodc (annual).")],
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(exists=True, dir_okay=False,
+                       help="Files (default: the reference data folder's)."),
+    ] = None,
+) -> None:
+    """Import published aggregate series with their provenance (idempotent by SHA-256).
+
+    Aggregates stay aggregates (never incidents), and are public: every unit sees them.
+    """
+    with reporting():
+        if not paths:
+            data_dir = STATE.settings.data_dir
+            paths = (default_cbp_paths(data_dir) if source is SeriesSource.cbp
+                     else [default_unodc_path(data_dir)])  # fmt: skip
+        store = STATE.store()
+        with store.transaction() as conn:
+            done = import_series(conn, source.value, paths, datetime.now(UTC))
+        for item in done:
+            state = "imported" if item.new else "already stored"
+            console.print(f"{item.provenance.name}: {state}, {item.provenance.rows:,} rows, "
+                          f"sha256 {item.provenance.sha256}")  # fmt: skip
+
+
+@report_app.command("assessment")
+def assessment(
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    as_: AsOption = None,
+    at: AtOption = None,
+    period: Annotated[
+        str | None,
+        typer.Option(help="FY2023, 2023, 2023-05, a date, or FROM..TO (default: all)."),
+    ] = None,
+    drug: Annotated[str, typer.Option(help="Drug the figures are for.")] = "fentanyl",
+    origin: Annotated[
+        list[str] | None, typer.Option(help="Origin countries to compare (default mx, cn).")
+    ] = None,
+    years: Annotated[YearKind, typer.Option(help="Year-on-year by fiscal or calendar year.")] = (
+        YearKind.fiscal
+    ),
+    weight: Annotated[str, typer.Option(help="gross or net weight.")] = "gross",
+    cbp: Annotated[bool, typer.Option(help="Show the CBP monthly series as context.")] = True,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="html, pdf or json.")] = (
+        ReportFormat.html
+    ),
+) -> None:
+    """A threat assessment built only from what the acting unit may see.
+
+    The document states who it was produced for, its exact parameters, the sources
+    with their SHA-256, and a digest of its inputs; with --at fixed, running it
+    again over the same data gives the same figures and digest.
+    """
+    with reporting():
+        if not as_:
+            raise InputError("say who the assessment is for: --as UNIT or --as name@UNIT")
+        if weight not in ("gross", "net"):
+            raise InputError(f"--weight must be gross or net, not {weight!r}")
+        store = STATE.store()
+        subject = store.subject(as_)
+        when = at_time(at)
+        start, end = parse_period(period)
+        params = AssessmentParams(
+            drug=drug.strip().lower(),
+            start=start,
+            end=end,
+            origins=tuple(o.strip().lower() for o in origin) if origin else ("mx", "cn"),
+            weight="gross" if weight == "gross" else "net",
+            period="fiscal_year" if years is YearKind.fiscal else "year",
+            generated_at=when.replace(microsecond=0) if at else None,
+        )
+        series = cbp_series(store, STATE.settings.data_dir) if cbp else None
+        data = assessment_input(store, subject, when, series)
+        out.write_bytes(render_assessment(data, params, fmt.value))
+        console.print(f"assessment for {data.subject} ({data.seizures.rows:,} seizure records "
+                      f"visible) written to {out}")  # fmt: skip

@@ -1,0 +1,125 @@
+"""Assembling an assessment's inputs from the store, and writing assessments to files.
+
+The Seizure records come through the policy (:meth:`Store.seizure_frame`: the
+subject's visible statements only, and an audit entry for the read). The CBP
+monthly series comes from the store when it was imported (``tearline
+import-series cbp``), else from the reference files under ``data_dir`` when given;
+it is public, the same for every unit, and shown apart from the records.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from tearline.errors import Problem, ValidationError
+from tearline.policy.subject import Subject
+from tearline.reports.assessment import (
+    AssessmentInput,
+    AssessmentParams,
+    Format,
+    render_assessment,
+)
+from tearline.sources.cbp import CbpSeries, cbp_frame, default_cbp_paths, read_cbp
+from tearline.store.series import read_cbp_series
+from tearline.store.store import Store
+
+_FY = re.compile(r"^FY(\d{4})$", re.IGNORECASE)
+_YEAR = re.compile(r"^\d{4}$")
+_MONTH = re.compile(r"^\d{4}-\d{2}$")
+
+
+def _end_of_month(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def _bound(text: str, end: bool) -> date:
+    """One side of a period: ``FY2023``, ``2023``, ``2023-05`` or ``2023-05-17``."""
+    text = text.strip()
+    if match := _FY.match(text):
+        year = int(match.group(1))
+        return date(year, 9, 30) if end else date(year - 1, 10, 1)
+    if _YEAR.match(text):
+        return date(int(text), 12, 31) if end else date(int(text), 1, 1)
+    if _MONTH.match(text):
+        first = date.fromisoformat(text + "-01")
+        return _end_of_month(first) if end else first
+    return date.fromisoformat(text)
+
+
+def parse_period(text: str | None) -> tuple[date | None, date | None]:
+    """``FY2023``, ``2023``, ``2023-05``, a date, or ``FROM..TO`` of those (either side open).
+
+    Fiscal years begin in October (FY2023 is 2022-10-01..2023-09-30). Bounds are
+    inclusive. Empty or ``all``: no bound.
+    """
+    if text is None or text.strip().lower() in ("", "all"):
+        return None, None
+    try:
+        if ".." in text:
+            low, high = text.split("..", 1)
+            return (_bound(low, False) if low.strip() else None,
+                    _bound(high, True) if high.strip() else None)  # fmt: skip
+        return _bound(text, False), _bound(text, True)
+    except ValueError as exc:
+        raise ValidationError(
+            f"cannot read the period {text!r}",
+            [Problem("use FY2023, 2023, 2023-05, 2023-05-17 or FROM..TO", column="period")],
+        ) from exc
+
+
+def subject_name(subject: Subject) -> str:
+    """How a report names who it was produced for: the analyst (name@unit) or the unit."""
+    return subject.analyst or subject.unit
+
+
+def cbp_series(store: Store, data_dir: Path | None) -> CbpSeries | None:
+    with store.reading() as conn:
+        series = read_cbp_series(conn)
+    if series is None and data_dir is not None:
+        series = read_cbp(default_cbp_paths(data_dir))
+    return series
+
+
+def assessment_input(
+    store: Store, subject: Subject, at: datetime, series: CbpSeries | None = None
+) -> AssessmentInput:
+    """The subject's visible Seizure records (audited read), with the CBP series if given."""
+    frame = store.seizure_frame(subject, at)
+    return AssessmentInput(
+        subject=subject_name(subject),
+        seizures=frame,
+        aggregates=None if series is None else cbp_frame(series),
+        sources=() if series is None else series.files,
+    )
+
+
+def write_assessments(
+    store: Store,
+    units: Sequence[str],
+    out_dir: Path,
+    at: datetime,
+    data_dir: Path | None,
+    params: AssessmentParams | None = None,
+    formats: Sequence[Format] = ("html", "pdf"),
+) -> list[Path]:
+    """One assessment per unit (HTML and PDF by default), each from what that unit may see.
+
+    Files are ``out_dir/assessment-<unit>.<format>``. The policy is evaluated at
+    ``at``, which is also the stated generation time, so that the same data gives
+    the same files.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    series = cbp_series(store, data_dir)
+    params = replace(params or AssessmentParams(), generated_at=at)
+    written: list[Path] = []
+    for unit in units:
+        data = assessment_input(store, store.subject(unit), at, series)
+        for fmt in formats:
+            path = out_dir / f"assessment-{unit}.{fmt}"
+            path.write_bytes(render_assessment(data, params, fmt))
+            written.append(path)
+    return written
