@@ -1,0 +1,45 @@
+"""One assessment per unit, written to files, each from what that unit may see."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tearline.model.grading import Credibility, Reliability
+from tearline.model.marking import Marking
+from tearline.model.parties import Agency, Unit
+from tearline.model.record import build_record
+from tearline.model.statement import Provenance
+from tearline.reports.build import write_assessments
+from tearline.store import parties
+from tearline.store.store import Store
+
+AT = datetime(2024, 5, 3, 12, 0, tzinfo=UTC)
+DEA = Provenance("us.dea", "us.dea.sod", AT - timedelta(days=9), Reliability.A,
+                 Credibility.CONFIRMED)  # fmt: skip
+
+
+def test_one_file_per_unit_and_format(store: Store, tmp_path: Path) -> None:
+    with store.transaction() as conn:
+        parties.put_agency(conn, Agency("us.dea", "DEA", "us"), AT - timedelta(days=1))
+        parties.put_agency(conn, Agency("mx.fgr", "FGR", "mx"), AT - timedelta(days=1))
+        parties.put_unit(conn, Unit("us.dea.sod", "us.dea", "SOD"), AT - timedelta(days=1))
+        parties.put_unit(conn, Unit("mx.fgr.femdo", "mx.fgr", "FEMDO"), AT - timedelta(days=1))
+    store.write([
+        build_record(f"sz-{n}", "Seizure", {"drug": ["fentanyl"], "grossWeight": [str(kg)],
+                     "originCountry": ["mx"], "date": ["2023-01-05"]}, DEA, Marking.build(tlp))
+        for n, (tlp, kg) in enumerate((("CLEAR", 2), ("AMBER+STRICT", 5)))
+    ])  # fmt: skip
+    units = ["us.dea.sod", "mx.fgr.femdo"]
+    written = write_assessments(store, units, tmp_path / "out", AT, None,
+                                formats=("html", "json"))  # fmt: skip
+    assert [p.name for p in written] == [
+        "assessment-us.dea.sod.html", "assessment-us.dea.sod.json",
+        "assessment-mx.fgr.femdo.html", "assessment-mx.fgr.femdo.json",
+    ]  # fmt: skip
+    kg = {u: json.loads((tmp_path / "out" / f"assessment-{u}.json").read_text())["records"]["kg"]
+          for u in units}  # fmt: skip
+    assert kg == {"us.dea.sod": 7.0, "mx.fgr.femdo": 2.0}
+    html = (tmp_path / "out" / "assessment-mx.fgr.femdo.html").read_text(encoding="utf-8")
+    assert "mx.fgr.femdo" in html and "2024-05-03T12:00:00+00:00" in html
