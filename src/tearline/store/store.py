@@ -15,7 +15,7 @@ from tearline.policy.subject import Subject, VettingFacts
 from tearline.store import parties, reader
 from tearline.store import tables as t
 from tearline.store.engine import make_engine, translated, upgrade
-from tearline.store.seizures import read_seizure_table
+from tearline.store.seizures import SeizureRead, read_seizure_table
 from tearline.store.visibility import Visibility
 from tearline.store.writer import WriteSummary, write_records
 
@@ -79,8 +79,16 @@ class Store:
         """The subject's visible Seizure records as the analytics frame (see store/seizures)."""
         with self.transaction() as conn:
             read = read_seizure_table(conn, Visibility(subject, at))
-            self._log_reads(conn, subject, at, read.reads, "report")
+            self._log_report(conn, subject, at, read.reads)
         return seizure_frame(read.table)
+
+    def _log_report(self, conn: Connection, subject: Subject, at: datetime,
+                    reads: Sequence[SeizureRead]) -> None:
+        """Record that ``subject`` received figures over these record versions and statements.
+
+        An audit hook like ``_log_reads`` (path ``report``): ``reads`` holds each record's id,
+        version and the statement ids the figures used, not ``Record`` objects.
+        """
 
     def counts(self) -> dict[str, int]:
         """Row counts per table (administrators only: this ignores the policy)."""
