@@ -1,0 +1,317 @@
+"""Full verification of the stored audit log: every leaf, every node, every checkpoint.
+
+Each stored row belongs to one append: entry ``i`` and the nodes its append
+completed (node (level, j) belongs to entry ``(j + 1)·2^level − 1``). ``verify``
+reports the smallest ``i`` whose rows do not check out, so that an answer ``k``
+means: the log's first ``k`` entries and every node they completed are intact. The
+checks, all against what is stored (nothing is trusted because it was stored):
+
+* entry ``i`` exists exactly once, and no entry lies past the head's size;
+* its leaf hash is SHA-256(0x00 || its bytes), and its lookup columns (kind, at,
+  actor, entity id) are the ones in its bytes;
+* node (0, i) is its leaf hash; node (level, j) is SHA-256(0x01 || left || right)
+  of the two stored nodes below it; every node the log's size implies exists, and
+  no other does;
+* every stored checkpoint is signed by the node key and names the root that the
+  stored nodes give at its size; a bad checkpoint at size ``s`` reports the size of
+  the last good one before it (everything from there on is not vouched for).
+
+Changing, deleting, reordering or inserting any entry or node row is caught by one
+of these. Large logs are checked in ranges by several processes (one per core).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import Connection, Engine
+
+from tearline.audit.checkpoint import verify_note
+from tearline.audit.merkle import HASH_SIZE
+from tearline.errors import IntegrityError, ProofError
+from tearline.store.audit_log import driver_cursor, marker, owner, root, size
+
+_sha256 = hashlib.sha256
+#: Entries checked per database round trip.
+BATCH = 65536
+#: Below this many entries a second process costs more than it saves.
+PARALLEL_FROM = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class Verified:
+    size: int
+    root: bytes
+    checkpoints: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bad:
+    index: int
+    reason: str
+
+
+def _first_diff(stored: bytes, computed: bytes) -> int:
+    """Index of the first 32-byte hash where two packed rows differ."""
+    for i in range(0, min(len(stored), len(computed)), HASH_SIZE):
+        if stored[i : i + HASH_SIZE] != computed[i : i + HASH_SIZE]:
+            return i // HASH_SIZE
+    return min(len(stored), len(computed)) // HASH_SIZE
+
+
+def _columns_sql(dialect: str, mark: str) -> str:
+    """The first entry in a range whose lookup columns are not the ones in its bytes.
+
+    ``"key":"value"`` occurs in canonical bytes only as that key's value when the value
+    needs no escaping (no quote, no backslash: true of every valid event's values),
+    so a byte search decides it; the database does the searching.
+    """
+
+    def found(needle: str) -> str:
+        if dialect == "postgresql":
+            return f"position(convert_to({needle}, 'UTF8') in body) > 0"
+        return f"instr(body, CAST({needle} AS BLOB)) > 0"
+
+    def plain(column: str) -> str:
+        fn = "strpos" if dialect == "postgresql" else "instr"
+        return f"""{fn}({column}, '"') = 0 AND {fn}({column}, '\\') = 0"""
+
+    keys = [found(f"""'"{key}":"' || {key} || '"'""") for key in ("kind", "at", "actor")]
+    absent = found("""'"entity_id":"'""")
+    present = found("""'"entity_id":"' || entity_id || '"'""")
+    entity = f"CASE WHEN entity_id IS NULL THEN NOT {absent} ELSE {present} END"
+    same = " AND ".join([*keys, entity, plain("kind || at || actor || coalesce(entity_id, '')")])
+    return (
+        f"SELECT min(idx) FROM audit_entries WHERE idx >= {mark} AND idx < {mark} "
+        f"AND NOT ({same})"
+    )
+
+
+def _check_entries(
+    cursor: Any, dialect: str, mark: str, start: int, end: int
+) -> tuple[bytes, Bad | None]:
+    """Check entries [start, end); returns their packed leaf hashes and the first problem."""
+    cursor.execute(
+        f"SELECT idx, body, leaf FROM audit_entries WHERE idx >= {mark} AND idx < {mark} "
+        "ORDER BY idx",
+        (start, end),
+    )
+    leaves: list[bytes] = []
+    bad: Bad | None = None
+    expected = start
+    for idx, body, leaf in cursor.fetchall():
+        if idx != expected:
+            bad = Bad(expected, f"entry {expected} is missing")
+            break
+        if _sha256(b"\x00" + body).digest() != leaf:
+            bad = Bad(expected, f"entry {expected}: its bytes and its leaf hash differ")
+            break
+        leaves.append(leaf)
+        expected += 1
+    if bad is None and expected < end:
+        bad = Bad(expected, f"entry {expected} is missing")
+    cursor.execute(_columns_sql(dialect, mark), (start, end))
+    column = cursor.fetchone()[0]
+    if column is not None and (bad is None or column < bad.index):
+        bad = Bad(int(column), f"entry {column}: a lookup column is not in its bytes")
+    return b"".join(bytes(leaf) for leaf in leaves), bad
+
+
+def _level_rows(cursor: Any, mark: str, level: int, lo: int, hi: int) -> tuple[bytes, int | None]:
+    """Packed stored nodes (level, lo..hi-1); the first missing index, if any."""
+    cursor.execute(
+        f"SELECT idx, hash FROM audit_nodes WHERE level = {mark} AND idx >= {mark} "
+        f"AND idx < {mark} ORDER BY idx",
+        (level, lo, hi),
+    )
+    parts: list[bytes] = []
+    expected = lo
+    for idx, value in cursor.fetchall():
+        if idx != expected or len(value) != HASH_SIZE:
+            return b"".join(parts), expected
+        parts.append(bytes(value))
+        expected += 1
+    return b"".join(parts), (expected if expected < hi else None)
+
+
+def _missing(level: int, index: int) -> Bad:
+    return Bad(owner(level, index), f"node ({level}, {index}) is missing")
+
+
+def _owned(level: int, start: int, end: int) -> tuple[int, int]:
+    """The indexes [lo, hi) of the nodes at ``level`` that appends start..end-1 completed."""
+    return ((start + (1 << level)) >> level) - 1, end >> level
+
+
+def check_range(conn: Connection, start: int, end: int) -> Bad | None:
+    """The first bad entry among [start, end), counting the nodes their appends completed.
+
+    Each level is read once, over the nodes the range owns and the children that the
+    level above needs, and checked against the level below.
+    """
+    mark = marker(conn)
+    problems: list[Bad] = []
+    with driver_cursor(conn) as cursor:
+        leaves, bad = _check_entries(cursor, conn.dialect.name, mark, start, end)
+        if bad:
+            problems.append(bad)
+            end = bad.index  # nothing owned later can be the first problem
+        below, below_lo = b"", 0
+        level = 0
+        while (end >> level) > 0:
+            lo, hi = _owned(level, start, end)
+            up_lo, up_hi = _owned(level + 1, start, end)
+            first = min(lo, 2 * up_lo) if up_lo < up_hi else lo
+            last = max(hi, 2 * up_hi)
+            rows, missing = _level_rows(cursor, mark, level, first, last)
+            if missing is not None:
+                problems.append(_missing(level, missing))
+            stored = rows[(lo - first) * HASH_SIZE : (hi - first) * HASH_SIZE]
+            if level == 0:
+                computed = leaves[(lo - start) * HASH_SIZE :]
+            else:
+                offset = (2 * lo - below_lo) * HASH_SIZE
+                view = memoryview(below)[offset : offset + 2 * (hi - lo) * HASH_SIZE]
+                computed = b"".join(
+                    _sha256(b"\x01" + view[i : i + 2 * HASH_SIZE]).digest()
+                    for i in range(0, len(view) - 2 * HASH_SIZE + 1, 2 * HASH_SIZE)
+                )
+                view.release()
+            n = min(len(stored), len(computed))
+            if stored[:n] != computed[:n]:
+                j = lo + _first_diff(stored, computed)
+                what = "is not its entry's leaf hash" if level == 0 else "does not hash"
+                problems.append(Bad(owner(level, j), f"node ({level}, {j}) {what}"))
+            below, below_lo = rows, first
+            level += 1
+    return min(problems, key=lambda b: b.index) if problems else None
+
+
+def _extra_rows(conn: Connection, n: int) -> Bad | None:
+    """Rows the log's size does not account for: entries or nodes outside the tree.
+
+    Missing rows are found by the range checks, which know where they are; here a
+    row before the start counts against entry 0 and one past the end against ``n``.
+    """
+    mark = marker(conn)
+    found: list[Bad] = []
+    with driver_cursor(conn) as cursor:
+        cursor.execute(
+            f"SELECT min(idx), max(idx) FROM audit_entries WHERE idx < 0 OR idx >= {mark}", (n,)
+        )
+        low, high = cursor.fetchone()
+        if low is not None:
+            found.append(Bad(0 if low < 0 else n, f"entry {low} lies outside the log of size {n}"))
+        cursor.execute("SELECT level, min(idx), max(idx) FROM audit_nodes GROUP BY level")
+        for level, low, high in cursor.fetchall():
+            if low < 0 or level < 0:
+                found.append(Bad(0, f"node ({level}, {low}) lies outside the tree"))
+            elif high >= (n >> level):
+                index = min(n, owner(level, (n >> level)))
+                found.append(Bad(index, f"node ({level}, {high}) lies outside a tree of {n}"))
+    return min(found, key=lambda b: b.index) if found else None
+
+
+def _ranges(n: int, parts: int) -> list[tuple[int, int]]:
+    step = max(BATCH, -(-n // parts))
+    step = 1 << (step - 1).bit_length()  # aligned ranges: most nodes fall inside one
+    return [(lo, min(n, lo + step)) for lo in range(0, n, step)]
+
+
+def _worker(url: str, start: int, end: int) -> Bad | None:
+    from tearline.store.engine import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            for lo in range(start, end, BATCH):
+                bad = check_range(conn, lo, min(end, lo + BATCH))
+                if bad:
+                    return bad
+        return None
+    finally:
+        engine.dispose()
+
+
+def _checkpoints(conn: Connection, n: int, public_key: Ed25519PublicKey | None,
+                 key_name: str | None) -> tuple[int, Bad | None]:
+    with driver_cursor(conn) as cursor:
+        cursor.execute("SELECT size, root, note FROM audit_checkpoints ORDER BY size")
+        rows = cursor.fetchall()
+    good = 0
+    for cp_size, cp_root, note in rows:
+        if cp_size > n:
+            return len(rows), Bad(n, f"a checkpoint of size {cp_size} is past the log's end {n}")
+        reason = None
+        if public_key is not None and key_name is not None:
+            try:
+                signed = verify_note(note, key_name, public_key)
+                if signed.size != cp_size or signed.root != bytes(cp_root):
+                    reason = "its signed text differs from its columns"
+            except ProofError as exc:
+                reason = exc.message
+        if reason is None and root(conn, cp_size)[1] != bytes(cp_root):
+            reason = "the stored log gives another root"
+        if reason:
+            return len(rows), Bad(good, f"checkpoint of size {cp_size}: {reason}")
+        good = cp_size
+    return len(rows), None
+
+
+def verify(
+    conn: Connection,
+    public_key: Ed25519PublicKey | None = None,
+    key_name: str | None = None,
+    engine: Engine | None = None,
+    processes: int | None = None,
+) -> Verified:
+    """Recompute everything; raise :class:`IntegrityError` with the first bad index.
+
+    With ``engine`` and a large log, ranges are checked by ``processes`` worker
+    processes (default: the number of cores), each on its own connection; the
+    caller's connection checks the rest. Checkpoint signatures are checked when the
+    node's public key and key name are given.
+    """
+    n = size(conn)
+    problems: list[Bad] = []
+    workers = processes or os.cpu_count() or 1
+    if engine is not None and workers > 1 and n >= PARALLEL_FROM:
+        url = engine.url.render_as_string(hide_password=False)
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            jobs = [pool.submit(_worker, url, lo, hi) for lo, hi in _ranges(n, workers)]
+            problems += [bad for job in jobs if (bad := job.result()) is not None]
+    else:
+        for lo in range(0, n, BATCH):
+            bad = check_range(conn, lo, min(n, lo + BATCH))
+            if bad:
+                problems.append(bad)
+                break
+    extra = _extra_rows(conn, n)
+    if extra:
+        problems.append(extra)
+    if problems:
+        first = min(problems, key=lambda b: b.index)
+        raise IntegrityError(f"audit log entry {first.index} is bad: {first.reason}", first.index)
+    count, bad = _checkpoints(conn, n, public_key, key_name)
+    if bad:
+        raise IntegrityError(f"audit log from entry {bad.index} is bad: {bad.reason}", bad.index)
+    return Verified(n, root(conn, n)[1], count)
+
+
+def first_bad(conn: Connection, **options: Any) -> int | None:
+    """The first bad index, or ``None`` when the log verifies (for tests and reports)."""
+    try:
+        verify(conn, **options)
+    except IntegrityError as exc:
+        return exc.index
+    return None
+
+
+__all__: Sequence[str] = ("Bad", "Verified", "check_range", "first_bad", "verify")
