@@ -11,7 +11,11 @@ and loads them into the engine's natural form; loading is not timed:
   origin, ``DATE``), as the engine would hold them, then a plain ``GROUP BY`` query
   with the month as the integer ``yyyymm``;
 - ``tearline``: the same Arrow table through ``tearline.analysis.totals`` (exact
-  decimal sums, the month as text) — what assessments actually run;
+  decimal sums, the month as an integer key);
+- ``assessment``: the assessment path end to end in memory: the rows arrive with
+  plain text columns, as the store's query returns them, are conformed by
+  ``seizure_frame`` (which dictionary-encodes the grouping text, not timed), and
+  ``totals()`` runs over that frame — what ``tearline report assessment`` runs;
 - ``pandas``: a DataFrame (categorical drug and origin, ``datetime64``), grouped with
   ``groupby(..., observed=True, sort=False)`` on the month computed with numpy.
 
@@ -138,6 +142,27 @@ def run_tearline(rows: int, seed: int) -> tuple[Any, Any]:
     return work, "default"
 
 
+def run_assessment(rows: int, seed: int) -> tuple[Any, Any]:
+    """Plain text columns (as read from the store) through seizure_frame, then totals()."""
+    import pyarrow as pa
+
+    from tearline.analysis.frame import seizure_frame
+    from tearline.analysis.totals import totals
+
+    table = arrow_table(generate(rows, seed))
+    for name in ("drug", "origin"):
+        index = table.column_names.index(name)
+        table = table.set_column(index, name, table.column(name).cast(pa.string()))
+    table = table.append_column("synthetic", pa.repeat(pa.scalar(True), table.num_rows))
+    frame = seizure_frame(table)
+
+    def work() -> tuple[int, float, int]:
+        result = totals(frame, ("drug", "origin", "month"))
+        return len(result.groups), sum(g.kg for g in result.groups), result.events
+
+    return work, "default"
+
+
 def run_pandas(rows: int, seed: int) -> tuple[Any, Any]:
     """A DataFrame over the generated arrays (categorical drug and origin)."""
     import pandas as pd  # type: ignore[import-untyped]
@@ -163,7 +188,12 @@ def run_pandas(rows: int, seed: int) -> tuple[Any, Any]:
     return work, 1
 
 
-ENGINES = {"duckdb": run_duckdb, "tearline": run_tearline, "pandas": run_pandas}
+ENGINES = {
+    "duckdb": run_duckdb,
+    "tearline": run_tearline,
+    "assessment": run_assessment,
+    "pandas": run_pandas,
+}
 
 
 def worker(engine: str, rows: int, seed: int, repeat: int) -> dict[str, Any]:
@@ -199,7 +229,7 @@ def main() -> None:
         print(json.dumps(worker(args.worker, args.rows, args.seed, args.repeat)))
         return
     results = {}
-    for engine in ("duckdb", "tearline", "pandas"):
+    for engine in ENGINES:
         out = subprocess.run(
             [sys.executable, __file__, "--worker", engine, "--rows", str(args.rows),
              "--seed", str(args.seed), "--repeat", str(args.repeat)],
@@ -207,15 +237,15 @@ def main() -> None:
         )  # fmt: skip
         results[engine] = json.loads(out.stdout)
     print(f"{args.rows:,} rows, drug × origin × month, seed {args.seed}, best of {args.repeat}")
-    print(f"{'engine':<9} {'threads':>7} {'seconds':>8} {'peak MiB':>9} {'added MiB':>10} "
+    print(f"{'engine':<10} {'threads':>7} {'seconds':>8} {'peak MiB':>9} {'added MiB':>10} "
           f"{'groups':>7} {'events':>11} {'kg':>16}")  # fmt: skip
     for r in results.values():
         print(
-            f"{r['engine']:<9} {r['threads']!s:>7} {r['seconds']:>8.3f} {r['peak_mib']:>9.1f} "
+            f"{r['engine']:<10} {r['threads']!s:>7} {r['seconds']:>8.3f} {r['peak_mib']:>9.1f} "
             f"{r['added_mib']:>10.1f} {r['groups']:>7} {r['events']:>11,} {r['kg']:>16,.3f}"
         )
     pandas = results["pandas"]
-    for name in ("duckdb", "tearline"):
+    for name in ("duckdb", "tearline", "assessment"):
         r = results[name]
         agree = r["groups"] == pandas["groups"] and r["events"] == pandas["events"]
         agree = agree and abs(r["kg"] - pandas["kg"]) <= 1e-6 * pandas["kg"]
