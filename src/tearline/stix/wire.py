@@ -1,0 +1,182 @@
+"""The tearline record extension payload: a record's head and statements as JSON.
+
+:func:`record_payload` and :func:`record_from_payload` are inverse: every field of a
+:class:`~tearline.model.record.Record` and of its statements travels, except the
+portion markings, which travel as granular markings on the STIX object (see
+:mod:`tearline.stix.export`) and are passed back in as ``portions``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from tearline.errors import Problem
+from tearline.model.grading import Credibility, Reliability
+from tearline.model.marking import Marking
+from tearline.model.record import Record, check_entity_id
+from tearline.model.statement import Statement
+from tearline.stix.ids import format_time, parse_time
+
+
+def ordered(record: Record) -> list[Statement]:
+    """The statements in the order their extension indexes (and selectors) refer to.
+
+    The record's own order, so that the record read back is equal, tuple for tuple.
+    """
+    return list(record.statements)
+
+
+def statement_payload(record: Record, stmt: Statement) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": stmt.id}
+    if stmt.schema != record.schema:
+        out["schema"] = stmt.schema
+    out["prop"] = stmt.prop
+    out["value"] = stmt.value
+    if stmt.original_value is not None:
+        out["original_value"] = stmt.original_value
+    out.update(
+        origin=stmt.origin,
+        author=stmt.author,
+        reliability=stmt.reliability.value,
+        credibility=stmt.credibility.value,
+        first_seen=format_time(stmt.first_seen),
+        last_seen=format_time(stmt.last_seen),
+    )
+    return out
+
+
+def record_payload(record: Record) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "extension_type": "property-extension",
+        "entity_id": record.id,
+        "schema": record.schema,
+        "originator": record.originator,
+        "author": record.author,
+        "version": record.version,
+        "synthetic": record.synthetic,
+        "retracted": record.retracted,
+    }
+    if record.created_at is not None:
+        out["created_at"] = format_time(record.created_at)
+    if record.modified_at is not None:
+        out["modified_at"] = format_time(record.modified_at)
+    if record.extra:
+        out["extra"] = dict(record.extra)
+    out["statements"] = [statement_payload(record, s) for s in ordered(record)]
+    return out
+
+
+class _Reader:
+    """Collects every problem of one payload instead of stopping at the first."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.problems: list[Problem] = []
+
+    def fail(self, message: str) -> None:
+        self.problems.append(Problem(message, column=self.where))
+
+    def text(self, data: Mapping[str, Any], key: str, optional: bool = False) -> str | None:
+        value = data.get(key)
+        if value is None and optional:
+            return None
+        if not isinstance(value, str) or not value:
+            self.fail(f"{key} must be a non-empty string")
+            return None
+        return value
+
+    def time(self, data: Mapping[str, Any], key: str, optional: bool = False) -> Any:
+        value = data.get(key)
+        if value is None and optional:
+            return None
+        try:
+            return parse_time(value)
+        except ValueError as exc:
+            self.fail(f"{key}: {exc}")
+            return None
+
+
+_STATEMENT_KEYS = {"id", "schema", "prop", "value", "original_value", "origin", "author",
+                   "reliability", "credibility", "first_seen", "last_seen"}
+
+
+def _statement(r: _Reader, entity_id: str, schema: str, data: object,
+               marking: Marking | None) -> Statement | None:
+    if not isinstance(data, Mapping):
+        r.fail("a statement must be an object")
+        return None
+    unknown = set(data) - _STATEMENT_KEYS
+    if unknown:
+        r.fail(f"unknown statement fields: {', '.join(sorted(unknown))}")
+    before = len(r.problems)
+    sid, prop, value = r.text(data, "id"), r.text(data, "prop"), r.text(data, "value")
+    origin, author = r.text(data, "origin"), r.text(data, "author")
+    original = data.get("original_value")
+    if original is not None and not isinstance(original, str):
+        r.fail("original_value must be a string")
+    first, last = r.time(data, "first_seen"), r.time(data, "last_seen")
+    try:
+        reliability = Reliability.parse(str(data.get("reliability", "")))
+        credibility = Credibility.parse(str(data.get("credibility", "")))
+    except Exception as exc:  # ValidationError from the grading parsers
+        r.fail(str(exc))
+        return None
+    if len(r.problems) > before:
+        return None
+    stmt_schema = data.get("schema", schema)
+    assert sid and prop and value and origin and author
+    return Statement(
+        entity_id=entity_id, schema=str(stmt_schema), prop=prop, value=value,
+        origin=origin, author=author, first_seen=first, last_seen=last,
+        reliability=reliability, credibility=credibility, original_value=original,
+        marking=marking, id=sid,
+    )
+
+
+def record_from_payload(
+    data: Mapping[str, Any], marking: Marking, portions: Mapping[int, Marking], where: str
+) -> tuple[Record | None, list[Problem]]:
+    """The record a full payload describes, or ``None`` and every problem found."""
+    r = _Reader(where)
+    entity_id = r.text(data, "entity_id")
+    if entity_id is not None:
+        try:
+            check_entity_id(entity_id)
+        except Exception as exc:
+            r.fail(str(exc))
+    schema, originator, author = r.text(data, "schema"), r.text(data, "originator"), r.text(
+        data, "author")
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        r.fail("version must be a positive integer")
+    flags = {k: data.get(k) for k in ("synthetic", "retracted")}
+    for key, flag in flags.items():
+        if not isinstance(flag, bool):
+            r.fail(f"{key} must be true or false")
+    created, modified = r.time(data, "created_at", True), r.time(data, "modified_at", True)
+    extra = data.get("extra", {})
+    if not isinstance(extra, Mapping):
+        r.fail("extra must be an object")
+    raw = data.get("statements")
+    if not isinstance(raw, Sequence) or isinstance(raw, str):
+        r.fail("statements must be a list")
+        raw = []
+    if r.problems:
+        return None, r.problems
+    assert entity_id and schema and originator and author
+    statements = [_statement(r, entity_id, schema, item, portions.get(i))
+                  for i, item in enumerate(raw)]
+    extra_bad = sorted(i for i in portions if not 0 <= i < len(raw))
+    if extra_bad:
+        r.fail(f"granular markings point at missing statements {extra_bad}")
+    if r.problems:
+        return None, r.problems
+    record = Record(
+        id=entity_id, schema=schema, originator=originator, author=author, marking=marking,
+        statements=tuple(s for s in statements if s is not None),
+        synthetic=bool(flags["synthetic"]), version=int(version),  # type: ignore[arg-type]
+        created_at=created, modified_at=modified, retracted=bool(flags["retracted"]),
+        extra=dict(extra),
+    )
+    return record, []
