@@ -1,0 +1,189 @@
+"""Load on the HTTP API over loopback: a bare route, an entity read, a search page.
+
+The node runs under uvicorn in a child process on 127.0.0.1 with a SQLite workspace
+of synthetic records; this process sends requests from 1 and from 50 concurrent
+clients (asyncio + httpx, one keep-alive connection per client) and reports
+requests/s, p50 and p99 latency, and errors. ``hello`` (``GET /api/v1/health``: no
+authentication, no database) is the same app's floor; the ratio to it is our cost.
+
+    .venv/bin/python bench/api.py                       # 2,000 records, ~1 minute
+    .venv/bin/python bench/api.py --records 20000 --requests 2000
+
+Client and server share the machine's cores, so absolute numbers are pessimistic.
+Timings are the machine's, not pinned by any test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+SURNAMES = ["garcia", "lopez", "martinez", "hernandez", "gonzalez", "perez", "sanchez",
+            "ramirez", "torres", "flores", "rivera", "gomez", "diaz", "cruz", "morales"]
+GIVEN = ["jose", "juan", "maria", "luis", "carlos", "ana", "jorge", "miguel", "rosa", "pedro"]
+
+
+def prepare(folder: Path, records: int, seed: int) -> tuple[str, str, list[str]]:
+    """A workspace database with parties, ``records`` persons and one read token."""
+    from tearline.api.auth import Scope, issue_token
+    from tearline.model.marking import Marking
+    from tearline.model.parties import Agency, Agreement, Unit
+    from tearline.model.record import build_record
+    from tearline.model.statement import Provenance
+    from tearline.store import parties
+    from tearline.store.store import Store
+
+    url = f"sqlite:///{folder / 'tearline.sqlite'}"
+    store = Store.open(url)
+    now = datetime.now(UTC)
+    with store.transaction() as conn:
+        parties.put_agency(conn, Agency("mx.semar", "SEMAR", "mx"), now)
+        parties.put_agency(conn, Agency("us.dea", "DEA", "us"), now)
+        parties.put_unit(conn, Unit("mx.semar.uie", "mx.semar", "UIE"), now)
+        parties.put_unit(conn, Unit("us.dea.sod", "us.dea", "SOD"), now)
+        parties.put_agreement(conn, Agreement("mx-us", "MX-US", "bilateral",
+                                              frozenset({"mx.semar", "us.dea"})), now)
+    rng = random.Random(seed)
+    markings = [
+        Marking.build("GREEN"),
+        Marking.build("AMBER", ["agency:us.dea"], legal_basis="mx-us"),
+        Marking.build("RED", ["unit:mx.semar.uie"]),
+    ]
+    prov = Provenance("mx.semar", "mx.semar.uie", now)
+    batch = []
+    for i in range(records):
+        name = f"{rng.choice(GIVEN)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
+        batch.append(build_record(f"p-{i:07d}", "Person", {"name": [name]}, prov,
+                                  markings[i % 3]))
+    for start in range(0, len(batch), 1000):
+        store.write(batch[start : start + 1000])
+    token, _ = issue_token(store, "us.dea.sod", frozenset({Scope.read}), timedelta(days=1),
+                           "bench", "bench")
+    visible = [r.id for i, r in enumerate(batch) if i % 3 != 2]
+    store.close()
+    return url, token, visible
+
+
+def serve(url: str, port: int) -> None:
+    """The child process: the app under uvicorn on loopback."""
+    import uvicorn
+
+    from tearline.api.app import create_app
+    from tearline.api.settings import ApiSettings
+    from tearline.store.store import Store
+
+    app = create_app(Store.open(url), ApiSettings.from_env())
+    uvicorn.run(app, host="127.0.0.1", port=port, access_log=False, log_level="warning")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+async def load(base: str, paths: list[str], token: str, clients: int,
+               total: int) -> tuple[float, list[float], int]:
+    latencies: list[float] = []
+    errors = 0
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for i in range(total):
+        queue.put_nowait(paths[i % len(paths)])
+    headers = {"Authorization": f"Bearer {token}"}
+
+    async def worker() -> None:
+        nonlocal errors
+        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as client:
+            while True:
+                try:
+                    path = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                start = time.perf_counter()
+                try:
+                    answer = await client.get(path)
+                    if answer.status_code != 200:
+                        errors += 1
+                except httpx.HTTPError:
+                    errors += 1
+                latencies.append(time.perf_counter() - start)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    return time.perf_counter() - start, latencies, errors
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--serve":
+        serve(sys.argv[2], int(sys.argv[3]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=1000, help="per route and level")
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 50])
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url, token, visible = prepare(Path(tmp), args.records, args.seed)
+        port = free_port()
+        child = subprocess.Popen([sys.executable, __file__, "--serve", url, str(port)],
+                                 env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline or child.poll() is not None:
+                    raise SystemExit("the server did not start")
+                time.sleep(0.2)
+            rng = random.Random(args.seed)
+            routes = {
+                "hello": ["/api/v1/health"],
+                "read": [f"/api/v1/entities/{rng.choice(visible)}" for _ in range(500)],
+                "search": [f"/api/v1/search?q={rng.choice(SURNAMES)}&limit=20"
+                           for _ in range(100)],
+            }
+            for paths in routes.values():  # warm-up: compiled queries, token cache
+                asyncio.run(load(base, paths[:5], token, 1, 5))
+            print(f"{args.records:,} records, SQLite, {args.requests:,} requests per line")
+            print(f"{'route':<8} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+                  f"{'errors':>6} {'p50/hello':>9}")
+            hello_p50: dict[int, float] = {}
+            for clients in args.clients:
+                for name, paths in routes.items():
+                    took, lat, errors = asyncio.run(
+                        load(base, paths, token, clients, args.requests))
+                    p50, p99 = percentile(lat, 0.5) * 1000, percentile(lat, 0.99) * 1000
+                    if name == "hello":
+                        hello_p50[clients] = p50
+                    ratio = p50 / hello_p50[clients] if hello_p50.get(clients) else 1.0
+                    print(f"{name:<8} {clients:>7} {len(lat) / took:>8.0f} {p50:>8.1f} "
+                          f"{p99:>8.1f} {errors:>6} {ratio:>9.1f}", flush=True)
+        finally:
+            child.terminate()
+            child.wait(10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Authentication: refused credentials answer 401, are audited, and never echo secrets."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from apiworld import Api, build_api
+
+from tearline.api import audit_hook
+from tearline.api.auth import Scope, issue_token
+from tearline.audit.events import AuthFailed
+from tearline.store import api_tokens
+
+
+def _failures_since(mark: int) -> list[AuthFailed]:
+    events = list(audit_hook.recent)[mark:]
+    return [e for e in events if isinstance(e, AuthFailed)]
+
+
+def test_refused_tokens(api: Api, caplog: pytest.LogCaptureFixture) -> None:
+    good = api.tokens["us.dea.sod"]
+    prefix, secret = good.split("_")[1], good.split("_", 2)[2]
+    expired, _ = issue_token(api.store, "us.dea.sod", frozenset({Scope.read}), timedelta(minutes=1),
+                             "old", "test", at=datetime.now(UTC) - timedelta(hours=1))
+    revoked, row = issue_token(api.store, "us.dea.sod", frozenset({Scope.read}),
+                               timedelta(days=1), "gone", "test")
+    with api.store.transaction() as conn:
+        api_tokens.revoke(conn, row.prefix, datetime.now(UTC))
+    wrong_secret = f"tl_{prefix}_{'A' * 43}"
+    cases = [
+        (None, "missing"),
+        ("Basic dXNlcjpwYXNz", "malformed"),
+        (f"Bearer {good[:-1]}", "malformed"),
+        (f"Bearer {good}x", "malformed"),
+        ("Bearer tl_aaaaaaaa_" + "B" * 43, "unknown"),
+        (f"Bearer {wrong_secret}", "unknown"),
+        (f"Bearer {expired}", "expired"),
+        (f"Bearer {revoked}", "revoked"),
+    ]
+    mark = len(audit_hook.recent)
+    caplog.set_level(logging.DEBUG)
+    bodies = []
+    for header, _reason in cases:
+        headers = {"Authorization": header} if header else {}
+        answer = api.get("/api/v1/stats", headers=headers)
+        assert answer.status_code == 401, header
+        assert answer.headers["www-authenticate"].startswith("Bearer")
+        bodies.append(answer.text)
+    # One answer for every reason: nothing tells which tokens exist.
+    assert len(set(bodies)) == 1
+    events = _failures_since(mark)
+    assert [e.reason for e in events] == [reason for _h, reason in cases]
+    assert all(e.channel == "api" for e in events)
+    # Secrets appear nowhere: not in answers, logs or audit events.
+    audit_text = " ".join(e.to_canonical().decode() for e in events)
+    for token in (good, expired, revoked, wrong_secret):
+        token_secret = token.split("_", 2)[2]
+        for text in (*bodies, caplog.text, audit_text):
+            assert token_secret not in text
+    assert secret not in caplog.text
+    # And the good token still works.
+    assert api.get("/api/v1/stats", "us.dea.sod").status_code == 200
+
+
+def test_scopes(api: Api) -> None:
+    assert api.get("/api/v1/stats", "reader").status_code == 200
+    denied = api.post("/api/v1/entities", "reader", json={})
+    assert denied.status_code in (403, 422)
+    body = {"schema": "Person", "properties": {"name": ["X Y"]}, "marking": {"tlp": "GREEN"}}
+    answer = api.post("/api/v1/entities", "reader", json=body)
+    assert answer.status_code == 403 and answer.json()["error"]["code"] == "denied"
+    assert api.delete("/api/v1/entities/rec-dea", "reader").status_code == 403
+
+
+def test_failures_are_rate_limited(db_url: str) -> None:
+    api = build_api(db_url, auth_failures_per_prefix=3, auth_failures_per_address=6)
+    try:
+        good = api.tokens["us.dea.sod"]
+        prefix = good.split("_")[1]
+        wrong = {"Authorization": f"Bearer tl_{prefix}_{'C' * 43}"}
+        for _ in range(3):
+            assert api.get("/api/v1/stats", headers=wrong).status_code == 401
+        # The prefix is now locked, even for its real secret.
+        locked = api.get("/api/v1/stats", headers={"Authorization": f"Bearer {good}"})
+        assert locked.status_code == 429
+        assert int(locked.headers["retry-after"]) > 0
+        assert locked.json()["error"]["code"] == "rate_limited"
+        # Other tokens from the same address go on until the address is locked too.
+        assert api.get("/api/v1/stats", "mx.semar.uie").status_code == 200
+        for _ in range(3):
+            assert api.get("/api/v1/stats", headers={}).status_code == 401
+        assert api.get("/api/v1/stats", "mx.semar.uie").status_code == 429
+    finally:
+        api.close()
+        api.store.close()
