@@ -123,6 +123,7 @@ def make_tokens(store: Store) -> dict[str, str]:
 def build_api(db_url: str, hidden: bool = True, **settings: Any) -> Api:
     store = Store.open(db_url)
     seed(store, hidden)
+    settings.setdefault("request_timeout_seconds", 300.0)
     app = create_app(store, ApiSettings.from_env({}, **settings))
     api = Api(app, store)
     api.tokens = make_tokens(store)

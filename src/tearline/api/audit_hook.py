@@ -1,18 +1,18 @@
-"""The one call site where refused authentications enter the audit log.
+"""The one place where refused authentications enter the audit log.
 
 An :class:`AuthFailed` event is built here (it validates: only the token's non-secret
-prefix enters, never the secret) and appended through the store's audit log.
+prefix enters, never the secret) and appended to the store's audit log.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from tearline.audit.events import AuthFailed, Event, utc_timestamp
+from tearline.store import audit_log
 from tearline.store.store import Store
 
 log = logging.getLogger("tearline.api.auth")
@@ -47,10 +47,6 @@ def record_auth_failure(store: Store, failure: AuthFailure) -> None:
 
 
 def append_audit_event(store: Store, event: Event) -> None:
-    """Append ``event`` to the node's audit log."""
-    # AUDIT-LOG CALL SITE: the store-backed audit log (store/audit_log.py) plugs in here.
-    recent.append(event)
-
-
-#: The latest events appended through this hook (bounded; read by tests and operators).
-recent: deque[Event] = deque(maxlen=1000)
+    """Append ``event`` to the node's audit log, in its own transaction."""
+    with store.transaction() as conn:
+        audit_log.append(conn, [event])

@@ -12,13 +12,19 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+
+from tearline.audit.envelope import utc_timestamp
+from tearline.audit.events import RecordRetracted
 from tearline.errors import PolicyDenied, Problem, ValidationError
 from tearline.model.marking import Marking
 from tearline.model.record import Record, build_statements
 from tearline.model.statement import Provenance
 from tearline.policy.editing import may_amend, may_retract
 from tearline.policy.subject import Subject
+from tearline.store import audit_log
 from tearline.store import tables as t
+from tearline.store.audit_events import actor_of
 from tearline.store.store import Store
 from tearline.store.writer import WriteSummary
 
@@ -66,15 +72,23 @@ def retract(store: Store, subject: Subject, at: datetime, entity_id: str) -> Rec
     if not decision:
         raise PolicyDenied(f"you may not retract {entity_id}", decision.reasons)
     stamp = t.ts(at)
+    r, s = t.records, t.statements
     with store.transaction() as conn:
+        version = conn.execute(select(r.c.version).where(r.c.id == entity_id)).scalar_one() + 1
+        withdrawn = tuple(conn.execute(
+            select(s.c.id).where(s.c.entity_id == entity_id, s.c.retracted_at.is_(None))
+            .order_by(s.c.id)
+        ).scalars())
         conn.execute(
-            t.records.update()
-            .where(t.records.c.id == entity_id, t.records.c.retracted_at.is_(None))
-            .values(retracted_at=stamp, modified_at=stamp)
+            r.update().where(r.c.id == entity_id, r.c.retracted_at.is_(None))
+            .values(retracted_at=stamp, modified_at=stamp, version=version)
         )
         conn.execute(
-            t.statements.update()
-            .where(t.statements.c.entity_id == entity_id, t.statements.c.retracted_at.is_(None))
+            s.update().where(s.c.entity_id == entity_id, s.c.retracted_at.is_(None))
             .values(retracted_at=stamp)
         )
-    return replace(current, retracted=True, modified_at=at)
+        audit_log.append(conn, [RecordRetracted(
+            at=utc_timestamp(at), actor=actor_of(subject.analyst or subject.unit),
+            entity_id=entity_id, version=version, statement_ids=withdrawn,
+        )])
+    return replace(current, retracted=True, modified_at=at, version=version)
