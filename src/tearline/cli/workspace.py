@@ -334,7 +334,7 @@ def export(out: Annotated[Path, typer.Option(help="FollowTheMoney JSON lines fil
         store, when, after, n = STATE.store(), at_time(at), None, 0
         with out.open("w", encoding="utf-8") as fh:
             while True:
-                page = store.page(subject, when, schema, after, 500)
+                page = store.page(subject, when, schema, after, 500, path="export")
                 for rec in page:
                     fh.write(json.dumps(record_json(rec), ensure_ascii=False) + "\n")
                 n += len(page)

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Table, func, select
 
 from tearline.errors import Conflict, NotFound, ValidationError
 from tearline.model.parties import Agency, Agreement, Analyst, Unit, Vetting
+from tearline.store import audit_events
 from tearline.store import tables as t
 
 
@@ -22,6 +23,12 @@ def _latest(conn: Connection, table: Table, party_id: str) -> dict[str, object] 
     return dict(row) if row else None
 
 
+def _versions(conn: Connection, table: Table, party_id: str) -> int:
+    """How many versions of a party are recorded (the audit entry's version)."""
+    count = select(func.count()).select_from(table).where(table.c.id == party_id)
+    return int(conn.execute(count).scalar_one())
+
+
 def _current(conn: Connection, table: Table) -> list[dict[str, object]]:
     newest = select(func.max(table.c.seq)).group_by(table.c.id)
     rows = conn.execute(select(table).where(table.c.seq.in_(newest)).order_by(table.c.id))
@@ -34,6 +41,7 @@ def put_agency(conn: Connection, agency: Agency, at: datetime) -> None:
             id=agency.id, name=agency.name, country=agency.country, recorded_at=t.ts(at)
         )
     )
+    audit_events.party(conn, "agency", agency.id, _versions(conn, t.agencies, agency.id))
 
 
 def put_unit(conn: Connection, unit: Unit, at: datetime) -> None:
@@ -44,6 +52,7 @@ def put_unit(conn: Connection, unit: Unit, at: datetime) -> None:
             id=unit.id, agency=unit.agency, name=unit.name, recorded_at=t.ts(at)
         )
     )
+    audit_events.party(conn, "unit", unit.id, _versions(conn, t.units, unit.id))
 
 
 def put_analyst(conn: Connection, analyst: Analyst, at: datetime) -> None:
@@ -54,6 +63,7 @@ def put_analyst(conn: Connection, analyst: Analyst, at: datetime) -> None:
             id=analyst.id, unit=analyst.unit, name=analyst.name, recorded_at=t.ts(at)
         )
     )
+    audit_events.party(conn, "analyst", analyst.id, _versions(conn, t.analysts, analyst.id))
 
 
 def put_agreement(conn: Connection, agreement: Agreement, at: datetime) -> None:
@@ -86,6 +96,8 @@ def put_vetting(conn: Connection, vetting: Vetting, at: datetime, by: str) -> No
             recorded_by=by,
         )
     )
+    valid = (vetting.valid_from, vetting.valid_until)
+    audit_events.vetting(conn, vetting.by, vetting.unit, "granted", valid, by)
 
 
 def revoke_vettings(
@@ -109,6 +121,7 @@ def revoke_vettings(
         r.insert(),
         [{"vetting_id": i, "revoked_at": t.ts(at), "recorded_by": recorded_by} for i in ids],
     )
+    audit_events.vetting(conn, by_agency, unit, "revoked", None, recorded_by)
     return ids
 
 

@@ -12,7 +12,7 @@ from tearline.analysis.frame import SeizureFrame, seizure_frame
 from tearline.errors import NotFound, ValidationError
 from tearline.model.record import Record
 from tearline.policy.subject import Subject, VettingFacts
-from tearline.store import parties, reader
+from tearline.store import audit_events, parties, reader
 from tearline.store import tables as t
 from tearline.store.engine import make_engine, translated, upgrade
 from tearline.store.seizures import SeizureRead, read_seizure_table
@@ -53,7 +53,9 @@ class Store:
 
     def write(self, records: Sequence[Record]) -> WriteSummary:
         with self.transaction() as conn:
-            return write_records(conn, records)
+            summary = write_records(conn, records)
+            audit_events.writes(conn, records, summary.changes, summary.records_new)
+            return summary
 
     # -- subjects ----------------------------------------------------------------------
 
@@ -69,11 +71,47 @@ class Store:
         with self.reading() as conn:
             return VettingFacts.of(parties.vettings(conn))
 
-    # -- policy-filtered reads ---------------------------------------------------------
+    # -- policy-filtered reads: every one leaves an audit entry -------------------------
 
-    def read(self, vis: Visibility, entity_id: str) -> Record | None:
-        with self.reading() as conn:
-            return reader.read_record(conn, vis, entity_id)
+    def read(self, subject: Subject, at: datetime, entity_id: str, path: str = "show") -> Record:
+        """The tear-line view of one record; :class:`NotFound` if it does not exist for them."""
+        with self.transaction() as conn:
+            found = reader.read_records(conn, Visibility(subject, at), [entity_id])
+            self._log_reads(conn, subject, at, found, path)
+        if not found:
+            raise NotFound(f"no record {entity_id!r}")
+        return found[0]
+
+    def read_many(self, subject: Subject, at: datetime, ids: Sequence[str],
+                  path: str = "export") -> list[Record]:
+        with self.transaction() as conn:
+            found = reader.read_records(conn, Visibility(subject, at), ids)
+            self._log_reads(conn, subject, at, found, path)
+        return found
+
+    def page(self, subject: Subject, at: datetime, schema: str | None = None,
+             after: str | None = None, limit: int = 100, path: str = "list") -> list[Record]:
+        with self.transaction() as conn:
+            vis = Visibility(subject, at)
+            found = reader.read_records(conn, vis, reader.list_ids(conn, vis, schema, after, limit))
+            self._log_reads(conn, subject, at, found, path)
+        return found
+
+    def search(self, subject: Subject, at: datetime, text: str, schema: str | None = None,
+               after: str | None = None, limit: int = 100) -> list[Record]:
+        with self.transaction() as conn:
+            vis = Visibility(subject, at)
+            ids = reader.search_ids(conn, vis, text, schema, after, limit)
+            found = reader.read_records(conn, vis, ids)
+            self._log_search(conn, subject, at, text, len(found))
+            self._log_reads(conn, subject, at, found, "search")
+        return found
+
+    def stats(self, subject: Subject, at: datetime) -> dict[str, int]:
+        with self.transaction() as conn:
+            counts = reader.count_by_schema(conn, Visibility(subject, at))
+            self._log_stats(conn, subject, at, sum(counts.values()))
+        return counts
 
     def seizure_frame(self, subject: Subject, at: datetime) -> SeizureFrame:
         """The subject's visible Seizure records as the analytics frame (see store/seizures)."""
@@ -89,6 +127,24 @@ class Store:
         An audit hook like ``_log_reads`` (path ``report``): ``reads`` holds each record's id,
         version and the statement ids the figures used, not ``Record`` objects.
         """
+        audit_events.reads(conn, subject, ((r.entity_id, r.version, r.statement_ids)
+                                           for r in reads), "report")
+
+    # -- audit hooks (written in the same transaction as the action) ---------------------
+
+    def _log_reads(self, conn: Connection, subject: Subject, at: datetime,
+                   records: Sequence[Record], path: str) -> None:
+        """Record that ``subject`` read these record versions and statements."""
+        audit_events.record_reads(conn, subject, records, path)
+
+    def _log_search(self, conn: Connection, subject: Subject, at: datetime, text: str,
+                    results: int) -> None:
+        """Record a search as a salted commitment of its text, never the text."""
+        audit_events.search(conn, subject, text, results)
+
+    def _log_stats(self, conn: Connection, subject: Subject, at: datetime, records: int) -> None:
+        """Record that ``subject`` read aggregate counts (over ``records`` records)."""
+        audit_events.aggregate(conn, subject, "stats", records)
 
     def counts(self) -> dict[str, int]:
         """Row counts per table (administrators only: this ignores the policy)."""

@@ -1,0 +1,174 @@
+"""The events the store writes into the audit log, built from what an action did.
+
+Each function appends inside the caller's transaction (see :mod:`audit_log`), so
+the action and its entries commit together or not at all. A read is logged as one
+``record.read`` event per record version shown, with the statement ids that
+survived the tear line: "who saw this record" is then one indexed lookup, and a
+search returning 100 records is one ``search.query`` plus 100 ``record.read``
+entries, appended as one batch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Literal
+
+from sqlalchemy import Connection
+
+from tearline.audit.envelope import Event, commit_value, utc_timestamp
+from tearline.audit.events import (
+    AggregateRead,
+    PartyChanged,
+    RecordCreated,
+    RecordRead,
+    RecordUpdated,
+    SearchQuery,
+    VettingChanged,
+)
+from tearline.model.record import Record
+from tearline.policy.subject import Subject
+from tearline.store import audit_log
+
+_DOTTED = re.compile(r"[a-z][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)*")
+_ANALYST = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}@[a-z][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)*")
+
+
+def now() -> str:
+    return utc_timestamp(datetime.now(UTC))
+
+
+def actor_of(name: str | None) -> str:
+    """The audit subject for a unit id or ``name@unit``; ``system`` when there is none."""
+    if name and _ANALYST.fullmatch(name):
+        return f"analyst:{name}"
+    if name and _DOTTED.fullmatch(name):
+        return f"unit:{name}"
+    return "system"
+
+
+def reads(
+    conn: Connection,
+    subject: Subject,
+    versions: Iterable[tuple[str, int, Sequence[str]]],
+    path: Literal["show", "search", "list", "export", "federation", "api", "report", "cli"],
+) -> None:
+    """``subject`` was shown these (record id, version, statement ids), by ``path``."""
+    who, at = str(subject), now()
+    audit_log.append(
+        conn,
+        [
+            RecordRead(
+                at=at,
+                actor=who,
+                subject=who,
+                entity_id=entity_id,
+                version=version,
+                statement_ids=tuple(statement_ids),
+                path=path,
+            )
+            for entity_id, version, statement_ids in versions
+        ],
+    )
+
+
+def record_reads(
+    conn: Connection, subject: Subject, records: Sequence[Record], path: str
+) -> None:
+    """``subject`` was shown these tear-line views of records."""
+    known = {"show", "search", "list", "export", "federation", "api", "report", "cli"}
+    if path not in known:
+        raise ValueError(f"unknown read path {path!r}")
+    reads(
+        conn,
+        subject,
+        ((r.id, r.version, [s.id for s in r.statements]) for r in records),
+        path,  # type: ignore[arg-type]  # checked against the literal's values above
+    )
+
+
+def search(conn: Connection, subject: Subject, text: str, results: int) -> None:
+    """A search, its text only as a commitment under the node's salt."""
+    who = str(subject)
+    audit_log.append(
+        conn,
+        [
+            SearchQuery(
+                at=now(),
+                actor=who,
+                query_commitment=commit_value(audit_log.salt(conn), text),
+                result_count=results,
+            )
+        ],
+    )
+
+
+def aggregate(
+    conn: Connection, subject: Subject, path: Literal["stats", "report", "api"], records: int
+) -> None:
+    who = str(subject)
+    audit_log.append(
+        conn, [AggregateRead(at=now(), actor=who, subject=who, path=path, record_count=records)]
+    )
+
+
+def writes(
+    conn: Connection,
+    records: Sequence[Record],
+    changes: Sequence[tuple[str, int, tuple[str, ...]]],
+    created: int,
+) -> None:
+    """Record versions stored by a write: the first ``created`` changes are new records."""
+    authors = {r.id: r.author for r in records}
+    at = now()
+    events: list[Event] = []
+    for position, (entity_id, version, statement_ids) in enumerate(changes):
+        kind = RecordCreated if position < created else RecordUpdated
+        events.append(
+            kind(
+                at=at,
+                actor=actor_of(authors.get(entity_id)),
+                entity_id=entity_id,
+                version=version,
+                statement_ids=statement_ids,
+            )
+        )
+    audit_log.append(conn, events)
+
+
+def party(
+    conn: Connection, kind: Literal["agency", "unit", "analyst"], party_id: str, version: int,
+    by: str | None = None,
+) -> None:
+    """A party was created (version 1) or changed."""
+    action: Literal["created", "updated"] = "created" if version == 1 else "updated"
+    audit_log.append(
+        conn,
+        [
+            PartyChanged(
+                at=now(), actor=actor_of(by), party=f"{kind}:{party_id}", action=action,
+                version=version,
+            )
+        ],
+    )
+
+
+def vetting(
+    conn: Connection,
+    vetter: str,
+    unit: str,
+    action: Literal["granted", "revoked"],
+    valid: tuple[datetime, datetime] | None,
+    by: str | None,
+) -> None:
+    dates = (None, None) if valid is None else tuple(d.date().isoformat() for d in valid)
+    audit_log.append(
+        conn,
+        [
+            VettingChanged(
+                at=now(), actor=actor_of(by), vetter=vetter, unit=unit, action=action,
+                valid_from=dates[0], valid_until=dates[1],
+            )
+        ],
+    )
