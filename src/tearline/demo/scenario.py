@@ -196,7 +196,9 @@ def profiles_for(agency: str, category: str) -> Sequence[Profile]:
 def informant_portion(author_unit: str) -> Marking:
     """An informant-derived value: RED to the authoring unit and the U.S. coordinating unit."""
     units = sorted({author_unit, SOD})
-    return Marking.build(tlp="RED", releasable_to=[f"unit:{u}" for u in units], orcon=True)
+    basis = {MX_SEMAR: SECURITY_FRAMEWORK, MX_FGR: MLAT}.get(agency_of(author_unit))
+    return Marking.build(tlp="RED", releasable_to=[f"unit:{u}" for u in units], orcon=True,
+                         legal_basis=basis)
 
 
 #: A phone number held by ``us.dea`` stays inside ``us.dea`` (originator agency only).

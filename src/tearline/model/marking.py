@@ -204,6 +204,44 @@ class Marking:
             expires_at=expires_at,
         )
 
+    def reaches_outside(self, origin: str) -> list[Selector]:
+        """The selectors of ``releasable_to`` that reach beyond the agency ``origin``.
+
+        ``agency:X`` with X ≠ origin, ``unit:U`` with U not a unit of origin (unit ids
+        extend their agency's id), and every ``vetted-by:`` selector (an agency vets
+        only other agencies' units). CLEAR and GREEN are community dissemination,
+        not a release to named parties, and name nobody.
+        """
+        out = []
+        for sel in sorted(self.releasable_to):
+            if sel.kind is SelectorKind.AGENCY and sel.value == origin:
+                continue
+            if sel.kind is SelectorKind.UNIT and sel.value.startswith(origin + "."):
+                continue
+            out.append(sel)
+        return out
+
+    def basis_problem(self, origin: str) -> str | None:
+        """Why this marking, set by agency ``origin``, is not allowed (``None``: it is).
+
+        Any release beyond the originating agency needs a legal basis.
+        """
+        outside = self.reaches_outside(origin)
+        if outside and self.legal_basis is None:
+            listed = ", ".join(str(s) for s in outside)
+            return (
+                f"a legal basis is required: releasable_to {listed} reaches beyond the "
+                f"originating agency {origin}; cite the agreement (legal_basis / --legal-basis)"
+            )
+        return None
+
+    def check_for_originator(self, origin: str) -> Marking:
+        """This marking as set by agency ``origin``; :class:`MarkingError` if not allowed."""
+        problem = self.basis_problem(origin)
+        if problem:
+            raise MarkingError(problem)
+        return self
+
     def is_narrower_or_equal(self, other: Marking) -> bool:
         """A portion may narrow its record's marking, never widen it (TLP rank only)."""
         return self.tlp.rank >= other.tlp.rank

@@ -176,7 +176,13 @@ def build_record(
     statements, problems = build_statements(
         entity_id, schema_name, properties, provenance, portions
     )
+    basis = marking.basis_problem(provenance.origin)
+    if basis:
+        problems.append(Problem(basis, column="marking"))
     for prop, portion in (portions or {}).items():
+        portion_basis = portion.basis_problem(provenance.origin)
+        if portion_basis:
+            problems.append(Problem(portion_basis, column=prop))
         if not portion.is_narrower_or_equal(marking):
             problems.append(
                 Problem(
