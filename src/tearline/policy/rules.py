@@ -12,18 +12,25 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from tearline.model.marking import Marking, SelectorKind, Tlp
+from tearline.model.marking import Marking, Selector, SelectorKind, Tlp
 from tearline.policy.decision import Decision
+from tearline.policy.release import ReleaseFacts, onward_rules
 from tearline.policy.subject import Subject, VettingFacts
 
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """What the rules look at: a marking, and who originated and authored the item."""
+    """What the rules look at: a marking, and who originated and authored the item.
+
+    ``entity_id`` and ``key`` (a statement id; ``None`` for the record's own marking)
+    say which releases may cover the item.
+    """
 
     marking: Marking
     origin: str  # originating agency
     author: str  # authoring unit
+    entity_id: str = ""
+    key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +38,15 @@ class Context:
     subject: Subject
     at: datetime
     vetting: VettingFacts
+    releases: ReleaseFacts = ReleaseFacts()
+
+    def matches(self, sel: Selector) -> bool:
+        """The subject's unit matches ``sel`` at ``at`` (vetting consulted for vetted-by:)."""
+        if sel.kind is SelectorKind.AGENCY:
+            return sel.value == self.subject.agency
+        if sel.kind is SelectorKind.UNIT:
+            return sel.value == self.subject.unit
+        return sel.value in self.vetting.vetted_by(self.subject.unit, self.at)
 
 
 class Rule(Protocol):
@@ -119,20 +135,43 @@ class ReleasableTo:
     """The subject's unit matches ``agency:G``, ``unit:U`` or ``vetted-by:X`` (vetted at t)."""
 
     def decide(self, item: Item, ctx: Context) -> Decision:
-        subject = ctx.subject
-        vetted = None
         for sel in sorted(item.marking.releasable_to):
-            if sel.kind is SelectorKind.AGENCY and sel.value == subject.agency:
-                return Decision.allow(f"releasable to agency {sel.value}")
-            if sel.kind is SelectorKind.UNIT and sel.value == subject.unit:
-                return Decision.allow(f"releasable to unit {sel.value}")
-            if sel.kind is SelectorKind.VETTED_BY:
-                if vetted is None:
-                    vetted = ctx.vetting.vetted_by(subject.unit, ctx.at)
-                if sel.value in vetted:
+            if ctx.matches(sel):
+                if sel.kind is SelectorKind.VETTED_BY:
                     return Decision.allow(f"releasable to units vetted by {sel.value}")
+                return Decision.allow(f"releasable to {sel.kind.value} {sel.value}")
         listed = ", ".join(sorted(str(s) for s in item.marking.releasable_to)) or "nobody"
-        return Decision.deny(f"unit {subject.unit} matches none of releasable_to ({listed})")
+        return Decision.deny(
+            f"unit {ctx.subject.unit} matches none of releasable_to ({listed})"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReleasedTo:
+    """A release in force at t, matching the subject, covers the item (``policy/release.py``).
+
+    The release must still be allowed by the item's current marking: never RED; an
+    onward release of AMBER+STRICT only inside the releasing agency; of AMBER beyond it
+    only with a legal basis; of ORCON only with a consent of the originator in force.
+    """
+
+    def decide(self, item: Item, ctx: Context) -> Decision:
+        refused: list[str] = []
+        for rel in ctx.releases.of_entity(item.entity_id):
+            if not (rel.active_at(ctx.at) and rel.covers_statement(item.key)):
+                continue
+            if not ctx.matches(rel.to):
+                continue
+            consent = ctx.releases.consent(item.entity_id, item.origin, rel.by_agency, ctx.at)
+            ok = onward_rules(item.marking, item.origin, rel.by_agency, rel.to,
+                              rel.to_agency, rel.basis, consent)
+            if ok.allowed:
+                return Decision.allow(
+                    f"released to {rel.to} by {rel.by_unit} at {rel.at:%Y-%m-%dT%H:%MZ}"
+                    + (f" under {rel.basis}" if rel.basis else "")
+                )
+            refused.append(f"release {rel.id} no longer covers it: " + "; ".join(ok.reasons))
+        return Decision.deny(*(refused or [f"no release to unit {ctx.subject.unit} in force"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +188,7 @@ AMBERS = frozenset({Tlp.AMBER, Tlp.AMBER_STRICT})
 NOT_RED = frozenset(Tlp) - {Tlp.RED}
 RED = frozenset({Tlp.RED})
 
-#: docs/policy.md, rules 1–5, for one marked item (a statement or a record).
+#: docs/policy.md, rules 1–5 and releases, for one marked item (a statement or a record).
 STATEMENT_VISIBLE: Rule = AnyOf(
     (
         AuthorUnit(),
@@ -162,6 +201,7 @@ STATEMENT_VISIBLE: Rule = AnyOf(
                         LevelIn(PUBLIC),
                         AllOf((LevelIn(AMBERS), AnyOf((OriginatorAgency(), ReleasableTo())))),
                         AllOf((LevelIn(RED), NamedUnit())),
+                        ReleasedTo(),
                     )
                 ),
             )

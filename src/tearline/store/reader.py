@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, exists, func, select
 
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
@@ -53,7 +53,7 @@ class MarkingCache:
         return self._by_id[marking_id]
 
 
-def _statement(row: Any, marking: Marking | None) -> Statement:
+def statement_from_row(row: Any, marking: Marking | None) -> Statement:
     return Statement(
         id=row.id,
         entity_id=row.entity_id,
@@ -83,6 +83,25 @@ def visible_entities(conn: Connection, vis: Visibility, ids: Iterable[str]) -> s
     return found
 
 
+def present_entities(conn: Connection, vis: Visibility, ids: Iterable[str]) -> set[str]:
+    """Which of ``ids`` are present for the subject (a visible statement; ends unchecked).
+
+    A reference to another entity is shown exactly when that entity is present.
+    """
+    wanted = sorted(set(ids))
+    found: set[str] = set()
+    r, s = t.records, t.statements
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        query = select(r.c.id).where(
+            r.c.id.in_(chunk),
+            vis.record(r),
+            exists().where(s.c.entity_id == r.c.id, vis.statement(s, r)),
+        )
+        found.update(conn.execute(query).scalars())
+    return found
+
+
 def read_records(
     conn: Connection, vis: Visibility, ids: Sequence[str], markings: MarkingCache | None = None
 ) -> list[Record]:
@@ -108,13 +127,13 @@ def read_records(
     for eid, srows in by_entity.items():
         props = entity_properties(heads[eid].schema)
         refs.update(row.value for row in srows if row.prop in props)
-    refs_visible = visible_entities(conn, vis, refs) if refs else set()
+    refs_visible = present_entities(conn, vis, refs) if refs else set()
     out: dict[str, Record] = {}
     for eid, srows in by_entity.items():
         head = heads[eid]
         props = entity_properties(head.schema)
         statements = tuple(
-            _statement(row, markings.get(conn, row.marking_id) if row.marking_id else None)
+            statement_from_row(row, markings.get(conn, row.marking_id) if row.marking_id else None)
             for row in srows
             if row.prop not in props or row.value in refs_visible
         )

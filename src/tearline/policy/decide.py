@@ -1,0 +1,128 @@
+"""``decide(subject, action, item, at)``: one entry point for every policy question.
+
+Actions:
+
+* ``read`` — the statement is visible (``docs/policy.md`` rules 1–5 and releases), or
+  the record exists for the subject (present, with a shown statement and both ends
+  of a relationship);
+* ``export`` — read, and TLP:RED leaves the node only with its originating agency;
+* ``release-onward`` — read, then the release rules of ``policy/release.py`` for the
+  target selector (``to``), its agency and the legal basis;
+* ``edit`` — change the item or its marking: only units of the originating agency that
+  can read it;
+* ``recall`` — revoke releases of the item: only units of the originating agency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from tearline.model.marking import Selector
+from tearline.model.record import Record, edge_ends
+from tearline.model.statement import Statement
+from tearline.policy.decision import Decision
+from tearline.policy.release import ReleaseFacts, onward_rules
+from tearline.policy.rules import Item
+from tearline.policy.subject import Subject, VettingFacts
+from tearline.policy.visibility import Evaluator, record_item, statement_item
+
+
+class Action(StrEnum):
+    READ = "read"
+    EXPORT = "export"
+    RELEASE_ONWARD = "release-onward"
+    EDIT = "edit"
+    RECALL = "recall"
+
+
+def _nothing(_: str) -> Record | None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyFacts:
+    """What decisions consult besides the item: vettings, releases, consents, other records."""
+
+    vetting: VettingFacts = field(default_factory=VettingFacts)
+    releases: ReleaseFacts = field(default_factory=ReleaseFacts)
+    #: Finds other records (relationship ends, references); by default none exist.
+    lookup: Callable[[str], Record | None] = _nothing
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Whom a release would reach: a selector, its agency (if one), the legal basis."""
+
+    to: Selector
+    to_agency: str | None
+    basis: str | None = None
+
+
+Subjectable = Record | tuple[Record, Statement]
+
+
+def _read(ev: Evaluator, item: Subjectable, lookup: Callable[[str], Record | None]) -> Decision:
+    if isinstance(item, tuple):
+        record, stmt = item
+        return ev.statement_decision(record, stmt)
+    rec = ev.record_decision(item)
+    if not rec.allowed:
+        return Decision.deny("record marking: " + "; ".join(rec.reasons))
+    visible = ev.visible_statements(item)
+    if not visible:
+        return Decision.deny("no statement of the record is visible: it does not exist")
+    shown = ev.shown_statements(item, lookup)
+    if not shown:
+        return Decision.deny("every visible statement names an entity that is not visible")
+    for end in edge_ends(item.schema):
+        if not any(s.prop == end for s in shown):
+            return Decision.deny(f"relationship end {end!r} is not visible")
+    return Decision.allow(*rec.reasons, f"{len(shown)} of {len(item.statements)} statements")
+
+
+def _item(item: Subjectable) -> Item:
+    if isinstance(item, tuple):
+        return statement_item(*item)
+    return record_item(item)
+
+
+def decide(
+    subject: Subject,
+    action: Action | str,
+    item: Subjectable,
+    at: datetime,
+    facts: PolicyFacts | None = None,
+    target: Target | None = None,
+) -> Decision:
+    """May ``subject`` do ``action`` on ``item`` (a record, or a record and one statement)?"""
+    facts = facts or PolicyFacts()
+    act = Action(action)
+    ev = Evaluator(subject, at, facts.vetting, facts.releases)
+    read = _read(ev, item, facts.lookup)
+    marked = _item(item)
+    if act is Action.READ:
+        return read
+    if act is Action.RECALL:
+        if subject.agency == marked.origin:
+            return Decision.allow(f"unit of the originating agency {marked.origin}")
+        return Decision.deny(f"only units of the originating agency {marked.origin} may recall")
+    if not read.allowed:
+        return Decision.deny("not readable: " + "; ".join(read.reasons))
+    if act is Action.EXPORT:
+        if marked.marking.tlp.value == "RED" and subject.agency != marked.origin:
+            return Decision.deny("TLP:RED leaves the node only with its originating agency")
+        return Decision.allow(*read.reasons)
+    if act is Action.EDIT:
+        if subject.agency != marked.origin:
+            return Decision.deny(
+                f"only units of the originating agency {marked.origin} may change it"
+            )
+        return Decision.allow(f"unit of the originating agency {marked.origin}")
+    if target is None:
+        return Decision.deny("say to whom: a release needs a target selector")
+    consent = facts.releases.consent(marked.entity_id, marked.origin, subject.agency, at)
+    return onward_rules(marked.marking, marked.origin, subject.agency, target.to,
+                        target.to_agency, target.basis, consent)

@@ -1,0 +1,88 @@
+"""Changing a marking: only the originating agency's units, history kept append-only.
+
+The current marking stays where every query reads it (``records.marking_id``,
+``statements.marking_id``); each change also appends a row to ``marking_changes``
+with the old and the new marking, in the same transaction. The history answers
+"who changed what, when"; the current column keeps reads as fast as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, select
+
+from tearline.errors import MarkingError, PolicyDenied, ValidationError
+from tearline.model.marking import Marking
+from tearline.policy.decide import Action, decide
+from tearline.policy.subject import Subject
+from tearline.store import release_tables as rt
+from tearline.store import tables as t
+from tearline.store.releases import visible_record
+from tearline.store.writer import store_markings
+
+
+@dataclass(frozen=True, slots=True)
+class MarkingChange:
+    entity_id: str
+    statement_id: str | None
+    old: str | None
+    new: str | None
+    at: datetime
+    by: str
+
+
+def set_marking(conn: Connection, subject: Subject, entity_id: str, prop: str | None,
+                marking: Marking, at: datetime) -> list[MarkingChange]:
+    """Mark a record (``prop`` None) or its statements of ``prop`` from the subject's agency."""
+    rec = visible_record(conn, subject, at, entity_id)
+    changes: list[MarkingChange] = []
+    if prop is None:
+        d = decide(subject, Action.EDIT, rec, at)
+        if not d:
+            raise PolicyDenied(f"you may not change the marking of {entity_id}", d.reasons)
+        marking.check_for_originator(rec.originator)
+        store_markings(conn, [marking])
+        old = conn.execute(
+            select(t.records.c.marking_id).where(t.records.c.id == entity_id)
+        ).scalar_one()
+        conn.execute(t.records.update().where(t.records.c.id == entity_id)
+                     .values(marking_id=marking.id))
+        changes.append(MarkingChange(entity_id, None, old, marking.id, at, str(subject)))
+    else:
+        targets = [s for s in rec.statements if s.prop == prop]
+        if not targets:
+            raise ValidationError(f"{entity_id} has no value of {prop!r} visible to you")
+        mine = [s for s in targets if decide(subject, Action.EDIT, (rec, s), at)]
+        if not mine:
+            origins = ", ".join(sorted({s.origin for s in targets}))
+            raise PolicyDenied(
+                f"you may not change the marking of {entity_id} {prop}",
+                [f"only units of the originating agency ({origins}) may"],
+            )
+        if not marking.is_narrower_or_equal(rec.marking):
+            raise MarkingError(
+                f"TLP:{marking.tlp.value} is wider than the record's TLP:{rec.marking.tlp.value}: "
+                "a portion may only narrow its record"
+            )
+        marking.check_for_originator(subject.agency)
+        store_markings(conn, [marking])
+        for stmt in mine:
+            old = stmt.marking.id if stmt.marking else None
+            conn.execute(t.statements.update().where(t.statements.c.id == stmt.id)
+                         .values(marking_id=marking.id))
+            changes.append(MarkingChange(entity_id, stmt.id, old, marking.id, at, str(subject)))
+    if changes:
+        conn.execute(rt.marking_changes.insert(), [
+            {"entity_id": c.entity_id, "statement_id": c.statement_id,
+             "old_marking_id": c.old, "new_marking_id": c.new,
+             "changed_at": t.ts(c.at), "changed_by": c.by} for c in changes])
+    return changes
+
+
+def marking_history(conn: Connection, entity_id: str) -> list[MarkingChange]:
+    mc = rt.marking_changes
+    rows = conn.execute(select(mc).where(mc.c.entity_id == entity_id).order_by(mc.c.seq))
+    return [MarkingChange(r.entity_id, r.statement_id, r.old_marking_id, r.new_marking_id,
+                          t.from_ts(r.changed_at), r.changed_by) for r in rows]

@@ -1,0 +1,228 @@
+"""Releases, recalls and ORCON consents, stored as append-only history.
+
+Every operation first reads the record as the acting subject sees it: a record that
+does not exist for them raises :class:`NotFound` with the same message as an id that
+was never created. The pure rules (``policy/release.py``, ``policy/decide.py``) then
+decide; a denial raises :class:`PolicyDenied` with the rule's reasons. A release never
+alters the originator's marking: it is a row of its own, with the statements it covers.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, select
+
+from tearline.errors import NotFound, PolicyDenied, ValidationError
+from tearline.model.marking import Marking, Selector, SelectorKind
+from tearline.model.record import Record
+from tearline.policy.decide import Action, decide
+from tearline.policy.release import Consent, Release, ReleaseFacts, onward_rules, to_agency_of
+from tearline.policy.subject import Subject
+from tearline.store import parties, reader
+from tearline.store import release_tables as rt
+from tearline.store import tables as t
+from tearline.store.visibility import Visibility
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseResult:
+    release: Release
+    #: Statements left out, each with the reason.
+    skipped: tuple[tuple[str, str], ...]
+
+
+def visible_record(conn: Connection, subject: Subject, at: datetime, entity_id: str) -> Record:
+    """The record as ``subject`` sees it; :class:`NotFound` (as for a missing id) otherwise."""
+    rec = reader.read_record(conn, Visibility(subject, at), entity_id)
+    if rec is None:
+        raise NotFound(f"no record {entity_id!r}")
+    return rec
+
+
+def releases(conn: Connection, entity_ids: Iterable[str] | None = None) -> list[Release]:
+    rl, ri, rv = rt.releases, rt.release_items, rt.release_revocations
+    query = select(rl, rv.c.revoked_at).outerjoin(rv, rv.c.release_id == rl.c.id)
+    items_q = select(ri.c.release_id, ri.c.statement_id)
+    if entity_ids is not None:
+        wanted = sorted(set(entity_ids))
+        query = query.where(rl.c.entity_id.in_(wanted))
+        items_q = items_q.join(rl, rl.c.id == ri.c.release_id).where(rl.c.entity_id.in_(wanted))
+    items: dict[str, set[str]] = {}
+    for release_id, statement_id in conn.execute(items_q):
+        items.setdefault(release_id, set()).add(statement_id)
+    return [
+        Release(
+            id=row.id,
+            entity_id=row.entity_id,
+            by_unit=row.by_unit,
+            by_agency=row.by_agency,
+            to=Selector(SelectorKind(row.to_kind), row.to_value),
+            to_agency=row.to_agency,
+            basis=row.basis,
+            at=t.from_ts(row.released_at),
+            items=frozenset(items.get(row.id, ())),
+            revoked_at=t.from_ts(row.revoked_at) if row.revoked_at else None,
+        )
+        for row in conn.execute(query.order_by(rl.c.released_at, rl.c.id))
+    ]
+
+
+def consents(conn: Connection, entity_ids: Iterable[str] | None = None) -> list[Consent]:
+    c, w = rt.consents, rt.consent_withdrawals
+    query = select(c, w.c.withdrawn_at).outerjoin(w, w.c.consent_id == c.c.id)
+    if entity_ids is not None:
+        query = query.where(c.c.entity_id.in_(sorted(set(entity_ids))))
+    return [
+        Consent(row.id, row.entity_id, row.by_agency, row.to_agency, t.from_ts(row.granted_at),
+                t.from_ts(row.withdrawn_at) if row.withdrawn_at else None)
+        for row in conn.execute(query.order_by(c.c.granted_at, c.c.id))
+    ]
+
+
+def release_facts(conn: Connection, entity_ids: Iterable[str] | None = None) -> ReleaseFacts:
+    ids = None if entity_ids is None else list(entity_ids)
+    return ReleaseFacts.of(releases(conn, ids), consents(conn, ids))
+
+
+def _target(conn: Connection, to: Selector, basis: str | None) -> str | None:
+    units = {u.id: u.agency for u in parties.units(conn)}
+    agencies = {a.id for a in parties.agencies(conn)}
+    if to.kind is SelectorKind.UNIT and to.value not in units:
+        raise ValidationError(f"unknown unit {to.value!r}; see `tearline party list`")
+    if to.kind is not SelectorKind.UNIT and to.value not in agencies:
+        raise ValidationError(f"unknown agency {to.value!r}; see `tearline party list`")
+    if basis is not None and basis not in {a.id for a in parties.agreements(conn)}:
+        raise ValidationError(f"unknown agreement {basis!r}: a legal basis is an agreement id")
+    return to_agency_of(to, units)
+
+
+def release(conn: Connection, subject: Subject, entity_id: str, to: Selector,
+            basis: str | None, at: datetime, recorded_by: str) -> ReleaseResult:
+    """Release (or release onward) what ``subject`` sees of a record to ``to``."""
+    rec = visible_record(conn, subject, at, entity_id)
+    to_agency = _target(conn, to, basis)
+    facts = release_facts(conn, [entity_id])
+
+    def allowed(marking: Marking, origin: str) -> tuple[bool, tuple[str, ...]]:
+        consent = facts.consent(entity_id, origin, subject.agency, at)
+        d = onward_rules(marking, origin, subject.agency, to, to_agency, basis, consent)
+        return d.allowed, d.reasons
+
+    ok, reasons = allowed(rec.marking, rec.originator)
+    if not ok:
+        raise PolicyDenied(f"you may not release {entity_id} to {to}", reasons)
+    items: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    for stmt in rec.statements:
+        ok, reasons = allowed(stmt.marking or rec.marking, stmt.origin)
+        if ok:
+            items.append(stmt.id)
+        else:
+            skipped.append((stmt.id, "; ".join(reasons)))
+    if not items:
+        raise PolicyDenied(f"no statement of {entity_id} may be released to {to}",
+                           [r for _, r in skipped])
+    new_id = "rel-" + uuid.uuid4().hex[:24]
+    old = [r for r in facts.releases if r.by_agency == subject.agency and r.to == to
+           and r.active_at(at)]
+    for prior in old:
+        conn.execute(rt.release_revocations.insert().values(
+            release_id=prior.id, revoked_at=t.ts(at), recorded_by=recorded_by,
+            reason=f"superseded by {new_id}"))
+    conn.execute(rt.releases.insert().values(
+        id=new_id, entity_id=entity_id, by_unit=subject.unit, by_agency=subject.agency,
+        to_kind=to.kind.value, to_value=to.value, to_agency=to_agency, basis=basis,
+        released_at=t.ts(at), recorded_by=recorded_by,
+        supersedes=old[-1].id if old else None))
+    conn.execute(rt.release_items.insert(),
+                 [{"release_id": new_id, "statement_id": i} for i in sorted(items)])
+    made = Release(new_id, entity_id, subject.unit, subject.agency, to, to_agency, basis, at,
+                   frozenset(items))
+    return ReleaseResult(made, tuple(skipped))
+
+
+def recall(conn: Connection, subject: Subject, entity_id: str, at: datetime,
+           recorded_by: str, release_id: str | None = None) -> list[str]:
+    """Revoke releases of a record in force at ``at``: all of them (the originator's
+    units), or one (its releasing agency's units, or the originator's)."""
+    rec = visible_record(conn, subject, at, entity_id)
+    active = [r for r in releases(conn, [entity_id]) if r.active_at(at)]
+    if release_id is not None:
+        active = [r for r in active if r.id == release_id]
+        if not active:
+            raise NotFound(f"no release {release_id!r} of {entity_id!r} in force")
+        if active[0].by_agency != subject.agency:
+            d = decide(subject, Action.RECALL, rec, at)
+            if not d:
+                raise PolicyDenied(f"you may not revoke release {release_id}", d.reasons)
+    else:
+        d = decide(subject, Action.RECALL, rec, at)
+        if not d:
+            raise PolicyDenied(f"you may not recall {entity_id}", d.reasons)
+    for r in active:
+        conn.execute(rt.release_revocations.insert().values(
+            release_id=r.id, revoked_at=t.ts(at), recorded_by=recorded_by, reason="recalled"))
+    return [r.id for r in active]
+
+
+def grant_consent(conn: Connection, subject: Subject, entity_id: str, to_agency: str,
+                  at: datetime, recorded_by: str) -> Consent:
+    """The originating agency lets ``to_agency`` release its ORCON items of a record onward."""
+    rec = visible_record(conn, subject, at, entity_id)
+    origins = {rec.originator} | {s.origin for s in rec.statements}
+    if subject.agency not in origins:
+        raise PolicyDenied(f"you may not consent for {entity_id}",
+                           [f"only an originating agency ({', '.join(sorted(origins))}) "
+                            "consents to onward release of its items"])
+    if to_agency not in {a.id for a in parties.agencies(conn)}:
+        raise ValidationError(f"unknown agency {to_agency!r}; see `tearline party list`")
+    if to_agency == subject.agency:
+        raise ValidationError("an agency does not need its own consent")
+    consent = Consent("con-" + uuid.uuid4().hex[:24], entity_id, subject.agency, to_agency, at)
+    conn.execute(rt.consents.insert().values(
+        id=consent.id, entity_id=entity_id, by_agency=subject.agency, to_agency=to_agency,
+        granted_at=t.ts(at), recorded_by=recorded_by))
+    return consent
+
+
+def withdraw_consent(conn: Connection, subject: Subject, consent_id: str, at: datetime,
+                     recorded_by: str) -> None:
+    """End a consent from ``at``: onward releases relying on it stop covering ORCON items."""
+    found = [c for c in consents(conn) if c.id == consent_id and c.by_agency == subject.agency]
+    if not found or not found[0].in_force(at):
+        raise NotFound(f"no consent {consent_id!r} of {subject.agency} in force")
+    conn.execute(rt.consent_withdrawals.insert().values(
+        consent_id=consent_id, withdrawn_at=t.ts(at), recorded_by=recorded_by))
+
+
+def stored_record(conn: Connection, entity_id: str) -> Record | None:
+    """The whole stored record, every statement, ignoring the policy.
+
+    For administrators explaining the policy (``tearline policy explain``); never for
+    answering a subject.
+    """
+    r, s = t.records, t.statements
+    head = conn.execute(select(r).where(r.c.id == entity_id)).first()
+    if head is None:
+        return None
+    markings = reader.MarkingCache()
+    rows = conn.execute(
+        select(s).where(s.c.entity_id == entity_id, s.c.retracted_at.is_(None))
+        .order_by(s.c.prop, s.c.value, s.c.id)
+    ).all()
+    statements = tuple(
+        reader.statement_from_row(row, markings.get(conn, row.marking_id)
+                                  if row.marking_id else None)
+        for row in rows
+    )
+    return Record(
+        id=head.id, schema=head.schema, originator=head.originator, author=head.author,
+        marking=markings.get(conn, head.marking_id), statements=statements,
+        synthetic=bool(head.synthetic), version=head.version,
+        created_at=t.from_ts(head.created_at), modified_at=t.from_ts(head.modified_at),
+        retracted=head.retracted_at is not None,
+    )
