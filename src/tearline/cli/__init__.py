@@ -8,6 +8,7 @@ from __future__ import annotations
 
 # Areas register their commands on import.
 from tearline.cli import demo as _demo  # noqa: E402,F401
+from tearline.cli import policy as _policy  # noqa: E402,F401
 from tearline.cli import report as _report  # noqa: E402,F401
 from tearline.cli import serve as _serve  # noqa: E402,F401
 from tearline.cli import workspace as _workspace  # noqa: E402,F401

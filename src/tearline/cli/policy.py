@@ -1,0 +1,238 @@
+"""Dissemination commands: mark, vet/unvet, release/recall, consent, ``policy explain``.
+
+Also :func:`side_by_side`, the same record as each of several units sees it (the demo
+calls it). Every change is a new row of history; nothing is updated in place except
+the current-marking columns, whose every change is also appended to
+``marking_changes`` in the same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from tearline.cli.common import (
+    STATE,
+    AsOption,
+    AtOption,
+    Format,
+    FormatOption,
+    app,
+    at_time,
+    console,
+    emit,
+    reporting,
+)
+from tearline.errors import InputError, NotFound
+from tearline.model.marking import Marking, Selector, parse_timestamp
+from tearline.model.parties import Vetting
+from tearline.model.record import Record
+from tearline.policy.decide import Action, PolicyFacts, decide
+from tearline.policy.subject import Subject, VettingFacts
+from tearline.store import parties, releases
+from tearline.store.marking_changes import set_marking
+from tearline.store.store import Store
+
+policy_app = typer.Typer(help="Explain the dissemination policy.", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
+
+
+def _subject(name: str | None) -> Subject:
+    if not name:
+        raise InputError("say who is acting: --as UNIT or --as name@UNIT")
+    return STATE.store().subject(name)
+
+
+@app.command()
+def mark(
+    entity_id: str,
+    as_: AsOption = None,
+    prop: Annotated[str | None, typer.Option("--property", help="Mark this property's "
+                                             "statements (a portion), not the record.")] = None,
+    tlp: Annotated[str, typer.Option(help="TLP 2.0 level.")] = "AMBER+STRICT",
+    rel_to: Annotated[list[str] | None, typer.Option(
+        "--rel-to", help="agency:ID, unit:ID or vetted-by:AGENCY (repeat).")] = None,
+    orcon: Annotated[bool, typer.Option("--orcon", help="Originator controls onward release.")]
+    = False,
+    legal_basis: Annotated[str | None, typer.Option(help="Agreement id (required for any "
+                                                    "release beyond your agency).")] = None,
+    caveat: Annotated[list[str] | None, typer.Option(help="Handling caveat (repeat).")] = None,
+    expires: Annotated[str | None, typer.Option(help="ISO-8601 expiry: releases outside the "
+                                                "originating agency lapse then.")] = None,
+) -> None:
+    """Change the marking of a record or of one property's statements (originator only)."""
+    with reporting():
+        subject = _subject(as_)
+        marking = Marking.build(tlp, rel_to or (), orcon=orcon, legal_basis=legal_basis,
+                                caveats=caveat or (),
+                                expires_at=parse_timestamp(expires) if expires else None)
+        with STATE.store().transaction() as conn:
+            changes = set_marking(conn, subject, entity_id, prop, marking, datetime.now(UTC))
+        what = f"{len(changes)} statement(s) of {prop}" if prop else "the record"
+        console.print(f"{entity_id}: {what} now marked {marking}")
+
+
+@app.command()
+def vet(
+    unit: str,
+    by: Annotated[str, typer.Option("--by", help="The vetting agency.")],
+    until: Annotated[str, typer.Option(help="ISO-8601 end (exclusive).")],
+    from_: Annotated[str | None, typer.Option("--from", help="ISO-8601 start (default now).")]
+    = None,
+) -> None:
+    """Record that agency BY vets UNIT from --from until --until."""
+    with reporting():
+        now = datetime.now(UTC)
+        vetting = Vetting(f"vet-{uuid.uuid4().hex[:20]}", by, unit,
+                          parse_timestamp(from_) if from_ else now, parse_timestamp(until))
+        with STATE.store().transaction() as conn:
+            parties.put_vetting(conn, vetting, now, "cli")
+        console.print(f"{unit} vetted by {by} from {vetting.valid_from:%Y-%m-%dT%H:%MZ} "
+                      f"until {vetting.valid_until:%Y-%m-%dT%H:%MZ} ({vetting.id})")
+
+
+@app.command()
+def unvet(unit: str, by: Annotated[str, typer.Option("--by", help="The vetting agency.")]
+          ) -> None:
+    """Revoke, from now on, every vetting of UNIT by agency BY."""
+    with reporting(), STATE.store().transaction() as conn:
+        ids = parties.revoke_vettings(conn, unit, by, datetime.now(UTC), "cli")
+        console.print(f"revoked {', '.join(ids)}: {unit} is no longer vetted by {by}")
+
+
+@app.command()
+def release(
+    entity_id: str,
+    as_: AsOption = None,
+    to: Annotated[str, typer.Option("--to", help="agency:ID, unit:ID or vetted-by:AGENCY.")]
+    = "",
+    basis: Annotated[str | None, typer.Option("--basis", help="Agreement id (legal basis).")]
+    = None,
+) -> None:
+    """Release what you see of a record to more parties (never alters its marking)."""
+    with reporting():
+        subject = _subject(as_)
+        if not to:
+            raise InputError("say to whom: --to agency:ID, unit:ID or vetted-by:AGENCY")
+        with STATE.store().transaction() as conn:
+            result = releases.release(conn, subject, entity_id, Selector.parse(to), basis,
+                                      datetime.now(UTC), str(subject))
+        rel = result.release
+        console.print(f"{rel.id}: {entity_id} released to {rel.to} by {rel.by_unit}"
+                      + (f" under {rel.basis}" if rel.basis else "")
+                      + f" ({len(rel.items)} statements)")
+        for stmt_id, why in result.skipped:
+            console.print(f"  not released: {stmt_id}: {why}")
+
+
+@app.command()
+def recall(
+    entity_id: str,
+    as_: AsOption = None,
+    release_id: Annotated[str | None, typer.Option("--release", help="Only this release.")]
+    = None,
+) -> None:
+    """Revoke the releases of a record (the originator), or one release (its releaser)."""
+    with reporting():
+        subject = _subject(as_)
+        with STATE.store().transaction() as conn:
+            ids = releases.recall(conn, subject, entity_id, datetime.now(UTC), str(subject),
+                                  release_id)
+        console.print(f"revoked {len(ids)} release(s) of {entity_id}: {', '.join(ids)}")
+
+
+@app.command()
+def consent(
+    entity_id: str,
+    as_: AsOption = None,
+    to: Annotated[str | None, typer.Option("--to", help="Agency allowed to release onward.")]
+    = None,
+    withdraw: Annotated[str | None, typer.Option(help="Withdraw this consent id instead.")]
+    = None,
+) -> None:
+    """Consent (as the originating agency) to onward release of an ORCON record, or withdraw."""
+    with reporting():
+        subject = _subject(as_)
+        now = datetime.now(UTC)
+        with STATE.store().transaction() as conn:
+            if withdraw:
+                releases.withdraw_consent(conn, subject, withdraw, now, str(subject))
+                console.print(f"consent {withdraw} withdrawn")
+                return
+            if not to:
+                raise InputError("say which agency may release onward: --to AGENCY")
+            given = releases.grant_consent(conn, subject, entity_id, to, now, str(subject))
+        console.print(f"{given.id}: {to} may release {entity_id} onward "
+                      f"(consent of {subject.agency})")
+
+
+@policy_app.command("explain")
+def explain(entity_id: str, as_: AsOption = None, at: AtOption = None,
+            fmt: FormatOption = Format.table) -> None:
+    """Which statements of a record a unit sees, and why not (administrators' view)."""
+    with reporting():
+        subject = _subject(as_)
+        when = at_time(at)
+        store = STATE.store()
+        with store.reading() as conn:
+            rec = releases.stored_record(conn, entity_id)
+            if rec is None:
+                raise NotFound(f"no record {entity_id!r}")
+            cache: dict[str, Record | None] = {}
+
+            def lookup(other: str) -> Record | None:
+                if other not in cache:
+                    cache[other] = releases.stored_record(conn, other)
+                return cache[other]
+
+            facts = PolicyFacts(VettingFacts.of(parties.vettings(conn)),
+                                releases.release_facts(conn), lookup)
+            whole = decide(subject, Action.READ, rec, when, facts)
+        rows = [{"property": "(record)", "value": rec.schema, "marking": str(rec.marking),
+                 "visible": "yes" if whole else "no", "why": "; ".join(whole.reasons)}]
+        for stmt in rec.statements:
+            d = decide(subject, Action.READ, (rec, stmt), when, facts)
+            rows.append({"property": stmt.prop, "value": stmt.value[:60],
+                         "marking": str(stmt.marking) if stmt.marking else "(record's)",
+                         "visible": "yes" if d else "no", "why": "; ".join(d.reasons)})
+        emit(rows, fmt, ["property", "value", "marking", "visible", "why"],
+             title=f"{entity_id} as seen by {subject} at {when:%Y-%m-%dT%H:%MZ}")
+
+
+def side_by_side(store: Store, entity_id: str, units: Sequence[str],
+                 at: datetime) -> RenderableType:
+    """The same record as each unit sees it: one column per unit, one row per property.
+
+    A unit for which the record does not exist sees an empty column headed "does not
+    exist" — exactly what it would see for an id never created.
+    """
+    views: dict[str, Record | None] = {}
+    for unit in units:
+        try:
+            views[unit] = store.read(store.subject(unit), at, entity_id, path="demo")
+        except NotFound:
+            views[unit] = None
+    props = sorted({s.prop for rec in views.values() if rec for s in rec.statements})
+    table = Table(title=f"{entity_id}: one record, {len(units)} tear lines", show_lines=True)
+    table.add_column("property", style="bold")
+    for unit in units:
+        rec = views[unit]
+        head = unit if rec else f"{unit}\n(does not exist)"
+        table.add_column(head, overflow="fold")
+    for prop in props:
+        cells = []
+        for unit in units:
+            rec = views[unit]
+            values = [s.value for s in rec.statements if s.prop == prop] if rec else []
+            cells.append(Text("\n".join(values)) if values else Text("—", style="dim"))
+        table.add_row(prop, *cells)
+    markings = [str(rec.marking) if rec else "" for rec in (views[u] for u in units)]
+    table.add_row(Text("marking", style="italic"), *(Text(m, style="dim") for m in markings))
+    return Group(table)
