@@ -74,12 +74,19 @@ class State:
             self._store = Store.open(settings.db_url)
         return self._store
 
+    def close(self) -> None:
+        """Release the database connections (at the end of every command)."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
 
 STATE = State()
 
 
 @app.callback()
 def _global(
+    ctx: typer.Context,
     workspace: Annotated[
         Path | None,
         typer.Option("--workspace", "-w", envvar="TEARLINE_WORKSPACE",
@@ -92,9 +99,10 @@ def _global(
     ] = None,
 ) -> None:
     """tearline: precise, provable, lawful, traceable and minimal intelligence sharing."""
+    STATE.close()
     STATE.workspace = workspace
     STATE.db_url = db_url
-    STATE._store = None
+    ctx.call_on_close(STATE.close)
 
 
 def at_time(value: str | None) -> datetime:
@@ -135,7 +143,8 @@ def reporting() -> Iterator[None]:
         err.print(f"[red]not found:[/red] {exc.message}")
         raise typer.Exit(3) from None
     except InputError as exc:
-        err.print(f"[red]error:[/red] {exc.message}", markup=False, highlight=False)
+        err.print("[red]error:[/red]", end=" ")
+        err.print(exc.message, markup=False, highlight=False)
         raise typer.Exit(2) from None
     except TearlineError as exc:
         err.print(f"[red]error ({exc.code}):[/red] {exc.message}")

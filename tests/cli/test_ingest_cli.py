@@ -1,0 +1,234 @@
+"""`tearline ingest` and `tearline import-ofac` end to end, on every backend.
+
+Each bad input gets a typed, located message and a non-zero exit status, and the
+store is left exactly as it was — including what it held before.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from followthemoney import model as ftm_model
+from typer.testing import CliRunner
+
+from tearline.cli import app
+from tearline.ingest.ofac_inferred import INFERRED_ROLE
+from tearline.store.store import Store
+
+DATA = Path(__file__).resolve().parents[1] / "ingest" / "data"
+OFAC = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ofac"
+AS = ["--as", "us.dea.sod"]
+
+
+class Workspace:
+    def __init__(self, root: Path, db_url: str) -> None:
+        self.env = {"TEARLINE_WORKSPACE": str(root), "TEARLINE_DB_URL": db_url}
+        self.db_url = db_url
+        self.runner = CliRunner()
+
+    def run(self, *args: str | Path, code: int = 0) -> str:
+        result = self.runner.invoke(app, [str(a) for a in args], env=self.env)
+        assert result.exit_code == code, result.output
+        return result.output
+
+    def snapshot(self) -> tuple[dict[str, int], list[tuple[object, ...]]]:
+        store = Store.open(self.db_url)
+        try:
+            with store.reading() as conn:
+                rows = conn.exec_driver_sql(
+                    "SELECT id, value, last_seen, marking_id FROM statements ORDER BY id"
+                ).all()
+            return store.counts(), [tuple(r) for r in rows]
+        finally:
+            store.close()
+
+
+@pytest.fixture
+def ws(tmp_path: Path, db_url: str) -> Iterator[Workspace]:
+    w = Workspace(tmp_path, db_url)
+    w.run("init")
+    w.run("party", "add-agency", "us.dea", "--name", "DEA", "--country", "us")
+    w.run("party", "add-unit", "us.dea.sod", "--agency", "us.dea", "--name", "SOD")
+    yield w
+
+
+def _ofac(name: str) -> Path:
+    path = OFAC / name
+    if not path.exists():
+        pytest.fail(f"reference data missing: {path} (see shared/data/README.md)")
+    return path
+
+
+BAD_JSONL = [
+    ("entities_truncated.jsonl", "entities_truncated.jsonl:1:", "is the file truncated?"),
+    ("entities_latin1.jsonl", "entities_latin1.jsonl:1:", "not valid utf-8"),
+    ("entities_unknown_schema.jsonl", "entities_unknown_schema.jsonl:2:schema:",
+     "unknown schema 'Smuggler'"),
+    ("entities_unknown_property.jsonl", "entities_unknown_property.jsonl:2:favouriteDrug:",
+     "no property 'favouriteDrug'"),
+    ("entities_bad_date.jsonl", "entities_bad_date.jsonl:2:birthDate:", "invalid date"),
+    ("entities_bad_country.jsonl", "entities_bad_country.jsonl:2:nationality:",
+     "invalid country 'Atlantis'"),
+]
+BAD_CSV = [
+    ("seizures_formula.csv", "seizures_mapping.yaml", "seizures_formula.csv:3:drug_type:",
+     "spreadsheet formula"),
+    ("seizures.csv", "mapping_missing_columns.yaml", "seizures.csv:1:destination:",
+     "no column 'destination'"),
+    ("seizures_truncated.csv", "seizures_mapping.yaml", "seizures_truncated.csv:3:",
+     "malformed CSV"),
+    ("seizures_latin1.csv", "seizures_mapping.yaml", "seizures_latin1.csv:2:", "not valid utf-8"),
+    ("seizures_bad_values.csv", "seizures_mapping.yaml", "seizures_bad_values.csv:4:originCountry:",
+     "invalid country 'Narnia'"),
+]
+
+
+def test_bad_inputs_exit_non_zero_and_store_nothing(ws: Workspace, tmp_path: Path) -> None:
+    ws.run("ingest", DATA / "entities_ok.jsonl", *AS)
+    ws.run("ingest", DATA / "seizures.csv", "--mapping", DATA / "seizures_mapping.yaml", *AS)
+    before = ws.snapshot()
+    assert before[0]["records"] == 7
+    big = tmp_path / "big.jsonl"
+    big.write_text('{"id": "x-1", "schema": "Person", "properties": {"name": ["ok"]}}\n'
+                   + '{"id": "x-2", "schema": "Person", "properties": {"name": ["'
+                   + "x" * 10_000_000 + '"]}}\n', encoding="utf-8")
+    big_csv = tmp_path / "big.csv"
+    big_csv.write_text((DATA / "seizures.csv").read_text(encoding="utf-8")
+                       + "CBP-9," + "y" * 10_000_000 + ",1,2024-01-01,MX,x\n", encoding="utf-8")
+    cases: list[tuple[list[str | Path], str, str]] = [
+        ([DATA / name], where, why) for name, where, why in BAD_JSONL
+    ]
+    cases += [([DATA / name, "--mapping", DATA / spec], where, why)
+              for name, spec, where, why in BAD_CSV]
+    cases.append(([big], "big.jsonl:2:", "exceeds"))
+    cases.append(([big_csv, "--mapping", DATA / "seizures_mapping.yaml"], "big.csv:5:drug_type:",
+                  "10,000,000 characters exceeds"))
+    for args, where, why in cases:
+        out = " ".join(ws.run("ingest", *args, *AS, code=2).split())
+        assert out.startswith("error: "), out
+        assert where in out and why in out, out
+        assert ws.snapshot() == before, args
+
+
+def test_reingest_is_idempotent_and_growth_bumps_the_version(ws: Workspace) -> None:
+    first = ws.run("ingest", DATA / "entities_ok.jsonl", *AS)
+    assert "4 new records" in first and "13 new statements" in first
+    counts, statements = ws.snapshot()
+    again = ws.run("ingest", DATA / "entities_ok.jsonl", *AS)
+    assert "0 new records, 0 changed, 0 new statements (13 read)" in " ".join(again.split())
+    counts_again, statements_again = ws.snapshot()
+    assert counts_again == counts
+    # Only last_seen moves (forward): the same facts were seen again.
+    assert [r[:2] + r[3:] for r in statements_again] == [r[:2] + r[3:] for r in statements]
+    assert all(str(a[2]) >= str(b[2]) for a, b in zip(statements_again, statements, strict=True))
+    more = ws.run("ingest", DATA / "entities_more.jsonl", *AS)
+    assert "1 changed, 1 new statements" in " ".join(more.split())
+    assert ws.snapshot()[0]["statements"] == counts["statements"] + 1
+    store = Store.open(ws.db_url)
+    try:
+        with store.reading() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT prop, value, marking_id FROM statements WHERE entity_id = 'dea-p-1' "
+                "AND prop IN ('weakAlias', 'phone') ORDER BY prop").all()
+            (version,) = conn.exec_driver_sql(
+                "SELECT version FROM records WHERE id = 'dea-p-1'").one()
+    finally:
+        store.close()
+    assert [(r[0], r[1], r[2] is not None) for r in rows] == [
+        ("phone", "+526671234567", True),  # the RED portion has its own marking
+        ("weakAlias", "EL BARBAS", False),
+    ]
+    assert version == 2
+
+
+def test_csv_with_a_mapping(ws: Workspace) -> None:
+    out = ws.run("ingest", DATA / "seizures.csv", "--mapping", DATA / "seizures_mapping.yaml", *AS)
+    assert "3 new records" in out and "12 new statements" in out
+    out = ws.run("ingest", DATA / "seizures.csv", "--mapping", DATA / "seizures_mapping.yaml", *AS)
+    assert "0 new records" in out
+
+
+def test_missing_mapping_file(ws: Workspace) -> None:
+    out = ws.run("ingest", DATA / "seizures.csv", "--mapping", DATA / "nope.yaml", *AS, code=2)
+    assert "does not exist" in out
+
+
+# -- OFAC acceptance (SQLite: the CLI round trip through export is the point here) ----------
+
+
+@pytest.fixture(scope="module")
+def ofac_export(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, object]]:
+    root = tmp_path_factory.mktemp("ofac")
+    w = Workspace(root, f"sqlite:///{root / 'tearline.sqlite'}")
+    w.run("init")
+    w.run("party", "add-agency", "us.treasury", "--name", "Treasury", "--country", "us")
+    w.run("party", "add-unit", "us.treasury.ofac", "--agency", "us.treasury", "--name", "OFAC")
+    out = w.run("import-ofac", _ofac("sdn_2024-05-03.csv"), "--as", "us.treasury.ofac")
+    assert "new records" in out
+    again = w.run("import-ofac", _ofac("sdn_2024-05-03.csv"), "--as", "us.treasury.ofac")
+    assert "0 new records, 0 changed, 0 new statements" in " ".join(again.split())
+    target = root / "export.jsonl"
+    w.run("export", "--out", target, "--as", "us.treasury.ofac")
+    return [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+
+
+def _named(entities: list[dict[str, object]], name: str) -> dict[str, object]:
+    (found,) = [e for e in entities if name in e["properties"].get("alias", [])  # type: ignore
+                or name in e["properties"].get("name", [])]  # type: ignore
+    return found
+
+
+def test_ofac_every_narcotics_party(ofac_export: list[dict[str, object]]) -> None:
+    sanctions = [e for e in ofac_export if e["schema"] == "Sanction"]
+    assert len(sanctions) == 1930
+    parties = [e for e in ofac_export if e["schema"] in
+               ("Person", "Organization", "Vessel", "Airplane")]
+    assert len({e["id"] for e in parties}) == 1930
+
+
+def test_ofac_beltran_leyva(ofac_export: list[dict[str, object]]) -> None:
+    person = _named(ofac_export, "BELTRAN LEYVA, Marcos Arturo")
+    props: dict[str, list[str]] = person["properties"]  # type: ignore[assignment]
+    assert sorted(props["birthDate"]) == ["1958-02-05", "1961-09-21", "1961-09-27", "1962-06-05"]
+    assert props["nationality"] == ["mx"]
+    assert sorted(props["weakAlias"]) == ["EL BARBAS", "EL FANTASMA"]
+    org = _named(ofac_export, "BELTRAN LEYVA ORGANIZATION")
+    links = [e for e in ofac_export if e["schema"] == "UnknownLink"
+             and e["properties"]["subject"] == [person["id"]]]  # type: ignore[index]
+    assert [(k["properties"]["object"], k["properties"]["role"]) for k in links] == [  # type: ignore
+        ([org["id"]], [INFERRED_ROLE])
+    ]
+
+
+def test_ofac_export_validates_with_followthemoney(
+    ofac_export: list[dict[str, object]],
+) -> None:
+    for entity in ofac_export:
+        schema = ftm_model.get(str(entity["schema"]))
+        assert schema is not None, entity["schema"]
+        data = {k: entity[k] for k in ("id", "schema", "properties")}
+        assert schema.validate(data) is None, entity["id"]
+        proxy = ftm_model.get_proxy(data, cleaned=False)
+        assert proxy.to_dict()["properties"] == entity["properties"], entity["id"]
+
+
+def test_all_programs(tmp_path: Path) -> None:
+    w = Workspace(tmp_path, f"sqlite:///{tmp_path / 'tearline.sqlite'}")
+    w.run("init")
+    w.run("party", "add-agency", "us.treasury", "--name", "Treasury", "--country", "us")
+    w.run("party", "add-unit", "us.treasury.ofac", "--agency", "us.treasury", "--name", "OFAC")
+    w.run("import-ofac", _ofac("sdn_2024-05-03.csv"), "--all-programs", "--no-inferred",
+          "--as", "us.treasury.ofac")
+    store = Store.open(w.db_url)
+    try:
+        with store.reading() as conn:
+            (count,) = conn.exec_driver_sql(
+                "SELECT count(*) FROM records WHERE schema = 'Sanction'").one()
+            (inferred,) = conn.exec_driver_sql(
+                "SELECT count(*) FROM records WHERE id LIKE 'ofac-inferred-%'").one()
+    finally:
+        store.close()
+    assert (count, inferred) == (14965, 0)
