@@ -17,11 +17,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import stix2
-import stix2validator.validator as validator_module
+import stix2  # type: ignore[import-untyped]
+import stix2validator.validator as validator_module  # type: ignore[import-untyped]
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
-from stix2validator import ValidationOptions, validate_instance
+from stix2validator import (
+    ValidationOptions,
+    validate_instance,
+)
 
 #: Warnings tearline's output is allowed to raise, and why:
 #: 103 — ids are UUIDv5 from tearline's namespace, deliberately (see tearline.stix.ids);

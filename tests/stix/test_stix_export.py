@@ -45,7 +45,8 @@ def find(objs: dict[str, Any], kind: str, entity: str) -> dict[str, Any]:
     for obj in objs.values():
         ext = obj.get("extensions", {}).get(RECORD_EXTENSION_ID, {})
         if obj["type"] == kind and entity in (ext.get("entity_id"), ext.get("derived_from")):
-            return obj
+            found: dict[str, Any] = obj
+            return found
     raise AssertionError(f"no {kind} for {entity}")
 
 

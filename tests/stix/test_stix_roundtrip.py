@@ -80,6 +80,7 @@ def records(draw: st.DrawFn) -> Record:
         props = {k: v for k, v in props.items() if k in ("name", "phone", "topics")}
     record = build_record(f"{rid}-{next(_ids)}", schema, props, prov, marking, portions,
                           synthetic=draw(st.booleans()))
+    assert record.created_at is not None
     return replace(record, version=draw(st.integers(1, 5)),
                    modified_at=record.created_at + timedelta(hours=draw(st.integers(0, 99))))
 
