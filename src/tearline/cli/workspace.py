@@ -65,15 +65,27 @@ def _subject(name: str | None) -> Any:
 
 
 @app.command()
-def init() -> None:
+def init(
+    origin: Annotated[str | None, typer.Option(
+        help="Name of the node's log and key (default: <host>/tearline).")] = None,
+) -> None:
     """Create (or upgrade) the workspace: the database and the node's files."""
+    from tearline.keys import create_node_key
+    from tearline.store.audit_events import node_key_created
+
     with reporting():
         settings = STATE.settings
         settings.workspace.mkdir(parents=True, exist_ok=True)
         store = Store.open(settings.db_url, migrate=False)
         upgrade(store.engine)
+        key, created = create_node_key(settings.keys_dir, origin)
+        if created:
+            with store.transaction() as conn:
+                node_key_created(conn, key.key_id())
         store.close()
         console.print(f"workspace ready: {settings.workspace} (database {_safe(settings.db_url)})")
+        console.print(f"node verifier key: {key.verifier_key()}", markup=False, highlight=False,
+                      soft_wrap=True)
 
 
 def _safe(url: str) -> str:

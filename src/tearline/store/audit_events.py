@@ -20,6 +20,7 @@ from sqlalchemy import Connection
 from tearline.audit.envelope import Event, commit_value, utc_timestamp
 from tearline.audit.events import (
     AggregateRead,
+    KeyChanged,
     PartyChanged,
     RecordCreated,
     RecordRead,
@@ -171,4 +172,13 @@ def vetting(
                 valid_from=dates[0], valid_until=dates[1],
             )
         ],
+    )
+
+
+def node_key_created(conn: Connection, key_id: str) -> None:
+    """The node's signing key was created (its id only, never key material)."""
+    audit_log.append(
+        conn,
+        [KeyChanged(at=now(), actor="system", owner="system", key_id=key_id,
+                    purpose="node-signing", action="created")],
     )
