@@ -13,13 +13,13 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select
 
-from tearline.errors import MarkingError, PolicyDenied, ValidationError
+from tearline.errors import MarkingError, ValidationError
 from tearline.model.marking import Marking
 from tearline.policy.decide import Action, decide
 from tearline.policy.subject import Subject
 from tearline.store import release_tables as rt
 from tearline.store import tables as t
-from tearline.store.releases import visible_record
+from tearline.store.releases import denied, visible_record
 from tearline.store.writer import store_markings
 
 
@@ -41,7 +41,7 @@ def set_marking(conn: Connection, subject: Subject, entity_id: str, prop: str | 
     if prop is None:
         d = decide(subject, Action.EDIT, rec, at)
         if not d:
-            raise PolicyDenied(f"you may not change the marking of {entity_id}", d.reasons)
+            raise denied(f"you may not change the marking of {entity_id}", d.reasons)
         marking.check_for_originator(rec.originator)
         store_markings(conn, [marking])
         old = conn.execute(
@@ -57,7 +57,7 @@ def set_marking(conn: Connection, subject: Subject, entity_id: str, prop: str | 
         mine = [s for s in targets if decide(subject, Action.EDIT, (rec, s), at)]
         if not mine:
             origins = ", ".join(sorted({s.origin for s in targets}))
-            raise PolicyDenied(
+            raise denied(
                 f"you may not change the marking of {entity_id} {prop}",
                 [f"only units of the originating agency ({origins}) may"],
             )

@@ -28,6 +28,12 @@ from tearline.store import tables as t
 from tearline.store.visibility import Visibility
 
 
+def denied(message: str, reasons: Iterable[str]) -> PolicyDenied:
+    """A denial whose message carries the policy's reasons."""
+    why = tuple(reasons)
+    return PolicyDenied(f"{message}: {'; '.join(why)}" if why else message, why)
+
+
 @dataclass(frozen=True, slots=True)
 class ReleaseResult:
     release: Release
@@ -114,7 +120,7 @@ def release(conn: Connection, subject: Subject, entity_id: str, to: Selector,
 
     ok, reasons = allowed(rec.marking, rec.originator)
     if not ok:
-        raise PolicyDenied(f"you may not release {entity_id} to {to}", reasons)
+        raise denied(f"you may not release {entity_id} to {to}", reasons)
     items: list[str] = []
     skipped: list[tuple[str, str]] = []
     for stmt in rec.statements:
@@ -124,7 +130,7 @@ def release(conn: Connection, subject: Subject, entity_id: str, to: Selector,
         else:
             skipped.append((stmt.id, "; ".join(reasons)))
     if not items:
-        raise PolicyDenied(f"no statement of {entity_id} may be released to {to}",
+        raise denied(f"no statement of {entity_id} may be released to {to}",
                            [r for _, r in skipped])
     new_id = "rel-" + uuid.uuid4().hex[:24]
     old = [r for r in facts.releases if r.by_agency == subject.agency and r.to == to
@@ -158,11 +164,11 @@ def recall(conn: Connection, subject: Subject, entity_id: str, at: datetime,
         if active[0].by_agency != subject.agency:
             d = decide(subject, Action.RECALL, rec, at)
             if not d:
-                raise PolicyDenied(f"you may not revoke release {release_id}", d.reasons)
+                raise denied(f"you may not revoke release {release_id}", d.reasons)
     else:
         d = decide(subject, Action.RECALL, rec, at)
         if not d:
-            raise PolicyDenied(f"you may not recall {entity_id}", d.reasons)
+            raise denied(f"you may not recall {entity_id}", d.reasons)
     for r in active:
         conn.execute(rt.release_revocations.insert().values(
             release_id=r.id, revoked_at=t.ts(at), recorded_by=recorded_by, reason="recalled"))
@@ -175,7 +181,7 @@ def grant_consent(conn: Connection, subject: Subject, entity_id: str, to_agency:
     rec = visible_record(conn, subject, at, entity_id)
     origins = {rec.originator} | {s.origin for s in rec.statements}
     if subject.agency not in origins:
-        raise PolicyDenied(f"you may not consent for {entity_id}",
+        raise denied(f"you may not consent for {entity_id}",
                            [f"only an originating agency ({', '.join(sorted(origins))}) "
                             "consents to onward release of its items"])
     if to_agency not in {a.id for a in parties.agencies(conn)}:
