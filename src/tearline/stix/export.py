@@ -210,10 +210,9 @@ class _Exporter:
         support: dict[str, dict[str, Any]] = {o["id"]: o for o in fixed_objects()}
         for agency in sorted(self.agencies):
             support[agency_identity_id(agency)] = agency_identity(agency)
-        for marking in self.markings.values():
-            for obj in marking_objects(marking):
-                support[obj["id"]] = obj
-        objects = list(support.values()) + [self.objects[k] for k in sorted(self.objects)]
+        defs = {obj["id"]: obj for m in self.markings.values() for obj in marking_objects(m)}
+        objects = list(support.values()) + [defs[k] for k in sorted(defs)]
+        objects += [self.objects[k] for k in sorted(self.objects)]
         key = "\n".join(f"{o['id']}@{o.get('modified', o['created'])}" for o in objects)
         return {"type": "bundle", "id": f"bundle--{uuid.uuid5(NAMESPACE, key)}",
                 "objects": objects}
