@@ -17,7 +17,7 @@ from tearline.api import envelope
 from tearline.api.auth import Authenticator, TokenAuthenticator
 from tearline.api.cursors import CursorBox
 from tearline.api.limits import BodyLimit, Timeout
-from tearline.api.routes import admin, entities, meta, search
+from tearline.api.routes import admin, entities, meta, releases, search
 from tearline.api.settings import ApiSettings
 from tearline.store.store import Store
 
@@ -48,6 +48,7 @@ def create_app(
     app.include_router(meta.router(), prefix=PREFIX)
     app.include_router(entities.router(settings), prefix=PREFIX)
     app.include_router(search.router(settings), prefix=PREFIX)
+    app.include_router(releases.router(), prefix=PREFIX)
     app.include_router(admin.router(), prefix=PREFIX)
     app.mount(meta.ASSETS, StaticFiles(directory=swagger_ui_path), name="docs-assets")
     # Outermost last: the timeout covers everything, the body limit sees bytes first.
