@@ -36,7 +36,7 @@ from tearline.model.parties import Vetting
 from tearline.model.record import Record
 from tearline.policy.decide import Action, PolicyFacts, decide
 from tearline.policy.subject import Subject, VettingFacts
-from tearline.store import parties, releases
+from tearline.store import audit_events, parties, releases
 from tearline.store.marking_changes import set_marking
 from tearline.store.store import Store
 
@@ -181,10 +181,11 @@ def explain(entity_id: str, as_: AsOption = None, at: AtOption = None,
         subject = _subject(as_)
         when = at_time(at)
         store = STATE.store()
-        with store.reading() as conn:
+        with store.transaction() as conn:
             rec = releases.stored_record(conn, entity_id)
             if rec is None:
                 raise NotFound(f"no record {entity_id!r}")
+            audit_events.admin_read(conn, [rec])  # the whole record is shown: an audited read
             cache: dict[str, Record | None] = {}
 
             def lookup(other: str) -> Record | None:
@@ -216,7 +217,7 @@ def side_by_side(store: Store, entity_id: str, units: Sequence[str],
     views: dict[str, Record | None] = {}
     for unit in units:
         try:
-            views[unit] = store.read(store.subject(unit), at, entity_id, path="demo")
+            views[unit] = store.read(store.subject(unit), at, entity_id, path="show")
         except NotFound:
             views[unit] = None
     props = sorted({s.prop for rec in views.values() if rec for s in rec.statements})

@@ -182,3 +182,17 @@ def node_key_created(conn: Connection, key_id: str) -> None:
         [KeyChanged(at=now(), actor="system", owner="system", key_id=key_id,
                     purpose="node-signing", action="created")],
     )
+
+
+def admin_read(conn: Connection, records: Sequence[Record]) -> None:
+    """An administrator's view of whole stored records (no tear line), e.g. policy explain."""
+    at = now()
+    audit_log.append(
+        conn,
+        [
+            RecordRead(at=at, actor="system", subject="system", entity_id=r.id,
+                       version=r.version, statement_ids=tuple(s.id for s in r.statements),
+                       path="cli")
+            for r in records
+        ],
+    )

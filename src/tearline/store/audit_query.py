@@ -63,13 +63,12 @@ def who_saw(
         after = page[-1].index
         ids = {e.entity_id for e in page if e.entity_id is not None}
         present = reader.visible_entities(conn, vis, ids) if ids else set()
-        originators = dict(
-            conn.execute(
-                select(t.records.c.id, t.records.c.originator).where(
-                    t.records.c.id.in_(sorted(present))
-                )
-            ).tuples()
-        ) if present else {}
+        originators: dict[str, str] = {}
+        if present:
+            query = select(t.records.c.id, t.records.c.originator).where(
+                t.records.c.id.in_(sorted(present))
+            )
+            originators = {row[0]: row[1] for row in conn.execute(query)}
         for e in page:
             own = agency_of(e.actor, unit_agency) == subject.agency
             if e.entity_id is None:

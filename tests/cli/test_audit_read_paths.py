@@ -1,0 +1,127 @@
+"""Every read path of the Store and of the CLI leaves audit entries.
+
+The paths are enumerated, not listed by hand: every public ``Store`` method taking
+a ``subject``, and every CLI command with an ``--as`` option. Each must have a
+recipe below (a new path without one fails the test, with its name) and each recipe
+must grow the audit log; commands that act rather than read are classified
+explicitly, so adding one is a decision too.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import typer
+from typer.testing import CliRunner
+
+from tearline.cli import app
+from tearline.cli.common import STATE
+from tearline.model.grading import Credibility, Reliability
+from tearline.model.marking import Marking
+from tearline.model.parties import Agency, Unit
+from tearline.model.record import build_record
+from tearline.model.statement import Provenance
+from tearline.policy.subject import Subject
+from tearline.store import audit_log, parties
+from tearline.store.store import Store
+
+AT = datetime(2024, 5, 3, 12, 0, tzinfo=UTC)
+DEA = Provenance("us.dea", "us.dea.sod", AT - timedelta(days=30), Reliability.A,
+                 Credibility.CONFIRMED)  # fmt: skip
+SOD = Subject(unit="us.dea.sod", agency="us.dea")
+
+STORE_READS: dict[str, Callable[[Store], Any]] = {
+    "read": lambda s: s.read(SOD, AT, "p-1"),
+    "read_many": lambda s: s.read_many(SOD, AT, ["p-1", "sz-1"]),
+    "page": lambda s: s.page(SOD, AT),
+    "search": lambda s: s.search(SOD, AT, "carlos"),
+    "stats": lambda s: s.stats(SOD, AT),
+    "seizure_frame": lambda s: s.seizure_frame(SOD, AT),
+}
+
+CLI_READS: dict[str, Callable[[Path], list[str]]] = {
+    "show": lambda tmp: ["show", "p-1", "--as", "us.dea.sod"],
+    "search": lambda tmp: ["search", "carlos", "--as", "us.dea.sod"],
+    "list": lambda tmp: ["list", "--as", "us.dea.sod"],
+    "stats": lambda tmp: ["stats", "--as", "us.dea.sod"],
+    "export": lambda tmp: ["export", "--out", str(tmp / "out.jsonl"), "--as", "us.dea.sod"],
+    "policy explain": lambda tmp: ["policy", "explain", "p-1", "--as", "us.dea.sod"],
+    "report assessment": lambda tmp: ["report", "assessment", "--out", str(tmp / "a.json"),
+                                      "--format", "json", "--no-cbp", "--as", "us.dea.sod"],
+    "audit log": lambda tmp: ["audit", "log", "--entity", "p-1", "--as", "us.dea.sod"],
+}
+#: Commands with --as that act (write, mark, release) rather than read; their entries
+#: are the business of their own modules and tests.
+CLI_ACTIONS = {"ingest", "import-ofac", "mark", "release", "recall", "consent"}
+
+
+def _setup(store: Store) -> None:
+    with store.transaction() as conn:
+        parties.put_agency(conn, Agency("us.dea", "DEA", "us"), AT - timedelta(days=2))
+        parties.put_unit(conn, Unit("us.dea.sod", "us.dea", "SOD"), AT - timedelta(days=2))
+    store.write([
+        build_record("p-1", "Person", {"name": ["Carlos Ruiz"]}, DEA, Marking.build("GREEN")),
+        build_record("sz-1", "Seizure", {"drug": ["fentanyl"], "grossWeight": ["3"],
+                                         "originCountry": ["mx"], "date": ["2024-01-02"]},
+                     DEA, Marking.build("GREEN")),
+    ])  # fmt: skip
+
+
+def _size(store: Store) -> int:
+    with store.reading() as conn:
+        return audit_log.size(conn)
+
+
+def _commands(group: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """(full name, command) of every leaf command under a Typer group."""
+    for name, command in sorted(group.commands.items()):
+        if hasattr(command, "commands"):
+            yield from _commands(command, f"{prefix}{name} ")
+        else:
+            yield f"{prefix}{name}", command
+
+
+def test_every_store_read_path_leaves_entries(store: Store) -> None:
+    _setup(store)
+    paths = sorted(name for name, fn in inspect.getmembers(Store, inspect.isfunction)
+                   if not name.startswith("_") and "subject" in inspect.signature(fn).parameters
+                   and name not in ("subject", "visibility"))  # resolving a subject reads no record
+    missing = set(paths) - set(STORE_READS)
+    assert not missing, f"Store read paths without an audit recipe here: {sorted(missing)}"
+    for name in paths:
+        before = _size(store)
+        STORE_READS[name](store)
+        assert _size(store) > before, f"Store.{name} left no audit entry"
+
+
+def test_every_cli_read_path_leaves_entries(store: Store, db_url: str, tmp_path: Path) -> None:
+    _setup(store)
+    runner = CliRunner()
+    group = typer.main.get_command(app)
+    acting = sorted(name for name, command in _commands(group)
+                    if any("--as" in p.opts for p in command.params))
+    unknown = set(acting) - set(CLI_READS) - CLI_ACTIONS
+    assert not unknown, f"commands with --as that are neither audited reads nor actions: {unknown}"
+    for name in sorted(CLI_READS):
+        assert name in acting, f"{name} no longer takes --as"
+        before = _size(store)
+        try:
+            result = runner.invoke(app, ["--db-url", db_url, "-w", str(tmp_path),
+                                         *CLI_READS[name](tmp_path)])
+        finally:
+            if STATE._store is not None:
+                STATE._store.close()
+                STATE._store = None
+        assert result.exit_code == 0, f"{name}: {result.output}"
+        assert _size(store) > before, f"`tearline {name}` left no audit entry"
+    with store.reading() as conn:
+        kinds = [e.kind for e in audit_log.entries(conn, limit=10_000)]
+        paths = {json.loads(e.body)["path"] for e in audit_log.entries(conn, limit=10_000)
+                 if e.kind == "record.read"}
+    assert {"record.read", "search.query", "aggregate.read", "audit.queried"} <= set(kinds)
+    assert {"show", "search", "list", "export"} <= paths
