@@ -5,25 +5,30 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import UTC, datetime
+import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.panel import Panel
 from rich.table import Table
 
+from tearline.api.auth import Scope, issue_token
 from tearline.cli.common import STATE, app, console, reporting
+from tearline.cli.policy import side_by_side
+from tearline.cli.serve import run_server
 from tearline.cli.workspace import write_all
 from tearline.demo import scenario
 from tearline.demo.load import demo_records
 from tearline.errors import InputError, NotFound
 from tearline.ingest.ofac_import import import_sdn
+from tearline.keys import NodeKey, create_node_key
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
 from tearline.model.statement import Provenance
 from tearline.policy.subject import Subject
-from tearline.store import parties
+from tearline.reports.build import write_assessments
+from tearline.store import audit_checkpoints, audit_verify, parties
 from tearline.store.store import Store
 
 #: The three units the tour compares: the U.S. agency's own unit, the Mexican navy
@@ -51,6 +56,10 @@ def demo(
     seed: Annotated[int, typer.Option(help="Seed of the synthetic data.")] = 7,
     scale: Annotated[float, typer.Option(help="Fraction of CBP monthly totals.")] = 0.01,
     keep: Annotated[bool, typer.Option(help="Keep an existing workspace.")] = False,
+    serve: Annotated[
+        bool | None,
+        typer.Option(help="Start the node's API at the end (default: when interactive)."),
+    ] = None,
 ) -> None:
     """Build a demo workspace and tour it: the same intelligence, seen by three units."""
     with reporting():
@@ -60,8 +69,10 @@ def demo(
         marker = settings.workspace / DEMO_MARKER
         if settings.workspace.exists() and any(settings.workspace.iterdir()) and not keep:
             if not marker.exists():
-                raise InputError(f"{settings.workspace} exists and is not a demo workspace; "
-                                 "choose another with --workspace")
+                raise InputError(
+                    f"{settings.workspace} exists and is not a demo workspace; "
+                    "choose another with --workspace"
+                )
             shutil.rmtree(settings.workspace)
         settings.workspace.mkdir(parents=True, exist_ok=True)
         marker.write_text("created by `tearline demo`; deleted and rebuilt by it\n")
@@ -70,17 +81,23 @@ def demo(
         now = datetime.now(UTC)
         console.rule("[bold]tearline demo")
         console.print(f"workspace: {settings.workspace}\n")
+        key, _ = create_node_key(settings.keys_dir)
         seed_parties(store, now)
         _parties_table(store)
 
         ofac = settings.data_dir / "ofac" / "sdn_2024-05-03.csv"
-        prov = Provenance(scenario.US_DEA, scenario.SOD, now, Reliability.A,
-                          Credibility.CONFIRMED)
-        write_all(store, import_sdn(ofac, prov, Marking.build("CLEAR")),
-                  "OFAC SDN narcotics entries (public, TLP:CLEAR)")
+        prov = Provenance(scenario.US_DEA, scenario.SOD, now, Reliability.A, Credibility.CONFIRMED)
+        write_all(
+            store,
+            import_sdn(ofac, prov, Marking.build("CLEAR")),
+            "OFAC SDN narcotics entries (public, TLP:CLEAR)",
+        )
         records = list(demo_records(seed, settings.data_dir, scale))
         write_all(store, records, f"synthetic field data, seed {seed} (flagged SYNTHETIC)")
         _tour(store, now)
+        _assessments(store, now, settings.workspace, settings.data_dir)
+        _audit(store, key)
+        _api(store, serve)
 
 
 def _parties_table(store: Store) -> None:
@@ -117,23 +134,52 @@ def _tour(store: Store, now: datetime) -> None:
     sample = _shared_sample(store, subjects, now)
     if sample:
         console.rule(f"One record, three tear lines: {sample}")
-        for s in subjects:
-            try:
-                rec = store.read(s, now, sample)
-            except NotFound:
-                console.print(Panel("record does not exist for this unit", title=s.unit))
-                continue
-            lines = [f"{st.prop}: {st.value}" for st in rec.statements if st.prop != "notes"]
-            flag = " [SYNTHETIC]" if rec.synthetic else ""
-            console.print(Panel("\n".join(lines[:14]), title=f"{s.unit}{flag}",
-                                subtitle=str(rec.marking)))
-    console.rule("Next")
-    console.print(
-        "Try: tearline --workspace " + str(STATE.settings.workspace)
-        + " search 'el barbas' --as mx.semar.uie\n"
-        "     tearline --workspace " + str(STATE.settings.workspace)
-        + " show ofac-10899 --as mx.fgr.femdo"
-    )
+        console.print(side_by_side(store, sample, TOUR_UNITS, now))
+
+
+def _assessments(store: Store, now: datetime, workspace: Path, data_dir: Path) -> None:
+    console.rule("Threat assessments, one per unit, from what each may see")
+    paths = write_assessments(store, TOUR_UNITS, workspace / "reports", now, data_dir)
+    for path in paths:
+        console.print(f"  {path}")
+
+
+def _audit(store: Store, key: NodeKey) -> None:
+    console.rule("Audit log: every read above is an entry")
+    with store.transaction() as conn:
+        note = audit_checkpoints.sign(conn, key.name, key.private_key, None)
+    with store.reading() as conn:
+        done = audit_verify.verify(conn, key.private_key.public_key(), key.name)
+    console.print(f"signed checkpoint:\n{note}", highlight=False, soft_wrap=True)
+    console.print(f"verified {done.size:,} entries, root {done.root.hex()}", highlight=False)
+
+
+def _api(store: Store, serve: bool | None) -> None:
+    console.rule("HTTP API")
+    port = 8700
+    for unit in TOUR_UNITS:
+        analyst = next(a.id for a in scenario.ANALYSTS if a.unit == unit)
+        text, _ = issue_token(
+            store, analyst, frozenset({Scope.read}), timedelta(days=7), "demo", created_by="demo"
+        )
+        console.print(f"# as {unit}", highlight=False)
+        console.print(
+            f"curl -s -H 'Authorization: Bearer {text}' "
+            f"'http://127.0.0.1:{port}/api/v1/search?q=beltran+leyva'",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if serve is None:
+        serve = sys.stdin.isatty() and sys.stdout.isatty()
+    workspace = STATE.settings.workspace
+    if not serve:
+        console.print(
+            f"start the node with: tearline -w {workspace} serve --port {port}", highlight=False
+        )
+        _next()
+        return
+    console.print(f"serving on http://127.0.0.1:{port} (Ctrl-C to stop)")
+    run_server(store, "127.0.0.1", port)
 
 
 def _shared_sample(store: Store, subjects: list[Subject], now: datetime) -> str | None:
@@ -149,3 +195,14 @@ def _shared_sample(store: Store, subjects: list[Subject], now: datetime) -> str 
         return rec.id
     return None
 
+
+def _next() -> None:
+    console.rule("Next")
+    console.print(
+        "Try: tearline --workspace "
+        + str(STATE.settings.workspace)
+        + " search 'el barbas' --as mx.semar.uie\n"
+        "     tearline --workspace "
+        + str(STATE.settings.workspace)
+        + " show ofac-10899 --as mx.fgr.femdo"
+    )

@@ -10,6 +10,7 @@ import typer
 
 from tearline.cli.common import STATE, Format, FormatOption, app, console, emit, reporting
 from tearline.errors import ValidationError
+from tearline.store.store import Store
 
 token_app = typer.Typer(help="API tokens: shown once at creation, stored only as a hash.",
                         no_args_is_help=True)
@@ -26,14 +27,20 @@ def serve(
     Limits come from TEARLINE_API_* variables (see docs/api.md). Request lines are not
     logged by the server: query strings may hold search terms.
     """
+    with reporting():
+        store = STATE.store()
+    console.print(f"tearline API on http://{host}:{port}/api/v1/ (docs: /api/v1/docs)")
+    run_server(store, host, port)
+
+
+def run_server(store: Store, host: str, port: int) -> None:
+    """Serve the API of ``store`` until interrupted."""
     import uvicorn
 
     from tearline.api.app import create_app
     from tearline.api.settings import ApiSettings
 
-    with reporting():
-        application = create_app(STATE.store(), ApiSettings.from_env())
-    console.print(f"tearline API on http://{host}:{port}/api/v1/ (docs: /api/v1/docs)")
+    application = create_app(store, ApiSettings.from_env())
     uvicorn.run(application, host=host, port=port, access_log=False, log_level="info",
                 server_header=False, timeout_graceful_shutdown=5)
 
