@@ -1,8 +1,8 @@
 """ASGI middleware enforcing request limits: body size and time.
 
 * Body size: a ``Content-Length`` above the limit is refused before anything is read;
-  a body streamed without one is counted as it arrives and refused once it passes the
-  limit. Either way the answer is 413 in the error envelope.
+  a body streamed without one is read here, counted as it arrives, and refused once it
+  passes the limit (then handed on whole otherwise). Either way the answer is 413.
 * Time: a request whose response has not started after the timeout is answered 503;
   work already handed to a database thread may still finish, but the client is freed.
 """
@@ -37,18 +37,36 @@ class BodyLimit:
                 if declared > self.max_bytes:
                     await _drain_and_answer(receive, send, scope, too_large)
                     return
+        if scope.get("method") in ("GET", "HEAD", "DELETE", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        # No (acceptable) length declared: read the body here, up to the limit, and
+        # hand it on whole; past the limit the answer is 413 before the app runs.
+        chunks: list[bytes] = []
         seen = 0
-
-        async def counted() -> Message:
-            nonlocal seen
+        more = True
+        while more:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise too_large
-            return message
+            if message["type"] != "http.request":
+                await self.app(scope, receive, send)
+                return
+            body = message.get("body", b"")
+            seen += len(body)
+            if seen > self.max_bytes:
+                await _drain_and_answer(receive, send, scope, too_large)
+                return
+            chunks.append(body)
+            more = bool(message.get("more_body", False))
+        replayed = False
 
-        await self.app(scope, counted, send)
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
 
 
 async def _drain_and_answer(receive: Receive, send: Send, scope: Scope, error: Any) -> None:
