@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, false, func, literal, or_, select
@@ -45,6 +45,11 @@ from tearline.store import release_tables as rt
 from tearline.store import tables as t
 
 PUBLIC = [Tlp.CLEAR.value, Tlp.GREEN.value]
+# Aliases built once (building their column collections is the costly part of a
+# predicate); each is used at one nesting level only, so sharing them is safe.
+_RS, _RR, _RH = t.statements.alias("rs"), t.records.alias("rr"), t.records.alias("rh")
+_RV, _SV, _SE = t.records.alias("rv"), t.statements.alias("sv"), t.statements.alias("se")
+_ENDS = (t.statements.alias("end0"), t.statements.alias("end1"))
 AMBERS = [Tlp.AMBER.value, Tlp.AMBER_STRICT.value]
 
 
@@ -60,6 +65,17 @@ class Visibility:
 
     subject: Subject
     at: datetime
+
+    @cached_property
+    def _memo(self) -> dict[tuple[object, ...], Any]:
+        """Predicates already built for this subject and instant (they are immutable)."""
+        return {}
+
+    def _once(self, key: tuple[object, ...], build: Any, *keep: object) -> Any:
+        """Build once per key; ``keep`` holds the keyed objects alive, so ids stay unique."""
+        if key not in self._memo:
+            self._memo[key] = (build(), keep)
+        return self._memo[key][0]
 
     @property
     def _t(self) -> str:
@@ -195,7 +211,7 @@ class Visibility:
 
     def _released_statements(self) -> Any:
         rl, ri, m = rt.releases, rt.release_items, t.markings
-        s2, r2 = t.statements.alias("rs"), t.records.alias("rr")
+        s2, r2 = _RS, _RR
         return (
             select(ri.c.statement_id)
             .join(rl, rl.c.id == ri.c.release_id)
@@ -207,7 +223,7 @@ class Visibility:
 
     def _released_records(self) -> Any:
         rl, m = rt.releases, t.markings
-        r2 = t.records.alias("rh")
+        r2 = _RH
         return (
             select(rl.c.entity_id)
             .join(r2, r2.c.id == rl.c.entity_id)
@@ -226,6 +242,9 @@ class Visibility:
         )
 
     def record(self, r: Any = t.records) -> ColumnElement[bool]:
+        return self._once(("record", id(r)), lambda: self._record(r), r)  # type: ignore[no-any-return]
+
+    def _record(self, r: Any) -> ColumnElement[bool]:
         return and_(
             r.c.retracted_at.is_(None),
             or_(
@@ -236,6 +255,10 @@ class Visibility:
 
     def statement(self, s: Any, r: Any) -> ColumnElement[bool]:
         """Statement ``s`` of record ``r``: both visible (or released), not retracted."""
+        return self._once(("statement", id(s), id(r)),  # type: ignore[no-any-return]
+                          lambda: self._statement(s, r), s, r)
+
+    def _statement(self, s: Any, r: Any) -> ColumnElement[bool]:
         return and_(
             s.c.retracted_at.is_(None),
             self.record(r),
@@ -247,8 +270,7 @@ class Visibility:
 
     def entity_exists(self, entity_id: Any) -> ColumnElement[bool]:
         """The entity named by ``entity_id`` is present: it has a visible statement."""
-        r = t.records.alias("rv")
-        s = t.statements.alias("sv")
+        r, s = _RV, _SV
         return exists().where(
             r.c.id == entity_id,
             self.record(r),
@@ -267,7 +289,11 @@ class Visibility:
 
         ``ends`` maps each relationship schema to its end properties.
         """
-        s = t.statements.alias("se")
+        return self._once(("entity", id(r), id(ends)),  # type: ignore[no-any-return]
+                          lambda: self._entity(r, ends), r, ends)
+
+    def _entity(self, r: Any, ends: dict[str, tuple[str, ...]]) -> ColumnElement[bool]:
+        s = _SE
         has_statement = exists().where(s.c.entity_id == r.c.id, self.shown(s, r))
         conditions: list[ColumnElement[bool]] = [self.record(r), has_statement]
         if ends:
@@ -275,7 +301,7 @@ class Visibility:
             second = {schema: props[-1] for schema, props in ends.items()}
             checks = []
             for n, mapping in enumerate((first, second)):
-                e = t.statements.alias(f"end{n}")
+                e = _ENDS[n]
                 checks.append(
                     exists().where(
                         e.c.entity_id == r.c.id,
@@ -308,6 +334,7 @@ def reference_properties() -> tuple[list[str], dict[str, list[str]]]:
     return sorted(always - ambiguous), per_schema
 
 
+@lru_cache(maxsize=256)
 def is_reference(schema: Any, prop: Any) -> ColumnElement[bool]:
     """SQL: property ``prop`` of a record of ``schema`` names another entity."""
     always, per_schema = _REFS

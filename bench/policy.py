@@ -1,0 +1,209 @@
+"""Benchmark: the dissemination policy inside the query, against the same query without it.
+
+    .venv/bin/python bench/policy.py [--entities 1000000] [--runs 200] [--seed 7]
+
+Builds (once, cached under the temp dir keyed by the parameters) a SQLite store with
+``--entities`` Person records of five statements each (two names, a birth date, a
+nationality, an identifier) under mixed markings — the demo's marking profiles, with
+one record in ten carrying a stricter portion on its birth date — written directly as
+rows with the store's bulk upsert. Then, for the three demo units in turn:
+
+- ``page``: a page of 100 entities visible to the unit (keyset pagination from a
+  random id) and their tear-line views, as ``Store.page`` reads them;
+- ``search``: a name search (one common surname) returning up to 100 entities;
+
+each against the same query with the policy predicate replaced by ``TRUE`` (the same
+reader code, so the difference is the policy alone). Reported: p50 and p99 latency
+over ``--runs`` runs of each, and the overhead ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, true
+
+from tearline.demo import scenario
+from tearline.model.grading import Credibility, Reliability
+from tearline.model.marking import Marking
+from tearline.model.record import Record
+from tearline.model.statement import Statement
+from tearline.policy.subject import Subject
+from tearline.store import parties, reader
+from tearline.store import tables as t
+from tearline.store.bulk import executemany
+from tearline.store.store import Store
+from tearline.store.visibility import Visibility
+from tearline.store.writer import statement_rows, store_markings
+
+AT = datetime(2024, 6, 1, tzinfo=UTC)
+SURNAMES = ["garcia", "lopez", "martinez", "gonzalez", "hernandez", "perez", "sanchez",
+            "ramirez", "torres", "flores", "rivera", "gomez", "diaz", "cruz", "morales",
+            "reyes", "ortiz", "gutierrez", "chavez", "ramos", "vargas", "castillo",
+            "jimenez", "moreno", "romero", "herrera", "medina", "aguilar", "vasquez",
+            "quintero", "zambada", "guzman", "beltran", "leyva", "carrillo", "fuentes"]
+GIVEN = ["jose", "juan", "maria", "luis", "carlos", "ana", "jesus", "miguel", "rosa",
+         "pedro", "sofia", "ismael", "joaquin", "rafael", "elena", "arturo"]
+CHUNK = 20_000
+
+
+class Unfiltered:
+    """The reader's policy hooks, all TRUE: the same queries without the policy."""
+
+    def record(self, r: Any = None) -> ColumnElement[bool]:
+        return true()
+
+    def statement(self, s: Any, r: Any) -> ColumnElement[bool]:
+        return true()
+
+    def entity(self, r: Any, ends: Any) -> ColumnElement[bool]:
+        return true()
+
+    def entity_exists(self, entity_id: Any) -> ColumnElement[bool]:
+        return true()
+
+
+def _profiles() -> list[tuple[str, str, Marking]]:
+    """(originating agency, authoring unit, marking), weighted like the demo's subjects."""
+    out = []
+    for agency, unit in ((scenario.US_DEA, scenario.SOD), (scenario.MX_SEMAR, scenario.UIE),
+                         (scenario.MX_FGR, scenario.FEMDO)):
+        for profile in scenario.profiles_for(agency, "subject"):
+            out += [(agency, unit, profile.marking)] * profile.weight
+    return out
+
+
+def build(path: Path, entities: int, seed: int) -> None:
+    rng = random.Random(seed)
+    store = Store.open(f"sqlite:///{path}")
+    with store.transaction() as conn:
+        conn.exec_driver_sql("PRAGMA synchronous=OFF")
+        for agency in scenario.AGENCIES:
+            parties.put_agency(conn, agency, AT - timedelta(days=400))
+        for unit in scenario.UNITS:
+            parties.put_unit(conn, unit, AT - timedelta(days=400))
+        for agreement in scenario.AGREEMENTS:
+            parties.put_agreement(conn, agreement, AT - timedelta(days=400))
+        for vetting in scenario.VETTINGS:
+            parties.put_vetting(conn, vetting, AT - timedelta(days=400), "bench")
+        profiles = _profiles()
+        portions = {u: scenario.informant_portion(u)
+                    for u in (scenario.SOD, scenario.UIE, scenario.FEMDO)}
+        store_markings(conn, [m for _, _, m in profiles] + list(portions.values()))
+    seen = AT - timedelta(days=30)
+    for start in range(0, entities, CHUNK):
+        records: list[Record] = []
+        for n in range(start, min(entities, start + CHUNK)):
+            agency, unit, marking = rng.choice(profiles)
+            eid = f"bp-{n:08d}"
+            names = [f"{rng.choice(GIVEN)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
+                     for _ in range(2)]
+            values = [("name", names[0]), ("name", names[1]),
+                      ("birthDate", f"19{rng.randint(40, 99)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"),
+                      ("nationality", rng.choice(["mx", "us", "co"])),
+                      ("idNumber", f"ID{rng.randrange(10**9):09d}")]
+            portion = portions[unit] if rng.random() < 0.1 else None
+            stmts = tuple(
+                Statement(eid, "Person", prop, value, agency, unit, seen, seen,
+                          Reliability.B, Credibility.PROBABLY_TRUE,
+                          marking=portion if prop == "birthDate" else None)
+                for prop, value in values)
+            records.append(Record(eid, "Person", agency, unit, marking, stmts,
+                                  synthetic=True, created_at=seen, modified_at=seen))
+        rows, token_rows = statement_rows(records)
+        head = [{"id": r.id, "schema": r.schema, "originator": r.originator,
+                 "author": r.author, "marking_id": r.marking.id, "synthetic": True,
+                 "version": 1, "created_at": t.ts(seen), "modified_at": t.ts(seen),
+                 "retracted_at": None} for r in records]
+        with store.transaction() as conn:
+            conn.exec_driver_sql("PRAGMA synchronous=OFF")
+            executemany(conn, t.records, head, ["id"])
+            executemany(conn, t.statements, rows, ["id"])
+            executemany(conn, t.tokens, token_rows, ["token", "statement_id"])
+        print(f"\r  built {min(entities, start + CHUNK):,} / {entities:,}", end="",
+              file=sys.stderr, flush=True)
+    with store.transaction() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    print(file=sys.stderr)
+    store.close()
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def measure(conn: Connection, runs: int, query: Callable[[Any, int], object],
+            vis: Any) -> list[float]:
+    out = []
+    for n in range(runs):
+        start = time.perf_counter()
+        query(vis, n)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entities", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    path = Path(tempfile.gettempdir()) / f"tearline-bench-policy-{args.entities}-{args.seed}.sqlite"
+    if not path.exists():
+        print(f"building {path} …", file=sys.stderr)
+        started = time.perf_counter()
+        partial = path.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        build(partial, args.entities, args.seed)
+        partial.rename(path)
+        print(f"built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    store = Store.open(f"sqlite:///{path}")
+    rng = random.Random(args.seed)
+    starts = [f"bp-{rng.randrange(args.entities):08d}" for _ in range(args.runs)]
+    words = [rng.choice(SURNAMES) for _ in range(args.runs)]
+    with store.reading() as conn:
+        counts = store.counts()
+        print(f"{counts['records']:,} records, {counts['statements']:,} statements, "
+              f"SQLite, {args.runs} runs each")
+
+        def page(vis: Any, n: int) -> object:
+            ids = reader.list_ids(conn, vis, after=starts[n], limit=100)
+            return reader.read_records(conn, vis, ids)
+
+        def search(vis: Any, n: int) -> object:
+            return reader.search_ids(conn, vis, words[n], limit=100)
+
+        print(f"{'query':<8} {'unit':<14} {'p50 ms':>8} {'p99 ms':>8} "
+              f"{'base p50':>9} {'base p99':>9} {'ratio p50':>9} {'ratio p99':>9}")
+        for unit in (scenario.SOD, scenario.UIE, scenario.FEMDO):
+            subject = Subject(unit, unit.rsplit(".", 1)[0])
+            for name, query in (("page", page), ("search", search)):
+                query(Visibility(subject, AT), 0)  # warm the caches
+                query(Unfiltered(), 0)
+                policy, base = [], []
+                for n in range(args.runs):  # interleaved: same conditions for both
+                    start = time.perf_counter()
+                    query(Visibility(subject, AT), n)
+                    policy.append((time.perf_counter() - start) * 1000)
+                    start = time.perf_counter()
+                    query(Unfiltered(), n)
+                    base.append((time.perf_counter() - start) * 1000)
+                p50, p99 = percentile(policy, 0.5), percentile(policy, 0.99)
+                b50, b99 = percentile(base, 0.5), percentile(base, 0.99)
+                print(f"{name:<8} {unit:<14} {p50:8.1f} {p99:8.1f} {b50:9.1f} {b99:9.1f} "
+                      f"{p50 / b50:9.2f} {p99 / b99:9.2f}")
+        _ = statistics  # (kept for readers extending the report)
+
+
+if __name__ == "__main__":
+    main()
