@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from tearline.errors import Problem, ValidationError
@@ -62,6 +63,15 @@ class Record:
                 if values:
                     return values[0]
         return self.id
+
+
+@lru_cache(maxsize=1 << 16)
+def normalized(prop_type: Any, text: str) -> str | None:
+    """``prop_type.clean(text)``, remembered: input repeats the same countries, dates and
+    names many times, and FollowTheMoney's cleaning (country names above all) is the
+    costliest step of ingest. The result depends on the type and the text only."""
+    result: str | None = prop_type.clean(text, fuzzy=False)
+    return result
 
 
 def check_entity_id(entity_id: object) -> str:
@@ -126,7 +136,7 @@ def build_statements(
                     )
                 )
                 continue
-            clean = prop.type.clean(text, fuzzy=False)
+            clean = normalized(prop.type, text)
             if clean is None:
                 problems.append(
                     Problem(f"invalid {prop.type.name} {text[:80]!r}", column=prop_name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, func
@@ -61,7 +62,9 @@ def executemany(
         return
     sql, positions = _compiled(conn.dialect.name, table, tuple(keys), tuple(greatest))
     if positions is not None:
-        params: list[Any] = [tuple(row[name] for name in positions) for row in rows]
+        get = itemgetter(*positions)  # a tuple per row (tables have several columns)
+        params: list[Any] = list(map(get, rows)) if len(positions) > 1 else [
+            (row[positions[0]],) for row in rows]
     else:
         params = list(rows)
     conn.exec_driver_sql(sql, params)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -37,10 +38,12 @@ class WriteSummary:
 def marking_rows(markings: Iterable[Marking]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     rows: list[dict[str, Any]] = []
     selectors: list[dict[str, Any]] = []
-    for mk in {m.id: m for m in markings}.values():
+    # Equal markings have equal ids: deduplicate by value, hash each distinct one once.
+    for mk in set(markings):
+        mk_id = mk.id
         rows.append(
             {
-                "id": mk.id,
+                "id": mk_id,
                 "tlp": mk.tlp.value,
                 "orcon": mk.orcon,
                 "legal_basis": mk.legal_basis,
@@ -49,7 +52,7 @@ def marking_rows(markings: Iterable[Marking]) -> tuple[list[dict[str, Any]], lis
             }
         )
         selectors.extend(
-            {"marking_id": mk.id, "kind": s.kind.value, "value": s.value} for s in mk.releasable_to
+            {"marking_id": mk_id, "kind": s.kind.value, "value": s.value} for s in mk.releasable_to
         )
     return rows, selectors
 
@@ -73,10 +76,16 @@ def statement_rows(records: Sequence[Record]) -> tuple[list[dict[str, Any]], lis
     model = get_model()
     rows: list[dict[str, Any]] = []
     token_rows: list[dict[str, Any]] = []
+    # A batch shares a few timestamps and repeats many values: format and tokenize once.
+    stamps: dict[datetime, str] = {}
+    tokens: dict[tuple[str, str], set[str]] = {}
+    marking_ids: dict[Marking, str] = {}
     for rec in records:
         schema = model[rec.schema]
         for st in rec.statements:
-            seen_first = t.ts(st.first_seen)
+            seen_first = stamps.get(st.first_seen)
+            if seen_first is None:
+                seen_first = stamps[st.first_seen] = t.ts(st.first_seen)
             rows.append(
                 {
                     "id": st.id,
@@ -93,12 +102,15 @@ def statement_rows(records: Sequence[Record]) -> tuple[list[dict[str, Any]], lis
                     "last_seen": seen_first
                     if st.last_seen == st.first_seen
                     else t.ts(st.last_seen),
-                    "marking_id": None if st.marking is None else st.marking.id,
+                    "marking_id": None if st.marking is None else _id_of(st.marking, marking_ids),
                     "retracted_at": None,
                 }
             )
-            prop = schema.properties[st.prop]
-            for token in tokens_for(prop.type.name, st.value):
+            key = (schema.properties[st.prop].type.name, st.value)
+            found = tokens.get(key)
+            if found is None:
+                found = tokens[key] = tokens_for(*key)
+            for token in found:
                 token_rows.append(
                     {"token": token, "statement_id": st.id, "entity_id": st.entity_id}
                 )
@@ -120,7 +132,9 @@ def write_records(conn: Connection, records: Sequence[Record]) -> WriteSummary:
         ids_of_old = [row["id"] for row in rows if row["entity_id"] in existing]
         known_statements = _existing(conn, t.statements.c.id, ids_of_old)
     new_records = [r for r in records if r.id not in existing]
-    executemany(conn, t.records, [_record_row(r) for r in new_records], ["id"])
+    marking_ids: dict[Marking, str] = {}
+    executemany(conn, t.records, [_record_row(r, _id_of(r.marking, marking_ids))
+                                  for r in new_records], ["id"])
     executemany(conn, t.statements, rows, ["id"], greatest=["last_seen"])
     executemany(conn, t.tokens, token_rows, ["token", "statement_id"])
 
@@ -154,7 +168,14 @@ def write_records(conn: Connection, records: Sequence[Record]) -> WriteSummary:
     )
 
 
-def _record_row(rec: Record) -> dict[str, Any]:
+def _id_of(marking: Marking, cache: dict[Marking, str]) -> str:
+    found = cache.get(marking)
+    if found is None:
+        found = cache[marking] = marking.id
+    return found
+
+
+def _record_row(rec: Record, marking_id: str | None = None) -> dict[str, Any]:
     created = rec.created_at
     assert created is not None, "records are built with a creation time"
     return {
@@ -162,10 +183,10 @@ def _record_row(rec: Record) -> dict[str, Any]:
         "schema": rec.schema,
         "originator": rec.originator,
         "author": rec.author,
-        "marking_id": rec.marking.id,
+        "marking_id": marking_id or rec.marking.id,
         "synthetic": rec.synthetic,
         "version": rec.version,
-        "created_at": t.ts(created),
-        "modified_at": t.ts(rec.modified_at or created),
+        "created_at": (stamp := t.ts(created)),
+        "modified_at": stamp if rec.modified_at in (None, created) else t.ts(rec.modified_at),
         "retracted_at": None,
     }

@@ -1,0 +1,207 @@
+"""Benchmark: statements per second into SQLite and PostgreSQL, against a plain executemany.
+
+    .venv/bin/python bench/ingest.py [--statements 1000000] [--backends sqlite,postgresql]
+
+Two inputs: the OFAC SDN list (``../shared/data/ofac/sdn_2024-05-03.csv``, all
+programs) and N synthetic statements (deterministic Person records of five values
+each: name, birth date, nationality, alias, notes — repeated values, as real data
+has). Three measurements per input and backend, each in its own subprocess on a
+fresh database (so that ``ru_maxrss`` is its own):
+
+- ``end-to-end``: parse and normalize (``import_sdn`` / ``build_record``) and store
+  (``Store.write``, one transaction);
+- ``store-only``: ``Store.write`` of records built beforehand (not timed): marking
+  rows, existence checks, statement and token rows, the upserts;
+- ``baseline``: the same rows (records, statements, tokens, markings; computed
+  beforehand, not timed) with a plain ``INSERT`` through the raw DBAPI connection's
+  ``executemany``, one transaction — the floor for these tables and indexes.
+
+Each row gives wall-clock seconds and statements per second, and the CPU seconds of
+the ingesting process (PostgreSQL's own work is in the server, so wall time is what
+counts there; on a shared machine CPU time is the steadier figure for SQLite). The
+ratio is to the baseline's wall time.
+
+Goals: store-only within 1.5× of the baseline's time; end to end at least 50,000
+statements per second on one core with SQLite. PostgreSQL runs on a throwaway server
+started from the installed binaries (as the tests do), with the tests' settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+OFAC = ROOT.parent / "shared" / "data" / "ofac" / "sdn_2024-05-03.csv"
+GIVEN = ["Marcos", "Arturo", "Joaquin", "Ismael", "Rafael", "Ovidio", "Nemesio", "Ruben",
+         "Maria", "Guadalupe", "Sandra", "Enedina", "Jesus", "Alfredo", "Hector", "Juan"]
+SURNAMES = ["GARCIA", "LOPEZ", "BELTRAN", "LEYVA", "GUZMAN", "LOERA", "ZAMBADA", "CARO",
+            "QUINTERO", "OSEGUERA", "CERVANTES", "ARELLANO", "FELIX", "CARRILLO", "FUENTES"]
+COUNTRIES = ["Mexico", "mx", "Colombia", "Guatemala", "us", "United States", "Honduras"]
+
+
+def synthetic(statements: int) -> list[tuple[str, str, dict[str, list[str]]]]:
+    """Deterministic raw entities, five values each (``statements // 5`` entities)."""
+    out = []
+    for i in range(statements // 5):
+        given = f"{GIVEN[i % 16]} {GIVEN[(i // 16) % 16]}"
+        last = f"{SURNAMES[(i // 7) % 15]} {SURNAMES[(i // 105) % 15]}"
+        out.append((f"bench-{i}", "Person", {
+            "name": [f"{given} {last}"],
+            "birthDate": [f"{1950 + i % 50}-{1 + i % 12:02d}-{1 + i % 28:02d}"],
+            "nationality": [COUNTRIES[i % 7]],
+            "alias": [f"EL {SURNAMES[i % 15]} {i % 997}"],
+            "notes": [f"seen at crossing {i % 53} with vehicle {i % 211}"],
+        }))
+    return out
+
+
+def _provenance() -> Any:
+    from tearline.model.grading import Credibility, Reliability
+    from tearline.model.statement import Provenance
+
+    return Provenance("us.dea", "us.dea.sod", datetime(2024, 5, 3, tzinfo=UTC), Reliability.B,
+                      Credibility.PROBABLY_TRUE)
+
+
+def _records(dataset: str, statements: int) -> list[Any]:
+    from tearline.ingest.ofac_import import import_sdn
+    from tearline.model.marking import Marking
+    from tearline.model.record import build_record
+
+    marking = Marking.build("AMBER+STRICT")
+    if dataset == "ofac":
+        return import_sdn(OFAC, _provenance(), Marking.build("CLEAR"), all_programs=True)
+    prov = _provenance()
+    return [build_record(i, s, p, prov, marking) for i, s, p in synthetic(statements)]
+
+
+def _baseline(store: Any, records: list[Any]) -> tuple[float, float]:
+    from tearline.store import tables as t
+    from tearline.store.writer import _record_row, marking_rows, statement_rows
+
+    rows, token_rows = statement_rows(records)
+    mk_rows, selectors = marking_rows(
+        [r.marking for r in records]
+        + [s.marking for r in records for s in r.statements if s.marking is not None])
+    record_rows = [_record_row(r) for r in records]
+    plan = [(t.markings, mk_rows), (t.marking_selectors, selectors), (t.records, record_rows),
+            (t.statements, rows), (t.tokens, token_rows)]
+    mark = "%s" if store.dialect == "postgresql" else "?"
+    prepared = []
+    for table, table_rows in plan:
+        if not table_rows:
+            continue
+        cols = [c.name for c in table.columns]
+        sql = (f"INSERT INTO {table.name} ({', '.join(cols)}) "
+               f"VALUES ({', '.join([mark] * len(cols))})")
+        prepared.append((sql, [tuple(r[c] for c in cols) for r in table_rows]))
+    raw = store.engine.raw_connection()
+    try:
+        start, cpu = time.perf_counter(), time.process_time()
+        cur = raw.cursor()
+        for sql, params in prepared:
+            cur.executemany(sql, params)
+        raw.commit()
+        return time.perf_counter() - start, time.process_time() - cpu
+    finally:
+        raw.close()
+
+
+def one(mode: str, dataset: str, url: str, statements: int) -> dict[str, Any]:
+    """Run one measurement in this process; return its figures."""
+    from tearline.store.store import Store
+
+    store = Store.open(url)
+    try:
+        if mode == "end-to-end":
+            start, cpu = time.perf_counter(), time.process_time()
+            records = _records(dataset, statements)
+            summary = store.write(records)
+            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+            count = summary.statements_seen
+        else:
+            records = _records(dataset, statements)
+            count = sum(len(r.statements) for r in records)
+            if mode == "store-only":
+                start, cpu = time.perf_counter(), time.process_time()
+                store.write(records)
+                seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+            else:
+                seconds, cpu = _baseline(store, records)
+    finally:
+        store.close()
+    return {"mode": mode, "dataset": dataset, "statements": count, "seconds": seconds,
+            "per_second": count / seconds, "cpu": cpu, "per_cpu_second": count / cpu,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _url(backend: str, server: Any, tmp: Path, n: int) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp / f'bench{n}.sqlite'}"
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(server.url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA b{n}")
+    engine.dispose()
+    return f"{server.url}?options=-csearch_path%3Db{n}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--statements", type=int, default=1_000_000)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--datasets", default="ofac,synthetic")
+    parser.add_argument("--one", nargs=3, metavar=("MODE", "DATASET", "URL"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one(*args.one, args.statements)))
+        return
+    server = None
+    backends = args.backends.split(",")
+    if "postgresql" in backends:
+        sys.path.insert(0, str(ROOT / "tests"))
+        from pgserver import PgServer, find_bindir
+
+        bindir = find_bindir()
+        if bindir is None:
+            sys.exit("PostgreSQL binaries not found (apt-get install postgresql)")
+        server = PgServer.start(bindir)
+    n = 0
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(f"{'backend':<11}{'input':<11}{'mode':<12}{'statements':>11}{'seconds':>9}"
+                  f"{'stmt/s':>10}{'cpu s':>8}{'stmt/cpu-s':>11}{'peak MB':>9}  vs baseline")
+            for backend in backends:
+                for dataset in args.datasets.split(","):
+                    results = {}
+                    for mode in ("baseline", "store-only", "end-to-end"):
+                        n += 1
+                        url = _url(backend, server, Path(tmp), n)
+                        out = subprocess.run(
+                            [sys.executable, __file__, "--statements", str(args.statements),
+                             "--one", mode, dataset, url],
+                            check=True, capture_output=True, text=True).stdout
+                        r = results[mode] = json.loads(out)
+                        ratio = r["seconds"] / results["baseline"]["seconds"]
+                        print(f"{backend:<11}{dataset:<11}{mode:<12}{r['statements']:>11,}"
+                              f"{r['seconds']:>9.2f}{r['per_second']:>10,.0f}"
+                              f"{r['cpu']:>8.2f}{r['per_cpu_second']:>11,.0f}"
+                              f"{r['peak_mb']:>9,.0f}  {ratio:.2f}×", flush=True)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
