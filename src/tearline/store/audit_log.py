@@ -66,7 +66,11 @@ def owner(level: int, index: int) -> int:
 
 def marker(conn: Connection) -> str:
     """The driver's parameter marker: ``%s`` for psycopg, ``?`` for sqlite3."""
-    return "%s" if conn.dialect.name == "postgresql" else "?"
+    return marker_for(conn.dialect.name)
+
+
+def marker_for(dialect: str) -> str:
+    return "%s" if dialect == "postgresql" else "?"
 
 
 @contextmanager

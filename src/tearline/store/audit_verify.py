@@ -23,7 +23,6 @@ of these. Large logs are checked in ranges by several processes (one per core).
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -274,14 +273,15 @@ def verify(
 ) -> Verified:
     """Recompute everything; raise :class:`IntegrityError` with the first bad index.
 
-    With ``engine`` and a large log, ranges are checked by ``processes`` worker
-    processes (default: the number of cores), each on its own connection; the
-    caller's connection checks the rest. Checkpoint signatures are checked when the
+    With ``engine``, ``processes`` > 1 and a large log, ranges are checked by that
+    many worker processes, each on its own connection (``os.cpu_count()`` is the
+    sensible most); the default is the caller's connection alone, which also sees
+    the caller's uncommitted changes. Checkpoint signatures are checked when the
     node's public key and key name are given.
     """
     n = size(conn)
     problems: list[Bad] = []
-    workers = processes or os.cpu_count() or 1
+    workers = processes if processes is not None else 1
     if engine is not None and workers > 1 and n >= PARALLEL_FROM:
         url = engine.url.render_as_string(hide_password=False)
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
