@@ -165,13 +165,14 @@ def main() -> None:
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one(*args.one, args.statements)))
+        mode, dataset, url = args.one
+        print(json.dumps(one(mode, dataset, url, args.statements)))
         return
     server = None
     backends = args.backends.split(",")
     if "postgresql" in backends:
         sys.path.insert(0, str(ROOT / "tests"))
-        from pgserver import PgServer, find_bindir
+        from pgserver import PgServer, find_bindir  # type: ignore[import-not-found]
 
         bindir = find_bindir()
         if bindir is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from followthemoney import model as ftm_model
@@ -209,7 +210,7 @@ def test_ofac_export_validates_with_followthemoney(
     for entity in ofac_export:
         schema = ftm_model.get(str(entity["schema"]))
         assert schema is not None, entity["schema"]
-        data = {k: entity[k] for k in ("id", "schema", "properties")}
+        data: Any = {k: entity[k] for k in ("id", "schema", "properties")}
         assert schema.validate(data) is None, entity["id"]
         proxy = ftm_model.get_proxy(data, cleaned=False)
         assert proxy.to_dict()["properties"] == entity["properties"], entity["id"]
