@@ -146,7 +146,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    path = Path(tempfile.gettempdir()) / f"tearline-bench-policy-{args.entities}-{args.seed}.sqlite"
+    cache = Path(tempfile.gettempdir()) / "policy-bench-cache"
+    cache.mkdir(exist_ok=True)
+    path = cache / f"entities-{args.entities}-seed-{args.seed}.sqlite"
     if not path.exists():
         print(f"building {path} …", file=sys.stderr)
         started = time.perf_counter()
