@@ -90,11 +90,10 @@ def bulk_load(store: Store, tree: MemoryTree) -> None:
     with store.transaction() as conn, audit_log.driver_cursor(conn) as cursor:
         level = 0
         while tree.level_count(level):
-            count = tree.level_count(level)
+            count, packed = tree.level_count(level), tree.packed(level)
             for lo in range(0, count, 200_000):
-                rows = [(level, j, tree.perfect(level, j))
-                        for j in range(lo, min(count, lo + 200_000))]
-                cursor.executemany(sql, rows)
+                cursor.executemany(sql, ((level, j, packed[32 * j : 32 * j + 32])
+                                         for j in range(lo, min(count, lo + 200_000))))
             level += 1
         cursor.execute(f"UPDATE audit_head SET size = {mark} WHERE id = 1", (tree.size,))
 

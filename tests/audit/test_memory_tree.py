@@ -82,3 +82,12 @@ def test_packed_leaf_hashes_build_the_same_tree() -> None:
     assert all_nodes(one) == all_nodes(packed)
     with pytest.raises(ValueError):
         packed.extend_packed(b"x" * 33)
+
+
+def test_packed_levels_are_the_perfect_nodes_back_to_back() -> None:
+    tree = MemoryTree()
+    tree.extend([bytes([i]) for i in range(11)])
+    for level in range(5):
+        count = tree.level_count(level)
+        assert tree.packed(level) == b"".join(tree.perfect(level, j) for j in range(count))
+    assert tree.packed(9) == b""

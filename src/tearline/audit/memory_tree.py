@@ -50,6 +50,10 @@ class MemoryTree:
             raise LookupError(f"no perfect node ({level}, {index}) in a tree of size {self._size}")
         return bytes(row[start : start + HASH_SIZE])
 
+    def packed(self, level: int) -> bytes:
+        """The hashes of ``level``, back to back (32 bytes each), e.g. for a bulk insert."""
+        return bytes(self._levels[level]) if level < len(self._levels) else b""
+
     def level_count(self, level: int) -> int:
         """How many perfect nodes the tree holds at ``level``."""
         return len(self._levels[level]) // HASH_SIZE if level < len(self._levels) else 0
