@@ -35,7 +35,8 @@ def ts(moment: datetime) -> str:
 
 
 def from_ts(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    """Parse a stored timestamp (``fromisoformat`` reads the ``Z`` suffix as UTC)."""
+    return datetime.fromisoformat(text)
 
 
 markings = Table(
