@@ -17,7 +17,7 @@ from tearline.api import envelope
 from tearline.api.auth import Authenticator, TokenAuthenticator
 from tearline.api.cursors import CursorBox
 from tearline.api.limits import BodyLimit, Timeout
-from tearline.api.routes import admin, entities, meta, releases, search
+from tearline.api.routes import admin, entities, meta, releases, reports, search
 from tearline.api.settings import ApiSettings
 from tearline.store.store import Store
 
@@ -50,6 +50,7 @@ def create_app(
     app.include_router(search.router(settings), prefix=PREFIX)
     app.include_router(releases.router(), prefix=PREFIX)
     app.include_router(admin.router(), prefix=PREFIX)
+    app.include_router(reports.router(), prefix=PREFIX)
     app.mount(meta.ASSETS, StaticFiles(directory=swagger_ui_path), name="docs-assets")
     # Outermost last: the timeout covers everything, the body limit sees bytes first.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
