@@ -13,10 +13,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tearline.api.auth import Scope, issue_token
 from tearline.cli.common import STATE, app, console, reporting
 from tearline.cli.policy import side_by_side
-from tearline.cli.serve import run_server
 from tearline.cli.workspace import write_all
 from tearline.demo import scenario
 from tearline.demo.load import demo_records
@@ -27,7 +25,6 @@ from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
 from tearline.model.statement import Provenance
 from tearline.policy.subject import Subject
-from tearline.reports.build import write_assessments
 from tearline.store import audit_checkpoints, audit_verify, parties
 from tearline.store.store import Store
 
@@ -138,6 +135,8 @@ def _tour(store: Store, now: datetime) -> None:
 
 
 def _assessments(store: Store, now: datetime, workspace: Path, data_dir: Path) -> None:
+    from tearline.reports.build import write_assessments  # heavy: charts and PDF
+
     console.rule("Threat assessments, one per unit, from what each may see")
     paths = write_assessments(store, TOUR_UNITS, workspace / "reports", now, data_dir)
     for path in paths:
@@ -155,6 +154,9 @@ def _audit(store: Store, key: NodeKey) -> None:
 
 
 def _api(store: Store, serve: bool | None) -> None:
+    from tearline.api.auth import Scope, issue_token
+    from tearline.cli.serve import run_server
+
     console.rule("HTTP API")
     port = 8700
     for unit in TOUR_UNITS:

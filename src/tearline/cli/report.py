@@ -11,8 +11,6 @@ import typer
 
 from tearline.cli.common import STATE, AsOption, AtOption, app, at_time, console, reporting
 from tearline.errors import InputError
-from tearline.reports.assessment import AssessmentParams, render_assessment
-from tearline.reports.build import assessment_input, cbp_series, parse_period
 from tearline.sources.cbp import default_cbp_paths
 from tearline.sources.unodc import default_unodc_path
 from tearline.store.series import import_series
@@ -92,6 +90,10 @@ def assessment(
     with their SHA-256, and a digest of its inputs; with --at fixed, running it
     again over the same data gives the same figures and digest.
     """
+    # charts and PDF rendering are heavy to import: only this command pays for them
+    from tearline.reports.assessment import AssessmentParams, render_assessment
+    from tearline.reports.build import assessment_input, cbp_series, parse_period
+
     with reporting():
         if not as_:
             raise InputError("say who the assessment is for: --as UNIT or --as name@UNIT")
