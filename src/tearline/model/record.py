@@ -9,7 +9,7 @@ and reports every problem at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -231,11 +231,3 @@ def entity_properties(schema_name: str) -> frozenset[str]:
     if schema is None:
         return frozenset()
     return frozenset(n for n, p in schema.properties.items() if p.type.name == "entity")
-
-
-def merge_statements(records: Iterable[Record]) -> list[Statement]:
-    out: dict[str, Statement] = {}
-    for record in records:
-        for stmt in record.statements:
-            out.setdefault(stmt.id, stmt)
-    return sorted(out.values(), key=Statement.sort_key)

@@ -9,7 +9,7 @@ across agencies therefore never mixes up whose fact is whose.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from tearline.model.grading import Credibility, Reliability
@@ -60,9 +60,6 @@ class Statement:
             )
         if self.original_value == self.value:
             object.__setattr__(self, "original_value", None)
-
-    def with_marking(self, marking: Marking | None) -> Statement:
-        return replace(self, marking=marking)
 
     def sort_key(self) -> tuple[str, str, str]:
         return (self.prop, self.value, self.id)

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, func, select
 from tearline.analysis.frame import SeizureFrame, seizure_frame
 from tearline.errors import NotFound, ValidationError
 from tearline.model.record import Record
-from tearline.policy.subject import Subject, VettingFacts
+from tearline.policy.subject import Subject
 from tearline.store import audit_events, parties, reader
 from tearline.store import tables as t
 from tearline.store.engine import make_engine, translated, upgrade
@@ -63,13 +63,6 @@ class Store:
         """Resolve a unit id or an analyst id (``name@unit``) to a policy subject."""
         with self.reading() as conn:
             return subject_for(conn, name)
-
-    def visibility(self, subject: Subject, at: datetime) -> Visibility:
-        return Visibility(subject, at)
-
-    def vetting_facts(self) -> VettingFacts:
-        with self.reading() as conn:
-            return VettingFacts.of(parties.vettings(conn))
 
     # -- policy-filtered reads: every one leaves an audit entry -------------------------
 

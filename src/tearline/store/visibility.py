@@ -314,6 +314,7 @@ class Visibility:
         return and_(*conditions)
 
 
+@lru_cache(maxsize=1)
 def reference_properties() -> tuple[list[str], dict[str, list[str]]]:
     """Entity-typed property names: those that are in every schema, and per schema the rest."""
     always: set[str] = set()
@@ -337,11 +338,9 @@ def reference_properties() -> tuple[list[str], dict[str, list[str]]]:
 @lru_cache(maxsize=256)
 def is_reference(schema: Any, prop: Any) -> ColumnElement[bool]:
     """SQL: property ``prop`` of a record of ``schema`` names another entity."""
-    always, per_schema = _REFS
+    always, per_schema = reference_properties()
     parts = [prop.in_(always)]
     for name, props in per_schema.items():
         parts.append(and_(schema == name, prop.in_(props)))
     return or_(*parts)
 
-
-_REFS = reference_properties()
