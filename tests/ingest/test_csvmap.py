@@ -68,6 +68,8 @@ def test_unusable_mapping_lists_every_problem() -> None:
     assert "unknown schema 'Smuggler'" in messages
     assert "id_columns must be" in messages and "properties must map" in messages
     assert "unknown keys: colour" in messages
+    with pytest.raises(MappingError, match="property 'drug': expected a column name or list"):
+        parse_mapping("schema: Seizure\nid_columns: [a]\nproperties: {drug: 5}\n", "m.yaml")
     with pytest.raises(MappingError, match="no property 'favouriteDrug'"):
         parse_mapping("schema: Seizure\nid_columns: [a]\nproperties: {favouriteDrug: a}\n",
                       "m.yaml")

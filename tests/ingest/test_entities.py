@@ -177,3 +177,13 @@ def test_default_marking_is_the_readers() -> None:
     read_jsonl(['{"id": "x-1", "schema": "Person", "properties": {"name": ["A"]}}'], collector)
     (record,) = collector.records()
     assert record.marking.tlp is Tlp.GREEN
+
+
+@pytest.mark.parametrize(
+    ("extra", "column"),
+    [('"portions": ["birthDate"]', "portions"), ('"synthetic": "yes"', "synthetic")],
+)
+def test_malformed_tearline_keys_are_typed_problems(extra: str, column: str) -> None:
+    line = '{"id": "p1", "schema": "Person", "properties": {"name": ["A B"]}, ' + extra + "}"
+    error = rejected("keys.jsonl", line)
+    assert [(p.line, p.column) for p in error.problems] == [(1, column)]

@@ -75,24 +75,40 @@ def parse_mapping(text: str, source: str) -> Mapping_:
         problems.append(Problem(f"unknown schema {schema_name!r}", source, column="schema"))
     ids = data.get("id_columns")
     if not isinstance(ids, list) or not ids or not all(isinstance(c, str) for c in ids):
-        problems.append(Problem("id_columns must be a non-empty list of column names", source,
-                                column="id_columns"))
+        problems.append(
+            Problem(
+                "id_columns must be a non-empty list of column names", source, column="id_columns"
+            )
+        )
         ids = []
     props_raw = data.get("properties")
     properties: dict[str, tuple[str, ...]] = {}
     if not isinstance(props_raw, dict) or not props_raw:
-        problems.append(Problem("properties must map property names to columns", source,
-                                column="properties"))
+        problems.append(
+            Problem("properties must map property names to columns", source, column="properties")
+        )
     else:
         for prop, cols in props_raw.items():
-            names = (cols,) if isinstance(cols, str) else tuple(cols or ())
+            names = (
+                (cols,) if isinstance(cols, str) else tuple(cols) if isinstance(cols, list) else ()
+            )
             if not names or not all(isinstance(c, str) for c in names):
-                problems.append(Problem(f"property {prop!r}: expected a column name or list",
-                                        source, column="properties"))
+                problems.append(
+                    Problem(
+                        f"property {prop!r}: expected a column name or list",
+                        source,
+                        column="properties",
+                    )
+                )
                 continue
             if schema is not None and prop not in schema.properties:
-                problems.append(Problem(f"schema {schema.name} has no property {prop!r}",
-                                        source, column="properties"))
+                problems.append(
+                    Problem(
+                        f"schema {schema.name} has no property {prop!r}",
+                        source,
+                        column="properties",
+                    )
+                )
             properties[str(prop)] = names
     marking = None
     if data.get("marking") is not None:
@@ -121,13 +137,19 @@ def cell_problem(value: str) -> str | None:
         return None
     first = value[0]
     if first in "=@\t\r" or (first in "+-" and not _NUMBERISH.match(value)):
-        return (f"cell {value[:40]!r} would run as a spreadsheet formula; "
-                "refused (prefix it with a quote if it is really data)")
+        return (
+            f"cell {value[:40]!r} would run as a spreadsheet formula; "
+            "refused (prefix it with a quote if it is really data)"
+        )
     return None
 
 
-def read_csv(lines: Iterable[str], mapping: Mapping_, collector: Collector,
-             progress: Callable[[int], None] | None = None) -> None:
+def read_csv(
+    lines: Iterable[str],
+    mapping: Mapping_,
+    collector: Collector,
+    progress: Callable[[int], None] | None = None,
+) -> None:
     """Read mapped CSV rows (with a header line) into ``collector``."""
     previous = csv.field_size_limit(PARSE_LIMIT)
     try:
@@ -136,8 +158,9 @@ def read_csv(lines: Iterable[str], mapping: Mapping_, collector: Collector,
         csv.field_size_limit(previous)
 
 
-def _read_rows(reader: Any, mapping: Mapping_, collector: Collector,
-               progress: Callable[[int], None] | None) -> None:
+def _read_rows(
+    reader: Any, mapping: Mapping_, collector: Collector, progress: Callable[[int], None] | None
+) -> None:
     try:
         header = next(reader)
     except StopIteration:
@@ -150,8 +173,15 @@ def _read_rows(reader: Any, mapping: Mapping_, collector: Collector,
     if missing:
         raise MappingError(
             f"{collector.source}: the mapping names columns the file lacks",
-            [Problem(f"no column {name!r} (the header has: {', '.join(header)})",
-                     collector.source, 1, name) for name in missing],
+            [
+                Problem(
+                    f"no column {name!r} (the header has: {', '.join(header)})",
+                    collector.source,
+                    1,
+                    name,
+                )
+                for name in missing
+            ],
         )
     index = {name: i for i, name in enumerate(header)}
     while True:
@@ -175,8 +205,11 @@ def _read_rows(reader: Any, mapping: Mapping_, collector: Collector,
         bad = False
         for name, position in index.items():
             cell = row[position]
-            why = cell_problem(cell) if name in mapping.columns else (
-                _too_long(cell) if len(cell) > MAX_VALUE_LENGTH else None)
+            why = (
+                cell_problem(cell)
+                if name in mapping.columns
+                else (_too_long(cell) if len(cell) > MAX_VALUE_LENGTH else None)
+            )
             if why:
                 collector.problem(why, number, name)
                 bad = True
@@ -192,5 +225,6 @@ def _read_rows(reader: Any, mapping: Mapping_, collector: Collector,
             values = [row[index[c]].strip() for c in cols if row[index[c]].strip()]
             if values:
                 props[prop] = values
-        collector.add(number, f"{mapping.id_prefix}-{digest[:20]}", mapping.schema, props,
-                      mapping.marking)
+        collector.add(
+            number, f"{mapping.id_prefix}-{digest[:20]}", mapping.schema, props, mapping.marking
+        )

@@ -52,15 +52,25 @@ class Collector:
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(Problem(message, self.source, line, column))
 
-    def add(self, line: int, entity_id: str, schema: str, properties: Mapping[str, list[Any]],
-            marking: Marking | None = None, portions: Mapping[str, Marking] | None = None,
-            synthetic: bool = False) -> None:
+    def add(
+        self,
+        line: int,
+        entity_id: str,
+        schema: str,
+        properties: Mapping[str, list[Any]],
+        marking: Marking | None = None,
+        portions: Mapping[str, Marking] | None = None,
+        synthetic: bool = False,
+    ) -> None:
         entry = self.pending.get(entity_id)
         if entry is None:
             entry = self.pending[entity_id] = Pending(schema, line)
         elif entry.schema != schema:
-            self.problem(f"entity {entity_id} was {entry.schema} on line {entry.line}, "
-                         f"now {schema}", line, "schema")
+            self.problem(
+                f"entity {entity_id} was {entry.schema} on line {entry.line}, now {schema}",
+                line,
+                "schema",
+            )
             return
         for prop, values in properties.items():
             entry.properties.setdefault(prop, []).extend(values)
@@ -73,9 +83,17 @@ class Collector:
         out: list[Record] = []
         for entity_id, entry in self.pending.items():
             try:
-                out.append(build_record(entity_id, entry.schema, entry.properties,
-                                        self.provenance, entry.marking or self.marking,
-                                        entry.portions, entry.synthetic))
+                out.append(
+                    build_record(
+                        entity_id,
+                        entry.schema,
+                        entry.properties,
+                        self.provenance,
+                        entry.marking or self.marking,
+                        entry.portions,
+                        entry.synthetic,
+                    )
+                )
             except InputError as exc:
                 for p in exc.problems or (Problem(exc.message),):
                     self.problem(f"{entity_id}: {p.message}", entry.line, p.column)
@@ -89,13 +107,17 @@ def _marking(value: Any, collector: Collector, line: int, column: str) -> Markin
     try:
         return Marking.from_dict(value)
     except InputError as exc:
-        collector.problem(exc.message.splitlines()[0] + "".join(
-            f" {p.message}" for p in exc.problems), line, column)
+        collector.problem(
+            exc.message.splitlines()[0] + "".join(f" {p.message}" for p in exc.problems),
+            line,
+            column,
+        )
         return None
 
 
-def read_jsonl(lines: Iterable[str], collector: Collector,
-               progress: Callable[[int], None] | None = None) -> None:
+def read_jsonl(
+    lines: Iterable[str], collector: Collector, progress: Callable[[int], None] | None = None
+) -> None:
     """Read FollowTheMoney JSON lines into ``collector``."""
     for number, raw in enumerate(lines, start=1):
         if progress:
@@ -109,15 +131,27 @@ def read_jsonl(lines: Iterable[str], collector: Collector,
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            collector.problem(f"invalid JSON ({exc.msg} at character {exc.pos}); "
-                              "is the file truncated?", number)
+            collector.problem(
+                f"invalid JSON ({exc.msg} at character {exc.pos}); is the file truncated?", number
+            )
             continue
         if not isinstance(data, dict):
             collector.problem("a line must be a JSON object (an entity)", number)
             continue
-        unknown = set(data) - {"id", "schema", "properties", "marking", "portions",
-                               "synthetic", "datasets", "referents", "first_seen", "last_seen",
-                               "caption", "target"}
+        unknown = set(data) - {
+            "id",
+            "schema",
+            "properties",
+            "marking",
+            "portions",
+            "synthetic",
+            "datasets",
+            "referents",
+            "first_seen",
+            "last_seen",
+            "caption",
+            "target",
+        }
         if unknown:
             collector.problem(f"unknown keys: {', '.join(sorted(unknown))}", number)
             continue
@@ -129,18 +163,25 @@ def read_jsonl(lines: Iterable[str], collector: Collector,
             collector.problem("missing schema", number, "schema")
             continue
         if not isinstance(props, dict) or not all(isinstance(v, list) for v in props.values()):
-            collector.problem("properties must map names to lists of values", number,
-                              "properties")
+            collector.problem("properties must map names to lists of values", number, "properties")
             continue
         marking = None
         if data.get("marking") is not None:
             marking = _marking(data["marking"], collector, number, "marking")
             if marking is None:
                 continue
+        raw_portions = data.get("portions") or {}
+        if not isinstance(raw_portions, dict):
+            collector.problem("portions must map property names to markings", number, "portions")
+            continue
+        if not isinstance(data.get("synthetic", False), bool):
+            collector.problem("synthetic must be true or false", number, "synthetic")
+            continue
         portions: dict[str, Marking] = {}
-        for prop, value in (data.get("portions") or {}).items():
+        for prop, value in raw_portions.items():
             portion = _marking(value, collector, number, f"portions.{prop}")
             if portion is not None:
                 portions[prop] = portion
-        collector.add(number, entity_id, schema, props, marking, portions,
-                      bool(data.get("synthetic", False)))
+        collector.add(
+            number, entity_id, schema, props, marking, portions, bool(data.get("synthetic", False))
+        )
