@@ -26,6 +26,8 @@ mapped in one place (``HTTP_STATUS`` below) and rendered in one JSON envelope.
     │   ├── ProofError ............ an inclusion/consistency proof or signature fails
     │   └── SplitViewError ........ two incompatible views of one log were seen
     ├── StoreError ................ the database failed (503)
+    ├── PeerError ................. a federation peer is unreachable or answered
+    │                               outside the TAXII protocol (502)
     └── ConfigError ............... the node is misconfigured
 """
 
@@ -190,6 +192,15 @@ class ConfigError(TearlineError):
     code = "bad_config"
 
 
+class PeerError(TearlineError):
+    """A federation peer could not be reached, or answered outside the TAXII protocol.
+
+    A peer that answers but whose answer fails verification raises an
+    :class:`IntegrityError` instead: that is evidence, not an outage."""
+
+    code = "peer_unavailable"
+
+
 #: The HTTP status of each error class; the most specific class wins.
 HTTP_STATUS: dict[type[TearlineError], int] = {
     InputError: 422,
@@ -202,6 +213,7 @@ HTTP_STATUS: dict[type[TearlineError], int] = {
     RateLimited: 429,
     AuditError: 409,
     StoreError: 503,
+    PeerError: 502,
     ConfigError: 500,
     TearlineError: 500,
 }
