@@ -3,7 +3,9 @@
 The current marking stays where every query reads it (``records.marking_id``,
 ``statements.marking_id``); each change also appends a row to ``marking_changes``
 with the old and the new marking, in the same transaction. The history answers
-"who changed what, when"; the current column keeps reads as fast as before.
+"who changed what, when"; the current column keeps reads as fast as before. Each
+change is also a ``marking.changed`` audit entry (one per previous marking), appended
+in the same transaction.
 """
 
 from __future__ import annotations
@@ -13,12 +15,15 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select
 
+from tearline.audit.events import MarkingChanged
 from tearline.errors import MarkingError, ValidationError
 from tearline.model.marking import Marking
 from tearline.policy.decide import Action, decide
 from tearline.policy.subject import Subject
+from tearline.store import audit_log
 from tearline.store import release_tables as rt
 from tearline.store import tables as t
+from tearline.store.audit_events import now
 from tearline.store.releases import denied, visible_record
 from tearline.store.writer import store_markings
 
@@ -78,6 +83,14 @@ def set_marking(conn: Connection, subject: Subject, entity_id: str, prop: str | 
             {"entity_id": c.entity_id, "statement_id": c.statement_id,
              "old_marking_id": c.old, "new_marking_id": c.new,
              "changed_at": t.ts(c.at), "changed_by": c.by} for c in changes])
+        by_old: dict[str | None, list[MarkingChange]] = {}
+        for c in changes:
+            by_old.setdefault(c.old, []).append(c)
+        audit_log.append(conn, [
+            MarkingChanged(at=now(), actor=str(subject), entity_id=entity_id,
+                           statement_ids=tuple(c.statement_id for c in group if c.statement_id),
+                           marking_id=marking.id, previous_marking_id=old)
+            for old, group in by_old.items()])
     return changes
 
 
