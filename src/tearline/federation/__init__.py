@@ -1,0 +1,1 @@
+"""Federation between nodes: identities, trust, signatures, the TAXII listener and client."""

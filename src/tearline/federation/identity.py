@@ -1,0 +1,327 @@
+"""A node's public identity: who it is, which unit it speaks for, how to reach and check it.
+
+``tearline node init`` gives a node three things in ``keys/``: the Ed25519 signing key
+(:mod:`tearline.keys`, whose verifier key checks every response and receipt the node
+signs), a TLS key (ECDSA P-256, ``tls.key``, 0600) with a self-signed certificate
+(``tls.crt``) for the mutual-TLS listener, and ``node.json`` with the node's name, agency,
+unit and TAXII URL. Nodes trust each other by exchanging their identity documents out of
+band (``tearline node identity > me.json``, ``tearline peer add me.json``): there is no
+certificate authority, a peer's certificate is pinned by its SHA-256.
+
+Self-signed certificates pinned by fingerprint were chosen over a shared CA because the
+agencies do not share an authority they all trust, and a pin cannot be widened by anyone
+issuing a second certificate for the same name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import json
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    load_pem_private_key,
+)
+from cryptography.x509.oid import NameOID
+
+from tearline.audit.note import parse_verifier_key
+from tearline.errors import ConfigError, MarkingError, Problem, ProofError, ValidationError
+from tearline.keys import NodeKey, create_node_key, load_node_key
+from tearline.model.marking import check_party_id
+
+TLS_KEY = "tls.key"
+TLS_CERT = "tls.crt"
+NODE_FILE = "node.json"
+DOCUMENT_TYPE = "tearline-node-identity"
+DOCUMENT_VERSION = 1
+#: How long a node certificate is valid; a peer re-adds the identity after renewal.
+CERT_VALIDITY = timedelta(days=730)
+DEFAULT_URL = "https://127.0.0.1:9443/taxii2/"
+
+#: Node names are dotted lowercase ids, so that ``node:<name>`` is an audit party.
+_NAME = re.compile(r"[a-z][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)*")
+
+
+@dataclass(frozen=True, slots=True)
+class NodeIdentity:
+    """What a partner needs to know about a node; nothing in it is secret."""
+
+    name: str
+    agency: str
+    unit: str
+    verifier_key: str  # C2SP ``<key name>+<key id>+<base64 key>``
+    tls_certificate: str  # PEM
+    url: str  # TAXII base URL, ending in ``/``
+
+    def identity_document(self) -> dict[str, Any]:
+        return {
+            "type": DOCUMENT_TYPE,
+            "version": DOCUMENT_VERSION,
+            "name": self.name,
+            "agency": self.agency,
+            "unit": self.unit,
+            "verifier_key": self.verifier_key,
+            "tls_certificate": self.tls_certificate,
+            "url": self.url,
+        }
+
+    @property
+    def cert_sha256(self) -> str:
+        return cert_sha256(self.tls_certificate)
+
+    @classmethod
+    def from_document(cls, doc: object) -> NodeIdentity:
+        """Parse and check an identity document; :class:`ValidationError` lists every problem."""
+        if not isinstance(doc, dict):
+            raise ValidationError("an identity document is a JSON object")
+        problems: list[Problem] = []
+        if doc.get("type") != DOCUMENT_TYPE:
+            problems.append(Problem(f"expected {DOCUMENT_TYPE!r}", column="type"))
+        if doc.get("version") != DOCUMENT_VERSION:
+            problems.append(Problem(f"unsupported version (expected {DOCUMENT_VERSION})",
+                                    column="version"))
+        fields = ("name", "agency", "unit", "verifier_key", "tls_certificate", "url")
+        values: dict[str, str] = {}
+        for name in fields:
+            value = doc.get(name)
+            if not isinstance(value, str) or not value:
+                problems.append(Problem("missing or not a string", column=name))
+            else:
+                values[name] = value
+        extra = sorted(set(doc) - set(fields) - {"type", "version"})
+        if extra:
+            problems.append(Problem(f"unknown members {', '.join(extra)}"))
+        if len(values) == len(fields):
+            problems.extend(_check_values(values))
+        if problems:
+            raise ValidationError("invalid node identity document", problems)
+        return cls(**values)
+
+
+def _check_values(values: dict[str, str]) -> list[Problem]:
+    problems: list[Problem] = []
+    try:
+        check_node_name(values["name"])
+    except ValidationError as exc:
+        problems.append(Problem(exc.message, column="name"))
+    for what in ("agency", "unit"):
+        try:
+            check_party_id(values[what], f"{what} id")
+        except MarkingError as exc:
+            problems.append(Problem(exc.message, column=what))
+    if not values["unit"].startswith(values["agency"] + "."):
+        problems.append(Problem("the unit must belong to the agency", column="unit"))
+    try:
+        parse_verifier_key(values["verifier_key"])
+    except ProofError as exc:
+        problems.append(Problem(exc.message, column="verifier_key"))
+    try:
+        load_certificate(values["tls_certificate"])
+    except ValidationError as exc:
+        problems.append(Problem(exc.message, column="tls_certificate"))
+    try:
+        check_url(values["url"])
+    except ValidationError as exc:
+        problems.append(Problem(exc.message, column="url"))
+    return problems
+
+
+def check_node_name(name: str) -> str:
+    if not _NAME.fullmatch(name) or len(name) > 128:
+        raise ValidationError(f"invalid node name {name!r}: expected a dotted lowercase name")
+    return name
+
+
+def check_url(url: str) -> str:
+    """A TAXII base URL: ``https://host[:port]/path/``, no query, no credentials."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ValidationError(f"invalid TAXII URL {url!r}: expected https://host:port/taxii2/")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise ValidationError(f"invalid TAXII URL {url!r}: no credentials, query or fragment")
+    if not parts.path.endswith("/"):
+        raise ValidationError(f"invalid TAXII URL {url!r}: it must end with '/'")
+    return url
+
+
+def load_certificate(pem: str) -> x509.Certificate:
+    """One PEM certificate; :class:`ValidationError` if it is not."""
+    try:
+        certs = x509.load_pem_x509_certificates(pem.encode("ascii"))
+    except (ValueError, UnicodeEncodeError) as exc:
+        raise ValidationError("not a PEM X.509 certificate") from exc
+    if len(certs) != 1:
+        raise ValidationError("expected exactly one certificate")
+    return certs[0]
+
+
+def cert_sha256(certificate: str | bytes) -> str:
+    """Hex SHA-256 of a certificate's DER bytes (PEM text or DER bytes given)."""
+    der = (
+        load_certificate(certificate).public_bytes(Encoding.DER)
+        if isinstance(certificate, str)
+        else certificate
+    )
+    return hashlib.sha256(der).hexdigest()
+
+
+# -- the node's own files ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NodeFiles:
+    """Where a node keeps its identity (all in the workspace's ``keys/``)."""
+
+    keys_dir: Path
+
+    @property
+    def tls_key(self) -> Path:
+        return self.keys_dir / TLS_KEY
+
+    @property
+    def tls_cert(self) -> Path:
+        return self.keys_dir / TLS_CERT
+
+    @property
+    def node_file(self) -> Path:
+        return self.keys_dir / NODE_FILE
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _self_signed(name: str, key: ec.EllipticCurvePrivateKey, hosts: tuple[str, ...],
+                 now: datetime) -> x509.Certificate:
+    sans: list[x509.GeneralName] = [x509.DNSName("localhost"),
+                                    x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+    for host in hosts:
+        try:
+            entry: x509.GeneralName = x509.IPAddress(ipaddress.ip_address(host))
+        except ValueError:
+            entry = x509.DNSName(host)
+        if entry not in sans:
+            sans.append(entry)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + CERT_VALIDITY)
+        .add_extension(x509.SubjectAlternativeName(sans), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH,
+                                   x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class InitResult:
+    identity: NodeIdentity
+    key: NodeKey
+    created_key: bool
+    created_tls: bool
+
+
+def init_node(keys_dir: Path, agency: str, unit: str, name: str | None = None,
+              hosts: tuple[str, ...] = (), url: str = DEFAULT_URL,
+              now: datetime | None = None) -> InitResult:
+    """Create what is missing of the node's identity and return it.
+
+    Existing keys are kept (a node's keys are its identity; replacing them is a
+    deliberate act: delete the files first). ``node.json`` is rewritten, so the name,
+    unit and URL can be corrected by running init again.
+    """
+    name = check_node_name(name or unit)
+    try:
+        check_party_id(agency, "agency id")
+        check_party_id(unit, "unit id")
+    except MarkingError as exc:
+        raise ValidationError(exc.message) from None
+    if not unit.startswith(agency + "."):
+        raise ValidationError(f"unit {unit!r} is not a unit of agency {agency!r}")
+    check_url(url)
+    files = NodeFiles(keys_dir)
+    key, created_key = create_node_key(keys_dir, name)
+    created_tls = False
+    if not files.tls_key.exists():
+        tls_key = ec.generate_private_key(ec.SECP256R1())
+        cert = _self_signed(name, tls_key, hosts, now or datetime.now(UTC))
+        _write_private(
+            files.tls_key,
+            tls_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()),
+        )
+        files.tls_cert.write_bytes(cert.public_bytes(Encoding.PEM))
+        created_tls = True
+    config = {"name": name, "agency": agency, "unit": unit, "url": url}
+    files.node_file.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n",
+                               encoding="utf-8")
+    return InitResult(load_identity(keys_dir), key, created_key, created_tls)
+
+
+def load_identity(keys_dir: Path) -> NodeIdentity:
+    """The node's identity from ``keys/``; :class:`ConfigError` if it was never initialized."""
+    files = NodeFiles(keys_dir)
+    if not files.node_file.exists():
+        raise ConfigError(f"no node identity at {files.node_file}: run `tearline node init`")
+    try:
+        config = json.loads(files.node_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{files.node_file} is not readable JSON") from exc
+    key = load_node_key(keys_dir)
+    if not files.tls_cert.exists():
+        raise ConfigError(f"no TLS certificate at {files.tls_cert}: run `tearline node init`")
+    doc = {
+        "type": DOCUMENT_TYPE,
+        "version": DOCUMENT_VERSION,
+        "name": config.get("name"),
+        "agency": config.get("agency"),
+        "unit": config.get("unit"),
+        "verifier_key": key.verifier_key(),
+        "tls_certificate": files.tls_cert.read_text(encoding="ascii"),
+        "url": config.get("url"),
+    }
+    try:
+        return NodeIdentity.from_document(doc)
+    except ValidationError as exc:
+        raise ConfigError(f"{files.node_file}: {exc.message}") from exc
+
+
+def load_tls_key(keys_dir: Path) -> ec.EllipticCurvePrivateKey:
+    """The node's TLS private key (checked for 0600, like the signing key)."""
+    path = NodeFiles(keys_dir).tls_key
+    if not path.exists():
+        raise ConfigError(f"no TLS key at {path}: run `tearline node init`")
+    if path.stat().st_mode & 0o077:
+        raise ConfigError(f"{path} is readable by others: chmod 600 it")
+    try:
+        key = load_pem_private_key(path.read_bytes(), password=None)
+    except ValueError as exc:
+        raise ConfigError(f"{path} is not a PEM private key") from exc
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        raise ConfigError(f"{path} is not an ECDSA key")
+    return key
