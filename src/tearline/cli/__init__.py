@@ -9,6 +9,7 @@ from __future__ import annotations
 # Areas register their commands on import.
 from tearline.cli import audit as _audit  # noqa: E402,F401
 from tearline.cli import demo as _demo  # noqa: E402,F401
+from tearline.cli import node as _node  # noqa: E402,F401
 from tearline.cli import policy as _policy  # noqa: E402,F401
 from tearline.cli import report as _report  # noqa: E402,F401
 from tearline.cli import serve as _serve  # noqa: E402,F401
