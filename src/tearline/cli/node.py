@@ -1,0 +1,161 @@
+"""``tearline node …`` (this node's federation identity, the TAXII listener) and
+``tearline peer …`` (the partner nodes it trusts)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tearline.cli.common import STATE, Format, FormatOption, app, console, emit, reporting
+from tearline.errors import ValidationError
+
+node_app = typer.Typer(
+    help="This node's identity for federation (signing key, TLS certificate) and its "
+    "TAXII 2.1 listener.",
+    no_args_is_help=True,
+)
+peer_app = typer.Typer(
+    help="Partner nodes this node trusts: added from their identity documents, each bound "
+    "to one of our units (what that unit may see is what the peer may pull).",
+    no_args_is_help=True,
+)
+app.add_typer(node_app, name="node")
+app.add_typer(peer_app, name="peer")
+
+
+@node_app.command("init")
+def node_init(
+    agency: Annotated[str, typer.Option(help="The agency this node belongs to (us.dea).")],
+    unit: Annotated[str, typer.Option(help="The unit the node speaks for (us.dea.sod).")],
+    name: Annotated[str | None, typer.Option(
+        help="Node name, a dotted lowercase id (default: the unit id).")] = None,
+    host: Annotated[list[str] | None, typer.Option(
+        "--host", help="Extra DNS name or IP address for the certificate (repeat). "
+        "localhost and 127.0.0.1 are always included.")] = None,
+    url: Annotated[str | None, typer.Option(
+        help="The TAXII base URL partners use (default https://127.0.0.1:9443/taxii2/).")] = None,
+) -> None:
+    """Create the node's identity: Ed25519 signing key, TLS key and self-signed certificate.
+
+    Keys that exist are kept; name, unit and URL can be changed by running init again.
+    Needs the workspace (`tearline init`). Then print the public identity with
+    `tearline node identity > me.json` and give it to partners out of band.
+    """
+    from tearline.federation.identity import DEFAULT_URL, init_node
+    from tearline.store.audit_events import node_key_created
+
+    with reporting():
+        store = STATE.store()
+        made = init_node(STATE.settings.keys_dir, agency, unit, name, tuple(host or ()),
+                         url or DEFAULT_URL)
+        if made.created_key:
+            with store.transaction() as conn:
+                node_key_created(conn, made.key.key_id())
+    ident = made.identity
+    console.print(f"node {ident.name} ({ident.unit}) at {ident.url}", highlight=False)
+    console.print(f"signing key: {ident.verifier_key}"
+                  + (" (new)" if made.created_key else " (kept)"), markup=False,
+                  highlight=False, soft_wrap=True)
+    console.print(f"TLS certificate SHA-256: {ident.cert_sha256}"
+                  + (" (new)" if made.created_tls else " (kept)"), highlight=False)
+
+
+@node_app.command("identity")
+def node_identity() -> None:
+    """Print this node's public identity document (JSON) for partners: `> me.json`."""
+    from tearline.federation.identity import load_identity
+
+    with reporting():
+        ident = load_identity(STATE.settings.keys_dir)
+    sys.stdout.write(json.dumps(ident.identity_document(), indent=2) + "\n")
+
+
+@node_app.command("serve")
+def node_serve(
+    host: Annotated[str | None, typer.Option(
+        help="Address to listen on (default: the host of the node URL).")] = None,
+    port: Annotated[int | None, typer.Option(
+        help="TCP port (default: the port of the node URL, else 9443).")] = None,
+) -> None:
+    """Serve TAXII 2.1 to the current peers over mutual TLS.
+
+    Only clients presenting a peer's pinned certificate complete the handshake; others
+    are refused and audited. Peers added or removed take effect on restart.
+    """
+    from urllib.parse import urlsplit
+
+    from tearline.federation.identity import load_identity
+    from tearline.federation.listener import serve
+
+    with reporting():
+        store = STATE.store()
+        ident = load_identity(STATE.settings.keys_dir)
+        parts = urlsplit(ident.url)
+        bind_host = host or parts.hostname or "127.0.0.1"
+        bind_port = port or parts.port or 9443
+    console.print(f"TAXII 2.1 for peers on https://{bind_host}:{bind_port}/taxii2/ (mutual TLS)",
+                  highlight=False)
+    with reporting():
+        serve(store, STATE.settings.keys_dir, bind_host, bind_port)
+
+
+@peer_app.command("add")
+def peer_add(
+    document: Annotated[Path, typer.Argument(
+        help="The partner's identity document (from `tearline node identity`); - for stdin.")],
+    by: Annotated[str | None, typer.Option(help="Who adds it (name@unit.id), for the log.")] = None,
+) -> None:
+    """Trust a partner node, bound to its unit (which must be one of our parties)."""
+    from tearline.federation.identity import NodeIdentity
+    from tearline.store.peers import Peer, add_peer
+
+    with reporting():
+        try:
+            text = sys.stdin.read() if str(document) == "-" else document.read_text("utf-8")
+            doc = json.loads(text)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise ValidationError(f"{document}: not a readable JSON document ({exc})") from None
+        peer = Peer.from_identity(NodeIdentity.from_document(doc))
+        with STATE.store().transaction() as conn:
+            added = add_peer(conn, peer, datetime.now(UTC), by)
+    console.print(f"peer {added.name} added: pulls as unit {added.unit}; certificate "
+                  f"SHA-256 {added.cert_sha256}", highlight=False)
+
+
+@peer_app.command("list")
+def peer_list(
+    all_: Annotated[bool, typer.Option("--all", help="Include removed peers.")] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The trusted peers: name, unit, URL, certificate fingerprint, when added (and removed)."""
+    from tearline.store.peers import peers
+
+    with reporting(), STATE.store().reading() as conn:
+        rows = [
+            {"name": p.name, "agency": p.agency, "unit": p.unit, "url": p.url,
+             "cert_sha256": p.cert_sha256, "key_id": p.key_id,
+             "added_at": p.added_at.isoformat() if p.added_at else None,
+             "removed_at": p.removed_at.isoformat() if p.removed_at else None}
+            for p in peers(conn, include_removed=all_)
+        ]
+    columns = ["name", "unit", "url", "cert_sha256", "added_at"] + (["removed_at"] if all_ else [])
+    emit(rows, fmt, columns, title="peers")
+
+
+@peer_app.command("remove")
+def peer_remove(
+    name: Annotated[str, typer.Argument(help="The peer's name (see `tearline peer list`).")],
+    by: Annotated[str | None, typer.Option(
+        help="Who removes it (name@unit.id), for the log.")] = None,
+) -> None:
+    """Stop trusting a peer (its history is kept). A running listener refuses it on restart."""
+    from tearline.store.peers import remove_peer
+
+    with reporting(), STATE.store().transaction() as conn:
+        removed = remove_peer(conn, name, datetime.now(UTC), by)
+    console.print(f"peer {removed.name} removed", highlight=False)
