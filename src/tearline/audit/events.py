@@ -217,6 +217,27 @@ class RecallAcknowledged(Event):
     receipt_digest: Digest = doc("SHA-256 of the signed receipt")
 
 
+@register("receipt.recorded")
+@dataclass(frozen=True, kw_only=True)
+class ReceiptRecorded(Event):
+    """A peer node returned a signed receipt for object versions it pulled and stored."""
+
+    peer: Party = doc("the node that signed the receipt")
+    collection: Id = doc("the TAXII collection the objects came from")
+    receipt_digest: Digest = doc("SHA-256 of the signed receipt as received")
+    object_count: Count = doc("how many object versions the receipt lists")
+
+
+@register("receipt.refused")
+@dataclass(frozen=True, kw_only=True)
+class ReceiptRefused(Event):
+    """A receipt sent by a peer node was refused: not signed by it, or not a receipt."""
+
+    peer: Party = doc("the node whose connection carried it")
+    receipt_digest: Digest = doc("SHA-256 of the body as received")
+    reason: Literal["bad-signature", "malformed", "wrong-node"] = doc("why it was refused")
+
+
 @register("party.changed")
 @dataclass(frozen=True, kw_only=True)
 class PartyChanged(Event):
