@@ -99,6 +99,9 @@ class Api:
     def post(self, url: str, as_: str | None = None, **kw: Any) -> httpx.Response:
         return self.request("POST", url, as_, **kw)
 
+    def put(self, url: str, as_: str | None = None, **kw: Any) -> httpx.Response:
+        return self.request("PUT", url, as_, **kw)
+
     def delete(self, url: str, as_: str | None = None, **kw: Any) -> httpx.Response:
         return self.request("DELETE", url, as_, **kw)
 

@@ -17,7 +17,17 @@ from tearline.api import envelope
 from tearline.api.auth import Authenticator, TokenAuthenticator
 from tearline.api.cursors import CursorBox
 from tearline.api.limits import BodyLimit, Timeout
-from tearline.api.routes import admin, entities, meta, releases, reports, search
+from tearline.api.routes import (
+    admin,
+    audit,
+    entities,
+    markings,
+    meta,
+    policy,
+    releases,
+    reports,
+    search,
+)
 from tearline.api.settings import ApiSettings
 from tearline.store.store import Store
 
@@ -48,7 +58,10 @@ def create_app(
     app.include_router(meta.router(), prefix=PREFIX)
     app.include_router(entities.router(settings), prefix=PREFIX)
     app.include_router(search.router(settings), prefix=PREFIX)
+    app.include_router(markings.router(), prefix=PREFIX)
     app.include_router(releases.router(), prefix=PREFIX)
+    app.include_router(policy.router(), prefix=PREFIX)
+    app.include_router(audit.router(settings), prefix=PREFIX)
     app.include_router(admin.router(), prefix=PREFIX)
     app.include_router(reports.router(), prefix=PREFIX)
     app.mount(meta.ASSETS, StaticFiles(directory=swagger_ui_path), name="docs-assets")

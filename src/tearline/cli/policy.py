@@ -34,9 +34,9 @@ from tearline.errors import InputError, NotFound
 from tearline.model.marking import Marking, Selector, parse_timestamp
 from tearline.model.parties import Vetting
 from tearline.model.record import Record
-from tearline.policy.decide import Action, PolicyFacts, decide
-from tearline.policy.subject import Subject, VettingFacts
-from tearline.store import audit_events, parties, releases
+from tearline.policy.subject import Subject
+from tearline.store import parties, releases
+from tearline.store.explain import explain_record
 from tearline.store.marking_changes import set_marking
 from tearline.store.store import Store
 
@@ -180,29 +180,16 @@ def explain(entity_id: str, as_: AsOption = None, at: AtOption = None,
     with reporting():
         subject = _subject(as_)
         when = at_time(at)
-        store = STATE.store()
-        with store.transaction() as conn:
-            rec = releases.stored_record(conn, entity_id)
-            if rec is None:
-                raise NotFound(f"no record {entity_id!r}")
-            audit_events.admin_read(conn, [rec])  # the whole record is shown: an audited read
-            cache: dict[str, Record | None] = {}
-
-            def lookup(other: str) -> Record | None:
-                if other not in cache:
-                    cache[other] = releases.stored_record(conn, other)
-                return cache[other]
-
-            facts = PolicyFacts(VettingFacts.of(parties.vettings(conn)),
-                                releases.release_facts(conn), lookup)
-            whole = decide(subject, Action.READ, rec, when, facts)
-        rows = [{"property": "(record)", "value": rec.schema, "marking": str(rec.marking),
-                 "visible": "yes" if whole else "no", "why": "; ".join(whole.reasons)}]
-        for stmt in rec.statements:
-            d = decide(subject, Action.READ, (rec, stmt), when, facts)
-            rows.append({"property": stmt.prop, "value": stmt.value[:60],
-                         "marking": str(stmt.marking) if stmt.marking else "(record's)",
-                         "visible": "yes" if d else "no", "why": "; ".join(d.reasons)})
+        with STATE.store().transaction() as conn:
+            found = explain_record(conn, subject, entity_id, when)
+        rows = [{"property": "(record)", "value": found.schema, "marking": str(found.marking),
+                 "visible": "yes" if found.record else "no",
+                 "why": "; ".join(found.record.reasons)}]
+        for item in found.statements:
+            rows.append({"property": item.prop, "value": item.value[:60],
+                         "marking": str(item.marking) if item.marking else "(record's)",
+                         "visible": "yes" if item.decision else "no",
+                         "why": "; ".join(item.decision.reasons)})
         emit(rows, fmt, ["property", "value", "marking", "visible", "why"],
              title=f"{entity_id} as seen by {subject} at {when:%Y-%m-%dT%H:%MZ}")
 

@@ -23,7 +23,9 @@ from tearline.model.record import build_record
 from tearline.model.statement import Provenance
 from tearline.store import edits
 
-EntityId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
+#: A record id: what ``build_record`` accepts, and short enough for a URL.
+ENTITY_ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+EntityId = Annotated[str, Path(pattern=ENTITY_ID)]
 
 
 def _provenance(principal: Writer, reliability: str, credibility: str) -> Provenance:
