@@ -238,6 +238,19 @@ class ReceiptRefused(Event):
     reason: Literal["bad-signature", "malformed", "wrong-node"] = doc("why it was refused")
 
 
+@register("federation.refused")
+@dataclass(frozen=True, kw_only=True)
+class FederationRefused(Event):
+    """A pulled answer or object was refused: it did not verify, or its sender may not
+    speak for its originator."""
+
+    peer: Party = doc("the node or TAXII source that sent it")
+    collection: Id | None = doc("the TAXII collection it came from, if known")
+    object_id: Id | None = doc("the STIX object refused (none when a whole answer failed)")
+    originator: AgencyId | None = doc("the agency the object names as its originator")
+    reason: Literal["third-agency", "overwrite", "unverified", "malformed"] = doc("why")
+
+
 @register("party.changed")
 @dataclass(frozen=True, kw_only=True)
 class PartyChanged(Event):
