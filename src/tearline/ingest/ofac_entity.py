@@ -65,6 +65,29 @@ class Built:
     warnings: list[str] = field(default_factory=list)
 
 
+#: Cleaned values by (type, format, text) for the types whose cleaning does not look
+#: at the entity (every type but entity references): an SDN list repeats its
+#: programs, countries, nationalities and identifier kinds thousands of times.
+_CLEANED: dict[tuple[str, str | None, str], str | None] = {}
+_MISSING = object()
+
+
+def _clean(prop: Any, text: str, proxy: Any) -> str | None:
+    """``prop.type.clean`` (the whole of FollowTheMoney's cleaning, sanitizing included,
+    so that the stored value is final: :func:`tearline.model.record.build_record` is
+    told the values are clean and does not clean them again)."""
+    if prop.type.name == "entity":
+        result: str | None = prop.type.clean(text, format=prop.format, proxy=proxy)
+        return result
+    key = (prop.type.name, prop.format, text)
+    found = _CLEANED.get(key, _MISSING)
+    if found is _MISSING:
+        if len(_CLEANED) >= 1 << 16:
+            _CLEANED.clear()
+        found = _CLEANED[key] = prop.type.clean(text, format=prop.format)
+    return found  # type: ignore[return-value]
+
+
 def put(proxy: Any, prop_name: str, value: str, warnings: list[str], what: str = "") -> None:
     """Add one value through its property type; report it if the type refuses it."""
     name = prop_name if proxy.schema.get(prop_name) else FALLBACKS.get(prop_name, "")
@@ -77,7 +100,7 @@ def put(proxy: Any, prop_name: str, value: str, warnings: list[str], what: str =
         # OFAC writes international phone numbers without the leading "+".
         candidates.append(f"+{value}")
     for candidate in candidates:
-        cleaned = prop.type.clean_text(candidate, format=prop.format, proxy=proxy)
+        cleaned = _clean(prop, candidate, proxy)
         # The length check is the rest of what followthemoney's validation demands.
         if cleaned is not None and len(cleaned) <= prop.type.max_length:
             proxy.unsafe_add(prop, cleaned, cleaned=True)

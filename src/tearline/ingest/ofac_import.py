@@ -28,8 +28,10 @@ def _build(proxies: Iterable[tuple[Any, int]], provenance: Provenance, marking: 
         if proxy.id in records:
             continue
         try:
+            # Every value went through its property type's cleaning on its way into
+            # the proxy (``ofac_entity.put``, ``EntityProxy.add``): not cleaned again.
             records[proxy.id] = build_record(
-                proxy.id, proxy.schema.name, proxy.properties, provenance, marking
+                proxy.id, proxy.schema.name, proxy.properties, provenance, marking, cleaned=True
             )
         except InputError as exc:
             problems.extend(

@@ -12,18 +12,18 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from tearline.errors import Problem, ValidationError
 from tearline.model.marking import Marking
 from tearline.model.schema import get_model
-from tearline.model.statement import Provenance, Statement
+from tearline.model.statement import Provenance, Statement, checked_statement
 
 #: Entity ids: letters, digits and ``. _ : -``; at most 128 characters.
 ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 #: The longest value a statement may hold (a long report paragraph fits).
 MAX_VALUE_LENGTH = 65_536
+_MISSING = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +65,39 @@ class Record:
         return self.id
 
 
-@lru_cache(maxsize=1 << 16)
+#: Remembered normalizations, one table per property type (see :func:`normalized`).
+_NORMALIZED: dict[str, dict[str, str | None]] = {}
+#: At most this many values are remembered per type; a full table is emptied and
+#: refilled rather than kept in least-recently-used order. An LRU cache smaller than
+#: the number of distinct values in a file keeps evicting the values that repeat
+#: (a cycle of names pushes out the countries), so it misses where it matters.
+CACHE_ENTRIES = 1 << 17
+#: Longer values are not remembered: they seldom repeat and would pin memory.
+CACHE_VALUE_LENGTH = 256
+
+
+def _cache_for(prop_type: Any) -> dict[str, str | None]:
+    table = _NORMALIZED.get(prop_type.name)
+    if table is None or len(table) >= CACHE_ENTRIES:
+        table = _NORMALIZED[prop_type.name] = {}
+    return table
+
+
 def normalized(prop_type: Any, text: str) -> str | None:
-    """``prop_type.clean(text)``, remembered: input repeats the same countries, dates and
-    names many times, and FollowTheMoney's cleaning (country names above all) is the
-    costliest step of ingest. The result depends on the type and the text only."""
+    """``prop_type.clean(text)``, remembered by (type, text).
+
+    Input repeats the same countries, dates, programs and names many times, and
+    FollowTheMoney's cleaning (country names above all) is the costliest step of
+    ingest. The result depends on the type and the text only (``fuzzy=False``, no
+    format, no entity context), so it is safe to share across records and files.
+    """
+    table = _cache_for(prop_type)
+    found = table.get(text, _MISSING)
+    if found is not _MISSING:
+        return found  # type: ignore[return-value]
     result: str | None = prop_type.clean(text, fuzzy=False)
+    if len(text) <= CACHE_VALUE_LENGTH:
+        table[text] = result
     return result
 
 
@@ -89,8 +116,16 @@ def build_statements(
     properties: Mapping[str, Sequence[Any]],
     provenance: Provenance,
     portions: Mapping[str, Marking] | None = None,
+    cleaned: bool = False,
 ) -> tuple[list[Statement], list[Problem]]:
-    """Normalize raw property values into statements; collect every problem."""
+    """Normalize raw property values into statements; collect every problem.
+
+    ``cleaned=True`` says the values already went through their FollowTheMoney
+    property type's ``clean`` (the properties of an entity proxy filled by a parser
+    of ours, e.g. :mod:`tearline.ingest.ofac_entity`): they are then stored as given,
+    not cleaned a second time, while every other check (schema, property, reverse
+    property, value type and length, entity references) still applies.
+    """
     problems: list[Problem] = []
     schema = get_model().get(schema_name)
     if schema is None:
@@ -98,8 +133,9 @@ def build_statements(
     if schema.abstract:
         return [], [Problem(f"schema {schema_name!r} is abstract", column="schema")]
     out: list[Statement] = []
-    ids: set[str] = set()
-    seen = provenance.seen_at
+    stated: set[str] = set()
+    schema_of = schema.name
+    missing = _MISSING
     for prop_name, raw_values in properties.items():
         prop = schema.properties.get(prop_name)
         if prop is None:
@@ -118,15 +154,22 @@ def build_statements(
         if isinstance(raw_values, str | bytes) or not isinstance(raw_values, Sequence):
             raw_values = [raw_values]
         marking = portions.get(prop_name) if portions else None
+        prop_type = prop.type
+        is_entity = prop_type.name == "entity"
+        table = _cache_for(prop_type)
+        values: set[str] = set()  # the same value given twice is one statement
         for raw in raw_values:
             if raw is None or raw == "":
                 continue
-            if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+            if type(raw) is str:
+                text = raw
+            elif isinstance(raw, bool) or not isinstance(raw, str | int | float):
                 problems.append(
                     Problem(f"value must be text, not {type(raw).__name__}", column=prop_name)
                 )
                 continue
-            text = str(raw)
+            else:
+                text = str(raw)
             if len(text) > MAX_VALUE_LENGTH:
                 problems.append(
                     Problem(
@@ -136,36 +179,32 @@ def build_statements(
                     )
                 )
                 continue
-            clean = normalized(prop.type, text)
-            if clean is None:
-                problems.append(
-                    Problem(f"invalid {prop.type.name} {text[:80]!r}", column=prop_name)
-                )
-                continue
-            if prop.type.name == "entity" and not ENTITY_ID.match(clean):
+            if cleaned:
+                clean = text
+            else:
+                found = table.get(text, missing)
+                result = normalized(prop_type, text) if found is missing else found
+                if result is None:
+                    problems.append(
+                        Problem(f"invalid {prop_type.name} {text[:80]!r}", column=prop_name)
+                    )
+                    continue
+                clean = result  # type: ignore[assignment]
+            if is_entity and not ENTITY_ID.match(clean):
                 problems.append(
                     Problem(f"invalid entity reference {text[:80]!r}", column=prop_name)
                 )
                 continue
-            stmt = Statement(
-                entity_id=entity_id,
-                schema=schema.name,
-                prop=prop_name,
-                value=clean,
-                origin=provenance.origin,
-                author=provenance.author,
-                first_seen=seen,
-                last_seen=seen,
-                reliability=provenance.reliability,
-                credibility=provenance.credibility,
-                original_value=text if text != clean else None,
-                marking=marking,
+            if clean in values:
+                continue
+            values.add(clean)
+            out.append(
+                checked_statement(entity_id, schema_of, prop_name, clean, text, marking, provenance)
             )
-            if stmt.id not in ids:  # the same value given twice is one statement
-                ids.add(stmt.id)
-                out.append(stmt)
+        if values:
+            stated.add(prop_name)
     for required in schema.required:
-        if not any(s.prop == required for s in out) and required not in properties:
+        if required not in stated and required not in properties:
             problems.append(
                 Problem(f"{schema_name} needs a value for {required!r}", column=required)
             )
@@ -180,11 +219,16 @@ def build_record(
     marking: Marking,
     portions: Mapping[str, Marking] | None = None,
     synthetic: bool = False,
+    cleaned: bool = False,
 ) -> Record:
-    """Validate and normalize one record; raise :class:`ValidationError` listing all problems."""
+    """Validate and normalize one record; raise :class:`ValidationError` listing all problems.
+
+    ``cleaned``: the values are already normalized by their property types (see
+    :func:`build_statements`).
+    """
     check_entity_id(entity_id)
     statements, problems = build_statements(
-        entity_id, schema_name, properties, provenance, portions
+        entity_id, schema_name, properties, provenance, portions, cleaned
     )
     basis = marking.basis_problem(provenance.origin)
     if basis:
