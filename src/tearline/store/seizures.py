@@ -130,7 +130,7 @@ def _numbers(column: str, texts: list[str | None]) -> pa.Array:
 
 def read_seizure_table(conn: Connection, vis: Visibility) -> SeizureTable:
     """The subject's visible Seizure records as an Arrow table for ``seizure_frame``."""
-    rows = conn.execute(seizure_query(vis)).all()
+    rows = conn.execute(seizure_query(vis), vis.params).all()
     placed = [row for row in rows if row.drug is not None and row.date is not None]
     columns: dict[str, pa.Array] = {
         "entity_id": pa.array([row.entity_id for row in placed], pa.string()),
