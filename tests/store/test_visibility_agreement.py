@@ -32,7 +32,7 @@ def _sql_statements(store: Store, vis: Visibility) -> set[str]:
     s, r = t.statements, t.records
     with store.reading() as conn:
         query = select(s.c.id).join(r, r.c.id == s.c.entity_id).where(vis.statement(s, r))
-        return set(conn.execute(query).scalars())
+        return set(conn.execute(query, vis.params).scalars())
 
 
 def _expected_search(w: World, ev_exists: set[str], word: str,

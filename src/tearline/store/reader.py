@@ -3,27 +3,68 @@
 Nothing is fetched that the subject may not see; the tear-line view of a record is
 built from the statements the query returns. An id that is hidden and an id that
 never existed give the same answer (``None``) at the same cost in queries.
+
+Every read is one statement of the same form: an inner selection of the ids of the
+records that exist for the subject (explicit ids, a keyset page in id order, or a
+search), limited *before* anything else is fetched, joined to the records' heads and
+their shown statements. The statements are compiled once per process and dialect
+(``store/prepared.py``); the subject, the instant, the page cursor and the search
+words are bound parameters.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, exists, func, select
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Connection,
+    Integer,
+    String,
+    and_,
+    any_,
+    bindparam,
+    exists,
+    func,
+    literal_column,
+    select,
+)
 
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
-from tearline.model.record import Record, edge_ends, entity_properties
+from tearline.model.record import Record, edge_ends
 from tearline.model.schema import get_model
 from tearline.model.statement import Statement
 from tearline.store import tables as t
-from tearline.store.tokens import query_tokens
-from tearline.store.visibility import Visibility
+from tearline.store.prepared import prepared
+from tearline.store.tokens import query_tokens, word_range
+from tearline.store.visibility import Predicates
 
 MAX_PAGE = 500
+MAX_WORDS = 8
+#: A search word matching more tokens than this is common: the page is found by walking
+#: the records in id order and probing each one's tokens, which stops after ``limit``
+#: hits. Below it, the word's few entities are the candidates, sorted and then checked.
+COMMON_WORD = 10_000
+
+# Aliases of the read statements (each at one nesting level, shared by every statement).
+_R = t.records  # the candidates of the id selection
+_H, _S = t.records.alias("h"), t.statements.alias("s")  # heads and statements fetched
+_K = [t.tokens.alias(f"k{n}") for n in range(MAX_WORDS)]
+_KS = [t.statements.alias(f"ks{n}") for n in range(MAX_WORDS)]
+_KC = t.tokens.alias("kc")  # the candidates of a search driven by its rarest word
+
+_HEAD_COLUMNS = ("id", "schema", "originator", "author", "marking_id", "synthetic", "version",
+                 "created_at", "modified_at")
+_STATEMENT_COLUMNS = ("id", "schema", "prop", "value", "original_value", "origin", "author",
+                      "reliability", "credibility", "first_seen", "last_seen", "marking_id")
+_RELIABILITY = {m.value: m for m in Reliability}
+_CREDIBILITY = {m.value: m for m in Credibility}
 
 
 @lru_cache(maxsize=1)
@@ -38,19 +79,31 @@ def relationship_ends() -> dict[str, tuple[str, ...]]:
     return out
 
 
+# -- markings ------------------------------------------------------------------------------
+
+#: Markings by id. An id is the hash of the marking's canonical form (``Marking.id``), so
+#: an entry is right for every store and never goes stale.
+_MARKINGS: dict[str, Marking] = {}
+
+
+def markings_by_id(conn: Connection, ids: Iterable[str]) -> dict[str, Marking]:
+    """The markings ``ids``, loading in one query those not seen before."""
+    wanted = set(ids)
+    missing = sorted(wanted - _MARKINGS.keys())
+    if missing:
+        if len(_MARKINGS) > 65_536:
+            _MARKINGS.clear()
+        m = t.markings
+        for mid, body in conn.execute(select(m.c.id, m.c.body).where(m.c.id.in_(missing))):
+            _MARKINGS[mid] = Marking.from_dict(json.loads(body))
+    return {mid: _MARKINGS[mid] for mid in wanted}
+
+
 class MarkingCache:
     """Markings by id, loaded on demand (they are immutable values)."""
 
-    def __init__(self) -> None:
-        self._by_id: dict[str, Marking] = {}
-
     def get(self, conn: Connection, marking_id: str) -> Marking:
-        if marking_id not in self._by_id:
-            body = conn.execute(
-                select(t.markings.c.body).where(t.markings.c.id == marking_id)
-            ).scalar_one()
-            self._by_id[marking_id] = Marking.from_dict(json.loads(body))
-        return self._by_id[marking_id]
+        return markings_by_id(conn, [marking_id])[marking_id]
 
 
 def statement_from_row(row: Any, marking: Marking | None) -> Statement:
@@ -71,156 +124,263 @@ def statement_from_row(row: Any, marking: Marking | None) -> Statement:
     )
 
 
-def visible_entities(conn: Connection, vis: Visibility, ids: Iterable[str]) -> set[str]:
+# -- the read statement ------------------------------------------------------------------
+
+
+def _limit() -> Any:
+    return bindparam("limit", type_=Integer())
+
+
+def _ids_in(dialect: str, column: Any) -> ColumnElement[bool]:
+    """``column`` is one of the ids bound as ``ids`` (see :func:`_ids_value`)."""
+    if dialect == "postgresql":
+        found: ColumnElement[bool] = column == any_(bindparam("ids", type_=ARRAY(String())))
+        return found
+    each = func.json_each(bindparam("ids", type_=String())).table_valued("value")
+    return column.in_(select(each.c.value))  # type: ignore[no-any-return]
+
+
+def _ids_value(dialect: str, ids: Iterable[str]) -> Any:
+    return list(ids) if dialect == "postgresql" else json.dumps(list(ids))
+
+
+def _with_statements(vis: Predicates, ids: Any) -> Any:
+    """The heads and shown statements of the records selected by subquery ``ids``.
+
+    ``ids`` selects only records that exist for the subject (their own marking is
+    visible), so each statement is checked for itself and its references only.
+    """
+    h, s = _H, _S
+    return (
+        select(*(h.c[c] for c in _HEAD_COLUMNS), *(s.c[c] for c in _STATEMENT_COLUMNS))
+        .select_from(ids.join(h, h.c.id == ids.c.id).join(s, s.c.entity_id == h.c.id))
+        .where(vis.shown_portion(s, h))
+        .order_by(h.c.id, s.c.prop, s.c.value, s.c.id)
+    )
+
+
+def _existing(vis: Predicates) -> ColumnElement[bool]:
+    return vis.entity(_R, relationship_ends())
+
+
+def _by_ids(vis: Predicates, dialect: str) -> Any:
+    return select(_R.c.id).where(_ids_in(dialect, _R.c.id), _existing(vis))
+
+
+def _page(vis: Predicates, schema: bool) -> Any:
+    query = select(_R.c.id).where(_R.c.id > bindparam("after", type_=String()))
+    if schema:
+        query = query.where(_R.c.schema == bindparam("schema", type_=String()))
+    return query.where(_existing(vis)).order_by(_R.c.id).limit(_limit())
+
+
+def _word_match(vis: Predicates, n: int) -> ColumnElement[bool]:
+    """Record ``_R`` has a visible statement with a token starting with word ``n``."""
+    k, s = _K[n], _KS[n]
+    return exists().where(
+        k.c.entity_id == _R.c.id,
+        k.c.token >= bindparam(f"w{n}", type_=String()),
+        k.c.token < bindparam(f"w{n}_end", type_=String()),
+        s.c.id == k.c.statement_id,
+        s.c.entity_id == _R.c.id,
+        vis.portion(s, _R),
+    )
+
+
+def _search(vis: Predicates, words: int, schema: bool, driven: bool) -> Any:
+    """Records with a visible token for each word, in id order.
+
+    ``driven``: the candidates are the entities with a token of word 0 (the rarest),
+    sorted; otherwise the records are walked in id order (see :data:`COMMON_WORD`).
+    Either way every word is matched against the record's visible statements.
+    """
+    query = select(_R.c.id).where(_R.c.id > bindparam("after", type_=String()))
+    if driven:
+        query = query.where(_R.c.id.in_(
+            select(_KC.c.entity_id).where(_KC.c.token >= bindparam("w0", type_=String()),
+                                          _KC.c.token < bindparam("w0_end", type_=String()))))
+    if schema:
+        query = query.where(_R.c.schema == bindparam("schema", type_=String()))
+    query = query.where(and_(*(_word_match(vis, n) for n in range(words))), _existing(vis))
+    return query.order_by(_R.c.id).limit(_limit())
+
+
+def _count_tokens() -> Any:
+    k = t.tokens
+    hits = select(literal_column("1")).where(
+        k.c.token >= bindparam("lo", type_=String()),
+        k.c.token < bindparam("hi", type_=String()),
+    ).limit(_limit()).subquery("hits")
+    return select(func.count()).select_from(hits)
+
+
+def _count_by_schema(vis: Predicates) -> Any:
+    return (select(_R.c.schema, func.count()).where(_existing(vis))
+            .group_by(_R.c.schema).order_by(_R.c.schema))
+
+
+# -- decoding ---------------------------------------------------------------------------
+
+
+def _decode(conn: Connection, rows: Sequence[Any]) -> dict[str, Record]:
+    """Records from rows of :func:`_with_statements` (ordered by record id)."""
+    markings = markings_by_id(conn, {row[4] for row in rows} | {row[20] for row in rows
+                                                                 if row[20] is not None})
+    moments: dict[str, datetime] = {}
+
+    def moment(text: str) -> datetime:
+        found = moments.get(text)
+        if found is None:
+            found = moments[text] = t.from_ts(text)
+        return found
+
+    out: dict[str, Record] = {}
+    head: Any = None
+    statements: list[Statement] = []
+
+    def finish() -> None:
+        if head is not None and statements:
+            out[head[0]] = Record(
+                id=head[0], schema=head[1], originator=head[2], author=head[3],
+                marking=markings[head[4]], statements=tuple(statements),
+                synthetic=bool(head[5]), version=int(head[6]),
+                created_at=moment(head[7]), modified_at=moment(head[8]))
+
+    for row in rows:
+        if head is None or row[0] != head[0]:
+            finish()
+            head, statements = row, []
+        statements.append(Statement(
+            row[0], row[10], row[11], row[12], row[14], row[15], moment(row[18]),
+            moment(row[19]), _RELIABILITY[row[16]], _CREDIBILITY[row[17]], row[13],
+            None if row[20] is None else markings[row[20]], row[9]))
+    finish()
+    return out
+
+
+def _records(conn: Connection, vis: Predicates, key: tuple[object, ...], ids: Any,
+             params: dict[str, Any]) -> dict[str, Record]:
+    statement = prepared(conn, (vis.shape, "records", *key),
+                         lambda dialect: _with_statements(vis, ids(dialect)))
+    return _decode(conn, statement.run(conn, {**vis.params, **params}))
+
+
+def _ids(conn: Connection, vis: Predicates, key: tuple[object, ...], ids: Any,
+         params: dict[str, Any]) -> list[str]:
+    statement = prepared(conn, (vis.shape, "ids", *key), ids)
+    return [row[0] for row in statement.run(conn, {**vis.params, **params})]
+
+
+# -- the reader's operations ---------------------------------------------------------------
+
+
+def visible_entities(conn: Connection, vis: Predicates, ids: Iterable[str]) -> set[str]:
     """Which of ``ids`` exist for the subject (relationship ends included)."""
     wanted = sorted(set(ids))
-    found: set[str] = set()
-    r = t.records
-    for i in range(0, len(wanted), 500):
-        chunk = wanted[i : i + 500]
-        query = select(r.c.id).where(r.c.id.in_(chunk), vis.entity(r, relationship_ends()))
-        found.update(conn.execute(query).scalars())
-    return found
+    if not wanted:
+        return set()
+    dialect = conn.dialect.name
+    return set(_ids(conn, vis, ("by-ids",), lambda d: _by_ids(vis, d),
+                    {"ids": _ids_value(dialect, wanted)}))
 
 
-def present_entities(conn: Connection, vis: Visibility, ids: Iterable[str]) -> set[str]:
-    """Which of ``ids`` are present for the subject (a visible statement; ends unchecked).
-
-    A reference to another entity is shown exactly when that entity is present.
-    """
-    wanted = sorted(set(ids))
-    found: set[str] = set()
-    r, s = t.records, t.statements
-    for i in range(0, len(wanted), 500):
-        chunk = wanted[i : i + 500]
-        query = select(r.c.id).where(
-            r.c.id.in_(chunk),
-            vis.record(r),
-            exists().where(s.c.entity_id == r.c.id, vis.statement(s, r)),
-        )
-        found.update(conn.execute(query).scalars())
-    return found
-
-
-def read_records(
-    conn: Connection, vis: Visibility, ids: Sequence[str], markings: MarkingCache | None = None
-) -> list[Record]:
+def read_records(conn: Connection, vis: Predicates, ids: Sequence[str]) -> list[Record]:
     """Tear-line views of the records ``ids`` that exist for the subject, in the given order."""
-    markings = markings or MarkingCache()
-    present = visible_entities(conn, vis, ids)
-    if not present:
+    wanted = sorted(set(ids))
+    if not wanted:
         return []
-    r, s = t.records, t.statements
-    rows = conn.execute(
-        select(s, r.c.marking_id.label("record_marking"))
-        .join(r, r.c.id == s.c.entity_id)
-        .where(s.c.entity_id.in_(sorted(present)), vis.statement(s, r))
-        .order_by(s.c.entity_id, s.c.prop, s.c.value, s.c.id)
-    ).all()
-    heads = {
-        row.id: row for row in conn.execute(select(r).where(r.c.id.in_(sorted(present)))).all()
-    }
-    by_entity: dict[str, list[Any]] = {}
-    for row in rows:
-        by_entity.setdefault(row.entity_id, []).append(row)
-    refs: set[str] = set()
-    for eid, srows in by_entity.items():
-        props = entity_properties(heads[eid].schema)
-        refs.update(row.value for row in srows if row.prop in props)
-    refs_visible = present_entities(conn, vis, refs) if refs else set()
-    out: dict[str, Record] = {}
-    for eid, srows in by_entity.items():
-        head = heads[eid]
-        props = entity_properties(head.schema)
-        statements = tuple(
-            statement_from_row(row, markings.get(conn, row.marking_id) if row.marking_id else None)
-            for row in srows
-            if row.prop not in props or row.value in refs_visible
-        )
-        if not statements:
-            continue
-        out[eid] = Record(
-            id=eid,
-            schema=head.schema,
-            originator=head.originator,
-            author=head.author,
-            marking=markings.get(conn, head.marking_id),
-            statements=statements,
-            synthetic=bool(head.synthetic),
-            version=head.version,
-            created_at=t.from_ts(head.created_at),
-            modified_at=t.from_ts(head.modified_at),
-        )
-    return [out[i] for i in ids if i in out]
+    dialect = conn.dialect.name
+    found = _records(conn, vis, ("by-ids",), lambda d: _by_ids(vis, d).subquery("ids"),
+                     {"ids": _ids_value(dialect, wanted)})
+    return [found[i] for i in ids if i in found]
 
 
-def read_record(conn: Connection, vis: Visibility, entity_id: str) -> Record | None:
+def read_record(conn: Connection, vis: Predicates, entity_id: str) -> Record | None:
     found = read_records(conn, vis, [entity_id])
     return found[0] if found else None
 
 
-def list_ids(
-    conn: Connection,
-    vis: Visibility,
-    schema: str | None = None,
-    after: str | None = None,
-    limit: int = 100,
-) -> list[str]:
-    """A page of entity ids visible to the subject, in id order (keyset pagination)."""
-    r = t.records
-    query = select(r.c.id).where(vis.entity(r, relationship_ends()))
+def _page_params(schema: str | None, after: str | None, limit: int) -> dict[str, Any]:
+    params: dict[str, Any] = {"after": after or "", "limit": max(1, min(limit, MAX_PAGE))}
     if schema:
-        query = query.where(r.c.schema == schema)
-    if after:
-        query = query.where(r.c.id > after)
-    query = query.order_by(r.c.id).limit(max(1, min(limit, MAX_PAGE)))
-    return list(conn.execute(query).scalars())
+        params["schema"] = schema
+    return params
 
 
-def search_ids(
-    conn: Connection,
-    vis: Visibility,
-    text: str,
-    schema: str | None = None,
-    after: str | None = None,
-    limit: int = 100,
-) -> list[str]:
+def list_ids(conn: Connection, vis: Predicates, schema: str | None = None,
+             after: str | None = None, limit: int = 100) -> list[str]:
+    """A page of entity ids visible to the subject, in id order (keyset pagination)."""
+    return _ids(conn, vis, ("page", bool(schema)), lambda _: _page(vis, bool(schema)),
+                _page_params(schema, after, limit))
+
+
+def page_records(conn: Connection, vis: Predicates, schema: str | None = None,
+                 after: str | None = None, limit: int = 100) -> list[Record]:
+    """The tear-line views of :func:`list_ids`, in one statement."""
+    found = _records(conn, vis, ("page", bool(schema)),
+                     lambda _: _page(vis, bool(schema)).subquery("ids"),
+                     _page_params(schema, after, limit))
+    return list(found.values())
+
+
+def _search_plan(conn: Connection, text: str) -> tuple[list[tuple[str, str]], bool] | None:
+    """The words' token ranges, rarest first, and whether the rarest is common."""
+    words = query_tokens(text)[:MAX_WORDS]
+    if not words:
+        return None
+    count = prepared(conn, ("count-tokens",), lambda _: _count_tokens())
+    counted = []
+    for word in words:
+        lo, hi = word_range(word)
+        n = count.run(conn, {"lo": lo, "hi": hi, "limit": COMMON_WORD})[0][0]
+        if n == 0:
+            return [], False  # no record can match every word
+        counted.append((int(n), lo, hi))
+    counted.sort()
+    return [(lo, hi) for _, lo, hi in counted], counted[0][0] >= COMMON_WORD
+
+
+def _search_params(ranges: list[tuple[str, str]], schema: str | None, after: str | None,
+                   limit: int) -> dict[str, Any]:
+    params = _page_params(schema, after, limit)
+    for n, (lo, hi) in enumerate(ranges):
+        params[f"w{n}"], params[f"w{n}_end"] = lo, hi
+    return params
+
+
+def search_ids(conn: Connection, vis: Predicates, text: str, schema: str | None = None,
+               after: str | None = None, limit: int = 100) -> list[str]:
     """Entities with a visible name, alias or identifier matching every word of ``text``.
 
     A word matches an indexed token that starts with it. Only visible statements are
     matched, so a hidden alias can neither find a record nor change the ordering.
     """
-    words = query_tokens(text)[:8]
-    if not words:
+    plan = _search_plan(conn, text)
+    if not plan or not plan[0]:
         return []
-    r, s, k = t.records, t.statements, t.tokens
-    query = select(r.c.id).where(vis.entity(r, relationship_ends()))
-    for n, word in enumerate(words):
-        tk = k.alias(f"k{n}")
-        st = s.alias(f"s{n}")
-        rn = r.alias(f"rr{n}")
-        match = (
-            select(tk.c.entity_id)
-            .join(st, st.c.id == tk.c.statement_id)
-            .join(rn, rn.c.id == st.c.entity_id)
-            .where(tk.c.token >= word, tk.c.token < word + "\uffff", vis.statement(st, rn))
-        )
-        query = query.where(r.c.id.in_(match))
-    if schema:
-        query = query.where(r.c.schema == schema)
-    if after:
-        query = query.where(r.c.id > after)
-    query = query.order_by(r.c.id).limit(max(1, min(limit, MAX_PAGE)))
-    return list(conn.execute(query).scalars())
+    ranges, common = plan
+    key = ("search", len(ranges), bool(schema), not common)
+    return _ids(conn, vis, key, lambda _: _search(vis, len(ranges), bool(schema), not common),
+                _search_params(ranges, schema, after, limit))
 
 
-def count_by_schema(conn: Connection, vis: Visibility) -> dict[str, int]:
+def search_records(conn: Connection, vis: Predicates, text: str, schema: str | None = None,
+                   after: str | None = None, limit: int = 100) -> list[Record]:
+    """The tear-line views of :func:`search_ids`, in one statement."""
+    plan = _search_plan(conn, text)
+    if not plan or not plan[0]:
+        return []
+    ranges, common = plan
+    key = ("search", len(ranges), bool(schema), not common)
+    found = _records(
+        conn, vis, key,
+        lambda _: _search(vis, len(ranges), bool(schema), not common).subquery("ids"),
+        _search_params(ranges, schema, after, limit))
+    return list(found.values())
+
+
+def count_by_schema(conn: Connection, vis: Predicates) -> dict[str, int]:
     """How many records of each schema exist for the subject."""
-    r = t.records
-    query = (
-        select(r.c.schema, func.count())
-        .where(vis.entity(r, relationship_ends()))
-        .group_by(r.c.schema)
-        .order_by(r.c.schema)
-    )
-    return {schema: int(n) for schema, n in conn.execute(query).all()}
+    statement = prepared(conn, (vis.shape, "count-by-schema"), lambda _: _count_by_schema(vis))
+    return {schema: int(n) for schema, n in statement.run(conn, vis.params)}
+

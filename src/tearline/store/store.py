@@ -85,17 +85,15 @@ class Store:
     def page(self, subject: Subject, at: datetime, schema: str | None = None,
              after: str | None = None, limit: int = 100, path: str = "list") -> list[Record]:
         with self.transaction() as conn:
-            vis = Visibility(subject, at)
-            found = reader.read_records(conn, vis, reader.list_ids(conn, vis, schema, after, limit))
+            found = reader.page_records(conn, Visibility(subject, at), schema, after, limit)
             self._log_reads(conn, subject, at, found, path)
         return found
 
     def search(self, subject: Subject, at: datetime, text: str, schema: str | None = None,
                after: str | None = None, limit: int = 100) -> list[Record]:
         with self.transaction() as conn:
-            vis = Visibility(subject, at)
-            ids = reader.search_ids(conn, vis, text, schema, after, limit)
-            found = reader.read_records(conn, vis, ids)
+            found = reader.search_records(conn, Visibility(subject, at), text, schema, after,
+                                          limit)
             self._log_search(conn, subject, at, text, len(found))
             self._log_reads(conn, subject, at, found, "search")
         return found

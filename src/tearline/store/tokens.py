@@ -13,6 +13,9 @@ from normality import normalize
 NAME_TYPES = frozenset({"name"})
 WHOLE_TYPES = frozenset({"identifier", "phone", "email", "iban"})
 MAX_TOKEN = 64
+#: Above every character a token holds (they are folded to ASCII): ``word + END`` bounds
+#: the tokens that start with ``word``.
+END = "\uffff"
 
 
 def fold(text: str) -> str:
@@ -37,3 +40,8 @@ def query_tokens(query: str) -> list[str]:
         if word and word not in out:
             out.append(word)
     return out
+
+
+def word_range(word: str) -> tuple[str, str]:
+    """The tokens starting with ``word`` are those ``lo <= token < hi`` (an index range)."""
+    return word, word + END

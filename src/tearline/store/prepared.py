@@ -1,0 +1,70 @@
+"""Read statements compiled once per process and dialect, run with their bound values only.
+
+The read path's queries are large (the policy predicate is most of them) but their
+SQL depends only on the kind of query — never on the subject, the instant, the page
+or the search words, which are bound parameters. Building such a statement and
+computing SQLAlchemy's cache key for it costs milliseconds of Python per request,
+more than the database spends on a page; so each kind is built once, compiled once
+per dialect to SQL text, and then handed straight to the driver with its parameters,
+as ``store/bulk.py`` does for writes. Rows come back as the driver returns them
+(no result processing), which the reader decodes itself.
+
+The constants inside a statement (TLP levels, property names) are compiled as
+ordinary bound values and sent with every execution; a parameter the caller does not
+give (the subject, say) is an error from the driver, never a query run without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from threading import Lock
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.sql import ClauseElement, visitors
+from sqlalchemy.sql.elements import BindParameter
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One compiled statement: its SQL text and how to lay out its parameters."""
+
+    sql: str
+    constants: Mapping[str, Any]
+    #: Parameter names in order for positional drivers (SQLite), ``None`` for named ones.
+    positions: tuple[str, ...] | None
+
+    def run(self, conn: Connection, params: Mapping[str, Any]) -> Sequence[Any]:
+        """Execute with ``params`` (and the statement's constants); every row, as tuples."""
+        values = {**self.constants, **params}
+        args: Any = (tuple(values[name] for name in self.positions)
+                     if self.positions is not None else values)
+        return conn.exec_driver_sql(self.sql, args).all()
+
+
+_CACHE: dict[tuple[object, ...], Prepared] = {}
+_LOCK = Lock()
+
+
+def prepared(conn: Connection, key: tuple[object, ...],
+             build: Callable[[str], ClauseElement]) -> Prepared:
+    """The statement ``build(dialect name)`` for ``key``, compiled on first use."""
+    full = (conn.dialect.name, *key)
+    found = _CACHE.get(full)
+    if found is None:
+        statement = build(conn.dialect.name)
+        # The parameters without a value are the ones each execution gives. They get a
+        # placeholder for compiling only: lists of constants are expanded into the SQL
+        # text once, which needs every other value at hand.
+        free = {element.key for element in visitors.iterate(statement)
+                if isinstance(element, BindParameter) and element.required}
+        compiled: Any = statement.params({key: None for key in free}).compile(
+            dialect=conn.dialect)
+        state = compiled.construct_expanded_state()
+        positions = tuple(state.positiontup) if compiled.positional else None
+        constants = {k: v for k, v in state.parameters.items() if k not in free}
+        found = Prepared(state.statement, constants, positions)
+        with _LOCK:
+            _CACHE.setdefault(full, found)
+    return found
