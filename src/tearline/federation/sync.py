@@ -1,0 +1,455 @@
+"""Pull from a partner: fetch, verify, judge, store exactly once, acknowledge.
+
+``tearline sync NAME`` runs :func:`sync`. For every collection the partner offers, it
+asks for the objects added after the stored cursor, page by page, and for each page:
+
+1. **verify** — a tearline peer's answer must carry a valid signature over our nonce
+   (:class:`~tearline.federation.client.SignedBy`); a failure stops the sync, is
+   audited (``federation.refused``, reason ``unverified``) and raises
+   :class:`IntegrityError`. Only a standard TAXII *source*, registered as such with
+   ``tearline sync add-source``, is read unsigned.
+2. **read** — :func:`tearline.stix.importer.read_bundle`: tearline records come back
+   losslessly from the record extension; standard STIX is mapped by
+   :mod:`tearline.stix.foreign` and, when its creator is not a known agency, is
+   attributed to the source's agency. Malformed objects are refused and audited; the
+   rest of the page is still read.
+3. **judge** — :mod:`tearline.federation.entitlement`: the sender speaks for its own
+   agency, or for a third agency whose signed consent travels with the record; a
+   record that would take over another agency's record, or speaks for a third agency
+   without consent, is refused and audited.
+4. **store, once** — in ONE transaction: the accepted records (statements with their
+   originator's provenance and markings, exactly as sent), their ``record.created`` /
+   ``record.updated`` audit entries, the received object versions, the refusals, the
+   marking definitions, the cursor and the signed receipt. A crash (kill -9) at any
+   point leaves either all of it or none of it; the next run asks again from the
+   cursor and skips object versions it already received.
+5. **acknowledge** — after the commit, the signed receipt (which object versions were
+   stored) is POSTed to the peer; one that cannot be delivered stays pending and is
+   sent by the next sync, before anything is pulled.
+
+Why the cursor is re-read one microsecond early: TAXII's ``added_after`` is strict,
+and several objects may share the ``date_added`` of the last object of a page. Asking
+from just before it re-reads those, and the received versions make that harmless.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from tearline.audit.events import FederationRefused
+from tearline.errors import (
+    ConfigError,
+    IntegrityError,
+    NotFound,
+    PeerError,
+    Problem,
+    ValidationError,
+)
+from tearline.federation.client import Collection, Page, SignedBy, TaxiiClient, TlsConfig
+from tearline.federation.entitlement import judge
+from tearline.federation.identity import NodeFiles
+from tearline.federation.signing import sign_document, verify_document
+from tearline.keys import NodeKey
+from tearline.model.record import Record
+from tearline.stix.extensions import RECORD_EXTENSION_ID
+from tearline.stix.foreign import EXTERNAL
+from tearline.stix.importer import read_bundle
+from tearline.store import audit_events, audit_log, parties, peers
+from tearline.store import sync_state as ss
+from tearline.store import tables as t
+from tearline.store.audit_events import now
+from tearline.store.store import Store
+from tearline.store.writer import write_records
+
+RECEIPT_TYPE = "tearline-receipt"
+RECEIPTS_PATH = "tearline/receipts/"
+DEFAULT_PAGE_SIZE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    """Whom we pull from: a tearline peer (signed, mutual TLS) or a standard source."""
+
+    name: str
+    agency: str
+    url: str
+    signed: bool
+    verifier_key: str | None = None
+    tls: TlsConfig | None = None
+    auth: tuple[str, str] | None = None
+
+    @property
+    def party(self) -> str:
+        return f"node:{self.name}"
+
+    def client(self, timeout: float = 60.0) -> TaxiiClient:
+        check = SignedBy(self.verifier_key) if self.signed and self.verifier_key else None
+        if self.signed and check is None:
+            raise ConfigError(f"peer {self.name} has no verifier key")
+        return TaxiiClient(self.url, tls=self.tls, check=check, auth=self.auth,
+                           timeout=timeout)
+
+
+def partner_from_peer(peer: peers.Peer, keys_dir: Path) -> Partner:
+    files = NodeFiles(keys_dir)
+    if not files.tls_cert.exists() or not files.tls_key.exists():
+        raise ConfigError(f"no TLS certificate in {keys_dir}: run `tearline node init`")
+    tls = TlsConfig(peer.tls_certificate, files.tls_cert, files.tls_key)
+    return Partner(peer.name, peer.agency, peer.url, True, peer.verifier_key, tls)
+
+
+def partner_from_source(source: ss.Source) -> Partner:
+    auth = None
+    if source.username:
+        password = os.environ.get(source.password_env or "", "")
+        if source.password_env and not password:
+            raise ConfigError(f"source {source.name}: set the password in "
+                              f"${source.password_env}")
+        auth = (source.username, password)
+    tls = TlsConfig(source.tls_certificate) if source.tls_certificate else None
+    return Partner(source.name, source.agency, source.url, False, tls=tls, auth=auth)
+
+
+def resolve_partner(store: Store, name: str, keys_dir: Path) -> Partner:
+    """A registered peer (preferred) or source by name; :class:`NotFound` otherwise."""
+    with store.reading() as conn:
+        try:
+            return partner_from_peer(peers.peer_by_name(conn, name), keys_dir)
+        except NotFound:
+            source = ss.source_by_name(conn, name)
+    if source is None:
+        raise NotFound(f"no peer or source {name!r}: see `tearline peer list` and "
+                       "`tearline sync sources`")
+    return partner_from_source(source)
+
+
+@dataclass
+class CollectionResult:
+    id: str
+    title: str
+    pages: int = 0
+    objects: int = 0
+    records_stored: int = 0
+    statements_new: int = 0
+    already: int = 0
+    echoed: int = 0
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    skipped: int = 0
+
+
+@dataclass
+class SyncResult:
+    partner: str
+    collections: list[CollectionResult] = field(default_factory=list)
+    receipts_sent: int = 0
+    receipts_pending: int = 0
+
+    @property
+    def records_stored(self) -> int:
+        return sum(c.records_stored for c in self.collections)
+
+    @property
+    def refused(self) -> list[tuple[str, str]]:
+        return [r for c in self.collections for r in c.refused]
+
+
+#: progress(collection title, objects read so far in it, page just stored)
+Progress = Callable[[str, int, Page], None]
+
+
+def version_of(obj: Mapping[str, Any], fallback: str | None) -> str:
+    """The version of a STIX object: ``modified``, else ``created``, else the date added."""
+    for key in ("modified", "created"):
+        value = obj.get(key)
+        if isinstance(value, str):
+            return value[:40]
+    return (fallback or "-")[:40]
+
+
+def just_before(stamp: str) -> str:
+    """``stamp`` minus one microsecond, in TAXII's timestamp form (unchanged if unreadable)."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - timedelta(microseconds=1)).astimezone(UTC).strftime(
+        "%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _entity_of(obj: Mapping[str, Any]) -> str | None:
+    ext = (obj.get("extensions") or {}).get(RECORD_EXTENSION_ID)
+    if isinstance(ext, Mapping):
+        if "derived_from" in ext:
+            return None
+        entity = ext.get("entity_id")
+        return entity if isinstance(entity, str) else None
+    return str(obj.get("id"))
+
+
+def _attributed(record: Record, agency: str) -> Record:
+    """A foreign record whose creator we do not know, attributed to the source's agency."""
+    if record.originator != EXTERNAL:
+        return record
+    statements = tuple(
+        replace(s, origin=agency, author=agency, id="") if s.origin == EXTERNAL else s
+        for s in record.statements)
+    return replace(record, originator=agency, author=agency, statements=statements)
+
+
+class Puller:
+    """One sync run against one partner (see the module docstring for the steps)."""
+
+    def __init__(self, store: Store, partner: Partner, *, node_key: NodeKey | None,
+                 own_agency: str | None, page_size: int = DEFAULT_PAGE_SIZE,
+                 progress: Progress | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        if partner.signed and node_key is None:
+            raise ConfigError("pulling from a tearline peer needs this node's key "
+                              "(to sign receipts): run `tearline node init`")
+        self.store = store
+        self.partner = partner
+        self.node_key = node_key
+        self.own_agency = own_agency
+        self.page_size = page_size
+        self.progress = progress
+        self.clock = clock
+
+    # -- the run ---------------------------------------------------------------------------
+
+    def run(self, client: TaxiiClient | None = None) -> SyncResult:
+        own = client is None
+        client = client or self.partner.client()
+        try:
+            return self._run(client)
+        finally:
+            if own:
+                client.close()
+
+    def _run(self, client: TaxiiClient) -> SyncResult:
+        result = SyncResult(self.partner.name)
+        result.receipts_sent += self.send_pending(client)
+        try:
+            roots = client.api_roots()
+        except IntegrityError:
+            self._refused_answer(None)
+            raise
+        for root in roots:
+            try:
+                collections = client.collections(root)
+            except IntegrityError:
+                self._refused_answer(None)
+                raise
+            for collection in collections:
+                if collection.can_read:
+                    result.collections.append(self.pull(client, root, collection))
+            result.receipts_sent += self.send_pending(client)
+        with self.store.reading() as conn:
+            result.receipts_pending = len(ss.pending_receipts(conn, self.partner.name))
+        return result
+
+    def pull(self, client: TaxiiClient, root: str, collection: Collection) -> CollectionResult:
+        out = CollectionResult(collection.id, collection.title)
+        with self.store.reading() as conn:
+            start = ss.cursor(conn, self.partner.name, collection.id)
+        added_after = just_before(start) if start else None
+        token: str | None = None
+        while True:
+            try:
+                page = client.objects(root, collection.id, added_after=added_after,
+                                      limit=self.page_size, next_token=token)
+            except IntegrityError:
+                self._refused_answer(collection.id)
+                raise
+            self.store_page(root, collection.id, page, out)
+            out.pages += 1
+            out.objects += len(page.objects)
+            if self.progress is not None:
+                self.progress(collection.title or collection.id, out.objects, page)
+            if not page.more or not page.next:
+                return out
+            token = page.next
+
+    # -- one page, one transaction -----------------------------------------------------------
+
+    def store_page(self, root: str, collection_id: str, page: Page,
+                   out: CollectionResult) -> None:
+        name, at = self.partner.name, self.clock()
+        objects = list(page.objects)
+        keys = [(str(o.get("id")), version_of(o, page.date_added_last)) for o in objects]
+        with self.store.transaction() as conn:
+            already = ss.already_received(conn, name, keys)
+            fresh = [(o, k) for o, k in zip(objects, keys, strict=True) if k not in already]
+            out.already += len(objects) - len(fresh)
+            definitions = [o for o, _ in fresh if o.get("type") == "marking-definition"]
+            ss.keep_definitions(conn, name, definitions)
+            known = {d["id"]: d for d in ss.definitions(conn, name)}
+            records, malformed = self._read(conn, [o for o, _ in fresh], known)
+            received, stored = self._judge_and_store(conn, collection_id, fresh, records,
+                                                     malformed, out)
+            ss.mark_received(conn, name, collection_id, received, at)
+            if page.date_added_last:
+                ss.set_cursor(conn, name, collection_id, root, page.date_added_last, at)
+            if stored and self.partner.signed and self.node_key is not None:
+                self._add_receipt(conn, root, collection_id, stored, at)
+
+    def _read(self, conn: Connection, objects: list[dict[str, Any]],
+              definitions: Mapping[str, dict[str, Any]]
+              ) -> tuple[dict[str, Record], dict[str, str]]:
+        """Records by entity id, and malformed objects (id → problem); never raises for
+        a malformed object, only leaves it out."""
+        agencies = sorted({a.id for a in parties.agencies(conn)})
+        present = {o.get("id") for o in objects}
+        extra = [d for i, d in definitions.items() if i not in present]
+        malformed: dict[str, str] = {}
+        for _attempt in range(3):
+            usable = [o for o in objects if o.get("id") not in malformed]
+            bundle = {"type": "bundle", "id": f"bundle--{uuid.uuid4()}",
+                      "objects": extra + usable}
+            try:
+                imported = read_bundle(bundle, agencies)
+            except ValidationError as exc:
+                bad = _problem_ids(exc.problems, present)
+                if not bad or bad <= set(malformed):
+                    malformed.update({str(o.get("id")): exc.message for o in usable})
+                    return {}, malformed
+                for p in exc.problems:
+                    if p.column in bad:
+                        malformed.setdefault(p.column, p.message)
+                continue
+            records: dict[str, Record] = {}
+            for record in imported.records:
+                if not self.partner.signed:
+                    record = _attributed(record, self.partner.agency)
+                records[record.id] = record
+            return records, malformed
+        return {}, {str(o.get("id")): "unreadable" for o in objects}
+
+    def _judge_and_store(self, conn: Connection, collection_id: str,
+                         fresh: Sequence[tuple[dict[str, Any], tuple[str, str]]],
+                         records: Mapping[str, Record], malformed: Mapping[str, str],
+                         out: CollectionResult
+                         ) -> tuple[list[ss.Received], list[tuple[str, str]]]:
+        existing = _originators(conn, list(records))
+        keys = _consent_keys(conn)
+        verdicts = {rid: judge(rec, self.partner.agency, self.own_agency, existing.get(rid),
+                               keys, verify_document) for rid, rec in records.items()}
+        accepted = [v.record for v in verdicts.values() if v.record is not None]
+        if accepted:
+            summary = write_records(conn, accepted)
+            audit_events.writes(conn, accepted, summary.changes, summary.records_new)
+            out.records_stored += summary.records_new + summary.records_changed
+            out.statements_new += summary.statements_new
+        received: list[ss.Received] = []
+        stored: list[tuple[str, str]] = []
+        refusals: list[FederationRefused] = []
+        for obj, (object_id, version) in fresh:
+            entity = _entity_of(obj)
+            verdict = verdicts.get(entity) if entity else None
+            if object_id in malformed:
+                received.append(ss.Received(object_id, version, entity, "refused"))
+                refusals.append(self._refusal(collection_id, object_id, None, "malformed"))
+                out.refused.append((object_id, malformed[object_id]))
+            elif verdict is None:
+                received.append(ss.Received(object_id, version, entity, "skipped"))
+                out.skipped += 1
+            elif verdict.accepted:
+                received.append(ss.Received(object_id, version, entity, "stored"))
+                stored.append((object_id, version))
+            elif verdict.kind == "echo":
+                received.append(ss.Received(object_id, version, entity, "echo"))
+                out.echoed += 1
+            else:
+                received.append(ss.Received(object_id, version, entity, "refused"))
+                origin = records[entity].originator if entity and entity in records else None
+                reason = "overwrite" if verdict.kind == "overwrite" else "third-agency"
+                refusals.append(self._refusal(collection_id, object_id, origin, reason))
+                out.refused.append((object_id, verdict.reason))
+        if refusals:
+            audit_log.append(conn, refusals)
+        return received, stored
+
+    def _refusal(self, collection_id: str | None, object_id: str | None,
+                 originator: str | None, reason: Any) -> FederationRefused:
+        return FederationRefused(
+            at=now(), actor="system", peer=self.partner.party, collection=collection_id,
+            object_id=object_id[:128] if object_id else None,
+            originator=originator if originator and originator != EXTERNAL else None,
+            reason=reason)
+
+    def _refused_answer(self, collection_id: str | None) -> None:
+        """An answer failed verification: logged in its own transaction, then re-raised."""
+        with self.store.transaction() as conn:
+            audit_log.append(conn, [self._refusal(collection_id, None, None, "unverified")])
+
+    # -- receipts ----------------------------------------------------------------------------
+
+    def _add_receipt(self, conn: Connection, root: str, collection_id: str,
+                     stored: Sequence[tuple[str, str]], at: datetime) -> None:
+        assert self.node_key is not None
+        receipt_id = f"rcpt-{uuid.uuid4().hex}"
+        body = sign_document(self.node_key, {
+            "type": RECEIPT_TYPE,
+            "id": receipt_id,
+            "node": self.node_key.name,
+            "collection": collection_id,
+            "objects": [{"id": i, "version": v} for i, v in stored],
+            "at": t.ts(at),
+        })
+        url = (root if root.endswith("/") else root + "/") + RECEIPTS_PATH
+        ss.add_receipt(conn, receipt_id, self.partner.name, url, body, at)
+
+    def send_pending(self, client: TaxiiClient) -> int:
+        """POST every pending receipt; stop at the first the peer does not accept."""
+        if not self.partner.signed:
+            return 0
+        with self.store.reading() as conn:
+            pending = ss.pending_receipts(conn, self.partner.name)
+        sent = 0
+        for receipt_id, url, body in pending:
+            try:
+                client.post(url, body)
+            except PeerError:
+                break  # kept pending: the next sync sends it again
+            with self.store.transaction() as conn:
+                ss.receipt_sent(conn, receipt_id, self.clock())
+            sent += 1
+        return sent
+
+
+def _problem_ids(problems: Sequence[Problem], present: set[Any]) -> set[str]:
+    return {p.column for p in problems if p.column is not None and p.column in present}
+
+
+def _originators(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for i in range(0, len(ids), 500):
+        rows = conn.execute(select(t.records.c.id, t.records.c.originator)
+                            .where(t.records.c.id.in_(ids[i:i + 500])))
+        found.update({r.id: r.originator for r in rows})
+    return found
+
+
+def _consent_keys(conn: Connection) -> dict[str, list[str]]:
+    """Verifier keys by agency, of the peers this node trusts: who can sign a consent."""
+    out: dict[str, list[str]] = {}
+    for peer in peers.peers(conn):
+        out.setdefault(peer.agency, []).append(peer.verifier_key)
+    return out
+
+
+def sync(store: Store, partner: Partner, *, node_key: NodeKey | None,
+         own_agency: str | None, page_size: int = DEFAULT_PAGE_SIZE,
+         progress: Progress | None = None) -> SyncResult:
+    """Pull everything new from ``partner`` (see :class:`Puller`)."""
+    return Puller(store, partner, node_key=node_key, own_agency=own_agency,
+                  page_size=page_size, progress=progress).run()
