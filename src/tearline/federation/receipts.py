@@ -1,0 +1,138 @@
+"""Delivery receipts: a peer's signed statement of which object versions it stored.
+
+A puller that stored a page sends back (``POST {api root}tearline/receipts/``)::
+
+    {"type": "tearline-receipt", "version": 1, "node": "<its node name>",
+     "collection": "<collection id>", "objects": [{"id": "<stix id>", "version": "<modified>"}],
+     "at": "<UTC timestamp>", "signature": {...}}
+
+signed with :func:`tearline.federation.signing.sign_document` by its node key. The
+originator checks it against the verifier key pinned for the peer whose certificate
+carried the request, and records it in its audit log (``receipt.recorded``, with the
+SHA-256 of the bytes received, which it keeps as evidence). A receipt that does not
+verify, or that names another node, is refused and that refusal is logged too
+(``receipt.refused``): a forged receipt is itself a fact worth keeping.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from tearline.audit.envelope import utc_timestamp
+from tearline.audit.events import ReceiptRecorded, ReceiptRefused
+from tearline.errors import IntegrityError, Problem, ValidationError
+from tearline.federation.signing import sign_document, verify_document
+from tearline.keys import NodeKey
+from tearline.store import audit_log
+from tearline.store.audit_events import now
+from tearline.store.peers import Peer
+from tearline.store.store import Store
+
+RECEIPT_TYPE = "tearline-receipt"
+RECEIPT_VERSION = 1
+MAX_OBJECTS = 100_000
+
+
+class WrongNode(IntegrityError):
+    """A receipt correctly signed by a peer that names another node."""
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    node: str
+    collection: str
+    objects: tuple[tuple[str, str], ...]  # (stix id, version)
+    at: str
+    digest: str  # SHA-256 of the signed document as received
+
+
+def build_receipt(key: NodeKey, node: str, collection: str,
+                  objects: Sequence[tuple[str, str]], at: datetime) -> dict[str, Any]:
+    """The signed receipt a puller sends for the object versions it stored."""
+    return sign_document(key, {
+        "type": RECEIPT_TYPE,
+        "version": RECEIPT_VERSION,
+        "node": node,
+        "collection": collection,
+        "objects": [{"id": i, "version": v} for i, v in objects],
+        "at": utc_timestamp(at),
+    })
+
+
+def _shape(doc: dict[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    if doc.get("type") != RECEIPT_TYPE or doc.get("version") != RECEIPT_VERSION:
+        problems.append(Problem(f"expected a {RECEIPT_TYPE} version {RECEIPT_VERSION}"))
+    for name in ("node", "collection", "at"):
+        if not isinstance(doc.get(name), str) or not doc.get(name):
+            problems.append(Problem("missing or not a string", column=name))
+    objects = doc.get("objects")
+    if not isinstance(objects, list) or len(objects) > MAX_OBJECTS:
+        problems.append(Problem(f"a list of at most {MAX_OBJECTS} objects", column="objects"))
+    else:
+        for n, obj in enumerate(objects):
+            if not (isinstance(obj, dict) and isinstance(obj.get("id"), str)
+                    and isinstance(obj.get("version"), str)):
+                problems.append(Problem("expected {id, version}", column=f"objects[{n}]"))
+    return problems
+
+
+def check_receipt(peer: Peer, body: bytes) -> Receipt:
+    """The receipt in ``body`` if ``peer`` signed it and it names ``peer``.
+
+    :class:`ValidationError` if it is not a receipt at all, :class:`IntegrityError` if
+    it is not the peer's (bad or foreign signature, another node named).
+    """
+    try:
+        doc = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationError("a receipt is a JSON document") from exc
+    if not isinstance(doc, dict):
+        raise ValidationError("a receipt is a JSON object")
+    verified = verify_document(peer.verifier_key, doc)
+    problems = _shape(verified)
+    if problems:
+        raise ValidationError("malformed receipt", problems)
+    if verified["node"] != peer.name:
+        raise WrongNode(
+            f"the receipt names node {verified['node']!r}, but came from {peer.name!r}")
+    return Receipt(
+        node=verified["node"],
+        collection=verified["collection"],
+        objects=tuple((o["id"], o["version"]) for o in verified["objects"]),
+        at=verified["at"],
+        digest=hashlib.sha256(body).hexdigest(),
+    )
+
+
+def record_receipt(store: Store, peer: Peer, body: bytes) -> Receipt:
+    """Verify and log a receipt; a refused one is logged as refused, then the error raised."""
+    reason: Literal["bad-signature", "malformed", "wrong-node"]
+    try:
+        receipt = check_receipt(peer, body)
+        collection = _id(receipt.collection)
+    except (ValidationError, IntegrityError) as exc:
+        reason = ("malformed" if isinstance(exc, ValidationError)
+                  else "wrong-node" if isinstance(exc, WrongNode) else "bad-signature")
+        with store.transaction() as conn:
+            audit_log.append(conn, [ReceiptRefused(
+                at=now(), actor=peer.party, peer=peer.party,
+                receipt_digest=hashlib.sha256(body).hexdigest(), reason=reason)])
+        raise
+    with store.transaction() as conn:
+        audit_log.append(conn, [ReceiptRecorded(
+            at=now(), actor=peer.party, peer=peer.party, collection=collection,
+            receipt_digest=receipt.digest, object_count=len(receipt.objects))])
+    return receipt
+
+
+def _id(text: str) -> str:
+    """A collection id as the audit log takes it (an id-shaped string)."""
+    if text and len(text) <= 128 and all(c.isalnum() or c in "._:-" for c in text):
+        return text
+    raise ValidationError("the receipt's collection is not a collection id")

@@ -1,0 +1,135 @@
+"""What a peer may pull, in the order it was added: the federation feed of one collection.
+
+A TAXII collection is ordered by *date added*. tearline's records carry their own
+dates (created, modified: the data's time, which may lie in the past), so the order in
+which things were added to this node is taken from the audit log, where every write
+(and every change of what a record's readers may see: retraction, re-marking, release,
+consent, recall) is an entry with a strictly increasing index and a timestamp. A
+record's *position* is the index of its latest such entry, its *date added* that
+entry's time: a record released to a peer after the peer's cursor had passed it comes
+back at a new position, so the peer receives it on its next pull.
+
+The query carries the policy predicate for the peer's subject (``Visibility``), so a
+record the peer may not see is never fetched; the collection filter (the agreement the
+record's marking or one of its releases cites) narrows it further. Like every read,
+nothing here decides visibility after fetching.
+
+A change of vetting alters what a unit may see without an entry naming the records
+concerned; such records are served at their last position (a peer re-pulling from the
+start receives them). This is a known limit of ordering by the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Connection, String, bindparam, exists, or_, select
+
+from tearline.store import release_tables as rt
+from tearline.store import tables as t
+from tearline.store.audit_tables import audit_entries
+from tearline.store.reader import relationship_ends
+from tearline.store.visibility import Visibility
+
+#: Audit entry kinds that add a record or change what its readers may see.
+CHANGE_KINDS = (
+    "record.created",
+    "record.updated",
+    "record.retracted",
+    "marking.changed",
+    "release.created",
+    "release.onward",
+    "consent.recorded",
+    "recall.issued",
+)
+
+MAX_LIMIT = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """One record in a collection: where it stands in the feed, and when it was added."""
+
+    entity_id: str
+    schema: str
+    position: int
+    added_at: str  # audit timestamp, ``YYYY-MM-DDTHH:MM:SS.ffffffZ``
+
+
+_QUERIES: dict[tuple[bool, bool], Any] = {}
+
+
+def _feed_query(vis: Visibility, by_ids: bool, added_after: bool) -> Any:
+    """The feed statement; built once per shape (the subject and instant are bound values)."""
+    found = _QUERIES.get((by_ids, added_after))
+    if found is None:
+        found = _QUERIES[(by_ids, added_after)] = _build(vis, by_ids, added_after)
+    return found
+
+
+def _build(vis: Visibility, by_ids: bool, added_after: bool) -> Any:
+    e = audit_entries
+    later = audit_entries.alias("later")
+    r = t.records.alias("fr")
+    m = t.markings
+    rl = rt.releases
+    basis = bindparam("coll_basis", type_=String())
+    query = (
+        select(e.c.entity_id, r.c.schema, e.c.idx, e.c.at)
+        .join(r, r.c.id == e.c.entity_id)
+        .where(
+            e.c.idx > bindparam("after_position", type_=BigInteger()),
+            e.c.kind.in_(CHANGE_KINDS),
+            ~exists().where(later.c.entity_id == e.c.entity_id, later.c.idx > e.c.idx,
+                            later.c.kind.in_(CHANGE_KINDS)),
+            or_(
+                exists().where(m.c.id == r.c.marking_id, m.c.legal_basis == basis),
+                exists().where(rl.c.entity_id == r.c.id, rl.c.basis == basis),
+            ),
+            vis.entity(r, relationship_ends()),
+        )
+    )
+    if by_ids:
+        query = query.where(e.c.entity_id.in_(bindparam("entity_ids", expanding=True)))
+    if added_after:
+        query = query.where(e.c.at > bindparam("added_after", type_=String()))
+    return query.order_by(e.c.idx).limit(bindparam("feed_limit"))
+
+
+def feed(conn: Connection, vis: Visibility, basis: str, after_position: int = 0,
+         added_after: datetime | None = None, entity_ids: Sequence[str] | None = None,
+         limit: int = 100) -> list[FeedItem]:
+    """The next ``limit`` records of the collection of agreement ``basis`` that exist for
+    ``vis``'s subject, after ``after_position``, in the order they were added."""
+    if entity_ids is not None and not entity_ids:
+        return []
+    params: dict[str, Any] = {
+        **vis.params,
+        "coll_basis": basis,
+        "after_position": after_position,
+        "feed_limit": max(1, min(limit, MAX_LIMIT)),
+    }
+    if entity_ids is not None:
+        params["entity_ids"] = sorted(set(entity_ids))
+    if added_after is not None:
+        params["added_after"] = t.ts(added_after)
+    query = _feed_query(vis, entity_ids is not None, added_after is not None)
+    return [FeedItem(row[0], row[1], int(row[2]), row[3])
+            for row in conn.execute(query, params)]
+
+
+def schemas_of(conn: Connection, vis: Visibility, entity_ids: Sequence[str]) -> dict[str, str]:
+    """The schema of each of ``entity_ids`` that exists for the subject (others are absent).
+
+    Used to type the STIX references to records that are not on the page being served.
+    """
+    if not entity_ids:
+        return {}
+    r = t.records.alias("sr")
+    query = select(r.c.id, r.c.schema).where(
+        r.c.id.in_(bindparam("ref_ids", expanding=True)), vis.entity(r, relationship_ends()))
+    rows = conn.execute(query, {**vis.params, "ref_ids": sorted(set(entity_ids))})
+    return {row[0]: row[1] for row in rows}

@@ -1,0 +1,1 @@
+"""The TAXII 2.1 server through which peer nodes pull what the policy releases to them."""

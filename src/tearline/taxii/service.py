@@ -1,0 +1,221 @@
+"""What the TAXII endpoints answer a peer: collections, pages of objects, one object.
+
+Every answer is computed for the peer's policy subject (``Subject(peer.unit,
+peer.agency)``) through the store's compiled queries (:mod:`tearline.store.feed`,
+:mod:`tearline.store.reader`): a record the peer may not see is never fetched, and a
+record it may see is the tear-line view made of the statements it may see. Each serve
+is written to the audit log in the same transaction as the read: one ``record.read``
+entry per record version, path ``federation``, actor ``node:<peer>``, with the
+statement ids that left the node.
+
+**Collections.** One per partner agreement that both this node's agency and the peer's
+agency are party to; its id is a UUIDv5 of the agreement id, so it is stable across
+restarts and the same on every node. A record belongs to the collection of the
+agreement its marking cites as legal basis, or that one of its releases cites. (Any
+release beyond the originating agency needs a legal basis, so what a foreign peer may
+see always cites one.)
+
+**Pages.** Ordered by date added (:mod:`tearline.store.feed`); ``limit`` counts
+records, and each record comes with the objects it maps to (its object, derived
+threat-actors and relationships) and the supporting objects they cite (agency
+identities, marking and extension definitions). The ``next`` cursor is the position
+of the page's last record, sealed (AES-GCM) together with the peer, the collection and
+the filters, under a key derived from the node key so that cursors survive a restart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+from sqlalchemy import Connection
+
+from tearline.api.cursors import CursorBox
+from tearline.audit.events import RecordRead
+from tearline.errors import NotFound
+from tearline.keys import NodeKey
+from tearline.model.parties import Agreement
+from tearline.model.record import Record, entity_properties
+from tearline.stix.export import object_id, to_stix
+from tearline.stix.ids import NAMESPACE
+from tearline.store import audit_log, parties, reader
+from tearline.store.audit_events import now
+from tearline.store.feed import MAX_LIMIT, FeedItem, feed, schemas_of
+from tearline.store.peers import Peer
+from tearline.store.store import Store
+from tearline.store.visibility import Visibility
+from tearline.taxii.wire import Query, version_matches
+
+#: Said for every collection or object the peer cannot have: hidden and absent alike.
+NO_COLLECTION = "no such collection"
+NO_OBJECT = "no such object"
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    id: str
+    agreement: Agreement
+
+    def resource(self) -> dict[str, Any]:
+        from tearline.taxii.wire import STIX_MEDIA
+
+        return {
+            "id": self.id,
+            "title": self.agreement.title,
+            "description": f"Records shared under agreement {self.agreement.id} "
+                           f"({self.agreement.kind}), as the policy releases them to you.",
+            "alias": self.agreement.id,
+            "can_read": True,
+            "can_write": False,
+            "media_types": [STIX_MEDIA],
+        }
+
+
+def collection_id(agreement_id: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"taxii-collection:{agreement_id}"))
+
+
+def cursor_box(key: NodeKey) -> CursorBox:
+    """The cursor sealing key, derived from the node key (stable across restarts)."""
+    secret = key.private_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                   info=b"tearline taxii cursors v1").derive(secret)
+    return CursorBox(derived)
+
+
+def collections(conn: Connection, peer: Peer, own_agency: str) -> list[Collection]:
+    """The collections ``peer`` may list: agreements both agencies are party to."""
+    wanted = {own_agency, peer.agency}
+    found = [Collection(collection_id(a.id), a) for a in parties.agreements(conn)
+             if wanted <= a.parties]
+    return sorted(found, key=lambda c: c.agreement.id)
+
+
+def find_collection(conn: Connection, peer: Peer, own_agency: str, cid: str) -> Collection:
+    for c in collections(conn, peer, own_agency):
+        if c.id == cid:
+            return c
+    raise NotFound(NO_COLLECTION)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    objects: list[dict[str, Any]]
+    #: (record, date added) of each record on the page, in feed order.
+    records: list[tuple[Record, str]]
+    more: bool
+    next: str | None
+
+    @property
+    def first_added(self) -> str | None:
+        return self.records[0][1] if self.records else None
+
+    @property
+    def last_added(self) -> str | None:
+        return self.records[-1][1] if self.records else None
+
+    def added_of(self) -> dict[str, str]:
+        """Date added of each object: its record's; supporting objects take the page's first."""
+        mains = {object_id(r.id, r.schema): added for r, added in self.records}
+        return {o["id"]: mains.get(o["id"], self.first_added or "") for o in self.objects}
+
+
+def log_serve(conn: Connection, peer: Peer, records: Iterable[Record]) -> None:
+    """One ``record.read`` per record version served, with the statements that left."""
+    at, actor, subject = now(), peer.party, str(peer.subject)
+    audit_log.append(conn, [
+        RecordRead(at=at, actor=actor, subject=subject, entity_id=r.id, version=r.version,
+                   statement_ids=tuple(s.id for s in r.statements), path="federation")
+        for r in records
+    ])
+
+
+def _refs(conn: Connection, vis: Visibility, records: Sequence[Record]) -> dict[str, str]:
+    on_page = {r.id for r in records}
+    wanted: set[str] = set()
+    for r in records:
+        props = entity_properties(r.schema)
+        wanted.update(s.value for s in r.statements if s.prop in props and s.value not in on_page)
+    return schemas_of(conn, vis, sorted(wanted))
+
+
+def _entities_for(conn: Connection, vis: Visibility, basis: str,
+                  stix_ids: Sequence[str]) -> list[str]:
+    """The records of a collection whose object has one of ``stix_ids``.
+
+    STIX ids are one-way (UUIDv5) functions of record ids, so the collection's records
+    are walked; only records the subject may see are ever considered.
+    """
+    wanted = set(stix_ids)
+    found: list[str] = []
+    position = 0
+    while True:
+        batch: list[FeedItem] = feed(conn, vis, basis, position, limit=MAX_LIMIT)
+        found.extend(i.entity_id for i in batch if object_id(i.entity_id, i.schema) in wanted)
+        if len(batch) < MAX_LIMIT or len(found) == len(wanted):
+            return found
+        position = batch[-1].position
+
+
+def _filter(objects: list[dict[str, Any]], query: Query) -> list[dict[str, Any]]:
+    out = objects
+    if query.types:
+        out = [o for o in out if o.get("type") in query.types]
+    if query.spec_versions:
+        out = [o for o in out if o.get("spec_version", "2.1") in query.spec_versions]
+    if query.versions:
+        out = [o for o in out if version_matches(o, query.versions)]
+    return out
+
+
+def page(store: Store, peer: Peer, coll: Collection, query: Query, cursors: CursorBox,
+         at: datetime, operation: str) -> Page:
+    """One page of the collection for the peer, logged as served."""
+    vis = Visibility(peer.subject, at)
+    context = {**query.context(), "collection": coll.id}
+    position = 0
+    if query.next is not None:
+        position = int(cursors.open(query.next, peer.name, operation, context))
+    with store.transaction() as conn:
+        ids: list[str] | None = None
+        if query.ids:
+            ids = _entities_for(conn, vis, coll.agreement.id, query.ids)
+        items = feed(conn, vis, coll.agreement.id, position, query.added_after, ids,
+                     query.limit + 1)
+        more = len(items) > query.limit
+        items = items[: query.limit]
+        added = {i.entity_id: i.added_at for i in items}
+        records = reader.read_records(conn, vis, [i.entity_id for i in items])
+        objects: list[dict[str, Any]] = []
+        if records:
+            objects = to_stix(records, _refs(conn, vis, records)).bundle["objects"]
+            if query.ids:
+                objects = [o for o in objects if o["id"] in set(query.ids)]
+            objects = _filter(objects, query)
+            log_serve(conn, peer, records)
+    cursor = cursors.seal(str(items[-1].position), peer.name, operation, context) if more else None
+    return Page(objects, [(r, added[r.id]) for r in records], more, cursor)
+
+
+def one_object(store: Store, peer: Peer, coll: Collection, stix_id: str, query: Query,
+               cursors: CursorBox, at: datetime) -> Page:
+    """The object ``stix_id``; :class:`NotFound`, worded as for a missing one, if the peer
+    cannot have it (hidden, absent, not a record's own object, or filtered out)."""
+    found = page(store, peer, coll, Query(limit=1, ids=(stix_id,), versions=query.versions,
+                                          spec_versions=query.spec_versions,
+                                          added_after=query.added_after),
+                 cursors, at, "object")
+    if not any(o["id"] == stix_id for o in found.objects):
+        raise NotFound(NO_OBJECT)
+    return found
+
+
+def digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
