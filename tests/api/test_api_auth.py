@@ -104,3 +104,44 @@ def test_failures_are_rate_limited(db_url: str) -> None:
     finally:
         api.close()
         api.store.close()
+
+
+PATH_VALUES = {"entity_id": "rec-public", "prop": "name", "prefix": "aaaaaaaa",
+               "consent_id": "con-00"}
+REQUIRED_QUERY = {"q": "garcia", "index": "0", "old": "0"}
+
+
+def test_every_operation_refuses_bad_tokens(db_url: str) -> None:
+    """Wrong, expired, revoked and malformed tokens answer 401 on every authenticated
+    operation of the published document, before anything else is looked at."""
+    api = build_api(db_url, auth_failures_per_prefix=1_000_000,
+                    auth_failures_per_address=1_000_000)
+    try:
+        good = api.tokens["mx.semar.uie"]
+        expired, _ = issue_token(api.store, "mx.semar.uie", frozenset(Scope),
+                                 timedelta(minutes=1), "old", "test",
+                                 at=datetime.now(UTC) - timedelta(hours=1))
+        revoked, row = issue_token(api.store, "mx.semar.uie", frozenset(Scope),
+                                   timedelta(days=1), "gone", "test")
+        with api.store.transaction() as conn:
+            api_tokens.revoke(conn, row.prefix, datetime.now(UTC))
+        bad = [f"Bearer tl_{good.split('_')[1]}_{'D' * 43}", f"Bearer {expired}",
+               f"Bearer {revoked}", "Bearer tl_short", "Token abc"]
+        operations = [(method.upper(), path) for path, item in
+                      api.app.openapi()["paths"].items() for method, op in item.items()
+                      if "401" in op.get("responses", {})]
+        assert len(operations) >= 25
+        assert ("GET", "/api/v1/policy/explain/{entity_id}") in operations
+        before = len(_audited(api))
+        for method, path in operations:
+            url = path.format(**PATH_VALUES)
+            for header in bad:
+                body = {} if method in ("POST", "PUT") else None
+                answer = api.request(method, url, headers={"Authorization": header},
+                                     params=REQUIRED_QUERY, json=body)
+                assert answer.status_code == 401, (method, path, header, answer.text)
+                assert answer.json()["error"]["code"] == "unauthenticated"
+        assert len(_audited(api)) - before == len(operations) * len(bad)
+    finally:
+        api.close()
+        api.store.close()

@@ -79,6 +79,10 @@ class ConsistencyProof(BaseModel):
 NOTE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/plain": {"schema": {"type": "string"}}},
           "description": "A C2SP signed note (tlog-checkpoint)"},
+    # Failures still answer the JSON envelope, not the route's text/plain.
+    **{status: {"description": about["description"], "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}}
+       for status, about in {**AUTHED, **ONE_OBJECT}.items()},
 }
 
 
@@ -103,7 +107,7 @@ def router(settings: ApiSettings) -> APIRouter:
         return LogOut(entries=[EntryOut.of(e) for e in found])
 
     @api.get("/audit/checkpoint", response_class=PlainTextResponse,
-             responses={**NOTE, **ONE_OBJECT},
+             responses=NOTE,
              summary="The latest signed checkpoint of the log (or the one at size)")
     def checkpoint(principal: Reader, store: StoreDep,
                    size: Size | None = None) -> PlainTextResponse:
