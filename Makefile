@@ -1,5 +1,5 @@
 # Everything goes through dev.py so that a machine with only Python can run it.
-.PHONY: demo test lint bench
+.PHONY: demo test lint bench fuzz
 
 demo:
 	python3 dev.py demo
@@ -12,3 +12,7 @@ lint:
 
 bench:
 	python3 dev.py bench
+
+# The full schemathesis run against the published OpenAPI (TEARLINE_FUZZ_EXAMPLES=300).
+fuzz:
+	python3 dev.py fuzz

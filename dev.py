@@ -4,6 +4,7 @@
     python3 dev.py demo    # create .venv, install, run the demo on embedded SQLite
     python3 dev.py test    # create .venv, install, run the whole test suite
     python3 dev.py bench   # run every benchmark under bench/
+    python3 dev.py fuzz    # the full schemathesis run against the API (300 examples each)
     python3 dev.py lint    # ruff and mypy --strict
 
 On Debian, when run as root, the system packages the project needs (ICU headers for
@@ -68,7 +69,7 @@ def environment() -> None:
 
 def main(argv: list[str]) -> int:
     job = argv[1] if len(argv) > 1 else "help"
-    if job not in ("demo", "test", "bench", "lint"):
+    if job not in ("demo", "test", "bench", "lint", "fuzz"):
         print(__doc__)
         return 0 if job == "help" else 2
     environment()
@@ -77,6 +78,11 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "tearline"), "demo", *argv[2:]])
     if job == "test":
         return subprocess.call([str(BIN / "pytest"), *argv[2:]])
+    if job == "fuzz":
+        env = {**os.environ, "TEARLINE_FUZZ_EXAMPLES": os.environ.get("TEARLINE_FUZZ_EXAMPLES",
+                                                                      "300")}
+        return subprocess.call([str(BIN / "pytest"), "-p", "no:cacheprovider",
+                                "tests/api/test_api_fuzz.py", *argv[2:]], env=env)
     if job == "bench":
         return subprocess.call([str(BIN / "python"), "bench/run.py", *argv[2:]])
     status = subprocess.call([str(BIN / "ruff"), "check", "src", "tests", "bench"])
