@@ -36,6 +36,7 @@ from tearline.audit.checkpoint import verify_note
 from tearline.audit.merkle import HASH_SIZE
 from tearline.errors import IntegrityError, ProofError
 from tearline.store.audit_log import driver_cursor, marker, owner, root, size
+from tearline.store.audit_scan import columns_ok, owned, range_intact
 
 _sha256 = hashlib.sha256
 #: Entries checked per database round trip.
@@ -66,30 +67,10 @@ def _first_diff(stored: bytes, computed: bytes) -> int:
 
 
 def _columns_sql(dialect: str, mark: str) -> str:
-    """The first entry in a range whose lookup columns are not the ones in its bytes.
-
-    ``"key":"value"`` occurs in canonical bytes only as that key's value when the value
-    needs no escaping (no quote, no backslash: true of every valid event's values),
-    so a byte search decides it; the database does the searching.
-    """
-
-    def found(needle: str) -> str:
-        if dialect == "postgresql":
-            return f"position(convert_to({needle}, 'UTF8') in body) > 0"
-        return f"instr(body, CAST({needle} AS BLOB)) > 0"
-
-    def plain(column: str) -> str:
-        fn = "strpos" if dialect == "postgresql" else "instr"
-        return f"""{fn}({column}, '"') = 0 AND {fn}({column}, '\\') = 0"""
-
-    keys = [found(f"""'"{key}":"' || {key} || '"'""") for key in ("kind", "at", "actor")]
-    absent = found("""'"entity_id":"'""")
-    present = found("""'"entity_id":"' || entity_id || '"'""")
-    entity = f"CASE WHEN entity_id IS NULL THEN NOT {absent} ELSE {present} END"
-    same = " AND ".join([*keys, entity, plain("kind || at || actor || coalesce(entity_id, '')")])
+    """The first entry in a range whose lookup columns are not the ones in its bytes."""
     return (
         f"SELECT min(idx) FROM audit_entries WHERE idx >= {mark} AND idx < {mark} "
-        f"AND NOT ({same})"
+        f"AND NOT {columns_ok(dialect)}"
     )
 
 
@@ -109,7 +90,7 @@ def _check_entries(
         if idx != expected:
             bad = Bad(expected, f"entry {expected} is missing")
             break
-        if _sha256(b"\x00" + body).digest() != leaf:
+        if not isinstance(body, bytes) or _sha256(b"\x00" + body).digest() != leaf:
             bad = Bad(expected, f"entry {expected}: its bytes and its leaf hash differ")
             break
         leaves.append(leaf)
@@ -144,13 +125,20 @@ def _missing(level: int, index: int) -> Bad:
     return Bad(owner(level, index), f"node ({level}, {index}) is missing")
 
 
-def _owned(level: int, start: int, end: int) -> tuple[int, int]:
-    """The indexes [lo, hi) of the nodes at ``level`` that appends start..end-1 completed."""
-    return ((start + (1 << level)) >> level) - 1, end >> level
-
-
 def check_range(conn: Connection, start: int, end: int) -> Bad | None:
     """The first bad entry among [start, end), counting the nodes their appends completed.
+
+    The bulk pass (:func:`audit_scan.range_intact`) clears an intact range; only a
+    range it refuses is read again, row by row, to name the first bad index.
+    """
+    with driver_cursor(conn) as cursor:
+        if range_intact(cursor, conn.dialect.name, start, end):
+            return None
+    return locate(conn, start, end)
+
+
+def locate(conn: Connection, start: int, end: int) -> Bad | None:
+    """The first bad entry among [start, end), found row by row (the slow, exact pass).
 
     Each level is read once, over the nodes the range owns and the children that the
     level above needs, and checked against the level below.
@@ -165,8 +153,8 @@ def check_range(conn: Connection, start: int, end: int) -> Bad | None:
         below, below_lo = b"", 0
         level = 0
         while (end >> level) > 0:
-            lo, hi = _owned(level, start, end)
-            up_lo, up_hi = _owned(level + 1, start, end)
+            lo, hi = owned(level, start, end)
+            up_lo, up_hi = owned(level + 1, start, end)
             first = min(lo, 2 * up_lo) if up_lo < up_hi else lo
             last = max(hi, 2 * up_hi)
             rows, missing = _level_rows(cursor, mark, level, first, last)

@@ -1,0 +1,219 @@
+"""The bulk pass of ``audit verify``: a range of the log checked as packed hashes.
+
+:mod:`audit_verify` names the first bad index; this module only answers "is this
+range intact?", as fast as the database and ``hashlib`` allow, and the locating pass
+runs only over a range this one refuses. Nothing is trusted because it was stored:
+
+* the bodies are read in one query as plain driver rows, and each leaf hash is
+  recomputed as SHA-256(0x00 || body);
+* one aggregate query per level returns the stored hashes of the range concatenated
+  (``group_concat`` on SQLite, ``string_agg … ORDER BY`` on PostgreSQL), with their
+  count and shortest and longest length; the count proves that no row is missing
+  (the key is unique and the range bounded), the lengths that the concatenation
+  splits into the stored 32-byte hashes and no other way;
+* the stored leaf column and the level-0 nodes are compared with the recomputed
+  leaves, and each level above with SHA-256(0x01 || left || right) over the stored
+  level below, as two byte strings, not hash by hash;
+* the lookup columns are compared with the bytes by one SQL expression per row
+  (:func:`columns_ok`), evaluated in the same scan that returns the leaf column.
+
+On SQLite the concatenation follows the primary-key scan of the range query (an
+aggregate without ``ORDER BY``, which SQLite 3.40 lacks); were it ever to follow
+another order, the comparison fails and the locating pass, which reads row by row
+in key order, decides — a slower answer, never a wrong one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import fields
+from functools import cache
+from typing import Any
+
+from tearline.audit.envelope import ENVELOPE_KEYS
+from tearline.audit.events import REGISTRY  # the module that fills the registry
+from tearline.audit.merkle import HASH_SIZE
+
+_sha256 = hashlib.sha256
+_PAIR = 2 * HASH_SIZE
+
+
+def _keys(kind: str) -> list[str]:
+    """The keys of an event of ``kind`` in canonical order (ASCII names: plain sort)."""
+    return sorted({*ENVELOPE_KEYS, *(f.name for f in fields(REGISTRY[kind]))})
+
+
+#: The runs of keys that are neighbours at the start of most events' canonical bytes.
+_RUN_WITH_ENTITY = ["actor", "at", "entity_id", "kind"]
+_RUN_WITHOUT_ENTITY = ["actor", "at", "kind"]
+
+
+def run_kinds() -> tuple[list[str], list[str]]:
+    """The kinds whose canonical bytes start ``{"actor":…,"at":…,"entity_id":…,"kind":…``,
+    and those (without an entity) that start ``{"actor":…,"at":…,"kind":…``."""
+    with_entity, without_entity = [], []
+    for kind in REGISTRY:
+        keys = _keys(kind)
+        if keys[:4] == _RUN_WITH_ENTITY:
+            with_entity.append(kind)
+        elif "entity_id" not in keys and keys[:3] == _RUN_WITHOUT_ENTITY:
+            without_entity.append(kind)
+    return with_entity, without_entity
+
+
+@cache
+def columns_ok(dialect: str) -> str:
+    """SQL, true exactly when a row's lookup columns are the ones in its bytes; never NULL.
+
+    Most kinds (``record.read`` among them) start with the keys ``actor``, ``at``,
+    ``entity_id``, ``kind`` (or ``actor``, ``at``, ``kind`` when they name no record),
+    so their bytes must start with that run spelled from the columns: one comparison
+    of a prefix instead of four searches. ``kind`` must be one of those kinds' names
+    for the template to apply, and each other column's text is followed in the run by
+    the next key, which canonical bytes hold once, so a column value holding a quote
+    cannot make the run match. The other kinds are checked key by key: ``"key":"value"``
+    occurs in canonical bytes only as that key's value when the value needs no
+    escaping, so a byte search decides it once quotes and backslashes are ruled out.
+    The groups are computed from the event types, so a new kind cannot be checked by
+    the wrong template.
+    """
+    pg = dialect == "postgresql"
+    fmt = "format" if pg else "printf"
+
+    def starts(template: str, *args: str) -> str:
+        if pg:  # psycopg reads % as a parameter marker; the SQL runs with parameters
+            template = template.replace("%", "%%")
+        run = f"{fmt}('{template}', {', '.join(args)})"
+        if pg:
+            return f"position(convert_to({run}, 'UTF8') in body) = 1"
+        return f"instr(body, CAST({run} AS BLOB)) = 1"
+
+    def found(needle: str) -> str:
+        if pg:
+            return f"position(convert_to({needle}, 'UTF8') in body) > 0"
+        return f"instr(body, CAST({needle} AS BLOB)) > 0"
+
+    def names(kinds: list[str]) -> str:
+        return ", ".join(f"'{kind}'" for kind in kinds) or "NULL"
+
+    with_entity, without_entity = run_kinds()
+    entity = """coalesce('"' || entity_id || '"', 'null')"""
+    run_with = starts('{"actor":"%s","at":"%s","entity_id":%s,"kind":"%s"', "actor", "at",
+                      entity, "kind")
+    run_without = "entity_id IS NULL AND " + starts(
+        '{"actor":"%s","at":"%s","kind":"%s"', "actor", "at", "kind"
+    )
+    q = "'\"'"  # the SQL literal '"'
+    each = [found(f"""'"{key}":"' || {key} || {q}""") for key in ("kind", "at", "actor")]
+    entity_key = """'"entity_id":"'"""
+    each.append(
+        f"CASE WHEN entity_id IS NULL THEN NOT {found(entity_key)} "
+        f"ELSE {found(f'{entity_key} || entity_id || {q}')} END"
+    )
+    fn = "strpos" if pg else "instr"
+    values = "kind || at || actor || coalesce(entity_id, '')"
+    plain = f"{fn}({values}, {q}) = 0 AND {fn}({values}, '\\') = 0"
+    return (
+        f"coalesce(CASE WHEN kind IN ({names(with_entity)}) THEN {run_with} "
+        f"WHEN kind IN ({names(without_entity)}) THEN {run_without} "
+        f"ELSE {plain} AND {' AND '.join(each)} END, FALSE)"
+    )
+
+
+@cache
+def _queries(dialect: str) -> tuple[str, str, str]:
+    """(bodies, entry aggregate, node aggregate) for a dialect."""
+    pg = dialect == "postgresql"
+    mark = "%s" if pg else "?"
+
+    def packed(column: str) -> str:
+        if pg:
+            return f"string_agg({column}, ''::bytea ORDER BY idx)"
+        return f"CAST(group_concat({column}, '') AS BLOB)"
+
+    def lengths(column: str) -> str:
+        return f"count(*), min(length({column})), max(length({column})), {packed(column)}"
+
+    ok = columns_ok(dialect)
+    in_range = f"idx >= {mark} AND idx < {mark}"
+    return (
+        f"SELECT body FROM audit_entries WHERE {in_range} ORDER BY idx",
+        f"SELECT {lengths('leaf')}, min(CASE WHEN NOT {ok} THEN idx END) "
+        f"FROM audit_entries WHERE {in_range}",
+        f"SELECT {lengths('hash')} FROM audit_nodes WHERE level = {mark} AND {in_range}",
+    )
+
+
+def _packed(row: Any, width: int) -> bytes | None:
+    """The concatenated hashes of an aggregate row, if it holds ``width`` 32-byte rows."""
+    count, shortest, longest, data = row[:4]
+    if width <= 0:
+        return b"" if count == 0 else None
+    if count != width or shortest != HASH_SIZE or longest != HASH_SIZE or data is None:
+        return None
+    data = bytes(data)
+    return data if len(data) == width * HASH_SIZE else None
+
+
+def _parents(below: bytes, offset: int, count: int) -> bytes:
+    """``count`` parent hashes over the children packed in ``below`` from child ``offset``."""
+    view = memoryview(below)
+    start = offset * HASH_SIZE
+    sha = _sha256
+    try:
+        return b"".join(
+            [sha(b"\x01" + view[i : i + _PAIR]).digest()
+             for i in range(start, start + count * _PAIR, _PAIR)]
+        )
+    finally:
+        view.release()
+
+
+def owned(level: int, start: int, end: int) -> tuple[int, int]:
+    """The indexes [lo, hi) of the nodes at ``level`` that appends start..end-1 completed."""
+    return ((start + (1 << level)) >> level) - 1, end >> level
+
+
+def range_intact(cursor: Any, dialect: str, start: int, end: int) -> bool:
+    """Whether entries [start, end) and every node their appends completed check out.
+
+    ``False`` says only that something in the range differs; the locating pass of
+    :mod:`audit_verify` finds what and where.
+    """
+    bodies_sql, entries_sql, nodes_sql = _queries(dialect)
+    cursor.execute(bodies_sql, (start, end))
+    rows = cursor.fetchall()
+    width = end - start
+    if len(rows) != width:
+        return False
+    sha = _sha256
+    try:
+        leaves = b"".join([sha(b"\x00" + body).digest() for (body,) in rows])
+    except TypeError:  # a body stored as text (SQLite keeps whatever type was written)
+        return False
+    del rows
+    cursor.execute(entries_sql, (start, end))
+    row = cursor.fetchone()
+    if _packed(row, width) != leaves or row[4] is not None:
+        return False
+    below, below_lo = leaves, start
+    level = 0
+    while (end >> level) > 0:
+        lo, hi = owned(level, start, end)
+        up_lo, up_hi = owned(level + 1, start, end)
+        first = min(lo, 2 * up_lo) if up_lo < up_hi else lo
+        last = max(hi, 2 * up_hi)
+        cursor.execute(nodes_sql, (level, first, last))
+        stored = _packed(cursor.fetchone(), last - first)
+        if stored is None:
+            return False
+        if hi > lo:
+            if level == 0:
+                computed = leaves[(lo - start) * HASH_SIZE : (hi - start) * HASH_SIZE]
+            else:
+                computed = _parents(below, 2 * lo - below_lo, hi - lo)
+            if stored[(lo - first) * HASH_SIZE : (hi - first) * HASH_SIZE] != computed:
+                return False
+        below, below_lo = stored, first
+        level += 1
+    return True

@@ -1,0 +1,121 @@
+"""The bulk pass of verify: it clears every intact range and refuses every touched one.
+
+``verify`` falls back to the row-by-row pass on a range the bulk pass refuses, so a
+bulk pass that refused too much would only be slow, and one that cleared too much
+would hide tampering; both are tested here directly, on every range of a log with
+one entry of every event kind (each kind's lookup columns take one of the templates
+of :func:`audit_scan.columns_ok`).
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, text
+
+from tearline.audit.envelope import Event
+from tearline.store import audit_log, audit_verify
+from tearline.store.audit_log import driver_cursor, owner
+from tearline.store.audit_scan import range_intact, run_kinds
+from tearline.store.store import Store
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "audit"))
+from test_audit_events import EXAMPLES, make  # noqa: E402
+
+
+def every_kind() -> list[Event]:
+    """Each kind once, then again under other actors and times (the log is 3 × kinds long)."""
+    out: list[Event] = []
+    for round_, actor in enumerate(("analyst:ana@mx.semar.uie", "unit:us.dea.sod", "system")):
+        for kind in sorted(EXAMPLES):
+            out.append(make(kind, actor=actor, at=f"2025-0{round_ + 1}-02T03:04:05.{round_:06d}Z"))
+    return out
+
+
+def build(store: Store) -> int:
+    events = every_kind()
+    rng = random.Random(len(events))
+    position = 0
+    while position < len(events):
+        step = rng.randint(1, 9)
+        with store.transaction() as conn:
+            audit_log.append(conn, events[position : position + step])
+        position += step
+    return len(events)
+
+
+def intact(conn: Connection, start: int, end: int) -> bool:
+    with driver_cursor(conn) as cursor:
+        return range_intact(cursor, conn.dialect.name, start, end)
+
+
+def test_the_templates_cover_the_frequent_kinds() -> None:
+    with_entity, without_entity = run_kinds()
+    assert {"record.read", "record.created", "release.created"} <= set(with_entity)
+    assert {"search.query", "aggregate.read"} <= set(without_entity)
+
+
+def test_every_range_of_an_intact_log_is_cleared(store: Store) -> None:
+    n = build(store)
+    with store.reading() as conn:
+        assert audit_verify.first_bad(conn) is None
+        for start in range(n):
+            for end in range(start + 1, n + 1):
+                assert intact(conn, start, end), (start, end)
+
+
+@pytest.mark.parametrize("column", ["kind", "at", "actor", "entity_id"])
+def test_a_changed_lookup_column_is_refused_for_every_kind(store: Store, column: str) -> None:
+    n = build(store)
+    values = {"kind": "record.read", "at": "2025-01-02T03:04:05.000001Z",
+              "actor": "unit:mx.fgr.femdo", "entity_id": "p-2"}
+    with store.reading() as conn:
+        rows = conn.execute(text(f"SELECT idx, {column} FROM audit_entries ORDER BY idx")).all()
+        conn.rollback()
+        for index, before in rows:
+            for value in (values[column], None if column == "entity_id" else before[:-1] + '"'):
+                if value == before:
+                    continue
+                conn.execute(text(f"UPDATE audit_entries SET {column} = :v WHERE idx = :i"),
+                             {"v": value, "i": index})
+                assert not intact(conn, 0, n), (index, column, value)
+                assert not intact(conn, index, index + 1), (index, column, value)
+                assert intact(conn, 0, index) if index else True
+                assert audit_verify.first_bad(conn) == index
+                conn.rollback()
+
+
+def test_a_changed_node_is_refused_by_every_range_that_owns_it(store: Store) -> None:
+    n = build(store)
+    with store.reading() as conn:
+        nodes = [(int(lv), int(j), bytes(h)) for lv, j, h in conn.execute(
+            text("SELECT level, idx, hash FROM audit_nodes"))]
+        conn.rollback()
+        rng = random.Random(7)
+        for level, index, value in rng.sample(nodes, 12):
+            changed = bytes([value[0] ^ 1]) + value[1:]
+            conn.execute(text("UPDATE audit_nodes SET hash = :h WHERE level = :l AND idx = :j"),
+                         {"h": changed, "l": level, "j": index})
+            k = owner(level, index)
+            for start in range(0, k + 1, 5):
+                assert not intact(conn, start, min(n, k + 1 + start % 3)), (level, index, start)
+            assert audit_verify.first_bad(conn) == k
+            conn.rollback()
+
+
+def test_verify_over_many_ranges_names_the_first_bad_index(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Small ranges, so that nodes span several ranges and each range reads its neighbours'."""
+    n = build(store)
+    monkeypatch.setattr(audit_verify, "BATCH", 4)
+    with store.reading() as conn:
+        assert audit_verify.first_bad(conn) is None
+        for index in (0, 5, n // 2, n - 1):
+            conn.execute(text("UPDATE audit_entries SET body = body || :x WHERE idx = :i"),
+                         {"x": b" ", "i": index})
+            assert audit_verify.first_bad(conn) == index
+            conn.rollback()
