@@ -86,24 +86,28 @@ def _records(dataset: str, statements: int) -> list[Any]:
 
 def _baseline(store: Any, records: list[Any]) -> tuple[float, float]:
     from tearline.store import tables as t
-    from tearline.store.writer import _record_row, marking_rows, statement_rows
+    from tearline.store.bulk import columns
+    from tearline.store.writer import RowMaker, marking_rows
 
-    rows, token_rows = statement_rows(records)
+    maker = RowMaker()
+    rows, token_rows = maker.statements(records)
     mk_rows, selectors = marking_rows(
         [r.marking for r in records]
         + [s.marking for r in records for s in r.statements if s.marking is not None])
-    record_rows = [_record_row(r) for r in records]
-    plan = [(t.markings, mk_rows), (t.marking_selectors, selectors), (t.records, record_rows),
-            (t.statements, rows), (t.tokens, token_rows)]
+    record_rows = [maker.record(r) for r in records]
+    plan = [(t.markings, [tuple(r[c] for c in columns(t.markings)) for r in mk_rows]),
+            (t.marking_selectors,
+             [tuple(r[c] for c in columns(t.marking_selectors)) for r in selectors]),
+            (t.records, record_rows), (t.statements, rows), (t.tokens, token_rows)]
     mark = "%s" if store.dialect == "postgresql" else "?"
     prepared = []
     for table, table_rows in plan:
         if not table_rows:
             continue
-        cols = [c.name for c in table.columns]
+        cols = columns(table)
         sql = (f"INSERT INTO {table.name} ({', '.join(cols)}) "
                f"VALUES ({', '.join([mark] * len(cols))})")
-        prepared.append((sql, [tuple(r[c] for c in cols) for r in table_rows]))
+        prepared.append((sql, table_rows))
     raw = store.engine.raw_connection()
     try:
         start, cpu = time.perf_counter(), time.process_time()

@@ -151,7 +151,9 @@ def build_statements(
                 )
             )
             continue
-        if isinstance(raw_values, str | bytes) or not isinstance(raw_values, Sequence):
+        if type(raw_values) is not list and (
+            isinstance(raw_values, str | bytes) or not isinstance(raw_values, Sequence)
+        ):
             raw_values = [raw_values]
         marking = portions.get(prop_name) if portions else None
         prop_type = prop.type

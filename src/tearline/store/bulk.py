@@ -1,6 +1,7 @@
 """Bulk statements: one compiled SQL string per table and dialect, run with executemany.
 
-SQLAlchemy compiles the upsert once; the rows then go straight to the driver's
+SQLAlchemy compiles the upsert once (positional parameters on both backends); the
+rows — tuples in the table's column order — then go straight to the driver's
 ``executemany`` (SQLite) or pipelined ``executemany`` (psycopg), which is what keeps
 the store within a small factor of a plain ``executemany`` of the same rows.
 """
@@ -33,21 +34,56 @@ def upsert(dialect: str, table: Table, keys: Sequence[str], greatest: Sequence[s
     )
 
 
+def columns(table: Table) -> tuple[str, ...]:
+    """The column order of the tuples :func:`executemany_rows` takes for ``table``."""
+    return tuple(c.name for c in table.columns)
+
+
 @lru_cache(maxsize=64)
 def _compiled(
     dialect_name: str, table: Table, keys: tuple[str, ...], greatest: tuple[str, ...]
-) -> tuple[str, tuple[str, ...] | None]:
+) -> tuple[str, Any]:
+    """The upsert's SQL, and how to turn a row in column order into its parameters
+    (``None``: the row is the parameters)."""
     dialect: Any
     if dialect_name == "postgresql":
-        dialect = postgresql.psycopg.dialect()  # type: ignore[no-untyped-call]
+        # Positional (%s) rather than psycopg's default named style: rows stay tuples.
+        dialect = postgresql.psycopg.dialect(paramstyle="format")  # type: ignore[no-untyped-call]
     else:
         dialect = sqlite.dialect()
     stmt = upsert(dialect_name, table, keys, greatest).values({c.name: None for c in table.columns})
     compiled = stmt.compile(dialect=dialect)
-    positions = (
-        tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
-    )
-    return str(compiled), positions
+    order = columns(table)
+    positions = tuple(compiled.positiontup or ())
+    if positions == order:
+        return str(compiled), None
+    if len(positions) < 2 or not set(positions) <= set(order):
+        raise AssertionError(f"unexpected parameters {positions} for {table.name}")
+    return str(compiled), itemgetter(*(order.index(p) for p in positions))
+
+
+def executemany_rows(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[tuple[Any, ...]],
+    keys: Sequence[str],
+    greatest: Sequence[str] = (),
+) -> None:
+    """Upsert ``rows`` (tuples in :func:`columns` order) in one executemany call.
+
+    The call goes through ``exec_driver_sql``: straight to the driver cursor's
+    ``executemany`` with the rows as given, but with the connection's error
+    translation (see :func:`tearline.store.engine.translated`); its own cost is per
+    call, not per row.
+    """
+    if not rows:
+        return
+    sql, reorder = _compiled(conn.dialect.name, table, tuple(keys), tuple(greatest))
+    if reorder is not None:
+        params: list[Any] = list(map(reorder, rows))
+    else:
+        params = rows if isinstance(rows, list) else list(rows)
+    conn.exec_driver_sql(sql, params)
 
 
 def executemany(
@@ -60,11 +96,5 @@ def executemany(
     """Upsert ``rows`` (dicts with every column of ``table``) in one executemany call."""
     if not rows:
         return
-    sql, positions = _compiled(conn.dialect.name, table, tuple(keys), tuple(greatest))
-    if positions is not None:
-        get = itemgetter(*positions)  # a tuple per row (tables have several columns)
-        params: list[Any] = list(map(get, rows)) if len(positions) > 1 else [
-            (row[positions[0]],) for row in rows]
-    else:
-        params = list(rows)
-    conn.exec_driver_sql(sql, params)
+    get = itemgetter(*columns(table))
+    executemany_rows(conn, table, list(map(get, rows)), keys, greatest)

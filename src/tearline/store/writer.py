@@ -8,7 +8,7 @@ All of it happens inside the caller's transaction: a file is stored whole or not
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,10 +19,16 @@ from tearline.model.marking import Marking
 from tearline.model.record import Record
 from tearline.model.schema import get_model
 from tearline.store import tables as t
-from tearline.store.bulk import executemany
-from tearline.store.tokens import tokens_for
+from tearline.store.bulk import columns, executemany, executemany_rows
+from tearline.store.tokens import NAME_TYPES, WHOLE_TYPES, tokens_for
 
-CHUNK = 500
+#: Ids per existence query: under SQLite's 32,766 and psycopg's 65,535 parameters.
+CHUNK = 5_000
+#: Statements per executemany: per-call costs vanish, and the rows of a big file are
+#: made and dropped batch by batch instead of all at once.
+BATCH = 50_000
+#: Property types with search tokens (see :mod:`tearline.store.tokens`).
+SEARCHABLE_TYPES = NAME_TYPES | WHOLE_TYPES
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,54 +77,136 @@ def _existing(conn: Connection, column: Any, ids: Sequence[str]) -> set[str]:
     return found
 
 
-def statement_rows(records: Sequence[Record]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Rows for the statements and tokens tables (no database access)."""
-    model = get_model()
-    rows: list[dict[str, Any]] = []
-    token_rows: list[dict[str, Any]] = []
-    # A batch shares a few timestamps and repeats many values: format and tokenize once.
-    stamps: dict[datetime, str] = {}
-    tokens: dict[tuple[str, str], set[str]] = {}
-    marking_ids: dict[Marking, str] = {}
-    for rec in records:
-        schema = model[rec.schema]
-        for st in rec.statements:
-            seen_first = stamps.get(st.first_seen)
-            if seen_first is None:
-                seen_first = stamps[st.first_seen] = t.ts(st.first_seen)
-            rows.append(
-                {
-                    "id": st.id,
-                    "entity_id": st.entity_id,
-                    "schema": st.schema,
-                    "prop": st.prop,
-                    "value": st.value,
-                    "original_value": st.original_value,
-                    "origin": st.origin,
-                    "author": st.author,
-                    "reliability": st.reliability.value,
-                    "credibility": st.credibility.value,
-                    "first_seen": seen_first,
-                    "last_seen": seen_first
-                    if st.last_seen == st.first_seen
-                    else t.ts(st.last_seen),
-                    "marking_id": None if st.marking is None else _id_of(st.marking, marking_ids),
-                    "retracted_at": None,
+class RowMaker:
+    """Rows (tuples in table column order) for records, statements and search tokens.
+
+    One maker serves a whole write: a file shares a few timestamps and markings and
+    repeats many values, so each is formatted, hashed or tokenized once.
+    """
+
+    def __init__(self) -> None:
+        self.stamps: dict[datetime, str] = {}
+        self.marking_ids: dict[Marking, str] = {}
+        self.tokens: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.types: dict[str, dict[str, str]] = {}  # schema → property → type name
+
+    def stamp(self, moment: datetime) -> str:
+        found = self.stamps.get(moment)
+        if found is None:
+            found = self.stamps[moment] = t.ts(moment)
+        return found
+
+    def marking_id(self, marking: Marking) -> str:
+        found = self.marking_ids.get(marking)
+        if found is None:
+            found = self.marking_ids[marking] = marking.id
+        return found
+
+    def record(self, rec: Record) -> tuple[Any, ...]:
+        created = rec.created_at
+        assert created is not None, "records are built with a creation time"
+        stamp = self.stamp(created)
+        modified = rec.modified_at
+        return (
+            rec.id,
+            rec.schema,
+            rec.originator,
+            rec.author,
+            self.marking_id(rec.marking),
+            rec.synthetic,
+            rec.version,
+            stamp,
+            stamp if modified is None or modified == created else self.stamp(modified),
+            None,
+        )
+
+    def statements(
+        self, records: Iterable[Record]
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[str, str, str]]]:
+        """Rows for the statements and tokens tables (no database access)."""
+        model = get_model()
+        rows: list[tuple[Any, ...]] = []
+        token_rows: list[tuple[str, str, str]] = []
+        append, append_token = rows.append, token_rows.append
+        tokens, types = self.tokens, self.types
+        # Statements of a batch mostly share one provenance (the same datetime and enum
+        # objects): their stored forms are worked out again only when one changes.
+        seen_first = seen_last = reliability = credibility = None
+        first = last = reliability_value = credibility_value = ""
+        for rec in records:
+            prop_types = types.get(rec.schema)
+            if prop_types is None:
+                prop_types = types[rec.schema] = {
+                    name: prop.type.name for name, prop in model[rec.schema].properties.items()
                 }
-            )
-            key = (schema.properties[st.prop].type.name, st.value)
-            found = tokens.get(key)
-            if found is None:
-                found = tokens[key] = tokens_for(*key)
-            for token in found:
-                token_rows.append(
-                    {"token": token, "statement_id": st.id, "entity_id": st.entity_id}
+            for st in rec.statements:
+                if st.first_seen is not seen_first or st.last_seen is not seen_last:
+                    seen_first, seen_last = st.first_seen, st.last_seen
+                    first = self.stamp(seen_first)
+                    last = first if seen_last == seen_first else self.stamp(seen_last)
+                if st.reliability is not reliability or st.credibility is not credibility:
+                    reliability, credibility = st.reliability, st.credibility
+                    reliability_value, credibility_value = reliability.value, credibility.value
+                marking = st.marking
+                append(
+                    (
+                        st.id,
+                        st.entity_id,
+                        st.schema,
+                        st.prop,
+                        st.value,
+                        st.original_value,
+                        st.origin,
+                        st.author,
+                        reliability_value,
+                        credibility_value,
+                        first,
+                        last,
+                        None if marking is None else self.marking_id(marking),
+                        None,
+                    )
                 )
-    return rows, token_rows
+                type_name = prop_types[st.prop]
+                if type_name not in SEARCHABLE_TYPES:
+                    continue
+                key = (type_name, st.value)
+                found = tokens.get(key)
+                if found is None:
+                    found = tokens[key] = tuple(sorted(tokens_for(type_name, st.value)))
+                for token in found:
+                    append_token((token, st.id, st.entity_id))
+        return rows, token_rows
+
+
+def statement_rows(records: Sequence[Record]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows for the statements and tokens tables as dicts by column (no database access)."""
+    rows, token_rows = RowMaker().statements(records)
+    names, token_names = columns(t.statements), columns(t.tokens)
+    return (
+        [dict(zip(names, row, strict=True)) for row in rows],
+        [dict(zip(token_names, row, strict=True)) for row in token_rows],
+    )
+
+
+def _batches(records: Sequence[Record], size: int) -> Iterator[Sequence[Record]]:
+    """Consecutive slices of ``records`` holding about ``size`` statements each."""
+    start = count = 0
+    for end, rec in enumerate(records, start=1):
+        count += len(rec.statements)
+        if count >= size:
+            yield records[start:end]
+            start, count = end, 0
+    if start < len(records):
+        yield records[start:]
 
 
 def write_records(conn: Connection, records: Sequence[Record]) -> WriteSummary:
-    """Store ``records`` inside the caller's transaction; idempotent."""
+    """Store ``records`` inside the caller's transaction; idempotent.
+
+    Statements and tokens go in batches of :data:`BATCH` statements, all in the
+    caller's transaction: a file is still stored whole or not at all, but the rows of
+    a million statements are never all held in memory at once.
+    """
     store_markings(
         conn,
         [r.marking for r in records]
@@ -126,17 +214,20 @@ def write_records(conn: Connection, records: Sequence[Record]) -> WriteSummary:
     )
     ids = [r.id for r in records]
     existing = _existing(conn, t.records.c.id, ids) if records else set()
-    rows, token_rows = statement_rows(records)
     known_statements: set[str] = set()
     if existing:
-        ids_of_old = [row["id"] for row in rows if row["entity_id"] in existing]
+        ids_of_old = [s.id for r in records if r.id in existing for s in r.statements]
         known_statements = _existing(conn, t.statements.c.id, ids_of_old)
     new_records = [r for r in records if r.id not in existing]
-    marking_ids: dict[Marking, str] = {}
-    executemany(conn, t.records, [_record_row(r, _id_of(r.marking, marking_ids))
-                                  for r in new_records], ["id"])
-    executemany(conn, t.statements, rows, ["id"], greatest=["last_seen"])
-    executemany(conn, t.tokens, token_rows, ["token", "statement_id"])
+    maker = RowMaker()
+    executemany_rows(conn, t.records, [maker.record(r) for r in new_records], ["id"])
+    seen = 0
+    for batch in _batches(records, BATCH):
+        rows, token_rows = maker.statements(batch)
+        seen += len(rows)
+        executemany_rows(conn, t.statements, rows, ["id"], greatest=["last_seen"])
+        executemany_rows(conn, t.tokens, token_rows, ["token", "statement_id"])
+        del rows, token_rows
 
     changes: list[tuple[str, int, tuple[str, ...]]] = [
         (r.id, r.version, tuple(s.id for s in r.statements)) for r in new_records
@@ -163,30 +254,6 @@ def write_records(conn: Connection, records: Sequence[Record]) -> WriteSummary:
         records_new=len(new_records),
         records_changed=changed,
         statements_new=new_statements,
-        statements_seen=len(rows),
+        statements_seen=seen,
         changes=tuple(changes),
     )
-
-
-def _id_of(marking: Marking, cache: dict[Marking, str]) -> str:
-    found = cache.get(marking)
-    if found is None:
-        found = cache[marking] = marking.id
-    return found
-
-
-def _record_row(rec: Record, marking_id: str | None = None) -> dict[str, Any]:
-    created = rec.created_at
-    assert created is not None, "records are built with a creation time"
-    return {
-        "id": rec.id,
-        "schema": rec.schema,
-        "originator": rec.originator,
-        "author": rec.author,
-        "marking_id": marking_id or rec.marking.id,
-        "synthetic": rec.synthetic,
-        "version": rec.version,
-        "created_at": (stamp := t.ts(created)),
-        "modified_at": stamp if rec.modified_at in (None, created) else t.ts(rec.modified_at),
-        "retracted_at": None,
-    }
