@@ -134,6 +134,11 @@ records = Table(
     Column("modified_at", TS, nullable=False),
     Column("retracted_at", TS),
     Index("ix_records_schema", "schema"),
+    # Migration 0006: keyset pages walk these; they carry the visibility columns.
+    Index("ix_records_visibility", "id", "schema", "retracted_at", "marking_id", "author",
+          "originator"),
+    Index("ix_records_schema_visibility", "schema", "id", "retracted_at", "marking_id",
+          "author", "originator"),
 )
 
 statements = Table(
@@ -164,4 +169,7 @@ tokens = Table(
     Column("token", String(64), primary_key=True),
     Column("statement_id", String(48), primary_key=True),
     Column("entity_id", String(128), nullable=False),
+    # Migration 0006: a common word probed per record, a rare word read in token order.
+    Index("ix_tokens_entity", "entity_id", "token"),
+    Index("ix_tokens_token_entity", "token", "entity_id"),
 )
