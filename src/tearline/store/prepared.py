@@ -9,9 +9,9 @@ per dialect to SQL text, and then handed straight to the driver with its paramet
 as ``store/bulk.py`` does for writes. Rows come back as the driver returns them
 (no result processing), which the reader decodes itself.
 
-The constants inside a statement (TLP levels, property names) are compiled as
-ordinary bound values and sent with every execution; a parameter the caller does not
-give (the subject, say) is an error from the driver, never a query run without it.
+The constants inside a statement (TLP levels, property names) are written into its
+SQL text as literals; a parameter the caller does not give (the subject, say) is an
+error, never a query run without it.
 """
 
 from __future__ import annotations
@@ -53,18 +53,33 @@ def prepared(conn: Connection, key: tuple[object, ...],
     full = (conn.dialect.name, *key)
     found = _CACHE.get(full)
     if found is None:
-        statement = build(conn.dialect.name)
-        # The parameters without a value are the ones each execution gives. They get a
-        # placeholder for compiling only: lists of constants are expanded into the SQL
-        # text once, which needs every other value at hand.
-        free = {element.key for element in visitors.iterate(statement)
-                if isinstance(element, BindParameter) and element.required}
-        compiled: Any = statement.params({key: None for key in free}).compile(
-            dialect=conn.dialect)
-        state = compiled.construct_expanded_state()
-        positions = tuple(state.positiontup) if compiled.positional else None
-        constants = {k: v for k, v in state.parameters.items() if k not in free}
-        found = Prepared(state.statement, constants, positions)
+        found = _compile(conn, build(conn.dialect.name))
         with _LOCK:
             _CACHE.setdefault(full, found)
     return found
+
+
+def _compile(conn: Connection, statement: ClauseElement) -> Prepared:
+    # A parameter with a value is a constant of the statement: it is written into the
+    # SQL text as a literal (the dialect quotes it), so an execution binds only what
+    # varies. A parameter without one is given at each execution; it gets a placeholder
+    # value for compiling only.
+    free: set[str] = set()
+
+    def constant(element: Any) -> Any:
+        if isinstance(element, BindParameter):
+            if element.required:
+                free.add(element.key)
+            elif not element.literal_execute:
+                literal = element._clone()
+                literal.literal_execute = True
+                return literal
+        return None
+
+    original: Any = statement
+    literals: Any = visitors.replacement_traverse(original, {}, constant)
+    compiled: Any = literals.params({key: None for key in free}).compile(dialect=conn.dialect)
+    state = compiled.construct_expanded_state()
+    positions = tuple(state.positiontup) if compiled.positional else None
+    constants = {k: v for k, v in state.parameters.items() if k not in free}
+    return Prepared(state.statement, constants, positions)

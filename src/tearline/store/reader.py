@@ -201,7 +201,10 @@ def _search(vis: Predicates, words: int, schema: bool, driven: bool) -> Any:
                                           _KC.c.token < bindparam("w0_end", type_=String()))))
     if schema:
         query = query.where(_R.c.schema == bindparam("schema", type_=String()))
-    query = query.where(and_(*(_word_match(vis, n) for n in range(words))), _existing(vis))
+    # The record's own marking first (its columns are in the index being walked), then
+    # the words (an index probe each), then the rest of existence.
+    query = query.where(vis.record(_R), and_(*(_word_match(vis, n) for n in range(words))),
+                        _existing(vis))
     return query.order_by(_R.c.id).limit(_limit())
 
 

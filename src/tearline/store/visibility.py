@@ -161,6 +161,8 @@ class Predicates(Protocol):
     @property
     def params(self) -> dict[str, str]: ...
 
+    def record(self, r: Any) -> ColumnElement[bool]: ...
+
     def portion(self, s: Any, r: Any) -> ColumnElement[bool]: ...
 
     def shown_portion(self, s: Any, r: Any) -> ColumnElement[bool]: ...
@@ -409,10 +411,16 @@ def reference_properties() -> tuple[list[str], dict[str, list[str]]]:
 
 @lru_cache(maxsize=256)
 def is_reference(schema: Any, prop: Any) -> ColumnElement[bool]:
-    """SQL: property ``prop`` of a record of ``schema`` names another entity."""
+    """SQL: property ``prop`` of a record of ``schema`` names another entity.
+
+    Tested first against every entity-typed name (one lookup, false for most
+    statements), and only then, for the few names that are entity-typed in some
+    schemata but not in others, against the record's schema.
+    """
     always, per_schema = reference_properties()
+    every = sorted(set(always).union(*per_schema.values()))
     parts = [prop.in_(always)]
     for name, props in per_schema.items():
         parts.append(and_(schema == name, prop.in_(props)))
-    return or_(*parts)
+    return and_(prop.in_(every), or_(*parts))
 
