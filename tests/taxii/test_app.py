@@ -225,8 +225,11 @@ def _walk_pages(node: Node) -> None:
         other = node.as_peer(FGR).get(f"{objects_url(C_FGR)}?limit=10&match[type]=identity"
                                       f"&next={cursor}")
         assert other.status == 400
-        changed = semar.get(f"{objects_url(C_SEMAR)}?limit=11&match[type]=identity&next={cursor}")
+        changed = semar.get(f"{objects_url(C_SEMAR)}?limit=10&match[type]=location"
+                            f"&next={cursor}")
         assert changed.status == 400
+        resized = semar.get(f"{objects_url(C_SEMAR)}?limit=3&match[type]=identity&next={cursor}")
+        assert resized.status == 200  # the page size may change between pages
         target = f"{objects_url(C_SEMAR)}?limit=10&match[type]=identity&next={cursor}"
     assert pages == 3  # 2 + 23 persons = 25 records and a link: 26 records, 10 a page
     assert sorted(seen) == sorted(expected)  # each record once

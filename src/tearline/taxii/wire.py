@@ -142,9 +142,9 @@ class Query:
     spec_versions: tuple[str, ...] = ()
 
     def context(self) -> dict[str, str | None]:
-        """What a cursor is bound to: every filter except the cursor itself."""
+        """What a cursor is bound to: every filter (not the page size, which clients such
+        as taxii2-client change between pages, nor the cursor itself)."""
         return {
-            "limit": str(self.limit),
             "added_after": self.added_after.isoformat() if self.added_after else None,
             "ids": ",".join(self.ids) or None,
             "types": ",".join(self.types) or None,
