@@ -280,3 +280,36 @@ def test_receipts(node: Node) -> None:
     assert [(e["peer"], e["object_count"], e["collection"]) for e in recorded] == [
         (f"node:{SEMAR}", len(objects), C_SEMAR)]
     assert refused == ["bad-signature", "bad-signature", "wrong-node", "malformed"]
+
+
+def _comparable(answer_body: dict[str, Any]) -> Any:
+    """An answer without what depends on when things were written (dates added, cursors)."""
+    out = dict(answer_body)
+    out.pop("next", None)
+    out["objects"] = sorted((
+        {k: v for k, v in o.items() if k != "date_added"} for o in out.get("objects", [])),
+        key=lambda o: (o["id"], json.dumps(o, sort_keys=True)))
+    return out
+
+
+def test_hidden_records_change_nothing_a_peer_receives(db_url: str, tmp_path: Path) -> None:
+    """The same world without what semar may not see gives semar byte-equal content."""
+    answers = []
+    for hidden, folder in ((True, "with"), (False, "without")):
+        store = Store.open(db_url if hidden else f"sqlite:///{tmp_path / 'twin.sqlite'}")
+        node = build_node(store, tmp_path / folder, hidden=hidden)
+        semar = node.as_peer(SEMAR)
+        try:
+            sid = object_id("p-secret", "Person")
+            answers.append([
+                _comparable(semar.get(f"{objects_url(C_SEMAR)}?limit=1000").body),
+                _comparable(semar.get(f"{ROOT}collections/{C_SEMAR}/manifest/").body),
+                semar.get(f"{ROOT}collections/").body,
+                _comparable(semar.get(f"{objects_url(C_SEMAR)}?match[type]=relationship").body),
+                semar.get(f"{objects_url(C_SEMAR)}{sid}/").body,
+                semar.get(f"{objects_url(C_SEMAR)}?match[id]={sid}").body,
+            ])
+        finally:
+            node.close()
+            store.close()
+    assert answers[0] == answers[1]
