@@ -29,6 +29,7 @@ from tearline.api.routes import (
     search,
 )
 from tearline.api.settings import ApiSettings
+from tearline.settings import Settings
 from tearline.store.store import Store
 
 PREFIX = "/api/v1"
@@ -69,3 +70,12 @@ def create_app(
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(Timeout, seconds=settings.request_timeout_seconds)
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app of the node named by ``TEARLINE_WORKSPACE`` / ``TEARLINE_DB_URL``.
+
+    The factory each uvicorn worker process calls (``tearline serve --workers N``). The
+    parent has opened (and migrated) the database already, so workers do not migrate.
+    """
+    return create_app(Store.open(Settings.load().db_url, migrate=False), ApiSettings.from_env())

@@ -6,9 +6,10 @@
   Argon2id hash, shown once at creation.
 
 Verifying Argon2 costs tens of milliseconds on purpose; :class:`VerifiedCache`
-remembers, for a short time, which exact tokens verified (keyed by an HMAC under a
-key that lives only in this process), so a busy client pays that cost once a minute,
-not on every request. Expiry and revocation are read from the store on every request.
+remembers, for a short time, which exact tokens verified and whom they resolved to
+(keyed by an HMAC under a key that lives only in this process), so a busy client pays
+that cost once a minute, not on every request. Expiry and revocation are read from
+the store on every request.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ import re
 import secrets
 import threading
 import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -31,6 +35,7 @@ TOKEN = re.compile(r"^tl_([a-z2-7]{8})_([A-Za-z0-9_-]{43})$")
 PREFIX_ONLY = re.compile(r"^tl_([a-z2-7]{8})_")
 
 _hasher = PasswordHasher()
+T = TypeVar("T")
 
 
 def new_token() -> tuple[str, str, str]:
@@ -65,33 +70,57 @@ def verify_secret(stored_hash: str, secret: str) -> bool:
         return False
 
 
-class VerifiedCache:
-    """Tokens that verified recently, as HMACs under a per-process key (never the secret)."""
+@dataclass(frozen=True, slots=True)
+class Verified(Generic[T]):
+    """What a verified token resolved to, remembered until ``until`` (monotonic)."""
+
+    value: T
+    stored_hash: str
+    until: float
+
+
+class VerifiedCache(Generic[T]):
+    """Tokens that verified recently, with what they resolved to (an LRU, bounded).
+
+    Keyed by HMAC-SHA256 of the whole token under a key made at start that never leaves
+    this process: the cache holds neither the secret nor anything checkable offline
+    against it. An entry is made only after Argon2 accepted the secret, so a wrong secret
+    can never hit (its MAC differs) and always pays Argon2 and counts as a failure. The
+    caller re-reads the token's row on every request and passes its current hash to
+    :meth:`get`: a row whose hash changed no longer matches, and revocation and expiry
+    are decided from that fresh row, never from the cache.
+    """
 
     def __init__(self, ttl_seconds: float = 60.0, max_entries: int = 10_000) -> None:
         self._key = secrets.token_bytes(32)
         self._ttl = ttl_seconds
         self._max = max_entries
-        self._seen: dict[str, float] = {}
+        self._seen: OrderedDict[bytes, Verified[T]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def _mac(self, stored_hash: str, secret: str) -> str:
-        message = stored_hash.encode("ascii") + b"\x00" + secret.encode("ascii")
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+    def mac(self, token: str) -> bytes:
+        return hmac.new(self._key, token.encode("ascii"), hashlib.sha256).digest()
 
-    def verify(self, stored_hash: str, secret: str) -> bool:
-        mac = self._mac(stored_hash, secret)
+    def get(self, mac: bytes, stored_hash: str) -> T | None:
+        """What the token resolved to, if it verified against ``stored_hash`` recently."""
         now = time.monotonic()
         with self._lock:
-            until = self._seen.get(mac)
-            if until is not None and until > now:
-                return True
-        if not verify_secret(stored_hash, secret):
-            return False
+            found = self._seen.get(mac)
+            if found is None:
+                return None
+            if found.until <= now or not hmac.compare_digest(found.stored_hash, stored_hash):
+                del self._seen[mac]
+                return None
+            self._seen.move_to_end(mac)
+            return found.value
+
+    def put(self, mac: bytes, stored_hash: str, value: T) -> None:
         with self._lock:
-            if len(self._seen) >= self._max:
-                self._seen = {k: v for k, v in self._seen.items() if v > now}
-                if len(self._seen) >= self._max:
-                    self._seen.clear()
-            self._seen[mac] = now + self._ttl
-        return True
+            self._seen[mac] = Verified(value, stored_hash, time.monotonic() + self._ttl)
+            self._seen.move_to_end(mac)
+            while len(self._seen) > self._max:
+                self._seen.popitem(last=False)
+
+    def forget(self, mac: bytes) -> None:
+        with self._lock:
+            self._seen.pop(mac, None)

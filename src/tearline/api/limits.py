@@ -93,7 +93,9 @@ class Timeout:
             await send(message)
 
         try:
-            await asyncio.wait_for(self.app(scope, receive, tracking), self.seconds)
+            # A deadline on this task, not wait_for's extra task per request.
+            async with asyncio.timeout(self.seconds):
+                await self.app(scope, receive, tracking)
         except TimeoutError:
             if started:
                 raise

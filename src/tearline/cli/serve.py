@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -21,6 +23,8 @@ app.add_typer(token_app, name="token")
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8700,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (uvicorn "
+                                         "workers), sharing one cursor key.")] = 1,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs).
 
@@ -29,8 +33,13 @@ def serve(
     """
     with reporting():
         store = STATE.store()
-    console.print(f"tearline API on http://{host}:{port}/api/v1/ (docs: /api/v1/docs)")
-    run_server(store, host, port)
+    console.print(f"tearline API on http://{host}:{port}/api/v1/ (docs: /api/v1/docs)"
+                  + (f", {workers} worker processes" if workers > 1 else ""))
+    if workers == 1:
+        run_server(store, host, port)
+        return
+    store.close()
+    run_workers(STATE.settings.db_url, host, port, workers)
 
 
 def run_server(store: Store, host: str, port: int) -> None:
@@ -42,6 +51,27 @@ def run_server(store: Store, host: str, port: int) -> None:
 
     application = create_app(store, ApiSettings.from_env())
     uvicorn.run(application, host=host, port=port, access_log=False, log_level="info",
+                server_header=False, timeout_graceful_shutdown=5)
+
+
+def run_workers(db_url: str, host: str, port: int, workers: int) -> None:
+    """Serve with ``workers`` processes, each building the app from the environment.
+
+    The workers find the database through ``TEARLINE_DB_URL``. They must seal cursors
+    with one key, or a cursor made by one would be refused by another: unless
+    ``TEARLINE_API_CURSOR_KEY`` is set, a random key is made here and handed to them in
+    their environment (which only this user can read). Failed-authentication counters
+    and the verified-token cache stay per process (see docs/api.md).
+    """
+    import uvicorn
+
+    from tearline.api.settings import ApiSettings
+
+    os.environ["TEARLINE_DB_URL"] = db_url
+    os.environ.setdefault("TEARLINE_API_CURSOR_KEY", secrets.token_hex(32))
+    ApiSettings.from_env()  # refuse bad limits here, once, not in every worker
+    uvicorn.run("tearline.api.app:from_environment", factory=True, workers=workers,
+                host=host, port=port, access_log=False, log_level="info",
                 server_header=False, timeout_graceful_shutdown=5)
 
 

@@ -35,7 +35,7 @@ def router() -> APIRouter:
 
     @api.get("/whoami", response_model=WhoAmI, responses=AUTHED,
              summary="The authenticated caller and the policy subject it acts as")
-    def whoami(principal: Reader) -> WhoAmI:
+    async def whoami(principal: Reader) -> WhoAmI:
         s = principal.subject
         return WhoAmI(subject=str(s), unit=s.unit, agency=s.agency, analyst=s.analyst,
                       scopes=sorted(principal.scopes), credential=principal.credential)
