@@ -119,3 +119,20 @@ def test_verify_over_many_ranges_names_the_first_bad_index(
                          {"x": b" ", "i": index})
             assert audit_verify.first_bad(conn) == index
             conn.rollback()
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+def test_threads_name_the_first_bad_index(
+    store: Store, monkeypatch: pytest.MonkeyPatch, threads: int
+) -> None:
+    n = build(store)
+    monkeypatch.setattr(audit_verify, "BATCH", 4)
+    monkeypatch.setattr(audit_verify, "PARALLEL_FROM", 0)
+    with store.reading() as conn:
+        assert audit_verify.verify(conn, engine=store.engine, threads=threads).size == n
+    for index in (n - 2, n // 2, 3):  # each tamper committed, the earlier one wins
+        with store.transaction() as conn:
+            conn.execute(text("UPDATE audit_entries SET leaf = :x WHERE idx = :i"),
+                         {"x": bytes(32), "i": index})
+        with store.reading() as conn:
+            assert audit_verify.first_bad(conn, engine=store.engine, threads=threads) == index

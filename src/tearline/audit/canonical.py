@@ -10,8 +10,10 @@ our leaves without our code.
 from __future__ import annotations
 
 import json
+import json.encoder as _json_encoder
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import rfc8785
 
@@ -56,6 +58,24 @@ def canonical_bytes(value: object) -> bytes:
         raise ValidationError(f"value cannot be canonicalized as JSON: {exc}") from exc
 
 
+def _no_default(value: object) -> object:
+    raise TypeError(f"type {type(value).__name__} has no JSON form")
+
+
+#: The C encoder that ``json.dumps(sort_keys=True, separators=(",", ":"),
+#: ensure_ascii=False)`` builds on every call, built once: that construction was a
+#: fifth of an audit append's encoding time. No circular-reference markers: events are
+#: flat. ``None`` where the interpreter has no C accelerator.
+_C_MAKE_ENCODER: Any = getattr(_json_encoder, "c_make_encoder", None)
+_COMPACT_C: Any = (
+    _C_MAKE_ENCODER(
+        None, _no_default, _json_encoder.encode_basestring, None, ":", ",", True, False, True
+    )
+    if _C_MAKE_ENCODER is not None
+    else None
+)
+
+
 def canonical_bytes_no_floats(value: object) -> bytes:
     """RFC 8785 bytes of a value already known to hold no floats, with ASCII keys.
 
@@ -67,6 +87,8 @@ def canonical_bytes_no_floats(value: object) -> bytes:
     carry (a lone surrogate) goes to :func:`canonical_bytes`, which rejects it.
     """
     try:
+        if _COMPACT_C is not None:
+            return "".join(_COMPACT_C(value, 0)).encode("utf-8")
         text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return text.encode("utf-8")
     except UnicodeEncodeError:

@@ -206,9 +206,9 @@ class Event:
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {"v": ENVELOPE_VERSION, "kind": self.kind}
-        for name, _hint in _field_hints(type(self)):
+        for name in _field_names(type(self)):
             value = getattr(self, name)
-            body[name] = list(value) if isinstance(value, tuple) else value
+            body[name] = list(value) if type(value) is tuple else value
         return body
 
     def to_canonical(self) -> bytes:
@@ -222,6 +222,7 @@ class Event:
 
 _HINTS: dict[type, tuple[tuple[str, Any], ...]] = {}
 _CHECKERS: dict[type, tuple[tuple[str, Checker], ...]] = {}
+_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def _field_hints(cls: type[Event]) -> tuple[tuple[str, Any], ...]:
@@ -230,6 +231,13 @@ def _field_hints(cls: type[Event]) -> tuple[tuple[str, Any], ...]:
     if found is None:
         hints = get_type_hints(cls, include_extras=True)
         found = _HINTS[cls] = tuple((f.name, hints[f.name]) for f in fields(cls))
+    return found
+
+
+def _field_names(cls: type[Event]) -> tuple[str, ...]:
+    found = _NAMES.get(cls)
+    if found is None:
+        found = _NAMES[cls] = tuple(name for name, _hint in _field_hints(cls))
     return found
 
 

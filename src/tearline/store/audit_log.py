@@ -22,13 +22,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select
 
 from tearline.audit.envelope import Event, event_from_canonical
 from tearline.audit.merkle import (
     HASH_SIZE,
     NodeReader,
-    nodes_completed_by_append,
 )
 from tearline.audit.merkle import consistency_proof as _consistency_proof
 from tearline.audit.merkle import inclusion_proof as _inclusion_proof
@@ -175,28 +174,36 @@ def append_canonical(
     count = len(bodies)
     if count == 0:
         return range(0)
-    head = at.audit_head
-    new_size = conn.execute(
-        update(head).where(head.c.id == 1).values(size=head.c.size + count).returning(head.c.size)
-    ).scalar_one()
-    start = int(new_size) - count
+    mark = marker(conn)
+    with driver_cursor(conn) as cursor:
+        cursor.execute(f"UPDATE audit_head SET size = size + {mark} WHERE id = 1 RETURNING size",
+                       (count,))
+        start = int(cursor.fetchone()[0]) - count
     frontier = [
         (level, (start >> level) - 1) for level in range(start.bit_length()) if start >> level & 1
     ]
     nodes = fetch_nodes(conn, frontier)
     if len(nodes) != len(frontier):
         raise IntegrityError(f"the log's right edge at size {start} is missing nodes", index=start)
+    sha = _sha256
     entry_rows: list[tuple[Any, ...]] = []
     node_rows: list[tuple[int, int, bytes]] = []
     position = start
+    # The nodes each append completes (merkle.nodes_completed_by_append, inlined: the
+    # leaf is node (0, position); while the new node is a right child, its parent is
+    # complete too), keeping only the right edge, which is all later appends read.
     for body, (kind, when, actor, entity) in zip(bodies, columns, strict=True):
-        leaf = _sha256(b"\x00" + body).digest()
+        leaf = sha(b"\x00" + body).digest()
         entry_rows.append((position, body, leaf, kind, when, actor, entity))
-        for level, index, value in nodes_completed_by_append(position, leaf, nodes):
-            nodes[level, index] = value
+        node_rows.append((0, position, leaf))
+        level, index, value = 0, position, leaf
+        while index & 1:
+            value = sha(b"\x01" + nodes.pop((level, index - 1)) + value).digest()
+            level += 1
+            index >>= 1
             node_rows.append((level, index, value))
+        nodes[level, index] = value
         position += 1
-    mark = marker(conn)
     with driver_cursor(conn) as cursor:
         cursor.executemany(
             "INSERT INTO audit_entries (idx, body, leaf, kind, at, actor, entity_id) "

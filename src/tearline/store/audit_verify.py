@@ -23,8 +23,9 @@ of these. Large logs are checked in ranges by several processes (one per core).
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import Any
@@ -41,8 +42,8 @@ from tearline.store.audit_scan import columns_ok, owned, range_intact
 _sha256 = hashlib.sha256
 #: Entries checked per database round trip.
 BATCH = 65536
-#: Below this many entries a second process costs more than it saves.
-PARALLEL_FROM = 200_000
+#: Below this many entries the ranges are checked one after the other.
+PARALLEL_FROM = 2 * BATCH
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,29 +253,67 @@ def _checkpoints(conn: Connection, n: int, public_key: Ed25519PublicKey | None,
     return len(rows), None
 
 
+def _threaded(engine: Engine, n: int, threads: int) -> Bad | None:
+    """Ranges checked by ``threads`` threads, each on its own connection, in log order.
+
+    SQLite and psycopg run a statement without holding the GIL, and the aggregates of
+    the bulk pass are most of a range's time, so threads overlap one range's queries
+    with another's hashing. Once a range is bad, later ranges are not started.
+    """
+
+    def job(lo: int, hi: int) -> Bad | None:
+        with engine.connect() as own:
+            return check_range(own, lo, hi)
+
+    bounds = [(lo, min(n, lo + BATCH)) for lo in range(0, n, BATCH)]
+    found: Bad | None = None
+    with ThreadPoolExecutor(threads) as pool:
+        pending = {pool.submit(job, lo, hi): lo for lo, hi in bounds}
+        for future in as_completed(pending):
+            if future.cancelled():
+                continue
+            bad = future.result()
+            if bad is not None and (found is None or bad.index < found.index):
+                found = bad
+                for other, lo in pending.items():
+                    if lo > bad.index:
+                        other.cancel()
+    return found
+
+
 def verify(
     conn: Connection,
     public_key: Ed25519PublicKey | None = None,
     key_name: str | None = None,
     engine: Engine | None = None,
     processes: int | None = None,
+    threads: int | None = None,
 ) -> Verified:
     """Recompute everything; raise :class:`IntegrityError` with the first bad index.
 
-    With ``engine``, ``processes`` > 1 and a large log, ranges are checked by that
-    many worker processes, each on its own connection (``os.cpu_count()`` is the
-    sensible most); the default is the caller's connection alone, which also sees
-    the caller's uncommitted changes. Checkpoint signatures are checked when the
-    node's public key and key name are given.
+    With ``engine`` and a large log, ranges are checked by ``threads`` threads (the
+    default: as many as cores, at most 4), each on its own connection, or, with
+    ``processes`` > 1, by that many worker processes (worth their start-up time on
+    logs of many millions of entries and machines with many cores). Without
+    ``engine`` the caller's connection alone is used, which also sees the caller's
+    uncommitted changes. Checkpoint signatures are checked when the node's public
+    key and key name are given.
     """
     n = size(conn)
     problems: list[Bad] = []
     workers = processes if processes is not None else 1
-    if engine is not None and workers > 1 and n >= PARALLEL_FROM:
+    parallel = engine is not None and n >= PARALLEL_FROM
+    if threads is None:
+        threads = min(4, os.cpu_count() or 1)
+    if engine is not None and parallel and workers > 1:
         url = engine.url.render_as_string(hide_password=False)
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
             jobs = [pool.submit(_worker, url, lo, hi) for lo, hi in _ranges(n, workers)]
             problems += [bad for job in jobs if (bad := job.result()) is not None]
+    elif engine is not None and parallel and threads > 1:
+        bad = _threaded(engine, n, threads)
+        if bad:
+            problems.append(bad)
     else:
         for lo in range(0, n, BATCH):
             bad = check_range(conn, lo, min(n, lo + BATCH))
