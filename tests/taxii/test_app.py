@@ -313,3 +313,22 @@ def test_hidden_records_change_nothing_a_peer_receives(db_url: str, tmp_path: Pa
             node.close()
             store.close()
     assert answers[0] == answers[1]
+
+
+def test_pages_at_the_largest_page_size(store: Store, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page as large as allowed still says that more follows (the feed asks for one more)."""
+    import tearline.store.feed as feed_module
+    import tearline.taxii.wire as wire_module
+
+    monkeypatch.setattr(feed_module, "MAX_LIMIT", 5)
+    monkeypatch.setattr(wire_module, "MAX_LIMIT", 5)
+    node = build_node(store, tmp_path, extra_shared=9)
+    try:
+        semar = node.as_peer(SEMAR)
+        first = semar.get(f"{objects_url(C_SEMAR)}?limit=500")
+        assert first.body["more"] is True
+        expected = {object_id(f"p-bulk-{n:03d}", "Person") for n in range(9)}
+        assert expected <= {o["id"] for o in all_objects(semar, C_SEMAR, limit=500)}
+    finally:
+        node.close()

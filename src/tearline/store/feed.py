@@ -110,7 +110,8 @@ def feed(conn: Connection, vis: Visibility, basis: str, after_position: int = 0,
         **vis.params,
         "coll_basis": basis,
         "after_position": after_position,
-        "feed_limit": max(1, min(limit, MAX_LIMIT)),
+        # one more than a page: callers ask for it to learn whether another page follows
+        "feed_limit": max(1, min(limit, MAX_LIMIT + 1)),
     }
     if entity_ids is not None:
         params["entity_ids"] = sorted(set(entity_ids))

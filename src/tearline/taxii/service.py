@@ -30,6 +30,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
@@ -137,11 +138,16 @@ def log_serve(conn: Connection, peer: Peer, records: Iterable[Record]) -> None:
     ])
 
 
+@lru_cache(maxsize=256)
+def _reference_props(schema: str) -> frozenset[str]:
+    return frozenset(entity_properties(schema))
+
+
 def _refs(conn: Connection, vis: Visibility, records: Sequence[Record]) -> dict[str, str]:
     on_page = {r.id for r in records}
     wanted: set[str] = set()
     for r in records:
-        props = entity_properties(r.schema)
+        props = _reference_props(r.schema)
         wanted.update(s.value for s in r.statements if s.prop in props and s.value not in on_page)
     return schemas_of(conn, vis, sorted(wanted))
 
