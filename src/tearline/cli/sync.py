@@ -69,6 +69,7 @@ def sync_command(
         with bar:
             result = Puller(store, partner, node_key=key,
                             own_agency=identity.agency if identity else None,
+                            node_name=identity.name if identity else None,
                             page_size=page_size, progress=progress).run()
     rows = [{"collection": c.title or c.id, "objects": c.objects, "stored": c.records_stored,
              "statements": c.statements_new, "already": c.already, "echo": c.echoed,

@@ -56,7 +56,8 @@ from tearline.errors import (
 from tearline.federation.client import Collection, Page, SignedBy, TaxiiClient, TlsConfig
 from tearline.federation.entitlement import judge
 from tearline.federation.identity import NodeFiles
-from tearline.federation.signing import sign_document, verify_document
+from tearline.federation.receipts import build_receipt
+from tearline.federation.signing import verify_document
 from tearline.keys import NodeKey
 from tearline.model.record import Record
 from tearline.stix.extensions import RECORD_EXTENSION_ID
@@ -69,7 +70,6 @@ from tearline.store.audit_events import now
 from tearline.store.store import Store
 from tearline.store.writer import write_records
 
-RECEIPT_TYPE = "tearline-receipt"
 RECEIPTS_PATH = "tearline/receipts/"
 DEFAULT_PAGE_SIZE = 1000
 
@@ -210,7 +210,8 @@ class Puller:
     """One sync run against one partner (see the module docstring for the steps)."""
 
     def __init__(self, store: Store, partner: Partner, *, node_key: NodeKey | None,
-                 own_agency: str | None, page_size: int = DEFAULT_PAGE_SIZE,
+                 own_agency: str | None, node_name: str | None = None,
+                 page_size: int = DEFAULT_PAGE_SIZE,
                  progress: Progress | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         if partner.signed and node_key is None:
@@ -220,6 +221,7 @@ class Puller:
         self.partner = partner
         self.node_key = node_key
         self.own_agency = own_agency
+        self.node_name = node_name  # our node's name (the peer knows us by it)
         self.page_size = page_size
         self.progress = progress
         self.clock = clock
@@ -397,14 +399,8 @@ class Puller:
                      stored: Sequence[tuple[str, str]], at: datetime) -> None:
         assert self.node_key is not None
         receipt_id = f"rcpt-{uuid.uuid4().hex}"
-        body = sign_document(self.node_key, {
-            "type": RECEIPT_TYPE,
-            "id": receipt_id,
-            "node": self.node_key.name,
-            "collection": collection_id,
-            "objects": [{"id": i, "version": v} for i, v in stored],
-            "at": t.ts(at),
-        })
+        body = build_receipt(self.node_key, self.node_name or self.node_key.name,
+                             collection_id, stored, at)
         url = (root if root.endswith("/") else root + "/") + RECEIPTS_PATH
         ss.add_receipt(conn, receipt_id, self.partner.name, url, body, at)
 
@@ -448,8 +444,8 @@ def _consent_keys(conn: Connection) -> dict[str, list[str]]:
 
 
 def sync(store: Store, partner: Partner, *, node_key: NodeKey | None,
-         own_agency: str | None, page_size: int = DEFAULT_PAGE_SIZE,
-         progress: Progress | None = None) -> SyncResult:
+         own_agency: str | None, node_name: str | None = None,
+         page_size: int = DEFAULT_PAGE_SIZE, progress: Progress | None = None) -> SyncResult:
     """Pull everything new from ``partner`` (see :class:`Puller`)."""
     return Puller(store, partner, node_key=node_key, own_agency=own_agency,
-                  page_size=page_size, progress=progress).run()
+                  node_name=node_name, page_size=page_size, progress=progress).run()
