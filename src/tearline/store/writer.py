@@ -200,10 +200,12 @@ def _batches(records: Sequence[Record], size: int) -> Iterator[Sequence[Record]]
         yield records[start:]
 
 
-def write_records(conn: Connection, records: Sequence[Record]) -> WriteSummary:
+def write_records(
+    conn: Connection, records: Sequence[Record], batch: int = BATCH
+) -> WriteSummary:
     """Store ``records`` inside the caller's transaction; idempotent.
 
-    Statements and tokens go in batches of :data:`BATCH` statements, all in the
+    Statements and tokens go in batches of about ``batch`` statements, all in the
     caller's transaction: a file is still stored whole or not at all, but the rows of
     a million statements are never all held in memory at once.
     """
@@ -222,8 +224,8 @@ def write_records(conn: Connection, records: Sequence[Record]) -> WriteSummary:
     maker = RowMaker()
     executemany_rows(conn, t.records, [maker.record(r) for r in new_records], ["id"])
     seen = 0
-    for batch in _batches(records, BATCH):
-        rows, token_rows = maker.statements(batch)
+    for part in _batches(records, batch):
+        rows, token_rows = maker.statements(part)
         seen += len(rows)
         executemany_rows(conn, t.statements, rows, ["id"], greatest=["last_seen"])
         executemany_rows(conn, t.tokens, token_rows, ["token", "statement_id"])
