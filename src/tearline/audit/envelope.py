@@ -61,6 +61,14 @@ Subject = Annotated[
     ),
 ]
 Party = Annotated[str, Rule("party", re.compile(rf"(?:unit|agency|node):{_DOTTED}"))]
+Recipient = Annotated[
+    str,
+    Rule("recipient (unit:, agency: or vetted-by:)",
+         re.compile(rf"(?:unit|agency|vetted-by):{_DOTTED}")),
+]
+AgreementId = Annotated[
+    str, Rule("agreement id", re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}"))
+]
 AgencyId = Annotated[str, Rule("agency id", re.compile(_DOTTED))]
 Id = Annotated[str, Rule("id", _ID)]
 Ids = tuple[Id, ...]
@@ -70,7 +78,9 @@ Commitment = Annotated[str, Rule("commitment (HMAC-SHA256, 64 hex)", _HEX64)]
 Digest = Annotated[str, Rule("SHA-256 digest (64 hex)", _HEX64)]
 Date = Annotated[str, Rule("date (YYYY-MM-DD)", re.compile(r"\d{4}-\d\d-\d\d"))]
 TokenPrefix = Annotated[str, Rule("token prefix (≤ 8 chars)", re.compile(r"[A-Za-z0-9_-]{1,8}"))]
-KeyId = Annotated[str, Rule("key id (hex)", re.compile(r"[0-9a-f]{8,64}"))]
+KeyId = Annotated[
+    str, Rule("key id (hex, or an API token's base32 prefix)", re.compile(r"[0-9a-z]{8,64}"))
+]
 
 
 def utc_timestamp(moment: datetime) -> str:

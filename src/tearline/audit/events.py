@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
 from tearline.audit.envelope import (
     REGISTRY,
     AgencyId,
+    AgreementId,
     Commitment,
     Count,
     Date,
@@ -27,6 +28,7 @@ from tearline.audit.envelope import (
     Ids,
     KeyId,
     Party,
+    Recipient,
     Rule,
     Subject,
     TokenPrefix,
@@ -159,14 +161,18 @@ class VettingChanged(Event):
 @register("release.created")
 @dataclass(frozen=True, kw_only=True)
 class ReleaseCreated(Event):
-    """A record version was released to a party outside its originator."""
+    """The originating agency released a record version to a party outside itself (or to
+    other units of its own)."""
 
     release_id: Id = doc("the release")
     entity_id: Id = doc("the record")
     version: Version = doc("the record version released")
     statement_ids: Ids = doc("the statements released")
-    recipient: Party = doc("who receives it")
-    legal_basis: Id = doc("the agreement or request the release cites")
+    recipient: Recipient = doc("who receives it")
+    legal_basis: AgreementId | None = doc(
+        "the agreement the release cites (null inside the agency)"
+    )
+    supersedes: Id | None = doc("the release to the same recipient it replaces, if any")
 
 
 @register("release.onward")
@@ -177,33 +183,38 @@ class ReleaseOnward(Event):
     release_id: Id = doc("the onward release")
     entity_id: Id = doc("the record")
     version: Version = doc("the record version passed on")
+    statement_ids: Ids = doc("the statements passed on")
     from_party: Party = doc("the recipient passing it on")
-    recipient: Party = doc("the third party")
+    recipient: Recipient = doc("the third party")
+    legal_basis: AgreementId | None = doc(
+        "the agreement the release cites (null inside the agency)"
+    )
     consent_id: Id | None = doc("the originator's consent (required for ORCON records)")
+    supersedes: Id | None = doc("the release to the same recipient it replaces, if any")
 
 
 @register("consent.recorded")
 @dataclass(frozen=True, kw_only=True)
 class ConsentRecorded(Event):
-    """An originator answered a request to pass its record on."""
+    """An originating agency let another agency pass its record on, or withdrew that consent."""
 
     consent_id: Id = doc("the consent")
     entity_id: Id = doc("the record")
     originator: AgencyId = doc("the agency that decides")
-    requester: Party = doc("who asked")
-    recipient: Party = doc("who would receive the record")
-    decision: Literal["granted", "refused"] = doc("the answer")
+    to_agency: AgencyId = doc("the agency that may pass the record on")
+    decision: Literal["granted", "withdrawn"] = doc("what happened")
 
 
 @register("recall.issued")
 @dataclass(frozen=True, kw_only=True)
 class RecallIssued(Event):
-    """The originator recalled a record from the parties it had reached."""
+    """Releases of a record were revoked: all of them (a recall by the originator) or one."""
 
     recall_id: Id = doc("the recall")
     entity_id: Id = doc("the record")
     version: Version = doc("the latest version recalled")
-    recipients: tuple[Party, ...] = doc("the parties asked to purge it")
+    release_ids: Ids = doc("the releases revoked")
+    recipients: tuple[Recipient, ...] = doc("the parties asked to purge it")
 
 
 @register("recall.acknowledged")
@@ -259,6 +270,19 @@ class PartyChanged(Event):
     party: Subject = doc("the party")
     action: Literal["created", "updated", "disabled"] = doc("what happened")
     version: Version = doc("the party's version after the change")
+
+
+@register("agreement.recorded")
+@dataclass(frozen=True, kw_only=True)
+class AgreementRecorded(Event):
+    """An agreement that releases may cite as their legal basis was recorded or changed."""
+
+    agreement_id: AgreementId = doc("the agreement")
+    agreement_kind: Literal["bilateral", "mlat", "memorandum", "treaty", "other"] = doc(
+        "what kind of legal basis it is"
+    )
+    parties: tuple[AgencyId, ...] = doc("the agencies it binds")
+    version: Version = doc("the agreement's version after the change")
 
 
 @register("key.changed")

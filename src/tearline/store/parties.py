@@ -76,6 +76,7 @@ def put_agreement(conn: Connection, agreement: Agreement, at: datetime) -> None:
             recorded_at=t.ts(at),
         )
     )
+    audit_events.agreement(conn, agreement, _versions(conn, t.agreements, agreement.id))
 
 
 def put_vetting(conn: Connection, vetting: Vetting, at: datetime, by: str) -> None:

@@ -5,6 +5,8 @@ does not exist for them raises :class:`NotFound` with the same message as an id 
 was never created. The pure rules (``policy/release.py``, ``policy/decide.py``) then
 decide; a denial raises :class:`PolicyDenied` with the rule's reasons. A release never
 alters the originator's marking: it is a row of its own, with the statements it covers.
+Each release, recall and consent appends its audit entry in the same transaction, after
+its rows, so that a refused action (which raises before) leaves no entry.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from tearline.model.record import Record
 from tearline.policy.decide import Action, decide
 from tearline.policy.release import Consent, Release, ReleaseFacts, onward_rules, to_agency_of
 from tearline.policy.subject import Subject
-from tearline.store import parties, reader
+from tearline.store import audit_events, parties, reader
 from tearline.store import release_tables as rt
 from tearline.store import tables as t
 from tearline.store.visibility import Visibility
@@ -148,6 +150,10 @@ def release(conn: Connection, subject: Subject, entity_id: str, to: Selector,
                  [{"release_id": new_id, "statement_id": i} for i in sorted(items)])
     made = Release(new_id, entity_id, subject.unit, subject.agency, to, to_agency, basis, at,
                    frozenset(items))
+    onward = subject.agency != rec.originator
+    consent = facts.consent(entity_id, rec.originator, subject.agency, at) if onward else None
+    audit_events.release(conn, subject, made, rec.version, onward,
+                         consent.id if consent else None, old[-1].id if old else None)
     return ReleaseResult(made, tuple(skipped))
 
 
@@ -172,6 +178,7 @@ def recall(conn: Connection, subject: Subject, entity_id: str, at: datetime,
     for r in active:
         conn.execute(rt.release_revocations.insert().values(
             release_id=r.id, revoked_at=t.ts(at), recorded_by=recorded_by, reason="recalled"))
+    audit_events.recall(conn, subject, entity_id, rec.version, active)
     return [r.id for r in active]
 
 
@@ -192,6 +199,7 @@ def grant_consent(conn: Connection, subject: Subject, entity_id: str, to_agency:
     conn.execute(rt.consents.insert().values(
         id=consent.id, entity_id=entity_id, by_agency=subject.agency, to_agency=to_agency,
         granted_at=t.ts(at), recorded_by=recorded_by))
+    audit_events.consent(conn, subject, consent, "granted")
     return consent
 
 
@@ -203,6 +211,7 @@ def withdraw_consent(conn: Connection, subject: Subject, consent_id: str, at: da
         raise NotFound(f"no consent {consent_id!r} of {subject.agency} in force")
     conn.execute(rt.consent_withdrawals.insert().values(
         consent_id=consent_id, withdrawn_at=t.ts(at), recorded_by=recorded_by))
+    audit_events.consent(conn, subject, found[0], "withdrawn")
 
 
 def stored_record(conn: Connection, entity_id: str) -> Record | None:
