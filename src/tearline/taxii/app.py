@@ -46,7 +46,7 @@ from tearline.store import audit_log
 from tearline.store.audit_events import now
 from tearline.store.peers import Peer, peer_by_certificate
 from tearline.store.store import Store
-from tearline.taxii import service
+from tearline.taxii import recalls, service
 from tearline.taxii.wire import (
     MAX_CONTENT_LENGTH,
     STIX_MEDIA,
@@ -330,6 +330,19 @@ def post_receipt(node: Node, request: Request, peer: Peer) -> Reply:
                        "objects": len(receipt.objects)}, {})
 
 
+def get_recalls(node: Node, request: Request, peer: Peer) -> Reply:
+    _query(request, _COLLECTION_PARAMS)
+    with node.store.reading() as conn:
+        pending = recalls.recalls(conn, peer, datetime.now(UTC))
+    return Reply(200, {"recalls": [r.resource() for r in pending]}, {})
+
+
+def post_purge_receipt(node: Node, request: Request, peer: Peer) -> Reply:
+    recall_id = recalls.record_purge_receipt(node.store, peer, request.state.body,
+                                             datetime.now(UTC))
+    return Reply(200, {"type": "tearline-purge-recorded", "recall_id": recall_id}, {})
+
+
 def _not_found(node: Node, request: Request, peer: Peer) -> Reply:
     raise NotFound("no such resource")
 
@@ -354,6 +367,9 @@ def create_app(store: Store, identity: NodeIdentity, key: NodeKey) -> Starlette:
         Route(c + "manifest/", _endpoint(get_manifest), methods=["GET"]),
         Route(ROOT + "status/{status}/", _endpoint(get_status), methods=["GET"]),
         Route(ROOT + "tearline/receipts/", _endpoint(post_receipt, post=True),
+              methods=["POST"]),
+        Route(ROOT + "tearline/recalls/", _endpoint(get_recalls), methods=["GET"]),
+        Route(ROOT + "tearline/purge-receipts/", _endpoint(post_purge_receipt, post=True),
               methods=["POST"]),
     ]
     app = Starlette(routes=routes)
