@@ -60,6 +60,7 @@ from tearline.federation.receipts import build_receipt
 from tearline.federation.signing import verify_document
 from tearline.keys import NodeKey
 from tearline.model.record import Record
+from tearline.model.statement import statement_id
 from tearline.stix.extensions import RECORD_EXTENSION_ID
 from tearline.stix.foreign import EXTERNAL
 from tearline.stix.importer import read_bundle
@@ -332,6 +333,12 @@ class Puller:
             for record in imported.records:
                 if not self.partner.signed:
                     record = _attributed(record, self.partner.agency)
+                problem = _forged_statement(record)
+                if problem is not None:
+                    sid = next((str(o.get("id")) for o in usable
+                                if _entity_of(o) == record.id), record.id)
+                    malformed[sid] = problem
+                    continue
                 records[record.id] = record
             return records, malformed
         return {}, {str(o.get("id")): "unreadable" for o in objects}
@@ -420,6 +427,21 @@ class Puller:
                 ss.receipt_sent(conn, receipt_id, self.clock())
             sent += 1
         return sent
+
+
+def _forged_statement(record: Record) -> str | None:
+    """Why a statement's id is not the one its content gives, if it is not.
+
+    Statement ids are content addresses (entity, property, value, agency, unit): the
+    store keeps one row per id, so a peer sending an id that does not match its
+    content could pre-empt or shadow another agency's statement."""
+    for stmt in record.statements:
+        if stmt.entity_id != record.id:
+            return f"statement {stmt.id} belongs to {stmt.entity_id}, not {record.id}"
+        if stmt.id != statement_id(stmt.entity_id, stmt.prop, stmt.value, stmt.origin,
+                                   stmt.author):
+            return f"statement id {stmt.id} does not match its content"
+    return None
 
 
 def _problem_ids(problems: Sequence[Problem], present: set[Any]) -> set[str]:

@@ -1,0 +1,139 @@
+"""One page, one transaction: what the puller stores, refuses and acknowledges, on both
+backends (the page is handed to the puller directly; transport is tested elsewhere)."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sync_world import refusals, seed_parties, stored
+
+from tearline.federation.client import Page
+from tearline.federation.signing import verify_document
+from tearline.federation.sync import CollectionResult, Partner, Puller, just_before
+from tearline.keys import create_node_key
+from tearline.model.marking import Marking
+from tearline.model.record import Record, build_record
+from tearline.model.statement import Provenance
+from tearline.stix.export import to_stix
+from tearline.stix.extensions import RECORD_EXTENSION_ID
+from tearline.store import sync_state as ss
+from tearline.store.store import Store
+
+AT = datetime(2026, 1, 5, tzinfo=UTC)
+ROOT = "https://127.0.0.1:9443/taxii2/api/"
+SEMAR = Partner("mx.semar.uie", "mx.semar", "https://127.0.0.1:9443/taxii2/", signed=True,
+                verifier_key="unused")
+
+
+def person(i: int, origin: str = "mx.semar", tlp: str = "AMBER") -> Record:
+    basis = "us-mx/bicentennial-framework-2021"
+    marking = (Marking.build(tlp, ["agency:us.dea"], legal_basis=basis)
+               if tlp == "AMBER" else Marking.build(tlp))
+    return build_record(f"p-{i}", "Person", {"name": [f"persona {i}"], "nationality": ["mx"]},
+                        Provenance(origin, f"{origin}.uie" if origin == "mx.semar"
+                                   else f"{origin}.sod", AT), marking)
+
+
+def page(objects: list[dict[str, Any]], last: str = "2026-01-05T00:00:00.000001Z") -> Page:
+    return Page(tuple(objects), False, None, None, last)
+
+
+@pytest.fixture
+def puller(store: Store, tmp_path: Path) -> Puller:
+    seed_parties(store)
+    key, _ = create_node_key(tmp_path / "keys", "us.dea.sod")
+    return Puller(store, SEMAR, node_key=key, own_agency="us.dea", node_name="us.dea.sod")
+
+
+def run(puller: Puller, p: Page) -> CollectionResult:
+    out = CollectionResult("c1", "semar")
+    puller.store_page(ROOT, "c1", p, out)
+    return out
+
+
+def test_a_page_is_stored_with_cursor_received_versions_and_a_signed_receipt(
+        puller: Puller, store: Store) -> None:
+    objects = to_stix([person(1), person(2)]).bundle["objects"]
+    out = run(puller, page(objects))
+    assert out.records_stored == 2 and out.refused == []
+    assert set(stored(store)["records"]) == {"p-1", "p-2"}
+    with store.reading() as conn:
+        assert ss.cursor(conn, SEMAR.name, "c1") == "2026-01-05T00:00:00.000001Z"
+        ((_, url, body),) = ss.pending_receipts(conn, SEMAR.name)
+    assert url == ROOT + "tearline/receipts/"
+    assert puller.node_key is not None
+    receipt = verify_document(puller.node_key.verifier_key(), body)
+    assert receipt["node"] == "us.dea.sod" and receipt["collection"] == "c1"
+    mains = {o["id"] for o in objects if (o.get("extensions") or {}).get(RECORD_EXTENSION_ID,
+                                                                          {}).get("entity_id")}
+    assert {o["id"] for o in receipt["objects"]} == mains
+    # the same page again: nothing new, no second receipt
+    again = run(puller, page(objects))
+    assert again.already == len(objects) and again.records_stored == 0
+    with store.reading() as conn:
+        assert len(ss.pending_receipts(conn, SEMAR.name)) == 1
+
+
+def test_definitions_sent_on_an_earlier_page_serve_later_pages(puller: Puller,
+                                                               store: Store) -> None:
+    first = to_stix([person(1)]).bundle["objects"]
+    second = [o for o in to_stix([person(2)]).bundle["objects"]
+              if o["type"] not in ("marking-definition", "extension-definition")]
+    run(puller, page(first))
+    out = run(puller, page(second, "2026-01-05T00:00:00.000002Z"))
+    assert out.records_stored == 1 and out.refused == []
+    with store.reading() as conn:
+        assert ss.cursor(conn, SEMAR.name, "c1") == "2026-01-05T00:00:00.000002Z"
+
+
+def test_a_statement_whose_id_does_not_match_its_content_is_refused(
+        puller: Puller, store: Store) -> None:
+    objects = to_stix([person(1), person(2)]).bundle["objects"]
+    forged = copy.deepcopy(objects)
+    for obj in forged:
+        ext = (obj.get("extensions") or {}).get(RECORD_EXTENSION_ID) or {}
+        if ext.get("entity_id") == "p-1":
+            ext["statements"][0]["value"] = "somebody else"  # id kept: now a lie
+    out = run(puller, page(forged))
+    assert set(stored(store)["records"]) == {"p-2"}
+    assert [reason for _, reason in out.refused] == [
+        "statement id " + next(s["id"] for o in forged for s in (
+            (o.get("extensions") or {}).get(RECORD_EXTENSION_ID) or {}).get("statements", [])
+            if s["value"] == "somebody else") + " does not match its content"]
+    assert [e.reason for e in refusals(store)] == ["malformed"]
+
+
+def test_a_peer_cannot_take_over_or_echo_records(puller: Puller, store: Store) -> None:
+    store.write([person(1, origin="mx.fgr", tlp="GREEN")])  # p-1 is mx.fgr's here
+    ours = person(3, origin="us.dea", tlp="GREEN")
+    objects = to_stix([person(1), person(2), ours]).bundle["objects"]
+    out = run(puller, page(objects))
+    records = stored(store)["records"]
+    assert records == {"p-1": "mx.fgr", "p-2": "mx.semar"}
+    assert out.echoed == 1
+    assert [(e.reason, e.originator) for e in refusals(store)] == [("overwrite", "mx.semar")]
+    with store.reading() as conn:
+        outcomes = {r.entity_id: r.outcome for r in ss.received(conn, SEMAR.name)
+                    if r.entity_id in {"p-1", "p-2", "p-3"}}
+    assert outcomes == {"p-1": "refused", "p-2": "stored", "p-3": "echo"}
+
+
+def test_a_third_agencys_statement_inside_the_peers_record_refuses_the_record(
+        puller: Puller, store: Store) -> None:
+    mine, theirs = person(1), person(1, origin="mx.fgr")
+    smuggled = replace(mine, statements=mine.statements + tuple(
+        replace(s, prop="alias", id="") for s in theirs.statements if s.prop == "name"))
+    out = run(puller, page(to_stix([smuggled]).bundle["objects"]))
+    assert stored(store)["records"] == {} and len(out.refused) == 1
+    assert [(e.reason, e.originator) for e in refusals(store)] == [("third-agency", "mx.semar")]
+
+
+def test_just_before_steps_back_one_microsecond() -> None:
+    assert just_before("2026-01-05T00:00:00.000000Z") == "2026-01-04T23:59:59.999999Z"
+    assert just_before("2026-01-05T00:00:00Z") == "2026-01-04T23:59:59.999999Z"
+    assert just_before("not a time") == "not a time"
