@@ -86,6 +86,10 @@ class Node:
     key: NodeKey
     cursors: CursorBox
 
+    @property
+    def signer(self) -> service.Signer:
+        return service.Signer(self.key, self.identity.agency)
+
 
 def _node(request: Request) -> Node:
     node: Node = request.app.state.node
@@ -270,7 +274,7 @@ def get_collection(node: Node, request: Request, peer: Peer) -> Reply:
 def get_objects(node: Node, request: Request, peer: Peer) -> Reply:
     coll = _collection(node, request, peer)
     page = service.page(node.store, peer, coll, _query(request), node.cursors,
-                        datetime.now(UTC), "objects")
+                        datetime.now(UTC), "objects", node.signer)
     return Reply(200, _envelope(page, "objects", page.objects), _page_headers(page))
 
 
@@ -284,7 +288,7 @@ def post_objects(node: Node, request: Request, peer: Peer) -> Reply:
 def get_manifest(node: Node, request: Request, peer: Peer) -> Reply:
     coll = _collection(node, request, peer)
     page = service.page(node.store, peer, coll, _query(request), node.cursors,
-                        datetime.now(UTC), "manifest")
+                        datetime.now(UTC), "manifest", node.signer)
     added = page.added_of()
     items = [{"id": o["id"], "date_added": added[o["id"]],
               "version": o.get("modified", o.get("created")), "media_type": STIX_MEDIA}
@@ -297,7 +301,7 @@ def get_object(node: Node, request: Request, peer: Peer) -> Reply:
     query = _query(request, _OBJECT_PARAMS)
     stix_id = request.path_params["object"]
     page = service.one_object(node.store, peer, coll, stix_id, query, node.cursors,
-                              datetime.now(UTC))
+                              datetime.now(UTC), node.signer)
     objects = [o for o in page.objects if o["id"] == stix_id]
     return Reply(200, {"more": False, "objects": objects}, _page_headers(page))
 
@@ -313,7 +317,7 @@ def get_versions(node: Node, request: Request, peer: Peer) -> Reply:
     query = _query(request, _VERSIONS_PARAMS)
     stix_id = request.path_params["object"]
     page = service.one_object(node.store, peer, coll, stix_id, query, node.cursors,
-                              datetime.now(UTC))
+                              datetime.now(UTC), node.signer)
     versions = sorted({str(o.get("modified", o.get("created"))) for o in page.objects
                        if o["id"] == stix_id})
     return Reply(200, {"more": False, "versions": versions}, _page_headers(page))

@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -39,14 +39,18 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from sqlalchemy import Connection
 
 from tearline.api.cursors import CursorBox
+from tearline.audit.envelope import utc_timestamp
 from tearline.audit.events import RecordRead
 from tearline.errors import NotFound
+from tearline.federation.entitlement import CONSENT_TYPE
+from tearline.federation.signing import sign_document
 from tearline.keys import NodeKey
 from tearline.model.parties import Agreement
 from tearline.model.record import Record, entity_properties
+from tearline.policy.release import Consent
 from tearline.stix.export import object_id, to_stix
 from tearline.stix.ids import NAMESPACE
-from tearline.store import audit_log, parties, reader
+from tearline.store import audit_log, consent_documents, parties, reader, releases
 from tearline.store.audit_events import now
 from tearline.store.feed import MAX_LIMIT, FeedItem, feed, schemas_of
 from tearline.store.peers import Peer
@@ -181,8 +185,46 @@ def _filter(objects: list[dict[str, Any]], query: Query) -> list[dict[str, Any]]
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """This node as the signer of the consents it attaches: its key and its agency."""
+
+    key: NodeKey
+    agency: str
+
+
+def consent_document(signer: Signer, consent: Consent) -> dict[str, Any]:
+    """A consent recorded by this node's agency, signed to travel with the record."""
+    return sign_document(signer.key, {
+        "type": CONSENT_TYPE, "consent_id": consent.id, "entity_id": consent.entity_id,
+        "by_agency": consent.by_agency, "to_agency": consent.to_agency,
+        "at": utc_timestamp(consent.at),
+    })
+
+
+def with_consents(conn: Connection, signer: Signer, peer: Peer, records: Sequence[Record],
+                  at: datetime) -> list[Record]:
+    """Records with the consents that let the peer's agency release them onward.
+
+    Two kinds travel: consents our agency recorded for the peer's agency (signed now
+    with our node key), and consents we received from an originator letting *our*
+    agency release its record (kept as received, see ``store/consent_documents``), so
+    that the peer can check with the originator's key that we may pass it on.
+    """
+    ids = [r.id for r in records]
+    docs: dict[str, list[dict[str, Any]]] = {}
+    for consent in releases.consents(conn, ids):
+        if (consent.by_agency == signer.agency and consent.to_agency == peer.agency
+                and consent.in_force(at)):
+            docs.setdefault(consent.entity_id, []).append(consent_document(signer, consent))
+    for entity_id, kept in consent_documents.for_agency(conn, ids, signer.agency).items():
+        docs.setdefault(entity_id, []).extend(kept)
+    return [replace(r, extra={**r.extra, "consents": docs[r.id]}) if r.id in docs else r
+            for r in records]
+
+
 def page(store: Store, peer: Peer, coll: Collection, query: Query, cursors: CursorBox,
-         at: datetime, operation: str) -> Page:
+         at: datetime, operation: str, signer: Signer | None = None) -> Page:
     """One page of the collection for the peer, logged as served."""
     vis = Visibility(peer.subject, at)
     context = {**query.context(), "collection": coll.id}
@@ -201,7 +243,8 @@ def page(store: Store, peer: Peer, coll: Collection, query: Query, cursors: Curs
         records = reader.read_records(conn, vis, [i.entity_id for i in items])
         objects: list[dict[str, Any]] = []
         if records:
-            objects = to_stix(records, _refs(conn, vis, records)).bundle["objects"]
+            shown = with_consents(conn, signer, peer, records, at) if signer else records
+            objects = to_stix(shown, _refs(conn, vis, records)).bundle["objects"]
             if query.ids:
                 objects = [o for o in objects if o["id"] in set(query.ids)]
             objects = _filter(objects, query)
@@ -211,13 +254,13 @@ def page(store: Store, peer: Peer, coll: Collection, query: Query, cursors: Curs
 
 
 def one_object(store: Store, peer: Peer, coll: Collection, stix_id: str, query: Query,
-               cursors: CursorBox, at: datetime) -> Page:
+               cursors: CursorBox, at: datetime, signer: Signer | None = None) -> Page:
     """The object ``stix_id``; :class:`NotFound`, worded as for a missing one, if the peer
     cannot have it (hidden, absent, not a record's own object, or filtered out)."""
     found = page(store, peer, coll, Query(limit=1, ids=(stix_id,), versions=query.versions,
                                           spec_versions=query.spec_versions,
                                           added_after=query.added_after),
-                 cursors, at, "object")
+                 cursors, at, "object", signer)
     if not any(o["id"] == stix_id for o in found.objects):
         raise NotFound(NO_OBJECT)
     return found

@@ -1,4 +1,4 @@
-"""Federation peers
+"""Federation peers, and consent documents received from originators
 
 Revision ID: 0007
 Revises: 0001
@@ -41,9 +41,26 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["peer_seq"], ["peers.seq"]),
         sa.PrimaryKeyConstraint("peer_seq"),
     )
+    op.create_table(
+        "consent_documents",
+        sa.Column("consent_id", sa.String(length=64), nullable=False),
+        sa.Column("entity_id", sa.String(length=128), nullable=False),
+        sa.Column("by_agency", sa.String(length=128), nullable=False),
+        sa.Column("to_agency", sa.String(length=128), nullable=False),
+        sa.Column("document", sa.Text(), nullable=False),
+        sa.Column("received_from", sa.String(length=128), nullable=False),
+        sa.Column("received_at", sa.String(length=27), nullable=False),
+        sa.PrimaryKeyConstraint("consent_id"),
+    )
+    with op.batch_alter_table("consent_documents", schema=None) as batch_op:
+        batch_op.create_index("ix_consent_documents_entity", ["entity_id", "to_agency"],
+                              unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("consent_documents", schema=None) as batch_op:
+        batch_op.drop_index("ix_consent_documents_entity")
+    op.drop_table("consent_documents")
     op.drop_table("peer_removals")
     with op.batch_alter_table("peers", schema=None) as batch_op:
         batch_op.drop_index("ix_peers_cert")

@@ -1,0 +1,74 @@
+"""Consents travel with the records served: ours signed for the peer's agency only, and
+those an originator gave our agency, as received."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from taxiiworld import DEA, ROOT, Node, build_node
+
+from tearline.federation.identity import init_node
+from tearline.federation.signing import sign_document, verify_document
+from tearline.model.marking import Marking
+from tearline.model.record import build_record
+from tearline.policy.subject import Subject
+from tearline.stix.export import object_id
+from tearline.store import consent_documents, releases
+from tearline.store.store import Store
+from tearline.taxii.service import collection_id
+
+SEMAR = "mx.semar.uie"
+OBJECTS = f"{ROOT}collections/{collection_id('agr-semar')}/objects/"
+SOD = Subject("us.dea.sod", "us.dea")
+
+
+@pytest.fixture
+def node(store: Store, tmp_path: Path) -> Iterator[Node]:
+    built = build_node(store, tmp_path)
+    store.write([build_record("p-orcon", "Person", {"name": ["Olga Ruiz"]}, DEA,
+                              Marking.build("AMBER", ["unit:mx.semar.uie"], orcon=True,
+                                            legal_basis="agr-semar"))])
+    yield built
+    built.close()
+
+
+def consents_of(node: Node, entity_id: str, schema: str = "Person") -> list[dict[str, Any]]:
+    objects = node.as_peer(SEMAR).get(OBJECTS).body["objects"]
+    obj = next(o for o in objects if o["id"] == object_id(entity_id, schema))
+    for ext in obj.get("extensions", {}).values():
+        if isinstance(ext, dict) and "statements" in ext:
+            return list(ext.get("extra", {}).get("consents", []))
+    raise AssertionError("no tearline record extension")
+
+
+def test_our_consents_travel_to_the_agency_they_name_only(node: Node) -> None:
+    assert consents_of(node, "p-orcon") == []
+    at = datetime.now(UTC) - timedelta(minutes=1)
+    with node.store.transaction() as conn:
+        to_semar = releases.grant_consent(conn, SOD, "p-orcon", "mx.semar", at, "test")
+        releases.grant_consent(conn, SOD, "p-orcon", "mx.fgr", at, "test")
+    (doc,) = consents_of(node, "p-orcon")
+    body = verify_document(node.identity.verifier_key, doc)
+    assert body == {"type": "tearline-consent", "consent_id": to_semar.id,
+                    "entity_id": "p-orcon", "by_agency": "us.dea", "to_agency": "mx.semar",
+                    "at": body["at"]}
+    with node.store.transaction() as conn:
+        releases.withdraw_consent(conn, SOD, to_semar.id, datetime.now(UTC), "test")
+    assert consents_of(node, "p-orcon") == []
+
+
+def test_consents_received_from_an_originator_travel_on(node: Node, tmp_path: Path) -> None:
+    originator = init_node(tmp_path / "fgr-origin", "mx.fgr", "mx.fgr.aic").key
+    def consent(cid: str, to_agency: str) -> dict[str, Any]:
+        return sign_document(originator, {
+            "type": "tearline-consent", "consent_id": cid, "entity_id": "p-shared",
+            "by_agency": "mx.fgr", "to_agency": to_agency, "at": "2026-01-01T00:00:00.000000Z"})
+    ours, other = consent("con-1", "us.dea"), consent("con-2", "mx.semar")
+    with node.store.transaction() as conn:
+        assert consent_documents.keep(conn, [ours, other], "mx.fgr.aic", datetime.now(UTC)) == 2
+        assert consent_documents.keep(conn, [ours], "mx.fgr.aic", datetime.now(UTC)) == 0
+    assert consents_of(node, "p-shared") == [ours]  # as received, byte for byte
