@@ -1,0 +1,302 @@
+"""Three nodes on loopback, each a real `tearline` process: the U.S. agency (us.dea.sod),
+the vetted navy unit (mx.semar.uie) and the attorney-general unit (mx.fgr.femdo).
+
+Each node is initialised, exchanges identities, serves TAXII over mutual TLS and pulls
+with `tearline sync`. What each node holds afterwards equals exactly what the sender's
+policy releases to it; echoes of a node's own records are not stored; receipts reach
+the sender's audit log. A malicious peer (a real TLS server with a registered identity)
+then serves a third agency's records, a tampered answer, a replayed answer and a
+forged signature: all refused, audited, nothing stored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from medallion_server import free_port
+from sqlalchemy import select
+from sync_world import refusals, seed_parties
+
+from tearline.demo import scenario
+from tearline.demo.load import demo_records
+from tearline.federation.identity import init_node
+from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, sign_response
+from tearline.keys import NodeKey
+from tearline.model.record import Record
+from tearline.policy.subject import Subject
+from tearline.stix.export import to_stix
+from tearline.store import audit_log, reader
+from tearline.store import tables as t
+from tearline.store.store import Store
+from tearline.store.visibility import Visibility
+
+pytestmark = pytest.mark.slow
+
+CLI = [sys.executable, "-c", "from tearline.cli import main; main()"]
+
+
+@dataclass
+class Node:
+    agency: str
+    unit: str
+    workspace: Path
+    port: int
+    server: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"https://127.0.0.1:{self.port}/taxii2/"
+
+    @property
+    def db_url(self) -> str:
+        return f"sqlite:///{self.workspace / 'tearline.sqlite'}"
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "TEARLINE_WORKSPACE": str(self.workspace), "COLUMNS": "200"}
+        env.pop("TEARLINE_DB_URL", None)
+        done = subprocess.run([*CLI, *args], env=env, capture_output=True, text=True,
+                              timeout=600)
+        if check:
+            assert done.returncode == 0, f"{args}: {done.stdout}\n{done.stderr}"
+        return done
+
+    def store(self) -> Store:
+        return Store.open(self.db_url)
+
+
+def own_records(data_dir: Path, agency: str) -> list[Record]:
+    records = demo_records(7, data_dir, 0.01, start=date(2023, 1, 1), end=date(2023, 2, 28))
+    return [r for r in records if r.originator == agency]
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited: {log.read_text(errors='replace')[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError("server did not listen within 60 s")
+
+
+@pytest.fixture(scope="module")
+def nodes(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[dict[str, Node]]:
+    root = tmp_path_factory.mktemp("nodes")
+    made = {
+        "dea": Node(scenario.US_DEA, scenario.SOD, root / "dea", free_port()),
+        "semar": Node(scenario.MX_SEMAR, scenario.UIE, root / "semar", free_port()),
+        "fgr": Node(scenario.MX_FGR, scenario.FEMDO, root / "fgr", free_port()),
+    }
+    for node in made.values():
+        node.run("init", "--origin", node.unit)
+        store = node.store()
+        seed_parties(store)
+        store.write(own_records(data_dir, node.agency))
+        store.close()
+        node.run("node", "init", "--agency", node.agency, "--unit", node.unit,
+                 "--url", node.url)
+        (root / f"{node.unit}.json").write_text(node.run("node", "identity").stdout)
+    links = [("dea", "semar"), ("dea", "fgr"), ("semar", "dea"), ("fgr", "dea")]
+    for mine, theirs in links:
+        made[mine].run("peer", "add", str(root / f"{made[theirs].unit}.json"))
+    for name in ("dea", "semar"):
+        node = made[name]
+        log = node.workspace / "serve.log"
+        env = {**os.environ, "TEARLINE_WORKSPACE": str(node.workspace)}
+        env.pop("TEARLINE_DB_URL", None)
+        with open(log, "wb") as fh:
+            node.server = subprocess.Popen([*CLI, "node", "serve"], env=env, stdout=fh,
+                                           stderr=subprocess.STDOUT)
+        wait_for_port(node.port, node.server, log)
+    yield made
+    for node in made.values():
+        if node.server is not None:
+            node.server.terminate()
+            try:
+                node.server.wait(20)
+            except subprocess.TimeoutExpired:
+                node.server.kill()
+                node.server.wait(10)
+
+
+def released(sender: Node, to: Node) -> dict[str, tuple[str, frozenset[str]]]:
+    """What the sender's policy releases to the receiver's unit: id → (marking, statements)."""
+    store = sender.store()
+    try:
+        with store.reading() as conn:
+            vis = Visibility(Subject(unit=to.unit, agency=to.agency), datetime.now(UTC))
+            ids = reader.list_ids(conn, vis, None, None, 1_000_000)
+            records = reader.read_records(conn, vis, ids)
+    finally:
+        store.close()
+    return {r.id: (r.marking.id, frozenset(s.id for s in r.statements))
+            for r in records if r.originator == sender.agency}
+
+
+def held(node: Node, originator: str) -> dict[str, tuple[str, frozenset[str]]]:
+    """The records of ``originator`` stored at ``node``: id → (marking, statements)."""
+    store = node.store()
+    try:
+        with store.reading() as conn:
+            heads = dict(conn.execute(select(t.records.c.id, t.records.c.marking_id)
+                                      .where(t.records.c.originator == originator)).all())
+            rows = conn.execute(select(t.statements.c.entity_id, t.statements.c.id)
+                                .where(t.statements.c.entity_id.in_(list(heads)))).all()
+    finally:
+        store.close()
+    statements: dict[str, set[str]] = {}
+    for entity_id, statement_id in rows:
+        statements.setdefault(entity_id, set()).add(statement_id)
+    return {i: (m, frozenset(statements.get(i, ()))) for i, m in heads.items()}
+
+
+def audit_kinds(node: Node) -> list[Any]:
+    store = node.store()
+    try:
+        with store.reading() as conn:
+            return [e.event() for e in audit_log.entries(conn, limit=10_000_000)]
+    finally:
+        store.close()
+
+
+def test_each_node_holds_exactly_what_the_senders_policy_releases_to_it(
+        nodes: dict[str, Node]) -> None:
+    dea, semar, fgr = nodes["dea"], nodes["semar"], nodes["fgr"]
+    semar.run("sync", dea.unit, "-q", "--page-size", "50")
+    fgr.run("sync", dea.unit, "-q", "--page-size", "50")
+    # what dea's policy releases now (before dea stores anything of semar's, which may
+    # make more of dea's relationships visible: their other end becomes known)
+    to_semar, to_fgr = released(dea, semar), released(dea, fgr)
+    assert to_semar and to_fgr and to_semar != to_fgr
+    assert held(semar, dea.agency) == to_semar
+    assert held(fgr, dea.agency) == to_fgr
+    dea.run("sync", semar.unit, "-q")
+    assert held(dea, semar.agency) == released(semar, dea)
+    # nothing of a third agency went anywhere, nothing of the receiver's own came back twice
+    assert held(fgr, semar.agency) == {} and held(semar, fgr.agency) == {}
+
+    # a second sync brings nothing new and stores nothing twice
+    before = held(semar, dea.agency)
+    again = json.loads(semar.run("sync", dea.unit, "-q", "-f", "json").stdout)
+    assert sum(row["stored"] for row in again) == 0
+    assert held(semar, dea.agency) == before
+
+    # the originator recorded signed receipts from both pullers
+    receipts = [e for e in audit_kinds(dea) if e.kind == "receipt.recorded"]
+    assert {e.peer for e in receipts} == {f"node:{semar.unit}", f"node:{fgr.unit}"}
+    stored_versions = sum(e.object_count for e in receipts
+                          if e.peer == f"node:{semar.unit}")
+    assert stored_versions >= len(to_semar)
+
+
+# -- a malicious peer: a real TLS server holding a registered identity ---------------------
+
+
+class Mallory(BaseHTTPRequestHandler):
+    mode = "third-agency"
+    key: NodeKey
+    forger: NodeKey
+    bundle: dict[str, Any] = {}
+    recorded: dict[str, str] = {}
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        path = self.path.split("?")[0]
+        if path == "/taxii2/":
+            doc: dict[str, Any] = {"title": "mallory", "api_roots": ["/taxii2/api/"]}
+        elif path == "/taxii2/api/collections/":
+            doc = {"collections": [{"id": "2d1c2b7e-0000-5000-8000-000000000001",
+                                    "title": "mallory", "can_read": True,
+                                    "can_write": False}]}
+        else:
+            doc = {"more": False, "objects": self.bundle["objects"]}
+        body = json.dumps(doc).encode()
+        nonce = self.headers.get(NONCE_HEADER, "")
+        signer = self.forger if self.mode == "forged" else self.key
+        header = sign_response(signer, nonce, "GET", self.path, body)
+        first = self.recorded.setdefault(path, header)
+        if self.mode == "replayed":
+            header = first  # the answer signed for an earlier request
+        if self.mode == "tampered" and path not in ("/taxii2/", "/taxii2/api/collections/"):
+            body = body.replace(b"Person", b"Persoo", 1) if b"Person" in body else body + b" "
+        self.send_response(200)
+        self.send_header("Content-Type", "application/taxii+json;version=2.1")
+        self.send_header(SIGNATURE_HEADER, header)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_a_malicious_peer_is_refused_and_audited(nodes: dict[str, Node], data_dir: Path,
+                                                 tmp_path: Path) -> None:
+    dea = nodes["dea"]
+    port = free_port()
+    made = init_node(tmp_path / "mallory", scenario.MX_SEMAR, scenario.NAVAL_POLICE,
+                     url=f"https://127.0.0.1:{port}/taxii2/")
+    forger = init_node(tmp_path / "forger", scenario.MX_SEMAR, scenario.NAVAL_POLICE,
+                       name="forger").key
+    (tmp_path / "mallory.json").write_text(json.dumps(made.identity.identity_document()))
+    dea.run("peer", "add", str(tmp_path / "mallory.json"))
+    fgr_records = own_records(data_dir, scenario.MX_FGR)[:20]
+
+    class Handler(Mallory):
+        key = made.key
+        bundle = to_stix(fgr_records).bundle
+        recorded: dict[str, str] = {}
+
+    Handler.forger = forger
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(tmp_path / "mallory" / "tls.crt", tmp_path / "mallory" / "tls.key")
+    ctx.verify_mode = ssl.CERT_REQUIRED
+    ctx.load_verify_locations(dea.workspace / "keys" / "tls.crt")
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        before = held(dea, scenario.MX_FGR)
+        # 1. correctly signed, but speaking for a third agency: refused record by record
+        done = dea.run("sync", made.identity.name, "-q")
+        assert "refused" in done.stderr
+        store = dea.store()
+        logged = refusals(store)
+        store.close()
+        third = [e for e in logged if e.reason == "third-agency"]
+        assert third and {e.originator for e in third} == {scenario.MX_FGR}
+        assert {e.peer for e in third} == {f"node:{made.identity.name}"}
+        # 2-4. tampered, replayed, forged answers: the sync stops, audited as unverified
+        for mode in ("tampered", "replayed", "forged"):
+            Handler.recorded = {}
+            if mode == "replayed":
+                Handler.mode = "third-agency"
+                dea.run("sync", made.identity.name, "-q")  # answers recorded...
+            Handler.mode = mode  # ...and, when replayed, sent again for new requests
+            done = dea.run("sync", made.identity.name, "-q", check=False)
+            assert done.returncode == 1, (mode, done.stdout, done.stderr)
+            assert "verif" in done.stderr or "signed" in done.stderr, done.stderr
+        store = dea.store()
+        unverified = [e for e in refusals(store) if e.reason == "unverified"]
+        store.close()
+        assert len(unverified) == 3
+        assert held(dea, scenario.MX_FGR) == before == {}
+    finally:
+        server.shutdown()
+        server.server_close()
