@@ -92,6 +92,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     },
     "receipt.refused": {"peer": "node:mx.semar.uie", "receipt_digest": "ef" * 32,
                         "reason": "bad-signature"},
+    "recall.purged": {"recall_id": "rc-" + "ab" * 16, "entity_id": "p-1",
+                      "peer": "node:us.dea.sod", "statement_ids": ["s1", "s2"]},
     "federation.refused": {"peer": "node:mx.semar.uie",
                            "collection": "0b7c0a3e-6f1c-5d2a-9a57-3f0f6f1c2d4e",
                            "object_id": "identity--3f0f6f1c-2d4e-5d2a-9a57-0b7c0a3e6f1c",

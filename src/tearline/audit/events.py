@@ -228,6 +228,17 @@ class RecallAcknowledged(Event):
     receipt_digest: Digest = doc("SHA-256 of the signed receipt")
 
 
+@register("recall.purged")
+@dataclass(frozen=True, kw_only=True)
+class RecallPurged(Event):
+    """A recalled record was purged here: the statements that came from the recalling node."""
+
+    recall_id: Id = doc("the recall, as the originator's node named it")
+    entity_id: Id = doc("the record")
+    peer: Party = doc("the node that recalled it")
+    statement_ids: Ids = doc("the statements deleted")
+
+
 @register("receipt.recorded")
 @dataclass(frozen=True, kw_only=True)
 class ReceiptRecorded(Event):
