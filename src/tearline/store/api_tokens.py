@@ -3,7 +3,8 @@
 The secret itself is never stored; it is shown once when the token is created. A
 token is found by its prefix (not secret, safe to log) and accepted when the secret
 verifies against the stored hash, the token has not expired and was not revoked.
-Revocation sets ``revoked_at`` once; it is never cleared.
+Revocation sets ``revoked_at`` once; it is never cleared. Creating and revoking a token
+append a ``key.changed`` audit entry (its prefix only) in the same transaction.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import Column, Connection, Index, String, Table, Text, select
 
 from tearline.errors import Conflict, NotFound
+from tearline.store import audit_events
 from tearline.store import tables as t
 
 api_tokens = Table(
@@ -89,6 +91,7 @@ def insert(conn: Connection, row: TokenRow) -> None:
             revoked_at=None,
         )
     )
+    audit_events.token(conn, row.owner, row.prefix, "created", row.created_by)
 
 
 def find(conn: Connection, prefix: str) -> TokenRow | None:
@@ -114,4 +117,5 @@ def revoke(conn: Connection, prefix: str, at: datetime) -> TokenRow:
             .where(api_tokens.c.prefix == prefix, api_tokens.c.revoked_at.is_(None))
             .values(revoked_at=t.ts(at))
         )
+        audit_events.token(conn, found.owner, prefix, "revoked", None)
     return find(conn, prefix) or found
