@@ -188,3 +188,32 @@ def test_an_action_rolled_back_takes_its_entry_with_it(store: Store) -> None:
         assert releases.releases(conn) == [] and releases.consents(conn) == []
         assert audit_verify.first_bad(conn) is None
 
+
+
+def test_api_tokens_created_and_revoked_are_key_changes(store: Store) -> None:
+    from tearline.errors import Conflict
+    from tearline.store import api_tokens
+
+    row = api_tokens.TokenRow(
+        prefix="abcd2345", owner="ana@mx.semar.uie", scopes=frozenset({"read"}),
+        secret_hash="$argon2id$not-a-real-hash", label="laptop", created_at=T,
+        created_by="us.dea.sod", expires_at=T + timedelta(days=30), revoked_at=None,
+    )
+    with store.transaction() as conn:
+        start = audit_log.size(conn)
+        api_tokens.insert(conn, row)
+        refused(conn, Conflict, api_tokens.insert, row)
+        api_tokens.revoke(conn, "abcd2345", AT)
+        before = audit_log.size(conn)
+        api_tokens.revoke(conn, "abcd2345", AT + timedelta(1))  # revoked already: no change
+        assert audit_log.size(conn) == before
+        refused(conn, NotFound, api_tokens.revoke, "zzzz2345", AT)
+        made = [fields(e) for e in appended(conn, start)]
+        bodies = b"".join(audit_log.entry(conn, i).body for i in range(start, start + 2))
+    assert made == [
+        {"kind": "key.changed", "actor": "unit:us.dea.sod", "owner": "analyst:ana@mx.semar.uie",
+         "key_id": "abcd2345", "purpose": "api-token", "action": "created"},
+        {"kind": "key.changed", "actor": "system", "owner": "analyst:ana@mx.semar.uie",
+         "key_id": "abcd2345", "purpose": "api-token", "action": "revoked"},
+    ]
+    assert b"argon2" not in bodies and b"laptop" not in bodies

@@ -193,6 +193,18 @@ def node_key_created(conn: Connection, key_id: str) -> None:
     )
 
 
+def token(
+    conn: Connection, owner: str, prefix: str, action: Literal["created", "revoked"],
+    by: str | None,
+) -> None:
+    """An API token was created or revoked; its prefix is its id (never the secret)."""
+    audit_log.append(
+        conn,
+        [KeyChanged(at=now(), actor=actor_of(by), owner=actor_of(owner), key_id=prefix,
+                    purpose="api-token", action=action)],
+    )
+
+
 def admin_read(conn: Connection, records: Sequence[Record]) -> None:
     """An administrator's view of whole stored records (no tear line), e.g. policy explain."""
     at = now()
