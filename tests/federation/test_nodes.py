@@ -300,3 +300,32 @@ def test_a_malicious_peer_is_refused_and_audited(nodes: dict[str, Node], data_di
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_recall_is_purged_at_the_receiver_and_acknowledged(nodes: dict[str, Node]) -> None:
+    dea, semar = nodes["dea"], nodes["semar"]
+    semar.run("sync", dea.unit, "-q")
+    holding = held(semar, dea.agency)
+    victim = sorted(i for i in holding if i.startswith("demo7-person"))[0]
+    dea.run("mark", victim, "--as", dea.unit, "--tlp", "AMBER+STRICT")  # us.dea only now
+
+    (row,) = [r for r in json.loads(dea.run("recalls", "-f", "json").stdout)
+              if r["entity_id"] == victim]
+    assert row["pending"] == [semar.unit] and row["acknowledged"] == []
+
+    done = semar.run("sync", dea.unit, "-q")
+    assert f"recalled {victim}" in done.stdout
+    after = held(semar, dea.agency)
+    assert victim not in after and set(after) == set(holding) - {victim}
+    purged = [e for e in audit_kinds(semar) if e.kind == "recall.purged"]
+    assert [(e.entity_id, set(e.statement_ids)) for e in purged] == [
+        (victim, set(holding[victim][1]))]
+
+    (row,) = [r for r in json.loads(dea.run("recalls", "-f", "json").stdout)
+              if r["entity_id"] == victim]
+    assert row["acknowledged"] == [semar.unit] and row["pending"] == []
+    assert not any(r["pending"] for r in json.loads(
+        dea.run("recalls", "--pending", "-f", "json").stdout) if r["entity_id"] == victim)
+    # the next sync applies nothing twice
+    again = semar.run("sync", dea.unit, "-q")
+    assert "recalled" not in again.stdout

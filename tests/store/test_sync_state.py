@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
+
 from tearline.errors import ValidationError
 from tearline.store import sync_state as ss
+from tearline.store import tables as t
 from tearline.store.store import Store
 
 T0 = datetime(2026, 1, 5, 12, tzinfo=UTC)
@@ -81,3 +84,35 @@ def test_definitions_and_pending_receipts(store: Store) -> None:
         ss.receipt_sent(conn, "r1", T0)
         assert [r[2] for r in ss.pending_receipts(conn, "p")] == [{"n": 2}]
         assert ss.pending_receipts(conn, "q") == []
+
+
+def test_a_purge_deletes_only_what_the_partner_delivered_and_never_our_own(
+        store: Store) -> None:
+    from tearline.model.marking import Marking
+    from tearline.model.record import build_record
+    from tearline.model.statement import Provenance
+
+    def person(origin: str, name: str) -> object:
+        return build_record("p-1", "Person", {"name": [name]},
+                            Provenance(origin, origin + ".u", T0), Marking.build("GREEN"))
+
+    theirs, ours = person("mx.semar", "nombre"), person("us.dea", "name")
+    store.write([theirs])  # type: ignore[list-item]
+    store.write([ours])  # type: ignore[list-item]
+    with store.transaction() as conn:
+        ss.mark_received(conn, "semar", "c", [ss.Received("identity--1", "v1", "p-1",
+                                                          "stored")], T0)
+        assert ss.delivered_by(conn, "semar", "p-1")
+        assert not ss.delivered_by(conn, "fgr", "p-1")
+        purged = ss.purge_delivered(conn, "semar", "p-1", "us.dea")
+    assert purged == sorted(s.id for s in theirs.statements)  # type: ignore[attr-defined]
+    with store.reading() as conn:
+        left = conn.execute(select(t.statements.c.origin)).scalars().all()
+        assert left == ["us.dea"]
+        assert conn.execute(select(t.records.c.id)).scalars().all() == ["p-1"]
+        assert ss.received(conn, "semar") == []
+    with store.transaction() as conn:  # without our own statements, the record goes too
+        ss.purge_delivered(conn, "semar", "p-1", None)
+    with store.reading() as conn:
+        assert conn.execute(select(t.records.c.id)).scalars().all() == []
+        assert conn.execute(select(t.tokens.c.token)).scalars().all() == []

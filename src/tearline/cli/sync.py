@@ -1,5 +1,6 @@
-"""``tearline sync NAME`` (pull from a partner) and ``tearline source …`` (standard TAXII
-servers this node reads without signatures)."""
+"""``tearline sync NAME`` (pull from a partner), ``tearline recalls`` (which nodes purged
+what we recalled) and ``tearline source …`` (standard TAXII servers this node reads
+without signatures)."""
 
 from __future__ import annotations
 
@@ -81,6 +82,9 @@ def sync_command(
             err.print(f"refused {object_id}: {reason}", markup=False, highlight=False)
         if len(result.refused) > 20:
             err.print(f"… {len(result.refused) - 20} more refusals (see `tearline audit`)")
+        for recall_id, entity_id, count in result.purged:
+            console.print(f"recalled {entity_id} ({recall_id}): {count} statement(s) purged",
+                          highlight=False)
         if partner.signed:
             console.print(f"receipts sent: {result.receipts_sent}, pending: "
                           f"{result.receipts_pending}", highlight=False)
@@ -147,3 +151,37 @@ def source_remove(name: Annotated[str, typer.Argument(help="The source to forget
                 err.print(f"[red]not found:[/red] no source {name!r}")
                 raise typer.Exit(3)
     sys.stdout.write(f"source {name} removed\n")
+
+
+@app.command("recalls")
+def recalls_command(
+    pending: Annotated[bool, typer.Option("--pending", help="Only recalls some node has not "
+                                          "acknowledged yet.")] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Per recalled record: the peer nodes that acknowledged it (signed purge receipt) and
+    those still pending.
+
+    A record is recalled from a peer when it was served to that peer and no longer exists
+    for it (release revoked, marking narrowed, record retracted, vetting or consent ended).
+    The peer learns of it at its next sync, purges the statements it received and returns
+    a signed purge receipt, recorded here as `recall.acknowledged`.
+    """
+    from tearline.store import peers
+    from tearline.taxii.recalls import recalls
+
+    now = datetime.now(UTC)
+    by_entity: dict[str, dict[str, Any]] = {}
+    with reporting():
+        with STATE.store().reading() as conn:
+            for peer in peers.peers(conn):
+                open_ids = {r.id for r in recalls(conn, peer, now, pending_only=True)}
+                for r in recalls(conn, peer, now, pending_only=False):
+                    row = by_entity.setdefault(r.entity_id, {
+                        "entity_id": r.entity_id, "object_id": r.object_id,
+                        "acknowledged": [], "pending": []})
+                    row["pending" if r.id in open_ids else "acknowledged"].append(peer.name)
+    rows = sorted(by_entity.values(), key=lambda row: str(row["entity_id"]))
+    if pending:
+        rows = [row for row in rows if row["pending"]]
+    emit(rows, fmt, ["entity_id", "acknowledged", "pending"], title="recalls")

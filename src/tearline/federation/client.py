@@ -230,6 +230,10 @@ class TaxiiClient:
                 return
             token = page.next
 
+    def get_json(self, url: str) -> dict[str, Any]:
+        """GET a JSON object (e.g. a tearline extension endpoint), verified like the rest."""
+        return self._object(self.get(self._absolute(url)))
+
     def post(self, url: str, document: Mapping[str, Any]) -> dict[str, Any]:
         """POST a JSON document (a signed receipt) and return the (verified) answer."""
         body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

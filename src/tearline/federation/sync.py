@@ -44,7 +44,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from tearline.audit.events import FederationRefused
+from tearline.audit.events import FederationRefused, RecallPurged
 from tearline.errors import (
     ConfigError,
     IntegrityError,
@@ -70,8 +70,11 @@ from tearline.store import tables as t
 from tearline.store.audit_events import now
 from tearline.store.store import Store
 from tearline.store.writer import write_records
+from tearline.taxii.recalls import build_purge_receipt
 
 RECEIPTS_PATH = "tearline/receipts/"
+RECALLS_PATH = "tearline/recalls/"
+PURGE_RECEIPTS_PATH = "tearline/purge-receipts/"
 DEFAULT_PAGE_SIZE = 1000
 
 
@@ -152,6 +155,8 @@ class SyncResult:
     collections: list[CollectionResult] = field(default_factory=list)
     receipts_sent: int = 0
     receipts_pending: int = 0
+    #: (recall id, entity id, statements purged) for each recall applied
+    purged: list[tuple[str, str, int]] = field(default_factory=list)
 
     @property
     def records_stored(self) -> int:
@@ -255,6 +260,7 @@ class Puller:
             for collection in collections:
                 if collection.can_read:
                     result.collections.append(self.pull(client, root, collection))
+            result.purged.extend(self.apply_recalls(client, root))
             result.receipts_sent += self.send_pending(client)
         with self.store.reading() as conn:
             result.receipts_pending = len(ss.pending_receipts(conn, self.partner.name))
@@ -411,8 +417,56 @@ class Puller:
         url = (root if root.endswith("/") else root + "/") + RECEIPTS_PATH
         ss.add_receipt(conn, receipt_id, self.partner.name, url, body, at)
 
+    # -- recalls ------------------------------------------------------------------------------
+
+    def apply_recalls(self, client: TaxiiClient, root: str) -> list[tuple[str, str, int]]:
+        """Purge what the peer recalls, each in one transaction with its audit entry and
+        its signed purge receipt (sent after the commit, like delivery receipts).
+
+        A peer can only make us purge what *it* delivered (``sync_received``), and never
+        statements of our own agency; for anything else the purge receipt says 0
+        statements. A recall seen again before the peer recorded our receipt is not
+        applied twice: the receipt id is derived from the recall id."""
+        if not self.partner.signed or self.node_key is None:
+            return []
+        base = root if root.endswith("/") else root + "/"
+        try:
+            doc = client.get_json(base + RECALLS_PATH)
+        except IntegrityError:
+            self._refused_answer(None)
+            raise
+        items = doc.get("recalls")
+        if not isinstance(items, list):
+            raise PeerError("malformed recalls answer: 'recalls' must be a list")
+        done: list[tuple[str, str, int]] = []
+        for item in items:
+            if not (isinstance(item, dict) and isinstance(item.get("recall_id"), str)
+                    and isinstance(item.get("entity_id"), str)):
+                raise PeerError("malformed recall: recall_id and entity_id are required")
+            recall_id, entity_id = item["recall_id"][:100], item["entity_id"]
+            receipt_id = f"purge-{recall_id}"
+            at = self.clock()
+            with self.store.transaction() as conn:
+                if ss.has_receipt(conn, receipt_id):
+                    continue
+                purged: list[str] = []
+                if ss.delivered_by(conn, self.partner.name, entity_id):
+                    purged = ss.purge_delivered(conn, self.partner.name, entity_id,
+                                                self.own_agency)
+                audit_log.append(conn, [RecallPurged(
+                    at=now(), actor="system", recall_id=recall_id, entity_id=entity_id[:128],
+                    peer=self.partner.party, statement_ids=tuple(purged))])
+                body = build_purge_receipt(self.node_key, self.node_name or self.node_key.name,
+                                           item, len(purged), at)
+                ss.add_receipt(conn, receipt_id, self.partner.name,
+                               base + PURGE_RECEIPTS_PATH, body, at)
+            done.append((recall_id, entity_id, len(purged)))
+        return done
+
+    # -- receipts ----------------------------------------------------------------------------
+
     def send_pending(self, client: TaxiiClient) -> int:
-        """POST every pending receipt; stop at the first the peer does not accept."""
+        """POST every pending receipt; one the peer does not accept stays pending."""
         if not self.partner.signed:
             return 0
         with self.store.reading() as conn:
@@ -422,7 +476,7 @@ class Puller:
             try:
                 client.post(url, body)
             except PeerError:
-                break  # kept pending: the next sync sends it again
+                continue  # kept pending: the next sync sends it again
             with self.store.transaction() as conn:
                 ss.receipt_sent(conn, receipt_id, self.clock())
             sent += 1

@@ -249,3 +249,42 @@ def pending_receipts(conn: Connection, partner: str) -> list[tuple[str, str, dic
 def receipt_sent(conn: Connection, receipt_id: str, at: datetime) -> None:
     conn.execute(sync_receipts.update().where(sync_receipts.c.id == receipt_id)
                  .values(sent_at=t.ts(at)))
+
+
+# -- recalls -------------------------------------------------------------------------------
+
+
+def delivered_by(conn: Connection, partner: str, entity_id: str) -> bool:
+    """Whether ``partner`` delivered a version of ``entity_id`` that we stored."""
+    c = sync_received.c
+    return conn.execute(select(c.object_id).where(
+        c.partner == partner, c.entity_id == entity_id, c.outcome == "stored").limit(1)
+    ).first() is not None
+
+
+def purge_delivered(conn: Connection, partner: str, entity_id: str,
+                    own_agency: str | None) -> list[str]:
+    """Delete the statements of a record ``partner`` delivered (never our own agency's),
+    its search tokens, the record row once it has no statement left, and the received
+    versions (so that a later release of the record is taken again). Returns the ids of
+    the statements deleted, sorted."""
+    s, tk = t.statements, t.tokens
+    query = select(s.c.id).where(s.c.entity_id == entity_id)
+    if own_agency is not None:
+        query = query.where(s.c.origin != own_agency)
+    ids = sorted(conn.execute(query).scalars())
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        conn.execute(tk.delete().where(tk.c.statement_id.in_(chunk)))
+        conn.execute(s.delete().where(s.c.id.in_(chunk)))
+    left = conn.execute(select(s.c.id).where(s.c.entity_id == entity_id).limit(1)).first()
+    if left is None:
+        conn.execute(t.records.delete().where(t.records.c.id == entity_id))
+    conn.execute(sync_received.delete().where(sync_received.c.partner == partner,
+                                              sync_received.c.entity_id == entity_id))
+    return ids
+
+
+def has_receipt(conn: Connection, receipt_id: str) -> bool:
+    return conn.execute(select(sync_receipts.c.id).where(
+        sync_receipts.c.id == receipt_id)).first() is not None
