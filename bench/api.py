@@ -1,12 +1,15 @@
-"""Load on the HTTP API over loopback: a bare route, an entity read, a search page.
+"""Load on the HTTP API over loopback: a bare route, authentication, an entity read, a search.
 
-The node runs under uvicorn in a child process on 127.0.0.1 with a SQLite workspace
-of synthetic records; this process sends requests from 1 and from 50 concurrent
-clients (asyncio + httpx, one keep-alive connection per client) and reports
-requests/s, p50 and p99 latency, and errors. ``hello`` (``GET /api/v1/health``: no
-authentication, no database) is the same app's floor; the ratio to it is our cost.
+The node runs under uvicorn in a child process (or ``--workers`` processes) on 127.0.0.1
+with a SQLite workspace of synthetic records; this process sends requests from 1 and
+from 50 concurrent clients (asyncio streams, one keep-alive HTTP/1.1 connection per
+client, written by hand so that the client costs little) and reports requests/s, p50
+and p99 latency, and errors. ``hello`` (``GET /api/v1/health``: no authentication, no
+database) is the same app's floor, ``auth`` (``GET /api/v1/whoami``) adds the token
+check only; the ratio to ``hello`` is our cost.
 
     .venv/bin/python bench/api.py                       # 2,000 records, ~1 minute
+    .venv/bin/python bench/api.py --records 500 --requests 200 --workers 2
     .venv/bin/python bench/api.py --records 20000 --requests 2000
 
 Client and server share the machine's cores, so absolute numbers are pessimistic.
@@ -75,14 +78,19 @@ def prepare(folder: Path, records: int, seed: int) -> tuple[str, str, list[str]]
     return url, token, visible
 
 
-def serve(url: str, port: int) -> None:
-    """The child process: the app under uvicorn on loopback."""
+def serve(url: str, port: int, workers: int) -> None:
+    """The child process: the app under uvicorn on loopback (``workers`` processes)."""
     import uvicorn
 
     from tearline.api.app import create_app
     from tearline.api.settings import ApiSettings
     from tearline.store.store import Store
 
+    if workers > 1:
+        from tearline.cli.serve import run_workers
+
+        run_workers(url, "127.0.0.1", port, workers)
+        return
     app = create_app(Store.open(url), ApiSettings.from_env())
     uvicorn.run(app, host="127.0.0.1", port=port, access_log=False, log_level="warning")
 
@@ -94,6 +102,37 @@ def free_port() -> int:
         return port
 
 
+class _Connection:
+    """One keep-alive HTTP/1.1 connection, written by hand: an HTTP client library costs
+    more per request than the routes under test, and the client shares the cores."""
+
+    def __init__(self, host: str, port: int, token: str) -> None:
+        self.host, self.port = host, port
+        self.head = f"Host: {host}:{port}\r\nAuthorization: Bearer {token}\r\n\r\n"
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def get(self, path: str) -> int:
+        if self.streams is None:
+            self.streams = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self.streams
+        writer.write(f"GET {path} HTTP/1.1\r\n{self.head}".encode("ascii"))
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = None
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        if length is None:
+            raise ConnectionError("answer without Content-Length")
+        await reader.readexactly(length)
+        return int(head[9:12])
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+            self.streams = None
+
+
 async def load(base: str, paths: list[str], token: str, clients: int,
                total: int) -> tuple[float, list[float], int]:
     latencies: list[float] = []
@@ -101,11 +140,13 @@ async def load(base: str, paths: list[str], token: str, clients: int,
     queue: asyncio.Queue[str] = asyncio.Queue()
     for i in range(total):
         queue.put_nowait(paths[i % len(paths)])
-    headers = {"Authorization": f"Bearer {token}"}
+    url = httpx.URL(base)
+    host, port = url.host, url.port or 80
 
     async def worker() -> None:
         nonlocal errors
-        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as client:
+        connection = _Connection(host, port, token)
+        try:
             while True:
                 try:
                     path = queue.get_nowait()
@@ -113,12 +154,14 @@ async def load(base: str, paths: list[str], token: str, clients: int,
                     return
                 start = time.perf_counter()
                 try:
-                    answer = await client.get(path)
-                    if answer.status_code != 200:
+                    if await connection.get(path) != 200:
                         errors += 1
-                except httpx.HTTPError:
+                except (OSError, asyncio.IncompleteReadError, ValueError):
                     errors += 1
+                    connection.close()
                 latencies.append(time.perf_counter() - start)
+        finally:
+            connection.close()
 
     start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(clients)))
@@ -131,19 +174,21 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] == "--serve":
-        serve(sys.argv[2], int(sys.argv[3]))
+    if len(sys.argv) == 5 and sys.argv[1] == "--serve":
+        serve(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=2000)
     parser.add_argument("--requests", type=int, default=1000, help="per route and level")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 50])
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url, token, visible = prepare(Path(tmp), args.records, args.seed)
         port = free_port()
-        child = subprocess.Popen([sys.executable, __file__, "--serve", url, str(port)],
+        child = subprocess.Popen([sys.executable, __file__, "--serve", url, str(port),
+                                  str(args.workers)],
                                  env={**os.environ, "PYTHONUNBUFFERED": "1"})
         base = f"http://127.0.0.1:{port}"
         try:
@@ -160,13 +205,15 @@ def main() -> None:
             rng = random.Random(args.seed)
             routes = {
                 "hello": ["/api/v1/health"],
+                "auth": ["/api/v1/whoami"],
                 "read": [f"/api/v1/entities/{rng.choice(visible)}" for _ in range(500)],
                 "search": [f"/api/v1/search?q={rng.choice(SURNAMES)}&limit=20"
                            for _ in range(100)],
             }
             for paths in routes.values():  # warm-up: compiled queries, token cache
                 asyncio.run(load(base, paths[:5], token, 1, 5))
-            print(f"{args.records:,} records, SQLite, {args.requests:,} requests per line")
+            print(f"{args.records:,} records, SQLite, {args.workers} server process(es), "
+                  f"{args.requests:,} requests per line")
             print(f"{'route':<8} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
                   f"{'errors':>6} {'p50/hello':>9}")
             hello_p50: dict[int, float] = {}
