@@ -332,3 +332,30 @@ def test_pages_at_the_largest_page_size(store: Store, tmp_path: Path,
         assert expected <= {o["id"] for o in all_objects(semar, C_SEMAR, limit=500)}
     finally:
         node.close()
+
+
+def test_every_visible_record_is_in_exactly_one_collection(node: Node) -> None:
+    """A record citing none of the peer's agreements is in its default (first) collection."""
+    from tearline.model.parties import Agreement
+    from tearline.store import parties
+
+    with node.store.transaction() as conn:
+        parties.put_agreement(conn, Agreement("agr-semar-2", "Second", "mlat",
+                                              frozenset({"us.dea", "mx.semar"})), T)
+    node.store.write([
+        build_record("p-elsewhere", "Person", {"name": ["Elsa Paz"]}, DEA,
+                     Marking.build("AMBER", ["unit:mx.semar.uie"], legal_basis="agr-other")),
+        build_record("p-second", "Person", {"name": ["Segundo Paz"]}, DEA,
+                     Marking.build("AMBER", ["unit:mx.semar.uie"], legal_basis="agr-semar-2")),
+    ])
+    semar = node.as_peer(SEMAR)
+    listed = [c["id"] for c in semar.get(f"{ROOT}collections/").body["collections"]]
+    second = collection_id("agr-semar-2")
+    assert listed == [C_SEMAR, second]
+    first_ids = {o["id"] for o in all_objects(semar, C_SEMAR)}
+    second_ids = {o["id"] for o in all_objects(semar, second)}
+    assert object_id("p-elsewhere", "Person") in first_ids - second_ids
+    assert object_id("p-second", "Person") in second_ids - first_ids
+    assert object_id("p-shared", "Person") in first_ids - second_ids
+    fgr_ids = {o["id"] for o in all_objects(node.as_peer(FGR), C_FGR)}
+    assert object_id("p-elsewhere", "Person") not in fgr_ids

@@ -11,7 +11,8 @@ back at a new position, so the peer receives it on its next pull.
 
 The query carries the policy predicate for the peer's subject (``Visibility``), so a
 record the peer may not see is never fetched; the collection filter (the agreement the
-record's marking or one of its releases cites) narrows it further. Like every read,
+record's marking or one of its releases cites; for the peer's default collection, also
+records citing none of the peer's agreements) narrows it further. Like every read,
 nothing here decides visibility after fetching.
 
 A change of vetting alters what a unit may see without an entry naming the records
@@ -59,24 +60,37 @@ class FeedItem:
     added_at: str  # audit timestamp, ``YYYY-MM-DDTHH:MM:SS.ffffffZ``
 
 
-_QUERIES: dict[tuple[bool, bool], Any] = {}
+_QUERIES: dict[tuple[bool, bool, bool], Any] = {}
 
 
-def _feed_query(vis: Visibility, by_ids: bool, added_after: bool) -> Any:
+def _feed_query(vis: Visibility, by_ids: bool, added_after: bool, default: bool) -> Any:
     """The feed statement; built once per shape (the subject and instant are bound values)."""
-    found = _QUERIES.get((by_ids, added_after))
+    shape = (by_ids, added_after, default)
+    found = _QUERIES.get(shape)
     if found is None:
-        found = _QUERIES[(by_ids, added_after)] = _build(vis, by_ids, added_after)
+        found = _QUERIES[shape] = _build(vis, *shape)
     return found
 
 
-def _build(vis: Visibility, by_ids: bool, added_after: bool) -> Any:
+def _cites(r: Any, bases: Any, many: bool) -> Any:
+    """Record ``r``'s marking, or one of its releases, cites ``bases`` (one, or any of many)."""
+    m, rl = t.markings, rt.releases
+    if many:
+        return or_(exists().where(m.c.id == r.c.marking_id, m.c.legal_basis.in_(bases)),
+                   exists().where(rl.c.entity_id == r.c.id, rl.c.basis.in_(bases)))
+    return or_(exists().where(m.c.id == r.c.marking_id, m.c.legal_basis == bases),
+               exists().where(rl.c.entity_id == r.c.id, rl.c.basis == bases))
+
+
+def _build(vis: Visibility, by_ids: bool, added_after: bool, default: bool) -> Any:
     e = audit_entries
     later = audit_entries.alias("later")
     r = t.records.alias("fr")
-    m = t.markings
-    rl = rt.releases
     basis = bindparam("coll_basis", type_=String())
+    member = _cites(r, basis, many=False)
+    if default:  # also what cites none of the peer's agreements
+        others: Any = bindparam("coll_all", expanding=True)
+        member = or_(member, ~_cites(r, others, many=True))
     query = (
         select(e.c.entity_id, r.c.schema, e.c.idx, e.c.at)
         .join(r, r.c.id == e.c.entity_id)
@@ -85,10 +99,7 @@ def _build(vis: Visibility, by_ids: bool, added_after: bool) -> Any:
             e.c.kind.in_(CHANGE_KINDS),
             ~exists().where(later.c.entity_id == e.c.entity_id, later.c.idx > e.c.idx,
                             later.c.kind.in_(CHANGE_KINDS)),
-            or_(
-                exists().where(m.c.id == r.c.marking_id, m.c.legal_basis == basis),
-                exists().where(rl.c.entity_id == r.c.id, rl.c.basis == basis),
-            ),
+            member,
             vis.entity(r, relationship_ends()),
         )
     )
@@ -101,9 +112,15 @@ def _build(vis: Visibility, by_ids: bool, added_after: bool) -> Any:
 
 def feed(conn: Connection, vis: Visibility, basis: str, after_position: int = 0,
          added_after: datetime | None = None, entity_ids: Sequence[str] | None = None,
-         limit: int = 100) -> list[FeedItem]:
+         limit: int = 100, default_of: Sequence[str] | None = None) -> list[FeedItem]:
     """The next ``limit`` records of the collection of agreement ``basis`` that exist for
-    ``vis``'s subject, after ``after_position``, in the order they were added."""
+    ``vis``'s subject, after ``after_position``, in the order they were added.
+
+    ``default_of``: the agreements of all the peer's collections, when this one is the
+    default collection; it then also holds the visible records that cite none of them
+    (a marking without legal basis, or citing an agreement the peer is not party to), so
+    that every record the peer may see is in one of its collections.
+    """
     if entity_ids is not None and not entity_ids:
         return []
     params: dict[str, Any] = {
@@ -117,7 +134,10 @@ def feed(conn: Connection, vis: Visibility, basis: str, after_position: int = 0,
         params["entity_ids"] = sorted(set(entity_ids))
     if added_after is not None:
         params["added_after"] = t.ts(added_after)
-    query = _feed_query(vis, entity_ids is not None, added_after is not None)
+    if default_of is not None:
+        params["coll_all"] = sorted(set(default_of) | {basis})
+    query = _feed_query(vis, entity_ids is not None, added_after is not None,
+                        default_of is not None)
     return [FeedItem(row[0], row[1], int(row[2]), row[3])
             for row in conn.execute(query, params)]
 

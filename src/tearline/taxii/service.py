@@ -11,9 +11,10 @@ statement ids that left the node.
 **Collections.** One per partner agreement that both this node's agency and the peer's
 agency are party to; its id is a UUIDv5 of the agreement id, so it is stable across
 restarts and the same on every node. A record belongs to the collection of the
-agreement its marking cites as legal basis, or that one of its releases cites. (Any
-release beyond the originating agency needs a legal basis, so what a foreign peer may
-see always cites one.)
+agreement its marking cites as legal basis, or that one of its releases cites; a
+visible record citing none of the peer's agreements (no legal basis, or an agreement
+the peer is not party to) belongs to the peer's *default* collection, the first by
+agreement id, so that everything the peer may see is in one of its collections.
 
 **Pages.** Ordered by date added (:mod:`tearline.store.feed`); ``limit`` counts
 records, and each record comes with the objects it maps to (its object, derived
@@ -67,6 +68,9 @@ NO_OBJECT = "no such object"
 class Collection:
     id: str
     agreement: Agreement
+    #: The agreements of all the peer's collections, if this is its default collection
+    #: (the first by agreement id), which also holds what cites none of them.
+    default_of: tuple[str, ...] | None = None
 
     def resource(self) -> dict[str, Any]:
         from tearline.taxii.wire import STIX_MEDIA
@@ -98,9 +102,11 @@ def cursor_box(key: NodeKey) -> CursorBox:
 def collections(conn: Connection, peer: Peer, own_agency: str) -> list[Collection]:
     """The collections ``peer`` may list: agreements both agencies are party to."""
     wanted = {own_agency, peer.agency}
-    found = [Collection(collection_id(a.id), a) for a in parties.agreements(conn)
-             if wanted <= a.parties]
-    return sorted(found, key=lambda c: c.agreement.id)
+    shared = sorted((a for a in parties.agreements(conn) if wanted <= a.parties),
+                    key=lambda a: a.id)
+    bases = tuple(a.id for a in shared)
+    return [Collection(collection_id(a.id), a, bases if n == 0 else None)
+            for n, a in enumerate(shared)]
 
 
 def find_collection(conn: Connection, peer: Peer, own_agency: str, cid: str) -> Collection:
@@ -156,7 +162,7 @@ def _refs(conn: Connection, vis: Visibility, records: Sequence[Record]) -> dict[
     return schemas_of(conn, vis, sorted(wanted))
 
 
-def _entities_for(conn: Connection, vis: Visibility, basis: str,
+def _entities_for(conn: Connection, vis: Visibility, coll: Collection,
                   stix_ids: Sequence[str]) -> list[str]:
     """The records of a collection whose object has one of ``stix_ids``.
 
@@ -167,7 +173,8 @@ def _entities_for(conn: Connection, vis: Visibility, basis: str,
     found: list[str] = []
     position = 0
     while True:
-        batch: list[FeedItem] = feed(conn, vis, basis, position, limit=MAX_LIMIT)
+        batch: list[FeedItem] = feed(conn, vis, coll.agreement.id, position, limit=MAX_LIMIT,
+                                     default_of=coll.default_of)
         found.extend(i.entity_id for i in batch if object_id(i.entity_id, i.schema) in wanted)
         if len(batch) < MAX_LIMIT or len(found) == len(wanted):
             return found
@@ -234,9 +241,9 @@ def page(store: Store, peer: Peer, coll: Collection, query: Query, cursors: Curs
     with store.transaction() as conn:
         ids: list[str] | None = None
         if query.ids:
-            ids = _entities_for(conn, vis, coll.agreement.id, query.ids)
+            ids = _entities_for(conn, vis, coll, query.ids)
         items = feed(conn, vis, coll.agreement.id, position, query.added_after, ids,
-                     query.limit + 1)
+                     query.limit + 1, coll.default_of)
         more = len(items) > query.limit
         items = items[: query.limit]
         added = {i.entity_id: i.added_at for i in items}
