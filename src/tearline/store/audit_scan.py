@@ -26,8 +26,11 @@ in key order, decides — a slower answer, never a wrong one.
 from __future__ import annotations
 
 import hashlib
+import struct
+from collections.abc import Iterable
 from dataclasses import fields
 from functools import cache
+from operator import itemgetter, methodcaller
 from typing import Any
 
 from tearline.audit.envelope import ENVELOPE_KEYS
@@ -36,6 +39,10 @@ from tearline.audit.merkle import HASH_SIZE
 
 _sha256 = hashlib.sha256
 _PAIR = 2 * HASH_SIZE
+_PAIRS = struct.Struct(f"{_PAIR}s")
+_LEAF, _NODE = b"\x00", b"\x01"
+_digest = methodcaller("digest")
+_first = itemgetter(0)
 
 
 def _keys(kind: str) -> list[str]:
@@ -156,17 +163,20 @@ def _packed(row: Any, width: int) -> bytes | None:
 
 
 def _parents(below: bytes, offset: int, count: int) -> bytes:
-    """``count`` parent hashes over the children packed in ``below`` from child ``offset``."""
-    view = memoryview(below)
+    """``count`` parent hashes over the children packed in ``below`` from child ``offset``.
+
+    Built from ``map`` over C callables (no Python frame per hash): a quarter faster than
+    a comprehension, and hashing is most of the bulk pass's own time.
+    """
     start = offset * HASH_SIZE
-    sha = _sha256
-    try:
-        return b"".join(
-            [sha(b"\x01" + view[i : i + _PAIR]).digest()
-             for i in range(start, start + count * _PAIR, _PAIR)]
-        )
-    finally:
-        view.release()
+    with memoryview(below) as view:
+        pairs = _PAIRS.iter_unpack(view[start : start + count * _PAIR])
+        return b"".join(map(_digest, map(_sha256, map(_NODE.__add__, map(_first, pairs)))))
+
+
+def leaf_hashes(bodies: Iterable[Any]) -> bytes:
+    """SHA-256(0x00 || body) of each body, packed (``TypeError`` for a body not bytes)."""
+    return b"".join(map(_digest, map(_sha256, map(_LEAF.__add__, bodies))))
 
 
 def owned(level: int, start: int, end: int) -> tuple[int, int]:
@@ -186,9 +196,8 @@ def range_intact(cursor: Any, dialect: str, start: int, end: int) -> bool:
     width = end - start
     if len(rows) != width:
         return False
-    sha = _sha256
     try:
-        leaves = b"".join([sha(b"\x00" + body).digest() for (body,) in rows])
+        leaves = leaf_hashes(map(_first, rows))
     except TypeError:  # a body stored as text (SQLite keeps whatever type was written)
         return False
     del rows
