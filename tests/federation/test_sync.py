@@ -137,3 +137,38 @@ def test_just_before_steps_back_one_microsecond() -> None:
     assert just_before("2026-01-05T00:00:00.000000Z") == "2026-01-04T23:59:59.999999Z"
     assert just_before("2026-01-05T00:00:00Z") == "2026-01-04T23:59:59.999999Z"
     assert just_before("not a time") == "not a time"
+
+
+def test_consents_the_originator_gave_us_are_kept_to_travel_on(store: Store,
+                                                                tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from tearline.federation.entitlement import CONSENT_TYPE
+    from tearline.federation.signing import sign_document
+    from tearline.store import consent_documents as cd
+    from tearline.store import release_tables as rt
+
+    seed_parties(store)
+    ours, _ = create_node_key(tmp_path / "dea", "us.dea.sod")
+    semar, _ = create_node_key(tmp_path / "semar", "mx.semar.uie")
+    other, _ = create_node_key(tmp_path / "other", "mx.semar.pn")
+    partner = replace(SEMAR, verifier_key=semar.verifier_key())
+    puller = Puller(store, partner, node_key=ours, own_agency="us.dea", node_name="us.dea.sod")
+
+    def consent(key: Any, cid: str, entity: str = "p-1", to: str = "us.dea") -> Any:
+        return sign_document(key, {"type": CONSENT_TYPE, "consent_id": cid, "entity_id": entity,
+                                   "by_agency": "mx.semar", "to_agency": to,
+                                   "at": "2026-01-05T00:00:00.000000Z"})
+
+    docs = [consent(semar, "con-good"), consent(other, "con-forged"),
+            consent(semar, "con-other-entity", entity="p-2"),
+            consent(semar, "con-to-fgr", to="mx.fgr")]
+    record = replace(person(1), extra={"consents": docs})
+    out = run(puller, page(to_stix([record]).bundle["objects"]))
+    assert out.records_stored == 1
+    with store.reading() as conn:
+        kept = conn.execute(select(cd.consent_documents.c.consent_id)).scalars().all()
+        rows = conn.execute(select(rt.consents.c.id, rt.consents.c.by_agency,
+                                   rt.consents.c.to_agency)).all()
+    assert kept == ["con-good"]
+    assert [tuple(r) for r in rows] == [("con-good", "mx.semar", "us.dea")]

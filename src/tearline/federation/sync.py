@@ -47,6 +47,7 @@ from sqlalchemy import Connection, select
 from tearline.audit.events import FederationRefused, RecallPurged
 from tearline.errors import (
     ConfigError,
+    InputError,
     IntegrityError,
     NotFound,
     PeerError,
@@ -54,17 +55,19 @@ from tearline.errors import (
     ValidationError,
 )
 from tearline.federation.client import Collection, Page, SignedBy, TaxiiClient, TlsConfig
-from tearline.federation.entitlement import judge
+from tearline.federation.entitlement import CONSENT_TYPE, judge
 from tearline.federation.identity import NodeFiles
 from tearline.federation.receipts import build_receipt
 from tearline.federation.signing import verify_document
 from tearline.keys import NodeKey
+from tearline.model.marking import parse_timestamp
 from tearline.model.record import Record
 from tearline.model.statement import statement_id
 from tearline.stix.extensions import RECORD_EXTENSION_ID
 from tearline.stix.foreign import EXTERNAL
 from tearline.stix.importer import read_bundle
-from tearline.store import audit_events, audit_log, parties, peers
+from tearline.store import audit_events, audit_log, consent_documents, parties, peers
+from tearline.store import release_tables as rt
 from tearline.store import sync_state as ss
 from tearline.store import tables as t
 from tearline.store.audit_events import now
@@ -364,6 +367,7 @@ class Puller:
             audit_events.writes(conn, accepted, summary.changes, summary.records_new)
             out.records_stored += summary.records_new + summary.records_changed
             out.statements_new += summary.statements_new
+            self._keep_consents(conn, accepted)
         received: list[ss.Received] = []
         stored: list[tuple[str, str]] = []
         refusals: list[FederationRefused] = []
@@ -392,6 +396,44 @@ class Puller:
         if refusals:
             audit_log.append(conn, refusals)
         return received, stored
+
+    def _keep_consents(self, conn: Connection, records: Sequence[Record]) -> None:
+        """Consents the sender (as originator) gave OUR agency to release its records
+        onward: kept as signed (so that they travel on when we serve the record) and
+        recorded as consents our policy consults. Only documents that verify with the
+        sender's key, name the record, the sender's agency as the consenting originator
+        and our agency as recipient are kept."""
+        if not (self.partner.signed and self.partner.verifier_key and self.own_agency):
+            return
+        kept: list[dict[str, Any]] = []
+        for record in records:
+            for doc in record.extra.get("consents") or ():
+                try:
+                    body = verify_document(self.partner.verifier_key, doc)
+                except IntegrityError:
+                    continue
+                if (body.get("type") == CONSENT_TYPE and body.get("entity_id") == record.id
+                        and body.get("by_agency") == record.originator == self.partner.agency
+                        and body.get("to_agency") == self.own_agency
+                        and isinstance(body.get("consent_id"), str)):
+                    kept.append(doc)
+        if not kept:
+            return
+        consent_documents.keep(conn, kept, self.partner.name, self.clock())
+        known = set(conn.execute(select(rt.consents.c.id).where(
+            rt.consents.c.id.in_([d["consent_id"] for d in kept]))).scalars())
+        for doc in kept:
+            if doc["consent_id"] in known:
+                continue
+            known.add(doc["consent_id"])
+            try:
+                granted = t.ts(parse_timestamp(doc.get("at")))
+            except (InputError, ValueError):
+                granted = t.ts(self.clock())
+            conn.execute(rt.consents.insert().values(
+                id=doc["consent_id"][:64], entity_id=doc["entity_id"],
+                by_agency=doc["by_agency"], to_agency=doc["to_agency"], granted_at=granted,
+                recorded_by=self.partner.party))
 
     def _refusal(self, collection_id: str | None, object_id: str | None,
                  originator: str | None, reason: Any) -> FederationRefused:
