@@ -192,7 +192,7 @@ def main() -> None:
                                  env={**os.environ, "PYTHONUNBUFFERED": "1"})
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 180
             while True:
                 try:
                     if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
@@ -229,7 +229,11 @@ def main() -> None:
                           f"{p99:>8.1f} {errors:>6} {ratio:>9.1f}", flush=True)
         finally:
             child.terminate()
-            child.wait(10)
+            try:
+                child.wait(60)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
 
 
 if __name__ == "__main__":
