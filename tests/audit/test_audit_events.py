@@ -237,3 +237,12 @@ def test_utc_timestamps() -> None:
 def test_any_search_text_round_trips_through_its_commitment(text: str) -> None:
     event = make("search.query", query_commitment=commit_value(SALT, text))
     assert event_from_canonical(event.to_canonical()) == event
+
+
+@pytest.mark.parametrize("kind", sorted(EXAMPLES))
+def test_canonical_bytes_are_the_reference_encoders(kind: str) -> None:
+    """The fast path of to_canonical (the instance's own fields) is RFC 8785 exactly."""
+    import rfc8785
+
+    event = make(kind, actor="system", at="2025-01-31T17:04:05Z")
+    assert event.to_canonical() == rfc8785.dumps(event.to_json())

@@ -225,9 +225,11 @@ class Event:
         """The RFC 8785 bytes of the envelope: what the log hashes into a leaf.
 
         Fields are validated on construction (strings, safe integers, booleans, null,
-        lists of strings; ASCII names), so the fast encoder applies.
+        lists of strings; ASCII names), so the fast encoder applies. The instance's
+        own dictionary holds exactly its fields (a frozen dataclass without slots), and
+        tuples encode as arrays, so the body is built without :meth:`to_json`'s copy.
         """
-        return canonical_bytes_no_floats(self.to_json())
+        return canonical_bytes_no_floats({"v": ENVELOPE_VERSION, "kind": self.kind, **vars(self)})
 
 
 _HINTS: dict[type, tuple[tuple[str, Any], ...]] = {}
