@@ -24,7 +24,6 @@ from sqlalchemy import (
     ARRAY,
     ColumnElement,
     Connection,
-    Integer,
     String,
     and_,
     any_,
@@ -54,7 +53,7 @@ COMMON_WORD = 10_000
 
 # Aliases of the read statements (each at one nesting level, shared by every statement).
 _R = t.records  # the candidates of the id selection
-_H, _S = t.records.alias("h"), t.statements.alias("s")  # heads and statements fetched
+_S = t.statements.alias("s")  # the statements fetched
 _K = [t.tokens.alias(f"k{n}") for n in range(MAX_WORDS)]
 _KS = [t.statements.alias(f"ks{n}") for n in range(MAX_WORDS)]
 _KC = t.tokens.alias("kc")  # the candidates of a search driven by its rarest word
@@ -127,8 +126,16 @@ def statement_from_row(row: Any, marking: Marking | None) -> Statement:
 # -- the read statement ------------------------------------------------------------------
 
 
-def _limit() -> Any:
-    return bindparam("limit", type_=Integer())
+#: A page's LIMIT is written into the statement (a planner that knows it will stop early
+#: chooses the index walk, and PostgreSQL can then keep one generic plan per statement);
+#: a requested size is rounded up to one of these, and the answer trimmed to it.
+LIMITS = (1, 10, 25, 50, 100, 250, MAX_PAGE)
+
+
+def _bucket(limit: int) -> tuple[int, int]:
+    """The page size asked for (within 1..MAX_PAGE) and the LIMIT of its statement."""
+    n = max(1, min(limit, MAX_PAGE))
+    return n, next(b for b in LIMITS if b >= n)
 
 
 def _ids_in(dialect: str, column: Any) -> ColumnElement[bool]:
@@ -144,34 +151,41 @@ def _ids_value(dialect: str, ids: Iterable[str]) -> Any:
     return list(ids) if dialect == "postgresql" else json.dumps(list(ids))
 
 
-def _with_statements(vis: Predicates, ids: Any) -> Any:
-    """The heads and shown statements of the records selected by subquery ``ids``.
+def _with_statements(vis: Predicates, heads: Any) -> Any:
+    """The heads and shown statements of the records selected by subquery ``heads``.
 
-    ``ids`` selects only records that exist for the subject (their own marking is
-    visible), so each statement is checked for itself and its references only.
+    ``heads`` selects the head columns of records that exist for the subject (their
+    own marking is visible), so each statement is checked for itself and its
+    references only. The heads come from the selection itself, not from a second join
+    to ``records``, which a planner may not know to be small.
     """
-    h, s = _H, _S
+    s = _S
     return (
-        select(*(h.c[c] for c in _HEAD_COLUMNS), *(s.c[c] for c in _STATEMENT_COLUMNS))
-        .select_from(ids.join(h, h.c.id == ids.c.id).join(s, s.c.entity_id == h.c.id))
-        .where(vis.shown_portion(s, h))
-        .order_by(h.c.id, s.c.prop, s.c.value, s.c.id)
+        select(*(heads.c[c] for c in _HEAD_COLUMNS), *(s.c[c] for c in _STATEMENT_COLUMNS))
+        .select_from(heads.join(s, s.c.entity_id == heads.c.id))
+        .where(vis.shown_portion(s, heads))
+        .order_by(heads.c.id, s.c.prop, s.c.value, s.c.id)
     )
+
+
+def _select(heads: bool) -> Any:
+    """The selection's columns: the id, or every head column (for :func:`_with_statements`)."""
+    return select(*(_R.c[c] for c in (_HEAD_COLUMNS if heads else ("id",))))
 
 
 def _existing(vis: Predicates) -> ColumnElement[bool]:
     return vis.entity(_R, relationship_ends())
 
 
-def _by_ids(vis: Predicates, dialect: str) -> Any:
-    return select(_R.c.id).where(_ids_in(dialect, _R.c.id), _existing(vis))
+def _by_ids(vis: Predicates, dialect: str, heads: bool = False) -> Any:
+    return _select(heads).where(_ids_in(dialect, _R.c.id), _existing(vis))
 
 
-def _page(vis: Predicates, schema: bool) -> Any:
-    query = select(_R.c.id).where(_R.c.id > bindparam("after", type_=String()))
+def _page(vis: Predicates, schema: bool, limit: int, heads: bool = False) -> Any:
+    query = _select(heads).where(_R.c.id > bindparam("after", type_=String()))
     if schema:
         query = query.where(_R.c.schema == bindparam("schema", type_=String()))
-    return query.where(_existing(vis)).order_by(_R.c.id).limit(_limit())
+    return query.where(_existing(vis)).order_by(_R.c.id).limit(limit)
 
 
 def _word_match(vis: Predicates, n: int) -> ColumnElement[bool]:
@@ -187,14 +201,15 @@ def _word_match(vis: Predicates, n: int) -> ColumnElement[bool]:
     )
 
 
-def _search(vis: Predicates, words: int, schema: bool, driven: bool) -> Any:
+def _search(vis: Predicates, words: int, schema: bool, driven: bool, limit: int,
+            heads: bool = False) -> Any:
     """Records with a visible token for each word, in id order.
 
     ``driven``: the candidates are the entities with a token of word 0 (the rarest),
     sorted; otherwise the records are walked in id order (see :data:`COMMON_WORD`).
     Either way every word is matched against the record's visible statements.
     """
-    query = select(_R.c.id).where(_R.c.id > bindparam("after", type_=String()))
+    query = _select(heads).where(_R.c.id > bindparam("after", type_=String()))
     if driven:
         query = query.where(_R.c.id.in_(
             select(_KC.c.entity_id).where(_KC.c.token >= bindparam("w0", type_=String()),
@@ -205,7 +220,7 @@ def _search(vis: Predicates, words: int, schema: bool, driven: bool) -> Any:
     # the words (an index probe each), then the rest of existence.
     query = query.where(vis.record(_R), and_(*(_word_match(vis, n) for n in range(words))),
                         _existing(vis))
-    return query.order_by(_R.c.id).limit(_limit())
+    return query.order_by(_R.c.id).limit(limit)
 
 
 def _count_tokens() -> Any:
@@ -213,7 +228,7 @@ def _count_tokens() -> Any:
     hits = select(literal_column("1")).where(
         k.c.token >= bindparam("lo", type_=String()),
         k.c.token < bindparam("hi", type_=String()),
-    ).limit(_limit()).subquery("hits")
+    ).limit(COMMON_WORD).subquery("hits")
     return select(func.count()).select_from(hits)
 
 
@@ -293,7 +308,8 @@ def read_records(conn: Connection, vis: Predicates, ids: Sequence[str]) -> list[
     if not wanted:
         return []
     dialect = conn.dialect.name
-    found = _records(conn, vis, ("by-ids",), lambda d: _by_ids(vis, d).subquery("ids"),
+    found = _records(conn, vis, ("by-ids",),
+                     lambda d: _by_ids(vis, d, heads=True).subquery("heads"),
                      {"ids": _ids_value(dialect, wanted)})
     return [found[i] for i in ids if i in found]
 
@@ -303,8 +319,8 @@ def read_record(conn: Connection, vis: Predicates, entity_id: str) -> Record | N
     return found[0] if found else None
 
 
-def _page_params(schema: str | None, after: str | None, limit: int) -> dict[str, Any]:
-    params: dict[str, Any] = {"after": after or "", "limit": max(1, min(limit, MAX_PAGE))}
+def _page_params(schema: str | None, after: str | None) -> dict[str, Any]:
+    params: dict[str, Any] = {"after": after or ""}
     if schema:
         params["schema"] = schema
     return params
@@ -313,17 +329,19 @@ def _page_params(schema: str | None, after: str | None, limit: int) -> dict[str,
 def list_ids(conn: Connection, vis: Predicates, schema: str | None = None,
              after: str | None = None, limit: int = 100) -> list[str]:
     """A page of entity ids visible to the subject, in id order (keyset pagination)."""
-    return _ids(conn, vis, ("page", bool(schema)), lambda _: _page(vis, bool(schema)),
-                _page_params(schema, after, limit))
+    n, bucket = _bucket(limit)
+    return _ids(conn, vis, ("page", bool(schema), bucket),
+                lambda _: _page(vis, bool(schema), bucket), _page_params(schema, after))[:n]
 
 
 def page_records(conn: Connection, vis: Predicates, schema: str | None = None,
                  after: str | None = None, limit: int = 100) -> list[Record]:
     """The tear-line views of :func:`list_ids`, in one statement."""
-    found = _records(conn, vis, ("page", bool(schema)),
-                     lambda _: _page(vis, bool(schema)).subquery("ids"),
-                     _page_params(schema, after, limit))
-    return list(found.values())
+    n, bucket = _bucket(limit)
+    found = _records(conn, vis, ("page", bool(schema), bucket),
+                     lambda _: _page(vis, bool(schema), bucket, heads=True).subquery("heads"),
+                     _page_params(schema, after))
+    return list(found.values())[:n]
 
 
 def _search_plan(conn: Connection, text: str) -> tuple[list[tuple[str, str]], bool] | None:
@@ -335,7 +353,7 @@ def _search_plan(conn: Connection, text: str) -> tuple[list[tuple[str, str]], bo
     counted = []
     for word in words:
         lo, hi = word_range(word)
-        n = count.run(conn, {"lo": lo, "hi": hi, "limit": COMMON_WORD})[0][0]
+        n = count.run(conn, {"lo": lo, "hi": hi})[0][0]
         if n == 0:
             return [], False  # no record can match every word
         counted.append((int(n), lo, hi))
@@ -343,9 +361,9 @@ def _search_plan(conn: Connection, text: str) -> tuple[list[tuple[str, str]], bo
     return [(lo, hi) for _, lo, hi in counted], counted[0][0] >= COMMON_WORD
 
 
-def _search_params(ranges: list[tuple[str, str]], schema: str | None, after: str | None,
-                   limit: int) -> dict[str, Any]:
-    params = _page_params(schema, after, limit)
+def _search_params(ranges: list[tuple[str, str]], schema: str | None, after: str | None
+                   ) -> dict[str, Any]:
+    params = _page_params(schema, after)
     for n, (lo, hi) in enumerate(ranges):
         params[f"w{n}"], params[f"w{n}_end"] = lo, hi
     return params
@@ -362,9 +380,11 @@ def search_ids(conn: Connection, vis: Predicates, text: str, schema: str | None 
     if not plan or not plan[0]:
         return []
     ranges, common = plan
-    key = ("search", len(ranges), bool(schema), not common)
-    return _ids(conn, vis, key, lambda _: _search(vis, len(ranges), bool(schema), not common),
-                _search_params(ranges, schema, after, limit))
+    n, bucket = _bucket(limit)
+    key = ("search", len(ranges), bool(schema), not common, bucket)
+    return _ids(conn, vis, key,
+                lambda _: _search(vis, len(ranges), bool(schema), not common, bucket),
+                _search_params(ranges, schema, after))[:n]
 
 
 def search_records(conn: Connection, vis: Predicates, text: str, schema: str | None = None,
@@ -374,12 +394,14 @@ def search_records(conn: Connection, vis: Predicates, text: str, schema: str | N
     if not plan or not plan[0]:
         return []
     ranges, common = plan
-    key = ("search", len(ranges), bool(schema), not common)
+    n, bucket = _bucket(limit)
+    key = ("search", len(ranges), bool(schema), not common, bucket)
     found = _records(
         conn, vis, key,
-        lambda _: _search(vis, len(ranges), bool(schema), not common).subquery("ids"),
-        _search_params(ranges, schema, after, limit))
-    return list(found.values())
+        lambda _: _search(vis, len(ranges), bool(schema), not common, bucket, heads=True
+                          ).subquery("heads"),
+        _search_params(ranges, schema, after))
+    return list(found.values())[:n]
 
 
 def count_by_schema(conn: Connection, vis: Predicates) -> dict[str, int]:
