@@ -33,12 +33,13 @@ store = Store.open(sys.argv[1])
 prov = Provenance("us.dea", "us.dea.sod", datetime(2024, 1, 1, tzinfo=UTC), Reliability.B,
                   Credibility.PROBABLY_TRUE)
 who = Subject(unit="us.dea.sod", agency="us.dea")
-print("ready", flush=True)
 for n in itertools.count():
     ids = [f"{sys.argv[2]}-{n}-{k}" for k in range(3)]
     store.write([build_record(i, "Person", {"name": [f"Person {i}"]}, prov,
                               Marking.build("GREEN")) for i in ids])
     store.read_many(who, datetime.now(UTC), ids)
+    if n == 0:  # the first action loads what the write path loads lazily (seconds under load)
+        print("ready", flush=True)
 """
 
 
