@@ -15,7 +15,7 @@ words are bound parameters.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -53,7 +53,7 @@ COMMON_WORD = 10_000
 
 # Aliases of the read statements (each at one nesting level, shared by every statement).
 _R = t.records  # the candidates of the id selection
-_S = t.statements.alias("s")  # the statements fetched
+_H, _S = t.records.alias("h"), t.statements.alias("s")  # heads and statements fetched
 _K = [t.tokens.alias(f"k{n}") for n in range(MAX_WORDS)]
 _KS = [t.statements.alias(f"ks{n}") for n in range(MAX_WORDS)]
 _KC = t.tokens.alias("kc")  # the candidates of a search driven by its rarest word
@@ -171,6 +171,21 @@ def _with_statements(vis: Predicates, heads: Any) -> Any:
 def _select(heads: bool) -> Any:
     """The selection's columns: the id, or every head column (for :func:`_with_statements`)."""
     return select(*(_R.c[c] for c in (_HEAD_COLUMNS if heads else ("id",))))
+
+
+def _heads(dialect: str, selection: Callable[[bool], Any]) -> Any:
+    """The head columns of the records that ``selection(heads)`` selects, as a subquery.
+
+    PostgreSQL: selected by the selection itself (joined to ``records`` a second time,
+    its planner may hash the whole table). SQLite: the selection takes ids only, so
+    that it walks ``ix_records_visibility`` (which holds the visibility columns) rather
+    than the primary key index, and the heads of the page are then read by id.
+    """
+    if dialect == "postgresql":
+        return selection(True).subquery("heads")
+    ids, h = selection(False).subquery("ids"), _H
+    return (select(*(h.c[c] for c in _HEAD_COLUMNS))
+            .select_from(ids.join(h, h.c.id == ids.c.id)).subquery("heads"))
 
 
 def _existing(vis: Predicates) -> ColumnElement[bool]:
@@ -309,7 +324,7 @@ def read_records(conn: Connection, vis: Predicates, ids: Sequence[str]) -> list[
         return []
     dialect = conn.dialect.name
     found = _records(conn, vis, ("by-ids",),
-                     lambda d: _by_ids(vis, d, heads=True).subquery("heads"),
+                     lambda d: _heads(d, lambda heads: _by_ids(vis, d, heads)),
                      {"ids": _ids_value(dialect, wanted)})
     return [found[i] for i in ids if i in found]
 
@@ -339,7 +354,7 @@ def page_records(conn: Connection, vis: Predicates, schema: str | None = None,
     """The tear-line views of :func:`list_ids`, in one statement."""
     n, bucket = _bucket(limit)
     found = _records(conn, vis, ("page", bool(schema), bucket),
-                     lambda _: _page(vis, bool(schema), bucket, heads=True).subquery("heads"),
+                     lambda d: _heads(d, lambda heads: _page(vis, bool(schema), bucket, heads)),
                      _page_params(schema, after))
     return list(found.values())[:n]
 
@@ -398,8 +413,8 @@ def search_records(conn: Connection, vis: Predicates, text: str, schema: str | N
     key = ("search", len(ranges), bool(schema), not common, bucket)
     found = _records(
         conn, vis, key,
-        lambda _: _search(vis, len(ranges), bool(schema), not common, bucket, heads=True
-                          ).subquery("heads"),
+        lambda d: _heads(d, lambda heads: _search(vis, len(ranges), bool(schema), not common,
+                                                  bucket, heads)),
         _search_params(ranges, schema, after))
     return list(found.values())[:n]
 
