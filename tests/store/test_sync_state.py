@@ -97,22 +97,27 @@ def test_a_purge_deletes_only_what_the_partner_delivered_and_never_our_own(
                             Provenance(origin, origin + ".u", T0), Marking.build("GREEN"))
 
     theirs, ours = person("mx.semar", "nombre"), person("us.dea", "name")
-    store.write([theirs])  # type: ignore[list-item]
+    phone = build_record("ph-1", "Phone", {"number": ["+525512345678"], "user": ["p-1"]},
+                         Provenance("mx.semar", "mx.semar.u", T0), Marking.build("GREEN"))
+    store.write([theirs, phone])  # type: ignore[list-item]
     store.write([ours])  # type: ignore[list-item]
     with store.transaction() as conn:
-        ss.mark_received(conn, "semar", "c", [ss.Received("identity--1", "v1", "p-1",
-                                                          "stored")], T0)
+        ss.mark_received(conn, "semar", "c", [
+            ss.Received("identity--1", "v1", "p-1", "stored"),
+            ss.Received("infrastructure--1", "v1", "ph-1", "stored")], T0)
         assert ss.delivered_by(conn, "semar", "p-1")
         assert not ss.delivered_by(conn, "fgr", "p-1")
         purged = ss.purge_delivered(conn, "semar", "p-1", "us.dea")
-    assert purged == sorted(s.id for s in theirs.statements)  # type: ignore[attr-defined]
+    user = [s.id for s in phone.statements if s.prop == "user"]
+    assert purged == sorted([s.id for s in theirs.statements] + user)  # type: ignore[attr-defined]
     with store.reading() as conn:
-        left = conn.execute(select(t.statements.c.origin)).scalars().all()
-        assert left == ["us.dea"]
-        assert conn.execute(select(t.records.c.id)).scalars().all() == ["p-1"]
-        assert ss.received(conn, "semar") == []
+        left = conn.execute(select(t.statements.c.entity_id, t.statements.c.origin)).all()
+        assert sorted(map(tuple, left)) == [("p-1", "us.dea"), ("ph-1", "mx.semar")]
+        assert sorted(conn.execute(select(t.records.c.id)).scalars()) == ["p-1", "ph-1"]
+        assert [r.entity_id for r in ss.received(conn, "semar")] == ["ph-1"]
     with store.transaction() as conn:  # without our own statements, the record goes too
         ss.purge_delivered(conn, "semar", "p-1", None)
+        ss.purge_delivered(conn, "semar", "ph-1", None)
     with store.reading() as conn:
         assert conn.execute(select(t.records.c.id)).scalars().all() == []
         assert conn.execute(select(t.tokens.c.token)).scalars().all() == []

@@ -30,6 +30,7 @@ from typing import Any, Literal
 from sqlalchemy import Boolean, Column, Connection, Index, Integer, String, Table, Text, select
 
 from tearline.errors import ValidationError
+from tearline.model.record import entity_properties
 from tearline.store import tables as t
 from tearline.store.bulk import executemany
 from tearline.store.tables import TS, metadata
@@ -272,7 +273,8 @@ def purge_delivered(conn: Connection, partner: str, entity_id: str,
     query = select(s.c.id).where(s.c.entity_id == entity_id)
     if own_agency is not None:
         query = query.where(s.c.origin != own_agency)
-    ids = sorted(conn.execute(query).scalars())
+    ids = sorted(set(conn.execute(query).scalars()) | set(
+        _references(conn, partner, entity_id, own_agency)))
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
         conn.execute(tk.delete().where(tk.c.statement_id.in_(chunk)))
@@ -283,6 +285,24 @@ def purge_delivered(conn: Connection, partner: str, entity_id: str,
     conn.execute(sync_received.delete().where(sync_received.c.partner == partner,
                                               sync_received.c.entity_id == entity_id))
     return ids
+
+
+def _references(conn: Connection, partner: str, entity_id: str,
+                own_agency: str | None) -> list[str]:
+    """Statements in other records ``partner`` delivered that point at ``entity_id`` (a
+    phone's ``user``, a seizure's ``suspect``): they derive from the recalled record."""
+    s, r = t.statements, sync_received
+    query = select(s.c.id, s.c.schema, s.c.prop, s.c.entity_id).where(s.c.value == entity_id)
+    if own_agency is not None:
+        query = query.where(s.c.origin != own_agency)
+    rows = conn.execute(query).all()
+    if not rows:
+        return []
+    delivered = set(conn.execute(select(r.c.entity_id).where(
+        r.c.partner == partner, r.c.outcome == "stored",
+        r.c.entity_id.in_(sorted({row.entity_id for row in rows})))).scalars())
+    return [row.id for row in rows
+            if row.entity_id in delivered and row.prop in entity_properties(row.schema)]
 
 
 def has_receipt(conn: Connection, receipt_id: str) -> bool:
