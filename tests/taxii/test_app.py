@@ -359,3 +359,28 @@ def test_every_visible_record_is_in_exactly_one_collection(node: Node) -> None:
     assert object_id("p-shared", "Person") in first_ids - second_ids
     fgr_ids = {o["id"] for o in all_objects(node.as_peer(FGR), C_FGR)}
     assert object_id("p-elsewhere", "Person") not in fgr_ids
+
+
+def test_a_relationship_whose_end_arrives_later_comes_with_a_pull_from_the_start(
+    node: Node,
+) -> None:
+    """Known limit of ordering by the log: the link keeps its position, so an incremental
+    pull does not bring it when its other end arrives; a pull from the start does."""
+    to_semar = Marking.build("AMBER", ["unit:mx.semar.uie"], legal_basis="agr-semar")
+    node.store.write([build_record("l-waiting", "UnknownLink",
+                                   {"subject": ["p-shared"], "object": ["p-arrives"],
+                                    "role": ["partner"]}, DEA, to_semar)])
+    node.store.write([build_record("p-marker", "Person", {"name": ["Mar Cano"]}, DEA,
+                                   to_semar)])  # moves the peer's cursor past the link
+    semar = node.as_peer(SEMAR)
+    first = semar.get(f"{objects_url(C_SEMAR)}?limit=1000")
+    link = object_id("l-waiting", "UnknownLink")
+    assert link not in {o["id"] for o in first.body["objects"]}  # its end does not exist
+    last = first.headers["x-taxii-date-added-last"]
+    node.store.write([build_record("p-arrives", "Person", {"name": ["Ari Vela"]}, DEA,
+                                   to_semar)])
+    later = semar.get(f"{objects_url(C_SEMAR)}?limit=1000&added_after={last}")
+    ids = [o["id"] for o in later.body["objects"]]
+    assert object_id("p-arrives", "Person") in ids and link not in ids
+    whole = [o["id"] for o in all_objects(semar, C_SEMAR, limit=1)]
+    assert whole.count(link) == 1 and object_id("p-arrives", "Person") in whole

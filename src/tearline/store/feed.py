@@ -16,8 +16,11 @@ records citing none of the peer's agreements) narrows it further. Like every rea
 nothing here decides visibility after fetching.
 
 A change of vetting alters what a unit may see without an entry naming the records
-concerned; such records are served at their last position (a peer re-pulling from the
-start receives them). This is a known limit of ordering by the log.
+concerned, and so does the arrival of an entity that a relationship refers to (the
+relationship exists for a reader only once both its ends do); such records are served
+at their last position, so a peer re-pulling from the start receives them. This is a
+known limit of ordering by the log (following references in the feed query made it
+grow with the square of the log on SQLite).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, String, bindparam, exists, or_, select
+from sqlalchemy import BigInteger, Connection, String, and_, bindparam, exists, or_, select
 
 from tearline.store import release_tables as rt
 from tearline.store import tables as t
@@ -87,6 +90,8 @@ def _build(vis: Visibility, by_ids: bool, added_after: bool, default: bool) -> A
     later = audit_entries.alias("later")
     r = t.records.alias("fr")
     basis = bindparam("coll_basis", type_=String())
+    after: Any = bindparam("after_position", type_=BigInteger())
+    after_id: Any = bindparam("after_id", type_=String())
     member = _cites(r, basis, many=False)
     if default:  # also what cites none of the peer's agreements
         others: Any = bindparam("coll_all", expanding=True)
@@ -95,7 +100,7 @@ def _build(vis: Visibility, by_ids: bool, added_after: bool, default: bool) -> A
         select(e.c.entity_id, r.c.schema, e.c.idx, e.c.at)
         .join(r, r.c.id == e.c.entity_id)
         .where(
-            e.c.idx > bindparam("after_position", type_=BigInteger()),
+            e.c.idx >= after,
             e.c.kind.in_(CHANGE_KINDS),
             ~exists().where(later.c.entity_id == e.c.entity_id, later.c.idx > e.c.idx,
                             later.c.kind.in_(CHANGE_KINDS)),
@@ -107,12 +112,16 @@ def _build(vis: Visibility, by_ids: bool, added_after: bool, default: bool) -> A
         query = query.where(e.c.entity_id.in_(bindparam("entity_ids", expanding=True)))
     if added_after:
         query = query.where(e.c.at > bindparam("added_after", type_=String()))
-    return query.order_by(e.c.idx).limit(bindparam("feed_limit"))
+    # (entry index, record id) is the position; one entry names one record, so the id only
+    # breaks ties that cannot occur today, and keeps cursors exact if that ever changes
+    query = query.where(or_(e.c.idx > after, and_(e.c.idx == after, r.c.id > after_id)))
+    return query.order_by(e.c.idx, r.c.id).limit(bindparam("feed_limit"))
 
 
 def feed(conn: Connection, vis: Visibility, basis: str, after_position: int = 0,
          added_after: datetime | None = None, entity_ids: Sequence[str] | None = None,
-         limit: int = 100, default_of: Sequence[str] | None = None) -> list[FeedItem]:
+         limit: int = 100, default_of: Sequence[str] | None = None,
+         after_id: str = "") -> list[FeedItem]:
     """The next ``limit`` records of the collection of agreement ``basis`` that exist for
     ``vis``'s subject, after ``after_position``, in the order they were added.
 
@@ -127,6 +136,7 @@ def feed(conn: Connection, vis: Visibility, basis: str, after_position: int = 0,
         **vis.params,
         "coll_basis": basis,
         "after_position": after_position,
+        "after_id": after_id,
         # one more than a page: callers ask for it to learn whether another page follows
         "feed_limit": max(1, min(limit, MAX_LIMIT + 1)),
     }

@@ -171,14 +171,14 @@ def _entities_for(conn: Connection, vis: Visibility, coll: Collection,
     """
     wanted = set(stix_ids)
     found: list[str] = []
-    position = 0
+    position, after_id = 0, ""
     while True:
         batch: list[FeedItem] = feed(conn, vis, coll.agreement.id, position, limit=MAX_LIMIT,
-                                     default_of=coll.default_of)
+                                     default_of=coll.default_of, after_id=after_id)
         found.extend(i.entity_id for i in batch if object_id(i.entity_id, i.schema) in wanted)
         if len(batch) < MAX_LIMIT or len(found) == len(wanted):
             return found
-        position = batch[-1].position
+        position, after_id = batch[-1].position, batch[-1].entity_id
 
 
 def _filter(objects: list[dict[str, Any]], query: Query) -> list[dict[str, Any]]:
@@ -235,15 +235,17 @@ def page(store: Store, peer: Peer, coll: Collection, query: Query, cursors: Curs
     """One page of the collection for the peer, logged as served."""
     vis = Visibility(peer.subject, at)
     context = {**query.context(), "collection": coll.id}
-    position = 0
+    position, after_id = 0, ""
     if query.next is not None:
-        position = int(cursors.open(query.next, peer.name, operation, context))
+        sealed = cursors.open(query.next, peer.name, operation, context)
+        head, _, after_id = sealed.partition(":")
+        position = int(head)
     with store.transaction() as conn:
         ids: list[str] | None = None
         if query.ids:
             ids = _entities_for(conn, vis, coll, query.ids)
         items = feed(conn, vis, coll.agreement.id, position, query.added_after, ids,
-                     query.limit + 1, coll.default_of)
+                     query.limit + 1, coll.default_of, after_id)
         more = len(items) > query.limit
         items = items[: query.limit]
         added = {i.entity_id: i.added_at for i in items}
@@ -256,7 +258,8 @@ def page(store: Store, peer: Peer, coll: Collection, query: Query, cursors: Curs
                 objects = [o for o in objects if o["id"] in set(query.ids)]
             objects = _filter(objects, query)
             log_serve(conn, peer, records)
-    cursor = cursors.seal(str(items[-1].position), peer.name, operation, context) if more else None
+    cursor = (cursors.seal(f"{items[-1].position}:{items[-1].entity_id}", peer.name, operation,
+                           context) if more else None)
     return Page(objects, [(r, added[r.id]) for r in records], more, cursor)
 
 
