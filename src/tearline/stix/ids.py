@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from tearline.errors import ValidationError
 
@@ -55,6 +56,14 @@ def parse_time(value: object) -> datetime:
     """A STIX timestamp (``Z`` required by STIX, offsets tolerated) as an aware UTC datetime."""
     if not isinstance(value, str):
         raise ValueError(f"timestamp must be a string, not {type(value).__name__}")
+    return _parse_time(value)
+
+
+@lru_cache(maxsize=1 << 14)
+def _parse_time(value: str) -> datetime:
+    """Remembered: a bundle repeats the same few timestamps on every statement (first
+    and last seen of a batch), and pulling a large collection parses them by the
+    hundred thousand. The result depends on the text only."""
     text = value.strip()
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
