@@ -238,12 +238,12 @@ def _search(vis: Predicates, words: int, schema: bool, driven: bool, limit: int,
     return query.order_by(_R.c.id).limit(limit)
 
 
-def _count_tokens() -> Any:
+def _count_tokens(cap: int) -> Any:
     k = t.tokens
     hits = select(literal_column("1")).where(
         k.c.token >= bindparam("lo", type_=String()),
         k.c.token < bindparam("hi", type_=String()),
-    ).limit(COMMON_WORD).subquery("hits")
+    ).limit(cap).subquery("hits")
     return select(func.count()).select_from(hits)
 
 
@@ -364,7 +364,8 @@ def _search_plan(conn: Connection, text: str) -> tuple[list[tuple[str, str]], bo
     words = query_tokens(text)[:MAX_WORDS]
     if not words:
         return None
-    count = prepared(conn, ("count-tokens",), lambda _: _count_tokens())
+    cap = COMMON_WORD
+    count = prepared(conn, ("count-tokens", cap), lambda _: _count_tokens(cap))
     counted = []
     for word in words:
         lo, hi = word_range(word)
@@ -373,7 +374,7 @@ def _search_plan(conn: Connection, text: str) -> tuple[list[tuple[str, str]], bo
             return [], False  # no record can match every word
         counted.append((int(n), lo, hi))
     counted.sort()
-    return [(lo, hi) for _, lo, hi in counted], counted[0][0] >= COMMON_WORD
+    return [(lo, hi) for _, lo, hi in counted], counted[0][0] >= cap
 
 
 def _search_params(ranges: list[tuple[str, str]], schema: str | None, after: str | None
