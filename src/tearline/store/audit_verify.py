@@ -294,9 +294,10 @@ def verify(
     With ``engine`` and a large log, ranges are checked by ``threads`` threads (the
     default: as many as cores, at most 4), each on its own connection, or, with
     ``processes`` > 1, by that many worker processes (worth their start-up time on
-    logs of many millions of entries and machines with many cores). Without
-    ``engine`` the caller's connection alone is used, which also sees the caller's
-    uncommitted changes. Checkpoint signatures are checked when the node's public
+    logs of many millions of entries and machines with many cores). Those read the
+    log as committed, so pass ``engine`` only outside a transaction that appended.
+    Without ``engine`` the caller's connection alone is used, which also sees the
+    caller's uncommitted changes. Checkpoint signatures are checked when the node's public
     key and key name are given.
     """
     n = size(conn)
