@@ -98,6 +98,10 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                            "collection": "0b7c0a3e-6f1c-5d2a-9a57-3f0f6f1c2d4e",
                            "object_id": "identity--3f0f6f1c-2d4e-5d2a-9a57-0b7c0a3e6f1c",
                            "originator": "mx.fgr", "reason": "third-agency"},
+    "checkpoint.cosigned": {"log": "node:us.dea.sod", "witness": "node:mx.semar.uie",
+                            "size": 42, "root": "5d" * 32},
+    "checkpoint.refused": {"log": "node:mx.semar.uie", "witness": "node:us.dea.sod",
+                           "size": 42, "root": "5d" * 32, "reason": "split-view"},
     "aggregate.read": {"subject": "unit:mx.semar.uie", "path": "stats", "record_count": 12},
     "audit.queried": {"subject": "unit:us.dea.sod", "entity_id": "p-1", "result_count": 3},
     "agreement.recorded": {

@@ -273,6 +273,33 @@ class FederationRefused(Event):
     reason: Literal["third-agency", "overwrite", "unverified", "malformed"] = doc("why")
 
 
+@register("checkpoint.cosigned")
+@dataclass(frozen=True, kw_only=True)
+class CheckpointCosigned(Event):
+    """A witness cosigned a checkpoint after checking it extends the last one it cosigned.
+    The log records a peer's cosignature of its checkpoint; the witness records its own."""
+
+    log: Party = doc("the node whose log the checkpoint is")
+    witness: Party = doc("the node that cosigned it")
+    size: Count = doc("the checkpoint's tree size")
+    root: Digest = doc("the checkpoint's root hash")
+
+
+@register("checkpoint.refused")
+@dataclass(frozen=True, kw_only=True)
+class CheckpointRefused(Event):
+    """A checkpoint was not cosigned, or a cosignature not accepted: a split view (the log
+    showed two incompatible trees), a signature that does not verify, or a checkpoint the
+    log never signed."""
+
+    log: Party = doc("the node whose log the checkpoint is")
+    witness: Party = doc("the node that checked it")
+    size: Count | None = doc("the tree size it claims, if it could be read")
+    root: Digest | None = doc("the root hash it claims, if it could be read")
+    reason: Literal["split-view", "bad-signature", "unknown-checkpoint", "malformed"] = doc(
+        "why")
+
+
 @register("party.changed")
 @dataclass(frozen=True, kw_only=True)
 class PartyChanged(Event):
