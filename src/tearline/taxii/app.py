@@ -37,6 +37,7 @@ from tearline.errors import (
     TearlineError,
     TooLarge,
     UnsupportedMethod,
+    ValidationError,
 )
 from tearline.federation.identity import NodeIdentity, cert_sha256, load_certificate
 from tearline.federation.receipts import record_receipt
@@ -46,7 +47,7 @@ from tearline.store import audit_log
 from tearline.store.audit_events import now
 from tearline.store.peers import Peer, peer_by_certificate
 from tearline.store.store import Store
-from tearline.taxii import recalls, service
+from tearline.taxii import recalls, service, witnessing
 from tearline.taxii.wire import (
     MAX_CONTENT_LENGTH,
     STIX_MEDIA,
@@ -347,6 +348,22 @@ def post_purge_receipt(node: Node, request: Request, peer: Peer) -> Reply:
     return Reply(200, {"type": "tearline-purge-recorded", "recall_id": recall_id}, {})
 
 
+def get_checkpoint(node: Node, request: Request, peer: Peer) -> Reply:
+    params = request.query_params
+    unknown = set(params.keys()) - {"from"}
+    if unknown:
+        raise ValidationError(f"unknown parameter(s): {', '.join(sorted(unknown))}")
+    from_size = witnessing.parse_from(params.getlist("from"))
+    return Reply(200, witnessing.checkpoint_answer(node.store, node.key, from_size), {})
+
+
+def post_cosignature(node: Node, request: Request, peer: Peer) -> Reply:
+    kept = witnessing.record_cosignature(node.store, node.key, node.identity.name, peer,
+                                         request.state.body)
+    return Reply(200, {"type": "tearline-cosignature-recorded", "size": kept.size,
+                       "root": kept.root.hex(), "new": kept.new}, {})
+
+
 def _not_found(node: Node, request: Request, peer: Peer) -> Reply:
     raise NotFound("no such resource")
 
@@ -374,6 +391,9 @@ def create_app(store: Store, identity: NodeIdentity, key: NodeKey) -> Starlette:
               methods=["POST"]),
         Route(ROOT + "tearline/recalls/", _endpoint(get_recalls), methods=["GET"]),
         Route(ROOT + "tearline/purge-receipts/", _endpoint(post_purge_receipt, post=True),
+              methods=["POST"]),
+        Route(ROOT + "tearline/checkpoint/", _endpoint(get_checkpoint), methods=["GET"]),
+        Route(ROOT + "tearline/cosignatures/", _endpoint(post_cosignature, post=True),
               methods=["POST"]),
     ]
     app = Starlette(routes=routes)
