@@ -57,8 +57,17 @@ def demo(
         bool | None,
         typer.Option(help="Start the node's API at the end (default: when interactive)."),
     ] = None,
+    federation: Annotated[bool, typer.Option(
+        "--federation",
+        help="Instead: three nodes (us.dea.sod, mx.semar.uie, mx.fgr.femdo), each its own "
+        "workspace under the demo folder (default demo-federation) and listener on "
+        "loopback, share over mutual TLS, sync, and a recall is purged and acknowledged.",
+    )] = False,
 ) -> None:
     """Build a demo workspace and tour it: the same intelligence, seen by three units."""
+    if federation:
+        _federation()
+        return
     with reporting():
         if STATE.workspace is None and "TEARLINE_WORKSPACE" not in os.environ:
             STATE.workspace = Path("demo-workspace")
@@ -95,6 +104,17 @@ def demo(
         _assessments(store, now, settings.workspace, settings.data_dir)
         _audit(store, key)
         _api(store, serve)
+
+
+def _federation() -> None:
+    from tearline.demo.federation import prepare_root, run
+
+    with reporting():
+        if STATE.workspace is None and "TEARLINE_WORKSPACE" not in os.environ:
+            STATE.workspace = Path("demo-federation")
+        settings = STATE.settings
+        prepare_root(settings.workspace)
+        run(settings.workspace, settings.data_dir, console)
 
 
 def _parties_table(store: Store) -> None:
