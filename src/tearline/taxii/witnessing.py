@@ -31,7 +31,7 @@ from sqlalchemy import select
 from tearline.audit.checkpoint import Checkpoint, parse_note, verify_note
 from tearline.audit.events import CheckpointCosigned, CheckpointRefused
 from tearline.audit.note import parse_verifier_key
-from tearline.errors import ProofError, StoreError, ValidationError
+from tearline.errors import IntegrityError, ProofError, StoreError, ValidationError
 from tearline.keys import NodeKey
 from tearline.store import audit_checkpoints, audit_log
 from tearline.store import audit_tables as at
@@ -118,9 +118,9 @@ def record_cosignature(store: Store, key: NodeKey, node_name: str, peer: Peer,
 
     ``node_name`` is our node's name (the audit party ``node:<name>`` of the log).
 
-    :class:`ValidationError` (422) for something that is not a cosigned checkpoint;
-    :class:`ProofError` (409) for a checkpoint we never signed or a cosignature that
-    does not verify with the peer's key.
+    :class:`ValidationError` for something that is not a cosigned checkpoint;
+    :class:`IntegrityError` for a checkpoint we never signed or a cosignature that does
+    not verify with the peer's key (both 400, as for a receipt that does not verify).
     """
     log = f"node:{node_name}"
     checkpoint: Checkpoint | None = None
@@ -139,15 +139,15 @@ def record_cosignature(store: Store, key: NodeKey, node_name: str, peer: Peer,
             ours = audit_checkpoints.note_at(conn, checkpoint.size)
         if ours is None or Checkpoint.from_body(parse_note(ours).text) != checkpoint:
             raise ProofError(f"we never signed {checkpoint.describe()}")
-    except ProofError:
+    except ProofError as exc:
         _refuse(store, log, peer, checkpoint, "unknown-checkpoint")
-        raise
+        raise IntegrityError(f"not our checkpoint: {exc.message}") from exc
     try:
         name, public_key = parse_verifier_key(peer.verifier_key)
         verify_note(note, name, public_key)
-    except ProofError:
+    except ProofError as exc:
         _refuse(store, log, peer, checkpoint, "bad-signature")
-        raise
+        raise IntegrityError(f"not cosigned by {peer.name}: {exc.message}") from exc
     with store.transaction() as conn:
         c = at.audit_cosignatures.c
         kept = conn.execute(select(c.note).where(
