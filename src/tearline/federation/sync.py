@@ -59,6 +59,7 @@ from tearline.federation.entitlement import CONSENT_TYPE, judge
 from tearline.federation.identity import NodeFiles
 from tearline.federation.receipts import build_receipt
 from tearline.federation.signing import verify_document
+from tearline.federation.witnessing import witness
 from tearline.keys import NodeKey
 from tearline.model.marking import parse_timestamp
 from tearline.model.record import Record
@@ -248,6 +249,8 @@ class Puller:
 
     def _run(self, client: TaxiiClient) -> SyncResult:
         result = SyncResult(self.partner.name)
+        if self.partner.signed and self.node_key is not None:  # a split view stops here
+            witness(self.store, client, self.partner, self.node_key, node_name=self.node_name)
         result.receipts_sent += self.send_pending(client)
         try:
             roots = client.api_roots()
