@@ -290,9 +290,9 @@ def _sync_table(title: str, rows: Sequence[tuple[DemoNode, DemoNode, SyncResult]
 
 
 def holdings_table(holdings: dict[str, dict[str, dict[str, str]]],
-                   nodes: dict[str, DemoNode]) -> Table:
+                   nodes: dict[str, DemoNode], when: str) -> Table:
     """Per node, the records it holds per originating agency (its own marked as such)."""
-    table = Table(title="What arrived where: records held, by originating agency")
+    table = Table(title=f"What arrived where: records held, by originating agency ({when})")
     table.add_column("node")
     for agency in ORIGINATORS:
         table.add_column(agency, justify="right")
@@ -305,12 +305,12 @@ def holdings_table(holdings: dict[str, dict[str, dict[str, str]]],
     return table
 
 
-def markings_table(holdings: dict[str, dict[str, dict[str, str]]]) -> Table:
+def markings_table(holdings: dict[str, dict[str, dict[str, str]]], when: str) -> Table:
     """The U.S. agency's records by marking: at home, at the vetted unit, at the other."""
     us = holdings[scenario.SOD].get(scenario.US_DEA, {})
     at_uie = holdings[scenario.UIE].get(scenario.US_DEA, {})
     at_femdo = holdings[scenario.FEMDO].get(scenario.US_DEA, {})
-    table = Table(title="us.dea's records by marking, and where they went")
+    table = Table(title=f"us.dea's records by marking, and where they are ({when})")
     for col in ("marking", scenario.SOD, scenario.UIE, scenario.FEMDO):
         table.add_column(col, justify="left" if col == "marking" else "right")
     by_marking = Counter(us.values())
@@ -391,9 +391,7 @@ def run(root: Path, data_dir: Path, console: Console) -> FederationResult:
             _refusal_lines(first, console)
             result.held = {u: held(n.db()) for u, n in nodes.items()}
             console.rule("What arrived where")
-            console.print(holdings_table(result.held, nodes))
-            console.print(markings_table(result.held))
-            _vetting_lines(result.held, console)
+            _arrivals(result.held, nodes, "after the first round", console)
 
             victim = _choose_recall(result.held)
             if victim is None:
@@ -419,7 +417,8 @@ def run(root: Path, data_dir: Path, console: Console) -> FederationResult:
             console.print(recalls_table(us, datetime.now(UTC))[0])
             _receipt_lines(us, console)
             result.held = {u: held(n.db()) for u, n in nodes.items()}
-            console.print(holdings_table(result.held, nodes))
+            console.rule("What is where after the recall")
+            _arrivals(result.held, nodes, "after the recall", console)
     finally:
         for node in nodes.values():
             if node.store is not None:
@@ -428,6 +427,13 @@ def run(root: Path, data_dir: Path, console: Console) -> FederationResult:
                   f"{root} (try: tearline -w {nodes[scenario.SOD].workspace} recalls)",
                   highlight=False)
     return result
+
+
+def _arrivals(holdings: dict[str, dict[str, dict[str, str]]], nodes: dict[str, DemoNode],
+              when: str, console: Console) -> None:
+    console.print(holdings_table(holdings, nodes, when))
+    console.print(markings_table(holdings, when))
+    _vetting_lines(holdings, console)
 
 
 def _vetting_lines(holdings: dict[str, dict[str, dict[str, str]]], console: Console) -> None:
