@@ -59,14 +59,15 @@ def demo(
     ] = None,
     federation: Annotated[bool, typer.Option(
         "--federation",
-        help="Instead: three nodes (us.dea.sod, mx.semar.uie, mx.fgr.femdo), each its own "
-        "workspace under the demo folder (default demo-federation) and listener on "
-        "loopback, share over mutual TLS, sync, and a recall is purged and acknowledged.",
+        help="Instead (with --seed): three nodes (us.dea.sod, mx.semar.uie, mx.fgr.femdo), "
+        "each its own workspace under the demo folder (default demo-federation) and "
+        "listener on loopback, share over mutual TLS, sync, and a recall is purged and "
+        "acknowledged.",
     )] = False,
 ) -> None:
     """Build a demo workspace and tour it: the same intelligence, seen by three units."""
     if federation:
-        _federation()
+        _federation(seed)
         return
     with reporting():
         if STATE.workspace is None and "TEARLINE_WORKSPACE" not in os.environ:
@@ -106,7 +107,7 @@ def demo(
         _api(store, serve)
 
 
-def _federation() -> None:
+def _federation(seed: int) -> None:
     from tearline.demo.federation import prepare_root, run
 
     with reporting():
@@ -114,7 +115,7 @@ def _federation() -> None:
             STATE.workspace = Path("demo-federation")
         settings = STATE.settings
         prepare_root(settings.workspace)
-        run(settings.workspace, settings.data_dir, console)
+        run(settings.workspace, settings.data_dir, console, seed)
 
 
 def _parties_table(store: Store) -> None:

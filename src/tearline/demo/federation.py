@@ -375,12 +375,12 @@ def _refusal_lines(rows: Sequence[tuple[DemoNode, DemoNode, SyncResult]],
 # -- the demo --------------------------------------------------------------------------------
 
 
-def run(root: Path, data_dir: Path, console: Console) -> FederationResult:
+def run(root: Path, data_dir: Path, console: Console, seed: int = SEED) -> FederationResult:
     """Build the three nodes under ``root``, share, sync, recall; print every step."""
     started = time.monotonic()
     console.rule("[bold]tearline demo --federation: three nodes on loopback")
     console.print(f"demo folder: {root}\n", highlight=False)
-    records = list(demo_records(SEED, data_dir, SCALE, start=START, end=END))
+    records = list(demo_records(seed, data_dir, SCALE, start=START, end=END))
     nodes = make_nodes(root, records, console)
     result = FederationResult(nodes)
     try:
