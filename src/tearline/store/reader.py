@@ -28,7 +28,6 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
-    exists,
     func,
     literal_column,
     select,
@@ -203,10 +202,15 @@ def _page(vis: Predicates, schema: bool, limit: int, heads: bool = False) -> Any
     return query.where(_existing(vis)).order_by(_R.c.id).limit(limit)
 
 
-def _word_match(vis: Predicates, n: int) -> ColumnElement[bool]:
-    """Record ``_R`` has a visible statement with a token starting with word ``n``."""
+def _word_match(vis: Predicates, dialect: str, n: int) -> ColumnElement[bool]:
+    """Record ``_R`` has a visible statement with a token starting with word ``n``.
+
+    On PostgreSQL the subquery carries ``OFFSET 0``, which keeps it a test run per
+    record (an index probe on ``ix_tokens_entity``): turned into a join, it had the
+    planner read every token of the word and match each record against all of them.
+    """
     k, s = _K[n], _KS[n]
-    return exists().where(
+    match = select(k.c.entity_id).where(
         k.c.entity_id == _R.c.id,
         k.c.token >= bindparam(f"w{n}", type_=String()),
         k.c.token < bindparam(f"w{n}_end", type_=String()),
@@ -214,10 +218,11 @@ def _word_match(vis: Predicates, n: int) -> ColumnElement[bool]:
         s.c.entity_id == _R.c.id,
         vis.portion(s, _R),
     )
+    return (match.offset(0) if dialect == "postgresql" else match).exists()
 
 
-def _search(vis: Predicates, words: int, schema: bool, driven: bool, limit: int,
-            heads: bool = False) -> Any:
+def _search(vis: Predicates, dialect: str, words: int, schema: bool, driven: bool,
+            limit: int, heads: bool = False) -> Any:
     """Records with a visible token for each word, in id order.
 
     ``driven``: the candidates are the entities with a token of word 0 (the rarest),
@@ -233,7 +238,8 @@ def _search(vis: Predicates, words: int, schema: bool, driven: bool, limit: int,
         query = query.where(_R.c.schema == bindparam("schema", type_=String()))
     # The record's own marking first (its columns are in the index being walked), then
     # the words (an index probe each), then the rest of existence.
-    query = query.where(vis.record(_R), and_(*(_word_match(vis, n) for n in range(words))),
+    query = query.where(vis.record(_R),
+                        and_(*(_word_match(vis, dialect, n) for n in range(words))),
                         _existing(vis))
     return query.order_by(_R.c.id).limit(limit)
 
@@ -399,7 +405,7 @@ def search_ids(conn: Connection, vis: Predicates, text: str, schema: str | None 
     n, bucket = _bucket(limit)
     key = ("search", len(ranges), bool(schema), not common, bucket)
     return _ids(conn, vis, key,
-                lambda _: _search(vis, len(ranges), bool(schema), not common, bucket),
+                lambda d: _search(vis, d, len(ranges), bool(schema), not common, bucket),
                 _search_params(ranges, schema, after))[:n]
 
 
@@ -414,8 +420,8 @@ def search_records(conn: Connection, vis: Predicates, text: str, schema: str | N
     key = ("search", len(ranges), bool(schema), not common, bucket)
     found = _records(
         conn, vis, key,
-        lambda d: _heads(d, lambda heads: _search(vis, len(ranges), bool(schema), not common,
-                                                  bucket, heads)),
+        lambda d: _heads(d, lambda heads: _search(vis, d, len(ranges), bool(schema),
+                                                  not common, bucket, heads)),
         _search_params(ranges, schema, after))
     return list(found.values())[:n]
 
