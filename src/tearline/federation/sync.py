@@ -250,7 +250,12 @@ class Puller:
     def _run(self, client: TaxiiClient) -> SyncResult:
         result = SyncResult(self.partner.name)
         if self.partner.signed and self.node_key is not None:  # a split view stops here
-            witness(self.store, client, self.partner, self.node_key, node_name=self.node_name)
+            try:
+                witness(self.store, client, self.partner, self.node_key,
+                        node_name=self.node_name)
+            except IntegrityError:  # an answer that does not verify, audited like the rest
+                self._refused_answer(None)
+                raise
         result.receipts_sent += self.send_pending(client)
         try:
             roots = client.api_roots()
