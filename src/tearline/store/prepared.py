@@ -66,7 +66,7 @@ def _compile(conn: Connection, statement: ClauseElement) -> Prepared:
     # value for compiling only.
     free: set[str] = set()
 
-    def constant(element: Any) -> Any:
+    def constant(element: Any, **_: Any) -> Any:
         if isinstance(element, BindParameter):
             if element.required:
                 free.add(element.key)
@@ -76,8 +76,7 @@ def _compile(conn: Connection, statement: ClauseElement) -> Prepared:
                 return literal
         return None
 
-    original: Any = statement
-    literals: Any = visitors.replacement_traverse(original, {}, constant)
+    literals: Any = visitors.replacement_traverse(statement, {}, constant)
     compiled: Any = literals.params({key: None for key in free}).compile(dialect=conn.dialect)
     state = compiled.construct_expanded_state()
     positions = tuple(state.positiontup) if compiled.positional else None
