@@ -20,6 +20,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from tearline.errors import Problem
@@ -36,7 +37,7 @@ from tearline.stix.ids import (
     format_time,
     stix_id,
 )
-from tearline.stix.markings import marking_objects, marking_refs
+from tearline.stix.markings import marking_id, marking_objects, marking_refs
 from tearline.stix.objects import Built, build_object
 from tearline.stix.wire import ordered, record_payload
 
@@ -53,8 +54,11 @@ def object_id(record_id: str, schema: str) -> str:
     return stix_id(kinds.stix_type(schema), entity_key(record_id))
 
 
+_SELECTOR_HEAD = f"extensions.{RECORD_EXTENSION_ID}.statements.["
+
+
 def _selector(index: int) -> str:
-    return f"extensions.{RECORD_EXTENSION_ID}.statements.[{index}]"
+    return f"{_SELECTOR_HEAD}{index}]"
 
 
 def _granular(stmts: list[Statement], built: Built) -> list[dict[str, Any]]:
@@ -106,14 +110,31 @@ class _Exporter:
         self.markings: dict[str, Marking] = {}
         self.agencies: set[str] = set()
         self.skipped: list[Problem] = []
+        #: entity id → its object's id: each record is named by itself, by the
+        #: relationships and references to it and by its threat actor.
+        self.sids: dict[str, str] = {}
 
     def resolve(self, entity_id: str) -> str | None:
-        schema = self.schemata.get(entity_id)
-        return None if schema is None else object_id(entity_id, schema)
+        sid = self.sids.get(entity_id)
+        if sid is None:
+            schema = self.schemata.get(entity_id)
+            if schema is None:
+                return None
+            sid = self.sids[entity_id] = object_id(entity_id, schema)
+        return sid
+
+    def own_id(self, record: Record) -> str:
+        """The id of the record's object (the one ``resolve`` gives, unless the batch
+        holds another record of the same id with another schema)."""
+        if self.schemata.get(record.id) == record.schema:
+            sid = self.resolve(record.id)
+            assert sid is not None
+            return sid
+        return object_id(record.id, record.schema)
 
     def add(self, obj: dict[str, Any], markings: Iterable[Marking]) -> None:
         for m in markings:
-            self.markings[m.id] = m
+            self.markings[marking_id(m)] = m
         self.objects[obj["id"]] = obj
 
     def record(self, record: Record) -> None:
@@ -124,7 +145,7 @@ class _Exporter:
                 f"{record.schema} {record.id}: an end of the relationship is neither in the "
                 "batch nor among the known references", column=record.id))
             return
-        sid = object_id(record.id, record.schema)
+        sid = self.own_id(record)
         obj = _common(record, built.stix_type, sid)
         obj.update(built.props)
         obj["object_marking_refs"] = marking_refs(record.marking)
@@ -179,7 +200,7 @@ class _Exporter:
             self.threat_actor(self.by_id[entity_id], reasons)
 
     def threat_actor(self, record: Record, reasons: list[tuple[Record, Statement | None]]) -> None:
-        identity = object_id(record.id, record.schema)
+        identity = self.own_id(record)
         markings = [m for rec, stmt in reasons for m in _effective(rec, stmt)]
         markings += _effective(record)
         source = self.objects.get(identity)
@@ -233,6 +254,7 @@ def agency_identity(agency: str, name: str | None = None) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=1024)
 def _kebab(prop: str) -> str:
     out = "".join("-" + c.lower() if c.isupper() else c for c in prop)
     return out.strip("-") or "related-to"

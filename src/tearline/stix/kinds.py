@@ -10,6 +10,8 @@ as STIX 2.1 models a threat actor whose real identity is known.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from tearline.model.schema import get_model
@@ -50,17 +52,54 @@ def schema_of(name: str) -> Any:
     return get_model().get(name)
 
 
+@dataclass(frozen=True, slots=True)
+class SchemaInfo:
+    """Everything the mapping asks of one schema, worked out once.
+
+    An export asks these questions for every record (and a model lookup alone costs
+    more than building a statement's payload); the answers depend on the schema
+    name and the model only.
+    """
+
+    stix_type: str
+    identity_class: str
+    edge_ends: tuple[str, str] | None
+    entity_props: frozenset[str]
+    caption: tuple[str, ...]
+    featured: tuple[str, ...]
+
+
+@lru_cache(maxsize=1024)
+def _info(model: Any, schema_name: str) -> SchemaInfo:
+    # Keyed by the model too: a test (or a reload) that builds a new model gets
+    # answers from it, not from the one before.
+    schema = model.get(schema_name)
+    if schema is None:
+        return SchemaInfo("note", "organization", None, frozenset(), (), ())
+    ends = None
+    if schema.edge and schema.edge_source and schema.edge_target:
+        ends = (str(schema.edge_source), str(schema.edge_target))
+    kind = "relationship" if ends is not None else next(
+        (k for ancestor, k in _BY_ANCESTOR if schema.is_a(ancestor)),
+        "note")  # Sanction, Note, Document, …: a note about the entities it names
+    return SchemaInfo(
+        stix_type=kind,
+        identity_class="individual" if schema.is_a("Person") else "organization",
+        edge_ends=ends,
+        entity_props=frozenset(n for n, p in schema.properties.items()
+                               if p.type.name == "entity"),
+        caption=tuple(schema.caption),
+        featured=tuple(schema.featured),
+    )
+
+
+def info(schema_name: str) -> SchemaInfo:
+    return _info(get_model(), schema_name)
+
+
 def stix_type(schema_name: str) -> str:
     """The STIX type a record of this schema is emitted as."""
-    schema = schema_of(schema_name)
-    if schema is None:
-        return "note"
-    if schema.edge and schema.edge_source and schema.edge_target:
-        return "relationship"
-    for ancestor, kind in _BY_ANCESTOR:
-        if schema.is_a(ancestor):
-            return kind
-    return "note"  # Sanction, Note, Document, …: a note about the entities it names
+    return info(schema_name).stix_type
 
 
 def relationship_type(schema_name: str) -> str:
@@ -68,23 +107,17 @@ def relationship_type(schema_name: str) -> str:
 
 
 def identity_class(schema_name: str) -> str:
-    schema = schema_of(schema_name)
-    return "individual" if schema is not None and schema.is_a("Person") else "organization"
+    return info(schema_name).identity_class
 
 
+@lru_cache(maxsize=4096)
 def is_criminal_topic(topic: str) -> bool:
     return any(topic == t or topic.startswith(t + ".") for t in CRIMINAL_TOPICS)
 
 
 def edge_ends(schema_name: str) -> tuple[str, str] | None:
-    schema = schema_of(schema_name)
-    if schema is None or not (schema.edge and schema.edge_source and schema.edge_target):
-        return None
-    return str(schema.edge_source), str(schema.edge_target)
+    return info(schema_name).edge_ends
 
 
 def entity_props(schema_name: str) -> frozenset[str]:
-    schema = schema_of(schema_name)
-    if schema is None:
-        return frozenset()
-    return frozenset(n for n, p in schema.properties.items() if p.type.name == "entity")
+    return info(schema_name).entity_props

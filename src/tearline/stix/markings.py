@@ -18,6 +18,7 @@ TLP level among the refs; TLP 1.0 ids (``TLP:WHITE`` …) are read as TLP 2.0 pr
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from tearline.errors import MarkingError
@@ -62,13 +63,23 @@ def tlp_definition(tlp: Tlp) -> dict[str, Any]:
     }
 
 
+_PLAIN: dict[Tlp, Marking] = {tlp: Marking.build(tlp) for tlp in Tlp}
+
+
 def is_plain(marking: Marking) -> bool:
     """Does the TLP level alone say everything the marking says?"""
-    return marking == Marking.build(marking.tlp)
+    return marking == _PLAIN[marking.tlp]
 
 
 def tearline_definition_id(marking: Marking) -> str:
-    return stix_id("marking-definition", f"marking:{marking.id}")
+    return stix_id("marking-definition", f"marking:{marking_id(marking)}")
+
+
+@lru_cache(maxsize=4096)
+def marking_id(marking: Marking) -> str:
+    """:attr:`Marking.id`, remembered: it serialises and hashes the marking, and a
+    bundle asks it of the same few markings once per record and portion."""
+    return marking.id
 
 
 def tearline_definition(marking: Marking) -> dict[str, Any]:
@@ -98,10 +109,14 @@ def tearline_definition(marking: Marking) -> dict[str, Any]:
 
 
 def marking_refs(marking: Marking) -> list[str]:
-    refs = [TLP2_IDS[marking.tlp]]
-    if not is_plain(marking):
-        refs.append(tearline_definition_id(marking))
-    return refs
+    return list(_marking_refs(marking))  # a fresh list: the caller puts it in an object
+
+
+@lru_cache(maxsize=4096)
+def _marking_refs(marking: Marking) -> tuple[str, ...]:
+    if is_plain(marking):
+        return (TLP2_IDS[marking.tlp],)
+    return TLP2_IDS[marking.tlp], tearline_definition_id(marking)
 
 
 def marking_objects(marking: Marking) -> list[dict[str, Any]]:
@@ -139,4 +154,4 @@ def read_marking(refs: Iterable[str], tearline_markings: Mapping[str, Marking]) 
     levels = [TLP_BY_ID[ref] for ref in refs if ref in TLP_BY_ID]
     if not levels:
         return None
-    return Marking.build(max(levels, key=lambda t: t.rank))
+    return _PLAIN[max(levels, key=lambda t: t.rank)]  # immutable, so shared
