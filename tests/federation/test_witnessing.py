@@ -271,8 +271,9 @@ def test_a_proof_tampered_on_the_way_is_refused_and_nothing_is_cosigned(
     grow(dea.store, "next")
     with client_of(dea, tamper=tamper_proof) as client, pytest.raises(IntegrityError):
         witness(store, client, partner(dea), key, node_name=SEMAR)
-    (refused,) = kinds(store, "checkpoint.refused")
-    assert refused["reason"] == "bad-signature"
+    (refused,) = kinds(store, "federation.refused")
+    assert (refused["reason"], refused["peer"]) == ("unverified", f"node:{dea.identity.name}")
+    assert kinds(store, "checkpoint.refused") == []
     with store.reading() as conn:
         last = audit_checkpoints.witness_state(conn).last(dea.key.name)
     assert last is not None and last.size == first.size

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from tearline.audit.checkpoint import Checkpoint, parse_note
-from tearline.audit.events import CheckpointCosigned, CheckpointRefused
+from tearline.audit.events import CheckpointCosigned, CheckpointRefused, FederationRefused
 from tearline.audit.note import parse_verifier_key
 from tearline.audit.witness import cosign
 from tearline.errors import ConfigError, IntegrityError, PeerError, ProofError, SplitViewError
@@ -87,13 +87,22 @@ class _Answer:
     proof: tuple[bytes, ...]
 
 
-def _refuse(store: Store, peer: WitnessedPeer, witness: str, checkpoint: Checkpoint | None,
-            reason: Literal["split-view", "bad-signature", "malformed"]) -> None:
+def _refuse(store: Store, peer: WitnessedPeer, witness: str, checkpoint: Checkpoint,
+            reason: Literal["split-view", "bad-signature"]) -> None:
     with store.transaction() as conn:
         audit_log.append(conn, [CheckpointRefused(
             at=now(), actor=witness, log=f"node:{peer.name}", witness=witness,
-            size=None if checkpoint is None else checkpoint.size,
-            root=None if checkpoint is None else checkpoint.root.hex(), reason=reason)])
+            size=checkpoint.size, root=checkpoint.root.hex(), reason=reason)])
+
+
+def _refuse_answer(store: Store, peer: WitnessedPeer,
+                   reason: Literal["unverified", "malformed"]) -> None:
+    """An answer that is not the peer's, or not an answer: audited as the sync audits any
+    other (``federation.refused``), since nothing in it can be believed."""
+    with store.transaction() as conn:
+        audit_log.append(conn, [FederationRefused(
+            at=now(), actor="system", peer=f"node:{peer.name}", collection=None,
+            object_id=None, originator=None, reason=reason)])
 
 
 def _parse(doc: dict[str, Any], origin: str, from_size: int) -> _Answer:
@@ -125,8 +134,10 @@ def witness(store: Store, client: TaxiiClient, peer: WitnessedPeer, node_key: No
     name); ``root`` the peer's API root (default: the first its discovery lists).
     Raises :class:`SplitViewError` for a split view, :class:`ProofError` for a
     checkpoint the peer's key did not sign, :class:`IntegrityError` for an answer not
-    signed for our nonce and :class:`PeerError` for one out of shape — every one of
-    them audited as ``checkpoint.refused``, and none cosigned.
+    signed for our nonce and :class:`PeerError` for one out of shape (or when the peer
+    cannot be reached). The first two are audited as ``checkpoint.refused``, the next
+    two as ``federation.refused`` (``unverified``, ``malformed``) like any other answer
+    a sync refuses; nothing is cosigned.
     """
     if not peer.verifier_key:
         raise ConfigError(f"peer {peer.name} has no verifier key: it cannot be witnessed")
@@ -142,10 +153,10 @@ def witness(store: Store, client: TaxiiClient, peer: WitnessedPeer, node_key: No
         doc = client.get_json(f"{base}{CHECKPOINT_PATH}?from={from_size}")
         answer = _parse(doc, log_name, from_size)
     except IntegrityError:
-        _refuse(store, peer, me, None, "bad-signature")
+        _refuse_answer(store, peer, "unverified")
         raise
     except PeerError:
-        _refuse(store, peer, me, None, "malformed")
+        _refuse_answer(store, peer, "malformed")
         raise
     try:
         new_state, cosigned = cosign(state, answer.note, log_key, answer.proof,
