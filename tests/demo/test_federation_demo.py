@@ -14,10 +14,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from tearline.audit.events import RecallAcknowledged, RecallPurged, ReceiptRecorded
 from tearline.demo import scenario
-from tearline.demo.federation import DEMO_MARKER, held, prepare_root
+from tearline.demo.federation import DEMO_MARKER, held, listeners, make_nodes, prepare_root
 from tearline.errors import InputError
 from tearline.store import audit_log
 from tearline.store.store import Store
@@ -194,3 +195,24 @@ def test_a_folder_the_demo_did_not_make_is_refused(tmp_path: Path) -> None:
     (demo / "old").write_text("from an earlier run")
     prepare_root(demo)
     assert sorted(p.name for p in demo.iterdir()) == [DEMO_MARKER]
+
+
+@pytest.mark.slow
+def test_the_listeners_stop_on_ctrl_c(tmp_path: Path) -> None:
+    """Ctrl-C (KeyboardInterrupt) in the middle of the demo stops every listener process."""
+    prepare_root(tmp_path / "fed")
+    console = Console(quiet=True)
+    nodes = make_nodes(tmp_path / "fed", [], console)
+    running = []
+    with pytest.raises(KeyboardInterrupt):
+        with listeners(nodes, console):
+            running = [n.server for n in nodes.values()]
+            assert all(p is not None and p.poll() is None for p in running)
+            assert all(port_open(n.url) for n in nodes.values())
+            raise KeyboardInterrupt
+    assert len(running) == 3
+    assert all(p is not None and p.poll() is not None for p in running)
+    assert not any(port_open(n.url) for n in nodes.values())
+    assert all(n.server is None for n in nodes.values())
+    for node in nodes.values():
+        node.db().close()
