@@ -28,7 +28,8 @@ def test_uuid5_text_is_uuid5(key: str) -> None:
     assert stix_id("identity", key) == f"identity--{uuid.uuid5(NAMESPACE, key)}"
 
 
-zones = st.sampled_from([UTC, timezone(timedelta(hours=-6)), timezone(timedelta(hours=5, minutes=30)),
+zones = st.sampled_from([UTC, timezone(timedelta(hours=-6)),
+                         timezone(timedelta(hours=5, minutes=30)),
                          ZoneInfo("America/Mexico_City"), ZoneInfo("America/New_York")])
 
 
