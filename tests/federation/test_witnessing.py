@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from conftest import pg_url
 from taxii.taxiiworld import DEA, Node, T, UnsafeTlsScope, build_node
 from tearline.audit.events import AuthFailed
-from tearline.errors import IntegrityError, SplitViewError
+from tearline.errors import IntegrityError, PeerError, SplitViewError
 from tearline.federation.client import SignedBy, TaxiiClient
 from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, sign_response
 from tearline.federation.sync import Partner, Puller
@@ -270,8 +270,9 @@ def test_a_proof_tampered_on_the_way_is_refused_and_nothing_is_cosigned(
         first = witness(store, client, partner(dea), key, node_name=SEMAR)
     grow(dea.store, "next")
     with client_of(dea, tamper=tamper_proof) as client, pytest.raises(IntegrityError):
-        witness(store, client, partner(dea), key, node_name=SEMAR)
-    (refused,) = kinds(store, "federation.refused")
+        Puller(store, partner(dea), node_key=key, own_agency="mx.semar",
+               node_name=SEMAR).run(client)
+    (refused,) = kinds(store, "federation.refused")  # once, by the sync
     assert (refused["reason"], refused["peer"]) == ("unverified", f"node:{dea.identity.name}")
     assert kinds(store, "checkpoint.refused") == []
     with store.reading() as conn:
@@ -298,3 +299,30 @@ def test_a_bad_proof_signed_by_the_peer_itself_is_a_split_view(
         last = audit_checkpoints.witness_state(conn).last(dea.key.name)
     assert last is not None and last.size == first.size
     assert cosigned_by_semar(dea) == [first.size]
+
+
+def test_a_signed_answer_for_another_question_or_another_log_is_refused(
+        store: Store, dea: Node) -> None:
+    key = semar_key(dea)
+    with client_of(dea) as client:
+        first = witness(store, client, partner(dea), key, node_name=SEMAR)
+
+    def answer_from_zero(path: str, body: bytes) -> bytes:  # an old answer, re-signed
+        doc = json.loads(body)
+        if path.endswith("/tearline/checkpoint/"):
+            doc["from"], doc["consistency"] = 0, []
+        return json.dumps(doc).encode()
+
+    def not_a_list(path: str, body: bytes) -> bytes:
+        doc = json.loads(body)
+        if path.endswith("/tearline/checkpoint/"):
+            doc["consistency"] = "00" * 32
+        return json.dumps(doc).encode()
+
+    for tamper in (answer_from_zero, not_a_list):
+        with client_of(dea, tamper=tamper, resign=True) as client, pytest.raises(PeerError):
+            witness(store, client, partner(dea), key, node_name=SEMAR)
+    assert [e["reason"] for e in kinds(store, "federation.refused")] == ["malformed"] * 2
+    with store.reading() as conn:
+        last = audit_checkpoints.witness_state(conn).last(dea.key.name)
+    assert last is not None and last.size == first.size

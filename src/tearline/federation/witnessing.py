@@ -41,7 +41,7 @@ from tearline.audit.checkpoint import Checkpoint, parse_note
 from tearline.audit.events import CheckpointCosigned, CheckpointRefused, FederationRefused
 from tearline.audit.note import parse_verifier_key
 from tearline.audit.witness import cosign
-from tearline.errors import ConfigError, IntegrityError, PeerError, ProofError, SplitViewError
+from tearline.errors import ConfigError, PeerError, ProofError, SplitViewError
 from tearline.federation.client import TaxiiClient
 from tearline.keys import NodeKey
 from tearline.store import audit_checkpoints, audit_log
@@ -95,10 +95,9 @@ def _refuse(store: Store, peer: WitnessedPeer, witness: str, checkpoint: Checkpo
             size=checkpoint.size, root=checkpoint.root.hex(), reason=reason)])
 
 
-def _refuse_answer(store: Store, peer: WitnessedPeer,
-                   reason: Literal["unverified", "malformed"]) -> None:
-    """An answer that is not the peer's, or not an answer: audited as the sync audits any
-    other (``federation.refused``), since nothing in it can be believed."""
+def _refuse_answer(store: Store, peer: WitnessedPeer, reason: Literal["malformed"]) -> None:
+    """A signed answer out of shape: audited as the sync audits any other
+    (``federation.refused``)."""
     with store.transaction() as conn:
         audit_log.append(conn, [FederationRefused(
             at=now(), actor="system", peer=f"node:{peer.name}", collection=None,
@@ -135,9 +134,10 @@ def witness(store: Store, client: TaxiiClient, peer: WitnessedPeer, node_key: No
     Raises :class:`SplitViewError` for a split view, :class:`ProofError` for a
     checkpoint the peer's key did not sign, :class:`IntegrityError` for an answer not
     signed for our nonce and :class:`PeerError` for one out of shape (or when the peer
-    cannot be reached). The first two are audited as ``checkpoint.refused``, the next
-    two as ``federation.refused`` (``unverified``, ``malformed``) like any other answer
-    a sync refuses; nothing is cosigned.
+    cannot be reached). The first two are audited here as ``checkpoint.refused``, an
+    answer out of shape as ``federation.refused`` (``malformed``); an answer that does
+    not verify is audited by the caller (the sync: ``federation.refused``,
+    ``unverified``), as every other such answer. Nothing is cosigned.
     """
     if not peer.verifier_key:
         raise ConfigError(f"peer {peer.name} has no verifier key: it cannot be witnessed")
@@ -149,12 +149,11 @@ def witness(store: Store, client: TaxiiClient, peer: WitnessedPeer, node_key: No
     from_size = 0 if last is None else last.size
     base = root or client.api_roots()[0]
     base = base if base.endswith("/") else base + "/"
+    # An answer not signed for our nonce raises IntegrityError; the sync audits it
+    # (federation.refused, unverified) as it does every answer that does not verify.
+    doc = client.get_json(f"{base}{CHECKPOINT_PATH}?from={from_size}")
     try:
-        doc = client.get_json(f"{base}{CHECKPOINT_PATH}?from={from_size}")
         answer = _parse(doc, log_name, from_size)
-    except IntegrityError:
-        _refuse_answer(store, peer, "unverified")
-        raise
     except PeerError:
         _refuse_answer(store, peer, "malformed")
         raise
