@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from taxiiworld import DEA, ROOT, Node, build_node
+from taxiiworld import DEA, ROOT, Node, T, build_node
 
 from tearline.federation.identity import init_node
 from tearline.federation.signing import sign_document, verify_document
 from tearline.model.marking import Marking
 from tearline.model.record import build_record
+from tearline.model.statement import Provenance
 from tearline.policy.subject import Subject
 from tearline.stix.export import object_id
 from tearline.store import consent_documents, releases
@@ -72,3 +73,33 @@ def test_consents_received_from_an_originator_travel_on(node: Node, tmp_path: Pa
         assert consent_documents.keep(conn, [ours, other], "mx.fgr.aic", datetime.now(UTC)) == 2
         assert consent_documents.keep(conn, [ours], "mx.fgr.aic", datetime.now(UTC)) == 0
     assert consents_of(node, "p-shared") == [ours]  # as received, byte for byte
+
+
+def served_ids(node: Node) -> set[str]:
+    objects = node.as_peer(SEMAR).get(OBJECTS).body.get("objects", [])
+    return {o["id"] for o in objects}
+
+
+def test_a_third_agency_record_is_relayed_only_with_its_originators_consent(
+        node: Node, tmp_path: Path) -> None:
+    clear = Marking.build("CLEAR", [], legal_basis="agr-semar")
+    node.store.write([
+        build_record("p-of-fgr", "Person", {"name": ["Hugo Paz"]},
+                     Provenance("mx.fgr", "mx.fgr.aic", T), clear),
+        build_record("p-of-semar", "Person", {"name": ["Ivan Mora"]},
+                     Provenance("mx.semar", "mx.semar.uie", T), clear),
+    ])
+    fgr_object, semar_object = object_id("p-of-fgr", "Person"), object_id("p-of-semar", "Person")
+    served = served_ids(node)
+    assert object_id("p-orcon", "Person") in served  # our own record goes out
+    assert fgr_object not in served  # visible to the peer, but not ours to pass on
+    assert semar_object not in served  # the peer's own record is not echoed back
+    originator = init_node(tmp_path / "fgr-origin", "mx.fgr", "mx.fgr.aic").key
+    to_us = sign_document(originator, {
+        "type": "tearline-consent", "consent_id": "con-relay", "entity_id": "p-of-fgr",
+        "by_agency": "mx.fgr", "to_agency": "us.dea", "at": "2026-01-01T00:00:00.000000Z"})
+    with node.store.transaction() as conn:
+        consent_documents.keep(conn, [to_us], "mx.fgr.aic", datetime.now(UTC))
+    assert fgr_object in served_ids(node)
+    assert consents_of(node, "p-of-fgr") == [to_us]
+    assert semar_object not in served_ids(node)

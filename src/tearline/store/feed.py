@@ -15,6 +15,13 @@ record's marking or one of its releases cites; for the peer's default collection
 records citing none of the peer's agreements) narrows it further. Like every read,
 nothing here decides visibility after fetching.
 
+Serving a peer is a release by this node: a record another agency originated is
+served only with that originator's consent, recorded here as a signed consent document
+letting this node's agency pass it on (``relay``); a record of the peer's own agency
+is not served back to it (it holds the original). This is a filter of the query too,
+so a record a node may not relay never leaves it, rather than being refused by the
+receiver.
+
 A change of vetting alters what a unit may see without an entry naming the records
 concerned, and so does the arrival of an entity that a relationship refers to (the
 relationship exists for a reader only once both its ends do); such records are served
@@ -35,6 +42,7 @@ from sqlalchemy import BigInteger, Connection, String, and_, bindparam, exists, 
 from tearline.store import release_tables as rt
 from tearline.store import tables as t
 from tearline.store.audit_tables import audit_entries
+from tearline.store.consent_documents import consent_documents
 from tearline.store.reader import relationship_ends
 from tearline.store.visibility import Visibility
 
@@ -63,12 +71,13 @@ class FeedItem:
     added_at: str  # audit timestamp, ``YYYY-MM-DDTHH:MM:SS.ffffffZ``
 
 
-_QUERIES: dict[tuple[bool, bool, bool], Any] = {}
+_QUERIES: dict[tuple[bool, bool, bool, bool], Any] = {}
 
 
-def _feed_query(vis: Visibility, by_ids: bool, added_after: bool, default: bool) -> Any:
+def _feed_query(vis: Visibility, by_ids: bool, added_after: bool, default: bool,
+                relay: bool) -> Any:
     """The feed statement; built once per shape (the subject and instant are bound values)."""
-    shape = (by_ids, added_after, default)
+    shape = (by_ids, added_after, default, relay)
     found = _QUERIES.get(shape)
     if found is None:
         found = _QUERIES[shape] = _build(vis, *shape)
@@ -85,7 +94,19 @@ def _cites(r: Any, bases: Any, many: bool) -> Any:
                exists().where(rl.c.entity_id == r.c.id, rl.c.basis == bases))
 
 
-def _build(vis: Visibility, by_ids: bool, added_after: bool, default: bool) -> Any:
+def _relayable(r: Any) -> Any:
+    """Record ``r`` is this node's agency's own, or its originator consented to this
+    node's agency passing it on; never a record of the peer's own agency."""
+    own: Any = bindparam("own_agency", type_=String())
+    cd = consent_documents
+    consented = exists().where(cd.c.entity_id == r.c.id, cd.c.by_agency == r.c.originator,
+                               cd.c.to_agency == own)
+    return and_(r.c.originator != bindparam("peer_agency", type_=String()),
+                or_(r.c.originator == own, consented))
+
+
+def _build(vis: Visibility, by_ids: bool, added_after: bool, default: bool,
+           relay: bool) -> Any:
     e = audit_entries
     later = audit_entries.alias("later")
     r = t.records.alias("fr")
@@ -108,6 +129,8 @@ def _build(vis: Visibility, by_ids: bool, added_after: bool, default: bool) -> A
             vis.entity(r, relationship_ends()),
         )
     )
+    if relay:
+        query = query.where(_relayable(r))
     if by_ids:
         query = query.where(e.c.entity_id.in_(bindparam("entity_ids", expanding=True)))
     if added_after:
@@ -121,7 +144,7 @@ def _build(vis: Visibility, by_ids: bool, added_after: bool, default: bool) -> A
 def feed(conn: Connection, vis: Visibility, basis: str, after_position: int = 0,
          added_after: datetime | None = None, entity_ids: Sequence[str] | None = None,
          limit: int = 100, default_of: Sequence[str] | None = None,
-         after_id: str = "") -> list[FeedItem]:
+         after_id: str = "", relay: tuple[str, str] | None = None) -> list[FeedItem]:
     """The next ``limit`` records of the collection of agreement ``basis`` that exist for
     ``vis``'s subject, after ``after_position``, in the order they were added.
 
@@ -146,8 +169,10 @@ def feed(conn: Connection, vis: Visibility, basis: str, after_position: int = 0,
         params["added_after"] = t.ts(added_after)
     if default_of is not None:
         params["coll_all"] = sorted(set(default_of) | {basis})
+    if relay is not None:
+        params["own_agency"], params["peer_agency"] = relay
     query = _feed_query(vis, entity_ids is not None, added_after is not None,
-                        default_of is not None)
+                        default_of is not None, relay is not None)
     return [FeedItem(row[0], row[1], int(row[2]), row[3])
             for row in conn.execute(query, params)]
 

@@ -163,7 +163,7 @@ def _refs(conn: Connection, vis: Visibility, records: Sequence[Record]) -> dict[
 
 
 def _entities_for(conn: Connection, vis: Visibility, coll: Collection,
-                  stix_ids: Sequence[str]) -> list[str]:
+                  stix_ids: Sequence[str], relay: tuple[str, str] | None) -> list[str]:
     """The records of a collection whose object has one of ``stix_ids``.
 
     STIX ids are one-way (UUIDv5) functions of record ids, so the collection's records
@@ -174,7 +174,8 @@ def _entities_for(conn: Connection, vis: Visibility, coll: Collection,
     position, after_id = 0, ""
     while True:
         batch: list[FeedItem] = feed(conn, vis, coll.agreement.id, position, limit=MAX_LIMIT,
-                                     default_of=coll.default_of, after_id=after_id)
+                                     default_of=coll.default_of, after_id=after_id,
+                                     relay=relay)
         found.extend(i.entity_id for i in batch if object_id(i.entity_id, i.schema) in wanted)
         if len(batch) < MAX_LIMIT or len(found) == len(wanted):
             return found
@@ -240,12 +241,14 @@ def page(store: Store, peer: Peer, coll: Collection, query: Query, cursors: Curs
         sealed = cursors.open(query.next, peer.name, operation, context)
         head, _, after_id = sealed.partition(":")
         position = int(head)
+    # what this node may pass on to the peer: its agency's records, others' with consent
+    relay = (signer.agency, peer.agency) if signer is not None else None
     with store.transaction() as conn:
         ids: list[str] | None = None
         if query.ids:
-            ids = _entities_for(conn, vis, coll, query.ids)
+            ids = _entities_for(conn, vis, coll, query.ids, relay)
         items = feed(conn, vis, coll.agreement.id, position, query.added_after, ids,
-                     query.limit + 1, coll.default_of, after_id)
+                     query.limit + 1, coll.default_of, after_id, relay)
         more = len(items) > query.limit
         items = items[: query.limit]
         added = {i.entity_id: i.added_at for i in items}
