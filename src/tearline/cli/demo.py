@@ -17,7 +17,7 @@ from tearline.cli.common import STATE, app, console, reporting
 from tearline.cli.policy import side_by_side
 from tearline.cli.workspace import write_all
 from tearline.demo import scenario
-from tearline.demo.load import demo_records
+from tearline.demo.load import demo_records, seed_parties
 from tearline.errors import InputError, NotFound
 from tearline.ingest.ofac_import import import_sdn
 from tearline.keys import NodeKey, create_node_key
@@ -32,20 +32,6 @@ from tearline.store.store import Store
 #: unit it has vetted, and the attorney-general unit it has not.
 DEMO_MARKER = ".tearline-demo"
 TOUR_UNITS = (scenario.SOD, scenario.UIE, scenario.FEMDO)
-
-
-def seed_parties(store: Store, at: datetime) -> None:
-    with store.transaction() as conn:
-        for agency in scenario.AGENCIES:
-            parties.put_agency(conn, agency, at)
-        for unit in scenario.UNITS:
-            parties.put_unit(conn, unit, at)
-        for analyst in scenario.ANALYSTS:
-            parties.put_analyst(conn, analyst, at)
-        for agreement in scenario.AGREEMENTS:
-            parties.put_agreement(conn, agreement, at)
-        for vetting in scenario.VETTINGS:
-            parties.put_vetting(conn, vetting, at, "demo")
 
 
 @app.command()

@@ -37,7 +37,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from tearline.demo import scenario
-from tearline.demo.load import demo_records
+from tearline.demo.load import demo_records, seed_parties
 from tearline.errors import ConfigError, InputError
 from tearline.federation.identity import init_node, load_identity
 from tearline.federation.sync import SyncResult, resolve_partner, sync
@@ -45,7 +45,7 @@ from tearline.keys import load_node_key
 from tearline.model.marking import Marking
 from tearline.model.record import Record
 from tearline.policy.subject import Subject
-from tearline.store import parties, peers
+from tearline.store import peers
 from tearline.store import tables as t
 from tearline.store.audit_events import node_key_created
 from tearline.store.marking_changes import set_marking
@@ -137,21 +137,6 @@ def prepare_root(root: Path) -> None:
     root.mkdir(parents=True, exist_ok=True)
     (root / DEMO_MARKER).write_text(
         "created by `tearline demo --federation`; deleted and rebuilt by it\n")
-
-
-def seed_parties(store: Store, at: datetime) -> None:
-    """The demo's agencies, units, analysts, agreements and vettings (every node knows all)."""
-    with store.transaction() as conn:
-        for agency in scenario.AGENCIES:
-            parties.put_agency(conn, agency, at)
-        for unit in scenario.UNITS:
-            parties.put_unit(conn, unit, at)
-        for analyst in scenario.ANALYSTS:
-            parties.put_analyst(conn, analyst, at)
-        for agreement in scenario.AGREEMENTS:
-            parties.put_agreement(conn, agreement, at)
-        for vetting in scenario.VETTINGS:
-            parties.put_vetting(conn, vetting, at, "demo")
 
 
 def held(store: Store) -> dict[str, dict[str, str]]:

@@ -1,16 +1,18 @@
 """The edge of the demo data: read CBP and OFAC from the reference data, then generate.
 
 ``tearline demo-data --seed N`` calls :func:`demo_records`. The reading happens here;
-the generation (:func:`tearline.demo.synthetic.generate`) is pure.
+the generation (:func:`tearline.demo.synthetic.generate`) is pure. The demo's parties
+are written here too (:func:`seed_parties`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
+from tearline.demo import scenario
 from tearline.demo.synthetic import DEFAULT_SCALE, generate
 from tearline.errors import IngestError, Problem
 from tearline.ingest.ofac import NARCOTICS_PROGRAMS
@@ -19,6 +21,8 @@ from tearline.ingest.ofac_rows import read_rows
 from tearline.model.record import Record
 from tearline.sources.cbp import default_cbp_paths, monthly_totals, read_cbp
 from tearline.sources.provenance import decode_text
+from tearline.store import parties
+from tearline.store.store import Store
 
 #: The OFAC snapshot the demo takes organization names from.
 SDN_FILE = "sdn_2024-05-03.csv"
@@ -79,3 +83,18 @@ def demo_records(
     totals = monthly_totals(read_cbp(default_cbp_paths(data_dir)))
     names = list(org_names) if org_names is not None else read_org_names(data_dir)
     return generate(seed, totals, names, scale=scale, start=start, end=end)
+
+
+def seed_parties(store: Store, at: datetime) -> None:
+    """The demo's agencies, units, analysts, agreements and vettings, recorded at ``at``."""
+    with store.transaction() as conn:
+        for agency in scenario.AGENCIES:
+            parties.put_agency(conn, agency, at)
+        for unit in scenario.UNITS:
+            parties.put_unit(conn, unit, at)
+        for analyst in scenario.ANALYSTS:
+            parties.put_analyst(conn, analyst, at)
+        for agreement in scenario.AGREEMENTS:
+            parties.put_agreement(conn, agreement, at)
+        for vetting in scenario.VETTINGS:
+            parties.put_vetting(conn, vetting, at, "demo")
