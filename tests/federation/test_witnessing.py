@@ -20,8 +20,9 @@ from sqlalchemy import func, select
 
 from conftest import pg_url
 from taxii.taxiiworld import DEA, Node, T, UnsafeTlsScope, build_node
+from tearline.audit.checkpoint import Checkpoint, parse_note, sign_note
 from tearline.audit.events import AuthFailed
-from tearline.errors import IntegrityError, PeerError, SplitViewError
+from tearline.errors import IntegrityError, PeerError, ProofError, SplitViewError
 from tearline.federation.client import SignedBy, TaxiiClient
 from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, sign_response
 from tearline.federation.sync import Partner, Puller
@@ -326,3 +327,24 @@ def test_a_signed_answer_for_another_question_or_another_log_is_refused(
     with store.reading() as conn:
         last = audit_checkpoints.witness_state(conn).last(dea.key.name)
     assert last is not None and last.size == first.size
+
+
+def test_a_checkpoint_signed_by_another_key_under_the_peers_name_is_not_cosigned(
+        store: Store, dea: Node) -> None:
+    key = semar_key(dea)
+    forger = load_node_key(dea.peers["mx.fgr.aic"][1]).private_key
+
+    def forged(path: str, body: bytes) -> bytes:
+        doc = json.loads(body)
+        if path.endswith("/tearline/checkpoint/"):
+            checkpoint = Checkpoint.from_body(parse_note(doc["checkpoint"]).text)
+            doc["checkpoint"] = sign_note(checkpoint, dea.key.name, forger)
+        return json.dumps(doc).encode()
+
+    with client_of(dea, tamper=forged, resign=True) as client, pytest.raises(ProofError):
+        witness(store, client, partner(dea), key, node_name=SEMAR)
+    (refused,) = kinds(store, "checkpoint.refused")
+    assert refused["reason"] == "bad-signature"
+    with store.reading() as conn:
+        assert audit_checkpoints.witness_state(conn).last(dea.key.name) is None
+    assert cosigned_by_semar(dea) == []
