@@ -78,14 +78,10 @@ def format_time(value: datetime) -> str:
 def _format_utc(value: datetime) -> str:
     """Remembered: a batch repeats the same first/last seen on every statement.
 
-    Formatted field by field (``strftime`` is several times slower); years before 1000
-    go through ``strftime``, which does not pad them, so the text stays as it was."""
-    if value.year < 1000:
-        if value.microsecond:
-            return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        return value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    Formatted field by field (``strftime`` is several times slower, and does not pad
+    years before 1000, which RFC 3339 writes with four digits)."""
     fraction = f"{value.microsecond:06d}" if value.microsecond else "000"
-    return (f"{value.year}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:"
+    return (f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:"
             f"{value.minute:02d}:{value.second:02d}.{fraction}Z")
 
 
