@@ -7,23 +7,20 @@ unless ``TEARLINE_REQUIRE_POSTGRES=1`` (set by CI), where that is a failure.
 
 from __future__ import annotations
 
-import itertools
 import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from pgserver import PgServer, find_bindir  # noqa: E402
+from pgserver import PgServer, find_bindir, pg_url  # noqa: E402
 from tearline.store.store import Store  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "data"
-_schemas = itertools.count()
 
 
 def require_postgres() -> bool:
@@ -47,16 +44,6 @@ def pg_server() -> Iterator[PgServer]:
     server = PgServer.start(bindir)
     yield server
     server.stop()
-
-
-def pg_url(server: PgServer) -> str:
-    """A fresh schema on the session server, as a URL whose connections use it."""
-    name = f"t{os.getpid()}_{next(_schemas)}"
-    engine = sqlalchemy.create_engine(server.url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
-    engine.dispose()
-    return f"{server.url}?options=-csearch_path%3D{name}"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

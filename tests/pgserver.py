@@ -8,6 +8,7 @@ system user, since PostgreSQL refuses to run as root.
 from __future__ import annotations
 
 import glob
+import itertools
 import os
 import pwd
 import shutil
@@ -111,3 +112,18 @@ class PgServer:
             self._run("pg_ctl", "-D", str(self.root / "data"), "-m", "immediate", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+_schemas = itertools.count()
+
+
+def pg_url(server: PgServer) -> str:
+    """A fresh schema on the session server, as a URL whose connections use it."""
+    import sqlalchemy
+
+    name = f"t{os.getpid()}_{next(_schemas)}"
+    engine = sqlalchemy.create_engine(server.url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
+    engine.dispose()
+    return f"{server.url}?options=-csearch_path%3D{name}"

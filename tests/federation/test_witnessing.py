@@ -18,7 +18,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from conftest import pg_url
+from pgserver import pg_url
 from taxii.taxiiworld import DEA, Node, T, UnsafeTlsScope, build_node
 from tearline.audit.checkpoint import Checkpoint, parse_note, sign_note
 from tearline.audit.events import AuthFailed

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from conftest import pg_url
-from pgserver import PgServer
+from pgserver import PgServer, pg_url
 from tearline.errors import StoreError
 from tearline.store import tables as t
 from tearline.store.bulk import COPY_ROWS, columns, executemany_rows
