@@ -36,7 +36,9 @@ from tearline.demo.load import demo_records
 from tearline.federation.identity import init_node
 from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, sign_response
 from tearline.keys import NodeKey
-from tearline.model.record import Record
+from tearline.model.marking import Marking
+from tearline.model.record import Record, build_record
+from tearline.model.statement import Provenance
 from tearline.policy.subject import Subject
 from tearline.stix.export import to_stix
 from tearline.store import audit_log, reader
@@ -359,3 +361,40 @@ def test_a_recall_is_purged_at_the_receiver_and_acknowledged(nodes: dict[str, No
     # the next sync applies nothing twice
     again = semar.run("sync", dea.unit, "-q")
     assert "recalled" not in again.stdout
+
+
+def test_an_orcon_record_is_relayed_only_with_its_originators_consent(
+        nodes: dict[str, Node]) -> None:
+    """semar → dea → fgr: dea holds semar's ORCON record, which fgr may read, but dea
+    passes it on only once semar consented; fgr then checks that consent with semar's key."""
+    dea, semar, fgr = nodes["dea"], nodes["semar"], nodes["fgr"]
+    # fgr knows semar's key (to check semar's consents) without pulling from it
+    fgr.run("peer", "add", str(semar.workspace.parent / f"{semar.unit}.json"))
+    orcon = build_record(
+        "semar-orcon-relay", "Person", {"name": ["Ramiro Quintero Soto"]},
+        Provenance(semar.agency, semar.unit, datetime.now(UTC)),
+        Marking.build("AMBER", [f"unit:{dea.unit}", f"unit:{fgr.unit}"], orcon=True,
+                      legal_basis=scenario.SECURITY_FRAMEWORK))
+    store = semar.store()
+    store.write([orcon])
+    store.close()
+
+    dea.run("sync", semar.unit, "-q")
+    assert orcon.id in held(dea, semar.agency)
+    fgr.run("sync", dea.unit, "-q")
+    assert orcon.id not in held(fgr, semar.agency)  # fgr may read it, dea may not relay it
+    assert held(fgr, semar.agency) == {}
+
+    semar.run("consent", orcon.id, "--as", semar.unit, "--to", dea.agency)
+    dea.run("sync", semar.unit, "-q")  # the record comes again, its consent with it
+    consents = [e for e in audit_kinds(dea) if e.kind == "consent.recorded"
+                and e.entity_id == orcon.id]
+    assert [(e.originator, e.to_agency) for e in consents] == [(semar.agency, dea.agency)]
+    fgr.run("sync", dea.unit, "-q")
+    relayed = held(fgr, semar.agency)
+    assert set(relayed) == {orcon.id}
+    assert relayed[orcon.id] == held(dea, semar.agency)[orcon.id]  # as the originator wrote
+    accepted = [e for e in audit_kinds(fgr) if e.kind == "record.created"
+                and e.entity_id == orcon.id]
+    assert len(accepted) == 1
+

@@ -21,6 +21,7 @@ from tearline.model.record import Record, build_record
 from tearline.model.statement import Provenance
 from tearline.stix.export import to_stix
 from tearline.stix.extensions import RECORD_EXTENSION_ID
+from tearline.store import audit_log
 from tearline.store import sync_state as ss
 from tearline.store.store import Store
 
@@ -172,3 +173,32 @@ def test_consents_the_originator_gave_us_are_kept_to_travel_on(store: Store,
                                    rt.consents.c.to_agency)).all()
     assert kept == ["con-good"]
     assert [tuple(r) for r in rows] == [("con-good", "mx.semar", "us.dea")]
+
+
+def test_a_consent_given_after_the_record_arrived_is_kept_and_logged(store: Store,
+                                                                     tmp_path: Path) -> None:
+    """The same object version comes again, now carrying its originator's consent: the
+    record is not stored twice, the consent is kept, and logged once."""
+    from tearline.federation.entitlement import CONSENT_TYPE
+    from tearline.federation.signing import sign_document
+
+    seed_parties(store)
+    ours, _ = create_node_key(tmp_path / "dea", "us.dea.sod")
+    semar, _ = create_node_key(tmp_path / "semar", "mx.semar.uie")
+    puller = Puller(store, replace(SEMAR, verifier_key=semar.verifier_key()), node_key=ours,
+                    own_agency="us.dea", node_name="us.dea.sod")
+    record = person(1)
+    assert run(puller, page(to_stix([record]).bundle["objects"])).records_stored == 1
+    doc = sign_document(semar, {"type": CONSENT_TYPE, "consent_id": "con-late",
+                                "entity_id": "p-1", "by_agency": "mx.semar",
+                                "to_agency": "us.dea", "at": "2026-01-06T00:00:00.000000Z"})
+    carrying = to_stix([replace(record, extra={"consents": [doc]})]).bundle["objects"]
+    for _ in range(2):  # and once more: nothing twice
+        out = run(puller, page(carrying))
+        assert out.records_stored == 0 and out.already == len(carrying)
+    with store.reading() as conn:
+        events = [e.event() for e in audit_log.entries(conn, limit=100_000)]
+    logged = [(e.consent_id, e.originator, e.to_agency) for e in events
+              if e.kind == "consent.recorded"]
+    assert logged == [("con-late", "mx.semar", "us.dea")]
+    assert [e.entity_id for e in events if e.kind == "record.created"] == ["p-1"]

@@ -44,7 +44,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from tearline.audit.events import FederationRefused, RecallPurged
+from tearline.audit.events import ConsentRecorded, FederationRefused, RecallPurged
 from tearline.errors import (
     ConfigError,
     InputError,
@@ -184,6 +184,13 @@ def version_of(obj: Mapping[str, Any], fallback: str | None) -> str:
     return (fallback or "-")[:40]
 
 
+def _carries_consents(obj: Mapping[str, Any]) -> bool:
+    """Whether a STIX object's tearline record extension carries consent documents."""
+    extension = (obj.get("extensions") or {}).get(RECORD_EXTENSION_ID)
+    extra = extension.get("extra") if isinstance(extension, dict) else None
+    return isinstance(extra, dict) and bool(extra.get("consents"))
+
+
 def just_before(stamp: str) -> str:
     """``stamp`` minus one microsecond, in TAXII's timestamp form (unchanged if unreadable)."""
     try:
@@ -316,6 +323,14 @@ class Puller:
             records, malformed = self._read(conn, [o for o, _ in fresh], known)
             received, stored = self._judge_and_store(conn, collection_id, fresh, records,
                                                      malformed, out)
+            # a version we hold may come again with a consent its originator gave since
+            carried = [o for o, k in zip(objects, keys, strict=True)
+                       if k in already and _carries_consents(o)]
+            if carried:
+                again, _ = self._read(conn, carried, known)
+                holding = _originators(conn, list(again))
+                self._keep_consents(conn, [r for r in again.values()
+                                           if holding.get(r.id) == r.originator])
             ss.mark_received(conn, name, collection_id, received, at)
             if page.date_added_last:
                 ss.set_cursor(conn, name, collection_id, root, page.date_added_last, at)
@@ -430,6 +445,7 @@ class Puller:
         consent_documents.keep(conn, kept, self.partner.name, self.clock())
         known = set(conn.execute(select(rt.consents.c.id).where(
             rt.consents.c.id.in_([d["consent_id"] for d in kept]))).scalars())
+        entries: list[ConsentRecorded] = []
         for doc in kept:
             if doc["consent_id"] in known:
                 continue
@@ -442,6 +458,14 @@ class Puller:
                 id=doc["consent_id"][:64], entity_id=doc["entity_id"],
                 by_agency=doc["by_agency"], to_agency=doc["to_agency"], granted_at=granted,
                 recorded_by=self.partner.party))
+            # logged like a consent recorded here: the entry is also what moves the record
+            # in our own feed, so partners that could not have it before now receive it
+            entries.append(ConsentRecorded(
+                at=now(), actor=self.partner.party, consent_id=doc["consent_id"][:64],
+                entity_id=doc["entity_id"], originator=doc["by_agency"],
+                to_agency=doc["to_agency"], decision="granted"))
+        if entries:
+            audit_log.append(conn, entries)
 
     def _refusal(self, collection_id: str | None, object_id: str | None,
                  originator: str | None, reason: Any) -> FederationRefused:
