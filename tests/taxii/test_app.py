@@ -384,3 +384,17 @@ def test_a_relationship_whose_end_arrives_later_comes_with_a_pull_from_the_start
     assert object_id("p-arrives", "Person") in ids and link not in ids
     whole = [o["id"] for o in all_objects(semar, C_SEMAR, limit=1)]
     assert whole.count(link) == 1 and object_id("p-arrives", "Person") in whole
+
+
+def test_what_a_peer_pulls_passes_the_stix_validator(node: Node) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "stix"))
+    from stix_checks import assert_valid, fast_validator
+
+    semar = node.as_peer("mx.semar.uie")
+    collections = semar.get(f"{ROOT}collections/").body["collections"]
+    objects = [o for c in collections for o in all_objects(semar, c["id"])]
+    assert objects
+    with fast_validator():
+        assert_valid({"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objects})
