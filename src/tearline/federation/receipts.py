@@ -17,7 +17,6 @@ verify, or that names another node, is refused and that refusal is logged too
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,7 +25,7 @@ from typing import Any, Literal
 from tearline.audit.envelope import utc_timestamp
 from tearline.audit.events import ReceiptRecorded, ReceiptRefused
 from tearline.errors import IntegrityError, Problem, ValidationError
-from tearline.federation.signing import sign_document, verify_document
+from tearline.federation.signing import read_signed_document, sign_document
 from tearline.keys import NodeKey
 from tearline.store import audit_log
 from tearline.store.audit_events import now
@@ -88,13 +87,7 @@ def check_receipt(peer: Peer, body: bytes) -> Receipt:
     :class:`ValidationError` if it is not a receipt at all, :class:`IntegrityError` if
     it is not the peer's (bad or foreign signature, another node named).
     """
-    try:
-        doc = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError("a receipt is a JSON document") from exc
-    if not isinstance(doc, dict):
-        raise ValidationError("a receipt is a JSON object")
-    verified = verify_document(peer.verifier_key, doc)
+    verified = read_signed_document(peer.verifier_key, body, "a receipt")
     problems = _shape(verified)
     if problems:
         raise ValidationError("malformed receipt", problems)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import os
 import re
 from collections.abc import Mapping
@@ -156,3 +157,16 @@ def verify_document(verifier_key: str, doc: object) -> dict[str, Any]:
     except ValidationError as exc:  # not canonicalizable: cannot have been signed
         raise IntegrityError(f"document cannot be canonicalized: {exc.message}") from exc
     return {k: v for k, v in doc.items() if k != SIGNATURE_MEMBER}
+
+
+def read_signed_document(verifier_key: str, body: bytes, what: str) -> dict[str, Any]:
+    """The JSON object in ``body``, verified as signed by ``verifier_key``, without its
+    signature; :class:`ValidationError` if it is not a JSON object (``what`` names it in
+    the message), :class:`IntegrityError` if the signature does not check."""
+    try:
+        doc = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationError(f"{what} is a JSON document") from exc
+    if not isinstance(doc, dict):
+        raise ValidationError(f"{what} is a JSON object")
+    return verify_document(verifier_key, doc)

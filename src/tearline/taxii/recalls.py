@@ -30,7 +30,7 @@ from sqlalchemy import Connection, func, select
 from tearline.audit.envelope import utc_timestamp
 from tearline.audit.events import RecallAcknowledged, ReceiptRefused
 from tearline.errors import IntegrityError, NotFound, Problem, ValidationError
-from tearline.federation.signing import sign_document, verify_document
+from tearline.federation.signing import read_signed_document, sign_document
 from tearline.keys import NodeKey
 from tearline.stix.export import object_id
 from tearline.store import audit_log, reader
@@ -139,13 +139,7 @@ def build_purge_receipt(key: NodeKey, node: str, recall: Recall | dict[str, Any]
 
 
 def _check(peer: Peer, body: bytes) -> dict[str, Any]:
-    try:
-        doc = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError("a purge receipt is a JSON document") from exc
-    if not isinstance(doc, dict):
-        raise ValidationError("a purge receipt is a JSON object")
-    verified = verify_document(peer.verifier_key, doc)
+    verified = read_signed_document(peer.verifier_key, body, "a purge receipt")
     problems: list[Problem] = []
     if verified.get("type") != PURGE_TYPE or verified.get("version") != PURGE_VERSION:
         problems.append(Problem(f"expected a {PURGE_TYPE} version {PURGE_VERSION}"))
