@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 
 from tearline.audit.envelope import Event
 from tearline.store import audit_log, audit_verify
@@ -67,6 +68,36 @@ def test_every_range_of_an_intact_log_is_cleared(store: Store) -> None:
                 assert intact(conn, start, end), (start, end)
 
 
+def test_the_lookup_columns_are_the_events_fields_for_every_kind(store: Store) -> None:
+    """Stored (PostgreSQL) or computed from the bytes (SQLite), they are the event's values."""
+    events = every_kind()
+    build(store)
+    with store.reading() as conn:
+        rows = conn.execute(text(
+            "SELECT kind, at, actor, entity_id FROM audit_entries ORDER BY idx")).all()
+        assert [tuple(r) for r in rows] == [
+            (e.kind, e.at, e.actor, getattr(e, "entity_id", None)) for e in events]
+        for entity_id in {getattr(e, "entity_id", None) for e in events} - {None}:
+            found = audit_log.entries(conn, entity_id=entity_id)
+            assert [x.index for x in found] == [
+                i for i, e in enumerate(events) if getattr(e, "entity_id", None) == entity_id]
+
+
+def test_sqlite_derives_the_lookup_columns_from_damaged_bytes_too(store: Store) -> None:
+    """Any bytes read back without an error (no JSON parser involved): verify decides."""
+    if store.dialect != "sqlite":
+        pytest.skip("PostgreSQL stores the lookup columns")
+    n = build(store)
+    with store.reading() as conn:
+        for index, body in ((0, b"\xff\x00{"), (1, b'{"kind":"x'), (2, b'{"entity_id":null}')):
+            conn.execute(text("UPDATE audit_entries SET body = :b WHERE idx = :i"),
+                         {"b": body, "i": index})
+            conn.execute(text("SELECT kind, at, actor, entity_id FROM audit_entries")).all()
+            assert not intact(conn, 0, n)
+            assert audit_verify.first_bad(conn) == index
+            conn.rollback()
+
+
 @pytest.mark.parametrize("column", ["kind", "at", "actor", "entity_id"])
 def test_a_changed_lookup_column_is_refused_for_every_kind(store: Store, column: str) -> None:
     n = build(store)
@@ -75,6 +106,12 @@ def test_a_changed_lookup_column_is_refused_for_every_kind(store: Store, column:
     with store.reading() as conn:
         rows = conn.execute(text(f"SELECT idx, {column} FROM audit_entries ORDER BY idx")).all()
         conn.rollback()
+        if store.dialect == "sqlite":  # computed from the bytes (0010): none to change
+            for index, _ in rows:
+                with pytest.raises(DBAPIError, match="generated column"):
+                    conn.execute(text(f"UPDATE audit_entries SET {column} = :v WHERE idx = :i"),
+                                 {"v": values[column], "i": index})
+            return
         for index, before in rows:
             for value in (values[column], None if column == "entity_id" else before[:-1] + '"'):
                 if value == before:
@@ -136,3 +173,44 @@ def test_threads_name_the_first_bad_index(
                          {"x": bytes(32), "i": index})
         with store.reading() as conn:
             assert audit_verify.first_bad(conn, engine=store.engine, threads=threads) == index
+
+
+def test_worker_processes_name_the_first_bad_index(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite files are checked by fresh worker processes, ranges dealt in turn."""
+    if store.dialect != "sqlite":
+        pytest.skip("the light workers read a SQLite file")
+    n = build(store)
+    monkeypatch.setattr(audit_verify, "WORKER_BATCH", 4)
+    monkeypatch.setattr(audit_verify, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(audit_verify, "PROCESSES_FROM", 0)
+    assert audit_verify._sqlite_file(store.engine)  # a file: the workers are used
+    with store.reading() as conn:
+        assert audit_verify.verify(conn, engine=store.engine, processes=3).size == n
+    for index in (n - 2, n // 2, 5, 0):  # each tamper committed, the earlier one wins
+        with store.transaction() as conn:
+            conn.execute(text("UPDATE audit_entries SET body = body || :x WHERE idx = :i"),
+                         {"x": b" ", "i": index})
+        with store.reading() as conn:
+            assert audit_verify.first_bad(conn, engine=store.engine, processes=3) == index
+            # the default from PROCESSES_FROM entries: one worker per core
+            assert audit_verify.first_bad(conn, engine=store.engine) == index
+
+
+def test_failed_workers_leave_their_ranges_to_the_parent(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if store.dialect != "sqlite":
+        pytest.skip("the light workers read a SQLite file")
+    n = build(store)
+    monkeypatch.setattr(audit_verify, "WORKER_BATCH", 4)
+    monkeypatch.setattr(audit_verify, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(audit_verify.sys, "executable", "/bin/false")
+    with store.reading() as conn:
+        assert audit_verify.verify(conn, engine=store.engine, processes=2).size == n
+    with store.transaction() as conn:
+        conn.execute(text("UPDATE audit_nodes SET hash = :h WHERE level = 1 AND idx = 3"),
+                     {"h": bytes(32)})
+    with store.reading() as conn:
+        assert audit_verify.first_bad(conn, engine=store.engine, processes=2) == owner(1, 3)

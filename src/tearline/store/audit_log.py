@@ -169,7 +169,9 @@ def append_canonical(
     """Append entries given as canonical bytes with their (kind, at, actor, entity) columns.
 
     The caller vouches that each body is the canonical form of an event with those
-    columns (:func:`append` builds both from events; ``verify`` re-checks them).
+    columns (:func:`append` builds both from events). On PostgreSQL the columns are
+    stored and ``verify`` re-checks them; on SQLite they are computed from the body
+    (migration 0010) and ``columns`` is not written.
     """
     count = len(bodies)
     if count == 0:
@@ -186,6 +188,7 @@ def append_canonical(
     if len(nodes) != len(frontier):
         raise IntegrityError(f"the log's right edge at size {start} is missing nodes", index=start)
     sha = _sha256
+    derived = conn.dialect.name == "sqlite"  # lookup columns computed from the body (0010)
     entry_rows: list[tuple[Any, ...]] = []
     node_rows: list[tuple[int, int, bytes]] = []
     position = start
@@ -194,7 +197,8 @@ def append_canonical(
     # complete too), keeping only the right edge, which is all later appends read.
     for body, (kind, when, actor, entity) in zip(bodies, columns, strict=True):
         leaf = sha(b"\x00" + body).digest()
-        entry_rows.append((position, body, leaf, kind, when, actor, entity))
+        entry_rows.append((position, body, leaf) if derived else
+                          (position, body, leaf, kind, when, actor, entity))
         node_rows.append((0, position, leaf))
         level, index, value = 0, position, leaf
         while index & 1:
@@ -204,12 +208,15 @@ def append_canonical(
             node_rows.append((level, index, value))
         nodes[level, index] = value
         position += 1
-    with driver_cursor(conn) as cursor:
-        cursor.executemany(
+    if derived:
+        insert = "INSERT INTO audit_entries (idx, body, leaf) VALUES (?, ?, ?)"
+    else:
+        insert = (
             "INSERT INTO audit_entries (idx, body, leaf, kind, at, actor, entity_id) "
-            f"VALUES ({', '.join([mark] * 7)})",
-            entry_rows,
+            f"VALUES ({', '.join([mark] * 7)})"
         )
+    with driver_cursor(conn) as cursor:
+        cursor.executemany(insert, entry_rows)
         cursor.executemany(
             f"INSERT INTO audit_nodes (level, idx, hash) VALUES ({mark}, {mark}, {mark})",
             node_rows,

@@ -5,48 +5,56 @@ range intact?", as fast as the database and ``hashlib`` allow, and the locating 
 runs only over a range this one refuses. Nothing is trusted because it was stored:
 
 * the bodies are read in one query as plain driver rows, and each leaf hash is
-  recomputed as SHA-256(0x00 || body);
+  recomputed as SHA-256(0x00 || body); on SQLite the same rows carry the stored
+  leaf column, compared as one byte string with the recomputed leaves;
 * one aggregate query per level returns the stored hashes of the range concatenated
   (``group_concat`` on SQLite, ``string_agg … ORDER BY`` on PostgreSQL), with their
   count and shortest and longest length; the count proves that no row is missing
   (the key is unique and the range bounded), the lengths that the concatenation
   splits into the stored 32-byte hashes and no other way;
-* the stored leaf column and the level-0 nodes are compared with the recomputed
-  leaves, and each level above with SHA-256(0x01 || left || right) over the stored
-  level below, as two byte strings, not hash by hash;
-* the lookup columns are compared with the bytes by one SQL expression per row
-  (:func:`columns_ok`), evaluated in the same scan that returns the leaf column.
+* the level-0 nodes (and on PostgreSQL the leaf column) are compared with the
+  recomputed leaves, and each level above with SHA-256(0x01 || left || right) over
+  the stored level below, as two byte strings, not hash by hash;
+* on PostgreSQL the stored lookup columns are compared with the bytes by one SQL
+  expression per row (:func:`columns_ok`), in the scan that returns the leaf column.
+  SQLite stores none: its lookup columns are computed from the bytes (migration
+  0010), so they cannot disagree with them.
 
 On SQLite the concatenation follows the primary-key scan of the range query (an
 aggregate without ``ORDER BY``, which SQLite 3.40 lacks); were it ever to follow
 another order, the comparison fails and the locating pass, which reads row by row
 in key order, decides — a slower answer, never a wrong one.
-"""
 
+``python -m tearline.store.audit_scan PATH START:END …`` runs the pass over ranges
+of a SQLite file (:func:`scan_file`): the worker processes of ``audit verify``.
+"""
 from __future__ import annotations
 
 import hashlib
 import struct
 from collections.abc import Iterable
-from dataclasses import fields
 from functools import cache
 from operator import itemgetter, methodcaller
 from typing import Any
 
-from tearline.audit.envelope import ENVELOPE_KEYS
-from tearline.audit.events import REGISTRY  # the module that fills the registry
-from tearline.audit.merkle import HASH_SIZE
-
+# Imports are few and light: the worker processes of scan_file start from this module.
 _sha256 = hashlib.sha256
+HASH_SIZE = _sha256().digest_size  # merkle.HASH_SIZE, without importing the tree code
 _PAIR = 2 * HASH_SIZE
 _PAIRS = struct.Struct(f"{_PAIR}s")
 _LEAF, _NODE = b"\x00", b"\x01"
 _digest = methodcaller("digest")
 _first = itemgetter(0)
+_second = itemgetter(1)
 
 
 def _keys(kind: str) -> list[str]:
     """The keys of an event of ``kind`` in canonical order (ASCII names: plain sort)."""
+    from dataclasses import fields
+
+    from tearline.audit.envelope import ENVELOPE_KEYS
+    from tearline.audit.events import REGISTRY
+
     return sorted({*ENVELOPE_KEYS, *(f.name for f in fields(REGISTRY[kind]))})
 
 
@@ -57,7 +65,13 @@ _RUN_WITHOUT_ENTITY = ["actor", "at", "kind"]
 
 def run_kinds() -> tuple[list[str], list[str]]:
     """The kinds whose canonical bytes start ``{"actor":…,"at":…,"entity_id":…,"kind":…``,
-    and those (without an entity) that start ``{"actor":…,"at":…,"kind":…``."""
+    and those (without an entity) that start ``{"actor":…,"at":…,"kind":…``.
+
+    The event types are imported here, not with the module: a worker process of
+    :func:`scan_file` (SQLite, which has no columns to check) starts without them.
+    """
+    from tearline.audit.events import REGISTRY  # the module that fills the registry
+
     with_entity, without_entity = [], []
     for kind in REGISTRY:
         keys = _keys(kind)
@@ -137,8 +151,18 @@ def columns_ok(dialect: str) -> str:
 
 
 @cache
-def _queries(dialect: str) -> tuple[str, str, str]:
-    """(bodies, entry aggregate, node aggregate) for a dialect."""
+def _queries(dialect: str) -> tuple[str, str | None, str]:
+    """(bodies, entry aggregate, node aggregate) for a dialect.
+
+    On SQLite one scan returns each body as 0x00 || body, ready to hash (the
+    concatenation costs SQLite less than Python), or NULL for a body not stored as a
+    BLOB, beside its stored leaf, or NULL for a leaf not 32 bytes long: a NULL makes
+    the hashing or the join refuse the range, and 32-byte pieces make the joined
+    leaves comparable as one byte string. The lookup columns are computed from the
+    bodies (migration 0010), so nothing else in the row needs checking, and there is
+    no entry aggregate. On PostgreSQL the leaves are compared through the aggregate,
+    which also checks the stored lookup columns with :func:`columns_ok`.
+    """
     pg = dialect == "postgresql"
     mark = "%s" if pg else "?"
 
@@ -150,13 +174,21 @@ def _queries(dialect: str) -> tuple[str, str, str]:
     def lengths(column: str) -> str:
         return f"count(*), min(length({column})), max(length({column})), {packed(column)}"
 
-    ok = columns_ok(dialect)
     in_range = f"idx >= {mark} AND idx < {mark}"
+    nodes = f"SELECT {lengths('hash')} FROM audit_nodes WHERE level = {mark} AND {in_range}"
+    if not pg:
+        body = "CASE WHEN typeof(body) = 'blob' THEN CAST(x'00' || body AS BLOB) END"
+        leaf = "CASE WHEN length(leaf) = 32 THEN leaf END"
+        return (
+            f"SELECT {body}, {leaf} FROM audit_entries WHERE {in_range} ORDER BY idx",
+            None,
+            nodes,
+        )
     return (
         f"SELECT body FROM audit_entries WHERE {in_range} ORDER BY idx",
-        f"SELECT {lengths('leaf')}, min(CASE WHEN NOT {ok} THEN idx END) "
+        f"SELECT {lengths('leaf')}, min(CASE WHEN NOT {columns_ok(dialect)} THEN idx END) "
         f"FROM audit_entries WHERE {in_range}",
-        f"SELECT {lengths('hash')} FROM audit_nodes WHERE level = {mark} AND {in_range}",
+        nodes,
     )
 
 
@@ -188,6 +220,11 @@ def leaf_hashes(bodies: Iterable[Any]) -> bytes:
     return b"".join(map(_digest, map(_sha256, map(_LEAF.__add__, bodies))))
 
 
+def prefixed_leaf_hashes(data: Iterable[Any]) -> bytes:
+    """SHA-256 of each value, packed: the leaves of bodies read as 0x00 || body."""
+    return b"".join(map(_digest, map(_sha256, data)))
+
+
 def owned(level: int, start: int, end: int) -> tuple[int, int]:
     """The indexes [lo, hi) of the nodes at ``level`` that appends start..end-1 completed."""
     return ((start + (1 << level)) >> level) - 1, end >> level
@@ -203,17 +240,25 @@ def range_intact(cursor: Any, dialect: str, start: int, end: int) -> bool:
     cursor.execute(bodies_sql, (start, end))
     rows = cursor.fetchall()
     width = end - start
-    if len(rows) != width:
+    if len(rows) != width:  # the key is unique and the range bounded: none missing
         return False
     try:
-        leaves = leaf_hashes(map(_first, rows))
-    except TypeError:  # a body stored as text (SQLite keeps whatever type was written)
+        if entries_sql is None:
+            leaves = prefixed_leaf_hashes(map(_first, rows))
+            leaf_column = b"".join(map(_second, rows))
+        else:
+            leaves = leaf_hashes(map(_first, rows))
+    except TypeError:  # a NULL, or a body stored as text (SQLite keeps any type written)
         return False
     del rows
-    cursor.execute(entries_sql, (start, end))
-    row = cursor.fetchone()
-    if _packed(row, width) != leaves or row[4] is not None:
-        return False
+    if entries_sql is None:
+        if leaf_column != leaves:
+            return False
+    else:
+        cursor.execute(entries_sql, (start, end))
+        row = cursor.fetchone()
+        if _packed(row, width) != leaves or row[4] is not None:
+            return False
     below, below_lo = leaves, start
     level = 0
     while (end >> level) > 0:
@@ -235,3 +280,36 @@ def range_intact(cursor: Any, dialect: str, start: int, end: int) -> bool:
         below, below_lo = stored, first
         level += 1
     return True
+
+
+def scan_file(path: str, batches: Iterable[tuple[int, int]]) -> tuple[int, int] | None:
+    """The first of ``batches`` (ranges in log order) of a SQLite log that is not intact.
+
+    Run by the worker processes of ``audit verify`` (``python -m
+    tearline.store.audit_scan``), each on its own read-only connection; it stops at
+    the first range refused, which the parent then locates row by row.
+    """
+    import sqlite3
+
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        cursor = db.cursor()
+        for start, end in batches:
+            if not range_intact(cursor, "sqlite", start, end):
+                return start, end
+        return None
+    finally:
+        db.close()
+
+
+def _main(argv: list[str]) -> None:
+    """``PATH START:END …``: prints ``ok`` or the first range refused as ``START:END``."""
+    bounds = [tuple(int(x) for x in arg.split(":")) for arg in argv[1:]]
+    found = scan_file(argv[0], [(lo, hi) for lo, hi in bounds])
+    print("ok" if found is None else f"{found[0]}:{found[1]}", flush=True)
+
+
+if __name__ == "__main__":
+    import sys
+
+    _main(sys.argv[1:])

@@ -5,8 +5,11 @@ record and never updated, except the single ``audit_head`` row whose ``size`` is
 log's length and whose row lock serializes appends. Hashes are raw 32-byte binary.
 
 * ``audit_entries``: one row per event — its canonical bytes (the leaf data), its
-  leaf hash, and copies of ``kind``, ``at``, ``actor`` and ``entity_id`` for lookups
-  (``verify`` checks each copy against the bytes).
+  leaf hash, and ``kind``, ``at``, ``actor`` and ``entity_id`` for lookups. On
+  PostgreSQL these are stored copies, which ``verify`` checks against the bytes; on
+  SQLite (migration 0010) they are VIRTUAL generated columns computed from the
+  bytes, which appends do not write and nobody can change. The columns below serve
+  queries on both; the schema itself is the migrations'.
 * ``audit_nodes``: every perfect subtree (level, index, hash) exactly as
   :func:`tearline.audit.merkle.nodes_completed_by_append` yields it, level 0 being
   the leaves; proofs read O(log n) of them.
