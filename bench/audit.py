@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import random
+import resource
 import shutil
 import sys
 import tempfile
@@ -136,15 +137,25 @@ def bench_verify(store: Store, count: int) -> None:
             audit_log.append(conn, evs[i : i + 20_000])
     base = baseline(bodies)
     for label, options in (
-        ("one connection", {}),
+        ("one process, one connection", {}),
         ("2 threads", {"engine": store.engine, "threads": 2}),
-        ("2 processes", {"engine": store.engine, "processes": 2}),
+        ("2 worker processes", {"engine": store.engine, "processes": 2}),
     ):
         with store.reading() as conn:
+            cpu = _cpu_seconds()
             start = time.perf_counter()
             done = audit_verify.verify(conn, **options)  # type: ignore[arg-type]
             seconds = time.perf_counter() - start
+            cpu = _cpu_seconds() - cpu
         rate(f"full verification, {label}", done.size, seconds, base, "entries/s")
+        print(f"  {'':<52} {cpu / done.size * 1e6:>12.2f} µs CPU per entry "
+              "(this process and its workers)", flush=True)
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the worker processes)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 @contextmanager
