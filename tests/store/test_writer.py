@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
+from tearline.errors import StoreError
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
 from tearline.model.record import Record, build_record
@@ -14,10 +17,18 @@ from tearline.model.statement import Provenance
 from tearline.store import tables as t
 from tearline.store.bulk import COPY_ROWS
 from tearline.store.store import Store
-from tearline.store.writer import _batches, write_records
+from tearline.store.writer import (
+    BULK_CACHE_KIB_MAX,
+    _batches,
+    bulk_cache_kib,
+    sqlite_bulk_cache,
+    write_records,
+)
 
 SEEN = datetime(2024, 5, 3, tzinfo=UTC)
 PROV = Provenance("us.dea", "us.dea.sod", SEEN, Reliability.B, Credibility.PROBABLY_TRUE)
+PROV_LATER = Provenance("us.dea", "us.dea.sod", SEEN + timedelta(days=1), Reliability.B,
+                        Credibility.PROBABLY_TRUE)
 MARKING = Marking.build("AMBER")
 PORTION = Marking.build("RED")
 
@@ -93,3 +104,60 @@ def test_rewrite_moves_last_seen_and_versions_grown_records(store: Store) -> Non
     assert len(last) == 26
     for statement_id, seen in last.items():
         assert seen == t.ts(later.seen_at if statement_id in given_again else SEEN)
+
+
+def test_bulk_cache_is_raised_for_the_write_and_set_back(tmp_path: Path) -> None:
+    """A SQLite write of more than one batch runs with a page cache sized to it; the
+    connection has its own size back afterwards, after a failed write too."""
+    store = Store.open(f"sqlite:///{tmp_path / 'bulk.sqlite'}")
+    small = -100  # KiB: smaller than what 300 statements get
+    try:
+        sizes: list[int] = []
+        with store.transaction() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            raw.execute(f"PRAGMA cache_size={small}")
+
+            def remember(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
+                if sql.startswith("INSERT"):  # the rows the write stores
+                    sizes.append(raw.execute("PRAGMA cache_size").fetchone()[0])
+
+            event.listen(conn, "before_cursor_execute", remember)
+            write_records(conn, _records(60), batch=50)  # 300 statements, batches of 50
+            event.remove(conn, "before_cursor_execute", remember)
+            assert raw.execute("PRAGMA cache_size").fetchone()[0] == small
+        assert set(sizes) == {-bulk_cache_kib(300)}
+        with pytest.raises(StoreError), store.transaction() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            raw.execute(f"PRAGMA cache_size={small}")
+            write_records(conn, _records(60, PROV_LATER), batch=50)
+            assert raw.execute("PRAGMA cache_size").fetchone()[0] == small
+            conn.exec_driver_sql("SELECT * FROM no_such_table")
+        assert raw.execute("PRAGMA cache_size").fetchone()[0] == small
+        # One batch or less: the connection's own cache, untouched.
+        sizes.clear()
+        with store.transaction() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            raw.execute(f"PRAGMA cache_size={small}")
+            event.listen(conn, "before_cursor_execute", remember)
+            write_records(conn, _records(60, PROV_LATER), batch=300)
+            event.remove(conn, "before_cursor_execute", remember)
+        assert set(sizes) == {small}
+    finally:
+        store.close()
+
+
+def test_sqlite_bulk_cache_restores_on_error() -> None:
+    raw = sqlite3.connect(":memory:")
+    raw.execute("PRAGMA cache_size=-2000")
+    with pytest.raises(RuntimeError), sqlite_bulk_cache(raw.execute, 100_000):
+        assert raw.execute("PRAGMA cache_size").fetchone()[0] == -bulk_cache_kib(100_000)
+        raise RuntimeError("the write failed")
+    assert raw.execute("PRAGMA cache_size").fetchone()[0] == -2000
+    # Never shrunk: a cache already larger than the write needs is left alone.
+    raw.execute("PRAGMA cache_size=-9000000")
+    with sqlite_bulk_cache(raw.execute, 10):
+        assert raw.execute("PRAGMA cache_size").fetchone()[0] == -9000000
+    assert bulk_cache_kib(10**9) == BULK_CACHE_KIB_MAX

@@ -133,8 +133,8 @@ records = Table(
     Column("created_at", TS, nullable=False),
     Column("modified_at", TS, nullable=False),
     Column("retracted_at", TS),
-    Index("ix_records_schema", "schema"),
-    # Migration 0006: keyset pages walk these; they carry the visibility columns.
+    # Migration 0006: keyset pages walk these; they carry the visibility columns (the
+    # second also serves every lookup by schema: migration 0009 dropped ix_records_schema).
     Index("ix_records_visibility", "id", "schema", "retracted_at", "marking_id", "author",
           "originator"),
     Index("ix_records_schema_visibility", "schema", "id", "retracted_at", "marking_id",
@@ -163,6 +163,8 @@ statements = Table(
 )
 
 #: Search tokens of name-like and identifier statements (lower-case, ASCII-folded).
+#: On SQLite a ``WITHOUT ROWID`` table (migration 0009): the primary-key b-tree holds
+#: ``entity_id`` too, so a rare word's entities are read from it in token order.
 tokens = Table(
     "tokens",
     metadata,
@@ -171,5 +173,7 @@ tokens = Table(
     Column("entity_id", String(128), nullable=False),
     # Migration 0006: a common word probed per record, a rare word read in token order.
     Index("ix_tokens_entity", "entity_id", "token"),
-    Index("ix_tokens_token_entity", "token", "entity_id"),
+    # PostgreSQL only: its heap needs this copy for an index-only scan (see 0009).
+    Index("ix_tokens_token_entity", "token", "entity_id").ddl_if(dialect="postgresql"),
+    sqlite_with_rowid=False,
 )

@@ -8,7 +8,8 @@ All of it happens inside the caller's transaction: a file is stored whole or not
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,6 +30,16 @@ CHUNK = 5_000
 BATCH = 50_000
 #: Property types with search tokens (see :mod:`tearline.store.tokens`).
 SEARCHABLE_TYPES = NAME_TYPES | WHOLE_TYPES
+#: SQLite page cache (KiB) a large write may use per statement it writes, and at most.
+#: A statement with its index entries and search tokens fills about 1 KiB of pages;
+#: twice that keeps every page the write touches — the new rows and the index pages
+#: they land on — in memory until the commit writes them once. With the connection's
+#: usual 64 MiB, a million statements outgrow the cache: index pages are written out
+#: to the WAL and read back for every insert that lands on them, which at that size
+#: doubles SQLite's work. The cache only grows as pages are touched, and is set back
+#: when the write is done.
+BULK_CACHE_KIB_PER_STATEMENT = 2
+BULK_CACHE_KIB_MAX = 4 << 20  # 4 GiB
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +78,32 @@ def store_markings(conn: Connection, markings: Iterable[Marking]) -> None:
     rows, selectors = marking_rows(markings)
     executemany(conn, t.markings, rows, ["id"])
     executemany(conn, t.marking_selectors, selectors, ["marking_id", "kind", "value"])
+
+
+def bulk_cache_kib(statements: int) -> int:
+    """The SQLite page cache, in KiB, for a write of ``statements`` statements."""
+    return min(BULK_CACHE_KIB_MAX, statements * BULK_CACHE_KIB_PER_STATEMENT)
+
+
+@contextmanager
+def sqlite_bulk_cache(execute: Callable[[str], Any], statements: int) -> Iterator[None]:
+    """Raise a SQLite connection's page cache for one large write, then set it back.
+
+    ``execute`` runs SQL on the writing connection and returns a result with
+    ``fetchone`` (``Connection.exec_driver_sql``, or a DBAPI cursor's ``execute``).
+    ``PRAGMA cache_size`` is not transactional and belongs to the connection, so the
+    old size is restored however the write ends; a negative size is in KiB.
+    """
+    (old,) = execute("PRAGMA cache_size").fetchone()
+    wanted = bulk_cache_kib(statements)
+    if old >= 0 or -old >= wanted:  # a size in pages, or large enough already
+        yield
+        return
+    execute(f"PRAGMA cache_size=-{wanted}")
+    try:
+        yield
+    finally:
+        execute(f"PRAGMA cache_size={int(old)}")
 
 
 def _existing(conn: Connection, column: Any, ids: Sequence[str]) -> set[str]:
@@ -207,8 +244,17 @@ def write_records(
 
     Statements and tokens go in batches of about ``batch`` statements, all in the
     caller's transaction: a file is still stored whole or not at all, but the rows of
-    a million statements are never all held in memory at once.
+    a million statements are never all held in memory at once. On SQLite a write of
+    more than one batch runs with a page cache sized to it (:func:`sqlite_bulk_cache`).
     """
+    statements = sum(len(r.statements) for r in records)
+    if conn.dialect.name != "sqlite" or statements <= batch:
+        return _write_records(conn, records, batch)
+    with sqlite_bulk_cache(conn.exec_driver_sql, statements):
+        return _write_records(conn, records, batch)
+
+
+def _write_records(conn: Connection, records: Sequence[Record], batch: int) -> WriteSummary:
     store_markings(
         conn,
         [r.marking for r in records]
