@@ -2,7 +2,8 @@
 """Set up a development environment and run tearline's main jobs, with Python alone.
 
     python3 dev.py demo    # create .venv, install, run the demo on embedded SQLite
-    python3 dev.py test    # create .venv, install, run the whole test suite
+    python3 dev.py test    # create .venv, install, run the whole test suite (in parallel;
+                           # pytest's arguments follow, `-n 0` for one process)
     python3 dev.py bench   # run every benchmark under bench/
     python3 dev.py fuzz    # the full schemathesis run against the API (300 examples each)
     python3 dev.py lint    # ruff and mypy --strict
@@ -67,6 +68,24 @@ def environment() -> None:
         stamp.touch()
 
 
+def parallel(args: list[str]) -> list[str]:
+    """pytest-xdist options for a test run: one worker per usable core, at most four.
+
+    Tests that share a module-scoped world run on one worker and slow tests are handed
+    out first (tests/conftest.py); ``--no-loadscope-reorder`` keeps that order. Nothing
+    is added when the arguments already choose (``-n 0`` runs in one process) or on a
+    single core.
+    """
+    if any(a.startswith(("-n", "--numprocesses", "--dist", "-d")) for a in args) or any(
+            a in ("no:xdist", "-pno:xdist") for a in args):
+        return []
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                  else os.cpu_count() or 1, 4)
+    if workers < 2:
+        return []
+    return ["-n", str(workers), "--dist", "loadgroup", "--no-loadscope-reorder"]
+
+
 def main(argv: list[str]) -> int:
     job = argv[1] if len(argv) > 1 else "help"
     if job not in ("demo", "test", "bench", "lint", "fuzz"):
@@ -77,7 +96,7 @@ def main(argv: list[str]) -> int:
     if job == "demo":
         return subprocess.call([str(BIN / "tearline"), "demo", *argv[2:]])
     if job == "test":
-        return subprocess.call([str(BIN / "pytest"), *argv[2:]])
+        return subprocess.call([str(BIN / "pytest"), *parallel(argv[2:]), *argv[2:]])
     if job == "fuzz":
         env = {**os.environ, "TEARLINE_FUZZ_EXAMPLES": os.environ.get("TEARLINE_FUZZ_EXAMPLES",
                                                                       "300")}

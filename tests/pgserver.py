@@ -81,23 +81,33 @@ class PgServer:
             "UTF8",
             "--locale=C",
         )
-        opts = (
-            f"-p {server.port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
-        server._run(
-            "pg_ctl",
-            "-D",
-            str(data),
-            "-o",
-            opts,
-            "-l",
-            str(root / "log"),
-            "-w",
-            "-t",
-            "60",
-            "start",
-        )
+        # The port is picked free, then bound by the server a moment later; under
+        # pytest-xdist each worker starts a server of its own, so another process may take
+        # the port in between. A server that cannot bind exits at once: try another port.
+        for attempt in range(3):
+            opts = (
+                f"-p {server.port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            )
+            try:
+                server._run(
+                    "pg_ctl",
+                    "-D",
+                    str(data),
+                    "-o",
+                    opts,
+                    "-l",
+                    str(root / "log"),
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
+                )
+                break
+            except subprocess.CalledProcessError:
+                if attempt == 2:
+                    raise
+                server.port = _free_port()
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
