@@ -100,7 +100,8 @@ def test_verify_names_the_first_bad_entry(store: Store, db_url: str, tmp_path: P
     result = json.loads(ok(db_url, tmp_path, "audit", "verify", "--format", "json"))
     assert result[0]["status"] == "ok" and result[0]["signatures"] is True
     with store.transaction() as conn:
-        conn.execute(text("UPDATE audit_entries SET leaf = :x WHERE idx = 4"), {"x": bytes(32)})
+        conn.execute(text("UPDATE audit_nodes SET hash = :x WHERE level = 0 AND idx = 4"),
+                     {"x": bytes(32)})
     failed = invoke(db_url, tmp_path, "audit", "verify")
     assert failed.exit_code == 1
     assert "audit log entry 4 is bad" in " ".join(failed.output.split())

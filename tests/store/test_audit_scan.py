@@ -169,8 +169,8 @@ def test_threads_name_the_first_bad_index(
         assert audit_verify.verify(conn, engine=store.engine, threads=threads).size == n
     for index in (n - 2, n // 2, 3):  # each tamper committed, the earlier one wins
         with store.transaction() as conn:
-            conn.execute(text("UPDATE audit_entries SET leaf = :x WHERE idx = :i"),
-                         {"x": bytes(32), "i": index})
+            conn.execute(text("UPDATE audit_entries SET body = body || :x WHERE idx = :i"),
+                         {"x": b" ", "i": index})
         with store.reading() as conn:
             assert audit_verify.first_bad(conn, engine=store.engine, threads=threads) == index
 

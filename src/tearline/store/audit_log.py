@@ -44,7 +44,7 @@ _LOOKUP_CHUNK = 200
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One stored entry: its index, canonical bytes, leaf hash and lookup columns."""
+    """One stored entry: its index, canonical bytes, leaf hash (of the bytes) and lookup columns."""
 
     index: int
     body: bytes
@@ -169,9 +169,10 @@ def append_canonical(
     """Append entries given as canonical bytes with their (kind, at, actor, entity) columns.
 
     The caller vouches that each body is the canonical form of an event with those
-    columns (:func:`append` builds both from events). On PostgreSQL the columns are
-    stored and ``verify`` re-checks them; on SQLite they are computed from the body
-    (migration 0010) and ``columns`` is not written.
+    columns (:func:`append` builds both from events). On PostgreSQL the columns and
+    the leaf hash are stored beside the body and ``verify`` re-checks them; on SQLite
+    the row is the body alone (migration 0010: the lookup columns are computed from
+    it, the leaf hash is the level-0 node) and ``columns`` is not written.
     """
     count = len(bodies)
     if count == 0:
@@ -188,7 +189,7 @@ def append_canonical(
     if len(nodes) != len(frontier):
         raise IntegrityError(f"the log's right edge at size {start} is missing nodes", index=start)
     sha = _sha256
-    derived = conn.dialect.name == "sqlite"  # lookup columns computed from the body (0010)
+    derived = conn.dialect.name == "sqlite"  # the row is the body alone (migration 0010)
     entry_rows: list[tuple[Any, ...]] = []
     node_rows: list[tuple[int, int, bytes]] = []
     position = start
@@ -197,7 +198,7 @@ def append_canonical(
     # complete too), keeping only the right edge, which is all later appends read.
     for body, (kind, when, actor, entity) in zip(bodies, columns, strict=True):
         leaf = sha(b"\x00" + body).digest()
-        entry_rows.append((position, body, leaf) if derived else
+        entry_rows.append((position, body) if derived else
                           (position, body, leaf, kind, when, actor, entity))
         node_rows.append((0, position, leaf))
         level, index, value = 0, position, leaf
@@ -209,7 +210,7 @@ def append_canonical(
         nodes[level, index] = value
         position += 1
     if derived:
-        insert = "INSERT INTO audit_entries (idx, body, leaf) VALUES (?, ?, ?)"
+        insert = "INSERT INTO audit_entries (idx, body) VALUES (?, ?)"
     else:
         insert = (
             "INSERT INTO audit_entries (idx, body, leaf, kind, at, actor, entity_id) "
@@ -253,10 +254,11 @@ def consistency_proof(conn: Connection, old_size: int, new_size: int | None = No
     return with_nodes(conn, lambda reader: _consistency_proof(old_size, n, reader))
 
 
+# No leaf column: SQLite stores none (migration 0010), and the leaf hash is a function
+# of the bytes, computed as they are read.
 _ENTRY_COLUMNS = (
     at.audit_entries.c.idx,
     at.audit_entries.c.body,
-    at.audit_entries.c.leaf,
     at.audit_entries.c.kind,
     at.audit_entries.c.at,
     at.audit_entries.c.actor,
@@ -265,7 +267,9 @@ _ENTRY_COLUMNS = (
 
 
 def _entry(row: Any) -> Entry:
-    return Entry(int(row[0]), bytes(row[1]), bytes(row[2]), row[3], row[4], row[5], row[6])
+    body = bytes(row[1])
+    return Entry(int(row[0]), body, _sha256(b"\x00" + body).digest(), row[2], row[3], row[4],
+                 row[5])
 
 
 def entry(conn: Connection, index: int) -> Entry:

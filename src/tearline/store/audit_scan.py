@@ -5,20 +5,20 @@ range intact?", as fast as the database and ``hashlib`` allow, and the locating 
 runs only over a range this one refuses. Nothing is trusted because it was stored:
 
 * the bodies are read in one query as plain driver rows, and each leaf hash is
-  recomputed as SHA-256(0x00 || body); on SQLite the same rows carry the stored
-  leaf column, compared as one byte string with the recomputed leaves;
+  recomputed as SHA-256(0x00 || body); their number proves that no entry is missing
+  (the key is unique and the range bounded);
 * one aggregate query per level returns the stored hashes of the range concatenated
   (``group_concat`` on SQLite, ``string_agg … ORDER BY`` on PostgreSQL), with their
-  count and shortest and longest length; the count proves that no row is missing
-  (the key is unique and the range bounded), the lengths that the concatenation
-  splits into the stored 32-byte hashes and no other way;
+  count and shortest and longest length; the count proves that no row is missing,
+  the lengths that the concatenation splits into the stored 32-byte hashes and no
+  other way;
 * the level-0 nodes (and on PostgreSQL the leaf column) are compared with the
   recomputed leaves, and each level above with SHA-256(0x01 || left || right) over
   the stored level below, as two byte strings, not hash by hash;
 * on PostgreSQL the stored lookup columns are compared with the bytes by one SQL
   expression per row (:func:`columns_ok`), in the scan that returns the leaf column.
-  SQLite stores none: its lookup columns are computed from the bytes (migration
-  0010), so they cannot disagree with them.
+  On SQLite an entry row is its bytes alone (migration 0010): the lookup columns are
+  computed from them and the leaf hash is stored once, as the level-0 node.
 
 On SQLite the concatenation follows the primary-key scan of the range query (an
 aggregate without ``ORDER BY``, which SQLite 3.40 lacks); were it ever to follow
@@ -45,7 +45,6 @@ _PAIRS = struct.Struct(f"{_PAIR}s")
 _LEAF, _NODE = b"\x00", b"\x01"
 _digest = methodcaller("digest")
 _first = itemgetter(0)
-_second = itemgetter(1)
 
 
 def _keys(kind: str) -> list[str]:
@@ -152,16 +151,12 @@ def columns_ok(dialect: str) -> str:
 
 @cache
 def _queries(dialect: str) -> tuple[str, str | None, str]:
-    """(bodies, entry aggregate, node aggregate) for a dialect.
+    """(bodies, entry aggregate or ``None``, node aggregate) for a dialect.
 
-    On SQLite one scan returns each body as 0x00 || body, ready to hash (the
-    concatenation costs SQLite less than Python), or NULL for a body not stored as a
-    BLOB, beside its stored leaf, or NULL for a leaf not 32 bytes long: a NULL makes
-    the hashing or the join refuse the range, and 32-byte pieces make the joined
-    leaves comparable as one byte string. The lookup columns are computed from the
-    bodies (migration 0010), so nothing else in the row needs checking, and there is
-    no entry aggregate. On PostgreSQL the leaves are compared through the aggregate,
-    which also checks the stored lookup columns with :func:`columns_ok`.
+    On SQLite an entry row is its bytes alone (migration 0010): the leaf hash is the
+    level-0 node and the lookup columns are computed from the bytes, so there is no
+    entry aggregate. On PostgreSQL it compares the leaf column and checks the stored
+    lookup columns with :func:`columns_ok`, in one scan.
     """
     pg = dialect == "postgresql"
     mark = "%s" if pg else "?"
@@ -175,20 +170,14 @@ def _queries(dialect: str) -> tuple[str, str | None, str]:
         return f"count(*), min(length({column})), max(length({column})), {packed(column)}"
 
     in_range = f"idx >= {mark} AND idx < {mark}"
-    nodes = f"SELECT {lengths('hash')} FROM audit_nodes WHERE level = {mark} AND {in_range}"
-    if not pg:
-        body = "CASE WHEN typeof(body) = 'blob' THEN CAST(x'00' || body AS BLOB) END"
-        leaf = "CASE WHEN length(leaf) = 32 THEN leaf END"
-        return (
-            f"SELECT {body}, {leaf} FROM audit_entries WHERE {in_range} ORDER BY idx",
-            None,
-            nodes,
-        )
+    entries = (
+        f"SELECT {lengths('leaf')}, min(CASE WHEN NOT {columns_ok(dialect)} THEN idx END) "
+        f"FROM audit_entries WHERE {in_range}"
+    )
     return (
         f"SELECT body FROM audit_entries WHERE {in_range} ORDER BY idx",
-        f"SELECT {lengths('leaf')}, min(CASE WHEN NOT {columns_ok(dialect)} THEN idx END) "
-        f"FROM audit_entries WHERE {in_range}",
-        nodes,
+        entries if pg else None,
+        f"SELECT {lengths('hash')} FROM audit_nodes WHERE level = {mark} AND {in_range}",
     )
 
 
@@ -220,11 +209,6 @@ def leaf_hashes(bodies: Iterable[Any]) -> bytes:
     return b"".join(map(_digest, map(_sha256, map(_LEAF.__add__, bodies))))
 
 
-def prefixed_leaf_hashes(data: Iterable[Any]) -> bytes:
-    """SHA-256 of each value, packed: the leaves of bodies read as 0x00 || body."""
-    return b"".join(map(_digest, map(_sha256, data)))
-
-
 def owned(level: int, start: int, end: int) -> tuple[int, int]:
     """The indexes [lo, hi) of the nodes at ``level`` that appends start..end-1 completed."""
     return ((start + (1 << level)) >> level) - 1, end >> level
@@ -238,23 +222,14 @@ def range_intact(cursor: Any, dialect: str, start: int, end: int) -> bool:
     """
     bodies_sql, entries_sql, nodes_sql = _queries(dialect)
     cursor.execute(bodies_sql, (start, end))
-    rows = cursor.fetchall()
     width = end - start
-    if len(rows) != width:  # the key is unique and the range bounded: none missing
+    try:  # straight from the cursor: no list of rows is built
+        leaves = leaf_hashes(map(_first, cursor))
+    except TypeError:  # a body stored as text (SQLite keeps whatever type was written)
         return False
-    try:
-        if entries_sql is None:
-            leaves = prefixed_leaf_hashes(map(_first, rows))
-            leaf_column = b"".join(map(_second, rows))
-        else:
-            leaves = leaf_hashes(map(_first, rows))
-    except TypeError:  # a NULL, or a body stored as text (SQLite keeps any type written)
+    if len(leaves) != width * HASH_SIZE:  # the key is unique and the range bounded
         return False
-    del rows
-    if entries_sql is None:
-        if leaf_column != leaves:
-            return False
-    else:
+    if entries_sql is not None:
         cursor.execute(entries_sql, (start, end))
         row = cursor.fetchone()
         if _packed(row, width) != leaves or row[4] is not None:

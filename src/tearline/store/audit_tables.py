@@ -4,12 +4,14 @@ Every table is append-only: rows are inserted in the transaction of the action t
 record and never updated, except the single ``audit_head`` row whose ``size`` is the
 log's length and whose row lock serializes appends. Hashes are raw 32-byte binary.
 
-* ``audit_entries``: one row per event — its canonical bytes (the leaf data), its
-  leaf hash, and ``kind``, ``at``, ``actor`` and ``entity_id`` for lookups. On
-  PostgreSQL these are stored copies, which ``verify`` checks against the bytes; on
-  SQLite (migration 0010) they are VIRTUAL generated columns computed from the
-  bytes, which appends do not write and nobody can change. The columns below serve
-  queries on both; the schema itself is the migrations'.
+* ``audit_entries``: one row per event — its canonical bytes (the leaf data) and
+  ``kind``, ``at``, ``actor`` and ``entity_id`` for lookups. On PostgreSQL the row
+  also stores the leaf hash, and the lookup values are stored copies; ``verify``
+  checks both against the bytes. On SQLite (migration 0010) the row is the bytes
+  alone: the leaf hash is the level-0 node, the lookup columns are VIRTUAL generated
+  columns computed from the bytes, which appends do not write and nobody can change.
+  The columns below serve queries on both (``leaf`` exists on PostgreSQL only); the
+  schema itself is the migrations'.
 * ``audit_nodes``: every perfect subtree (level, index, hash) exactly as
   :func:`tearline.audit.merkle.nodes_completed_by_append` yields it, level 0 being
   the leaves; proofs read O(log n) of them.
