@@ -10,6 +10,7 @@ of :func:`audit_scan.columns_ok`).
 from __future__ import annotations
 
 import random
+import subprocess
 import sys
 from pathlib import Path
 
@@ -214,3 +215,20 @@ def test_failed_workers_leave_their_ranges_to_the_parent(
                      {"h": bytes(32)})
     with store.reading() as conn:
         assert audit_verify.first_bad(conn, engine=store.engine, processes=2) == owner(1, 3)
+
+
+def test_a_worker_process_answers_ok_or_its_first_refused_range(store: Store) -> None:
+    """The worker itself (not the fallback in the parent) clears and refuses ranges."""
+    if store.dialect != "sqlite":
+        pytest.skip("the light workers read a SQLite file")
+    n = build(store)
+    path = audit_verify._sqlite_file(store.engine)
+    assert path is not None
+    ranges = [f"{lo}:{min(n, lo + 4)}" for lo in range(0, n, 4)]
+    command = [sys.executable, "-m", "tearline.store.audit_scan", path, *ranges]
+    assert subprocess.run(command, capture_output=True, text=True, check=True).stdout == "ok\n"
+    with store.transaction() as conn:
+        conn.execute(text("UPDATE audit_entries SET body = body || :x WHERE idx = 9"),
+                     {"x": b" "})
+    answer = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    assert answer == "8:12\n"
