@@ -14,8 +14,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+from followthemoney.exc import InvalidModel
 from followthemoney.model import Model
+from followthemoney.schema import Schema
 from followthemoney.settings import MODEL_PATH
+from followthemoney.util import const
+
+#: libyaml's parser when PyYAML was built with it: the schema files are the same YAML
+#: either way (the same safe constructors and resolver build the values), parsed about
+#: five times faster, which is most of what loading the model costs every process.
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 SCHEMATA_PATH = Path(__file__).with_name("schemata")
 
@@ -37,6 +46,16 @@ class TearlineModel(Model):
                     if filename.endswith(".yaml"):
                         self._load(os.path.join(dirpath, filename))
         self.generate()
+
+    def _load(self, filepath: str) -> None:
+        """``Model._load`` with :data:`SAFE_LOADER`."""
+        with open(filepath, encoding="utf-8") as fh:
+            data = yaml.load(fh, Loader=SAFE_LOADER)  # noqa: S506 — a safe loader
+        if not isinstance(data, dict):
+            raise InvalidModel(f"Model file is not a mapping: {filepath}")
+        for name, config in data.items():
+            name = const(name)
+            self.schemata[name] = Schema(self, name, config)
 
 
 @lru_cache(maxsize=1)

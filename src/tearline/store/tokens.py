@@ -22,11 +22,43 @@ def fold(text: str) -> str:
     return normalize(text, lowercase=True, ascii=True) or ""
 
 
+def _ascii_table() -> dict[int, str | None]:
+    """What :func:`fold` does to each ASCII character inside a word, asked of
+    ``normalize`` itself: kept (lower-cased), turned into a space, or dropped.
+
+    Lower-casing, transliteration and Unicode decomposition leave ASCII text ASCII
+    (and the same length), and ``normalize`` then treats each character on its own,
+    so folding ASCII text is this one translation up to spaces — which
+    :func:`tokens_for` splits on or drops anyway.
+    """
+    table: dict[int, str | None] = {}
+    for code in range(128):
+        folded = fold(f"a{chr(code)}b")
+        if folded == "ab":
+            table[code] = None
+        elif folded == "a b":
+            table[code] = " "
+        else:
+            assert len(folded) == 3, f"unexpected fold of {chr(code)!r}: {folded!r}"
+            table[code] = folded[1]
+    return table
+
+
+_ASCII_FOLD = _ascii_table()
+
+
+def _words(value: str) -> list[str]:
+    """``fold(value).split()``, without ``normalize`` for ASCII text (most values)."""
+    if value.isascii():
+        return value.translate(_ASCII_FOLD).split()
+    return fold(value).split()
+
+
 def tokens_for(type_name: str, value: str) -> set[str]:
     if type_name in NAME_TYPES:
-        return {w[:MAX_TOKEN] for w in fold(value).split() if len(w) > 1}
+        return {w[:MAX_TOKEN] for w in _words(value) if len(w) > 1}
     if type_name in WHOLE_TYPES:
-        whole = "".join(ch for ch in fold(value) if ch.isalnum())
+        whole = "".join(ch for ch in "".join(_words(value)) if ch.isalnum())
         return {whole[:MAX_TOKEN]} if whole else set()
     return set()
 
