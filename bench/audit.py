@@ -6,6 +6,13 @@ Each figure is printed beside a baseline measured in the same run: plain
     .venv/bin/python bench/audit.py                       # SQLite and PostgreSQL, ~5 minutes
     .venv/bin/python bench/audit.py --entries 1000000 --no-postgres
 
+Full verification is timed three ways, each named on its line: one process on one
+connection (the in-process bulk pass), 2 threads, and 2 worker processes (on SQLite
+the light workers of ``audit verify``, which ``tearline audit verify`` uses by default
+from 262,144 entries); each line also gives the CPU time per entry of this process and
+its finished workers, which on a shared machine says more than the rate (on
+PostgreSQL the server's own CPU time is not in it).
+
 The 10-million-entry log for proofs is bulk-loaded: leaf hashes derived from SHAKE-256,
 interior nodes computed level by level in memory (``MemoryTree.extend_packed``) and
 inserted with ``executemany`` — the same rows appends would have written.
