@@ -6,6 +6,24 @@ from collections.abc import Iterator
 
 import pytest
 from apiworld import Api, Served, build_api, serving
+from argon2 import PasswordHasher
+
+from tearline.api import credentials
+
+
+@pytest.fixture(autouse=True)
+def cheap_token_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tokens made by these tests are hashed with Argon2id at its lowest cost.
+
+    What the API tests check is who gets in and what is refused, audited and never
+    echoed; the same code paths run (a hash carries its parameters, and verification
+    reads them from it). At the production cost (64 MiB, 3 passes, 4 lanes) each hash
+    and each refused or first-used token costs a tenth of a second or more of CPU, hundreds
+    of times over in this folder. The production parameters are the module's
+    own and stay untouched; tokens issued outside these tests use them.
+    """
+    monkeypatch.setattr(credentials, "_hasher",
+                        PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 @pytest.fixture
