@@ -9,14 +9,17 @@ append a ``key.changed`` audit entry (its prefix only) in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Column, Connection, Index, String, Table, Text, select
 
 from tearline.errors import Conflict, NotFound
 from tearline.store import audit_events
 from tearline.store import tables as t
+from tearline.store.audit_log import driver_cursor, marker
 
 api_tokens = Table(
     "api_tokens",
@@ -60,18 +63,23 @@ class TokenRow:
         }
 
 
-def _row(row: object) -> TokenRow:
-    m = row._mapping  # type: ignore[attr-defined]
+_COLUMNS = ("prefix", "owner", "scopes", "secret_hash", "label", "created_at", "created_by",
+            "expires_at", "revoked_at")
+
+
+def _row(row: Sequence[Any]) -> TokenRow:
+    """A row of :data:`_COLUMNS`, in that order."""
+    prefix, owner, scopes, secret_hash, label, created_at, created_by, expires, revoked = row
     return TokenRow(
-        prefix=m["prefix"],
-        owner=m["owner"],
-        scopes=frozenset(str(m["scopes"]).split(",")) - {""},
-        secret_hash=m["secret_hash"],
-        label=m["label"],
-        created_at=t.from_ts(m["created_at"]),
-        created_by=m["created_by"],
-        expires_at=t.from_ts(m["expires_at"]),
-        revoked_at=t.from_ts(m["revoked_at"]) if m["revoked_at"] else None,
+        prefix=prefix,
+        owner=owner,
+        scopes=frozenset(str(scopes).split(",")) - {""},
+        secret_hash=secret_hash,
+        label=label,
+        created_at=t.from_ts(created_at),
+        created_by=created_by,
+        expires_at=t.from_ts(expires),
+        revoked_at=t.from_ts(revoked) if revoked else None,
     )
 
 
@@ -95,7 +103,12 @@ def insert(conn: Connection, row: TokenRow) -> None:
 
 
 def find(conn: Connection, prefix: str) -> TokenRow | None:
-    row = conn.execute(select(api_tokens).where(api_tokens.c.prefix == prefix)).first()
+    """The token with this prefix. Every authenticated request asks, so the statement is
+    plain SQL on the driver's cursor: SQLAlchemy's per-statement work costs more."""
+    with driver_cursor(conn) as cursor:
+        cursor.execute(f"SELECT {', '.join(_COLUMNS)} FROM api_tokens "
+                       f"WHERE prefix = {marker(conn)}", (prefix,))
+        row = cursor.fetchone()
     return _row(row) if row is not None else None
 
 
@@ -103,7 +116,8 @@ def listing(conn: Connection, owner: str | None = None) -> list[TokenRow]:
     query = select(api_tokens).order_by(api_tokens.c.created_at, api_tokens.c.prefix)
     if owner:
         query = query.where(api_tokens.c.owner == owner)
-    return [_row(r) for r in conn.execute(query)]
+    return [_row(r) for r in conn.execute(query.with_only_columns(
+        *(api_tokens.c[name] for name in _COLUMNS)))]
 
 
 def revoke(conn: Connection, prefix: str, at: datetime) -> TokenRow:

@@ -58,69 +58,80 @@ def actor_of(name: str | None) -> str:
     return "system"
 
 
-def reads(
-    conn: Connection,
-    subject: Subject,
-    versions: Iterable[tuple[str, int, Sequence[str]]],
-    path: Literal["show", "search", "list", "export", "federation", "api", "report", "cli"],
-) -> None:
+ReadPath = Literal["show", "search", "list", "export", "federation", "api", "report", "cli"]
+_READ_PATHS = frozenset(ReadPath.__args__)  # type: ignore[attr-defined]
+
+
+def read_events(
+    subject: Subject, versions: Iterable[tuple[str, int, Sequence[str]]], path: ReadPath
+) -> list[Event]:
     """``subject`` was shown these (record id, version, statement ids), by ``path``."""
     who, at = str(subject), now()
-    audit_log.append(
-        conn,
-        [
-            RecordRead(
-                at=at,
-                actor=who,
-                subject=who,
-                entity_id=entity_id,
-                version=version,
-                statement_ids=tuple(statement_ids),
-                path=path,
-            )
-            for entity_id, version, statement_ids in versions
-        ],
-    )
+    return [
+        RecordRead(
+            at=at,
+            actor=who,
+            subject=who,
+            entity_id=entity_id,
+            version=version,
+            statement_ids=tuple(statement_ids),
+            path=path,
+        )
+        for entity_id, version, statement_ids in versions
+    ]
 
 
-def record_reads(
-    conn: Connection, subject: Subject, records: Sequence[Record], path: str
-) -> None:
+def record_read_events(subject: Subject, records: Sequence[Record], path: str) -> list[Event]:
     """``subject`` was shown these tear-line views of records."""
-    known = {"show", "search", "list", "export", "federation", "api", "report", "cli"}
-    if path not in known:
+    if path not in _READ_PATHS:
         raise ValueError(f"unknown read path {path!r}")
-    reads(
-        conn,
+    return read_events(
         subject,
         ((r.id, r.version, [s.id for s in r.statements]) for r in records),
         path,  # type: ignore[arg-type]  # checked against the literal's values above
     )
 
 
-def search(conn: Connection, subject: Subject, text: str, results: int) -> None:
+def reads(
+    conn: Connection,
+    subject: Subject,
+    versions: Iterable[tuple[str, int, Sequence[str]]],
+    path: ReadPath,
+) -> None:
+    """Append :func:`read_events` inside the caller's transaction."""
+    audit_log.append(conn, read_events(subject, versions, path))
+
+
+def record_reads(
+    conn: Connection, subject: Subject, records: Sequence[Record], path: str
+) -> None:
+    """Append :func:`record_read_events` inside the caller's transaction."""
+    audit_log.append(conn, record_read_events(subject, records, path))
+
+
+def search_event(salt: bytes, subject: Subject, text: str, results: int) -> Event:
     """A search, its text only as a commitment under the node's salt."""
+    return SearchQuery(at=now(), actor=str(subject),
+                       query_commitment=commit_value(salt, text), result_count=results)
+
+
+def search(conn: Connection, subject: Subject, text: str, results: int) -> None:
+    """Append :func:`search_event` inside the caller's transaction."""
+    audit_log.append(conn, [search_event(audit_log.salt(conn), subject, text, results)])
+
+
+def aggregate_event(
+    subject: Subject, path: Literal["stats", "report", "api"], records: int
+) -> Event:
+    """``subject`` was shown figures computed over ``records`` records."""
     who = str(subject)
-    audit_log.append(
-        conn,
-        [
-            SearchQuery(
-                at=now(),
-                actor=who,
-                query_commitment=commit_value(audit_log.salt(conn), text),
-                result_count=results,
-            )
-        ],
-    )
+    return AggregateRead(at=now(), actor=who, subject=who, path=path, record_count=records)
 
 
 def aggregate(
     conn: Connection, subject: Subject, path: Literal["stats", "report", "api"], records: int
 ) -> None:
-    who = str(subject)
-    audit_log.append(
-        conn, [AggregateRead(at=now(), actor=who, subject=who, path=path, record_count=records)]
-    )
+    audit_log.append(conn, [aggregate_event(subject, path, records)])
 
 
 def writes(

@@ -5,24 +5,35 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
+from threading import Lock
 
 from sqlalchemy import Connection, Engine, func, select
 
 from tearline.analysis.frame import SeizureFrame, seizure_frame
+from tearline.audit.envelope import Event
 from tearline.errors import NotFound, ValidationError
 from tearline.model.record import Record
 from tearline.policy.subject import Subject
-from tearline.store import audit_events, parties, reader
+from tearline.store import audit_events, audit_log, parties, reader
 from tearline.store import tables as t
+from tearline.store.audit_group import GroupAppender
 from tearline.store.engine import make_engine, translated, upgrade
-from tearline.store.seizures import SeizureRead, read_seizure_table
+from tearline.store.seizures import read_seizure_table
 from tearline.store.visibility import Visibility
+from tearline.store.write_queue import WriteQueue
 from tearline.store.writer import WriteSummary, write_records
 
 
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._setup = Lock()
+        self._group: GroupAppender | None = None
+        self._salt_value: bytes | None = None
+        database = engine.url.database if engine.dialect.name == "sqlite" else None
+        self._writers = WriteQueue(Path(database) if database and database != ":memory:"
+                                   else None)
 
     @classmethod
     def open(cls, url: str, migrate: bool = True) -> Store:
@@ -37,6 +48,7 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+        self._writers.close()
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -65,77 +77,78 @@ class Store:
             return subject_for(conn, name)
 
     # -- policy-filtered reads: every one leaves an audit entry -------------------------
+    #
+    # A read runs on a reading connection; its entries are then committed with those of
+    # concurrent reads (store/audit_group.py) before the read returns. No data leaves
+    # the store without its entry committed, and concurrent readers share a disk sync.
 
     def read(self, subject: Subject, at: datetime, entity_id: str, path: str = "show") -> Record:
         """The tear-line view of one record; :class:`NotFound` if it does not exist for them."""
-        with self.transaction() as conn:
+        with self.reading() as conn:
             found = reader.read_records(conn, Visibility(subject, at), [entity_id])
-            self._log_reads(conn, subject, at, found, path)
+        self._log(audit_events.record_read_events(subject, found, path))
         if not found:
             raise NotFound(f"no record {entity_id!r}")
         return found[0]
 
     def read_many(self, subject: Subject, at: datetime, ids: Sequence[str],
                   path: str = "export") -> list[Record]:
-        with self.transaction() as conn:
+        with self.reading() as conn:
             found = reader.read_records(conn, Visibility(subject, at), ids)
-            self._log_reads(conn, subject, at, found, path)
+        self._log(audit_events.record_read_events(subject, found, path))
         return found
 
     def page(self, subject: Subject, at: datetime, schema: str | None = None,
              after: str | None = None, limit: int = 100, path: str = "list") -> list[Record]:
-        with self.transaction() as conn:
+        with self.reading() as conn:
             found = reader.page_records(conn, Visibility(subject, at), schema, after, limit)
-            self._log_reads(conn, subject, at, found, path)
+        self._log(audit_events.record_read_events(subject, found, path))
         return found
 
     def search(self, subject: Subject, at: datetime, text: str, schema: str | None = None,
                after: str | None = None, limit: int = 100) -> list[Record]:
-        with self.transaction() as conn:
+        with self.reading() as conn:
             found = reader.search_records(conn, Visibility(subject, at), text, schema, after,
                                           limit)
-            self._log_search(conn, subject, at, text, len(found))
-            self._log_reads(conn, subject, at, found, "search")
+            query = audit_events.search_event(self._salt(conn), subject, text, len(found))
+        self._log([query, *audit_events.record_read_events(subject, found, "search")])
         return found
 
     def stats(self, subject: Subject, at: datetime) -> dict[str, int]:
-        with self.transaction() as conn:
+        with self.reading() as conn:
             counts = reader.count_by_schema(conn, Visibility(subject, at))
-            self._log_stats(conn, subject, at, sum(counts.values()))
+        self._log([audit_events.aggregate_event(subject, "stats", sum(counts.values()))])
         return counts
 
     def seizure_frame(self, subject: Subject, at: datetime) -> SeizureFrame:
-        """The subject's visible Seizure records as the analytics frame (see store/seizures)."""
-        with self.transaction() as conn:
+        """The subject's visible Seizure records as the analytics frame (see store/seizures).
+
+        Logged as reads by path ``report``: each record's id, version and the statement
+        ids the figures used.
+        """
+        with self.reading() as conn:
             read = read_seizure_table(conn, Visibility(subject, at))
-            self._log_report(conn, subject, at, read.reads)
+        self._log(audit_events.read_events(
+            subject, ((r.entity_id, r.version, r.statement_ids) for r in read.reads), "report"))
         return seizure_frame(read.table)
 
-    def _log_report(self, conn: Connection, subject: Subject, at: datetime,
-                    reads: Sequence[SeizureRead]) -> None:
-        """Record that ``subject`` received figures over these record versions and statements.
+    def _log(self, events: Sequence[Event]) -> None:
+        """Commit the entries of a read (grouped with concurrent reads) before it returns."""
+        group = self._group
+        if group is None:
+            with self._setup:
+                group = self._group = self._group or GroupAppender(self._append)
+        group.append(events)
 
-        An audit hook like ``_log_reads`` (path ``report``): ``reads`` holds each record's id,
-        version and the statement ids the figures used, not ``Record`` objects.
-        """
-        audit_events.reads(conn, subject, ((r.entity_id, r.version, r.statement_ids)
-                                           for r in reads), "report")
+    def _append(self, events: Sequence[Event]) -> None:
+        with self._writers.turn(), self.transaction() as conn:
+            audit_log.append(conn, events)
 
-    # -- audit hooks (written in the same transaction as the action) ---------------------
-
-    def _log_reads(self, conn: Connection, subject: Subject, at: datetime,
-                   records: Sequence[Record], path: str) -> None:
-        """Record that ``subject`` read these record versions and statements."""
-        audit_events.record_reads(conn, subject, records, path)
-
-    def _log_search(self, conn: Connection, subject: Subject, at: datetime, text: str,
-                    results: int) -> None:
-        """Record a search as a salted commitment of its text, never the text."""
-        audit_events.search(conn, subject, text, results)
-
-    def _log_stats(self, conn: Connection, subject: Subject, at: datetime, records: int) -> None:
-        """Record that ``subject`` read aggregate counts (over ``records`` records)."""
-        audit_events.aggregate(conn, subject, "stats", records)
+    def _salt(self, conn: Connection) -> bytes:
+        """The node's commitment salt: fixed when the log was created, so read once."""
+        if self._salt_value is None:
+            self._salt_value = audit_log.salt(conn)
+        return self._salt_value
 
     def counts(self) -> dict[str, int]:
         """Row counts per table (administrators only: this ignores the policy)."""

@@ -1,0 +1,142 @@
+"""Group commit of read entries: every caller returns only after its own group committed."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tearline.audit.envelope import Event
+from tearline.audit.events import AggregateRead
+from tearline.errors import StoreError
+from tearline.model.marking import Marking
+from tearline.model.record import build_record
+from tearline.model.statement import Provenance
+from tearline.policy.subject import Subject
+from tearline.store import audit_log, audit_tables, audit_verify
+from tearline.store.audit_events import aggregate_event
+from tearline.store.audit_group import GroupAppender
+from tearline.store.store import Store
+
+NOW = datetime(2026, 5, 1, tzinfo=UTC)
+SUBJECT = Subject(unit="us.dea.sod", agency="us.dea")
+
+
+def events(n: int, tag: int) -> list[Event]:
+    return [aggregate_event(SUBJECT, "api", tag * 1000 + i) for i in range(n)]
+
+
+def count(event: Event) -> int:
+    assert isinstance(event, AggregateRead)
+    return event.record_count
+
+
+class SlowLog:
+    """A log that takes a while to commit, so that callers queue behind a group."""
+
+    def __init__(self, fail_on: int | None = None) -> None:
+        self.groups: list[list[int]] = []
+        self.committed: set[int] = set()
+        self.fail_on = fail_on
+        self.lock = threading.Lock()
+
+    def write(self, group: Sequence[Event]) -> None:
+        counts = [count(e) for e in group]
+        threading.Event().wait(0.02)
+        if self.fail_on is not None and self.fail_on in counts:
+            raise StoreError("disk full")
+        with self.lock:
+            self.groups.append(counts)
+            self.committed.update(counts)
+
+
+def test_a_lone_caller_commits_at_once_in_a_group_of_its_own() -> None:
+    log = SlowLog()
+    GroupAppender(log.write).append(events(3, 1))
+    assert log.groups == [[1000, 1001, 1002]]
+
+
+def test_concurrent_callers_share_groups_and_each_returns_after_its_commit() -> None:
+    log = SlowLog()
+    appender = GroupAppender(log.write)
+
+    def call(tag: int) -> bool:
+        mine = events(2, tag)
+        appender.append(mine)
+        # Returned: our entries are committed (not merely queued).
+        return all(count(e) in log.committed for e in mine)
+
+    with ThreadPoolExecutor(32) as pool:
+        assert all(pool.map(call, range(1, 201)))
+    flat = [count for group in log.groups for count in group]
+    assert sorted(flat) == sorted(tag * 1000 + i for tag in range(1, 201) for i in range(2))
+    assert len(log.groups) < 200  # callers shared transactions
+    for group in log.groups:  # a caller's entries are never split across groups
+        assert all(c + 1 in group for c in group if c % 1000 == 0)
+
+
+def test_a_failed_group_fails_every_member_and_spares_the_next_group() -> None:
+    log = SlowLog(fail_on=5000)
+    appender = GroupAppender(log.write)
+    outcomes: dict[int, str] = {}
+
+    def call(tag: int) -> None:
+        try:
+            appender.append(events(1, tag))
+            outcomes[tag] = "ok"
+        except StoreError as exc:
+            assert "disk full" in str(exc)
+            outcomes[tag] = "failed"
+
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(call, range(1, 41)))
+    failed = {tag for tag, how in outcomes.items() if how == "failed"}
+    assert 5 in failed
+    assert len(outcomes) == 40
+    assert all((tag * 1000 in log.committed) == (tag not in failed) for tag in outcomes)
+    appender.append(events(1, 99))  # the appender is usable after a failure
+    assert 99000 in log.committed
+
+
+def test_groups_stay_within_their_size_bound() -> None:
+    log = SlowLog()
+    appender = GroupAppender(log.write, max_group=5)
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(lambda tag: appender.append(events(2, tag)), range(1, 61)))
+    assert max(len(group) for group in log.groups) <= 5
+    appender.append(events(7, 70))  # larger than a group: a group of its own
+    assert log.groups[-1] == list(range(70000, 70007))
+
+
+def test_reads_from_many_threads_leave_one_entry_each_and_a_sound_log(store: Store) -> None:
+    prov = Provenance("mx.semar", "mx.semar.uie", NOW)
+    records = [build_record(f"r-{i}", "Person", {"name": [f"person {i}"]}, prov,
+                            Marking.build("GREEN")) for i in range(40)]
+    store.write(records)
+    with store.reading() as conn:
+        before = audit_log.size(conn)
+    reader = Subject(unit="us.dea.sod", agency="us.dea")
+
+    def read(i: int) -> str:
+        return store.read(reader, NOW + timedelta(days=1), f"r-{i % 40}", path="api").id
+
+    with ThreadPoolExecutor(16) as pool:
+        assert sorted(pool.map(read, range(400))) == sorted(f"r-{i % 40}" for i in range(400))
+    with store.reading() as conn:
+        assert audit_log.size(conn) == before + 400
+        assert audit_verify.verify(conn).size == before + 400
+        shown = [e for e in audit_log.entries(conn, limit=10_000) if e.kind == "record.read"]
+    assert len(shown) == 400
+
+
+def test_a_read_whose_entry_cannot_be_committed_returns_nothing(store: Store) -> None:
+    prov = Provenance("mx.semar", "mx.semar.uie", NOW)
+    store.write([build_record("r-1", "Person", {"name": ["someone"]}, prov,
+                              Marking.build("GREEN"))])
+    with store.transaction() as conn:  # the log's head row is what every append updates
+        conn.execute(audit_tables.audit_head.delete())
+    with pytest.raises(StoreError):
+        store.read(SUBJECT, NOW + timedelta(days=1), "r-1", path="api")
