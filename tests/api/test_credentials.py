@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from apiworld import Api
+from argon2 import PasswordHasher
 
-from tearline.api.auth import Scope, issue_token
+from tearline.api import credentials
+from tearline.api.auth import Scope, TokenAuthenticator, issue_token
 from tearline.api.credentials import VerifiedCache, hash_secret
-from tearline.store import api_tokens
+from tearline.api.settings import ApiSettings
+from tearline.errors import AuthenticationError
+from tearline.store import api_tokens, audit_log
 
 
 def test_cache_entries_are_bound_to_the_stored_hash_and_expire() -> None:
@@ -52,3 +59,62 @@ def test_a_wrong_secret_never_rides_on_a_cached_prefix(api: Api) -> None:
     assert api.get("/api/v1/whoami", headers={"Authorization": f"Bearer {wrong}"}
                    ).status_code == 401
     assert api.get("/api/v1/whoami", "us.dea.sod").status_code == 200
+
+
+class CountingHasher:
+    """Argon2 as configured, counting the verifications it runs."""
+
+    def __init__(self, real: PasswordHasher) -> None:
+        self.real, self.verified = real, 0
+        self.lock = threading.Lock()
+
+    def hash(self, secret: str) -> str:
+        return self.real.hash(secret)
+
+    def verify(self, stored: str, secret: str) -> bool:
+        with self.lock:
+            self.verified += 1
+        return self.real.verify(stored, secret)
+
+
+def test_a_token_many_requests_bring_at_once_is_verified_once(
+        api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    token, _ = issue_token(api.store, "us.dea.sod", frozenset({Scope.read}),
+                           timedelta(days=1), "burst", "test")
+    hasher = CountingHasher(credentials._hasher)
+    monkeypatch.setattr(credentials, "_hasher", hasher)
+    auth = TokenAuthenticator(api.store, ApiSettings.from_env())
+    with ThreadPoolExecutor(16) as pool:
+        found = list(pool.map(lambda _: auth.authenticate(f"Bearer {token}", "10.0.0.1"),
+                              range(48)))
+    assert {p.subject.unit for p in found} == {"us.dea.sod"}
+    assert hasher.verified == 1
+    # A wrong secret for the same prefix is verified (and refused) every time.
+    wrong = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    for _ in range(2):
+        with pytest.raises(AuthenticationError):
+            auth.authenticate(f"Bearer {wrong}", "10.0.0.1")
+    assert hasher.verified == 3
+
+
+def test_the_quick_check_decides_only_valid_remembered_tokens_and_writes_nothing(
+        api: Api) -> None:
+    token, row = issue_token(api.store, "us.dea.sod", frozenset({Scope.read}),
+                             timedelta(days=1), "quick", "test")
+    auth = TokenAuthenticator(api.store, ApiSettings.from_env())
+    header = f"Bearer {token}"
+    with api.store.reading() as conn:
+        logged = audit_log.size(conn)
+    # Not yet verified, missing, malformed, unknown: left to the full check, not refused.
+    for attempt in (header, None, "Bearer nonsense", "Bearer tl_aaaaaaaa_" + "x" * 43):
+        assert auth.recall(attempt, "10.0.0.2") is None
+    with api.store.reading() as conn:
+        assert audit_log.size(conn) == logged  # refusals are the full check's to audit
+    auth.authenticate(header, "10.0.0.2")
+    quick = auth.recall(header, "10.0.0.2")
+    assert (quick is not None) == (api.store.dialect == "sqlite")  # no round trip on the loop
+    with api.store.transaction() as conn:
+        api_tokens.revoke(conn, row.prefix, datetime.now(UTC))
+    assert auth.recall(header, "10.0.0.2") is None
+    with pytest.raises(AuthenticationError):
+        auth.authenticate(header, "10.0.0.2")

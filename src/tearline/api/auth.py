@@ -62,7 +62,18 @@ class Principal:
 class Authenticator(Protocol):
     """Turns request credentials into a principal; the one thing routes depend on."""
 
-    def authenticate(self, authorization: str | None, client: str) -> Principal: ...
+    def authenticate(self, authorization: str | None, client: str) -> Principal:
+        """The caller's principal, or raise; may block (database, password hashing)."""
+        ...
+
+    def recall(self, authorization: str | None, client: str) -> Principal | None:
+        """The principal if it can be decided at once, without blocking; ``None`` when
+        :meth:`authenticate` must decide (it runs on a worker thread)."""
+        ...
+
+
+class _Undecided(Exception):
+    """A quick check cannot decide: the full one must (see :meth:`TokenAuthenticator.recall`)."""
 
 
 Reason = Literal["missing", "malformed", "unknown", "expired", "revoked"]
@@ -87,7 +98,10 @@ class TokenAuthenticator:
         )
         self.verified: VerifiedCache[Principal] = VerifiedCache(settings.token_cache_seconds)
 
-    def _refuse(self, reason: Reason, client: str, prefix: str | None) -> AuthenticationError:
+    def _refuse(self, reason: Reason, client: str, prefix: str | None,
+                quick: bool = False) -> Exception:
+        if quick:  # refusing writes an audit entry: the full check does it
+            return _Undecided()
         self.by_address.fail(client)
         if prefix is not None:
             self.by_prefix.fail(prefix)
@@ -96,9 +110,25 @@ class TokenAuthenticator:
         return AuthenticationError("missing or invalid API token")
 
     def authenticate(self, authorization: str | None, client: str) -> Principal:
+        return self._check(authorization, client, quick=False)
+
+    def recall(self, authorization: str | None, client: str) -> Principal | None:
+        """A token that verified recently, still valid, on SQLite: decided on the event
+        loop, where a worker-thread hop would cost more than the check. Its row is read
+        all the same (revocation and expiry take effect at once). Anything else — a
+        first use (Argon2), a refusal (which is audited), PostgreSQL (a network round
+        trip) — is left to :meth:`authenticate`. Rate limits apply to both."""
+        if self.store.dialect != "sqlite":
+            return None
+        try:
+            return self._check(authorization, client, quick=True)
+        except _Undecided:
+            return None
+
+    def _check(self, authorization: str | None, client: str, quick: bool) -> Principal:
         self.by_address.check(client, "address")
         if not authorization:
-            raise self._refuse("missing", client, None)
+            raise self._refuse("missing", client, None, quick)
         scheme, _, credential = authorization.partition(" ")
         credential = credential.strip()
         prefix = safe_prefix(credential) if scheme.lower() == "bearer" else None
@@ -109,31 +139,41 @@ class TokenAuthenticator:
                 raise AuthenticationError("not a bearer token")
             prefix, secret = parse_token(credential)
         except AuthenticationError:
-            raise self._refuse("malformed", client, prefix) from None
+            raise self._refuse("malformed", client, prefix, quick) from None
         # The token's row is read on every request, cache or not: revocation and expiry
         # take effect at once, also when another process (the CLI) revoked the token.
         with self.store.reading() as conn:
             row = api_tokens.find(conn, prefix)
         if row is None:
-            raise self._refuse("unknown", client, prefix)
+            raise self._refuse("unknown", client, prefix, quick)
         mac = self.verified.mac(credential)
         principal = self.verified.get(mac, row.secret_hash)
-        if principal is None and not verify_secret(row.secret_hash, secret):
-            raise self._refuse("unknown", client, prefix)
+        if principal is None:
+            if quick:
+                raise _Undecided()
+            # One Argon2 run per token at a time: requests arriving together with a token
+            # not yet verified (a restart under load) wait for the first, then hit.
+            with self.verified.one_at_a_time(mac):
+                principal = (self.verified.get(mac, row.secret_hash)
+                             or self._verify(row, secret, mac, client))
         now = self.clock()
         if row.revoked_at is not None and row.revoked_at <= now:
             self.verified.forget(mac)
-            raise self._refuse("revoked", client, prefix)
+            raise self._refuse("revoked", client, prefix, quick)
         if row.expires_at <= now:
             self.verified.forget(mac)
-            raise self._refuse("expired", client, prefix)
-        if principal is None:
-            # Whom the token acts for is remembered with it: a party change (an analyst
-            # moved to another unit) reaches a verified token within token_cache_seconds;
-            # revoking the token ends it at once.
-            principal = Principal(self.store.subject(row.owner),
-                                  frozenset(Scope(s) for s in row.scopes), prefix)
-            self.verified.put(mac, row.secret_hash, principal)
+            raise self._refuse("expired", client, prefix, quick)
+        return principal
+
+    def _verify(self, row: TokenRow, secret: str, mac: bytes, client: str) -> Principal:
+        if not verify_secret(row.secret_hash, secret):
+            raise self._refuse("unknown", client, row.prefix)
+        # Whom the token acts for is remembered with it: a party change (an analyst
+        # moved to another unit) reaches a verified token within token_cache_seconds;
+        # revoking the token ends it at once (the caller checks the row it read).
+        principal = Principal(self.store.subject(row.owner),
+                              frozenset(Scope(s) for s in row.scopes), row.prefix)
+        self.verified.put(mac, row.secret_hash, principal)
         return principal
 
 

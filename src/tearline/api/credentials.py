@@ -22,6 +22,8 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -97,6 +99,22 @@ class VerifiedCache(Generic[T]):
         self._max = max_entries
         self._seen: OrderedDict[bytes, Verified[T]] = OrderedDict()
         self._lock = threading.Lock()
+        self._verifying: dict[bytes, tuple[threading.Lock, list[int]]] = {}
+
+    @contextmanager
+    def one_at_a_time(self, mac: bytes) -> Iterator[None]:
+        """Held while one token is verified: others with the same token wait for it."""
+        with self._lock:
+            lock, waiting = self._verifying.setdefault(mac, (threading.Lock(), [0]))
+            waiting[0] += 1
+        try:
+            with lock:
+                yield
+        finally:
+            with self._lock:
+                waiting[0] -= 1
+                if not waiting[0]:
+                    del self._verifying[mac]
 
     def mac(self, token: str) -> bytes:
         return hmac.new(self._key, token.encode("ascii"), hashlib.sha256).digest()

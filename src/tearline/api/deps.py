@@ -50,10 +50,12 @@ def _scoped(scope: Scope) -> Callable[..., Awaitable[Principal]]:
     ) -> Principal:
         authenticator: Authenticator = request.app.state.authenticator
         client = request.client.host if request.client else "unknown"
-        # The check reads the database: one trip to the thread pool, scope check included.
-        principal = await run_in_threadpool(
-            authenticator.authenticate, request.headers.get("authorization"), client
-        )
+        header = request.headers.get("authorization")
+        # A quick decision on the loop where the authenticator can make one; otherwise
+        # the full check (database, Argon2, audited refusals) on a worker thread.
+        principal = authenticator.recall(header, client)
+        if principal is None:
+            principal = await run_in_threadpool(authenticator.authenticate, header, client)
         principal.require(scope)
         return principal
 

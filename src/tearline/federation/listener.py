@@ -143,6 +143,9 @@ def build_server(store: Store, keys_dir: Path, host: str, port: int) -> uvicorn.
         host=host,
         port=port,
         http=PeerCertProtocol,
+        # asyncio's own loop: the refusal audit and the peer binding rely on its TLS
+        # transport building connections from the context's ``sslobject_class``.
+        loop="asyncio",
         ssl_context_factory=lambda _config, _default: context,
         access_log=False,
         server_header=False,

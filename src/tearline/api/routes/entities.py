@@ -5,7 +5,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from tearline.api.deps import (
     AUTHED,
@@ -16,6 +16,7 @@ from tearline.api.deps import (
     StoreDep,
     Writer,
 )
+from tearline.api.envelope import model_response
 from tearline.api.schemas import AmendIn, EntityIn, Page, RecordOut, SchemaName
 from tearline.api.settings import ApiSettings
 from tearline.model.grading import Credibility, Reliability
@@ -56,9 +57,10 @@ def router(settings: ApiSettings) -> APIRouter:
 
     @api.get("/entities/{entity_id}", response_model=RecordOut, responses=ONE_OBJECT,
              summary="The tear-line view of one record")
-    def read(entity_id: EntityId, principal: Reader, store: StoreDep) -> RecordOut:
+    def read(entity_id: EntityId, principal: Reader, store: StoreDep) -> Response:
         at = datetime.now(UTC)
-        return RecordOut.of(store.read(principal.subject, at, entity_id, path="api"))
+        return model_response(RecordOut.of(store.read(principal.subject, at, entity_id,
+                                                      path="api")))
 
     @api.get("/entities", response_model=Page, summary="Records visible to the caller, by id")
     def listing(
@@ -68,13 +70,13 @@ def router(settings: ApiSettings) -> APIRouter:
         schema: Annotated[SchemaName | None, Query()] = None,
         cursor: Annotated[str | None, Query(max_length=400)] = None,
         limit: Annotated[int, Query(ge=1, le=settings.max_page)] = settings.default_page,
-    ) -> Page:
+    ) -> Response:
         query = {"schema": schema}
         unit = principal.subject.unit
         after = cursors.open(cursor, unit, "list", query) if cursor else None
         found = store.page(principal.subject, datetime.now(UTC), schema, after, limit)
         nxt = cursors.seal(found[-1].id, unit, "list", query) if len(found) == limit else None
-        return Page(items=[RecordOut.of(r) for r in found], next_cursor=nxt)
+        return model_response(Page(items=[RecordOut.of(r) for r in found], next_cursor=nxt))
 
     @api.post("/entities/{entity_id}/statements", response_model=RecordOut,
               responses={**ONE_OBJECT, **WITH_BODY}, summary="Add statements to a record")

@@ -4,9 +4,10 @@
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from tearline.api.deps import AUTHED, CursorsDep, Reader, StoreDep
+from tearline.api.envelope import model_response
 from tearline.api.schemas import Page, RecordOut, SchemaName, Stats, Text
 from tearline.api.settings import ApiSettings
 from tearline.errors import Problem, ValidationError
@@ -26,7 +27,7 @@ def router(settings: ApiSettings) -> APIRouter:
         schema: Annotated[SchemaName | None, Query()] = None,
         cursor: Annotated[str | None, Query(max_length=400)] = None,
         limit: Annotated[int, Query(ge=1, le=settings.max_page)] = settings.default_page,
-    ) -> Page:
+    ) -> Response:
         words = query_tokens(q)
         if len(words) > settings.max_query_words:
             raise ValidationError(
@@ -38,7 +39,7 @@ def router(settings: ApiSettings) -> APIRouter:
         after = cursors.open(cursor, unit, "search", query) if cursor else None
         found = store.search(principal.subject, datetime.now(UTC), q, schema, after, limit)
         nxt = cursors.seal(found[-1].id, unit, "search", query) if len(found) == limit else None
-        return Page(items=[RecordOut.of(r) for r in found], next_cursor=nxt)
+        return model_response(Page(items=[RecordOut.of(r) for r in found], next_cursor=nxt))
 
     @api.get("/stats", response_model=Stats, summary="How many records of each schema exist "
              "for the caller")
