@@ -30,7 +30,10 @@ import pytest
 from medallion_server import free_port
 from sqlalchemy import select
 from sync_world import refusals, seed_parties
+from typer.testing import CliRunner
 
+from tearline.cli import app
+from tearline.cli.common import STATE
 from tearline.demo import scenario
 from tearline.demo.load import demo_records
 from tearline.federation.identity import init_node
@@ -77,6 +80,18 @@ class Node:
             assert done.returncode == 0, f"{args}: {done.stdout}\n{done.stderr}"
         return done
 
+    def set_up(self, *args: str) -> str:
+        """A set-up command (`init`, `node init|identity`, `peer add`) of the same CLI, run
+        in this process (no interpreter start-up each). What the nodes do from then
+        on — serve, sync, recall — runs in processes of their own."""
+        try:
+            done = CliRunner().invoke(app, ["-w", str(self.workspace), *args],
+                                      env={"TEARLINE_DB_URL": None, "COLUMNS": "200"})
+        finally:
+            STATE.close()
+        assert done.exit_code == 0, f"{args}: {done.output}"
+        return done.stdout
+
     def store(self) -> Store:
         return Store.open(self.db_url)
 
@@ -108,17 +123,17 @@ def nodes(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[
         "fgr": Node(scenario.MX_FGR, scenario.FEMDO, root / "fgr", free_port()),
     }
     for node in made.values():
-        node.run("init", "--origin", node.unit)
+        node.set_up("init", "--origin", node.unit)
         store = node.store()
         seed_parties(store)
         store.write(own_records(data_dir, node.agency))
         store.close()
-        node.run("node", "init", "--agency", node.agency, "--unit", node.unit,
-                 "--url", node.url)
-        (root / f"{node.unit}.json").write_text(node.run("node", "identity").stdout)
+        node.set_up("node", "init", "--agency", node.agency, "--unit", node.unit,
+                    "--url", node.url)
+        (root / f"{node.unit}.json").write_text(node.set_up("node", "identity"))
     links = [("dea", "semar"), ("dea", "fgr"), ("semar", "dea"), ("fgr", "dea")]
     for mine, theirs in links:
-        made[mine].run("peer", "add", str(root / f"{made[theirs].unit}.json"))
+        made[mine].set_up("peer", "add", str(root / f"{made[theirs].unit}.json"))
     for name in ("dea", "semar"):
         node = made[name]
         log = node.workspace / "serve.log"
