@@ -265,8 +265,10 @@ def scan_file(path: str, batches: Iterable[tuple[int, int]]) -> tuple[int, int] 
     the first range refused, which the parent then locates row by row.
     """
     import sqlite3
+    from pathlib import Path
 
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    # read-only, by a URI that escapes whatever the path holds ("?", "#", "%", spaces)
+    db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:
         cursor = db.cursor()
         for start, end in batches:
