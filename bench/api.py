@@ -1,16 +1,19 @@
 """Load on the HTTP API over loopback: a bare route, authentication, an entity read, a search.
 
 The node runs under uvicorn in a child process (or ``--workers`` processes) on 127.0.0.1
-with a SQLite workspace of synthetic records; this process sends requests from 1 and
-from 50 concurrent clients (asyncio streams, one keep-alive HTTP/1.1 connection per
-client, written by hand so that the client costs little) and reports requests/s, p50
-and p99 latency, and errors. ``hello`` (``GET /api/v1/health``: no authentication, no
-database) is the same app's floor, ``auth`` (``GET /api/v1/whoami``) adds the token
-check only; the ratio to ``hello`` is our cost.
+with a SQLite workspace of synthetic records. Load comes from 1 and from 50 concurrent
+clients, each one keep-alive HTTP/1.1 connection: from ``wrk`` when it is installed
+(Debian's package; it costs the shared cores least), otherwise from asyncio streams
+written by hand (``--client python``). Reported per route: requests/s, p50 and p99
+latency, errors, and the server's CPU time per request (its processes' user + system
+time over the run, steadier than latency on a shared machine). ``hello``
+(``GET /api/v1/health``: no authentication, no database) is the same app's floor,
+``auth`` (``GET /api/v1/whoami``) adds the token check only; the ratio to ``hello`` is
+our cost.
 
     .venv/bin/python bench/api.py                       # 2,000 records, ~1 minute
-    .venv/bin/python bench/api.py --records 500 --requests 200 --workers 2
-    .venv/bin/python bench/api.py --records 20000 --requests 2000
+    .venv/bin/python bench/api.py --records 500 --seconds 10 --workers 2
+    .venv/bin/python bench/api.py --client python --requests 2000
 
 Client and server share the machine's cores, so absolute numbers are pessimistic.
 Timings are the machine's, not pinned by any test.
@@ -22,6 +25,8 @@ import argparse
 import asyncio
 import os
 import random
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -168,6 +173,55 @@ async def load(base: str, paths: list[str], token: str, clients: int,
     return time.perf_counter() - start, latencies, errors
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of process ``pid`` and its children, from /proc."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+        pending.extend(int(child) for child in children)
+    return total
+
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def _found(pattern: str, text: str) -> re.Match[str]:
+    match = re.search(pattern, text)
+    if match is None:
+        raise SystemExit(f"unexpected output from wrk:\n{text}")
+    return match
+
+
+def wrk_load(base: str, paths: list[str], token: str, clients: int, seconds: float,
+             folder: Path) -> tuple[float, float, float, int]:
+    """(requests/s, p50 ms, p99 ms, errors) from ``wrk`` cycling through ``paths``."""
+    script = folder / "paths.lua"
+    quoted = ",".join('"' + p.replace('"', '\\"') + '"' for p in paths)
+    script.write_text(f"paths = {{{quoted}}}\ni = 0\nrequest = function()\n"
+                      "  i = i % #paths + 1\n  return wrk.format('GET', paths[i])\nend\n")
+    out = subprocess.run(
+        ["wrk", f"-t{min(clients, 2)}", f"-c{clients}", f"-d{seconds:g}s", "--latency",
+         "--timeout", "10s", "-s", str(script), "-H", f"Authorization: Bearer {token}", base],
+        capture_output=True, text=True, check=True).stdout
+    rate = float(_found(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def latency(label: str) -> float:
+        value, unit = _found(rf"{label}%\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * _UNITS[unit]
+
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rate, latency("50"), latency("99"), errors + (int(non2xx.group(1)) if non2xx else 0)
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -179,7 +233,11 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=2000)
-    parser.add_argument("--requests", type=int, default=1000, help="per route and level")
+    parser.add_argument("--client", choices=["wrk", "python"],
+                        default="wrk" if shutil.which("wrk") else "python")
+    parser.add_argument("--seconds", type=float, default=5, help="per line, with wrk")
+    parser.add_argument("--requests", type=int, default=1000,
+                        help="per line, with the Python client")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 50])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=1, help="server processes")
@@ -211,22 +269,33 @@ def main() -> None:
                            for _ in range(100)],
             }
             for paths in routes.values():  # warm-up: compiled queries, token cache
-                asyncio.run(load(base, paths[:5], token, 1, 5))
+                asyncio.run(load(base, paths[:20], token, 8, 80))  # reaches every worker
+            per_line = (f"{args.seconds:g} s per line (wrk)" if args.client == "wrk"
+                        else f"{args.requests:,} requests per line (Python client)")
             print(f"{args.records:,} records, SQLite, {args.workers} server process(es), "
-                  f"{args.requests:,} requests per line")
+                  f"{per_line}")
             print(f"{'route':<8} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-                  f"{'errors':>6} {'p50/hello':>9}")
-            hello_p50: dict[int, float] = {}
+                  f"{'errors':>6} {'p50/hello':>9} {'CPU ms/req':>10} {'CPU/hello':>9}")
+            hello: dict[int, tuple[float, float]] = {}
             for clients in args.clients:
                 for name, paths in routes.items():
-                    took, lat, errors = asyncio.run(
-                        load(base, paths, token, clients, args.requests))
-                    p50, p99 = percentile(lat, 0.5) * 1000, percentile(lat, 0.99) * 1000
+                    cpu = server_cpu(child.pid)
+                    if args.client == "wrk":
+                        rate, p50, p99, errors = wrk_load(base, paths, token, clients,
+                                                          args.seconds, Path(tmp))
+                        done = rate * args.seconds
+                    else:
+                        took, lat, errors = asyncio.run(
+                            load(base, paths, token, clients, args.requests))
+                        p50, p99 = percentile(lat, 0.5) * 1000, percentile(lat, 0.99) * 1000
+                        rate, done = len(lat) / took, len(lat)
+                    per_request = (server_cpu(child.pid) - cpu) / max(done, 1) * 1000
                     if name == "hello":
-                        hello_p50[clients] = p50
-                    ratio = p50 / hello_p50[clients] if hello_p50.get(clients) else 1.0
-                    print(f"{name:<8} {clients:>7} {len(lat) / took:>8.0f} {p50:>8.1f} "
-                          f"{p99:>8.1f} {errors:>6} {ratio:>9.1f}", flush=True)
+                        hello[clients] = (p50, per_request)
+                    floor = hello.get(clients, (p50, per_request))
+                    print(f"{name:<8} {clients:>7} {rate:>8.0f} {p50:>8.1f} {p99:>8.1f} "
+                          f"{errors:>6} {p50 / floor[0]:>9.1f} {per_request:>10.2f} "
+                          f"{per_request / floor[1]:>9.1f}", flush=True)
         finally:
             child.terminate()
             try:
