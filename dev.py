@@ -10,7 +10,7 @@
 
 On Debian, when run as root, the system packages the project needs (ICU headers for
 PyICU, Pango for PDF reports, poppler for checking PDFs, PostgreSQL for the store
-tests) are installed with apt-get if they are missing.
+tests, wrk for the API benchmark) are installed with apt-get if they are missing.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ SYSTEM_PACKAGES = [
     ("/usr/lib/x86_64-linux-gnu/libharfbuzz-subset.so.0", "libharfbuzz-subset0"),
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "fonts-dejavu-core"),
     ("/usr/lib/postgresql", "postgresql"),
+    ("/usr/bin/wrk", "wrk"),  # the HTTP load generator of bench/api.py
 ]
 
 
