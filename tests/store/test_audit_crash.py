@@ -16,8 +16,12 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tearline.store import audit_log, audit_verify
 from tearline.store.store import Store
+
+pytestmark = pytest.mark.slow
 
 CHILD = r"""
 import sys, itertools

@@ -14,9 +14,12 @@ import subprocess
 import sys
 import time
 
+import pytest
 from sqlalchemy import text
 
 from tearline.store.store import Store
+
+pytestmark = pytest.mark.slow
 
 RECORDS = 5_000  # 5 statements each: a write of a second or more
 CHILD = """
@@ -77,7 +80,7 @@ def test_kill_9_leaves_all_or_nothing(db_url: str) -> None:
 
     rng = random.Random(9)
     kills = interrupted = 0
-    for attempt in range(4):
+    for attempt in range(3):
         batch = f"big{attempt}"  # each attempt writes its own batch
         child = _child(db_url, batch, RECORDS)
         assert child.stdout is not None
@@ -94,7 +97,7 @@ def test_kill_9_leaves_all_or_nothing(db_url: str) -> None:
         # and the exit: everything. Never a part.
         assert got in ((0, 0), (RECORDS, 5 * RECORDS)), (attempt, delay, child.returncode, got)
         interrupted += got == (0, 0)
-    assert kills >= 3 and interrupted >= 1, "the writes finished too fast; raise RECORDS"
+    assert kills >= 2 and interrupted >= 1, "the writes finished too fast; raise RECORDS"
     finished = _child(db_url, "big", RECORDS)
     out, errors = finished.communicate(timeout=300)
     assert finished.returncode == 0, errors
