@@ -207,7 +207,10 @@ def test_failed_workers_leave_their_ranges_to_the_parent(
     n = build(store)
     monkeypatch.setattr(audit_verify, "WORKER_BATCH", 4)
     monkeypatch.setattr(audit_verify, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(audit_verify.sys, "executable", "/bin/false")
+    monkeypatch.setattr(audit_verify.sys, "executable", "/bin/false")  # starts, then fails
+    with store.reading() as conn:
+        assert audit_verify.verify(conn, engine=store.engine, processes=2).size == n
+    monkeypatch.setattr(audit_verify.sys, "executable", "/nonexistent/python")  # cannot start
     with store.reading() as conn:
         assert audit_verify.verify(conn, engine=store.engine, processes=2).size == n
     with store.transaction() as conn:

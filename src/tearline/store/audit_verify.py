@@ -284,14 +284,20 @@ def _scan_processes(conn: Connection, path: str, n: int, workers: int) -> Bad | 
     bounds = [(lo, min(n, lo + WORKER_BATCH)) for lo in range(0, n, WORKER_BATCH)]
     shares = [bounds[k::workers] for k in range(workers)]
     command = [sys.executable, "-m", "tearline.store.audit_scan", path]
-    started = [
-        (share, subprocess.Popen([*command, *(f"{lo}:{hi}" for lo, hi in share)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True))
-        for share in shares
-        if share
-    ]
+    started: list[tuple[list[tuple[int, int]], subprocess.Popen[str] | None]] = []
+    for share in filter(None, shares):
+        try:
+            worker = subprocess.Popen([*command, *(f"{lo}:{hi}" for lo, hi in share)],
+                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                      text=True)
+        except OSError:  # no interpreter to start: this process checks the share
+            worker = None
+        started.append((share, worker))
     unchecked: list[tuple[int, int]] = []
     for share, worker in started:
+        if worker is None:
+            unchecked += share
+            continue
         answer = worker.communicate()[0].strip()
         if worker.returncode == 0 and answer == "ok":
             continue
