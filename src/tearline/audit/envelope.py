@@ -151,11 +151,16 @@ def _checker(hint: Any) -> Checker:
         return literal
     if origin is tuple:
         item = _checker(get_args(hint)[0])
+        valid = _valid_text(get_args(hint)[0])
 
         def sequence(name: str, value: Any, problems: list[Problem]) -> Any:
             if not isinstance(value, list | tuple):
                 problems.append(Problem("expected a list", column=name))
                 return value
+            # A list of ids (a write's statement ids: thousands) is checked in one
+            # pass; only a list with a bad item is walked item by item, for problems.
+            if valid is not None and all(map(valid, value)):
+                return tuple(value)
             return tuple(item(f"{name}[{i}]", v, problems) for i, v in enumerate(value))
 
         return sequence
@@ -176,6 +181,24 @@ def _checker(hint: Any) -> Checker:
     if hint is str:
         return _scalar(lambda v: isinstance(v, str), "expected a string")
     raise TypeError(f"unsupported field type {hint!r}")  # a programming error in an event
+
+
+def _valid_text(hint: Any) -> Callable[[Any], bool] | None:
+    """For ``Annotated[str, Rule]``: whether a value passes its check with no problem
+    (the checker then returns it unchanged); ``None`` for other hints."""
+    if get_origin(hint) is not Annotated:
+        return None
+    base, *extras = get_args(hint)
+    if base is not str:
+        return None
+    rule = next(e for e in extras if isinstance(e, Rule))
+    longest, pattern = rule.max_length, rule.pattern
+
+    def valid(value: Any) -> bool:
+        return type(value) is str and len(value) <= longest and (
+            pattern is None or pattern.fullmatch(value) is not None)
+
+    return valid
 
 
 def _scalar(test: Callable[[Any], bool], message: str) -> Checker:
