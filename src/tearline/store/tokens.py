@@ -58,7 +58,9 @@ def tokens_for(type_name: str, value: str) -> set[str]:
     if type_name in NAME_TYPES:
         return {w[:MAX_TOKEN] for w in _words(value) if len(w) > 1}
     if type_name in WHOLE_TYPES:
-        whole = "".join(ch for ch in "".join(_words(value)) if ch.isalnum())
+        whole = "".join(_words(value))
+        if not whole.isalnum():  # (folded ASCII text is: only its letters and digits are left)
+            whole = "".join(ch for ch in whole if ch.isalnum())
         return {whole[:MAX_TOKEN]} if whole else set()
     return set()
 
