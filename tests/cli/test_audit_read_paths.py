@@ -37,6 +37,9 @@ SOD = Subject(unit="us.dea.sod", agency="us.dea")
 
 STORE_READS: dict[str, Callable[[Store], Any]] = {
     "read": lambda s: s.read(SOD, AT, "p-1"),
+    "read_later": lambda s: s.read_later(SOD, AT, "p-1").result(),
+    "page_later": lambda s: s.page_later(SOD, AT).result(),
+    "search_later": lambda s: s.search_later(SOD, AT, "carlos").result(),
     "read_many": lambda s: s.read_many(SOD, AT, ["p-1", "sz-1"]),
     "page": lambda s: s.page(SOD, AT),
     "search": lambda s: s.search(SOD, AT, "carlos"),

@@ -1,7 +1,8 @@
-"""Group commit of read entries: every caller returns only after its own group committed."""
+"""Group commit of read entries: no answer before its own group committed."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -11,14 +12,14 @@ import pytest
 
 from tearline.audit.envelope import Event
 from tearline.audit.events import AggregateRead
-from tearline.errors import StoreError
+from tearline.errors import NotFound, StoreError
 from tearline.model.marking import Marking
 from tearline.model.record import build_record
 from tearline.model.statement import Provenance
 from tearline.policy.subject import Subject
 from tearline.store import audit_log, audit_tables, audit_verify
 from tearline.store.audit_events import aggregate_event
-from tearline.store.audit_group import GroupAppender
+from tearline.store.audit_group import GroupAppender, Pending
 from tearline.store.store import Store
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
@@ -140,3 +141,56 @@ def test_a_read_whose_entry_cannot_be_committed_returns_nothing(store: Store) ->
         conn.execute(audit_tables.audit_head.delete())
     with pytest.raises(StoreError):
         store.read(SUBJECT, NOW + timedelta(days=1), "r-1", path="api")
+
+
+def test_a_pending_answer_is_released_only_after_its_commit() -> None:
+    gate = threading.Event()
+
+    def slow(group: Sequence[Event]) -> None:
+        gate.wait(5)
+
+    appender = GroupAppender(slow)
+    pending = Pending(appender.submit(events(1, 1)), "the record")
+    released: list[str] = []
+    waiter = threading.Thread(target=lambda: released.append(pending.result()))
+    waiter.start()
+    waiter.join(0.2)
+    assert released == []  # held while the entry is not committed
+    gate.set()
+    waiter.join(5)
+    assert released == ["the record"]
+
+    async def awaited() -> str:
+        return await Pending(appender.submit(events(1, 2)), "awaited")
+
+    assert asyncio.run(awaited()) == "awaited"
+    appender.close()
+
+
+def test_a_failed_commit_withholds_the_answer_and_a_read_error_waits_for_its_commit() -> None:
+    log = SlowLog(fail_on=1000)
+    appender = GroupAppender(log.write)
+    lost = Pending(appender.submit(events(1, 1)), "secret")
+    with pytest.raises(StoreError, match="not committed"):
+        lost.result()
+
+    async def awaited() -> str:
+        return await Pending(appender.submit(events(1, 1)), "secret")
+
+    with pytest.raises(StoreError):
+        asyncio.run(awaited())
+    missing: Pending[str] = Pending(appender.submit(events(1, 3)), None, NotFound("no record"))
+    with pytest.raises(NotFound):
+        missing.result()
+    assert 3000 in log.committed  # its entry was written before the answer was given
+
+
+def test_closing_writes_what_is_queued() -> None:
+    log = SlowLog()
+    appender = GroupAppender(log.write)
+    futures = [appender.submit(events(1, tag)) for tag in range(1, 30)]
+    appender.close()
+    assert all(f.done() and f.exception() is None for f in futures)
+    assert log.committed == {tag * 1000 for tag in range(1, 30)}
+    with pytest.raises(StoreError):
+        appender.submit(events(1, 99))

@@ -6,35 +6,34 @@ read's entry alone costs a disk sync per read, and on SQLite the syncs of one fi
 are serial: a node could then serve no more reads per second than its disk syncs,
 however many clients wait.
 
-So concurrent readers join a group. The first to arrive while no group is being
-written becomes its leader: it takes every entry queued so far, appends them in one
-transaction (one commit, one sync, one walk of the tree's right edge) and wakes the
-others. Those that arrived meanwhile form the next group, led by one of them. Nobody
-waits for a timer: a lone reader leads a group of one at once, and a group grows only
-while the previous one is being written. Each caller returns only after the group
-holding its entries committed, or raises — and then its caller shows no data. Within
-a group, entries keep the order in which their callers arrived.
+So reads hand their entries to one writer thread per store. It takes everything
+queued, appends it in one transaction (one commit, one sync, one walk of the tree's
+right edge) and settles each reader's :class:`~concurrent.futures.Future`; entries
+queued meanwhile form the next group. Nobody waits for a timer: a lone reader's group
+is written at once, and a group grows only while the previous one is being written.
+Within a group, entries keep the order in which they were handed in.
+
+:class:`Pending` holds a read's answer until its entries are committed: the answer is
+reachable only through :meth:`Pending.result` (blocking) or ``await`` (on an event
+loop, without holding a thread while the disk syncs), and both raise instead of
+answering if the group failed. So a caller cannot show data whose entry was lost.
 """
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections import deque
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from threading import Condition
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import Future
+from typing import Any, Generic, TypeVar
 
 from tearline.audit.envelope import Event
-from tearline.errors import StoreError
+from tearline.errors import StoreError, TearlineError
 
 #: Writes one group's events in one transaction (raises if it could not commit).
 WriteGroup = Callable[[Sequence[Event]], None]
-
-
-@dataclass(slots=True)
-class _Ticket:
-    events: Sequence[Event]
-    done: bool = False
-    error: BaseException | None = None
+T = TypeVar("T")
 
 
 class GroupAppender:
@@ -45,55 +44,96 @@ class GroupAppender:
         # Events per transaction: bounds how long one group holds the write lock. A
         # caller with more events than this still forms a group of its own.
         self._max_group = max_group
-        self._changed = Condition()
-        self._queue: deque[_Ticket] = deque()
-        self._leading = False
+        self._changed = threading.Condition()
+        self._queue: deque[tuple[Sequence[Event], Future[None]]] = deque()
+        self._writer: threading.Thread | None = None
+        self._closing = False
+
+    def submit(self, events: Sequence[Event]) -> Future[None]:
+        """A future settled once ``events`` are committed (or failed, with StoreError)."""
+        done: Future[None] = Future()
+        if not events:
+            done.set_result(None)
+            return done
+        with self._changed:
+            if self._closing:
+                raise StoreError("the store is closed")
+            self._queue.append((events, done))
+            if self._writer is None:
+                self._writer = threading.Thread(target=self._run, name="audit-group-writer",
+                                                daemon=True)
+                self._writer.start()
+            self._changed.notify()
+        return done
 
     def append(self, events: Sequence[Event]) -> None:
         """Return once ``events`` are committed; raise :class:`StoreError` if they were not."""
-        if not events:
-            return
-        ticket = _Ticket(events)
+        self.submit(events).result()
+
+    def close(self) -> None:
+        """Write what is queued, then stop the writer thread."""
         with self._changed:
-            self._queue.append(ticket)
-            while not ticket.done:
-                if self._leading:
+            self._closing = True
+            self._changed.notify()
+            writer = self._writer
+        if writer is not None:
+            writer.join()
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                while not self._queue and not self._closing:
                     self._changed.wait()
-                    continue
-                # Lead: write what is queued (our own ticket may wait for the next
-                # group if a full group is queued before it; then we lead that one too).
-                self._leading = True
+                if not self._queue:
+                    return
                 group = self._take()
-                self._changed.release()
-                try:
-                    error = self._commit(group)
-                finally:
-                    self._changed.acquire()
-                for member in group:
-                    member.done, member.error = True, error
-                self._leading = False
-                self._changed.notify_all()
-                if error is not None and not isinstance(error, Exception):
-                    raise error  # an interrupt of the leader's thread stays an interrupt
-        if ticket.error is not None:
-            # A fresh exception per caller: one instance raised in many threads would
-            # collect all their tracebacks.
-            raise StoreError(f"the audit entries were not committed: {ticket.error}") \
-                from ticket.error
+            try:
+                self._write([event for events, _ in group for event in events])
+            except BaseException as exc:  # every member learns the group's failure
+                for _, done in group:
+                    # A fresh exception each: one instance raised in many threads would
+                    # collect all their tracebacks.
+                    failure = StoreError(f"the audit entries were not committed: {exc}")
+                    failure.__cause__ = exc
+                    done.set_exception(failure)
+                if not isinstance(exc, Exception):  # the thread ends; the next submit
+                    with self._changed:              # starts another
+                        self._writer = None
+                    raise
+            else:
+                for _, done in group:
+                    done.set_result(None)
 
-    def _commit(self, group: list[_Ticket]) -> BaseException | None:
-        try:
-            self._write([event for member in group for event in member.events])
-        except BaseException as exc:  # every member learns the group's failure, then raises
-            return exc
-        return None
-
-    def _take(self) -> list[_Ticket]:
-        """Queued tickets, oldest first, up to ``max_group`` events (at least one ticket)."""
-        taken: list[_Ticket] = []
+    def _take(self) -> list[tuple[Sequence[Event], Future[None]]]:
+        """Queued callers, oldest first, up to ``max_group`` events (at least one caller)."""
+        taken: list[tuple[Sequence[Event], Future[None]]] = []
         size = 0
-        while self._queue and (not taken or size + len(self._queue[0].events) <= self._max_group):
-            ticket = self._queue.popleft()
-            taken.append(ticket)
-            size += len(ticket.events)
+        while self._queue and (not taken or size + len(self._queue[0][0]) <= self._max_group):
+            events, done = self._queue.popleft()
+            taken.append((events, done))
+            size += len(events)
         return taken
+
+
+class Pending(Generic[T]):
+    """A read's answer, released once its audit entries are committed (module doc)."""
+
+    def __init__(self, committed: Future[None], value: T | None,
+                 error: TearlineError | None = None) -> None:
+        self._committed = committed
+        self._value = value
+        self._error = error  # what the read answers instead (NotFound), after the commit
+
+    def result(self) -> T:
+        """The answer, once committed (blocks); raises the read's or the group's error."""
+        self._committed.result()
+        return self._release()
+
+    def __await__(self) -> Generator[Any, None, T]:
+        yield from asyncio.wrap_future(self._committed).__await__()
+        return self._release()
+
+    def _release(self) -> T:
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]  # set whenever no error is

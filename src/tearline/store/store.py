@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +18,7 @@ from tearline.model.record import Record
 from tearline.policy.subject import Subject
 from tearline.store import audit_events, audit_log, parties, reader
 from tearline.store import tables as t
-from tearline.store.audit_group import GroupAppender
+from tearline.store.audit_group import GroupAppender, Pending
 from tearline.store.engine import make_engine, translated, upgrade
 from tearline.store.seizures import read_seizure_table
 from tearline.store.visibility import Visibility
@@ -47,6 +48,9 @@ class Store:
         return str(self.engine.dialect.name)
 
     def close(self) -> None:
+        if self._group is not None:
+            self._group.close()  # what is queued is written first
+            self._group = None
         self.engine.dispose()
         self._writers.close()
 
@@ -81,43 +85,58 @@ class Store:
     # A read runs on a reading connection; its entries are then committed with those of
     # concurrent reads (store/audit_group.py) before the read returns. No data leaves
     # the store without its entry committed, and concurrent readers share a disk sync.
+    # The ``*_later`` forms return a Pending answer, to be awaited on an event loop.
 
     def read(self, subject: Subject, at: datetime, entity_id: str, path: str = "show") -> Record:
         """The tear-line view of one record; :class:`NotFound` if it does not exist for them."""
+        return self.read_later(subject, at, entity_id, path).result()
+
+    def read_later(self, subject: Subject, at: datetime, entity_id: str,
+                   path: str = "show") -> Pending[Record]:
         with self.reading() as conn:
             found = reader.read_records(conn, Visibility(subject, at), [entity_id])
-        self._log(audit_events.record_read_events(subject, found, path))
+        committed = self._log(audit_events.record_read_events(subject, found, path))
         if not found:
-            raise NotFound(f"no record {entity_id!r}")
-        return found[0]
+            return Pending(committed, None, NotFound(f"no record {entity_id!r}"))
+        return Pending(committed, found[0])
 
     def read_many(self, subject: Subject, at: datetime, ids: Sequence[str],
                   path: str = "export") -> list[Record]:
         with self.reading() as conn:
             found = reader.read_records(conn, Visibility(subject, at), ids)
-        self._log(audit_events.record_read_events(subject, found, path))
+        self._log(audit_events.record_read_events(subject, found, path)).result()
         return found
 
     def page(self, subject: Subject, at: datetime, schema: str | None = None,
              after: str | None = None, limit: int = 100, path: str = "list") -> list[Record]:
+        return self.page_later(subject, at, schema, after, limit, path).result()
+
+    def page_later(self, subject: Subject, at: datetime, schema: str | None = None,
+                   after: str | None = None, limit: int = 100,
+                   path: str = "list") -> Pending[list[Record]]:
         with self.reading() as conn:
             found = reader.page_records(conn, Visibility(subject, at), schema, after, limit)
-        self._log(audit_events.record_read_events(subject, found, path))
-        return found
+        return Pending(self._log(audit_events.record_read_events(subject, found, path)), found)
 
     def search(self, subject: Subject, at: datetime, text: str, schema: str | None = None,
                after: str | None = None, limit: int = 100) -> list[Record]:
+        return self.search_later(subject, at, text, schema, after, limit).result()
+
+    def search_later(self, subject: Subject, at: datetime, text: str,
+                     schema: str | None = None, after: str | None = None,
+                     limit: int = 100) -> Pending[list[Record]]:
         with self.reading() as conn:
             found = reader.search_records(conn, Visibility(subject, at), text, schema, after,
                                           limit)
             query = audit_events.search_event(self._salt(conn), subject, text, len(found))
-        self._log([query, *audit_events.record_read_events(subject, found, "search")])
-        return found
+        events = [query, *audit_events.record_read_events(subject, found, "search")]
+        return Pending(self._log(events), found)
 
     def stats(self, subject: Subject, at: datetime) -> dict[str, int]:
         with self.reading() as conn:
             counts = reader.count_by_schema(conn, Visibility(subject, at))
-        self._log([audit_events.aggregate_event(subject, "stats", sum(counts.values()))])
+        self._log([audit_events.aggregate_event(subject, "stats",
+                                                sum(counts.values()))]).result()
         return counts
 
     def seizure_frame(self, subject: Subject, at: datetime) -> SeizureFrame:
@@ -129,16 +148,17 @@ class Store:
         with self.reading() as conn:
             read = read_seizure_table(conn, Visibility(subject, at))
         self._log(audit_events.read_events(
-            subject, ((r.entity_id, r.version, r.statement_ids) for r in read.reads), "report"))
+            subject, ((r.entity_id, r.version, r.statement_ids) for r in read.reads), "report"
+        )).result()
         return seizure_frame(read.table)
 
-    def _log(self, events: Sequence[Event]) -> None:
-        """Commit the entries of a read (grouped with concurrent reads) before it returns."""
+    def _log(self, events: Sequence[Event]) -> Future[None]:
+        """Hand a read's entries to the group writer; settled once they are committed."""
         group = self._group
         if group is None:
             with self._setup:
                 group = self._group = self._group or GroupAppender(self._append)
-        group.append(events)
+        return group.submit(events)
 
     def _append(self, events: Sequence[Event]) -> None:
         with self._writers.turn(), self.transaction() as conn:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
+from starlette.concurrency import run_in_threadpool
 
 from tearline.api.deps import (
     AUTHED,
@@ -57,13 +58,15 @@ def router(settings: ApiSettings) -> APIRouter:
 
     @api.get("/entities/{entity_id}", response_model=RecordOut, responses=ONE_OBJECT,
              summary="The tear-line view of one record")
-    def read(entity_id: EntityId, principal: Reader, store: StoreDep) -> Response:
-        at = datetime.now(UTC)
-        return model_response(RecordOut.of(store.read(principal.subject, at, entity_id,
-                                                      path="api")))
+    async def read(entity_id: EntityId, principal: Reader, store: StoreDep) -> Response:
+        # The query on a worker thread; the wait for the audit commit on the loop, so
+        # waiting readers hold no thread (store/audit_group.py).
+        pending = await run_in_threadpool(store.read_later, principal.subject,
+                                          datetime.now(UTC), entity_id, "api")
+        return model_response(RecordOut.of(await pending))
 
     @api.get("/entities", response_model=Page, summary="Records visible to the caller, by id")
-    def listing(
+    async def listing(
         principal: Reader,
         store: StoreDep,
         cursors: CursorsDep,
@@ -74,7 +77,8 @@ def router(settings: ApiSettings) -> APIRouter:
         query = {"schema": schema}
         unit = principal.subject.unit
         after = cursors.open(cursor, unit, "list", query) if cursor else None
-        found = store.page(principal.subject, datetime.now(UTC), schema, after, limit)
+        found = await (await run_in_threadpool(store.page_later, principal.subject,
+                                               datetime.now(UTC), schema, after, limit))
         nxt = cursors.seal(found[-1].id, unit, "list", query) if len(found) == limit else None
         return model_response(Page(items=[RecordOut.of(r) for r in found], next_cursor=nxt))
 

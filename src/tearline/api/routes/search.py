@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from starlette.concurrency import run_in_threadpool
 
 from tearline.api.deps import AUTHED, CursorsDep, Reader, StoreDep
 from tearline.api.envelope import model_response
@@ -19,7 +20,7 @@ def router(settings: ApiSettings) -> APIRouter:
 
     @api.get("/search", response_model=Page,
              summary="Records whose visible names, aliases or identifiers match every word")
-    def search(
+    async def search(
         principal: Reader,
         store: StoreDep,
         cursors: CursorsDep,
@@ -37,7 +38,8 @@ def router(settings: ApiSettings) -> APIRouter:
         query = {"q": " ".join(words), "schema": schema}
         unit = principal.subject.unit
         after = cursors.open(cursor, unit, "search", query) if cursor else None
-        found = store.search(principal.subject, datetime.now(UTC), q, schema, after, limit)
+        found = await (await run_in_threadpool(store.search_later, principal.subject,
+                                               datetime.now(UTC), q, schema, after, limit))
         nxt = cursors.seal(found[-1].id, unit, "search", query) if len(found) == limit else None
         return model_response(Page(items=[RecordOut.of(r) for r in found], next_cursor=nxt))
 
