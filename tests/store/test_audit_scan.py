@@ -176,15 +176,21 @@ def test_threads_name_the_first_bad_index(
             assert audit_verify.first_bad(conn, engine=store.engine, threads=threads) == index
 
 
-def test_worker_processes_name_the_first_bad_index(
-    store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """SQLite files are checked by fresh worker processes, ranges dealt in turn."""
+def worker_log(store: Store, monkeypatch: pytest.MonkeyPatch) -> int:
+    """A small SQLite log verified by worker processes in ranges of four entries."""
     if store.dialect != "sqlite":
         pytest.skip("the light workers read a SQLite file")
     n = build(store)
     monkeypatch.setattr(audit_verify, "WORKER_BATCH", 4)
     monkeypatch.setattr(audit_verify, "PARALLEL_FROM", 0)
+    return n
+
+
+def test_worker_processes_name_the_first_bad_index(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite files are checked by fresh worker processes, ranges dealt in turn."""
+    n = worker_log(store, monkeypatch)
     monkeypatch.setattr(audit_verify, "PROCESSES_FROM", 0)
     assert audit_verify._sqlite_file(store.engine)  # a file: the workers are used
     with store.reading() as conn:
@@ -202,11 +208,7 @@ def test_worker_processes_name_the_first_bad_index(
 def test_failed_workers_leave_their_ranges_to_the_parent(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if store.dialect != "sqlite":
-        pytest.skip("the light workers read a SQLite file")
-    n = build(store)
-    monkeypatch.setattr(audit_verify, "WORKER_BATCH", 4)
-    monkeypatch.setattr(audit_verify, "PARALLEL_FROM", 0)
+    n = worker_log(store, monkeypatch)
     monkeypatch.setattr(audit_verify.sys, "executable", "/bin/false")  # starts, then fails
     with store.reading() as conn:
         assert audit_verify.verify(conn, engine=store.engine, processes=2).size == n
