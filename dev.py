@@ -72,10 +72,10 @@ def environment() -> None:
 def parallel(args: list[str]) -> list[str]:
     """pytest-xdist options for a test run: one worker per usable core, at most four.
 
-    Tests that share a module-scoped world run on one worker and slow tests are handed
-    out first (tests/conftest.py); ``--no-loadscope-reorder`` keeps that order. Nothing
-    is added when the arguments already choose (``-n 0`` runs in one process) or on a
-    single core.
+    Each file runs on one worker (its module-scoped worlds are built once, its tests
+    keep their order) and files with slow tests are handed out first (tests/conftest.py);
+    ``--no-loadscope-reorder`` keeps that order. Nothing is added when the arguments
+    already choose (``-n 0`` runs in one process) or on a single core.
     """
     if any(a.startswith(("-n", "--numprocesses", "--dist", "-d")) for a in args) or any(
             a in ("no:xdist", "-pno:xdist") for a in args):
@@ -84,7 +84,7 @@ def parallel(args: list[str]) -> list[str]:
                   else os.cpu_count() or 1, 4)
     if workers < 2:
         return []
-    return ["-n", str(workers), "--dist", "loadgroup", "--no-loadscope-reorder"]
+    return ["-n", str(workers), "--dist", "loadfile", "--no-loadscope-reorder"]
 
 
 def main(argv: list[str]) -> int:

@@ -67,32 +67,19 @@ def store(db_url: str) -> Iterator[Store]:
     s.close()
 
 
-# Running in parallel (pytest-xdist, `--dist loadgroup`; dev.py passes it). Two rules:
-# - tests that share a module- or class-scoped fixture run on one worker, in file order,
-#   so the shared world (three node processes, a TAXII server, a parsed source file)
-#   is built once and the tests that build on each other's steps see them in order;
-#   every other test is scheduled on its own, so a module's tests spread over workers;
-# - slow tests are handed out first, so that a long one does not start last while the
-#   other workers sit idle (the scheduler keeps collection order with
-#   `--no-loadscope-reorder`). Outside xdist neither rule applies and the order is the
-#   files' order.
-_SCHEDULED_AS = pytest.StashKey[str]()
-
-
+# Running in parallel (pytest-xdist; dev.py passes `--dist loadfile`): each file runs
+# on one worker, in its own order, so a module-scoped world (three node processes, a
+# TAXII server, a parsed source file) is built once and tests that build on each other's
+# steps see them in order. Files holding slow tests are handed out first, so that a long
+# one does not start last while the other worker sits idle (the scheduler keeps this
+# order with `--no-loadscope-reorder`). Outside xdist the order is the files' order.
+#
+# (`--dist loadgroup` with `xdist_group` marks would spread the other tests of a file
+# too, but pytest-xdist 3.8 tags grouped tests by rewriting `item._nodeid`, which
+# pytest 9 no longer reads: the marks are silently ignored.)
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not config.pluginmanager.hasplugin("xdist") or "PYTEST_XDIST_WORKER" not in os.environ:
+    if "PYTEST_XDIST_WORKER" not in os.environ:
         return
-    slow: set[str] = set()
-    for item in items:
-        key = item.nodeid
-        info = getattr(item, "_fixtureinfo", None)
-        defs = info.name2fixturedefs.values() if info is not None else ()
-        if any(d[-1].scope in ("module", "class", "package") for d in defs):
-            key = item.nodeid.split("::")[0]
-            item.add_marker(pytest.mark.xdist_group(key))
-        item.stash[_SCHEDULED_AS] = key
-        if item.get_closest_marker("slow") is not None:
-            slow.add(key)
-    # stable: within a group and among the rest, the files' order is kept
-    items.sort(key=lambda item: item.stash[_SCHEDULED_AS] not in slow)
+    slow = {item.path for item in items if item.get_closest_marker("slow") is not None}
+    items.sort(key=lambda item: item.path not in slow)  # stable: each file's order is kept
