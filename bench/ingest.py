@@ -12,7 +12,8 @@ fresh database (so that ``ru_maxrss`` is its own):
   (``Store.write``, one transaction);
 - ``store-only``: ``Store.write`` of records built beforehand (not timed): marking
   rows, existence checks, statement and token rows, the upserts;
-- ``baseline``: the same rows (records, statements, tokens, markings; computed
+- ``baseline``: the same rows (records, statements, tokens, markings, and the audit
+  log's entries and nodes that the write appends in its transaction; computed
   beforehand, not timed) with a plain ``INSERT`` through the raw DBAPI connection's
   ``executemany``, one transaction — the floor for these tables and indexes. On SQLite
   it runs with the page cache ``Store.write`` gives a write of that size
@@ -126,6 +127,7 @@ def _baseline(store: Any, records: list[Any]) -> tuple[float, float]:
         sql = (f"INSERT INTO {table.name} ({', '.join(cols)}) "
                f"VALUES ({', '.join([mark] * len(cols))})")
         prepared.append((sql, table_rows))
+    prepared.extend(_audit_rows(store.dialect, records))
     raw = store.engine.raw_connection()
     try:
         start, cpu = time.perf_counter(), time.process_time()
@@ -140,6 +142,23 @@ def _baseline(store: Any, records: list[Any]) -> tuple[float, float]:
         return time.perf_counter() - start, time.process_time() - cpu
     finally:
         raw.close()
+
+
+def _audit_rows(dialect: str, records: list[Any]) -> list[tuple[str, list[Any]]]:
+    """The audit rows ``Store.write`` appends for these records in a fresh database (one
+    ``record.created`` each, the tree's nodes, the head's new size), as INSERTs."""
+    from tearline.store import audit_events, audit_log
+
+    events = audit_events.write_events(
+        records, [(r.id, r.version, tuple(s.id for s in r.statements)) for r in records],
+        len(records))
+    bodies = [e.to_canonical() for e in events]
+    lookup = [(e.kind, e.at, e.actor, getattr(e, "entity_id", None)) for e in events]
+    entries, nodes = audit_log.rows_of(bodies, lookup, 0, {}, dialect == "sqlite")
+    insert_entries, insert_nodes = audit_log.insert_statements(dialect)
+    mark = audit_log.marker_for(dialect)
+    return [(insert_entries, entries), (insert_nodes, nodes),
+            (f"UPDATE audit_head SET size = {mark} WHERE id = 1", [(len(events),)])]
 
 
 def setup() -> dict[str, Any]:

@@ -134,28 +134,34 @@ def aggregate(
     audit_log.append(conn, [aggregate_event(subject, path, records)])
 
 
+def write_events(
+    records: Sequence[Record],
+    changes: Sequence[tuple[str, int, tuple[str, ...]]],
+    created: int,
+) -> list[Event]:
+    """Record versions stored by a write: the first ``created`` changes are new records."""
+    authors = {r.id: r.author for r in records}
+    at = now()
+    return [
+        (RecordCreated if position < created else RecordUpdated)(
+            at=at,
+            actor=actor_of(authors.get(entity_id)),
+            entity_id=entity_id,
+            version=version,
+            statement_ids=statement_ids,
+        )
+        for position, (entity_id, version, statement_ids) in enumerate(changes)
+    ]
+
+
 def writes(
     conn: Connection,
     records: Sequence[Record],
     changes: Sequence[tuple[str, int, tuple[str, ...]]],
     created: int,
 ) -> None:
-    """Record versions stored by a write: the first ``created`` changes are new records."""
-    authors = {r.id: r.author for r in records}
-    at = now()
-    events: list[Event] = []
-    for position, (entity_id, version, statement_ids) in enumerate(changes):
-        kind = RecordCreated if position < created else RecordUpdated
-        events.append(
-            kind(
-                at=at,
-                actor=actor_of(authors.get(entity_id)),
-                entity_id=entity_id,
-                version=version,
-                statement_ids=statement_ids,
-            )
-        )
-    audit_log.append(conn, events)
+    """Append :func:`write_events` inside the caller's transaction."""
+    audit_log.append(conn, write_events(records, changes, created))
 
 
 def party(

@@ -163,6 +163,43 @@ def append(conn: Connection, events: Sequence[Event]) -> range:
     return append_canonical(conn, bodies, rows)
 
 
+def rows_of(
+    bodies: Sequence[bytes],
+    columns: Sequence[tuple[str, str, str, str | None]],
+    start: int,
+    nodes: dict[tuple[int, int], bytes],
+    derived: bool,
+) -> tuple[list[tuple[Any, ...]], list[tuple[int, int, bytes]]]:
+    """The entry and node rows that appending ``bodies`` at ``start`` writes (pure).
+
+    ``nodes`` holds the right edge of the tree of size ``start`` (level, index) → hash
+    and is left holding the new right edge. ``derived``: the entry row is (index,
+    bytes) alone (SQLite, migration 0010); otherwise the leaf hash and lookup columns
+    follow.
+    """
+    sha = _sha256
+    entry_rows: list[tuple[Any, ...]] = []
+    node_rows: list[tuple[int, int, bytes]] = []
+    position = start
+    # The nodes each append completes (merkle.nodes_completed_by_append, inlined: the
+    # leaf is node (0, position); while the new node is a right child, its parent is
+    # complete too), keeping only the right edge, which is all later appends read.
+    for body, (kind, when, actor, entity) in zip(bodies, columns, strict=True):
+        leaf = sha(b"\x00" + body).digest()
+        entry_rows.append((position, body) if derived else
+                          (position, body, leaf, kind, when, actor, entity))
+        node_rows.append((0, position, leaf))
+        level, index, value = 0, position, leaf
+        while index & 1:
+            value = sha(b"\x01" + nodes.pop((level, index - 1)) + value).digest()
+            level += 1
+            index >>= 1
+            node_rows.append((level, index, value))
+        nodes[level, index] = value
+        position += 1
+    return entry_rows, node_rows
+
+
 def append_canonical(
     conn: Connection, bodies: Sequence[bytes], columns: Sequence[tuple[str, str, str, str | None]]
 ) -> range:
@@ -188,41 +225,24 @@ def append_canonical(
     nodes = fetch_nodes(conn, frontier)
     if len(nodes) != len(frontier):
         raise IntegrityError(f"the log's right edge at size {start} is missing nodes", index=start)
-    sha = _sha256
-    derived = conn.dialect.name == "sqlite"  # the row is the body alone (migration 0010)
-    entry_rows: list[tuple[Any, ...]] = []
-    node_rows: list[tuple[int, int, bytes]] = []
-    position = start
-    # The nodes each append completes (merkle.nodes_completed_by_append, inlined: the
-    # leaf is node (0, position); while the new node is a right child, its parent is
-    # complete too), keeping only the right edge, which is all later appends read.
-    for body, (kind, when, actor, entity) in zip(bodies, columns, strict=True):
-        leaf = sha(b"\x00" + body).digest()
-        entry_rows.append((position, body) if derived else
-                          (position, body, leaf, kind, when, actor, entity))
-        node_rows.append((0, position, leaf))
-        level, index, value = 0, position, leaf
-        while index & 1:
-            value = sha(b"\x01" + nodes.pop((level, index - 1)) + value).digest()
-            level += 1
-            index >>= 1
-            node_rows.append((level, index, value))
-        nodes[level, index] = value
-        position += 1
-    if derived:
-        insert = "INSERT INTO audit_entries (idx, body) VALUES (?, ?)"
-    else:
-        insert = (
-            "INSERT INTO audit_entries (idx, body, leaf, kind, at, actor, entity_id) "
-            f"VALUES ({', '.join([mark] * 7)})"
-        )
+    dialect = conn.dialect.name
+    entry_rows, node_rows = rows_of(bodies, columns, start, nodes, dialect == "sqlite")
+    insert_entries, insert_nodes = insert_statements(dialect)
     with driver_cursor(conn) as cursor:
-        cursor.executemany(insert, entry_rows)
-        cursor.executemany(
-            f"INSERT INTO audit_nodes (level, idx, hash) VALUES ({mark}, {mark}, {mark})",
-            node_rows,
-        )
+        cursor.executemany(insert_entries, entry_rows)
+        cursor.executemany(insert_nodes, node_rows)
     return range(start, start + count)
+
+
+def insert_statements(dialect: str) -> tuple[str, str]:
+    """The driver's INSERT of entry rows and of node rows (see :func:`rows_of`)."""
+    mark = marker_for(dialect)
+    if dialect == "sqlite":  # the row is the body alone (migration 0010)
+        entries = "INSERT INTO audit_entries (idx, body) VALUES (?, ?)"
+    else:
+        entries = ("INSERT INTO audit_entries (idx, body, leaf, kind, at, actor, entity_id) "
+                   f"VALUES ({', '.join([mark] * 7)})")
+    return entries, f"INSERT INTO audit_nodes (level, idx, hash) VALUES ({mark}, {mark}, {mark})"
 
 
 def _check_size(conn: Connection, tree_size: int | None) -> int:
