@@ -3,7 +3,7 @@
 
     python3 dev.py demo    # create .venv, install, run the demo on embedded SQLite
     python3 dev.py test    # create .venv, install, run the whole test suite (in parallel;
-                           # pytest's arguments follow, `-n 0` for one process)
+                           # pytest's arguments follow, `-n 0` for one process) — what CI runs
     python3 dev.py bench   # run every benchmark under bench/
     python3 dev.py fuzz    # the full schemathesis run against the API (300 examples each)
     python3 dev.py lint    # ruff and mypy --strict
@@ -97,7 +97,11 @@ def main(argv: list[str]) -> int:
     if job == "demo":
         return subprocess.call([str(BIN / "tearline"), "demo", *argv[2:]])
     if job == "test":
-        return subprocess.call([str(BIN / "pytest"), *parallel(argv[2:]), *argv[2:]])
+        # The whole suite, as CI runs it: the PostgreSQL tests required, not skipped (the
+        # server was installed above), and Hypothesis replaying the same examples every
+        # run. Either can be changed from the environment (=0, HYPOTHESIS_PROFILE=default).
+        env = {"TEARLINE_REQUIRE_POSTGRES": "1", "HYPOTHESIS_PROFILE": "ci", **os.environ}
+        return subprocess.call([str(BIN / "pytest"), *parallel(argv[2:]), *argv[2:]], env=env)
     if job == "fuzz":
         env = {**os.environ, "TEARLINE_FUZZ_EXAMPLES": os.environ.get("TEARLINE_FUZZ_EXAMPLES",
                                                                       "300")}

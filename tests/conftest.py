@@ -2,7 +2,8 @@
 
 Store tests run on SQLite and on PostgreSQL. PostgreSQL tests start a throwaway
 server from the installed binaries; where none is installed they are skipped,
-unless ``TEARLINE_REQUIRE_POSTGRES=1`` (set by CI), where that is a failure.
+unless ``TEARLINE_REQUIRE_POSTGRES=1`` (set by ``dev.py test``, so in CI), where that
+is a failure.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from tearline.store.store import Store  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "data"
 
-# CI replays the same examples every run and sets no per-example deadline (the CI
-# machine is shared), so a red build is about the change under
-# test; local runs keep drawing new examples and are where new cases are found.
+# ``dev.py test`` (and so CI) replays the same examples every run with no per-example
+# deadline (the machine is shared), so a red build is about the change under test;
+# HYPOTHESIS_PROFILE=default draws new examples, which is where new cases are found.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
