@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from tearline.audit.events import FederationRefused
-from tearline.demo import scenario
+from tearline.demo import load
 from tearline.model.parties import Agency
 from tearline.store import audit_log, parties
 from tearline.store import tables as t
@@ -19,15 +19,11 @@ TREASURY = Agency("us.treasury", "Department of the Treasury (demo)", "us")
 
 
 def seed_parties(store: Store, *extra: Agency) -> None:
+    """The demo's parties, and the agencies a source speaks for."""
+    load.seed_parties(store, T0)
     with store.transaction() as conn:
-        for agency in (*scenario.AGENCIES, TREASURY, *extra):
+        for agency in (TREASURY, *extra):
             parties.put_agency(conn, agency, T0)
-        for unit in scenario.UNITS:
-            parties.put_unit(conn, unit, T0)
-        for agreement in scenario.AGREEMENTS:
-            parties.put_agreement(conn, agreement, T0)
-        for vetting in scenario.VETTINGS:
-            parties.put_vetting(conn, vetting, T0, "system")
 
 
 def refusals(store: Store) -> list[FederationRefused]:

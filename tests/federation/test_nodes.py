@@ -260,21 +260,18 @@ class Mallory(BaseHTTPRequestHandler):
             header = first  # the answer signed for an earlier request
         if self.mode == "tampered" and path not in ("/taxii2/", "/taxii2/api/collections/"):
             body = body.replace(b"Person", b"Persoo", 1) if b"Person" in body else body + b" "
-        self.send_response(200)
-        self.send_header("Content-Type", "application/taxii+json;version=2.1")
-        self.send_header(SIGNATURE_HEADER, header)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.answer(body, header)
 
     def do_POST(self) -> None:  # noqa: N802 (cosignatures, receipts: accepted)
         self.rfile.read(int(self.headers.get("Content-Length", "0")))
         body = b"{}"
-        header = sign_response(self.key, self.headers.get(NONCE_HEADER, ""), "POST",
-                               self.path, body)
+        self.answer(body, sign_response(self.key, self.headers.get(NONCE_HEADER, ""), "POST",
+                                        self.path, body))
+
+    def answer(self, body: bytes, signature: str) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "application/taxii+json;version=2.1")
-        self.send_header(SIGNATURE_HEADER, header)
+        self.send_header(SIGNATURE_HEADER, signature)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

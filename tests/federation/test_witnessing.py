@@ -143,6 +143,15 @@ def cosigned_by_semar(dea: Node) -> list[int]:
     return [size for size, who in rows if who == SEMAR]
 
 
+def assert_still_at(store: Store, dea: Node, size: int) -> None:
+    """The witness's last cosigned checkpoint of ``dea`` and the log's cosignatures by the
+    witness are both still of ``size``: nothing was cosigned since."""
+    with store.reading() as conn:
+        last = audit_checkpoints.witness_state(conn).last(dea.key.name)
+    assert last is not None and last.size == size
+    assert cosigned_by_semar(dea) == [size]
+
+
 def fork_of(dea: Node, new_url: Callable[[str], str], prefix: int,
             size: int | None = None) -> Store:
     """A second log of dea's: dea's first ``prefix`` entries, then others (up to ``size``)."""
@@ -276,10 +285,7 @@ def test_a_proof_tampered_on_the_way_is_refused_and_nothing_is_cosigned(
     (refused,) = kinds(store, "federation.refused")  # once, by the sync
     assert (refused["reason"], refused["peer"]) == ("unverified", f"node:{dea.identity.name}")
     assert kinds(store, "checkpoint.refused") == []
-    with store.reading() as conn:
-        last = audit_checkpoints.witness_state(conn).last(dea.key.name)
-    assert last is not None and last.size == first.size
-    assert cosigned_by_semar(dea) == [first.size]
+    assert_still_at(store, dea, first.size)
 
 
 def test_a_bad_proof_signed_by_the_peer_itself_is_a_split_view(
@@ -296,10 +302,7 @@ def test_a_bad_proof_signed_by_the_peer_itself_is_a_split_view(
     assert "no valid consistency proof" in caught.value.message
     (refused,) = kinds(store, "checkpoint.refused")
     assert refused["reason"] == "split-view"
-    with store.reading() as conn:
-        last = audit_checkpoints.witness_state(conn).last(dea.key.name)
-    assert last is not None and last.size == first.size
-    assert cosigned_by_semar(dea) == [first.size]
+    assert_still_at(store, dea, first.size)
 
 
 def test_a_signed_answer_for_another_question_or_another_log_is_refused(

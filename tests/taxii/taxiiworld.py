@@ -30,7 +30,7 @@ from tearline.model.marking import Marking
 from tearline.model.parties import Agency, Agreement, Unit
 from tearline.model.record import Record, build_record
 from tearline.model.statement import Provenance
-from tearline.store import parties
+from tearline.store import audit_log, parties
 from tearline.store.peers import Peer, add_peer
 from tearline.store.store import Store
 from tearline.taxii.app import create_app
@@ -168,3 +168,10 @@ def build_node(store: Store, tmp: Path, extra_shared: int = 0, hidden: bool = Tr
             add_peer(conn, peer, T)
         peers[peer.name] = (peer, folder)
     return Node(store, made.identity, made.key, peers)
+
+
+def log(store: Store, kind: str) -> list[dict[str, Any]]:
+    """The bodies of the audit entries of ``kind``, in log order."""
+    with store.reading() as conn:
+        return [json.loads(e.body) for e in audit_log.entries(conn, limit=100_000)
+                if e.kind == kind]

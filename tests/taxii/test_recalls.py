@@ -7,17 +7,16 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-from taxiiworld import DEA, ROOT, Node, build_node
+from taxiiworld import DEA, ROOT, Node, build_node, log
 
 from tearline.keys import load_node_key
 from tearline.model.marking import Marking, Selector
 from tearline.model.record import build_record
 from tearline.policy.subject import Subject
 from tearline.stix.export import object_id
-from tearline.store import audit_log, releases
+from tearline.store import releases
 from tearline.store.store import Store
 from tearline.taxii.recalls import build_purge_receipt
 from tearline.taxii.service import collection_id
@@ -41,12 +40,6 @@ def node(store: Store, tmp_path: Path) -> Iterator[Node]:
                          "agr-semar", datetime.now(UTC) - timedelta(minutes=1), "test")
     yield built
     built.close()
-
-
-def log(store: Store, kind: str) -> list[dict[str, Any]]:
-    with store.reading() as conn:
-        return [json.loads(e.body) for e in audit_log.entries(conn, limit=100_000)
-                if e.kind == kind]
 
 
 def test_a_recalled_release_is_pending_until_purged(node: Node) -> None:

@@ -7,10 +7,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from taxiiworld import DEA, ROOT, Node, build_node
+from taxiiworld import DEA, ROOT, Node, build_node, log
 
 from tearline.audit.checkpoint import (
     Checkpoint,
@@ -39,12 +38,6 @@ def node(store: Store, tmp_path: Path) -> Iterator[Node]:
     built = build_node(store, tmp_path)
     yield built
     built.close()
-
-
-def log(store: Store, kind: str) -> list[dict[str, Any]]:
-    with store.reading() as conn:
-        return [json.loads(e.body) for e in audit_log.entries(conn, limit=100_000)
-                if e.kind == kind]
 
 
 def opened(node: Node, note: str) -> Checkpoint:
