@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from tearline.audit.events import RecordRead  # noqa: E402
 from tearline.audit.memory_tree import MemoryTree  # noqa: E402
 from tearline.store import audit_log, audit_verify  # noqa: E402
+from tearline.store.engine import driver_cursor, marker_for  # noqa: E402
 from tearline.store.store import Store  # noqa: E402
 
 
@@ -93,9 +94,9 @@ def bench_appends(store: Store, one_by_one: int, batched: int, batch: int) -> No
 
 def bulk_load(store: Store, tree: MemoryTree) -> None:
     """Insert every perfect node of ``tree`` and set the head to its size (no entries)."""
-    mark = audit_log.marker_for(store.dialect)
+    mark = marker_for(store.dialect)
     sql = f"INSERT INTO audit_nodes (level, idx, hash) VALUES ({mark}, {mark}, {mark})"
-    with store.transaction() as conn, audit_log.driver_cursor(conn) as cursor:
+    with store.transaction() as conn, driver_cursor(conn) as cursor:
         level = 0
         while tree.level_count(level):
             count, packed = tree.level_count(level), tree.packed(level)

@@ -147,7 +147,7 @@ def _baseline(store: Any, records: list[Any]) -> tuple[float, float]:
 def _audit_rows(dialect: str, records: list[Any]) -> list[tuple[str, list[Any]]]:
     """The audit rows ``Store.write`` appends for these records in a fresh database (one
     ``record.created`` each, the tree's nodes, the head's new size), as INSERTs."""
-    from tearline.store import audit_events, audit_log
+    from tearline.store import audit_events, audit_log, engine
 
     events = audit_events.write_events(
         records, [(r.id, r.version, tuple(s.id for s in r.statements)) for r in records],
@@ -156,7 +156,7 @@ def _audit_rows(dialect: str, records: list[Any]) -> list[tuple[str, list[Any]]]
     lookup = [(e.kind, e.at, e.actor, getattr(e, "entity_id", None)) for e in events]
     entries, nodes = audit_log.rows_of(bodies, lookup, 0, {}, dialect == "sqlite")
     insert_entries, insert_nodes = audit_log.insert_statements(dialect)
-    mark = audit_log.marker_for(dialect)
+    mark = engine.marker_for(dialect)
     return [(insert_entries, entries), (insert_nodes, nodes),
             (f"UPDATE audit_head SET size = {mark} WHERE id = 1", [(len(events),)])]
 

@@ -56,7 +56,7 @@ class SlowLog:
 
 def test_a_lone_caller_commits_at_once_in_a_group_of_its_own() -> None:
     log = SlowLog()
-    GroupAppender(log.write).append(events(3, 1))
+    GroupAppender(log.write).submit(events(3, 1)).result()
     assert log.groups == [[1000, 1001, 1002]]
 
 
@@ -66,7 +66,7 @@ def test_concurrent_callers_share_groups_and_each_returns_after_its_commit() -> 
 
     def call(tag: int) -> bool:
         mine = events(2, tag)
-        appender.append(mine)
+        appender.submit(mine).result()
         # Returned: our entries are committed (not merely queued).
         return all(count(e) in log.committed for e in mine)
 
@@ -86,7 +86,7 @@ def test_a_failed_group_fails_every_member_and_spares_the_next_group() -> None:
 
     def call(tag: int) -> None:
         try:
-            appender.append(events(1, tag))
+            appender.submit(events(1, tag)).result()
             outcomes[tag] = "ok"
         except StoreError as exc:
             assert "disk full" in str(exc)
@@ -98,7 +98,7 @@ def test_a_failed_group_fails_every_member_and_spares_the_next_group() -> None:
     assert 5 in failed
     assert len(outcomes) == 40
     assert all((tag * 1000 in log.committed) == (tag not in failed) for tag in outcomes)
-    appender.append(events(1, 99))  # the appender is usable after a failure
+    appender.submit(events(1, 99)).result()  # the appender is usable after a failure
     assert 99000 in log.committed
 
 
@@ -106,9 +106,9 @@ def test_groups_stay_within_their_size_bound() -> None:
     log = SlowLog()
     appender = GroupAppender(log.write, max_group=5)
     with ThreadPoolExecutor(16) as pool:
-        list(pool.map(lambda tag: appender.append(events(2, tag)), range(1, 61)))
+        list(pool.map(lambda tag: appender.submit(events(2, tag)).result(), range(1, 61)))
     assert max(len(group) for group in log.groups) <= 5
-    appender.append(events(7, 70))  # larger than a group: a group of its own
+    appender.submit(events(7, 70)).result()  # larger than a group: a group of its own
     assert log.groups[-1] == list(range(70000, 70007))
 
 

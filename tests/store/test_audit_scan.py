@@ -20,8 +20,9 @@ from sqlalchemy.exc import DBAPIError
 
 from tearline.audit.envelope import Event
 from tearline.store import audit_log, audit_verify
-from tearline.store.audit_log import driver_cursor, owner
+from tearline.store.audit_log import owner
 from tearline.store.audit_scan import range_intact, run_kinds
+from tearline.store.engine import driver_cursor
 from tearline.store.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "audit"))

@@ -19,7 +19,7 @@ from sqlalchemy import Column, Connection, Index, String, Table, Text, select
 from tearline.errors import Conflict, NotFound
 from tearline.store import audit_events
 from tearline.store import tables as t
-from tearline.store.audit_log import driver_cursor, marker
+from tearline.store.engine import driver_cursor, marker
 
 api_tokens = Table(
     "api_tokens",

@@ -14,7 +14,7 @@ import re
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from sqlalchemy import Connection
 
@@ -59,7 +59,7 @@ def actor_of(name: str | None) -> str:
 
 
 ReadPath = Literal["show", "search", "list", "export", "federation", "api", "report", "cli"]
-_READ_PATHS = frozenset(ReadPath.__args__)  # type: ignore[attr-defined]
+_READ_PATHS = frozenset(get_args(ReadPath))
 
 
 def read_events(

@@ -66,10 +66,6 @@ class GroupAppender:
             self._changed.notify()
         return done
 
-    def append(self, events: Sequence[Event]) -> None:
-        """Return once ``events`` are committed; raise :class:`StoreError` if they were not."""
-        self.submit(events).result()
-
     def close(self) -> None:
         """Write what is queued, then stop the writer thread."""
         with self._changed:

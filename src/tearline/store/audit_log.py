@@ -17,8 +17,7 @@ the sizes only), then against the fetched nodes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -32,8 +31,9 @@ from tearline.audit.merkle import (
 from tearline.audit.merkle import consistency_proof as _consistency_proof
 from tearline.audit.merkle import inclusion_proof as _inclusion_proof
 from tearline.audit.merkle import root as _root
-from tearline.errors import IntegrityError, NotFound, StoreError, ValidationError
+from tearline.errors import IntegrityError, NotFound, ValidationError
 from tearline.store import audit_tables as at
+from tearline.store.engine import driver_cursor, marker, marker_for
 
 T = TypeVar("T")
 _sha256 = hashlib.sha256
@@ -61,32 +61,6 @@ class Entry:
 def owner(level: int, index: int) -> int:
     """The entry whose append completed perfect node (level, index)."""
     return ((index + 1) << level) - 1
-
-
-def marker(conn: Connection) -> str:
-    """The driver's parameter marker: ``%s`` for psycopg, ``?`` for sqlite3."""
-    return marker_for(conn.dialect.name)
-
-
-def marker_for(dialect: str) -> str:
-    return "%s" if dialect == "postgresql" else "?"
-
-
-@contextmanager
-def driver_cursor(conn: Connection) -> Iterator[Any]:
-    """A cursor of the driver itself, inside the connection's transaction.
-
-    The hot paths (node lookups for proofs, appends) skip SQLAlchemy's per-statement
-    work, a third of a proof's time; driver errors become :class:`StoreError` here.
-    """
-    cursor = conn.connection.cursor()
-    try:
-        yield cursor
-    except conn.dialect.loaded_dbapi.Error as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise StoreError(f"database error ({type(exc).__name__}): {first}") from exc
-    finally:
-        cursor.close()
 
 
 def size(conn: Connection) -> int:

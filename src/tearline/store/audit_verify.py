@@ -39,8 +39,9 @@ from sqlalchemy import Connection, Engine
 from tearline.audit.checkpoint import verify_note
 from tearline.audit.merkle import HASH_SIZE
 from tearline.errors import IntegrityError, ProofError
-from tearline.store.audit_log import driver_cursor, marker, owner, root, size
+from tearline.store.audit_log import owner, root, size
 from tearline.store.audit_scan import columns_ok, owned, range_intact
+from tearline.store.engine import driver_cursor, marker
 
 _sha256 = hashlib.sha256
 #: Entries checked per database round trip.

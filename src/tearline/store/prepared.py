@@ -25,7 +25,7 @@ from sqlalchemy import Connection
 from sqlalchemy.sql import ClauseElement, visitors
 from sqlalchemy.sql.elements import BindParameter
 
-from tearline.store.audit_log import driver_cursor
+from tearline.store.engine import driver_cursor
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,6 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from threading import Lock
 
 from sqlalchemy import Connection, Engine, func, select
 
@@ -29,8 +28,7 @@ from tearline.store.writer import WriteSummary, write_records
 class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._setup = Lock()
-        self._group: GroupAppender | None = None
+        self._group = GroupAppender(self._append)  # its writer thread starts on first use
         self._salt_value: bytes | None = None
         database = engine.url.database if engine.dialect.name == "sqlite" else None
         self._writers = WriteQueue(Path(database) if database and database != ":memory:"
@@ -48,9 +46,8 @@ class Store:
         return str(self.engine.dialect.name)
 
     def close(self) -> None:
-        if self._group is not None:
-            self._group.close()  # what is queued is written first
-            self._group = None
+        self._group.close()  # what is queued is written first
+        self._group = GroupAppender(self._append)  # a closed store opens again on use
         self.engine.dispose()
         self._writers.close()
 
@@ -154,11 +151,7 @@ class Store:
 
     def _log(self, events: Sequence[Event]) -> Future[None]:
         """Hand a read's entries to the group writer; settled once they are committed."""
-        group = self._group
-        if group is None:
-            with self._setup:
-                group = self._group = self._group or GroupAppender(self._append)
-        return group.submit(events)
+        return self._group.submit(events)
 
     def _append(self, events: Sequence[Event]) -> None:
         with self._writers.turn(), self.transaction() as conn:
