@@ -35,6 +35,7 @@ from typer.testing import CliRunner
 from tearline.cli import app
 from tearline.cli.common import STATE
 from tearline.demo import scenario
+from tearline.demo.federation import DemoNode
 from tearline.demo.load import demo_records
 from tearline.federation.identity import init_node
 from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, sign_response
@@ -56,20 +57,8 @@ CLI = [sys.executable, "-c", "from tearline.cli import main; main()"]
 
 
 @dataclass
-class Node:
-    agency: str
-    unit: str
-    workspace: Path
-    port: int
-    server: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"https://127.0.0.1:{self.port}/taxii2/"
-
-    @property
-    def db_url(self) -> str:
-        return f"sqlite:///{self.workspace / 'tearline.sqlite'}"
+class Node(DemoNode):
+    """A node of the demo's layout, driven through the CLI."""
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "TEARLINE_WORKSPACE": str(self.workspace), "COLUMNS": "200"}
@@ -92,7 +81,7 @@ class Node:
         assert done.exit_code == 0, f"{args}: {done.output}"
         return done.stdout
 
-    def store(self) -> Store:
+    def open_store(self) -> Store:
         return Store.open(self.db_url)
 
 
@@ -124,7 +113,7 @@ def nodes(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[
     }
     for node in made.values():
         node.set_up("init", "--origin", node.unit)
-        store = node.store()
+        store = node.open_store()
         seed_parties(store)
         store.write(own_records(data_dir, node.agency))
         store.close()
@@ -156,7 +145,7 @@ def nodes(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[
 
 def released(sender: Node, to: Node) -> dict[str, tuple[str, frozenset[str]]]:
     """What the sender's policy releases to the receiver's unit: id → (marking, statements)."""
-    store = sender.store()
+    store = sender.open_store()
     try:
         with store.reading() as conn:
             vis = Visibility(Subject(unit=to.unit, agency=to.agency), datetime.now(UTC))
@@ -170,7 +159,7 @@ def released(sender: Node, to: Node) -> dict[str, tuple[str, frozenset[str]]]:
 
 def held(node: Node, originator: str) -> dict[str, tuple[str, frozenset[str]]]:
     """The records of ``originator`` stored at ``node``: id → (marking, statements)."""
-    store = node.store()
+    store = node.open_store()
     try:
         with store.reading() as conn:
             heads = dict(conn.execute(select(t.records.c.id, t.records.c.marking_id)
@@ -186,7 +175,7 @@ def held(node: Node, originator: str) -> dict[str, tuple[str, frozenset[str]]]:
 
 
 def audit_kinds(node: Node) -> list[Any]:
-    store = node.store()
+    store = node.open_store()
     try:
         with store.reading() as conn:
             return [e.event() for e in audit_log.entries(conn, limit=10_000_000)]
@@ -311,7 +300,7 @@ def test_a_malicious_peer_is_refused_and_audited(nodes: dict[str, Node], data_di
         # 1. correctly signed, but speaking for a third agency: refused record by record
         done = dea.run("sync", made.identity.name, "-q")
         assert "refused" in done.stderr
-        store = dea.store()
+        store = dea.open_store()
         logged = refusals(store)
         store.close()
         third = [e for e in logged if e.reason == "third-agency"]
@@ -324,13 +313,13 @@ def test_a_malicious_peer_is_refused_and_audited(nodes: dict[str, Node], data_di
                 Handler.mode = "third-agency"
                 dea.run("sync", made.identity.name, "-q")  # answers recorded...
             Handler.mode = mode  # ...and, when replayed, sent again for new requests
-            store = dea.store()
+            store = dea.open_store()
             logged = len([e for e in refusals(store) if e.reason == "unverified"])
             store.close()
             done = dea.run("sync", made.identity.name, "-q", check=False)
             assert done.returncode == 1, (mode, done.stdout, done.stderr)
             assert "verif" in done.stderr or "signed" in done.stderr, done.stderr
-            store = dea.store()
+            store = dea.open_store()
             now_logged = len([e for e in refusals(store) if e.reason == "unverified"])
             store.close()
             assert now_logged > logged, mode  # audited
@@ -387,7 +376,7 @@ def test_an_orcon_record_is_relayed_only_with_its_originators_consent(
         Provenance(semar.agency, semar.unit, datetime.now(UTC)),
         Marking.build("AMBER", [f"unit:{dea.unit}", f"unit:{fgr.unit}"], orcon=True,
                       legal_basis=scenario.SECURITY_FRAMEWORK))
-    store = semar.store()
+    store = semar.open_store()
     store.write([orcon])
     store.close()
 
