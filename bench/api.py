@@ -87,7 +87,7 @@ def serve(url: str, port: int, workers: int) -> None:
     """The child process: the app under uvicorn on loopback (``workers`` processes)."""
     import uvicorn
 
-    from tearline.api.app import create_app
+    from tearline.api.app import create_app, settle_heap
     from tearline.api.settings import ApiSettings
     from tearline.store.store import Store
 
@@ -97,6 +97,7 @@ def serve(url: str, port: int, workers: int) -> None:
         run_workers(url, "127.0.0.1", port, workers)
         return
     app = create_app(Store.open(url), ApiSettings.from_env())
+    settle_heap()  # as tearline serve does
     uvicorn.run(app, host="127.0.0.1", port=port, access_log=False, log_level="warning")
 
 

@@ -47,10 +47,11 @@ def run_server(store: Store, host: str, port: int) -> None:
     """Serve the API of ``store`` until interrupted."""
     import uvicorn
 
-    from tearline.api.app import create_app
+    from tearline.api.app import create_app, settle_heap
     from tearline.api.settings import ApiSettings
 
     application = create_app(store, ApiSettings.from_env())
+    settle_heap()
     uvicorn.run(application, host=host, port=port, access_log=False, log_level="info",
                 server_header=False, timeout_graceful_shutdown=5)
 
