@@ -19,6 +19,7 @@ from tearline.store import audit_events, audit_log, parties, reader
 from tearline.store import tables as t
 from tearline.store.audit_group import GroupAppender, Pending
 from tearline.store.engine import make_engine, translated, upgrade
+from tearline.store.kept import KeptConnection
 from tearline.store.seizures import read_seizure_table
 from tearline.store.visibility import Visibility
 from tearline.store.write_queue import WriteQueue
@@ -33,6 +34,7 @@ class Store:
         database = engine.url.database if engine.dialect.name == "sqlite" else None
         self._writers = WriteQueue(Path(database) if database and database != ":memory:"
                                    else None)
+        self._kept = KeptConnection(engine) if engine.dialect.name == "sqlite" else None
 
     @classmethod
     def open(cls, url: str, migrate: bool = True) -> Store:
@@ -48,6 +50,8 @@ class Store:
     def close(self) -> None:
         self._group.close()  # what is queued is written first
         self._group = GroupAppender(self._append)  # a closed store opens again on use
+        if self._kept is not None:
+            self._kept.close()
         self.engine.dispose()
         self._writers.close()
 
@@ -59,7 +63,9 @@ class Store:
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
-        with translated(), self.engine.connect() as conn:
+        """A connection for reads: the kept one when it is free (SQLite), else a pooled one."""
+        lent = self._kept.lend() if self._kept is not None else None
+        with translated(), (self.engine.connect() if lent is None else lent) as conn:
             yield conn
 
     # -- writes ------------------------------------------------------------------------
