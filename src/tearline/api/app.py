@@ -92,8 +92,8 @@ def settle_heap() -> None:
     requests. Loaded schemata, compiled statements, the routes and the models are
     hundreds of thousands of long-lived objects; each full (oldest-generation) pass
     walked all of them while every request in the process waited: that pause was the
-    long tail of the latency (p99 of the bare health route 13× its p50 at 50 clients,
-    2× once frozen; see docs/api.md). :func:`gc.freeze` moves them to a generation the
+    long tail of the latency (a fresh server's bare health route at 50 clients: p99
+    12× its p50, 2× once frozen; see docs/api.md). :func:`gc.freeze` moves them to a generation the
     collector never scans; objects made later are collected as usual.
     """
     gc.collect()
