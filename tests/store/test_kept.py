@@ -100,3 +100,17 @@ def test_a_database_error_while_reading_is_a_store_error_and_reading_goes_on(
         conn.execute(text("SELECT * FROM no_such_table"))
     with store.reading() as conn:
         assert conn.execute(text("SELECT 1")).scalar_one() == 1
+
+
+def test_a_write_begun_on_the_drivers_cursor_is_rolled_back_on_return(
+        kept: KeptConnection) -> None:
+    lent = kept.lend()
+    assert lent is not None
+    with lent as conn:
+        cursor = conn.connection.cursor()
+        cursor.execute("INSERT INTO v VALUES (99)")  # the driver begins a transaction
+        cursor.close()
+    with kept._engine.begin() as writer:  # would wait on the write lock if it were held
+        writer.execute(text("UPDATE v SET x = 3"))
+        assert writer.execute(text("SELECT count(*) FROM v")).scalar_one() == 1
+    kept.close()

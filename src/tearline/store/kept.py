@@ -58,6 +58,10 @@ class KeptConnection:
                 self._drop()
             elif conn.in_transaction():
                 conn.rollback()
+            elif getattr(conn.connection.dbapi_connection, "in_transaction", False):
+                # begun on the driver's own cursor (a write there), unseen by SQLAlchemy:
+                # rolled back as the pool's reset would, or it would hold the write lock
+                conn.connection.dbapi_connection.rollback()  # type: ignore[union-attr]
         finally:
             self._lock.release()
 
