@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from tearline.errors import StoreError
 from tearline.store.engine import make_engine
@@ -113,4 +114,25 @@ def test_a_write_begun_on_the_drivers_cursor_is_rolled_back_on_return(
     with kept._engine.begin() as writer:  # would wait on the write lock if it were held
         writer.execute(text("UPDATE v SET x = 3"))
         assert writer.execute(text("SELECT count(*) FROM v")).scalar_one() == 1
+    kept.close()
+
+
+def test_a_connection_that_cannot_be_rolled_back_is_not_kept(
+        kept: KeptConnection, monkeypatch: pytest.MonkeyPatch) -> None:
+    lent = kept.lend()
+    assert lent is not None
+    with pytest.raises(SQLAlchemyError), lent as conn:
+        conn.execute(text("SELECT x FROM v"))  # SQLAlchemy begins a transaction
+        broken = conn
+
+        def refuse() -> None:
+            raise SQLAlchemyError("rollback failed")
+
+        monkeypatch.setattr(conn, "rollback", refuse)
+    monkeypatch.undo()
+    assert broken.closed
+    lent = kept.lend()  # the lock was released
+    assert lent is not None
+    with lent as conn:
+        assert conn is not broken
     kept.close()

@@ -62,6 +62,9 @@ class KeptConnection:
                 # begun on the driver's own cursor (a write there), unseen by SQLAlchemy:
                 # rolled back as the pool's reset would, or it would hold the write lock
                 conn.connection.dbapi_connection.rollback()  # type: ignore[union-attr]
+        except BaseException:
+            self._drop()  # could not be cleaned: not kept
+            raise
         finally:
             self._lock.release()
 
