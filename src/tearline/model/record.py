@@ -136,7 +136,6 @@ def build_statements(
     stated: set[str] = set()
     schema_of = schema.name
     missing = _MISSING
-    caches = _NORMALIZED
     for prop_name, raw_values in properties.items():
         prop = schema.properties.get(prop_name)
         if prop is None:
@@ -158,11 +157,8 @@ def build_statements(
             raw_values = [raw_values]
         marking = portions.get(prop_name) if portions else None
         prop_type = prop.type
-        type_name = prop_type.name
-        is_entity = type_name == "entity"
-        table = caches.get(type_name)
-        if table is None or len(table) >= CACHE_ENTRIES:
-            table = _cache_for(prop_type)
+        is_entity = prop_type.name == "entity"
+        table = _cache_for(prop_type)
         values: set[str] = set()  # the same value given twice is one statement
         for raw in raw_values:
             if raw is None or raw == "":

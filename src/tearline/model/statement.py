@@ -20,7 +20,7 @@ from tearline.model.marking import Marking
 
 def statement_id(entity_id: str, prop: str, value: str, origin: str, author: str) -> str:
     """Deterministic id: the same fact from the same unit is the same statement."""
-    key = "\x1f".join((entity_id, prop, value, origin, author)).encode("utf-8")
+    key = f"{entity_id}\x1f{prop}\x1f{value}\x1f{origin}\x1f{author}".encode()
     return "st-" + hashlib.sha1(key, usedforsecurity=False).hexdigest()
 
 
@@ -72,7 +72,6 @@ class Statement:
 # about as much as everything else ingest does per value. :func:`checked_statement`
 # sets the same slots directly.
 _new = object.__new__
-_sha1 = hashlib.sha1
 _slots: Mapping[str, Any] = vars(Statement)
 _set_entity_id = _slots["entity_id"].__set__
 _set_schema = _slots["schema"].__set__
@@ -119,7 +118,5 @@ def checked_statement(
     _set_credibility(stmt, provenance.credibility)
     _set_original_value(stmt, None if original_value == value else original_value)
     _set_marking(stmt, marking)
-    # statement_id, inlined: the same key, one f-string instead of a tuple and a join.
-    key = f"{entity_id}\x1f{prop}\x1f{value}\x1f{origin}\x1f{author}".encode()
-    _set_id(stmt, "st-" + _sha1(key, usedforsecurity=False).hexdigest())
+    _set_id(stmt, statement_id(entity_id, prop, value, origin, author))
     return stmt

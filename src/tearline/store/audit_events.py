@@ -92,32 +92,10 @@ def record_read_events(subject: Subject, records: Sequence[Record], path: str) -
     )
 
 
-def reads(
-    conn: Connection,
-    subject: Subject,
-    versions: Iterable[tuple[str, int, Sequence[str]]],
-    path: ReadPath,
-) -> None:
-    """Append :func:`read_events` inside the caller's transaction."""
-    audit_log.append(conn, read_events(subject, versions, path))
-
-
-def record_reads(
-    conn: Connection, subject: Subject, records: Sequence[Record], path: str
-) -> None:
-    """Append :func:`record_read_events` inside the caller's transaction."""
-    audit_log.append(conn, record_read_events(subject, records, path))
-
-
 def search_event(salt: bytes, subject: Subject, text: str, results: int) -> Event:
     """A search, its text only as a commitment under the node's salt."""
     return SearchQuery(at=now(), actor=str(subject),
                        query_commitment=commit_value(salt, text), result_count=results)
-
-
-def search(conn: Connection, subject: Subject, text: str, results: int) -> None:
-    """Append :func:`search_event` inside the caller's transaction."""
-    audit_log.append(conn, [search_event(audit_log.salt(conn), subject, text, results)])
 
 
 def aggregate_event(
@@ -126,12 +104,6 @@ def aggregate_event(
     """``subject`` was shown figures computed over ``records`` records."""
     who = str(subject)
     return AggregateRead(at=now(), actor=who, subject=who, path=path, record_count=records)
-
-
-def aggregate(
-    conn: Connection, subject: Subject, path: Literal["stats", "report", "api"], records: int
-) -> None:
-    audit_log.append(conn, [aggregate_event(subject, path, records)])
 
 
 def write_events(

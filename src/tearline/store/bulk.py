@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Table, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Insert
 
-from tearline.errors import StoreError
+from tearline.store.engine import database_error
 
 #: From this many rows on, PostgreSQL batches are loaded with COPY (below it, the
 #: temporary table costs more than it saves).
@@ -160,8 +160,7 @@ def _copy_upsert(
             for row in rows:
                 write(row)
     except conn.dialect.loaded_dbapi.Error as exc:
-        first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
-        raise StoreError(f"database error ({type(exc).__name__}): {first_line}") from exc
+        raise database_error(exc) from exc
     conn.exec_driver_sql(insert)
 
 

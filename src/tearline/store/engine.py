@@ -114,8 +114,7 @@ def driver_cursor(conn: Connection) -> Iterator[Any]:
     try:
         yield cursor
     except conn.dialect.loaded_dbapi.Error as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise StoreError(f"database error ({type(exc).__name__}): {first}") from exc
+        raise database_error(exc) from exc
     finally:
         cursor.close()
 
@@ -126,6 +125,10 @@ def translated() -> Iterator[None]:
     try:
         yield
     except SQLAlchemyError as exc:
-        cause = getattr(exc, "orig", None) or exc
-        first_line = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
-        raise StoreError(f"database error ({type(cause).__name__}): {first_line}") from exc
+        raise database_error(getattr(exc, "orig", None) or exc) from exc
+
+
+def database_error(cause: BaseException) -> StoreError:
+    """The store's error for a driver failure: its type and the first line of its text."""
+    first = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
+    return StoreError(f"database error ({type(cause).__name__}): {first}")
