@@ -91,10 +91,9 @@ def settle_heap() -> None:
     Called once by a serving process, after the app is built and before it takes
     requests. Loaded schemata, compiled statements, the routes and the models are
     hundreds of thousands of long-lived objects; each full (oldest-generation) pass
-    walked all of them while every request in the process waited: that pause was the
-    long tail of the latency (a fresh server's bare health route at 50 clients: p99
-    12× its p50, 2× once frozen; see docs/api.md). :func:`gc.freeze` moves them to a generation the
-    collector never scans; objects made later are collected as usual.
+    walked all of them while every request in the process waited, the long tail of
+    the latency (docs/api.md, "Performance"). :func:`gc.freeze` moves them to a
+    generation the collector never scans; objects made later are collected as usual.
     """
     gc.collect()
     gc.freeze()

@@ -1,9 +1,10 @@
 """One SQLite connection kept open for reads, lent to one caller at a time.
 
 Taking a connection from SQLAlchemy's pool and giving it back (checkout, the reset's
-rollback on return, the ``Connection`` made each time) cost a fifth of an API
-read's Python time: the token's row and the record are two such round trips per
-request. The store keeps one connection instead and lends it to whichever reader
+rollback on return, the ``Connection`` made each time) cost about a fifth of an API
+read's server CPU (``bench/api.py``: 1.96 ms per read before, 1.57 ms with the kept
+connection; docs/benchmarks.md): the token's row and the record are two such round
+trips per request. The store keeps one connection instead and lends it to whichever reader
 finds it free; a reader that finds it lent (another thread reading at that moment)
 takes one from the pool as before, so concurrency is never limited by it.
 
