@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,7 +18,7 @@ from tearline.model.marking import Marking
 from tearline.model.record import build_record
 from tearline.model.statement import Provenance
 from tearline.policy.subject import Subject
-from tearline.store import audit_log, audit_tables, audit_verify
+from tearline.store import audit_group, audit_log, audit_tables, audit_verify
 from tearline.store.audit_events import aggregate_event
 from tearline.store.audit_group import GroupAppender, Pending
 from tearline.store.store import Store
@@ -194,3 +195,65 @@ def test_closing_writes_what_is_queued() -> None:
     assert log.committed == {tag * 1000 for tag in range(1, 30)}
     with pytest.raises(StoreError):
         appender.submit(events(1, 99))
+
+
+@pytest.fixture
+def no_idle_look(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer wakes only when told to (no once-a-second look at the queue)."""
+    monkeypatch.setattr(audit_group, "IDLE_LOOK_SECONDS", 60.0)
+
+
+@pytest.mark.usefixtures("no_idle_look")
+def test_the_reads_of_one_loop_turn_share_one_group() -> None:
+    log = SlowLog()
+    appender = GroupAppender(log.write)
+    appender.submit(events(1, 99)).result()  # the writer runs, idle
+
+    async def one_turn() -> None:
+        # Handed in during one turn of the loop, as the API's requests of a turn do,
+        # each after some work (the sleep lets the writer thread run meanwhile).
+        futures = []
+        for tag in range(1, 11):
+            futures.append(appender.submit(events(1, tag)))
+            time.sleep(0.002)
+        await asyncio.gather(*(asyncio.wrap_future(f) for f in futures))
+
+    asyncio.run(one_turn())
+    assert log.groups == [[99000], [tag * 1000 for tag in range(1, 11)]]
+    appender.close()
+
+
+@pytest.mark.usefixtures("no_idle_look")
+def test_a_caller_blocking_on_the_loop_thread_wakes_the_writer() -> None:
+    log = SlowLog()
+    appender = GroupAppender(log.write)
+
+    async def blocking() -> None:
+        # The turn cannot end while this blocks: the wait itself must wake the writer.
+        appender.submit(events(1, 1)).result(timeout=5)
+        Pending(appender.submit(events(1, 2)), "answer").result()
+
+    asyncio.run(blocking())
+    assert log.committed == {1000, 2000}
+    appender.close()
+
+
+def test_entries_of_a_loop_stopped_before_its_turn_ended_are_still_written(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(audit_group, "IDLE_LOOK_SECONDS", 0.05)
+    log = SlowLog()
+    appender = GroupAppender(log.write)
+    appender.submit(events(1, 99)).result()
+    loop = asyncio.new_event_loop()
+    handed: list[Future[None]] = []
+
+    def last_turn() -> None:
+        handed.append(appender.submit(events(1, 7)))
+        loop.stop()  # the turn's wake-up is scheduled for a turn that never comes
+
+    loop.call_soon(last_turn)
+    loop.run_forever()
+    loop.close()
+    done, _ = wait(handed, timeout=5)  # waits without waking the writer
+    assert done and 7000 in log.committed
+    appender.close()
