@@ -58,6 +58,23 @@ def test_amber_reaches_the_originator_and_matching_selectors(tlp: str) -> None:
     assert sees(PN, rec) == set()  # same agency as UIE, not vetted
 
 
+@pytest.mark.parametrize("tlp", ["AMBER", "AMBER+STRICT"])
+def test_amber_reaches_a_unit_named_by_a_unit_selector_and_no_other(tlp: str) -> None:
+    rec = person(Marking.build(tlp, ["unit:mx.semar.pn"], legal_basis="b"))
+    assert sees(PN, rec) == {"name", "birthDate"}  # the unit named
+    assert sees(DEA_EP, rec) == {"name", "birthDate"}  # unit of the originator
+    assert sees(UIE, rec) == set()  # same agency as PN, vetted, yet not named
+    assert sees(FEMDO, rec) == set()
+    why = Evaluator(PN, T, VettingFacts.of([VET])).record_decision(rec).explain()
+    assert why == f"allowed: marking in force; TLP:{tlp}; releasable to unit mx.semar.pn"
+    # a portion naming another unit hides its value from the unit the record names,
+    # and does not widen the record to the unit it names
+    narrowed = person(Marking.build(tlp, ["unit:mx.semar.pn"], legal_basis="b"),
+                      Marking.build("AMBER+STRICT", ["unit:mx.semar.uie"], legal_basis="b"))
+    assert sees(PN, narrowed) == {"name"}
+    assert sees(UIE, narrowed) == set()
+
+
 def test_red_reaches_only_named_units() -> None:
     rec = person(Marking.build("RED", ["unit:mx.semar.uie"], legal_basis="b"))
     assert sees(UIE, rec) == {"name", "birthDate"}

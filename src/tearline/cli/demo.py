@@ -76,7 +76,7 @@ def demo(
         console.print(f"workspace: {settings.workspace}\n")
         key, _ = create_node_key(settings.keys_dir)
         seed_parties(store, now)
-        _parties_table(store)
+        _parties_table(store, now)
 
         ofac = settings.data_dir / "ofac" / "sdn_2024-05-03.csv"
         prov = Provenance(scenario.US_DEA, scenario.SOD, now, Reliability.A, Credibility.CONFIRMED)
@@ -104,12 +104,13 @@ def _federation(seed: int) -> None:
         run(settings.workspace, settings.data_dir, console, seed)
 
 
-def _parties_table(store: Store) -> None:
+def _parties_table(store: Store, now: datetime) -> None:
     with store.reading() as conn:
         table = Table(title="Parties", show_lines=False)
-        for col in ("unit", "agency", "vetted by us.dea?"):
+        for col in ("unit", "agency", "vetted by us.dea now?"):
             table.add_column(col)
-        vetted = {v.unit for v in parties.vettings(conn) if v.by == scenario.US_DEA}
+        vetted = {v.unit for v in parties.vettings(conn)
+                  if v.by == scenario.US_DEA and v.active_at(now)}
         for unit in parties.units(conn):
             table.add_row(unit.id, unit.agency, "yes" if unit.id in vetted else "no")
     console.print(table)
@@ -136,9 +137,16 @@ def _tour(store: Store, now: datetime) -> None:
         console.print(f"[bold]{s.unit}[/bold]: {names}")
 
     sample = _shared_sample(store, subjects, now)
-    if sample:
-        console.rule(f"One record, three tear lines: {sample}")
-        console.print(side_by_side(store, sample, TOUR_UNITS, now))
+    if sample is None:
+        console.rule("One record, three tear lines")
+        console.print(
+            f"no synthetic Person that both {subjects[0].unit} and {subjects[1].unit} see "
+            "has a portion marked apart: there is no record to compare side by side",
+            highlight=False,
+        )
+        return
+    console.rule(f"One record, three tear lines: {sample}")
+    console.print(side_by_side(store, sample, TOUR_UNITS, now))
 
 
 def _assessments(store: Store, now: datetime, workspace: Path, data_dir: Path) -> None:
