@@ -122,9 +122,11 @@ class Medallion:
 
 
 def start_medallion(folder: Path, objects: Sequence[dict[str, Any]],
-                    page_size: int = 100) -> Medallion:
+                    page_size: int = 100, added: datetime | None = None) -> Medallion:
+    """medallion serving ``objects`` in one collection, in this order, all added at
+    ``added`` (default: now)."""
     data = folder / "medallion-data.json"
-    data.write_text(json.dumps(data_file(objects)), encoding="utf-8")
+    data.write_text(json.dumps(data_file(objects, added)), encoding="utf-8")
     config = folder / "medallion-config.json"
     config.write_text(json.dumps({
         "backend": {"module_class": "MemoryBackend",

@@ -4,7 +4,9 @@ the vetted navy unit (mx.semar.uie) and the attorney-general unit (mx.fgr.femdo)
 Each node is initialised, exchanges identities, serves TAXII over mutual TLS and pulls
 with `tearline sync`. What each node holds afterwards equals exactly what the sender's
 policy releases to it; echoes of a node's own records are not stored; receipts reach
-the sender's audit log. A malicious peer (a real TLS server with a registered identity)
+the sender's audit log; each node holds its puller's cosignature of its checkpoint. A
+client whose certificate the serving node does not know is refused at the handshake and
+the refusal audited. A malicious peer (a real TLS server with a registered identity)
 then serves a third agency's records, a tampered answer, a replayed answer and a
 forged signature: all refused, audited, nothing stored.
 """
@@ -26,18 +28,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from medallion_server import free_port
 from sqlalchemy import select
 from sync_world import refusals, seed_parties
 from typer.testing import CliRunner
 
+from tearline.audit.checkpoint import Checkpoint, parse_note, verify_note
+from tearline.audit.note import parse_verifier_key
 from tearline.cli import app
 from tearline.cli.common import STATE
 from tearline.demo import scenario
 from tearline.demo.federation import DemoNode
 from tearline.demo.load import demo_records
-from tearline.federation.identity import init_node
+from tearline.federation.identity import NodeFiles, init_node
 from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, sign_response
 from tearline.keys import NodeKey
 from tearline.model.marking import Marking
@@ -45,7 +50,8 @@ from tearline.model.record import Record, build_record
 from tearline.model.statement import Provenance
 from tearline.policy.subject import Subject
 from tearline.stix.export import to_stix
-from tearline.store import audit_log, reader
+from tearline.store import audit_checkpoints, audit_log, reader
+from tearline.store import audit_tables as at
 from tearline.store import tables as t
 from tearline.store.store import Store
 from tearline.store.visibility import Visibility
@@ -214,6 +220,85 @@ def test_each_node_holds_exactly_what_the_senders_policy_releases_to_it(
                           if e.peer == f"node:{semar.unit}")
     assert stored_versions >= len(to_semar)
 
+    # witnessing: each node holds its pullers' cosignatures of its own checkpoints
+    assert_witnessed(dea, by=semar)
+    assert_witnessed(dea, by=fgr)
+    assert_witnessed(semar, by=dea)
+
+
+def verifier(node: Node) -> str:
+    """The node's verifier key, from the identity document its peers registered."""
+    doc = json.loads((node.workspace.parent / f"{node.unit}.json").read_text())
+    key: str = doc["verifier_key"]
+    return key
+
+
+def assert_witnessed(log: Node, by: Node) -> None:
+    """``log`` keeps cosignatures by ``by`` of checkpoints it signed, both signatures
+    valid; the last is the checkpoint of ``log`` that ``by`` holds as witnessed."""
+    log_name, log_key = parse_verifier_key(verifier(log))
+    witness_name, witness_key = parse_verifier_key(verifier(by))
+    store = log.open_store()
+    try:
+        with store.reading() as conn:
+            c = at.audit_cosignatures.c
+            kept = dict(conn.execute(select(c.size, c.note).where(c.witness == by.unit)).all())
+            signed = {size: audit_checkpoints.note_at(conn, size) for size in kept}
+    finally:
+        store.close()
+    assert kept, f"{log.unit} holds no cosignature by {by.unit}"
+    for size, note in kept.items():
+        checkpoint = verify_note(note, log_name, log_key)  # the log's own signature...
+        assert verify_note(note, witness_name, witness_key) == checkpoint  # ...and by's
+        own = signed[size]
+        assert own is not None and Checkpoint.from_body(parse_note(own).text) == checkpoint
+    store = by.open_store()
+    try:
+        with store.reading() as conn:
+            last = audit_checkpoints.witness_state(conn).last(log_name)
+    finally:
+        store.close()
+    assert last is not None and last == verify_note(kept[max(kept)], log_name, log_key)
+
+
+def test_a_client_certificate_the_node_does_not_know_is_refused_at_the_handshake(
+        nodes: dict[str, Node], tmp_path: Path) -> None:
+    """Against the real `tearline node serve` process (the listener in a thread is
+    tests/taxii/test_listener.py): same agency and unit as a peer, not its certificate."""
+    dea, semar = nodes["dea"], nodes["semar"]
+    stranger = tmp_path / "stranger"
+    init_node(stranger, semar.agency, semar.unit)
+
+    def context(keys: Path) -> ssl.SSLContext:
+        made = ssl.create_default_context(cafile=str(NodeFiles(dea.keys_dir).tls_cert))
+        made.load_cert_chain(str(NodeFiles(keys).tls_cert), str(NodeFiles(keys).tls_key))
+        return made
+
+    def refused() -> list[Any]:
+        return [e for e in audit_kinds(dea) if e.kind == "auth.failed"]
+
+    def served() -> int:
+        return sum(1 for e in audit_kinds(dea) if e.kind == "record.read")
+
+    before, reads = len(refused()), served()
+    with pytest.raises((ssl.SSLError, ConnectionError, OSError)):  # noqa: PT012
+        with socket.create_connection(("127.0.0.1", dea.port), timeout=10) as raw:
+            with context(stranger).wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+                # TLS 1.3: the client learns of the refusal on its first read
+                tls.sendall(b"GET /taxii2/ HTTP/1.1\r\nHost: x\r\n\r\n")
+                assert tls.recv(1024) == b"", "the node answered an unknown client"
+                raise ConnectionError("closed without an answer")
+    deadline = time.monotonic() + 20
+    while len(refused()) == before:
+        assert time.monotonic() < deadline, "the refusal was not audited"
+        time.sleep(0.1)
+    (entry,) = refused()[before:]
+    assert (entry.channel, entry.reason, entry.actor) == ("taxii", "unknown", "system")
+    assert served() == reads
+    # the node still serves the peer whose certificate it pinned
+    with httpx.Client(verify=context(semar.keys_dir), timeout=10) as client:
+        assert client.get(dea.url).status_code == 200
+
 
 # -- a malicious peer: a real TLS server holding a registered identity ---------------------
 
@@ -314,7 +399,7 @@ def test_a_malicious_peer_is_refused_and_audited(nodes: dict[str, Node], data_di
                 dea.run("sync", made.identity.name, "-q")  # answers recorded...
             Handler.mode = mode  # ...and, when replayed, sent again for new requests
             store = dea.open_store()
-            logged = len([e for e in refusals(store) if e.reason == "unverified"])
+            unverified = len([e for e in refusals(store) if e.reason == "unverified"])
             store.close()
             done = dea.run("sync", made.identity.name, "-q", check=False)
             assert done.returncode == 1, (mode, done.stdout, done.stderr)
@@ -322,7 +407,7 @@ def test_a_malicious_peer_is_refused_and_audited(nodes: dict[str, Node], data_di
             store = dea.open_store()
             now_logged = len([e for e in refusals(store) if e.reason == "unverified"])
             store.close()
-            assert now_logged > logged, mode  # audited
+            assert now_logged > unverified, mode  # audited
         assert held(dea, scenario.MX_FGR) == before == {}
     finally:
         server.shutdown()

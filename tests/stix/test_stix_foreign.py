@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 from stix_checks import problems
 
+from foreign_stix import CARTEL, LINK, PERSON, PLACE, PRODUCER, REPORT, foreign_bundle
 from tearline.errors import ValidationError
 from tearline.model.marking import Tlp
 from tearline.stix import read_bundle
 from tearline.stix.ids import agency_identity_id
 
-FIXTURE = Path(__file__).parent / "data" / "foreign_bundle.json"
-
 
 def load() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(FIXTURE.read_text())
-    return data
+    return foreign_bundle()
 
 
 def test_the_fixture_is_valid_stix() -> None:
@@ -29,26 +25,26 @@ def test_the_fixture_is_valid_stix() -> None:
 def test_foreign_objects_map_where_they_fit() -> None:
     result = read_bundle(load())
     by_id = {r.id: r for r in result.records}
-    cartel = by_id["threat-actor--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"]
+    cartel = by_id[CARTEL]
     assert cartel.schema == "Organization"
     assert cartel.values("alias") == ["CDN"] and cartel.values("topics") == ["crime"]
     assert cartel.marking.tlp is Tlp.GREEN  # TLP 1.0 GREEN id
     assert cartel.originator == "external" and cartel.modified_at is not None
     assert cartel.modified_at.microsecond == 123000
-    person = by_id["identity--023d105b-752e-4e3c-941c-7d3f3cb15e9e"]
+    person = by_id[PERSON]
     assert person.schema == "Person" and person.marking.tlp is Tlp.AMBER
     portion = {s.prop: s.marking for s in person.statements}
     assert portion["description"] is not None and portion["description"].tlp is Tlp.RED
     assert portion["name"] is None
-    place = by_id["location--a6e9345f-5a15-4c29-8bb3-7dcc5d168d64"]
+    place = by_id[PLACE]
     assert place.schema == "Address" and place.values("country") == ["mx"]
     assert place.marking.tlp is Tlp.AMBER_STRICT  # unmarked: the safe default
-    link = by_id["relationship--44298a74-ba52-4f0c-87a3-1824e67d7fad"]
+    link = by_id[LINK]
     assert link.schema == "UnknownLink" and link.values("role") == ["located-at"]
     assert link.values("subject") == [cartel.id] and link.marking.tlp is Tlp.RED
-    report = by_id["report--84e4d88f-44ea-4bcd-bbf3-b2c1c320bcb3"]
+    report = by_id[REPORT]
     assert report.schema == "Note" and report.values("entity") == [cartel.id]
-    producer = by_id["identity--f431f809-377b-45e0-aa1c-6a4751cae5ff"]
+    producer = by_id[PRODUCER]
     assert producer.schema == "Organization"
     skipped = {p.column: p.message for p in result.skipped}
     assert set(skipped) == {
@@ -78,6 +74,37 @@ def test_a_malformed_bundle_lists_every_problem() -> None:
     with pytest.raises(ValidationError) as caught:
         read_bundle(bundle)
     assert len(caught.value.problems) == 3
+
+
+@pytest.mark.parametrize(("prop", "value", "message"), [
+    ("granular_markings", "description", "granular_markings must be a list of objects"),
+    ("granular_markings", [{"selectors": "description"}],
+     "granular_markings must be a list of objects"),
+    ("object_marking_refs", CARTEL, "object_marking_refs must be a list of strings"),
+    ("threat_actor_types", 5, "threat_actor_types must be a list of strings"),
+    ("aliases", [{"name": "CDN"}], "aliases must be a list of strings"),
+    ("extensions", ["x"], "extensions must be an object"),
+    ("created_by_ref", [PRODUCER], "created_by_ref must be an identifier"),
+])
+def test_a_property_of_the_wrong_json_type_is_a_problem_not_a_crash(
+        prop: str, value: object, message: str) -> None:
+    bundle = load()
+    (cartel,) = [o for o in bundle["objects"] if o["id"] == CARTEL]
+    cartel[prop] = value
+    with pytest.raises(ValidationError) as caught:
+        read_bundle(bundle)
+    (problem,) = caught.value.problems
+    assert problem.column == CARTEL and problem.message.startswith(message)
+
+
+def test_relationship_ends_must_be_identifiers() -> None:
+    bundle = load()
+    (link,) = [o for o in bundle["objects"] if o["id"] == LINK]
+    link["target_ref"] = [PLACE]
+    with pytest.raises(ValidationError) as caught:
+        read_bundle(bundle)
+    assert [(p.column, p.message) for p in caught.value.problems] == [
+        (LINK, "target_ref must be an identifier")]
 
 
 @pytest.mark.parametrize("bundle", [None, [], {"type": "report"}, {"type": "bundle",

@@ -3,12 +3,16 @@ those an originator gave our agency, as received."""
 
 from __future__ import annotations
 
+import json
+import sys
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from taxiiworld import DEA, ROOT, Node, T, build_node
 
 from tearline.federation.identity import init_node
@@ -18,6 +22,7 @@ from tearline.model.record import build_record
 from tearline.model.statement import Provenance
 from tearline.policy.subject import Subject
 from tearline.stix.export import object_id
+from tearline.stix.extensions import RECORD_EXTENSION_ID
 from tearline.store import consent_documents, releases
 from tearline.store.store import Store
 from tearline.taxii.service import collection_id
@@ -38,7 +43,11 @@ def node(store: Store, tmp_path: Path) -> Iterator[Node]:
 
 
 def consents_of(node: Node, entity_id: str, schema: str = "Person") -> list[dict[str, Any]]:
-    objects = node.as_peer(SEMAR).get(OBJECTS).body["objects"]
+    return consents_in(node.as_peer(SEMAR).get(OBJECTS).body["objects"], entity_id, schema)
+
+
+def consents_in(objects: list[dict[str, Any]], entity_id: str,
+                schema: str = "Person") -> list[dict[str, Any]]:
     obj = next(o for o in objects if o["id"] == object_id(entity_id, schema))
     for ext in obj.get("extensions", {}).values():
         if isinstance(ext, dict) and "statements" in ext:
@@ -103,3 +112,40 @@ def test_a_third_agency_record_is_relayed_only_with_its_originators_consent(
     assert fgr_object in served_ids(node)
     assert consents_of(node, "p-of-fgr") == [to_us]
     assert semar_object not in served_ids(node)
+
+
+def test_a_pulled_bundle_with_a_relayed_orcon_record_and_its_consent_is_valid_stix(
+        node: Node, tmp_path: Path) -> None:
+    """What semar pulls: fgr's ORCON record relayed with fgr's signed consent, and our own
+    ORCON record with the consent we signed for semar's agency. stix2-validator finds no
+    error (nor a warning beyond those tearline's output is allowed), stix2 loads it, and
+    — since neither looks inside an extension — each record extension carrying consents
+    is valid against the schema its extension definition in the bundle publishes."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "stix"))
+    from stix_checks import assert_valid, fast_validator
+
+    node.store.write([build_record(
+        "p-fgr-orcon", "Person", {"name": ["Lucia Paz"]}, Provenance("mx.fgr", "mx.fgr.aic", T),
+        Marking.build("AMBER", ["unit:mx.semar.uie"], orcon=True, legal_basis="agr-other"))])
+    originator = init_node(tmp_path / "fgr-origin", "mx.fgr", "mx.fgr.aic").key
+    relay = sign_document(originator, {
+        "type": "tearline-consent", "consent_id": "con-orcon", "entity_id": "p-fgr-orcon",
+        "by_agency": "mx.fgr", "to_agency": "us.dea", "at": "2026-01-01T00:00:00.000000Z"})
+    with node.store.transaction() as conn:
+        consent_documents.keep(conn, [relay], "mx.fgr.aic", datetime.now(UTC))
+        releases.grant_consent(conn, SOD, "p-orcon", "mx.semar",
+                               datetime.now(UTC) - timedelta(minutes=1), "test")
+    answer = node.as_peer(SEMAR).get(OBJECTS)
+    assert answer.status == 200 and answer.body["more"] is False
+    objects = answer.body["objects"]
+    assert consents_in(objects, "p-fgr-orcon") == [relay]  # as fgr signed it
+    (ours,) = consents_in(objects, "p-orcon")
+    assert verify_document(node.identity.verifier_key, ours)["to_agency"] == "mx.semar"
+    with fast_validator():
+        assert_valid({"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objects})
+    (definition,) = [o for o in objects if o["id"] == RECORD_EXTENSION_ID]
+    schema = Draft202012Validator(json.loads(definition["schema"]))
+    carrying = [o["extensions"][RECORD_EXTENSION_ID] for o in objects
+                if o.get("extensions", {}).get(RECORD_EXTENSION_ID, {}).get("extra")]
+    assert len(carrying) == 2
+    assert [str(e) for payload in carrying for e in schema.iter_errors(payload)] == []

@@ -35,6 +35,7 @@ from just before it re-reads those, and the received versions make that harmless
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -317,10 +318,13 @@ class Puller:
             already = ss.already_received(conn, name, keys)
             fresh = [(o, k) for o, k in zip(objects, keys, strict=True) if k not in already]
             out.already += len(objects) - len(fresh)
-            definitions = [o for o, _ in fresh if o.get("type") == "marking-definition"]
-            ss.keep_definitions(conn, name, definitions)
             known = {d["id"]: d for d in ss.definitions(conn, name)}
             records, malformed = self._read(conn, [o for o, _ in fresh], known)
+            # kept for later pages only if it read: a malformed one would fail them all
+            definitions = [o for o, _ in fresh if o.get("type") == "marking-definition"
+                           and str(o.get("id")) not in malformed]
+            ss.keep_definitions(conn, name, definitions)
+            known.update((d["id"], d) for d in definitions)
             received, stored = self._judge_and_store(conn, collection_id, fresh, records,
                                                      malformed, out)
             # a version we hold may come again with a consent its originator gave since
@@ -341,25 +345,29 @@ class Puller:
               definitions: Mapping[str, dict[str, Any]]
               ) -> tuple[dict[str, Record], dict[str, str]]:
         """Records by entity id, and malformed objects (id → problem); never raises for
-        a malformed object, only leaves it out."""
+        a malformed object, only leaves it out: the rest of the page is still read.
+
+        A kept marking definition that does not read (kept before this check existed)
+        is left out too, rather than failing every page after it."""
         agencies = sorted({a.id for a in parties.agencies(conn)})
-        present = {o.get("id") for o in objects}
-        extra = [d for i, d in definitions.items() if i not in present]
+        present = {str(o.get("id")) for o in objects}
+        extra = {i: d for i, d in definitions.items() if i not in present}
         malformed: dict[str, str] = {}
         for _attempt in range(3):
-            usable = [o for o in objects if o.get("id") not in malformed]
-            bundle = {"type": "bundle", "id": f"bundle--{uuid.uuid4()}",
-                      "objects": extra + usable}
+            usable = [o for o in objects if str(o.get("id")) not in malformed]
+            listed = [*extra.values(), *usable]
+            bundle = {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": listed}
             try:
                 imported = read_bundle(bundle, agencies)
             except ValidationError as exc:
-                bad = _problem_ids(exc.problems, present)
-                if not bad or bad <= set(malformed):
+                bad, stale = _problem_ids(exc.problems, listed, present, set(extra))
+                if not (set(bad) - set(malformed)) and not stale:
                     malformed.update({str(o.get("id")): exc.message for o in usable})
                     return {}, malformed
-                for p in exc.problems:
-                    if p.column in bad:
-                        malformed.setdefault(p.column, p.message)
+                for key in bad:
+                    malformed.setdefault(key, bad[key])
+                for key in stale:
+                    extra.pop(key, None)
                 continue
             records: dict[str, Record] = {}
             for record in imported.records:
@@ -572,8 +580,26 @@ def _forged_statement(record: Record) -> str | None:
     return None
 
 
-def _problem_ids(problems: Sequence[Problem], present: set[Any]) -> set[str]:
-    return {p.column for p in problems if p.column is not None and p.column in present}
+_POSITION = re.compile(r"objects\[(\d+)\]")
+
+
+def _problem_ids(problems: Sequence[Problem], listed: Sequence[Mapping[str, Any]],
+                 present: set[str], kept: set[str]) -> tuple[dict[str, str], set[str]]:
+    """(page object id → its problem, kept definitions that do not read) named by
+    ``problems``; a problem located by position (``objects[N]``, for an object whose id
+    is itself unreadable) names the object at that position of ``listed``."""
+    bad: dict[str, str] = {}
+    stale: set[str] = set()
+    for p in problems:
+        column = p.column
+        at = _POSITION.fullmatch(column or "")
+        if at is not None and int(at.group(1)) < len(listed):
+            column = str(listed[int(at.group(1))].get("id"))
+        if column in present:
+            bad.setdefault(column, p.message)
+        elif column in kept:
+            stale.add(column)
+    return bad, stale
 
 
 def _originators(conn: Connection, ids: Sequence[str]) -> dict[str, str]:

@@ -64,8 +64,45 @@ def _objects(bundle: object) -> tuple[list[dict[str, Any]], list[Problem]]:
         if not sid.startswith(kind + "--"):
             problems.append(Problem(f"id {sid} does not match type {kind}", column=sid))
             continue
+        shape = _shape_problem(obj)
+        if shape is not None:
+            problems.append(Problem(shape, column=sid))
+            continue
         out.append(obj)
     return out, problems
+
+
+#: Properties read here that STIX 2.1 defines as lists of strings (identifiers or
+#: vocabulary terms) or as one identifier; any other JSON type makes the object
+#: malformed (refused with the reason), rather than guessed at or crashing the reader.
+_STRING_LISTS = ("object_marking_refs", "aliases", "threat_actor_types", "object_refs")
+_IDENTIFIERS = ("created_by_ref", "source_ref", "target_ref")
+
+
+def _is_granular(item: object) -> bool:
+    return (isinstance(item, Mapping) and isinstance(item.get("selectors"), list)
+            and (isinstance(item.get("marking_ref"), str) or isinstance(item.get("lang"), str)))
+
+
+def _shape_problem(obj: Mapping[str, Any]) -> str | None:
+    """Why the properties this module reads do not have their STIX 2.1 JSON types, if so."""
+    extensions = obj.get("extensions")
+    if extensions is not None and not isinstance(extensions, Mapping):
+        return "extensions must be an object"
+    for key in _STRING_LISTS:
+        value = obj.get(key)
+        if value is not None and not (isinstance(value, list)
+                                      and all(isinstance(v, str) for v in value)):
+            return f"{key} must be a list of strings"
+    granular = obj.get("granular_markings")
+    if granular is not None and not (isinstance(granular, list)
+                                     and all(_is_granular(g) for g in granular)):
+        return "granular_markings must be a list of objects with selectors and a marking_ref"
+    for key in _IDENTIFIERS:
+        value = obj.get(key)
+        if value is not None and not isinstance(value, str):
+            return f"{key} must be an identifier"
+    return None
 
 
 def _tearline_markings(objects: Iterable[dict[str, Any]],
