@@ -18,6 +18,7 @@ from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 from tearline.api import envelope
 from tearline.api.auth import Authenticator, TokenAuthenticator
 from tearline.api.cursors import CursorBox
+from tearline.api.deps import document_bearer
 from tearline.api.limits import BodyLimit, Timeout
 from tearline.api.routes import (
     admin,
@@ -58,6 +59,7 @@ def create_app(
     app.state.cursors = CursorBox(key)
 
     envelope.install(app)
+    document_bearer(app)
     app.include_router(meta.router(), prefix=PREFIX)
     app.include_router(entities.router(settings), prefix=PREFIX)
     app.include_router(search.router(settings), prefix=PREFIX)

@@ -27,7 +27,6 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_large = TooLarge(f"request body exceeds {self.max_bytes:,} bytes")
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
@@ -35,7 +34,7 @@ class BodyLimit:
                 except ValueError:
                     declared = self.max_bytes + 1
                 if declared > self.max_bytes:
-                    await _drain_and_answer(receive, send, scope, too_large)
+                    await _drain_and_answer(receive, send, scope, self._too_large())
                     return
         if scope.get("method") in ("GET", "HEAD", "DELETE", "OPTIONS"):
             await self.app(scope, receive, send)
@@ -53,7 +52,7 @@ class BodyLimit:
             body = message.get("body", b"")
             seen += len(body)
             if seen > self.max_bytes:
-                await _drain_and_answer(receive, send, scope, too_large)
+                await _drain_and_answer(receive, send, scope, self._too_large())
                 return
             chunks.append(body)
             more = bool(message.get("more_body", False))
@@ -67,6 +66,10 @@ class BodyLimit:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    def _too_large(self) -> TooLarge:
+        # Made only when refusing: an exception built per request cost every request.
+        return TooLarge(f"request body exceeds {self.max_bytes:,} bytes")
 
 
 async def _drain_and_answer(receive: Receive, send: Send, scope: Scope, error: Any) -> None:
