@@ -37,13 +37,14 @@ def document_bearer(app: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            schema = generate()
+            schema = generate()  # kept by FastAPI as app.openapi_schema
             schema.setdefault("components", {}).setdefault("securitySchemes", {}).update(
                 BEARER_SCHEME)
             for operations in schema["paths"].values():
                 for operation in operations.values():
                     if "401" in operation.get("responses", {}):
                         operation["security"] = [{name: []} for name in BEARER_SCHEME]
+            return schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented hook
