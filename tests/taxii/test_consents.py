@@ -71,13 +71,18 @@ def test_our_consents_travel_to_the_agency_they_name_only(node: Node) -> None:
     assert consents_of(node, "p-orcon") == []
 
 
-def test_consents_received_from_an_originator_travel_on(node: Node, tmp_path: Path) -> None:
+def fgr_consents(tmp_path: Path, *given: tuple[str, str, str]) -> list[dict[str, Any]]:
+    """Consents signed by mx.fgr's node key: (consent id, record id, agency it names)."""
     originator = init_node(tmp_path / "fgr-origin", "mx.fgr", "mx.fgr.aic").key
-    def consent(cid: str, to_agency: str) -> dict[str, Any]:
-        return sign_document(originator, {
-            "type": "tearline-consent", "consent_id": cid, "entity_id": "p-shared",
-            "by_agency": "mx.fgr", "to_agency": to_agency, "at": "2026-01-01T00:00:00.000000Z"})
-    ours, other = consent("con-1", "us.dea"), consent("con-2", "mx.semar")
+    return [sign_document(originator, {
+        "type": "tearline-consent", "consent_id": cid, "entity_id": entity_id,
+        "by_agency": "mx.fgr", "to_agency": to_agency, "at": "2026-01-01T00:00:00.000000Z"})
+        for cid, entity_id, to_agency in given]
+
+
+def test_consents_received_from_an_originator_travel_on(node: Node, tmp_path: Path) -> None:
+    ours, other = fgr_consents(tmp_path, ("con-1", "p-shared", "us.dea"),
+                               ("con-2", "p-shared", "mx.semar"))
     with node.store.transaction() as conn:
         assert consent_documents.keep(conn, [ours, other], "mx.fgr.aic", datetime.now(UTC)) == 2
         assert consent_documents.keep(conn, [ours], "mx.fgr.aic", datetime.now(UTC)) == 0
@@ -103,10 +108,7 @@ def test_a_third_agency_record_is_relayed_only_with_its_originators_consent(
     assert object_id("p-orcon", "Person") in served  # our own record goes out
     assert fgr_object not in served  # visible to the peer, but not ours to pass on
     assert semar_object not in served  # the peer's own record is not echoed back
-    originator = init_node(tmp_path / "fgr-origin", "mx.fgr", "mx.fgr.aic").key
-    to_us = sign_document(originator, {
-        "type": "tearline-consent", "consent_id": "con-relay", "entity_id": "p-of-fgr",
-        "by_agency": "mx.fgr", "to_agency": "us.dea", "at": "2026-01-01T00:00:00.000000Z"})
+    [to_us] = fgr_consents(tmp_path, ("con-relay", "p-of-fgr", "us.dea"))
     with node.store.transaction() as conn:
         consent_documents.keep(conn, [to_us], "mx.fgr.aic", datetime.now(UTC))
     assert fgr_object in served_ids(node)
@@ -127,10 +129,7 @@ def test_a_pulled_bundle_with_a_relayed_orcon_record_and_its_consent_is_valid_st
     node.store.write([build_record(
         "p-fgr-orcon", "Person", {"name": ["Lucia Paz"]}, Provenance("mx.fgr", "mx.fgr.aic", T),
         Marking.build("AMBER", ["unit:mx.semar.uie"], orcon=True, legal_basis="agr-other"))])
-    originator = init_node(tmp_path / "fgr-origin", "mx.fgr", "mx.fgr.aic").key
-    relay = sign_document(originator, {
-        "type": "tearline-consent", "consent_id": "con-orcon", "entity_id": "p-fgr-orcon",
-        "by_agency": "mx.fgr", "to_agency": "us.dea", "at": "2026-01-01T00:00:00.000000Z"})
+    [relay] = fgr_consents(tmp_path, ("con-orcon", "p-fgr-orcon", "us.dea"))
     with node.store.transaction() as conn:
         consent_documents.keep(conn, [relay], "mx.fgr.aic", datetime.now(UTC))
         releases.grant_consent(conn, SOD, "p-orcon", "mx.semar",
