@@ -17,8 +17,9 @@ they were handed in. Nobody waits for a timer:
 * readers on an event loop (the API's) wake it once per turn of the loop, after every
   request the turn runs has handed in its entries: the reads of one turn share a
   group. Woken at each entry instead, the writer took groups of one or two while the
-  loop, busy with the other requests, queued the rest behind them: under 50 clients
-  it committed once per two reads, and the commits cost more than the reads;
+  loop, busy with the other requests, queued the rest behind them: 50 concurrent
+  reads driven in process committed once per two reads, and the commits cost more
+  than the reads (over HTTP a turn holds fewer requests, so groups stay smaller);
 * a caller that blocks on its entry's future (:meth:`Pending.result`, even on the
   loop's own thread, where the turn cannot end while it blocks) wakes the writer
   first, so nothing waits for a turn that cannot come.
