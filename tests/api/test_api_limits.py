@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Sequence
 
 import httpx
 import pytest
+from apiworld import build_api
 from starlette.types import Receive, Scope, Send
 
 from tearline.api.cursors import CursorBox
 from tearline.api.limits import Timeout
 from tearline.api.ratelimit import SlidingWindow
+from tearline.audit.envelope import Event
 from tearline.errors import RateLimited, ValidationError
+from tearline.store import audit_log
 
 
 async def _slow(scope: Scope, receive: Receive, send: Send) -> None:
@@ -65,3 +70,46 @@ def test_sliding_window() -> None:
         window.check("k", "address")
     now[0] = 10.01
     window.check("k", "address")
+
+
+def test_a_read_cut_off_by_the_timeout_leaves_the_node_serving(db_url: str) -> None:
+    """The timeout cancels a read waiting for its audit commit; its entry is still
+    written, and the reads after it are answered (the group writer keeps running)."""
+    api = build_api(db_url, request_timeout_seconds=0.3)
+    try:
+        made = api.post("/api/v1/entities", "mx.semar.uie", json={
+            "schema": "Person", "properties": {"name": ["Rafael Caro Quintero"]},
+            "marking": {"tlp": "GREEN"}})
+        assert made.status_code == 201, made.text
+        url = f"/api/v1/entities/{made.json()['id']}"
+        group = api.store._group
+        write = group._write
+        slowed: list[int] = []
+
+        def slow_once(events: Sequence[Event]) -> None:
+            if not slowed:
+                slowed.append(len(events))
+                time.sleep(1.0)  # past the request's timeout
+            write(events)
+
+        group._write = slow_once  # type: ignore[method-assign]
+        with api.store.reading() as conn:
+            before = audit_log.size(conn)
+        cut = api.get(url, "us.dea.sod")
+        assert cut.status_code == 503
+        assert cut.json()["error"]["code"] == "store_unavailable"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # the cut read's entry is written all the same
+            with api.store.reading() as conn:
+                if audit_log.size(conn) > before:
+                    break
+            time.sleep(0.05)
+        with api.store.reading() as conn:
+            assert audit_log.size(conn) == before + 1
+        after = api.get(url, "us.dea.sod")
+        assert after.status_code == 200, after.text
+        with api.store.reading() as conn:
+            assert audit_log.size(conn) == before + 2
+    finally:
+        api.close()
+        api.store.close()

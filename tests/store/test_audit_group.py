@@ -257,3 +257,24 @@ def test_entries_of_a_loop_stopped_before_its_turn_ended_are_still_written(
     done, _ = wait(handed, timeout=5)  # waits without waking the writer
     assert done and 7000 in log.committed
     appender.close()
+
+
+def test_a_reader_cancelled_while_waiting_leaves_its_entry_and_the_writer_running() -> None:
+    log = SlowLog()  # 20 ms a group: the reader is cancelled while its entry is written
+    appender = GroupAppender(log.write)
+
+    async def cancelled_reader() -> None:
+        waiting = asyncio.ensure_future(_awaited(Pending(appender.submit(events(1, 1)), "x")))
+        await asyncio.sleep(0.005)
+        waiting.cancel()  # as a request's timeout cancels the request's task
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+
+    asyncio.run(cancelled_reader())
+    appender.submit(events(1, 2)).result(timeout=5)  # the writer still runs
+    assert log.committed == {1000, 2000}  # the cancelled reader's entry was written too
+    appender.close()
+
+
+async def _awaited(pending: Pending[str]) -> str:
+    return await pending

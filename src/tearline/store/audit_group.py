@@ -56,11 +56,21 @@ IDLE_LOOK_SECONDS = 1.0
 
 
 class Committed(Future[None]):
-    """Settled once an entry's group is committed; waiting on it wakes the writer first."""
+    """Settled once an entry's group is committed; waiting on it wakes the writer first.
+
+    It cannot be cancelled: an entry handed in is written whatever becomes of its
+    reader. A reader that stops waiting — a request cancelled by its timeout, whose
+    awaiting ``asyncio`` future cancels the one it wraps — leaves it pending for the
+    writer to settle. (A cancelled one made the writer's ``set_result`` raise, which
+    ended the writer thread: every read after it waited forever.)
+    """
 
     def __init__(self, wake: Callable[[], None]) -> None:
         super().__init__()
         self._wake = wake
+
+    def cancel(self) -> bool:
+        return False
 
     def result(self, timeout: float | None = None) -> None:
         if not self.done():
