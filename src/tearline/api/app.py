@@ -32,7 +32,9 @@ from tearline.api.routes import (
     search,
 )
 from tearline.api.settings import ApiSettings
+from tearline.errors import ConfigError
 from tearline.settings import Settings
+from tearline.store.engine import needs_upgrade
 from tearline.store.store import Store
 
 PREFIX = "/api/v1"
@@ -82,7 +84,11 @@ def from_environment() -> FastAPI:
     The factory each uvicorn worker process calls (``tearline serve --workers N``). The
     parent has opened (and migrated) the database already, so workers do not migrate.
     """
-    app = create_app(Store.open(Settings.load().db_url, migrate=False), ApiSettings.from_env())
+    store = Store.open(Settings.load().db_url, migrate=False)
+    if needs_upgrade(store.engine):  # the read queries rely on the derived rows too
+        store.close()
+        raise ConfigError("the database schema is not current: run `tearline init`")
+    app = create_app(store, ApiSettings.from_env())
     settle_heap()
     return app
 

@@ -74,23 +74,33 @@ def _alembic_config(conn: Connection) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest migration (idempotent)."""
+    """Bring the schema to the newest migration, and the rows derived from the schemata
+    (``reference_properties``) to the model's (idempotent)."""
+    from tearline.store.visibility import sync_reference_properties  # the model: heavy
+
     try:
         with engine.begin() as conn:
             command.upgrade(_alembic_config(conn), "heads")
+            sync_reference_properties(conn)
     except SQLAlchemyError as exc:
         raise StoreError(f"schema migration failed: {exc}") from exc
 
 
 def needs_upgrade(engine: Engine) -> bool:
-    """Whether a migration is pending. A head that another migration depends on (its
-    ``depends_on``) no longer shows among the database's current heads once that one
-    ran, so the test is that every head of the scripts is among the revisions applied."""
+    """Whether a migration is pending, or the rows derived from the schemata differ.
+
+    A head that another migration depends on (its ``depends_on``) no longer shows among
+    the database's current heads once that one ran, so the test is that every head of
+    the scripts is among the revisions applied."""
+    from tearline.store.visibility import reference_properties_current
+
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_heads()
         script = ScriptDirectory.from_config(_alembic_config(conn))
         applied = {r.revision for r in script.iterate_revisions(current, "base") if r}
-        return not set(script.get_heads()) <= applied
+        if not set(script.get_heads()) <= applied:
+            return True
+        return not reference_properties_current(conn)
 
 
 def marker(conn: Connection) -> str:

@@ -162,6 +162,20 @@ statements = Table(
     Index("ix_statements_ref", "value", "prop"),
 )
 
+#: The entity-typed property names of the schemata (migration 0011), kept equal to the
+#: model by :func:`tearline.store.visibility.sync_reference_properties`: ``every_schema``
+#: when the name is entity-typed in every schema that has it, else the record's schema
+#: decides. The read queries look a statement's property up here; a constant list of
+#: some 170 names in each query cost SQLite a temporary index built per execution, half
+#: of a one-record read's query.
+reference_properties = Table(
+    "reference_properties",
+    metadata,
+    Column("prop", String(64), primary_key=True),
+    Column("every_schema", Boolean, nullable=False),
+    sqlite_with_rowid=False,
+)
+
 #: Search tokens of name-like and identifier statements (lower-case, ASCII-folded).
 #: On SQLite a ``WITHOUT ROWID`` table (migration 0009): the primary-key b-tree holds
 #: ``entity_id`` too, so a rare word's entities are read from it in token order.

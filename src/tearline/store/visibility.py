@@ -39,6 +39,7 @@ from typing import Any, ClassVar, Protocol
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     String,
     and_,
     bindparam,
@@ -46,6 +47,7 @@ from sqlalchemy import (
     exists,
     false,
     func,
+    literal,
     or_,
     select,
 )
@@ -409,18 +411,46 @@ def reference_properties() -> tuple[list[str], dict[str, list[str]]]:
     return sorted(always - ambiguous), per_schema
 
 
+def reference_rows() -> list[tuple[str, bool]]:
+    """The rows ``reference_properties`` holds: (name, entity-typed in every schema)."""
+    always, per_schema = reference_properties()
+    return sorted([(name, True) for name in always]
+                  + [(name, False) for name in set().union(*per_schema.values())])
+
+
+def reference_properties_current(conn: Connection) -> bool:
+    """Whether the table ``reference_properties`` holds exactly the schemata's names.
+
+    The read queries trust it: a name missing there would show a statement that names
+    a hidden entity. So a database whose table differs is not current
+    (:func:`~tearline.store.engine.needs_upgrade`), and each upgrade makes it so.
+    """
+    rp = t.reference_properties
+    held = sorted((r.prop, bool(r.every_schema)) for r in conn.execute(select(rp)))
+    return held == reference_rows()
+
+
+def sync_reference_properties(conn: Connection) -> bool:
+    """Make the table ``reference_properties`` equal to the schemata; whether it changed."""
+    if reference_properties_current(conn):
+        return False
+    rp = t.reference_properties
+    conn.execute(rp.delete())
+    conn.execute(rp.insert(), [{"prop": p, "every_schema": e} for p, e in reference_rows()])
+    return True
+
+
 @lru_cache(maxsize=256)
 def is_reference(schema: Any, prop: Any) -> ColumnElement[bool]:
     """SQL: property ``prop`` of a record of ``schema`` names another entity.
 
-    Tested first against every entity-typed name (one lookup, false for most
-    statements), and only then, for the few names that are entity-typed in some
-    schemata but not in others, against the record's schema.
+    One probe of ``reference_properties`` by name (false for most statements); for the
+    few names entity-typed in some schemata but not in others, the record's schema
+    decides.
     """
-    always, per_schema = reference_properties()
-    every = sorted(set(always).union(*per_schema.values()))
-    parts = [prop.in_(always)]
-    for name, props in per_schema.items():
-        parts.append(and_(schema == name, prop.in_(props)))
-    return and_(prop.in_(every), or_(*parts))
+    _, per_schema = reference_properties()
+    rp = t.reference_properties
+    decided = or_(rp.c.every_schema.is_(True),
+                  *(and_(schema == name, prop.in_(props)) for name, props in per_schema.items()))
+    return exists(select(literal(1)).select_from(rp).where(rp.c.prop == prop, decided))
 
