@@ -452,5 +452,8 @@ def is_reference(schema: Any, prop: Any) -> ColumnElement[bool]:
     rp = t.reference_properties
     decided = or_(rp.c.every_schema.is_(True),
                   *(and_(schema == name, prop.in_(props)) for name, props in per_schema.items()))
-    return exists(select(literal(1)).select_from(rp).where(rp.c.prop == prop, decided))
+    # Correlated to whichever enclosing query holds ``prop`` (a feed nests it deeper
+    # than the immediate one): nothing but the table itself is this subquery's own.
+    return exists(select(literal(1)).select_from(rp).where(rp.c.prop == prop, decided)
+                  .correlate_except(rp))
 
