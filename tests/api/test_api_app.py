@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from tearline.api.app import create_app, from_environment, settle_heap
 from tearline.api.settings import ApiSettings
-from tearline.errors import ConfigError
+from tearline.errors import StoreError
 from tearline.store import tables as t
 from tearline.store.engine import upgrade
 from tearline.store.store import Store
@@ -56,7 +56,7 @@ def test_a_database_whose_reference_properties_differ_is_not_ready(
         assert answer.status_code == 503
         assert "run `tearline init`" in answer.json()["error"]["message"]
         monkeypatch.setenv("TEARLINE_DB_URL", url)
-        with pytest.raises(ConfigError, match="not current"):
+        with pytest.raises(StoreError, match="not current: run `tearline init`"):
             from_environment()
         upgrade(store.engine)
         assert _get(app, "/api/v1/ready").status_code == 200

@@ -32,9 +32,9 @@ from tearline.api.routes import (
     search,
 )
 from tearline.api.settings import ApiSettings
-from tearline.errors import ConfigError
+from tearline.errors import StoreError
 from tearline.settings import Settings
-from tearline.store.engine import needs_upgrade
+from tearline.store.engine import require_current
 from tearline.store.store import Store
 
 PREFIX = "/api/v1"
@@ -85,9 +85,11 @@ def from_environment() -> FastAPI:
     parent has opened (and migrated) the database already, so workers do not migrate.
     """
     store = Store.open(Settings.load().db_url, migrate=False)
-    if needs_upgrade(store.engine):  # the read queries rely on the derived rows too
+    try:
+        require_current(store.engine)  # the read queries rely on the derived rows too
+    except StoreError:
         store.close()
-        raise ConfigError("the database schema is not current: run `tearline init`")
+        raise
     app = create_app(store, ApiSettings.from_env())
     settle_heap()
     return app

@@ -103,6 +103,12 @@ def needs_upgrade(engine: Engine) -> bool:
         return not reference_properties_current(conn)
 
 
+def require_current(engine: Engine) -> None:
+    """Raise :class:`StoreError` unless :func:`needs_upgrade` finds nothing to do."""
+    if needs_upgrade(engine):
+        raise StoreError("the database schema is not current: run `tearline init`")
+
+
 def marker(conn: Connection) -> str:
     """The driver's parameter marker: ``%s`` for psycopg, ``?`` for sqlite3."""
     return marker_for(conn.dialect.name)

@@ -411,6 +411,7 @@ def reference_properties() -> tuple[list[str], dict[str, list[str]]]:
     return sorted(always - ambiguous), per_schema
 
 
+@cache
 def reference_rows() -> list[tuple[str, bool]]:
     """The rows ``reference_properties`` holds: (name, entity-typed in every schema)."""
     always, per_schema = reference_properties()

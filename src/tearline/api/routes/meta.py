@@ -9,8 +9,7 @@ from sqlalchemy import text
 
 from tearline.api.deps import AUTHED, PUBLIC, Reader, StoreDep
 from tearline.api.schemas import Health, WhoAmI
-from tearline.errors import StoreError
-from tearline.store.engine import needs_upgrade, translated
+from tearline.store.engine import require_current, translated
 
 ASSETS = "/api/v1/docs/assets"
 
@@ -28,9 +27,7 @@ def router() -> APIRouter:
         with store.reading() as conn:
             conn.execute(text("SELECT 1"))
         with translated():
-            stale = needs_upgrade(store.engine)
-        if stale:
-            raise StoreError("the database schema is not current: run `tearline init`")
+            require_current(store.engine)
         return Health(status="ready")
 
     @api.get("/whoami", response_model=WhoAmI, responses=AUTHED,
