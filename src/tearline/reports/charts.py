@@ -1,14 +1,23 @@
 """Charts for assessments, drawn with matplotlib as SVG.
 
 Output is deterministic: the object-oriented API is used (no pyplot global state),
-the SVG id salt is fixed, the date metadata is dropped, and text is drawn as paths
-with the DejaVu Sans font that matplotlib ships, so that the same figures give the
-same bytes and the chart looks the same wherever it is opened.
+the SVG id salt is fixed, the date metadata is dropped, and text is written as SVG
+text in the DejaVu Sans font that matplotlib ships, so that the same figures give
+the same bytes.
+
+Text is never markup. Labels come from data that any unit with a write token may
+have written (a region named ``$\\undefinedmacro{x}$`` must not make every unit's
+assessment fail), so every chart is drawn with mathtext and TeX switched off
+(:data:`LITERAL`, pinned whatever a ``matplotlibrc`` says), and every string that
+comes from data or parameters goes through :func:`label` first. matplotlib escapes
+the SVG text it writes.
 """
 
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -19,7 +28,16 @@ import numpy.typing as npt
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
+from tearline.model.text import BIDI_CONTROLS
+
+#: Text is drawn as given: no mathtext (``$…$``), no TeX, no mathtext in tick offsets.
+LITERAL: dict[str, Any] = {
+    "text.usetex": False,
+    "text.parse_math": False,
+    "axes.formatter.use_mathtext": False,
+}
 RC: dict[Any, Any] = {
+    **LITERAL,
     "svg.hashsalt": "tearline",
     "svg.fonttype": "none",
     "font.family": "DejaVu Sans",
@@ -29,6 +47,33 @@ RC: dict[Any, Any] = {
 }
 PALETTE = ("#1f4e79", "#c0504d", "#9bbb59", "#8064a2", "#f79646", "#4bacc6", "#7f7f7f")
 SIZE = (7.0, 3.2)
+#: The longest label drawn; the tables of the document show the whole text.
+MAX_LABEL = 60
+_SPACE = re.compile(r"\s+")
+
+
+def _unprintable(char: str) -> bool:
+    return unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") or bool(
+        BIDI_CONTROLS.match(char)
+    )
+
+
+def label(text: object) -> str:
+    """``text`` as one line a chart can draw literally: whitespace (newlines included)
+    collapsed, control characters, bidirectional controls, surrogates and unassigned
+    code points replaced by U+FFFD (data stored before they were refused, or from a
+    peer, still draws, and shows where they were), at most
+    :data:`MAX_LABEL` characters (an ellipsis marks the cut).
+
+    Markup characters (``$``, ``\\``, ``<``) are kept: :data:`LITERAL` makes matplotlib
+    draw them as they are, and its SVG writer escapes them. A leading underscore, which
+    matplotlib reads as "leave out of the legend", is kept visible behind a space.
+    """
+    line = _SPACE.sub(" ", str(text)).strip()
+    line = "".join("\ufffd" if _unprintable(c) else c for c in line)
+    if len(line) > MAX_LABEL:
+        line = line[: MAX_LABEL - 1] + "…"
+    return " " + line if line.startswith("_") else line
 
 
 def _days(days: Sequence[date]) -> npt.NDArray[np.datetime64]:
@@ -60,12 +105,12 @@ def monthly_lines(
             axes.plot(
                 _days([p[0] for p in points]),
                 [p[1] for p in points],
-                label=name,
+                label=label(name),
                 color=PALETTE[index % len(PALETTE)],
                 linewidth=1.4,
             )
-        axes.set_title(title, loc="left")
-        axes.set_ylabel(ylabel)
+        axes.set_title(label(title), loc="left")
+        axes.set_ylabel(label(ylabel))
         axes.grid(axis="y", alpha=0.3)
         if series:
             axes.legend(frameon=False, fontsize=8)
@@ -77,10 +122,13 @@ def bars(labels: Sequence[str], values: Sequence[float], title: str, ylabel: str
         figure = _figure()
         axes = figure.add_subplot()
         colors = [PALETTE[i % len(PALETTE)] for i in range(len(labels))]
-        drawn = axes.bar(list(labels), list(values), color=colors)
+        # Positions, not categories: two labels alike once shortened stay two bars.
+        positions = list(range(len(labels)))
+        drawn = axes.bar(positions, list(values), color=colors)
+        axes.set_xticks(positions, [label(x) for x in labels])
         axes.bar_label(drawn, fmt="%.1f", fontsize=8)
-        axes.set_title(title, loc="left")
-        axes.set_ylabel(ylabel)
+        axes.set_title(label(title), loc="left")
+        axes.set_ylabel(label(ylabel))
         axes.grid(axis="y", alpha=0.3)
         return _render(figure)
 
@@ -114,8 +162,8 @@ def trend(
                 linestyle="--",
                 label="least-squares line",
             )
-        axes.set_title(title, loc="left")
-        axes.set_ylabel(ylabel)
+        axes.set_title(label(title), loc="left")
+        axes.set_ylabel(label(ylabel))
         axes.grid(axis="y", alpha=0.3)
         axes.legend(frameon=False, fontsize=8)
         return _render(figure)
@@ -132,7 +180,7 @@ def places_map(points: Sequence[tuple[float, float, float, bool]], title: str) -
         figure.subplots_adjust(left=0.09, right=0.98, bottom=0.12, top=0.92)
         axes = figure.add_subplot()
         largest = max((p[2] for p in points), default=1.0) or 1.0
-        for synthetic, color, label in (
+        for synthetic, color, kind in (
             (False, PALETTE[0], "recorded"),
             (True, PALETTE[4], "synthetic"),
         ):
@@ -147,11 +195,11 @@ def places_map(points: Sequence[tuple[float, float, float, bool]], title: str) -
                 alpha=0.6,
                 edgecolors="black",
                 linewidths=0.4,
-                label=label,
+                label=kind,
             )
         axes.set_xlabel("longitude (°)")
         axes.set_ylabel("latitude (°)")
-        axes.set_title(title, loc="left")
+        axes.set_title(label(title), loc="left")
         axes.grid(alpha=0.3)
         axes.set_aspect("equal", adjustable="datalim")
         if points:
