@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from tearline.analysis.change import YearKind
 from tearline.analysis.engine import Selection, Weight
@@ -170,9 +170,12 @@ def _charts(figures: Figures, drug: str) -> dict[str, str]:
 
 
 def render_html(assessment: Assessment) -> str:
+    """The assessment as HTML. Every value is escaped (autoescape on for every template,
+    whatever its file name; no template marks data ``|safe``): text from data is never
+    markup."""
     environment = Environment(
         loader=PackageLoader("tearline.reports", "templates"),
-        autoescape=select_autoescape(["html"]),
+        autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
