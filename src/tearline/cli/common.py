@@ -15,9 +15,11 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from tearline.errors import InputError, NotFound, TearlineError
 from tearline.model.marking import parse_timestamp
+from tearline.reports.spreadsheet import write_csv
 from tearline.settings import Settings
 from tearline.store.store import Store
 
@@ -28,14 +30,18 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-console = Console()
-err = Console(stderr=True)
+#: Console markup is off: what the CLI prints comes from data other units wrote (a
+#: caption ``[/bold]`` would stop every listing that shows it; ``[link=…]`` would make a
+#: terminal link). Styles are given as ``Text`` styles, never as markup in a string.
+console = Console(markup=False)
+err = Console(stderr=True, markup=False)
 
 
 class Format(StrEnum):
     table = "table"
     json = "json"
     jsonl = "jsonl"
+    csv = "csv"
 
 
 FormatOption = Annotated[
@@ -111,18 +117,22 @@ def at_time(value: str | None) -> datetime:
 
 def emit(rows: Sequence[dict[str, Any]], fmt: Format, columns: Sequence[str],
          title: str | None = None) -> None:
-    """Print a listing as a table, a JSON array, or JSON lines."""
-    if fmt is Format.json:
+    """Print a listing as a table, a JSON array, JSON lines, or CSV for a spreadsheet
+    (formula cells neutralized: ``tearline.reports.spreadsheet``)."""
+    if fmt is Format.csv:
+        write_csv(sys.stdout, columns, ([_cell(row.get(col)) for col in columns]
+                                        for row in rows))
+    elif fmt is Format.json:
         sys.stdout.write(json.dumps(list(rows), ensure_ascii=False, indent=2, default=str) + "\n")
     elif fmt is Format.jsonl:
         for row in rows:
             sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
     else:
-        table = Table(title=title)
+        table = Table(title=None if title is None else Text(title))
         for col in columns:
-            table.add_column(col)
+            table.add_column(Text(col))
         for row in rows:
-            table.add_row(*(_cell(row.get(col)) for col in columns))
+            table.add_row(*(Text(_cell(row.get(col))) for col in columns))
         console.print(table)
 
 
@@ -140,12 +150,16 @@ def reporting() -> Iterator[None]:
     try:
         yield
     except NotFound as exc:
-        err.print(f"[red]not found:[/red] {exc.message}")
+        err.print(labelled("not found:", exc.message), highlight=False)
         raise typer.Exit(3) from None
     except InputError as exc:
-        err.print("[red]error:[/red]", end=" ")
-        err.print(exc.message, markup=False, highlight=False)
+        err.print(labelled("error:", exc.message), highlight=False)
         raise typer.Exit(2) from None
     except TearlineError as exc:
-        err.print(f"[red]error ({exc.code}):[/red] {exc.message}")
+        err.print(labelled(f"error ({exc.code}):", exc.message), highlight=False)
         raise typer.Exit(1) from None
+
+
+def labelled(label: str, message: str, style: str = "red") -> Text:
+    """``label`` in ``style``, then ``message`` as plain text (never markup)."""
+    return Text.assemble((label, style), " ", message)

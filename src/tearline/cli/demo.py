@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from tearline.cli.common import STATE, app, console, reporting
 from tearline.cli.policy import side_by_side
@@ -72,7 +73,7 @@ def demo(
         store = Store.open(settings.db_url)
         STATE._store = store
         now = datetime.now(UTC)
-        console.rule("[bold]tearline demo")
+        console.rule(Text("tearline demo", style="bold"))
         console.print(f"workspace: {settings.workspace}\n")
         key, _ = create_node_key(settings.keys_dir)
         seed_parties(store, now)
@@ -134,7 +135,7 @@ def _tour(store: Store, now: datetime) -> None:
         found = store.search(s, now, "beltran leyva", limit=5)
         names = ", ".join(r.caption() + (" [synthetic]" if r.synthetic else "") for r in found)
         names = names or "(nothing)"
-        console.print(f"[bold]{s.unit}[/bold]: {names}")
+        console.print(Text.assemble((s.unit, "bold"), ": ", names))
 
     sample = _shared_sample(store, subjects, now)
     if sample is None:

@@ -10,7 +10,17 @@ from typing import Annotated, Any
 
 import typer
 
-from tearline.cli.common import STATE, Format, FormatOption, app, console, emit, err, reporting
+from tearline.cli.common import (
+    STATE,
+    Format,
+    FormatOption,
+    app,
+    console,
+    emit,
+    err,
+    labelled,
+    reporting,
+)
 from tearline.errors import ValidationError
 
 source_app = typer.Typer(
@@ -148,7 +158,7 @@ def source_remove(name: Annotated[str, typer.Argument(help="The source to forget
     with reporting():
         with STATE.store().transaction() as conn:
             if not ss.remove_source(conn, name, datetime.now(UTC), "system"):
-                err.print(f"[red]not found:[/red] no source {name!r}")
+                err.print(labelled("not found:", f"no source {name!r}"), highlight=False)
                 raise typer.Exit(3)
     sys.stdout.write(f"source {name} removed\n")
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+from rich.text import Text
 
 from tearline.cli.common import (
     STATE,
@@ -161,7 +162,8 @@ def list_parties(fmt: FormatOption = Format.table) -> None:
 
 
 def progress_bar() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), TransferSpeedColumn(),
+    return Progress(TextColumn("{task.description}", markup=False), BarColumn(),
+                    TransferSpeedColumn(),
                     TimeRemainingColumn(), console=err, transient=True,
                     disable=not sys.stderr.isatty())
 
@@ -288,16 +290,18 @@ def show(entity_id: str, as_: AsOption = None, at: AtOption = None,
     with reporting():
         subject = _subject(as_)
         rec = STATE.store().read(subject, at_time(at), entity_id)
-        if fmt is not Format.table:
+        if fmt in (Format.json, Format.jsonl):
             emit([record_json(rec)], fmt, [])
             return
-        flag = "  [bold red]SYNTHETIC[/bold red]" if rec.synthetic else ""
-        console.print(f"[bold]{rec.caption()}[/bold]  {rec.schema} {rec.id} v{rec.version}{flag}")
-        console.print(f"marking: {rec.marking}   originator: {rec.originator}")
+        if fmt is Format.table:
+            console.print(Text.assemble(
+                (rec.caption(), "bold"), f"  {rec.schema} {rec.id} v{rec.version}",
+                ("  SYNTHETIC", "bold red") if rec.synthetic else ""))
+            console.print(f"marking: {rec.marking}   originator: {rec.originator}")
         rows = [{"property": s.prop, "value": s.value, "origin": f"{s.origin} ({s.author})",
                  "grade": f"{s.reliability.value}{s.credibility.value}",
                  "portion": str(s.marking) if s.marking else ""} for s in rec.statements]
-        emit(rows, Format.table, ["property", "value", "origin", "grade", "portion"])
+        emit(rows, fmt, ["property", "value", "origin", "grade", "portion"])
 
 
 @app.command()

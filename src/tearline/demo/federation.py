@@ -34,6 +34,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy import select
 
 from tearline.demo import scenario
@@ -363,7 +364,7 @@ def _refusal_lines(rows: Sequence[tuple[DemoNode, DemoNode, SyncResult]],
 def run(root: Path, data_dir: Path, console: Console, seed: int = SEED) -> FederationResult:
     """Build the three nodes under ``root``, share, sync, recall; print every step."""
     started = time.monotonic()
-    console.rule("[bold]tearline demo --federation: three nodes on loopback")
+    console.rule(Text("tearline demo --federation: three nodes on loopback", style="bold"))
     console.print(f"demo folder: {root}\n", highlight=False)
     records = list(demo_records(seed, data_dir, SCALE, start=START, end=END))
     nodes = make_nodes(root, records, console)
