@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from apiworld import Api
+
+from hostile import hostile_strings
+from tearline.reports.build import write_assessments
 
 
 def seizure(kg: str, marking: dict[str, Any]) -> dict[str, Any]:
@@ -41,3 +46,23 @@ def test_assessment_rejects_bad_parameters(api: Api) -> None:
     bad = api.get("/api/v1/reports/assessment?origin=mexico", "us.dea.sod")
     assert bad.status_code == 422
     assert set(bad.json()) == {"error"}
+
+
+def test_hostile_text_from_the_lowest_trust_unit_breaks_no_units_assessment(
+        api: Api, tmp_path: Path) -> None:
+    """``mx.fgr.seido`` (in no agreement, vetted by nobody) writes CLEAR Seizures whose
+    text is hostile; every unit still gets its assessment, over the API (JSON) and as
+    the HTML and PDF documents built from the same store."""
+    for text in hostile_strings():
+        body = seizure("5", {"tlp": "CLEAR"})
+        body["properties"].update({"region": [text], "portOfEntry": [text],
+                                   "conveyance": [text], "concealment": [text]})
+        made = api.post("/api/v1/entities", "mx.fgr.seido", json=body)
+        assert made.status_code == 201, made.text
+    units = ("us.dea.sod", "mx.semar.uie", "mx.fgr.seido")
+    for unit in units:
+        answer = api.get("/api/v1/reports/assessment?drug=fentanyl", unit)
+        assert answer.status_code == 200, answer.text
+        assert total(answer.json()) >= 5.0 * len(hostile_strings())
+    written = write_assessments(api.store, units, tmp_path, datetime.now(UTC), None)
+    assert len(written) == 2 * len(units) and all(p.stat().st_size for p in written)
