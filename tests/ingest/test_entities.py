@@ -187,3 +187,11 @@ def test_malformed_tearline_keys_are_typed_problems(extra: str, column: str) -> 
     line = '{"id": "p1", "schema": "Person", "properties": {"name": ["A B"]}, ' + extra + "}"
     error = rejected("keys.jsonl", line)
     assert [(p.line, p.column) for p in error.problems] == [(1, column)]
+
+
+def test_a_bidirectional_control_escaped_in_json_is_refused_at_its_line_and_property() -> None:
+    text = ('{"id": "p1", "schema": "Person", "properties": {"name": ["Ana"]}}\n'
+            '{"id": "p2", "schema": "Person", "properties": {"name": ["\\u202eanitsuga"]}}\n')
+    (problem,) = rejected("people.jsonl", text).problems
+    assert (problem.file, problem.line, problem.column) == ("people.jsonl", 2, "name")
+    assert "U+202E" in problem.message

@@ -39,3 +39,14 @@ def test_binary_with_nul_is_rejected() -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="cannot read"):
         open_sdn_text(tmp_path / "absent.csv")
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u200f", "\u061c"])
+def test_a_bidirectional_control_is_refused_with_line_and_column(char: str) -> None:
+    data = f'{{"id": "a"}}\n{{"id": "b", "name": "x{char}y"}}\n'.encode()
+    with pytest.raises(IngestError) as caught:
+        decode_input(data, "people.jsonl")
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.column) == ("people.jsonl", 2, "23")
+    assert f"U+{ord(char):04X}" in problem.message
+    assert str(problem).startswith("people.jsonl:2:23: bidirectional control character")

@@ -16,14 +16,19 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from tearline.model.marking import Marking
 from tearline.model.record import MAX_VALUE_LENGTH, Record
 from tearline.model.statement import Statement
+from tearline.model.text import bidi_problem
 
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
 
 def clean_text(value: str) -> str:
-    """Refuse control characters and lone surrogates: no database stores them faithfully."""
+    """Refuse control characters and lone surrogates (no database stores them faithfully)
+    and bidirectional controls (they change how text is displayed: ``model/text.py``)."""
     if _BAD_CHARS.search(value):
         raise ValueError("text contains control characters or invalid code points")
+    bidi = bidi_problem(value)
+    if bidi is not None:
+        raise ValueError(f"text, {bidi}")
     return value
 
 
@@ -210,6 +215,9 @@ class AgreementIn(Strict):
     title: ShortText
     kind: Annotated[str, Field(pattern=r"^(bilateral|mlat|memorandum|treaty|other)$")]
     parties: Annotated[list[PartyId], Field(max_length=50)]
+    #: In force from (inclusive) and until (exclusive); either may be left open.
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
 
 
 class VettingIn(Strict):

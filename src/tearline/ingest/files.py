@@ -10,7 +10,8 @@ byte string and would turn garbage into plausible-looking names; a caller that
 knows a file is Latin-1 or cp1252 says so with ``encoding=``. Text holding NUL or
 other control characters is rejected whatever the encoding (a binary or UTF-16
 file). A trailing DOS end-of-file byte (``\\x1a``, present in the 2024 snapshot)
-is removed.
+is removed. Bidirectional control characters (``tearline.model.text``) are refused
+too, located by line and column: they change how text is displayed, not what it is.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import re
 from pathlib import Path
 
 from tearline.errors import IngestError, Problem
+from tearline.model.text import BIDI_CONTROLS, refusal
 
 #: Control characters that never occur in a text data file (tab, LF, CR excepted).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -63,6 +65,14 @@ def decode_input(data: bytes, name: str, encoding: str = "utf-8") -> str:
                     line,
                 )
             ],
+        )
+    bidi = BIDI_CONTROLS.search(text)
+    if bidi is not None:
+        line = text.count("\n", 0, bidi.start()) + 1
+        column = bidi.start() - (text.rfind("\n", 0, bidi.start()) + 1) + 1
+        raise IngestError(
+            f"{name}: text holds a bidirectional control character",
+            [Problem(refusal(bidi.group()), name, line, str(column))],
         )
     return text
 

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from tearline.errors import MarkingError, Problem
+from tearline.model.text import bidi_problem
 
 _ID = re.compile(r"^[a-z][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$")
 _CAVEAT = re.compile(r"^[A-Z0-9][A-Z0-9 _/+-]{0,63}$")
@@ -127,6 +128,8 @@ class Marking:
                 problems.append(Problem(f"invalid caveat {caveat!r}: upper-case words, ≤64 chars"))
         if self.legal_basis is not None and not (0 < len(self.legal_basis) <= 128):
             problems.append(Problem("legal basis must be 1 to 128 characters"))
+        elif self.legal_basis is not None and (bidi := bidi_problem(self.legal_basis)):
+            problems.append(Problem(f"legal basis {bidi}"))
         if self.expires_at is not None:
             object.__setattr__(self, "expires_at", _utc(self.expires_at))
         if problems:

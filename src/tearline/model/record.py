@@ -3,7 +3,8 @@
 :func:`build_record` is the one place where raw property values become statements:
 it checks the schema and every property, normalizes each value with FollowTheMoney's
 property types (E.164 phones, ISO countries, ISO dates), keeps the original value,
-and reports every problem at once.
+and reports every problem at once. A value holding a bidirectional control character
+is refused (``model/text.py``), whichever path it came by: a file, the API, a parser.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from tearline.errors import Problem, ValidationError
 from tearline.model.marking import Marking
 from tearline.model.schema import get_model
 from tearline.model.statement import Provenance, Statement, checked_statement
+from tearline.model.text import bidi_problem
 
 #: Entity ids: letters, digits and ``. _ : -``; at most 128 characters.
 ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
@@ -180,6 +182,10 @@ def build_statements(
                         column=prop_name,
                     )
                 )
+                continue
+            bidi = bidi_problem(text)
+            if bidi is not None:
+                problems.append(Problem(f"value {bidi}", column=prop_name))
                 continue
             if cleaned:
                 clean = text

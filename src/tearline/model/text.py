@@ -22,14 +22,18 @@ import unicodedata
 BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+def refusal(char: str) -> str:
+    """The reason a bidirectional control ``char`` is refused."""
+    return (
+        f"bidirectional control character U+{ord(char):04X} "
+        f"({unicodedata.name(char, 'unnamed')}): it changes how text is displayed, "
+        "not what it is; remove it"
+    )
+
+
 def bidi_problem(text: str) -> str | None:
     """Why ``text`` is refused (its first bidirectional control, located), or ``None``."""
     found = BIDI_CONTROLS.search(text)
     if found is None:
         return None
-    char = found.group()
-    return (
-        f"bidirectional control character U+{ord(char):04X} "
-        f"({unicodedata.name(char, 'unnamed')}) at character {found.start() + 1}: "
-        "it changes how text is displayed, not what it is; remove it"
-    )
+    return f"character {found.start() + 1}: {refusal(found.group())}"
