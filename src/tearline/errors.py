@@ -13,6 +13,8 @@ mapped in one place (``HTTP_STATUS`` below) and rendered in one JSON envelope.
     │   ├── IngestError ........... a file was rejected; nothing from it is stored
     │   ├── MappingError .......... a CSV mapping file is unusable
     │   ├── MarkingError .......... a marking is malformed or not allowed
+    │   │   └── LegalBasisError ... its legal basis is no agreement in force that
+    │   │                           binds the parties
     │   ├── TooLarge .............. a request body exceeds the size limit (413)
     │   └── UnsupportedMethod ..... the HTTP method is not allowed on that path (405)
     ├── NotFound .................. no such object *for this subject* (404);
@@ -108,6 +110,13 @@ class MappingError(InputError):
 
 class MarkingError(InputError):
     code = "bad_marking"
+
+
+class LegalBasisError(MarkingError):
+    """A legal basis names no agreement, one not in force, or one that does not bind
+    the parties; the message says which agreement and why."""
+
+    code = "bad_legal_basis"
 
 
 class TooLarge(InputError):

@@ -152,7 +152,12 @@ def test_release_refusals_say_why_and_change_nothing(ws: DemoWorkspace) -> None:
          "error: say to whom: --to agency:ID, unit:ID or vetted-by:AGENCY"),
         (("release", us_only.id, "--as", sc.SOD, "--to", f"unit:{sc.FEMDO}", "--basis",
           "no-such-treaty"), 2,
-         "error: unknown agreement 'no-such-treaty': a legal basis is an agreement id"),
+         "error: legal basis refused - basis: legal basis 'no-such-treaty' is not an "
+         "agreement recorded on this node"),
+        (("release", us_only.id, "--as", sc.SOD, "--to", f"unit:{sc.FEMDO}", "--basis",
+          sc.SECURITY_FRAMEWORK), 2,
+         f"error: legal basis refused - basis: agreement '{sc.SECURITY_FRAMEWORK}' does not "
+         "bind mx.fgr, reached by unit:mx.fgr.femdo"),
         (("release", us_only.id, "--as", sc.SOD, "--to", "everyone"), 2,
          "error: invalid releasable_to selector 'everyone'"),
         # a record the acting unit does not see is not there to release
@@ -243,6 +248,15 @@ def test_mark_refusals_by_other_agencies_and_without_a_basis(ws: DemoWorkspace) 
     said = ws.fails(2, "mark", us_only.id, "--as", sc.SOD, "--tlp", "AMBER", "--rel-to",
                     f"agency:{sc.MX_FGR}")
     assert said.startswith("error: ") and "legal basis" in said
+    to_fgr = ("mark", us_only.id, "--as", sc.SOD, "--tlp", "AMBER", "--rel-to",
+              f"agency:{sc.MX_FGR}", "--legal-basis")
+    assert ws.fails(2, *to_fgr, "made-up-2024") == (
+        "error: legal basis refused - legal_basis: legal basis 'made-up-2024' is not an "
+        "agreement recorded on this node: record it first (`tearline party add-agreement`, "
+        "POST /api/v1/parties/agreements)")
+    assert ws.fails(2, *to_fgr, sc.SECURITY_FRAMEWORK) == (
+        f"error: legal basis refused - legal_basis: agreement '{sc.SECURITY_FRAMEWORK}' does "
+        "not bind mx.fgr, reached by agency:mx.fgr (its parties: mx.semar, us.dea)")
     assert ws.audit_size() == entries
     with ws.store.reading() as conn:
         assert marking_history(conn, orcon.id) == marking_history(conn, us_only.id) == []

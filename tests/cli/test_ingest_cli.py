@@ -53,6 +53,10 @@ def ws(tmp_path: Path, db_url: str) -> Iterator[Workspace]:
     w.run("init")
     w.run("party", "add-agency", "us.dea", "--name", "DEA", "--country", "us")
     w.run("party", "add-unit", "us.dea.sod", "--agency", "us.dea", "--name", "SOD")
+    # the mapping's marking cites this agreement: a legal basis is recorded first
+    w.run("party", "add-agency", "us.cbp", "--name", "CBP", "--country", "us")
+    w.run("party", "add-agreement", "us-interagency-mou-2019", "--title", "DEA-CBP MOU",
+          "--kind", "memorandum", "--party", "us.dea", "--party", "us.cbp")
     yield w
 
 
@@ -233,3 +237,83 @@ def test_all_programs(tmp_path: Path) -> None:
     finally:
         store.close()
     assert (count, inferred) == (14965, 0)
+
+
+# -- legal bases: an agreement in force that binds the parties --------------------------
+
+SHARED = ["--tlp", "AMBER", "--rel-to", "agency:mx.semar"]
+
+
+@pytest.fixture
+def partners(ws: Workspace) -> Workspace:
+    ws.run("party", "add-agency", "mx.semar", "--name", "SEMAR", "--country", "mx")
+    ws.run("party", "add-agency", "mx.fgr", "--name", "FGR", "--country", "mx")
+    ws.run("party", "add-agreement", "us-mx-2021", "--title", "Framework", "--kind",
+           "bilateral", "--party", "us.dea", "--party", "mx.semar")
+    ws.run("party", "add-agreement", "us-mx-2001", "--title", "Old framework", "--kind",
+           "bilateral", "--party", "us.dea", "--party", "mx.semar",
+           "--until", "2005-01-01T00:00:00Z")
+    ws.run("party", "add-agreement", "us-fgr-mlat", "--title", "MLAT", "--kind", "mlat",
+           "--party", "us.dea", "--party", "mx.fgr")
+    return ws
+
+
+@pytest.mark.parametrize(("basis", "why"), [
+    ("made-up-basis", "legal basis 'made-up-basis' is not an agreement recorded on this node"),
+    ("us-mx-2001", "agreement 'us-mx-2001' is not in force at "),
+    ("us-fgr-mlat", "agreement 'us-fgr-mlat' does not bind mx.semar, reached by agency:mx.semar"),
+])
+def test_a_legal_basis_that_is_no_agreement_in_force_binding_the_parties_is_refused(
+        partners: Workspace, basis: str, why: str) -> None:
+    before = partners.snapshot()
+    out = " ".join(partners.run("ingest", DATA / "entities_ok.jsonl", *AS, *SHARED,
+                                "--legal-basis", basis, code=2).split())
+    assert "legal basis refused" in out and why in out and "--legal-basis" in out
+    assert partners.snapshot() == before
+    partners.run("ingest", DATA / "entities_ok.jsonl", *AS, *SHARED, "--legal-basis",
+                 "us-mx-2021")
+
+
+def test_a_lines_marking_is_judged_at_its_line_and_field(partners: Workspace,
+                                                         tmp_path: Path) -> None:
+    lines = [
+        {"id": "ok-1", "schema": "Person", "properties": {"name": ["Ana"]},
+         "marking": {"tlp": "AMBER", "releasable_to": ["agency:mx.semar"],
+                     "legal_basis": "us-mx-2021"}},
+        {"id": "bad-1", "schema": "Person", "properties": {"name": ["Bea"]},
+         "marking": {"tlp": "AMBER", "releasable_to": ["agency:mx.fgr"],
+                     "legal_basis": "us-mx-2021"}},
+        {"id": "bad-2", "schema": "Person", "properties": {"name": ["Cy"], "notes": ["x"]},
+         "marking": {"tlp": "AMBER"},
+         "portions": {"notes": {"tlp": "RED", "releasable_to": ["unit:us.dea.sod"],
+                                "legal_basis": "treaty-of-nowhere"}}},
+    ]
+    path = tmp_path / "lines.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    before = partners.snapshot()
+    out = " ".join(partners.run("ingest", path, *AS, code=2).split())
+    assert ("lines.jsonl:2:marking: agreement 'us-mx-2021' does not bind mx.fgr, reached by "
+            "agency:mx.fgr") in out
+    assert "lines.jsonl:3:portions.notes: legal basis 'treaty-of-nowhere'" in out
+    assert partners.snapshot() == before
+
+
+def test_a_mappings_marking_is_judged(ws: Workspace, tmp_path: Path) -> None:
+    spec = (DATA / "seizures_mapping.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "mapping.yaml"
+    bad.write_text(spec.replace("us-interagency-mou-2019", "no-such-mou"), encoding="utf-8")
+    out = " ".join(ws.run("ingest", DATA / "seizures.csv", "--mapping", bad, *AS,
+                          code=2).split())
+    assert "mapping.yaml:marking: legal basis 'no-such-mou' is not an agreement" in out
+
+
+def test_a_bidirectional_control_in_a_csv_cell_is_refused_where_it_is(
+        ws: Workspace, tmp_path: Path) -> None:
+    rows = (DATA / "seizures.csv").read_text(encoding="utf-8").splitlines()
+    rows[2] = rows[2].replace(",", ",\u202e", 1)
+    path = tmp_path / "rlo.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    column = rows[2].index("\u202e") + 1
+    out = " ".join(ws.run("ingest", path, "--mapping", DATA / "seizures_mapping.yaml", *AS,
+                          code=2).split())
+    assert f"rlo.csv:3:{column}: bidirectional control character U+202E" in out

@@ -17,7 +17,13 @@ from sqlalchemy import Connection
 from test_releases_store import DEA, FGR, SEMAR, T, seed, write
 
 from tearline.audit.events import Event
-from tearline.errors import MarkingError, NotFound, PolicyDenied, ValidationError
+from tearline.errors import (
+    LegalBasisError,
+    MarkingError,
+    NotFound,
+    PolicyDenied,
+    ValidationError,
+)
 from tearline.model.marking import Marking, Selector
 from tearline.model.parties import Agency, Agreement, Analyst, Unit, Vetting
 from tearline.store import audit_log, audit_verify, parties, releases
@@ -49,7 +55,7 @@ def test_a_release_by_the_originator_and_its_supersession(store: Store) -> None:
     to = Selector.parse("agency:mx.fgr")
     with store.transaction() as conn:
         refused(conn, PolicyDenied, releases.release, DEA, "p1", to, None, AT, "t")  # no basis
-        refused(conn, ValidationError, releases.release, DEA, "p1", to, "nope", AT, "t")
+        refused(conn, LegalBasisError, releases.release, DEA, "p1", to, "nope", AT, "t")
         refused(conn, NotFound, releases.release, FGR, "p1", to, "mlat", AT, "t")  # hidden
         start = audit_log.size(conn)
         first = releases.release(conn, DEA, "p1", to, "mlat", AT, "t").release
@@ -102,8 +108,8 @@ def test_a_recall_names_the_releases_it_revoked(store: Store) -> None:
     write(store, Marking.build("AMBER", ["unit:us.dea.sod"]))
     with store.transaction() as conn:
         a = releases.release(conn, DEA, "p1", Selector.parse("agency:mx.fgr"), "mlat", AT, "t")
-        b = releases.release(conn, DEA, "p1", Selector.parse("vetted-by:us.dea"), "mlat", AT,
-                             "t")
+        b = releases.release(conn, DEA, "p1", Selector.parse("vetted-by:us.dea"), "framework",
+                             AT, "t")
     later = AT + timedelta(hours=1)
     with store.transaction() as conn:
         refused(conn, PolicyDenied, releases.recall, FGR, "p1", later, "t")

@@ -31,6 +31,8 @@ def seed(store: Store) -> None:
             parties.put_unit(conn, Unit(s.unit, s.agency, s.unit), T)
         parties.put_agreement(conn, Agreement("mlat", "MLAT", "mlat",
                                               frozenset({"us.dea", "mx.fgr"})), T)
+        parties.put_agreement(conn, Agreement("framework", "Framework", "bilateral",
+                                              frozenset({"us.dea", "mx.semar"})), T)
         parties.put_vetting(conn, Vetting("v1", "us.dea", "mx.semar.uie", T,
                                           T + timedelta(days=5)), T, "test")
 
@@ -95,7 +97,7 @@ def test_orcon_needs_a_recorded_consent(store: Store) -> None:
 
 def test_vetting_revoked_takes_visibility_at_that_instant(store: Store) -> None:
     seed(store)
-    write(store, Marking.build("AMBER", ["vetted-by:us.dea"], legal_basis="mlat"))
+    write(store, Marking.build("AMBER", ["vetted-by:us.dea"], legal_basis="framework"))
     revoke = T + timedelta(days=1)
     with store.transaction() as conn:
         parties.revoke_vettings(conn, "mx.semar.uie", "us.dea", revoke, "t")

@@ -26,15 +26,17 @@ from tearline.cli.common import (
     err,
     reporting,
 )
-from tearline.errors import InputError
+from tearline.errors import InputError, LegalBasisError, Problem
 from tearline.ingest.entities import Collector
 from tearline.model.grading import Credibility, Reliability
-from tearline.model.marking import Marking
+from tearline.model.marking import Marking, parse_timestamp
 from tearline.model.parties import Agency, Agreement, Analyst, Unit
 from tearline.model.record import Record
 from tearline.model.statement import Provenance
 from tearline.store import parties
 from tearline.store.engine import upgrade
+from tearline.store.legal_basis import basis_facts
+from tearline.store.legal_basis import judge as legal_basis_judge
 from tearline.store.store import Store
 
 party_app = typer.Typer(help="Agencies, units, analysts and agreements (append-only history).",
@@ -130,11 +132,18 @@ def add_agreement(
     title: Annotated[str, typer.Option(help="Title of the agreement.")],
     kind: Annotated[str, typer.Option(help="bilateral, mlat, memorandum, treaty, other")],
     party: Annotated[list[str], typer.Option("--party", help="Agency id (repeat).")],
+    from_: Annotated[str | None, typer.Option(
+        "--from", help="ISO-8601 time it enters into force (default: open).")] = None,
+    until: Annotated[str | None, typer.Option(
+        help="ISO-8601 time it ends, exclusive (default: open).")] = None,
 ) -> None:
-    """Add an agreement that releases may cite as their legal basis."""
+    """Add an agreement (or a new version of it, e.g. with an end) that markings and
+    releases may cite as their legal basis while it is in force."""
     with reporting(), STATE.store().transaction() as conn:
-        parties.put_agreement(conn, Agreement(agreement_id, title, kind, frozenset(party)),
-                              datetime.now(UTC))
+        parties.put_agreement(conn, Agreement(
+            agreement_id, title, kind, frozenset(party),
+            parse_timestamp(from_) if from_ else None,
+            parse_timestamp(until) if until else None), datetime.now(UTC))
 
 
 @party_app.command("list")
@@ -149,13 +158,21 @@ def list_parties(fmt: FormatOption = Format.table) -> None:
         rows += [{"kind": "analyst", "id": a.id, "name": a.name, "detail": a.unit}
                  for a in parties.analysts(conn)]
         rows += [{"kind": "agreement", "id": a.id, "name": a.title,
-                  "detail": f"{a.kind}: {', '.join(sorted(a.parties))}"}
+                  "detail": f"{a.kind}: {', '.join(sorted(a.parties))}" + _validity(a)}
                  for a in parties.agreements(conn)]
         rows += [{"kind": "vetting", "id": v.id, "name": f"{v.unit} vetted by {v.by}",
                   "detail": f"{v.valid_from:%Y-%m-%d} – {v.valid_until:%Y-%m-%d}"
                   + (f", revoked {v.revoked_at:%Y-%m-%d}" if v.revoked_at else "")}
                  for v in parties.vettings(conn)]
     emit(rows, fmt, ["kind", "id", "name", "detail"], title="Parties")
+
+
+def _validity(agreement: Agreement) -> str:
+    if agreement.valid_from is None and agreement.valid_until is None:
+        return ""
+    start = f"{agreement.valid_from:%Y-%m-%d}" if agreement.valid_from else "…"
+    end = f"{agreement.valid_until:%Y-%m-%d}" if agreement.valid_until else "…"
+    return f" ({start} – {end})"
 
 
 # -- ingest --------------------------------------------------------------------------------
@@ -192,7 +209,8 @@ def ingest(
     """Ingest FollowTheMoney JSON lines, or a CSV file with --mapping; all or nothing.
 
     Without --tlp the marking is TLP:AMBER+STRICT: only the author's own agency sees it
-    until someone releases it.
+    until someone releases it. A legal basis (--legal-basis, a line's or the mapping's
+    marking) must be an agreement in force that binds the parties.
     """
     from tearline.ingest.csvmap import parse_mapping, read_csv
     from tearline.ingest.entities import read_jsonl
@@ -203,7 +221,10 @@ def ingest(
         marking = marking_from(tlp, rel_to, legal_basis, orcon, "AMBER+STRICT")
         prov = Provenance(subject.agency, subject.unit, datetime.now(UTC),
                           Reliability.parse(reliability), Credibility.parse(credibility))
-        collector = Collector(path.name, prov, marking)
+        with STATE.store().reading() as conn:
+            judge = legal_basis_judge(basis_facts(conn), subject.agency, prov.seen_at)
+        _refuse_basis(judge(marking), None, "--legal-basis")
+        collector = Collector(path.name, prov, marking, judge=judge)
         text = decode_input(path.read_bytes(), path.name)
         with progress_bar() as bar:
             task = bar.add_task(f"reading {path.name}", total=len(text))
@@ -211,11 +232,19 @@ def ingest(
             if mapping is not None:
                 spec = parse_mapping(decode_input(mapping.read_bytes(), mapping.name),
                                      mapping.name)
+                if spec.marking is not None:
+                    _refuse_basis(judge(spec.marking), mapping.name, "marking")
                 read_csv(lines, spec, collector, lambda n: bar.advance(task, n))
             else:
                 read_jsonl(lines, collector, lambda n: bar.advance(task, n))
         records = collector.records()
         write_all(STATE.store(), records, path.name)
+
+
+def _refuse_basis(why: str | None, file: str | None, column: str) -> None:
+    if why is not None:
+        raise LegalBasisError("legal basis refused; nothing was stored",
+                              [Problem(why, file, column=column)])
 
 
 @app.command("import-ofac")

@@ -47,6 +47,9 @@ class Collector:
     marking: Marking
     pending: dict[str, Pending] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: Why a marking a line sets is refused (its legal basis: ``store/legal_basis.py``
+    #: ``judge``), or ``None``; reported at the line and field that set it.
+    judge: Callable[[Marking], str | None] | None = None
 
     def problem(self, message: str, line: int | None, column: str | None = None) -> None:
         if len(self.problems) < MAX_PROBLEMS:
@@ -105,7 +108,7 @@ class Collector:
 
 def _marking(value: Any, collector: Collector, line: int, column: str) -> Marking | None:
     try:
-        return Marking.from_dict(value)
+        marking = Marking.from_dict(value)
     except InputError as exc:
         collector.problem(
             exc.message.splitlines()[0] + "".join(f" {p.message}" for p in exc.problems),
@@ -113,6 +116,11 @@ def _marking(value: Any, collector: Collector, line: int, column: str) -> Markin
             column,
         )
         return None
+    refused = collector.judge(marking) if collector.judge is not None else None
+    if refused is not None:
+        collector.problem(refused, line, column)
+        return None
+    return marking
 
 
 def read_jsonl(

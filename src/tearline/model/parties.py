@@ -12,6 +12,7 @@ from datetime import datetime
 
 from tearline.errors import ValidationError
 from tearline.model.marking import check_party_id
+from tearline.model.text import bidi_problem
 
 _ANALYST = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}@[a-z][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 _AGREEMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$")
@@ -27,6 +28,9 @@ def _ids(value: str, what: str) -> str:
 def _name(value: str, what: str) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > 200:
         raise ValidationError(f"{what} must be 1 to 200 characters")
+    bidi = bidi_problem(value)
+    if bidi is not None:
+        raise ValidationError(f"{what} {value.strip()[:80]!r}: {bidi}")
     return value.strip()
 
 
@@ -110,12 +114,16 @@ class Vetting:
 
 @dataclass(frozen=True, slots=True)
 class Agreement:
-    """A legal basis that releases cite: a bilateral agreement, an MLAT request, …"""
+    """A legal basis that markings and releases cite: a bilateral agreement, an MLAT
+    request, … binding its ``parties`` (agency ids), in force for ``valid_from ≤ t <
+    valid_until`` (either end may be open)."""
 
     id: str
     title: str
     kind: str
     parties: frozenset[str]
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
 
     KINDS = ("bilateral", "mlat", "memorandum", "treaty", "other")
 
@@ -127,3 +135,13 @@ class Agreement:
             raise ValidationError(f"agreement kind {self.kind!r}: one of {', '.join(self.KINDS)}")
         for agency in self.parties:
             _ids(agency, "agreement party")
+        for moment in (self.valid_from, self.valid_until):
+            if moment is not None and moment.tzinfo is None:
+                raise ValidationError("agreement validity times need a time zone")
+        if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
+            raise ValidationError(f"agreement {self.id!r} must end after it begins")
+
+    def in_force(self, at: datetime) -> bool:
+        return (self.valid_from is None or self.valid_from <= at) and (
+            self.valid_until is None or at < self.valid_until
+        )

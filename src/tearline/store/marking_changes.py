@@ -1,5 +1,8 @@
 """Changing a marking: only the originating agency's units, history kept append-only.
 
+A new marking's legal basis must be an agreement in force that binds the parties
+(``store/legal_basis.py``).
+
 The current marking stays where every query reads it (``records.marking_id``,
 ``statements.marking_id``); each change also appends a row to ``marking_changes``
 with the old and the new marking, in the same transaction. The history answers
@@ -24,6 +27,7 @@ from tearline.store import audit_log
 from tearline.store import release_tables as rt
 from tearline.store import tables as t
 from tearline.store.audit_events import now
+from tearline.store.legal_basis import check_markings
 from tearline.store.releases import denied, visible_record
 from tearline.store.writer import store_markings
 
@@ -48,6 +52,7 @@ def set_marking(conn: Connection, subject: Subject, entity_id: str, prop: str | 
         if not d:
             raise denied(f"you may not change the marking of {entity_id}", d.reasons)
         marking.check_for_originator(rec.originator)
+        check_markings(conn, [(marking, "legal_basis")], rec.originator, at)
         store_markings(conn, [marking])
         old = conn.execute(
             select(t.records.c.marking_id).where(t.records.c.id == entity_id)
@@ -72,6 +77,7 @@ def set_marking(conn: Connection, subject: Subject, entity_id: str, prop: str | 
                 "a portion may only narrow its record"
             )
         marking.check_for_originator(subject.agency)
+        check_markings(conn, [(marking, "legal_basis")], subject.agency, at)
         store_markings(conn, [marking])
         for stmt in mine:
             old = stmt.marking.id if stmt.marking else None

@@ -74,6 +74,8 @@ def put_agreement(conn: Connection, agreement: Agreement, at: datetime) -> None:
             kind=agreement.kind,
             parties=",".join(sorted(agreement.parties)),
             recorded_at=t.ts(at),
+            valid_from=t.ts(agreement.valid_from) if agreement.valid_from else None,
+            valid_until=t.ts(agreement.valid_until) if agreement.valid_until else None,
         )
     )
     audit_events.agreement(conn, agreement, _versions(conn, t.agreements, agreement.id))
@@ -149,6 +151,8 @@ def agreements(conn: Connection) -> list[Agreement]:
             str(r["title"]),
             str(r["kind"]),
             frozenset(str(r["parties"]).split(",")) - {""},
+            t.from_ts(str(r["valid_from"])) if r["valid_from"] else None,
+            t.from_ts(str(r["valid_until"])) if r["valid_until"] else None,
         )
         for r in _current(conn, t.agreements)
     ]

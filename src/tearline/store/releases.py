@@ -18,15 +18,17 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select
 
-from tearline.errors import NotFound, PolicyDenied, ValidationError
+from tearline.errors import LegalBasisError, NotFound, PolicyDenied, Problem, ValidationError
 from tearline.model.marking import Marking, Selector, SelectorKind
 from tearline.model.record import Record
 from tearline.policy.decide import Action, decide
+from tearline.policy.legal_basis import release_problem
 from tearline.policy.release import Consent, Release, ReleaseFacts, onward_rules, to_agency_of
 from tearline.policy.subject import Subject
 from tearline.store import audit_events, parties, reader
 from tearline.store import release_tables as rt
 from tearline.store import tables as t
+from tearline.store.legal_basis import basis_facts
 from tearline.store.visibility import Visibility
 
 
@@ -96,23 +98,31 @@ def release_facts(conn: Connection, entity_ids: Iterable[str] | None = None) -> 
     return ReleaseFacts.of(releases(conn, ids), consents(conn, ids))
 
 
-def _target(conn: Connection, to: Selector, basis: str | None) -> str | None:
+def _target(conn: Connection, to: Selector) -> str | None:
     units = {u.id: u.agency for u in parties.units(conn)}
     agencies = {a.id for a in parties.agencies(conn)}
     if to.kind is SelectorKind.UNIT and to.value not in units:
         raise ValidationError(f"unknown unit {to.value!r}; see `tearline party list`")
     if to.kind is not SelectorKind.UNIT and to.value not in agencies:
         raise ValidationError(f"unknown agency {to.value!r}; see `tearline party list`")
-    if basis is not None and basis not in {a.id for a in parties.agreements(conn)}:
-        raise ValidationError(f"unknown agreement {basis!r}: a legal basis is an agreement id")
     return to_agency_of(to, units)
+
+
+def check_basis(conn: Connection, basis: str | None, by_agency: str, to: Selector,
+                at: datetime) -> None:
+    """A release's basis must be an agreement in force at ``at`` that binds ``by_agency``
+    and whom ``to`` reaches: the rule of a marking's legal basis (``policy/legal_basis.py``)."""
+    if basis is not None:
+        why = release_problem(basis, by_agency, to, basis_facts(conn), at)
+        if why is not None:
+            raise LegalBasisError("legal basis refused", [Problem(why, column="basis")])
 
 
 def release(conn: Connection, subject: Subject, entity_id: str, to: Selector,
             basis: str | None, at: datetime, recorded_by: str) -> ReleaseResult:
     """Release (or release onward) what ``subject`` sees of a record to ``to``."""
     rec = visible_record(conn, subject, at, entity_id)
-    to_agency = _target(conn, to, basis)
+    to_agency = _target(conn, to)
     facts = release_facts(conn, [entity_id])
 
     def allowed(marking: Marking, origin: str) -> tuple[bool, tuple[str, ...]]:
@@ -123,6 +133,7 @@ def release(conn: Connection, subject: Subject, entity_id: str, to: Selector,
     ok, reasons = allowed(rec.marking, rec.originator)
     if not ok:
         raise denied(f"you may not release {entity_id} to {to}", reasons)
+    check_basis(conn, basis, subject.agency, to, at)
     items: list[str] = []
     skipped: list[tuple[str, str]] = []
     for stmt in rec.statements:

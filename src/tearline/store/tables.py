@@ -118,6 +118,8 @@ agreements = Table(
     Column("kind", String(20), nullable=False),
     Column("parties", Text, nullable=False),  # sorted, comma-separated agency ids
     Column("recorded_at", TS, nullable=False),
+    Column("valid_from", TS),  # NULL: in force from any time (migration 0018)
+    Column("valid_until", TS),  # NULL: no end recorded
 )
 
 records = Table(

@@ -75,7 +75,8 @@ def router() -> APIRouter:
 
     @api.post("/parties/agreements", status_code=201, response_model=Parties, responses=body)
     def add_agreement(data: AgreementIn, _principal: Admin, store: StoreDep) -> Parties:
-        agreement = Agreement(data.id, data.title, data.kind, frozenset(data.parties))
+        agreement = Agreement(data.id, data.title, data.kind, frozenset(data.parties),
+                              data.valid_from, data.valid_until)
         with store.transaction() as conn:
             parties.put_agreement(conn, agreement, datetime.now(UTC))
         return _parties(store)

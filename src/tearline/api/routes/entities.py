@@ -2,6 +2,7 @@
 
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -21,9 +22,11 @@ from tearline.api.envelope import model_response
 from tearline.api.schemas import AmendIn, EntityIn, Page, RecordOut, SchemaName
 from tearline.api.settings import ApiSettings
 from tearline.model.grading import Credibility, Reliability
+from tearline.model.marking import Marking
 from tearline.model.record import build_record
 from tearline.model.statement import Provenance
 from tearline.store import edits
+from tearline.store.legal_basis import check_markings
 
 #: A record id: what ``build_record`` accepts, and short enough for a URL.
 ENTITY_ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
@@ -36,6 +39,13 @@ def _provenance(principal: Writer, reliability: str, credibility: str) -> Proven
                       Reliability.parse(reliability), Credibility.parse(credibility))
 
 
+def _cited(marking: Marking | None,
+           portions: Mapping[str, Marking]) -> list[tuple[Marking, str | None]]:
+    """The markings a request sets, each with the field it came from."""
+    out: list[tuple[Marking, str | None]] = [] if marking is None else [(marking, "marking")]
+    return out + [(m, f"portions.{prop}") for prop, m in sorted(portions.items())]
+
+
 def router(settings: ApiSettings) -> APIRouter:
     api = APIRouter(tags=["entities"], responses=AUTHED)
 
@@ -45,14 +55,13 @@ def router(settings: ApiSettings) -> APIRouter:
         """The node assigns the id (``tl-…``): a client-chosen id could collide with a
         record the client may not see, and the answer would reveal that it exists."""
         prov = _provenance(principal, body.reliability, body.credibility)
+        marking = body.marking.to_marking()
+        portions = {prop: m.to_marking() for prop, m in body.portions.items()}
         record = build_record(
-            f"tl-{uuid.uuid4().hex}",
-            body.schema_,
-            body.properties,
-            prov,
-            body.marking.to_marking(),
-            {prop: m.to_marking() for prop, m in body.portions.items()},
+            f"tl-{uuid.uuid4().hex}", body.schema_, body.properties, prov, marking, portions
         )
+        with store.reading() as conn:
+            check_markings(conn, _cited(marking, portions), prov.origin, prov.seen_at)
         store.write([record])
         return RecordOut.of(store.read(principal.subject, prov.seen_at, record.id, path="api"))
 
@@ -90,14 +99,12 @@ def router(settings: ApiSettings) -> APIRouter:
     def amend(entity_id: EntityId, body: AmendIn, principal: Writer,
               store: StoreDep) -> RecordOut:
         prov = _provenance(principal, body.reliability, body.credibility)
+        marking = body.marking.to_marking() if body.marking else None
+        portions = {prop: m.to_marking() for prop, m in body.portions.items()}
+        with store.reading() as conn:
+            check_markings(conn, _cited(marking, portions), prov.origin, prov.seen_at)
         record, _ = edits.amend(
-            store,
-            principal.subject,
-            prov,
-            entity_id,
-            body.properties,
-            body.marking.to_marking() if body.marking else None,
-            {prop: m.to_marking() for prop, m in body.portions.items()},
+            store, principal.subject, prov, entity_id, body.properties, marking, portions
         )
         return RecordOut.of(record)
 
