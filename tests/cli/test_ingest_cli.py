@@ -255,6 +255,9 @@ def partners(ws: Workspace) -> Workspace:
            "--until", "2005-01-01T00:00:00Z")
     ws.run("party", "add-agreement", "us-fgr-mlat", "--title", "MLAT", "--kind", "mlat",
            "--party", "us.dea", "--party", "mx.fgr")
+    listed = ws.run("party", "list", "--format", "json")
+    assert {"kind": "agreement", "id": "us-mx-2001", "name": "Old framework",
+            "detail": "bilateral: mx.semar, us.dea (… – 2005-01-01)"} in json.loads(listed)
     return ws
 
 
