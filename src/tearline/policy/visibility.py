@@ -4,14 +4,18 @@ A statement is visible when the rule holds for the statement (its own marking, o
 the record's when it has none) *and* for the record's own marking: a portion can
 narrow a record, never widen it. Releases in force widen both (``ReleasedTo``).
 
-Existence, as ``docs/policy.md`` defines it and ``store/visibility.py`` compiles it:
+Existence, as ``docs/policy.md`` defines it and ``store/existence.py`` compiles it:
 
-* a record is **present** when it is not retracted, its marking is visible and at
-  least one of its statements is visible;
+* a record **stands** when it is not retracted, its marking is visible, at least one
+  of its statements is visible, and — for a relationship — a visible statement names
+  each of its two ends;
+* a record **rests on** the records named by its visible end statements (a
+  relationship), or by all its visible statements when every one of them is a
+  reference (a record with no visible value of its own); other records rest on none;
+* a record **exists** when it stands and so does every record it rests on, directly or
+  through others, at any depth (a cycle of records that all stand exists);
 * a statement is **shown** when it is visible and, if it names another entity (an
-  entity-typed property), that entity is present;
-* a record **exists** when it is present, has a shown statement, and — for a
-  relationship — has a shown statement for each of its two ends.
+  entity-typed property), that entity exists.
 
 The tear line of a record that exists is the record with its shown statements; a
 record that does not exist gives ``None``, exactly as an id that was never created.
@@ -74,33 +78,55 @@ class Evaluator:
             if STATEMENT_VISIBLE.decide(statement_item(record, s), ctx).allowed
         ]
 
-    def present(self, record: Record | None) -> bool:
-        return record is not None and bool(self.visible_statements(record))
+    def stands(self, record: Record | None) -> bool:
+        """Visible, with a visible statement, and a visible statement for each end."""
+        if record is None:
+            return False
+        visible = self.visible_statements(record)
+        return bool(visible) and all(any(s.prop == end for s in visible)
+                                     for end in edge_ends(record.schema))
+
+    def rests_on(self, record: Record) -> list[str]:
+        """The ids of the records whose existence ``record``'s existence requires."""
+        visible = self.visible_statements(record)
+        ends = edge_ends(record.schema)
+        if ends:
+            return [s.value for s in visible if s.prop in ends]
+        refs = entity_properties(record.schema)
+        if all(s.prop in refs for s in visible):
+            return [s.value for s in visible]
+        return []
+
+    def exists(self, record: Record | None, lookup: Lookup) -> bool:
+        """The record stands, and so does every record it rests on, at every depth."""
+        if record is None or not self.stands(record):
+            return False
+        seen, todo = {record.id}, self.rests_on(record)
+        while todo:
+            other_id = todo.pop()
+            if other_id in seen:
+                continue
+            seen.add(other_id)
+            other = lookup(other_id)
+            if other is None or not self.stands(other):
+                return False
+            todo.extend(self.rests_on(other))
+        return True
 
     def shown_statements(self, record: Record, lookup: Lookup) -> list[Statement]:
-        """Visible statements, without references to entities that are not present."""
+        """Visible statements, without references to entities that do not exist."""
         refs = entity_properties(record.schema)
         return [
             s
             for s in self.visible_statements(record)
-            if s.prop not in refs or self.present(lookup(s.value))
+            if s.prop not in refs or self.exists(lookup(s.value), lookup)
         ]
-
-    def exists(self, record: Record | None, lookup: Lookup) -> bool:
-        if record is None:
-            return False
-        shown = self.shown_statements(record, lookup)
-        if not shown:
-            return False
-        return all(any(s.prop == end for s in shown) for end in edge_ends(record.schema))
 
     def tear_line(self, record: Record, lookup: Lookup) -> Record | None:
         """The record as the subject may see it, or ``None`` if it does not exist for them."""
-        shown = self.shown_statements(record, lookup)
-        if not shown or not all(
-            any(s.prop == end for s in shown) for end in edge_ends(record.schema)
-        ):
+        if not self.exists(record, lookup):
             return None
+        shown = self.shown_statements(record, lookup)
         return Record(
             id=record.id,
             schema=record.schema,

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -35,10 +34,10 @@ from sqlalchemy import (
 
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
-from tearline.model.record import Record, edge_ends
-from tearline.model.schema import get_model
+from tearline.model.record import Record
 from tearline.model.statement import Statement
 from tearline.store import tables as t
+from tearline.store.existence import relationship_ends
 from tearline.store.prepared import prepared
 from tearline.store.tokens import query_tokens, word_range
 from tearline.store.visibility import Predicates
@@ -63,18 +62,6 @@ _STATEMENT_COLUMNS = ("id", "schema", "prop", "value", "original_value", "origin
                       "reliability", "credibility", "first_seen", "last_seen", "marking_id")
 _RELIABILITY = {m.value: m for m in Reliability}
 _CREDIBILITY = {m.value: m for m in Credibility}
-
-
-@lru_cache(maxsize=1)
-def relationship_ends() -> dict[str, tuple[str, ...]]:
-    """Every edge schema and the properties that name its two ends."""
-    out: dict[str, tuple[str, ...]] = {}
-    for schema in get_model():
-        if not schema.abstract:
-            ends = edge_ends(schema.name)
-            if ends:
-                out[schema.name] = ends
-    return out
 
 
 # -- markings ------------------------------------------------------------------------------
