@@ -17,13 +17,14 @@ Existence, as ``docs/policy.md`` defines it and ``store/existence.py`` compiles 
 * a statement is **shown** when it is visible and, if it names another entity (an
   entity-typed property), that entity exists.
 
-The tear line of a record that exists is the record with its shown statements; a
-record that does not exist gives ``None``, exactly as an id that was never created.
+The tear line of a record that exists is the record with its shown statements, and
+with a version and times computed from them alone (:func:`viewed`); a record that does
+not exist gives ``None``, exactly as an id that was never created.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -35,6 +36,35 @@ from tearline.policy.rules import STATEMENT_VISIBLE, Context, Item
 from tearline.policy.subject import Subject, VettingFacts
 
 Lookup = Callable[[str], Record | None]
+#: When the current marking of an item was set: the record's own (key ``None``) or a
+#: statement's (its id), for the items that were ever re-marked.
+Remarked = Mapping[str | None, datetime]
+
+
+def viewed(record: Record, shown: Sequence[Statement], remarked: Remarked | None = None
+           ) -> Record:
+    """``record`` with the statements ``shown`` to a subject, and its version and times
+    computed over that view only (``docs/policy.md``, "Versions and times"):
+
+    * ``created_at``: the earliest first-seen of a shown statement;
+    * ``modified_at``: the latest first- or last-seen of a shown statement, or time at
+      which the current marking of the record or of a shown statement was set;
+    * ``version``: how many distinct first-seen instants the shown statements have — the
+      writes that brought what the subject sees (a write's statements share one).
+
+    Nothing hidden from the subject enters: a portion added, re-marked or seen again
+    where the subject cannot see it changes none of the three. As the view grows (a
+    statement added, released or re-marked into it) none of them moves back.
+    """
+    changes = remarked or {}
+    moments = [m for s in shown for m in (s.first_seen, s.last_seen)]
+    moments += [changes[k] for k in (None, *(s.id for s in shown)) if k in changes]
+    return Record(id=record.id, schema=record.schema, originator=record.originator,
+                  author=record.author, marking=record.marking, statements=tuple(shown),
+                  synthetic=record.synthetic,
+                  version=max(1, len({s.first_seen for s in shown})),
+                  created_at=min((s.first_seen for s in shown), default=record.created_at),
+                  modified_at=max(moments, default=record.modified_at))
 
 
 def record_item(record: Record) -> Item:
@@ -122,20 +152,12 @@ class Evaluator:
             if s.prop not in refs or self.exists(lookup(s.value), lookup)
         ]
 
-    def tear_line(self, record: Record, lookup: Lookup) -> Record | None:
-        """The record as the subject may see it, or ``None`` if it does not exist for them."""
+    def tear_line(self, record: Record, lookup: Lookup, remarked: Remarked | None = None
+                  ) -> Record | None:
+        """The record as the subject may see it, or ``None`` if it does not exist for them.
+
+        ``remarked``: when the current markings were set (see :func:`viewed`).
+        """
         if not self.exists(record, lookup):
             return None
-        shown = self.shown_statements(record, lookup)
-        return Record(
-            id=record.id,
-            schema=record.schema,
-            originator=record.originator,
-            author=record.author,
-            marking=record.marking,
-            statements=tuple(shown),
-            synthetic=record.synthetic,
-            version=record.version,
-            created_at=record.created_at,
-            modified_at=record.modified_at,
-        )
+        return viewed(record, self.shown_statements(record, lookup), remarked)
