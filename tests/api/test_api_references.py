@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 from apiworld import SEEN, Api, build_api, fresh_url
-from reference_chain import EXISTING, HIDDEN, MISSING, chain
 
+from reference_chain import EXISTING, HIDDEN, MISSING, chain
 from tearline.model.marking import Marking
 from tearline.model.statement import Provenance
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reference_chain import EXISTING, MISSING, SHOWN_REFERENCES, chain
 
+from reference_chain import EXISTING, MISSING, SHOWN_REFERENCES, chain
 from tearline.errors import NotFound
 from tearline.model.marking import Marking
 from tearline.model.record import Record, entity_properties

@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from reference_chain import EXISTING, MISSING, chain
 from taxiiworld import DEA, ROOT, build_node
 
+from reference_chain import EXISTING, MISSING, chain
 from tearline.model.marking import Marking
 from tearline.stix.export import object_id
 from tearline.store.store import Store

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from taxiiworld import ROOT, T, Node, build_node
+from taxiiworld import ROOT, Node, T, build_node
 
 from tearline.model.marking import Marking
 from tearline.model.record import build_record

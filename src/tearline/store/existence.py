@@ -64,7 +64,8 @@ _NAMES = itertools.count(1)
 
 
 def _not_edge(r: Any) -> ColumnElement[bool]:
-    return r.c.schema.notin_(list(relationship_ends()))
+    found: ColumnElement[bool] = r.c.schema.notin_(list(relationship_ends()))
+    return found
 
 
 def _end(n: int, r: Any) -> Any:

@@ -45,13 +45,13 @@ from tearline.policy.subject import Subject
 from tearline.store import existence
 from tearline.store import release_tables as rt
 from tearline.store import tables as t
-from tearline.store.references import (  # noqa: F401  (re-exported: engine, tests)
-    is_reference,
-    reference_properties,
-    reference_properties_current,
-    reference_rows,
-    sync_reference_properties,
+from tearline.store.references import is_reference
+from tearline.store.references import reference_properties as reference_properties
+from tearline.store.references import (
+    reference_properties_current as reference_properties_current,
 )
+from tearline.store.references import reference_rows as reference_rows
+from tearline.store.references import sync_reference_properties as sync_reference_properties
 
 PUBLIC = [Tlp.CLEAR.value, Tlp.GREEN.value]
 AMBERS = [Tlp.AMBER.value, Tlp.AMBER_STRICT.value]
