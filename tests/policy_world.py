@@ -1,5 +1,6 @@
 """Small generated worlds for the policy tests: parties, vettings, records with portions
-and contributions from other agencies, relationships, releases, consents and times.
+and contributions from other agencies, relationships (whose ends may be relationships:
+chains and cycles), notes on any of them, releases, consents and times.
 
 A world is written to a store with :func:`write_world` and judged by the pure
 evaluator with :func:`evaluator`; the tests compare both answers.
@@ -112,18 +113,35 @@ def worlds(draw: st.DrawFn) -> World:
                                _prov(other), Marking.build("CLEAR"),
                                {"name": portion} if portion else None)
             w.writes.append(add)
-    links = []
-    for n in range(draw(st.integers(0, 2))):
+    # Relationships whose ends may be persons, other relationships (earlier or later:
+    # chains and cycles), several values, or an id never written; an end may carry its
+    # own portion. Notes name any of these, with or without a value of their own.
+    n_links = draw(st.integers(0, 3))
+    link_ids = [f"l{n}" for n in range(n_links)]
+    targets = [p.id for p in persons] + link_ids + ["ghost"]
+    for n in range(n_links):
         unit = draw(st.sampled_from(UNITS))
         mk = draw(markings(agency_of(unit)))
         a = draw(st.sampled_from(persons)).id
-        b = draw(st.sampled_from(persons + [None])) if persons else None
-        link = build_record(f"l{n}", "UnknownLink",
-                            {"subject": [a], "object": [b.id if b else "ghost"],
-                             "role": [draw(st.sampled_from(NAMES))]},
-                            _prov(unit), mk)
-        w.writes.append(link)
-        links.append(link)
+        objects = draw(st.lists(st.sampled_from(targets), min_size=1, max_size=2, unique=True))
+        portions = {"object": draw(markings(agency_of(unit), mk.tlp))} if draw(
+            st.booleans()) else None
+        w.writes.append(build_record(f"l{n}", "UnknownLink",
+                                     {"subject": [a], "object": objects,
+                                      "role": [draw(st.sampled_from(NAMES))]},
+                                     _prov(unit), mk, portions))
+    note_ids = [f"n{n}" for n in range(draw(st.integers(0, 2)))]
+    for note_id in note_ids:
+        unit = draw(st.sampled_from(UNITS))
+        mk = draw(markings(agency_of(unit)))
+        props = {"entity": draw(st.lists(st.sampled_from(targets + note_ids), min_size=1,
+                                         max_size=2, unique=True))}
+        portions = None
+        if draw(st.booleans()):  # a value of its own, perhaps hidden from some
+            props["description"] = [draw(st.sampled_from(NAMES))]
+            if draw(st.booleans()):
+                portions = {"description": draw(markings(agency_of(unit), mk.tlp))}
+        w.writes.append(build_record(note_id, "Note", props, _prov(unit), mk, portions))
     merged: dict[str, Record] = {}
     for rec in w.writes:
         if rec.id in merged:

@@ -57,7 +57,7 @@ CASES = st.lists(st.tuples(st.sampled_from(subjects()), st.sampled_from(TIMES)),
                 min_size=1, max_size=3, unique=True)
 
 
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=50, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(w=worlds(), cases=CASES)
 def test_evaluator_and_sql_agree(store: Store, w: World, cases: list[tuple[Subject, datetime]]

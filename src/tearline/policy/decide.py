@@ -74,12 +74,16 @@ def _read(ev: Evaluator, item: Subjectable, lookup: Callable[[str], Record | Non
     visible = ev.visible_statements(item)
     if not visible:
         return Decision.deny("no statement of the record is visible: it does not exist")
-    shown = ev.shown_statements(item, lookup)
-    if not shown:
-        return Decision.deny("every visible statement names an entity that is not visible")
     for end in edge_ends(item.schema):
-        if not any(s.prop == end for s in shown):
+        if not any(s.prop == end for s in visible):
             return Decision.deny(f"relationship end {end!r} is not visible")
+        if not all(ev.exists(lookup(s.value), lookup) for s in visible if s.prop == end):
+            return Decision.deny(f"relationship end {end!r} is not visible: it names a record "
+                                 "that does not exist for the subject")
+    if not ev.exists(item, lookup):
+        return Decision.deny("every visible statement is a reference, and one names a record "
+                             "that does not exist for the subject")
+    shown = ev.shown_statements(item, lookup)
     return Decision.allow(*rec.reasons, f"{len(shown)} of {len(item.statements)} statements")
 
 

@@ -43,7 +43,7 @@ from tearline.store import release_tables as rt
 from tearline.store import tables as t
 from tearline.store.audit_tables import audit_entries
 from tearline.store.consent_documents import consent_documents
-from tearline.store.reader import relationship_ends
+from tearline.store.existence import relationship_ends
 from tearline.store.visibility import Visibility
 
 #: Audit entry kinds that add a record or change what its readers may see.

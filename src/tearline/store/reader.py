@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -35,10 +34,12 @@ from sqlalchemy import (
 
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
-from tearline.model.record import Record, edge_ends
-from tearline.model.schema import get_model
+from tearline.model.record import Record
 from tearline.model.statement import Statement
+from tearline.policy.visibility import viewed
+from tearline.store import release_tables as rt
 from tearline.store import tables as t
+from tearline.store.existence import relationship_ends
 from tearline.store.prepared import prepared
 from tearline.store.tokens import query_tokens, word_range
 from tearline.store.visibility import Predicates
@@ -56,6 +57,7 @@ _H, _S = t.records.alias("h"), t.statements.alias("s")  # heads and statements f
 _K = [t.tokens.alias(f"k{n}") for n in range(MAX_WORDS)]
 _KS = [t.statements.alias(f"ks{n}") for n in range(MAX_WORDS)]
 _KC = t.tokens.alias("kc")  # the candidates of a search driven by its rarest word
+_MC_HEAD, _MC_STATEMENT = rt.marking_changes.alias("mch"), rt.marking_changes.alias("mcs")
 
 _HEAD_COLUMNS = ("id", "schema", "originator", "author", "marking_id", "synthetic", "version",
                  "created_at", "modified_at")
@@ -63,18 +65,6 @@ _STATEMENT_COLUMNS = ("id", "schema", "prop", "value", "original_value", "origin
                       "reliability", "credibility", "first_seen", "last_seen", "marking_id")
 _RELIABILITY = {m.value: m for m in Reliability}
 _CREDIBILITY = {m.value: m for m in Credibility}
-
-
-@lru_cache(maxsize=1)
-def relationship_ends() -> dict[str, tuple[str, ...]]:
-    """Every edge schema and the properties that name its two ends."""
-    out: dict[str, tuple[str, ...]] = {}
-    for schema in get_model():
-        if not schema.abstract:
-            ends = edge_ends(schema.name)
-            if ends:
-                out[schema.name] = ends
-    return out
 
 
 # -- markings ------------------------------------------------------------------------------
@@ -151,16 +141,22 @@ def _ids_value(dialect: str, ids: Iterable[str]) -> Any:
 
 
 def _with_statements(vis: Predicates, heads: Any) -> Any:
-    """The heads and shown statements of the records selected by subquery ``heads``.
+    """The heads and shown statements of the records selected by subquery ``heads``, with
+    when the current marking of each was set (for the version and times of the view).
 
     ``heads`` selects the head columns of records that exist for the subject (their
     own marking is visible), so each statement is checked for itself and its
     references only. The heads come from the selection itself, not from a second join
     to ``records``, which a planner may not know to be small.
     """
-    s = _S
+    s, mh, ms = _S, _MC_HEAD, _MC_STATEMENT
+    head_remarked = select(func.max(mh.c.changed_at)).where(
+        mh.c.entity_id == heads.c.id, mh.c.statement_id.is_(None)).scalar_subquery()
+    remarked = select(func.max(ms.c.changed_at)).where(
+        ms.c.entity_id == s.c.entity_id, ms.c.statement_id == s.c.id).scalar_subquery()
     return (
-        select(*(heads.c[c] for c in _HEAD_COLUMNS), *(s.c[c] for c in _STATEMENT_COLUMNS))
+        select(*(heads.c[c] for c in _HEAD_COLUMNS), *(s.c[c] for c in _STATEMENT_COLUMNS),
+               head_remarked, remarked)
         .select_from(heads.join(s, s.c.entity_id == heads.c.id))
         .where(vis.shown_portion(s, heads))
         .order_by(heads.c.id, s.c.prop, s.c.value, s.c.id)
@@ -262,7 +258,8 @@ def _count_by_schema(vis: Predicates) -> Any:
 
 
 def _decode(conn: Connection, rows: Sequence[Any]) -> dict[str, Record]:
-    """Records from rows of :func:`_with_statements` (ordered by record id)."""
+    """Records from rows of :func:`_with_statements` (ordered by record id), each with the
+    version and times of what the subject sees (:func:`~tearline.policy.visibility.viewed`)."""
     markings = markings_by_id(conn, {row[4] for row in rows} | {row[20] for row in rows
                                                                  if row[20] is not None})
     moments: dict[str, datetime] = {}
@@ -276,23 +273,28 @@ def _decode(conn: Connection, rows: Sequence[Any]) -> dict[str, Record]:
     out: dict[str, Record] = {}
     head: Any = None
     statements: list[Statement] = []
+    remarked: dict[str | None, datetime] = {}
 
     def finish() -> None:
         if head is not None and statements:
-            out[head[0]] = Record(
+            stored = Record(
                 id=head[0], schema=head[1], originator=head[2], author=head[3],
-                marking=markings[head[4]], statements=tuple(statements),
-                synthetic=bool(head[5]), version=int(head[6]),
-                created_at=moment(head[7]), modified_at=moment(head[8]))
+                marking=markings[head[4]], statements=(), synthetic=bool(head[5]),
+                version=int(head[6]), created_at=moment(head[7]), modified_at=moment(head[8]))
+            out[head[0]] = viewed(stored, statements, remarked)
 
     for row in rows:
         if head is None or row[0] != head[0]:
             finish()
-            head, statements = row, []
+            head, statements, remarked = row, [], {}
+            if row[21] is not None:
+                remarked[None] = moment(row[21])
         statements.append(Statement(
             row[0], row[10], row[11], row[12], row[14], row[15], moment(row[18]),
             moment(row[19]), _RELIABILITY[row[16]], _CREDIBILITY[row[17]], row[13],
             None if row[20] is None else markings[row[20]], row[9]))
+        if row[22] is not None:
+            remarked[row[9]] = moment(row[22])
     finish()
     return out
 

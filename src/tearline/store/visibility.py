@@ -24,9 +24,10 @@ matches the subject and that the item's current marking still allows (not expire
 not RED, and for an onward release the AMBER+STRICT, legal-basis and ORCON-consent
 conditions of ``policy/release.py``).
 
-Existence (``docs/policy.md``): a record exists when it is visible, has a visible
-statement that is not a reference to an entity that is not present, and, for a
-relationship, a visible statement for each end naming an entity that is present.
+Existence at every depth (``docs/policy.md``) is compiled in ``store/existence.py``: a
+statement that names an entity is shown only when that entity exists for the subject,
+and a relationship (or a record made of references) exists only when every record it
+rests on does, however long the chain.
 """
 
 from __future__ import annotations
@@ -34,29 +35,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any, ClassVar, Protocol
 
-from sqlalchemy import (
-    ColumnElement,
-    Connection,
-    String,
-    and_,
-    bindparam,
-    case,
-    exists,
-    false,
-    func,
-    literal,
-    or_,
-    select,
-)
+from sqlalchemy import ColumnElement, String, and_, bindparam, exists, false, func, or_, select
 
 from tearline.model.marking import Tlp
-from tearline.model.schema import get_model
 from tearline.policy.subject import Subject
+from tearline.store import existence
 from tearline.store import release_tables as rt
 from tearline.store import tables as t
+from tearline.store.references import is_reference
+from tearline.store.references import reference_properties as reference_properties
+from tearline.store.references import (
+    reference_properties_current as reference_properties_current,
+)
+from tearline.store.references import reference_rows as reference_rows
+from tearline.store.references import sync_reference_properties as sync_reference_properties
 
 PUBLIC = [Tlp.CLEAR.value, Tlp.GREEN.value]
 AMBERS = [Tlp.AMBER.value, Tlp.AMBER_STRICT.value]
@@ -72,8 +67,6 @@ AT = bindparam("vis_at", type_=String())
 # Aliases built once (building their column collections is the costly part of a
 # predicate); each is used at one nesting level only, so sharing them is safe.
 _RS, _RR, _RH = t.statements.alias("rs"), t.records.alias("rr"), t.records.alias("rh")
-_RV, _SV, _SE = t.records.alias("rv"), t.statements.alias("sv"), t.statements.alias("se")
-_ENDS = (t.statements.alias("end0"), t.statements.alias("end1"))
 
 #: Predicates already built (they are immutable and do not depend on the subject).
 _MEMO: dict[tuple[object, ...], tuple[Any, tuple[object, ...]]] = {}
@@ -234,11 +227,11 @@ class Visibility:
                      lambda: _portion(s, r), s, r)
 
     def entity_exists(self, entity_id: Any) -> ColumnElement[bool]:
-        """The entity named by ``entity_id`` is present: it has a visible statement."""
-        return _present(entity_id)
+        """The record named by ``entity_id`` (a column) exists for the subject, at every depth."""
+        return existence.id_exists(self, entity_id)
 
     def shown(self, s: Any, r: Any) -> ColumnElement[bool]:
-        """Statement ``s`` is visible and, if it names an entity, that entity is present."""
+        """Statement ``s`` is visible and, if it names an entity, that entity exists."""
         return and_(self.record(r), self.shown_portion(s, r))
 
     def shown_portion(self, s: Any, r: Any) -> ColumnElement[bool]:
@@ -247,12 +240,14 @@ class Visibility:
                      lambda: and_(self.portion(s, r), _reference_present(self, s, r)), s, r)
 
     def entity(self, r: Any, ends: dict[str, tuple[str, ...]]) -> ColumnElement[bool]:
-        """Record ``r`` exists for the subject (with relationship ends checked).
+        """Record ``r`` exists for the subject (with every record it rests on checked).
 
-        ``ends`` maps each relationship schema to its end properties.
+        ``ends`` maps each relationship schema to its end properties; it must be
+        :func:`~tearline.store.existence.relationship_ends` (the ends of every schema).
         """
-        return _once(("entity", id(r), id(ends)),  # type: ignore[no-any-return]
-                     lambda: _entity(self, r, ends), r, ends)
+        assert ends == existence.relationship_ends(), "existence covers every edge schema"
+        return _once(("entity", id(r)),  # type: ignore[no-any-return]
+                     lambda: existence.record_exists(self, r), r)
 
 
 def _item(marking_id: Any, origin: Any, author: Any) -> ColumnElement[bool]:
@@ -283,40 +278,8 @@ def _portion(s: Any, r: Any) -> ColumnElement[bool]:
     )
 
 
-def _present(entity_id: Any) -> ColumnElement[bool]:
-    r, s = _RV, _SV
-    return exists().where(
-        r.c.id == entity_id,
-        _once(("record", id(r)), lambda: _record(r), r),
-        exists().where(s.c.entity_id == r.c.id, _once(("portion", id(s), id(r)),
-                                                      lambda: _portion(s, r), s, r)),
-    )
-
-
 def _reference_present(vis: Visibility, s: Any, r: Any) -> ColumnElement[bool]:
     return or_(~is_reference(r.c.schema, s.c.prop), vis.entity_exists(s.c.value))
-
-
-def _entity(vis: Visibility, r: Any, ends: dict[str, tuple[str, ...]]) -> ColumnElement[bool]:
-    s = _SE
-    has_statement = exists().where(s.c.entity_id == r.c.id, vis.shown_portion(s, r))
-    conditions: list[ColumnElement[bool]] = [vis.record(r), has_statement]
-    if ends:
-        first = {schema: props[0] for schema, props in ends.items()}
-        second = {schema: props[-1] for schema, props in ends.items()}
-        checks = []
-        for n, mapping in enumerate((first, second)):
-            e = _ENDS[n]
-            checks.append(
-                exists().where(
-                    e.c.entity_id == r.c.id,
-                    e.c.prop == case(mapping, value=r.c.schema),
-                    vis.portion(e, r),
-                    vis.entity_exists(e.c.value),
-                )
-            )
-        conditions.append(or_(r.c.schema.notin_(list(ends)), and_(*checks)))
-    return and_(*conditions)
 
 
 # -- releases ---------------------------------------------------------------------------
@@ -388,73 +351,3 @@ def _rel_records_cte() -> Any:
         .where(_release_matches(rl), _release_allows(rl, m, r2.c.originator))
         .cte("vis_rel_rec")
     )
-
-
-@lru_cache(maxsize=1)
-def reference_properties() -> tuple[list[str], dict[str, list[str]]]:
-    """Entity-typed property names: those that are in every schema, and per schema the rest."""
-    always: set[str] = set()
-    other: set[str] = set()
-    by_schema: dict[str, set[str]] = {}
-    for schema in get_model():
-        for name, prop in schema.properties.items():
-            if prop.type.name == "entity":
-                always.add(name)
-                by_schema.setdefault(schema.name, set()).add(name)
-            else:
-                other.add(name)
-    ambiguous = always & other
-    per_schema = {
-        schema: sorted(names & ambiguous) for schema, names in by_schema.items()
-        if names & ambiguous
-    }
-    return sorted(always - ambiguous), per_schema
-
-
-@cache
-def reference_rows() -> list[tuple[str, bool]]:
-    """The rows ``reference_properties`` holds: (name, entity-typed in every schema)."""
-    always, per_schema = reference_properties()
-    return sorted([(name, True) for name in always]
-                  + [(name, False) for name in set().union(*per_schema.values())])
-
-
-def reference_properties_current(conn: Connection) -> bool:
-    """Whether the table ``reference_properties`` holds exactly the schemata's names.
-
-    The read queries trust it: a name missing there would show a statement that names
-    a hidden entity. So a database whose table differs is not current
-    (:func:`~tearline.store.engine.needs_upgrade`), and each upgrade makes it so.
-    """
-    rp = t.reference_properties
-    held = sorted((r.prop, bool(r.every_schema)) for r in conn.execute(select(rp)))
-    return held == reference_rows()
-
-
-def sync_reference_properties(conn: Connection) -> bool:
-    """Make the table ``reference_properties`` equal to the schemata; whether it changed."""
-    if reference_properties_current(conn):
-        return False
-    rp = t.reference_properties
-    conn.execute(rp.delete())
-    conn.execute(rp.insert(), [{"prop": p, "every_schema": e} for p, e in reference_rows()])
-    return True
-
-
-@lru_cache(maxsize=256)
-def is_reference(schema: Any, prop: Any) -> ColumnElement[bool]:
-    """SQL: property ``prop`` of a record of ``schema`` names another entity.
-
-    One probe of ``reference_properties`` by name (false for most statements); for the
-    few names entity-typed in some schemata but not in others, the record's schema
-    decides.
-    """
-    _, per_schema = reference_properties()
-    rp = t.reference_properties
-    decided = or_(rp.c.every_schema.is_(True),
-                  *(and_(schema == name, prop.in_(props)) for name, props in per_schema.items()))
-    # Correlated to whichever enclosing query holds ``prop`` (a feed nests it deeper
-    # than the immediate one): nothing but the table itself is this subquery's own.
-    return exists(select(literal(1)).select_from(rp).where(rp.c.prop == prop, decided)
-                  .correlate_except(rp))
-
