@@ -52,6 +52,7 @@ def router(settings: ApiSettings) -> APIRouter:
             prov,
             body.marking.to_marking(),
             {prop: m.to_marking() for prop, m in body.portions.items()},
+            keyer=store.keyer,
         )
         store.write([record])
         return RecordOut.of(store.read(principal.subject, prov.seen_at, record.id, path="api"))
