@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import strategies as st
 from sqlalchemy import delete
 
+from statement_keys import TEST_KEYER
 from tearline.model.marking import Marking, Selector, Tlp
 from tearline.model.parties import Agency, Agreement, Unit, Vetting
 from tearline.model.record import Record, build_record
@@ -102,7 +103,7 @@ def worlds(draw: st.DrawFn) -> World:
         portions = {}
         if draw(st.booleans()):
             portions["nationality"] = draw(markings(origin, mk.tlp))
-        rec = build_record(f"p{n}", "Person", props, _prov(unit), mk, portions)
+        rec = build_record(f"p{n}", "Person", props, _prov(unit), mk, portions, keyer=TEST_KEYER)
         w.writes.append(rec)
         persons.append(rec)
         if draw(st.booleans()):  # another unit adds an alias under its own marking (or none)
@@ -110,7 +111,7 @@ def worlds(draw: st.DrawFn) -> World:
             portion = draw(st.none() | markings(agency_of(other)))
             add = build_record(f"p{n}", "Person", {"name": [draw(st.sampled_from(NAMES))]},
                                _prov(other), Marking.build("CLEAR"),
-                               {"name": portion} if portion else None)
+                               {"name": portion} if portion else None, keyer=TEST_KEYER)
             w.writes.append(add)
     links = []
     for n in range(draw(st.integers(0, 2))):
@@ -121,7 +122,7 @@ def worlds(draw: st.DrawFn) -> World:
         link = build_record(f"l{n}", "UnknownLink",
                             {"subject": [a], "object": [b.id if b else "ghost"],
                              "role": [draw(st.sampled_from(NAMES))]},
-                            _prov(unit), mk)
+                            _prov(unit), mk, keyer=TEST_KEYER)
         w.writes.append(link)
         links.append(link)
     merged: dict[str, Record] = {}

@@ -35,6 +35,7 @@ from sqlalchemy import select
 from sync_world import refusals, seed_parties
 from typer.testing import CliRunner
 
+from statement_keys import TEST_KEYER
 from tearline.audit.checkpoint import Checkpoint, parse_note, verify_note
 from tearline.audit.note import parse_verifier_key
 from tearline.cli import app
@@ -92,7 +93,8 @@ class Node(DemoNode):
 
 
 def own_records(data_dir: Path, agency: str) -> list[Record]:
-    records = demo_records(7, data_dir, 0.01, start=date(2023, 1, 1), end=date(2023, 2, 28))
+    records = demo_records(7, data_dir, 0.01, start=date(2023, 1, 1), end=date(2023, 2, 28),
+                           keyer=TEST_KEYER)
     return [r for r in records if r.originator == agency]
 
 
@@ -460,7 +462,7 @@ def test_an_orcon_record_is_relayed_only_with_its_originators_consent(
         "semar-orcon-relay", "Person", {"name": ["Ramiro Quintero Soto"]},
         Provenance(semar.agency, semar.unit, datetime.now(UTC)),
         Marking.build("AMBER", [f"unit:{dea.unit}", f"unit:{fgr.unit}"], orcon=True,
-                      legal_basis=scenario.SECURITY_FRAMEWORK))
+                      legal_basis=scenario.SECURITY_FRAMEWORK), keyer=TEST_KEYER)
     store = semar.open_store()
     store.write([orcon])
     store.close()
