@@ -73,7 +73,7 @@ def prepare(folder: Path, records: int, seed: int) -> tuple[str, str, list[str]]
     for i in range(records):
         name = f"{rng.choice(GIVEN)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
         batch.append(build_record(f"p-{i:07d}", "Person", {"name": [name]}, prov,
-                                  markings[i % 3]))
+                                  markings[i % 3], keyer=store.keyer))
     for start in range(0, len(batch), 1000):
         store.write(batch[start : start + 1000])
     token, _ = issue_token(store, "us.dea.sod", frozenset({Scope.read}), timedelta(days=1),

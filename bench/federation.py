@@ -59,7 +59,7 @@ def wait_for(port: int, process: subprocess.Popen[bytes], what: str) -> None:
     raise SystemExit(f"{what} did not listen within 120 s")
 
 
-def person_records(n: int) -> list[Any]:
+def person_records(n: int, keyer: Any) -> list[Any]:
     from tearline.model.marking import Marking
     from tearline.model.record import build_record
     from tearline.model.statement import Provenance
@@ -72,7 +72,7 @@ def person_records(n: int) -> list[Any]:
     return [build_record(f"bench-p-{i:07d}", "Person",
                          {"name": [f"{given[i % 8]} {surnames[i % 7]} {surnames[i // 7 % 7]}"],
                           "birthDate": [f"19{50 + i % 50}-0{1 + i % 9}-1{i % 10}"],
-                          "nationality": ["mx"]}, provenance, marking)
+                          "nationality": ["mx"]}, provenance, marking, keyer=keyer)
             for i in range(n)]
 
 
@@ -102,7 +102,7 @@ def prepare_nodes(folder: Path, n: int) -> dict[str, Any]:
     for mine, theirs in (("a", "b"), ("b", "a")):
         with made[mine]["store"].transaction() as conn:
             peers.add_peer(conn, peers.Peer.from_identity(made[theirs]["init"].identity), now)
-    records = person_records(n)
+    records = person_records(n, made["a"]["store"].keyer)
     started = time.perf_counter()
     for i in range(0, n, 10_000):
         made["a"]["store"].write(records[i:i + 10_000])

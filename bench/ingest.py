@@ -91,16 +91,18 @@ def _provenance() -> Any:
                       Credibility.PROBABLY_TRUE)
 
 
-def _records(dataset: str, statements: int) -> list[Any]:
+def _records(dataset: str, statements: int, keyer: Any) -> list[Any]:
     from tearline.ingest.ofac_import import import_sdn
     from tearline.model.marking import Marking
     from tearline.model.record import build_record
 
     marking = Marking.build("AMBER+STRICT")
     if dataset == "ofac":
-        return import_sdn(OFAC, _provenance(), Marking.build("CLEAR"), all_programs=True)
+        return import_sdn(OFAC, _provenance(), Marking.build("CLEAR"), all_programs=True,
+                          keyer=keyer)
     prov = _provenance()
-    return [build_record(i, s, p, prov, marking) for i, s, p in synthetic(statements)]
+    return [build_record(i, s, p, prov, marking, keyer=keyer)
+            for i, s, p in synthetic(statements)]
 
 
 def _baseline(store: Any, records: list[Any]) -> tuple[float, float]:
@@ -182,12 +184,12 @@ def one(mode: str, dataset: str, url: str, statements: int) -> dict[str, Any]:
     try:
         if mode == "end-to-end":
             start, cpu = time.perf_counter(), time.process_time()
-            records = _records(dataset, statements)
+            records = _records(dataset, statements, store.keyer)
             summary = store.write(records)
             seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
             count = summary.statements_seen
         else:
-            records = _records(dataset, statements)
+            records = _records(dataset, statements, store.keyer)
             count = sum(len(r.statements) for r in records)
             if mode == "store-only":
                 start, cpu = time.perf_counter(), time.process_time()

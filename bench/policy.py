@@ -135,7 +135,8 @@ def build(url: str, entities: int, seed: int) -> None:
             stmts = tuple(
                 Statement(eid, "Person", prop, value, agency, unit, seen, seen,
                           Reliability.B, Credibility.PROBABLY_TRUE,
-                          marking=portion if prop == "birthDate" else None)
+                          marking=portion if prop == "birthDate" else None,
+                          id=store.keyer(eid, prop, value, agency, unit))
                 for prop, value in values)
             records.append(Record(eid, "Person", agency, unit, marking, stmts,
                                   synthetic=True, created_at=seen, modified_at=seen))

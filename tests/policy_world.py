@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import strategies as st
 from sqlalchemy import delete
 
+from statement_keys import TEST_KEYER
 from tearline.model.marking import Marking, Selector, Tlp
 from tearline.model.parties import Agency, Agreement, Unit, Vetting
 from tearline.model.record import Record, build_record
@@ -103,7 +104,7 @@ def worlds(draw: st.DrawFn) -> World:
         portions = {}
         if draw(st.booleans()):
             portions["nationality"] = draw(markings(origin, mk.tlp))
-        rec = build_record(f"p{n}", "Person", props, _prov(unit), mk, portions)
+        rec = build_record(f"p{n}", "Person", props, _prov(unit), mk, portions, keyer=TEST_KEYER)
         w.writes.append(rec)
         persons.append(rec)
         if draw(st.booleans()):  # another unit adds an alias under its own marking (or none)
@@ -111,7 +112,7 @@ def worlds(draw: st.DrawFn) -> World:
             portion = draw(st.none() | markings(agency_of(other)))
             add = build_record(f"p{n}", "Person", {"name": [draw(st.sampled_from(NAMES))]},
                                _prov(other), Marking.build("CLEAR"),
-                               {"name": portion} if portion else None)
+                               {"name": portion} if portion else None, keyer=TEST_KEYER)
             w.writes.append(add)
     # Relationships whose ends may be persons, other relationships (earlier or later:
     # chains and cycles), several values, or an id never written; an end may carry its
@@ -129,7 +130,7 @@ def worlds(draw: st.DrawFn) -> World:
         w.writes.append(build_record(f"l{n}", "UnknownLink",
                                      {"subject": [a], "object": objects,
                                       "role": [draw(st.sampled_from(NAMES))]},
-                                     _prov(unit), mk, portions))
+                                     _prov(unit), mk, portions, keyer=TEST_KEYER))
     note_ids = [f"n{n}" for n in range(draw(st.integers(0, 2)))]
     for note_id in note_ids:
         unit = draw(st.sampled_from(UNITS))
@@ -141,7 +142,8 @@ def worlds(draw: st.DrawFn) -> World:
             props["description"] = [draw(st.sampled_from(NAMES))]
             if draw(st.booleans()):
                 portions = {"description": draw(markings(agency_of(unit), mk.tlp))}
-        w.writes.append(build_record(note_id, "Note", props, _prov(unit), mk, portions))
+        w.writes.append(build_record(note_id, "Note", props, _prov(unit), mk, portions,
+                                     keyer=TEST_KEYER))
     merged: dict[str, Record] = {}
     for rec in w.writes:
         if rec.id in merged:

@@ -25,6 +25,7 @@ import sqlalchemy
 import uvicorn
 from fastapi import FastAPI
 
+from statement_keys import TEST_KEYER
 from tearline.api.app import create_app
 from tearline.api.auth import Scope, issue_token
 from tearline.api.settings import ApiSettings
@@ -69,7 +70,7 @@ def seed(store: Store, hidden: bool = True) -> None:
         prov = Provenance(r["origin"], r["author"], SEEN)
         records.append(
             build_record(r["id"], r["schema"], props, prov, Marking.from_dict(r["marking"]),
-                         portions)
+                         portions, keyer=TEST_KEYER)
         )
     store.write(records)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner, Result
 
+from statement_keys import TEST_KEYER
 from tearline.cli import app
 from tearline.cli.common import STATE, console
 from tearline.demo.load import demo_records, seed_parties
@@ -31,7 +32,8 @@ NEVER = "demo7-person-999999"
 
 @cache
 def demo_month(data_dir: Path) -> tuple[Record, ...]:
-    return tuple(demo_records(7, data_dir, 0.01, start=date(2021, 1, 1), end=date(2021, 1, 31)))
+    return tuple(demo_records(7, data_dir, 0.01, start=date(2021, 1, 1), end=date(2021, 1, 31),
+                              keyer=TEST_KEYER))
 
 
 def said(result: Result) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import text
 from typer.testing import CliRunner, Result
 
+from statement_keys import TEST_KEYER
 from tearline.cli import app
 from tearline.cli.common import STATE
 from tearline.model.grading import Credibility, Reliability
@@ -52,9 +53,10 @@ def setup(store: Store) -> None:
             parties.put_unit(conn, Unit(unit, unit.rsplit(".", 1)[0], unit),
                              AT - timedelta(days=2))
     store.write([
-        build_record("p-dea", "Person", {"name": ["Ana Torres"]}, DEA, Marking.build("GREEN")),
+        build_record("p-dea", "Person", {"name": ["Ana Torres"]}, DEA, Marking.build("GREEN"),
+                     keyer=TEST_KEYER),
         build_record("p-semar", "Person", {"name": ["Luis Vega"]}, SEMAR,
-                     Marking.build("AMBER", ["agency:mx.semar"])),
+                     Marking.build("AMBER", ["agency:mx.semar"]), keyer=TEST_KEYER),
     ])  # fmt: skip
 
 

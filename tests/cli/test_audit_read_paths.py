@@ -19,6 +19,7 @@ from typing import Any
 import typer
 from typer.testing import CliRunner
 
+from statement_keys import TEST_KEYER
 from tearline.cli import app
 from tearline.cli.common import STATE
 from tearline.model.grading import Credibility, Reliability
@@ -68,10 +69,11 @@ def _setup(store: Store) -> None:
         parties.put_agency(conn, Agency("us.dea", "DEA", "us"), AT - timedelta(days=2))
         parties.put_unit(conn, Unit("us.dea.sod", "us.dea", "SOD"), AT - timedelta(days=2))
     store.write([
-        build_record("p-1", "Person", {"name": ["Carlos Ruiz"]}, DEA, Marking.build("GREEN")),
+        build_record("p-1", "Person", {"name": ["Carlos Ruiz"]}, DEA, Marking.build("GREEN"),
+                     keyer=TEST_KEYER),
         build_record("sz-1", "Seizure", {"drug": ["fentanyl"], "grossWeight": ["3"],
                                          "originCountry": ["mx"], "date": ["2024-01-02"]},
-                     DEA, Marking.build("GREEN")),
+                     DEA, Marking.build("GREEN"), keyer=TEST_KEYER),
     ])  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from statement_keys import TEST_KEYER
 from tearline.cli import app
 from tearline.cli.common import STATE
 from tearline.model.grading import Credibility, Reliability
@@ -36,7 +37,7 @@ def _seizure(eid: str, marking: Marking, kg: str, origin: str, day: str) -> Reco
     props = {"drug": ["fentanyl"], "grossWeight": [kg], "originCountry": [origin],
              "date": [day], "region": ["Southwest"], "latitude": ["32.54"],
              "longitude": ["-117.03"]}  # fmt: skip
-    return build_record(eid, "Seizure", props, DEA, marking, synthetic=True)
+    return build_record(eid, "Seizure", props, DEA, marking, synthetic=True, keyer=TEST_KEYER)
 
 
 def _setup(store: Store) -> None:

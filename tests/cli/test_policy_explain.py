@@ -13,6 +13,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner, Result
 
+from statement_keys import TEST_KEYER
 from tearline.cli import app
 from tearline.cli.common import STATE
 from tearline.model.marking import Marking
@@ -49,7 +50,7 @@ def _setup(store: Store) -> None:
     store.write([build_record(
         "p-1", "Person", {"name": ["Luis Vega"], "alias": ["El Flaco"]}, SEMAR,
         Marking.build("AMBER", ["agency:us.dea"], legal_basis="mx-us"),
-        {"alias": Marking.build("RED", ["unit:mx.semar.uie"])})])
+        {"alias": Marking.build("RED", ["unit:mx.semar.uie"])}, keyer=TEST_KEYER)])
 
 
 def test_explain_renders_the_core(store: Store, db_url: str, tmp_path: Path) -> None:

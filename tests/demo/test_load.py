@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from statement_keys import TEST_KEYER
 from tearline.demo.load import demo_records, read_org_names, trafficking_group_names
 from tearline.errors import IngestError
 
@@ -41,7 +42,7 @@ def test_individuals_and_other_programs_are_left_out() -> None:
 
 def test_demo_records_reads_both_sources() -> None:
     records = list(demo_records(2, _data(), scale=0.01, start=date(2021, 1, 1),
-                                end=date(2021, 2, 1)))
+                                end=date(2021, 2, 1), keyer=TEST_KEYER))
     orgs = {r.values("name")[0] for r in records if r.schema == "Organization"}
     assert orgs & set(read_org_names(_data()))
     assert all(r.synthetic for r in records)

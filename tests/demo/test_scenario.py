@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from statement_keys import TEST_KEYER
 from tearline.demo import scenario as sc
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.record import Record, build_record
@@ -19,7 +20,7 @@ def _record(marking_author: str, profile: sc.Profile) -> Record:
         "demo-scenario-1", "Seizure", {"drug": ["fentanyl"], "grossWeight": ["1.5"]},
         Provenance(sc.agency_of(marking_author), marking_author, AT, Reliability.A,
                    Credibility.CONFIRMED),
-        profile.marking, synthetic=True,
+        profile.marking, synthetic=True, keyer=TEST_KEYER,
     )
 
 
@@ -85,6 +86,7 @@ def test_portions_narrow_the_record_for_other_units() -> None:
         "demo-scenario-2", "Person", {"name": ["Juan Pérez López"], "birthDate": ["1980-02-03"]},
         Provenance(sc.US_DEA, sc.SAN_DIEGO, AT), marking,
         portions={"birthDate": sc.informant_portion(sc.SAN_DIEGO)}, synthetic=True,
+            keyer=TEST_KEYER,
     )
     uie = Evaluator(Subject(sc.UIE, sc.MX_SEMAR), AT, VettingFacts.of(sc.VETTINGS))
     assert {s.prop for s in uie.visible_statements(record)} == {"name"}

@@ -11,6 +11,7 @@ import phonenumbers
 import pytest
 from faker import Faker
 
+from statement_keys import TEST_KEYER
 from tearline.demo import scenario as sc
 from tearline.demo.calibration import grams_of, target_grams
 from tearline.demo.identifiers import vin_is_valid
@@ -43,7 +44,7 @@ def org_names() -> list[str]:
 @pytest.fixture(scope="module")
 def records(cbp: dict[tuple[date, str], float], org_names: list[str]) -> list[Record]:
     return list(generate(7, cbp, org_names, scale=0.01,
-                         start=date(2020, 1, 1), end=date(2020, 6, 1)))
+                         start=date(2020, 1, 1), end=date(2020, 6, 1), keyer=TEST_KEYER))
 
 
 def _us_grams(records: list[Record]) -> dict[tuple[date, str], int]:
@@ -59,10 +60,10 @@ def test_same_seed_same_records_other_seed_other_records(
     cbp: dict[tuple[date, str], float], org_names: list[str], records: list[Record]
 ) -> None:
     again = list(generate(7, cbp, org_names, scale=0.01,
-                          start=date(2020, 1, 1), end=date(2020, 6, 1)))
+                          start=date(2020, 1, 1), end=date(2020, 6, 1), keyer=TEST_KEYER))
     assert again == records
     other = list(generate(8, cbp, org_names, scale=0.01,
-                          start=date(2020, 1, 1), end=date(2020, 6, 1)))
+                          start=date(2020, 1, 1), end=date(2020, 6, 1), keyer=TEST_KEYER))
     assert [r.to_ftm() for r in other] != [r.to_ftm() for r in records]
 
 
@@ -71,7 +72,7 @@ def test_scale_one_sums_to_cbp_to_the_gram(
 ) -> None:
     month = date(2019, 3, 1)
     cells = {(month, d): cbp[(month, d)] for d in ("fentanyl", "heroin", "cocaine")}
-    sums = _us_grams(list(generate(11, cells, org_names, scale=1.0)))
+    sums = _us_grams(list(generate(11, cells, org_names, scale=1.0, keyer=TEST_KEYER)))
     assert set(sums) == set(cells)
     for key, pounds in cells.items():
         assert sums[key] == round(pounds * 453.59237)
@@ -83,7 +84,7 @@ def test_smaller_scale_is_proportional_in_every_cell(
 ) -> None:
     month = date(2022, 11, 1)
     cells = {(month, d): cbp[(month, d)] for d in DRUGS}
-    records = list(generate(5, cells, org_names, scale=0.02))
+    records = list(generate(5, cells, org_names, scale=0.02, keyer=TEST_KEYER))
     sums = _us_grams(records)
     for key, pounds in cells.items():
         assert sums[key] == target_grams(pounds, 0.02)
@@ -197,8 +198,8 @@ def test_bad_arguments_are_input_errors(
     cbp: dict[tuple[date, str], float], org_names: list[str]
 ) -> None:
     with pytest.raises(InputError, match="scale"):
-        list(generate(1, cbp, org_names, scale=0))
+        list(generate(1, cbp, org_names, scale=0, keyer=TEST_KEYER))
     with pytest.raises(InputError, match="organization"):
-        list(generate(1, cbp, []))
+        list(generate(1, cbp, [], keyer=TEST_KEYER))
     with pytest.raises(InputError, match="no CBP month"):
-        list(generate(1, cbp, org_names, start=date(2030, 1, 1)))
+        list(generate(1, cbp, org_names, start=date(2030, 1, 1), keyer=TEST_KEYER))

@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 
+from statement_keys import TEST_KEYER
 from tearline.ingest.ofac_import import import_sdn
 from tearline.model.marking import Marking
 from tearline.model.record import Record
@@ -49,7 +50,7 @@ def ofac_records(data_dir: Path, limit: int | None = None, origin: str = "us.tre
                  tlp: str = "GREEN") -> list[Record]:
     provenance = Provenance(origin, origin + ".ofac", datetime(2024, 5, 3, tzinfo=UTC))
     records = import_sdn(data_dir / "ofac" / "sdn_2024-05-03.csv", provenance,
-                         Marking.build(tlp), inferred=False)
+                         Marking.build(tlp), inferred=False, keyer=TEST_KEYER)
     return records if limit is None else records[:limit]
 
 

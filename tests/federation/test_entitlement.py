@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from statement_keys import TEST_KEYER
 from tearline.federation.entitlement import CONSENT_TYPE, judge
 from tearline.federation.signing import sign_document, verify_document
 from tearline.keys import NodeKey, create_node_key
@@ -21,7 +22,8 @@ AT = datetime(2026, 1, 5, tzinfo=UTC)
 
 def person(entity: str, origin: str, **extra: Any) -> Record:
     record = build_record(entity, "Person", {"name": [f"{origin} name"]},
-                          Provenance(origin, f"{origin}.hq", AT), Marking.build("GREEN"))
+                          Provenance(origin, f"{origin}.hq", AT), Marking.build("GREEN"),
+                              keyer=TEST_KEYER)
     return replace(record, extra=extra) if extra else record
 
 

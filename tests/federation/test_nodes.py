@@ -35,6 +35,7 @@ from sqlalchemy import select
 from sync_world import refusals, seed_parties
 from typer.testing import CliRunner
 
+from statement_keys import TEST_KEYER
 from tearline.audit.checkpoint import Checkpoint, parse_note, verify_note
 from tearline.audit.note import parse_verifier_key
 from tearline.cli import app
@@ -92,7 +93,8 @@ class Node(DemoNode):
 
 
 def own_records(data_dir: Path, agency: str) -> list[Record]:
-    records = demo_records(7, data_dir, 0.01, start=date(2023, 1, 1), end=date(2023, 2, 28))
+    records = demo_records(7, data_dir, 0.01, start=date(2023, 1, 1), end=date(2023, 2, 28),
+                           keyer=TEST_KEYER)
     return [r for r in records if r.originator == agency]
 
 
@@ -149,7 +151,11 @@ def nodes(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[
                 node.server.wait(10)
 
 
-def released(sender: Node, to: Node) -> dict[str, tuple[str, frozenset[str]]]:
+#: A statement by its content (property, value, agency, unit): its id is each node's own.
+Fact = tuple[str, str, str, str]
+
+
+def released(sender: Node, to: Node) -> dict[str, tuple[str, frozenset[Fact]]]:
     """What the sender's policy releases to the receiver's unit: id → (marking, statements)."""
     store = sender.open_store()
     try:
@@ -159,24 +165,32 @@ def released(sender: Node, to: Node) -> dict[str, tuple[str, frozenset[str]]]:
             records = reader.read_records(conn, vis, ids)
     finally:
         store.close()
-    return {r.id: (r.marking.id, frozenset(s.id for s in r.statements))
+    return {r.id: (r.marking.id, frozenset((s.prop, s.value, s.origin, s.author)
+                                          for s in r.statements))
             for r in records if r.originator == sender.agency}
 
 
-def held(node: Node, originator: str) -> dict[str, tuple[str, frozenset[str]]]:
-    """The records of ``originator`` stored at ``node``: id → (marking, statements)."""
+def statement_rows(node: Node, originator: str) -> tuple[dict[str, str], list[Any]]:
+    """The records of ``originator`` at ``node`` (id → marking) and their statements."""
     store = node.open_store()
     try:
         with store.reading() as conn:
             heads = dict(conn.execute(select(t.records.c.id, t.records.c.marking_id)
                                       .where(t.records.c.originator == originator)).all())
-            rows = conn.execute(select(t.statements.c.entity_id, t.statements.c.id)
-                                .where(t.statements.c.entity_id.in_(list(heads)))).all()
+            s = t.statements.c
+            rows = conn.execute(select(s.entity_id, s.prop, s.value, s.origin, s.author, s.id)
+                                .where(s.entity_id.in_(list(heads)))).all()
     finally:
         store.close()
-    statements: dict[str, set[str]] = {}
-    for entity_id, statement_id in rows:
-        statements.setdefault(entity_id, set()).add(statement_id)
+    return heads, rows
+
+
+def held(node: Node, originator: str) -> dict[str, tuple[str, frozenset[Fact]]]:
+    """The records of ``originator`` stored at ``node``: id → (marking, statements)."""
+    heads, rows = statement_rows(node, originator)
+    statements: dict[str, set[Fact]] = {}
+    for entity_id, *fact, _ in rows:
+        statements.setdefault(entity_id, set()).add(tuple(fact))  # type: ignore[arg-type]
     return {i: (m, frozenset(statements.get(i, ()))) for i, m in heads.items()}
 
 
@@ -200,6 +214,11 @@ def test_each_node_holds_exactly_what_the_senders_policy_releases_to_it(
     assert to_semar and to_fgr and to_semar != to_fgr
     assert held(semar, dea.agency) == to_semar
     assert held(fgr, dea.agency) == to_fgr
+    # the same facts, each node under its own ids
+    ids = {n.unit: {r[-1] for r in statement_rows(n, dea.agency)[1]} for n in (dea, semar, fgr)}
+    assert ids[semar.unit] and ids[fgr.unit]
+    assert not ids[dea.unit] & ids[semar.unit] and not ids[dea.unit] & ids[fgr.unit]
+    assert not ids[semar.unit] & ids[fgr.unit]
     dea.run("sync", semar.unit, "-q")
     assert held(dea, semar.agency) == released(semar, dea)
     # nothing of a third agency went anywhere, nothing of the receiver's own came back twice
@@ -460,7 +479,7 @@ def test_an_orcon_record_is_relayed_only_with_its_originators_consent(
         "semar-orcon-relay", "Person", {"name": ["Ramiro Quintero Soto"]},
         Provenance(semar.agency, semar.unit, datetime.now(UTC)),
         Marking.build("AMBER", [f"unit:{dea.unit}", f"unit:{fgr.unit}"], orcon=True,
-                      legal_basis=scenario.SECURITY_FRAMEWORK))
+                      legal_basis=scenario.SECURITY_FRAMEWORK), keyer=TEST_KEYER)
     store = semar.open_store()
     store.write([orcon])
     store.close()

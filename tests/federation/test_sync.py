@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sync_world import refusals, seed_parties, stored
 
+from statement_keys import TEST_KEYER
 from tearline.federation.client import Page
 from tearline.federation.signing import verify_document
 from tearline.federation.sync import CollectionResult, Partner, Puller, just_before
@@ -37,7 +38,7 @@ def person(i: int, origin: str = "mx.semar", tlp: str = "AMBER") -> Record:
                if tlp == "AMBER" else Marking.build(tlp))
     return build_record(f"p-{i}", "Person", {"name": [f"persona {i}"], "nationality": ["mx"]},
                         Provenance(origin, f"{origin}.uie" if origin == "mx.semar"
-                                   else f"{origin}.sod", AT), marking)
+                                   else f"{origin}.sod", AT), marking, keyer=TEST_KEYER)
 
 
 def page(objects: list[dict[str, Any]], last: str = "2026-01-05T00:00:00.000001Z") -> Page:
@@ -92,21 +93,39 @@ def test_definitions_sent_on_an_earlier_page_serve_later_pages(puller: Puller,
         assert ss.cursor(conn, SEMAR.name, "c1") == "2026-01-05T00:00:00.000002Z"
 
 
-def test_a_statement_whose_id_does_not_match_its_content_is_refused(
+def test_statements_are_stored_under_the_receivers_own_ids_once(
         puller: Puller, store: Store) -> None:
+    """The ids on the wire are the sender's (keyed with its secret): the receiver derives
+    its own from the content, so a sender cannot choose the id a statement is stored
+    under (a lying id shadows nothing), and the same statement received again is the
+    same row."""
     objects = to_stix([person(1), person(2)]).bundle["objects"]
-    forged = copy.deepcopy(objects)
-    for obj in forged:
+    lying = copy.deepcopy(objects)
+    for obj in lying:
         ext = (obj.get("extensions") or {}).get(RECORD_EXTENSION_ID) or {}
         if ext.get("entity_id") == "p-1":
-            ext["statements"][0]["value"] = "somebody else"  # id kept: now a lie
-    out = run(puller, page(forged))
-    assert set(stored(store)["records"]) == {"p-2"}
-    assert [reason for _, reason in out.refused] == [
-        "statement id " + next(s["id"] for o in forged for s in (
-            (o.get("extensions") or {}).get(RECORD_EXTENSION_ID) or {}).get("statements", [])
-            if s["value"] == "somebody else") + " does not match its content"]
-    assert [e.reason for e in refusals(store)] == ["malformed"]
+            ext["statements"][0]["value"] = "somebody else"  # the sender's id kept: a lie
+            ext["statements"][1]["id"] = "st-" + "0" * 40
+    out = run(puller, page(lying))
+    assert out.refused == [] and set(stored(store)["records"]) == {"p-1", "p-2"}
+    with store.reading() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT id, entity_id, prop, value, origin, author FROM statements").all()
+    wire = {s["id"] for o in objects for s in (
+        (o.get("extensions") or {}).get(RECORD_EXTENSION_ID) or {}).get("statements", [])}
+    assert {r.id for r in rows} == {store.keyer(*r[1:]) for r in rows}
+    assert not {r.id for r in rows} & (wire | {"st-" + "0" * 40})
+    assert ("p-1", "name", "somebody else") in {r[1:4] for r in rows}
+    # a later version of p-1: its nationality again, a true name and an alias
+    later = build_record("p-1", "Person", {"name": ["persona 1"], "nationality": ["mx"],
+                                           "alias": ["el uno"]},
+                         Provenance("mx.semar", "mx.semar.uie", AT + timedelta(days=1)),
+                         person(1).marking, keyer=TEST_KEYER)
+    run(puller, page(to_stix([later]).bundle["objects"], "2026-01-06T00:00:00.000000Z"))
+    with store.reading() as conn:
+        again = conn.exec_driver_sql(
+            "SELECT prop, value FROM statements WHERE entity_id = 'p-1'").all()
+    assert len(again) == len(set(again)) == 4  # two names, the alias, ONE nationality
 
 
 def test_a_peer_cannot_take_over_or_echo_records(puller: Puller, store: Store) -> None:
@@ -128,7 +147,9 @@ def test_a_third_agencys_statement_inside_the_peers_record_refuses_the_record(
         puller: Puller, store: Store) -> None:
     mine, theirs = person(1), person(1, origin="mx.fgr")
     smuggled = replace(mine, statements=mine.statements + tuple(
-        replace(s, prop="alias", id="") for s in theirs.statements if s.prop == "name"))
+        replace(s, prop="alias", id=TEST_KEYER(s.entity_id, "alias", s.value, s.origin,
+                                                s.author))
+        for s in theirs.statements if s.prop == "name"))
     out = run(puller, page(to_stix([smuggled]).bundle["objects"]))
     assert stored(store)["records"] == {} and len(out.refused) == 1
     assert [(e.reason, e.originator) for e in refusals(store)] == [("third-agency", "mx.semar")]

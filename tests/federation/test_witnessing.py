@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import func, select
 
 from pgserver import pg_url
+from statement_keys import TEST_KEYER
 from taxii.taxiiworld import DEA, Node, T, UnsafeTlsScope, build_node
 from tearline.audit.checkpoint import Checkpoint, parse_note, sign_note
 from tearline.audit.events import AuthFailed
@@ -127,7 +128,7 @@ def client_of(dea: Node, store: Store | None = None, tamper: Tamper | None = Non
 def grow(store: Store, tag: str, n: int = 3) -> None:
     to_semar = Marking.build("AMBER", ["unit:mx.semar.uie"], legal_basis="agr-semar")
     store.write([build_record(f"p-{tag}-{i}", "Person", {"name": [f"Person {tag} {i}"]}, DEA,
-                              to_semar) for i in range(n)])
+                              to_semar, keyer=TEST_KEYER) for i in range(n)])
 
 
 def kinds(store: Store, kind: str) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from statement_keys import TEST_KEYER
 from tearline.errors import IngestError, InputError, MappingError
 from tearline.ingest.csvmap import cell_problem, parse_mapping, read_csv
 from tearline.ingest.entities import Collector
@@ -31,7 +32,7 @@ def read(name: str, text: str | None = None, spec: str = "seizures_mapping.yaml"
         text = decode_input((DATA / name).read_bytes(), name)
     collector = Collector(name, PROV, Marking.build("AMBER+STRICT"))
     read_csv(text.splitlines(), mapping(spec), collector)  # type: ignore[arg-type]
-    return collector.records()
+    return collector.records(TEST_KEYER)
 
 
 def test_rows_become_mapped_records() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from statement_keys import TEST_KEYER
 from tearline.errors import IngestError
 from tearline.ingest.entities import MAX_LINE, Collector, read_jsonl
 from tearline.ingest.files import decode_input
@@ -27,7 +28,7 @@ def read(name: str, text: str | None = None) -> list[Record]:
         text = decode_input((DATA / name).read_bytes(), name)
     collector = Collector(name, PROV, DEFAULT)
     read_jsonl(text.splitlines(), collector)
-    return collector.records()
+    return collector.records(TEST_KEYER)
 
 
 def rejected(name: str, text: str | None = None) -> IngestError:
@@ -175,7 +176,7 @@ def test_version_grows_when_a_record_gains_statements(store: Store) -> None:
 def test_default_marking_is_the_readers() -> None:
     collector = Collector("x.jsonl", PROV, Marking.build(Tlp.GREEN))
     read_jsonl(['{"id": "x-1", "schema": "Person", "properties": {"name": ["A"]}}'], collector)
-    (record,) = collector.records()
+    (record,) = collector.records(TEST_KEYER)
     assert record.marking.tlp is Tlp.GREEN
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from statement_keys import TEST_KEYER
 from tearline.ingest.ofac import OfacEntry
 from tearline.ingest.ofac_import import import_sdn
 from tearline.ingest.ofac_inferred import INFERRED_ROLE, infer_namesake_links, inferred_link
@@ -34,7 +35,7 @@ EXPECTED = {
 def records() -> dict[str, Record]:
     if not SDN.exists():
         pytest.fail(f"reference data missing: {SDN} (see shared/data/README.md)")
-    return {r.id: r for r in import_sdn(SDN, PROV, Marking.build("CLEAR"))}
+    return {r.id: r for r in import_sdn(SDN, PROV, Marking.build("CLEAR"), keyer=TEST_KEYER)}
 
 
 def _inferred(records: dict[str, Record]) -> dict[str, Record]:

@@ -9,6 +9,7 @@ from followthemoney import registry
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from statement_keys import TEST_KEYER
 from tearline.errors import ValidationError
 from tearline.model import record as record_module
 from tearline.model.marking import Marking
@@ -70,14 +71,14 @@ def test_cleaned_values_give_the_same_record(name: str, born: str, country: str)
         "birthDate": [registry.date.clean(born)],
         "nationality": [registry.country.clean(country)],
     }
-    trusted = build_record("p-1", "Person", clean, PROV, MARKING, cleaned=True)
-    again = build_record("p-1", "Person", clean, PROV, MARKING)
+    trusted = build_record("p-1", "Person", clean, PROV, MARKING, cleaned=True, keyer=TEST_KEYER)
+    again = build_record("p-1", "Person", clean, PROV, MARKING, keyer=TEST_KEYER)
     assert trusted.statements == again.statements
 
 
 def test_cleaned_values_are_stored_as_given() -> None:
     rec = build_record("p-1", "Person", {"nationality": ["mx"], "name": ["A B"]}, PROV, MARKING,
-                       cleaned=True)
+                       cleaned=True, keyer=TEST_KEYER)
     assert {s.prop: s.value for s in rec.statements} == {"nationality": "mx", "name": "A B"}
     assert all(s.original_value is None for s in rec.statements)
 
@@ -97,7 +98,7 @@ def test_still_refused_when_cleaned(
     props: dict[str, list[object]], column: str, message: str, cleaned: bool
 ) -> None:
     with pytest.raises(ValidationError) as info:
-        build_record("p-1", "Person", props, PROV, MARKING, cleaned=cleaned)  # type: ignore[arg-type]
+        build_record("p-1", "Person", props, PROV, MARKING, cleaned=cleaned, keyer=TEST_KEYER)  # type: ignore[arg-type]
     assert any(p.column == column and message in p.message for p in info.value.problems)
 
 
@@ -105,13 +106,14 @@ def test_still_refused_when_cleaned(
 def test_bad_entity_reference_refused_when_cleaned(cleaned: bool) -> None:
     with pytest.raises(ValidationError) as info:
         build_record("l-1", "UnknownLink", {"subject": ["bad id!"], "object": ["ofac-2"]}, PROV,
-                     MARKING, cleaned=cleaned)
+                     MARKING, cleaned=cleaned, keyer=TEST_KEYER)
     assert any(p.column == "subject" for p in info.value.problems)
 
 
 def test_invalid_values_refused_and_all_reported() -> None:
     statements, problems = build_statements(
-        "p-1", "Person", {"name": ["A"], "birthDate": ["soon"], "nationality": ["Narnia"]}, PROV
+        "p-1", "Person", {"name": ["A"], "birthDate": ["soon"], "nationality": ["Narnia"]}, PROV,
+            keyer=TEST_KEYER
     )
     assert {p.column for p in problems} == {"birthDate", "nationality"}
     assert [s.prop for s in statements] == ["name"]
@@ -119,7 +121,7 @@ def test_invalid_values_refused_and_all_reported() -> None:
 
 def test_same_value_twice_is_one_statement() -> None:
     rec = build_record("p-1", "Person", {"nationality": ["Mexico", "mx", "MX"], "name": ["A"]},
-                       PROV, MARKING)
+                       PROV, MARKING, keyer=TEST_KEYER)
     nationality = [s for s in rec.statements if s.prop == "nationality"]
     assert len(nationality) == 1
     assert nationality[0].value == "mx"

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from statement_keys import TEST_KEYER
 from tearline.model.marking import Marking, Selector
 from tearline.model.record import Record, build_record
 from tearline.model.statement import Provenance
@@ -52,7 +53,7 @@ def test_onward_release_rules() -> None:
 
 def record(marking: Marking) -> Record:
     return build_record("p1", "Person", {"name": ["Ana Lopez"]},
-                        Provenance("us.dea", "us.dea.sod", T), marking)
+                        Provenance("us.dea", "us.dea.sod", T), marking, keyer=TEST_KEYER)
 
 
 def release(rec: Record, by: Subject, to: str, to_agency: str | None, at: datetime,
@@ -119,9 +120,10 @@ def test_decide_every_action() -> None:
 def test_decide_read_a_relationship_with_a_hidden_end() -> None:
     ana = record(AMBER)
     hidden = build_record("p2", "Person", {"name": ["Bo"]},
-                          Provenance("us.dea", "us.dea.sod", T), Marking.build("AMBER+STRICT"))
+                          Provenance("us.dea", "us.dea.sod", T), Marking.build("AMBER+STRICT"),
+                              keyer=TEST_KEYER)
     link = build_record("l1", "UnknownLink", {"subject": ["p1"], "object": ["p2"]},
-                        Provenance("us.dea", "us.dea.sod", T), AMBER)
+                        Provenance("us.dea", "us.dea.sod", T), AMBER, keyer=TEST_KEYER)
     records = {r.id: r for r in (ana, hidden, link)}
     facts = PolicyFacts(lookup=records.get)
     d = decide(FGR, Action.READ, link, T, facts)

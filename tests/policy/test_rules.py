@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from statement_keys import TEST_KEYER
 from tearline.errors import MarkingError, ValidationError
 from tearline.model.marking import Marking
 from tearline.model.parties import Vetting
@@ -27,7 +28,7 @@ def person(marking: Marking, portion: Marking | None = None, unit: str = "us.dea
     prov = Provenance(unit.rsplit(".", 1)[0], unit, T - timedelta(days=30))
     portions = {"birthDate": portion} if portion else None
     return build_record("p1", "Person", {"name": ["Ana Lopez"], "birthDate": ["1970-01-02"]},
-                        prov, marking, portions)
+                        prov, marking, portions, keyer=TEST_KEYER)
 
 
 def sees(subject: Subject, rec: Record, at: datetime = T,
@@ -138,7 +139,7 @@ def test_a_statement_needs_the_records_marking_visible_too() -> None:
     rec = person(Marking.build("AMBER+STRICT"))
     extra = build_record("p1", "Person", {"name": ["Ana L."]},
                          Provenance("mx.fgr", "mx.fgr.femdo", T), Marking.build("CLEAR"),
-                         {"name": Marking.build("GREEN")})
+                         {"name": Marking.build("GREEN")}, keyer=TEST_KEYER)
     merged = Record(rec.id, rec.schema, rec.originator, rec.author, rec.marking,
                     rec.statements + extra.statements)
     assert sees(PN, merged) == set()

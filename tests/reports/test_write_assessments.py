@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from statement_keys import TEST_KEYER
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
 from tearline.model.parties import Agency, Unit
@@ -28,7 +29,8 @@ def test_one_file_per_unit_and_format(store: Store, tmp_path: Path) -> None:
         parties.put_unit(conn, Unit("mx.fgr.femdo", "mx.fgr", "FEMDO"), AT - timedelta(days=1))
     store.write([
         build_record(f"sz-{n}", "Seizure", {"drug": ["fentanyl"], "grossWeight": [str(kg)],
-                     "originCountry": ["mx"], "date": ["2023-01-05"]}, DEA, Marking.build(tlp))
+                     "originCountry": ["mx"], "date": ["2023-01-05"]}, DEA, Marking.build(tlp),
+                         keyer=TEST_KEYER)
         for n, (tlp, kg) in enumerate((("CLEAR", 2), ("AMBER+STRICT", 5)))
     ])  # fmt: skip
     units = ["us.dea.sod", "mx.fgr.femdo"]

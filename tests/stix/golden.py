@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from statement_keys import TEST_KEYER
+
 GOLDEN = Path(__file__).parent / "data" / "golden_bundle.json.gz"
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 
@@ -41,10 +43,10 @@ def _make(data_dir: Path) -> dict[str, Any]:
     from tearline.model.statement import Provenance
     from tearline.stix import to_stix
 
-    demo = list(demo_records(7, data_dir, 0.002))
+    demo = list(demo_records(7, data_dir, 0.002, keyer=TEST_KEYER))
     prov = Provenance("us.dea", "us.dea.sod", datetime(2024, 5, 3, tzinfo=UTC))
     ofac = import_sdn(data_dir / "ofac" / "sdn_2024-05-03.csv", prov,
-                      Marking.build("CLEAR"))[:120]
+                      Marking.build("CLEAR"), keyer=TEST_KEYER)[:120]
     records = demo[:400] + ofac
     refs = {r.id: r.schema for r in demo[400:]}
     export = to_stix(records, refs)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from stix_checks import assert_valid, fast_validator, problems
 
+from statement_keys import TEST_KEYER
 from tearline.demo.load import demo_records
 from tearline.ingest.ofac_import import import_sdn
 from tearline.model.marking import Marking
@@ -21,13 +22,14 @@ AGENCIES = ("us.dea", "mx.semar", "mx.fgr")
 
 @pytest.fixture(scope="module")
 def demo(data_dir: Path) -> list[Record]:
-    return list(demo_records(7, data_dir, 0.002))
+    return list(demo_records(7, data_dir, 0.002, keyer=TEST_KEYER))
 
 
 @pytest.fixture(scope="module")
 def ofac(data_dir: Path) -> list[Record]:
     prov = Provenance("us.dea", "us.dea.sod", datetime(2024, 5, 3, tzinfo=UTC))
-    return import_sdn(data_dir / "ofac" / "sdn_2024-05-03.csv", prov, Marking.build("CLEAR"))
+    return import_sdn(data_dir / "ofac" / "sdn_2024-05-03.csv", prov, Marking.build("CLEAR"),
+                      keyer=TEST_KEYER)
 
 
 def test_fast_validator_agrees_with_the_stock_one(demo: list[Record]) -> None:
@@ -52,7 +54,7 @@ def test_demo_bundle_validates_entirely(demo: list[Record]) -> None:
 
 def test_demo_bundle_round_trips(demo: list[Record]) -> None:
     bundle = json.loads(json.dumps(to_stix(demo).bundle))
-    back = read_bundle(bundle, AGENCIES)
+    back = read_bundle(bundle, AGENCIES, keyer=TEST_KEYER)
     assert back.skipped == ()
     assert {r.id: r for r in back.records} == {r.id: r for r in demo}
 
@@ -61,7 +63,7 @@ def test_ofac_bundle_loads_and_round_trips(ofac: list[Record]) -> None:
     export = to_stix(ofac)
     assert export.skipped == ()
     bundle = json.loads(json.dumps(export.bundle))
-    back = read_bundle(bundle, AGENCIES)
+    back = read_bundle(bundle, AGENCIES, keyer=TEST_KEYER)
     assert {r.id: r for r in back.records} == {r.id: r for r in ofac}
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from stix_checks import assert_valid
 
+from statement_keys import TEST_KEYER
 from tearline.model.marking import Marking
 from tearline.model.record import Record, build_record
 from tearline.model.statement import Provenance
@@ -23,15 +24,16 @@ RED = Marking.build("RED", ["unit:mx.semar.uie"], legal_basis="us-mx-2021")
 
 def case() -> list[Record]:
     org = build_record("org-1", "Organization", {"name": ["CARTEL X"],
-                                                 "topics": ["crime.traffick.drug"]}, PROV, AMBER)
+                                                 "topics": ["crime.traffick.drug"]}, PROV, AMBER,
+                                                     keyer=TEST_KEYER)
     person = build_record("p-1", "Person", {"name": ["Ana Ruiz"], "birthDate": ["1980-02-03"]},
-                          PROV, AMBER, portions={"name": RED})
+                          PROV, AMBER, portions={"name": RED}, keyer=TEST_KEYER)
     member = build_record("m-1", "Membership", {"member": ["p-1"], "organization": ["org-1"],
-                                                "role": ["head"]}, PROV, RED)
+                                                "role": ["head"]}, PROV, RED, keyer=TEST_KEYER)
     phone = build_record("ph-1", "Phone", {"number": ["+52 667 123 4567"], "user": ["p-1"]},
-                         PROV, Marking.build("GREEN"))
+                         PROV, Marking.build("GREEN"), keyer=TEST_KEYER)
     seizure = build_record("s-1", "Seizure", {"drug": ["fentanyl"], "suspect": ["p-9"]}, PROV,
-                           AMBER)
+                           AMBER, keyer=TEST_KEYER)
     return [org, person, member, phone, seizure]
 
 
@@ -104,5 +106,5 @@ def test_only_what_is_given_is_emitted() -> None:
     assert "Ana Ruiz" not in text and "1980-02-03" not in text
     # the membership names a person the recipient cannot see: reported, not guessed
     assert [p.column for p in export.skipped] == ["m-1"]
-    back = {r.id: r for r in from_stix(json.loads(text))}
+    back = {r.id: r for r in from_stix(json.loads(text), keyer=TEST_KEYER)}
     assert back == {r.id: r for r in teared if r.id != "m-1"}

@@ -8,6 +8,7 @@ import pytest
 from stix_checks import problems
 
 from foreign_stix import CARTEL, LINK, PERSON, PLACE, PRODUCER, REPORT, foreign_bundle
+from statement_keys import TEST_KEYER
 from tearline.errors import ValidationError
 from tearline.model.marking import Tlp
 from tearline.stix import read_bundle
@@ -23,7 +24,7 @@ def test_the_fixture_is_valid_stix() -> None:
 
 
 def test_foreign_objects_map_where_they_fit() -> None:
-    result = read_bundle(load())
+    result = read_bundle(load(), keyer=TEST_KEYER)
     by_id = {r.id: r for r in result.records}
     cartel = by_id[CARTEL]
     assert cartel.schema == "Organization"
@@ -60,7 +61,7 @@ def test_a_known_agency_identity_becomes_the_originator() -> None:
     for obj in bundle["objects"]:
         if obj.get("created_by_ref"):
             obj["created_by_ref"] = agency_identity_id("mx.fgr")
-    records = read_bundle(bundle, agencies=["mx.fgr"]).records
+    records = read_bundle(bundle, agencies=["mx.fgr"], keyer=TEST_KEYER).records
     cartel = next(r for r in records if r.id.startswith("threat-actor--"))
     assert (cartel.originator, cartel.author) == ("mx.fgr", "mx.fgr")
     assert {s.origin for s in cartel.statements} == {"mx.fgr"}
@@ -72,7 +73,7 @@ def test_a_malformed_bundle_lists_every_problem() -> None:
     bundle["objects"][3]["type"] = "location"
     bundle["objects"].append("text")
     with pytest.raises(ValidationError) as caught:
-        read_bundle(bundle)
+        read_bundle(bundle, keyer=TEST_KEYER)
     assert len(caught.value.problems) == 3
 
 
@@ -92,7 +93,7 @@ def test_a_property_of_the_wrong_json_type_is_a_problem_not_a_crash(
     (cartel,) = [o for o in bundle["objects"] if o["id"] == CARTEL]
     cartel[prop] = value
     with pytest.raises(ValidationError) as caught:
-        read_bundle(bundle)
+        read_bundle(bundle, keyer=TEST_KEYER)
     (problem,) = caught.value.problems
     assert problem.column == CARTEL and problem.message.startswith(message)
 
@@ -102,7 +103,7 @@ def test_relationship_ends_must_be_identifiers() -> None:
     (link,) = [o for o in bundle["objects"] if o["id"] == LINK]
     link["target_ref"] = [PLACE]
     with pytest.raises(ValidationError) as caught:
-        read_bundle(bundle)
+        read_bundle(bundle, keyer=TEST_KEYER)
     assert [(p.column, p.message) for p in caught.value.problems] == [
         (LINK, "target_ref must be an identifier")]
 
@@ -111,4 +112,4 @@ def test_relationship_ends_must_be_identifiers() -> None:
                                                                    "objects": {}}])
 def test_not_a_bundle(bundle: object) -> None:
     with pytest.raises(ValidationError):
-        read_bundle(bundle)
+        read_bundle(bundle, keyer=TEST_KEYER)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from golden import encode, load
 
+from statement_keys import TEST_KEYER
 from tearline.model.record import Record
 from tearline.stix import read_bundle, to_stix
 
@@ -26,7 +27,7 @@ def golden() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def records(golden: dict[str, Any]) -> list[Record]:
-    back = read_bundle(golden["bundle"], AGENCIES)
+    back = read_bundle(golden["bundle"], AGENCIES, keyer=TEST_KEYER)
     assert back.skipped == ()
     return list(back.records)
 
@@ -68,7 +69,7 @@ def test_export_twice_in_a_row_gives_the_same_bytes(golden: dict[str, Any],
 
 def test_import_reads_the_golden_bundle_back_to_equal_records(golden: dict[str, Any],
                                                               records: list[Record]) -> None:
-    again = read_bundle(json.loads(encode(golden["bundle"])), AGENCIES).records
+    again = read_bundle(json.loads(encode(golden["bundle"])), AGENCIES, keyer=TEST_KEYER).records
     assert list(again) == records
     assert [s for r in again for s in r.statements] == [s for r in records
                                                        for s in r.statements]

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stix_checks import assert_valid
 
+from statement_keys import TEST_KEYER
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking, Tlp
 from tearline.model.record import Record, build_record
@@ -79,7 +80,7 @@ def records(draw: st.DrawFn) -> Record:
     if schema == "Organization":
         props = {k: v for k, v in props.items() if k in ("name", "phone", "topics")}
     record = build_record(f"{rid}-{next(_ids)}", schema, props, prov, marking, portions,
-                          synthetic=draw(st.booleans()))
+                          synthetic=draw(st.booleans()), keyer=TEST_KEYER)
     assert record.created_at is not None
     return replace(record, version=draw(st.integers(1, 5)),
                    modified_at=record.created_at + timedelta(hours=draw(st.integers(0, 99))))
@@ -101,7 +102,7 @@ def batches(draw: st.DrawFn) -> list[Record]:
         links.append(build_record(f"link-{next(_ids)}", schema,
                                   {ends[0]: [a.id], ends[1]: [b.id],
                                    "role" if schema == "Membership" else "relationship": ["head"]},
-                                  prov, marking))
+                                  prov, marking, keyer=TEST_KEYER))
     return ents + links
 
 
@@ -110,7 +111,7 @@ def batches(draw: st.DrawFn) -> list[Record]:
 def test_records_round_trip_through_stix(batch: list[Record]) -> None:
     export = to_stix(batch)
     assert export.skipped == ()
-    back = from_stix(json.loads(json.dumps(export.bundle)))
+    back = from_stix(json.loads(json.dumps(export.bundle)), keyer=TEST_KEYER)
     assert {r.id: r for r in back} == {r.id: r for r in batch}
     for record in back:  # statement by statement, with every field
         original = next(r for r in batch if r.id == record.id)

@@ -10,9 +10,10 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from statement_keys import TEST_KEYER
 from tearline.model.marking import Marking
 from tearline.model.record import build_record
-from tearline.model.statement import Provenance, Statement
+from tearline.model.statement import Provenance, Statement, StatementKeyer
 from tearline.stix.wire import _Reader, _statement, record_payload, statement_payload
 
 MARKING = Marking.build("AMBER", ["agency:mx.semar"], legal_basis="us-mx-2021")
@@ -21,7 +22,7 @@ SEEN = datetime(2024, 5, 3, 12, 0, 1, 250, tzinfo=UTC)
 
 def good() -> dict[str, Any]:
     record = build_record("p-1", "Person", {"name": ["Ana Pérez"]},
-                          Provenance("us.dea", "us.dea.sod", SEEN), MARKING)
+                          Provenance("us.dea", "us.dea.sod", SEEN), MARKING, keyer=TEST_KEYER)
     return statement_payload(record, record.statements[0])
 
 
@@ -44,7 +45,7 @@ removals = st.sets(st.sampled_from(sorted(good())), max_size=2)
 def read(data: Any, portion: Marking | None,
          entity_id: str = "p-1") -> tuple[Statement | None, list[str]]:
     reader = _Reader("obj")
-    stmt = _statement(reader, entity_id, "Person", data, portion)
+    stmt = _statement(reader, entity_id, "Person", data, portion, TEST_KEYER)
     return stmt, [p.message for p in reader.problems]
 
 
@@ -62,12 +63,13 @@ def test_the_whole_reading_equals_the_field_by_field_one(
             origin=stmt.origin, author=stmt.author, first_seen=stmt.first_seen,
             last_seen=stmt.last_seen, reliability=stmt.reliability,
             credibility=stmt.credibility, original_value=data.get("original_value"),
-            marking=portion, id=stmt.id)
+            marking=portion,
+            id=TEST_KEYER(stmt.entity_id, stmt.prop, stmt.value, stmt.origin, stmt.author))
 
 
 def test_a_payload_statement_reads_back_equal() -> None:
     record = build_record("p-2", "Person", {"name": ["José", "Pepe"], "nationality": ["mx"]},
-                          Provenance("us.dea", "us.dea.sod", SEEN), MARKING)
+                          Provenance("us.dea", "us.dea.sod", SEEN), MARKING, keyer=TEST_KEYER)
     payload = record_payload(record)
     for stmt, data in zip(record.statements, payload["statements"], strict=True):
         assert read(data, None, "p-2") == (stmt, [])
@@ -77,3 +79,17 @@ def test_an_original_value_equal_to_the_value_is_dropped() -> None:
     data = {**good(), "original_value": good()["value"]}
     stmt, problems = read(data, None)
     assert problems == [] and stmt is not None and stmt.original_value is None
+
+
+def test_the_id_on_the_wire_is_the_senders_and_the_reader_derives_its_own() -> None:
+    """A sender's ids are keyed with its secret: the receiver derives the id from the
+    content with its own keyer, whatever id the payload carries."""
+    sender = StatementKeyer(b"the sender node's own secret key")
+    record = build_record("p-3", "Person", {"name": ["Ana"]},
+                          Provenance("us.dea", "us.dea.sod", SEEN), MARKING, keyer=sender)
+    data = statement_payload(record, record.statements[0])
+    assert data["id"] == record.statements[0].id  # the sender's, as it sent it
+    for wire_id in (data["id"], "st-" + "0" * 40, "anything"):
+        stmt, problems = read({**data, "id": wire_id}, None, "p-3")
+        assert problems == [] and stmt is not None
+        assert stmt.id == TEST_KEYER("p-3", "name", "Ana", "us.dea", "us.dea.sod") != data["id"]

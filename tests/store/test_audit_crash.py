@@ -40,7 +40,7 @@ who = Subject(unit="us.dea.sod", agency="us.dea")
 for n in itertools.count():
     ids = [f"{sys.argv[2]}-{n}-{k}" for k in range(3)]
     store.write([build_record(i, "Person", {"name": [f"Person {i}"]}, prov,
-                              Marking.build("GREEN")) for i in ids])
+                              Marking.build("GREEN"), keyer=store.keyer) for i in ids])
     store.read_many(who, datetime.now(UTC), ids)
     if n == 0:  # the first action loads what the write path loads lazily (seconds under load)
         print("ready", flush=True)

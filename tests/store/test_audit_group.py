@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from statement_keys import TEST_KEYER
 from tearline.audit.envelope import Event
 from tearline.audit.events import AggregateRead
 from tearline.errors import NotFound, StoreError
@@ -116,7 +117,7 @@ def test_groups_stay_within_their_size_bound() -> None:
 def test_reads_from_many_threads_leave_one_entry_each_and_a_sound_log(store: Store) -> None:
     prov = Provenance("mx.semar", "mx.semar.uie", NOW)
     records = [build_record(f"r-{i}", "Person", {"name": [f"person {i}"]}, prov,
-                            Marking.build("GREEN")) for i in range(40)]
+                            Marking.build("GREEN"), keyer=TEST_KEYER) for i in range(40)]
     store.write(records)
     with store.reading() as conn:
         before = audit_log.size(conn)
@@ -137,7 +138,7 @@ def test_reads_from_many_threads_leave_one_entry_each_and_a_sound_log(store: Sto
 def test_a_read_whose_entry_cannot_be_committed_returns_nothing(store: Store) -> None:
     prov = Provenance("mx.semar", "mx.semar.uie", NOW)
     store.write([build_record("r-1", "Person", {"name": ["someone"]}, prov,
-                              Marking.build("GREEN"))])
+                              Marking.build("GREEN"), keyer=TEST_KEYER)])
     with store.transaction() as conn:  # the log's head row is what every append updates
         conn.execute(audit_tables.audit_head.delete())
     with pytest.raises(StoreError):

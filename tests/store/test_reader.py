@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from statement_keys import TEST_KEYER
 from tearline.errors import StoreError
 from tearline.model.marking import Marking
 from tearline.model.parties import Agency, Unit
@@ -47,10 +48,10 @@ def people() -> list[Record]:
         names = ["Zeta Quintero" if n % 4 == 0 else "Zeta Morales"]
         props = {"name": names, "idNumber": [f"QX{n:04d}"]}
         out.append(build_record(f"p-{n:03d}", "Person", props, DEA,
-                                PUBLIC if shown(n) else HIDDEN))
+                                PUBLIC if shown(n) else HIDDEN, keyer=TEST_KEYER))
     # an own record of the unit, under a marking it sees as the author
     out.append(build_record("p-own", "Person", {"name": ["Zeta Own"]}, SEMAR,
-                            Marking.build("RED", ["unit:mx.semar.pn"])))
+                            Marking.build("RED", ["unit:mx.semar.pn"]), keyer=TEST_KEYER))
     return out
 
 

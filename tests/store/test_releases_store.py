@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from statement_keys import TEST_KEYER
 from tearline.errors import MarkingError, NotFound, PolicyDenied, ValidationError
 from tearline.model.marking import Marking, Selector
 from tearline.model.parties import Agency, Agreement, Unit, Vetting
@@ -41,7 +42,7 @@ def write(store: Store, marking: Marking, portion: Marking | None = None) -> Non
     store.write([build_record(
         "p1", "Person", {"name": ["Ana Lopez"], "birthDate": ["1970-01-02"]},
         Provenance("us.dea", "us.dea.sod", T), marking,
-        {"birthDate": portion} if portion else None)])
+        {"birthDate": portion} if portion else None, keyer=TEST_KEYER)])
 
 
 def props(store: Store, subject: Subject, at: datetime) -> set[str]:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from statement_keys import TEST_KEYER
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking, Tlp
 from tearline.model.parties import Agency, Unit
@@ -90,7 +91,8 @@ def records(draw: st.DrawFn) -> Record:
         if stricter.tlp.rank >= marking.tlp.rank:
             portions["birthDate"] = stricter
     rid = draw(st.from_regex(r"[a-z][a-z0-9-]{3,20}", fullmatch=True))
-    return build_record(f"{rid}-{next(_ids)}", "Person", props, prov, marking, portions)
+    return build_record(f"{rid}-{next(_ids)}", "Person", props, prov, marking, portions,
+                        keyer=TEST_KEYER)
 
 
 def seed_parties(store: Store) -> None:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from statement_keys import TEST_KEYER
 from tearline.analysis.totals import totals
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
@@ -40,12 +41,14 @@ def _seizure(eid: str, prov: Provenance, marking: Marking, drug: str, kg: str, o
              day: str, portions: dict[str, Marking] | None = None) -> Record:  # fmt: skip
     props = {"drug": [drug], "grossWeight": [kg], "originCountry": [origin], "date": [day],
              "region": ["Southwest"]}  # fmt: skip
-    return build_record(eid, "Seizure", props, prov, marking, portions=portions, synthetic=True)
+    return build_record(eid, "Seizure", props, prov, marking, portions=portions, synthetic=True,
+                        keyer=TEST_KEYER)
 
 
 def _with_statement(rec: Record, prop: str, value: str, prov: Provenance) -> Record:
     extra = Statement(rec.id, rec.schema, prop, value, prov.origin, prov.author, prov.seen_at,
-                      prov.seen_at)  # fmt: skip
+                      prov.seen_at,
+                      id=TEST_KEYER(rec.id, prop, value, prov.origin, prov.author))  # fmt: skip
     return replace(rec, statements=(*rec.statements, extra))
 
 
@@ -69,7 +72,7 @@ def records() -> list[Record]:
                  "co", "2023-05-01"),  # fmt: skip
         _seizure("sz-7", SEMAR, Marking.build("GREEN"), "fentanyl", "2", "mx", "2023-06"),
         build_record("person-1", "Person", {"name": ["Not A Seizure"]}, DEA,
-                     Marking.build("CLEAR")),  # fmt: skip
+                     Marking.build("CLEAR"), keyer=TEST_KEYER),  # fmt: skip
     ]
 
 

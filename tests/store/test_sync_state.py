@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from statement_keys import TEST_KEYER
 from tearline.errors import ValidationError
 from tearline.store import sync_state as ss
 from tearline.store import tables as t
@@ -94,11 +95,13 @@ def test_a_purge_deletes_only_what_the_partner_delivered_and_never_our_own(
 
     def person(origin: str, name: str) -> object:
         return build_record("p-1", "Person", {"name": [name]},
-                            Provenance(origin, origin + ".u", T0), Marking.build("GREEN"))
+                            Provenance(origin, origin + ".u", T0), Marking.build("GREEN"),
+                                keyer=TEST_KEYER)
 
     theirs, ours = person("mx.semar", "nombre"), person("us.dea", "name")
     phone = build_record("ph-1", "Phone", {"number": ["+525512345678"], "user": ["p-1"]},
-                         Provenance("mx.semar", "mx.semar.u", T0), Marking.build("GREEN"))
+                         Provenance("mx.semar", "mx.semar.u", T0), Marking.build("GREEN"),
+                             keyer=TEST_KEYER)
     store.write([theirs, phone])  # type: ignore[list-item]
     store.write([ours])  # type: ignore[list-item]
     with store.transaction() as conn:

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from statement_keys import TEST_KEYER
 from tearline.cli import app
 from tearline.errors import NotFound
 from tearline.model.marking import Marking
@@ -46,16 +47,17 @@ def records(hidden: Marking | None) -> list[Record]:
     public = Marking.build("GREEN")
     out = [
         build_record("p-visible", "Person", {"name": ["Maria Zeta"], "addressEntity": ["p-secret"]},
-                     DEA, public),
+                     DEA, public, keyer=TEST_KEYER),
         build_record("l-link", "UnknownLink", {"subject": ["p-visible"], "object": ["p-secret"]},
-                     DEA, public),
-        build_record("p-other", "Person", {"name": ["Zeta Morales"]}, DEA, public),
+                     DEA, public, keyer=TEST_KEYER),
+        build_record("p-other", "Person", {"name": ["Zeta Morales"]}, DEA, public,
+                     keyer=TEST_KEYER),
     ]
     if hidden is not None:
         out.append(build_record(
             "p-secret", "Person",
             {"name": ["Zeta Quintero"], "alias": ["El Zorro"], "idNumber": ["QUZ610927"]},
-            DEA, hidden))
+            DEA, hidden, keyer=TEST_KEYER))
     return out
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, select
 
+from statement_keys import TEST_KEYER
 from tearline.errors import StoreError
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
@@ -39,7 +40,7 @@ def _records(n: int, prov: Provenance = PROV) -> list[Record]:
             f"p-{i}", "Person",
             {"name": [f"Juan {i} GARCIA"], "alias": [f"EL {i}"], "nationality": ["Mexico"],
              "passportNumber": [f"G{i:07d}"], "notes": ["seen twice"]},
-            prov, MARKING, portions={"notes": PORTION} if i % 3 == 0 else None,
+            prov, MARKING, portions={"notes": PORTION} if i % 3 == 0 else None, keyer=TEST_KEYER,
         )
         for i in range(n)
     ]
@@ -89,7 +90,7 @@ def test_rewrite_moves_last_seen_and_versions_grown_records(store: Store) -> Non
                        Credibility.PROBABLY_TRUE)
     grown = _records(5, later)
     grown[2] = build_record("p-2", "Person", {"name": ["Juan 2 GARCIA"], "weakAlias": ["EL 2B"]},
-                            later, MARKING)
+                            later, MARKING, keyer=TEST_KEYER)
     with store.transaction() as conn:
         summary = write_records(conn, grown, batch=3)
     assert summary.records_new == 0

@@ -33,15 +33,15 @@ from tearline.store.store import Store
 url, prefix, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 prov = Provenance("us.dea", "us.dea.sod", datetime(2024, 5, 3, tzinfo=UTC))
 mark = Marking.build("AMBER+STRICT")
+store = Store.open(url)
 records = [
     build_record(f"{prefix}-{i}", "Person", {
         "name": [f"Persona {i} GARCIA LOPEZ"],
         "birthDate": [f"19{50 + i % 40}-0{1 + i % 9}-1{i % 9}"],
         "nationality": ["mx"], "alias": [f"EL {i}"], "notes": [f"note {i} " * 20],
-    }, prov, mark)
+    }, prov, mark, keyer=store.keyer)
     for i in range(n)
 ]
-store = Store.open(url)
 print("writing", flush=True)
 t0 = __import__("time").perf_counter()
 store.write(records)

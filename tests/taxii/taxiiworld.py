@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from statement_keys import TEST_KEYER
 from tearline.federation.identity import NodeIdentity, init_node
 from tearline.federation.signing import (
     NONCE_HEADER,
@@ -62,27 +63,30 @@ def records(extra_shared: int = 0, hidden: bool = True) -> list[Record]:
     out = [
         build_record("p-shared", "Person", {"name": ["Ana Lopez"], "birthDate": ["1970-01-02"]}
                      if hidden else {"name": ["Ana Lopez"]}, DEA, to_semar,
-                     {"birthDate": Marking.build("RED", ["unit:us.dea.sod"])} if hidden else None),
-        build_record("p-friend", "Person", {"name": ["Eva Soto"]}, DEA, to_semar),
+                     {"birthDate": Marking.build("RED", ["unit:us.dea.sod"])} if hidden else None,
+                         keyer=TEST_KEYER),
+        build_record("p-friend", "Person", {"name": ["Eva Soto"]}, DEA, to_semar, keyer=TEST_KEYER),
         build_record("l-known", "UnknownLink", {"subject": ["p-shared"], "object": ["p-friend"],
-                                                "role": ["cousin"]}, DEA, to_semar),
+                                                "role": ["cousin"]}, DEA, to_semar,
+                                                    keyer=TEST_KEYER),
     ]
     if hidden:
         out += [
             build_record("p-fgr", "Person", {"name": ["Beto Ruiz"]}, DEA,
-                         Marking.build("AMBER", ["unit:mx.fgr.aic"], legal_basis="agr-fgr")),
+                         Marking.build("AMBER", ["unit:mx.fgr.aic"], legal_basis="agr-fgr"),
+                             keyer=TEST_KEYER),
             build_record("p-secret", "Person", {"name": ["Carla Diaz"]}, DEA,
-                         Marking.build("RED", ["unit:us.dea.sod"])),
+                         Marking.build("RED", ["unit:us.dea.sod"]), keyer=TEST_KEYER),
             build_record("p-other-unit", "Person", {"name": ["Dora Vega"]}, DEA,
                          Marking.build("AMBER", ["unit:mx.semar.other"],
-                                       legal_basis="agr-semar")),
+                                       legal_basis="agr-semar"), keyer=TEST_KEYER),
             # a link to a record semar may not see does not exist for semar
             build_record("l-hidden", "UnknownLink", {"subject": ["p-shared"],
                                                      "object": ["p-secret"], "role": ["boss"]},
-                         DEA, to_semar),
+                         DEA, to_semar, keyer=TEST_KEYER),
         ]
     out += [build_record(f"p-bulk-{n:03d}", "Person", {"name": [f"Bulk Person {n}"]}, DEA,
-                         to_semar) for n in range(extra_shared)]
+                         to_semar, keyer=TEST_KEYER) for n in range(extra_shared)]
     return out
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from taxiiworld import DEA, ROOT, SECRETS, Node, PeerClient, T, build_node
 
+from statement_keys import TEST_KEYER
 from tearline.federation.identity import init_node
 from tearline.federation.receipts import build_receipt
 from tearline.keys import load_node_key
@@ -165,7 +166,7 @@ def test_filters(node: Node) -> None:
     assert semar.get(f"{objects_url(C_SEMAR)}?added_after={last}").body == {"more": False}
     node.store.write([build_record("p-late", "Person", {"name": ["Late Arrival"]}, DEA,
                                    Marking.build("AMBER", ["unit:mx.semar.uie"],
-                                                 legal_basis="agr-semar"))])
+                                                 legal_basis="agr-semar"), keyer=TEST_KEYER)])
     after = semar.get(f"{objects_url(C_SEMAR)}?added_after={last}")
     mains = {o["id"] for o in after.body["objects"]}
     assert object_id("p-late", "Person") in mains
@@ -344,9 +345,11 @@ def test_every_visible_record_is_in_exactly_one_collection(node: Node) -> None:
                                               frozenset({"us.dea", "mx.semar"})), T)
     node.store.write([
         build_record("p-elsewhere", "Person", {"name": ["Elsa Paz"]}, DEA,
-                     Marking.build("AMBER", ["unit:mx.semar.uie"], legal_basis="agr-other")),
+                     Marking.build("AMBER", ["unit:mx.semar.uie"], legal_basis="agr-other"),
+                         keyer=TEST_KEYER),
         build_record("p-second", "Person", {"name": ["Segundo Paz"]}, DEA,
-                     Marking.build("AMBER", ["unit:mx.semar.uie"], legal_basis="agr-semar-2")),
+                     Marking.build("AMBER", ["unit:mx.semar.uie"], legal_basis="agr-semar-2"),
+                         keyer=TEST_KEYER),
     ])
     semar = node.as_peer(SEMAR)
     listed = [c["id"] for c in semar.get(f"{ROOT}collections/").body["collections"]]
@@ -369,16 +372,17 @@ def test_a_relationship_whose_end_arrives_later_comes_with_a_pull_from_the_start
     to_semar = Marking.build("AMBER", ["unit:mx.semar.uie"], legal_basis="agr-semar")
     node.store.write([build_record("l-waiting", "UnknownLink",
                                    {"subject": ["p-shared"], "object": ["p-arrives"],
-                                    "role": ["partner"]}, DEA, to_semar)])
+                                    "role": ["partner"]}, DEA, to_semar, keyer=TEST_KEYER)])
     node.store.write([build_record("p-marker", "Person", {"name": ["Mar Cano"]}, DEA,
-                                   to_semar)])  # moves the peer's cursor past the link
+                                   to_semar,
+                                       keyer=TEST_KEYER)])  # moves the peer's cursor past the link
     semar = node.as_peer(SEMAR)
     first = semar.get(f"{objects_url(C_SEMAR)}?limit=1000")
     link = object_id("l-waiting", "UnknownLink")
     assert link not in {o["id"] for o in first.body["objects"]}  # its end does not exist
     last = first.headers["x-taxii-date-added-last"]
     node.store.write([build_record("p-arrives", "Person", {"name": ["Ari Vela"]}, DEA,
-                                   to_semar)])
+                                   to_semar, keyer=TEST_KEYER)])
     later = semar.get(f"{objects_url(C_SEMAR)}?limit=1000&added_after={last}")
     ids = [o["id"] for o in later.body["objects"]]
     assert object_id("p-arrives", "Person") in ids and link not in ids

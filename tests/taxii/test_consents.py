@@ -15,6 +15,7 @@ import pytest
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from taxiiworld import DEA, ROOT, Node, T, build_node
 
+from statement_keys import TEST_KEYER
 from tearline.federation.identity import init_node
 from tearline.federation.signing import sign_document, verify_document
 from tearline.model.marking import Marking
@@ -37,7 +38,7 @@ def node(store: Store, tmp_path: Path) -> Iterator[Node]:
     built = build_node(store, tmp_path)
     store.write([build_record("p-orcon", "Person", {"name": ["Olga Ruiz"]}, DEA,
                               Marking.build("AMBER", ["unit:mx.semar.uie"], orcon=True,
-                                            legal_basis="agr-semar"))])
+                                            legal_basis="agr-semar"), keyer=TEST_KEYER)])
     yield built
     built.close()
 
@@ -99,9 +100,9 @@ def test_a_third_agency_record_is_relayed_only_with_its_originators_consent(
     clear = Marking.build("CLEAR", [], legal_basis="agr-semar")
     node.store.write([
         build_record("p-of-fgr", "Person", {"name": ["Hugo Paz"]},
-                     Provenance("mx.fgr", "mx.fgr.aic", T), clear),
+                     Provenance("mx.fgr", "mx.fgr.aic", T), clear, keyer=TEST_KEYER),
         build_record("p-of-semar", "Person", {"name": ["Ivan Mora"]},
-                     Provenance("mx.semar", "mx.semar.uie", T), clear),
+                     Provenance("mx.semar", "mx.semar.uie", T), clear, keyer=TEST_KEYER),
     ])
     fgr_object, semar_object = object_id("p-of-fgr", "Person"), object_id("p-of-semar", "Person")
     served = served_ids(node)
@@ -128,7 +129,8 @@ def test_a_pulled_bundle_with_a_relayed_orcon_record_and_its_consent_is_valid_st
 
     node.store.write([build_record(
         "p-fgr-orcon", "Person", {"name": ["Lucia Paz"]}, Provenance("mx.fgr", "mx.fgr.aic", T),
-        Marking.build("AMBER", ["unit:mx.semar.uie"], orcon=True, legal_basis="agr-other"))])
+        Marking.build("AMBER", ["unit:mx.semar.uie"], orcon=True, legal_basis="agr-other"),
+            keyer=TEST_KEYER)])
     [relay] = fgr_consents(tmp_path, ("con-orcon", "p-fgr-orcon", "us.dea"))
     with node.store.transaction() as conn:
         consent_documents.keep(conn, [relay], "mx.fgr.aic", datetime.now(UTC))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from taxiiworld import DEA, ROOT, Node, build_node, log
 
+from statement_keys import TEST_KEYER
 from tearline.keys import load_node_key
 from tearline.model.marking import Marking, Selector
 from tearline.model.record import build_record
@@ -34,7 +35,7 @@ def node(store: Store, tmp_path: Path) -> Iterator[Node]:
     built = build_node(store, tmp_path)
     store.write([build_record("p-released", "Person", {"name": ["Rita Mora"]}, DEA,
                               Marking.build("AMBER", ["unit:us.dea.sod"],
-                                            legal_basis="agr-semar"))])
+                                            legal_basis="agr-semar"), keyer=TEST_KEYER)])
     with store.transaction() as conn:
         releases.release(conn, SOD, "p-released", Selector.parse("unit:mx.semar.uie"),
                          "agr-semar", datetime.now(UTC) - timedelta(minutes=1), "test")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from taxiiworld import DEA, ROOT, Node, build_node, log
 
+from statement_keys import TEST_KEYER
 from tearline.audit.checkpoint import (
     Checkpoint,
     add_cosignature,
@@ -48,7 +49,7 @@ def opened(node: Node, note: str) -> Checkpoint:
 def grow(node: Node, n: int) -> None:
     to_semar = Marking.build("AMBER", ["unit:mx.semar.uie"], legal_basis="agr-semar")
     node.store.write([build_record(f"p-grow-{n}-{i}", "Person", {"name": [f"Grow {n} {i}"]},
-                                   DEA, to_semar) for i in range(3)])
+                                   DEA, to_semar, keyer=TEST_KEYER) for i in range(3)])
 
 
 def cosignature(note: str) -> bytes:

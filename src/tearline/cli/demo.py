@@ -83,10 +83,10 @@ def demo(
         prov = Provenance(scenario.US_DEA, scenario.SOD, now, Reliability.A, Credibility.CONFIRMED)
         write_all(
             store,
-            import_sdn(ofac, prov, Marking.build("CLEAR")),
+            import_sdn(ofac, prov, Marking.build("CLEAR"), keyer=store.keyer),
             "OFAC SDN narcotics entries (public, TLP:CLEAR)",
         )
-        records = list(demo_records(seed, settings.data_dir, scale))
+        records = list(demo_records(seed, settings.data_dir, scale, keyer=store.keyer))
         write_all(store, records, f"synthetic field data, seed {seed} (flagged SYNTHETIC)")
         _tour(store, now)
         _assessments(store, now, settings.workspace, settings.data_dir)

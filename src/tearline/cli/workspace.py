@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -32,7 +33,7 @@ from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking, parse_timestamp
 from tearline.model.parties import Agency, Agreement, Analyst, Unit
 from tearline.model.record import Record
-from tearline.model.statement import Provenance
+from tearline.model.statement import Provenance, StatementKeyer
 from tearline.store import parties
 from tearline.store.engine import upgrade
 from tearline.store.legal_basis import basis_facts
@@ -237,8 +238,8 @@ def ingest(
                 read_csv(lines, spec, collector, lambda n: bar.advance(task, n))
             else:
                 read_jsonl(lines, collector, lambda n: bar.advance(task, n))
-        records = collector.records()
-        write_all(STATE.store(), records, path.name)
+        store = STATE.store()
+        write_all(store, collector.records(store.keyer), path.name)
 
 
 def _refuse_basis(why: str | None, file: str | None, column: str) -> None:
@@ -266,9 +267,10 @@ def import_ofac(
         subject = _subject(as_)
         prov = Provenance(subject.agency, subject.unit, datetime.now(UTC), Reliability.A,
                           Credibility.CONFIRMED)
+        store = STATE.store()
         records = import_sdn(path, prov, Marking.build(tlp or "CLEAR"), all_programs, alt, add,
-                             inferred)
-        write_all(STATE.store(), records, path.name)
+                             inferred, keyer=store.keyer)
+        write_all(store, records, path.name)
 
 
 @app.command("demo-data")
@@ -281,7 +283,10 @@ def demo_data(
     from tearline.demo.load import demo_records
 
     with reporting():
-        records = list(demo_records(seed, STATE.settings.data_dir, scale))
+        # Written to a file, statements carry no id (record_json), so a throwaway key
+        # serves: no workspace is needed. Into the store, they get the store's ids.
+        keyer = StatementKeyer(os.urandom(32)) if out is not None else STATE.store().keyer
+        records = list(demo_records(seed, STATE.settings.data_dir, scale, keyer=keyer))
         if out is not None:
             with out.open("w", encoding="utf-8") as fh:
                 for rec in records:

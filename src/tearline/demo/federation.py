@@ -44,7 +44,8 @@ from tearline.federation.identity import init_node, load_identity
 from tearline.federation.sync import SyncResult, resolve_partner, sync
 from tearline.keys import load_node_key
 from tearline.model.marking import Marking
-from tearline.model.record import Record
+from tearline.model.record import Record, rekeyed
+from tearline.model.statement import StatementKeyer
 from tearline.policy.subject import Subject
 from tearline.store import peers
 from tearline.store import tables as t
@@ -162,7 +163,9 @@ def _json(text: str) -> dict[str, object]:
 
 
 def make_nodes(root: Path, records: Sequence[Record], console: Console) -> dict[str, DemoNode]:
-    """Three initialised node workspaces with parties, own records and each other as peers."""
+    """Three initialised node workspaces with parties, own records and each other as peers.
+
+    Each node stores its agency's records under its own statement ids (``rekeyed``)."""
     now = datetime.now(UTC)
     nodes = {unit: DemoNode(scenario.agency_of(unit), unit, root / unit, free_port())
              for unit in (scenario.SOD, scenario.UIE, scenario.FEMDO)}
@@ -177,7 +180,7 @@ def make_nodes(root: Path, records: Sequence[Record], console: Console) -> dict[
             with node.store.transaction() as conn:
                 node_key_created(conn, made.key.key_id())
         seed_parties(node.store, now)
-        own = [r for r in records if r.originator == node.agency]
+        own = [rekeyed(r, node.store.keyer) for r in records if r.originator == node.agency]
         node.store.write(own)
         table.add_row(node.unit, node.agency, str(node.workspace), node.url, f"{len(own):,}")
     console.print(table)
@@ -366,7 +369,9 @@ def run(root: Path, data_dir: Path, console: Console, seed: int = SEED) -> Feder
     started = time.monotonic()
     console.rule(Text("tearline demo --federation: three nodes on loopback", style="bold"))
     console.print(f"demo folder: {root}\n", highlight=False)
-    records = list(demo_records(seed, data_dir, SCALE, start=START, end=END))
+    # one generation for the three agencies; each node rekeys its own share (make_nodes)
+    records = list(demo_records(seed, data_dir, SCALE, start=START, end=END,
+                                keyer=StatementKeyer(os.urandom(32))))
     nodes = make_nodes(root, records, console)
     result = FederationResult(nodes)
     try:

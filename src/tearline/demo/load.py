@@ -19,6 +19,7 @@ from tearline.ingest.ofac import NARCOTICS_PROGRAMS
 from tearline.ingest.ofac_entity import SDN_COLUMNS, split_programs
 from tearline.ingest.ofac_rows import read_rows
 from tearline.model.record import Record
+from tearline.model.statement import StatementKeyer
 from tearline.sources.cbp import default_cbp_paths, monthly_totals, read_cbp
 from tearline.sources.provenance import decode_text
 from tearline.store import parties
@@ -74,15 +75,18 @@ def demo_records(
     start: date | None = None,
     end: date | None = None,
     org_names: Sequence[str] | None = None,
+    *,
+    keyer: StatementKeyer,
 ) -> Iterator[Record]:
     """Synthetic records for the demo, calibrated to the CBP files under ``data_dir``.
 
     ``data_dir`` is the reference data folder (``shared/data``); organization names
-    come from its OFAC snapshot unless ``org_names`` is given.
+    come from its OFAC snapshot unless ``org_names`` is given. ``keyer`` derives the
+    statement ids (the store's that will keep the records).
     """
     totals = monthly_totals(read_cbp(default_cbp_paths(data_dir)))
     names = list(org_names) if org_names is not None else read_org_names(data_dir)
-    return generate(seed, totals, names, scale=scale, start=start, end=end)
+    return generate(seed, totals, names, scale=scale, start=start, end=end, keyer=keyer)
 
 
 def seed_parties(store: Store, at: datetime) -> None:

@@ -55,6 +55,7 @@ from tearline.demo.writer import RecordWriter, weighted
 from tearline.errors import InputError
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.record import Record
+from tearline.model.statement import StatementKeyer
 
 #: The default sample: 1 % of CBP's weight per cell — about 1,500 U.S. seizures and
 #: 6,000 records for FY2019–FY2023, which ingest in seconds.
@@ -70,11 +71,14 @@ def generate(
     scale: float = DEFAULT_SCALE,
     start: date | None = None,
     end: date | None = None,
+    *,
+    keyer: StatementKeyer,
 ) -> Iterator[Record]:
     """Synthetic records calibrated to ``cbp_months`` (pounds per (month, drug)).
 
     ``org_names`` are trafficking-organization names (the CLI passes the OFAC
-    narcotics entities); ``start``/``end`` limit the months (inclusive).
+    narcotics entities); ``start``/``end`` limit the months (inclusive); ``keyer``
+    derives the statement ids (the store's that will keep the records).
     """
     if not 0 < scale <= 1:
         raise InputError(f"scale must be in (0, 1], not {scale}")
@@ -90,7 +94,7 @@ def generate(
     counts = [cal.incident_count(p, DRUGS[d].mean_kg, scale) for _, d, p in cells]
     n_us = sum(counts)
     months = sorted({m for m, _, _ in cells})
-    writer = RecordWriter(rng, fake, f"demo{seed}".replace("-", "n"))
+    writer = RecordWriter(rng, fake, f"demo{seed}".replace("-", "n"), keyer)
     first = datetime.combine(months[0], datetime.min.time(), UTC)
 
     agencies = _agencies(writer, first)

@@ -17,7 +17,7 @@ from tearline.demo import scenario as sc
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
 from tearline.model.record import Record, build_record
-from tearline.model.statement import Provenance
+from tearline.model.statement import Provenance, StatementKeyer
 
 T = TypeVar("T")
 
@@ -40,8 +40,10 @@ def weighted(rng: random.Random, choices: Sequence[tuple[T, int]]) -> T:
 
 
 class RecordWriter:
-    def __init__(self, rng: random.Random, fake: Any, prefix: str) -> None:
+    def __init__(self, rng: random.Random, fake: Any, prefix: str,
+                 keyer: StatementKeyer) -> None:
         self.rng = rng
+        self.keyer = keyer  # the statement ids' (the store's that will keep the records)
         self.fake = fake
         self.prefix = prefix
         self._counters: dict[str, int] = {}
@@ -82,6 +84,7 @@ class RecordWriter:
             marking,
             portions=portions or None,
             synthetic=True,
+            keyer=self.keyer,
         )
 
     def _portions(

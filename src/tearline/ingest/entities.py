@@ -19,7 +19,7 @@ from typing import Any
 from tearline.errors import IngestError, InputError, Problem
 from tearline.model.marking import Marking
 from tearline.model.record import MAX_VALUE_LENGTH, Record, build_record
-from tearline.model.statement import Provenance
+from tearline.model.statement import Provenance, StatementKeyer
 
 #: A JSON line longer than this is refused before it is parsed.
 MAX_LINE = 2 * MAX_VALUE_LENGTH
@@ -81,8 +81,9 @@ class Collector:
         entry.portions.update(portions or {})
         entry.synthetic = entry.synthetic or synthetic
 
-    def records(self) -> list[Record]:
-        """Build and validate every record; raise :class:`IngestError` listing all problems."""
+    def records(self, keyer: StatementKeyer) -> list[Record]:
+        """Build and validate every record, their statement ids by ``keyer`` (the store's);
+        raise :class:`IngestError` listing all problems."""
         out: list[Record] = []
         for entity_id, entry in self.pending.items():
             try:
@@ -95,6 +96,7 @@ class Collector:
                         entry.marking or self.marking,
                         entry.portions,
                         entry.synthetic,
+                        keyer=keyer,
                     )
                 )
             except InputError as exc:

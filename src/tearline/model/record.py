@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from tearline.errors import Problem, ValidationError
 from tearline.model.marking import Marking
 from tearline.model.schema import get_model
-from tearline.model.statement import Provenance, Statement, checked_statement
+from tearline.model.statement import Provenance, Statement, StatementKeyer, checked_statement
 from tearline.model.text import bidi_problem
 
 #: Entity ids: letters, digits and ``. _ : -``; at most 128 characters.
@@ -119,8 +119,12 @@ def build_statements(
     provenance: Provenance,
     portions: Mapping[str, Marking] | None = None,
     cleaned: bool = False,
+    *,
+    keyer: StatementKeyer,
 ) -> tuple[list[Statement], list[Problem]]:
     """Normalize raw property values into statements; collect every problem.
+
+    ``keyer`` derives the statements' ids: the keyer of the store they are meant for.
 
     ``cleaned=True`` says the values already went through their FollowTheMoney
     property type's ``clean`` (the properties of an entity proxy filled by a parser
@@ -207,7 +211,8 @@ def build_statements(
                 continue
             values.add(clean)
             out.append(
-                checked_statement(entity_id, schema_of, prop_name, clean, text, marking, provenance)
+                checked_statement(entity_id, schema_of, prop_name, clean, text, marking, provenance,
+                                  keyer)
             )
         if values:
             stated.add(prop_name)
@@ -228,15 +233,17 @@ def build_record(
     portions: Mapping[str, Marking] | None = None,
     synthetic: bool = False,
     cleaned: bool = False,
+    *,
+    keyer: StatementKeyer,
 ) -> Record:
     """Validate and normalize one record; raise :class:`ValidationError` listing all problems.
 
     ``cleaned``: the values are already normalized by their property types (see
-    :func:`build_statements`).
+    :func:`build_statements`). ``keyer``: the statement ids' (the target store's).
     """
     check_entity_id(entity_id)
     statements, problems = build_statements(
-        entity_id, schema_name, properties, provenance, portions, cleaned
+        entity_id, schema_name, properties, provenance, portions, cleaned, keyer=keyer
     )
     basis = marking.basis_problem(provenance.origin)
     if basis:
@@ -268,6 +275,16 @@ def build_record(
         created_at=provenance.seen_at,
         modified_at=provenance.seen_at,
     )
+
+
+def rekeyed(record: Record, keyer: StatementKeyer) -> Record:
+    """``record`` with its statements' ids derived by ``keyer`` (for another node's store).
+
+    Ids are a node's own: a record built for one store, or received from a peer, gets
+    the ids of the store that keeps it."""
+    return replace(record, statements=tuple(
+        replace(s, id=keyer(s.entity_id, s.prop, s.value, s.origin, s.author))
+        for s in record.statements))
 
 
 def edge_ends(schema_name: str) -> tuple[str, ...]:

@@ -4,6 +4,12 @@ This is the FollowTheMoney statement model extended with markings and Admiralty
 grading: each value remembers which agency and unit asserted it, when it was first
 and last seen, and under which marking it may be disseminated. Merging records
 across agencies therefore never mixes up whose fact is whose.
+
+A statement's id is derived from its content (entity, property, value, agency, unit)
+by a :class:`StatementKeyer` holding a secret of the node that stores it: the same
+fact from the same unit is the same statement on that node, while nobody without the
+secret can compute an id from guessed values (ids are shown where the values are not,
+e.g. in audit entries). The core reads no key: whoever builds statements passes one.
 """
 
 from __future__ import annotations
@@ -17,11 +23,37 @@ from typing import Any
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
 
+#: The shortest key a :class:`StatementKeyer` takes, and BLAKE2b's longest.
+MIN_KEY_BYTES = 16
+MAX_KEY_BYTES = 64
 
-def statement_id(entity_id: str, prop: str, value: str, origin: str, author: str) -> str:
-    """Deterministic id: the same fact from the same unit is the same statement."""
-    key = f"{entity_id}\x1f{prop}\x1f{value}\x1f{origin}\x1f{author}".encode()
-    return "st-" + hashlib.sha1(key, usedforsecurity=False).hexdigest()
+
+class StatementKeyer:
+    """Statement ids of one node: ``st-`` + keyed BLAKE2b-160 of the statement's content.
+
+    BLAKE2b is a keyed hash by design (a MAC, no HMAC construction needed) and as fast
+    as SHA-1; the key is absorbed once and the keyed state copied per id. Ids keep the
+    length (40 hex digits) and form of the unkeyed ids they replace. The key is never
+    shown: not in ``repr``, not in an error.
+    """
+
+    __slots__ = ("_keyed",)
+
+    def __init__(self, key: bytes) -> None:
+        if not isinstance(key, bytes) or not MIN_KEY_BYTES <= len(key) <= MAX_KEY_BYTES:
+            raise ValueError(
+                f"a statement key is {MIN_KEY_BYTES} to {MAX_KEY_BYTES} bytes"
+            )
+        self._keyed = hashlib.blake2b(key=key, digest_size=20)
+
+    def __call__(self, entity_id: str, prop: str, value: str, origin: str, author: str) -> str:
+        """The id of this fact from this unit: equal content, equal id, on this node."""
+        h = self._keyed.copy()
+        h.update(f"{entity_id}\x1f{prop}\x1f{value}\x1f{origin}\x1f{author}".encode())
+        return "st-" + h.hexdigest()
+
+    def __repr__(self) -> str:
+        return "StatementKeyer(<secret>)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +86,8 @@ class Statement:
     id: str = ""
 
     def __post_init__(self) -> None:
-        if not self.id:
-            object.__setattr__(
-                self,
-                "id",
-                statement_id(self.entity_id, self.prop, self.value, self.origin, self.author),
-            )
+        if not self.id:  # ids come from a node's StatementKeyer; there is no default
+            raise ValueError("a statement needs its id (see StatementKeyer)")
         if self.original_value == self.value:
             object.__setattr__(self, "original_value", None)
 
@@ -96,13 +124,14 @@ def checked_statement(
     original_value: str | None,
     marking: Marking | None,
     provenance: Provenance,
+    keyer: StatementKeyer,
 ) -> Statement:
     """The statement ``Statement(...)`` would build from these values, built faster.
 
     For values already checked by :func:`tearline.model.record.build_statements`
     (entity id, schema, property and value valid): first and last seen are the
-    provenance's ``seen_at``, the id is :func:`statement_id`, and an original value
-    equal to the value is dropped, exactly as ``__post_init__`` does.
+    provenance's ``seen_at``, the id is ``keyer``'s, and an original value equal to
+    the value is dropped, exactly as ``__post_init__`` does.
     """
     origin, author, seen = provenance.origin, provenance.author, provenance.seen_at
     stmt: Statement = _new(Statement)
@@ -118,5 +147,5 @@ def checked_statement(
     _set_credibility(stmt, provenance.credibility)
     _set_original_value(stmt, None if original_value == value else original_value)
     _set_marking(stmt, marking)
-    _set_id(stmt, statement_id(entity_id, prop, value, origin, author))
+    _set_id(stmt, keyer(entity_id, prop, value, origin, author))
     return stmt

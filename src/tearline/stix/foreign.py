@@ -35,7 +35,7 @@ from tearline.errors import InputError
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
 from tearline.model.record import Record, build_record
-from tearline.model.statement import Provenance
+from tearline.model.statement import Provenance, StatementKeyer
 from tearline.stix.extensions import RECORD_EXTENSION_ID, TEARLINE_IDENTITY_ID
 from tearline.stix.ids import agency_identity_id, parse_time
 from tearline.stix.kinds import SCHEMA_BY_RELATIONSHIP, edge_ends
@@ -52,10 +52,11 @@ class ForeignContext:
     markings: Mapping[str, Marking]
     entity_of: Mapping[str, str]  # STIX id of a tearline object → its entity id
     silent: frozenset[str]  # identities that are tearline's own bookkeeping
+    keyer: StatementKeyer  # the statement ids' (the receiving store's)
 
     @classmethod
     def of(cls, objects: Iterable[Mapping[str, Any]], agencies: Iterable[str],
-           markings: Mapping[str, Marking]) -> ForeignContext:
+           markings: Mapping[str, Marking], keyer: StatementKeyer) -> ForeignContext:
         objects = list(objects)
         entity_of: dict[str, str] = {}
         silent = {TEARLINE_IDENTITY_ID}
@@ -66,7 +67,7 @@ class ForeignContext:
                 if isinstance(obj.get("created_by_ref"), str):
                     silent.add(obj["created_by_ref"])
         agency_of = {agency_identity_id(a): a for a in agencies}
-        return cls(agency_of, markings, entity_of, frozenset(silent | set(agency_of)))
+        return cls(agency_of, markings, entity_of, frozenset(silent | set(agency_of)), keyer)
 
 
 def _texts(*values: object) -> list[str]:
@@ -164,7 +165,8 @@ def map_foreign(obj: Mapping[str, Any], ctx: ForeignContext) -> tuple[Record | N
     provenance = Provenance(origin, origin, modified, Reliability.F, Credibility.CANNOT_JUDGE)
     try:
         record = build_record(obj["id"], schema, {k: v for k, v in props.items() if v},
-                              provenance, marking, _portions(obj, ctx, marking, fields))
+                              provenance, marking, _portions(obj, ctx, marking, fields),
+                              keyer=ctx.keyer)
     except InputError as exc:
         return None, "; ".join(p.message for p in exc.problems) or exc.message
     return replace(record, created_at=created, modified_at=modified), None

@@ -8,6 +8,9 @@ for foreign consumers and are dropped. Everything else is foreign STIX, mapped b
 :mod:`tearline.stix.foreign` where it fits and otherwise listed in
 :attr:`Import.skipped` with the reason.
 
+Every record read gets its statement ids from the keyer the caller passes (the
+receiving store's): ids on the wire are the sender's (see :mod:`tearline.stix.wire`).
+
 A malformed bundle raises :class:`~tearline.errors.ValidationError` listing every
 problem (located by object id); nothing is returned from it.
 
@@ -25,6 +28,7 @@ from typing import Any
 from tearline.errors import InputError, Problem, ValidationError
 from tearline.model.marking import Marking
 from tearline.model.record import Record
+from tearline.model.statement import StatementKeyer
 from tearline.stix.extensions import MARKING_EXTENSION_ID, RECORD_EXTENSION_ID
 from tearline.stix.foreign import ForeignContext, map_foreign
 from tearline.stix.markings import marking_from_extension, read_marking
@@ -145,7 +149,7 @@ def _portions(obj: Mapping[str, Any], markings: Mapping[str, Marking],
 
 def _tearline_record(obj: dict[str, Any], payload: Mapping[str, Any],
                      markings: Mapping[str, Marking],
-                     problems: list[Problem]) -> Record | None:
+                     problems: list[Problem], keyer: StatementKeyer) -> Record | None:
     sid = obj["id"]
     marking = read_marking(obj.get("object_marking_refs") or [], markings)
     if marking is None:
@@ -153,20 +157,22 @@ def _tearline_record(obj: dict[str, Any], payload: Mapping[str, Any],
         return None
     before = len(problems)
     portions = _portions(obj, markings, problems)
-    record, found = record_from_payload(payload, marking, portions, sid)
+    record, found = record_from_payload(payload, marking, portions, sid, keyer)
     problems.extend(found)
     return record if len(problems) == before else None
 
 
-def read_bundle(bundle: object, agencies: Iterable[str] = ()) -> Import:
+def read_bundle(bundle: object, agencies: Iterable[str] = (), *,
+                keyer: StatementKeyer) -> Import:
     """All records of a bundle, and what was skipped; :class:`ValidationError` if malformed.
 
     ``agencies`` are the agency ids this node knows: a foreign object whose
     ``created_by_ref`` is one of their identities is attributed to that agency.
+    ``keyer`` derives the statement ids (the store's that will keep the records).
     """
     objects, problems = _objects(bundle)
     markings = _tearline_markings(objects, problems)
-    context = ForeignContext.of(objects, agencies, markings)
+    context = ForeignContext.of(objects, agencies, markings, keyer)
     records: list[Record] = []
     skipped: list[Problem] = []
     for obj in objects:
@@ -174,7 +180,7 @@ def read_bundle(bundle: object, agencies: Iterable[str] = ()) -> Import:
         if isinstance(payload, Mapping) and "derived_from" in payload:
             continue
         if isinstance(payload, Mapping):
-            record = _tearline_record(obj, payload, markings, problems)
+            record = _tearline_record(obj, payload, markings, problems, keyer)
             if record is not None:
                 records.append(record)
             continue
@@ -192,6 +198,7 @@ def read_bundle(bundle: object, agencies: Iterable[str] = ()) -> Import:
     return Import(tuple(records), tuple(skipped))
 
 
-def from_stix(bundle: object, agencies: Iterable[str] = ()) -> list[Record]:
+def from_stix(bundle: object, agencies: Iterable[str] = (), *,
+              keyer: StatementKeyer) -> list[Record]:
     """The records of a bundle (see :func:`read_bundle` for what is skipped)."""
-    return list(read_bundle(bundle, agencies).records)
+    return list(read_bundle(bundle, agencies, keyer=keyer).records)

@@ -4,6 +4,13 @@
 :class:`~tearline.model.record.Record` and of its statements travels, except the
 portion markings, which travel as granular markings on the STIX object (see
 :mod:`tearline.stix.export`) and are passed back in as ``portions``.
+
+Statement ids are a node's own (keyed with its secret, see
+:class:`~tearline.model.statement.StatementKeyer`): a statement's ``id`` on the wire is
+the sender's, opaque to everyone else, and the reader derives the statement's id from
+its content with the receiving node's keyer. A sender therefore cannot choose the id a
+statement is stored under, and the same statement received again gets the same id; a
+round trip through one keyer gives back the same record.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from tearline.errors import Problem
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
 from tearline.model.record import Record, check_entity_id
-from tearline.model.statement import Statement
+from tearline.model.statement import Statement, StatementKeyer
 from tearline.stix.ids import format_time, parse_time
 
 
@@ -132,7 +139,7 @@ _new_statement = object.__new__
 
 
 def _well_formed(entity_id: str, schema: str, data: dict[str, Any],
-                 marking: Marking | None) -> Statement | None:
+                 marking: Marking | None, keyer: StatementKeyer) -> Statement | None:
     """The statement, if ``data`` is exactly what :func:`statement_payload` writes;
     else ``None`` and :func:`_statement` reads it field by field, reporting problems.
 
@@ -140,7 +147,7 @@ def _well_formed(entity_id: str, schema: str, data: dict[str, Any],
     plain non-empty strings, canonical grading letters) is several times cheaper than
     collecting problems that are not there. The result is the statement
     ``Statement(...)`` builds from the same values (its ``__post_init__`` only drops
-    an original value equal to the value, done here too; the id is given).
+    an original value equal to the value, done here too; the id is ``keyer``'s).
     """
     if not data.keys() <= _STATEMENT_KEYS:
         return None
@@ -167,15 +174,15 @@ def _well_formed(entity_id: str, schema: str, data: dict[str, Any],
     for setter, item in zip(_SETTERS, (
             entity_id, stmt_schema, prop, value, origin, author, first_seen, last_seen,
             reliability, credibility, None if original == value else original, marking,
-            sid), strict=True):
+            keyer(entity_id, prop, value, origin, author)), strict=True):
         setter(stmt, item)
     return stmt
 
 
 def _statement(r: _Reader, entity_id: str, schema: str, data: object,
-               marking: Marking | None) -> Statement | None:
+               marking: Marking | None, keyer: StatementKeyer) -> Statement | None:
     if type(data) is dict:
-        fast = _well_formed(entity_id, schema, data, marking)
+        fast = _well_formed(entity_id, schema, data, marking, keyer)
         if fast is not None:
             return fast
     if not isinstance(data, Mapping):
@@ -205,14 +212,16 @@ def _statement(r: _Reader, entity_id: str, schema: str, data: object,
         entity_id=entity_id, schema=str(stmt_schema), prop=prop, value=value,
         origin=origin, author=author, first_seen=first, last_seen=last,
         reliability=reliability, credibility=credibility, original_value=original,
-        marking=marking, id=sid,
+        marking=marking, id=keyer(entity_id, prop, value, origin, author),
     )
 
 
 def record_from_payload(
-    data: Mapping[str, Any], marking: Marking, portions: Mapping[int, Marking], where: str
+    data: Mapping[str, Any], marking: Marking, portions: Mapping[int, Marking], where: str,
+    keyer: StatementKeyer,
 ) -> tuple[Record | None, list[Problem]]:
-    """The record a full payload describes, or ``None`` and every problem found."""
+    """The record a full payload describes, or ``None`` and every problem found; its
+    statement ids are ``keyer``'s (the receiving store's), not the payload's."""
     r = _Reader(where)
     entity_id = r.text(data, "entity_id")
     if entity_id is not None:
@@ -240,7 +249,7 @@ def record_from_payload(
     if r.problems:
         return None, r.problems
     assert entity_id and schema and originator and author
-    statements = [_statement(r, entity_id, schema, item, portions.get(i))
+    statements = [_statement(r, entity_id, schema, item, portions.get(i), keyer)
                   for i, item in enumerate(raw)]
     extra_bad = sorted(i for i in portions if not 0 <= i < len(raw))
     if extra_bad:

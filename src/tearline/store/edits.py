@@ -52,7 +52,7 @@ def amend(
     per_prop = {p: marking for p in properties} if marking is not None else {}
     per_prop.update(portions or {})
     statements, found = build_statements(
-        entity_id, current.schema, properties, provenance, per_prop
+        entity_id, current.schema, properties, provenance, per_prop, keyer=store.keyer
     )
     # The record already has its required properties; only the added values are checked.
     problems.extend(p for p in found if "needs a value" not in p.message)

@@ -14,8 +14,9 @@ from tearline.analysis.frame import SeizureFrame, seizure_frame
 from tearline.audit.envelope import Event
 from tearline.errors import NotFound, ValidationError
 from tearline.model.record import Record
+from tearline.model.statement import StatementKeyer
 from tearline.policy.subject import Subject
-from tearline.store import audit_events, audit_log, parties, reader
+from tearline.store import audit_events, audit_log, parties, reader, statement_key
 from tearline.store import tables as t
 from tearline.store.audit_group import GroupAppender, Pending
 from tearline.store.engine import make_engine, translated, upgrade
@@ -31,6 +32,7 @@ class Store:
         self.engine = engine
         self._group = GroupAppender(self._append)  # its writer thread starts on first use
         self._salt_value: bytes | None = None
+        self._keyer: StatementKeyer | None = None
         database = engine.url.database if engine.dialect.name == "sqlite" else None
         self._writers = WriteQueue(Path(database) if database and database != ":memory:"
                                    else None)
@@ -69,6 +71,15 @@ class Store:
             yield conn
 
     # -- writes ------------------------------------------------------------------------
+
+    @property
+    def keyer(self) -> StatementKeyer:
+        """The node's statement keyer: records meant for this store are built with it
+        (``build_record(..., keyer=store.keyer)``), so that their ids are this node's."""
+        if self._keyer is None:
+            with self.reading() as conn:
+                self._keyer = statement_key.keyer(conn)
+        return self._keyer
 
     def write(self, records: Sequence[Record]) -> WriteSummary:
         with self.transaction() as conn:

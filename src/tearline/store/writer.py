@@ -1,8 +1,10 @@
 """Writing records: markings once, records, statements and search tokens, in bulk.
 
-Writes are idempotent: a statement is keyed by its content (entity, property, value,
-originating agency, authoring unit), so re-ingesting the same input adds nothing and
-only moves ``last_seen`` forward. A record whose statements grew gets a new version.
+Writes are idempotent: a statement's id is derived from its content (entity, property,
+value, originating agency, authoring unit) by the node's keyer, which every record
+meant for this store is built with (``Store.keyer``; a peer's records are read with
+it too), so re-ingesting the same input adds nothing and only moves ``last_seen``
+forward. A record whose statements grew gets a new version.
 All of it happens inside the caller's transaction: a file is stored whole or not at all.
 """
 

@@ -58,7 +58,8 @@ def router(settings: ApiSettings) -> APIRouter:
         marking = body.marking.to_marking()
         portions = {prop: m.to_marking() for prop, m in body.portions.items()}
         record = build_record(
-            f"tl-{uuid.uuid4().hex}", body.schema_, body.properties, prov, marking, portions
+            f"tl-{uuid.uuid4().hex}", body.schema_, body.properties, prov, marking, portions,
+            keyer=store.keyer,
         )
         with store.reading() as conn:
             check_markings(conn, _cited(marking, portions), prov.origin, prov.seen_at)
