@@ -166,8 +166,9 @@ def progress_bar() -> Progress:
                     disable=not sys.stderr.isatty())
 
 
-def write_all(store: Store, records: Sequence[Record], label: str) -> None:
-    summary = store.write(records)
+def write_all(store: Store, records: Sequence[Record], label: str,
+              by: str | None = None) -> None:
+    summary = store.write(records, by=by)
     console.print(
         f"{label}: {summary.records_new:,} new records, {summary.records_changed:,} changed, "
         f"{summary.statements_new:,} new statements ({summary.statements_seen:,} read)"
@@ -213,7 +214,7 @@ def ingest(
             else:
                 read_jsonl(lines, collector, lambda n: bar.advance(task, n))
         records = collector.records()
-        write_all(STATE.store(), records, path.name)
+        write_all(STATE.store(), records, path.name, str(subject))
 
 
 @app.command("import-ofac")
@@ -237,7 +238,7 @@ def import_ofac(
                           Credibility.CONFIRMED)
         records = import_sdn(path, prov, Marking.build(tlp or "CLEAR"), all_programs, alt, add,
                              inferred)
-        write_all(STATE.store(), records, path.name)
+        write_all(STATE.store(), records, path.name, str(subject))
 
 
 @app.command("demo-data")

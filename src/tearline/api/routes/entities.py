@@ -53,7 +53,7 @@ def router(settings: ApiSettings) -> APIRouter:
             body.marking.to_marking(),
             {prop: m.to_marking() for prop, m in body.portions.items()},
         )
-        store.write([record])
+        store.write([record], by=str(principal.subject))
         return RecordOut.of(store.read(principal.subject, prov.seen_at, record.id, path="api"))
 
     @api.get("/entities/{entity_id}", response_model=RecordOut, responses=ONE_OBJECT,
