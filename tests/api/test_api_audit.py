@@ -6,9 +6,14 @@ node's public key alone: the API's documents are the command line's.
 
 from __future__ import annotations
 
-from apiworld import Api
+import json
+from datetime import timedelta
+from typing import Any
+
+from apiworld import ALL, Api
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from tearline.api.auth import issue_token
 from tearline.audit.checkpoint import verify_note
 from tearline.cli.audit import check_proof
 from tearline.store import audit_checkpoints, audit_log
@@ -111,3 +116,102 @@ def test_consistency_proofs(api: Api) -> None:
     assert api.get(f"/api/v1/audit/proofs/consistency?old={old - 1}", "reader").status_code == 404
     assert api.get(f"/api/v1/audit/proofs/consistency?old={new}&new={old}", "reader"
                    ).status_code == 422
+
+
+def _token(api: Api, owner: str) -> None:
+    api.tokens[owner], _ = issue_token(api.store, owner, ALL, timedelta(days=1), "test", "test")
+
+
+def _statement_ids(api: Api, entity: str, as_: str) -> dict[str, str]:
+    answer = api.get(f"/api/v1/entities/{entity}", as_)
+    assert answer.status_code == 200, answer.text
+    return {s["id"]: s["prop"] for s in answer.json()["statements"]}
+
+
+def test_a_sibling_unit_sees_no_id_of_a_portion_hidden_from_it(api: Api) -> None:
+    """Finding 1 of issue #13: rec-shared's RED alias is mx.semar.uie's alone; the log
+    shows mx.semar.log (same agency) nothing of it, and no hash that commits to it."""
+    _token(api, "mx.semar.log")
+    full = _statement_ids(api, "rec-shared", "mx.semar.uie")
+    seen = _statement_ids(api, "rec-shared", "mx.semar.log")
+    hidden = {sid for sid, prop in full.items() if prop == "alias"}
+    assert hidden and not hidden & seen.keys()
+    assert api.get("/api/v1/entities/rec-shared", "us.dea.sod").status_code == 200
+    answer = api.get("/api/v1/audit/log?entity=rec-shared", "mx.semar.log")
+    assert answer.status_code == 200, answer.text
+    assert not any(h in answer.text for h in hidden)
+    others = [e for e in answer.json()["entries"] if e["actor"] != "unit:mx.semar.log"]
+    assert [(e["kind"], e["actor"]) for e in others] == [
+        ("record.created", "unit:mx.semar.uie"), ("record.read", "unit:mx.semar.uie"),
+        ("record.read", "unit:us.dea.sod")]
+    assert all(e["form"] == "reduced" and e["index"] is None and e["leaf_hash"] is None
+               and "version" not in e["detail"] for e in others)
+    # Nor is a proof of those entries given (it would carry the whole entry).
+    size = _sign(api)
+    created = _entries(api, entity_id="rec-shared")[0].index
+    refused = api.get(f"/api/v1/audit/proofs/inclusion?index={created}", "mx.semar.log")
+    beyond = api.get(f"/api/v1/audit/proofs/inclusion?index={size + 5}", "mx.semar.log")
+    assert refused.status_code == beyond.status_code == 404
+    assert refused.text.replace(str(created), "N") == beyond.text.replace(str(size + 5), "N")
+
+
+def test_units_of_one_agency_see_nothing_of_each_other_activity(api: Api) -> None:
+    """Finding 5 of issue #13: searches and figures stay with the unit that ran them."""
+    _token(api, "mx.semar.log")
+    for unit in ("ana@mx.semar.uie", "mx.semar.log"):
+        assert api.get("/api/v1/search?q=Garcia", unit).status_code == 200
+    commitments = [e.event().query_commitment  # type: ignore[attr-defined]
+                   for e in _entries(api) if e.kind == "search.query"]
+    assert len(commitments) == len(set(commitments)) == 2  # the same text, unlinkable
+    log = api.get("/api/v1/audit/log?limit=100", "mx.semar.log").json()["entries"]
+    assert {e["kind"] for e in log if e["entity_id"] is None} == {"search.query"}
+    assert {e["actor"] for e in log if e["entity_id"] is None} == {"unit:mx.semar.log"}
+    assert "ana@" not in json.dumps(log)
+
+
+def test_an_originator_learns_who_opened_its_record_not_who_searched(api: Api) -> None:
+    """Finding 6 of issue #13: a DEA analyst's search for the planted name tells SEMAR
+    nothing; opening the record tells it the DEA unit, not the analyst."""
+    _token(api, "bob@us.dea.sod")
+    found = api.get("/api/v1/search?q=Rafael%20Garcia%20Luna", "bob@us.dea.sod")
+    assert [r["id"] for r in found.json()["items"]] == ["rec-shared"]
+
+    def semar() -> list[dict[str, Any]]:
+        answer = api.get("/api/v1/audit/log?entity=rec-shared", "mx.semar.uie")
+        return [e for e in answer.json()["entries"] if not e["actor"].endswith("mx.semar.uie")]
+
+    assert semar() == []
+    assert api.get("/api/v1/entities/rec-shared", "bob@us.dea.sod").status_code == 200
+    opened = semar()
+    assert [(e["kind"], e["actor"], e["detail"]["path"], e["detail"]["subject"])
+            for e in opened] == [("record.read", "unit:us.dea.sod", "api", "unit:us.dea.sod")]
+    assert "bob" not in json.dumps(opened)
+    # bob's own unit sees its reads whole, his name and all.
+    mine = api.get("/api/v1/audit/log?entity=rec-shared&actor=analyst:bob@us.dea.sod",
+                   "us.dea.sod").json()["entries"]
+    assert [(e["detail"]["path"], e["form"]) for e in mine] == [
+        ("search", "whole"), ("api", "whole")]
+
+
+def test_writes_through_the_api_name_the_analyst(api: Api) -> None:
+    """Finding 7 of issue #13: a create and an amendment are logged under who made them."""
+    _token(api, "bob@us.dea.sod")
+    made = api.post("/api/v1/entities", "bob@us.dea.sod", json={
+        "schema": "Person", "properties": {"name": ["Ismael Zambada Garcia"]},
+        "marking": {"tlp": "AMBER", "releasable_to": ["agency:mx.semar"],
+                    "legal_basis": "mx-us-2024"}})
+    assert made.status_code == 201, made.text
+    entity = made.json()["id"]
+    amended = api.post(f"/api/v1/entities/{entity}/statements", "ana@mx.semar.uie", json={
+        "properties": {"alias": ["El Mayo"]},
+        "marking": {"tlp": "RED", "releasable_to": ["unit:mx.semar.uie"]}})
+    assert amended.status_code == 200, amended.text
+    assert [(e.kind, e.actor) for e in _entries(api, entity_id=entity)
+            if e.kind != "record.read"] == [
+        ("record.created", "analyst:bob@us.dea.sod"),
+        ("record.updated", "analyst:ana@mx.semar.uie")]
+    # The originator's unit sees the amendment by the other agency's unit, without the
+    # statement it cannot see (the RED alias is ana's unit's alone).
+    seen = [e for e in api.get(f"/api/v1/audit/log?entity={entity}", "us.dea.sod"
+                               ).json()["entries"] if e["kind"] == "record.updated"]
+    assert seen == []

@@ -17,13 +17,14 @@ from tearline.cli import app
 from tearline.cli.common import STATE
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
-from tearline.model.parties import Agency, Unit
+from tearline.model.parties import Agency, Analyst, Unit
 from tearline.model.record import build_record
 from tearline.model.statement import Provenance
-from tearline.store import parties
+from tearline.store import audit_log, parties
 from tearline.store.store import Store
 
 AT = datetime(2024, 5, 3, 12, 0, tzinfo=UTC)
+INGEST = Path(__file__).resolve().parents[1] / "ingest" / "data" / "entities_ok.jsonl"
 DEA = Provenance("us.dea", "us.dea.sod", AT - timedelta(days=30), Reliability.A,
                  Credibility.CONFIRMED)  # fmt: skip
 SEMAR = Provenance("mx.semar", "mx.semar.uie", AT - timedelta(days=30), Reliability.B,
@@ -123,22 +124,66 @@ def test_who_saw_a_record_follows_the_asking_agency(
                              "--format", "json"))
         return [(r["kind"], r["actor"]) for r in rows]
 
-    # The originator (DEA) sees everyone who read its record.
+    # The originator (DEA) sees every unit that opened its record; the others' reads in a
+    # reduced form (no index, no leaf hash, no version).
     assert seen("p-dea", "us.dea.sod") == [
         ("record.created", "unit:us.dea.sod"), ("record.read", "unit:us.dea.sod"),
         ("record.read", "unit:mx.semar.uie"), ("record.read", "unit:mx.fgr.fecor")]
-    # Another agency sees only its own agency's reads of it.
+    rows = json.loads(ok(db_url, tmp_path, "audit", "log", "--entity", "p-dea", "--as",
+                         "us.dea.sod", "-f", "json"))
+    assert [r["form"] for r in rows][:4] == ["whole", "whole", "reduced", "reduced"]
+    assert rows[2]["index"] is None and rows[2]["leaf_hash"] is None
+    assert "version" not in rows[2]["detail"] and rows[1]["detail"]["version"] == 1
+    # Another agency sees only its own unit's reads of it.
     assert seen("p-dea", "mx.semar.uie") == [("record.read", "unit:mx.semar.uie")]
     # A record that does not exist for the asker: nothing, as if it had no history.
     assert seen("p-semar", "mx.fgr.fecor") == []
     assert seen("p-semar", "us.dea.sod") == []
-    # The originator also learns who asked about its record.
+    # Asking about a record tells its originator nothing: the asker's interest is its own.
     assert seen("p-semar", "mx.semar.uie") == [
-        ("record.created", "unit:mx.semar.uie"), ("record.read", "unit:mx.semar.uie"),
-        ("audit.queried", "unit:mx.fgr.fecor"), ("audit.queried", "unit:us.dea.sod")]
+        ("record.created", "unit:mx.semar.uie"), ("record.read", "unit:mx.semar.uie")]
     by_actor = json.loads(ok(db_url, tmp_path, "audit", "log", "--subject", "unit:mx.fgr.fecor",
                              "--since", "2000-01-01T00:00:00Z", "--as", "mx.fgr.fecor", "-f",
                              "json"))
     # Its own question about a record that does not exist for it stays hidden from it too.
     assert {r["kind"] for r in by_actor} == {"record.read"}
     assert invoke(db_url, tmp_path, "audit", "log", "--entity", "p-dea").exit_code == 2
+    both = invoke(db_url, tmp_path, "audit", "log", "--oversight", "--as", "us.dea.sod")
+    assert both.exit_code == 2 and "not both" in both.output
+
+
+def test_the_oversight_reads_every_entry_whole(store: Store, db_url: str, tmp_path: Path) -> None:
+    ok(db_url, tmp_path, "init")
+    setup(store)
+    ok(db_url, tmp_path, "search", "ana", "--as", "mx.semar.uie")
+    rows = json.loads(ok(db_url, tmp_path, "audit", "log", "--oversight", "--limit", "1000",
+                         "-f", "json"))
+    assert [r["index"] for r in rows] == list(range(len(rows)))
+    assert {r["form"] for r in rows} == {"whole"}
+    assert "search.query" in {r["kind"] for r in rows}
+    # Units of one agency see nothing of each other's searches (finding 5 of issue #13).
+    semar = json.loads(ok(db_url, tmp_path, "audit", "log", "--as", "mx.semar.uie", "-f", "json"))
+    assert "search.query" in {r["kind"] for r in semar}
+    with store.transaction() as conn:
+        parties.put_unit(conn, Unit("mx.semar.pn", "mx.semar", "PN"), AT - timedelta(days=1))
+    pn = json.loads(ok(db_url, tmp_path, "audit", "log", "--as", "mx.semar.pn", "-f", "json"))
+    # Only the creation of its agency's record, at unit level, and reduced.
+    assert [(r["kind"], r["actor"], r["form"]) for r in pn] == [
+        ("record.created", "unit:mx.semar.uie", "reduced")]
+    # The oversight's question is on record, by the node itself.
+    again = json.loads(ok(db_url, tmp_path, "audit", "log", "--oversight", "--limit", "1000",
+                          "-f", "json"))
+    assert ("audit.queried", "system") in {(r["kind"], r["actor"]) for r in again}
+
+
+def test_an_ingest_names_its_analyst(store: Store, db_url: str, tmp_path: Path) -> None:
+    """Writes are logged under who wrote, the analyst when known (finding 7 of issue #13)."""
+    setup(store)
+    with store.transaction() as conn:
+        parties.put_analyst(conn, Analyst("bob@us.dea.sod", "us.dea.sod", "Bob"),
+                            AT - timedelta(days=1))
+    ok(db_url, tmp_path, "ingest", str(INGEST), "--as", "bob@us.dea.sod")
+    with store.reading() as conn:
+        created = [e for e in audit_log.entries(conn, limit=10_000) if e.kind == "record.created"]
+    assert {e.actor for e in created[2:]} == {"analyst:bob@us.dea.sod"}  # after setup's two
+    assert len(created) == 2 + len(INGEST.read_text().splitlines())

@@ -223,3 +223,6 @@ def test_a_consent_given_after_the_record_arrived_is_kept_and_logged(store: Stor
               if e.kind == "consent.recorded"]
     assert logged == [("con-late", "mx.semar", "us.dea")]
     assert [e.entity_id for e in events if e.kind == "record.created"] == ["p-1"]
+    # Stored by this node for its peer: the write is the peer node's, not the record's
+    # authoring unit's (which wrote nothing here).
+    assert {e.actor for e in events if e.kind == "record.created"} == {"node:mx.semar.uie"}

@@ -104,7 +104,8 @@ class RecordRead(Event):
 class SearchQuery(Event):
     """A subject searched; the query text is kept only as a salted commitment."""
 
-    query_commitment: Commitment = doc("commit_value(node salt, query text)")
+    query_commitment: Commitment = doc(
+        "commit_value(entry key, query text); entry key = HMAC(node salt, kind ␟ at ␟ actor)")
     result_count: Count = doc("how many records the subject was shown")
 
 

@@ -177,24 +177,31 @@ def log(
         "--subject", help="Only by this actor (unit:ID or analyst:name@unit).")] = None,
     since: Annotated[str | None, typer.Option("--since", help="ISO-8601 time.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many entries.")] = 100,
+    oversight: Annotated[bool, typer.Option(
+        "--oversight", help="Every entry whole: the node's operator, not a unit (no --as).")
+    ] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Who saw this record: the log's entries the acting unit may see (see docs/audit.md)."""
+    """Who saw this record: the log's entries as the acting unit may see them (docs/audit.md)."""
     with reporting():
-        if not as_:
-            raise InputError("say who is asking: --as UNIT (the log is read through the policy)")
+        if oversight == bool(as_):
+            raise InputError("say who is asking: --as UNIT (the log is read through the "
+                             "policy), or --oversight (the node's operator), not both")
         store = STATE.store()
-        who = store.subject(as_)
+        asker = store.subject(as_) if as_ else None
         since_ts = ts(parse_timestamp(since)) if since else None
         with store.transaction() as conn:
-            found = audit_query.who_saw(conn, who, at_time(at), entity, subject, since_ts, limit)
+            if asker is not None:
+                found = audit_query.who_saw(conn, asker, at_time(at), entity, subject, since_ts,
+                                            limit)
+            else:
+                found = audit_query.oversee(conn, entity, subject, since_ts, limit)
+        who = str(asker) if asker is not None else "the node's oversight"
         rows = []
         for e in found:
-            body = e.event().to_json()
-            detail = {k: v for k, v in body.items()
-                      if k not in ("v", "kind", "at", "actor", "entity_id")}
-            rows.append({"index": e.index, "at": e.at, "kind": e.kind, "actor": e.actor,
-                         "entity_id": e.entity_id, "detail": json.dumps(detail)
-                         if fmt is Format.table else detail})
-        emit(rows, fmt, ["index", "at", "kind", "actor", "entity_id", "detail"],
-             title=f"audit entries visible to {who}")
+            row = e.row()
+            if fmt is Format.table:
+                row["detail"] = json.dumps(row["detail"])
+            rows.append(row)
+        emit(rows, fmt, ["index", "at", "kind", "actor", "entity_id", "form", "leaf_hash",
+                         "detail"], title=f"audit entries visible to {who}")

@@ -186,8 +186,9 @@ def progress_bar() -> Progress:
                     disable=not sys.stderr.isatty())
 
 
-def write_all(store: Store, records: Sequence[Record], label: str) -> None:
-    summary = store.write(records)
+def write_all(store: Store, records: Sequence[Record], label: str,
+              by: str | None = None) -> None:
+    summary = store.write(records, by=by)
     console.print(
         f"{label}: {summary.records_new:,} new records, {summary.records_changed:,} changed, "
         f"{summary.statements_new:,} new statements ({summary.statements_seen:,} read)"
@@ -239,7 +240,7 @@ def ingest(
             else:
                 read_jsonl(lines, collector, lambda n: bar.advance(task, n))
         store = STATE.store()
-        write_all(store, collector.records(store.keyer), path.name)
+        write_all(store, collector.records(store.keyer), path.name, str(subject))
 
 
 def _refuse_basis(why: str | None, file: str | None, column: str) -> None:
@@ -270,7 +271,7 @@ def import_ofac(
         store = STATE.store()
         records = import_sdn(path, prov, Marking.build(tlp or "CLEAR"), all_programs, alt, add,
                              inferred, keyer=store.keyer)
-        write_all(store, records, path.name)
+        write_all(store, records, path.name, str(subject))
 
 
 @app.command("demo-data")

@@ -396,7 +396,8 @@ class Puller:
         accepted = [v.record for v in verdicts.values() if v.record is not None]
         if accepted:
             summary = write_records(conn, accepted)
-            audit_events.writes(conn, accepted, summary.changes, summary.records_new)
+            audit_events.writes(conn, accepted, summary.changes, summary.records_new,
+                                self.partner.party)
             out.records_stored += summary.records_new + summary.records_changed
             out.statements_new += summary.statements_new
             self._keep_consents(conn, accepted)

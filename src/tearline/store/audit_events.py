@@ -18,7 +18,8 @@ from typing import Any, Literal, get_args
 
 from sqlalchemy import Connection
 
-from tearline.audit.envelope import Event, commit_value, utc_timestamp
+from tearline.audit.commitments import commit_in_entry
+from tearline.audit.envelope import Event, utc_timestamp
 from tearline.audit.events import (
     AggregateRead,
     AgreementRecorded,
@@ -93,9 +94,11 @@ def record_read_events(subject: Subject, records: Sequence[Record], path: str) -
 
 
 def search_event(salt: bytes, subject: Subject, text: str, results: int) -> Event:
-    """A search, its text only as a commitment under the node's salt."""
-    return SearchQuery(at=now(), actor=str(subject),
-                       query_commitment=commit_value(salt, text), result_count=results)
+    """A search, its text only as a commitment under the entry's own key (equal texts
+    searched twice give unrelated commitments; see :mod:`tearline.audit.commitments`)."""
+    at, who = now(), str(subject)
+    return SearchQuery(at=at, actor=who, result_count=results,
+                       query_commitment=commit_in_entry(salt, "search.query", at, who, text))
 
 
 def aggregate_event(
@@ -110,14 +113,21 @@ def write_events(
     records: Sequence[Record],
     changes: Sequence[tuple[str, int, tuple[str, ...]]],
     created: int,
+    by: str | None = None,
 ) -> list[Event]:
-    """Record versions stored by a write: the first ``created`` changes are new records."""
+    """Record versions stored by a write: the first ``created`` changes are new records.
+
+    ``by`` is who wrote (an audit subject: ``analyst:x@U``, ``unit:U``, ``node:N``); the
+    entries name it, not the record's author — an amendment is the amender's act, and an
+    analyst's write is the analyst's. Without it (a write no subject asked for, e.g. the
+    demo's seeding) each entry names the authoring unit of its record.
+    """
     authors = {r.id: r.author for r in records}
     at = now()
     return [
         (RecordCreated if position < created else RecordUpdated)(
             at=at,
-            actor=actor_of(authors.get(entity_id)),
+            actor=by if by is not None else actor_of(authors.get(entity_id)),
             entity_id=entity_id,
             version=version,
             statement_ids=statement_ids,
@@ -131,9 +141,10 @@ def writes(
     records: Sequence[Record],
     changes: Sequence[tuple[str, int, tuple[str, ...]]],
     created: int,
+    by: str | None = None,
 ) -> None:
     """Append :func:`write_events` inside the caller's transaction."""
-    audit_log.append(conn, write_events(records, changes, created))
+    audit_log.append(conn, write_events(records, changes, created, by))
 
 
 def party(

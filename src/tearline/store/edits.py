@@ -61,7 +61,7 @@ def amend(
     if problems:
         raise ValidationError(f"invalid statements for {current.schema} {entity_id}", problems)
     update = replace(current, statements=tuple(statements), modified_at=at)
-    summary = store.write([update])
+    summary = store.write([update], by=str(subject))
     return store.read(subject, at, entity_id, path="api"), summary
 
 

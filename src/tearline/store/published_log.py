@@ -12,9 +12,10 @@ What a caller learns:
   transparency log; they reveal how many entries exist, nothing about any one;
 * a consistency proof: interior hashes only;
 * an inclusion proof: the entry itself, so it is given only for entries the caller
-  may read through the policy — decided by :func:`audit_query.who_saw`, the rule of
-  ``tearline audit log``, which also records the question. An entry the caller may
-  not read answers exactly like an index the published log does not hold.
+  may read *whole* through the policy — decided by :func:`audit_query.who_saw`, the
+  rule of ``tearline audit log``, which also records the question. An entry the caller
+  may not read, or may read only in a reduced form (whose leaf hash would commit to
+  what was left out), answers exactly like an index the published log does not hold.
 
 Every answer appends an ``audit.queried`` entry for the caller in the same transaction
 (a refused question rolls back with its transaction, as a read of a missing record
@@ -88,7 +89,7 @@ def inclusion(conn: Connection, subject: Subject, at: datetime, index: int,
     # (who_saw records the question itself).
     seen = audit_query.who_saw(conn, subject, at, entry.entity_id, entry.actor, entry.at,
                                _WINDOW)
-    if not any(e.index == index for e in seen):
+    if not any(e.index == index for e in seen):  # a reduced form has no index
         raise hidden
     proof = audit_log.inclusion_proof(conn, index, published.size)
     return {"type": "inclusion", "index": index, "size": published.size,

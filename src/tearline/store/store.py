@@ -81,10 +81,12 @@ class Store:
                 self._keyer = statement_key.keyer(conn)
         return self._keyer
 
-    def write(self, records: Sequence[Record]) -> WriteSummary:
+    def write(self, records: Sequence[Record], by: str | None = None) -> WriteSummary:
+        """Store records; their entries name ``by`` (an audit subject, e.g. ``str(subject)``)
+        as the writer, or each record's authoring unit when no one is named."""
         with self.transaction() as conn:
             summary = write_records(conn, records)
-            audit_events.writes(conn, records, summary.changes, summary.records_new)
+            audit_events.writes(conn, records, summary.changes, summary.records_new, by)
             return summary
 
     # -- subjects ----------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """The audit log over HTTP: entries through the policy, checkpoints, proofs.
 
-* ``GET /audit/log`` — the entries the caller's unit may read, by the rule of
-  ``tearline audit log`` (:func:`tearline.store.audit_query.who_saw`, which also records
-  the question);
+* ``GET /audit/log`` — the entries the caller's unit may read, whole or reduced, by the
+  rule of ``tearline audit log`` (:func:`tearline.store.audit_query.who_saw`, which also
+  records the question);
 * ``GET /audit/checkpoint`` — the latest signed checkpoint (or the one at ``size``), as
   the C2SP signed-note text;
 * ``GET /audit/proofs/inclusion`` and ``/consistency`` — the JSON documents of
@@ -12,7 +12,7 @@
 """
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
@@ -24,7 +24,7 @@ from tearline.api.routes.policy import utc
 from tearline.api.settings import ApiSettings
 from tearline.audit.envelope import utc_timestamp
 from tearline.store import audit_query, published_log
-from tearline.store.audit_log import Entry
+from tearline.store.audit_query import Shown
 
 #: An audit actor: ``unit:ID``, ``analyst:name@unit``, ``agency:ID`` or ``system``.
 ACTOR = r"^((unit|agency):[a-z0-9][a-z0-9._-]{0,127}|analyst:[a-z0-9][a-z0-9._-]{0,63}@" \
@@ -33,23 +33,28 @@ Size = Annotated[int, Query(ge=0, le=2**62)]
 
 
 class EntryOut(BaseModel):
-    index: int
+    """An entry as the caller may see it (docs/audit.md, "Reading the log").
+
+    A ``whole`` entry is the entry itself, with its index and leaf hash, so that the
+    caller can ask for its inclusion proof; a ``reduced`` one keeps only the fields its
+    kind shows to this caller, with neither (a hash of the whole entry would let the
+    caller test guesses of what was left out).
+    """
+
+    index: int | None
     at: str
     kind: str
     actor: str
     entity_id: str | None
-    #: SHA-256 leaf hash (RFC 6962) of the entry's canonical bytes, hex.
-    leaf_hash: str
-    #: The event's other fields (see docs/audit.md, the catalogue of kinds).
+    form: Literal["whole", "reduced"]
+    #: SHA-256 leaf hash (RFC 6962) of the entry's canonical bytes, hex; whole entries only.
+    leaf_hash: str | None
+    #: The event's other fields shown to the caller (see docs/audit.md, the catalogue).
     detail: dict[str, Any]
 
     @classmethod
-    def of(cls, e: Entry) -> "EntryOut":
-        body = e.event().to_json()
-        detail = {k: v for k, v in body.items()
-                  if k not in ("v", "kind", "at", "actor", "entity_id")}
-        return cls(index=e.index, at=e.at, kind=e.kind, actor=e.actor, entity_id=e.entity_id,
-                   leaf_hash=e.leaf.hex(), detail=detail)
+    def of(cls, shown: Shown) -> "EntryOut":
+        return cls(**shown.row())
 
 
 class LogOut(BaseModel):
@@ -90,8 +95,8 @@ def router(settings: ApiSettings) -> APIRouter:
     api = APIRouter(tags=["audit"], responses=AUTHED)
 
     @api.get("/audit/log", response_model=LogOut,
-             summary="Audit entries the caller's unit may read (who saw its records), oldest "
-             "first")
+             summary="Audit entries as the caller's unit may see them (who opened its "
+             "records, its own activity), oldest first")
     def log(
         principal: Reader,
         store: StoreDep,

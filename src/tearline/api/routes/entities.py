@@ -63,7 +63,7 @@ def router(settings: ApiSettings) -> APIRouter:
         )
         with store.reading() as conn:
             check_markings(conn, _cited(marking, portions), prov.origin, prov.seen_at)
-        store.write([record])
+        store.write([record], by=str(principal.subject))
         return RecordOut.of(store.read(principal.subject, prov.seen_at, record.id, path="api"))
 
     @api.get("/entities/{entity_id}", response_model=RecordOut, responses=ONE_OBJECT,
