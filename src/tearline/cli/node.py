@@ -118,9 +118,11 @@ def peer_add(
     with reporting():
         try:
             text = sys.stdin.read() if str(document) == "-" else document.read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ValidationError(f"{document}: not a readable JSON document ({exc})") from None
-        doc = decode(text, f"{document}: the identity document")
+            doc = decode(text, "the identity document")
+        except (OSError, UnicodeDecodeError, ValidationError) as exc:
+            reason = exc.message if isinstance(exc, ValidationError) else str(exc)
+            raise ValidationError(f"{document}: not a readable JSON document ({reason})"
+                                  ) from None
         peer = Peer.from_identity(NodeIdentity.from_document(doc))
         with STATE.store().transaction() as conn:
             added = add_peer(conn, peer, datetime.now(UTC), by)
