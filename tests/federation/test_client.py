@@ -171,3 +171,43 @@ def test_pinned_certificate_and_mutual_tls(nodes: dict[str, Any]) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+# -- a hostile peer's answers ------------------------------------------------------------
+
+
+class _Nested(BaseHTTPRequestHandler):
+    """Answers every GET with JSON nested far deeper than any TAXII resource."""
+
+    status = 200
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        body = b'{"title":' * 50_000 + b'"x"' + b"}" * 50_000
+        self.send_response(self.status)
+        self.send_header("Content-Type", "application/taxii+json;version=2.1")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.mark.parametrize("status", [200, 404])
+def test_a_deeply_nested_answer_is_a_peer_error(status: int) -> None:
+    """The answer and the error page alike: a typed error, never a RecursionError."""
+
+    class Handler(_Nested):
+        pass
+
+    Handler.status = status
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/taxii2/"
+        with TaxiiClient(url, timeout=10) as client, pytest.raises(
+                PeerError, match="deeper than" if status == 200 else "404"):
+            client.discovery()
+    finally:
+        server.shutdown()
+        server.server_close()

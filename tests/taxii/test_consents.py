@@ -150,3 +150,40 @@ def test_a_pulled_bundle_with_a_relayed_orcon_record_and_its_consent_is_valid_st
                 if o.get("extensions", {}).get(RECORD_EXTENSION_ID, {}).get("extra")]
     assert len(carrying) == 2
     assert [str(e) for payload in carrying for e in schema.iter_errors(payload)] == []
+
+
+def test_a_third_agencys_orcon_statement_is_relayed_only_with_its_consent(
+        node: Node, tmp_path: Path) -> None:
+    """Our record, visible to fgr, carries a name semar added under its own ORCON marking
+    for fgr: fgr may see it, but we may pass it on only with semar's consent for us."""
+    from tearline.store import release_tables as rt
+    from tearline.store import tables as t
+
+    semar_name = "Semar Orcon Alias"
+    orcon = Marking.build("AMBER", ["unit:mx.fgr.aic"], orcon=True, legal_basis="agr-other")
+    to_fgr = Marking.build("AMBER", ["unit:mx.fgr.aic"], legal_basis="agr-fgr")
+    node.store.write([
+        build_record("p-mixed", "Person", {"name": ["Pablo Gil"]}, DEA, to_fgr),
+        build_record("p-mixed", "Person", {"name": [semar_name]},
+                     Provenance("mx.semar", "mx.semar.uie", T), orcon, {"name": orcon}),
+    ])
+    fgr_objects = f"{ROOT}collections/{collection_id('agr-fgr')}/objects/"
+
+    def names() -> set[str]:
+        answer = node.as_peer("mx.fgr.aic").get(fgr_objects)
+        assert answer.status == 200
+        obj = next(o for o in answer.body["objects"]
+                   if o["id"] == object_id("p-mixed", "Person"))
+        ext = obj["extensions"][RECORD_EXTENSION_ID]
+        return {s["value"] for s in ext["statements"] if s["prop"] == "name"}
+
+    assert names() == {"Pablo Gil"}
+    with node.store.transaction() as conn:  # semar's consent, recorded on our node
+        conn.execute(rt.consents.insert().values(
+            id="con-semar", entity_id="p-mixed", by_agency="mx.semar", to_agency="us.dea",
+            granted_at=t.ts(datetime.now(UTC) - timedelta(minutes=1)), recorded_by="test"))
+    assert names() == {"Pablo Gil", semar_name}
+    with node.store.transaction() as conn:
+        conn.execute(rt.consent_withdrawals.insert().values(
+            consent_id="con-semar", withdrawn_at=t.ts(datetime.now(UTC)), recorded_by="test"))
+    assert names() == {"Pablo Gil"}

@@ -58,7 +58,7 @@ def test_a_recalled_release_is_pending_until_purged(node: Node) -> None:
     assert node.as_peer(FGR).get(RECALLS).body == {"recalls": []}  # fgr never had it
 
     key = load_node_key(node.peers[SEMAR][1])
-    receipt = build_purge_receipt(key, SEMAR, recall, 1, datetime.now(UTC))
+    receipt = build_purge_receipt(key, SEMAR, recall, datetime.now(UTC))
     done = semar.request("POST", PURGES, body=json.dumps(receipt).encode())
     assert done.status == 200 and done.body["recall_id"] == recall["recall_id"]
     assert semar.get(RECALLS).body == {"recalls": []}
@@ -77,18 +77,38 @@ def test_forged_and_unknown_purge_receipts(node: Node) -> None:
     (recall,) = semar.get(RECALLS).body["recalls"]
     fgr_key = load_node_key(node.peers[FGR][1])
     semar_key = load_node_key(node.peers[SEMAR][1])
-    forged = build_purge_receipt(fgr_key, SEMAR, recall, 1, datetime.now(UTC))
+    forged = build_purge_receipt(fgr_key, SEMAR, recall, datetime.now(UTC))
     assert semar.request("POST", PURGES, body=json.dumps(forged).encode()).status == 400
-    wrong_node = build_purge_receipt(semar_key, FGR, recall, 1, datetime.now(UTC))
+    wrong_node = build_purge_receipt(semar_key, FGR, recall, datetime.now(UTC))
     assert semar.request("POST", PURGES, body=json.dumps(wrong_node).encode()).status == 400
-    unknown = build_purge_receipt(semar_key, SEMAR, {**recall, "recall_id": "rc-0"}, 1,
+    unknown = build_purge_receipt(semar_key, SEMAR, {**recall, "recall_id": "rc-0"},
                                   datetime.now(UTC))
     assert semar.request("POST", PURGES, body=json.dumps(unknown).encode()).status == 404
     # fgr cannot acknowledge semar's recall, even with a receipt fgr signed itself
     fgr = node.as_peer(FGR)
-    own = build_purge_receipt(fgr_key, FGR, recall, 1, datetime.now(UTC))
+    own = build_purge_receipt(fgr_key, FGR, recall, datetime.now(UTC))
     assert fgr.request("POST", PURGES, body=json.dumps(own).encode()).status == 404
     assert [e["reason"] for e in log(node.store, "receipt.refused")] == [
         "bad-signature", "wrong-node"]
     assert log(node.store, "recall.acknowledged") == []
     assert semar.get(RECALLS).body["recalls"] == [recall]
+
+
+def test_a_version_1_purge_receipt_of_a_node_not_yet_upgraded_is_accepted(node: Node) -> None:
+    """Version 1 carried the number of statements purged; it is accepted, never sent."""
+    from tearline.federation.signing import sign_document
+
+    semar = node.as_peer(SEMAR)
+    semar.get(OBJECTS)
+    with node.store.transaction() as conn:
+        releases.recall(conn, SOD, "p-released", datetime.now(UTC), "test")
+    (recall,) = semar.get(RECALLS).body["recalls"]
+    key = load_node_key(node.peers[SEMAR][1])
+    fields = {"type": "tearline-purge-receipt", "version": 1, "node": SEMAR,
+              "recall_id": recall["recall_id"], "entity_id": "p-released",
+              "at": "2026-02-01T00:00:00.000000Z"}
+    no_count = sign_document(key, fields)
+    assert semar.request("POST", PURGES, body=json.dumps(no_count).encode()).status == 400
+    old = sign_document(key, {**fields, "statements_purged": 1})
+    assert semar.request("POST", PURGES, body=json.dumps(old).encode()).status == 200
+    assert semar.get(RECALLS).body == {"recalls": []}

@@ -112,14 +112,17 @@ def peer_add(
 ) -> None:
     """Trust a partner node, bound to its unit (which must be one of our parties)."""
     from tearline.federation.identity import NodeIdentity
+    from tearline.federation.jsonbody import decode
     from tearline.store.peers import Peer, add_peer
 
     with reporting():
         try:
             text = sys.stdin.read() if str(document) == "-" else document.read_text("utf-8")
-            doc = json.loads(text)
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise ValidationError(f"{document}: not a readable JSON document ({exc})") from None
+            doc = decode(text, "the identity document")
+        except (OSError, UnicodeDecodeError, ValidationError) as exc:
+            reason = exc.message if isinstance(exc, ValidationError) else str(exc)
+            raise ValidationError(f"{document}: not a readable JSON document ({reason})"
+                                  ) from None
         peer = Peer.from_identity(NodeIdentity.from_document(doc))
         with STATE.store().transaction() as conn:
             added = add_peer(conn, peer, datetime.now(UTC), by)

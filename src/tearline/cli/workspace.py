@@ -379,13 +379,15 @@ def stats(as_: AsOption = None, at: AtOption = None, fmt: FormatOption = Format.
 def export(out: Annotated[Path, typer.Option(help="FollowTheMoney JSON lines file.")],
            as_: AsOption = None, at: AtOption = None,
            schema: Annotated[str | None, typer.Option(help="Only this schema.")] = None) -> None:
-    """Export what the acting unit may see, as FollowTheMoney JSON lines with markings."""
+    """Export what the acting unit may see and its agency may pass on, as FollowTheMoney
+    JSON lines with markings (an ORCON value of another agency only with its consent)."""
     with reporting():
         subject = _subject(as_)
         store, when, after, n = STATE.store(), at_time(at), None, 0
         with out.open("w", encoding="utf-8") as fh:
             while True:
-                page = store.page(subject, when, schema, after, 500, path="export")
+                page = store.page(subject, when, schema, after, 500, path="export",
+                                  handed_on_by=subject.agency)
                 for rec in page:
                     fh.write(json.dumps(record_json(rec), ensure_ascii=False) + "\n")
                 n += len(page)

@@ -36,8 +36,9 @@ from urllib.parse import urljoin
 
 import httpx
 
-from tearline.errors import IntegrityError, PeerError
+from tearline.errors import IntegrityError, PeerError, ValidationError
 from tearline.federation.identity import cert_sha256
+from tearline.federation.jsonbody import decode, decode_object
 from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, new_nonce, verify_response
 
 TAXII_MEDIA_TYPE = "application/taxii+json;version=2.1"
@@ -330,8 +331,8 @@ class TaxiiClient:
     @staticmethod
     def _error_text(content: bytes) -> str:
         try:
-            doc = json.loads(content)
-        except ValueError:
+            doc = decode(content, "an error message")
+        except ValidationError:
             return ""
         if isinstance(doc, dict):
             parts = [str(doc[k]) for k in ("title", "description") if doc.get(k)]
@@ -345,12 +346,9 @@ class TaxiiClient:
                 "application/json"):
             raise PeerError(f"expected {TAXII_MEDIA_TYPE}, the peer sent {kind or 'nothing'}")
         try:
-            doc = json.loads(response.content)
-        except ValueError as exc:
-            raise PeerError(f"the peer's answer is not JSON: {exc}") from exc
-        if not isinstance(doc, dict):
-            raise PeerError("the peer's answer is not a JSON object")
-        return doc
+            return decode_object(response.content, "the peer's answer")
+        except ValidationError as exc:
+            raise PeerError(exc.message) from exc
 
     def _absolute(self, url: str) -> str:
         return urljoin(self.base_url, url)

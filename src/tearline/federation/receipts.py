@@ -1,6 +1,8 @@
-"""Delivery receipts: a peer's signed statement of which object versions it stored.
+"""Delivery receipts: a peer's signed statement of which object versions it received.
 
-A puller that stored a page sends back (``POST {api root}tearline/receipts/``)::
+A puller that stored a page sends back (``POST {api root}tearline/receipts/``), naming
+every object of the page it received for the first time, whatever it did with each
+(what it refused, and why, it keeps to itself: see ``federation/sync.py``)::
 
     {"type": "tearline-receipt", "version": 1, "node": "<its node name>",
      "collection": "<collection id>", "objects": [{"id": "<stix id>", "version": "<modified>"}],
@@ -52,7 +54,7 @@ class Receipt:
 
 def build_receipt(key: NodeKey, node: str, collection: str,
                   objects: Sequence[tuple[str, str]], at: datetime) -> dict[str, Any]:
-    """The signed receipt a puller sends for the object versions it stored."""
+    """The signed receipt a puller sends for the object versions it received."""
     return sign_document(key, {
         "type": RECEIPT_TYPE,
         "version": RECEIPT_VERSION,

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import os
 import re
 from collections.abc import Mapping
@@ -36,6 +35,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from tearline.audit.canonical import canonical_bytes
 from tearline.audit.note import key_id, parse_verifier_key
 from tearline.errors import IntegrityError, ProofError, ValidationError
+from tearline.federation.jsonbody import decode_object
 from tearline.keys import NodeKey
 
 SIGNATURE_HEADER = "Tearline-Signature"
@@ -163,10 +163,4 @@ def read_signed_document(verifier_key: str, body: bytes, what: str) -> dict[str,
     """The JSON object in ``body``, verified as signed by ``verifier_key``, without its
     signature; :class:`ValidationError` if it is not a JSON object (``what`` names it in
     the message), :class:`IntegrityError` if the signature does not check."""
-    try:
-        doc = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"{what} is a JSON document") from exc
-    if not isinstance(doc, dict):
-        raise ValidationError(f"{what} is a JSON object")
-    return verify_document(verifier_key, doc)
+    return verify_document(verifier_key, decode_object(body, what))

@@ -26,9 +26,13 @@ asks for the objects added after the stored cursor, page by page, and for each p
    marking definitions, the cursor and the signed receipt. A crash (kill -9) at any
    point leaves either all of it or none of it; the next run asks again from the
    cursor and skips object versions it already received.
-5. **acknowledge** — after the commit, the signed receipt (which object versions were
-   stored) is POSTed to the peer; one that cannot be delivered stays pending and is
-   sent by the next sync, before anything is pulled.
+5. **acknowledge** — after the commit, the signed receipt is POSTed to the peer; one
+   that cannot be delivered stays pending and is sent by the next sync, before anything
+   is pulled. It names every object version of the page received for the first time,
+   whatever became of it here: what we refused, and why, is for our audit log and our
+   administrator only. A receipt that left out refused objects would tell the sender
+   which of its ids exist here under another agency, hidden records included
+   (``docs/federation.md``, *What a puller tells its peer*).
 
 Why the cursor is re-read one microsecond early: TAXII's ``added_after`` is strict,
 and several objects may share the ``date_added`` of the last object of a page. Asking
@@ -331,8 +335,8 @@ class Puller:
                            and str(o.get("id")) not in malformed]
             ss.keep_definitions(conn, name, definitions)
             known.update((d["id"], d) for d in definitions)
-            received, stored = self._judge_and_store(conn, collection_id, fresh, records,
-                                                     malformed, out)
+            received = self._judge_and_store(conn, collection_id, fresh, records, malformed,
+                                             out)
             # a version we hold may come again with a consent its originator gave since
             carried = [o for o, k in zip(objects, keys, strict=True)
                        if k in already and _carries_consents(o)]
@@ -344,8 +348,10 @@ class Puller:
             ss.mark_received(conn, name, collection_id, received, at)
             if page.date_added_last:
                 ss.set_cursor(conn, name, collection_id, root, page.date_added_last, at)
-            if stored and self.partner.signed and self.node_key is not None:
-                self._add_receipt(conn, root, collection_id, stored, at)
+            # the receipt acknowledges every object received, whatever became of it here:
+            # what we refused (an id that exists here, say) is ours to know, not the sender's
+            if fresh and self.partner.signed and self.node_key is not None:
+                self._add_receipt(conn, root, collection_id, [k for _, k in fresh], at)
 
     def _read(self, conn: Connection, objects: list[dict[str, Any]],
               definitions: Mapping[str, dict[str, Any]]
@@ -387,8 +393,7 @@ class Puller:
     def _judge_and_store(self, conn: Connection, collection_id: str,
                          fresh: Sequence[tuple[dict[str, Any], tuple[str, str]]],
                          records: Mapping[str, Record], malformed: Mapping[str, str],
-                         out: CollectionResult
-                         ) -> tuple[list[ss.Received], list[tuple[str, str]]]:
+                         out: CollectionResult) -> list[ss.Received]:
         existing = _originators(conn, list(records))
         keys = _consent_keys(conn)
         verdicts = {rid: judge(rec, self.partner.agency, self.own_agency, existing.get(rid),
@@ -402,7 +407,6 @@ class Puller:
             out.statements_new += summary.statements_new
             self._keep_consents(conn, accepted)
         received: list[ss.Received] = []
-        stored: list[tuple[str, str]] = []
         refusals: list[FederationRefused] = []
         for obj, (object_id, version) in fresh:
             entity = _entity_of(obj)
@@ -416,7 +420,6 @@ class Puller:
                 out.skipped += 1
             elif verdict.accepted:
                 received.append(ss.Received(object_id, version, entity, "stored"))
-                stored.append((object_id, version))
             elif verdict.kind == "echo":
                 received.append(ss.Received(object_id, version, entity, "echo"))
                 out.echoed += 1
@@ -428,7 +431,7 @@ class Puller:
                 out.refused.append((object_id, verdict.reason))
         if refusals:
             audit_log.append(conn, refusals)
-        return received, stored
+        return received
 
     def _keep_consents(self, conn: Connection, records: Sequence[Record]) -> None:
         """Consents the sender (as originator) gave OUR agency to release its records
@@ -493,11 +496,11 @@ class Puller:
     # -- receipts ----------------------------------------------------------------------------
 
     def _add_receipt(self, conn: Connection, root: str, collection_id: str,
-                     stored: Sequence[tuple[str, str]], at: datetime) -> None:
+                     objects: Sequence[tuple[str, str]], at: datetime) -> None:
         assert self.node_key is not None
         receipt_id = f"rcpt-{uuid.uuid4().hex}"
         body = build_receipt(self.node_key, self.node_name or self.node_key.name,
-                             collection_id, stored, at)
+                             collection_id, objects, at)
         url = (root if root.endswith("/") else root + "/") + RECEIPTS_PATH
         ss.add_receipt(conn, receipt_id, self.partner.name, url, body, at)
 
@@ -507,10 +510,15 @@ class Puller:
         """Purge what the peer recalls, each in one transaction with its audit entry and
         its signed purge receipt (sent after the commit, like delivery receipts).
 
-        A peer can only make us purge what *it* delivered (``sync_received``), and never
-        statements of our own agency; for anything else the purge receipt says 0
-        statements. A recall seen again before the peer recorded our receipt is not
-        applied twice: the receipt id is derived from the recall id."""
+        A peer can only make us purge what *it* delivered and we stored
+        (``sync_received``), and never statements of our own agency. The purge receipt
+        is the same whatever we held: it names the recall, not what was deleted here,
+        and the versions the peer delivered are forgotten whatever became of them (so a
+        later release is received, and acknowledged, afresh). Whether we had stored the
+        record, refused it (its id exists here as another agency's record) or never
+        received it is ours to know, not the peer's. A recall seen again before the peer
+        recorded our receipt is not applied twice: the receipt id is derived from the
+        recall id."""
         if not self.partner.signed or self.node_key is None:
             return []
         base = root if root.endswith("/") else root + "/"
@@ -537,11 +545,12 @@ class Puller:
                 if ss.delivered_by(conn, self.partner.name, entity_id):
                     purged = ss.purge_delivered(conn, self.partner.name, entity_id,
                                                 self.own_agency)
+                ss.forget_received(conn, self.partner.name, entity_id)
                 audit_log.append(conn, [RecallPurged(
                     at=now(), actor="system", recall_id=recall_id, entity_id=entity_id[:128],
                     peer=self.partner.party, statement_ids=tuple(purged))])
                 body = build_purge_receipt(self.node_key, self.node_name or self.node_key.name,
-                                           item, len(purged), at)
+                                           item, at)
                 ss.add_receipt(conn, receipt_id, self.partner.name,
                                base + PURGE_RECEIPTS_PATH, body, at)
             done.append((recall_id, entity_id, len(purged)))

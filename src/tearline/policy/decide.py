@@ -5,7 +5,9 @@ Actions:
 * ``read`` — the statement is visible (``docs/policy.md`` rules 1–5 and releases), or
   the record exists for the subject (present, with a shown statement and both ends
   of a relationship);
-* ``export`` — read, and TLP:RED leaves the node only with its originating agency;
+* ``export`` — read, TLP:RED leaves the node only with its originating agency, and an
+  ORCON item of another agency only with its originator's consent for the exporting
+  agency (``policy/relay.py``);
 * ``release-onward`` — read, then the release rules of ``policy/release.py`` for the
   target selector (``to``), its agency and the legal basis;
 * ``edit`` — change the item or its marking: only units of the originating agency that
@@ -24,6 +26,7 @@ from tearline.model.marking import Selector
 from tearline.model.record import Record, edge_ends
 from tearline.model.statement import Statement
 from tearline.policy.decision import Decision
+from tearline.policy.relay import passable
 from tearline.policy.release import ReleaseFacts, onward_rules
 from tearline.policy.rules import Item
 from tearline.policy.subject import Subject, VettingFacts
@@ -118,6 +121,10 @@ def decide(
     if act is Action.EXPORT:
         if marked.marking.tlp.value == "RED" and subject.agency != marked.origin:
             return Decision.deny("TLP:RED leaves the node only with its originating agency")
+        consent = facts.releases.consent(marked.entity_id, marked.origin, subject.agency, at)
+        handed_on = passable(marked, subject.agency, consent)
+        if not handed_on.allowed:
+            return handed_on
         return Decision.allow(*read.reasons)
     if act is Action.EDIT:
         if subject.agency != marked.origin:

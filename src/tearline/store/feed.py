@@ -20,7 +20,11 @@ served only with that originator's consent, recorded here as a signed consent do
 letting this node's agency pass it on (``relay``); a record of the peer's own agency
 is not served back to it (it holds the original). This is a filter of the query too,
 so a record a node may not relay never leaves it, rather than being refused by the
-receiver.
+receiver. Within a record, each ORCON item of another agency — the record's own
+marking, or a statement — passes only with its originator's consent for this node's
+agency in force: the service runs the feed with the predicates of
+:class:`~tearline.store.relay.Relay`, so a record with nothing left to pass on is not
+in the feed either.
 
 A change of vetting alters what a unit may see without an entry naming the records
 concerned, and so does the arrival of an entity that a relationship refers to (the
@@ -71,16 +75,18 @@ class FeedItem:
     added_at: str  # audit timestamp, ``YYYY-MM-DDTHH:MM:SS.ffffffZ``
 
 
-_QUERIES: dict[tuple[bool, bool, bool, bool], Any] = {}
+_QUERIES: dict[tuple[str, bool, bool, bool, bool], Any] = {}
 
 
 def _feed_query(vis: Visibility, by_ids: bool, added_after: bool, default: bool,
                 relay: bool) -> Any:
-    """The feed statement; built once per shape (the subject and instant are bound values)."""
+    """The feed statement; built once per shape (the subject and instant are bound values)
+    and kind of predicates (``vis.shape``: a :class:`~tearline.store.relay.Relay` narrows
+    them to what this node may pass on)."""
     shape = (by_ids, added_after, default, relay)
-    found = _QUERIES.get(shape)
+    found = _QUERIES.get((vis.shape, *shape))
     if found is None:
-        found = _QUERIES[shape] = _build(vis, *shape)
+        found = _QUERIES[(vis.shape, *shape)] = _build(vis, *shape)
     return found
 
 

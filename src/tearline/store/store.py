@@ -21,6 +21,7 @@ from tearline.store import tables as t
 from tearline.store.audit_group import GroupAppender, Pending
 from tearline.store.engine import make_engine, translated, upgrade
 from tearline.store.kept import KeptConnection
+from tearline.store.relay import Relay
 from tearline.store.seizures import read_seizure_table
 from tearline.store.visibility import Visibility
 from tearline.store.write_queue import WriteQueue
@@ -124,14 +125,19 @@ class Store:
         return found
 
     def page(self, subject: Subject, at: datetime, schema: str | None = None,
-             after: str | None = None, limit: int = 100, path: str = "list") -> list[Record]:
-        return self.page_later(subject, at, schema, after, limit, path).result()
+             after: str | None = None, limit: int = 100, path: str = "list",
+             handed_on_by: str | None = None) -> list[Record]:
+        """A page of tear-line views; ``handed_on_by``: only what that agency may pass on
+        (an export to a file, ``store/relay.py``)."""
+        return self.page_later(subject, at, schema, after, limit, path, handed_on_by).result()
 
     def page_later(self, subject: Subject, at: datetime, schema: str | None = None,
-                   after: str | None = None, limit: int = 100,
-                   path: str = "list") -> Pending[list[Record]]:
+                   after: str | None = None, limit: int = 100, path: str = "list",
+                   handed_on_by: str | None = None) -> Pending[list[Record]]:
+        vis = (Visibility(subject, at) if handed_on_by is None
+               else Relay(subject, at, handed_on_by))
         with self.reading() as conn:
-            found = reader.page_records(conn, Visibility(subject, at), schema, after, limit)
+            found = reader.page_records(conn, vis, schema, after, limit)
         return Pending(self._log(audit_events.record_read_events(subject, found, path)), found)
 
     def search(self, subject: Subject, at: datetime, text: str, schema: str | None = None,

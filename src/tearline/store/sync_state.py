@@ -9,7 +9,7 @@
   fetched again after a crash finds its objects already received.
 * **definitions** — the marking definitions a partner has sent, so that a later page
   may refer to a definition sent on an earlier one.
-* **receipts** — the signed receipt for each stored page, written in the same
+* **receipts** — the signed receipt for each page received, written in the same
   transaction and marked sent once the partner accepted it; a receipt that could not
   be delivered is sent again by the next sync.
 * **sources** — standard TAXII servers (medallion, OpenCTI, MISP) this node pulls
@@ -282,9 +282,15 @@ def purge_delivered(conn: Connection, partner: str, entity_id: str,
     left = conn.execute(select(s.c.id).where(s.c.entity_id == entity_id).limit(1)).first()
     if left is None:
         conn.execute(t.records.delete().where(t.records.c.id == entity_id))
+    forget_received(conn, partner, entity_id)
+    return ids
+
+
+def forget_received(conn: Connection, partner: str, entity_id: str) -> None:
+    """Forget the versions of ``entity_id`` that ``partner`` delivered, whatever became of
+    them (stored, refused, echoed): after a recall, a later release is received anew."""
     conn.execute(sync_received.delete().where(sync_received.c.partner == partner,
                                               sync_received.c.entity_id == entity_id))
-    return ids
 
 
 def _references(conn: Connection, partner: str, entity_id: str,

@@ -68,7 +68,9 @@ AT = bindparam("vis_at", type_=String())
 # predicate); each is used at one nesting level only, so sharing them is safe.
 _RS, _RR, _RH = t.statements.alias("rs"), t.records.alias("rr"), t.records.alias("rh")
 
-#: Predicates already built (they are immutable and do not depend on the subject).
+#: Predicates already built (they are immutable and do not depend on the subject). The
+#: keys of :class:`Visibility`'s methods lead with its ``shape``: a subclass that narrows
+#: a predicate (``store/relay.py``) builds every predicate composed from it anew.
 _MEMO: dict[tuple[object, ...], tuple[Any, tuple[object, ...]]] = {}
 
 
@@ -211,7 +213,8 @@ class Visibility:
 
     def record(self, r: Any = t.records) -> ColumnElement[bool]:
         """Record ``r`` is not retracted and its own marking is visible (or released)."""
-        return _once(("record", id(r)), lambda: _record(r), r)  # type: ignore[no-any-return]
+        return _once((self.shape, "record", id(r)),  # type: ignore[no-any-return]
+                     lambda: _record(r), r)
 
     def statement(self, s: Any, r: Any) -> ColumnElement[bool]:
         """Statement ``s`` of record ``r``: both visible (or released), not retracted."""
@@ -223,7 +226,7 @@ class Visibility:
         Used inside a query that already requires :meth:`record` of ``r``, so that the
         record's own marking is not tested again for every statement.
         """
-        return _once(("portion", id(s), id(r)),  # type: ignore[no-any-return]
+        return _once((self.shape, "portion", id(s), id(r)),  # type: ignore[no-any-return]
                      lambda: _portion(s, r), s, r)
 
     def entity_exists(self, entity_id: Any) -> ColumnElement[bool]:
@@ -236,7 +239,7 @@ class Visibility:
 
     def shown_portion(self, s: Any, r: Any) -> ColumnElement[bool]:
         """:meth:`shown`, given that record ``r`` is visible (checked apart)."""
-        return _once(("shown", id(s), id(r)),  # type: ignore[no-any-return]
+        return _once((self.shape, "shown", id(s), id(r)),  # type: ignore[no-any-return]
                      lambda: and_(self.portion(s, r), _reference_present(self, s, r)), s, r)
 
     def entity(self, r: Any, ends: dict[str, tuple[str, ...]]) -> ColumnElement[bool]:
@@ -246,7 +249,7 @@ class Visibility:
         :func:`~tearline.store.existence.relationship_ends` (the ends of every schema).
         """
         assert ends == existence.relationship_ends(), "existence covers every edge schema"
-        return _once(("entity", id(r)),  # type: ignore[no-any-return]
+        return _once((self.shape, "entity", id(r)),  # type: ignore[no-any-return]
                      lambda: existence.record_exists(self, r), r)
 
 

@@ -43,7 +43,12 @@ from tearline.store.store import Store
 from tearline.store.visibility import Visibility
 
 PURGE_TYPE = "tearline-purge-receipt"
-PURGE_VERSION = 1
+#: Version 2 names the recall only. Version 1 also carried ``statements_purged``, the
+#: number of statements the puller deleted, which told the originator whether the
+#: puller had stored the record or refused it (because the id existed there as another
+#: agency's record): it is still accepted from nodes not yet upgraded, never sent.
+PURGE_VERSION = 2
+ACCEPTED_VERSIONS = (1, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,26 +133,30 @@ def recalls(conn: Connection, peer: Peer, at: datetime, pending_only: bool = Tru
 
 
 def build_purge_receipt(key: NodeKey, node: str, recall: Recall | dict[str, Any],
-                        statements_purged: int, at: datetime) -> dict[str, Any]:
-    """The signed receipt a peer returns once it purged a recalled record."""
+                        at: datetime) -> dict[str, Any]:
+    """The signed receipt a peer returns once it applied a recall: nothing the originator
+    delivered of the record is kept. It says nothing of what the peer held (see
+    :data:`PURGE_VERSION`)."""
     fields = recall.resource() if isinstance(recall, Recall) else recall
     return sign_document(key, {
         "type": PURGE_TYPE, "version": PURGE_VERSION, "node": node,
         "recall_id": fields["recall_id"], "entity_id": fields["entity_id"],
-        "statements_purged": statements_purged, "at": utc_timestamp(at),
+        "at": utc_timestamp(at),
     })
 
 
 def _check(peer: Peer, body: bytes) -> dict[str, Any]:
     verified = read_signed_document(peer.verifier_key, body, "a purge receipt")
     problems: list[Problem] = []
-    if verified.get("type") != PURGE_TYPE or verified.get("version") != PURGE_VERSION:
-        problems.append(Problem(f"expected a {PURGE_TYPE} version {PURGE_VERSION}"))
+    version = verified.get("version")
+    if verified.get("type") != PURGE_TYPE or version not in ACCEPTED_VERSIONS:
+        problems.append(Problem(f"expected a {PURGE_TYPE} version "
+                                f"{' or '.join(map(str, ACCEPTED_VERSIONS))}"))
     for name in ("node", "recall_id", "entity_id", "at"):
         if not isinstance(verified.get(name), str):
             problems.append(Problem("missing or not a string", column=name))
     count = verified.get("statements_purged")
-    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+    if version == 1 and (not isinstance(count, int) or isinstance(count, bool) or count < 0):
         problems.append(Problem("a count ≥ 0", column="statements_purged"))
     if problems:
         raise ValidationError("malformed purge receipt", problems)

@@ -55,6 +55,7 @@ from tearline.store import audit_log, consent_documents, parties, reader, releas
 from tearline.store.audit_events import now
 from tearline.store.feed import MAX_LIMIT, FeedItem, feed, schemas_of
 from tearline.store.peers import Peer
+from tearline.store.relay import Relay
 from tearline.store.store import Store
 from tearline.store.visibility import Visibility
 from tearline.taxii.wire import Query, version_matches
@@ -231,10 +232,19 @@ def with_consents(conn: Connection, signer: Signer, peer: Peer, records: Sequenc
             for r in records]
 
 
+def visibility(peer: Peer, at: datetime, signer: Signer | None) -> Visibility:
+    """What the peer may receive from this node: what its unit may see, narrowed to what
+    this node's agency may pass on (each ORCON item of another agency needs its
+    originator's consent, ``store/relay.py``)."""
+    if signer is None:
+        return Visibility(peer.subject, at)
+    return Relay(peer.subject, at, signer.agency)
+
+
 def page(store: Store, peer: Peer, coll: Collection, query: Query, cursors: CursorBox,
          at: datetime, operation: str, signer: Signer | None = None) -> Page:
     """One page of the collection for the peer, logged as served."""
-    vis = Visibility(peer.subject, at)
+    vis = visibility(peer, at, signer)
     context = {**query.context(), "collection": coll.id}
     position, after_id = 0, ""
     if query.next is not None:

@@ -22,7 +22,6 @@ verifier key; every outcome is audited (``checkpoint.cosigned`` or
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -32,6 +31,7 @@ from tearline.audit.checkpoint import Checkpoint, parse_note, verify_note
 from tearline.audit.events import CheckpointCosigned, CheckpointRefused
 from tearline.audit.note import parse_verifier_key
 from tearline.errors import IntegrityError, ProofError, StoreError, ValidationError
+from tearline.federation.jsonbody import decode_object
 from tearline.keys import NodeKey
 from tearline.store import audit_checkpoints, audit_log
 from tearline.store import audit_tables as at
@@ -98,11 +98,8 @@ def _refuse(store: Store, log: str, peer: Peer, checkpoint: Checkpoint | None,
 
 
 def _note_of(body: bytes) -> str:
-    try:
-        doc = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError("a cosignature is a JSON document") from exc
-    if (not isinstance(doc, dict) or doc.get("type") != COSIGNATURE_TYPE
+    doc = decode_object(body, "a cosignature")
+    if (doc.get("type") != COSIGNATURE_TYPE
             or doc.get("version") != VERSION or not isinstance(doc.get("note"), str)):
         raise ValidationError(f"expected {{type: {COSIGNATURE_TYPE}, version: {VERSION}, "
                               "note: <cosigned checkpoint>}")
