@@ -174,3 +174,16 @@ def test_taxii2_client_reads_our_collections(world: tuple[Node, str, Path],
     assert {m["id"] for m in manifest["objects"]} == ids
     one = collection.get_object(object_id("p-friend", "Person"))
     assert [o["id"] for o in one["objects"]] == [object_id("p-friend", "Person")]
+
+
+def test_the_listener_believes_no_forwarded_header(store: Store, tmp_path: Path) -> None:
+    """Peers are their certificates; uvicorn's default would rewrite the client address
+    from X-Forwarded-For sent over loopback."""
+    node = build_node(store, tmp_path)
+    try:
+        config = build_server(node.store, tmp_path / "dea-keys", "127.0.0.1", 0).config
+        assert config.proxy_headers is False
+        config.load()
+        assert "ProxyHeaders" not in type(config.loaded_app).__name__
+    finally:
+        node.close()
