@@ -62,6 +62,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
+def permissive_umask() -> Iterator[None]:
+    """umask 022 for the test (what tearline creates must not rely on a strict one)."""
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@pytest.fixture
 def store(db_url: str) -> Iterator[Store]:
     s = Store.open(db_url)
     yield s

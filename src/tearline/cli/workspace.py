@@ -26,6 +26,7 @@ from tearline.cli.common import (
     reporting,
 )
 from tearline.errors import InputError
+from tearline.files import private_text
 from tearline.ingest.entities import Collector
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
@@ -75,7 +76,7 @@ def init(
 
     with reporting():
         settings = STATE.settings
-        settings.workspace.mkdir(parents=True, exist_ok=True)
+        settings.make_workspace()
         store = Store.open(settings.db_url, migrate=False)
         upgrade(store.engine)
         key, created = create_node_key(settings.keys_dir, origin)
@@ -252,7 +253,7 @@ def demo_data(
     with reporting():
         records = list(demo_records(seed, STATE.settings.data_dir, scale))
         if out is not None:
-            with out.open("w", encoding="utf-8") as fh:
+            with private_text(out) as fh:
                 for rec in records:
                     fh.write(json.dumps(record_json(rec), ensure_ascii=False) + "\n")
             console.print(f"{len(records):,} synthetic records written to {out}")
@@ -344,7 +345,7 @@ def export(out: Annotated[Path, typer.Option(help="FollowTheMoney JSON lines fil
     with reporting():
         subject = _subject(as_)
         store, when, after, n = STATE.store(), at_time(at), None, 0
-        with out.open("w", encoding="utf-8") as fh:
+        with private_text(out) as fh:
             while True:
                 page = store.page(subject, when, schema, after, 500, path="export")
                 for rec in page:
