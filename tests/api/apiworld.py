@@ -11,7 +11,6 @@ import asyncio
 import json
 import socket
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,6 +35,7 @@ from tearline.model.record import build_record
 from tearline.model.statement import Provenance
 from tearline.store import parties
 from tearline.store.store import Store
+from waiting import HANG, wait_until
 
 WORLD = Path(__file__).parent / "data" / "world.json"
 SEEN = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
@@ -175,13 +175,18 @@ class CutOff:
         loop.call_soon_threadsafe(lambda: deadline.reschedule(loop.time()))
 
 
+def never(seconds: float) -> asyncio.Timeout:
+    """A request deadline that never passes: no test is cut off by how fast it ran."""
+    return asyncio.timeout(None)
+
+
 def build_api(db_url: str, hidden: bool = True, monotonic: Callable[[], float] | None = None,
-              deadline: Deadline = asyncio.timeout, **settings: Any) -> Api:
+              deadline: Deadline = never, **settings: Any) -> Api:
     """The seeded app; ``monotonic`` clocks its failure limits and token cache, and
-    ``deadline`` decides when a request is cut off (see :class:`CutOff`)."""
+    ``deadline`` decides when a request is cut off (never, unless a test says so:
+    :class:`CutOff`)."""
     store = Store.open(db_url)
     seed(store, hidden)
-    settings.setdefault("request_timeout_seconds", 300.0)
     config = ApiSettings.from_env({}, **settings)
     authenticator = (TokenAuthenticator(store, config, monotonic=monotonic)
                      if monotonic is not None else None)
@@ -215,16 +220,18 @@ def serving(app: FastAPI) -> Iterator[str]:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
+
+    def started() -> bool:
+        if not thread.is_alive():
             raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
+        return bool(server.started)
+
+    wait_until(started, "uvicorn to start")
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join(10)
+        thread.join(HANG)
 
 
 

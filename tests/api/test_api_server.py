@@ -5,10 +5,12 @@ from __future__ import annotations
 import httpx
 from apiworld import Served, build_api, serving
 
+from waiting import HANG
+
 
 def test_real_server(served: Served) -> None:
     auth = {"Authorization": f"Bearer {served.tokens['mx.semar.uie']}"}
-    with httpx.Client(base_url=served.base, timeout=30) as client:
+    with httpx.Client(base_url=served.base, timeout=HANG) as client:
         assert client.get("/api/v1/health").json() == {"status": "ok"}
         assert client.get("/api/v1/ready").status_code == 200
         assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "tearline"
@@ -37,7 +39,7 @@ def test_a_real_server_believes_no_forwarded_address(db_url: str) -> None:
     api = build_api(db_url, auth_failures_per_address=3)
     unknown = "Bearer tl_aaaaaaaa_" + "U" * 43
     try:
-        with serving(api.app) as base, httpx.Client(base_url=base, timeout=60) as client:
+        with serving(api.app) as base, httpx.Client(base_url=base, timeout=HANG) as client:
             codes = [client.get("/api/v1/stats", headers={
                 "Authorization": unknown, "X-Forwarded-For": f"203.0.113.{i}"}).status_code
                 for i in range(4)]

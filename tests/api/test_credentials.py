@@ -88,7 +88,7 @@ def test_a_token_many_requests_bring_at_once_is_verified_once(
                            timedelta(days=1), "burst", "test")
     hasher = CountingHasher(credentials._hasher)
     monkeypatch.setattr(credentials, "_hasher", hasher)
-    auth = TokenAuthenticator(api.store, ApiSettings.from_env())
+    auth = TokenAuthenticator(api.store, ApiSettings.from_env({}), monotonic=Ticks())
     with ThreadPoolExecutor(16) as pool:
         found = list(pool.map(lambda _: auth.authenticate(f"Bearer {token}", "10.0.0.1"),
                               range(48)))
@@ -125,7 +125,7 @@ def test_the_quick_check_decides_only_valid_remembered_tokens_and_writes_nothing
         api: Api) -> None:
     token, row = issue_token(api.store, "us.dea.sod", frozenset({Scope.read}),
                              timedelta(days=1), "quick", "test")
-    auth = TokenAuthenticator(api.store, ApiSettings.from_env())
+    auth = TokenAuthenticator(api.store, ApiSettings.from_env({}), monotonic=Ticks())
     header = f"Bearer {token}"
     with api.store.reading() as conn:
         logged = audit_log.size(conn)
