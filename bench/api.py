@@ -88,6 +88,7 @@ def serve(url: str, port: int, workers: int) -> None:
     import uvicorn
 
     from tearline.api.app import create_app, settle_heap
+    from tearline.api.server import server_config
     from tearline.api.settings import ApiSettings
     from tearline.store.store import Store
 
@@ -98,7 +99,7 @@ def serve(url: str, port: int, workers: int) -> None:
         return
     app = create_app(Store.open(url), ApiSettings.from_env())
     settle_heap()  # as tearline serve does
-    uvicorn.run(app, host="127.0.0.1", port=port, access_log=False, log_level="warning")
+    uvicorn.Server(server_config(app, "127.0.0.1", port, log_level="warning")).run()
 
 
 def free_port() -> int:

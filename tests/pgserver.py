@@ -15,9 +15,10 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from waiting import HANG, wait_until
 
 
 def find_bindir() -> Path | None:
@@ -100,7 +101,7 @@ class PgServer:
                     str(root / "log"),
                     "-w",
                     "-t",
-                    "60",
+                    str(int(HANG)),
                     "start",
                 )
                 break
@@ -108,13 +109,14 @@ class PgServer:
                 if attempt == 2:
                     raise
                 server.port = _free_port()
-        deadline = time.time() + 30
-        while time.time() < deadline:
+        def accepting() -> bool:
             try:
-                socket.create_connection(("127.0.0.1", server.port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+                socket.create_connection(("127.0.0.1", server.port), timeout=HANG).close()
+                return True
+            except ConnectionRefusedError:
+                return False
+
+        wait_until(accepting, f"PostgreSQL on port {server.port}", poll=0.2)
         return server
 
     def stop(self) -> None:

@@ -8,7 +8,6 @@ checkpoints. The key name is the log's origin.
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from cryptography.hazmat.primitives.serialization import (
 
 from tearline.audit.note import check_key_name, format_verifier_key, key_id, parse_verifier_key
 from tearline.errors import ConfigError, ProofError
+from tearline.files import private_dir, write_private
 
 PRIVATE = "node.key"
 PUBLIC = "node.pub"
@@ -64,17 +64,12 @@ def create_node_key(keys_dir: Path, origin: str | None = None) -> tuple[NodeKey,
         name = check_key_name(origin or default_origin())
     except ProofError as exc:
         raise ConfigError(exc.message) from exc
-    keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(keys_dir, 0o700)
+    private_dir(keys_dir, tighten=True)
     key = NodeKey(name, Ed25519PrivateKey.generate())
     pem = key.private_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
-    # O_EXCL: two concurrent inits cannot both write; 0600 from the first byte on.
-    fd = os.open(keys_dir / PRIVATE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(pem)
-        fh.flush()
-        os.fsync(fh.fileno())
-    (keys_dir / PUBLIC).write_text(key.verifier_key() + "\n", encoding="ascii")
+    # exclusive: two concurrent inits cannot both write; 0600 from the first byte on.
+    write_private(keys_dir / PRIVATE, pem, exclusive=True, sync=True)
+    write_private(keys_dir / PUBLIC, (key.verifier_key() + "\n").encode("ascii"))
     return key, True
 
 

@@ -2,7 +2,8 @@
 
 A workspace is a folder holding the node's files: the SQLite database (unless
 ``TEARLINE_DB_URL`` points elsewhere, e.g. at PostgreSQL), and ``keys/`` with the
-node's signing key.
+node's signing key. It is private to its owner: folders 0700, files 0600
+(:mod:`tearline.files`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from tearline.files import private_dir
 
 DEFAULT_WORKSPACE = Path("workspace")
 
@@ -23,6 +26,10 @@ class Settings:
     @property
     def keys_dir(self) -> Path:
         return self.workspace / "keys"
+
+    def make_workspace(self) -> Path:
+        """Create the workspace folder (0700), or make an existing one of this user 0700."""
+        return private_dir(self.workspace, tighten=True)
 
     @classmethod
     def load(cls, workspace: Path | None = None, db_url: str | None = None) -> Settings:

@@ -11,9 +11,8 @@ import asyncio
 import json
 import socket
 import threading
-import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -27,7 +26,9 @@ from fastapi import FastAPI
 
 from statement_keys import TEST_KEYER
 from tearline.api.app import create_app
-from tearline.api.auth import Scope, issue_token
+from tearline.api.auth import Scope, TokenAuthenticator, issue_token
+from tearline.api.limits import Deadline
+from tearline.api.server import server_config
 from tearline.api.settings import ApiSettings
 from tearline.model.marking import Marking
 from tearline.model.parties import Agency, Agreement, Analyst, Unit
@@ -35,6 +36,7 @@ from tearline.model.record import build_record
 from tearline.model.statement import Provenance
 from tearline.store import parties
 from tearline.store.store import Store
+from waiting import HANG, wait_until
 
 WORLD = Path(__file__).parent / "data" / "world.json"
 SEEN = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
@@ -75,6 +77,10 @@ def seed(store: Store, hidden: bool = True) -> None:
     store.write(records)
 
 
+#: The address requests come from unless a test names another (``from_=``).
+CLIENT = "127.0.0.9"
+
+
 @dataclass
 class Api:
     """A synchronous face over an ``httpx.AsyncClient`` on the app's ASGI interface."""
@@ -83,16 +89,26 @@ class Api:
     store: Store
     tokens: dict[str, str] = field(default_factory=dict)
     _runner: asyncio.Runner = field(default_factory=asyncio.Runner)
+    _clients: dict[str, httpx.AsyncClient] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        transport = httpx.ASGITransport(app=self.app, client=("127.0.0.9", 4242))
-        self.client = httpx.AsyncClient(transport=transport, base_url="http://tearline")
+        self.client = self._client(CLIENT)
 
-    def request(self, method: str, url: str, as_: str | None = None, **kw: Any) -> httpx.Response:
+    def _client(self, address: str) -> httpx.AsyncClient:
+        if address not in self._clients:
+            transport = httpx.ASGITransport(app=self.app, client=(address, 4242))
+            self._clients[address] = httpx.AsyncClient(transport=transport,
+                                                       base_url="http://tearline")
+        return self._clients[address]
+
+    def request(self, method: str, url: str, as_: str | None = None,
+                from_: str = CLIENT, **kw: Any) -> httpx.Response:
+        """One request, made as ``as_`` (a key of :attr:`tokens`) from address ``from_``."""
         headers = dict(kw.pop("headers", {}))
         if as_ is not None:
             headers["Authorization"] = f"Bearer {self.tokens[as_]}"
-        return self._runner.run(self.client.request(method, url, headers=headers, **kw))
+        client = self._client(from_)
+        return self._runner.run(client.request(method, url, headers=headers, **kw))
 
     def get(self, url: str, as_: str | None = None, **kw: Any) -> httpx.Response:
         return self.request("GET", url, as_, **kw)
@@ -107,8 +123,22 @@ class Api:
         return self.request("DELETE", url, as_, **kw)
 
     def close(self) -> None:
-        self._runner.run(self.client.aclose())
+        for client in self._clients.values():
+            self._runner.run(client.aclose())
         self._runner.close()
+
+
+class Ticks:
+    """A monotonic clock that moves only when the test moves it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
 
 
 ALL = frozenset(Scope)
@@ -124,11 +154,44 @@ def make_tokens(store: Store) -> dict[str, str]:
     return out
 
 
-def build_api(db_url: str, hidden: bool = True, **settings: Any) -> Api:
+class CutOff:
+    """Request deadlines that pass only when the test says so (a :data:`Deadline`).
+
+    Each request's deadline never passes by itself; :meth:`cut` — callable from any
+    thread — makes the deadline of the request in progress pass at once, so a test cuts
+    a request off at the exact point it chooses, however fast the machine runs.
+    """
+
+    def __init__(self) -> None:
+        self._current: tuple[asyncio.AbstractEventLoop, asyncio.Timeout] | None = None
+
+    def __call__(self, seconds: float) -> asyncio.Timeout:
+        deadline = asyncio.timeout(None)
+        self._current = (asyncio.get_running_loop(), deadline)
+        return deadline
+
+    def cut(self) -> None:
+        assert self._current is not None, "no request has started"
+        loop, deadline = self._current
+        loop.call_soon_threadsafe(lambda: deadline.reschedule(loop.time()))
+
+
+def never(seconds: float) -> asyncio.Timeout:
+    """A request deadline that never passes: no test is cut off by how fast it ran."""
+    return asyncio.timeout(None)
+
+
+def build_api(db_url: str, hidden: bool = True, monotonic: Callable[[], float] | None = None,
+              deadline: Deadline = never, **settings: Any) -> Api:
+    """The seeded app; ``monotonic`` clocks its failure limits and token cache, and
+    ``deadline`` decides when a request is cut off (never, unless a test says so:
+    :class:`CutOff`)."""
     store = Store.open(db_url)
     seed(store, hidden)
-    settings.setdefault("request_timeout_seconds", 300.0)
-    app = create_app(store, ApiSettings.from_env({}, **settings))
+    config = ApiSettings.from_env({}, **settings)
+    authenticator = (TokenAuthenticator(store, config, monotonic=monotonic)
+                     if monotonic is not None else None)
+    app = create_app(store, config, authenticator, deadline)
     api = Api(app, store)
     api.tokens = make_tokens(store)
     return api
@@ -154,21 +217,22 @@ def free_port() -> int:
 def serving(app: FastAPI) -> Iterator[str]:
     """Run ``app`` under uvicorn on a loopback port in a thread; yields the base URL."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                            access_log=False, lifespan="off")
+    config = server_config(app, "127.0.0.1", port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
+
+    def started() -> bool:
+        if not thread.is_alive():
             raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
+        return bool(server.started)
+
+    wait_until(started, "uvicorn to start")
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join(10)
+        thread.join(HANG)
 
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import time
+import threading
 from collections.abc import Sequence
 
 import httpx
 import pytest
-from apiworld import build_api
+from apiworld import CutOff, build_api
 from starlette.types import Receive, Scope, Send
 
 from tearline.api.cursors import CursorBox
@@ -18,13 +18,15 @@ from tearline.audit.envelope import Event
 from tearline.errors import RateLimited, ValidationError
 from tearline.store import audit_log
 
+#: Only how long a broken test hangs before it fails; nothing waits for it to pass.
+HANG = 300.0
 
-async def _slow(scope: Scope, receive: Receive, send: Send) -> None:
-    await asyncio.sleep(5)
+async def _never(scope: Scope, receive: Receive, send: Send) -> None:
+    await asyncio.Event().wait()  # an app that never answers: only the timeout can
 
 
 def test_timeout_answers_in_the_envelope() -> None:
-    app = Timeout(_slow, seconds=0.05)
+    app = Timeout(_never, seconds=0.05)
 
     async def call() -> httpx.Response:
         transport = httpx.ASGITransport(app=app)
@@ -74,8 +76,13 @@ def test_sliding_window() -> None:
 
 def test_a_read_cut_off_by_the_timeout_leaves_the_node_serving(db_url: str) -> None:
     """The timeout cancels a read waiting for its audit commit; its entry is still
-    written, and the reads after it are answered (the group writer keeps running)."""
-    api = build_api(db_url, request_timeout_seconds=0.3)
+    written, and the reads after it are answered (the group writer keeps running).
+
+    The read is cut off exactly while its entry is being written: the write waits
+    until the test has seen the 503, so no step depends on how fast anything runs.
+    """
+    cutoff = CutOff()
+    api = build_api(db_url, deadline=cutoff)
     try:
         made = api.post("/api/v1/entities", "mx.semar.uie", json={
             "schema": "Person", "properties": {"name": ["Rafael Caro Quintero"]},
@@ -84,27 +91,29 @@ def test_a_read_cut_off_by_the_timeout_leaves_the_node_serving(db_url: str) -> N
         url = f"/api/v1/entities/{made.json()['id']}"
         group = api.store._group
         write = group._write
-        slowed: list[int] = []
+        release, written = threading.Event(), threading.Event()
+        held: list[int] = []
 
-        def slow_once(events: Sequence[Event]) -> None:
-            if not slowed:
-                slowed.append(len(events))
-                time.sleep(1.0)  # past the request's timeout
+        def held_once(events: Sequence[Event]) -> None:
+            if held:
+                write(events)
+                return
+            held.append(len(events))
+            cutoff.cut()  # the read's deadline passes while its entry is being written
+            assert release.wait(HANG), "the test never released the write"
             write(events)
+            written.set()
 
-        group._write = slow_once  # type: ignore[method-assign]
+        group._write = held_once  # type: ignore[method-assign]
         with api.store.reading() as conn:
             before = audit_log.size(conn)
         cut = api.get(url, "us.dea.sod")
         assert cut.status_code == 503
         assert cut.json()["error"]["code"] == "store_unavailable"
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:  # the cut read's entry is written all the same
-            with api.store.reading() as conn:
-                if audit_log.size(conn) > before:
-                    break
-            time.sleep(0.05)
-        with api.store.reading() as conn:
+        assert held == [1]
+        release.set()
+        assert written.wait(HANG), "the cut read's entry was never written"
+        with api.store.reading() as conn:  # the cut read's entry is written all the same
             assert audit_log.size(conn) == before + 1
         after = api.get(url, "us.dea.sod")
         assert after.status_code == 200, after.text

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from apiworld import Api
+from apiworld import Api, Ticks
 from argon2 import PasswordHasher
 
 from tearline.api import credentials
@@ -20,7 +19,8 @@ from tearline.store import api_tokens, audit_log
 
 
 def test_cache_entries_are_bound_to_the_stored_hash_and_expire() -> None:
-    cache: VerifiedCache[str] = VerifiedCache(ttl_seconds=0.2, max_entries=2)
+    clock = Ticks()
+    cache: VerifiedCache[str] = VerifiedCache(ttl_seconds=60, max_entries=2, clock=clock)
     token = "tl_aaaaaaaa_" + "S" * 43
     mac = cache.mac(token)
     assert token.encode() not in mac and len(mac) == 32
@@ -31,8 +31,13 @@ def test_cache_entries_are_bound_to_the_stored_hash_and_expire() -> None:
     assert cache.get(mac, stored) == "ana"
     assert cache.get(mac, hash_secret("S" * 43)) is None  # the row changed: gone
     cache.put(mac, stored, "ana")
-    time.sleep(0.25)
-    assert cache.get(mac, stored) is None  # expired
+    clock.advance(59.9)
+    assert cache.get(mac, stored) == "ana"
+    clock.advance(0.1)
+    assert cache.get(mac, stored) is None  # what it resolved to is stale ...
+    assert cache.proven(mac, stored)  # ... that it verified is not
+    assert not cache.proven(mac, hash_secret("S" * 43))
+    assert not cache.proven(cache.mac(token + "x"), stored)
     # Bounded: the least recently used entry leaves first.
     for i, name in enumerate(("a", "b", "c")):
         cache.put(bytes([i]) * 32, stored, name)
@@ -83,7 +88,7 @@ def test_a_token_many_requests_bring_at_once_is_verified_once(
                            timedelta(days=1), "burst", "test")
     hasher = CountingHasher(credentials._hasher)
     monkeypatch.setattr(credentials, "_hasher", hasher)
-    auth = TokenAuthenticator(api.store, ApiSettings.from_env())
+    auth = TokenAuthenticator(api.store, ApiSettings.from_env({}), monotonic=Ticks())
     with ThreadPoolExecutor(16) as pool:
         found = list(pool.map(lambda _: auth.authenticate(f"Bearer {token}", "10.0.0.1"),
                               range(48)))
@@ -97,11 +102,30 @@ def test_a_token_many_requests_bring_at_once_is_verified_once(
     assert hasher.verified == 3
 
 
+def test_a_token_is_verified_once_and_resolved_again_when_stale(
+        api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    token, _ = issue_token(api.store, "us.dea.sod", frozenset({Scope.read}),
+                           timedelta(days=1), "stale", "test")
+    hasher = CountingHasher(credentials._hasher)
+    monkeypatch.setattr(credentials, "_hasher", hasher)
+    clock = Ticks()
+    auth = TokenAuthenticator(api.store, ApiSettings.from_env({}, token_cache_seconds=60),
+                              monotonic=clock)
+    resolved: list[str] = []
+    subject = api.store.subject
+    monkeypatch.setattr(api.store, "subject", lambda name: resolved.append(name) or subject(name))
+    for step in (0, 30, 30, 1):
+        clock.advance(step)
+        assert auth.authenticate(f"Bearer {token}", "10.0.0.3").subject.unit == "us.dea.sod"
+    assert hasher.verified == 1
+    assert resolved == ["us.dea.sod", "us.dea.sod"]  # at first use, and once stale
+
+
 def test_the_quick_check_decides_only_valid_remembered_tokens_and_writes_nothing(
         api: Api) -> None:
     token, row = issue_token(api.store, "us.dea.sod", frozenset({Scope.read}),
                              timedelta(days=1), "quick", "test")
-    auth = TokenAuthenticator(api.store, ApiSettings.from_env())
+    auth = TokenAuthenticator(api.store, ApiSettings.from_env({}), monotonic=Ticks())
     header = f"Bearer {token}"
     with api.store.reading() as conn:
         logged = audit_log.size(conn)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tearline.audit.events import catalogue_markdown
+from waiting import HANG
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "audit.md"
 BEGIN = (
@@ -35,12 +36,13 @@ def test_the_worked_verification_example_runs_with_the_standard_library_only() -
     script = code.group(1)
     assert re.findall(r"^import (\w+)", script, re.M) == ["hashlib"]
     done = subprocess.run(
-        [sys.executable, "-I", "-c", script], capture_output=True, text=True, timeout=30
+        [sys.executable, "-I", "-c", script], capture_output=True, text=True, timeout=HANG
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "entry 5 is in the tree of size 8"
     # And the same script rejects a tampered entry.
     tampered = script.replace('bytes.fromhex("40414243")', 'bytes.fromhex("40414244")')
     assert tampered != script
-    failed = subprocess.run([sys.executable, "-I", "-c", tampered], capture_output=True, timeout=30)
+    failed = subprocess.run([sys.executable, "-I", "-c", tampered], capture_output=True,
+                            timeout=HANG)
     assert failed.returncode != 0

@@ -12,7 +12,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ from tearline.model.marking import Marking
 from tearline.model.record import Record
 from tearline.model.statement import Provenance
 from tearline.stix.export import to_stix
+from waiting import HANG, wait_until
 
 USER, PASSWORD = "puller", "medallion-test-password"
 API_ROOT = "api1"
@@ -114,10 +114,10 @@ class Medallion:
     def stop(self) -> None:
         self.process.terminate()
         try:
-            self.process.wait(10)
+            self.process.wait(HANG)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            self.process.wait(10)
+            self.process.wait(HANG)
         if self.log is not None:
             self.log.close()
 
@@ -144,20 +144,25 @@ def start_medallion(folder: Path, objects: Sequence[dict[str, Any]],
         stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONWARNINGS": "ignore"},
     )
     url = f"http://127.0.0.1:{port}/taxii2/"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+
+    def answers() -> bool:
         if process.poll() is not None:
             log.close()
             raise RuntimeError(f"medallion exited: {(folder / 'medallion.log').read_text()}")
         try:
-            httpx.get(url, auth=(USER, PASSWORD), timeout=2,
+            httpx.get(url, auth=(USER, PASSWORD), timeout=HANG,
                       headers={"Accept": "application/taxii+json;version=2.1"})
-            return Medallion(url, process, list(objects), log)
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    log.close()
-    raise RuntimeError("medallion did not start within 60 s")
+            return True
+        except httpx.ConnectError:
+            return False
+
+    try:
+        wait_until(answers, "medallion to answer", poll=0.2)
+    except AssertionError:
+        process.kill()
+        log.close()
+        raise
+    return Medallion(url, process, list(objects), log)
 
 
 def medallion_fixture(count: int | None = 60, page_size: int = 25) -> Any:

@@ -12,6 +12,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from filemodes import mode_of
 from tearline.errors import ConfigError, ValidationError
 from tearline.federation.identity import (
     NodeIdentity,
@@ -118,3 +119,16 @@ def test_bad_init_arguments(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="node name"):
         init_node(tmp_path / "k", "us.dea", "us.dea.sod", name="Bad Name")
     assert not (tmp_path / "k").exists()
+
+
+@pytest.mark.usefixtures("permissive_umask")
+def test_the_identity_files_are_private_whatever_the_umask(tmp_path: Path) -> None:
+    keys = tmp_path / "workspace" / "keys"
+    init_node(keys, "mx.semar", "mx.semar.uie")
+    assert (mode_of(keys.parent), mode_of(keys)) == (0o700, 0o700)
+    modes = {p.name: mode_of(p) for p in keys.iterdir()}
+    assert set(modes) == {"node.key", "node.pub", "tls.key", "tls.crt", "node.json"}
+    assert set(modes.values()) == {0o600}
+    os.chmod(keys / "node.json", 0o644)
+    init_node(keys, "mx.semar", "mx.semar.uie", name="semar-node")  # rewrites node.json
+    assert mode_of(keys / "node.json") == 0o600

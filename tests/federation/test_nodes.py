@@ -20,7 +20,6 @@ import ssl
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -57,6 +56,7 @@ from tearline.store import tables as t
 from tearline.store.store import Store
 from tearline.store.visibility import Visibility
 from tearline.taxii.witnessing import checkpoint_answer
+from waiting import HANG, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -71,7 +71,7 @@ class Node(DemoNode):
         env = {**os.environ, "TEARLINE_WORKSPACE": str(self.workspace), "COLUMNS": "200"}
         env.pop("TEARLINE_DB_URL", None)
         done = subprocess.run([*CLI, *args], env=env, capture_output=True, text=True,
-                              timeout=600)
+                              timeout=HANG)
         if check:
             assert done.returncode == 0, f"{args}: {done.stdout}\n{done.stderr}"
         return done
@@ -99,16 +99,16 @@ def own_records(data_dir: Path, agency: str) -> list[Record]:
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    def listening() -> bool:
         if process.poll() is not None:
             raise AssertionError(f"server exited: {log.read_text(errors='replace')[-2000:]}")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError("server did not listen within 60 s")
+            with socket.create_connection(("127.0.0.1", port), timeout=HANG):
+                return True
+        except ConnectionRefusedError:
+            return False
+
+    wait_until(listening, f"a server on port {port}", poll=0.2)
 
 
 @pytest.fixture(scope="module")
@@ -145,10 +145,10 @@ def nodes(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[
         if node.server is not None:
             node.server.terminate()
             try:
-                node.server.wait(20)
+                node.server.wait(HANG)
             except subprocess.TimeoutExpired:
                 node.server.kill()
-                node.server.wait(10)
+                node.server.wait(HANG)
 
 
 #: A statement by its content (property, value, agency, unit): its id is each node's own.
@@ -301,21 +301,18 @@ def test_a_client_certificate_the_node_does_not_know_is_refused_at_the_handshake
 
     before, reads = len(refused()), served()
     with pytest.raises((ssl.SSLError, ConnectionError, OSError)):  # noqa: PT012
-        with socket.create_connection(("127.0.0.1", dea.port), timeout=10) as raw:
+        with socket.create_connection(("127.0.0.1", dea.port), timeout=HANG) as raw:
             with context(stranger).wrap_socket(raw, server_hostname="127.0.0.1") as tls:
                 # TLS 1.3: the client learns of the refusal on its first read
                 tls.sendall(b"GET /taxii2/ HTTP/1.1\r\nHost: x\r\n\r\n")
                 assert tls.recv(1024) == b"", "the node answered an unknown client"
                 raise ConnectionError("closed without an answer")
-    deadline = time.monotonic() + 20
-    while len(refused()) == before:
-        assert time.monotonic() < deadline, "the refusal was not audited"
-        time.sleep(0.1)
+    wait_until(lambda: len(refused()) > before, "the refusal's audit entry")
     (entry,) = refused()[before:]
     assert (entry.channel, entry.reason, entry.actor) == ("taxii", "unknown", "system")
     assert served() == reads
     # the node still serves the peer whose certificate it pinned
-    with httpx.Client(verify=context(semar.keys_dir), timeout=10) as client:
+    with httpx.Client(verify=context(semar.keys_dir), timeout=HANG) as client:
         assert client.get(dea.url).status_code == 200
 
 

@@ -1,7 +1,12 @@
 """Resumability with real processes: `tearline sync` is killed (SIGKILL) at random points
-of the pull (each kill after the run has stored something of its own), then run to the
-end; every object is stored exactly once, the audit log verifies, and the result equals
-an uninterrupted sync into a fresh store."""
+of the pull, then run to the end; every object is stored exactly once, the audit log
+verifies, and the result equals an uninterrupted sync into a fresh store.
+
+Each kill lands where the test chose, whatever the machine's speed: the puller stops at
+a random page of what is left — inside that page's transaction, its objects judged and
+stored but not committed, or just after its commit — says so on a pipe, and is killed
+there.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,6 @@ import os
 import random
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +27,7 @@ from sync_world import seed_parties, stored
 from tearline.store import sync_state as ss
 from tearline.store.audit_verify import first_bad
 from tearline.store.store import Store
+from waiting import HANG
 
 KILLS = int(os.environ.get("TEARLINE_SYNC_KILLS", "3"))
 PASSWORD_ENV = "TEARLINE_TEST_SOURCE_PASSWORD"
@@ -49,19 +54,69 @@ def prepare(db_url: str, server: Medallion) -> None:
         store.close()
 
 
-def puller(db_url: str, workspace: Path, server: Medallion) -> subprocess.Popen[bytes]:
-    """`tearline sync` in a process of its own; its output goes to ``workspace/sync.log``."""
+HOLDING = r"""
+import os, sys
+from tearline.federation.sync import Puller
+from tearline.store import sync_state as ss
+
+page, where, fd = os.environ["TEARLINE_TEST_HOLD"].split(":")
+seen = 0
+
+
+def reached():
+    global seen
+    seen += 1
+    if seen == int(page):
+        os.write(int(fd), b"held\n")
+        sys.stdin.readline()  # killed while waiting here
+        sys.exit("not killed")
+
+
+if where == "in":  # inside the page's transaction, before its commit
+    mark_received = ss.mark_received
+    def marking(*args, **kwargs):
+        reached()
+        return mark_received(*args, **kwargs)
+    ss.mark_received = marking
+else:  # the page committed, the next one not yet asked for
+    store_page = Puller.store_page
+    def storing(self, *args, **kwargs):
+        store_page(self, *args, **kwargs)
+        reached()
+    Puller.store_page = storing
+from tearline.cli import main
+main()
+"""
+
+
+def puller(db_url: str, workspace: Path, server: Medallion,
+           hold: tuple[int, str] | None = None) -> tuple[subprocess.Popen[bytes], int | None]:
+    """`tearline sync` in a process of its own; its output goes to ``workspace/sync.log``.
+
+    ``hold``: (page, "in" or "after") where it stops; returned with the process is the
+    pipe it announces that on."""
     env = {**os.environ, PASSWORD_ENV: server.auth[1], "TEARLINE_DB_URL": db_url,
            "TEARLINE_WORKSPACE": str(workspace)}
-    with open(workspace / "sync.log", "ab") as log:
-        return subprocess.Popen(
-            [sys.executable, "-c", "from tearline.cli import main; main()", "sync", SOURCE,
-             "--page-size", str(PAGE), "-q", "-f", "json"],
-            env=env, stdout=log, stderr=subprocess.STDOUT)
+    code, fds, said = "from tearline.cli import main; main()", (), None
+    if hold is not None:
+        said, tell = os.pipe()
+        env["TEARLINE_TEST_HOLD"] = f"{hold[0]}:{hold[1]}:{tell}"
+        code, fds = HOLDING, (tell,)
+    try:
+        with open(workspace / "sync.log", "ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-c", code, "sync", SOURCE, "--page-size", str(PAGE), "-q",
+                 "-f", "json"],
+                env=env, stdout=log, stderr=subprocess.STDOUT, pass_fds=fds,
+                stdin=subprocess.PIPE if hold is not None else subprocess.DEVNULL)
+    finally:
+        for fd in fds:
+            os.close(fd)
+    return process, said
 
 
 def finished(process: subprocess.Popen[bytes], workspace: Path) -> None:
-    code = process.wait(300)
+    code = process.wait(HANG)
     assert code == 0, (workspace / "sync.log").read_text(errors="replace")[-3000:]
 
 
@@ -86,21 +141,6 @@ def received_count(db_url: str) -> int:
         store.close()
 
 
-def pulling(db_url: str, target: int, process: subprocess.Popen[bytes]) -> None:
-    """Wait until the store holds ``target`` received objects or ``process`` has ended.
-    One store is polled (opening one is the costly part), so as not to slow the puller."""
-    store = Store.open(db_url, migrate=False)
-    try:
-        deadline = time.monotonic() + 120
-        while process.poll() is None and time.monotonic() < deadline:
-            with store.reading() as conn:
-                if len(ss.received(conn, SOURCE)) >= target:
-                    return
-            time.sleep(0.02)
-    finally:
-        store.close()
-
-
 @pytest.mark.slow
 def test_killed_at_random_points_then_resumed_stores_every_object_exactly_once(
         db_url: str, medallion: Medallion, tmp_path: Path) -> None:
@@ -108,33 +148,24 @@ def test_killed_at_random_points_then_resumed_stores_every_object_exactly_once(
     workspace.mkdir()
     prepare(db_url, medallion)
     rng = random.Random(int(os.environ.get("TEARLINE_SYNC_SEED", "6")))
-    # An uninterrupted run, into a reference store of its own; how long one page of the
-    # pull takes there (from the first page stored to the end).
+    # An uninterrupted run, into a reference store of its own.
     reference_url = f"sqlite:///{tmp_path / 'reference.sqlite'}"
     prepare(reference_url, medallion)
-    process = puller(reference_url, workspace, medallion)
-    pulling(reference_url, 1, process)
-    first = time.monotonic()
-    finished(process, workspace)
+    finished(puller(reference_url, workspace, medallion)[0], workspace)
     total = len(medallion.objects)
-    per_page = (time.monotonic() - first) / math.ceil(total / PAGE)
-    killed_mid_way = 0
     for _ in range(KILLS):
-        # Each kill lands inside the pull, not in the interpreter's start-up (where it
-        # would prove nothing): once a random number of objects (within the first half
-        # of what is left) is stored, at a random moment of the next page's work.
-        before = received_count(db_url)
-        process = puller(db_url, workspace, medallion)
-        pulling(db_url, before + rng.randint(1, max(1, (total - before) // 2)), process)
-        time.sleep(rng.uniform(0, per_page))
-        if process.poll() is None:
-            process.kill()
-            killed_mid_way += 1
-        process.wait(60)
+        # A page of what is left: the puller stores at least that many pages.
+        left = max(1, math.ceil((total - received_count(db_url)) / PAGE))
+        where = rng.choice(["in", "after"])
+        process, said = puller(db_url, workspace, medallion, (rng.randint(1, left), where))
+        assert said is not None
+        with os.fdopen(said, "rb") as pipe:
+            assert pipe.readline() == b"held\n", "the puller ended before its page"
+        process.kill()
+        process.communicate(timeout=HANG)  # and closes its stdin
         partial = snapshot(db_url)  # consistent after every kill
         assert partial["created"] == len(partial["records"])
-    assert killed_mid_way > 0, "no kill landed while the puller was running"
-    finished(puller(db_url, workspace, medallion), workspace)
+    finished(puller(db_url, workspace, medallion)[0], workspace)
     after, reference = snapshot(db_url), snapshot(reference_url)
     assert after["records"] == reference["records"] and after["records"]
     assert after["origins"] == reference["origins"]

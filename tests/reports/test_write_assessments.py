@@ -6,6 +6,9 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from filemodes import mode_of
 from statement_keys import TEST_KEYER
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
@@ -45,3 +48,14 @@ def test_one_file_per_unit_and_format(store: Store, tmp_path: Path) -> None:
     assert kg == {"us.dea.sod": 7.0, "mx.fgr.femdo": 2.0}
     html = (tmp_path / "out" / "assessment-mx.fgr.femdo.html").read_text(encoding="utf-8")
     assert "mx.fgr.femdo" in html and "2024-05-03T12:00:00+00:00" in html
+
+
+@pytest.mark.usefixtures("permissive_umask")
+def test_the_files_and_their_folder_are_private(store: Store, tmp_path: Path) -> None:
+    with store.transaction() as conn:
+        parties.put_agency(conn, Agency("us.dea", "DEA", "us"), AT - timedelta(days=1))
+        parties.put_unit(conn, Unit("us.dea.sod", "us.dea", "SOD"), AT - timedelta(days=1))
+    written = write_assessments(store, ["us.dea.sod"], tmp_path / "reports" / "q2", AT, None,
+                                formats=("html", "json"))
+    assert [mode_of(p) for p in written] == [0o600, 0o600]
+    assert mode_of(tmp_path / "reports") == mode_of(tmp_path / "reports" / "q2") == 0o700

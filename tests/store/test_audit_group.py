@@ -23,6 +23,7 @@ from tearline.store import audit_group, audit_log, audit_tables, audit_verify
 from tearline.store.audit_events import aggregate_event
 from tearline.store.audit_group import GroupAppender, Pending
 from tearline.store.store import Store
+from waiting import HANG
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 SUBJECT = Subject(unit="us.dea.sod", agency="us.dea")
@@ -149,7 +150,7 @@ def test_a_pending_answer_is_released_only_after_its_commit() -> None:
     gate = threading.Event()
 
     def slow(group: Sequence[Event]) -> None:
-        gate.wait(5)
+        gate.wait()  # committed when the test says so
 
     appender = GroupAppender(slow)
     pending = Pending(appender.submit(events(1, 1)), "the record")
@@ -159,7 +160,7 @@ def test_a_pending_answer_is_released_only_after_its_commit() -> None:
     waiter.join(0.2)
     assert released == []  # held while the entry is not committed
     gate.set()
-    waiter.join(5)
+    waiter.join(HANG)
     assert released == ["the record"]
 
     async def awaited() -> str:
@@ -201,7 +202,7 @@ def test_closing_writes_what_is_queued() -> None:
 @pytest.fixture
 def no_idle_look(monkeypatch: pytest.MonkeyPatch) -> None:
     """The writer wakes only when told to (no once-a-second look at the queue)."""
-    monkeypatch.setattr(audit_group, "IDLE_LOOK_SECONDS", 60.0)
+    monkeypatch.setattr(audit_group, "IDLE_LOOK_SECONDS", HANG)
 
 
 @pytest.mark.usefixtures("no_idle_look")
@@ -231,7 +232,7 @@ def test_a_caller_blocking_on_the_loop_thread_wakes_the_writer() -> None:
 
     async def blocking() -> None:
         # The turn cannot end while this blocks: the wait itself must wake the writer.
-        appender.submit(events(1, 1)).result(timeout=5)
+        appender.submit(events(1, 1)).result(timeout=HANG)
         Pending(appender.submit(events(1, 2)), "answer").result()
 
     asyncio.run(blocking())
@@ -255,24 +256,32 @@ def test_entries_of_a_loop_stopped_before_its_turn_ended_are_still_written(
     loop.call_soon(last_turn)
     loop.run_forever()
     loop.close()
-    done, _ = wait(handed, timeout=5)  # waits without waking the writer
+    done, _ = wait(handed, timeout=HANG)  # waits without waking the writer
     assert done and 7000 in log.committed
     appender.close()
 
 
 def test_a_reader_cancelled_while_waiting_leaves_its_entry_and_the_writer_running() -> None:
-    log = SlowLog()  # 20 ms a group: the reader is cancelled while its entry is written
-    appender = GroupAppender(log.write)
+    log = SlowLog()
+    writing, gate = threading.Event(), threading.Event()
+
+    def held(group: Sequence[Event]) -> None:
+        writing.set()
+        gate.wait()  # the first group is written once the reader has been cancelled
+        log.write(group)
+
+    appender = GroupAppender(held)
 
     async def cancelled_reader() -> None:
         waiting = asyncio.ensure_future(_awaited(Pending(appender.submit(events(1, 1)), "x")))
-        await asyncio.sleep(0.005)
+        await asyncio.get_running_loop().run_in_executor(None, writing.wait)
         waiting.cancel()  # as a request's timeout cancels the request's task
         with pytest.raises(asyncio.CancelledError):
             await waiting
+        gate.set()
 
     asyncio.run(cancelled_reader())
-    appender.submit(events(1, 2)).result(timeout=5)  # the writer still runs
+    appender.submit(events(1, 2)).result(timeout=HANG)  # the writer still runs
     assert log.committed == {1000, 2000}  # the cancelled reader's entry was written too
     appender.close()
 

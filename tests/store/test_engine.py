@@ -3,9 +3,17 @@ derived from the schemata that each upgrade brings up to date."""
 
 from __future__ import annotations
 
-from alembic import command
-from sqlalchemy import select
+import os
+from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, select
+
+from filemodes import mode_of
+from tearline.model.parties import Agency
+from tearline.store import parties
 from tearline.store import tables as t
 from tearline.store.engine import _alembic_config, make_engine, needs_upgrade, upgrade
 from tearline.store.store import Store
@@ -47,3 +55,29 @@ def test_the_reference_properties_follow_the_schemata_at_each_upgrade(store: Sto
     upgrade(store.engine)
     assert rows() == wanted
     assert not needs_upgrade(store.engine)
+
+
+@pytest.mark.usefixtures("permissive_umask")
+def test_the_sqlite_files_are_private(tmp_path: Path) -> None:
+    path = tmp_path / "tearline.sqlite"
+    store = Store.open(f"sqlite:///{path}")
+    try:
+        with store.transaction() as conn:  # a write: the -wal and -shm files exist now
+            parties.put_agency(conn, Agency("us.dea", "DEA", "us"), datetime.now(UTC))
+        files = [path.with_name(path.name + s) for s in ("", "-wal", "-shm")]
+        assert [mode_of(f) for f in files] == [0o600] * 3
+    finally:
+        store.close()
+
+
+@pytest.mark.usefixtures("permissive_umask")
+def test_a_database_left_readable_by_an_older_version_is_narrowed(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+        conn.exec_driver_sql("CREATE TABLE t (x)")
+    os.chmod(path, 0o644)
+    engine.dispose()
+    Store.open(f"sqlite:///{path}").close()
+    assert mode_of(path) == 0o600

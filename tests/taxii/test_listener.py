@@ -8,7 +8,6 @@ import json
 import socket
 import ssl
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ from tearline.store import audit_log
 from tearline.store.peers import remove_peer
 from tearline.store.store import Store
 from tearline.taxii.service import collection_id
+from waiting import HANG, wait_until
 
 SEMAR = "mx.semar.uie"
 
@@ -43,15 +43,13 @@ def listening(node: Node, keys_dir: Path) -> Iterator[str]:
     server = build_server(node.store, keys_dir, "127.0.0.1", port)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the listener did not start"
-        time.sleep(0.05)
+    wait_until(lambda: server.started or not thread.is_alive(), "the listener to start")
+    assert server.started, "the listener did not start"
     try:
         yield f"https://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join(10)
+        thread.join(HANG)
 
 
 @pytest.fixture
@@ -75,13 +73,6 @@ def refusals(store: Store) -> list[dict[str, Any]]:
     with store.reading() as conn:
         return [json.loads(e.body) for e in audit_log.entries(conn, limit=100_000)
                 if e.kind == "auth.failed"]
-
-
-def wait_for(predicate: Any, seconds: float = 10) -> None:
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
 
 
 def test_a_peer_pulls_over_mutual_tls(world: tuple[Node, str, Path]) -> None:
@@ -120,13 +111,13 @@ def test_unknown_or_missing_certificates_fail_the_handshake_and_are_logged(
     context = client_context(tmp / "dea-keys", keys)
     port = int(url.rsplit(":", 1)[1])
     with pytest.raises((ssl.SSLError, ConnectionError, OSError)):  # noqa: PT012
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+        with socket.create_connection(("127.0.0.1", port), timeout=HANG) as raw:
             with context.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
                 # TLS 1.3: the client learns of the refusal on its first read
                 tls.sendall(b"GET /taxii2/ HTTP/1.1\r\nHost: x\r\n\r\n")
                 assert tls.recv(1024) == b"", "the server answered an unknown client"
                 raise ConnectionError("closed without an answer")
-    wait_for(lambda: len(refusals(node.store)) == 1)
+    wait_until(lambda: len(refusals(node.store)) == 1, "the refusal's audit entry")
     (entry,) = refusals(node.store)
     assert entry["channel"] == "taxii"
     assert entry["reason"] == ("unknown" if who == "stranger" else "missing")
@@ -174,3 +165,16 @@ def test_taxii2_client_reads_our_collections(world: tuple[Node, str, Path],
     assert {m["id"] for m in manifest["objects"]} == ids
     one = collection.get_object(object_id("p-friend", "Person"))
     assert [o["id"] for o in one["objects"]] == [object_id("p-friend", "Person")]
+
+
+def test_the_listener_believes_no_forwarded_header(store: Store, tmp_path: Path) -> None:
+    """Peers are their certificates; uvicorn's default would rewrite the client address
+    from X-Forwarded-For sent over loopback."""
+    node = build_node(store, tmp_path)
+    try:
+        config = build_server(node.store, tmp_path / "dea-keys", "127.0.0.1", 0).config
+        assert config.proxy_headers is False
+        config.load()
+        assert "ProxyHeaders" not in type(config.loaded_app).__name__
+    finally:
+        node.close()

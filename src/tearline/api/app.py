@@ -9,17 +9,19 @@ dependency (:class:`~tearline.api.auth.Authenticator`) rather than code in each 
 
 from __future__ import annotations
 
+import asyncio
 import gc
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from tearline.api import envelope
 from tearline.api.auth import Authenticator, TokenAuthenticator
 from tearline.api.cursors import CursorBox
 from tearline.api.deps import document_bearer
-from tearline.api.limits import BodyLimit, Timeout
+from tearline.api.limits import BodyLimit, Deadline, Timeout
 from tearline.api.routes import (
     admin,
     audit,
@@ -44,7 +46,10 @@ def create_app(
     store: Store,
     settings: ApiSettings | None = None,
     authenticator: Authenticator | None = None,
+    deadline: Deadline = asyncio.timeout,
 ) -> FastAPI:
+    """The API of ``store``; ``deadline`` decides when a request is cut off (tests fire
+    it themselves, :class:`~tearline.api.limits.Timeout`)."""
     settings = settings or ApiSettings.from_env()
     app = FastAPI(
         title="tearline",
@@ -74,7 +79,15 @@ def create_app(
     app.mount(meta.ASSETS, StaticFiles(directory=swagger_ui_path), name="docs-assets")
     # Outermost last: the timeout covers everything, the body limit sees bytes first.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(Timeout, seconds=settings.request_timeout_seconds)
+    app.add_middleware(Timeout, seconds=settings.request_timeout_seconds, deadline=deadline)
+    if settings.trusted_proxies:
+        # The client address (which failure limits count) is taken from X-Forwarded-For
+        # only when the connection comes from a configured proxy, and then as the last
+        # address that proxy added, never what its client wrote in front of it. Done
+        # here rather than by the server, whose own handling trusts loopback by
+        # default: servers are told not to (``api/server.py``).
+        app.add_middleware(ProxyHeadersMiddleware,
+                           trusted_hosts=list(settings.trusted_proxies))
     return app
 
 

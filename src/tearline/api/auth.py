@@ -9,6 +9,7 @@ TLS) replaces :class:`TokenAuthenticator` without touching them.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,7 +25,7 @@ from tearline.api.credentials import (
     safe_prefix,
     verify_secret,
 )
-from tearline.api.ratelimit import SlidingWindow
+from tearline.api.ratelimit import FailureLimits
 from tearline.api.settings import ApiSettings
 from tearline.errors import AuthenticationError, PolicyDenied, ValidationError
 from tearline.policy.subject import Subject
@@ -80,32 +81,36 @@ Reason = Literal["missing", "malformed", "unknown", "expired", "revoked"]
 
 
 class TokenAuthenticator:
-    """Bearer API tokens (``tl_<prefix>_<secret>``) checked against the store."""
+    """Bearer API tokens (``tl_<prefix>_<secret>``) checked against the store.
+
+    Failed attempts are counted and backed off by :class:`FailureLimits` (who is held
+    back by whose failures: ``api/ratelimit.py``). ``monotonic`` is the clock of those
+    limits and of the verified-token cache; ``clock`` decides expiry and audit times.
+    """
 
     def __init__(
         self,
         store: Store,
         settings: ApiSettings,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
         self.clock = clock
-        self.by_address = SlidingWindow(
-            settings.auth_failures_per_address, settings.auth_failure_window_seconds
-        )
-        self.by_prefix = SlidingWindow(
-            settings.auth_failures_per_prefix, settings.auth_failure_window_seconds
-        )
-        self.verified: VerifiedCache[Principal] = VerifiedCache(settings.token_cache_seconds)
+        self.limits = FailureLimits(settings.auth_failures_per_address,
+                                    settings.auth_failures_per_prefix,
+                                    settings.auth_failure_window_seconds, monotonic)
+        self.verified: VerifiedCache[Principal] = VerifiedCache(
+            settings.token_cache_seconds, clock=monotonic)
 
     def _refuse(self, reason: Reason, client: str, prefix: str | None,
-                quick: bool = False) -> Exception:
+                quick: bool = False, exists: bool = False) -> Exception:
+        """Count and audit a refusal (``exists``: ``prefix`` names a stored token)."""
         if quick:  # refusing writes an audit entry: the full check does it
             return _Undecided()
-        self.by_address.fail(client)
-        if prefix is not None:
-            self.by_prefix.fail(prefix)
-        record_auth_failure(self.store, AuthFailure(self.clock(), prefix, reason))
+        if reason != "missing":  # no credential: nobody's failure, nothing to count
+            self.limits.failed(client, prefix if exists else None)
+            record_auth_failure(self.store, AuthFailure(self.clock(), prefix, reason))
         # One message for every reason: the caller learns nothing about which tokens exist.
         return AuthenticationError("missing or invalid API token")
 
@@ -116,8 +121,8 @@ class TokenAuthenticator:
         """A token that verified recently, still valid, on SQLite: decided on the event
         loop, where a worker-thread hop would cost more than the check. Its row is read
         all the same (revocation and expiry take effect at once). Anything else — a
-        first use (Argon2), a refusal (which is audited), PostgreSQL (a network round
-        trip) — is left to :meth:`authenticate`. Rate limits apply to both."""
+        first use (Argon2), a refusal (which is audited and counted), PostgreSQL (a
+        network round trip) — is left to :meth:`authenticate`."""
         if self.store.dialect != "sqlite":
             return None
         try:
@@ -126,48 +131,61 @@ class TokenAuthenticator:
             return None
 
     def _check(self, authorization: str | None, client: str, quick: bool) -> Principal:
-        self.by_address.check(client, "address")
         if not authorization:
             raise self._refuse("missing", client, None, quick)
         scheme, _, credential = authorization.partition(" ")
         credential = credential.strip()
-        prefix = safe_prefix(credential) if scheme.lower() == "bearer" else None
-        if prefix is not None:
-            self.by_prefix.check(prefix, "token")
         try:
             if scheme.lower() != "bearer":
                 raise AuthenticationError("not a bearer token")
             prefix, secret = parse_token(credential)
         except AuthenticationError:
-            raise self._refuse("malformed", client, prefix, quick) from None
+            if not quick:
+                self.limits.check_address(client)
+            shape = safe_prefix(credential) if scheme.lower() == "bearer" else None
+            raise self._refuse("malformed", client, shape, quick) from None
         # The token's row is read on every request, cache or not: revocation and expiry
         # take effect at once, also when another process (the CLI) revoked the token.
         with self.store.reading() as conn:
             row = api_tokens.find(conn, prefix)
         if row is None:
+            if not quick:
+                self.limits.check_address(client)
             raise self._refuse("unknown", client, prefix, quick)
         mac = self.verified.mac(credential)
         principal = self.verified.get(mac, row.secret_hash)
         if principal is None:
             if quick:
                 raise _Undecided()
-            # One Argon2 run per token at a time: requests arriving together with a token
-            # not yet verified (a restart under load) wait for the first, then hit.
-            with self.verified.one_at_a_time(mac):
-                principal = (self.verified.get(mac, row.secret_hash)
-                             or self._verify(row, secret, mac, client))
+            principal = self._full(row, secret, mac, client)
         now = self.clock()
         if row.revoked_at is not None and row.revoked_at <= now:
             self.verified.forget(mac)
-            raise self._refuse("revoked", client, prefix, quick)
+            raise self._refuse("revoked", client, prefix, quick, exists=True)
         if row.expires_at <= now:
             self.verified.forget(mac)
-            raise self._refuse("expired", client, prefix, quick)
+            raise self._refuse("expired", client, prefix, quick, exists=True)
         return principal
+
+    def _full(self, row: TokenRow, secret: str, mac: bytes, client: str) -> Principal:
+        """The principal of a token not resolved recently: re-resolved if this exact token
+        verified before (no Argon2, no limit applies), else verified by Argon2 unless its
+        prefix is backed off at this address."""
+        if self.verified.proven(mac, row.secret_hash):
+            return self._resolve(row, mac)
+        self.limits.check_credential(row.prefix, client)
+        # One Argon2 run per token at a time: requests arriving together with a token
+        # not yet verified (a restart under load) wait for the first, then hit.
+        with self.verified.one_at_a_time(mac):
+            return (self.verified.get(mac, row.secret_hash)
+                    or self._verify(row, secret, mac, client))
 
     def _verify(self, row: TokenRow, secret: str, mac: bytes, client: str) -> Principal:
         if not verify_secret(row.secret_hash, secret):
-            raise self._refuse("unknown", client, row.prefix)
+            raise self._refuse("unknown", client, row.prefix, exists=True)
+        return self._resolve(row, mac)
+
+    def _resolve(self, row: TokenRow, mac: bytes) -> Principal:
         # Whom the token acts for is remembered with it: a party change (an analyst
         # moved to another unit) reaches a verified token within token_cache_seconds;
         # revoking the token ends it at once (the caller checks the row it read).

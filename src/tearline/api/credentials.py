@@ -8,8 +8,8 @@
 Verifying Argon2 costs tens of milliseconds on purpose; :class:`VerifiedCache`
 remembers, for a short time, which exact tokens verified and whom they resolved to
 (keyed by an HMAC under a key that lives only in this process), so a busy client pays
-that cost once a minute, not on every request. Expiry and revocation are read from
-the store on every request.
+that cost once per token and process, not on every request. Expiry and revocation are
+read from the store on every request.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -74,7 +74,7 @@ def verify_secret(stored_hash: str, secret: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Verified(Generic[T]):
-    """What a verified token resolved to, remembered until ``until`` (monotonic)."""
+    """What a verified token resolved to, current until ``until`` (on the cache's clock)."""
 
     value: T
     stored_hash: str
@@ -82,7 +82,7 @@ class Verified(Generic[T]):
 
 
 class VerifiedCache(Generic[T]):
-    """Tokens that verified recently, with what they resolved to (an LRU, bounded).
+    """Tokens that verified, with what they resolved to (an LRU, bounded).
 
     Keyed by HMAC-SHA256 of the whole token under a key made at start that never leaves
     this process: the cache holds neither the secret nor anything checkable offline
@@ -91,12 +91,19 @@ class VerifiedCache(Generic[T]):
     caller re-reads the token's row on every request and passes its current hash to
     :meth:`get`: a row whose hash changed no longer matches, and revocation and expiry
     are decided from that fresh row, never from the cache.
+
+    What the token resolved to is current for ``ttl_seconds`` (:meth:`get`); that the
+    token verified is remembered as long as the entry stays (:meth:`proven`), so a
+    token is checked by Argon2 once per process, and a token that verified is never
+    held back by failure limits that others caused (``api/ratelimit.py``).
     """
 
-    def __init__(self, ttl_seconds: float = 60.0, max_entries: int = 10_000) -> None:
+    def __init__(self, ttl_seconds: float = 60.0, max_entries: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._key = secrets.token_bytes(32)
         self._ttl = ttl_seconds
         self._max = max_entries
+        self._clock = clock
         self._seen: OrderedDict[bytes, Verified[T]] = OrderedDict()
         self._lock = threading.Lock()
         self._verifying: dict[bytes, tuple[threading.Lock, list[int]]] = {}
@@ -119,22 +126,32 @@ class VerifiedCache(Generic[T]):
     def mac(self, token: str) -> bytes:
         return hmac.new(self._key, token.encode("ascii"), hashlib.sha256).digest()
 
+    def _entry(self, mac: bytes, stored_hash: str) -> Verified[T] | None:
+        found = self._seen.get(mac)
+        if found is None:
+            return None
+        if not hmac.compare_digest(found.stored_hash, stored_hash):
+            del self._seen[mac]
+            return None
+        self._seen.move_to_end(mac)
+        return found
+
     def get(self, mac: bytes, stored_hash: str) -> T | None:
-        """What the token resolved to, if it verified against ``stored_hash`` recently."""
-        now = time.monotonic()
+        """What the token resolved to, if it verified against ``stored_hash`` and that
+        resolution is at most ``ttl_seconds`` old."""
+        now = self._clock()
         with self._lock:
-            found = self._seen.get(mac)
-            if found is None:
-                return None
-            if found.until <= now or not hmac.compare_digest(found.stored_hash, stored_hash):
-                del self._seen[mac]
-                return None
-            self._seen.move_to_end(mac)
-            return found.value
+            found = self._entry(mac, stored_hash)
+            return found.value if found is not None and now < found.until else None
+
+    def proven(self, mac: bytes, stored_hash: str) -> bool:
+        """Whether this exact token verified against ``stored_hash`` in this process."""
+        with self._lock:
+            return self._entry(mac, stored_hash) is not None
 
     def put(self, mac: bytes, stored_hash: str, value: T) -> None:
         with self._lock:
-            self._seen[mac] = Verified(value, stored_hash, time.monotonic() + self._ttl)
+            self._seen[mac] = Verified(value, stored_hash, self._clock() + self._ttl)
             self._seen.move_to_end(mac)
             while len(self._seen) > self._max:
                 self._seen.popitem(last=False)

@@ -5,6 +5,7 @@ Every limit has a safe default; a deployment raises or lowers them explicitly.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -26,10 +27,15 @@ class ApiSettings:
     max_values: int = 1_000
     #: A request taking longer than this is answered 503 (the work may still finish).
     request_timeout_seconds: float = 15.0
-    #: Failed authentications allowed per client address and per token prefix.
+    #: Failed authentications allowed per client address, and per token prefix at one
+    #: address, within the window (who is held back by them: ``api/ratelimit.py``).
     auth_failures_per_address: int = 20
     auth_failures_per_prefix: int = 5
     auth_failure_window_seconds: float = 300.0
+    #: Proxies whose ``X-Forwarded-For`` names the client (addresses or networks,
+    #: comma-separated in the environment). None by default: the client is the peer
+    #: of the connection, and a forwarded header is ignored whoever sends it.
+    trusted_proxies: tuple[str, ...] = ()
     #: How long a verified token is remembered before Argon2 runs again.
     token_cache_seconds: float = 60.0
     #: Key sealing pagination cursors (64 hex characters); random per process if unset.
@@ -46,6 +52,8 @@ class ApiSettings:
             try:
                 if f.name == "cursor_key":
                     values[f.name] = raw
+                elif f.name == "trusted_proxies":
+                    values[f.name] = tuple(p.strip() for p in raw.split(",") if p.strip())
                 elif isinstance(f.default, float):
                     values[f.name] = float(raw)
                 else:
@@ -63,6 +71,13 @@ class ApiSettings:
                 raise ConfigError(f"API setting {f.name} must be positive, not {value}")
         if self.default_page > self.max_page:
             raise ConfigError("API setting default_page exceeds max_page")
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy)  # an address alone is a network of one
+            except ValueError:
+                raise ConfigError(
+                    f"TEARLINE_API_TRUSTED_PROXIES: {proxy!r} is not an IP address or a "
+                    "network (such as 10.0.0.0/8; host bits must be zero)") from None
         if self.cursor_key is not None:
             try:
                 key = bytes.fromhex(self.cursor_key)

@@ -20,6 +20,7 @@ from tearline.cli.workspace import write_all
 from tearline.demo import scenario
 from tearline.demo.load import demo_records, seed_parties
 from tearline.errors import InputError, NotFound
+from tearline.files import write_private
 from tearline.ingest.ofac_import import import_sdn
 from tearline.keys import NodeKey, create_node_key
 from tearline.model.grading import Credibility, Reliability
@@ -68,8 +69,8 @@ def demo(
                     "choose another with --workspace"
                 )
             shutil.rmtree(settings.workspace)
-        settings.workspace.mkdir(parents=True, exist_ok=True)
-        marker.write_text("created by `tearline demo`; deleted and rebuilt by it\n")
+        settings.make_workspace()
+        write_private(marker, b"created by `tearline demo`; deleted and rebuilt by it\n")
         store = Store.open(settings.db_url)
         STATE._store = store
         now = datetime.now(UTC)

@@ -11,6 +11,7 @@ import typer
 
 from tearline.cli.common import STATE, AsOption, AtOption, app, at_time, console, reporting
 from tearline.errors import InputError
+from tearline.files import write_private
 from tearline.sources.cbp import default_cbp_paths
 from tearline.sources.unodc import default_unodc_path
 from tearline.store.series import import_series
@@ -114,6 +115,6 @@ def assessment(
         )
         series = cbp_series(store, STATE.settings.data_dir) if cbp else None
         data = assessment_input(store, subject, when, series)
-        out.write_bytes(render_assessment(data, params, fmt.value))
+        write_private(out, render_assessment(data, params, fmt.value))
         console.print(f"assessment for {data.subject} ({data.seizures.rows:,} seizure records "
                       f"visible) written to {out}")  # fmt: skip

@@ -30,7 +30,8 @@ def serve(
     """Serve the HTTP API (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs).
 
     Limits come from TEARLINE_API_* variables (see docs/api.md). Request lines are not
-    logged by the server: query strings may hold search terms.
+    logged by the server: query strings may hold search terms. X-Forwarded-For is
+    believed only from TEARLINE_API_TRUSTED_PROXIES (none by default).
     """
     with reporting():
         store = STATE.store()
@@ -48,12 +49,15 @@ def run_server(store: Store, host: str, port: int) -> None:
     import uvicorn
 
     from tearline.api.app import create_app, settle_heap
+    from tearline.api.server import server_config
     from tearline.api.settings import ApiSettings
 
     application = create_app(store, ApiSettings.from_env())
     settle_heap()
-    uvicorn.run(application, host=host, port=port, access_log=False, log_level="info",
-                server_header=False, timeout_graceful_shutdown=5)
+    server = uvicorn.Server(server_config(application, host, port))
+    server.run()
+    if not server.started:  # the port was taken, say: uvicorn logged why
+        raise typer.Exit(3)
 
 
 def run_workers(db_url: str, host: str, port: int, workers: int) -> None:
@@ -65,17 +69,16 @@ def run_workers(db_url: str, host: str, port: int, workers: int) -> None:
     their environment (which only this user can read). Failed-authentication counters
     and the verified-token cache stay per process (see docs/api.md).
     """
-    import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from tearline.api.server import server_config
     from tearline.api.settings import ApiSettings
 
     os.environ["TEARLINE_DB_URL"] = db_url
     os.environ.setdefault("TEARLINE_API_CURSOR_KEY", secrets.token_hex(32))
     ApiSettings.from_env()  # refuse bad limits here, once, not in every worker
-    config = uvicorn.Config("tearline.api.app:from_environment", factory=True,
-                            workers=workers, host=host, port=port, access_log=False,
-                            log_level="info", server_header=False, timeout_graceful_shutdown=5)
+    config = server_config("tearline.api.app:from_environment", host, port, factory=True,
+                           workers=workers)
     Multiprocess(config, sockets=[_tcp(config.bind_socket())]).run()
 
 

@@ -28,6 +28,7 @@ from tearline.cli.common import (
     reporting,
 )
 from tearline.errors import InputError, LegalBasisError, Problem
+from tearline.files import private_text
 from tearline.ingest.entities import Collector
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking, parse_timestamp
@@ -79,7 +80,7 @@ def init(
 
     with reporting():
         settings = STATE.settings
-        settings.workspace.mkdir(parents=True, exist_ok=True)
+        settings.make_workspace()
         store = Store.open(settings.db_url, migrate=False)
         upgrade(store.engine)
         key, created = create_node_key(settings.keys_dir, origin)
@@ -289,7 +290,7 @@ def demo_data(
         keyer = StatementKeyer(os.urandom(32)) if out is not None else STATE.store().keyer
         records = list(demo_records(seed, STATE.settings.data_dir, scale, keyer=keyer))
         if out is not None:
-            with out.open("w", encoding="utf-8") as fh:
+            with private_text(out) as fh:
                 for rec in records:
                     fh.write(json.dumps(record_json(rec), ensure_ascii=False) + "\n")
             console.print(f"{len(records):,} synthetic records written to {out}")
@@ -384,7 +385,7 @@ def export(out: Annotated[Path, typer.Option(help="FollowTheMoney JSON lines fil
     with reporting():
         subject = _subject(as_)
         store, when, after, n = STATE.store(), at_time(at), None, 0
-        with out.open("w", encoding="utf-8") as fh:
+        with private_text(out) as fh:
             while True:
                 page = store.page(subject, when, schema, after, 500, path="export",
                                   handed_on_by=subject.agency)

@@ -42,6 +42,7 @@ from tearline.demo.load import demo_records, seed_parties
 from tearline.errors import ConfigError, InputError
 from tearline.federation.identity import init_node, load_identity
 from tearline.federation.sync import SyncResult, resolve_partner, sync
+from tearline.files import private_binary, private_dir, write_private
 from tearline.keys import load_node_key
 from tearline.model.marking import Marking
 from tearline.model.record import Record, rekeyed
@@ -136,9 +137,9 @@ def prepare_root(root: Path) -> None:
             raise InputError(f"{root} exists and is not a demo workspace; "
                              "choose another with --workspace")
         shutil.rmtree(root)
-    root.mkdir(parents=True, exist_ok=True)
-    (root / DEMO_MARKER).write_text(
-        "created by `tearline demo --federation`; deleted and rebuilt by it\n")
+    private_dir(root, tighten=True)
+    write_private(root / DEMO_MARKER,
+                  b"created by `tearline demo --federation`; deleted and rebuilt by it\n")
 
 
 def held(store: Store) -> dict[str, dict[str, str]]:
@@ -173,7 +174,7 @@ def make_nodes(root: Path, records: Sequence[Record], console: Console) -> dict[
     for col in ("node", "agency", "workspace", "TAXII over mutual TLS", "own records"):
         table.add_column(col)
     for node in nodes.values():
-        node.workspace.mkdir(parents=True)
+        private_dir(node.workspace)
         node.store = Store.open(node.db_url)
         made = init_node(node.keys_dir, node.agency, node.unit, url=node.url)
         if made.created_key:
@@ -203,7 +204,7 @@ def listeners(nodes: dict[str, DemoNode], console: Console) -> Iterator[None]:
             env = {**os.environ, "TEARLINE_WORKSPACE": str(node.workspace),
                    "TEARLINE_DB_URL": node.db_url}
             log = node.workspace / "serve.log"
-            with open(log, "wb") as fh:
+            with private_binary(log) as fh:
                 node.server = subprocess.Popen(
                     [sys.executable, "-c", "from tearline.cli import main; main()",
                      "node", "serve"],

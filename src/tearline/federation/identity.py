@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
-import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -39,6 +38,7 @@ from cryptography.x509.oid import NameOID
 
 from tearline.audit.note import parse_verifier_key
 from tearline.errors import ConfigError, MarkingError, Problem, ProofError, ValidationError
+from tearline.files import write_private
 from tearline.keys import NodeKey, create_node_key, load_node_key
 from tearline.model.marking import check_party_id
 
@@ -200,14 +200,6 @@ class NodeFiles:
         return self.keys_dir / NODE_FILE
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
 def _self_signed(name: str, key: ec.EllipticCurvePrivateKey, hosts: tuple[str, ...],
                  now: datetime) -> x509.Certificate:
     sans: list[x509.GeneralName] = [x509.DNSName("localhost"),
@@ -271,15 +263,18 @@ def init_node(keys_dir: Path, agency: str, unit: str, name: str | None = None,
     if not files.tls_key.exists():
         tls_key = ec.generate_private_key(ec.SECP256R1())
         cert = _self_signed(name, tls_key, hosts, now or datetime.now(UTC))
-        _write_private(
+        write_private(
             files.tls_key,
             tls_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()),
+            exclusive=True, sync=True,
         )
-        files.tls_cert.write_bytes(cert.public_bytes(Encoding.PEM))
+        # The certificate goes to partners inside the identity document (`tearline node
+        # identity`), not as this file: it is private like the rest of the folder.
+        write_private(files.tls_cert, cert.public_bytes(Encoding.PEM))
         created_tls = True
     config = {"name": name, "agency": agency, "unit": unit, "url": url}
-    files.node_file.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n",
-                               encoding="utf-8")
+    write_private(files.node_file,
+                  (json.dumps(config, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     return InitResult(load_identity(keys_dir), key, created_key, created_tls)
 
 

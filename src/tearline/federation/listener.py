@@ -147,6 +147,9 @@ def build_server(store: Store, keys_dir: Path, host: str, port: int) -> uvicorn.
         # transport building connections from the context's ``sslobject_class``.
         loop="asyncio",
         ssl_context_factory=lambda _config, _default: context,
+        # Peers are known by their certificates, never by addresses: no forwarded
+        # header is believed (uvicorn's default trusts one from loopback).
+        proxy_headers=False,
         access_log=False,
         server_header=False,
         log_level="warning",

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from tearline.errors import Problem, ValidationError
+from tearline.files import private_dir, write_private
 from tearline.policy.subject import Subject
 from tearline.reports.assessment import (
     AssessmentInput,
@@ -112,7 +113,7 @@ def write_assessments(
     ``at``, which is also the stated generation time, so that the same data gives
     the same files.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(out_dir)
     series = cbp_series(store, data_dir)
     params = replace(params or AssessmentParams(), generated_at=at)
     written: list[Path] = []
@@ -120,6 +121,6 @@ def write_assessments(
         data = assessment_input(store, store.subject(unit), at, series)
         for fmt in formats:
             path = out_dir / f"assessment-{unit}.{fmt}"
-            path.write_bytes(render_assessment(data, params, fmt))
+            write_private(path, render_assessment(data, params, fmt))
             written.append(path)
     return written

@@ -1,12 +1,16 @@
 """Engines, connection settings and schema migrations.
 
 SQLite is the embedded default: one file in WAL mode with ``synchronous=FULL`` so
-that an acknowledged transaction survives a crash of the process at any point.
+that an acknowledged transaction survives a crash of the process at any point. The
+file is created 0600 before SQLite opens it (SQLite would make it 0644 less the
+umask), and SQLite gives its ``-wal`` and ``-shm`` files the database file's mode;
+files left wider by an older version are narrowed when the engine is made.
 PostgreSQL is selected with a ``postgresql+psycopg://`` URL (``TEARLINE_DB_URL``).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,9 +21,11 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from tearline.errors import ConfigError, StoreError
+from tearline.files import make_private
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -51,6 +57,7 @@ def make_engine(url: str) -> Engine:
             # schema and prepares the long policy statements again, which costs more
             # than the reads it would serve. The API's thread pool (40 threads) bounds
             # how many are open; an idle one holds little until its cache fills.
+            _private_database(url)
             engine = create_engine(url, connect_args={"timeout": 10}, pool_size=48,
                                    max_overflow=16)
             event.listen(engine, "connect", _sqlite_pragmas)
@@ -64,6 +71,32 @@ def make_engine(url: str) -> Engine:
     except SQLAlchemyError as exc:
         raise ConfigError(f"invalid database URL: {exc}") from exc
     return engine
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL; ``None`` for an in-memory or URI database."""
+    try:
+        database = make_url(url).database
+    except ArgumentError:
+        return None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _private_database(url: str) -> None:
+    """Create the database file 0600 if missing; narrow it and its companions if not.
+
+    A missing folder is left for SQLite to report, as it always did."""
+    path = sqlite_file(url)
+    if path is None or not path.parent.is_dir():
+        return
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600))
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            make_private(path.with_name(path.name + suffix))
+    except OSError as exc:
+        raise StoreError(f"cannot open the database file {path}: {exc.strerror}") from exc
 
 
 def _alembic_config(conn: Connection) -> Config:
