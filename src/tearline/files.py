@@ -6,10 +6,10 @@ tearline creates is 0700 and every file it writes is 0600, set explicitly: the m
 given to ``open``/``mkdir`` is narrowed by the process's umask but never widened, and
 a file that already existed keeps its old mode unless changed here.
 
-Only regular files are chmodded: ``--out /dev/stdout`` writes to the terminal or pipe
-without changing its mode. Folders that existed before are left as they are unless
-the caller owns them as tearline's (the workspace: :func:`private_dir` ``tighten``),
-since an output folder may be a shared one the user chose.
+Only regular files of this user are chmodded: ``--out /dev/stdout`` writes to the
+terminal or pipe without changing its mode. Folders that existed before are left as
+they are unless the caller owns them as tearline's (the workspace: :func:`private_dir`
+``tighten``), since an output folder may be a shared one the user chose.
 """
 
 from __future__ import annotations
@@ -58,7 +58,8 @@ def _open_fd(path: Path, exclusive: bool) -> int:
     flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC)
     fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), FILE_MODE)
     try:
-        if stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid():
             os.fchmod(fd, FILE_MODE)
     except BaseException:
         os.close(fd)

@@ -129,9 +129,11 @@ def test_the_quick_check_decides_only_valid_remembered_tokens_and_writes_nothing
     header = f"Bearer {token}"
     with api.store.reading() as conn:
         logged = audit_log.size(conn)
-    # Not yet verified, missing, malformed, unknown: left to the full check, not refused.
-    for attempt in (header, None, "Bearer nonsense", "Bearer tl_aaaaaaaa_" + "x" * 43):
+    # Not yet verified, malformed, unknown: left to the full check, not refused.
+    for attempt in (header, "Bearer nonsense", "Bearer tl_aaaaaaaa_" + "x" * 43):
         assert auth.recall(attempt, "10.0.0.2") is None
+    with pytest.raises(AuthenticationError):  # no token: no one's failure, refused at once
+        auth.recall(None, "10.0.0.2")
     with api.store.reading() as conn:
         assert audit_log.size(conn) == logged  # refusals are the full check's to audit
     auth.authenticate(header, "10.0.0.2")

@@ -68,8 +68,8 @@ class Authenticator(Protocol):
         ...
 
     def recall(self, authorization: str | None, client: str) -> Principal | None:
-        """The principal if it can be decided at once, without blocking; ``None`` when
-        :meth:`authenticate` must decide (it runs on a worker thread)."""
+        """The principal, or the refusal raised, if it can be decided at once, without
+        blocking; ``None`` when :meth:`authenticate` must decide (on a worker thread)."""
         ...
 
 
@@ -105,10 +105,13 @@ class TokenAuthenticator:
 
     def _refuse(self, reason: Reason, client: str, prefix: str | None,
                 quick: bool = False, exists: bool = False) -> Exception:
-        """Count and audit a refusal (``exists``: ``prefix`` names a stored token)."""
-        if quick:  # refusing writes an audit entry: the full check does it
-            return _Undecided()
-        if reason != "missing":  # no credential: nobody's failure, nothing to count
+        """Count and audit a refusal (``exists``: ``prefix`` names a stored token).
+
+        No credential at all is nobody's failure: neither counted nor audited, so it is
+        answered at once, also by the quick check."""
+        if reason != "missing":
+            if quick:  # refusing writes an audit entry: the full check does it
+                return _Undecided()
             self.limits.failed(client, prefix if exists else None)
             record_auth_failure(self.store, AuthFailure(self.clock(), prefix, reason))
         # One message for every reason: the caller learns nothing about which tokens exist.
@@ -122,7 +125,10 @@ class TokenAuthenticator:
         loop, where a worker-thread hop would cost more than the check. Its row is read
         all the same (revocation and expiry take effect at once). Anything else — a
         first use (Argon2), a refusal (which is audited and counted), PostgreSQL (a
-        network round trip) — is left to :meth:`authenticate`."""
+        network round trip) — is left to :meth:`authenticate`. A request without any
+        token is refused here at once: it is neither counted nor audited."""
+        if not authorization:
+            raise self._refuse("missing", client, None)
         if self.store.dialect != "sqlite":
             return None
         try:
