@@ -187,3 +187,26 @@ def test_a_third_agencys_orcon_statement_is_relayed_only_with_its_consent(
         conn.execute(rt.consent_withdrawals.insert().values(
             consent_id="con-semar", withdrawn_at=t.ts(datetime.now(UTC)), recorded_by="test"))
     assert names() == {"Pablo Gil"}
+
+
+def test_a_reference_to_a_record_we_may_not_pass_on_is_still_served(node: Node) -> None:
+    """Our link to semar's own ORCON record: the record is not ours to pass on (nor served
+    back to semar), but semar may see it, so the link and its typed ends are served."""
+    from tearline.stix.export import object_id as oid
+
+    semar_own = Marking.build("AMBER", ["unit:us.dea.sod"], orcon=True,
+                              legal_basis="agr-semar")
+    to_semar = Marking.build("AMBER", ["unit:mx.semar.uie"], legal_basis="agr-semar")
+    node.store.write([
+        build_record("p-semar-orcon", "Person", {"name": ["Nora Diaz"]},
+                     Provenance("mx.semar", "mx.semar.uie", T), semar_own),
+        build_record("l-to-semar", "UnknownLink", {"subject": ["p-shared"],
+                                                   "object": ["p-semar-orcon"],
+                                                   "role": ["source"]}, DEA, to_semar),
+    ])
+    objects = node.as_peer(SEMAR).get(OBJECTS).body["objects"]
+    ids = {o["id"] for o in objects}
+    assert oid("p-semar-orcon", "Person") not in ids
+    (link,) = [o for o in objects if o["type"] == "relationship"
+               and o.get("target_ref") == oid("p-semar-orcon", "Person")]
+    assert link["source_ref"] == oid("p-shared", "Person")

@@ -155,6 +155,12 @@ def _reference_props(schema: str) -> frozenset[str]:
 
 
 def _refs(conn: Connection, vis: Visibility, records: Sequence[Record]) -> dict[str, str]:
+    """The schemas of the records the page's references name, that exist for the peer.
+
+    Whether a referenced record exists is the peer's visibility, not narrowed to what
+    this node may pass on (``policy/relay.py``): the reference is served, typed, even
+    when the record itself is not ours to pass on (the peer's own, say)."""
+    vis = Visibility(vis.subject, vis.at)
     on_page = {r.id for r in records}
     wanted: set[str] = set()
     for r in records:
