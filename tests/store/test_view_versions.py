@@ -85,3 +85,17 @@ def test_re_marking_the_record_moves_modified(store: Store) -> None:
         marking_changes.set_marking(conn, SOD, "p1", None, Marking.build("CLEAR"),
                                     NOW - timedelta(days=1))
     assert _seen(store) == (1, T, NOW - timedelta(days=1))
+
+
+def test_the_report_logs_the_version_the_reader_sees(store: Store) -> None:
+    """A report's reads are logged with the version of the reader's view, as a read is."""
+    from tearline.store.seizures import read_seizure_table
+    from tearline.store.visibility import Visibility
+
+    props = {"drug": ["fentanyl"], "grossWeight": ["10"], "date": ["2024-04-01"]}
+    store.write([build_record("sz-1", "Seizure", props, _prov(0), PUBLIC)])
+    store.write([build_record("sz-1", "Seizure", {"drug": ["cocaine"]}, _prov(2),
+                              PUBLIC, {"drug": RED})])
+    with store.reading() as conn:
+        (read,) = read_seizure_table(conn, Visibility(VIEWER, NOW)).reads
+    assert read.version == store.read(VIEWER, NOW, "sz-1").version == 1

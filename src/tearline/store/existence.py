@@ -18,9 +18,10 @@ The records reached from a record are the rows of a recursive common table expre
 nested in the predicate and correlated to the record it judges, so the walk covers that
 record's chain only (for a relationship between two persons: the relationship and its
 two ends). ``UNION`` keeps each record once, so a cycle of relationships ends the walk
-instead of repeating it. The predicate first asks whether the record stands alone, and
-walks only when it does not: the walk runs for relationships and for the rare records
-made of references, never for a person or a seizure with a visible value.
+instead of repeating it. The predicate first asks whether the record stands alone (a
+person or a seizure with a visible value), and for a record of the query itself
+whether it is a relationship between such records or one with an end that is not
+visible at all; it walks only when none of these settles it.
 
 Every alias below is made afresh for each predicate built: a subquery that shared an
 alias with an enclosing query would be correlated to it silently.
@@ -29,6 +30,7 @@ alias with an enclosing query would be correlated to it silently.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -112,14 +114,40 @@ def _falls(vis: Marked, start: Any) -> ColumnElement[bool]:
     return exists(select(literal(1)).select_from(rests).where(~stands))
 
 
+def _alone(vis: Marked, entity_id: Any) -> ColumnElement[bool]:
+    """The record ``entity_id`` stands alone: not a relationship, with a value of its own."""
+    x = t.records.alias()
+    return exists().where(x.c.id == entity_id, vis.record(x), _not_edge(x), own_value(vis, x))
+
+
+def _end_names(vis: Marked, r: Any, test: Callable[[Any], ColumnElement[bool]]
+               ) -> ColumnElement[bool]:
+    """Some visible end statement of relationship ``r`` names a record that passes ``test``."""
+    e = t.statements.alias()
+    return exists().where(e.c.entity_id == r.c.id, vis.portion(e, r),
+                          or_(e.c.prop == _end(0, r), e.c.prop == _end(1, r)),
+                          test(e.c.value))
+
+
 def record_exists(vis: Marked, r: Any) -> ColumnElement[bool]:
-    """Record ``r`` (a row of the enclosing query) exists for the subject."""
+    """Record ``r`` (a row of the enclosing query) exists for the subject.
+
+    Settled without a walk when it stands alone, when it is a relationship that stands
+    between records that stand alone, and when it is a relationship with an end naming
+    a record that is not visible at all; walked otherwise. (Unrolling the rule one more
+    level, through :func:`id_exists`, overflows SQLite's parser stack in the read
+    statements that nest this predicate.)
+    """
     alone = and_(_not_edge(r), own_value(vis, r))
-    return and_(vis.record(r), or_(alone, ~_falls(vis, r.c.id)))
+    between_alone = and_(~_not_edge(r), _stands(vis, r),
+                         ~_end_names(vis, r, lambda v: ~_alone(vis, v)))
+    x = t.records.alias()
+    end_not_visible = and_(~_not_edge(r), _end_names(
+        vis, r, lambda v: ~exists().where(x.c.id == v, vis.record(x))))
+    return and_(vis.record(r), or_(alone, between_alone,
+                                   and_(~end_not_visible, ~_falls(vis, r.c.id))))
 
 
 def id_exists(vis: Marked, entity_id: Any) -> ColumnElement[bool]:
     """The record whose id is ``entity_id`` (a column of the enclosing query) exists."""
-    x = t.records.alias()
-    alone = exists().where(x.c.id == entity_id, vis.record(x), _not_edge(x), own_value(vis, x))
-    return or_(alone, ~_falls(vis, entity_id))
+    return or_(_alone(vis, entity_id), ~_falls(vis, entity_id))

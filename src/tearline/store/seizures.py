@@ -28,7 +28,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Connection, case, func, literal, select
+from sqlalchemy import Connection, case, distinct, func, literal, select
 
 from tearline.errors import Problem, ValidationError
 from tearline.store import tables as t
@@ -81,7 +81,6 @@ def seizure_query(vis: Visibility) -> Any:
             s.c.prop,
             s.c.value,
             s.c.id,
-            r.c.version,
             r.c.synthetic,
             func.row_number()
             .over(
@@ -101,10 +100,17 @@ def seizure_query(vis: Visibility) -> Any:
         func.max(case((ranked.c.prop == prop, ranked.c.id))).label(f"{column}_sid")
         for prop, column in COLUMNS.items()
     ]
+    # the version of the reader's view (``policy.visibility.viewed``), not the stored one:
+    # the distinct first-seen instants of the statements shown to it
+    sv, rv = t.statements.alias("vs"), t.records.alias("vr")
+    version = (select(func.count(distinct(sv.c.first_seen)))
+               .select_from(sv.join(rv, rv.c.id == sv.c.entity_id))
+               .where(sv.c.entity_id == ranked.c.entity_id, vis.shown(sv, rv))
+               .scalar_subquery().label("version"))
     return (
-        select(ranked.c.entity_id, ranked.c.version, ranked.c.synthetic, *pivot)
+        select(ranked.c.entity_id, version, ranked.c.synthetic, *pivot)
         .where(ranked.c.rank == literal(1))
-        .group_by(ranked.c.entity_id, ranked.c.version, ranked.c.synthetic)
+        .group_by(ranked.c.entity_id, ranked.c.synthetic)
         .order_by(ranked.c.entity_id)
     )
 
