@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from statement_keys import TEST_KEYER
 from tearline.model.marking import Marking
 from tearline.model.record import Record, build_record
 from tearline.model.statement import Provenance
@@ -29,5 +30,6 @@ def chain(prov: Provenance, public: Marking, hidden_marking: Marking,
           hidden: bool = True) -> list[Record]:
     """The records; without those hidden from the viewer when ``hidden`` is false."""
     marks = {"public": public, "hidden": hidden_marking}
-    return [build_record(r["id"], r["schema"], r["properties"], prov, marks[r["marking"]])
+    return [build_record(r["id"], r["schema"], r["properties"], prov, marks[r["marking"]],
+                         keyer=TEST_KEYER)
             for r in WORLD if hidden or not r.get("hidden")]

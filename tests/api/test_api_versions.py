@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from apiworld import SEEN, Api, build_api
 
+from statement_keys import TEST_KEYER
 from tearline.model.marking import Marking
 from tearline.model.record import build_record
 from tearline.model.statement import Provenance
@@ -37,7 +38,7 @@ def test_a_hidden_change_moves_no_version_or_time(api: Api) -> None:
     api.store.write([build_record(
         "rec-shared", "Person", {"name": ["Octavio Z."], "alias": ["El Contador Mayor"]},
         LATER, Marking.build("AMBER", ["agency:us.dea"], legal_basis="mx-us-2024"),
-        {"name": HIDDEN_FROM_SOD, "alias": HIDDEN_FROM_SOD})])
+        {"name": HIDDEN_FROM_SOD, "alias": HIDDEN_FROM_SOD}, keyer=TEST_KEYER)])
     assert _head(api, "us.dea.sod") == before
     owner = _head(api, "mx.semar.uie")
     assert owner["version"] == int(str(owner_before["version"])) + 1

@@ -19,6 +19,7 @@ from typing import Any, cast
 import pytest
 from sync_world import refusals, seed_parties, stored
 
+from statement_keys import TEST_KEYER
 from tearline.federation.client import Page, TaxiiClient
 from tearline.federation.sync import CollectionResult, Partner, Puller
 from tearline.keys import NodeKey, create_node_key
@@ -39,7 +40,8 @@ BASIS = "us-mx/bicentennial-framework-2021"
 def semar_person(i: int) -> Record:
     return build_record(f"p-{i}", "Person", {"name": [f"persona {i}"]},
                         Provenance("mx.semar", "mx.semar.uie", AT),
-                        Marking.build("AMBER", ["agency:us.dea"], legal_basis=BASIS))
+                        Marking.build("AMBER", ["agency:us.dea"], legal_basis=BASIS),
+                        keyer=TEST_KEYER)
 
 
 #: Records of the pulling node that the sender may not see, each holding an id the
@@ -47,10 +49,12 @@ def semar_person(i: int) -> Record:
 HIDDEN = {
     "fgr-red": build_record("p-1", "Person", {"name": ["Hidden Person"]},
                             Provenance("mx.fgr", "mx.fgr.aic", AT),
-                            Marking.build("RED", ["unit:us.dea.sod"], legal_basis=BASIS)),
+                            Marking.build("RED", ["unit:us.dea.sod"], legal_basis=BASIS),
+                            keyer=TEST_KEYER),
     "dea-amber-strict": build_record("p-1", "Person", {"name": ["Hidden Person"]},
                                      Provenance("us.dea", "us.dea.sod", AT),
-                                     Marking.build("AMBER+STRICT", ["unit:us.dea.sod"])),
+                                     Marking.build("AMBER+STRICT", ["unit:us.dea.sod"]),
+                                     keyer=TEST_KEYER),
 }
 
 

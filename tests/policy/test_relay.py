@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from statement_keys import TEST_KEYER
 from tearline.model.marking import Marking
 from tearline.model.record import Record, build_record
 from tearline.model.statement import Provenance
@@ -26,9 +27,10 @@ ORCON = Marking.build("AMBER", ["unit:mx.fgr.aic", "unit:us.dea.sod"], orcon=Tru
 def mixed() -> Record:
     """us.dea's record with a name mx.semar added under its own ORCON marking."""
     dea = build_record("p-1", "Person", {"name": ["Ana"]}, Provenance("us.dea", "us.dea.sod", T),
-                       TO_FGR)
+                       TO_FGR, keyer=TEST_KEYER)
     semar = build_record("p-1", "Person", {"name": ["Semar Alias"]},
-                         Provenance("mx.semar", "mx.semar.uie", T), TO_FGR, {"name": ORCON})
+                         Provenance("mx.semar", "mx.semar.uie", T), TO_FGR, {"name": ORCON},
+                         keyer=TEST_KEYER)
     return Record(dea.id, dea.schema, dea.originator, dea.author, dea.marking,
                   dea.statements + semar.statements)
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from statement_keys import TEST_KEYER
 from tearline.audit.commitments import opens
 from tearline.audit.events import SearchQuery
 from tearline.model.marking import Marking
@@ -43,7 +44,8 @@ def records() -> list[Record]:
     world = json.loads(WORLD.read_text(encoding="utf-8"))
     return [build_record(r["id"], r["schema"], r["properties"],
                          Provenance(r["origin"], r["author"], T), Marking.from_dict(r["marking"]),
-                         {p: Marking.from_dict(m) for p, m in r.get("portions", {}).items()})
+                         {p: Marking.from_dict(m) for p, m in r.get("portions", {}).items()},
+                         keyer=TEST_KEYER)
             for r in world["records"]]
 
 

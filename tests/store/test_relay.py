@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from statement_keys import TEST_KEYER
 from tearline.model.marking import Marking
 from tearline.model.parties import Agency, Agreement, Unit
 from tearline.model.record import build_record
@@ -47,18 +48,18 @@ def world(store: Store) -> Store:
                           legal_basis="agr-other")
     dea, semar = Provenance("us.dea", "us.dea.sod", T), Provenance("mx.semar", "mx.semar.uie", T)
     store.write([
-        build_record("p-dea", "Person", {"name": ["Ana Lopez"]}, dea, to_fgr),
+        build_record("p-dea", "Person", {"name": ["Ana Lopez"]}, dea, to_fgr, keyer=TEST_KEYER),
         build_record("p-dea", "Person", {"name": [SEMAR_SECRET]}, semar, both,
-                     {"name": orcon}),
+                     {"name": orcon}, keyer=TEST_KEYER),
         # fgr may see only semar's ORCON name of this one: dea's own is for dea
         build_record("p-only-semar", "Person", {"name": ["Solo Dea"]}, dea, to_fgr,
-                     {"name": Marking.build("RED", ["unit:us.dea.sod"])}),
+                     {"name": Marking.build("RED", ["unit:us.dea.sod"])}, keyer=TEST_KEYER),
         build_record("p-only-semar", "Person", {"name": ["Solo Semar"]}, semar, both,
-                     {"name": orcon}),
+                     {"name": orcon}, keyer=TEST_KEYER),
         build_record("p-fgr", "Person", {"name": ["Fgr Orcon"]},
                      Provenance("mx.fgr", "mx.fgr.aic", T),
                      Marking.build("AMBER", ["unit:us.dea.sod"], orcon=True,
-                                   legal_basis="agr-fgr")),
+                                   legal_basis="agr-fgr"), keyer=TEST_KEYER),
     ])
     return store
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from statement_keys import TEST_KEYER
 from tearline.model.marking import Marking
 from tearline.model.record import Record, build_record
 from tearline.model.statement import Provenance
@@ -34,9 +35,9 @@ def _prov(days: int) -> Provenance:
 def _name(days: int, name: str, hidden: bool = False) -> Record:
     """A visible name, or a hidden name and alias (RED portions for ``us.dea.sod`` only)."""
     if not hidden:
-        return build_record("p1", "Person", {"name": [name]}, _prov(days), PUBLIC)
+        return build_record("p1", "Person", {"name": [name]}, _prov(days), PUBLIC, keyer=TEST_KEYER)
     return build_record("p1", "Person", {"name": [name], "alias": [name.upper()]}, _prov(days),
-                        PUBLIC, {"name": RED, "alias": RED})
+                        PUBLIC, {"name": RED, "alias": RED}, keyer=TEST_KEYER)
 
 
 def _seen(store: Store, who: Subject = VIEWER) -> tuple[int, datetime | None, datetime | None]:
@@ -93,9 +94,9 @@ def test_the_report_logs_the_version_the_reader_sees(store: Store) -> None:
     from tearline.store.visibility import Visibility
 
     props = {"drug": ["fentanyl"], "grossWeight": ["10"], "date": ["2024-04-01"]}
-    store.write([build_record("sz-1", "Seizure", props, _prov(0), PUBLIC)])
+    store.write([build_record("sz-1", "Seizure", props, _prov(0), PUBLIC, keyer=TEST_KEYER)])
     store.write([build_record("sz-1", "Seizure", {"drug": ["cocaine"]}, _prov(2),
-                              PUBLIC, {"drug": RED})])
+                              PUBLIC, {"drug": RED}, keyer=TEST_KEYER)])
     with store.reading() as conn:
         (read,) = read_seizure_table(conn, Visibility(VIEWER, NOW)).reads
     assert read.version == store.read(VIEWER, NOW, "sz-1").version == 1

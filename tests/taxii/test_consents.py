@@ -163,9 +163,10 @@ def test_a_third_agencys_orcon_statement_is_relayed_only_with_its_consent(
     orcon = Marking.build("AMBER", ["unit:mx.fgr.aic"], orcon=True, legal_basis="agr-other")
     to_fgr = Marking.build("AMBER", ["unit:mx.fgr.aic"], legal_basis="agr-fgr")
     node.store.write([
-        build_record("p-mixed", "Person", {"name": ["Pablo Gil"]}, DEA, to_fgr),
+        build_record("p-mixed", "Person", {"name": ["Pablo Gil"]}, DEA, to_fgr, keyer=TEST_KEYER),
         build_record("p-mixed", "Person", {"name": [semar_name]},
-                     Provenance("mx.semar", "mx.semar.uie", T), orcon, {"name": orcon}),
+                     Provenance("mx.semar", "mx.semar.uie", T), orcon, {"name": orcon},
+                     keyer=TEST_KEYER),
     ])
     fgr_objects = f"{ROOT}collections/{collection_id('agr-fgr')}/objects/"
 
@@ -199,10 +200,11 @@ def test_a_reference_to_a_record_we_may_not_pass_on_is_still_served(node: Node) 
     to_semar = Marking.build("AMBER", ["unit:mx.semar.uie"], legal_basis="agr-semar")
     node.store.write([
         build_record("p-semar-orcon", "Person", {"name": ["Nora Diaz"]},
-                     Provenance("mx.semar", "mx.semar.uie", T), semar_own),
+                     Provenance("mx.semar", "mx.semar.uie", T), semar_own, keyer=TEST_KEYER),
         build_record("l-to-semar", "UnknownLink", {"subject": ["p-shared"],
                                                    "object": ["p-semar-orcon"],
-                                                   "role": ["source"]}, DEA, to_semar),
+                                                   "role": ["source"]}, DEA, to_semar,
+                                                   keyer=TEST_KEYER),
     ])
     objects = node.as_peer(SEMAR).get(OBJECTS).body["objects"]
     ids = {o["id"] for o in objects}

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from taxiiworld import ROOT, Node, T, build_node
 
+from statement_keys import TEST_KEYER
 from tearline.model.marking import Marking
 from tearline.model.record import build_record
 from tearline.model.statement import Provenance
@@ -45,10 +46,10 @@ def test_a_hidden_portion_leaves_the_peers_object_unchanged(node: Node) -> None:
     node.store.write([build_record(
         "p-shared", "Person", {"name": ["Ana L."], "alias": ["La Jefa"]}, LATER, TO_SEMAR,
         {"name": Marking.build("RED", ["unit:us.dea.sod"]),
-         "alias": Marking.build("RED", ["unit:us.dea.sod"])})])
+         "alias": Marking.build("RED", ["unit:us.dea.sod"])}, keyer=TEST_KEYER)])
     after = _object(node)
     assert json.dumps(after, sort_keys=True) == json.dumps(before, sort_keys=True)
     node.store.write([build_record("p-shared", "Person", {"name": ["Ana Lopez V."]}, LATER,
-                                   TO_SEMAR)])
+                                   TO_SEMAR, keyer=TEST_KEYER)])
     grown = _object(node)
     assert grown["modified"] > before["modified"] and grown["created"] == before["created"]
