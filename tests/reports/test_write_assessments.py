@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
 from tearline.model.parties import Agency, Unit
 from tearline.model.record import build_record
-from tearline.model.statement import Provenance
+from tearline.model.statement import Provenance, Statement
 from tearline.reports.build import write_assessments
 from tearline.store import parties
 from tearline.store.store import Store
@@ -43,3 +44,23 @@ def test_one_file_per_unit_and_format(store: Store, tmp_path: Path) -> None:
     assert kg == {"us.dea.sod": 7.0, "mx.fgr.femdo": 2.0}
     html = (tmp_path / "out" / "assessment-mx.fgr.femdo.html").read_text(encoding="utf-8")
     assert "mx.fgr.femdo" in html and "2024-05-03T12:00:00+00:00" in html
+
+
+def test_stored_values_written_before_the_checks_do_not_break_a_report(
+    store: Store, tmp_path: Path,
+) -> None:
+    with store.transaction() as conn:
+        parties.put_agency(conn, Agency("us.dea", "DEA", "us"), AT - timedelta(days=1))
+        parties.put_unit(conn, Unit("us.dea.sod", "us.dea", "SOD"), AT - timedelta(days=1))
+    good = build_record("sz-1", "Seizure", {"drug": ["fentanyl"], "grossWeight": ["2"],
+                        "originCountry": ["mx"], "date": ["2023-01-05"]}, DEA,
+                        Marking.build("CLEAR"))  # fmt: skip
+    old = build_record("sz-2", "Seizure", {"drug": ["fentanyl"], "originCountry": ["mx"],
+                       "date": ["2023-01-06"]}, DEA, Marking.build("CLEAR"))  # fmt: skip
+    bad = Statement("sz-2", "Seizure", "grossWeight", "abc", "us.dea", "us.dea.sod", DEA.seen_at,
+                    DEA.seen_at)  # fmt: skip
+    store.write([good, replace(old, statements=(*old.statements, bad))])
+    written = write_assessments(store, ["us.dea.sod"], tmp_path / "out", AT, None,
+                                formats=("json", "html"))  # fmt: skip
+    figures = json.loads(written[0].read_text())["records"]
+    assert (figures["events"], figures["kg"]) == (2, 2.0)
