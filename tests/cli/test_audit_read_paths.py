@@ -46,6 +46,7 @@ STORE_READS: dict[str, Callable[[Store], Any]] = {
     "search": lambda s: s.search(SOD, AT, "carlos"),
     "stats": lambda s: s.stats(SOD, AT),
     "seizure_frame": lambda s: s.seizure_frame(SOD, AT),
+    "placement": lambda s: s.placement(SOD, AT, ["p-1", "new-1"]),
 }
 
 CLI_READS: dict[str, Callable[[Path], list[str]]] = {

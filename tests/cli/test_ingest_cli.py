@@ -15,8 +15,10 @@ import pytest
 from followthemoney import model as ftm_model
 from typer.testing import CliRunner
 
+from pgserver import pg_url
 from tearline.cli import app
 from tearline.ingest.ofac_inferred import INFERRED_ROLE
+from tearline.model.marking import Marking
 from tearline.store.store import Store
 
 DATA = Path(__file__).resolve().parents[1] / "ingest" / "data"
@@ -77,6 +79,13 @@ BAD_JSONL = [
     ("entities_bad_date.jsonl", "entities_bad_date.jsonl:2:birthDate:", "invalid date"),
     ("entities_bad_country.jsonl", "entities_bad_country.jsonl:2:nationality:",
      "invalid country 'Atlantis'"),
+    ("seizures_values_bad.jsonl", "seizures_values_bad.jsonl:2:grossWeight:",
+     "weight 'abc' is not a number with a unit"),
+    ("seizures_values_bad.jsonl", "seizures_values_bad.jsonl:3:netWeight:",
+     "weight '-5' is negative"),
+    ("seizures_values_bad.jsonl", "seizures_values_bad.jsonl:5:drug:", "unknown drug 'tea'"),
+    ("seizures_future.jsonl", "seizures_future.jsonl:1:date:",
+     "date 2999-01-01 is in the future"),
 ]
 BAD_CSV = [
     ("seizures_formula.csv", "seizures_mapping.yaml", "seizures_formula.csv:3:drug_type:",
@@ -88,6 +97,10 @@ BAD_CSV = [
     ("seizures_latin1.csv", "seizures_mapping.yaml", "seizures_latin1.csv:2:", "not valid utf-8"),
     ("seizures_bad_values.csv", "seizures_mapping.yaml", "seizures_bad_values.csv:4:originCountry:",
      "invalid country 'Narnia'"),
+    ("seizures_units.csv", "seizures_mapping.yaml", "seizures_units.csv:4:grossWeight:",
+     "weight 'abc' is not a number with a unit"),
+    ("seizures_units.csv", "seizures_mapping.yaml", "seizures_units.csv:7:drug:",
+     "unknown drug 'chocolate'"),
 ]
 
 
@@ -136,10 +149,11 @@ def test_reingest_is_idempotent_and_growth_bumps_the_version(ws: Workspace) -> N
     try:
         with store.reading() as conn:
             rows = conn.exec_driver_sql(
-                "SELECT prop, value, marking_id FROM statements WHERE entity_id = 'dea-p-1' "
+                "SELECT prop, value, marking_id FROM statements "
+                "WHERE entity_id = 'us.dea.sod..dea-p-1' "
                 "AND prop IN ('weakAlias', 'phone') ORDER BY prop").all()
             (version,) = conn.exec_driver_sql(
-                "SELECT version FROM records WHERE id = 'dea-p-1'").one()
+                "SELECT version FROM records WHERE id = 'us.dea.sod..dea-p-1'").one()
     finally:
         store.close()
     assert [(r[0], r[1], r[2] is not None) for r in rows] == [
@@ -233,7 +247,8 @@ def test_all_programs(tmp_path: Path) -> None:
             (count,) = conn.exec_driver_sql(
                 "SELECT count(*) FROM records WHERE schema = 'Sanction'").one()
             (inferred,) = conn.exec_driver_sql(
-                "SELECT count(*) FROM records WHERE id LIKE 'ofac-inferred-%'").one()
+                "SELECT count(*) FROM records WHERE id LIKE 'us.treasury.ofac..ofac-inferred-%'"
+            ).one()
     finally:
         store.close()
     assert (count, inferred) == (14965, 0)
@@ -320,3 +335,125 @@ def test_a_bidirectional_control_in_a_csv_cell_is_refused_where_it_is(
     out = " ".join(ws.run("ingest", path, "--mapping", DATA / "seizures_mapping.yaml", *AS,
                           code=2).split())
     assert f"rlo.csv:3:{column}: bidirectional control character U+202E" in out
+
+
+# -- a file's ids: hidden records answer like free ids (docs/ingest.md) ---------------------
+
+FEMDO = ["--as", "mx.fgr.femdo"]
+
+
+def _two_agencies(w: Workspace) -> Workspace:
+    w.run("init")
+    for agency, unit, country in (("us.dea", "us.dea.sod", "us"), ("mx.fgr", "mx.fgr.femdo", "mx")):
+        w.run("party", "add-agency", agency, "--name", agency.upper(), "--country", country)
+        w.run("party", "add-unit", unit, "--agency", agency, "--name", unit.upper())
+    w.run("ingest", DATA / "dea_visible.jsonl", *AS)
+    return w
+
+
+@pytest.fixture
+def worlds(tmp_path: Path, db_url: str, request: pytest.FixtureRequest
+           ) -> tuple[Workspace, Workspace]:
+    """Two workspaces differing only in a DEA record hidden from mx.fgr.femdo."""
+    other = (f"sqlite:///{tmp_path / 'other.sqlite'}" if db_url.startswith("sqlite")
+             else pg_url(request.getfixturevalue("pg_server")))
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    hidden = _two_agencies(Workspace(tmp_path / "a", db_url))
+    hidden.run("ingest", DATA / "dea_hidden.jsonl", *AS)  # TLP:AMBER+STRICT, the default
+    return hidden, _two_agencies(Workspace(tmp_path / "b", other))
+
+
+def _fgr_view(w: Workspace) -> list[str]:
+    return [w.run("list", *FEMDO, "--format", "json"),
+            w.run("search", "lancha", *FEMDO, "--format", "json"),
+            w.run("show", "mx.fgr.femdo..p-9", *FEMDO, "--format", "json"),
+            w.run("show", "mx.fgr.femdo..m-1", *FEMDO, "--format", "json"),
+            w.run("show", "mx.fgr.femdo..us.dea.sod..p-9", *FEMDO, "--format", "json")]
+
+
+def test_an_id_hidden_from_the_writer_answers_like_a_free_one(
+    worlds: tuple[Workspace, Workspace], tmp_path: Path,
+) -> None:
+    hidden, free = worlds
+    dea_before = hidden.run("show", "us.dea.sod..p-9", *AS, "--format", "json")
+    out = hidden.run("ingest", DATA / "fgr_names_dea_ids.jsonl", *FEMDO)
+    assert out == free.run("ingest", DATA / "fgr_names_dea_ids.jsonl", *FEMDO)
+    assert "3 new records, 0 changed" in " ".join(out.split())
+    assert "us.dea.sod..p-9 → mx.fgr.femdo..us.dea.sod..p-9 (new)" in out
+    assert _fgr_view(hidden) == _fgr_view(free)
+    # the Vessel's and the planted name went to the writer's own records, not the DEA's
+    assert hidden.run("show", "us.dea.sod..p-9", *AS, "--format", "json") == dea_before
+    again = hidden.run("ingest", DATA / "fgr_names_dea_ids.jsonl", *FEMDO, "--ids",
+                       tmp_path / "ids.jsonl")
+    assert again == free.run("ingest", DATA / "fgr_names_dea_ids.jsonl", *FEMDO, "--ids",
+                             tmp_path / "ids.jsonl")
+    assert "0 new records, 0 changed, 0 new statements" in " ".join(again.split())
+    assert [json.loads(line) for line in (tmp_path / "ids.jsonl").read_text().splitlines()] == [
+        {"file_id": "p-9", "id": "mx.fgr.femdo..p-9", "record": "existing"},
+        {"file_id": "us.dea.sod..p-9", "id": "mx.fgr.femdo..us.dea.sod..p-9",
+         "record": "existing"},
+        {"file_id": "m-1", "id": "mx.fgr.femdo..m-1", "record": "existing"},
+    ]
+
+
+def test_statements_for_a_visible_record_of_another_agency_are_checked_like_amend(
+    worlds: tuple[Workspace, Workspace],
+) -> None:
+    w = worlds[1]
+    before = w.snapshot()
+    refused = " ".join(w.run("ingest", DATA / "fgr_amends_dea.jsonl", *FEMDO, "--tlp", "CLEAR",
+                             code=2).split())
+    assert ("fgr_amends_dea.jsonl:1:marking: us.dea.sod..o-1: you may not amend it: TLP:CLEAR "
+            "is wider than the record's TLP:GREEN; added statements may only narrow") in refused
+    schema = " ".join(w.run("ingest", DATA / "fgr_amends_dea_bad_schema.jsonl", *FEMDO,
+                            "--tlp", "GREEN", code=2).split())
+    assert ("fgr_amends_dea_bad_schema.jsonl:1:tonnage: us.dea.sod..o-1: schema Organization "
+            "has no property 'tonnage'") in schema
+    vessel = " ".join(w.run("ingest", DATA / "fgr_amends_dea_vessel.jsonl", *FEMDO,
+                            "--tlp", "GREEN", code=2).split())
+    assert ("fgr_amends_dea_vessel.jsonl:1:schema: us.dea.sod..o-1: it is a record of schema "
+            "Organization; Vessel properties cannot be added to it") in vessel
+    assert w.snapshot() == before
+    out = w.run("ingest", DATA / "fgr_amends_dea.jsonl", *FEMDO, "--tlp", "GREEN")
+    assert "0 new records, 1 changed, 1 new statements" in " ".join(out.split())
+    shown = json.loads(w.run("show", "us.dea.sod..o-1", *AS, "--format", "json"))
+    assert shown[0]["properties"] == {"country": ["mx"], "name": ["Visible Organization"]}
+    assert shown[0]["portions"] == {"country": Marking.build("GREEN").to_dict()}
+
+
+def test_seizure_values_are_normalized_at_ingest(ws: Workspace) -> None:
+    ws.run("ingest", DATA / "seizures_spanish.jsonl", *AS)
+    shown = json.loads(ws.run("show", "us.dea.sod..sz-3", *AS, "--format", "json"))
+    assert shown[0]["properties"]["drug"] == ["methamphetamine"]
+    assert shown[0]["properties"]["grossWeight"] == ["0.90718474"]
+
+
+def _small_sdn(path: Path) -> Path:
+    """The first 40 narcotics rows of the OFAC snapshot (derived; the snapshot is kept)."""
+    rows = [line for line in _ofac("sdn_2024-05-03.csv").read_text("utf-8").splitlines()
+            if '"SDNT' in line][:40]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_ofac_import_does_not_merge_into_an_import_hidden_from_the_importer(
+    worlds: tuple[Workspace, Workspace], tmp_path: Path,
+) -> None:
+    hidden, free = worlds
+    sdn = _small_sdn(tmp_path / "sdn.csv")
+    # the DEA's own import of the list, marked for the DEA only, in one world
+    hidden.run("import-ofac", sdn, *AS, "--tlp", "AMBER+STRICT")
+    dea = _export(hidden, tmp_path, AS, "us.dea.sod..")
+    out = hidden.run("import-ofac", sdn, *FEMDO)
+    assert out == free.run("import-ofac", sdn, *FEMDO)
+    assert " 0 changed" in " ".join(out.split()) and "→ mx.fgr.femdo..ofac-" in out
+    assert _export(hidden, tmp_path, AS, "us.dea.sod..") == dea
+    assert _export(hidden, tmp_path, FEMDO) == _export(free, tmp_path, FEMDO)
+
+
+def _export(w: Workspace, tmp_path: Path, acting: list[str], prefix: str = "") -> list[str]:
+    """The exported records (as the acting unit sees them) whose ids start with ``prefix``."""
+    w.run("export", "--out", tmp_path / "out.jsonl", *acting)
+    lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if json.loads(line)["id"].startswith(prefix)]

@@ -162,3 +162,14 @@ def test_reingest_and_version_bump(store: Store) -> None:
     (change,) = more.changes
     assert change[1] == 2 and more.statements_new == 1
     assert store.counts()["statements"] == before["statements"] + 1
+
+
+def test_cells_a_report_cannot_use_are_refused_and_units_normalized() -> None:
+    with pytest.raises(IngestError) as info:
+        read("seizures_units.csv")
+    assert [(p.line, p.column) for p in info.value.problems] == [
+        (4, "grossWeight"), (5, "grossWeight"), (6, "date"), (7, "drug")]
+    good = HEADER + "".join((DATA / "seizures_units.csv").read_text("utf-8").splitlines(True)[1:3])
+    records = sorted(read("units.csv", good), key=lambda r: r.values("drug"))
+    assert [(r.values("drug"), r.values("grossWeight")) for r in records] == [
+        (["fentanyl"], ["3"]), (["methamphetamine"], ["5.44310844"])]

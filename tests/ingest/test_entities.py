@@ -196,3 +196,30 @@ def test_a_bidirectional_control_escaped_in_json_is_refused_at_its_line_and_prop
     (problem,) = rejected("people.jsonl", text).problems
     assert (problem.file, problem.line, problem.column) == ("people.jsonl", 2, "name")
     assert "U+202E" in problem.message
+
+
+# -- values a report reads (model/values.py), located in the file ---------------------------
+
+
+def test_values_a_report_cannot_use_are_refused_with_file_line_column() -> None:
+    error = rejected("seizures_values_bad.jsonl")
+    assert [str(p) for p in error.problems] == [
+        "seizures_values_bad.jsonl:2:grossWeight: sz-abc: weight 'abc' is not a number with "
+        "a unit (such as 12.5 kg, 500 g, 3 lb)",
+        "seizures_values_bad.jsonl:3:netWeight: sz-negative: weight '-5' is negative",
+        "seizures_values_bad.jsonl:4:date: sz-future: date 2024-06-01 is in the future "
+        "(it is now 2024-05-03)",
+        "seizures_values_bad.jsonl:5:drug: sz-tea: unknown drug 'tea': expected one of "
+        "fentanyl, methamphetamine, cocaine, heroin, marijuana, ecstasy, ketamine, lsd, "
+        "khat, other",
+    ]
+
+
+def test_spanish_drug_names_and_weight_units_are_mapped() -> None:
+    records = {r.id: r for r in read("seizures_spanish.jsonl")}
+    assert [(records[i].values("drug"), records[i].values("grossWeight")) for i in sorted(records)
+            ] == [(["fentanyl"], ["3"]), (["cocaine"], ["0.5"]),
+                  (["methamphetamine"], ["0.90718474"]), (["heroin"], ["1250"])]
+    assert records["sz-4"].values("netWeight") == ["1100"]
+    originals = {s.original_value for r in records.values() for s in r.statements}
+    assert {"Fentanilo", "cocaína", "METANFETAMINA", "heroina", "2 lb"} <= originals

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
 from tearline.model.parties import Agency, Unit
 from tearline.model.record import build_record
-from tearline.model.statement import Provenance
+from tearline.model.statement import Provenance, Statement
 from tearline.reports.build import write_assessments
 from tearline.store import parties
 from tearline.store.store import Store
@@ -59,3 +60,24 @@ def test_the_files_and_their_folder_are_private(store: Store, tmp_path: Path) ->
                                 formats=("html", "json"))
     assert [mode_of(p) for p in written] == [0o600, 0o600]
     assert mode_of(tmp_path / "reports") == mode_of(tmp_path / "reports" / "q2") == 0o700
+
+
+def test_stored_values_written_before_the_checks_do_not_break_a_report(
+    store: Store, tmp_path: Path,
+) -> None:
+    with store.transaction() as conn:
+        parties.put_agency(conn, Agency("us.dea", "DEA", "us"), AT - timedelta(days=1))
+        parties.put_unit(conn, Unit("us.dea.sod", "us.dea", "SOD"), AT - timedelta(days=1))
+    good = build_record("sz-1", "Seizure", {"drug": ["fentanyl"], "grossWeight": ["2"],
+                        "originCountry": ["mx"], "date": ["2023-01-05"]}, DEA,
+                        Marking.build("CLEAR"), keyer=TEST_KEYER)  # fmt: skip
+    old = build_record("sz-2", "Seizure", {"drug": ["fentanyl"], "originCountry": ["mx"],
+                       "date": ["2023-01-06"]}, DEA, Marking.build("CLEAR"),
+                       keyer=TEST_KEYER)  # fmt: skip
+    bad = Statement("sz-2", "Seizure", "grossWeight", "abc", "us.dea", "us.dea.sod", DEA.seen_at,
+                    DEA.seen_at, id="st-stored-before-the-checks")  # fmt: skip
+    store.write([good, replace(old, statements=(*old.statements, bad))])
+    written = write_assessments(store, ["us.dea.sod"], tmp_path / "out", AT, None,
+                                formats=("json", "html"))  # fmt: skip
+    figures = json.loads(written[0].read_text())["records"]
+    assert (figures["events"], figures["kg"]) == (2, 2.0)

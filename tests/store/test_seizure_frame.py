@@ -21,7 +21,9 @@ from tearline.model.statement import Provenance, Statement
 from tearline.policy.subject import Subject, VettingFacts
 from tearline.policy.visibility import Evaluator
 from tearline.store import parties
+from tearline.store.seizures import read_seizure_table
 from tearline.store.store import Store
+from tearline.store.visibility import Visibility
 
 AT = datetime(2024, 5, 3, 12, 0, tzinfo=UTC)
 YEAR = timedelta(days=365)
@@ -157,3 +159,51 @@ def test_the_frame_is_dictionary_encoded_and_partial_dates_are_placed(store: Sto
     assert sorted(rows) == ["sz-1", "sz-4", "sz-5", "sz-7"]
     assert rows["sz-7"]["date"].isoformat() == "2023-06-01"
     assert frame.synthetic_rows == 4
+
+
+# -- values stored before ingest checked them never make a report fail ---------------------
+
+
+def _raw(rec: Record, prop: str, value: str) -> Record:
+    """``rec`` with a statement built directly, as an older version or a peer may have."""
+    return _with_statement(rec, prop, value, DEA)
+
+
+def legacy() -> list[Record]:
+    clear = Marking.build("CLEAR")
+    bare = {"drug": ["fentanyl"], "originCountry": ["mx"], "date": ["2023-01-05"]}
+    undated = {"drug": ["fentanyl"], "grossWeight": ["4"]}
+    return [
+        _raw(build_record("old-abc", "Seizure", bare, DEA, clear,
+                          keyer=TEST_KEYER), "grossWeight", "abc"),
+        _raw(build_record("old-neg", "Seizure", bare, DEA, clear,
+                          keyer=TEST_KEYER), "grossWeight", "-5"),
+        _raw(build_record("old-lb", "Seizure", bare, DEA, clear,
+                          keyer=TEST_KEYER), "grossWeight", "3 lb"),
+        _raw(_raw(build_record("old-pos", "Seizure", {**bare, "grossWeight": ["2"]}, DEA, clear,
+                          keyer=TEST_KEYER),
+                  "latitude", "200"), "longitude", "west"),
+        _raw(build_record("old-date", "Seizure", undated, DEA, clear,
+                          keyer=TEST_KEYER), "date", "2023-02-30"),
+        _raw(build_record("old-year", "Seizure", undated, DEA, clear,
+                          keyer=TEST_KEYER), "date", "12"),
+    ]
+
+
+def test_stored_values_a_report_cannot_use_are_left_out(store: Store) -> None:
+    _stored(store)
+    store.write(legacy())
+    rows = {r["entity_id"]: r for r in store.seizure_frame(SOD, AT).table.to_pylist()}
+    assert {k: rows[k]["gross_kg"] for k in rows if k.startswith("old-")} == {
+        "old-abc": None, "old-neg": None, "old-lb": 1.36077711, "old-pos": 2.0}
+    assert (rows["old-pos"]["latitude"], rows["old-pos"]["longitude"]) == (None, None)
+    with store.reading() as conn:
+        read = read_seizure_table(conn, Visibility(SOD, AT))
+    assert read.unusable == (
+        ("old-abc", "gross_kg"), ("old-date", "date"), ("old-neg", "gross_kg"),
+        ("old-pos", "latitude"), ("old-pos", "longitude"), ("old-year", "date"))
+    assert read.unplaced == 2
+    # the figures' audit names only the statements they used
+    used = {r.entity_id: r.statement_ids for r in read.reads}
+    weights = {s.id for rec in legacy() for s in rec.statements if s.prop == "grossWeight"}
+    assert not weights & set(used["old-abc"]) and weights & set(used["old-lb"])

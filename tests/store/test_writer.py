@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import event, select
 
+from pgserver import pg_url
 from statement_keys import TEST_KEYER
-from tearline.errors import StoreError
+from tearline.errors import StoreError, ValidationError
+from tearline.ingest.entities import Collector, read_jsonl
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
+from tearline.model.parties import Agency, Unit
 from tearline.model.record import Record, build_record
 from tearline.model.statement import Provenance
+from tearline.policy.subject import Subject
+from tearline.store import parties
 from tearline.store import tables as t
 from tearline.store.bulk import COPY_ROWS
 from tearline.store.store import Store
@@ -162,3 +170,104 @@ def test_sqlite_bulk_cache_restores_on_error() -> None:
     with sqlite_bulk_cache(raw.execute, 10):
         assert raw.execute("PRAGMA cache_size").fetchone()[0] == -9000000
     assert bulk_cache_kib(10**9) == BULK_CACHE_KIB_MAX
+
+
+# -- what no writer may write (store/write_guard.py) -----------------------------------------
+
+
+def test_statements_of_another_schema_are_refused_in_an_existing_record(store: Store) -> None:
+    store.write([build_record("p-1", "Person", {"name": ["Juan"]}, PROV, MARKING,
+                              keyer=TEST_KEYER)])
+    before = _dump(store)
+    vessel = build_record("p-1", "Vessel", {"name": ["Lancha"], "imoNumber": ["IMO 9074729"]},
+                          PROV_LATER, MARKING, keyer=TEST_KEYER)
+    with pytest.raises(ValidationError) as info:
+        store.write([vessel])
+    assert [(p.column, p.message) for p in info.value.problems] == [(
+        "schema", "p-1 is a record of schema Person; Vessel statements cannot be added to it")]
+    assert _dump(store) == before
+
+
+def test_a_new_record_in_another_units_namespace_is_refused(store: Store) -> None:
+    planted = build_record("mx.fgr.femdo..p-1", "Person", {"name": ["Juan"]}, PROV, MARKING,
+                           keyer=TEST_KEYER)
+    with pytest.raises(ValidationError, match="lies in the namespace of mx.fgr.femdo"):
+        store.write([planted])
+    assert _dump(store)[0] == []
+    # the unit itself creates it; anyone may then add statements (through the policy)
+    fgr = Provenance("mx.fgr", "mx.fgr.femdo", SEEN)
+    store.write([build_record("mx.fgr.femdo..p-1", "Person", {"name": ["Juan"]}, fgr, MARKING,
+                              keyer=TEST_KEYER)])
+    store.write([replace(planted, statements=planted.statements)])
+    assert len(_dump(store)[0]) == 1
+
+
+# -- a writer's file ids: a hidden record answers like a free id (store/placement.py) ---------
+
+FEMDO = Subject("mx.fgr.femdo", "mx.fgr")
+FGR = Provenance("mx.fgr", "mx.fgr.femdo", SEEN + timedelta(days=2))
+FGR_FILE = "\n".join([
+    '{"id": "p-9", "schema": "Vessel", "properties": {"name": ["Lancha"]}}',
+    '{"id": "us.dea.sod..p-9", "schema": "Person", "properties": {"name": ["Planted"]}}',
+    '{"id": "m-1", "schema": "Membership", "properties": {"member": ["p-9"], '
+    '"organization": ["o-1"]}}',
+    '{"id": "o-1", "schema": "Organization", "properties": {"country": ["mx"]}, '
+    '"marking": {"tlp": "GREEN"}}',
+])
+
+
+@pytest.fixture
+def worlds(db_url: str, tmp_path: Path, request: pytest.FixtureRequest
+           ) -> Iterator[tuple[Store, Store]]:
+    """Two stores that differ only in two DEA records hidden from mx.fgr.femdo."""
+    other = (f"sqlite:///{tmp_path / 'other.sqlite'}" if db_url.startswith("sqlite")
+             else pg_url(request.getfixturevalue("pg_server")))
+    stores = Store.open(db_url), Store.open(other)
+    for n, store in enumerate(stores):
+        with store.transaction() as conn:
+            for agency, unit in (("us.dea", "us.dea.sod"), ("mx.fgr", "mx.fgr.femdo")):
+                parties.put_agency(conn, Agency(agency, agency.upper(), agency[:2]), SEEN)
+                parties.put_unit(conn, Unit(unit, agency, unit.upper()), SEEN)
+        shared = [build_record("o-1", "Organization", {"name": ["Visible Org"]}, PROV,
+                               Marking.build("GREEN"), keyer=TEST_KEYER)]
+        hidden = [build_record(i, "Person", {"name": ["Hidden"]}, PROV,
+                               Marking.build("AMBER+STRICT"), keyer=TEST_KEYER)
+                  for i in ("p-9", "us.dea.sod..p-9")]
+        store.write(shared + (hidden if n == 0 else []))
+    yield stores
+    for store in stores:
+        store.close()
+
+
+def _ingest(store: Store, text: str) -> tuple[Any, ...]:
+    collector = Collector("fgr.jsonl", FGR, Marking.build("CLEAR"))
+    read_jsonl(text.splitlines(), collector)
+    placement = store.placement(FEMDO, FGR.seen_at, collector.ids())
+    summary = store.write(collector.records(store.keyer, placement, FEMDO))
+    seen = store.page(FEMDO, FGR.seen_at, limit=50)
+    return placement, summary, seen
+
+
+def _hidden_rows(dump: tuple[list[tuple[object, ...]], ...]) -> list[tuple[object, ...]]:
+    records, statements = dump[0], dump[1]
+    ids = ("p-9", "us.dea.sod..p-9")
+    return [r for r in records if r[0] in ids] + [s for s in statements if s[1] in ids]
+
+
+def test_a_hidden_id_is_placed_exactly_like_a_free_one(worlds: tuple[Store, Store]) -> None:
+    hidden_world, free_world = worlds
+    hidden_before = _dump(hidden_world)
+    first = _ingest(hidden_world, FGR_FILE)
+    assert first == _ingest(free_world, FGR_FILE)
+    placement, summary, seen = first
+    assert (summary.records_new, summary.records_changed) == (3, 1)
+    assert [r.id for r in seen] == [
+        "mx.fgr.femdo..m-1", "mx.fgr.femdo..p-9", "mx.fgr.femdo..us.dea.sod..p-9", "o-1"]
+    assert {s.value for r in seen for s in r.statements if s.prop == "member"} == {
+        "mx.fgr.femdo..p-9"}
+    # the hidden records hold exactly what they held: heads (version) and statements
+    assert _hidden_rows(_dump(hidden_world)) == _hidden_rows(hidden_before)
+    # the same file again adds nothing, in both worlds alike
+    again = _ingest(hidden_world, FGR_FILE)
+    assert again == _ingest(free_world, FGR_FILE)
+    assert (again[1].records_new, again[1].records_changed, again[1].statements_new) == (0, 0, 0)

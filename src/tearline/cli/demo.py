@@ -15,13 +15,13 @@ from rich.table import Table
 from rich.text import Text
 
 from tearline.cli.common import STATE, app, console, reporting
+from tearline.cli.placing import write_all, write_placed
 from tearline.cli.policy import side_by_side
-from tearline.cli.workspace import write_all
 from tearline.demo import scenario
 from tearline.demo.load import demo_records, seed_parties
 from tearline.errors import InputError, NotFound
 from tearline.files import write_private
-from tearline.ingest.ofac_import import import_sdn
+from tearline.ingest.ofac_import import read_sdn
 from tearline.keys import NodeKey, create_node_key
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
@@ -82,11 +82,17 @@ def demo(
 
         ofac = settings.data_dir / "ofac" / "sdn_2024-05-03.csv"
         prov = Provenance(scenario.US_DEA, scenario.SOD, now, Reliability.A, Credibility.CONFIRMED)
-        write_all(
+        # As `tearline import-ofac --as us.dea.sod` would: the ids are that unit's.
+        write_placed(
             store,
-            import_sdn(ofac, prov, Marking.build("CLEAR"), keyer=store.keyer),
+            store.subject(scenario.SOD),
+            now,
+            read_sdn(ofac, prov, Marking.build("CLEAR")),
             "OFAC SDN narcotics entries (public, TLP:CLEAR)",
+            shown=2,
         )
+        # The synthetic records of all three agencies are the operator's seed of a
+        # workspace this command made: no party writes them (docs/ingest.md).
         records = list(demo_records(seed, settings.data_dir, scale, keyer=store.keyer))
         write_all(store, records, f"synthetic field data, seed {seed} (flagged SYNTHETIC)")
         _tour(store, now)
@@ -223,5 +229,5 @@ def _next() -> None:
         + " search 'el barbas' --as mx.semar.uie\n"
         "     tearline --workspace "
         + str(STATE.settings.workspace)
-        + " show ofac-10899 --as mx.fgr.femdo"
+        + " show us.dea.sod..ofac-10899 --as mx.fgr.femdo"
     )

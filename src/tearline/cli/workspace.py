@@ -27,6 +27,7 @@ from tearline.cli.common import (
     err,
     reporting,
 )
+from tearline.cli.placing import write_all, write_placed
 from tearline.errors import InputError, LegalBasisError, Problem
 from tearline.files import private_text
 from tearline.ingest.entities import Collector
@@ -52,6 +53,9 @@ RelOption = Annotated[
 ]
 BasisOption = Annotated[str | None, typer.Option("--legal-basis", help="Agreement id.")]
 OrconOption = Annotated[bool, typer.Option("--orcon", help="Originator controls onward release.")]
+IdsOption = Annotated[Path | None, typer.Option(
+    "--ids", dir_okay=False, help="Write each id of the file and where it was stored "
+    "(JSON lines).")]
 
 
 def marking_from(tlp: str | None, rel_to: Sequence[str] | None, basis: str | None,
@@ -187,15 +191,6 @@ def progress_bar() -> Progress:
                     disable=not sys.stderr.isatty())
 
 
-def write_all(store: Store, records: Sequence[Record], label: str,
-              by: str | None = None) -> None:
-    summary = store.write(records, by=by)
-    console.print(
-        f"{label}: {summary.records_new:,} new records, {summary.records_changed:,} changed, "
-        f"{summary.statements_new:,} new statements ({summary.statements_seen:,} read)"
-    )
-
-
 @app.command()
 def ingest(
     path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="File to ingest.")],
@@ -208,12 +203,15 @@ def ingest(
     orcon: OrconOption = False,
     reliability: Annotated[str, typer.Option(help="Source reliability A–F.")] = "F",
     credibility: Annotated[str, typer.Option(help="Information credibility 1–6.")] = "6",
+    ids: IdsOption = None,
 ) -> None:
     """Ingest FollowTheMoney JSON lines, or a CSV file with --mapping; all or nothing.
 
     Without --tlp the marking is TLP:AMBER+STRICT: only the author's own agency sees it
     until someone releases it. A legal basis (--legal-basis, a line's or the mapping's
-    marking) must be an agreement in force that binds the parties.
+    marking) must be an agreement in force that binds the parties. A new record is
+    stored as UNIT..ID (ID as in the file); an ID naming a record you can see adds
+    statements to it (docs/ingest.md).
     """
     from tearline.ingest.csvmap import parse_mapping, read_csv
     from tearline.ingest.entities import read_jsonl
@@ -240,8 +238,7 @@ def ingest(
                 read_csv(lines, spec, collector, lambda n: bar.advance(task, n))
             else:
                 read_jsonl(lines, collector, lambda n: bar.advance(task, n))
-        store = STATE.store()
-        write_all(store, collector.records(store.keyer), path.name, str(subject))
+        write_placed(STATE.store(), subject, prov.seen_at, collector, path.name, ids)
 
 
 def _refuse_basis(why: str | None, file: str | None, column: str) -> None:
@@ -261,18 +258,22 @@ def import_ofac(
     inferred: Annotated[bool, typer.Option(
         help="Add inferred person → namesake-organization links (graded credibility 3, "
              "role 'inferred: …'), kept apart from OFAC's stated links.")] = True,
+    ids: IdsOption = None,
 ) -> None:
-    """Import the OFAC SDN list (narcotics programs by default); public: TLP:CLEAR."""
-    from tearline.ingest.ofac_import import import_sdn
+    """Import the OFAC SDN list (narcotics programs by default); public: TLP:CLEAR.
+
+    Ids are placed as by `ingest`: ofac-N names a record you can see, else your own
+    UNIT..ofac-N.
+    """
+    from tearline.ingest.ofac_import import read_sdn
 
     with reporting():
         subject = _subject(as_)
         prov = Provenance(subject.agency, subject.unit, datetime.now(UTC), Reliability.A,
                           Credibility.CONFIRMED)
-        store = STATE.store()
-        records = import_sdn(path, prov, Marking.build(tlp or "CLEAR"), all_programs, alt, add,
-                             inferred, keyer=store.keyer)
-        write_all(store, records, path.name, str(subject))
+        sdn = read_sdn(path, prov, Marking.build(tlp or "CLEAR"), all_programs, alt, add,
+                       inferred)
+        write_placed(STATE.store(), subject, prov.seen_at, sdn, path.name, ids)
 
 
 @app.command("demo-data")

@@ -7,6 +7,11 @@ whole file is rejected with one :class:`~tearline.errors.IngestError`.
 A JSON line is a FollowTheMoney entity (``id``, ``schema``, ``properties``) and may
 carry tearline's own keys: ``marking`` (the record's marking, default: the one given
 to the reader), ``portions`` (a stricter marking per property) and ``synthetic``.
+
+The ids in a file are the file's own: :meth:`Collector.records` with a
+:class:`~tearline.model.namespace.Placement` stores each where it belongs for the
+writer (:mod:`tearline.ingest.placement`); without one, records keep the file's ids
+(for parsing and tests, never for a party's write).
 """
 
 from __future__ import annotations
@@ -17,9 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tearline.errors import IngestError, InputError, Problem
+from tearline.ingest.placement import check_distinct, placed_record, reference_ids
 from tearline.model.marking import Marking
+from tearline.model.namespace import Placement
 from tearline.model.record import MAX_VALUE_LENGTH, Record, build_record
 from tearline.model.statement import Provenance, StatementKeyer
+from tearline.policy.subject import Subject
 
 #: A JSON line longer than this is refused before it is parsed.
 MAX_LINE = 2 * MAX_VALUE_LENGTH
@@ -81,24 +89,45 @@ class Collector:
         entry.portions.update(portions or {})
         entry.synthetic = entry.synthetic or synthetic
 
-    def records(self, keyer: StatementKeyer) -> list[Record]:
-        """Build and validate every record, their statement ids by ``keyer`` (the store's);
-        raise :class:`IngestError` listing all problems."""
+    def entity_ids(self) -> list[str]:
+        """The ids of the file's entities, in the order they first appear."""
+        return list(self.pending)
+
+    def ids(self) -> set[str]:
+        """Every id the file names: its entities' and their references' (for a placement)."""
+        found = set(self.pending)
+        for entry in self.pending.values():
+            found.update(reference_ids(entry.schema, entry.properties))
+        return found
+
+    def records(
+        self, keyer: StatementKeyer, placement: Placement | None = None,
+        subject: Subject | None = None,
+    ) -> list[Record]:
+        """Build and validate every record; raise :class:`IngestError` listing all problems.
+
+        ``keyer`` derives the statement ids (the store's that will keep the records).
+
+        With ``placement`` (and the writing ``subject``), each entity is stored where
+        the placement puts it for that writer; without, under the file's own id.
+        """
         out: list[Record] = []
+        if placement is not None:
+            lines = {entity_id: entry.line for entity_id, entry in self.pending.items()}
+            for p in check_distinct({i: placement.id_for(i) for i in self.pending}, lines,
+                                    self.source):
+                self.problem(p.message, p.line, p.column)
         for entity_id, entry in self.pending.items():
+            args = (entry.schema, entry.properties, self.provenance,
+                    entry.marking or self.marking, entry.portions, entry.synthetic)
             try:
-                out.append(
-                    build_record(
-                        entity_id,
-                        entry.schema,
-                        entry.properties,
-                        self.provenance,
-                        entry.marking or self.marking,
-                        entry.portions,
-                        entry.synthetic,
-                        keyer=keyer,
-                    )
-                )
+                if placement is None or subject is None:
+                    if placement is not None:
+                        raise TypeError("a placement is made for a writer: pass the subject")
+                    out.append(build_record(entity_id, *args, keyer=keyer))
+                else:
+                    out.append(placed_record(placement, subject, entity_id, *args,
+                                             keyer=keyer))
             except InputError as exc:
                 for p in exc.problems or (Problem(exc.message),):
                     self.problem(f"{entity_id}: {p.message}", entry.line, p.column)

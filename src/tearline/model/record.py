@@ -10,7 +10,7 @@ is refused (``model/text.py``), whichever path it came by: a file, the API, a pa
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -20,6 +20,7 @@ from tearline.model.marking import Marking
 from tearline.model.schema import get_model
 from tearline.model.statement import Provenance, Statement, StatementKeyer, checked_statement
 from tearline.model.text import bidi_problem
+from tearline.model.values import value_checks
 
 #: Entity ids: letters, digits and ``. _ : -``; at most 128 characters.
 ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
@@ -104,7 +105,7 @@ def normalized(prop_type: Any, text: str) -> str | None:
 
 
 def check_entity_id(entity_id: object) -> str:
-    if not isinstance(entity_id, str) or not ENTITY_ID.match(entity_id):
+    if not isinstance(entity_id, str) or not ENTITY_ID.fullmatch(entity_id):
         raise ValidationError(
             f"invalid entity id {str(entity_id)[:80]!r}: letters, digits and . _ : -, "
             "at most 128 characters"
@@ -119,6 +120,8 @@ def build_statements(
     provenance: Provenance,
     portions: Mapping[str, Marking] | None = None,
     cleaned: bool = False,
+    references: Callable[[str], str] | None = None,
+    required: bool = True,
     *,
     keyer: StatementKeyer,
 ) -> tuple[list[Statement], list[Problem]]:
@@ -130,7 +133,13 @@ def build_statements(
     property type's ``clean`` (the properties of an entity proxy filled by a parser
     of ours, e.g. :mod:`tearline.ingest.ofac_entity`): they are then stored as given,
     not cleaned a second time, while every other check (schema, property, reverse
-    property, value type and length, entity references) still applies.
+    property, value type and length, entity references, and the checks of
+    :mod:`tearline.model.values` on what reports read) still applies.
+
+    ``references`` maps each entity reference to the id it is stored as (a file's ids
+    placed in the writer's namespace, :mod:`tearline.model.namespace`).
+    ``required=False``: statements added to an existing record, which already has its
+    required properties.
     """
     problems: list[Problem] = []
     schema = get_model().get(schema_name)
@@ -142,6 +151,8 @@ def build_statements(
     stated: set[str] = set()
     schema_of = schema.name
     missing = _MISSING
+    checks = value_checks(schema)
+    now = provenance.seen_at
     for prop_name, raw_values in properties.items():
         prop = schema.properties.get(prop_name)
         if prop is None:
@@ -164,6 +175,7 @@ def build_statements(
         marking = portions.get(prop_name) if portions else None
         prop_type = prop.type
         is_entity = prop_type.name == "entity"
+        check = checks.get(prop_name)
         table = _cache_for(prop_type)
         values: set[str] = set()  # the same value given twice is one statement
         for raw in raw_values:
@@ -202,11 +214,20 @@ def build_statements(
                     )
                     continue
                 clean = result  # type: ignore[assignment]
-            if is_entity and not ENTITY_ID.match(clean):
-                problems.append(
-                    Problem(f"invalid entity reference {text[:80]!r}", column=prop_name)
-                )
-                continue
+            if check is not None:
+                try:
+                    clean = check(clean, now)
+                except ValueError as exc:
+                    problems.append(Problem(str(exc), column=prop_name))
+                    continue
+            if is_entity:
+                if not ENTITY_ID.fullmatch(clean):
+                    problems.append(
+                        Problem(f"invalid entity reference {text[:80]!r}", column=prop_name)
+                    )
+                    continue
+                if references is not None:
+                    clean = references(clean)
             if clean in values:
                 continue
             values.add(clean)
@@ -216,11 +237,9 @@ def build_statements(
             )
         if values:
             stated.add(prop_name)
-    for required in schema.required:
-        if required not in stated and required not in properties:
-            problems.append(
-                Problem(f"{schema_name} needs a value for {required!r}", column=required)
-            )
+    for name in schema.required if required else ():
+        if name not in stated and name not in properties:
+            problems.append(Problem(f"{schema_name} needs a value for {name!r}", column=name))
     return out, problems
 
 
@@ -233,17 +252,20 @@ def build_record(
     portions: Mapping[str, Marking] | None = None,
     synthetic: bool = False,
     cleaned: bool = False,
+    references: Callable[[str], str] | None = None,
     *,
     keyer: StatementKeyer,
 ) -> Record:
     """Validate and normalize one record; raise :class:`ValidationError` listing all problems.
 
-    ``cleaned``: the values are already normalized by their property types (see
-    :func:`build_statements`). ``keyer``: the statement ids' (the target store's).
+    ``cleaned``: the values are already normalized by their property types;
+    ``references``: how entity references are stored (see :func:`build_statements`);
+    ``keyer``: the statement ids' (the target store's).
     """
     check_entity_id(entity_id)
     statements, problems = build_statements(
-        entity_id, schema_name, properties, provenance, portions, cleaned, keyer=keyer
+        entity_id, schema_name, properties, provenance, portions, cleaned, references,
+        keyer=keyer
     )
     basis = marking.basis_problem(provenance.origin)
     if basis:

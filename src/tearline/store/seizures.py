@@ -23,14 +23,16 @@ period and is left out (counted in :attr:`SeizureTable.unplaced`). Partial dates
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, case, distinct, func, literal, select
 
-from tearline.errors import Problem, ValidationError
+from tearline.model.values import weight_kg
 from tearline.store import tables as t
 from tearline.store.visibility import Visibility
 
@@ -51,6 +53,14 @@ COLUMNS: dict[str, str] = {
     "longitude": "longitude",
 }
 NUMBERS = ("gross_kg", "net_kg", "latitude", "longitude")
+WEIGHTS = ("gross_kg", "net_kg")
+#: The range a report can use, per number column (weights: more than zero).
+BOUNDS: dict[str, tuple[float, float]] = {
+    "gross_kg": (math.ulp(0.0), math.inf),
+    "net_kg": (math.ulp(0.0), math.inf),
+    "latitude": (-90.0, 90.0),
+    "longitude": (-180.0, 180.0),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +78,9 @@ class SeizureTable:
 
     table: pa.Table  # the columns of analysis.frame.SEIZURE_SCHEMA (text not yet cleaned)
     reads: tuple[SeizureRead, ...]  # one per row, in entity id order
-    unplaced: int  # visible seizures without a visible drug or date
+    unplaced: int  # visible seizures without a visible drug or a usable date
+    #: (entity id, column) of the stored values a report cannot use, left out
+    unusable: tuple[tuple[str, str], ...] = ()
 
 
 def seizure_query(vis: Visibility) -> Any:
@@ -115,39 +127,80 @@ def seizure_query(vis: Visibility) -> Any:
     )
 
 
-def _dates(texts: list[str | None]) -> pa.Array:
-    """FollowTheMoney dates (``YYYY[-MM[-DD[Thh…]]]``) as the first day they stand for."""
-    padded = [None if x is None else (x[:10] + "-01-01"[len(x[:10]) - 4 :]) for x in texts]
+def _date(text: str) -> date | None:
+    """The first day a FollowTheMoney date stands for; ``None`` if it is not one."""
+    day = text[:10]
+    try:
+        return date.fromisoformat(day + "-01-01"[len(day) - 4 :]) if len(day) >= 4 else None
+    except ValueError:
+        return None
+
+
+def _dates(texts: list[str]) -> pa.Array:
+    """FollowTheMoney dates (``YYYY[-MM[-DD[Thh…]]]``) as the first day they stand for;
+    a value that is not a date (stored before ingest checked them) is null."""
+    padded = [x[:10] + "-01-01"[len(x[:10]) - 4 :] for x in texts]
     try:
         return pa.array(padded, pa.string()).cast(pa.date32())
-    except (pa.ArrowInvalid, ValueError) as exc:
-        raise ValidationError("a Seizure date cannot be read", [Problem(str(exc), column="date")]
-                              ) from exc
+    except (pa.ArrowInvalid, ValueError):
+        return pa.array([_date(x) for x in texts], pa.date32())
+
+
+def _number(column: str, text: str) -> float | None:
+    """One stored value as the column's number, or ``None`` if a report cannot use it."""
+    try:
+        value = float(weight_kg(text)) if column in WEIGHTS else float(text)
+    except ValueError:
+        return None
+    if not math.isfinite(value):
+        return None
+    low, high = BOUNDS.get(column, (-math.inf, math.inf))
+    return value if low <= value <= high else None
 
 
 def _numbers(column: str, texts: list[str | None]) -> pa.Array:
+    """The column's numbers; unusable values (text, negative weights, latitudes beyond
+    the poles — stored before ingest checked them) are null."""
     try:
-        return pc.cast(pa.array(texts, pa.string()), pa.float64())
-    except pa.ArrowInvalid as exc:
-        raise ValidationError(
-            f"a Seizure {column} is not a number", [Problem(str(exc), column=column)]
-        ) from exc
+        numbers = pc.cast(pa.array(texts, pa.string()), pa.float64())
+    except pa.ArrowInvalid:
+        return pa.array([None if x is None else _number(column, x) for x in texts],
+                        pa.float64())
+    low, high = BOUNDS.get(column, (-math.inf, math.inf))
+    usable = pc.and_(pc.is_finite(numbers), pc.and_(pc.greater_equal(numbers, low),
+                                                     pc.less_equal(numbers, high)))
+    return pc.if_else(usable, numbers, pa.scalar(None, pa.float64()))
 
 
 def read_seizure_table(conn: Connection, vis: Visibility) -> SeizureTable:
-    """The subject's visible Seizure records as an Arrow table for ``seizure_frame``."""
+    """The subject's visible Seizure records as an Arrow table for ``seizure_frame``.
+
+    A report never fails on stored data: a value it cannot use (written before ingest
+    checked values, or by a path that did not) is left out and listed in
+    :attr:`SeizureTable.unusable`; a seizure whose date is unusable is not placed.
+    """
     rows = conn.execute(seizure_query(vis), vis.params).all()
-    placed = [row for row in rows if row.drug is not None and row.date is not None]
+    candidates = [row for row in rows if row.drug is not None and row.date is not None]
+    dates = _dates([row.date for row in candidates])
+    unusable = [(row.entity_id, "date") for row, day in zip(candidates, dates.to_pylist(),
+                                                            strict=True) if day is None]
+    keep = pc.is_valid(dates)
+    placed = [row for row, ok in zip(candidates, keep.to_pylist(), strict=True) if ok]
     columns: dict[str, pa.Array] = {
         "entity_id": pa.array([row.entity_id for row in placed], pa.string()),
         "synthetic": pa.array([bool(row.synthetic) for row in placed], pa.bool_()),
     }
+    dropped: set[tuple[str, str]] = set()
     for column in COLUMNS.values():
         texts = [getattr(row, column) for row in placed]
         if column == "date":
-            columns[column] = _dates(texts)
+            columns[column] = dates.filter(keep)
         elif column in NUMBERS:
-            columns[column] = _numbers(column, texts)
+            numbers = _numbers(column, texts)
+            columns[column] = numbers
+            for row, text, value in zip(placed, texts, numbers.to_pylist(), strict=True):
+                if text is not None and value is None:
+                    dropped.add((row.entity_id, column))
         else:
             # Few distinct values over many rows: hand them over dictionary-encoded.
             columns[column] = pa.array(texts, pa.string()).dictionary_encode()
@@ -157,10 +210,12 @@ def read_seizure_table(conn: Connection, vis: Visibility) -> SeizureTable:
             SeizureRead(
                 row.entity_id,
                 int(row.version),
-                tuple(sorted(sid for c in COLUMNS.values() if (sid := getattr(row, f"{c}_sid")))),
+                tuple(sorted(sid for c in COLUMNS.values()
+                             if (sid := getattr(row, f"{c}_sid"))
+                             and (row.entity_id, c) not in dropped)),
             )
             for row in placed
         ),
         unplaced=len(rows) - len(placed),
+        unusable=tuple(sorted([*unusable, *dropped])),
     )
-

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import datetime
@@ -13,10 +13,11 @@ from sqlalchemy import Connection, Engine, func, select
 from tearline.analysis.frame import SeizureFrame, seizure_frame
 from tearline.audit.envelope import Event
 from tearline.errors import NotFound, ValidationError
+from tearline.model.namespace import Placement
 from tearline.model.record import Record
 from tearline.model.statement import StatementKeyer
 from tearline.policy.subject import Subject
-from tearline.store import audit_events, audit_log, parties, reader, statement_key
+from tearline.store import audit_events, audit_log, parties, placement, reader, statement_key
 from tearline.store import tables as t
 from tearline.store.audit_group import GroupAppender, Pending
 from tearline.store.engine import make_engine, translated, upgrade
@@ -89,6 +90,20 @@ class Store:
             summary = write_records(conn, records)
             audit_events.writes(conn, records, summary.changes, summary.records_new, by)
             return summary
+
+    def placement(self, subject: Subject, at: datetime, ids: Iterable[str],
+                  path: audit_events.ReadPath = "cli") -> Placement:
+        """Where ``subject``'s file ids go (``store/placement.py``): decided only from its
+        own records and the records that exist for it at ``at``.
+
+        The writer learns which of its ids name existing records (and their versions,
+        no statement): each is logged as a read of that version with no statements.
+        """
+        with self.reading() as conn:
+            found = placement.placement(conn, subject, at, ids)
+        versions = ((t.id, t.version, ()) for t in found.existing.values())
+        self._log(audit_events.read_events(subject, versions, path)).result()
+        return found
 
     # -- subjects ----------------------------------------------------------------------
 

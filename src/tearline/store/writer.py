@@ -6,6 +6,10 @@ meant for this store is built with (``Store.keyer``; a peer's records are read w
 it too), so re-ingesting the same input adds nothing and only moves ``last_seen``
 forward. A record whose statements grew gets a new version.
 All of it happens inside the caller's transaction: a file is stored whole or not at all.
+
+The writer trusts its caller to have decided *which* records a party may write
+(``store/edits.py``, ``ingest/placement.py``), and still refuses the writes no caller
+may make (``store/write_guard.py``).
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from tearline.errors import ValidationError
 from tearline.model.marking import Marking
 from tearline.model.record import Record
 from tearline.model.schema import get_model
 from tearline.store import tables as t
 from tearline.store.bulk import columns, executemany, executemany_rows
 from tearline.store.tokens import NAME_TYPES, WHOLE_TYPES, tokens_for
+from tearline.store.write_guard import refused_writes, stored_schemas
 
 #: Ids per existence query: under SQLite's 32,766 and psycopg's 65,535 parameters.
 CHUNK = 5_000
@@ -257,13 +263,17 @@ def write_records(
 
 
 def _write_records(conn: Connection, records: Sequence[Record], batch: int) -> WriteSummary:
+    ids = [r.id for r in records]
+    schemas = stored_schemas(conn, ids) if records else {}
+    refused = refused_writes(records, schemas)
+    if refused:
+        raise ValidationError("records refused; nothing was stored", refused)
+    existing = set(schemas)
     store_markings(
         conn,
         [r.marking for r in records]
         + [s.marking for r in records for s in r.statements if s.marking is not None],
     )
-    ids = [r.id for r in records]
-    existing = _existing(conn, t.records.c.id, ids) if records else set()
     known_statements: set[str] = set()
     if existing:
         ids_of_old = [s.id for r in records if r.id in existing for s in r.statements]

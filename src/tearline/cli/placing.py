@@ -1,0 +1,91 @@
+"""Writing a party's file where its ids belong, and telling the person where that is.
+
+``tearline ingest`` and ``tearline import-ofac`` place a file's ids for the acting unit
+(:mod:`tearline.model.namespace`): a new record is stored as ``<unit>..<id in the
+file>``, an id that names a record existing for the unit adds statements to it. The
+ids are printed (the first few; ``--ids FILE`` writes each) so that the person who
+ingested a file can find its records.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from tearline.cli.common import console
+from tearline.files import private_text
+from tearline.model.namespace import Placement
+from tearline.model.record import Record
+from tearline.model.statement import StatementKeyer
+from tearline.policy.subject import Subject
+from tearline.store.store import Store
+from tearline.store.writer import WriteSummary
+
+#: Ids printed after a write; the rest are counted (``--ids FILE`` writes them all).
+SHOWN = 10
+
+
+class Source(Protocol):
+    """A parsed file whose records are built once the placement is known."""
+
+    def ids(self) -> set[str]: ...
+
+    def entity_ids(self) -> list[str]: ...
+
+    def records(
+        self, keyer: StatementKeyer, placement: Placement | None = None,
+        subject: Subject | None = None,
+    ) -> list[Record]: ...
+
+
+def write_all(store: Store, records: Sequence[Record], label: str,
+              by: str | None = None) -> WriteSummary:
+    """Write ``records`` as they are and print the summary; ``by`` names the writer in
+    the audit log (``str(subject)``; none for the node's own loads)."""
+    summary = store.write(records, by=by)
+    console.print(
+        f"{label}: {summary.records_new:,} new records, {summary.records_changed:,} changed, "
+        f"{summary.statements_new:,} new statements ({summary.statements_seen:,} read)"
+    )
+    return summary
+
+
+def write_placed(store: Store, subject: Subject, at: datetime, source: Source, label: str,
+                 ids: Path | None = None, shown: int = SHOWN) -> WriteSummary:
+    """Store a party's file where its ids belong for ``subject``, and say where.
+
+    ``at`` is the instant its statements are made (the placement asks what exists for
+    the subject then)."""
+    placement = store.placement(subject, at, source.ids())
+    summary = write_all(store, source.records(store.keyer, placement, subject), label,
+                        str(subject))
+    report_ids(placement, source.entity_ids(), ids, shown)
+    return summary
+
+
+def id_rows(placement: Placement, file_ids: Sequence[str]) -> list[dict[str, str]]:
+    return [{"file_id": i, "id": placement.id_for(i),
+             "record": "new" if placement.target(i) is None else "existing"}
+            for i in file_ids]
+
+
+def report_ids(placement: Placement, file_ids: Sequence[str], out: Path | None,
+               shown: int = SHOWN) -> None:
+    rows = id_rows(placement, file_ids)
+    if out is not None:
+        with private_text(out) as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if not rows:
+        return
+    console.print("ids (in the file → stored):", highlight=False)
+    for row in rows[:shown]:
+        console.print(f"  {row['file_id']} → {row['id']} ({row['record']})", markup=False,
+                      highlight=False, soft_wrap=True)
+    rest = len(rows) - shown
+    if rest > 0:
+        where = f"all in {out}" if out is not None else "--ids FILE lists them all"
+        console.print(f"  … and {rest:,} more ({where})", markup=False, highlight=False)
