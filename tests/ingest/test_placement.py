@@ -23,9 +23,9 @@ AT = datetime(2024, 5, 3, tzinfo=UTC)
 FEMDO = Subject("mx.fgr.femdo", "mx.fgr")
 FGR = Provenance("mx.fgr", "mx.fgr.femdo", AT)
 GREEN, CLEAR = Marking.build("GREEN"), Marking.build("CLEAR")
-DEA_ORG = Target("us.dea.sod..o-1", "Organization", "us.dea", "us.dea.sod", GREEN, 3)
+DEA_ORG = Target("us.dea.sod..o-1", "Organization", "us.dea", "us.dea.sod", GREEN)
 OWN_PERSON = Target("mx.fgr.femdo..p-1", "Person", "mx.fgr", "mx.fgr.femdo",
-                    Marking.build("AMBER+STRICT"), 1)
+                    Marking.build("AMBER+STRICT"))
 PLACEMENT = Placement("mx.fgr.femdo", {DEA_ORG.id: DEA_ORG, OWN_PERSON.id: OWN_PERSON})
 
 

@@ -69,7 +69,7 @@ def test_two_units_never_share_an_id(a: str, b: str, x: str, y: str) -> None:
 
 
 def _target(entity_id: str, schema: str = "Person") -> Target:
-    return Target(entity_id, schema, "us.dea", "us.dea.sod", Marking.build("GREEN"), 1)
+    return Target(entity_id, schema, "us.dea", "us.dea.sod", Marking.build("GREEN"))
 
 
 def test_placement_names_existing_records_only_when_they_exist_for_the_writer() -> None:

@@ -82,7 +82,6 @@ class Target:
     originator: str
     author: str
     marking: Marking
-    version: int
 
 
 @dataclass(frozen=True, slots=True)

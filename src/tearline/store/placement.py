@@ -34,8 +34,7 @@ def _heads(conn: Connection, ids: Sequence[str]) -> dict[str, Any]:
     r = t.records
     found: dict[str, Any] = {}
     for i in range(0, len(ids), CHUNK):
-        query = select(r.c.id, r.c.schema, r.c.originator, r.c.author, r.c.marking_id,
-                       r.c.version).where(
+        query = select(r.c.id, r.c.schema, r.c.originator, r.c.author, r.c.marking_id).where(
             r.c.id.in_(ids[i : i + CHUNK]))
         found.update((row.id, row) for row in conn.execute(query))
     return found
@@ -57,7 +56,7 @@ def placement(conn: Connection, subject: Subject, at: datetime, ids: Iterable[st
     markings = markings_by_id(conn, {row.marking_id for row in chosen})
     existing = {
         row.id: Target(row.id, row.schema, row.originator, row.author,
-                       markings[row.marking_id], int(row.version))
+                       markings[row.marking_id])
         for row in chosen
     }
     return Placement(subject.unit, existing, blocked)

@@ -96,12 +96,14 @@ class Store:
         """Where ``subject``'s file ids go (``store/placement.py``): decided only from its
         own records and the records that exist for it at ``at``.
 
-        The writer learns which of its ids name existing records (and their versions,
-        no statement): each is logged as a read of that version with no statements.
+        The writer learns which of its ids name existing records, no statement: each
+        that exists for it is logged as a read, with no statements, of the version it
+        would see (a version counts only changes the reader can see).
         """
         with self.reading() as conn:
             found = placement.placement(conn, subject, at, ids)
-        versions = ((t.id, t.version, ()) for t in found.existing.values())
+            seen = reader.read_records(conn, Visibility(subject, at), sorted(found.existing))
+        versions = ((r.id, r.version, ()) for r in seen)
         self._log(audit_events.read_events(subject, versions, path)).result()
         return found
 
