@@ -65,12 +65,12 @@ def relationship_ends() -> dict[str, tuple[str, ...]]:
 _NAMES = itertools.count(1)
 
 
-def _not_edge(r: Any) -> ColumnElement[bool]:
+def not_edge(r: Any) -> ColumnElement[bool]:
     found: ColumnElement[bool] = r.c.schema.notin_(list(relationship_ends()))
     return found
 
 
-def _end(n: int, r: Any) -> Any:
+def end_name(n: int, r: Any) -> Any:
     """SQL: the name of end ``n`` (0 or 1) of record ``r``'s schema (NULL if not an edge)."""
     return case({schema: props[0 if n == 0 else -1]
                  for schema, props in relationship_ends().items()}, value=r.c.schema)
@@ -88,10 +88,10 @@ def _stands(vis: Marked, r: Any) -> ColumnElement[bool]:
     ends = []
     for n in (0, 1):
         e = t.statements.alias()
-        ends.append(exists().where(e.c.entity_id == r.c.id, e.c.prop == _end(n, r),
+        ends.append(exists().where(e.c.entity_id == r.c.id, e.c.prop == end_name(n, r),
                                    vis.portion(e, r)))
     return and_(vis.record(r), exists().where(s.c.entity_id == r.c.id, vis.portion(s, r)),
-                or_(_not_edge(r), and_(*ends)))
+                or_(not_edge(r), and_(*ends)))
 
 
 def _falls(vis: Marked, start: Any) -> ColumnElement[bool]:
@@ -103,8 +103,8 @@ def _falls(vis: Marked, start: Any) -> ColumnElement[bool]:
     # one type for both terms (PostgreSQL: ids are VARCHAR(128), statement values VARCHAR)
     anchor = select(cast(start, String()).label("id")).correlate(start.table)
     rests = anchor.cte(f"rests_{next(_NAMES)}", recursive=True, nesting=True)
-    is_end = or_(a.c.prop == _end(0, ra), a.c.prop == _end(1, ra))
-    made_of_references = and_(_not_edge(ra), ~own_value(vis, ra))
+    is_end = or_(a.c.prop == end_name(0, ra), a.c.prop == end_name(1, ra))
+    made_of_references = and_(not_edge(ra), ~own_value(vis, ra))
     step = (select(a.c.value)
             .select_from(rests.join(ra, ra.c.id == rests.c.id).join(a, a.c.entity_id == ra.c.id))
             .where(vis.record(ra), vis.portion(a, ra), or_(is_end, made_of_references)))
@@ -117,7 +117,7 @@ def _falls(vis: Marked, start: Any) -> ColumnElement[bool]:
 def _alone(vis: Marked, entity_id: Any) -> ColumnElement[bool]:
     """The record ``entity_id`` stands alone: not a relationship, with a value of its own."""
     x = t.records.alias()
-    return exists().where(x.c.id == entity_id, vis.record(x), _not_edge(x), own_value(vis, x))
+    return exists().where(x.c.id == entity_id, vis.record(x), not_edge(x), own_value(vis, x))
 
 
 def _end_names(vis: Marked, r: Any, test: Callable[[Any], ColumnElement[bool]]
@@ -125,7 +125,7 @@ def _end_names(vis: Marked, r: Any, test: Callable[[Any], ColumnElement[bool]]
     """Some visible end statement of relationship ``r`` names a record that passes ``test``."""
     e = t.statements.alias()
     return exists().where(e.c.entity_id == r.c.id, vis.portion(e, r),
-                          or_(e.c.prop == _end(0, r), e.c.prop == _end(1, r)),
+                          or_(e.c.prop == end_name(0, r), e.c.prop == end_name(1, r)),
                           test(e.c.value))
 
 
@@ -138,11 +138,11 @@ def record_exists(vis: Marked, r: Any) -> ColumnElement[bool]:
     level, through :func:`id_exists`, overflows SQLite's parser stack in the read
     statements that nest this predicate.)
     """
-    alone = and_(_not_edge(r), own_value(vis, r))
-    between_alone = and_(~_not_edge(r), _stands(vis, r),
+    alone = and_(not_edge(r), own_value(vis, r))
+    between_alone = and_(~not_edge(r), _stands(vis, r),
                          ~_end_names(vis, r, lambda v: ~_alone(vis, v)))
     x = t.records.alias()
-    end_not_visible = and_(~_not_edge(r), _end_names(
+    end_not_visible = and_(~not_edge(r), _end_names(
         vis, r, lambda v: ~exists().where(x.c.id == v, vis.record(x))))
     return and_(vis.record(r), or_(alone, between_alone,
                                    and_(~end_not_visible, ~_falls(vis, r.c.id))))

@@ -40,6 +40,7 @@ from sqlalchemy import (
     true,
 )
 
+from tearline.store import existence
 from tearline.store import release_tables as rt
 from tearline.store import tables as t
 from tearline.store.consent_documents import consent_documents
@@ -106,3 +107,30 @@ class Relay(Visibility):
             (self.shape, "portion", id(s), id(r)),
             lambda: and_(_portion(s, r), passable(func.coalesce(s.c.marking_id, r.c.marking_id),
                                                   s.c.origin, r.c.id)), s, r)
+
+    def entity_exists(self, entity_id: Any) -> ColumnElement[bool]:
+        """Whether a referenced record exists is the subject's plain visibility: a
+        reference is shown when the subject may see the record, whether or not this
+        agency may hand that record itself on (``policy/relay.py``)."""
+        return Visibility(self.subject, self.at).entity_exists(entity_id)
+
+    def entity(self, r: Any, ends: dict[str, tuple[str, ...]]) -> ColumnElement[bool]:
+        """Record ``r`` exists for the subject (plain visibility, at every depth) and is
+        handed on: its own marking passes, a shown statement passes and, for a
+        relationship, a statement of each end passes — as ``Relay.tear_line`` decides."""
+        plain = Visibility(self.subject, self.at)
+
+        def build() -> ColumnElement[bool]:
+            s = t.statements.alias()
+            handed = [self.record(r), exists().where(s.c.entity_id == r.c.id,
+                                                     self.shown_portion(s, r))]
+            edge_ends = []
+            for n in (0, 1):
+                e = t.statements.alias()
+                edge_ends.append(exists().where(e.c.entity_id == r.c.id,
+                                                e.c.prop == existence.end_name(n, r),
+                                                self.portion(e, r)))
+            return and_(plain.entity(r, ends), *handed,
+                        or_(existence.not_edge(r), and_(*edge_ends)))
+
+        return _once((self.shape, "entity", id(r)), build, r)  # type: ignore[no-any-return]

@@ -31,7 +31,9 @@ def ts(moment: datetime) -> str:
     """A timestamp as stored: fixed-width UTC text that sorts chronologically."""
     if moment.tzinfo is None:
         raise ValueError("timestamps must carry a time zone")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # ``isoformat`` pads the year to four digits; ``strftime("%Y")`` does not for years
+    # before 1000, which would neither be fixed-width nor read back.
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def from_ts(text: str) -> datetime:
