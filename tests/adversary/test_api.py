@@ -1,0 +1,27 @@
+"""Every operation of the HTTP API (reads, listings and searches page by page, the
+viewer's writes, refused and malformed requests): nothing the viewer's token gets
+depends on a secret (paths: ``paths_api.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from adversary.cast import VIEWERS
+from adversary.lab import Lab, noninterference
+from adversary.paths_api import run_api
+from adversary.worlds import Backend
+
+
+@pytest.fixture(scope="module")
+def lab(backend: Backend, node_injected: None) -> Iterator[Lab]:
+    yield Lab(backend, run_api)
+
+
+test_hidden_record = noninterference("api", "hidden_record", VIEWERS)
+test_hidden_portion = noninterference("api", "hidden_portion", VIEWERS)
+test_hidden_change = noninterference("api", "hidden_change", VIEWERS)
+test_hidden_reference = noninterference("api", "hidden_reference", VIEWERS)
+test_other_activity = noninterference("api", "other_activity", VIEWERS)
+test_hidden_release = noninterference("api", "hidden_release", VIEWERS)

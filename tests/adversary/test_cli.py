@@ -1,0 +1,27 @@
+"""The command line (show, search, list, stats, export, policy explain, mark, release,
+consent, recall, ingest, import-ofac): nothing the viewer's commands print or write
+depends on a secret (paths: ``paths_cli.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from adversary.cast import VIEWERS
+from adversary.lab import Lab, noninterference
+from adversary.paths_cli import run_cli
+from adversary.worlds import Backend
+
+
+@pytest.fixture(scope="module")
+def lab(backend: Backend, node_injected: None) -> Iterator[Lab]:
+    yield Lab(backend, run_cli)
+
+
+test_hidden_record = noninterference("cli", "hidden_record", VIEWERS)
+test_hidden_portion = noninterference("cli", "hidden_portion", VIEWERS)
+test_hidden_change = noninterference("cli", "hidden_change", VIEWERS)
+test_hidden_reference = noninterference("cli", "hidden_reference", VIEWERS)
+test_other_activity = noninterference("cli", "other_activity", VIEWERS)
+test_hidden_release = noninterference("cli", "hidden_release", VIEWERS)

@@ -1,0 +1,25 @@
+"""Threat assessments (``tearline report assessment`` as JSON and HTML with charts,
+``GET /reports/assessment``): figures, digest and document do not depend on a seizure,
+or a weight, the viewer may not see (paths: ``paths_reports.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from adversary.cast import VIEWERS
+from adversary.lab import Lab, noninterference
+from adversary.paths_reports import run_reports
+from adversary.worlds import Backend
+
+
+@pytest.fixture(scope="module")
+def lab(backend: Backend, node_injected: None) -> Iterator[Lab]:
+    yield Lab(backend, run_reports)
+
+
+test_hidden_record = noninterference("reports", "hidden_record", VIEWERS)
+test_hidden_portion = noninterference("reports", "hidden_portion", VIEWERS)
+test_hidden_change = noninterference("reports", "hidden_change", VIEWERS)
+test_other_activity = noninterference("reports", "other_activity", VIEWERS)
