@@ -1,27 +1,38 @@
 """The secrets: for a viewer, actions of others that the viewer may not learn about.
 
-Each kind is a Hypothesis strategy of :class:`Case` (a viewer and a tuple of actions) and
-a canonical case — the hostile partner's reproduction, run first as an explicit example.
-What is hidden from whom is written out here from ``docs/policy.md`` (tables below),
-never asked of the code under test.
+Each kind is a Hypothesis strategy of :class:`Case` (a viewer, what world B receives, and
+what world A receives instead); ``canon.py`` holds each kind's canonical case. What is
+hidden from whom comes from the tables of ``secrecy.py``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
 from typing import Any
 
 from hypothesis import strategies as st
 
 from adversary.actions import Action, Activity, Amend, Create, Release, Remark
-from adversary.cast import DEA_TO_MX, GREEN, MLAT, SF, SOD_ONLY, T_SECRET, TEXTS, TRI
+from adversary.cast import DEA_TO_MX, GREEN, SOD_ONLY, TEXTS, TRI
+from adversary.secrecy import (
+    DATES,
+    FEMDO,
+    HIDING,
+    HOFD,
+    NAMES,
+    PN,
+    PORTIONS,
+    PROPS,
+    SDFD,
+    SEES,
+    SOD,
+    UIE,
+    hidden,
+    origin_of,
+    red,
+)
 from tearline.demo import scenario as sc
 from tearline.model.marking import Marking
-
-SOD, HOFD, SDFD = sc.SOD, sc.HOUSTON, sc.SAN_DIEGO
-UIE, PN, FEMDO = sc.UIE, sc.NAVAL_POLICE, sc.FEMDO
-ALL = frozenset({SDFD, PN, FEMDO, UIE})
 
 
 @dataclass(frozen=True)
@@ -39,54 +50,6 @@ class Case:
             said += "; world A instead: " + "; ".join(map(str, self.instead))
         return said
 
-
-def red(*units: str) -> Marking:
-    return Marking.build("RED", [f"unit:{u}" for u in units])
-
-
-#: (author unit, marking, the viewers it hides a record from). TAXII peers (uie, femdo)
-#: never receive another agency's record from this (DEA) node: see :func:`hidden`.
-HIDING: tuple[tuple[str, Marking, frozenset[str]], ...] = (
-    (SOD, SOD_ONLY, ALL),
-    (HOFD, red(HOFD), ALL),
-    (SOD, Marking.build("AMBER+STRICT"), frozenset({PN, FEMDO, UIE})),
-    (SOD, Marking.build("AMBER", ["unit:mx.semar.uie"], legal_basis=SF), frozenset({PN, FEMDO})),
-    (SOD, Marking.build("AMBER", ["unit:mx.semar.pn"], legal_basis=SF), frozenset({UIE, FEMDO})),
-    (SOD, Marking.build("AMBER", ["agency:mx.fgr"], legal_basis=MLAT), frozenset({PN, UIE})),
-    (SOD, Marking.build("AMBER", ["agency:mx.fgr"], legal_basis=MLAT,
-                        expires_at=T_SECRET + timedelta(hours=1)), frozenset({PN, UIE, FEMDO})),
-    (UIE, Marking.build("AMBER+STRICT"), frozenset({SDFD, FEMDO})),
-    (UIE, red(UIE), frozenset({SDFD, PN, FEMDO})),
-    (FEMDO, Marking.build("AMBER+STRICT"), frozenset({SDFD, PN, UIE})),
-)
-#: Records of the base world each unit sees (the viewers, and the actors that amend).
-_DEA_SHARED = ("dea-p-caro", "dea-p-guzman", "dea-s-1", "dea-s-2")
-SEES = {
-    SOD: (*_DEA_SHARED, "mx-p-ovidio", "mx-s-3", "fgr-p-damaso"),
-    HOFD: (*_DEA_SHARED, "mx-p-ovidio", "mx-s-3", "fgr-p-damaso"),
-    SDFD: (*_DEA_SHARED, "mx-p-ovidio", "mx-s-3", "fgr-p-damaso"),
-    UIE: (*_DEA_SHARED, "mx-p-ovidio", "mx-s-3"),
-    PN: (*_DEA_SHARED, "mx-p-ovidio", "mx-s-3"),
-    FEMDO: (*_DEA_SHARED, "mx-s-3", "fgr-p-damaso"),
-}
-ORIGIN = {"dea": sc.US_DEA, "mx": sc.MX_SEMAR, "fgr": sc.MX_FGR}
-NAMES = ("Ovidio Guzmán Salazar", "Ismael Zambada Sicairos", "Caro Quintero Hermano",
-         "Joaquín Archivaldo", "Prueba Oculta")
-DATES = ("1990-03-30", "1961-09-27", "1948-01-01")
-PROPS = {"Person": (("birthDate", DATES), ("alias", NAMES), ("idNumber", ("GULO900329",))),
-         "Seizure": (("grossWeight", ("7.25", "500")), ("netWeight", ("6.5",)),
-                     ("concealment", ("doble fondo",)))}
-
-
-def origin_of(record_id: str) -> str:
-    return ORIGIN[record_id.split("-", 1)[0]]
-
-
-def hidden(entry: tuple[str, Marking, frozenset[str]], viewer: str, taxii: bool) -> bool:
-    unit, _, hides = entry
-    if taxii and sc.agency_of(unit) != sc.US_DEA:
-        return True  # another agency's record is never relayed without its consent
-    return viewer in hides
 
 
 def hiding(viewer: str, taxii: bool = False) -> Any:
@@ -119,16 +82,6 @@ def hidden_record(draw: st.DrawFn, viewer: str, taxii: bool = False) -> Case:
     return Case(viewer, (Create(unit, "x-seizure", "Seizure", props, marking),))
 
 
-#: (actor, portion marking, the viewers the portion hides from; for TAXII peers too).
-PORTIONS: tuple[tuple[str, Marking, frozenset[str]], ...] = (
-    (SOD, SOD_ONLY, ALL),
-    (HOFD, red(HOFD), ALL),
-    (SOD, Marking.build("AMBER+STRICT"), frozenset({PN, FEMDO, UIE})),
-    (UIE, red(UIE), frozenset({SDFD, PN, FEMDO})),
-    (FEMDO, red(FEMDO), frozenset({SDFD, PN, UIE})),
-)
-
-
 @st.composite
 def hidden_portion(draw: st.DrawFn, viewer: str, taxii: bool = False) -> Case:
     """A portion the viewer may not see, on a record it sees: added later, or there from
@@ -148,6 +101,19 @@ def hidden_portion(draw: st.DrawFn, viewer: str, taxii: bool = False) -> Case:
     else:  # another agency's statements carry their own marking
         act = Amend(actor, target, ((prop, value),), marking=marking)
     return Case(viewer, (act,))
+
+
+@st.composite
+def hidden_value(draw: st.DrawFn, viewer: str, taxii: bool = False) -> Case:
+    """The same hidden portion with another value in each world (finding 1: nothing the
+    viewer gets may be a function of a value it may not see, such as a statement id)."""
+    case = draw(hidden_portion(viewer, taxii).filter(lambda c: not c.instead))
+    (act,) = case.actions
+    assert isinstance(act, Amend)
+    (prop, (value,)), = act.props
+    other = draw(st.sampled_from([v for v in dict(PROPS[schema_of(act.id)])[prop]
+                                  if v != value]))
+    return Case(viewer, case.actions, (replace(act, props=((prop, (other,)),)),))
 
 
 @st.composite
@@ -278,6 +244,7 @@ def receiver_id(draw: st.DrawFn, viewer: str, taxii: bool = False) -> Case:
 
 KINDS = {"hidden_record": hidden_record, "hidden_portion": hidden_portion,
          "hidden_change": hidden_change, "hidden_reference": hidden_reference,
+         "hidden_value": hidden_value,
          "other_activity": other_activity, "search_listing": search_listing,
          "hidden_release": hidden_release, "orcon_statement": orcon_statement,
          "receiver_id": receiver_id}

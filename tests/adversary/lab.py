@@ -23,6 +23,7 @@ from adversary.actions import apply_all
 from adversary.canon import canonical
 from adversary.cast import T_SECRET
 from adversary.clock import CLOCK
+from adversary.coverage import declared
 from adversary.kinds import Case, cases
 from adversary.transcript import Transcript, first_difference
 from adversary.worlds import Backend, Place, build_base, opened
@@ -30,7 +31,7 @@ from adversary.worlds import Backend, Place, build_base, opened
 Runner = Callable[[Place, str], Transcript]
 #: Drawn cases per test beyond the canonical one, by backend (the store's SQL differs
 #: by backend; the drawn variety of secrets is explored on SQLite).
-GENERATED = {"sqlite": int(os.environ.get("ADVERSARY_EXAMPLES", "2")),
+GENERATED = {"sqlite": int(os.environ.get("ADVERSARY_EXAMPLES", "1")),
              "postgresql": int(os.environ.get("ADVERSARY_EXAMPLES_PG", "0"))}
 
 
@@ -40,6 +41,9 @@ class Lab:
         self.runner = runner
         self.base = build_base(backend)
         self._without: dict[tuple[str, tuple[Any, ...]], Transcript] = {}
+
+    def close(self) -> None:
+        self.backend.drop(self.base)
 
     def world(self, actions: tuple[Any, ...]) -> Place:
         place = self.backend.copy(self.base)
@@ -92,4 +96,17 @@ def noninterference(family: str, kind: str, viewers: tuple[str, ...],
 
     test.__doc__ = f"{family}: a secret of kind {kind!r} changes nothing the viewer gets."
     test.__name__ = f"test_{kind}"
+    return test
+
+
+def runs_every_path(family: str, viewer: str) -> Callable[[Lab], None]:
+    """The test that the family's runner runs every path ``coverage.py`` gives it (and
+    gets answers: the viewer sees records there to compare)."""
+    def test(lab: Lab) -> None:
+        seen = lab.without_secret(viewer)
+        missing = declared(family) - seen.asked
+        assert not missing, f"declared for {family} but never run: {sorted(missing)}"
+        assert sum(1 for _, text in seen.steps if text) >= 3, "the viewer got no answers"
+
+    test.__doc__ = f"{family}: every path declared for it is run, with answers to compare."
     return test

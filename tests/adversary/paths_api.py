@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adversary.cast import ASKED_IDS, EXISTS, POOL, TEXTS
+from adversary.cast import ASKED_IDS, EXISTS, TEXTS
 from adversary.coverage import API, operation
 from adversary.paths import Api
 from adversary.paths_cli import OWN
@@ -76,6 +76,7 @@ def api_steps(ask: Asking, viewer: str) -> None:
         ask("GET", path)
     for entity in ASKED_IDS:
         ask("GET", f"/entities/{entity}")
+    for entity in (*EXISTS[viewer][:4], "x-person", "x-shared", "dea-p-red", "never-created"):
         ask("GET", f"/entities/{entity}/marking")
     ask.pages("/entities?limit=2", "list by two")
     for schema in ("Person", "Seizure", "Note", "Associate"):
@@ -97,7 +98,7 @@ def _writes(ask: Asking, viewer: str) -> None:
     made = ask("POST", "/entities", {"schema": "Person", "marking": mine, "properties": {
         "name": ["Prueba Api"], "birthDate": ["1970-01-01"]}})
     new = made.get("id", "missing") if isinstance(made, dict) else "missing"
-    for entity in (*POOL, "dea-p-red", new):
+    for entity in ("x-person", "x-shared", "dea-p-red", new):
         ask("POST", f"/entities/{entity}/statements", {"properties": {"alias": ["Otro"]}},
             label=f"amend {entity}")
         ask("PUT", f"/entities/{entity}/portions/birthDate", {"tlp": "RED", "releasable_to":

@@ -13,7 +13,7 @@ import json
 import re
 
 from adversary import public
-from adversary.cast import ANALYST, EXISTS, NEVER, POOL, T_RUN
+from adversary.cast import ANALYST, NEVER, T_RUN
 from adversary.paths import Api, Cli
 from adversary.paths_api import Asking
 from adversary.transcript import Transcript
@@ -70,7 +70,9 @@ def _steps(place: Place, cli: Cli, ask: Asking, out: Transcript, viewer: str) ->
         out.add(f"GET {path}", "")
     cli.invoke("policy", "explain", "dea-p-guzman", *who)  # the operator's; logged as read
     _publish(cli, place)
-    asked = ("", *(f"--entity={e}" for e in (*EXISTS[viewer], *POOL, "dea-p-red", NEVER)),
+    about = ("dea-p-caro", "dea-p-guzman", "dea-n-assoc", "x-person", "x-shared", "dea-p-red",
+             NEVER)
+    asked = ("", *(f"--entity={e}" for e in about),
              f"--subject=analyst:{ANALYST[viewer]}", f"--since={T_RUN.isoformat()}",
              "--limit=3")
     for option in asked:

@@ -23,14 +23,7 @@ def run_reports(place: Place, viewer: str) -> Transcript:
                     "--as", ANALYST[viewer])
             out.step(f"report assessment -f {fmt}",
                      lambda a=args, p=path: written(p, lambda: cli.invoke(*a)))
-        fy = place.scratch / "fy.json"
-        out.step("report assessment --period FY2026 --weight net", lambda: written(
-            fy, lambda: cli.invoke("report", "assessment", "--out", str(fy), "-f", "json",
-                                   "--no-cbp", "--period", "FY2026", "--weight", "net",
-                                   "--origin", "mx", "--as", ANALYST[viewer])))
-        ask("GET", "/reports/assessment")
         ask("GET", "/reports/assessment?period=2025&weight=net&years=year&origin=mx")
-        ask("GET", "/reports/assessment?drug=cocaine")
     finally:
         api.close()
         cli.close()

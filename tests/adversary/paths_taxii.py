@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from adversary import public
-from adversary.cast import ASKED_IDS, SCHEMAS, T_BASE
+from adversary.cast import ASKED_IDS, OFAC_IDS, SCHEMAS, T_BASE
 from adversary.clock import CLOCK
 from adversary.coverage import TAXII, operation
 from adversary.transcript import Transcript
@@ -109,7 +109,7 @@ def _steps(peer: Peer, viewer: str) -> None:
     others = [collection_id(a) for a in ("us-mx/bicentennial-framework-2021",
                                          "us-mx/mlat-1987", "nothing")]
     received: list[tuple[str, str]] = []
-    for coll in mine + [o for o in others if o not in mine]:
+    for n, coll in enumerate(mine):
         c = ROOT + f"collections/{coll}/"
         peer("GET", c)
         for kind in ("objects", "manifest"):
@@ -118,15 +118,21 @@ def _steps(peer: Peer, viewer: str) -> None:
             if kind == "objects" and isinstance(data, dict):
                 received += [(o["id"], o.get("modified", o.get("created", "")))
                              for o in data.get("objects", []) if "modified" in o]
-            _pages(peer, f"{c}{kind}/", kind, coll)
-        peer("GET", f"{c}objects/?added_after={T_BASE.isoformat().replace('+00:00', 'Z')}")
+        _pages(peer, f"{c}objects/", "objects", coll)
+        peer("GET", f"{c}manifest/?added_after={T_BASE.isoformat().replace('+00:00', 'Z')}")
         peer("GET", f"{c}objects/?match[type]=identity,relationship")
-        for entity in ASKED_IDS:
+        # every id in the first collection; in the others, one of each kind of answer
+        asked = [i for i in ASKED_IDS if i not in OFAC_IDS] if n == 0 else [
+            "dea-p-guzman", "x-person", "dea-p-red", "never-created"]
+        for entity in asked:
             stix = object_id(entity, SCHEMAS[entity])
             peer("GET", f"{c}objects/{stix}/", label=f"object {entity}")
             peer("GET", f"{c}objects/{stix}/versions/", label=f"versions {entity}")
         peer("POST", f"{c}objects/", b'{"objects": []}')
         peer("DELETE", f"{c}objects/{object_id('x-person', 'Person')}/")
+    for coll in (o for o in others if o not in mine):  # not the peer's: as if absent
+        peer("GET", ROOT + f"collections/{coll}/")
+        peer("GET", ROOT + f"collections/{coll}/objects/")
     _tearline(peer, viewer, mine[0] if mine else "none", received)
 
 

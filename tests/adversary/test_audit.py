@@ -10,20 +10,25 @@ from collections.abc import Iterator
 import pytest
 
 from adversary.cast import VIEWERS
-from adversary.lab import Lab, noninterference
+from adversary.lab import Lab, noninterference, runs_every_path
 from adversary.paths_audit import run_audit
+from adversary.secrecy import SDFD
 from adversary.worlds import Backend
 
 
 @pytest.fixture(scope="module")
 def lab(backend: Backend, node_injected: None) -> Iterator[Lab]:
-    yield Lab(backend, run_audit)
+    made = Lab(backend, run_audit)
+    yield made
+    made.close()
 
 
 test_hidden_record = noninterference("audit", "hidden_record", VIEWERS)
 test_hidden_portion = noninterference("audit", "hidden_portion", VIEWERS)
 test_hidden_change = noninterference("audit", "hidden_change", VIEWERS)
+test_hidden_value = noninterference("audit", "hidden_value", VIEWERS)
 test_hidden_reference = noninterference("audit", "hidden_reference", VIEWERS)
 test_other_activity = noninterference("audit", "other_activity", VIEWERS)
 test_search_listing = noninterference("audit", "search_listing", VIEWERS)
 test_hidden_release = noninterference("audit", "hidden_release", VIEWERS)
+test_every_path_is_run = runs_every_path("audit", SDFD)

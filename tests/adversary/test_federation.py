@@ -8,15 +8,17 @@ from collections.abc import Iterator
 
 import pytest
 
-from adversary.kinds import UIE
 from adversary.lab import Lab, noninterference
 from adversary.paths_federation import receipts, run_federation
+from adversary.secrecy import UIE
 from adversary.worlds import Backend
 
 
 @pytest.fixture(scope="module")
 def lab(backend: Backend, node_injected: None) -> Iterator[Lab]:
-    yield Lab(backend, run_federation)
+    made = Lab(backend, run_federation)
+    yield made
+    made.close()
 
 
 test_receiver_id = noninterference("federation", "receiver_id", (UIE,))

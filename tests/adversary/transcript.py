@@ -51,12 +51,17 @@ def _diff(a: str, b: str, lines: int = 40) -> str:
 
 
 def first_difference(a: Transcript, b: Transcript) -> str | None:
-    """A readable account of the first step whose answers differ; ``None`` if none does."""
-    for n, ((la, ta), (lb, tb)) in enumerate(zip(a.steps, b.steps, strict=False)):
+    """A readable account of the first step whose answers differ (and which others do);
+    ``None`` if none does."""
+    pairs = list(zip(a.steps, b.steps, strict=False))
+    for n, ((la, ta), (lb, tb)) in enumerate(pairs):
         if la != lb:
             return f"step {n}: the runs diverged: {la!r} against {lb!r}"
         if ta != tb:
-            return f"step {n}: `{la}` answered differently:\n{_diff(ta, tb)}"
+            others = [label for (label, x), (_, y) in pairs[n + 1:] if x != y]
+            more = (f"\n{len(others)} later steps differ too: " + ", ".join(others[:12])
+                    + (" …" if len(others) > 12 else "")) if others else ""
+            return f"step {n}: `{la}` answered differently:\n{_diff(ta, tb)}{more}"
     if len(a.steps) != len(b.steps):
         return f"the runs have {len(a.steps)} and {len(b.steps)} steps"
     return None
