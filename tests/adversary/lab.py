@@ -1,4 +1,4 @@
-"""One module's experiment: the base world on one backend, and the check of one case.
+"""One module's experiment: copies of the base world on one backend, and the check of one case.
 
 World A is a copy of the base; world B is another copy that receives the case's secret
 (at ``T_SECRET``). The viewer runs the same steps in both (from ``T_RUN``), and the
@@ -26,7 +26,7 @@ from adversary.clock import CLOCK
 from adversary.coverage import declared
 from adversary.kinds import Case, cases
 from adversary.transcript import Transcript, first_difference
-from adversary.worlds import Backend, Place, build_base, opened
+from adversary.worlds import Backend, Place, opened
 
 Runner = Callable[[Place, str], Transcript]
 #: Drawn cases per test beyond the canonical one, by backend (the store's SQL differs
@@ -36,14 +36,9 @@ GENERATED = {"sqlite": int(os.environ.get("ADVERSARY_EXAMPLES", "1")),
 
 
 class Lab:
-    def __init__(self, backend: Backend, runner: Runner) -> None:
-        self.backend = backend
-        self.runner = runner
-        self.base = build_base(backend)
+    def __init__(self, backend: Backend, base: Place, runner: Runner) -> None:
+        self.backend, self.base, self.runner = backend, base, runner
         self._without: dict[tuple[str, tuple[Any, ...]], Transcript] = {}
-
-    def close(self) -> None:
-        self.backend.drop(self.base)
 
     def world(self, actions: tuple[Any, ...]) -> Place:
         place = self.backend.copy(self.base)

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from adversary import public
-from adversary.cast import ASKED_IDS, OFAC_IDS, SCHEMAS, T_BASE
+from adversary.cast import NEVER, POOL, SCHEMAS, T_BASE
 from adversary.clock import CLOCK
 from adversary.coverage import TAXII, operation
 from adversary.transcript import Transcript
@@ -40,6 +40,13 @@ from tearline.taxii.app import create_app
 from tearline.taxii.service import collection_id
 
 ROOT = "/taxii2/api/"
+#: The records asked for one by one: shared ones, relationships and notes, every id a
+#: secret may create, one hidden all along, one never created.
+OBJECTS = ("dea-p-caro", "dea-p-guzman", "dea-s-1", "dea-s-2", "dea-m-guzman", "dea-n-assoc",
+           "dea-n-hidden", "dea-l-caro", "mx-p-ovidio", *POOL, "dea-p-red", NEVER)
+#: Whose versions are asked (a record shared, one a secret changes, one hidden, pool ids).
+VERSIONS = frozenset({"dea-p-caro", "dea-p-guzman", "dea-s-2", "dea-n-assoc", "dea-p-red",
+                      "x-person", "x-assoc", "x-shared", "never-created"})
 MEDIA = "application/taxii+json;version=2.1"
 
 
@@ -118,16 +125,17 @@ def _steps(peer: Peer, viewer: str) -> None:
             if kind == "objects" and isinstance(data, dict):
                 received += [(o["id"], o.get("modified", o.get("created", "")))
                              for o in data.get("objects", []) if "modified" in o]
-        _pages(peer, f"{c}objects/", "objects", coll)
-        peer("GET", f"{c}manifest/?added_after={T_BASE.isoformat().replace('+00:00', 'Z')}")
-        peer("GET", f"{c}objects/?match[type]=identity,relationship")
+        if n == 0:  # paging and filters work alike in every collection: asked in one
+            _pages(peer, f"{c}objects/", "objects", coll)
+            peer("GET", f"{c}manifest/?added_after={T_BASE.isoformat().replace('+00:00', 'Z')}")
+            peer("GET", f"{c}objects/?match[type]=identity,relationship")
         # every id in the first collection; in the others, one of each kind of answer
-        asked = [i for i in ASKED_IDS if i not in OFAC_IDS] if n == 0 else [
-            "dea-p-guzman", "x-person", "dea-p-red", "never-created"]
+        asked = OBJECTS if n == 0 else ("dea-p-guzman", "x-person", "dea-p-red", NEVER)
         for entity in asked:
             stix = object_id(entity, SCHEMAS[entity])
             peer("GET", f"{c}objects/{stix}/", label=f"object {entity}")
-            peer("GET", f"{c}objects/{stix}/versions/", label=f"versions {entity}")
+            if entity in VERSIONS:
+                peer("GET", f"{c}objects/{stix}/versions/", label=f"versions {entity}")
         peer("POST", f"{c}objects/", b'{"objects": []}')
         peer("DELETE", f"{c}objects/{object_id('x-person', 'Person')}/")
     for coll in (o for o in others if o not in mine):  # not the peer's: as if absent

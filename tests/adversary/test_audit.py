@@ -5,22 +5,21 @@ public by design (paths: ``paths_audit.py``; exceptions: ``public.py``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from adversary.cast import VIEWERS
 from adversary.lab import Lab, noninterference, runs_every_path
 from adversary.paths_audit import run_audit
 from adversary.secrecy import SDFD
-from adversary.worlds import Backend
+from adversary.worlds import Backend, Place
+
+#: Each test builds and runs whole worlds: scheduled early (tests/conftest.py).
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def lab(backend: Backend, node_injected: None) -> Iterator[Lab]:
-    made = Lab(backend, run_audit)
-    yield made
-    made.close()
+def lab(backend: Backend, base: Place, node_injected: None) -> Lab:
+    return Lab(backend, base, run_audit)
 
 
 test_hidden_record = noninterference("audit", "hidden_record", VIEWERS)

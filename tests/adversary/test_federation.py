@@ -4,21 +4,17 @@ depends on which ids exist here under another originator, hidden from that peer
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from adversary.lab import Lab, noninterference
 from adversary.paths_federation import receipts, run_federation
 from adversary.secrecy import UIE
-from adversary.worlds import Backend
+from adversary.worlds import Backend, Place
 
 
 @pytest.fixture(scope="module")
-def lab(backend: Backend, node_injected: None) -> Iterator[Lab]:
-    made = Lab(backend, run_federation)
-    yield made
-    made.close()
+def lab(backend: Backend, base: Place, node_injected: None) -> Lab:
+    return Lab(backend, base, run_federation)
 
 
 test_receiver_id = noninterference("federation", "receiver_id", (UIE,))
