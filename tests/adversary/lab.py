@@ -1,9 +1,9 @@
 """One module's experiment: copies of the base world on one backend, and the check of one case.
 
-World A is a copy of the base; world B is another copy that receives the case's secret
-(at ``T_SECRET``). The viewer runs the same steps in both (from ``T_RUN``), and the
-transcripts must be the same. World A's transcript depends only on the viewer, so it
-is recorded once per viewer and kept.
+World A is a copy of the base (receiving ``Case.instead``, if any); world B is another
+copy that receives the case's secret (at ``T_SECRET``). The viewer runs the same steps in
+both (from ``T_RUN``), and the transcripts must be the same. World A's transcript
+depends only on the viewer and ``instead``, so it is recorded once and kept.
 
 Each test of a family runs the canonical case of its kind (the finding it reproduces)
 and then cases Hypothesis draws: :data:`GENERATED` per backend, derandomized under the

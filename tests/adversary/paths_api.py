@@ -1,10 +1,10 @@
 """The HTTP API as the viewer's analyst token reaches it (read and write scopes, no admin).
 
-Every operation of the app's OpenAPI document is asked (``ROUTES``: the audit and report
-operations are asked by their own families): reads of every id the viewer knows and
-every id a secret may create, listings and searches followed page by page, the viewer's
-own writes, the administrators' operations (refused for this token), and malformed and
-unknown requests. ``test_api.py`` fails if the document lists an operation no runner asks.
+Every operation of the app's OpenAPI document that ``coverage.API`` gives this family is
+asked (the audit and report operations are asked by their own families): reads of every
+id the viewer knows and every id a secret may create, listings and searches followed page
+by page, the viewer's own writes, the administrators' operations (refused for this
+token), and malformed and unknown requests.
 """
 
 from __future__ import annotations

@@ -25,14 +25,16 @@ OWN = {sc.SAN_DIEGO: ("dea-s-1", "grossWeight", "unit:us.dea.hofd", sc.MX_SEMAR)
 
 
 def explained(text: str) -> str:
-    """``policy explain -f json`` restricted to the rows about what the viewer sees."""
+    """``policy explain -f json`` restricted to the rows about what the viewer sees (the
+    record's own row without its reasons, which count every statement, seen or not)."""
     head, _, rest = text.partition("--- stdout\n")
     body, _, tail = rest.partition("--- stderr\n")
     try:
         rows = json.loads(body)
     except ValueError:
         return text
-    seen = [r for r in rows if r.get("visible") == "yes"]
+    seen = [({k: v for k, v in r.items() if k != "why"} if r.get("property") == "(record)"
+             else r) for r in rows if r.get("visible") == "yes"]
     return f"{head}--- stdout\n{json.dumps(seen, ensure_ascii=False, indent=1)}\n"
 
 
