@@ -2,7 +2,8 @@
 issue #13 (numbers below), checked first; Hypothesis then draws other cases of the kind.
 
 Most are seen through one viewer, the DEA's San Diego division (``us.dea.sdfd``), so that
-a family records world A once; the drawn cases vary the viewer.
+a family records world A once (the others as the finding was reproduced); the drawn cases
+vary the viewer.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ _SEIZURE = (("drug", ("fentanyl",)), ("date", ("2025-12-15",)), ("grossWeight", 
             ("originCountry", ("mx",)))
 
 CANON = {
-    # 2: the viewer ingests a file naming the id of a record it may not see
-    "hidden_record": Case(SDFD, (Create(SOD, "x-person", "Person", (
-        ("name", ("Prueba Oculta",)), ("birthDate", ("1961-09-27",))), SOD_ONLY),)),
+    # 2: unvetted FGR ingests a file naming the id of a DEA record it may not see
+    "hidden_record": Case(FEMDO, (Create(SOD, "x-person", "Person", (
+        ("name", ("Prueba Oculta",)), ("birthDate", ("1961-09-27",))),
+        Marking.build("AMBER+STRICT")),)),
     # 8 (and 1): a RED birth date for us.dea.sod is added to a record us.dea.sdfd reads
     "hidden_portion": Case(SDFD, (Amend(SOD, "dea-p-caro", (("birthDate", ("1952-10-03",)),),
                                         portions=(("birthDate", SOD_ONLY),)),)),
@@ -45,8 +47,13 @@ CANON = {
 
 #: Where a family's viewers differ (TAXII: the peers), or its paths read other data
 #: (reports: seizures), its own reproduction of the same finding.
+_HIDDEN = Case(SDFD, (Create(SOD, "x-person", "Person", (("name", ("Prueba Oculta",)),),
+                             SOD_ONLY),))
+
 FAMILY = {
+    "api": {"hidden_record": _HIDDEN},
     "audit": {
+        "hidden_record": _HIDDEN,
         # 1: the statement id of a RED birth date for us.dea.sod, in the entry of the
         # record's creation that us.dea.sdfd reads (world A: the record without it)
         "hidden_portion": Case(SDFD, (Create(SOD, "x-shared", "Person", (

@@ -82,7 +82,10 @@ def _steps(cli: Cli, out: Transcript, place: Place, viewer: str) -> None:
     step("consent", own, "--to", partner)
     step("mark", own, "--property", prop, "--tlp", "AMBER+STRICT")
     step("recall", own)
-    step("ingest", str(DATA / "ingest.jsonl"))
+    # one file per record: a file is stored whole or refused whole, and what is asked
+    # here is the id, not whether a value passes ingest's checks
+    step("ingest", str(DATA / "ingest_person.jsonl"))
+    step("ingest", str(DATA / "ingest_seizure.jsonl"))
     step("import-ofac", str(DATA / "sdn.csv"))
     for entity in (*POOL[:2], *OFAC_IDS):
         step("show", entity)
