@@ -18,6 +18,7 @@ injected), signatures (Ed25519 is deterministic), statement ids, versions, count
 * **Signatures over sealed cursors.** A TAXII answer's signature is verified by the
   peer, then compared through what it signs: the answer's body, its cursor opened.
 * **The ``date`` header** of HTTP answers is the server's wall clock, not the node's.
+  (``content-length`` is left out too: it is the length of the body, which is compared.)
 """
 
 from __future__ import annotations
