@@ -50,7 +50,7 @@ class Create:
 
     def apply(self, store: Store) -> None:
         rec = build_record(self.id, self.schema, _props(self.props), prov(self.unit, CLOCK.now),
-                           self.marking, dict(self.portions) or None)
+                           self.marking, dict(self.portions) or None, keyer=store.keyer)
         done = store.write([rec])
         assert done.records_new == 1, f"the secret's record {self.id} was not created"
 
@@ -79,7 +79,8 @@ class Amend:
         marks.update(self.portions)
         at = CLOCK.now
         statements, problems = build_statements(self.id, schema, _props(self.props),
-                                                prov(self.unit, at), marks)
+                                                prov(self.unit, at), marks,
+                                                keyer=store.keyer)
         # the record has its required properties already (as the API's amend reasons)
         assert all("needs a value" in p.message for p in problems), problems
         head = Record(self.id, schema, sc.agency_of(self.unit), self.unit, Marking.build("RED"),

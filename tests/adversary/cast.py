@@ -17,11 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from statement_keys import TEST_KEYER
 from tearline.demo import scenario as sc
 from tearline.model.marking import Marking
 from tearline.model.parties import Agreement
 from tearline.model.record import Record, build_record
-from tearline.model.statement import Provenance
+from tearline.model.statement import Provenance, StatementKeyer
 from tearline.policy.subject import Subject
 
 T_PARTIES = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
@@ -65,60 +66,62 @@ INCOMING = ("mx-in-1", "mx-in-2", "mx-in-3")
 
 
 def _seizure(rid: str, unit: str, mk: Marking, date: str, kg: str, origin: str,
-             net: str | None = None) -> Record:
+             net: str | None = None, *, keyer: StatementKeyer) -> Record:
     props = {"drug": ["fentanyl"], "date": [date], "grossWeight": [kg],
              "originCountry": [origin], "region": ["Southwest Border"],
              "concealment": ["false floor"]}
     if net is not None:  # the net weight, from the laboratory, is the SOD's alone
         props["netWeight"] = [net]
     return build_record(rid, "Seizure", props, prov(unit), mk,
-                        {"netWeight": SOD_ONLY} if net is not None else None)
+                        {"netWeight": SOD_ONLY} if net is not None else None, keyer=keyer)
 
 
-def base_records() -> list[Record]:
-    """The records every world starts from (written by their originators at T_BASE)."""
+def base_records(keyer: StatementKeyer) -> list[Record]:
+    """The records every world starts from (written by their originators at T_BASE), their
+    statement ids by ``keyer`` (the base store's, which every world copies)."""
     sod, uie, femdo = sc.SOD, sc.UIE, sc.FEMDO
     return [
         build_record("dea-p-caro", "Person", {
             "name": ["Rafael Caro Quintero"], "alias": ["El Narco de Narcos"],
-            "nationality": ["mx"], "addressEntity": ["x-address"]}, prov(sod), GREEN),
+            "nationality": ["mx"], "addressEntity": ["x-address"]}, prov(sod), GREEN, keyer=keyer),
         build_record("dea-p-guzman", "Person", {
             "name": ["Ovidio Guzmán López"], "alias": ["El Ratón"],
             "birthDate": ["1990-03-29"], "nationality": ["mx"]}, prov(sod), DEA_TO_MX,
-            {"birthDate": SOD_ONLY}),
+            {"birthDate": SOD_ONLY}, keyer=keyer),
         build_record("dea-o-sinaloa", "Organization", {"name": ["Cártel de Sinaloa"]},
-                     prov(sod), CLEAR),
+                     prov(sod), CLEAR, keyer=keyer),
         build_record("dea-m-guzman", "Membership", {
             "member": ["dea-p-guzman"], "organization": ["dea-o-sinaloa"],
-            "role": ["lugarteniente"]}, prov(sod), DEA_TO_MX),
+            "role": ["lugarteniente"]}, prov(sod), DEA_TO_MX, keyer=keyer),
         build_record("dea-n-assoc", "Note", {
             "description": ["Source places both men at one meeting"],
-            "entity": ["x-assoc"]}, prov(sod), DEA_TO_MX),
+            "entity": ["x-assoc"]}, prov(sod), DEA_TO_MX, keyer=keyer),
         build_record("dea-n-hidden", "Note", {
             "description": ["Second source on the same meeting"],
-            "entity": ["x-hidden"]}, prov(sod), DEA_TO_MX),
+            "entity": ["x-hidden"]}, prov(sod), DEA_TO_MX, keyer=keyer),
         build_record("dea-l-caro", "UnknownLink", {
             "subject": ["dea-p-caro"], "object": ["x-person"], "role": ["financier"]},
-            prov(sod), DEA_TO_MX),
+            prov(sod), DEA_TO_MX, keyer=keyer),
         build_record("dea-p-red", "Person", {"name": ["Joaquín Guzmán Loera"]}, prov(sod),
-                     SOD_ONLY),
-        _seizure("dea-s-1", sc.SAN_DIEGO, GREEN, "2025-11-03", "12.5", "mx"),
-        _seizure("dea-s-2", sod, DEA_TO_MX, "2025-12-01", "3.2", "cn", net="2.9"),
+                     SOD_ONLY, keyer=keyer),
+        _seizure("dea-s-1", sc.SAN_DIEGO, GREEN, "2025-11-03", "12.5", "mx", keyer=keyer),
+        _seizure("dea-s-2", sod, DEA_TO_MX, "2025-12-01", "3.2", "cn", net="2.9",
+                 keyer=keyer),
         build_record("mx-p-ovidio", "Person", {"name": ["Ovidio Zambada Ortiz"]},
-                     prov(uie), SEMAR_TO_DEA),
-        _seizure("mx-s-3", uie, GREEN, "2025-10-20", "40", "mx"),
+                     prov(uie), SEMAR_TO_DEA, keyer=keyer),
+        _seizure("mx-s-3", uie, GREEN, "2025-10-20", "40", "mx", keyer=keyer),
         build_record("fgr-p-damaso", "Person", {"name": ["Dámaso López Núñez"]},
-                     prov(femdo), FGR_TO_DEA),
+                     prov(femdo), FGR_TO_DEA, keyer=keyer),
     ]
 
 
 #: Every id the base world creates, and those a viewer may ask about.
-BASE_IDS = tuple(r.id for r in base_records())
+BASE_IDS = tuple(r.id for r in base_records(TEST_KEYER))
 #: Ids the command-line imports create (``data/sdn.csv``).
 OFAC_IDS = ("ofac-6703", "ofac-6704")
 ASKED_IDS = (*BASE_IDS, *POOL, *OFAC_IDS, NEVER)
 #: The schema of every id asked about (what a peer needs to compute its STIX id).
-SCHEMAS = {**{r.id: r.schema for r in base_records()},
+SCHEMAS = {**{r.id: r.schema for r in base_records(TEST_KEYER)},
            "x-person": "Person", "x-seizure": "Seizure", "x-assoc": "Associate",
            "x-hidden": "Person", "x-address": "Address", "x-shared": "Person",
            **dict.fromkeys(OFAC_IDS, "Person"), NEVER: "Person"}

@@ -18,6 +18,7 @@ from adversary import public
 from adversary.cast import SEMAR_TO_DEA, T_RUN, prov
 from adversary.transcript import Transcript
 from adversary.worlds import Place
+from statement_keys import TEST_KEYER
 from tearline.demo import scenario as sc
 from tearline.federation.client import Page
 from tearline.federation.identity import load_identity
@@ -51,13 +52,14 @@ def sent(version: int) -> list[Record]:
     uie = sc.UIE
     names = {"mx-in-1": "Iván Archivaldo Guzmán", "mx-in-2": "Jesús Alfredo Guzmán",
              "mx-in-3": "Aureliano Guzmán Loera"}
-    out = [build_record(i, "Person", {"name": [n]}, prov(uie, T_RUN), SEMAR_TO_DEA)
+    out = [build_record(i, "Person", {"name": [n]}, prov(uie, T_RUN), SEMAR_TO_DEA,
+                        keyer=TEST_KEYER)
            for i, n in names.items()]
     if version == 2:
         later = prov(uie, T_RUN + timedelta(days=1))
         out[0] = build_record("mx-in-1", "Person", {"name": [names["mx-in-1"]],
                                                     "alias": ["Chapito"]},
-                              later, SEMAR_TO_DEA)
+                              later, SEMAR_TO_DEA, keyer=TEST_KEYER)
     return out
 
 

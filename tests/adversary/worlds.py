@@ -145,7 +145,7 @@ def build_base(backend: Backend) -> Place:
                                           Scope.write}), timedelta(days=300), "adversary",
                                           "test", T_PARTIES)
         (place.root / "tokens.json").write_text(json.dumps(tokens), "utf-8")
-        for n, record in enumerate(base_records()):
+        for n, record in enumerate(base_records(store.keyer)):
             CLOCK.set(T_BASE + timedelta(seconds=n))
             store.write([record])
         CLOCK.set(T_BASE + timedelta(minutes=5))
