@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from pgserver import pg_url
 from statement_keys import TEST_KEYER
@@ -25,6 +25,7 @@ from tearline.policy.subject import Subject
 from tearline.store import parties
 from tearline.store import tables as t
 from tearline.store.bulk import COPY_ROWS
+from tearline.store.statement_key import statement_key
 from tearline.store.store import Store
 from tearline.store.writer import (
     BULK_CACHE_KIB_MAX,
@@ -223,6 +224,11 @@ def worlds(db_url: str, tmp_path: Path, request: pytest.FixtureRequest
     other = (f"sqlite:///{tmp_path / 'other.sqlite'}" if db_url.startswith("sqlite")
              else pg_url(request.getfixturevalue("pg_server")))
     stores = Store.open(db_url), Store.open(other)
+    # one node in two states: the same node secret (the statement ids derive from it)
+    with stores[0].reading() as conn:
+        key = conn.execute(select(statement_key.c.key)).scalar_one()
+    with stores[1].transaction() as conn:
+        conn.execute(update(statement_key).values(key=key))
     for n, store in enumerate(stores):
         with store.transaction() as conn:
             for agency, unit in (("us.dea", "us.dea.sod"), ("mx.fgr", "mx.fgr.femdo")):
