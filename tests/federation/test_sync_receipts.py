@@ -136,3 +136,36 @@ def test_a_purge_receipt_names_the_recall_and_nothing_held(tmp_path: Path) -> No
     assert set(body) == {"type", "version", "node", "recall_id", "entity_id", "at",
                          "signature"}
     assert body["version"] == 2
+
+
+@pytest.mark.parametrize("planted", ["us.dea.sod..p-9", "p-semar-org"])
+def test_a_record_the_store_refuses_is_refused_alone_and_acknowledged(
+        db_url: str, tmp_path: Path, planted: str) -> None:
+    """A peer's record under one of our units' namespaces, or under the id of one of its
+    records we hold with another schema, is refused by itself: the page is stored and
+    acknowledged whole, as when the id is free or held by a record the sender may not see."""
+    key, _ = create_node_key(tmp_path / "keys", "us.dea.sod")
+    store = Store.open(db_url)
+    try:
+        seed_parties(store)
+        store.write([build_record("p-semar-org", "Organization", {"name": ["Theirs"]},
+                                  Provenance("mx.semar", "mx.semar.uie", AT),
+                                  Marking.build("AMBER", ["agency:us.dea"], legal_basis=BASIS),
+                                  keyer=TEST_KEYER)])
+        peer_records = [semar_person(1), build_record(
+            planted, "Person", {"name": ["Planted"]}, Provenance("mx.semar", "mx.semar.uie", AT),
+            Marking.build("AMBER", ["agency:us.dea"], legal_basis=BASIS), keyer=TEST_KEYER)]
+        puller = Puller(store, SEMAR, node_key=key, own_agency="us.dea",
+                        node_name="us.dea.sod", clock=lambda: AT)
+        wire = Wire()
+        puller.store_page(ROOT, "c1", page(peer_records, "2026-01-05T00:00:00.000001Z"),
+                          CollectionResult("c1", "semar"))
+        puller.send_pending(cast(TaxiiClient, wire))
+        held = stored(store)["records"]
+        assert held["p-1"] == "mx.semar" and "us.dea.sod..p-9" not in held
+        assert held["p-semar-org"] == "mx.semar"
+        assert {e.reason for e in refusals(store)} == {"malformed"}
+        (receipt,) = [json.loads(body) for method, _, body in wire.sent if method == "POST"]
+        assert object_id(planted, "Person") in {o["id"] for o in receipt["objects"]}
+    finally:
+        store.close()

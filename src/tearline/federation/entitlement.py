@@ -31,7 +31,7 @@ from typing import Any, Literal
 from tearline.errors import IntegrityError
 from tearline.model.record import Record
 
-Kind = Literal["own", "consent", "echo", "overwrite", "third-agency"]
+Kind = Literal["own", "consent", "echo", "overwrite", "third-agency", "unstorable"]
 CONSENT_TYPE = "tearline-consent"
 
 #: verify(verifier key, signed document) -> the document without its signature;

@@ -48,7 +48,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Connection, select
 
@@ -63,7 +63,7 @@ from tearline.errors import (
     ValidationError,
 )
 from tearline.federation.client import Collection, Page, SignedBy, TaxiiClient, TlsConfig
-from tearline.federation.entitlement import CONSENT_TYPE, judge
+from tearline.federation.entitlement import CONSENT_TYPE, Verdict, judge
 from tearline.federation.identity import NodeFiles
 from tearline.federation.receipts import build_receipt
 from tearline.federation.signing import verify_document
@@ -81,6 +81,7 @@ from tearline.store import sync_state as ss
 from tearline.store import tables as t
 from tearline.store.audit_events import now
 from tearline.store.store import Store
+from tearline.store.write_guard import refused_writes, stored_schemas
 from tearline.store.writer import write_records
 from tearline.taxii.recalls import build_purge_receipt
 
@@ -399,6 +400,16 @@ class Puller:
         verdicts = {rid: judge(rec, self.partner.agency, self.own_agency, existing.get(rid),
                                keys, verify_document) for rid, rec in records.items()}
         accepted = [v.record for v in verdicts.values() if v.record is not None]
+        # What the store refuses whoever writes (a record in one of our units'
+        # namespaces, another schema under an existing id) is refused here one record at
+        # a time, like any other refusal: failing the page would tell the sender, by the
+        # missing receipt, that the id is free here, and stop its collection for good.
+        schemas = stored_schemas(conn, [r.id for r in accepted])
+        for rec in accepted:
+            problems = refused_writes([rec], schemas)
+            if problems:
+                verdicts[rec.id] = Verdict("unstorable", "; ".join(p.message for p in problems))
+        accepted = [v.record for v in verdicts.values() if v.record is not None]
         if accepted:
             summary = write_records(conn, accepted)
             audit_events.writes(conn, accepted, summary.changes, summary.records_new,
@@ -426,7 +437,9 @@ class Puller:
             else:
                 received.append(ss.Received(object_id, version, entity, "refused"))
                 origin = records[entity].originator if entity and entity in records else None
-                reason = "overwrite" if verdict.kind == "overwrite" else "third-agency"
+                reason: Literal["overwrite", "malformed", "third-agency"] = (
+                    "overwrite" if verdict.kind == "overwrite"
+                    else "malformed" if verdict.kind == "unstorable" else "third-agency")
                 refusals.append(self._refusal(collection_id, object_id, origin, reason))
                 out.refused.append((object_id, verdict.reason))
         if refusals:
