@@ -52,12 +52,13 @@ for _factor, _names in (
 ):
     KG_PER_UNIT.update(dict.fromkeys(_names, _factor))
 
-_NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-_WEIGHT = re.compile(_NUMBER + r"\s*(?P<unit>[^\d\s,.][^\d]*)?")
-_PLAIN = re.compile(r"\d+(?:\.\d+)?")
-_SIGNED = re.compile(r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)")
+#: Digits are ASCII: ``\d`` would take other scripts' digits, stored as written.
+_NUMBER = r"(?P<number>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|\.[0-9]+)"
+_WEIGHT = re.compile(_NUMBER + r"\s*(?P<unit>[^0-9\s,.][^0-9]*)?")
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_SIGNED = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)")
 #: A comma followed by other than three digits: a decimal comma, not thousands.
-_DECIMAL_COMMA = re.compile(r"\d+,(?:\d{1,2}|\d{4,})(?![\d,])")
+_DECIMAL_COMMA = re.compile(r"[0-9]+,(?:[0-9]{1,2}|[0-9]{4,})(?![0-9,])")
 
 
 def weight_kg(text: str, _now: datetime | None = None) -> str:
@@ -119,7 +120,7 @@ def _bounded(what: str, low: Decimal, high: Decimal) -> Check:
 
 def pill_count(text: str, _now: datetime | None = None) -> str:
     value = text.strip()
-    if not re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", value):
+    if not re.fullmatch(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+", value):
         raise ValueError(f"pill count {text[:40]!r} is not a whole number")
     return value.replace(",", "")
 
