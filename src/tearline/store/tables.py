@@ -162,6 +162,7 @@ statements = Table(
     Column("last_seen", TS, nullable=False),
     Column("marking_id", String(40), ForeignKey("markings.id")),  # NULL: the record's
     Column("retracted_at", TS),
+    Column("added_at", TS),  # when the write that stored it ran (migration 0019)
     Index("ix_statements_entity", "entity_id", "prop"),
     Index("ix_statements_ref", "value", "prop"),
 )
