@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from tearline.errors import (
     AuthenticationError,
     InputError,
+    InternalError,
     NotFound,
     Problem,
     RateLimited,
@@ -108,8 +109,7 @@ def install(app: FastAPI) -> None:
 
     async def on_bug(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("internal error", exc_info=exc)
-        body = {"error": {"code": "internal", "message": "internal error", "details": {}}}
-        return JSONResponse(body, status_code=500)
+        return error_response(InternalError("internal error"))
 
     app.add_exception_handler(TearlineError, on_tearline)
     app.add_exception_handler(RequestValidationError, on_validation)
