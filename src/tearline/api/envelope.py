@@ -48,7 +48,7 @@ class ErrorEnvelope(BaseModel):
 def model_response(model: BaseModel) -> Response:
     """A model the route built, answered as JSON (the route keeps ``response_model`` for
     the OpenAPI document). FastAPI would otherwise validate it again against that same
-    model before serialising it, a good part of a one-record read."""
+    model before serialising it: the same work twice."""
     return Response(model.model_dump_json(by_alias=True), media_type="application/json")
 
 

@@ -144,8 +144,8 @@ def _well_formed(entity_id: str, schema: str, data: dict[str, Any],
     else ``None`` and :func:`_statement` reads it field by field, reporting problems.
 
     A pulled page is almost always well formed, and checking it whole (known keys,
-    plain non-empty strings, canonical grading letters) is several times cheaper than
-    collecting problems that are not there. The result is the statement
+    plain non-empty strings, canonical grading letters) is cheaper than collecting
+    problems that are not there. The result is the statement
     ``Statement(...)`` builds from the same values (its ``__post_init__`` only drops
     an original value equal to the value, done here too; the id is ``keyer``'s).
     """

@@ -64,8 +64,8 @@ def body_bytes(value: object) -> bytes:
     ``json.dumps`` with sorted keys and compact separators writes exactly the RFC 8785
     bytes for everything but floats (see ``canonical_bytes_no_floats``); whether the
     output holds a float is learnt by parsing it back with the C scanner, which calls
-    ``parse_float`` only for floats — many times faster than walking the value in
-    Python. A body with a float goes through the general encoder.
+    ``parse_float`` only for floats — no walk over the value in Python. A body with a
+    float goes through the general encoder.
     """
     fast = canonical_bytes_no_floats(value)
     try:
