@@ -26,9 +26,11 @@ Per drug and slice, over the merged series (each month once, FY2019–FY2023):
    of n events holds at least one seizure as large as its mean) — no synthetic
    seizure is drawn larger.
 
-The result is bundled as ``data/seizure_sizes.json`` (regenerate it with ``python -m
-tearline.demo.sizes DATA_DIR``); a test derives it again from the reference files
-and compares.
+The result is bundled as ``data/seizure_sizes.json`` (regenerate it with ``python
+tools/make_seizure_sizes.py DATA_DIR``); a test derives it again from the reference
+files and compares. This module reads no file but that one: the CBP rows are handed
+in (any objects with the :class:`PublishedRow` attributes, such as
+``tearline.sources.cbp.CbpRow``).
 """
 
 from __future__ import annotations
@@ -36,15 +38,13 @@ from __future__ import annotations
 import json
 import math
 import random
-import sys
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
+from typing import Protocol
 
 from tearline.analysis.units import lb_to_kg
-from tearline.sources.cbp import CbpRow, default_cbp_paths, read_cbp
 
 #: CBP slice of each kind of synthetic place: (component, region).
 SLICES: dict[str, tuple[str, str]] = {
@@ -60,6 +60,21 @@ DRUGS: tuple[str, ...] = ("fentanyl", "methamphetamine", "cocaine", "heroin", "m
 #: An upper bound on the shape: beyond it a handful of huge rows would decide every size.
 MAX_SIGMA = 2.5
 DATA = "data/seizure_sizes.json"
+
+
+class PublishedRow(Protocol):
+    """One published monthly aggregate, as ``tearline.sources.cbp.CbpRow`` holds it."""
+
+    @property
+    def component(self) -> str: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def drug(self) -> str: ...
+    @property
+    def events(self) -> int: ...
+    @property
+    def pounds(self) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +93,7 @@ class SizeProfile:
         return math.log(self.mean_kg) - self.sigma**2 / 2
 
 
-def derive(rows: Iterable[CbpRow]) -> list[SizeProfile]:
+def derive(rows: Iterable[PublishedRow]) -> list[SizeProfile]:
     """The size profile of every drug and slice (see the module's method)."""
     cells: dict[tuple[str, str], list[tuple[int, float]]] = {}
     for row in rows:
@@ -128,13 +143,3 @@ def draw_kg(rng: random.Random, drug: str, kind: str) -> float:
     """One seizure's size for ``drug`` at a place of ``kind``: log-normal, capped."""
     profile = profiles()[(drug, kind)]
     return min(profile.cap_kg, rng.lognormvariate(profile.mu, profile.sigma))
-
-
-def main(data_dir: Path) -> None:  # pragma: no cover - a maintenance command
-    series = read_cbp(default_cbp_paths(data_dir))
-    target = Path(str(resources.files("tearline.demo").joinpath(DATA)))
-    target.write_text(to_json(derive(series.rows), (f.sha256 for f in series.files)), "utf-8")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main(Path(sys.argv[1]))
