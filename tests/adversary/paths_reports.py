@@ -1,8 +1,17 @@
-"""Threat assessments as the viewer gets them: ``tearline report assessment`` (JSON and
-HTML, with its charts) and ``GET /reports/assessment``. The figures, the inputs digest
-and the document must not depend on a seizure, or a weight, the viewer may not see."""
+"""Threat assessments as the viewer gets them: ``tearline report assessment`` (JSON, HTML
+with its charts, and PDF with the format taken from the file name) and ``GET
+/reports/assessment`` (JSON, HTML, PDF, and its refusals). The figures, the inputs digest
+and the document must not depend on a seizure, or a weight, the viewer may not see.
+
+A PDF is compared by the SHA-256 of its bytes: WeasyPrint writes the same bytes for the
+same document, so two worlds that give the viewer the same document give the same hash.
+"""
 
 from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
 
 from adversary.cast import ANALYST
 from adversary.paths import Api, Cli, written
@@ -20,11 +29,32 @@ def run_reports(place: Place, viewer: str) -> Transcript:
         for fmt in ("json", "html"):
             path = place.scratch / f"assessment.{fmt}"
             args = ("report", "assessment", "--out", str(path), "-f", fmt, "--no-cbp",
-                    "--as", ANALYST[viewer])
+                    "--no-unodc", "--as", ANALYST[viewer])
             out.step(f"report assessment -f {fmt}",
                      lambda a=args, p=path: written(p, lambda: cli.invoke(*a)))
+        pdf = place.scratch / "assessment.pdf"
+        args = ("report", "assessment", "--out", str(pdf), "--no-cbp", "--no-unodc",
+                "--period", "2025", "--as", ANALYST[viewer])
+        out.step("report assessment --out assessment.pdf",
+                 lambda: _pdf_written(pdf, lambda: cli.invoke(*args)))
         ask("GET", "/reports/assessment?period=2025&weight=net&years=year&origin=mx")
+        ask("GET", "/reports/assessment?period=FY2025&format=html")
+        ask("GET", "/reports/assessment?drug=unobtanium")
+        ask("GET", "/reports/assessment?period=2030")
+        out.begin()
+        answer = api.raw("GET", "/api/v1/reports/assessment?period=2025&format=pdf")
+        ask.note("GET", "/reports/assessment")
+        out.add("GET /reports/assessment?format=pdf", f"{answer.status_code}\n"
+                f"{answer.headers.get('content-type')}\n{hashlib.sha256(answer.content).hexdigest()}")
     finally:
         api.close()
         cli.close()
     return out
+
+
+def _pdf_written(path: Path, run: Callable[[], str]) -> str:
+    """What ``run`` printed, and the SHA-256 of the PDF it wrote at ``path``."""
+    path.unlink(missing_ok=True)
+    said = run()
+    return said + (hashlib.sha256(path.read_bytes()).hexdigest() if path.exists()
+                   else "<no file>")

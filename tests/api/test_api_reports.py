@@ -66,3 +66,29 @@ def test_hostile_text_from_the_lowest_trust_unit_breaks_no_units_assessment(
         assert total(answer.json()) >= 5.0 * len(hostile_strings())
     written = write_assessments(api.store, units, tmp_path, datetime.now(UTC), None)
     assert len(written) == 2 * len(units) and all(p.stat().st_size for p in written)
+
+
+def test_format_pdf_returns_the_pdf_and_html_the_document(api: Api) -> None:
+    made = api.post("/api/v1/entities", "us.dea.sod", json=seizure("7", SHARED))
+    assert made.status_code == 201, made.text
+    pdf = api.get("/api/v1/reports/assessment?drug=fentanyl&format=pdf", "mx.semar.uie")
+    assert pdf.status_code == 200, pdf.text
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    html = api.get("/api/v1/reports/assessment?drug=fentanyl&format=html", "mx.semar.uie")
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert "mx.semar.uie" in html.text and 'id="digest"' in html.text
+    plain = api.get("/api/v1/reports/assessment?drug=fentanyl", "mx.semar.uie")
+    assert plain.headers["content-type"] == "application/json"
+    assert api.get("/api/v1/reports/assessment?format=docx", "mx.semar.uie").status_code == 422
+
+
+def test_unknown_drug_and_future_period_are_422_not_a_report_of_zeros(api: Api) -> None:
+    for query, column in (("drug=unobtanium", "drug"), ("period=FY2999", "period"),
+                          ("period=2999-01..", "period")):
+        answer = api.get(f"/api/v1/reports/assessment?{query}", "mx.semar.uie")
+        assert answer.status_code == 422, (query, answer.text)
+        assert column in answer.text
+    spanish = api.get("/api/v1/reports/assessment?drug=Fentanilo", "mx.semar.uie")
+    assert spanish.status_code == 200, spanish.text
+    assert spanish.json()["parameters"]["drug"] == "fentanyl"

@@ -1,7 +1,7 @@
 """A workspace holding the demo's parties and a month of its synthetic records, driven
 through the command line in process (Typer's ``CliRunner``), on every backend.
 
-The records are those of ``tearline demo --seed 7`` for January 2021 (generated once
+The records are those of ``tearline demo --seed 7`` for December 2020 (generated once
 per session): real markings of the demo's profiles, portions included. Tests pick
 the records they need by schema, originator and marking, never by a hard-coded id.
 """
@@ -32,7 +32,7 @@ NEVER = "demo7-person-999999"
 
 @cache
 def demo_month(data_dir: Path) -> tuple[Record, ...]:
-    return tuple(demo_records(7, data_dir, 0.01, start=date(2021, 1, 1), end=date(2021, 1, 31),
+    return tuple(demo_records(7, data_dir, 0.01, start=date(2020, 12, 1), end=date(2020, 12, 31),
                               keyer=TEST_KEYER))
 
 

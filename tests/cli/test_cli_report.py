@@ -94,7 +94,13 @@ def test_assessments_per_unit_in_every_format(
     assert sod["synthetic_data"] is True
     assert sod["parameters"]["start"] == "2022-10-01"
     assert sod["aggregates"] == pn["aggregates"]  # public series: the same for every unit
-    assert [s["name"] for s in sod["sources"]] == ["cbp_newer.csv", "cbp_older.csv"]
+    assert [s["name"] for s in sod["sources"]] == [
+        "cbp_newer.csv", "cbp_older.csv", "seizures_1970-2019.csv"]  # fmt: skip
+    # the small test files are no published file: cited by name and hash only
+    assert [s["citation"] is None for s in sod["sources"]] == [True, True, False]
+    assert sod["sources"][2]["citation"]["publisher"].startswith("United Nations Office")
+    assert sod["long_run"]["years"][-1] == 2019 and set(sod["long_run"]["kg"]) == {
+        "Mexico", "United States"}  # fmt: skip
 
     html_path, pdf_path = tmp_path / "a.html", tmp_path / "a.pdf"
     for path, fmt in ((html_path, "html"), (pdf_path, "pdf")):
@@ -135,3 +141,44 @@ def test_an_assessment_needs_a_subject(db_url: str, store: Store, tmp_path: Path
 def test_periods(text: str, expected: tuple[str | None, str | None]) -> None:
     start, end = parse_period(text)
     assert (start and start.isoformat(), end and end.isoformat()) == expected
+
+
+def _cli_world(store: Store, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEARLINE_DATA_DIR", str(data_dir))
+    _setup(store)
+
+
+def test_the_format_follows_the_file_name(
+    store: Store, db_url: str, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _cli_world(store, data_dir, monkeypatch)
+    runner = CliRunner()
+    common = ("report", "assessment", "--as", "mx.semar.pn", "--at", AT.isoformat(),
+              "--no-cbp", "--no-unodc")  # fmt: skip
+    for name, start in (("z.pdf", b"%PDF-"), ("z.HTML", b"<!DOCTYPE html>"), ("z.json", b"{")):
+        _run(runner, db_url, *common, "--out", str(tmp_path / name))
+        assert (tmp_path / name).read_bytes().startswith(start), name
+    _run(runner, db_url, *common, "--format", "json", "--out", str(tmp_path / "given.pdf"))
+    assert (tmp_path / "given.pdf").read_bytes().startswith(b"{")  # --format wins
+    unknown = _invoke(runner, db_url, *common, "--out", str(tmp_path / "z.txt"))
+    assert unknown.exit_code != 0
+    assert "cannot tell the format" in unknown.output and "--format" in unknown.output
+    assert not (tmp_path / "z.txt").exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--drug", "unobtanium"), "unknown drug"),
+    (("--period", "FY2025"), "nothing to report yet"),  # begins 2024-10-01, after --at
+    (("--period", "2024-06.."), "nothing to report yet"),
+])  # fmt: skip
+def test_an_unknown_drug_or_a_future_period_is_an_error_not_zeros(
+    store: Store, db_url: str, data_dir: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], message: str,
+) -> None:
+    _cli_world(store, data_dir, monkeypatch)
+    out = tmp_path / "a.json"
+    result = _invoke(CliRunner(), db_url, "report", "assessment", "--as", "mx.semar.pn",
+                     "--at", AT.isoformat(), "--no-cbp", "--out", str(out), *args)  # fmt: skip
+    assert result.exit_code != 0
+    assert message in result.output
+    assert not out.exists()

@@ -125,7 +125,7 @@ def test_json_carries_the_same_figures() -> None:
     mx, cn = document["records"]["origins"]["figures"]
     assert (mx["origin"], mx["kg"], cn["origin"], cn["kg"]) == ("mx", 74.5, "cn", 12.0)
     assert document["records"]["kg"] == 93.5
-    assert document["sources"] == [SOURCE.to_dict()]
+    assert document["sources"] == [{**SOURCE.to_dict(), "citation": None}]
     assert len(document["records"]["places"]) == 5  # fentanyl rows with coordinates
 
 

@@ -81,9 +81,13 @@ def assessment(
     ),
     weight: Annotated[str, typer.Option(help="gross or net weight.")] = "gross",
     cbp: Annotated[bool, typer.Option(help="Show the CBP monthly series as context.")] = True,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="html, pdf or json.")] = (
-        ReportFormat.html
-    ),
+    unodc: Annotated[
+        bool, typer.Option(help="Show UNODC's yearly series (Mexico, U.S.) as context.")
+    ] = True,
+    fmt: Annotated[
+        ReportFormat | None,
+        typer.Option("--format", "-f", help="html, pdf or json (default: from --out's suffix)."),
+    ] = None,
 ) -> None:
     """A threat assessment built only from what the acting unit may see.
 
@@ -92,10 +96,17 @@ def assessment(
     again over the same data gives the same figures and digest.
     """
     # charts and PDF rendering are heavy to import: only this command pays for them
-    from tearline.reports.assessment import AssessmentParams, render_assessment
-    from tearline.reports.build import assessment_input, cbp_series, parse_period
+    from tearline.reports.assessment import AssessmentParams, check_params, render_assessment
+    from tearline.reports.build import (
+        assessment_input,
+        cbp_series,
+        format_of,
+        parse_period,
+        unodc_series,
+    )
 
     with reporting():
+        chosen = fmt.value if fmt is not None else format_of(out)
         if not as_:
             raise InputError("say who the assessment is for: --as UNIT or --as name@UNIT")
         if weight not in ("gross", "net"):
@@ -113,8 +124,11 @@ def assessment(
             period="fiscal_year" if years is YearKind.fiscal else "year",
             generated_at=when.replace(microsecond=0) if at else None,
         )
-        series = cbp_series(store, STATE.settings.data_dir) if cbp else None
-        data = assessment_input(store, subject, when, series)
-        write_private(out, render_assessment(data, params, fmt.value))
+        params = check_params(params, when.date())  # before anything is read
+        data_dir = STATE.settings.data_dir
+        series = cbp_series(store, data_dir) if cbp else None
+        yearly = unodc_series(store, data_dir) if unodc else None
+        data = assessment_input(store, subject, when, series, yearly)
+        write_private(out, render_assessment(data, params, chosen))
         console.print(f"assessment for {data.subject} ({data.seizures.rows:,} seizure records "
                       f"visible) written to {out}")  # fmt: skip

@@ -44,7 +44,16 @@ def split_grams(rng: random.Random, total: int, count: int, spread: float) -> li
     if total <= 0 or count <= 0:
         return []
     count = min(count, total)
-    draws = [rng.lognormvariate(0.0, spread) for _ in range(count)]
+    return share_grams(total, [rng.lognormvariate(0.0, spread) for _ in range(count)])
+
+
+def share_grams(total: int, draws: list[float]) -> list[int]:
+    """Positive integer weights in proportion to ``draws`` that sum exactly to ``total``
+    (at most ``total`` of them: each gets at least 1 g)."""
+    if total <= 0 or not draws:
+        return []
+    draws = draws[:total]
+    count = len(draws)
     spare = total - count  # every incident gets 1 g, the rest is shared out
     norm = sum(draws)
     shares = [spare * d / norm for d in draws]

@@ -4,7 +4,9 @@ Coordinates are those of the real ports of entry, seaports and towns (rounded to
 about 100 m). Shares and sizes are assumptions chosen to look like public reporting,
 not measurements: CBP publishes no origin countries and no incident-level data (see
 ``shared/data/README.md``). Mean seizure sizes are CBP's own average pounds per event
-for FY2019–FY2023 (pounds ÷ events in the nationwide files), converted to kilograms.
+for FY2019–FY2023 (pounds ÷ events in the nationwide files), converted to kilograms;
+they set how many seizures a month's total is split into. The size of each seizure is
+drawn per drug and kind of place (:mod:`tearline.demo.sizes`).
 """
 
 from __future__ import annotations
@@ -78,23 +80,22 @@ LAB_PLACES: tuple[tuple[Place, int], ...] = (
 @dataclass(frozen=True, slots=True)
 class DrugProfile:
     name: str
-    mean_kg: float  # mean gross weight of one seizure at a U.S. port
-    spread: float  # sigma of the log-normal seizure size
+    mean_kg: float  # mean gross weight of one seizure at a U.S. port (sets the counts)
     origins: tuple[tuple[str, int], ...]  # ISO country → weight
     purity: tuple[float, float] | None  # range of purity in percent
     lab: bool  # produced in Mexican clandestine labs
 
 
 DRUGS: dict[str, DrugProfile] = {
-    "fentanyl": DrugProfile("fentanyl", 4.3, 1.3,
+    "fentanyl": DrugProfile("fentanyl", 4.3,
                             (("mx", 86), ("cn", 8), ("in", 3), ("ca", 3)), (1.0, 45.0), True),
-    "methamphetamine": DrugProfile("methamphetamine", 15.7, 1.2,
+    "methamphetamine": DrugProfile("methamphetamine", 15.7,
                                    (("mx", 95), ("us", 5)), (88.0, 99.5), True),
-    "cocaine": DrugProfile("cocaine", 12.2, 1.2,
+    "cocaine": DrugProfile("cocaine", 12.2,
                            (("co", 68), ("pe", 22), ("bo", 10)), (55.0, 92.0), False),
-    "heroin": DrugProfile("heroin", 1.3, 1.1,
+    "heroin": DrugProfile("heroin", 1.3,
                           (("mx", 92), ("co", 5), ("af", 3)), (25.0, 70.0), True),
-    "marijuana": DrugProfile("marijuana", 9.3, 1.4, (("mx", 88), ("us", 12)), None, False),
+    "marijuana": DrugProfile("marijuana", 9.3, (("mx", 88), ("us", 12)), None, False),
 }
 
 #: Transit countries of cocaine on its way to the U.S. border.

@@ -18,12 +18,17 @@ What comes out, and how it hangs together:
    dismantled, each with an ``operator`` (a member or the organization).
 4. U.S. seizures at southwest-border ports of entry and mail facilities, calibrated to
    CBP (see :mod:`tearline.demo.calibration`): their gross weights per (month, drug) add
-   up to ``scale`` × the CBP total, to the gram. Couriers (``suspect``), their vehicles
-   (``vehicle``, with ``UnknownLink`` to the driver and sometimes to a network member as
-   registered owner) and ``Associate`` links to a network handler come with them.
+   up to ``scale`` × the CBP total, to the gram, shared out in proportion to sizes drawn
+   for each seizure's drug and kind of place (:mod:`tearline.demo.sizes`). Couriers
+   (``suspect``), their vehicles (``vehicle``, with ``UnknownLink`` to the driver and
+   sometimes to a network member as registered owner) and ``Associate`` links to a
+   network handler come with them.
 5. Mexican seizures at seaports and inland towns by ``mx.semar`` and ``mx.fgr`` units,
    about 12 % as many as the U.S. ones. CBP counts only U.S. seizures, so these carry
-   ``country`` ``mx`` and are outside the calibration.
+   ``country`` ``mx`` and are outside the totals' calibration; their sizes are drawn
+   from CBP's distribution for the drug and kind of place (:mod:`tearline.demo.sizes`:
+   seaports as CBP's sea and air ports, inland towns as Border Patrol's stops), capped at
+   the largest seizure CBP's data show there.
 
 Every record is ``synthetic=True``; originators, authors and markings come from
 :mod:`tearline.demo.scenario`.
@@ -39,6 +44,7 @@ from faker import Faker
 
 from tearline.demo import calibration as cal
 from tearline.demo import scenario as sc
+from tearline.demo import sizes
 from tearline.demo.network import Network, build_network
 from tearline.demo.places import (
     COCAINE_TRANSIT,
@@ -103,9 +109,12 @@ def generate(
     yield from network.records
     yield from _labs(writer, network, months, n_us)
     for (month, drug, pounds), count in zip(cells, counts, strict=True):
-        grams = cal.split_grams(rng, cal.target_grams(pounds, scale), count, DRUGS[drug].spread)
-        for weight in grams:
-            yield from _us_seizure(writer, network, agencies, month, DRUGS[drug], weight)
+        target = cal.target_grams(pounds, scale)
+        plans = [_us_place(rng, DRUGS[drug]) for _ in range(min(count, target))]
+        draws = [sizes.draw_kg(rng, drug, place.kind) for _, place in plans]
+        for (origin, place), grams in zip(plans, cal.share_grams(target, draws), strict=True):
+            yield from _us_seizure(writer, network, agencies, month, DRUGS[drug], grams,
+                                   origin, place)
     for _ in range(round(n_us * MX_SHARE)):
         yield from _mx_seizure(writer, network, agencies, rng.choice(months))
 
@@ -159,6 +168,14 @@ def _labs(
         yield writer.record("lab", "Lab", props, unit, "subject", _at(rng, found), *grade)
 
 
+def _us_place(rng: random.Random, drug: DrugProfile) -> tuple[str, Place]:
+    """Where a U.S. seizure comes from and where it is made: mail facilities for
+    Chinese and Indian fentanyl, land ports of entry for the rest."""
+    origin = weighted(rng, drug.origins)
+    kind = "mail-facility" if origin in ("cn", "in") else "land-port"
+    return origin, weighted(rng, tuple(p for p in US_PLACES if p[0].kind == kind))
+
+
 def _us_seizure(
     writer: RecordWriter,
     network: Network,
@@ -166,14 +183,10 @@ def _us_seizure(
     month: date,
     drug: DrugProfile,
     grams: int,
+    origin: str,
+    place: Place,
 ) -> Iterator[Record]:
     rng = writer.rng
-    origin = weighted(rng, drug.origins)
-    if origin in ("cn", "in"):
-        choices = tuple(p for p in US_PLACES if p[0].kind == "mail-facility")
-    else:
-        choices = tuple(p for p in US_PLACES if p[0].kind == "land-port")
-    place = weighted(rng, choices)
     transit = weighted(rng, COCAINE_TRANSIT) if drug.name == "cocaine" else None
     day = _day_in(rng, month)
     yield from _seizure(
@@ -189,14 +202,11 @@ def _mx_seizure(
     place = weighted(rng, MX_PLACES)
     if place.kind == "seaport":
         name = weighted(rng, (("cocaine", 70), ("fentanyl", 15), ("methamphetamine", 15)))
-        factor = 40.0
     else:
         name = weighted(rng, (("methamphetamine", 35), ("fentanyl", 25), ("marijuana", 25),
                               ("cocaine", 10), ("heroin", 5)))
-        factor = 3.0
     drug = DRUGS[name]
-    mean_g = drug.mean_kg * factor * 1000
-    grams = max(1, round(rng.lognormvariate(0.0, drug.spread) * mean_g / 2))
+    grams = max(1, round(sizes.draw_kg(rng, name, place.kind) * 1000))
     origin = weighted(rng, drug.origins) if name == "cocaine" else "mx"
     agency = agencies["semar"] if place.unit.startswith(sc.MX_SEMAR) else agencies["fgr"]
     yield from _seizure(

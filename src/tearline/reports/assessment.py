@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Literal
 
@@ -26,10 +26,14 @@ from tearline.analysis.engine import Selection, Weight
 from tearline.analysis.frame import SeizureFrame
 from tearline.analysis.units import KG_PER_LB, kg_to_lb
 from tearline.errors import Problem, ValidationError
-from tearline.reports import charts
+from tearline.model.drugs import DRUGS, canonical_drug
+from tearline.reports import charts, placemap
 from tearline.reports.digest import inputs_digest
 from tearline.reports.figures import Figures, compute_figures
+from tearline.reports.longrun import LongRun, long_run
+from tearline.sources.citations import Citation, citation_for
 from tearline.sources.provenance import FileProvenance
+from tearline.sources.unodc import UnodcRow
 
 Format = Literal["html", "pdf", "json"]
 
@@ -40,6 +44,7 @@ class AssessmentInput:
     seizures: SeizureFrame  # Seizure records visible to ``subject``
     aggregates: SeizureFrame | None = None  # e.g. tearline.sources.cbp.cbp_frame(...)
     sources: tuple[FileProvenance, ...] = ()  # provenance of the aggregate files
+    unodc: tuple[UnodcRow, ...] | None = None  # the UNODC annual series, for the long run
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +82,15 @@ class Assessment:
     sources: tuple[FileProvenance, ...]
     records: Figures
     aggregates: Figures | None
+    long_run: LongRun | None = None
 
     @property
     def synthetic(self) -> bool:
         return self.records.all_synthetic_events > 0
+
+    def citations(self) -> list[tuple[FileProvenance, Citation | None]]:
+        """Each source file with its publisher, title, URL and retrieval, where known."""
+        return [(s, citation_for(s.sha256)) for s in self.sources]
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -91,17 +101,46 @@ class Assessment:
             "inputs_digest": self.digest,
             "kg_per_lb": KG_PER_LB,
             "synthetic_data": self.synthetic,
-            "sources": [s.to_dict() for s in self.sources],
+            "sources": [
+                {**s.to_dict(), "citation": None if c is None else c.to_dict()}
+                for s, c in self.citations()
+            ],
             "records": self.records.to_dict(),
             "aggregates": None if self.aggregates is None else self.aggregates.to_dict(),
+            "long_run": None if self.long_run is None else self.long_run.to_dict(),
         }
 
 
-def build_assessment(data: AssessmentInput, params: AssessmentParams) -> Assessment:
+def check_params(params: AssessmentParams, today: date) -> AssessmentParams:
+    """``params`` with the drug's canonical name, or a :class:`ValidationError` when the
+    drug is not one tearline knows or the period has not begun by ``today``.
+
+    Without these checks an unknown drug or a future period gives a report of zeros
+    that reads like a finding ("no fentanil seized"). Both answers depend on the
+    vocabulary and the calendar only, never on what is stored.
+    """
+    drug = canonical_drug(params.drug)
+    if drug is None:
+        raise ValidationError(
+            f"unknown drug {params.drug[:40]!r}",
+            [Problem(f"use one of: {', '.join(DRUGS)}", column="drug")],
+        )
     if params.start and params.end and params.start > params.end:
         raise ValidationError(
             "the period is empty", [Problem("start is after end", column="period")]
         )
+    if params.start is not None and params.start > today:
+        raise ValidationError(
+            f"the period begins on {params.start.isoformat()}, after today "
+            f"({today.isoformat()}): there is nothing to report yet",
+            [Problem("choose a period that has begun", column="period")],
+        )
+    return replace(params, drug=drug)
+
+
+def build_assessment(data: AssessmentInput, params: AssessmentParams) -> Assessment:
+    generated_at = params.generated_at or datetime.now(UTC).replace(microsecond=0)
+    params = check_params(params, generated_at.date())
     window = Selection(start=params.start, end=params.end)
 
     def figures(frame: SeizureFrame, label: str) -> Figures:
@@ -128,11 +167,12 @@ def build_assessment(data: AssessmentInput, params: AssessmentParams) -> Assessm
     return Assessment(
         subject=data.subject,
         params=params,
-        generated_at=params.generated_at or datetime.now(UTC).replace(microsecond=0),
+        generated_at=generated_at,
         digest=digest,
         sources=data.sources,
         records=records,
         aggregates=aggregates,
+        long_run=None if data.unodc is None else long_run(data.unodc, params.drug),
     )
 
 
@@ -142,18 +182,19 @@ def _svg_uri(svg: bytes) -> str:
 
 def _charts(figures: Figures, drug: str) -> dict[str, str]:
     out = {
-        "monthly": charts.monthly_lines(
-            figures.monthly_by_region, f"{drug}: monthly weight by region", "kg"
-        ),
-        "trend": charts.trend(
-            figures.trend.months,
-            figures.trend.kg,
-            figures.trend.moving_average,
-            figures.trend.fitted(),
-            f"{drug}: monthly total and trend",
-            "kg",
-        ),
+        f"monthly-{series.kind}": charts.monthly_lines(
+            series.months, series.kg, f"{drug}: monthly weight, {series.title}", "kg"
+        )
+        for series in figures.monthly_by_region
     }
+    out["trend"] = charts.trend(
+        figures.trend.months,
+        figures.trend.kg,
+        figures.trend.moving_average,
+        figures.trend.fitted(),
+        f"{drug}: monthly total and trend",
+        "kg",
+    )
     if figures.origins is not None:
         out["origins"] = charts.bars(
             [f.origin.upper() for f in figures.origins.figures],
@@ -162,7 +203,7 @@ def _charts(figures: Figures, drug: str) -> dict[str, str]:
             "kg",
         )
     if figures.places:
-        out["places"] = charts.places_map(
+        out["places"] = placemap.places_map(
             [(p.longitude, p.latitude, p.kg, p.synthetic_events > 0) for p in figures.places],
             f"{drug}: seizure places",
         )
@@ -188,6 +229,12 @@ def render_html(assessment: Assessment) -> str:
         aggregate_charts=None
         if assessment.aggregates is None
         else _charts(assessment.aggregates, drug),
+        long_run_chart=None
+        if assessment.long_run is None
+        else _svg_uri(charts.annual_lines(
+            assessment.long_run.years, assessment.long_run.kg,
+            f"{drug}: yearly seizures reported to UNODC", "kg equivalent",
+        )),
         kg_per_lb=KG_PER_LB,
     )
 

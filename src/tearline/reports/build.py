@@ -25,7 +25,8 @@ from tearline.reports.assessment import (
     render_assessment,
 )
 from tearline.sources.cbp import CbpSeries, cbp_frame, default_cbp_paths, read_cbp
-from tearline.store.series import read_cbp_series
+from tearline.sources.unodc import UnodcSeries, default_unodc_path, read_unodc
+from tearline.store.series import read_cbp_series, read_unodc_series
 from tearline.store.store import Store
 
 _FY = re.compile(r"^FY(\d{4})$", re.IGNORECASE)
@@ -72,6 +73,21 @@ def parse_period(text: str | None) -> tuple[date | None, date | None]:
         ) from exc
 
 
+_SUFFIXES: dict[str, Format] = {".html": "html", ".htm": "html", ".pdf": "pdf", ".json": "json"}
+
+
+def format_of(path: Path) -> Format:
+    """The document format a file name asks for (``z.pdf``: PDF), or a ValidationError."""
+    fmt = _SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise ValidationError(
+            f"cannot tell the format from the file name {path.name!r}",
+            [Problem("name the file .html, .pdf or .json, or give --format html|pdf|json",
+                     column="format")],
+        )  # fmt: skip
+    return fmt
+
+
 def subject_name(subject: Subject) -> str:
     """How a report names who it was produced for: the analyst (name@unit) or the unit."""
     return subject.analyst or subject.unit
@@ -85,16 +101,33 @@ def cbp_series(store: Store, data_dir: Path | None) -> CbpSeries | None:
     return series
 
 
+def unodc_series(store: Store, data_dir: Path | None) -> UnodcSeries | None:
+    """The UNODC series as imported (``tearline import-series unodc``), else the reference
+    file under ``data_dir`` when given and present; None without either."""
+    with store.reading() as conn:
+        series = read_unodc_series(conn)
+    if series is None and data_dir is not None and default_unodc_path(data_dir).is_file():
+        series = read_unodc(default_unodc_path(data_dir))
+    return series
+
+
 def assessment_input(
-    store: Store, subject: Subject, at: datetime, series: CbpSeries | None = None
+    store: Store,
+    subject: Subject,
+    at: datetime,
+    series: CbpSeries | None = None,
+    unodc: UnodcSeries | None = None,
 ) -> AssessmentInput:
-    """The subject's visible Seizure records (audited read), with the CBP series if given."""
+    """The subject's visible Seizure records (audited read), with the published series
+    (CBP monthly, UNODC annual) if given."""
     frame = store.seizure_frame(subject, at)
+    files = (() if series is None else series.files) + (() if unodc is None else unodc.files)
     return AssessmentInput(
         subject=subject_name(subject),
         seizures=frame,
         aggregates=None if series is None else cbp_frame(series),
-        sources=() if series is None else series.files,
+        sources=files,
+        unodc=None if unodc is None else unodc.rows,
     )
 
 
@@ -115,10 +148,11 @@ def write_assessments(
     """
     private_dir(out_dir)
     series = cbp_series(store, data_dir)
+    unodc = unodc_series(store, data_dir)
     params = replace(params or AssessmentParams(), generated_at=at)
     written: list[Path] = []
     for unit in units:
-        data = assessment_input(store, store.subject(unit), at, series)
+        data = assessment_input(store, store.subject(unit), at, series, unodc)
         for fmt in formats:
             path = out_dir / f"assessment-{unit}.{fmt}"
             write_private(path, render_assessment(data, params, fmt))

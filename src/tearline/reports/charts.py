@@ -16,6 +16,7 @@ the SVG text it writes.
 from __future__ import annotations
 
 import io
+import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -80,7 +81,7 @@ def _days(days: Sequence[date]) -> npt.NDArray[np.datetime64]:
     return np.array([d.isoformat() for d in days], dtype="datetime64[D]")
 
 
-def _render(figure: Figure) -> bytes:
+def render(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     FigureCanvasSVG(figure)
     figure.savefig(buffer, format="svg", metadata={"Date": None})
@@ -94,27 +95,80 @@ def _figure() -> Figure:
     return figure
 
 
+def monthly_figure(
+    months: Sequence[date], series: Mapping[str, Sequence[float]], title: str, ylabel: str
+) -> Figure:
+    """One line per named series over ``months``, a marker on every month.
+
+    Every series has one value per month (0 where nothing was seized), so a line
+    joins neighbouring months only and a region seen once is still drawn as a point.
+    The y-axis starts at 0 and is set to hold the largest value, whatever the
+    autoscaling would have chosen.
+    """
+    figure = _figure()
+    axes = figure.add_subplot()
+    x = _days(months)
+    for index, (name, values) in enumerate(sorted(series.items())):
+        axes.plot(
+            x,
+            list(values),
+            label=label(name),
+            color=PALETTE[index % len(PALETTE)],
+            linewidth=1.2,
+            marker="o",
+            markersize=3,
+        )
+    top = max((v for values in series.values() for v in values), default=0.0)
+    axes.set_ylim(0.0, top * 1.08 if top > 0 else 1.0)
+    axes.set_title(label(title), loc="left")
+    axes.set_ylabel(label(ylabel))
+    axes.grid(axis="y", alpha=0.3)
+    if series:
+        axes.legend(frameon=False, fontsize=8)
+    return figure
+
+
 def monthly_lines(
-    series: Mapping[str, Sequence[tuple[date, float]]], title: str, ylabel: str
+    months: Sequence[date], series: Mapping[str, Sequence[float]], title: str, ylabel: str
 ) -> bytes:
-    """One line per named series over months (e.g. weight by region)."""
+    """:func:`monthly_figure` as SVG."""
     with matplotlib.rc_context(RC):
-        figure = _figure()
-        axes = figure.add_subplot()
-        for index, (name, points) in enumerate(sorted(series.items())):
-            axes.plot(
-                _days([p[0] for p in points]),
-                [p[1] for p in points],
-                label=label(name),
-                color=PALETTE[index % len(PALETTE)],
-                linewidth=1.4,
-            )
-        axes.set_title(label(title), loc="left")
-        axes.set_ylabel(label(ylabel))
-        axes.grid(axis="y", alpha=0.3)
-        if series:
-            axes.legend(frameon=False, fontsize=8)
-        return _render(figure)
+        return render(monthly_figure(months, series, title, ylabel))
+
+
+def annual_figure(
+    years: Sequence[int], series: Mapping[str, Sequence[float | None]], title: str, ylabel: str
+) -> Figure:
+    """One line per named series over years, a marker on every reported year; a year
+    without a value (``None``) is a gap in the line, not a zero."""
+    figure = _figure()
+    axes = figure.add_subplot()
+    for index, (name, values) in enumerate(sorted(series.items())):
+        axes.plot(
+            list(years),
+            [math.nan if v is None else v for v in values],
+            label=label(name),
+            color=PALETTE[index % len(PALETTE)],
+            linewidth=1.2,
+            marker="o",
+            markersize=3,
+        )
+    top = max((v for values in series.values() for v in values if v is not None), default=0.0)
+    axes.set_ylim(0.0, top * 1.08 if top > 0 else 1.0)
+    axes.set_title(label(title), loc="left")
+    axes.set_ylabel(label(ylabel))
+    axes.grid(axis="y", alpha=0.3)
+    if series:
+        axes.legend(frameon=False, fontsize=8)
+    return figure
+
+
+def annual_lines(
+    years: Sequence[int], series: Mapping[str, Sequence[float | None]], title: str, ylabel: str
+) -> bytes:
+    """:func:`annual_figure` as SVG."""
+    with matplotlib.rc_context(RC):
+        return render(annual_figure(years, series, title, ylabel))
 
 
 def bars(labels: Sequence[str], values: Sequence[float], title: str, ylabel: str) -> bytes:
@@ -130,7 +184,7 @@ def bars(labels: Sequence[str], values: Sequence[float], title: str, ylabel: str
         axes.set_title(label(title), loc="left")
         axes.set_ylabel(label(ylabel))
         axes.grid(axis="y", alpha=0.3)
-        return _render(figure)
+        return render(figure)
 
 
 def trend(
@@ -166,42 +220,4 @@ def trend(
         axes.set_ylabel(label(ylabel))
         axes.grid(axis="y", alpha=0.3)
         axes.legend(frameon=False, fontsize=8)
-        return _render(figure)
-
-
-def places_map(points: Sequence[tuple[float, float, float, bool]], title: str) -> bytes:
-    """A map-like scatter: longitude × latitude, marker area by weight.
-
-    ``points`` are (longitude, latitude, kg, synthetic). No base map is drawn (it
-    would need map data this node does not carry); the axes are degrees.
-    """
-    with matplotlib.rc_context(RC):
-        figure = Figure(figsize=(7.0, 4.0), dpi=100)
-        figure.subplots_adjust(left=0.09, right=0.98, bottom=0.12, top=0.92)
-        axes = figure.add_subplot()
-        largest = max((p[2] for p in points), default=1.0) or 1.0
-        for synthetic, color, kind in (
-            (False, PALETTE[0], "recorded"),
-            (True, PALETTE[4], "synthetic"),
-        ):
-            chosen = [p for p in points if p[3] is synthetic]
-            if not chosen:
-                continue
-            axes.scatter(
-                [p[0] for p in chosen],
-                [p[1] for p in chosen],
-                s=[20 + 280 * p[2] / largest for p in chosen],
-                color=color,
-                alpha=0.6,
-                edgecolors="black",
-                linewidths=0.4,
-                label=kind,
-            )
-        axes.set_xlabel("longitude (°)")
-        axes.set_ylabel("latitude (°)")
-        axes.set_title(label(title), loc="left")
-        axes.grid(alpha=0.3)
-        axes.set_aspect("equal", adjustable="datalim")
-        if points:
-            axes.legend(frameon=False, fontsize=8)
-        return _render(figure)
+        return render(figure)

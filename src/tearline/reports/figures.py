@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date
 
-from tearline.analysis.change import YearChange, YearKind, year_on_year
+from tearline.analysis.change import YearChange, YearKind, compared_with_year_before
 from tearline.analysis.engine import Selection, Weight
 from tearline.analysis.frame import SeizureFrame
 from tearline.analysis.origins import OriginComparison, compare_origins
 from tearline.analysis.places import Place, places
+from tearline.analysis.regions import RegionSeries, monthly_by_region
 from tearline.analysis.totals import Share, Totals, shares_by_origin, top_n, totals
 from tearline.analysis.trend import Trend, monthly_trend
 
@@ -27,7 +26,7 @@ class Figures:
     all_events: int  # every drug in the period
     all_synthetic_events: int  # every drug in the period
     by_drug: Totals
-    monthly_by_region: dict[str, tuple[tuple[date, float], ...]]
+    monthly_by_region: tuple[RegionSeries, ...]  # one per kind of region, never mixed
     origins: OriginComparison | None  # None for aggregates without origins
     shares: tuple[Share, ...]
     trend: Trend
@@ -47,10 +46,7 @@ class Figures:
             "all_events": self.all_events,
             "all_synthetic_events": self.all_synthetic_events,
             "by_drug": self.by_drug.to_dict(),
-            "monthly_by_region": {
-                region: [[m.isoformat(), kg] for m, kg in points]
-                for region, points in self.monthly_by_region.items()
-            },
+            "monthly_by_region": [series.to_dict() for series in self.monthly_by_region],
             "origins": None if self.origins is None else self.origins.to_dict(),
             "shares_by_origin": [s.to_dict() for s in self.shares],
             "trend": self.trend.to_dict(),
@@ -76,10 +72,6 @@ def compute_figures(
     """All figures for ``drug`` within ``window`` (dates), plus totals over every drug."""
     selection = replace(window, drugs=(drug,))
     whole = totals(frame, (), selection, weight)
-    monthly: dict[str, list[tuple[date, float]]] = defaultdict(list)
-    for group in totals(frame, ("region", "month"), selection, weight).groups:
-        region = "unknown" if group.key[0] is None else str(group.key[0])
-        monthly[region].append((date.fromisoformat(f"{group.key[1]}-01"), group.kg))
     has_origins = frame.grain == "incident"
     by_drug = totals(frame, ("drug",), window, weight, order="weight")
     return Figures(
@@ -91,13 +83,13 @@ def compute_figures(
         all_events=by_drug.events,
         all_synthetic_events=sum(g.synthetic_events for g in by_drug.groups),
         by_drug=by_drug,
-        monthly_by_region={k: tuple(v) for k, v in sorted(monthly.items())},
+        monthly_by_region=monthly_by_region(frame, selection, weight),
         origins=compare_origins(frame, origins, drug, window, weight, period)
         if has_origins
         else None,
         shares=shares_by_origin(frame, selection, weight) if has_origins else (),
         trend=monthly_trend(frame, selection, weight),
-        change=year_on_year(frame, period, (), selection, weight),
+        change=compared_with_year_before(frame, period, (), selection, weight),
         top_ports=top_n(frame, "port", top, selection, weight),
         top_conveyance=top_n(frame, "conveyance", top, selection, weight),
         top_concealment=top_n(frame, "concealment", top, selection, weight),

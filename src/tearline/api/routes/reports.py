@@ -1,4 +1,5 @@
-"""Threat-assessment figures as JSON: the same document `tearline report assessment` writes."""
+"""Threat assessments as JSON, HTML or PDF: the same document `tearline report assessment`
+writes."""
 
 from __future__ import annotations
 
@@ -7,18 +8,24 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from tearline.api.deps import AUTHED, Reader, StoreDep
 from tearline.errors import Problem, ValidationError
-from tearline.reports.assessment import AssessmentParams, render_assessment
-from tearline.reports.build import assessment_input, cbp_series, parse_period
+from tearline.reports.assessment import AssessmentParams, check_params, render_assessment
+from tearline.reports.build import assessment_input, cbp_series, parse_period, unodc_series
+
+MEDIA_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 
 
 def router() -> APIRouter:
     api = APIRouter(tags=["reports"], responses=AUTHED)
 
     @api.get("/reports/assessment", summary="Seizure threat assessment for the caller's unit, "
-             "built only from the Seizure statements it may see")
+             "built only from the Seizure statements it may see", response_model=None,
+             responses={200: {"content": {"application/json": {}, "text/html": {},
+                                          "application/pdf": {}},
+                              "description": "the assessment in the format asked for"}})
     def assessment(
         principal: Reader,
         store: StoreDep,
@@ -29,7 +36,8 @@ def router() -> APIRouter:
         origin: Annotated[list[str] | None, Query(max_length=8)] = None,
         weight: Literal["gross", "net"] = "gross",
         years: Literal["fiscal_year", "year"] = "fiscal_year",
-    ) -> dict[str, Any]:
+        fmt: Annotated[Literal["json", "html", "pdf"], Query(alias="format")] = "json",
+    ) -> dict[str, Any] | Response:
         start, end = parse_period(period)
         origins = tuple(o.strip().lower() for o in origin) if origin else ("mx", "cn")
         bad = [o for o in origins if not (len(o) == 2 and o.isascii() and o.isalpha())]
@@ -37,10 +45,14 @@ def router() -> APIRouter:
             raise ValidationError("origins are ISO 3166 alpha-2 codes",
                                   [Problem(f"not a country code: {o[:8]!r}", column="origin")
                                    for o in bad])
-        params = AssessmentParams(drug=drug.strip().lower(), start=start, end=end,
-                                  origins=origins, weight=weight, period=years)
-        data = assessment_input(store, principal.subject, datetime.now(UTC),
-                                cbp_series(store, None))
+        now = datetime.now(UTC)
+        params = check_params(AssessmentParams(drug=drug.strip().lower(), start=start, end=end,
+                                               origins=origins, weight=weight, period=years),
+                              now.date())  # an unknown drug or a future period: 422
+        data = assessment_input(store, principal.subject, now, cbp_series(store, None),
+                                unodc_series(store, None))
+        if fmt != "json":
+            return Response(render_assessment(data, params, fmt), media_type=MEDIA_TYPES[fmt])
         result: dict[str, Any] = json.loads(render_assessment(data, params, "json"))
         return result
 
