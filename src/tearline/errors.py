@@ -233,3 +233,27 @@ def http_status(error: TearlineError) -> int:
         if cls in HTTP_STATUS:
             return HTTP_STATUS[cls]
     return 500
+
+
+#: The exit status of the ``tearline`` command for each error class; the most specific
+#: class wins, as for :data:`HTTP_STATUS`. 0 is success; 1 is a refusal or failure the
+#: message explains (denied, conflict, audit, configuration); 2 is bad input, also
+#: Click's status for a malformed command line, so "fix the command" is one status
+#: whichever layer noticed; 3 is "not found", the same for a hidden record as for a
+#: missing one. Failures that may pass by themselves (database, peer, rate limit) have
+#: statuses of their own, so that a script can tell "try again later" from the rest.
+CLI_EXIT: dict[type[TearlineError], int] = {
+    TearlineError: 1,
+    InputError: 2,
+    NotFound: 3,
+    StoreError: 5,
+    PeerError: 6,
+    RateLimited: 7,
+}
+
+
+def cli_exit(error: TearlineError) -> int:
+    for cls in type(error).__mro__:
+        if cls in CLI_EXIT:
+            return CLI_EXIT[cls]
+    return 1

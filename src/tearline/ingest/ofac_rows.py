@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tearline.errors import Problem
+from tearline.errors import IngestError, Problem
 
 MAX_FIELD_CHARS = 10_000
 MAX_LINE_CHARS = 120_000  # stays under the csv module's own field limit (131,072)
@@ -126,6 +126,25 @@ def read_rows(
         if not bad:
             rows.append(Row(number, tuple(_clean(value) for value in cells)))
     return rows, problems
+
+
+def require_kind(rows: Sequence[Row], lines: Sequence[str], source_name: str, kind: str,
+                 columns: tuple[str, ...]) -> None:
+    """Refuse, with one message, a file that is not OFAC's ``kind`` at all.
+
+    A file of another kind (a CSV with a header, a mapping, alt.csv given as sdn.csv)
+    would otherwise be reported line by line — thousands of column errors saying less
+    than one sentence. A file is taken for ``kind`` if one of its rows has the right
+    number of columns and a numeric ``ent_num``; a real file with a few bad rows still
+    gets each located problem.
+    """
+    if any(row.cells[0].isdigit() for row in rows):
+        return
+    first = next((line.strip() for line in lines if line.strip()), "")
+    seen = f"; its first line reads {first[:60]!r}" if first else "; it is empty"
+    raise IngestError(f"{source_name}: this is not an {kind} file", [Problem(
+        f"expected OFAC's {kind.lower()}.csv: no header, {len(columns)} comma-separated columns "
+        f"({', '.join(columns[:3])}, …), the first a number{seen}", source_name)])
 
 
 def _clean(value: str) -> str:
