@@ -31,7 +31,9 @@ def test_tables_never_cut_ids_and_say_how_to_get_the_next_page(tmp_path: Path) -
     # JSON stays JSON: the hint is on stderr
     assert len(json.loads(ws.ok("list", *SOD, "--limit", "3", "-f", "json").stdout)) == 3
     found = ws.ok("search", "beltran", *SOD)
-    assert all(record_id in found.stdout for record_id in every)
+    assert all(record_id in found.stdout for record_id in every) and found.stderr == ""
+    assert ws.ok("search", "beltran", *SOD, "--limit", "2").stderr == (
+        "the first 2 results: --limit 4 shows more\n")
 
 
 def _entities(ws: CliWorkspace) -> None:

@@ -114,6 +114,9 @@ def search(query: str, as_: AsOption = None, at: AtOption = None,
     found = STATE.store().search(subject, at_time(at), query, schema, limit=limit)
     emit(record_rows(found), fmt, ["id", "schema", "caption", "marking", "synthetic"],
          title=f"{len(found)} results for {query!r} as {subject}")
+    if len(found) == limit:
+        err.print(f"the first {limit} results: --limit {2 * limit} shows more",
+                  highlight=False, soft_wrap=True)
 
 
 @app.command("list")
