@@ -26,10 +26,12 @@ def using_it_commands() -> list[list[str]]:
     for line in text.splitlines():
         for part in line.split("&&"):
             words = shlex.split(part, comments=True)
-            if words and words[0] == "tearline" and words[1:] != ["serve"]:
+            if not words or words == ["tearline", "serve"]:  # serve runs until stopped
+                continue
+            if words[0] == "tearline":
                 commands.append(words[1:])
-            elif words:
-                assert words[:1] == ["source"], f"not a tearline command: {part}"
+            else:
+                assert words[0] == "source", f"not a tearline command: {part}"
     return commands
 
 

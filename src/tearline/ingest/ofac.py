@@ -176,8 +176,8 @@ def parse_sdn(
     call (the whole file is read and checked before this returns).
     """
     lines = lines.splitlines() if isinstance(lines, str) else list(lines)
+    require_kind(lines, source_name, "SDN", SDN_COLUMNS)
     rows, problems = read_rows(lines, source_name, SDN_COLUMNS)
-    require_kind(rows, lines, source_name, "SDN", SDN_COLUMNS)
     seen: set[str] = set()
     for row in rows:
         problems.extend(_check(row, source_name, seen))

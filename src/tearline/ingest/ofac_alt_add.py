@@ -60,8 +60,8 @@ def _ent_num_problem(value: str, source_name: str, line: int) -> Problem | None:
 def parse_alt(lines: Iterable[str], source_name: str) -> list[OfacAlt]:
     """Read ``alt.csv``; raise :class:`IngestError` listing every bad row."""
     lines = lines.splitlines() if isinstance(lines, str) else list(lines)
+    require_kind(lines, source_name, "alt", ALT_COLUMNS)
     rows, problems = read_rows(lines, source_name, ALT_COLUMNS)
-    require_kind(rows, lines, source_name, "alt", ALT_COLUMNS)
     out: list[OfacAlt] = []
     for row in rows:
         ent_num, alt_num, kind, name, _ = row.cells
@@ -82,8 +82,8 @@ def parse_alt(lines: Iterable[str], source_name: str) -> list[OfacAlt]:
 def parse_add(lines: Iterable[str], source_name: str) -> list[OfacAddress]:
     """Read ``add.csv``; raise :class:`IngestError` listing every bad row."""
     lines = lines.splitlines() if isinstance(lines, str) else list(lines)
+    require_kind(lines, source_name, "add", ADD_COLUMNS)
     rows, problems = read_rows(lines, source_name, ADD_COLUMNS)
-    require_kind(rows, lines, source_name, "add", ADD_COLUMNS)
     out: list[OfacAddress] = []
     for row in rows:
         ent_num, add_num, street, city, country, _ = row.cells
