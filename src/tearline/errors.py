@@ -2,35 +2,39 @@
 
 Every failure that tearline reports is an instance of :class:`TearlineError`.
 Foreign exceptions (database drivers, parsers, HTTP clients) are translated where
-they enter, with ``raise XError(...) from exc``; the HTTP status of each class is
-mapped in one place (``HTTP_STATUS`` below) and rendered in one JSON envelope.
+they enter, with ``raise XError(...) from exc``. A class's ``code`` is the ``code`` of
+the API's error envelope and the ``error_code`` of a TAXII error message; its HTTP
+status is mapped once, in ``HTTP_STATUS``, and the TAXII server departs from it only
+where ``TAXII_STATUS`` says (TAXII answers a malformed request 400, not 422). Each
+class's docstring says what it means; ``exit`` is the ``tearline`` command's exit
+status. ``tests/test_errors.py`` holds this drawing to the classes and mappings::
 
-::
-
-    TearlineError
-    ├── InputError ................ bad input from a person or a peer (422)
-    │   ├── ValidationError ....... one or more values fail validation
-    │   ├── IngestError ........... a file was rejected; nothing from it is stored
-    │   ├── MappingError .......... a CSV mapping file is unusable
-    │   ├── MarkingError .......... a marking is malformed or not allowed
-    │   │   └── LegalBasisError ... its legal basis is no agreement in force that
-    │   │                           binds the parties
-    │   ├── TooLarge .............. a request body exceeds the size limit (413)
-    │   └── UnsupportedMethod ..... the HTTP method is not allowed on that path (405)
-    ├── NotFound .................. no such object *for this subject* (404);
-    │                               a hidden record answers exactly like a missing one
-    ├── PolicyDenied .............. the policy refuses an action, with reasons (403)
-    ├── Conflict .................. the object exists or changed meanwhile (409)
-    ├── AuthenticationError ....... no valid credentials (401)
-    ├── RateLimited ............... too many attempts; retry later (429)
-    ├── AuditError ................ the audit log or a proof does not verify
-    │   ├── IntegrityError ........ a stored entry or subtree hash was altered
-    │   ├── ProofError ............ an inclusion/consistency proof or signature fails
-    │   └── SplitViewError ........ two incompatible views of one log were seen
-    ├── StoreError ................ the database failed (503)
-    ├── PeerError ................. a federation peer is unreachable or answered
-    │                               outside the TAXII protocol (502)
-    └── ConfigError ............... the node is misconfigured
+    class                           code                    HTTP TAXII exit
+    TearlineError                   error                    500   500    1
+    ├── InputError                  invalid_input            422   400    2
+    │   ├── ValidationError         validation_failed        422   400    2
+    │   ├── IngestError             ingest_rejected          422   400    2
+    │   ├── MappingError            bad_mapping              422   400    2
+    │   ├── MarkingError            bad_marking              422   400    2
+    │   │   └── LegalBasisError     bad_legal_basis          422   400    2
+    │   ├── TooLarge                too_large                413   413    2
+    │   ├── UnsupportedMethod       method_not_allowed       405   405    2
+    │   ├── NotAcceptable           not_acceptable           406   406    2
+    │   └── UnsupportedMediaType    unsupported_media_type   415   415    2
+    ├── NotFound                    not_found                404   404    3
+    ├── PolicyDenied                denied                   403   403    1
+    ├── Conflict                    conflict                 409   409    1
+    ├── AuthenticationError         unauthenticated          401   401    1
+    ├── RateLimited                 rate_limited             429   429    7
+    ├── AuditError                  audit_failed             409   409    1
+    │   ├── IntegrityError          audit_integrity          409   400    1
+    │   │   └── WrongNode           audit_integrity          409   400    1
+    │   ├── ProofError              bad_proof                409   409    1
+    │   └── SplitViewError          split_view               409   409    1
+    ├── StoreError                  store_unavailable        503   503    5
+    ├── PeerError                   peer_unavailable         502   502    6
+    ├── ConfigError                 bad_config               500   500    1
+    └── InternalError               internal                 500   500    1
 """
 
 from __future__ import annotations
@@ -49,20 +53,13 @@ class Problem:
     column: str | None = None
 
     def __str__(self) -> str:
-        where = ":".join(
-            str(part) for part in (self.file, self.line, self.column) if part is not None
-        )
+        where = ":".join(str(p) for p in (self.file, self.line, self.column) if p is not None)
         return f"{where}: {self.message}" if where else self.message
 
     def to_dict(self) -> dict[str, str | int]:
-        out: dict[str, str | int] = {"message": self.message}
-        if self.file is not None:
-            out["file"] = self.file
-        if self.line is not None:
-            out["line"] = self.line
-        if self.column is not None:
-            out["column"] = self.column
-        return out
+        out = {"message": self.message, "file": self.file, "line": self.line,
+               "column": self.column}
+        return {key: value for key, value in out.items() if value is not None}
 
 
 class TearlineError(Exception):
@@ -97,18 +94,26 @@ class InputError(TearlineError):
 
 
 class ValidationError(InputError):
+    """One or more values fail validation."""
+
     code = "validation_failed"
 
 
 class IngestError(InputError):
+    """A file was rejected; nothing from it is stored."""
+
     code = "ingest_rejected"
 
 
 class MappingError(InputError):
+    """A CSV mapping file is unusable."""
+
     code = "bad_mapping"
 
 
 class MarkingError(InputError):
+    """A marking is malformed or not allowed."""
+
     code = "bad_marking"
 
 
@@ -120,23 +125,42 @@ class LegalBasisError(MarkingError):
 
 
 class TooLarge(InputError):
+    """A request body exceeds the size limit."""
+
     code = "too_large"
 
 
 class UnsupportedMethod(InputError):
+    """The HTTP method is not allowed on that path."""
+
     code = "method_not_allowed"
+
+
+class NotAcceptable(InputError):
+    """The client does not accept TAXII 2.1 JSON."""
+
+    code = "not_acceptable"
+
+
+class UnsupportedMediaType(InputError):
+    """A POST body that is not TAXII 2.1 JSON."""
+
+    code = "unsupported_media_type"
 
 
 class NotFound(TearlineError):
     """The object does not exist for the asking subject.
 
-    The message must never differ between "hidden" and "never existed".
+    A hidden record answers exactly like a missing one: the message must never differ
+    between "hidden" and "never existed".
     """
 
     code = "not_found"
 
 
 class PolicyDenied(TearlineError):
+    """The policy refuses an action; ``reasons`` say why."""
+
     code = "denied"
 
     def __init__(self, message: str, reasons: Sequence[str] = ()) -> None:
@@ -148,10 +172,14 @@ class PolicyDenied(TearlineError):
 
 
 class Conflict(TearlineError):
+    """The object exists already, or changed meanwhile."""
+
     code = "conflict"
 
 
 class AuthenticationError(TearlineError):
+    """No valid credentials."""
+
     code = "unauthenticated"
 
 
@@ -169,6 +197,8 @@ class RateLimited(TearlineError):
 
 
 class AuditError(TearlineError):
+    """The audit log or a proof does not verify."""
+
     code = "audit_failed"
 
 
@@ -185,19 +215,31 @@ class IntegrityError(AuditError):
         return {} if self.index is None else {"index": self.index}
 
 
+class WrongNode(IntegrityError):
+    """A receipt correctly signed by a peer that names another node."""
+
+
 class ProofError(AuditError):
+    """An inclusion or consistency proof, or a signature, fails."""
+
     code = "bad_proof"
 
 
 class SplitViewError(AuditError):
+    """Two incompatible views of one log were seen."""
+
     code = "split_view"
 
 
 class StoreError(TearlineError):
+    """The database failed; the request may succeed later."""
+
     code = "store_unavailable"
 
 
 class ConfigError(TearlineError):
+    """The node is misconfigured (a setting, a file of the workspace)."""
+
     code = "bad_config"
 
 
@@ -210,11 +252,19 @@ class PeerError(TearlineError):
     code = "peer_unavailable"
 
 
+class InternalError(TearlineError):
+    """A bug: what leaves is this fixed message, the traceback goes to the log."""
+
+    code = "internal"
+
+
 #: The HTTP status of each error class; the most specific class wins.
 HTTP_STATUS: dict[type[TearlineError], int] = {
     InputError: 422,
     TooLarge: 413,
     UnsupportedMethod: 405,
+    NotAcceptable: 406,
+    UnsupportedMediaType: 415,
     NotFound: 404,
     PolicyDenied: 403,
     Conflict: 409,
@@ -227,12 +277,25 @@ HTTP_STATUS: dict[type[TearlineError], int] = {
     TearlineError: 500,
 }
 
+#: Where the TAXII server's status departs from ``HTTP_STATUS``: TAXII answers a
+#: malformed request, and a receipt whose signature does not verify, with 400.
+TAXII_STATUS: dict[type[TearlineError], int] = {
+    InputError: 400,
+    IntegrityError: 400,
+}
+
 
 def http_status(error: TearlineError) -> int:
-    for cls in type(error).__mro__:
-        if cls in HTTP_STATUS:
-            return HTTP_STATUS[cls]
-    return 500
+    """The HTTP status of ``error`` on the API: that of its most specific mapped class."""
+    return next(HTTP_STATUS[cls] for cls in type(error).__mro__ if cls in HTTP_STATUS)
+
+
+def taxii_status(error: TearlineError) -> int:
+    """The HTTP status of ``error`` on the TAXII server: its most specific class mapped
+    in either table, ``TAXII_STATUS`` first (a :class:`TooLarge` stays 413 although
+    every other :class:`InputError` is 400)."""
+    return next(table[cls] for cls in type(error).__mro__
+                for table in (TAXII_STATUS, HTTP_STATUS) if cls in table)
 
 
 #: The exit status of the ``tearline`` command for each error class; the most specific
@@ -253,7 +316,6 @@ CLI_EXIT: dict[type[TearlineError], int] = {
 
 
 def cli_exit(error: TearlineError) -> int:
-    for cls in type(error).__mro__:
-        if cls in CLI_EXIT:
-            return CLI_EXIT[cls]
-    return 1
+    """The ``tearline`` command's exit status for ``error``: that of its most specific
+    mapped class."""
+    return next(CLI_EXIT[cls] for cls in type(error).__mro__ if cls in CLI_EXIT)

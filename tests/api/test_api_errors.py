@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import httpx
 import pytest
 from apiworld import Api, build_api
 
 from tearline.errors import (
     AuthenticationError,
+    InternalError,
     NotFound,
     TooLarge,
     UnsupportedMethod,
@@ -40,6 +44,25 @@ def test_envelope_for_framework_failures(api: Api) -> None:
         assert answer.status_code == http_status(error), answer.text
         assert _envelope(answer.json())["code"] == error.code
     assert "allow" in {k.lower() for k in cases[2][0].headers}
+
+
+def test_a_bug_answers_the_internal_error_of_the_tree(
+        api: Api, caplog: pytest.LogCaptureFixture) -> None:
+    async def broken() -> None:
+        raise RuntimeError("secret detail of a bug")
+
+    api.app.add_api_route("/api/v1/broken", broken)
+
+    async def ask() -> httpx.Response:
+        transport = httpx.ASGITransport(app=api.app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            return await client.get("/api/v1/broken")
+
+    answer = asyncio.run(ask())
+    assert answer.status_code == http_status(InternalError("")) == 500
+    assert _envelope(answer.json()) == {"code": InternalError.code, "message": "internal error",
+                                        "details": {}}
+    assert "secret detail of a bug" in caplog.text  # the traceback goes to the log only
 
 
 def test_control_characters_are_refused_not_stored(api: Api) -> None:

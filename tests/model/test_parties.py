@@ -36,3 +36,15 @@ def test_an_agreement_is_in_force_between_its_dates() -> None:
         Agreement("fw", "Framework", "bilateral", frozenset({"us.dea"}), T, T)
     with pytest.raises(ValidationError, match="time zone"):
         Agreement("fw", "Framework", "bilateral", frozenset({"us.dea"}), datetime(2024, 1, 1))
+
+
+@pytest.mark.parametrize("make", [
+    lambda: Agency("MX SEMAR", "Secretaría de Marina", "mx"),
+    lambda: Unit("mx.semar.uie", "mx semar", "UIE"),
+    lambda: Unit(None, "mx.semar", "UIE"),  # type: ignore[arg-type]
+])
+def test_a_bad_party_id_is_the_partys_validation_error_not_a_marking_error(make: object) -> None:
+    assert callable(make)
+    with pytest.raises(ValidationError, match="dotted lowercase name") as raised:
+        make()
+    assert type(raised.value) is ValidationError

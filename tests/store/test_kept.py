@@ -79,7 +79,7 @@ def test_store_reads_from_many_threads_and_sees_each_commit(store: Store) -> Non
             for _ in range(50):
                 with store.reading() as conn:
                     seen.append(conn.execute(text("SELECT x FROM kept_probe")).scalar_one())
-        except BaseException as exc:  # reported below, not lost in the thread
+        except BaseException as exc:  # noqa: BLE001 (reported below, not lost in the thread)
             errors.append(exc)
 
     threads = [threading.Thread(target=reader) for _ in range(6)]

@@ -29,9 +29,8 @@ def document_bearer(app: FastAPI) -> None:
 
     The authenticator reads the header itself. Declaring the scheme as a FastAPI
     security dependency would document it too, but at the price of resolving one more
-    dependency in every authenticated request (30–60 µs measured in process, some 5% of
-    a one-record read);
-    the document is written once instead, from the 401 each authenticated operation
+    dependency in every authenticated request (docs/benchmarks.md, *Figures behind code
+    choices*); the document is written once instead, from the 401 each authenticated operation
     declares (:data:`AUTHED`), to the same result.
     """
     generate = app.openapi
@@ -52,7 +51,7 @@ def document_bearer(app: FastAPI) -> None:
 
 
 # Dependencies that do no I/O are ``async``: FastAPI runs a plain ``def`` dependency in
-# the thread pool, and each such hop costs more than the work (a read used to make four).
+# the thread pool, and each such hop costs more than the work.
 
 
 async def store_of(request: Request) -> Store:

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from tearline.errors import (
     AuthenticationError,
     InputError,
+    InternalError,
     NotFound,
     Problem,
     RateLimited,
@@ -47,7 +48,7 @@ class ErrorEnvelope(BaseModel):
 def model_response(model: BaseModel) -> Response:
     """A model the route built, answered as JSON (the route keeps ``response_model`` for
     the OpenAPI document). FastAPI would otherwise validate it again against that same
-    model before serialising it, a good part of a one-record read."""
+    model before serialising it: the same work twice."""
     return Response(model.model_dump_json(by_alias=True), media_type="application/json")
 
 
@@ -108,8 +109,7 @@ def install(app: FastAPI) -> None:
 
     async def on_bug(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("internal error", exc_info=exc)
-        body = {"error": {"code": "internal", "message": "internal error", "details": {}}}
-        return JSONResponse(body, status_code=500)
+        return error_response(InternalError("internal error"))
 
     app.add_exception_handler(TearlineError, on_tearline)
     app.add_exception_handler(RequestValidationError, on_validation)

@@ -23,8 +23,6 @@ class ApiSettings:
     #: Search query complexity: characters and words.
     max_query_chars: int = 200
     max_query_words: int = 8
-    #: Values per property and properties per entity in one write.
-    max_values: int = 1_000
     #: A request taking longer than this is answered 503 (the work may still finish).
     request_timeout_seconds: float = 15.0
     #: Failed authentications allowed per client address, and per token prefix at one

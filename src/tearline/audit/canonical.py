@@ -63,9 +63,9 @@ def _no_default(value: object) -> object:
 
 
 #: The C encoder that ``json.dumps(sort_keys=True, separators=(",", ":"),
-#: ensure_ascii=False)`` builds on every call, built once: that construction was a
-#: fifth of an audit append's encoding time. No circular-reference markers: events are
-#: flat. ``None`` where the interpreter has no C accelerator.
+#: ensure_ascii=False)`` builds on every call, built once: an event is small, and
+#: building the encoder is a sizeable share of encoding one. No circular-reference
+#: markers: events are flat. ``None`` where the interpreter has no C accelerator.
 _C_MAKE_ENCODER: Any = getattr(_json_encoder, "c_make_encoder", None)
 _COMPACT_C: Any = (
     _C_MAKE_ENCODER(
@@ -82,8 +82,8 @@ def canonical_bytes_no_floats(value: object) -> bytes:
     For strings, safe integers, booleans, null, lists and objects with ASCII keys,
     ``json.dumps`` with sorted keys, compact separators and raw UTF-8 writes exactly
     the RFC 8785 bytes (the same short escapes, lowercase ``\\u00xx`` for other
-    control characters, integers in decimal) and is many times faster than the
-    general encoder; a property test pins the two together. Text that UTF-8 cannot
+    control characters, integers in decimal) in C, without the general encoder's walk
+    in Python; a property test pins the two together. Text that UTF-8 cannot
     carry (a lone surrogate) goes to :func:`canonical_bytes`, which rejects it.
     """
     try:

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from tearline.audit.envelope import utc_timestamp
 from tearline.audit.events import ReceiptRecorded, ReceiptRefused
-from tearline.errors import IntegrityError, Problem, ValidationError
+from tearline.errors import IntegrityError, Problem, ValidationError, WrongNode
 from tearline.federation.signing import read_signed_document, sign_document
 from tearline.keys import NodeKey
 from tearline.store import audit_log
@@ -37,10 +37,6 @@ from tearline.store.store import Store
 RECEIPT_TYPE = "tearline-receipt"
 RECEIPT_VERSION = 1
 MAX_OBJECTS = 100_000
-
-
-class WrongNode(IntegrityError):
-    """A receipt correctly signed by a peer that names another node."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from tearline.errors import ValidationError
+from tearline.errors import MarkingError, ValidationError
 from tearline.model.marking import check_party_id
 from tearline.model.text import bidi_problem
 
@@ -21,7 +21,7 @@ _AGREEMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$")
 def _ids(value: str, what: str) -> str:
     try:
         return check_party_id(value, what)
-    except Exception as exc:  # MarkingError → the party's own error class
+    except MarkingError as exc:  # a party's id is no marking: the party's own error class
         raise ValidationError(str(exc)) from None
 
 

@@ -22,8 +22,8 @@ from followthemoney.settings import MODEL_PATH
 from followthemoney.util import const
 
 #: libyaml's parser when PyYAML was built with it: the schema files are the same YAML
-#: either way (the same safe constructors and resolver build the values), parsed about
-#: five times faster, which is most of what loading the model costs every process.
+#: either way (the same safe constructors and resolver build the values), parsed in C
+#: rather than Python, and parsing is most of what loading the model costs every process.
 SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 SCHEMATA_PATH = Path(__file__).with_name("schemata")

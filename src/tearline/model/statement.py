@@ -126,7 +126,7 @@ def checked_statement(
     provenance: Provenance,
     keyer: StatementKeyer,
 ) -> Statement:
-    """The statement ``Statement(...)`` would build from these values, built faster.
+    """The statement ``Statement(...)`` would build from these values, without its checks.
 
     For values already checked by :func:`tearline.model.record.build_statements`
     (entity id, schema, property and value valid): first and last seen are the

@@ -78,7 +78,7 @@ def format_time(value: datetime) -> str:
 def _format_utc(value: datetime) -> str:
     """Remembered: a batch repeats the same first/last seen on every statement.
 
-    Formatted field by field (``strftime`` is several times slower, and does not pad
+    Formatted field by field (``strftime`` is slower, and does not pad
     years before 1000, which RFC 3339 writes with four digits)."""
     fraction = f"{value.microsecond:06d}" if value.microsecond else "000"
     return (f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:"

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from typing import Any
 
-from tearline.errors import Problem
+from tearline.errors import Problem, ValidationError
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
 from tearline.model.record import Record, check_entity_id
@@ -144,8 +144,8 @@ def _well_formed(entity_id: str, schema: str, data: dict[str, Any],
     else ``None`` and :func:`_statement` reads it field by field, reporting problems.
 
     A pulled page is almost always well formed, and checking it whole (known keys,
-    plain non-empty strings, canonical grading letters) is several times cheaper than
-    collecting problems that are not there. The result is the statement
+    plain non-empty strings, canonical grading letters) is cheaper than collecting
+    problems that are not there. The result is the statement
     ``Statement(...)`` builds from the same values (its ``__post_init__`` only drops
     an original value equal to the value, done here too; the id is ``keyer``'s).
     """
@@ -201,7 +201,7 @@ def _statement(r: _Reader, entity_id: str, schema: str, data: object,
     try:
         reliability = Reliability.parse(str(data.get("reliability", "")))
         credibility = Credibility.parse(str(data.get("credibility", "")))
-    except Exception as exc:  # ValidationError from the grading parsers
+    except ValidationError as exc:
         r.fail(str(exc))
         return None
     if len(r.problems) > before:
@@ -227,7 +227,7 @@ def record_from_payload(
     if entity_id is not None:
         try:
             check_entity_id(entity_id)
-        except Exception as exc:
+        except ValidationError as exc:
             r.fail(str(exc))
     schema, originator, author = r.text(data, "schema"), r.text(data, "originator"), r.text(
         data, "author")

@@ -195,8 +195,8 @@ def _packed(row: Any, width: int) -> bytes | None:
 def _parents(below: bytes, offset: int, count: int) -> bytes:
     """``count`` parent hashes over the children packed in ``below`` from child ``offset``.
 
-    Built from ``map`` over C callables (no Python frame per hash): a quarter faster than
-    a comprehension, and hashing is most of the bulk pass's own time.
+    Built from ``map`` over C callables (no Python frame per hash, as a comprehension
+    would make), because hashing is most of the bulk pass's own time.
     """
     start = offset * HASH_SIZE
     with memoryview(below) as view:

@@ -381,8 +381,8 @@ def verify(
     With ``engine`` and a large log, ranges are checked by ``threads`` threads (the
     default on PostgreSQL: as many as cores, at most 4), each on its own connection,
     or, with ``processes`` > 1, by that many worker processes. On a SQLite file the
-    workers are fresh interpreters that import the bulk pass alone (a tenth of a
-    second to start) and the default, from :data:`PROCESSES_FROM` entries, is one per
+    workers are fresh interpreters that import the bulk pass alone (so they start
+    quickly) and the default, from :data:`PROCESSES_FROM` entries, is one per
     core: the bulk pass is Python hashing under the GIL, which threads cannot share.
     Workers and threads read the log as committed, so pass ``engine`` only outside a
     transaction that appended.

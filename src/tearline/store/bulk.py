@@ -8,8 +8,8 @@ the store within a small factor of a plain ``executemany`` of the same rows.
 On PostgreSQL a large batch (:data:`COPY_ROWS` rows or more) goes another way: the
 rows are streamed with ``COPY`` into a temporary table dropped at commit, and one
 ``INSERT … SELECT … ON CONFLICT`` moves them into the table. The server then parses
-and plans one statement instead of one per row, which is several times faster than
-even a pipelined ``executemany``; the upsert's meaning is the same (see
+and plans one statement instead of one per row, which is faster than even a
+pipelined ``executemany``; the upsert's meaning is the same (see
 :func:`_copy_sql`), and it all happens in the caller's transaction.
 """
 

@@ -39,11 +39,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA cache_size=-65536")
     # No memory map (mmap_size stays 0). Every read commits an audit entry, so a reader
     # nearly always starts after another connection's commit; with a map, that start
-    # cost more than copying the few pages a read needs: a token lookup after a commit
-    # took 44 µs mapped and 19 µs not (a plain sqlite3 loop), API reads at 50 clients
-    # ran about 12% faster without it, and audit proofs, verification and ingest showed
-    # no difference (docs/benchmarks.md, 2026-11-29 evening). A map would also turn a
-    # disk I/O error into SIGBUS instead of an error the store can report.
+    # costs more than copying the few pages a read needs (docs/benchmarks.md, HTTP API,
+    # 2026-11-29 evening). A map would also turn a disk I/O error into SIGBUS instead of
+    # an error the store can report.
     cur.close()
 
 
@@ -156,8 +154,8 @@ def driver_cursor(conn: Connection) -> Iterator[Any]:
     """A cursor of the driver itself, inside the connection's transaction.
 
     The hot paths (reads, token lookups, node lookups for proofs, appends) skip
-    SQLAlchemy's per-statement work, a third of a proof's time and of a one-record
-    read's; driver errors become :class:`StoreError` here.
+    SQLAlchemy's per-statement work, which would weigh on each of them as much as the
+    query; driver errors become :class:`StoreError` here.
     """
     cursor = conn.connection.cursor()
     try:

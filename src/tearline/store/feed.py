@@ -1,54 +1,74 @@
 """What a peer may pull, in the order it was added: the federation feed of one collection.
 
-A TAXII collection is ordered by *date added*. tearline's records carry their own
-dates (created, modified: the data's time, which may lie in the past), so the order in
-which things were added to this node is taken from the audit log, where every write
-(and every change of what a record's readers may see: retraction, re-marking, release,
-consent, recall) is an entry with a strictly increasing index and a timestamp. A
-record's *position* is the index of its latest such entry, its *date added* that
-entry's time: a record released to a peer after the peer's cursor had passed it comes
-back at a new position, so the peer receives it on its next pull.
+A TAXII collection is ordered by *date added*. A record's date added, for a peer, is
+the last time it changed **in that peer's view** — the latest of:
+
+* the times its statements the peer is shown were added (``statements.added_at``, the
+  time of the write, never the data's own first-seen time, which may lie in the past);
+* the times its own marking, and the markings of the statements shown, were set;
+* the times releases reaching the peer (to its agency, its unit, or an agency that
+  vetted its unit) were made;
+* when this node passes it on (:class:`~tearline.store.relay.Relay`), the times the
+  consents letting this node's agency do so were recorded or received.
+
+Nothing the peer may not see enters: a portion added or re-marked where the peer
+cannot see it, a release to someone else, an ORCON statement this node may not pass
+on, another unit's activity — none moves a record or its date (``docs/federation.md``,
+"What a peer can learn from the feed's order"; the two-world suite checks it). A
+record released to the peer after the peer's cursor had passed it comes back later in
+the feed, so the peer receives it on its next pull.
+
+A page is the next records by (date added, id) after the cursor. Every time above is a
+stored row's, in a table indexed by (time, record id): the feed walks those indexes
+in order, merged, and settles each record it meets by computing its date for the
+peer; a record is taken at the one time that is its date. Each row is read once over a
+whole walk of the feed, however the pages fall.
 
 The query carries the policy predicate for the peer's subject (``Visibility``), so a
-record the peer may not see is never fetched; the collection filter (the agreement the
+record the peer may not see is never taken; the collection filter (the agreement the
 record's marking or one of its releases cites; for the peer's default collection, also
-records citing none of the peer's agreements) narrows it further. Like every read,
-nothing here decides visibility after fetching.
+records citing none of the peer's agreements) narrows it further. Serving a peer is a
+release by this node: a record another agency originated is served only with that
+originator's consent for this node's agency (``relay``); a record of the peer's own
+agency is not served back to it. Within a record, each ORCON item of another agency
+passes only with its originator's consent in force (``Relay``'s predicates), so a
+record with nothing left to pass on is not in the feed either.
 
-Serving a peer is a release by this node: a record another agency originated is
-served only with that originator's consent, recorded here as a signed consent document
-letting this node's agency pass it on (``relay``); a record of the peer's own agency
-is not served back to it (it holds the original). This is a filter of the query too,
-so a record a node may not relay never leaves it, rather than being refused by the
-receiver. Within a record, each ORCON item of another agency — the record's own
-marking, or a statement — passes only with its originator's consent for this node's
-agency in force: the service runs the feed with the predicates of
-:class:`~tearline.store.relay.Relay`, so a record with nothing left to pass on is not
-in the feed either.
-
-A change of vetting alters what a unit may see without an entry naming the records
+A change of vetting alters what a unit may see without a row about the records
 concerned, and so does the arrival of an entity that a relationship refers to (the
-relationship exists for a reader only once both its ends do); such records are served
-at their last position, so a peer re-pulling from the start receives them. This is a
-known limit of ordering by the log (following references in the feed query made it
-grow with the square of the log on SQLite).
+relationship exists for a reader only once both its ends do); such records keep their
+date, so a peer re-pulling from the start receives them. A view that narrows (a
+statement retracted or re-marked away from the peer) moves nothing: the peer is not
+told that something it holds was withdrawn from it, which recalls do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import heapq
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, String, and_, bindparam, exists, or_, select
+from sqlalchemy import (
+    Connection,
+    String,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    tuple_,
+)
 
 from tearline.store import release_tables as rt
 from tearline.store import tables as t
-from tearline.store.audit_tables import audit_entries
 from tearline.store.consent_documents import consent_documents
 from tearline.store.existence import relationship_ends
-from tearline.store.visibility import Visibility
+from tearline.store.relay import BY_AGENCY
+from tearline.store.visibility import AT, Visibility
 
 #: Audit entry kinds that add a record or change what its readers may see.
 CHANGE_KINDS = (
@@ -63,31 +83,71 @@ CHANGE_KINDS = (
 )
 
 MAX_LIMIT = 1000
+#: (time, record id) pairs read from one index per round trip.
+WALK_CHUNK = 2_000
+#: Records settled (their dates computed) per round trip.
+SETTLE_CHUNK = 500
+
+#: A position in the feed: (date added as stored, ``YYYY-MM-DDTHH:MM:SS.ffffffZ``; id).
+Position = tuple[str, str]
+START: Position = ("", "")
 
 
 @dataclass(frozen=True, slots=True)
 class FeedItem:
-    """One record in a collection: where it stands in the feed, and when it was added."""
+    """One record in a collection: when it was added for the peer, which is its position
+    with its id."""
 
     entity_id: str
     schema: str
-    position: int
-    added_at: str  # audit timestamp, ``YYYY-MM-DDTHH:MM:SS.ffffffZ``
+    added_at: str  # stored form, ``YYYY-MM-DDTHH:MM:SS.ffffffZ``
+
+    @property
+    def position(self) -> Position:
+        return (self.added_at, self.entity_id)
 
 
-_QUERIES: dict[tuple[str, bool, bool, bool, bool], Any] = {}
+#: The time columns walked: (table, time column). Each is indexed by (time, entity_id).
+def _walked() -> tuple[tuple[Any, Any], ...]:
+    s, mc, rl = t.statements, rt.marking_changes, rt.releases
+    c, cd = rt.consents, consent_documents
+    return ((s, s.c.added_at), (mc, mc.c.changed_at), (rl, rl.c.released_at),
+            (c, c.c.granted_at), (cd, cd.c.received_at))
 
 
-def _feed_query(vis: Visibility, by_ids: bool, added_after: bool, default: bool,
-                relay: bool) -> Any:
-    """The feed statement; built once per shape (the subject and instant are bound values)
-    and kind of predicates (``vis.shape``: a :class:`~tearline.store.relay.Relay` narrows
-    them to what this node may pass on)."""
-    shape = (by_ids, added_after, default, relay)
-    found = _QUERIES.get((vis.shape, *shape))
-    if found is None:
-        found = _QUERIES[(vis.shape, *shape)] = _build(vis, *shape)
-    return found
+def _by_code_point(conn: Connection, column: Any) -> Any:
+    """``column`` compared and ordered by code point, as Python compares strings (the
+    feed merges in Python what each index yields)."""
+    return column.collate("C") if conn.dialect.name == "postgresql" else column
+
+
+def _walk(conn: Connection, table: Any, time: Any, after: Position) -> Iterator[Position]:
+    """(time, record id) of ``table``'s rows after ``after``, in order, without repeats."""
+    entity = _by_code_point(conn, table.c.entity_id)
+    query = (select(time, entity).distinct()
+             .where(time.is_not(None),
+                    tuple_(time, entity) > tuple_(bindparam("t0", type_=String()),
+                                                  bindparam("e0", type_=String())))
+             .order_by(time, entity).limit(WALK_CHUNK))
+    t0, e0 = after
+    while True:
+        rows = [(row[0], row[1]) for row in conn.execute(query, {"t0": t0, "e0": e0})]
+        yield from rows
+        if len(rows) < WALK_CHUNK:
+            return
+        t0, e0 = rows[-1]
+
+
+def _events(conn: Connection, after: Position) -> Iterator[Position]:
+    """Every (time, record id) after ``after`` in every walked column, in order."""
+    last: Position | None = None
+    for event in heapq.merge(*(_walk(conn, table, time, after) for table, time in _walked())):
+        if event != last:
+            last = event
+            yield event
+
+
+_QUERIES: dict[tuple[str, bool, bool], Any] = {}
 
 
 def _cites(r: Any, bases: Any, many: bool) -> Any:
@@ -103,84 +163,141 @@ def _cites(r: Any, bases: Any, many: bool) -> Any:
 def _relayable(r: Any) -> Any:
     """Record ``r`` is this node's agency's own, or its originator consented to this
     node's agency passing it on; never a record of the peer's own agency."""
-    own: Any = bindparam("own_agency", type_=String())
     cd = consent_documents
     consented = exists().where(cd.c.entity_id == r.c.id, cd.c.by_agency == r.c.originator,
-                               cd.c.to_agency == own)
+                               cd.c.to_agency == BY_AGENCY)
     return and_(r.c.originator != bindparam("peer_agency", type_=String()),
-                or_(r.c.originator == own, consented))
+                or_(r.c.originator == BY_AGENCY, consented))
 
 
-def _build(vis: Visibility, by_ids: bool, added_after: bool, default: bool,
-           relay: bool) -> Any:
-    e = audit_entries
-    later = audit_entries.alias("later")
+def _dates_query(vis: Visibility, default: bool, relay: bool) -> Any:
+    """Each record among ``ids`` that is in the collection for the subject: its schema and
+    the times that make up its date added (:func:`_date`). Built once per shape."""
+    key = (vis.shape, default, relay)
+    found = _QUERIES.get(key)
+    if found is None:
+        found = _QUERIES[key] = _build_dates(vis, default, relay)
+    return found
+
+
+def _build_dates(vis: Visibility, default: bool, relay: bool) -> Any:
     r = t.records.alias("fr")
-    basis = bindparam("coll_basis", type_=String())
-    after: Any = bindparam("after_position", type_=BigInteger())
-    after_id: Any = bindparam("after_id", type_=String())
-    member = _cites(r, basis, many=False)
-    if default:  # also what cites none of the peer's agreements
-        others: Any = bindparam("coll_all", expanding=True)
-        member = or_(member, ~_cites(r, others, many=True))
-    query = (
-        select(e.c.entity_id, r.c.schema, e.c.idx, e.c.at)
-        .join(r, r.c.id == e.c.entity_id)
-        .where(
-            e.c.idx >= after,
-            e.c.kind.in_(CHANGE_KINDS),
-            ~exists().where(later.c.entity_id == e.c.entity_id, later.c.idx > e.c.idx,
-                            later.c.kind.in_(CHANGE_KINDS)),
-            member,
-            vis.entity(r, relationship_ends()),
-        )
-    )
+    s1, s2, s3 = (t.statements.alias(f"fs{n}") for n in (1, 2, 3))
+    mc1, mc2 = rt.marking_changes.alias("fm1"), rt.marking_changes.alias("fm2")
+    rl = rt.releases.alias("fl")
+    added = select(func.max(s1.c.added_at)).where(
+        s1.c.entity_id == r.c.id, vis.shown_portion(s1, r)).scalar_subquery()
+    marked = select(func.max(mc1.c.changed_at)).where(
+        mc1.c.entity_id == r.c.id, mc1.c.statement_id.is_(None)).scalar_subquery()
+    portion_marked = (select(func.max(mc2.c.changed_at))
+                      .select_from(mc2.join(s2, s2.c.id == mc2.c.statement_id))
+                      .where(mc2.c.entity_id == r.c.id, s2.c.entity_id == r.c.id,
+                             vis.shown_portion(s2, r)).scalar_subquery())
+    released = select(func.max(rl.c.released_at)).where(
+        rl.c.entity_id == r.c.id, vis.reaches(rl)).scalar_subquery()
+    times: list[Any] = [added, marked, portion_marked, released]
     if relay:
-        query = query.where(_relayable(r))
-    if by_ids:
-        query = query.where(e.c.entity_id.in_(bindparam("entity_ids", expanding=True)))
-    if added_after:
-        query = query.where(e.c.at > bindparam("added_after", type_=String()))
-    # (entry index, record id) is the position; one entry names one record, so the id only
-    # breaks ties that cannot occur today, and keeps cursors exact if that ever changes
-    query = query.where(or_(e.c.idx > after, and_(e.c.idx == after, r.c.id > after_id)))
-    return query.order_by(e.c.idx, r.c.id).limit(bindparam("feed_limit"))
+        # consents of the record's originator, or of the originator of a statement shown,
+        # letting this node's agency pass it on: recorded here, or received with it
+        c, cd = rt.consents.alias("fc"), consent_documents.alias("fd")
+        origins = select(s3.c.origin).where(s3.c.entity_id == r.c.id,
+                                            vis.shown_portion(s3, r))
+        times.append(select(func.max(c.c.granted_at)).where(
+            c.c.entity_id == r.c.id, c.c.to_agency == BY_AGENCY, c.c.granted_at <= AT,
+            or_(c.c.by_agency == r.c.originator, c.c.by_agency.in_(origins)),
+        ).scalar_subquery())
+        times.append(select(func.max(cd.c.received_at)).where(
+            cd.c.entity_id == r.c.id, cd.c.to_agency == BY_AGENCY, cd.c.received_at <= AT,
+            or_(cd.c.by_agency == r.c.originator, cd.c.by_agency.in_(origins)),
+        ).scalar_subquery())
+    member = _cites(r, bindparam("coll_basis", type_=String()), many=False)
+    if default:  # also what cites none of the peer's agreements
+        member = or_(member, ~_cites(r, bindparam("coll_all", expanding=True), many=True))
+    query = select(r.c.id, r.c.schema, *times).where(
+        r.c.id.in_(bindparam("entity_ids", expanding=True)),
+        member,
+        vis.entity(r, relationship_ends()),
+    )
+    return query.where(_relayable(r)) if relay else query
 
 
-def feed(conn: Connection, vis: Visibility, basis: str, after_position: int = 0,
+def _date(times: Iterable[str | None]) -> str | None:
+    present = [x for x in times if x is not None]
+    return max(present) if present else None
+
+
+def _settle(conn: Connection, query: Any, params: dict[str, Any], ids: Sequence[str]
+            ) -> dict[str, tuple[str, str]]:
+    """Record id → (schema, date added) of those of ``ids`` in the collection for the peer."""
+    out: dict[str, tuple[str, str]] = {}
+    for i in range(0, len(ids), SETTLE_CHUNK):
+        chunk = list(ids[i : i + SETTLE_CHUNK])
+        for row in conn.execute(query, {**params, "entity_ids": chunk}):
+            date = _date(row[2:])
+            if date is not None:
+                out[row[0]] = (row[1], date)
+    return out
+
+
+def feed(conn: Connection, vis: Visibility, basis: str, after: Position = START,
          added_after: datetime | None = None, entity_ids: Sequence[str] | None = None,
          limit: int = 100, default_of: Sequence[str] | None = None,
-         after_id: str = "", relay: tuple[str, str] | None = None) -> list[FeedItem]:
+         relay: tuple[str, str] | None = None) -> list[FeedItem]:
     """The next ``limit`` records of the collection of agreement ``basis`` that exist for
-    ``vis``'s subject, after ``after_position``, in the order they were added.
+    ``vis``'s subject, after position ``after``, by (date added, id).
 
+    ``added_after``: only records added for the subject after that instant.
     ``default_of``: the agreements of all the peer's collections, when this one is the
     default collection; it then also holds the visible records that cite none of them
     (a marking without legal basis, or citing an agreement the peer is not party to), so
     that every record the peer may see is in one of its collections.
+    ``relay``: (this node's agency, the peer's agency) when this node passes records on.
     """
     if entity_ids is not None and not entity_ids:
         return []
-    params: dict[str, Any] = {
-        **vis.params,
-        "coll_basis": basis,
-        "after_position": after_position,
-        "after_id": after_id,
-        # one more than a page: callers ask for it to learn whether another page follows
-        "feed_limit": max(1, min(limit, MAX_LIMIT + 1)),
-    }
-    if entity_ids is not None:
-        params["entity_ids"] = sorted(set(entity_ids))
-    if added_after is not None:
-        params["added_after"] = t.ts(added_after)
+    params: dict[str, Any] = {**vis.params, "coll_basis": basis}
     if default_of is not None:
         params["coll_all"] = sorted(set(default_of) | {basis})
     if relay is not None:
-        params["own_agency"], params["peer_agency"] = relay
-    query = _feed_query(vis, entity_ids is not None, added_after is not None,
-                        default_of is not None, relay is not None)
-    return [FeedItem(row[0], row[1], int(row[2]), row[3])
-            for row in conn.execute(query, params)]
+        params["relay_agency"], params["peer_agency"] = relay
+    query = _dates_query(vis, default_of is not None, relay is not None)
+    floor = t.ts(added_after) if added_after is not None else ""
+    limit = max(1, min(limit, MAX_LIMIT + 1))  # one more than a page: is there another?
+
+    def wanted(item: FeedItem) -> bool:
+        return item.position > after and item.added_at > floor
+
+    if entity_ids is not None:
+        dated = _settle(conn, query, params, sorted(set(entity_ids)))
+        items = sorted((FeedItem(e, schema, date) for e, (schema, date) in dated.items()),
+                       key=lambda i: i.position)
+        return [i for i in items if wanted(i)][:limit]
+    start = max(after, (floor, "\U0010ffff")) if floor else after
+    return list(islice(_taken(conn, query, params, start, wanted), limit))
+
+
+def _taken(conn: Connection, query: Any, params: dict[str, Any], start: Position,
+           wanted: Any) -> Iterator[FeedItem]:
+    """The records of the collection after ``start``, in feed order: each is taken at the
+    event whose time is its date for the peer (every such time is an event walked)."""
+    events = _events(conn, start)
+    settled: dict[str, tuple[str, str] | None] = {}
+    taken: set[str] = set()
+    while True:
+        batch = list(islice(events, SETTLE_CHUNK))
+        if not batch:
+            return
+        new = sorted({e for _, e in batch if e not in settled})
+        found = _settle(conn, query, params, new)
+        settled.update({e: found.get(e) for e in new})
+        for time, entity_id in batch:
+            known = settled[entity_id]
+            if known is None or known[1] != time or entity_id in taken:
+                continue
+            taken.add(entity_id)
+            item = FeedItem(entity_id, known[0], time)
+            if wanted(item):
+                yield item
 
 
 def schemas_of(conn: Connection, vis: Visibility, entity_ids: Sequence[str]) -> dict[str, str]:
@@ -195,3 +312,5 @@ def schemas_of(conn: Connection, vis: Visibility, entity_ids: Sequence[str]) -> 
         r.c.id.in_(bindparam("ref_ids", expanding=True)), vis.entity(r, relationship_ends()))
     rows = conn.execute(query, {**vis.params, "ref_ids": sorted(set(entity_ids))})
     return {row[0]: row[1] for row in rows}
+
+

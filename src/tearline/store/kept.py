@@ -1,12 +1,12 @@
 """One SQLite connection kept open for reads, lent to one caller at a time.
 
 Taking a connection from SQLAlchemy's pool and giving it back (checkout, the reset's
-rollback on return, the ``Connection`` made each time) cost about a fifth of an API
-read's server CPU (``bench/api.py``: 1.96 ms per read before, 1.57 ms with the kept
-connection; docs/benchmarks.md): the token's row and the record are two such round
-trips per request. The store keeps one connection instead and lends it to whichever reader
-finds it free; a reader that finds it lent (another thread reading at that moment)
-takes one from the pool as before, so concurrency is never limited by it.
+rollback on return, the ``Connection`` made each time) is a sizeable share of an API
+read's server CPU (``bench/api.py``; docs/benchmarks.md, HTTP API, 2026-11-29
+evening): the token's row and the record are two such round trips per request. The
+store keeps one connection instead and lends it to whichever reader finds it free; a
+reader that finds it lent (another thread reading at that moment) takes one from the
+pool, so concurrency is never limited by it.
 
 It is safe to keep because a reader leaves nothing behind on it: on SQLite a
 ``SELECT`` outside a transaction sees the latest commit at the moment it starts,

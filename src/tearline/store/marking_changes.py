@@ -6,7 +6,7 @@ A new marking's legal basis must be an agreement in force that binds the parties
 The current marking stays where every query reads it (``records.marking_id``,
 ``statements.marking_id``); each change also appends a row to ``marking_changes``
 with the old and the new marking, in the same transaction. The history answers
-"who changed what, when"; the current column keeps reads as fast as before. Each
+"who changed what, when"; reads never consult it, only the current column. Each
 change is also a ``marking.changed`` audit entry (one per previous marking), appended
 in the same transaction.
 """

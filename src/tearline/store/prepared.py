@@ -43,7 +43,7 @@ class Prepared:
         args: Any = (tuple(values[name] for name in self.positions)
                      if self.positions is not None else values)
         # The driver's own cursor: SQLAlchemy would build result metadata for every
-        # execution, a third of a one-record read.
+        # execution.
         with driver_cursor(conn) as cursor:
             cursor.execute(self.sql, args)
             rows: Sequence[Any] = cursor.fetchall()
@@ -61,7 +61,7 @@ def prepared(conn: Connection, key: tuple[object, ...],
     found = _CACHE.get(full)
     if found is None:
         # Compiled under the lock: requests arriving together at a fresh process would
-        # otherwise each compile the same large statement (a tenth of a second apiece).
+        # otherwise each compile the same large statement.
         with _LOCK:
             found = _CACHE.get(full)
             if found is None:

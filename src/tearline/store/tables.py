@@ -162,6 +162,7 @@ statements = Table(
     Column("last_seen", TS, nullable=False),
     Column("marking_id", String(40), ForeignKey("markings.id")),  # NULL: the record's
     Column("retracted_at", TS),
+    Column("added_at", TS),  # when the write that stored it ran (migration 0019)
     Index("ix_statements_entity", "entity_id", "prop"),
     Index("ix_statements_ref", "value", "prop"),
 )
@@ -169,9 +170,9 @@ statements = Table(
 #: The entity-typed property names of the schemata (migration 0011), kept equal to the
 #: model by :func:`tearline.store.visibility.sync_reference_properties`: ``every_schema``
 #: when the name is entity-typed in every schema that has it, else the record's schema
-#: decides. The read queries look a statement's property up here; a constant list of
-#: some 170 names in each query cost SQLite a temporary index built per execution, half
-#: of a one-record read's query.
+#: decides. The read queries look a statement's property up here: a constant list of
+#: the names in each query would make SQLite build a temporary index at every execution
+#: (docs/benchmarks.md, *Dissemination policy*).
 reference_properties = Table(
     "reference_properties",
     metadata,

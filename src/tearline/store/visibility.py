@@ -201,6 +201,11 @@ class Visibility:
         """Ids of the statements that a release in force covers for the subject at t."""
         return select(_rel_statements_cte().c.statement_id)
 
+    def reaches(self, rl: Any) -> ColumnElement[bool]:
+        """Release ``rl`` is in force at t and addressed to the subject: its agency, its
+        unit, or an agency that has vetted its unit."""
+        return _release_matches(rl)
+
     def released_records(self) -> Any:
         """Ids of the records whose own marking a release in force covers for the subject."""
         return select(_rel_records_cte().c.entity_id)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -129,8 +129,10 @@ class RowMaker:
     repeats many values, so each is formatted, hashed or tokenized once.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, added_at: datetime | None = None) -> None:
         self.stamps: dict[datetime, str] = {}
+        #: when this write runs: each new statement's ``added_at`` (``store/feed.py``)
+        self.added = t.ts(added_at if added_at is not None else datetime.now(UTC))
         self.marking_ids: dict[Marking, str] = {}
         self.tokens: dict[tuple[str, str], tuple[str, ...]] = {}
         self.types: dict[str, dict[str, str]] = {}  # schema → property → type name
@@ -209,6 +211,7 @@ class RowMaker:
                         last,
                         None if marking is None else self.marking_id(marking),
                         None,
+                        self.added,
                     )
                 )
                 type_name = prop_types[st.prop]

@@ -32,10 +32,13 @@ from tearline.api.cursors import CursorBox
 from tearline.audit.events import AuthFailed
 from tearline.errors import (
     AuthenticationError,
+    InternalError,
+    NotAcceptable,
     NotFound,
     PolicyDenied,
     TearlineError,
     TooLarge,
+    UnsupportedMediaType,
     UnsupportedMethod,
     ValidationError,
 )
@@ -52,9 +55,7 @@ from tearline.taxii.wire import (
     MAX_CONTENT_LENGTH,
     STIX_MEDIA,
     TAXII_MEDIA,
-    NotAcceptable,
     Query,
-    UnsupportedMediaType,
     accepts_taxii,
     body_bytes,
     error_resource,
@@ -169,7 +170,7 @@ def _endpoint(handler: Handler, post: bool = False) -> Callable[[Request], Await
             nonce = nonce if _nonce_ok(nonce) else ""
         except Exception:  # a bug: a fixed message out, the traceback to the log
             log.exception("TAXII request failed")
-            reply = _error(TearlineError("internal error"))
+            reply = _error(InternalError("internal error"))
             nonce = nonce if _nonce_ok(nonce) else ""
         return _respond(node, request, reply, nonce)
 

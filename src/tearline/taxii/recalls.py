@@ -29,7 +29,7 @@ from sqlalchemy import Connection, func, select
 
 from tearline.audit.envelope import utc_timestamp
 from tearline.audit.events import RecallAcknowledged, ReceiptRefused
-from tearline.errors import IntegrityError, NotFound, Problem, ValidationError
+from tearline.errors import IntegrityError, NotFound, Problem, ValidationError, WrongNode
 from tearline.federation.signing import read_signed_document, sign_document
 from tearline.keys import NodeKey
 from tearline.stix.export import object_id
@@ -161,12 +161,8 @@ def _check(peer: Peer, body: bytes) -> dict[str, Any]:
     if problems:
         raise ValidationError("malformed purge receipt", problems)
     if verified["node"] != peer.name:
-        raise _WrongNode(f"the receipt names node {verified['node']!r}, not {peer.name!r}")
+        raise WrongNode(f"the receipt names node {verified['node']!r}, not {peer.name!r}")
     return verified
-
-
-class _WrongNode(IntegrityError):
-    pass
 
 
 def record_purge_receipt(store: Store, peer: Peer, body: bytes, at: datetime) -> str:
@@ -177,7 +173,7 @@ def record_purge_receipt(store: Store, peer: Peer, body: bytes, at: datetime) ->
         doc = _check(peer, body)
     except (ValidationError, IntegrityError) as exc:
         reason: Any = ("malformed" if isinstance(exc, ValidationError)
-                       else "wrong-node" if isinstance(exc, _WrongNode) else "bad-signature")
+                       else "wrong-node" if isinstance(exc, WrongNode) else "bad-signature")
         with store.transaction() as conn:
             audit_log.append(conn, [ReceiptRefused(at=now(), actor=peer.party, peer=peer.party,
                                                    receipt_digest=digest, reason=reason)])

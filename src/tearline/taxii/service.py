@@ -53,7 +53,7 @@ from tearline.stix.export import object_id, to_stix
 from tearline.stix.ids import NAMESPACE
 from tearline.store import audit_log, consent_documents, parties, reader, releases
 from tearline.store.audit_events import now
-from tearline.store.feed import MAX_LIMIT, FeedItem, feed, schemas_of
+from tearline.store.feed import MAX_LIMIT, START, FeedItem, feed, schemas_of
 from tearline.store.peers import Peer
 from tearline.store.relay import Relay
 from tearline.store.store import Store
@@ -178,15 +178,14 @@ def _entities_for(conn: Connection, vis: Visibility, coll: Collection,
     """
     wanted = set(stix_ids)
     found: list[str] = []
-    position, after_id = 0, ""
+    position = START
     while True:
         batch: list[FeedItem] = feed(conn, vis, coll.agreement.id, position, limit=MAX_LIMIT,
-                                     default_of=coll.default_of, after_id=after_id,
-                                     relay=relay)
+                                     default_of=coll.default_of, relay=relay)
         found.extend(i.entity_id for i in batch if object_id(i.entity_id, i.schema) in wanted)
         if len(batch) < MAX_LIMIT or len(found) == len(wanted):
             return found
-        position, after_id = batch[-1].position, batch[-1].entity_id
+        position = batch[-1].position
 
 
 def _filter(objects: list[dict[str, Any]], query: Query) -> list[dict[str, Any]]:
@@ -252,11 +251,11 @@ def page(store: Store, peer: Peer, coll: Collection, query: Query, cursors: Curs
     """One page of the collection for the peer, logged as served."""
     vis = visibility(peer, at, signer)
     context = {**query.context(), "collection": coll.id}
-    position, after_id = 0, ""
+    position = START
     if query.next is not None:
         sealed = cursors.open(query.next, peer.name, operation, context)
-        head, _, after_id = sealed.partition(":")
-        position = int(head)
+        added_at, _, after_id = sealed.partition("|")
+        position = (added_at, after_id)
     # what this node may pass on to the peer: its agency's records, others' with consent
     relay = (signer.agency, peer.agency) if signer is not None else None
     with store.transaction() as conn:
@@ -264,7 +263,7 @@ def page(store: Store, peer: Peer, coll: Collection, query: Query, cursors: Curs
         if query.ids:
             ids = _entities_for(conn, vis, coll, query.ids, relay)
         items = feed(conn, vis, coll.agreement.id, position, query.added_after, ids,
-                     query.limit + 1, coll.default_of, after_id, relay)
+                     query.limit + 1, coll.default_of, relay)
         more = len(items) > query.limit
         items = items[: query.limit]
         added = {i.entity_id: i.added_at for i in items}
@@ -277,8 +276,8 @@ def page(store: Store, peer: Peer, coll: Collection, query: Query, cursors: Curs
                 objects = [o for o in objects if o["id"] in set(query.ids)]
             objects = _filter(objects, query)
             log_serve(conn, peer, records)
-    cursor = (cursors.seal(f"{items[-1].position}:{items[-1].entity_id}", peer.name, operation,
-                           context) if more else None)
+    cursor = (cursors.seal(f"{items[-1].added_at}|{items[-1].entity_id}", peer.name,
+                           operation, context) if more else None)
     return Page(objects, [(r, added[r.id]) for r in records], more, cursor)
 
 

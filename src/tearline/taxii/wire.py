@@ -15,20 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from tearline.audit.canonical import canonical_bytes, canonical_bytes_no_floats
-from tearline.errors import (
-    AuthenticationError,
-    Conflict,
-    InputError,
-    IntegrityError,
-    NotFound,
-    PolicyDenied,
-    Problem,
-    TearlineError,
-    TooLarge,
-    UnsupportedMethod,
-    ValidationError,
-    http_status,
-)
+from tearline.errors import Problem, TearlineError, ValidationError, taxii_status
 from tearline.stix.ids import parse_time
 
 TAXII_MEDIA = "application/taxii+json;version=2.1"
@@ -38,44 +25,10 @@ MAX_LIMIT = 1000
 #: The largest request body accepted (receipts); announced as ``max_content_length``.
 MAX_CONTENT_LENGTH = 10 * 1024 * 1024
 
-_STATUS: dict[type[TearlineError], int] = {
-    InputError: 400,  # TAXII answers malformed requests with 400, not 422
-    IntegrityError: 400,  # a receipt whose signature does not verify is a bad request
-    TooLarge: 413,
-    UnsupportedMethod: 405,
-    NotFound: 404,
-    PolicyDenied: 403,
-    AuthenticationError: 401,
-    Conflict: 409,
-}
-
 _TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
            405: "Method Not Allowed", 406: "Not Acceptable", 409: "Conflict",
            413: "Payload Too Large", 415: "Unsupported Media Type", 500: "Internal Error",
            503: "Service Unavailable"}
-
-
-class NotAcceptable(InputError):
-    """The client does not accept TAXII 2.1 JSON (406)."""
-
-    code = "not_acceptable"
-
-
-class UnsupportedMediaType(InputError):
-    """A POST body that is not TAXII 2.1 JSON (415)."""
-
-    code = "unsupported_media_type"
-
-
-def taxii_status(error: TearlineError) -> int:
-    if isinstance(error, NotAcceptable):
-        return 406
-    if isinstance(error, UnsupportedMediaType):
-        return 415
-    for cls in type(error).__mro__:
-        if cls in _STATUS:
-            return _STATUS[cls]
-    return http_status(error)
 
 
 def error_resource(error: TearlineError) -> tuple[int, dict[str, Any]]:
@@ -111,8 +64,8 @@ def body_bytes(value: object) -> bytes:
     ``json.dumps`` with sorted keys and compact separators writes exactly the RFC 8785
     bytes for everything but floats (see ``canonical_bytes_no_floats``); whether the
     output holds a float is learnt by parsing it back with the C scanner, which calls
-    ``parse_float`` only for floats — many times faster than walking the value in
-    Python. A body with a float goes through the general encoder.
+    ``parse_float`` only for floats — no walk over the value in Python. A body with a
+    float goes through the general encoder.
     """
     fast = canonical_bytes_no_floats(value)
     try:
