@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 
 from tearline import errors
-from tearline.errors import TearlineError, http_status, taxii_status
+from tearline.errors import TearlineError, cli_exit, http_status, taxii_status
 from tree_walk import tearline_error_classes
 
 _ROW = re.compile(r"^(?P<lead>[ │├└─]*)(?P<name>\w+)\s+(?P<code>\w+)\s+(?P<http>\d{3})"
@@ -62,6 +62,7 @@ def test_the_drawing_says_what_the_class_does(cls: type[TearlineError]) -> None:
     assert row.code == cls.code
     assert row.http == http_status(cls("x"))
     assert row.taxii == taxii_status(cls("x"))
+    assert row.exit == cli_exit(cls("x"))
     assert cls.__doc__, f"{cls.__name__} says what it means in its docstring"
 
 

@@ -25,14 +25,14 @@ status. ``tests/test_errors.py`` holds this drawing to the classes and mappings:
     ├── PolicyDenied                denied                   403   403    1
     ├── Conflict                    conflict                 409   409    1
     ├── AuthenticationError         unauthenticated          401   401    1
-    ├── RateLimited                 rate_limited             429   429    1
+    ├── RateLimited                 rate_limited             429   429    7
     ├── AuditError                  audit_failed             409   409    1
     │   ├── IntegrityError          audit_integrity          409   400    1
     │   │   └── WrongNode           audit_integrity          409   400    1
     │   ├── ProofError              bad_proof                409   409    1
     │   └── SplitViewError          split_view               409   409    1
-    ├── StoreError                  store_unavailable        503   503    1
-    ├── PeerError                   peer_unavailable         502   502    1
+    ├── StoreError                  store_unavailable        503   503    5
+    ├── PeerError                   peer_unavailable         502   502    6
     ├── ConfigError                 bad_config               500   500    1
     └── InternalError               internal                 500   500    1
 """
@@ -296,3 +296,26 @@ def taxii_status(error: TearlineError) -> int:
     every other :class:`InputError` is 400)."""
     return next(table[cls] for cls in type(error).__mro__
                 for table in (TAXII_STATUS, HTTP_STATUS) if cls in table)
+
+
+#: The exit status of the ``tearline`` command for each error class; the most specific
+#: class wins, as for :data:`HTTP_STATUS`. 0 is success; 1 is a refusal or failure the
+#: message explains (denied, conflict, audit, configuration); 2 is bad input, also
+#: Click's status for a malformed command line, so "fix the command" is one status
+#: whichever layer noticed; 3 is "not found", the same for a hidden record as for a
+#: missing one. Failures that may pass by themselves (database, peer, rate limit) have
+#: statuses of their own, so that a script can tell "try again later" from the rest.
+CLI_EXIT: dict[type[TearlineError], int] = {
+    TearlineError: 1,
+    InputError: 2,
+    NotFound: 3,
+    StoreError: 5,
+    PeerError: 6,
+    RateLimited: 7,
+}
+
+
+def cli_exit(error: TearlineError) -> int:
+    """The ``tearline`` command's exit status for ``error``: that of its most specific
+    mapped class."""
+    return next(CLI_EXIT[cls] for cls in type(error).__mro__ if cls in CLI_EXIT)

@@ -68,9 +68,10 @@ def _open_fd(path: Path, exclusive: bool) -> int:
 
 
 @contextmanager
-def private_text(path: Path) -> Iterator[IO[str]]:
-    """``path`` opened for writing UTF-8 text as a 0600 file (truncated if it existed)."""
-    with os.fdopen(_open_fd(path, exclusive=False), "w", encoding="utf-8") as fh:
+def private_text(path: Path, exclusive: bool = False) -> Iterator[IO[str]]:
+    """``path`` opened for writing UTF-8 text as a 0600 file (truncated if it existed;
+    ``exclusive``: :class:`FileExistsError` if it exists)."""
+    with os.fdopen(_open_fd(path, exclusive), "w", encoding="utf-8") as fh:
         yield fh
 
 

@@ -42,7 +42,7 @@ def shown(ws: DemoWorkspace, entity_id: str, unit: str, *at: str) -> dict[str, l
     """What `tearline show --as UNIT [--at T] --format json` gives of the record."""
     result = ws.invoke("show", entity_id, "--as", unit, *at, "--format", "json")
     assert result.exit_code == 0, result.output
-    [data] = json.loads(result.stdout)
+    data = json.loads(result.stdout)
     assert data["id"] == entity_id
     return {p: sorted(v) for p, v in data["properties"].items()}
 
@@ -235,7 +235,7 @@ def test_mark_refuses_red_for_a_whole_agency_or_group_and_says_why(
     with ws.store.reading() as conn:
         assert marking_history(conn, rec.id) == []
     result = ws.invoke("show", rec.id, "--as", sc.SOD, "--format", "json")
-    assert json.loads(result.stdout)[0]["marking"] == sc.US_VETTED.to_dict()
+    assert json.loads(result.stdout)["marking"] == sc.US_VETTED.to_dict()
 
 
 def test_mark_refusals_by_other_agencies_and_without_a_basis(ws: DemoWorkspace) -> None:

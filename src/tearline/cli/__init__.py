@@ -9,8 +9,11 @@ from __future__ import annotations
 # Areas register their commands on import.
 from tearline.cli import audit as _audit  # noqa: E402,F401
 from tearline.cli import demo as _demo  # noqa: E402,F401
+from tearline.cli import ingest as _ingest  # noqa: E402,F401
 from tearline.cli import node as _node  # noqa: E402,F401
+from tearline.cli import party as _party  # noqa: E402,F401
 from tearline.cli import policy as _policy  # noqa: E402,F401
+from tearline.cli import records as _records  # noqa: E402,F401
 from tearline.cli import report as _report  # noqa: E402,F401
 from tearline.cli import serve as _serve  # noqa: E402,F401
 from tearline.cli import sync as _sync  # noqa: E402,F401

@@ -21,7 +21,6 @@ from tearline.cli.common import (
     at_time,
     console,
     emit,
-    reporting,
 )
 from tearline.errors import InputError, ProofError
 from tearline.keys import load_node_key, load_verifier_key
@@ -47,64 +46,60 @@ def _print_json(value: dict[str, Any]) -> None:
 @audit_app.command("verify")
 def verify(fmt: FormatOption = Format.table) -> None:
     """Recompute every leaf, node and checkpoint; report the first bad entry."""
-    with reporting():
-        store = STATE.store()
-        keys = STATE.settings.keys_dir
-        name, public = load_verifier_key(keys) if (keys / "node.pub").exists() else (None, None)
-        with store.reading() as conn:
-            done = audit_verify.verify(conn, public, name, engine=store.engine)
-        row = {"status": "ok", "size": done.size, "root": done.root.hex(),
-               "checkpoints": done.checkpoints, "signatures": name is not None}
-        if fmt is Format.table:
-            console.print(f"audit log verified: {done.size:,} entries, root {done.root.hex()}, "
-                          f"{done.checkpoints} checkpoint(s)"
-                          + ("" if name else " (no node key: signatures not checked)"),
-                          soft_wrap=True)
-        else:
-            emit([row], fmt, list(row))
+    store = STATE.store()
+    keys = STATE.settings.keys_dir
+    name, public = load_verifier_key(keys) if (keys / "node.pub").exists() else (None, None)
+    with store.reading() as conn:
+        done = audit_verify.verify(conn, public, name, engine=store.engine)
+    row = {"status": "ok", "size": done.size, "root": done.root.hex(),
+           "checkpoints": done.checkpoints, "signatures": name is not None}
+    if fmt is Format.table:
+        console.print(f"audit log verified: {done.size:,} entries, root {done.root.hex()}, "
+                      f"{done.checkpoints} checkpoint(s)"
+                      + ("" if name else " (no node key: signatures not checked)"),
+                      soft_wrap=True)
+    else:
+        emit([row], fmt, list(row))
 
 
 @audit_app.command("checkpoint")
 def checkpoint(size: SizeOption = None) -> None:
     """Sign (or show) the checkpoint of the log at a size, as a C2SP signed note."""
-    with reporting():
-        key = load_node_key(STATE.settings.keys_dir)
-        with STATE.store().transaction() as conn:
-            note = audit_checkpoints.sign(conn, key.name, key.private_key, size)
-        sys.stdout.write(note)
+    key = load_node_key(STATE.settings.keys_dir)
+    with STATE.store().transaction() as conn:
+        note = audit_checkpoints.sign(conn, key.name, key.private_key, size)
+    sys.stdout.write(note)
 
 
 @audit_app.command("prove")
 def prove(entry_index: int, size: SizeOption = None) -> None:
     """An inclusion proof of one entry, as JSON with the signed checkpoint embedded."""
-    with reporting():
-        key = load_node_key(STATE.settings.keys_dir)
-        with STATE.store().transaction() as conn:
-            note = audit_checkpoints.sign(conn, key.name, key.private_key, size)
-            n = Checkpoint.from_body(parse_note(note).text).size
-            entry = audit_log.entry(conn, entry_index) if entry_index < n else None
-            if entry is None:
-                raise InputError(f"entry {entry_index} is outside the tree of size {n}")
-            proof = audit_log.inclusion_proof(conn, entry_index, n)
-        _print_json({"type": "inclusion", "index": entry_index, "size": n,
-                     "entry": entry.body.decode("utf-8"), "leaf_hash": entry.leaf.hex(),
-                     "proof": _hexes(proof), "checkpoint": note})
+    key = load_node_key(STATE.settings.keys_dir)
+    with STATE.store().transaction() as conn:
+        note = audit_checkpoints.sign(conn, key.name, key.private_key, size)
+        n = Checkpoint.from_body(parse_note(note).text).size
+        entry = audit_log.entry(conn, entry_index) if entry_index < n else None
+        if entry is None:
+            raise InputError(f"entry {entry_index} is outside the tree of size {n}")
+        proof = audit_log.inclusion_proof(conn, entry_index, n)
+    _print_json({"type": "inclusion", "index": entry_index, "size": n,
+                 "entry": entry.body.decode("utf-8"), "leaf_hash": entry.leaf.hex(),
+                 "proof": _hexes(proof), "checkpoint": note})
 
 
 @audit_app.command("prove-consistency")
 def prove_consistency(old: int, new: int) -> None:
     """A consistency proof between two sizes, as JSON with both signed checkpoints."""
-    with reporting():
-        key = load_node_key(STATE.settings.keys_dir)
-        if old > new:
-            raise InputError(f"the old size {old} is larger than the new size {new}")
-        with STATE.store().transaction() as conn:
-            old_note = audit_checkpoints.sign(conn, key.name, key.private_key, old)
-            new_note = audit_checkpoints.sign(conn, key.name, key.private_key, new)
-            proof = audit_log.consistency_proof(conn, old, new)
-        _print_json({"type": "consistency", "old_size": old, "new_size": new,
-                     "proof": _hexes(proof), "old_checkpoint": old_note,
-                     "new_checkpoint": new_note})
+    key = load_node_key(STATE.settings.keys_dir)
+    if old > new:
+        raise InputError(f"the old size {old} is larger than the new size {new}")
+    with STATE.store().transaction() as conn:
+        old_note = audit_checkpoints.sign(conn, key.name, key.private_key, old)
+        new_note = audit_checkpoints.sign(conn, key.name, key.private_key, new)
+        proof = audit_log.consistency_proof(conn, old, new)
+    _print_json({"type": "consistency", "old_size": old, "new_size": new,
+                 "proof": _hexes(proof), "old_checkpoint": old_note,
+                 "new_checkpoint": new_note})
 
 
 def _field(data: dict[str, Any], name: str, kind: type) -> Any:
@@ -154,18 +149,17 @@ def verify_proof(
         "--key", help="The log's verifier key (default: this workspace's keys/node.pub).")] = None,
 ) -> None:
     """Check a proof from its file and the log's verifier key alone (no database)."""
-    with reporting():
-        if key:
-            name, public = parse_verifier_key(key)
-        else:
-            name, public = load_verifier_key(STATE.settings.keys_dir)
-        try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ProofError(f"{file} is not a JSON proof: {exc}") from exc
-        if not isinstance(data, dict):
-            raise ProofError(f"{file} is not a JSON proof object")
-        console.print(f"proof verified: {check_proof(data, name, public)}", soft_wrap=True)
+    if key:
+        name, public = parse_verifier_key(key)
+    else:
+        name, public = load_verifier_key(STATE.settings.keys_dir)
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ProofError(f"{file} is not a JSON proof: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ProofError(f"{file} is not a JSON proof object")
+    console.print(f"proof verified: {check_proof(data, name, public)}", soft_wrap=True)
 
 
 @audit_app.command("log")
@@ -183,25 +177,24 @@ def log(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Who saw this record: the log's entries as the acting unit may see them (docs/audit.md)."""
-    with reporting():
-        if oversight == bool(as_):
-            raise InputError("say who is asking: --as UNIT (the log is read through the "
-                             "policy), or --oversight (the node's operator), not both")
-        store = STATE.store()
-        asker = store.subject(as_) if as_ else None
-        since_ts = ts(parse_timestamp(since)) if since else None
-        with store.transaction() as conn:
-            if asker is not None:
-                found = audit_query.who_saw(conn, asker, at_time(at), entity, subject, since_ts,
-                                            limit)
-            else:
-                found = audit_query.oversee(conn, entity, subject, since_ts, limit)
-        who = str(asker) if asker is not None else "the node's oversight"
-        rows = []
-        for e in found:
-            row = e.row()
-            if fmt is Format.table:
-                row["detail"] = json.dumps(row["detail"])
-            rows.append(row)
-        emit(rows, fmt, ["index", "at", "kind", "actor", "entity_id", "form", "leaf_hash",
-                         "detail"], title=f"audit entries visible to {who}")
+    if oversight == bool(as_):
+        raise InputError("say who is asking: --as UNIT (the log is read through the "
+                         "policy), or --oversight (the node's operator), not both")
+    store = STATE.store()
+    asker = store.subject(as_) if as_ else None
+    since_ts = ts(parse_timestamp(since)) if since else None
+    with store.transaction() as conn:
+        if asker is not None:
+            found = audit_query.who_saw(conn, asker, at_time(at), entity, subject, since_ts,
+                                        limit)
+        else:
+            found = audit_query.oversee(conn, entity, subject, since_ts, limit)
+    who = str(asker) if asker is not None else "the node's oversight"
+    rows = []
+    for e in found:
+        row = e.row()
+        if fmt is Format.table:
+            row["detail"] = json.dumps(row["detail"])
+        rows.append(row)
+    emit(rows, fmt, ["index", "at", "kind", "actor", "entity_id", "form", "leaf_hash",
+                     "detail"], title=f"audit entries visible to {who}")

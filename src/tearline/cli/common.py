@@ -1,11 +1,16 @@
-"""Shared CLI plumbing: global options, the store, output formats, error reporting."""
+"""Shared CLI plumbing: global options, the store, output formats, error reporting.
+
+Errors are reported in one place: :class:`ReportingGroup`, the class of the root
+application, turns any :class:`~tearline.errors.TearlineError` raised by a command (of
+any sub-application, which runs inside the root's ``invoke``) into one line on stderr
+and the exit status of :data:`tearline.errors.CLI_EXIT`. Commands just raise.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -16,15 +21,32 @@ import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperGroup
 
-from tearline.errors import InputError, NotFound, TearlineError
+from tearline.errors import InputError, NotFound, TearlineError, cli_exit
 from tearline.model.marking import parse_timestamp
+from tearline.policy.subject import Subject
 from tearline.reports.spreadsheet import write_csv
 from tearline.settings import Settings
 from tearline.store.store import Store
 
+
+class ReportingGroup(TyperGroup):
+    """The root command group: reports a tearline error once, for every command."""
+
+    # ``ctx`` is Typer's Click context (Typer bundles its own Click, whose types it does
+    # not export): typed as ``Any`` rather than through a private module.
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TearlineError as exc:
+            report(exc)
+            raise typer.Exit(cli_exit(exc)) from None
+
+
 app = typer.Typer(
     name="tearline",
+    cls=ReportingGroup,
     help="Share counter-narcotics intelligence between agencies of unequal trust.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -111,8 +133,21 @@ def _global(
     ctx.call_on_close(STATE.close)
 
 
+def acting(name: str | None) -> Subject:
+    """The subject named by ``--as``, which every read and write must name."""
+    if not name:
+        raise InputError("say who is acting: --as UNIT or --as name@UNIT (every read goes "
+                         "through the dissemination policy)")
+    return STATE.store().subject(name)
+
+
 def at_time(value: str | None) -> datetime:
     return parse_timestamp(value) if value else datetime.now(UTC)
+
+
+#: Columns holding ids: never cut (a person copies them into the next command). The
+#: other columns wrap, also inside a word, rather than end in "…".
+ID_COLUMNS = frozenset({"id", "entity_id", "file_id", "prefix", "leaf_hash"})
 
 
 def emit(rows: Sequence[dict[str, Any]], fmt: Format, columns: Sequence[str],
@@ -128,12 +163,28 @@ def emit(rows: Sequence[dict[str, Any]], fmt: Format, columns: Sequence[str],
         for row in rows:
             sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
     else:
-        table = Table(title=None if title is None else Text(title))
-        for col in columns:
-            table.add_column(Text(col))
-        for row in rows:
-            table.add_row(*(Text(_cell(row.get(col))) for col in columns))
-        console.print(table)
+        print_table(rows, columns, title)
+
+
+def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str],
+                title: str | None = None) -> None:
+    """A table whose id columns are whole: as wide as their longest id, and the table
+    wider than the terminal when the ids alone need it (the terminal then wraps lines,
+    which cuts no id)."""
+    table = Table(title=None if title is None else Text(title))
+    cells = [[_cell(row.get(col)) for col in columns] for row in rows]
+    needed = 4 + 3 * (len(columns) - 1)  # borders and padding
+    for i, col in enumerate(columns):
+        if col in ID_COLUMNS:
+            width = max([len(col), *(len(r[i]) for r in cells)])
+            table.add_column(Text(col), no_wrap=True, min_width=width)
+            needed += width
+        else:
+            table.add_column(Text(col), overflow="fold")
+            needed += 1
+    for row_cells in cells:
+        table.add_row(*(Text(c) for c in row_cells))
+    console.print(table, width=max(needed, console.width))
 
 
 def _cell(value: Any) -> str:
@@ -144,20 +195,15 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-@contextmanager
-def reporting() -> Iterator[None]:
-    """Turn tearline errors into a clear message and a non-zero exit status."""
-    try:
-        yield
-    except NotFound as exc:
-        err.print(labelled("not found:", exc.message), highlight=False)
-        raise typer.Exit(3) from None
-    except InputError as exc:
-        err.print(labelled("error:", exc.message), highlight=False)
-        raise typer.Exit(2) from None
-    except TearlineError as exc:
-        err.print(labelled(f"error ({exc.code}):", exc.message), highlight=False)
-        raise typer.Exit(1) from None
+def report(exc: TearlineError) -> None:
+    """Print ``exc`` on stderr as one labelled message (never markup)."""
+    if isinstance(exc, NotFound):
+        label = "not found:"
+    elif isinstance(exc, InputError):
+        label = "error:"
+    else:
+        label = f"error ({exc.code}):"
+    err.print(labelled(label, exc.message), highlight=False)
 
 
 def labelled(label: str, message: str, style: str = "red") -> Text:

@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from tearline.cli.common import STATE, app, console, reporting
+from tearline.cli.common import STATE, app, console
 from tearline.cli.placing import write_all, write_placed
 from tearline.cli.policy import side_by_side
 from tearline.demo import scenario
@@ -57,59 +57,57 @@ def demo(
     if federation:
         _federation(seed)
         return
-    with reporting():
-        if STATE.workspace is None and "TEARLINE_WORKSPACE" not in os.environ:
-            STATE.workspace = Path("demo-workspace")
-        settings = STATE.settings
-        marker = settings.workspace / DEMO_MARKER
-        if settings.workspace.exists() and any(settings.workspace.iterdir()) and not keep:
-            if not marker.exists():
-                raise InputError(
-                    f"{settings.workspace} exists and is not a demo workspace; "
-                    "choose another with --workspace"
-                )
-            shutil.rmtree(settings.workspace)
-        settings.make_workspace()
-        write_private(marker, b"created by `tearline demo`; deleted and rebuilt by it\n")
-        store = Store.open(settings.db_url)
-        STATE._store = store
-        now = datetime.now(UTC)
-        console.rule(Text("tearline demo", style="bold"))
-        console.print(f"workspace: {settings.workspace}\n")
-        key, _ = create_node_key(settings.keys_dir)
-        seed_parties(store, now)
-        _parties_table(store, now)
+    if STATE.workspace is None and "TEARLINE_WORKSPACE" not in os.environ:
+        STATE.workspace = Path("demo-workspace")
+    settings = STATE.settings
+    marker = settings.workspace / DEMO_MARKER
+    if settings.workspace.exists() and any(settings.workspace.iterdir()) and not keep:
+        if not marker.exists():
+            raise InputError(
+                f"{settings.workspace} exists and is not a demo workspace; "
+                "choose another with --workspace"
+            )
+        shutil.rmtree(settings.workspace)
+    settings.make_workspace()
+    write_private(marker, b"created by `tearline demo`; deleted and rebuilt by it\n")
+    store = Store.open(settings.db_url)
+    STATE._store = store
+    now = datetime.now(UTC)
+    console.rule(Text("tearline demo", style="bold"))
+    console.print(f"workspace: {settings.workspace}\n")
+    key, _ = create_node_key(settings.keys_dir)
+    seed_parties(store, now)
+    _parties_table(store, now)
 
-        ofac = settings.data_dir / "ofac" / "sdn_2024-05-03.csv"
-        prov = Provenance(scenario.US_DEA, scenario.SOD, now, Reliability.A, Credibility.CONFIRMED)
-        # As `tearline import-ofac --as us.dea.sod` would: the ids are that unit's.
-        write_placed(
-            store,
-            store.subject(scenario.SOD),
-            now,
-            read_sdn(ofac, prov, Marking.build("CLEAR")),
-            "OFAC SDN narcotics entries (public, TLP:CLEAR)",
-            shown=2,
-        )
-        # The synthetic records of all three agencies are the operator's seed of a
-        # workspace this command made: no party writes them (docs/ingest.md).
-        records = list(demo_records(seed, settings.data_dir, scale, keyer=store.keyer))
-        write_all(store, records, f"synthetic field data, seed {seed} (flagged SYNTHETIC)")
-        _tour(store, now)
-        _assessments(store, now, settings.workspace, settings.data_dir)
-        _audit(store, key)
-        _api(store, serve)
+    ofac = settings.data_dir / "ofac" / "sdn_2024-05-03.csv"
+    prov = Provenance(scenario.US_DEA, scenario.SOD, now, Reliability.A, Credibility.CONFIRMED)
+    # As `tearline import-ofac --as us.dea.sod` would: the ids are that unit's.
+    write_placed(
+        store,
+        store.subject(scenario.SOD),
+        now,
+        read_sdn(ofac, prov, Marking.build("CLEAR")),
+        "OFAC SDN narcotics entries (public, TLP:CLEAR)",
+        shown=2,
+    )
+    # The synthetic records of all three agencies are the operator's seed of a
+    # workspace this command made: no party writes them (docs/ingest.md).
+    records = list(demo_records(seed, settings.data_dir, scale, keyer=store.keyer))
+    write_all(store, records, f"synthetic field data, seed {seed} (flagged SYNTHETIC)")
+    _tour(store, now)
+    _assessments(store, now, settings.workspace, settings.data_dir)
+    _audit(store, key)
+    _api(store, serve)
 
 
 def _federation(seed: int) -> None:
     from tearline.demo.federation import prepare_root, run
 
-    with reporting():
-        if STATE.workspace is None and "TEARLINE_WORKSPACE" not in os.environ:
-            STATE.workspace = Path("demo-federation")
-        settings = STATE.settings
-        prepare_root(settings.workspace)
-        run(settings.workspace, settings.data_dir, console, seed)
+    if STATE.workspace is None and "TEARLINE_WORKSPACE" not in os.environ:
+        STATE.workspace = Path("demo-federation")
+    settings = STATE.settings
+    prepare_root(settings.workspace)
+    run(settings.workspace, settings.data_dir, console, seed)
 
 
 def _parties_table(store: Store, now: datetime) -> None:

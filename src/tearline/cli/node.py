@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from tearline.cli.common import STATE, Format, FormatOption, app, console, emit, reporting
+from tearline.cli.common import STATE, Format, FormatOption, app, console, emit
 from tearline.errors import ValidationError
 
 node_app = typer.Typer(
@@ -49,13 +49,12 @@ def node_init(
     from tearline.federation.identity import DEFAULT_URL, init_node
     from tearline.store.audit_events import node_key_created
 
-    with reporting():
-        store = STATE.store()
-        made = init_node(STATE.settings.keys_dir, agency, unit, name, tuple(host or ()),
-                         url or DEFAULT_URL)
-        if made.created_key:
-            with store.transaction() as conn:
-                node_key_created(conn, made.key.key_id())
+    store = STATE.store()
+    made = init_node(STATE.settings.keys_dir, agency, unit, name, tuple(host or ()),
+                     url or DEFAULT_URL)
+    if made.created_key:
+        with store.transaction() as conn:
+            node_key_created(conn, made.key.key_id())
     ident = made.identity
     console.print(f"node {ident.name} ({ident.unit}) at {ident.url}", highlight=False)
     console.print(f"signing key: {ident.verifier_key}"
@@ -70,8 +69,7 @@ def node_identity() -> None:
     """Print this node's public identity document (JSON) for partners: `> me.json`."""
     from tearline.federation.identity import load_identity
 
-    with reporting():
-        ident = load_identity(STATE.settings.keys_dir)
+    ident = load_identity(STATE.settings.keys_dir)
     sys.stdout.write(json.dumps(ident.identity_document(), indent=2) + "\n")
 
 
@@ -92,16 +90,14 @@ def node_serve(
     from tearline.federation.identity import load_identity
     from tearline.federation.listener import serve
 
-    with reporting():
-        store = STATE.store()
-        ident = load_identity(STATE.settings.keys_dir)
-        parts = urlsplit(ident.url)
-        bind_host = host or parts.hostname or "127.0.0.1"
-        bind_port = port or parts.port or 9443
+    store = STATE.store()
+    ident = load_identity(STATE.settings.keys_dir)
+    parts = urlsplit(ident.url)
+    bind_host = host or parts.hostname or "127.0.0.1"
+    bind_port = port or parts.port or 9443
     console.print(f"TAXII 2.1 for peers on https://{bind_host}:{bind_port}/taxii2/ (mutual TLS)",
                   highlight=False)
-    with reporting():
-        serve(store, STATE.settings.keys_dir, bind_host, bind_port)
+    serve(store, STATE.settings.keys_dir, bind_host, bind_port)
 
 
 @peer_app.command("add")
@@ -115,17 +111,16 @@ def peer_add(
     from tearline.federation.jsonbody import decode
     from tearline.store.peers import Peer, add_peer
 
-    with reporting():
-        try:
-            text = sys.stdin.read() if str(document) == "-" else document.read_text("utf-8")
-            doc = decode(text, "the identity document")
-        except (OSError, UnicodeDecodeError, ValidationError) as exc:
-            reason = exc.message if isinstance(exc, ValidationError) else str(exc)
-            raise ValidationError(f"{document}: not a readable JSON document ({reason})"
-                                  ) from None
-        peer = Peer.from_identity(NodeIdentity.from_document(doc))
-        with STATE.store().transaction() as conn:
-            added = add_peer(conn, peer, datetime.now(UTC), by)
+    try:
+        text = sys.stdin.read() if str(document) == "-" else document.read_text("utf-8")
+        doc = decode(text, "the identity document")
+    except (OSError, UnicodeDecodeError, ValidationError) as exc:
+        reason = exc.message if isinstance(exc, ValidationError) else str(exc)
+        raise ValidationError(f"{document}: not a readable JSON document ({reason})"
+                              ) from None
+    peer = Peer.from_identity(NodeIdentity.from_document(doc))
+    with STATE.store().transaction() as conn:
+        added = add_peer(conn, peer, datetime.now(UTC), by)
     console.print(f"peer {added.name} added: pulls as unit {added.unit}; certificate "
                   f"SHA-256 {added.cert_sha256}", highlight=False)
 
@@ -138,7 +133,7 @@ def peer_list(
     """The trusted peers: name, unit, URL, certificate fingerprint, when added (and removed)."""
     from tearline.store.peers import peers
 
-    with reporting(), STATE.store().reading() as conn:
+    with STATE.store().reading() as conn:
         rows = [
             {"name": p.name, "agency": p.agency, "unit": p.unit, "url": p.url,
              "cert_sha256": p.cert_sha256, "key_id": p.key_id,
@@ -159,6 +154,6 @@ def peer_remove(
     """Stop trusting a peer (its history is kept). A running listener refuses it on restart."""
     from tearline.store.peers import remove_peer
 
-    with reporting(), STATE.store().transaction() as conn:
+    with STATE.store().transaction() as conn:
         removed = remove_peer(conn, name, datetime.now(UTC), by)
     console.print(f"peer {removed.name} removed", highlight=False)

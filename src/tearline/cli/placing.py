@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from tearline.cli.common import console
+from tearline.errors import IngestError, Problem
 from tearline.files import private_text
 from tearline.model.namespace import Placement
 from tearline.model.record import Record
@@ -60,10 +61,49 @@ def write_placed(store: Store, subject: Subject, at: datetime, source: Source, l
     ``at`` is the instant its statements are made (the placement asks what exists for
     the subject then)."""
     placement = store.placement(subject, at, source.ids())
-    summary = write_all(store, source.records(store.keyer, placement, subject), label,
-                        str(subject))
+    records = source.records(store.keyer, placement, subject)
+    problems = remarked(store, subject, at, placement, records, label)
+    if problems:
+        raise IngestError(
+            f"{label} rejected; nothing was stored: ingest does not change the marking of "
+            "values already stored — change it with `tearline mark ID [--property P] "
+            "--tlp …` (the originating agency's units; every change is kept and audited), "
+            "or ingest with the marking they have", problems)
+    summary = write_all(store, records, label, str(subject))
     report_ids(placement, source.entity_ids(), ids, shown)
     return summary
+
+
+def remarked(store: Store, subject: Subject, at: datetime, placement: Placement,
+             records: Sequence[Record], label: str) -> list[Problem]:
+    """The values of ``records`` already stored under another marking than the file gives
+    them.
+
+    A value's statement id does not depend on its marking, so writing it again would
+    keep the stored marking and report nothing changed: a re-marking lost without a
+    word. Only records the file amends can hold such values, and only values given a
+    marking of their own (the originator's units, giving the record's own marking, give
+    none), so only those are read, through the policy, as the writer sees them."""
+    amended = [r for r in records if r.id in placement.existing
+               and any(s.marking is not None for s in r.statements)]
+    if not amended:
+        return []
+    stored = {r.id: r for r in store.read_many(subject, at, [r.id for r in amended],
+                                               path="cli")}
+    problems = []
+    for rec in amended:
+        old = stored.get(rec.id)
+        if old is None:
+            continue
+        held = {s.id: s for s in old.statements}
+        for st in rec.statements:
+            was = held.get(st.id)
+            if was is not None and was.marking != st.marking:
+                problems.append(Problem(
+                    f"{rec.id}: {st.prop} {st.value!r} is stored marked "
+                    f"{was.marking or old.marking}; the file marks it {st.marking}",
+                    label))
+    return problems
 
 
 def id_rows(placement: Placement, file_ids: Sequence[str]) -> list[dict[str, str]]:

@@ -24,17 +24,16 @@ from tearline.cli.common import (
     AtOption,
     Format,
     FormatOption,
+    acting,
     app,
     at_time,
     console,
     emit,
-    reporting,
 )
-from tearline.errors import InputError, NotFound
+from tearline.errors import Conflict, InputError, NotFound
 from tearline.model.marking import Marking, Selector, parse_timestamp
 from tearline.model.parties import Vetting
 from tearline.model.record import Record
-from tearline.policy.subject import Subject
 from tearline.store import parties, releases
 from tearline.store.explain import explain_record
 from tearline.store.marking_changes import set_marking
@@ -42,12 +41,6 @@ from tearline.store.store import Store
 
 policy_app = typer.Typer(help="Explain the dissemination policy.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
-
-
-def _subject(name: str | None) -> Subject:
-    if not name:
-        raise InputError("say who is acting: --as UNIT or --as name@UNIT")
-    return STATE.store().subject(name)
 
 
 @app.command()
@@ -68,15 +61,14 @@ def mark(
                                                 "originating agency lapse then.")] = None,
 ) -> None:
     """Change the marking of a record or of one property's statements (originator only)."""
-    with reporting():
-        subject = _subject(as_)
-        marking = Marking.build(tlp, rel_to or (), orcon=orcon, legal_basis=legal_basis,
-                                caveats=caveat or (),
-                                expires_at=parse_timestamp(expires) if expires else None)
-        with STATE.store().transaction() as conn:
-            changes = set_marking(conn, subject, entity_id, prop, marking, datetime.now(UTC))
-        what = f"{len(changes)} statement(s) of {prop}" if prop else "the record"
-        console.print(f"{entity_id}: {what} now marked {marking}")
+    subject = acting(as_)
+    marking = Marking.build(tlp, rel_to or (), orcon=orcon, legal_basis=legal_basis,
+                            caveats=caveat or (),
+                            expires_at=parse_timestamp(expires) if expires else None)
+    with STATE.store().transaction() as conn:
+        changes = set_marking(conn, subject, entity_id, prop, marking, datetime.now(UTC))
+    what = f"{len(changes)} statement(s) of {prop}" if prop else "the record"
+    console.print(f"{entity_id}: {what} now marked {marking}")
 
 
 @app.command()
@@ -87,22 +79,42 @@ def vet(
     from_: Annotated[str | None, typer.Option("--from", help="ISO-8601 start (default now).")]
     = None,
 ) -> None:
-    """Record that agency BY vets UNIT from --from until --until."""
-    with reporting():
-        now = datetime.now(UTC)
-        vetting = Vetting(f"vet-{uuid.uuid4().hex[:20]}", by, unit,
-                          parse_timestamp(from_) if from_ else now, parse_timestamp(until))
-        with STATE.store().transaction() as conn:
-            parties.put_vetting(conn, vetting, now, "cli")
-        console.print(f"{unit} vetted by {by} from {vetting.valid_from:%Y-%m-%dT%H:%MZ} "
-                      f"until {vetting.valid_until:%Y-%m-%dT%H:%MZ} ({vetting.id})")
+    """Record that agency BY vets UNIT from --from until --until.
+
+    A vetting in force that overlaps the new one is extended instead: only the time after
+    it is recorded. A period already covered is refused (nothing to record).
+    """
+    now = datetime.now(UTC)
+    start = parse_timestamp(from_) if from_ else now
+    end = parse_timestamp(until)
+    with STATE.store().transaction() as conn:
+        held = [v for v in parties.vettings(conn)
+                if (v.unit, v.by) == (unit, by) and v.revoked_at is None
+                and v.valid_from < end and start < v.valid_until]
+        if held:
+            first, last = min(v.valid_from for v in held), max(v.valid_until for v in held)
+            ids = ", ".join(v.id for v in held)
+            if start < first:
+                raise Conflict(
+                    f"{unit} is vetted by {by} from {first:%Y-%m-%dT%H:%MZ} ({ids}): a new "
+                    "vetting may not overlap it; give --from at or after its end to extend "
+                    "it, or `tearline unvet` first")
+            if end <= last:
+                raise Conflict(f"{unit} is already vetted by {by} until "
+                               f"{last:%Y-%m-%dT%H:%MZ} ({ids}): nothing was recorded")
+            start = last
+        vetting = Vetting(f"vet-{uuid.uuid4().hex[:20]}", by, unit, start, end)
+        parties.put_vetting(conn, vetting, now, "cli")
+    extended = f" (extends {', '.join(v.id for v in held)})" if held else ""
+    console.print(f"{unit} vetted by {by} from {vetting.valid_from:%Y-%m-%dT%H:%MZ} "
+                  f"until {vetting.valid_until:%Y-%m-%dT%H:%MZ} ({vetting.id}){extended}")
 
 
 @app.command()
 def unvet(unit: str, by: Annotated[str, typer.Option("--by", help="The vetting agency.")]
           ) -> None:
     """Revoke, from now on, every vetting of UNIT by agency BY."""
-    with reporting(), STATE.store().transaction() as conn:
+    with STATE.store().transaction() as conn:
         ids = parties.revoke_vettings(conn, unit, by, datetime.now(UTC), "cli")
         console.print(f"revoked {', '.join(ids)}: {unit} is no longer vetted by {by}")
 
@@ -117,19 +129,18 @@ def release(
     = None,
 ) -> None:
     """Release what you see of a record to more parties (never alters its marking)."""
-    with reporting():
-        subject = _subject(as_)
-        if not to:
-            raise InputError("say to whom: --to agency:ID, unit:ID or vetted-by:AGENCY")
-        with STATE.store().transaction() as conn:
-            result = releases.release(conn, subject, entity_id, Selector.parse(to), basis,
-                                      datetime.now(UTC), str(subject))
-        rel = result.release
-        console.print(f"{rel.id}: {entity_id} released to {rel.to} by {rel.by_unit}"
-                      + (f" under {rel.basis}" if rel.basis else "")
-                      + f" ({len(rel.items)} statements)")
-        for stmt_id, why in result.skipped:
-            console.print(f"  not released: {stmt_id}: {why}")
+    subject = acting(as_)
+    if not to:
+        raise InputError("say to whom: --to agency:ID, unit:ID or vetted-by:AGENCY")
+    with STATE.store().transaction() as conn:
+        result = releases.release(conn, subject, entity_id, Selector.parse(to), basis,
+                                  datetime.now(UTC), str(subject))
+    rel = result.release
+    console.print(f"{rel.id}: {entity_id} released to {rel.to} by {rel.by_unit}"
+                  + (f" under {rel.basis}" if rel.basis else "")
+                  + f" ({len(rel.items)} statements)")
+    for stmt_id, why in result.skipped:
+        console.print(f"  not released: {stmt_id}: {why}")
 
 
 @app.command()
@@ -140,12 +151,11 @@ def recall(
     = None,
 ) -> None:
     """Revoke the releases of a record (the originator), or one release (its releaser)."""
-    with reporting():
-        subject = _subject(as_)
-        with STATE.store().transaction() as conn:
-            ids = releases.recall(conn, subject, entity_id, datetime.now(UTC), str(subject),
-                                  release_id)
-        console.print(f"revoked {len(ids)} release(s) of {entity_id}: {', '.join(ids)}")
+    subject = acting(as_)
+    with STATE.store().transaction() as conn:
+        ids = releases.recall(conn, subject, entity_id, datetime.now(UTC), str(subject),
+                              release_id)
+    console.print(f"revoked {len(ids)} release(s) of {entity_id}: {', '.join(ids)}")
 
 
 @app.command()
@@ -158,40 +168,54 @@ def consent(
     = None,
 ) -> None:
     """Consent (as the originating agency) to onward release of an ORCON record, or withdraw."""
-    with reporting():
-        subject = _subject(as_)
-        now = datetime.now(UTC)
-        with STATE.store().transaction() as conn:
-            if withdraw:
-                releases.withdraw_consent(conn, subject, withdraw, now, str(subject))
-                console.print(f"consent {withdraw} withdrawn")
-                return
-            if not to:
-                raise InputError("say which agency may release onward: --to AGENCY")
-            given = releases.grant_consent(conn, subject, entity_id, to, now, str(subject))
-        console.print(f"{given.id}: {to} may release {entity_id} onward "
-                      f"(consent of {subject.agency})")
+    subject = acting(as_)
+    now = datetime.now(UTC)
+    with STATE.store().transaction() as conn:
+        if withdraw:
+            releases.withdraw_consent(conn, subject, withdraw, now, str(subject))
+            console.print(f"consent {withdraw} withdrawn")
+            return
+        if not to:
+            raise InputError("say which agency may release onward: --to AGENCY")
+        given = releases.grant_consent(conn, subject, entity_id, to, now, str(subject))
+    console.print(f"{given.id}: {to} may release {entity_id} onward "
+                  f"(consent of {subject.agency})")
 
 
 @policy_app.command("explain")
 def explain(entity_id: str, as_: AsOption = None, at: AtOption = None,
             fmt: FormatOption = Format.table) -> None:
     """Which statements of a record a unit sees, and why not (administrators' view)."""
-    with reporting():
-        subject = _subject(as_)
-        when = at_time(at)
-        with STATE.store().transaction() as conn:
-            found = explain_record(conn, subject, entity_id, when)
-        rows = [{"property": "(record)", "value": found.schema, "marking": str(found.marking),
-                 "visible": "yes" if found.record else "no",
-                 "why": "; ".join(found.record.reasons)}]
-        for item in found.statements:
-            rows.append({"property": item.prop, "value": item.value[:60],
-                         "marking": str(item.marking) if item.marking else "(record's)",
-                         "visible": "yes" if item.decision else "no",
-                         "why": "; ".join(item.decision.reasons)})
-        emit(rows, fmt, ["property", "value", "marking", "visible", "why"],
-             title=f"{entity_id} as seen by {subject} at {when:%Y-%m-%dT%H:%MZ}")
+    subject = acting(as_)
+    when = at_time(at)
+    with STATE.store().transaction() as conn:
+        found = explain_record(conn, subject, entity_id, when)
+    rows = [{"property": "(record)", "value": found.schema, "marking": str(found.marking),
+             "visible": "yes" if found.record else "no",
+             "why": "; ".join(found.record.reasons)}]
+    values = [{"property": item.prop, "value": item.value[:60],
+               "marking": str(item.marking) if item.marking else "(record's)",
+               "visible": "yes" if item.decision else "no",
+               "why": "; ".join(item.decision.reasons)} for item in found.statements]
+    # A script reads one row per value; a person reads each reason once.
+    rows += grouped(values) if fmt is Format.table else values
+    emit(rows, fmt, ["property", "value", "marking", "visible", "why"],
+         title=f"{entity_id} as seen by {subject} at {when:%Y-%m-%dT%H:%MZ}")
+
+
+def grouped(values: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+    """One row per (marking, decision, reasons): the properties it covers, and the
+    value itself when it is the only one."""
+    groups: dict[tuple[str, str, str], list[dict[str, str]]] = {}
+    for row in values:
+        groups.setdefault((row["marking"], row["visible"], row["why"]), []).append(row)
+    out = []
+    for (marking, visible, why), members in groups.items():
+        props = list(dict.fromkeys(m["property"] for m in members))
+        value = members[0]["value"] if len(members) == 1 else f"{len(members)} values"
+        out.append({"property": ", ".join(props), "value": value, "marking": marking,
+                    "visible": visible, "why": why})
+    return out
 
 
 def side_by_side(store: Store, entity_id: str, units: Sequence[str],

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from tearline.cli.common import STATE, AsOption, AtOption, app, at_time, console, reporting
+from tearline.cli.common import STATE, AsOption, AtOption, app, at_time, console
 from tearline.errors import InputError
 from tearline.files import write_private
 from tearline.sources.cbp import default_cbp_paths
@@ -49,18 +49,17 @@ def import_series_command(
 
     Aggregates stay aggregates (never incidents), and are public: every unit sees them.
     """
-    with reporting():
-        if not paths:
-            data_dir = STATE.settings.data_dir
-            paths = (default_cbp_paths(data_dir) if source is SeriesSource.cbp
-                     else [default_unodc_path(data_dir)])  # fmt: skip
-        store = STATE.store()
-        with store.transaction() as conn:
-            done = import_series(conn, source.value, paths, datetime.now(UTC))
-        for item in done:
-            state = "imported" if item.new else "already stored"
-            console.print(f"{item.provenance.name}: {state}, {item.provenance.rows:,} rows, "
-                          f"sha256 {item.provenance.sha256}")  # fmt: skip
+    if not paths:
+        data_dir = STATE.settings.data_dir
+        paths = (default_cbp_paths(data_dir) if source is SeriesSource.cbp
+                 else [default_unodc_path(data_dir)])  # fmt: skip
+    store = STATE.store()
+    with store.transaction() as conn:
+        done = import_series(conn, source.value, paths, datetime.now(UTC))
+    for item in done:
+        state = "imported" if item.new else "already stored"
+        console.print(f"{item.provenance.name}: {state}, {item.provenance.rows:,} rows, "
+                      f"sha256 {item.provenance.sha256}")  # fmt: skip
 
 
 @report_app.command("assessment")
@@ -105,30 +104,29 @@ def assessment(
         unodc_series,
     )
 
-    with reporting():
-        chosen = fmt.value if fmt is not None else format_of(out)
-        if not as_:
-            raise InputError("say who the assessment is for: --as UNIT or --as name@UNIT")
-        if weight not in ("gross", "net"):
-            raise InputError(f"--weight must be gross or net, not {weight!r}")
-        store = STATE.store()
-        subject = store.subject(as_)
-        when = at_time(at)
-        start, end = parse_period(period)
-        params = AssessmentParams(
-            drug=drug.strip().lower(),
-            start=start,
-            end=end,
-            origins=tuple(o.strip().lower() for o in origin) if origin else ("mx", "cn"),
-            weight="gross" if weight == "gross" else "net",
-            period="fiscal_year" if years is YearKind.fiscal else "year",
-            generated_at=when.replace(microsecond=0) if at else None,
-        )
-        params = check_params(params, when.date())  # before anything is read
-        data_dir = STATE.settings.data_dir
-        series = cbp_series(store, data_dir) if cbp else None
-        yearly = unodc_series(store, data_dir) if unodc else None
-        data = assessment_input(store, subject, when, series, yearly)
-        write_private(out, render_assessment(data, params, chosen))
-        console.print(f"assessment for {data.subject} ({data.seizures.rows:,} seizure records "
-                      f"visible) written to {out}")  # fmt: skip
+    chosen = fmt.value if fmt is not None else format_of(out)
+    if not as_:
+        raise InputError("say who the assessment is for: --as UNIT or --as name@UNIT")
+    if weight not in ("gross", "net"):
+        raise InputError(f"--weight must be gross or net, not {weight!r}")
+    store = STATE.store()
+    subject = store.subject(as_)
+    when = at_time(at)
+    start, end = parse_period(period)
+    params = AssessmentParams(
+        drug=drug.strip().lower(),
+        start=start,
+        end=end,
+        origins=tuple(o.strip().lower() for o in origin) if origin else ("mx", "cn"),
+        weight="gross" if weight == "gross" else "net",
+        period="fiscal_year" if years is YearKind.fiscal else "year",
+        generated_at=when.replace(microsecond=0) if at else None,
+    )
+    params = check_params(params, when.date())  # before anything is read
+    data_dir = STATE.settings.data_dir
+    series = cbp_series(store, data_dir) if cbp else None
+    yearly = unodc_series(store, data_dir) if unodc else None
+    data = assessment_input(store, subject, when, series, yearly)
+    write_private(out, render_assessment(data, params, chosen))
+    console.print(f"assessment for {data.subject} ({data.seizures.rows:,} seizure records "
+                  f"visible) written to {out}")  # fmt: skip

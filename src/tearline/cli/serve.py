@@ -11,8 +11,8 @@ from typing import Annotated
 
 import typer
 
-from tearline.cli.common import STATE, Format, FormatOption, app, console, emit, reporting
-from tearline.errors import ValidationError
+from tearline.cli.common import STATE, Format, FormatOption, app, console, emit
+from tearline.errors import NotFound, ValidationError
 from tearline.store.store import Store
 
 token_app = typer.Typer(help="API tokens: shown once at creation, stored only as a hash.",
@@ -33,8 +33,7 @@ def serve(
     logged by the server: query strings may hold search terms. X-Forwarded-For is
     believed only from TEARLINE_API_TRUSTED_PROXIES (none by default).
     """
-    with reporting():
-        store = STATE.store()
+    store = STATE.store()
     console.print(f"tearline API on http://{host}:{port}/api/v1/ (docs: /api/v1/docs)"
                   + (f", {workers} worker processes" if workers > 1 else ""))
     if workers == 1:
@@ -117,16 +116,28 @@ def token_create(
     """Create a token and print it once; only its Argon2 hash is stored."""
     from tearline.api.auth import Scope, issue_token
 
-    with reporting():
-        try:
-            scopes = frozenset(Scope(s) for s in scope)
-        except ValueError:
-            raise ValidationError("scopes are read, write and admin") from None
-        text, row = issue_token(STATE.store(), owner, scopes, parse_lifetime(expires_in),
-                                label, created_by="cli")
+    try:
+        scopes = frozenset(Scope(s) for s in scope)
+    except ValueError:
+        raise ValidationError("scopes are read, write and admin") from None
+    _require_owner(owner)
+    text, row = issue_token(STATE.store(), owner, scopes, parse_lifetime(expires_in),
+                            label, created_by="cli")
     console.print(f"token for {row.owner} (scopes {', '.join(sorted(row.scopes))}, expires "
                   f"{row.expires_at:%Y-%m-%d %H:%M}Z); it is shown only now:", highlight=False)
     print(text)
+
+
+def _require_owner(owner: str) -> None:
+    """A token's owner must be a party; say which command records a missing analyst."""
+    try:
+        STATE.store().subject(owner)
+    except NotFound:
+        if "@" not in owner:
+            raise
+        unit = owner.split("@", 1)[1]
+        raise NotFound(f"no analyst {owner!r}: record them first with `tearline party "
+                       f"add-analyst {owner} --unit {unit} --name \"FULL NAME\"`") from None
 
 
 @token_app.command("list")
@@ -134,7 +145,7 @@ def token_list(fmt: FormatOption = Format.table) -> None:
     """List tokens (prefixes, owners, scopes, expiry, revocation; never secrets)."""
     from tearline.store import api_tokens
 
-    with reporting(), STATE.store().reading() as conn:
+    with STATE.store().reading() as conn:
         rows = [r.to_public() for r in api_tokens.listing(conn)]
     for row in rows:
         row["scopes"] = ",".join(row["scopes"])  # type: ignore[arg-type]
@@ -147,6 +158,6 @@ def token_revoke(prefix: Annotated[str, typer.Argument(help="The token's prefix.
     """Revoke a token from now on."""
     from tearline.store import api_tokens
 
-    with reporting(), STATE.store().transaction() as conn:
+    with STATE.store().transaction() as conn:
         row = api_tokens.revoke(conn, prefix, datetime.now(UTC))
     console.print(f"token {row.prefix} of {row.owner} revoked at {row.revoked_at}")

@@ -19,7 +19,6 @@ from tearline.cli.common import (
     emit,
     err,
     labelled,
-    reporting,
 )
 from tearline.errors import ValidationError
 
@@ -61,27 +60,26 @@ def sync_command(
     from tearline.federation.sync import Puller, resolve_partner
     from tearline.keys import load_node_key
 
-    with reporting():
-        store = STATE.store()
-        keys_dir = STATE.settings.keys_dir
-        partner = resolve_partner(store, name, keys_dir)
-        identity = load_identity(keys_dir) if NodeFiles(keys_dir).node_file.exists() else None
-        key = load_node_key(keys_dir) if partner.signed else None
-        bar = Progress(TextColumn("{task.description}"), BarColumn(),
-                       TextColumn("{task.completed:,} objects"), TimeElapsedColumn(),
-                       console=err, disable=quiet or not err.is_terminal, transient=True)
-        tasks: dict[str, Any] = {}
+    store = STATE.store()
+    keys_dir = STATE.settings.keys_dir
+    partner = resolve_partner(store, name, keys_dir)
+    identity = load_identity(keys_dir) if NodeFiles(keys_dir).node_file.exists() else None
+    key = load_node_key(keys_dir) if partner.signed else None
+    bar = Progress(TextColumn("{task.description}"), BarColumn(),
+                   TextColumn("{task.completed:,} objects"), TimeElapsedColumn(),
+                   console=err, disable=quiet or not err.is_terminal, transient=True)
+    tasks: dict[str, Any] = {}
 
-        def progress(title: str, count: int, _page: Page) -> None:
-            if title not in tasks:
-                tasks[title] = bar.add_task(title, total=None)
-            bar.update(tasks[title], completed=count)
+    def progress(title: str, count: int, _page: Page) -> None:
+        if title not in tasks:
+            tasks[title] = bar.add_task(title, total=None)
+        bar.update(tasks[title], completed=count)
 
-        with bar:
-            result = Puller(store, partner, node_key=key,
-                            own_agency=identity.agency if identity else None,
-                            node_name=identity.name if identity else None,
-                            page_size=page_size, progress=progress).run()
+    with bar:
+        result = Puller(store, partner, node_key=key,
+                        own_agency=identity.agency if identity else None,
+                        node_name=identity.name if identity else None,
+                        page_size=page_size, progress=progress).run()
     rows = [{"collection": c.title or c.id, "objects": c.objects, "stored": c.records_stored,
              "statements": c.statements_new, "already": c.already, "echo": c.echoed,
              "refused": len(c.refused), "skipped": c.skipped} for c in result.collections]
@@ -120,17 +118,16 @@ def source_add(
     from tearline.store import parties, peers
     from tearline.store import sync_state as ss
 
-    with reporting():
-        check_node_name(name)
-        store = STATE.store()
-        with store.transaction() as conn:
-            if agency not in {a.id for a in parties.agencies(conn)}:
-                raise ValidationError(f"unknown agency {agency!r}; see `tearline party list`")
-            if name in {p.name for p in peers.peers(conn)}:
-                raise ValidationError(f"{name} is a peer: a peer's answers must be signed")
-            ss.add_source(conn, ss.Source(name, agency, url, username, password_env,
-                                          server_cert.read() if server_cert else None),
-                          datetime.now(UTC), "system")
+    check_node_name(name)
+    store = STATE.store()
+    with store.transaction() as conn:
+        if agency not in {a.id for a in parties.agencies(conn)}:
+            raise ValidationError(f"unknown agency {agency!r}; see `tearline party list`")
+        if name in {p.name for p in peers.peers(conn)}:
+            raise ValidationError(f"{name} is a peer: a peer's answers must be signed")
+        ss.add_source(conn, ss.Source(name, agency, url, username, password_env,
+                                      server_cert.read() if server_cert else None),
+                      datetime.now(UTC), "system")
     console.print(f"source {name} ({agency}) at {url}", highlight=False)
 
 
@@ -139,10 +136,9 @@ def source_list(fmt: FormatOption = Format.table) -> None:
     """The registered sources and their cursors."""
     from tearline.store import sync_state as ss
 
-    with reporting():
-        with STATE.store().reading() as conn:
-            found = ss.sources(conn)
-            cursors = ss.cursors(conn)
+    with STATE.store().reading() as conn:
+        found = ss.sources(conn)
+        cursors = ss.cursors(conn)
     rows = [{"name": s.name, "agency": s.agency, "url": s.url, "user": s.username,
              "pinned": bool(s.tls_certificate),
              "cursors": [c["date_added"] for c in cursors if c["partner"] == s.name]}
@@ -155,11 +151,10 @@ def source_remove(name: Annotated[str, typer.Argument(help="The source to forget
     """Stop pulling from a source (what was stored from it stays)."""
     from tearline.store import sync_state as ss
 
-    with reporting():
-        with STATE.store().transaction() as conn:
-            if not ss.remove_source(conn, name, datetime.now(UTC), "system"):
-                err.print(labelled("not found:", f"no source {name!r}"), highlight=False)
-                raise typer.Exit(3)
+    with STATE.store().transaction() as conn:
+        if not ss.remove_source(conn, name, datetime.now(UTC), "system"):
+            err.print(labelled("not found:", f"no source {name!r}"), highlight=False)
+            raise typer.Exit(3)
     sys.stdout.write(f"source {name} removed\n")
 
 
@@ -182,15 +177,14 @@ def recalls_command(
 
     now = datetime.now(UTC)
     by_entity: dict[str, dict[str, Any]] = {}
-    with reporting():
-        with STATE.store().reading() as conn:
-            for peer in peers.peers(conn):
-                open_ids = {r.id for r in recalls(conn, peer, now, pending_only=True)}
-                for r in recalls(conn, peer, now, pending_only=False):
-                    row = by_entity.setdefault(r.entity_id, {
-                        "entity_id": r.entity_id, "object_id": r.object_id,
-                        "acknowledged": [], "pending": []})
-                    row["pending" if r.id in open_ids else "acknowledged"].append(peer.name)
+    with STATE.store().reading() as conn:
+        for peer in peers.peers(conn):
+            open_ids = {r.id for r in recalls(conn, peer, now, pending_only=True)}
+            for r in recalls(conn, peer, now, pending_only=False):
+                row = by_entity.setdefault(r.entity_id, {
+                    "entity_id": r.entity_id, "object_id": r.object_id,
+                    "acknowledged": [], "pending": []})
+                row["pending" if r.id in open_ids else "acknowledged"].append(peer.name)
     rows = sorted(by_entity.values(), key=lambda row: str(row["entity_id"]))
     if pending:
         rows = [row for row in rows if row["pending"]]

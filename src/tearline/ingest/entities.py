@@ -7,6 +7,8 @@ whole file is rejected with one :class:`~tearline.errors.IngestError`.
 A JSON line is a FollowTheMoney entity (``id``, ``schema``, ``properties``) and may
 carry tearline's own keys: ``marking`` (the record's marking, default: the one given
 to the reader), ``portions`` (a stricter marking per property) and ``synthetic``.
+``statements`` (each value's provenance, as ``tearline export`` writes it) is read
+past: what a file adds is stated by the unit that ingests it, with its own grade.
 
 The ids in a file are the file's own: :meth:`Collector.records` with a
 :class:`~tearline.model.namespace.Placement` stores each where it belongs for the
@@ -190,6 +192,7 @@ def read_jsonl(
             "last_seen",
             "caption",
             "target",
+            "statements",
         }
         if unknown:
             collector.problem(f"unknown keys: {', '.join(sorted(unknown))}", number)

@@ -34,7 +34,7 @@ from tearline.errors import IngestError, Problem
 from tearline.ingest.ofac_alt_add import OfacAddress, OfacAlt
 from tearline.ingest.ofac_entity import SDN_COLUMNS, Built, build_row, put, split_programs
 from tearline.ingest.ofac_names import split_person_name
-from tearline.ingest.ofac_rows import Row, read_rows
+from tearline.ingest.ofac_rows import Row, read_rows, require_kind
 from tearline.model.schema import get_model
 
 #: The narcotics programs: Kingpin Act, narcotics traffickers (EO 12978), and
@@ -175,6 +175,8 @@ def parse_sdn(
     Raises :class:`IngestError` listing every problem if any row is bad, at the
     call (the whole file is read and checked before this returns).
     """
+    lines = lines.splitlines() if isinstance(lines, str) else list(lines)
+    require_kind(lines, source_name, "SDN", SDN_COLUMNS)
     rows, problems = read_rows(lines, source_name, SDN_COLUMNS)
     seen: set[str] = set()
     for row in rows:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tearline.errors import IngestError, Problem
-from tearline.ingest.ofac_rows import read_rows
+from tearline.ingest.ofac_rows import read_rows, require_kind
 
 ALT_COLUMNS = ("ent_num", "alt_num", "alt_type", "alt_name", "alt_remarks")
 ADD_COLUMNS = ("ent_num", "add_num", "address", "city_state_postal", "country", "remarks")
@@ -59,6 +59,8 @@ def _ent_num_problem(value: str, source_name: str, line: int) -> Problem | None:
 
 def parse_alt(lines: Iterable[str], source_name: str) -> list[OfacAlt]:
     """Read ``alt.csv``; raise :class:`IngestError` listing every bad row."""
+    lines = lines.splitlines() if isinstance(lines, str) else list(lines)
+    require_kind(lines, source_name, "alt", ALT_COLUMNS)
     rows, problems = read_rows(lines, source_name, ALT_COLUMNS)
     out: list[OfacAlt] = []
     for row in rows:
@@ -79,6 +81,8 @@ def parse_alt(lines: Iterable[str], source_name: str) -> list[OfacAlt]:
 
 def parse_add(lines: Iterable[str], source_name: str) -> list[OfacAddress]:
     """Read ``add.csv``; raise :class:`IngestError` listing every bad row."""
+    lines = lines.splitlines() if isinstance(lines, str) else list(lines)
+    require_kind(lines, source_name, "add", ADD_COLUMNS)
     rows, problems = read_rows(lines, source_name, ADD_COLUMNS)
     out: list[OfacAddress] = []
     for row in rows:

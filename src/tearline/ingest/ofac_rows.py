@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tearline.errors import Problem
+from tearline.errors import IngestError, Problem
 
 MAX_FIELD_CHARS = 10_000
 MAX_LINE_CHARS = 120_000  # stays under the csv module's own field limit (131,072)
@@ -126,6 +126,42 @@ def read_rows(
         if not bad:
             rows.append(Row(number, tuple(_clean(value) for value in cells)))
     return rows, problems
+
+
+#: Lines looked at to tell whether a file is of the kind asked for.
+KIND_SAMPLE = 50
+
+
+def require_kind(lines: Sequence[str], source_name: str, kind: str,
+                 columns: tuple[str, ...]) -> None:
+    """Refuse, with one message, a file that is not OFAC's ``kind`` at all.
+
+    A file of another kind (a CSV with a header, a mapping, alt.csv given as sdn.csv)
+    would otherwise be reported line by line — thousands of column errors saying less
+    than one sentence. A file is taken for ``kind`` when one of its first lines starts
+    with a numeric ``ent_num`` and has the kind's number of columns (or is too long or
+    malformed to count them): a real file with bad rows still gets each row's problem.
+    """
+    sample = [line for line in lines[:KIND_SAMPLE * 2] if line.strip()][:KIND_SAMPLE]
+    if any(_looks_like(line, len(columns)) for line in sample):
+        return
+    first = sample[0].strip() if sample else ""
+    seen = f"; its first line reads {first[:60]!r}" if first else "; it is empty"
+    raise IngestError(f"{source_name}: this is not an {kind} file", [Problem(
+        f"expected OFAC's {kind.lower()}.csv: no header, {len(columns)} comma-separated "
+        f"columns ({', '.join(columns[:3])}, …), the first a number{seen}", source_name)])
+
+
+def _looks_like(line: str, width: int) -> bool:
+    if not line.split(",", 1)[0].strip().strip('"').isdigit():
+        return False
+    if len(line) > MAX_LINE_CHARS:
+        return True
+    try:
+        cells = next(csv.reader([line], strict=True))
+    except csv.Error:
+        return True
+    return len(cells) == width
 
 
 def _clean(value: str) -> str:
