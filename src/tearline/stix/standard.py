@@ -1,0 +1,74 @@
+"""Portions for consumers that ignore granular markings: each travels as its own object.
+
+A STIX consumer that is not a tearline node (MISP's ``misp-stix``, OpenCTI, a script
+reading ``object_marking_refs``) may drop ``granular_markings`` and keep a portion's
+value under its object's wider marking: a courier's AMBER nationality inside a GREEN
+``identity`` would be re-shared as GREEN. So a bundle for such a consumer never puts a
+statement whose marking differs from its record's inside the record's object:
+
+* the record's object (its standard properties and its record extension) is built from
+  the statements its own marking covers, and carries no granular marking;
+* each other statement becomes a ``note`` of its own about the record's object, whose
+  ``object_marking_refs`` are the record's marking *and* the statement's (STIX applies
+  every marking of an object, so the note is at least as strict as the portion);
+* a relationship's end cannot leave its relationship: an end with a marking of its own
+  raises the relationship's object-level marking to include it instead.
+
+Derived objects (a relationship per entity reference, a threat actor) already carry
+every marking of the statements they come from at object level. tearline peers keep
+granular markings and the full record extension (:func:`tearline.stix.to_stix` with
+``granular=True``, the default).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from tearline.model.marking import Marking
+from tearline.model.record import Record
+from tearline.model.statement import Statement
+from tearline.stix import kinds
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """A record as a granular-blind consumer receives it."""
+
+    #: The record its object carries: the statements its marking covers (and its ends).
+    shown: Record
+    #: Markings of relationship ends, raised to the relationship's object level.
+    raised: tuple[Marking, ...]
+    #: Statements that travel alone, each as a note of its own.
+    alone: tuple[Statement, ...]
+
+
+def is_portion(record: Record, stmt: Statement) -> bool:
+    """Does the statement carry a marking other than its record's?"""
+    return stmt.marking is not None and stmt.marking != record.marking
+
+
+def split(record: Record) -> Split:
+    ends = kinds.edge_ends(record.schema) or ()
+    kept: list[Statement] = []
+    raised: list[Marking] = []
+    alone: list[Statement] = []
+    for stmt in record.statements:
+        if not is_portion(record, stmt):
+            kept.append(stmt if stmt.marking is None else replace(stmt, marking=None))
+        elif stmt.prop in ends:
+            assert stmt.marking is not None
+            raised.append(stmt.marking)
+            kept.append(replace(stmt, marking=None))
+        else:
+            alone.append(stmt)
+    return Split(replace(record, statements=tuple(kept)), tuple(raised), tuple(alone))
+
+
+def portion_props(record: Record, stmt: Statement, about: str) -> dict[str, Any]:
+    """The standard properties of a portion's note (its id, times and markings aside)."""
+    return {
+        "abstract": f"{record.schema} {stmt.prop}",
+        "content": f"{stmt.prop}: {stmt.value}",
+        "object_refs": [about],
+    }
