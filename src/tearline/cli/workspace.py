@@ -27,6 +27,7 @@ from tearline.cli.common import (
     err,
     reporting,
 )
+from tearline.cli.exporting import ExportFormat, write_other
 from tearline.cli.placing import write_all, write_placed
 from tearline.errors import InputError, LegalBasisError, Problem
 from tearline.files import private_text
@@ -205,7 +206,8 @@ def ingest(
     credibility: Annotated[str, typer.Option(help="Information credibility 1–6.")] = "6",
     ids: IdsOption = None,
 ) -> None:
-    """Ingest FollowTheMoney JSON lines, or a CSV file with --mapping; all or nothing.
+    """Ingest FollowTheMoney JSON lines, a MISP event JSON, or a CSV file with --mapping;
+    all or nothing.
 
     Without --tlp the marking is TLP:AMBER+STRICT: only the author's own agency sees it
     until someone releases it. A legal basis (--legal-basis, a line's or the mapping's
@@ -216,6 +218,8 @@ def ingest(
     from tearline.ingest.csvmap import parse_mapping, read_csv
     from tearline.ingest.entities import read_jsonl
     from tearline.ingest.files import decode_input
+    from tearline.ingest.misp_event import read_misp
+    from tearline.misp.importer import is_misp_event
 
     with reporting():
         subject = _subject(as_)
@@ -230,7 +234,9 @@ def ingest(
         with progress_bar() as bar:
             task = bar.add_task(f"reading {path.name}", total=len(text))
             lines = text.splitlines()
-            if mapping is not None:
+            if mapping is None and is_misp_event(text):  # MISP event JSON (docs/misp.md)
+                read_misp(text, collector)
+            elif mapping is not None:
                 spec = parse_mapping(decode_input(mapping.read_bytes(), mapping.name),
                                      mapping.name)
                 if spec.marking is not None:
@@ -378,13 +384,23 @@ def stats(as_: AsOption = None, at: AtOption = None, fmt: FormatOption = Format.
 
 
 @app.command()
-def export(out: Annotated[Path, typer.Option(help="FollowTheMoney JSON lines file.")],
+def export(out: Annotated[Path, typer.Option(
+               help="FollowTheMoney JSON lines or STIX file; MISP: a feed folder.")],
            as_: AsOption = None, at: AtOption = None,
-           schema: Annotated[str | None, typer.Option(help="Only this schema.")] = None) -> None:
+           schema: Annotated[str | None, typer.Option(help="Only this schema.")] = None,
+           fmt: Annotated[ExportFormat, typer.Option(
+               "--format", help="ftm (JSON lines), stix (standard STIX 2.1 bundle) or "
+               "misp (a MISP feed: event files and manifest.json).")] = ExportFormat.ftm,
+           ) -> None:
     """Export what the acting unit may see and its agency may pass on, as FollowTheMoney
-    JSON lines with markings (an ORCON value of another agency only with its consent)."""
+    JSON lines with markings (an ORCON value of another agency only with its consent),
+    a standard STIX bundle or a MISP feed (portions as objects of their own)."""
     with reporting():
         subject = _subject(as_)
+        if fmt is not ExportFormat.ftm:
+            said = write_other(fmt, STATE.store(), subject, at_time(at), schema, out)
+            console.print(said, highlight=False)
+            return
         store, when, after, n = STATE.store(), at_time(at), None, 0
         with private_text(out) as fh:
             while True:
