@@ -52,10 +52,10 @@ def test_a_standard_peer_holds_no_value_under_a_wider_object_marking(world: Plac
     objects = received(world, sc.FEMDO)
     assert not any("granular_markings" in o for o in objects)
     assert wider([blind(o) for o in objects], base_records(TEST_KEYER)) == []
-    # the check bites: the courier's AMBER alias did reach the peer, in a note of its own
-    notes = [o for o in objects if o["type"] == "note"
-             and o.get("content") == "alias: El Chapin Correo"]
-    assert len(notes) == 1
+    # the check bites: the courier's AMBER alias did reach the peer, in an object of its own
+    portions = [o for o in objects if o["type"] == "identity"
+                and o.get("description") == "alias: El Chapin Correo"]
+    assert len(portions) == 1
 
 
 def test_a_tearline_peer_receives_the_portion_as_a_granular_marking(world: Place) -> None:

@@ -76,7 +76,7 @@ def test_export_stix_is_portion_safe(ws: Workspace, tmp_path: Path) -> None:
     read_jsonl((DATA / "records.jsonl").read_text("utf-8").splitlines(), collector)
     records = collector.records(TEST_KEYER)
     assert wider(bundle["objects"], records) == []
-    assert any(o.get("content") == "alias: El Chapin Correo" for o in bundle["objects"])
+    assert any(o.get("description") == "alias: El Chapin Correo" for o in bundle["objects"])
 
 
 def test_an_exported_event_ingests_back_with_its_marking_and_portion(ws: Workspace,

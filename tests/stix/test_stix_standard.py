@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,7 +33,7 @@ def case() -> list[Record]:
                         portions={"name": AMBER}, keyer=TEST_KEYER)
     link = build_record("l-1", "Associate", {"person": ["p-courier"], "associate": ["p-boss"],
                                               "relationship": ["courier for"]}, PROV, GREEN,
-                        portions={"associate": AMBER}, keyer=TEST_KEYER)
+                        portions={"associate": AMBER, "relationship": AMBER}, keyer=TEST_KEYER)
     phone = build_record("ph-1", "Phone", {"number": ["+52 667 123 4567"],
                                            "user": ["p-courier"]}, PROV, GREEN,
                          portions={"user": AMBER}, keyer=TEST_KEYER)
@@ -62,17 +63,18 @@ def test_a_consumer_ignoring_granular_markings_holds_no_value_under_a_wider_mark
     assert wider(objects, case()) == []
 
 
-def test_each_portion_travels_as_a_note_of_its_own_marked_with_both() -> None:
+def test_each_portion_travels_as_an_object_of_its_own_marked_with_both() -> None:
     objects = _objects(granular=False)
-    notes = {o["content"]: o for o in objects if o["type"] == "note"
-             and ext(o).get("derived_from") == "p-courier"}
-    assert set(notes) == {"alias: El Chapin Correo", "birthDate: 1987-06-14"}
-    alias = notes["alias: El Chapin Correo"]
+    portions = {o["description"]: o for o in objects if o["type"] == "identity"
+                and ext(o).get("derived_from") == "p-courier"}
+    assert set(portions) == {"alias: El Chapin Correo", "birthDate: 1987-06-14"}
+    alias = portions["alias: El Chapin Correo"]
     assert set(marking_refs(AMBER)) | set(marking_refs(GREEN)) == set(
         alias["object_marking_refs"])
+    assert alias["name"] == "Marco Ruelas Ibarra (alias)"
+    assert alias["identity_class"] == "individual"
     person = next(o for o in objects if o["type"] == "identity"
                   and ext(o).get("entity_id") == "p-courier")
-    assert alias["object_refs"] == [person["id"]]
     props = {s["prop"] for s in ext(person)["statements"]}
     assert props == {"name", "nationality"}
 
@@ -80,7 +82,7 @@ def test_each_portion_travels_as_a_note_of_its_own_marked_with_both() -> None:
 def test_a_portioned_name_is_not_the_objects_name() -> None:
     objects = _objects(granular=False)
     boss = next(o for o in objects if o["type"] == "identity"
-                and ext(o).get("derived_from") == "p-boss")
+                and ext(o).get("derived_from") == "p-boss" and "description" not in o)
     # every statement of it is a portion: the object carries none (nor its name)
     assert boss["name"] == "p-boss" and set(ext(boss)) == {"extension_type", "derived_from"}
 
@@ -96,7 +98,13 @@ def test_a_relationship_end_with_its_own_marking_raises_the_relationships_markin
         derived[0]["object_marking_refs"])
 
 
-def test_tearline_reads_back_what_the_objects_carry_and_ignores_the_notes() -> None:
+def test_a_portion_of_a_relationship_is_not_sent() -> None:
+    objects = _objects(granular=False)
+    assert not any("courier for" in json.dumps(o) for o in objects
+                   if o["type"] == "relationship")
+
+
+def test_tearline_reads_back_what_the_objects_carry_and_ignores_the_portions() -> None:
     bundle = to_stix(case(), granular=False).bundle
     back = {r.id: r for r in from_stix(bundle, keyer=TEST_KEYER)}
     assert back["p-courier"].values("alias") == [] and back["p-courier"].values("name") == [

@@ -165,15 +165,15 @@ class _Exporter:
                              else _derived(record)}
         self.agencies.add(record.originator)
         self.add(obj, [record.marking, *part.raised] + [s.marking for s in stmts if s.marking])
-        for stmt in part.alone:
-            self.portion(record, stmt, sid)
+        for stmt in part.alone if obj["type"] not in standard.UNSENT else ():
+            self.portion(record, stmt, obj)
         self.derived_links(record, sid)
 
-    def portion(self, record: Record, stmt: Statement, sid: str) -> None:
-        """A portion as a note of its own, at least as strict as the portion."""
+    def portion(self, record: Record, stmt: Statement, main: dict[str, Any]) -> None:
+        """A portion as an object of its own, at least as strict as the portion."""
         markings = _effective(record, stmt)
-        obj = _common(record, "note", stix_id("note", f"portion:{stmt.id}"))
-        obj.update(standard.portion_props(record, stmt, sid))
+        obj = _common(record, main["type"], stix_id(main["type"], f"portion:{stmt.id}"))
+        obj.update(standard.portion_props(record, stmt, main))
         obj["object_marking_refs"] = _refs(markings)
         obj["extensions"] = {RECORD_EXTENSION_ID: _derived(record)}
         self.add(obj, markings)

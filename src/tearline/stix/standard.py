@@ -8,9 +8,16 @@ statement whose marking differs from its record's inside the record's object:
 
 * the record's object (its standard properties and its record extension) is built from
   the statements its own marking covers, and carries no granular marking;
-* each other statement becomes a ``note`` of its own about the record's object, whose
-  ``object_marking_refs`` are the record's marking *and* the statement's (STIX applies
-  every marking of an object, so the note is at least as strict as the portion);
+* each other statement becomes an object of its own, of its record's STIX type (an
+  ``identity``, ``location``, ``incident``, …, named after the record and the property,
+  the value in its ``description``) with ``object_marking_refs`` the record's marking
+  *and* the statement's (STIX applies every marking of an object, so it is at least as
+  strict as the portion). Not a ``note`` or a ``report``: MISP's importer
+  (``misp-stix``) turns a note into analyst data without the note's markings, shown
+  under its object's wider tags, and a report makes it import only what reports name;
+  an object of the record's own type it imports (or not) like the record, with its own
+  tags. A portion of a relationship or of a note (Sanction, Note) has no such object
+  a consumer keeps with its markings, and is not sent;
 * a relationship's end cannot leave its relationship: an end with a marking of its own
   raises the relationship's object-level marking to include it instead.
 
@@ -39,7 +46,7 @@ class Split:
     shown: Record
     #: Markings of relationship ends, raised to the relationship's object level.
     raised: tuple[Marking, ...]
-    #: Statements that travel alone, each as a note of its own.
+    #: Statements that travel alone, each as an object of its own (of its record's STIX type).
     alone: tuple[Statement, ...]
 
 
@@ -65,10 +72,18 @@ def split(record: Record) -> Split:
     return Split(replace(record, statements=tuple(kept)), tuple(raised), tuple(alone))
 
 
-def portion_props(record: Record, stmt: Statement, about: str) -> dict[str, Any]:
-    """The standard properties of a portion's note (its id, times and markings aside)."""
-    return {
-        "abstract": f"{record.schema} {stmt.prop}",
-        "content": f"{stmt.prop}: {stmt.value}",
-        "object_refs": [about],
-    }
+#: STIX types whose portions are not sent (no object of that type stands alone).
+UNSENT = frozenset({"relationship", "note"})
+
+
+def portion_props(record: Record, stmt: Statement, main: dict[str, Any]) -> dict[str, Any]:
+    """The standard properties of a portion's object (its id, times and markings aside),
+    beside ``main``, its record's object."""
+    name = main.get("name") or record.id
+    props: dict[str, Any] = {"name": f"{name} ({stmt.prop})"[:250],
+                             "description": f"{stmt.prop}: {stmt.value}"}
+    if main["type"] == "identity":
+        props["identity_class"] = main["identity_class"]
+    elif main["type"] == "location":
+        props["region"] = "unknown"  # STIX wants a region, a country or coordinates
+    return props
