@@ -110,3 +110,14 @@ def test_tearline_reads_back_what_the_objects_carry_and_ignores_the_portions() -
     assert back["p-courier"].values("alias") == [] and back["p-courier"].values("name") == [
         "Marco Ruelas Ibarra"]
     assert back["l-1"].values("associate") == ["p-boss"]
+
+
+def test_a_note_stricter_than_a_record_it_names_is_not_sent() -> None:
+    # misp-stix shows a note's text as analyst data under the named object's tags
+    sanction = build_record("sa-1", "Sanction", {"entity": ["p-courier"],
+                                                 "program": ["SDNTK"]}, PROV, AMBER,
+                            keyer=TEST_KEYER)
+    export = to_stix([*case(), sanction], granular=False)
+    assert not any(o["type"] == "note" for o in export.bundle["objects"])
+    assert [p.column for p in export.skipped] == ["sa-1"]
+    assert any(o["type"] == "note" for o in to_stix([*case(), sanction]).bundle["objects"])

@@ -8,12 +8,11 @@ Each record becomes one STIX object (its type chosen by :mod:`tearline.stix.kind
 with a deterministic id, ``created``/``modified`` from the record, ``created_by_ref``
 the originating agency's identity, ``object_marking_refs`` the record's marking, the
 full record in the record extension, and one granular marking per portion marking,
-whose selectors name the statement in the extension (and any standard property
-built from it). For consumers that do not read the extension, derived objects
-follow: a ``threat-actor`` ``attributed-to`` each criminal person or organization,
-and a ``relationship`` for each entity reference inside a record; they carry only
-``derived_from`` in the extension and every marking of the records they come from.
-For a consumer that ignores granular markings, see :mod:`tearline.stix.standard`.
+whose selectors name the statement (and any standard property built from it); for a
+consumer that ignores granular markings, :mod:`tearline.stix.standard`. Derived
+objects follow: a ``threat-actor`` ``attributed-to`` each criminal person or
+organization, a ``relationship`` per entity reference inside a record; they carry
+only ``derived_from`` and every marking of the records they come from.
 """
 
 from __future__ import annotations
@@ -146,15 +145,16 @@ class _Exporter:
 
     def record(self, record: Record) -> None:
         part = standard.Split(record, (), ()) if self.granular else standard.split(record)
-        stmts = ordered(shown := part.shown)
-        built = build_object(shown, self.resolve)
+        built, stmts = build_object(shown := part.shown, self.resolve), ordered(part.shown)
         if built is None:
             self.skipped.append(Problem(
                 f"{record.schema} {record.id}: an end of the relationship is neither in the "
                 "batch nor among the known references", column=record.id))
             return
-        sid = self.own_id(record)
-        obj = _common(record, built.stix_type, sid)
+        if not self.granular and (why := standard.unsent(record, built.stix_type, self.by_id)):
+            self.skipped.append(why)
+            return
+        obj = _common(record, built.stix_type, sid := self.own_id(record))
         obj.update(built.props)
         obj["object_marking_refs"] = (_refs([record.marking, *part.raised]) if part.raised
                                       else marking_refs(record.marking))

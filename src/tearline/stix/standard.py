@@ -21,6 +21,11 @@ statement whose marking differs from its record's inside the record's object:
 * a relationship's end cannot leave its relationship: an end with a marking of its own
   raises the relationship's object-level marking to include it instead.
 
+A ``note`` (a Sanction, a Note) stricter than a record it names in the same bundle is not
+sent either: misp-stix attaches a note's text to the object it names as analyst data,
+without the note's markings, so the stricter text would be shown under the named
+record's wider tags.
+
 Derived objects (a relationship per entity reference, a threat actor) already carry
 every marking of the statements they come from at object level. tearline peers keep
 granular markings and the full record extension (:func:`tearline.stix.to_stix` with
@@ -29,9 +34,11 @@ granular markings and the full record extension (:func:`tearline.stix.to_stix` w
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from tearline.errors import Problem
 from tearline.model.marking import Marking
 from tearline.model.record import Record
 from tearline.model.statement import Statement
@@ -70,6 +77,20 @@ def split(record: Record) -> Split:
         else:
             alone.append(stmt)
     return Split(replace(record, statements=tuple(kept)), tuple(raised), tuple(alone))
+
+
+def unsent(record: Record, stix_type: str, batch: Mapping[str, Record]) -> Problem | None:
+    """Why the record's object is not sent to a standard consumer (``None``: it is): a
+    note stricter (by TLP) than a record of the ``batch`` it names."""
+    if stix_type != "note":
+        return None
+    refs = kinds.entity_props(record.schema)
+    named = [batch[s.value] for s in record.statements if s.prop in refs and s.value in batch]
+    if any(n.marking.tlp.rank < record.marking.tlp.rank for n in named):
+        return Problem(f"{record.schema} {record.id}: a note stricter than a record it names "
+                       "is not sent to a standard consumer (stix/standard.py)",
+                       column=record.id)
+    return None
 
 
 #: STIX types whose portions are not sent (no object of that type stands alone).
