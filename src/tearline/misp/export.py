@@ -76,7 +76,9 @@ class _Builder:
         self.refs = frozenset(entity_properties(record.schema))
 
     def new_object(self, template: str, key: str, comment: str = "") -> MISPObject:
-        obj = MISPObject(template, strict=True, misp_objects_path_custom=tp.folder(template))
+        # the template's definition, read once (PyMISP would read its file per object)
+        obj = MISPObject(template, strict=True,
+                         misp_objects_template_custom=tp.definition(template))
         obj.uuid, obj.comment, obj.timestamp = misp_uuid(key), comment, self.at
         obj.distribution = INHERIT
         return obj

@@ -35,6 +35,18 @@ from tearline.misp import templates as tp
 from tearline.model.marking import Marking
 from tearline.model.record import ENTITY_ID
 
+_UUID_KEY = re.compile(r'"uuid"\s*:\s*"([^"]*)"')
+
+
+def _line_numbers(text: str, offsets: list[int]) -> list[int]:
+    """The 1-based line of each of the ascending ``offsets``."""
+    out, line, at = [], 1, 0
+    for offset in offsets:
+        line += text.count("\n", at, offset)
+        at = offset
+        out.append(line)
+    return out
+
 
 @dataclass
 class Entity:
@@ -72,10 +84,18 @@ class _Reader:
         self.problems: list[Problem] = []
         self.entities: dict[str, Entity] = {}  # by object uuid
         self.marking: Marking | None = None
+        self._lines: dict[str, int] | None = None
 
     def line_of(self, uuid: str) -> int:
-        found = re.search(r'"uuid"\s*:\s*"' + re.escape(uuid) + '"', self.text)
-        return self.text.count("\n", 0, found.start()) + 1 if found else 1
+        """The line where the object or attribute of ``uuid`` is (its ``"uuid"`` key)."""
+        if self._lines is None:  # one scan of the text for every uuid key
+            self._lines = {}
+            for found in _UUID_KEY.finditer(self.text):
+                self._lines.setdefault(found.group(1), found.start())
+            offsets = sorted(self._lines.values())
+            lines = dict(zip(offsets, _line_numbers(self.text, offsets), strict=True))
+            self._lines = {k: lines[v] for k, v in self._lines.items()}
+        return self._lines.get(uuid, 1)
 
     def problem(self, message: str, line: int, column: str | None = None) -> None:
         self.problems.append(Problem(message, self.source, line, column))
