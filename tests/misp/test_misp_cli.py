@@ -57,8 +57,12 @@ def test_export_misp_writes_a_feed_misp_loads(ws: Workspace, tmp_path: Path) -> 
         validate(event)
         infos.add(event.info)
     assert "Person: Marco Ruelas Ibarra" in infos
-    # written again over itself; a folder holding something else is refused
-    ws.run("export", "--format", "misp", "--out", out, *AS)
+    # written again over itself, the events of records no longer exported leave the feed;
+    # a folder holding something else is refused
+    ws.run("export", "--format", "misp", "--out", out, "--schema", "Person", *AS)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["hashes.csv", "manifest.json", *(f"{k}.json" for k in json.loads(
+            (out / "manifest.json").read_text("utf-8")))]) and len(list(out.iterdir())) == 3
     other = tmp_path / "other"
     other.mkdir()
     (other / "notes.txt").write_text("mine")
