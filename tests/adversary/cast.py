@@ -4,8 +4,9 @@ The parties are the demo scenario's (``us.dea`` with ``us.dea.sod`` and field di
 such as ``us.dea.sdfd``; ``mx.semar.uie``, vetted by the DEA, and ``mx.semar.pn``, not;
 ``mx.fgr.femdo``; their analysts and agreements) plus a trilateral agreement, so that a
 statement can be released to two partners at once. The records cover Persons with
-portions, an Organization, a Membership, Seizures (report figures), Notes and an
-UnknownLink naming ids that only a secret may create, and records of every agency.
+portions (one GREEN with a stricter portion its readers may see), an Organization, a
+Membership, Seizures (report figures), Notes and an UnknownLink naming ids that only a
+secret may create, and records of every agency.
 
 Viewers are analysts: what they do is attributed to them, as a hostile partner's
 analyst would act. Ids in :data:`POOL` are never created by the base world; a secret
@@ -102,6 +103,10 @@ def base_records(keyer: StatementKeyer) -> list[Record]:
         build_record("dea-l-caro", "UnknownLink", {
             "subject": ["dea-p-caro"], "object": ["x-person"], "role": ["financier"]},
             prov(sod), DEA_TO_MX, keyer=keyer),
+        # a GREEN record with a stricter portion the peers may receive (issue #21)
+        build_record("dea-p-courier", "Person", {
+            "name": ["Marco Ruelas Ibarra"], "alias": ["El Chapin Correo"]}, prov(sod), GREEN,
+            {"alias": DEA_TO_MX}, keyer=keyer),
         build_record("dea-p-red", "Person", {"name": ["Joaquín Guzmán Loera"]}, prov(sod),
                      SOD_ONLY, keyer=keyer),
         _seizure("dea-s-1", sc.SAN_DIEGO, GREEN, "2025-11-03", "12.5", "mx", keyer=keyer),

@@ -10,6 +10,7 @@ viewer's analyst token. Nothing here decides what the viewer may see.
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -123,3 +124,11 @@ def written(path: Path, run: Callable[[], str]) -> str:
     path.unlink(missing_ok=True)
     said = run()
     return said + (path.read_text("utf-8") if path.exists() else "<no file>")
+
+
+def written_folder(path: Path, run: Callable[[], str]) -> str:
+    """What ``run`` printed, and every file it wrote in folder ``path`` (emptied first)."""
+    shutil.rmtree(path, ignore_errors=True)
+    said = run()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.exists() else []
+    return said + "".join(f"--- {p.relative_to(path)}\n{p.read_text('utf-8')}" for p in files)

@@ -1,7 +1,8 @@
 """The command line as the viewer uses it: reading, explaining, writing, ingesting.
 
 Every id the viewer knows and every id a secret may create is shown; every search text
-of visible and hidden names is searched; listings, counts and the export are read; the
+of visible and hidden names is searched; listings, counts and the exports (JSON lines,
+standard STIX, a MISP feed) are read; the
 viewer's writes (markings, releases, consents, recalls) are tried on records it sees and
 on ids it does not; then it ingests files naming ids a secret may hold, and looks again.
 ``policy explain`` is the administrators' view of the whole record (docs/policy.md);
@@ -13,7 +14,7 @@ from __future__ import annotations
 import json
 
 from adversary.cast import ANALYST, ASKED_IDS, EXISTS, OFAC_IDS, POOL, TEXTS
-from adversary.paths import DATA, Cli, written
+from adversary.paths import DATA, Cli, written, written_folder
 from adversary.transcript import Transcript
 from adversary.worlds import Place
 from tearline.demo import scenario as sc
@@ -68,6 +69,12 @@ def _steps(cli: Cli, out: Transcript, place: Place, viewer: str) -> None:
     exported = place.scratch / "export.jsonl"  # the same path in both worlds
     out.step("export", lambda: written(exported, lambda: cli.invoke(
         "export", "--out", str(exported), *who)))
+    bundle = place.scratch / "export.stix.json"  # standard STIX: portions as objects
+    out.step("export --format stix", lambda: written(bundle, lambda: cli.invoke(
+        "export", "--format", "stix", "--out", str(bundle), *who)))
+    feed = place.scratch / "misp-feed"  # a MISP feed: event files and manifest.json
+    out.step("export --format misp", lambda: written_folder(feed, lambda: cli.invoke(
+        "export", "--format", "misp", "--out", str(feed), *who)))
     for entity in EXISTS[viewer]:
         out.step(f"policy explain {entity}", lambda e=entity: explained(
             cli.invoke("policy", "explain", e, "-f", "json", *who)))

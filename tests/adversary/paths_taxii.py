@@ -43,7 +43,8 @@ ROOT = "/taxii2/api/"
 #: The records asked for one by one: shared ones, relationships and notes, every id a
 #: secret may create, one hidden all along, one never created.
 OBJECTS = ("dea-p-caro", "dea-p-guzman", "dea-s-1", "dea-s-2", "dea-m-guzman", "dea-n-assoc",
-           "dea-n-hidden", "dea-l-caro", "mx-p-ovidio", *POOL, "dea-p-red", NEVER)
+           "dea-n-hidden", "dea-l-caro", "mx-p-ovidio", "dea-p-courier", *POOL, "dea-p-red",
+           NEVER)
 #: Whose versions are asked (a record shared, one a secret changes, one hidden, pool ids).
 VERSIONS = frozenset({"dea-p-caro", "dea-p-guzman", "dea-s-2", "dea-n-assoc", "dea-p-red",
                       "x-person", "x-assoc", "x-shared", "never-created"})

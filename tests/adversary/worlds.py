@@ -35,6 +35,9 @@ from tearline.store.store import Store
 
 #: The peers of our node (us.dea): their unit, and where their keys live.
 PEERS = {sc.UIE: sc.MX_SEMAR, sc.FEMDO: sc.MX_FGR}
+#: Peers declared not tearline nodes (FGR's consumer ignores granular markings): every
+#: TAXII path is also run for a standard-STIX peer (``stix/standard.py``).
+STANDARD_PEERS = frozenset({sc.FEMDO})
 _names = itertools.count()
 
 
@@ -138,7 +141,8 @@ def build_base(backend: Backend) -> Place:
         for unit, agency in PEERS.items():
             made = init_node(place.peer_keys(unit), agency, unit, now=T_PARTIES)
             with store.transaction() as conn:
-                add_peer(conn, Peer.from_identity(made.identity), T_PARTIES)
+                add_peer(conn, Peer.from_identity(made.identity, unit not in STANDARD_PEERS),
+                         T_PARTIES)
         tokens = {}
         for unit in VIEWERS:
             tokens[unit], _ = issue_token(store, ANALYST[unit], frozenset({Scope.read,

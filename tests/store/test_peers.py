@@ -128,3 +128,19 @@ def test_the_unit_must_be_ours_and_of_the_peers_agency(seeded: Store, tmp_path: 
 def test_removing_an_unknown_peer(seeded: Store) -> None:
     with seeded.transaction() as conn, pytest.raises(NotFound):
         remove_peer(conn, "nobody", T)
+
+
+def test_a_peer_is_a_tearline_node_unless_declared_standard(seeded: Store, tmp_path: Path
+                                                            ) -> None:
+    semar = Peer.from_identity(identity(tmp_path, "s", "mx.semar", "mx.semar.uie"))
+    misp = Peer.from_identity(identity(tmp_path, "m", "mx.semar", "mx.semar.uie"),
+                              tearline_node=False)
+    misp = Peer(**{**{f: getattr(misp, f) for f in Peer.__dataclass_fields__},
+                   "name": "semar-misp"})
+    with seeded.transaction() as conn:
+        add_peer(conn, semar, T)
+        add_peer(conn, misp, T)
+    with seeded.reading() as conn:
+        assert peer_by_name(conn, "mx.semar.uie").tearline_node
+        assert not peer_by_name(conn, "semar-misp").tearline_node
+        assert not peer_by_certificate(conn, misp.cert_sha256).tearline_node  # type: ignore[union-attr]

@@ -63,7 +63,8 @@ def ingest(
     credibility: Annotated[str, typer.Option(help="Information credibility 1–6.")] = "6",
     ids: IdsOption = None,
 ) -> None:
-    """Ingest FollowTheMoney JSON lines, or a CSV file with --mapping; all or nothing.
+    """Ingest FollowTheMoney JSON lines, a MISP event JSON, or a CSV file with --mapping;
+    all or nothing.
 
     Without --tlp the marking is TLP:AMBER+STRICT: only the author's own agency sees it
     until someone releases it. A legal basis (--legal-basis, a line's or the mapping's
@@ -74,6 +75,8 @@ def ingest(
     from tearline.ingest.csvmap import parse_mapping, read_csv
     from tearline.ingest.entities import read_jsonl
     from tearline.ingest.files import decode_input
+    from tearline.ingest.misp_event import read_misp
+    from tearline.misp.importer import is_misp_event
 
     subject = acting(as_)
     marking = marking_from(tlp, rel_to, legal_basis, orcon, "AMBER+STRICT")
@@ -89,7 +92,9 @@ def ingest(
     with progress_bar() as bar:
         task = bar.add_task(f"reading {path.name}", total=len(text))
         lines = text.splitlines()
-        if mapping is not None:
+        if mapping is None and is_misp_event(text):  # MISP event JSON (docs/misp.md)
+            read_misp(text, collector)
+        elif mapping is not None:
             spec = parse_mapping(decode_input(mapping.read_bytes(), mapping.name),
                                  mapping.name)
             if spec.marking is not None:

@@ -105,6 +105,9 @@ def peer_add(
     document: Annotated[Path, typer.Argument(
         help="The partner's identity document (from `tearline node identity`); - for stdin.")],
     by: Annotated[str | None, typer.Option(help="Who adds it (name@unit.id), for the log.")] = None,
+    standard: Annotated[bool, typer.Option(
+        "--standard", help="Not a tearline node (MISP, OpenCTI…): portions are served as "
+        "objects of their own, never as granular markings.")] = False,
 ) -> None:
     """Trust a partner node, bound to its unit (which must be one of our parties)."""
     from tearline.federation.identity import NodeIdentity
@@ -118,10 +121,11 @@ def peer_add(
         reason = exc.message if isinstance(exc, ValidationError) else str(exc)
         raise ValidationError(f"{document}: not a readable JSON document ({reason})"
                               ) from None
-    peer = Peer.from_identity(NodeIdentity.from_document(doc))
+    peer = Peer.from_identity(NodeIdentity.from_document(doc), tearline_node=not standard)
     with STATE.store().transaction() as conn:
         added = add_peer(conn, peer, datetime.now(UTC), by)
-    console.print(f"peer {added.name} added: pulls as unit {added.unit}; certificate "
+    kind = "" if added.tearline_node else " (standard STIX: portions as objects)"
+    console.print(f"peer {added.name} added{kind}: pulls as unit {added.unit}; certificate "
                   f"SHA-256 {added.cert_sha256}", highlight=False)
 
 
@@ -138,10 +142,12 @@ def peer_list(
             {"name": p.name, "agency": p.agency, "unit": p.unit, "url": p.url,
              "cert_sha256": p.cert_sha256, "key_id": p.key_id,
              "added_at": p.added_at.isoformat() if p.added_at else None,
-             "removed_at": p.removed_at.isoformat() if p.removed_at else None}
+             "removed_at": p.removed_at.isoformat() if p.removed_at else None,
+             "stix": "tearline" if p.tearline_node else "standard"}
             for p in peers(conn, include_removed=all_)
         ]
-    columns = ["name", "unit", "url", "cert_sha256", "added_at"] + (["removed_at"] if all_ else [])
+    columns = ["name", "unit", "stix", "url", "cert_sha256", "added_at"]
+    columns += ["removed_at"] if all_ else []
     emit(rows, fmt, columns, title="peers")
 
 

@@ -27,6 +27,7 @@ from tearline.cli.common import (
     emit,
     err,
 )
+from tearline.cli.exporting import ExportFormat, write_other
 from tearline.errors import Conflict
 from tearline.files import private_text
 from tearline.model.record import Record
@@ -158,15 +159,27 @@ def stats(as_: AsOption = None, at: AtOption = None, fmt: FormatOption = Format.
 
 
 @app.command()
-def export(out: Annotated[Path, typer.Option(help="FollowTheMoney JSON lines file.")],
+def export(out: Annotated[Path, typer.Option(
+               help="FollowTheMoney JSON lines or STIX file; MISP: a feed folder.")],
            as_: AsOption = None, at: AtOption = None,
            schema: Annotated[str | None, typer.Option(help="Only this schema.")] = None,
            force: Annotated[bool, typer.Option(
-               "--force", help="Overwrite --out if it exists.")] = False) -> None:
+               "--force", help="Overwrite --out if it exists.")] = False,
+           fmt: Annotated[ExportFormat, typer.Option(
+               "--format", help="ftm (JSON lines), stix (standard STIX 2.1 bundle) or "
+               "misp (a MISP feed: event files and manifest.json).")] = ExportFormat.ftm,
+           ) -> None:
     """Export what the acting unit may see and its agency may pass on, as FollowTheMoney
     JSON lines with markings and each value's provenance (an ORCON value of another
-    agency only with its consent)."""
+    agency only with its consent), a standard STIX bundle or a MISP feed (portions as
+    objects of their own). A MISP feed folder is brought up to date in place."""
     subject = acting(as_)
+    if fmt is not ExportFormat.ftm:
+        if fmt is ExportFormat.stix and out.exists() and not force:
+            raise Conflict(f"{out} exists: nothing was exported (--force overwrites it)")
+        said = write_other(fmt, STATE.store(), subject, at_time(at), schema, out)
+        console.print(said, highlight=False)
+        return
     store, when, after, n = STATE.store(), at_time(at), None, 0
     with _output(out, force) as fh:
         while True:

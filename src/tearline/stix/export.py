@@ -8,11 +8,11 @@ Each record becomes one STIX object (its type chosen by :mod:`tearline.stix.kind
 with a deterministic id, ``created``/``modified`` from the record, ``created_by_ref``
 the originating agency's identity, ``object_marking_refs`` the record's marking, the
 full record in the record extension, and one granular marking per portion marking,
-whose selectors name the statement in the extension (and any standard property
-built from it). For consumers that do not read the extension, derived objects
-follow: a ``threat-actor`` ``attributed-to`` each criminal person or organization,
-and a ``relationship`` for each entity reference inside a record; they carry only
-``derived_from`` in the extension and every marking of the records they come from.
+whose selectors name the statement (and any standard property built from it); for a
+consumer that ignores granular markings, :mod:`tearline.stix.standard`. Derived
+objects follow: a ``threat-actor`` ``attributed-to`` each criminal person or
+organization, a ``relationship`` per entity reference inside a record; they carry
+only ``derived_from`` and every marking of the records they come from.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from tearline.errors import Problem
 from tearline.model.marking import Marking
 from tearline.model.record import Record
 from tearline.model.statement import Statement
-from tearline.stix import kinds
+from tearline.stix import kinds, standard
 from tearline.stix.extensions import RECORD_EXTENSION_ID, fixed_objects
 from tearline.stix.ids import (
     EPOCH,
@@ -77,6 +77,11 @@ def _granular(stmts: list[Statement], built: Built) -> list[dict[str, Any]]:
             sorted(selectors.items())]
 
 
+def _derived(record: Record) -> dict[str, Any]:
+    """The extension of an object without statements (skipped when read back)."""
+    return {"extension_type": "property-extension", "derived_from": record.id}
+
+
 def _effective(record: Record, stmt: Statement | None = None) -> list[Marking]:
     out = [record.marking]
     if stmt is not None and stmt.marking is not None:
@@ -102,8 +107,9 @@ def _common(record: Record, stix_type: str, sid: str) -> dict[str, Any]:
 
 
 class _Exporter:
-    def __init__(self, records: list[Record], refs: Mapping[str, str]) -> None:
+    def __init__(self, records: list[Record], refs: Mapping[str, str], granular: bool) -> None:
         self.records = records
+        self.granular = granular
         self.by_id = {r.id: r for r in records}
         self.schemata = {**refs, **{r.id: r.schema for r in records}}
         self.objects: dict[str, dict[str, Any]] = {}
@@ -138,24 +144,39 @@ class _Exporter:
         self.objects[obj["id"]] = obj
 
     def record(self, record: Record) -> None:
-        stmts = ordered(record)
-        built = build_object(record, self.resolve)
+        part = standard.Split(record, (), ()) if self.granular else standard.split(record)
+        built, stmts = build_object(shown := part.shown, self.resolve), ordered(part.shown)
         if built is None:
             self.skipped.append(Problem(
                 f"{record.schema} {record.id}: an end of the relationship is neither in the "
                 "batch nor among the known references", column=record.id))
             return
-        sid = self.own_id(record)
-        obj = _common(record, built.stix_type, sid)
+        if not self.granular and (why := standard.unsent(record, built.stix_type, self.by_id)):
+            self.skipped.append(why)
+            return
+        obj = _common(record, built.stix_type, sid := self.own_id(record))
         obj.update(built.props)
-        obj["object_marking_refs"] = marking_refs(record.marking)
+        obj["object_marking_refs"] = (_refs([record.marking, *part.raised]) if part.raised
+                                      else marking_refs(record.marking))
         granular = _granular(stmts, built)
         if granular:
             obj["granular_markings"] = granular
-        obj["extensions"] = {RECORD_EXTENSION_ID: record_payload(record)}
+        obj["extensions"] = {RECORD_EXTENSION_ID: record_payload(shown) if shown.statements
+                             else _derived(record)}
         self.agencies.add(record.originator)
-        self.add(obj, [record.marking] + [s.marking for s in stmts if s.marking])
+        self.add(obj, [record.marking, *part.raised] + [s.marking for s in stmts if s.marking])
+        for stmt in part.alone if obj["type"] not in standard.UNSENT else ():
+            self.portion(record, stmt, obj)
         self.derived_links(record, sid)
+
+    def portion(self, record: Record, stmt: Statement, main: dict[str, Any]) -> None:
+        """A portion as an object of its own, at least as strict as the portion."""
+        markings = _effective(record, stmt)
+        obj = _common(record, main["type"], stix_id(main["type"], f"portion:{stmt.id}"))
+        obj.update(standard.portion_props(record, stmt, main))
+        obj["object_marking_refs"] = _refs(markings)
+        obj["extensions"] = {RECORD_EXTENSION_ID: _derived(record)}
+        self.add(obj, markings)
 
     def derived_links(self, record: Record, sid: str) -> None:
         """A relationship for each entity reference inside a non-relationship record."""
@@ -260,14 +281,18 @@ def _kebab(prop: str) -> str:
     return out.strip("-") or "related-to"
 
 
-def to_stix(records: Iterable[Record], refs: Mapping[str, str] | None = None) -> Export:
+def to_stix(records: Iterable[Record], refs: Mapping[str, str] | None = None, *,
+            granular: bool = True) -> Export:
     """Map tear-lined records to one STIX 2.1 bundle.
+
+    ``granular=False`` (any consumer but a tearline node): each portion travels as an
+    object of its own with its own object-level marking (:mod:`tearline.stix.standard`).
 
     ``refs`` maps entity ids referenced by the records but not among them to their
     schema (so a relationship to them gets the right STIX type); a relationship whose
     end is unknown is reported in :attr:`Export.skipped`, never guessed.
     """
-    exporter = _Exporter(list(records), refs or {})
+    exporter = _Exporter(list(records), refs or {}, granular)
     for record in exporter.records:
         exporter.record(record)
     exporter.threat_actors()

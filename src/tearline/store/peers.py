@@ -7,6 +7,11 @@ SHA-256 of its DER bytes, the only way a connection is attributed to it. A remov
 a row of its own; re-adding a peer (a renewed certificate) adds a new row, so the
 history of whom the node trusted, and when, is never rewritten. Each change is in the
 audit log as a party change (``node:<name>``) and a key change (its signing key).
+
+A peer is a tearline node unless declared otherwise (``tearline peer add --standard``):
+a tearline node honours granular markings, so a portion travels inside its record's
+object; any other consumer (MISP, OpenCTI behind a TAXII client) receives each portion
+as an object of its own with its own object-level marking (``stix/standard.py``).
 """
 
 from __future__ import annotations
@@ -15,7 +20,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Column, Connection, ForeignKey, Index, Integer, String, Table, Text, select
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    select,
+    true,
+)
 
 from tearline.audit.envelope import Event
 from tearline.audit.events import KeyChanged, PartyChanged
@@ -41,6 +58,7 @@ peers_table = Table(
     Column("url", String(400), nullable=False),
     Column("added_at", TS, nullable=False),
     Column("added_by", String(200), nullable=False),
+    Column("tearline_node", Boolean, nullable=False, server_default=true()),
     Index("ix_peers_name", "name"),
     Index("ix_peers_cert", "cert_sha256"),
 )
@@ -67,10 +85,13 @@ class Peer:
     url: str
     added_at: datetime | None = None
     removed_at: datetime | None = None
+    #: Honours granular markings (a tearline node); else portions travel as objects.
+    tearline_node: bool = True
 
     @classmethod
-    def from_identity(cls, identity: NodeIdentity) -> Peer:
+    def from_identity(cls, identity: NodeIdentity, tearline_node: bool = True) -> Peer:
         return cls(
+            tearline_node=tearline_node,
             name=identity.name,
             agency=identity.agency,
             unit=identity.unit,
@@ -105,6 +126,7 @@ def _peer(row: Any) -> Peer:
         cert_sha256=row.cert_sha256, tls_certificate=row.tls_certificate, url=row.url,
         added_at=t.from_ts(row.added_at),
         removed_at=t.from_ts(row.removed_at) if row.removed_at else None,
+        tearline_node=bool(row.tearline_node),
     )
 
 
@@ -174,7 +196,7 @@ def add_peer(conn: Connection, peer: Peer, at: datetime, by: str | None = None) 
     conn.execute(peers_table.insert().values(
         name=peer.name, agency=peer.agency, unit=peer.unit, verifier_key=peer.verifier_key,
         cert_sha256=peer.cert_sha256, tls_certificate=peer.tls_certificate, url=peer.url,
-        added_at=t.ts(at), added_by=by or "system",
+        added_at=t.ts(at), added_by=by or "system", tearline_node=peer.tearline_node,
     ))
     _audit(conn, peer, "updated" if earlier else "created", by)
     return peer_by_name(conn, peer.name)

@@ -271,7 +271,10 @@ def page(store: Store, peer: Peer, coll: Collection, query: Query, cursors: Curs
         objects: list[dict[str, Any]] = []
         if records:
             shown = with_consents(conn, signer, peer, records, at) if signer else records
-            objects = to_stix(shown, _refs(conn, vis, records)).bundle["objects"]
+            # a peer that is not a tearline node may ignore granular markings: its
+            # portions travel as objects of their own (stix/standard.py)
+            objects = to_stix(shown, _refs(conn, vis, records),
+                              granular=peer.tearline_node).bundle["objects"]
             if query.ids:
                 objects = [o for o in objects if o["id"] in set(query.ids)]
             objects = _filter(objects, query)
