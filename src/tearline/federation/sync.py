@@ -44,6 +44,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -62,6 +63,8 @@ from tearline.errors import (
     Problem,
     ValidationError,
 )
+from tearline.federation import skipped
+from tearline.federation.agreements import no_collection_note
 from tearline.federation.client import Collection, Page, SignedBy, TaxiiClient, TlsConfig
 from tearline.federation.entitlement import CONSENT_TYPE, Verdict, judge
 from tearline.federation.identity import NodeFiles
@@ -160,6 +163,8 @@ class CollectionResult:
     echoed: int = 0
     refused: list[tuple[str, str]] = field(default_factory=list)
     skipped: int = 0
+    #: why the skipped objects were skipped (:mod:`tearline.federation.skipped`), counted
+    skipped_reasons: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass
@@ -170,6 +175,8 @@ class SyncResult:
     receipts_pending: int = 0
     #: (recall id, entity id, statements purged) for each recall applied
     purged: list[tuple[str, str, int]] = field(default_factory=list)
+    #: what the administrator should know about the run, e.g. why nothing was offered
+    notes: list[str] = field(default_factory=list)
 
     @property
     def records_stored(self) -> int:
@@ -178,6 +185,10 @@ class SyncResult:
     @property
     def refused(self) -> list[tuple[str, str]]:
         return [r for c in self.collections for r in c.refused]
+
+    @property
+    def skipped_reasons(self) -> Counter[str]:
+        return sum((c.skipped_reasons for c in self.collections), Counter())
 
 
 #: progress(collection title, objects read so far in it, page just stored)
@@ -294,6 +305,9 @@ class Puller:
             result.receipts_sent += self.send_pending(client)
         with self.store.reading() as conn:
             result.receipts_pending = len(ss.pending_receipts(conn, self.partner.name))
+            if not result.collections:
+                result.notes.append(no_collection_note(conn, self.partner, self.own_agency,
+                                                       self.clock()))
         return result
 
     def pull(self, client: TaxiiClient, root: str, collection: Collection) -> CollectionResult:
@@ -429,6 +443,7 @@ class Puller:
             elif verdict is None:
                 received.append(ss.Received(object_id, version, entity, "skipped"))
                 out.skipped += 1
+                out.skipped_reasons[skipped.reason(obj)] += 1
             elif verdict.accepted:
                 received.append(ss.Received(object_id, version, entity, "stored"))
             elif verdict.kind == "echo":
