@@ -70,6 +70,7 @@ from tearline.federation.entitlement import CONSENT_TYPE, Verdict, judge
 from tearline.federation.identity import NodeFiles
 from tearline.federation.receipts import build_receipt
 from tearline.federation.signing import verify_document
+from tearline.federation.vetting_receive import keep_vettings
 from tearline.federation.witnessing import witness
 from tearline.keys import NodeKey
 from tearline.model.marking import parse_timestamp
@@ -265,6 +266,8 @@ class Puller:
         self.page_size = page_size
         self.progress = progress
         self.clock = clock
+        #: what the administrator should know (vettings recorded from attestations, …)
+        self.notes: list[str] = []
 
     # -- the run ---------------------------------------------------------------------------
 
@@ -303,6 +306,7 @@ class Puller:
                     result.collections.append(self.pull(client, root, collection))
             result.purged.extend(self.apply_recalls(client, root))
             result.receipts_sent += self.send_pending(client)
+        result.notes.extend(self.notes)
         with self.store.reading() as conn:
             result.receipts_pending = len(ss.pending_receipts(conn, self.partner.name))
             if not result.collections:
@@ -431,6 +435,9 @@ class Puller:
             out.records_stored += summary.records_new + summary.records_changed
             out.statements_new += summary.statements_new
             self._keep_consents(conn, accepted)
+            if self.partner.signed and self.own_agency:
+                self.notes.extend(keep_vettings(conn, self.partner, self.own_agency, accepted,
+                                                self.clock()))
         received: list[ss.Received] = []
         refusals: list[FederationRefused] = []
         for obj, (object_id, version) in fresh:
