@@ -88,8 +88,9 @@ def sync_command(
              "skipped_reasons": dict(c.skipped_reasons)} for c in result.collections]
     for note in result.notes:  # on stderr: a JSON listing on stdout stays a listing
         err.print(note, markup=False, highlight=False, soft_wrap=True)
-    emit(rows, fmt, ["collection", "objects", "stored", "statements", "already", "echo",
-                     "refused", "skipped"], title=f"sync {partner.name} ({partner.agency})")
+    if rows or fmt is not Format.table:  # no empty table: the note above says why
+        emit(rows, fmt, ["collection", "objects", "stored", "statements", "already", "echo",
+                         "refused", "skipped"], title=f"sync {partner.name} ({partner.agency})")
     if fmt is Format.table:
         from tearline.federation.skipped import describe
 
