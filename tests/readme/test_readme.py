@@ -87,9 +87,10 @@ class Checkout:
                 socket.create_connection(("127.0.0.1", port), timeout=5).close()
             except OSError:
                 log = self.root / f"{workspace}.log"
-                if log.exists() and "Traceback" in log.read_text(errors="replace"):
-                    raise AssertionError(f"the {workspace} listener died:\n"
-                                         f"{log.read_text()[-3000:]}") from None
+                said = log.read_text(errors="replace") if log.exists() else ""
+                if any(sign in said for sign in ("Traceback", "ERROR", "Error:")):
+                    raise AssertionError(f"the {workspace} listener failed:\n"
+                                         f"{said[-3000:]}") from None
                 return False
             return True
 
