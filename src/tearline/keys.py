@@ -4,6 +4,13 @@ The private key is an Ed25519 key in PKCS #8 PEM, created with mode 0600 in a 07
 folder and never printed or logged; ``node.pub`` holds the C2SP verifier key
 (``<name>+<key id>+<base64 key>``) that partners use to check the node's
 checkpoints. The key name is the log's origin.
+
+A node's key is named after the node (``tearline node init``: the node name, by default
+its unit id), because partners keep their witness state and their trust per key and
+show the name in every alarm. ``tearline init`` runs before the node has a name, so it
+names the key ``<host name>/tearline``; the first ``node init`` renames a key that has
+signed nothing yet (:func:`rename_node_key`): two nodes set up on machines with the same
+host name must not present keys of the same name.
 """
 
 from __future__ import annotations
@@ -71,6 +78,19 @@ def create_node_key(keys_dir: Path, origin: str | None = None) -> tuple[NodeKey,
     write_private(keys_dir / PRIVATE, pem, exclusive=True, sync=True)
     write_private(keys_dir / PUBLIC, (key.verifier_key() + "\n").encode("ascii"))
     return key, True
+
+
+def rename_node_key(keys_dir: Path, name: str) -> NodeKey:
+    """The node's key under another name (the key itself is unchanged; its C2SP key id,
+    which covers the name, changes). Only for a key nothing was signed with yet: a
+    checkpoint signed under the old name would no longer verify with the new one."""
+    key = load_node_key(keys_dir)
+    try:
+        renamed = NodeKey(check_key_name(name), key.private_key)
+    except ProofError as exc:
+        raise ConfigError(exc.message) from exc
+    write_private(keys_dir / PUBLIC, (renamed.verifier_key() + "\n").encode("ascii"))
+    return renamed
 
 
 def load_node_key(keys_dir: Path) -> NodeKey:

@@ -7,13 +7,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tearline.audit.checkpoint import Checkpoint, parse_note, sign_note, verify_note
 from tearline.audit.memory_tree import MemoryTree
-from tearline.audit.witness import WitnessState, check_views, cosign, find_split_view
+from tearline.audit.witness import WitnessState, check_views, cosign, find_split_view, log_id
 from tearline.errors import ProofError, SplitViewError
 
 ORIGIN = "tearline.example/us.dea/audit"
 LOG = Ed25519PrivateKey.from_private_bytes(b"\x01" * 32)
 WITNESS = Ed25519PrivateKey.from_private_bytes(b"\x02" * 32)
 WITNESS_NAME = "witness.example/mx.semar"
+LOG_ID = log_id(ORIGIN, LOG.public_key())
 
 
 def entries(count: int, tag: bytes = b"") -> list[bytes]:
@@ -41,13 +42,13 @@ def test_a_growing_log_is_cosigned_step_by_step() -> None:
     log = MemoryTree()
     state = WitnessState()
     for size in (0, 1, 7, 8, 20, 33):
-        old = state.last(ORIGIN)
+        old = state.last(LOG_ID)
         log.extend(entries(size)[log.size :])
         proof = log.consistency_proof(0 if old is None else old.size)
         state, cosigned = witness(state, signed(log), proof)
         assert verify_note(cosigned, WITNESS_NAME, WITNESS.public_key()).size == size
         assert verify_note(cosigned, ORIGIN, LOG.public_key()).root == log.root()
-        assert state.last(ORIGIN) == Checkpoint(ORIGIN, size, log.root())
+        assert state.last(LOG_ID) == Checkpoint(ORIGIN, size, log.root())
     # The same checkpoint again is fine (idempotent); the state is a value, not shared.
     again, _ = witness(state, signed(log), [])
     assert again == state and again is not state
@@ -73,7 +74,7 @@ def test_an_extension_of_the_other_branch_is_a_split_view_and_never_cosigned() -
     # Nor does the honest log's proof fit the forked head.
     with pytest.raises(SplitViewError):
         witness(state, signed(forked), honest.consistency_proof(25))
-    assert state.last(ORIGIN) == Checkpoint(ORIGIN, 25, honest.root(25))
+    assert state.last(LOG_ID) == Checkpoint(ORIGIN, 25, honest.root(25))
 
 
 def test_a_smaller_size_is_a_split_view() -> None:
@@ -115,3 +116,17 @@ def test_cosigned_note_keeps_earlier_cosignatures() -> None:
     other = Ed25519PrivateKey.generate()
     _, both = cosign(WitnessState(), first, LOG.public_key(), [], "w2.example/b", other)
     assert [s.name for s in parse_note(both).signatures] == [ORIGIN, "w1.example/a", "w2.example/b"]
+
+
+def test_two_logs_whose_keys_share_a_name_are_two_logs() -> None:
+    """Two nodes set up on machines with the same host name: one key name, two keys.
+    Each log is judged against its own history, not against the other's."""
+    first, second = MemoryTree(), MemoryTree()
+    first.extend(entries(30))
+    second.extend(entries(10, b" (another node)"))
+    other = Ed25519PrivateKey.from_private_bytes(b"\x03" * 32)
+    state, _ = witness(WitnessState(), signed(first), [])
+    note = sign_note(Checkpoint(ORIGIN, 10, second.root()), ORIGIN, other)
+    state, _ = cosign(state, note, other.public_key(), [], WITNESS_NAME, WITNESS)
+    assert state.last(LOG_ID) == Checkpoint(ORIGIN, 30, first.root())
+    assert state.last(log_id(ORIGIN, other.public_key())) == Checkpoint(ORIGIN, 10, second.root())

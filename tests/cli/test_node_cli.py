@@ -81,3 +81,35 @@ def test_identity_before_init_is_a_clear_error(tmp_path: Path) -> None:
     assert r.exit_code == 1 and "node init" in said(r)
     assert "node" in invoke(tmp_path, "--help").output
     assert "mutual TLS" in invoke(tmp_path, "node", "serve", "--help").output
+
+
+def test_keys_are_named_after_the_node_not_the_machine(tmp_path: Path) -> None:
+    """Two nodes set up on one machine (or two machines of one host name): `tearline init`
+    names the key after the host, the first `node init` renames it after the node, so
+    partners see two key names — and the rename is in the log."""
+    names = []
+    for ws, agency, unit in ((tmp_path / "a", "mx.semar", "mx.semar.uie"),
+                             (tmp_path / "b", "mx.fgr", "mx.fgr.femdo")):
+        assert invoke(ws, "init").exit_code == 0
+        made = invoke(ws, "node", "init", "--agency", agency, "--unit", unit)
+        assert made.exit_code == 0, made.output
+        assert "signing key renamed" in said(made)
+        doc = json.loads(invoke(ws, "node", "identity").stdout)
+        names.append(doc["verifier_key"].split("+")[0])
+        assert (ws / "keys" / "node.pub").read_text().strip() == doc["verifier_key"]
+        log = json.loads(invoke(ws, "audit", "log", "--oversight", "-f", "json").stdout)
+        assert [e["detail"]["action"] for e in log if e["kind"] == "key.changed"] == [
+            "created", "rotated"]
+        assert invoke(ws, "audit", "verify").exit_code == 0
+    assert names == ["mx.semar.uie", "mx.fgr.femdo"]
+
+
+def test_a_key_that_signed_a_checkpoint_keeps_its_name(tmp_path: Path) -> None:
+    ws = tmp_path / "a"
+    assert invoke(ws, "init", "--origin", "old.example/log").exit_code == 0
+    assert invoke(ws, "audit", "checkpoint").exit_code == 0
+    made = invoke(ws, "node", "init", "--agency", "us.dea", "--unit", "us.dea.sod")
+    assert made.exit_code == 0 and "renamed" not in said(made)
+    doc = json.loads(invoke(ws, "node", "identity").stdout)
+    assert doc["verifier_key"].startswith("old.example/log+")
+    assert invoke(ws, "audit", "verify").exit_code == 0

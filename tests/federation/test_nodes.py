@@ -282,7 +282,7 @@ def assert_witnessed(log: Node, by: Node) -> None:
     store = by.open_store()
     try:
         with store.reading() as conn:
-            last = audit_checkpoints.witness_state(conn).last(log_name)
+            last = audit_checkpoints.last_witnessed(conn, log_name, log_key)
     finally:
         store.close()
     assert last is not None and last == verify_note(kept[max(kept)], log_name, log_key)

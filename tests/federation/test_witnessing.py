@@ -148,7 +148,7 @@ def assert_still_at(store: Store, dea: Node, size: int) -> None:
     """The witness's last cosigned checkpoint of ``dea`` and the log's cosignatures by the
     witness are both still of ``size``: nothing was cosigned since."""
     with store.reading() as conn:
-        last = audit_checkpoints.witness_state(conn).last(dea.key.name)
+        last = audit_checkpoints.last_witnessed(conn, dea.key.name, dea.key.public_key)
     assert last is not None and last.size == size
     assert cosigned_by_semar(dea) == [size]
 
@@ -189,7 +189,7 @@ def test_honest_witnessing_cosigns_each_extension_and_the_peer_keeps_it(
         later = witness(store, client, partner(dea), key, node_name=SEMAR)
     assert later.previous_size == same.size and later.size > same.size + 3
     with store.reading() as conn:
-        state = audit_checkpoints.witness_state(conn).last(dea.key.name)
+        state = audit_checkpoints.last_witnessed(conn, dea.key.name, dea.key.public_key)
         witnessed = conn.execute(select(func.count()).select_from(at.audit_witnessed)).scalar()
     assert state is not None and (state.size, state.root.hex()) == (later.size, later.root)
     assert witnessed == 3
@@ -227,7 +227,7 @@ def test_a_forked_log_is_a_split_view_and_the_sync_stops_with_nothing_stored(
         with store.reading() as conn:
             assert conn.execute(select(func.count()).select_from(t.records)).scalar() == 0
             assert conn.execute(select(func.count()).select_from(t.statements)).scalar() == 0
-            last = audit_checkpoints.witness_state(conn).last(dea.key.name)
+            last = audit_checkpoints.last_witnessed(conn, dea.key.name, dea.key.public_key)
         assert last is not None and last.size == honest.size and last.root.hex() == honest.root
         with fork.reading() as conn:
             assert conn.execute(select(func.count()).select_from(
@@ -259,7 +259,7 @@ def test_a_log_that_shrinks_below_what_was_cosigned_is_a_split_view(
     finally:
         fork.close()
     with store.reading() as conn:
-        last = audit_checkpoints.witness_state(conn).last(dea.key.name)
+        last = audit_checkpoints.last_witnessed(conn, dea.key.name, dea.key.public_key)
     assert last is not None and last.size == seen.size
 
 
@@ -329,7 +329,7 @@ def test_a_signed_answer_for_another_question_or_another_log_is_refused(
             witness(store, client, partner(dea), key, node_name=SEMAR)
     assert [e["reason"] for e in kinds(store, "federation.refused")] == ["malformed"] * 2
     with store.reading() as conn:
-        last = audit_checkpoints.witness_state(conn).last(dea.key.name)
+        last = audit_checkpoints.last_witnessed(conn, dea.key.name, dea.key.public_key)
     assert last is not None and last.size == first.size
 
 
@@ -350,5 +350,5 @@ def test_a_checkpoint_signed_by_another_key_under_the_peers_name_is_not_cosigned
     (refused,) = kinds(store, "checkpoint.refused")
     assert refused["reason"] == "bad-signature"
     with store.reading() as conn:
-        assert audit_checkpoints.witness_state(conn).last(dea.key.name) is None
+        assert audit_checkpoints.last_witnessed(conn, dea.key.name, dea.key.public_key) is None
     assert cosigned_by_semar(dea) == []

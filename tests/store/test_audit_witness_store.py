@@ -19,6 +19,7 @@ from tearline.audit.events import RecordRead
 from tearline.audit.witness import find_split_view
 from tearline.errors import SplitViewError
 from tearline.store import audit_checkpoints, audit_log
+from tearline.store import audit_tables as at
 from tearline.store.store import Store
 
 ORIGIN = "partner.example/log"
@@ -84,7 +85,7 @@ def test_a_forked_log_is_refused_by_the_witness(store: Store, tmp_path: Path) ->
             audit_checkpoints.witness(conn, b16, log_key.public_key(), proof(b, 15),
                                       "witness.mx", witness_key)
         with store.reading() as conn:
-            last = audit_checkpoints.witness_state(conn).last(ORIGIN)
+            last = audit_checkpoints.last_witnessed(conn, ORIGIN, log_key.public_key())
         assert last == Checkpoint.from_body(parse_note(a15).text)
         # Two partners comparing what each was shown find the fork too.
         seen_a = Checkpoint.from_body(parse_note(a15).text)
@@ -93,3 +94,58 @@ def test_a_forked_log_is_refused_by_the_witness(store: Store, tmp_path: Path) ->
     finally:
         a.close()
         b.close()
+
+
+def test_two_logs_whose_keys_share_a_name_are_witnessed_apart(store: Store,
+                                                              tmp_path: Path) -> None:
+    """Two nodes set up on machines with the same host name sign with keys of one name:
+    the witness keeps a state per key, so the second is not a false split view."""
+    first_key, second_key = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    witness_key = Ed25519PrivateKey.generate()
+    logs = [Store.open(f"sqlite:///{tmp_path / name}.sqlite") for name in ("one", "two")]
+    try:
+        with logs[0].transaction() as conn:
+            audit_log.append(conn, reads("mx.semar.uie", 0, 12))
+        with logs[1].transaction() as conn:
+            audit_log.append(conn, reads("mx.fgr.femdo", 0, 5))
+        for log, key in ((logs[0], first_key), (logs[1], second_key), (logs[0], first_key)):
+            with store.transaction() as conn:
+                audit_checkpoints.witness(conn, checkpoint(log, key), key.public_key(), [],
+                                          "witness.mx", witness_key)
+        with store.reading() as conn:
+            one = audit_checkpoints.last_witnessed(conn, ORIGIN, first_key.public_key())
+            two = audit_checkpoints.last_witnessed(conn, ORIGIN, second_key.public_key())
+        assert (one and one.size, two and two.size) == (12, 5)
+    finally:
+        for log in logs:
+            log.close()
+
+
+def test_witness_state_written_before_key_ids_were_kept_still_counts(
+        store: Store, tmp_path: Path) -> None:
+    """A row without a key id (a workspace from before migration 0021) is the state of
+    the key that signed it, and of no other key of the same name."""
+    log_key, stranger = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    witness_key = Ed25519PrivateKey.generate()
+    log = Store.open(f"sqlite:///{tmp_path / 'log.sqlite'}")
+    try:
+        with log.transaction() as conn:
+            audit_log.append(conn, reads("mx.semar.uie", 0, 10))
+        with store.transaction() as conn:
+            audit_checkpoints.witness(conn, checkpoint(log, log_key), log_key.public_key(), [],
+                                      "witness.mx", witness_key)
+            conn.execute(at.audit_witnessed.update().values(log_key_id=None))
+        with store.reading() as conn:
+            kept = audit_checkpoints.last_witnessed(conn, ORIGIN, log_key.public_key())
+            other = audit_checkpoints.last_witnessed(conn, ORIGIN, stranger.public_key())
+        assert kept is not None and kept.size == 10 and other is None
+        with log.transaction() as conn:  # the log grows: proven from the legacy state
+            audit_log.append(conn, reads("mx.semar.uie", 10, 3))
+        with store.transaction() as conn:
+            audit_checkpoints.witness(conn, checkpoint(log, log_key), log_key.public_key(),
+                                      proof(log, 10), "witness.mx", witness_key)
+        with store.reading() as conn:
+            grown = audit_checkpoints.last_witnessed(conn, ORIGIN, log_key.public_key())
+        assert grown is not None and grown.size == 13
+    finally:
+        log.close()

@@ -2,9 +2,14 @@
 
 A log that showed one history to one partner and another to a second would be caught
 as soon as the two compare checkpoints — unless each partner only ever sees its own
-branch. A witness closes that gap: it remembers, per log origin, the last checkpoint
-it cosigned, and cosigns a new one only after a consistency proof shows the new tree
+branch. A witness closes that gap: it remembers, per log key, the last checkpoint it
+cosigned, and cosigns a new one only after a consistency proof shows the new tree
 extends the old one. A log can then fork only by getting the fork past every witness.
+
+The state is keyed by the log's key id (C2SP: a hash of the key name and the public
+key), not by the origin line alone: two logs whose keys carry the same name (two nodes
+set up on machines with the same host name) are two logs, and comparing one's
+checkpoints with the other's would be a false split-view alarm.
 
 Everything here is pure: the witness state is a value passed in and returned, and
 persisting it (atomically, before the cosigned note leaves the witness) is the
@@ -21,23 +26,29 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from tearline.audit.checkpoint import Checkpoint, add_cosignature, parse_note, verify_note
 from tearline.audit.merkle import verify_consistency
+from tearline.audit.note import key_id
 from tearline.errors import ProofError, SplitViewError
 
 
 @dataclass(frozen=True, slots=True)
 class WitnessState:
-    """The last checkpoint cosigned, per log origin."""
+    """The last checkpoint cosigned, per log key (its :func:`log_id`)."""
 
     cosigned: Mapping[str, Checkpoint] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "cosigned", MappingProxyType(dict(self.cosigned)))
 
-    def last(self, origin: str) -> Checkpoint | None:
-        return self.cosigned.get(origin)
+    def last(self, log: str) -> Checkpoint | None:
+        return self.cosigned.get(log)
 
-    def with_checkpoint(self, checkpoint: Checkpoint) -> WitnessState:
-        return WitnessState({**self.cosigned, checkpoint.origin: checkpoint})
+    def with_checkpoint(self, log: str, checkpoint: Checkpoint) -> WitnessState:
+        return WitnessState({**self.cosigned, log: checkpoint})
+
+
+def log_id(key_name: str, public_key: Ed25519PublicKey) -> str:
+    """The key a witness keeps a log's state under: the hex C2SP key id of the log's key."""
+    return key_id(key_name, public_key).hex()
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,12 +113,13 @@ def cosign(
     convention). Raises :class:`ProofError` when the log's signature does not verify,
     and :class:`SplitViewError` — never cosigning — for a smaller size, a different
     root at the same size, or a failing consistency proof from the last cosigned
-    checkpoint. The first checkpoint seen from an origin is trusted as it is.
+    checkpoint. The first checkpoint seen from a log key is trusted as it is.
     """
     claimed = Checkpoint.from_body(parse_note(signed_note).text)
     name = claimed.origin if log_key_name is None else log_key_name
     checkpoint = verify_note(signed_note, name, log_public_key)
-    last = state.last(checkpoint.origin)
+    log = log_id(name, log_public_key)
+    last = state.last(log)
     if last is not None:
         if checkpoint.size < last.size:
             raise SplitViewError(
@@ -115,4 +127,4 @@ def cosign(
             )
         check_views(last, checkpoint, consistency_proof)
     cosigned = add_cosignature(signed_note, witness_name, witness_key)
-    return state.with_checkpoint(checkpoint), cosigned
+    return state.with_checkpoint(log, checkpoint), cosigned

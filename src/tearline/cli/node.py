@@ -47,16 +47,23 @@ def node_init(
     `tearline node identity > me.json` and give it to partners out of band.
     """
     from tearline.federation.identity import DEFAULT_URL, init_node
+    from tearline.store import audit_checkpoints
     from tearline.store.audit_events import node_key_created
 
     store = STATE.store()
+    with store.reading() as conn:
+        signed = audit_checkpoints.latest(conn) is not None
     made = init_node(STATE.settings.keys_dir, agency, unit, name, tuple(host or ()),
-                     url or DEFAULT_URL)
-    if made.created_key:
+                     url or DEFAULT_URL, key_signed=signed)
+    if made.created_key or made.renamed_from:
         with store.transaction() as conn:
-            node_key_created(conn, made.key.key_id())
+            node_key_created(conn, made.key.key_id(),
+                             "rotated" if made.renamed_from else "created")
     ident = made.identity
     console.print(f"node {ident.name} ({ident.unit}) at {ident.url}", highlight=False)
+    if made.renamed_from:
+        console.print(f"signing key renamed from {made.renamed_from} to {made.key.name} "
+                      "(it had signed nothing yet)", markup=False, highlight=False)
     console.print(f"signing key: {ident.verifier_key}"
                   + (" (new)" if made.created_key else " (kept)"), markup=False,
                   highlight=False, soft_wrap=True)

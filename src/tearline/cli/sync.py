@@ -82,10 +82,22 @@ def sync_command(
                         page_size=page_size, progress=progress).run()
     rows = [{"collection": c.title or c.id, "objects": c.objects, "stored": c.records_stored,
              "statements": c.statements_new, "already": c.already, "echo": c.echoed,
-             "refused": len(c.refused), "skipped": c.skipped} for c in result.collections]
-    emit(rows, fmt, ["collection", "objects", "stored", "statements", "already", "echo",
-                     "refused", "skipped"], title=f"sync {partner.name} ({partner.agency})")
+             "refused": len(c.refused), "skipped": c.skipped,
+             "skipped_reasons": dict(c.skipped_reasons)} for c in result.collections]
+    for note in result.notes:  # on stderr: a JSON listing on stdout stays a listing
+        err.print(note, markup=False, highlight=False, soft_wrap=True)
+    if rows or fmt is not Format.table:  # no empty table: the note above says why
+        emit(rows, fmt, ["collection", "objects", "stored", "statements", "already", "echo",
+                         "refused", "skipped"], title=f"sync {partner.name} ({partner.agency})")
     if fmt is Format.table:
+        from tearline.federation.skipped import describe
+
+        reasons = result.skipped_reasons
+        if reasons:
+            console.print(f"skipped {sum(reasons.values()):,} object(s) that are not records "
+                          "of their own:", highlight=False)
+            for line in describe(reasons):
+                console.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
         for object_id, reason in result.refused[:20]:
             err.print(f"refused {object_id}: {reason}", markup=False, highlight=False)
         if len(result.refused) > 20:

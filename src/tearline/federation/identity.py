@@ -39,7 +39,7 @@ from cryptography.x509.oid import NameOID
 from tearline.audit.note import parse_verifier_key
 from tearline.errors import ConfigError, MarkingError, Problem, ProofError, ValidationError
 from tearline.files import write_private
-from tearline.keys import NodeKey, create_node_key, load_node_key
+from tearline.keys import NodeKey, create_node_key, load_node_key, rename_node_key
 from tearline.model.marking import check_party_id
 
 TLS_KEY = "tls.key"
@@ -237,16 +237,23 @@ class InitResult:
     key: NodeKey
     created_key: bool
     created_tls: bool
+    renamed_from: str | None = None  # the signing key's former name, if renamed now
 
 
 def init_node(keys_dir: Path, agency: str, unit: str, name: str | None = None,
               hosts: tuple[str, ...] = (), url: str = DEFAULT_URL,
-              now: datetime | None = None) -> InitResult:
+              now: datetime | None = None, key_signed: bool = True) -> InitResult:
     """Create what is missing of the node's identity and return it.
 
     Existing keys are kept (a node's keys are its identity; replacing them is a
     deliberate act: delete the files first). ``node.json`` is rewritten, so the name,
     unit and URL can be corrected by running init again.
+
+    The signing key is named after the node. A key made earlier under another name
+    (``tearline init`` names it after the host) is renamed by the *first* node init if
+    ``key_signed`` is false — nothing was signed with it yet, and without an identity
+    document no partner holds it; later, renaming would break partners' pins and the
+    stored checkpoints, so the key keeps its name.
     """
     name = check_node_name(name or unit)
     try:
@@ -258,7 +265,11 @@ def init_node(keys_dir: Path, agency: str, unit: str, name: str | None = None,
         raise ValidationError(f"unit {unit!r} is not a unit of agency {agency!r}")
     check_url(url)
     files = NodeFiles(keys_dir)
+    first = not files.node_file.exists()
     key, created_key = create_node_key(keys_dir, name)
+    renamed_from = None
+    if first and not key_signed and key.name != name:
+        renamed_from, key = key.name, rename_node_key(keys_dir, name)
     created_tls = False
     if not files.tls_key.exists():
         tls_key = ec.generate_private_key(ec.SECP256R1())
@@ -275,7 +286,7 @@ def init_node(keys_dir: Path, agency: str, unit: str, name: str | None = None,
     config = {"name": name, "agency": agency, "unit": unit, "url": url}
     write_private(files.node_file,
                   (json.dumps(config, indent=2, sort_keys=True) + "\n").encode("utf-8"))
-    return InitResult(load_identity(keys_dir), key, created_key, created_tls)
+    return InitResult(load_identity(keys_dir), key, created_key, created_tls, renamed_from)
 
 
 def load_identity(keys_dir: Path) -> NodeIdentity:

@@ -44,6 +44,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -62,11 +63,14 @@ from tearline.errors import (
     Problem,
     ValidationError,
 )
+from tearline.federation import skipped
+from tearline.federation.agreements import no_collection_note
 from tearline.federation.client import Collection, Page, SignedBy, TaxiiClient, TlsConfig
 from tearline.federation.entitlement import CONSENT_TYPE, Verdict, judge
 from tearline.federation.identity import NodeFiles
 from tearline.federation.receipts import build_receipt
 from tearline.federation.signing import verify_document
+from tearline.federation.vetting_receive import keep_vettings
 from tearline.federation.witnessing import witness
 from tearline.keys import NodeKey
 from tearline.model.marking import parse_timestamp
@@ -160,6 +164,8 @@ class CollectionResult:
     echoed: int = 0
     refused: list[tuple[str, str]] = field(default_factory=list)
     skipped: int = 0
+    #: why the skipped objects were skipped (:mod:`tearline.federation.skipped`), counted
+    skipped_reasons: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass
@@ -170,6 +176,8 @@ class SyncResult:
     receipts_pending: int = 0
     #: (recall id, entity id, statements purged) for each recall applied
     purged: list[tuple[str, str, int]] = field(default_factory=list)
+    #: what the administrator should know about the run, e.g. why nothing was offered
+    notes: list[str] = field(default_factory=list)
 
     @property
     def records_stored(self) -> int:
@@ -178,6 +186,10 @@ class SyncResult:
     @property
     def refused(self) -> list[tuple[str, str]]:
         return [r for c in self.collections for r in c.refused]
+
+    @property
+    def skipped_reasons(self) -> Counter[str]:
+        return sum((c.skipped_reasons for c in self.collections), Counter())
 
 
 #: progress(collection title, objects read so far in it, page just stored)
@@ -254,6 +266,8 @@ class Puller:
         self.page_size = page_size
         self.progress = progress
         self.clock = clock
+        #: what the administrator should know (vettings recorded from attestations, …)
+        self.notes: list[str] = []
 
     # -- the run ---------------------------------------------------------------------------
 
@@ -292,8 +306,12 @@ class Puller:
                     result.collections.append(self.pull(client, root, collection))
             result.purged.extend(self.apply_recalls(client, root))
             result.receipts_sent += self.send_pending(client)
+        result.notes.extend(self.notes)
         with self.store.reading() as conn:
             result.receipts_pending = len(ss.pending_receipts(conn, self.partner.name))
+            if not result.collections:
+                result.notes.append(no_collection_note(conn, self.partner, self.own_agency,
+                                                       self.clock()))
         return result
 
     def pull(self, client: TaxiiClient, root: str, collection: Collection) -> CollectionResult:
@@ -417,6 +435,9 @@ class Puller:
             out.records_stored += summary.records_new + summary.records_changed
             out.statements_new += summary.statements_new
             self._keep_consents(conn, accepted)
+            if self.partner.signed and self.own_agency:
+                self.notes.extend(keep_vettings(conn, self.partner, self.own_agency, accepted,
+                                                self.clock()))
         received: list[ss.Received] = []
         refusals: list[FederationRefused] = []
         for obj, (object_id, version) in fresh:
@@ -429,6 +450,7 @@ class Puller:
             elif verdict is None:
                 received.append(ss.Received(object_id, version, entity, "skipped"))
                 out.skipped += 1
+                out.skipped_reasons[skipped.reason(obj)] += 1
             elif verdict.accepted:
                 received.append(ss.Received(object_id, version, entity, "stored"))
             elif verdict.kind == "echo":

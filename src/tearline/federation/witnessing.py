@@ -27,8 +27,9 @@ us, with the same code and its own state. A server that cosigned whatever a clie
 pushed to it would let any caller make it write witness state, and a peer that only
 serves would never witness anything anyway.
 
-The witness state is kept per log origin, the name of the peer's verifier key (the
-node name given at ``tearline node init``); the checkpoint's origin must be that name.
+The witness state is kept per log key (the id of the peer's verifier key, which names
+both the key's name and its public half), so two peers whose keys carry the same name
+are two logs; the checkpoint's origin must be the key's name.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from typing import Any, Literal, Protocol
 from tearline.audit.checkpoint import Checkpoint, parse_note
 from tearline.audit.events import CheckpointCosigned, CheckpointRefused, FederationRefused
 from tearline.audit.note import parse_verifier_key
-from tearline.audit.witness import cosign
+from tearline.audit.witness import cosign, log_id
 from tearline.errors import ConfigError, PeerError, ProofError, SplitViewError
 from tearline.federation.client import TaxiiClient
 from tearline.keys import NodeKey
@@ -143,9 +144,10 @@ def witness(store: Store, client: TaxiiClient, peer: WitnessedPeer, node_key: No
         raise ConfigError(f"peer {peer.name} has no verifier key: it cannot be witnessed")
     log_name, log_key = parse_verifier_key(peer.verifier_key)
     me = f"node:{node_name or node_key.name}"
+    log = log_id(log_name, log_key)
     with store.reading() as conn:
-        state = audit_checkpoints.witness_state(conn)
-    last = state.last(log_name)
+        state = audit_checkpoints.witness_state(conn, log_name, log_key)
+    last = state.last(log)
     from_size = 0 if last is None else last.size
     base = root or client.api_roots()[0]
     base = base if base.endswith("/") else base + "/"
@@ -169,7 +171,7 @@ def witness(store: Store, client: TaxiiClient, peer: WitnessedPeer, node_key: No
         _refuse(store, peer, me, answer.checkpoint, "bad-signature")
         raise ProofError(f"peer {peer.name}'s checkpoint does not verify with its key: "
                          f"{exc.message}") from exc
-    cosigned_now = new_state.last(log_name) != last
+    cosigned_now = new_state.last(log) != last
     if cosigned_now:
         with store.transaction() as conn:
             # Checked again against the state inside the transaction: a concurrent run

@@ -2,8 +2,11 @@
 
 A checkpoint is signed once per size and kept (append-only); signing the same size
 again returns the stored note. As a witness of partners' logs, the node keeps every
-checkpoint it cosigned; the last one per origin is the state the pure
-:func:`tearline.audit.witness.cosign` checks against. The new state is written in
+checkpoint it cosigned; the last one per log key (the hex C2SP key id, which names the
+key and its public half, so two logs whose keys share a name are two logs) is the state
+the pure :func:`tearline.audit.witness.cosign` checks against. Rows written before the
+key id was kept (migration 0021) are attributed to a key by checking the stored note's
+signature with it. The new state is written in
 the transaction that produces the cosignature, so a cosignature never leaves
 without its state being durable.
 """
@@ -16,8 +19,9 @@ from datetime import UTC, datetime
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import Connection, func, select
 
-from tearline.audit.checkpoint import Checkpoint, parse_note, sign_note
-from tearline.audit.witness import WitnessState, cosign
+from tearline.audit.checkpoint import Checkpoint, parse_note, sign_note, verify_note
+from tearline.audit.witness import WitnessState, cosign, log_id
+from tearline.errors import ProofError
 from tearline.store import audit_log
 from tearline.store import audit_tables as at
 from tearline.store.tables import ts
@@ -60,14 +64,44 @@ def add_cosigned(conn: Connection, witness: str, cosigned_note: str) -> None:
     )
 
 
-def witness_state(conn: Connection) -> WitnessState:
-    """The last checkpoint cosigned for each origin."""
+def witness_state(conn: Connection, log_key_name: str,
+                  log_public_key: Ed25519PublicKey) -> WitnessState:
+    """The state for one log: the last checkpoint cosigned of the log with this key."""
     w = at.audit_witnessed.c
-    newest = select(func.max(w.seq)).group_by(w.origin)
-    rows = conn.execute(select(w.note).where(w.seq.in_(newest))).scalars()
-    return WitnessState(
-        {cp.origin: cp for cp in (Checkpoint.from_body(parse_note(n).text) for n in rows)}
-    )
+    log = log_id(log_key_name, log_public_key)
+    note = conn.execute(
+        select(w.note).where(w.log_key_id == log).order_by(w.seq.desc()).limit(1)
+    ).scalar_one_or_none()
+    if note is None:
+        note = _legacy_note(conn, log_key_name, log_public_key)
+    if note is None:
+        return WitnessState()
+    return WitnessState({log: Checkpoint.from_body(parse_note(note).text)})
+
+
+def last_witnessed(conn: Connection, log_key_name: str,
+                   log_public_key: Ed25519PublicKey) -> Checkpoint | None:
+    """The last checkpoint cosigned of the log with this key (None: never witnessed)."""
+    return witness_state(conn, log_key_name, log_public_key).last(
+        log_id(log_key_name, log_public_key))
+
+
+def _legacy_note(conn: Connection, log_key_name: str,
+                 log_public_key: Ed25519PublicKey) -> str | None:
+    """The newest row from before migration 0021 that this key signed, if any: only
+    the signature tells which of the logs sharing an origin name a row was about."""
+    w = at.audit_witnessed.c
+    rows = conn.execute(
+        select(w.note).where(w.log_key_id.is_(None), w.origin == log_key_name)
+        .order_by(w.seq.desc())
+    ).scalars()
+    for note in rows:
+        try:
+            verify_note(str(note), log_key_name, log_public_key)
+        except ProofError:
+            continue
+        return str(note)
+    return None
 
 
 def witness(
@@ -83,17 +117,19 @@ def witness(
 
     Raises :class:`SplitViewError` (and stores nothing) when it does not.
     """
-    state = witness_state(conn)
+    checkpoint = Checkpoint.from_body(parse_note(signed_note).text)
+    name = checkpoint.origin if log_key_name is None else log_key_name
+    state = witness_state(conn, name, log_public_key)
     new_state, cosigned = cosign(
         state, signed_note, log_public_key, consistency_proof, witness_name, witness_key,
-        log_key_name,
+        name,
     )
-    checkpoint = Checkpoint.from_body(parse_note(signed_note).text)
-    assert new_state.last(checkpoint.origin) == checkpoint
+    log = log_id(name, log_public_key)
+    assert new_state.last(log) == checkpoint
     conn.execute(
         at.audit_witnessed.insert().values(
             origin=checkpoint.origin, size=checkpoint.size, root=checkpoint.root,
-            note=cosigned, recorded_at=ts(datetime.now(UTC)),
+            note=cosigned, recorded_at=ts(datetime.now(UTC)), log_key_id=log,
         )
     )
     return cosigned

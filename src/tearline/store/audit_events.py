@@ -184,12 +184,14 @@ def vetting(
     )
 
 
-def node_key_created(conn: Connection, key_id: str) -> None:
-    """The node's signing key was created (its id only, never key material)."""
+def node_key_created(conn: Connection, key_id: str,
+                     action: Literal["created", "rotated"] = "created") -> None:
+    """The node's signing key was created, or renamed (a new key id: ``rotated``); its
+    id only, never key material."""
     audit_log.append(
         conn,
         [KeyChanged(at=now(), actor="system", owner="system", key_id=key_id,
-                    purpose="node-signing", action="created")],
+                    purpose="node-signing", action=action)],
     )
 
 

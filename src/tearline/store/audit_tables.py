@@ -18,7 +18,7 @@ log's length and whose row lock serializes appends. Hashes are raw 32-byte binar
 * ``audit_checkpoints``: signed checkpoints of the log, one per size, and
   ``audit_cosignatures``: witnesses' cosigned notes of them.
 * ``audit_witnessed``: as a witness of other logs, each checkpoint this node cosigned
-  (the last one per origin is the witness state).
+  (the last one per log key id is the witness state).
 """
 
 from __future__ import annotations
@@ -98,5 +98,8 @@ audit_witnessed = Table(
     Column("root", LargeBinary(32), nullable=False),
     Column("note", Text, nullable=False),
     Column("recorded_at", TS, nullable=False),
+    # hex C2SP key id of the log's key (migration 0021); NULL in rows written before it
+    Column("log_key_id", String(8), nullable=True),
     Index("ix_audit_witnessed_origin", "origin", "seq"),
+    Index("ix_audit_witnessed_key", "log_key_id", "seq"),
 )

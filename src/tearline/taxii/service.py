@@ -58,6 +58,7 @@ from tearline.store.peers import Peer
 from tearline.store.relay import Relay
 from tearline.store.store import Store
 from tearline.store.visibility import Visibility
+from tearline.taxii.vettings import with_vettings
 from tearline.taxii.wire import Query, version_matches
 
 #: Said for every collection or object the peer cannot have: hidden and absent alike.
@@ -271,6 +272,8 @@ def page(store: Store, peer: Peer, coll: Collection, query: Query, cursors: Curs
         objects: list[dict[str, Any]] = []
         if records:
             shown = with_consents(conn, signer, peer, records, at) if signer else records
+            if signer is not None:
+                shown = with_vettings(conn, signer.key, signer.agency, peer, shown, at)
             # a peer that is not a tearline node may ignore granular markings: its
             # portions travel as objects of their own (stix/standard.py)
             objects = to_stix(shown, _refs(conn, vis, records),
