@@ -90,7 +90,7 @@ def node_serve(
     from urllib.parse import urlsplit
 
     from tearline.federation.identity import load_identity
-    from tearline.federation.listener import serve
+    from tearline.taxii.listener import serve
 
     with reporting():
         store = STATE.store()

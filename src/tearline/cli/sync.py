@@ -116,7 +116,7 @@ def source_add(
     ] = None,
 ) -> None:
     """Register a standard TAXII server to pull from (unsigned answers accepted)."""
-    from tearline.federation.identity import check_node_name
+    from tearline.keys import check_node_name
     from tearline.store import parties, peers
     from tearline.store import sync_state as ss
 

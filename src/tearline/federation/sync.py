@@ -52,7 +52,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, select
 
-from tearline.audit.events import ConsentRecorded, FederationRefused, RecallPurged
+from tearline.audit.events import ConsentRecorded, FederationRefused, RecallPurged, now
 from tearline.errors import (
     ConfigError,
     InputError,
@@ -65,7 +65,7 @@ from tearline.errors import (
 from tearline.federation.client import Collection, Page, SignedBy, TaxiiClient, TlsConfig
 from tearline.federation.entitlement import CONSENT_TYPE, Verdict, judge
 from tearline.federation.identity import NodeFiles
-from tearline.federation.receipts import build_receipt
+from tearline.federation.receipts import build_purge_receipt, build_receipt
 from tearline.federation.signing import verify_document
 from tearline.federation.witnessing import witness
 from tearline.keys import NodeKey
@@ -79,11 +79,9 @@ from tearline.store import audit_events, audit_log, consent_documents, parties, 
 from tearline.store import release_tables as rt
 from tearline.store import sync_state as ss
 from tearline.store import tables as t
-from tearline.store.audit_events import now
 from tearline.store.store import Store
 from tearline.store.write_guard import refused_writes, stored_schemas
 from tearline.store.writer import write_records
-from tearline.taxii.recalls import build_purge_receipt
 
 RECEIPTS_PATH = "tearline/receipts/"
 RECALLS_PATH = "tearline/recalls/"

@@ -28,8 +28,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tearline.api.cursors import CursorBox
-from tearline.audit.events import AuthFailed
+from tearline.audit.events import AuthFailed, now
+from tearline.cursors import CursorBox
 from tearline.errors import (
     AuthenticationError,
     NotFound,
@@ -39,12 +39,11 @@ from tearline.errors import (
     UnsupportedMethod,
     ValidationError,
 )
-from tearline.federation.identity import NodeIdentity, cert_sha256, load_certificate
+from tearline.federation.identity import NodeIdentity
 from tearline.federation.receipts import record_receipt
 from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, check_nonce, sign_response
-from tearline.keys import NodeKey
+from tearline.keys import NodeKey, cert_sha256, load_certificate
 from tearline.store import audit_log
-from tearline.store.audit_events import now
 from tearline.store.peers import Peer, peer_by_certificate
 from tearline.store.store import Store
 from tearline.taxii import recalls, service, witnessing

@@ -13,7 +13,8 @@ A recall has a stable id for the peer, the record and the record's position in t
 feed (:mod:`tearline.store.feed`): if the record becomes visible again and is recalled
 again later, that is a new recall. It stays pending until the peer returns a signed
 purge receipt for it, recorded as ``recall.acknowledged``; the peer lists pending
-recalls with ``GET {api root}tearline/recalls/``.
+recalls with ``GET {api root}tearline/recalls/``; the receipt itself is built and checked
+in :mod:`tearline.federation.receipts`.
 """
 
 from __future__ import annotations
@@ -27,28 +28,17 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from tearline.audit.envelope import utc_timestamp
-from tearline.audit.events import RecallAcknowledged, ReceiptRefused
-from tearline.errors import IntegrityError, NotFound, Problem, ValidationError
-from tearline.federation.signing import read_signed_document, sign_document
-from tearline.keys import NodeKey
+from tearline.audit.events import RecallAcknowledged, ReceiptRefused, now
+from tearline.errors import IntegrityError, NotFound, ValidationError
+from tearline.federation.receipts import WrongNode, check_purge_receipt
 from tearline.stix.export import object_id
 from tearline.store import audit_log, reader
 from tearline.store import tables as t
-from tearline.store.audit_events import now
 from tearline.store.audit_tables import audit_entries
 from tearline.store.feed import CHANGE_KINDS
 from tearline.store.peers import Peer
 from tearline.store.store import Store
 from tearline.store.visibility import Visibility
-
-PURGE_TYPE = "tearline-purge-receipt"
-#: Version 2 names the recall only. Version 1 also carried ``statements_purged``, the
-#: number of statements the puller deleted, which told the originator whether the
-#: puller had stored the record or refused it (because the id existed there as another
-#: agency's record): it is still accepted from nodes not yet upgraded, never sent.
-PURGE_VERSION = 2
-ACCEPTED_VERSIONS = (1, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,52 +122,15 @@ def recalls(conn: Connection, peer: Peer, at: datetime, pending_only: bool = Tru
     return out
 
 
-def build_purge_receipt(key: NodeKey, node: str, recall: Recall | dict[str, Any],
-                        at: datetime) -> dict[str, Any]:
-    """The signed receipt a peer returns once it applied a recall: nothing the originator
-    delivered of the record is kept. It says nothing of what the peer held (see
-    :data:`PURGE_VERSION`)."""
-    fields = recall.resource() if isinstance(recall, Recall) else recall
-    return sign_document(key, {
-        "type": PURGE_TYPE, "version": PURGE_VERSION, "node": node,
-        "recall_id": fields["recall_id"], "entity_id": fields["entity_id"],
-        "at": utc_timestamp(at),
-    })
-
-
-def _check(peer: Peer, body: bytes) -> dict[str, Any]:
-    verified = read_signed_document(peer.verifier_key, body, "a purge receipt")
-    problems: list[Problem] = []
-    version = verified.get("version")
-    if verified.get("type") != PURGE_TYPE or version not in ACCEPTED_VERSIONS:
-        problems.append(Problem(f"expected a {PURGE_TYPE} version "
-                                f"{' or '.join(map(str, ACCEPTED_VERSIONS))}"))
-    for name in ("node", "recall_id", "entity_id", "at"):
-        if not isinstance(verified.get(name), str):
-            problems.append(Problem("missing or not a string", column=name))
-    count = verified.get("statements_purged")
-    if version == 1 and (not isinstance(count, int) or isinstance(count, bool) or count < 0):
-        problems.append(Problem("a count ≥ 0", column="statements_purged"))
-    if problems:
-        raise ValidationError("malformed purge receipt", problems)
-    if verified["node"] != peer.name:
-        raise _WrongNode(f"the receipt names node {verified['node']!r}, not {peer.name!r}")
-    return verified
-
-
-class _WrongNode(IntegrityError):
-    pass
-
-
 def record_purge_receipt(store: Store, peer: Peer, body: bytes, at: datetime) -> str:
     """Verify a purge receipt for one of the peer's pending recalls and log it as
     ``recall.acknowledged``; returns the recall id. A refused receipt is logged too."""
     digest = hashlib.sha256(body).hexdigest()
     try:
-        doc = _check(peer, body)
+        doc = check_purge_receipt(peer, body)
     except (ValidationError, IntegrityError) as exc:
         reason: Any = ("malformed" if isinstance(exc, ValidationError)
-                       else "wrong-node" if isinstance(exc, _WrongNode) else "bad-signature")
+                       else "wrong-node" if isinstance(exc, WrongNode) else "bad-signature")
         with store.transaction() as conn:
             audit_log.append(conn, [ReceiptRefused(at=now(), actor=peer.party, peer=peer.party,
                                                    receipt_digest=digest, reason=reason)])

@@ -39,9 +39,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from sqlalchemy import Connection
 
-from tearline.api.cursors import CursorBox
 from tearline.audit.envelope import utc_timestamp
-from tearline.audit.events import RecordRead
+from tearline.audit.events import RecordRead, now
+from tearline.cursors import CursorBox
 from tearline.errors import NotFound
 from tearline.federation.entitlement import CONSENT_TYPE
 from tearline.federation.signing import sign_document
@@ -52,7 +52,6 @@ from tearline.policy.release import Consent
 from tearline.stix.export import object_id, to_stix
 from tearline.stix.ids import NAMESPACE
 from tearline.store import audit_log, consent_documents, parties, reader, releases
-from tearline.store.audit_events import now
 from tearline.store.feed import MAX_LIMIT, FeedItem, feed, schemas_of
 from tearline.store.peers import Peer
 from tearline.store.relay import Relay

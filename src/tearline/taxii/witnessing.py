@@ -28,14 +28,13 @@ from typing import Any, Literal
 from sqlalchemy import select
 
 from tearline.audit.checkpoint import Checkpoint, parse_note, verify_note
-from tearline.audit.events import CheckpointCosigned, CheckpointRefused
+from tearline.audit.events import CheckpointCosigned, CheckpointRefused, now
 from tearline.audit.note import parse_verifier_key
 from tearline.errors import IntegrityError, ProofError, StoreError, ValidationError
 from tearline.federation.jsonbody import decode_object
 from tearline.keys import NodeKey
 from tearline.store import audit_checkpoints, audit_log
 from tearline.store import audit_tables as at
-from tearline.store.audit_events import now
 from tearline.store.peers import Peer
 from tearline.store.store import Store
 

@@ -30,12 +30,11 @@ from typing import Any, Literal
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from tearline.audit.events import AuthFailed
+from tearline.audit.events import AuthFailed, now
 from tearline.errors import ConfigError
 from tearline.federation.identity import NodeFiles, load_identity, load_tls_key
 from tearline.keys import load_node_key
 from tearline.store import audit_log
-from tearline.store.audit_events import now
 from tearline.store.peers import Peer, peers
 from tearline.store.store import Store
 from tearline.taxii.app import create_app
