@@ -11,8 +11,10 @@ from arch_layers import (
     TABLE,
     Edge,
     all_edges,
+    door_violations,
     edges_of,
     existing_packages,
+    store_face,
     violations,
 )
 
@@ -87,3 +89,32 @@ def test_the_documented_table_matches() -> None:
     documented = {name.strip(" `*"): int(floor)
                   for floor, names in rows for name in names.split(",")}
     assert documented == {name: layer.floor for name, layer in TABLE.items()}
+
+
+def test_the_store_is_entered_by_its_face() -> None:
+    problems = door_violations(all_edges(), store_face())
+    assert not problems, "\n".join(problems)
+
+
+def test_the_door_refuses_store_modules_and_names_off_the_face() -> None:
+    face = store_face()
+    old = [  # imports of before issue #14
+        Edge("taxii/recalls.py", "tearline.store.audit_tables", ("audit_entries",)),
+        Edge("api/routes/meta.py", "tearline.store.engine", ("require_current", "translated")),
+        Edge("federation/sync.py", "tearline.store", ("release_tables",)),
+        Edge("demo/federation.py", "tearline.store", ("tables",)),
+    ]
+    for edge in old:
+        (problem,) = door_violations([edge], face)
+        assert edge.module in problem
+    assert door_violations([Edge("store/reader.py", "tearline.store.tables", ("records",)),
+                            Edge("taxii/app.py", "tearline.store", ("Store", "audit_log"))],
+                           face) == []
+
+
+def test_every_name_of_the_face_resolves() -> None:
+    import tearline.store as store
+
+    assert set(store.__all__) == set(store.MODULES) | set(store._NAMES)
+    for name in store.__all__:
+        assert getattr(store, name) is not None, name

@@ -36,8 +36,7 @@ from tearline.api.settings import ApiSettings
 from tearline.cursors import CursorBox
 from tearline.errors import StoreError
 from tearline.settings import Settings
-from tearline.store.engine import require_current
-from tearline.store.store import Store
+from tearline.store import Store, require_current
 
 PREFIX = "/api/v1"
 

@@ -17,7 +17,7 @@ from tearline.api.auth import Authenticator, Principal, Scope
 from tearline.api.envelope import ErrorEnvelope
 from tearline.api.settings import ApiSettings
 from tearline.cursors import CursorBox
-from tearline.store.store import Store
+from tearline.store import Store
 
 #: How the OpenAPI document describes the API token (see :func:`document_bearer`).
 BEARER_SCHEME = {"HTTPBearer": {"type": "http", "scheme": "bearer",

@@ -18,7 +18,7 @@ from typing import Any
 
 import uvicorn
 
-from tearline.store.store import Store
+from tearline.store import Store
 
 
 def server_config(app: Any, host: str, port: int, **options: Any) -> uvicorn.Config:

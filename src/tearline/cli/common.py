@@ -21,7 +21,7 @@ from tearline.errors import InputError, NotFound, TearlineError
 from tearline.model.marking import parse_timestamp
 from tearline.reports.spreadsheet import write_csv
 from tearline.settings import Settings
-from tearline.store.store import Store
+from tearline.store import Store
 
 app = typer.Typer(
     name="tearline",

@@ -47,7 +47,7 @@ def node_init(
     `tearline node identity > me.json` and give it to partners out of band.
     """
     from tearline.federation.identity import DEFAULT_URL, init_node
-    from tearline.store.audit_events import node_key_created
+    from tearline.store import node_key_created
 
     with reporting():
         store = STATE.store()
@@ -113,7 +113,7 @@ def peer_add(
     """Trust a partner node, bound to its unit (which must be one of our parties)."""
     from tearline.federation.identity import NodeIdentity
     from tearline.federation.jsonbody import decode
-    from tearline.store.peers import Peer, add_peer
+    from tearline.store import Peer, add_peer
 
     with reporting():
         try:
@@ -136,7 +136,7 @@ def peer_list(
     fmt: FormatOption = Format.table,
 ) -> None:
     """The trusted peers: name, unit, URL, certificate fingerprint, when added (and removed)."""
-    from tearline.store.peers import peers
+    from tearline.store import peers
 
     with reporting(), STATE.store().reading() as conn:
         rows = [
@@ -144,7 +144,7 @@ def peer_list(
              "cert_sha256": p.cert_sha256, "key_id": p.key_id,
              "added_at": p.added_at.isoformat() if p.added_at else None,
              "removed_at": p.removed_at.isoformat() if p.removed_at else None}
-            for p in peers(conn, include_removed=all_)
+            for p in peers.peers(conn, include_removed=all_)
         ]
     columns = ["name", "unit", "url", "cert_sha256", "added_at"] + (["removed_at"] if all_ else [])
     emit(rows, fmt, columns, title="peers")
@@ -157,7 +157,7 @@ def peer_remove(
         help="Who removes it (name@unit.id), for the log.")] = None,
 ) -> None:
     """Stop trusting a peer (its history is kept). A running listener refuses it on restart."""
-    from tearline.store.peers import remove_peer
+    from tearline.store import remove_peer
 
     with reporting(), STATE.store().transaction() as conn:
         removed = remove_peer(conn, name, datetime.now(UTC), by)

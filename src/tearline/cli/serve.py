@@ -10,7 +10,7 @@ import typer
 
 from tearline.cli.common import STATE, Format, FormatOption, app, console, emit, reporting
 from tearline.errors import ValidationError
-from tearline.store.store import Store
+from tearline.store import Store
 
 token_app = typer.Typer(help="API tokens: shown once at creation, stored only as a hash.",
                         no_args_is_help=True)

@@ -36,11 +36,8 @@ from tearline.model.marking import Marking, parse_timestamp
 from tearline.model.parties import Agency, Agreement, Analyst, Unit
 from tearline.model.record import Record
 from tearline.model.statement import Provenance, StatementKeyer
-from tearline.store import parties
-from tearline.store.engine import upgrade
-from tearline.store.legal_basis import basis_facts
-from tearline.store.legal_basis import judge as legal_basis_judge
-from tearline.store.store import Store
+from tearline.store import Store, basis_facts, parties, upgrade
+from tearline.store import legal_basis as basis_rules
 
 party_app = typer.Typer(help="Agencies, units, analysts and agreements (append-only history).",
                         no_args_is_help=True)
@@ -80,7 +77,7 @@ def init(
 ) -> None:
     """Create (or upgrade) the workspace: the database and the node's files."""
     from tearline.keys import create_node_key
-    from tearline.store.audit_events import node_key_created
+    from tearline.store import node_key_created
 
     with reporting():
         settings = STATE.settings
@@ -223,7 +220,7 @@ def ingest(
         prov = Provenance(subject.agency, subject.unit, datetime.now(UTC),
                           Reliability.parse(reliability), Credibility.parse(credibility))
         with STATE.store().reading() as conn:
-            judge = legal_basis_judge(basis_facts(conn), subject.agency, prov.seen_at)
+            judge = basis_rules.judge(basis_facts(conn), subject.agency, prov.seen_at)
         _refuse_basis(judge(marking), None, "--legal-basis")
         collector = Collector(path.name, prov, marking, judge=judge)
         text = decode_input(path.read_bytes(), path.name)

@@ -35,9 +35,7 @@ from tearline.audit.events import ReceiptRecorded, ReceiptRefused, now
 from tearline.errors import IntegrityError, Problem, ValidationError
 from tearline.federation.signing import read_signed_document, sign_document
 from tearline.keys import NodeKey
-from tearline.store import audit_log
-from tearline.store.peers import Peer
-from tearline.store.store import Store
+from tearline.store import Peer, Store, audit_log
 
 RECEIPT_TYPE = "tearline-receipt"
 RECEIPT_VERSION = 1

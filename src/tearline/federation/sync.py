@@ -50,8 +50,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Connection, select
-
 from tearline.audit.events import ConsentRecorded, FederationRefused, RecallPurged, now
 from tearline.errors import (
     ConfigError,
@@ -75,13 +73,20 @@ from tearline.model.statement import StatementKeyer
 from tearline.stix.extensions import RECORD_EXTENSION_ID
 from tearline.stix.foreign import EXTERNAL
 from tearline.stix.importer import read_bundle
-from tearline.store import audit_events, audit_log, consent_documents, parties, peers
-from tearline.store import release_tables as rt
+from tearline.store import (
+    Connection,
+    Store,
+    audit_events,
+    audit_log,
+    consent_documents,
+    holdings,
+    parties,
+    peers,
+    refused_writes,
+    stored_schemas,
+    write_records,
+)
 from tearline.store import sync_state as ss
-from tearline.store import tables as t
-from tearline.store.store import Store
-from tearline.store.write_guard import refused_writes, stored_schemas
-from tearline.store.writer import write_records
 
 RECEIPTS_PATH = "tearline/receipts/"
 RECALLS_PATH = "tearline/recalls/"
@@ -341,7 +346,7 @@ class Puller:
                        if k in already and _carries_consents(o)]
             if carried:
                 again, _ = self._read(conn, carried, known)
-                holding = _originators(conn, list(again))
+                holding = holdings.originators(conn, list(again))
                 self._keep_consents(conn, [r for r in again.values()
                                            if holding.get(r.id) == r.originator])
             ss.mark_received(conn, name, collection_id, received, at)
@@ -393,7 +398,7 @@ class Puller:
                          fresh: Sequence[tuple[dict[str, Any], tuple[str, str]]],
                          records: Mapping[str, Record], malformed: Mapping[str, str],
                          out: CollectionResult) -> list[ss.Received]:
-        existing = _originators(conn, list(records))
+        existing = holdings.originators(conn, list(records))
         keys = _consent_keys(conn)
         verdicts = {rid: judge(rec, self.partner.agency, self.own_agency, existing.get(rid),
                                keys, verify_document) for rid, rec in records.items()}
@@ -467,21 +472,17 @@ class Puller:
         if not kept:
             return
         consent_documents.keep(conn, kept, self.partner.name, self.clock())
-        known = set(conn.execute(select(rt.consents.c.id).where(
-            rt.consents.c.id.in_([d["consent_id"] for d in kept]))).scalars())
+        known = consent_documents.recorded_consents(conn, [d["consent_id"] for d in kept])
         entries: list[ConsentRecorded] = []
         for doc in kept:
             if doc["consent_id"] in known:
                 continue
             known.add(doc["consent_id"])
             try:
-                granted = t.ts(parse_timestamp(doc.get("at")))
+                granted = parse_timestamp(doc.get("at"))
             except (InputError, ValueError):
-                granted = t.ts(self.clock())
-            conn.execute(rt.consents.insert().values(
-                id=doc["consent_id"][:64], entity_id=doc["entity_id"],
-                by_agency=doc["by_agency"], to_agency=doc["to_agency"], granted_at=granted,
-                recorded_by=self.partner.party))
+                granted = self.clock()
+            consent_documents.record_received_consent(conn, doc, granted, self.partner.party)
             # logged like a consent recorded here: the entry is also what moves the record
             # in our own feed, so partners that could not have it before now receive it
             entries.append(ConsentRecorded(
@@ -607,15 +608,6 @@ def _problem_ids(problems: Sequence[Problem], listed: Sequence[Mapping[str, Any]
         elif column in kept:
             stale.add(column)
     return bad, stale
-
-
-def _originators(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for i in range(0, len(ids), 500):
-        rows = conn.execute(select(t.records.c.id, t.records.c.originator)
-                            .where(t.records.c.id.in_(ids[i:i + 500])))
-        found.update({r.id: r.originator for r in rows})
-    return found
 
 
 def _consent_keys(conn: Connection) -> dict[str, list[str]]:

@@ -44,8 +44,7 @@ from tearline.audit.witness import cosign
 from tearline.errors import ConfigError, PeerError, ProofError, SplitViewError
 from tearline.federation.client import TaxiiClient
 from tearline.keys import NodeKey
-from tearline.store import audit_checkpoints, audit_log
-from tearline.store.store import Store
+from tearline.store import Store, audit_checkpoints, audit_log
 
 CHECKPOINT_PATH = "tearline/checkpoint/"
 COSIGNATURES_PATH = "tearline/cosignatures/"

@@ -25,8 +25,7 @@ from tearline.reports.assessment import (
     render_assessment,
 )
 from tearline.sources.cbp import CbpSeries, cbp_frame, default_cbp_paths, read_cbp
-from tearline.store.series import read_cbp_series
-from tearline.store.store import Store
+from tearline.store import Store, read_cbp_series
 
 _FY = re.compile(r"^FY(\d{4})$", re.IGNORECASE)
 _YEAR = re.compile(r"^\d{4}$")

@@ -43,9 +43,7 @@ from tearline.federation.identity import NodeIdentity
 from tearline.federation.receipts import record_receipt
 from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, check_nonce, sign_response
 from tearline.keys import NodeKey, cert_sha256, load_certificate
-from tearline.store import audit_log
-from tearline.store.peers import Peer, peer_by_certificate
-from tearline.store.store import Store
+from tearline.store import Peer, Store, audit_log, peer_by_certificate, recalls_for
 from tearline.taxii import recalls, service, witnessing
 from tearline.taxii.wire import (
     MAX_CONTENT_LENGTH,
@@ -337,7 +335,7 @@ def post_receipt(node: Node, request: Request, peer: Peer) -> Reply:
 def get_recalls(node: Node, request: Request, peer: Peer) -> Reply:
     _query(request, _COLLECTION_PARAMS)
     with node.store.reading() as conn:
-        pending = recalls.recalls(conn, peer, datetime.now(UTC))
+        pending = recalls_for(conn, peer, datetime.now(UTC))
     return Reply(200, {"recalls": [r.resource() for r in pending]}, {})
 
 
