@@ -1,4 +1,5 @@
-"""The node's signing key on disk: ``keys/node.key`` (private, 0600) and ``keys/node.pub``.
+"""The node's signing key on disk: ``keys/node.key`` (private, 0600) and ``keys/node.pub``;
+and the checks of what a node shows others: its certificate and identity values.
 
 The private key is an Ed25519 key in PKCS #8 PEM, created with mode 0600 in a 0700
 folder and never printed or logged; ``node.pub`` holds the C2SP verifier key
@@ -11,15 +12,22 @@ show the name in every alarm. ``tearline init`` runs before the node has a name,
 names the key ``<host name>/tearline``; the first ``node init`` renames a key that has
 signed nothing yet (:func:`rename_node_key`): two nodes set up on machines with the same
 host name must not present keys of the same name.
+
+The certificate helpers and :func:`identity_problems` sit here, below both the store
+(which checks a peer before trusting it) and the federation (which reads identity
+documents, ``federation/identity.py``), so that neither leans on the other.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import socket
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
@@ -29,11 +37,15 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from tearline.audit.note import check_key_name, format_verifier_key, key_id, parse_verifier_key
-from tearline.errors import ConfigError, ProofError
+from tearline.errors import ConfigError, MarkingError, Problem, ProofError, ValidationError
 from tearline.files import private_dir, write_private
+from tearline.model.marking import check_party_id
 
 PRIVATE = "node.key"
 PUBLIC = "node.pub"
+
+#: Node names are dotted lowercase ids, so that ``node:<name>`` is an audit party.
+_NAME = re.compile(r"[a-z][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,3 +134,75 @@ def load_verifier_key(keys_dir: Path) -> tuple[str, Ed25519PublicKey]:
         return parse_verifier_key(path.read_text(encoding="ascii"))
     except ProofError as exc:
         raise ConfigError(f"{path}: {exc.message}") from exc
+
+
+# -- what a node shows others: its certificate and identity values -------------------------
+
+
+def identity_problems(values: dict[str, str]) -> list[Problem]:
+    """Every problem with the values of a node identity document (name, agency, unit,
+    verifier key, TLS certificate, URL), each naming its member."""
+    problems: list[Problem] = []
+    try:
+        check_node_name(values["name"])
+    except ValidationError as exc:
+        problems.append(Problem(exc.message, column="name"))
+    for what in ("agency", "unit"):
+        try:
+            check_party_id(values[what], f"{what} id")
+        except MarkingError as exc:
+            problems.append(Problem(exc.message, column=what))
+    if not values["unit"].startswith(values["agency"] + "."):
+        problems.append(Problem("the unit must belong to the agency", column="unit"))
+    try:
+        parse_verifier_key(values["verifier_key"])
+    except ProofError as exc:
+        problems.append(Problem(exc.message, column="verifier_key"))
+    try:
+        load_certificate(values["tls_certificate"])
+    except ValidationError as exc:
+        problems.append(Problem(exc.message, column="tls_certificate"))
+    try:
+        check_url(values["url"])
+    except ValidationError as exc:
+        problems.append(Problem(exc.message, column="url"))
+    return problems
+
+
+def check_node_name(name: str) -> str:
+    if not _NAME.fullmatch(name) or len(name) > 128:
+        raise ValidationError(f"invalid node name {name!r}: expected a dotted lowercase name")
+    return name
+
+
+def check_url(url: str) -> str:
+    """A TAXII base URL: ``https://host[:port]/path/``, no query, no credentials."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ValidationError(f"invalid TAXII URL {url!r}: expected https://host:port/taxii2/")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise ValidationError(f"invalid TAXII URL {url!r}: no credentials, query or fragment")
+    if not parts.path.endswith("/"):
+        raise ValidationError(f"invalid TAXII URL {url!r}: it must end with '/'")
+    return url
+
+
+def load_certificate(pem: str) -> x509.Certificate:
+    """One PEM certificate; :class:`ValidationError` if it is not."""
+    try:
+        certs = x509.load_pem_x509_certificates(pem.encode("ascii"))
+    except (ValueError, UnicodeEncodeError) as exc:
+        raise ValidationError("not a PEM X.509 certificate") from exc
+    if len(certs) != 1:
+        raise ValidationError("expected exactly one certificate")
+    return certs[0]
+
+
+def cert_sha256(certificate: str | bytes) -> str:
+    """Hex SHA-256 of a certificate's DER bytes (PEM text or DER bytes given)."""
+    der = (
+        load_certificate(certificate).public_bytes(Encoding.DER)
+        if isinstance(certificate, str)
+        else certificate
+    )
+    return hashlib.sha256(der).hexdigest()

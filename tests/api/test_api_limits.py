@@ -11,10 +11,10 @@ import pytest
 from apiworld import CutOff, build_api
 from starlette.types import Receive, Scope, Send
 
-from tearline.api.cursors import CursorBox
 from tearline.api.limits import Timeout
 from tearline.api.ratelimit import SlidingWindow
 from tearline.audit.envelope import Event
+from tearline.cursors import CursorBox
 from tearline.errors import RateLimited, ValidationError
 from tearline.store import audit_log
 

@@ -14,14 +14,8 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from filemodes import mode_of
 from tearline.errors import ConfigError, ValidationError
-from tearline.federation.identity import (
-    NodeIdentity,
-    cert_sha256,
-    init_node,
-    load_certificate,
-    load_identity,
-    load_tls_key,
-)
+from tearline.federation.identity import NodeIdentity, init_node, load_identity, load_tls_key
+from tearline.keys import cert_sha256, load_certificate
 
 
 def test_init_creates_keys_certificate_and_identity(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from sync_world import refusals, seed_parties, stored
 
 from statement_keys import TEST_KEYER
 from tearline.federation.client import Page, TaxiiClient
+from tearline.federation.receipts import build_purge_receipt
 from tearline.federation.sync import CollectionResult, Partner, Puller
 from tearline.keys import NodeKey, create_node_key
 from tearline.model.marking import Marking
@@ -28,7 +29,6 @@ from tearline.model.record import Record, build_record
 from tearline.model.statement import Provenance
 from tearline.stix.export import object_id, to_stix
 from tearline.store.store import Store
-from tearline.taxii.recalls import build_purge_receipt
 
 AT = datetime(2026, 1, 5, tzinfo=UTC)
 ROOT = "https://127.0.0.1:9443/taxii2/api/"

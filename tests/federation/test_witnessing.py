@@ -22,7 +22,7 @@ from pgserver import pg_url
 from statement_keys import TEST_KEYER
 from taxii.taxiiworld import DEA, Node, T, UnsafeTlsScope, build_node
 from tearline.audit.checkpoint import Checkpoint, parse_note, sign_note
-from tearline.audit.events import AuthFailed
+from tearline.audit.events import AuthFailed, now
 from tearline.errors import IntegrityError, PeerError, ProofError, SplitViewError
 from tearline.federation.client import SignedBy, TaxiiClient
 from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, sign_response
@@ -35,7 +35,6 @@ from tearline.model.record import build_record
 from tearline.store import audit_checkpoints, audit_log, parties
 from tearline.store import audit_tables as at
 from tearline.store import tables as t
-from tearline.store.audit_events import now
 from tearline.store.peers import add_peer
 from tearline.store.store import Store
 from tearline.taxii.app import create_app

@@ -19,12 +19,12 @@ import pytest
 from taxiiworld import Node, build_node
 
 from tearline.federation.identity import NodeFiles, init_node
-from tearline.federation.listener import build_server
 from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, new_nonce, verify_response
 from tearline.stix.export import object_id
 from tearline.store import audit_log
 from tearline.store.peers import remove_peer
 from tearline.store.store import Store
+from tearline.taxii.listener import build_server
 from tearline.taxii.service import collection_id
 from waiting import HANG, wait_until
 

@@ -12,6 +12,7 @@ import pytest
 from taxiiworld import DEA, ROOT, Node, build_node, log
 
 from statement_keys import TEST_KEYER
+from tearline.federation.receipts import build_purge_receipt
 from tearline.keys import load_node_key
 from tearline.model.marking import Marking, Selector
 from tearline.model.record import build_record
@@ -19,7 +20,6 @@ from tearline.policy.subject import Subject
 from tearline.stix.export import object_id
 from tearline.store import releases
 from tearline.store.store import Store
-from tearline.taxii.recalls import build_purge_receipt
 from tearline.taxii.service import collection_id
 
 SEMAR = "mx.semar.uie"

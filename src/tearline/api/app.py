@@ -19,7 +19,6 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from tearline.api import envelope
 from tearline.api.auth import Authenticator, TokenAuthenticator
-from tearline.api.cursors import CursorBox
 from tearline.api.deps import document_bearer
 from tearline.api.limits import BodyLimit, Deadline, Timeout
 from tearline.api.routes import (
@@ -34,10 +33,10 @@ from tearline.api.routes import (
     search,
 )
 from tearline.api.settings import ApiSettings
+from tearline.cursors import CursorBox
 from tearline.errors import StoreError
 from tearline.settings import Settings
-from tearline.store.engine import require_current
-from tearline.store.store import Store
+from tearline.store import Store, require_current
 
 PREFIX = "/api/v1"
 

@@ -12,8 +12,7 @@ from datetime import datetime
 from typing import Literal
 
 from tearline.audit.events import AuthFailed, Event, utc_timestamp
-from tearline.store import audit_log
-from tearline.store.store import Store
+from tearline.store import Store, audit_log
 
 log = logging.getLogger("tearline.api.auth")
 

@@ -29,9 +29,7 @@ from tearline.api.ratelimit import FailureLimits
 from tearline.api.settings import ApiSettings
 from tearline.errors import AuthenticationError, PolicyDenied, ValidationError
 from tearline.policy.subject import Subject
-from tearline.store import api_tokens
-from tearline.store.api_tokens import TokenRow
-from tearline.store.store import Store
+from tearline.store import Store, TokenRow, api_tokens
 
 
 class Scope(StrEnum):
@@ -129,7 +127,7 @@ class TokenAuthenticator:
         token is refused here at once: it is neither counted nor audited."""
         if not authorization:
             raise self._refuse("missing", client, None)
-        if self.store.dialect != "sqlite":
+        if not self.store.reads_on_loop:
             return None
         try:
             return self._check(authorization, client, quick=True)

@@ -14,10 +14,10 @@ from fastapi import Depends, FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 
 from tearline.api.auth import Authenticator, Principal, Scope
-from tearline.api.cursors import CursorBox
 from tearline.api.envelope import ErrorEnvelope
 from tearline.api.settings import ApiSettings
-from tearline.store.store import Store
+from tearline.cursors import CursorBox
+from tearline.store import Store
 
 #: How the OpenAPI document describes the API token (see :func:`document_bearer`).
 BEARER_SCHEME = {"HTTPBearer": {"type": "http", "scheme": "bearer",

@@ -11,9 +11,14 @@ under any server.
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
 from typing import Any
 
 import uvicorn
+
+from tearline.store import Store
 
 
 def server_config(app: Any, host: str, port: int, **options: Any) -> uvicorn.Config:
@@ -30,3 +35,51 @@ def server_config(app: Any, host: str, port: int, **options: Any) -> uvicorn.Con
     if settings["proxy_headers"]:
         raise ValueError("forwarded headers are trusted by the app, never by the server")
     return uvicorn.Config(app, host=host, port=port, **settings)
+
+
+def serve_store(store: Store, host: str, port: int) -> bool:
+    """Serve the API of ``store`` until interrupted; ``False`` if it never started (the
+    port was taken, say: uvicorn logged why)."""
+    from tearline.api.app import create_app, settle_heap
+    from tearline.api.settings import ApiSettings
+
+    application = create_app(store, ApiSettings.from_env())
+    settle_heap()
+    server = uvicorn.Server(server_config(application, host, port))
+    server.run()
+    return bool(server.started)
+
+
+def serve_workers(db_url: str, host: str, port: int, workers: int) -> None:
+    """Serve with ``workers`` processes, each building the app from the environment.
+
+    The workers find the database through ``TEARLINE_DB_URL``. They must seal cursors
+    with one key, or a cursor made by one would be refused by another: unless
+    ``TEARLINE_API_CURSOR_KEY`` is set, a random key is made here and handed to them in
+    their environment (which only this user can read). Failed-authentication counters
+    and the verified-token cache stay per process (see docs/api.md).
+    """
+    from uvicorn.supervisors import Multiprocess
+
+    from tearline.api.settings import ApiSettings
+
+    os.environ["TEARLINE_DB_URL"] = db_url
+    os.environ.setdefault("TEARLINE_API_CURSOR_KEY", secrets.token_hex(32))
+    ApiSettings.from_env()  # refuse bad limits here, once, not in every worker
+    config = server_config("tearline.api.app:from_environment", host, port, factory=True,
+                           workers=workers)
+    Multiprocess(config, sockets=[_tcp(config.bind_socket())]).run()
+
+
+def _tcp(sock: socket.socket) -> socket.socket:
+    """The listening socket, marked as TCP.
+
+    uvicorn makes it with protocol 0, and asyncio sets TCP_NODELAY only on connections
+    accepted from a socket whose protocol is IPPROTO_TCP: without it, every answer
+    written in two parts (head, body) waits for the client's delayed ACK, ~40 ms.
+    """
+    if sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return sock
+    tcp = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+    tcp.set_inheritable(True)
+    return tcp

@@ -13,6 +13,7 @@ a failed token only as its first characters.
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, field, fields
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
 
 from tearline.audit.envelope import (
@@ -46,8 +47,14 @@ __all__ = [
     "catalogue_markdown",
     "commit_value",
     "event_from_canonical",
+    "now",
     "utc_timestamp",
 ]
+
+def now() -> str:
+    """The current time as an event's ``at``: fixed-width UTC text (``utc_timestamp``)."""
+    return utc_timestamp(datetime.now(UTC))
+
 
 ReadPath = Literal["show", "search", "list", "export", "federation", "api", "report", "cli"]
 

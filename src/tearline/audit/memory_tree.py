@@ -9,7 +9,6 @@ to time proofs at scale; a verifier uses it to recompute a log from its entries.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 
 from tearline.audit.merkle import (
@@ -17,12 +16,12 @@ from tearline.audit.merkle import (
     Node,
     inclusion_proof,
     leaf_hash,
+    leaf_hashes,
     nodes_completed_by_append,
+    parent_hashes,
     root,
 )
 from tearline.audit.merkle import consistency_proof as _consistency_proof
-
-_sha256 = hashlib.sha256
 
 
 class MemoryTree:
@@ -104,20 +103,12 @@ class MemoryTree:
             done = len(above) // HASH_SIZE
             if done == parents:
                 return
-            view = memoryview(below)
-            step = 2 * HASH_SIZE
-            # The two children of a node sit side by side in the row below, so the
-            # node is SHA-256(0x01 || row[i : i + 64]) — the same bytes node_hash reads.
-            above += b"".join(
-                _sha256(b"\x01" + view[i : i + step]).digest()
-                for i in range(done * step, parents * step, step)
-            )
-            view.release()
+            above += parent_hashes(below, 2 * done, parents - done)
             level += 1
 
     def extend(self, entries: Iterable[bytes]) -> None:
         """Append many entries (leaf data) at once."""
-        self.extend_hashes([_sha256(b"\x00" + entry).digest() for entry in entries])
+        self.extend_packed(leaf_hashes(entries))
 
     def root(self, size: int | None = None) -> bytes:
         """The tree head at ``size`` (default: the current size)."""

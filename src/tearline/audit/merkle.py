@@ -14,12 +14,18 @@ such a perfect node or a range that ends at the tree size, which folds from
 O(log n) perfect nodes — so a proof costs O(log² n) hashing and O(log n) distinct
 reads whatever the size of the log, and a store only has to answer
 :meth:`NodeReader.perfect`.
+
+This module is the one place the tree is hashed: the store's appends
+(:func:`append_leaves`), its verification and bulk scan (:func:`leaf_hashes`,
+:func:`parent_hashes`) and the in-memory tree all call it. The batched forms hash in one
+comprehension each, without a Python call per hash, since hashing is most of an
+append's and a verification's own time.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from typing import Protocol
 
 from tearline.errors import ProofError
@@ -30,17 +36,48 @@ EMPTY_ROOT = hashlib.sha256(b"").digest()
 #: A proof longer than this cannot belong to a tree whose size fits in 64 bits.
 MAX_PROOF_LENGTH = 128
 
+#: RFC 6962's domain separation: a leaf's data and an interior node's children are
+#: hashed behind different first bytes, so neither can pass for the other.
+LEAF_PREFIX = b"\x00"
+NODE_PREFIX = b"\x01"
+
 _sha256 = hashlib.sha256
 
 
 def leaf_hash(data: bytes) -> bytes:
     """MTH({d}) = SHA-256(0x00 || d)."""
-    return _sha256(b"\x00" + data).digest()
+    return _sha256(LEAF_PREFIX + data).digest()
 
 
 def node_hash(left: bytes, right: bytes) -> bytes:
     """The interior node over two subtrees: SHA-256(0x01 || left || right)."""
-    return _sha256(b"\x01" + left + right).digest()
+    return _sha256(NODE_PREFIX + left + right).digest()
+
+
+def leaf_hash_list(entries: Iterable[bytes]) -> list[bytes]:
+    """:func:`leaf_hash` of each entry (``TypeError`` for an entry that is not bytes)."""
+    sha, prefix = _sha256, LEAF_PREFIX
+    return [sha(prefix + entry).digest() for entry in entries]
+
+
+def leaf_hashes(entries: Iterable[bytes]) -> bytes:
+    """:func:`leaf_hash` of each entry, packed back to back (32 bytes each)."""
+    return b"".join(leaf_hash_list(entries))
+
+
+def parent_hashes(below: bytes | bytearray, offset: int, count: int) -> bytes:
+    """``count`` interior nodes over children packed in ``below`` from child ``offset``.
+
+    The two children of a node sit side by side in the row below, so node ``j`` hashes
+    the 64 bytes of children ``2j`` and ``2j + 1`` — the bytes :func:`node_hash` reads.
+    Fewer than ``count`` when ``below`` ends before their children do.
+    """
+    step = 2 * HASH_SIZE
+    start = offset * HASH_SIZE
+    count = max(0, min(count, (len(below) - start) // step))
+    sha, prefix = _sha256, NODE_PREFIX
+    return b"".join([sha(prefix + below[i : i + step]).digest()
+                     for i in range(start, start + count * step, step)])
 
 
 class NodeReader(Protocol):
@@ -269,4 +306,37 @@ def nodes_completed_by_append(size_before: int, leaf: bytes, reader: NodeReader)
         level += 1
         index >>= 1
         nodes.append((level, index, value))
+    return nodes
+
+
+def right_edge(size: int) -> list[tuple[int, int]]:
+    """The perfect nodes, as (level, index), that later appends to a tree of ``size`` read:
+    the last complete subtree at each level where ``size`` has a one bit."""
+    return [(level, (size >> level) - 1) for level in range(size.bit_length()) if size >> level & 1]
+
+
+def append_leaves(size_before: int, leaves: Iterable[bytes],
+                  edge: MutableMapping[tuple[int, int], bytes]) -> list[Node]:
+    """The perfect nodes that appending ``leaves`` (leaf hashes) completes, in order.
+
+    The same nodes as :func:`nodes_completed_by_append` leaf by leaf, for a whole batch:
+    ``edge`` holds the hashes of :func:`right_edge` of ``size_before`` (and nothing a
+    later append needs is read from anywhere else); it is left holding the new right
+    edge. ``KeyError`` if a node of the edge is missing from it.
+    """
+    sha, prefix = _sha256, NODE_PREFIX
+    nodes: list[Node] = []
+    add = nodes.append
+    for position, leaf in enumerate(leaves, size_before):
+        add((0, position, leaf))
+        if not position & 1:  # a left child: it completes nothing above it
+            edge[0, position] = leaf
+            continue
+        level, index, value = 0, position, leaf
+        while index & 1:
+            value = sha(prefix + edge.pop((level, index - 1)) + value).digest()
+            level += 1
+            index >>= 1
+            add((level, index, value))
+        edge[level, index] = value
     return nodes

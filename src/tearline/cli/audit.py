@@ -25,8 +25,7 @@ from tearline.cli.common import (
 from tearline.errors import InputError, ProofError
 from tearline.keys import load_node_key, load_verifier_key
 from tearline.model.marking import parse_timestamp
-from tearline.store import audit_checkpoints, audit_log, audit_query, audit_verify
-from tearline.store.tables import ts
+from tearline.store import audit_checkpoints, audit_log, audit_query, audit_verify, ts
 
 audit_app = typer.Typer(help="The tamper-evident audit log: verify, checkpoints, proofs.",
                         no_args_is_help=True)

@@ -28,7 +28,7 @@ from tearline.model.marking import parse_timestamp
 from tearline.policy.subject import Subject
 from tearline.reports.spreadsheet import write_csv
 from tearline.settings import Settings
-from tearline.store.store import Store
+from tearline.store import Store
 
 
 class ReportingGroup(TyperGroup):

@@ -27,8 +27,7 @@ from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
 from tearline.model.statement import Provenance
 from tearline.policy.subject import Subject
-from tearline.store import audit_checkpoints, audit_verify, parties
-from tearline.store.store import Store
+from tearline.store import Store, audit_checkpoints, audit_verify, parties
 
 #: The three units the tour compares: the U.S. agency's own unit, the Mexican navy
 #: unit it has vetted, and the attorney-general unit it has not.

@@ -47,8 +47,7 @@ def node_init(
     `tearline node identity > me.json` and give it to partners out of band.
     """
     from tearline.federation.identity import DEFAULT_URL, init_node
-    from tearline.store import audit_checkpoints
-    from tearline.store.audit_events import node_key_created
+    from tearline.store import audit_checkpoints, node_key_created
 
     store = STATE.store()
     with store.reading() as conn:
@@ -95,7 +94,7 @@ def node_serve(
     from urllib.parse import urlsplit
 
     from tearline.federation.identity import load_identity
-    from tearline.federation.listener import serve
+    from tearline.taxii.listener import serve
 
     store = STATE.store()
     ident = load_identity(STATE.settings.keys_dir)
@@ -119,7 +118,7 @@ def peer_add(
     """Trust a partner node, bound to its unit (which must be one of our parties)."""
     from tearline.federation.identity import NodeIdentity
     from tearline.federation.jsonbody import decode
-    from tearline.store.peers import Peer, add_peer
+    from tearline.store import Peer, add_peer
 
     try:
         text = sys.stdin.read() if str(document) == "-" else document.read_text("utf-8")
@@ -142,7 +141,7 @@ def peer_list(
     fmt: FormatOption = Format.table,
 ) -> None:
     """The trusted peers: name, unit, URL, certificate fingerprint, when added (and removed)."""
-    from tearline.store.peers import peers
+    from tearline.store import peers
 
     with STATE.store().reading() as conn:
         rows = [
@@ -151,7 +150,7 @@ def peer_list(
              "added_at": p.added_at.isoformat() if p.added_at else None,
              "removed_at": p.removed_at.isoformat() if p.removed_at else None,
              "stix": "tearline" if p.tearline_node else "standard"}
-            for p in peers(conn, include_removed=all_)
+            for p in peers.peers(conn, include_removed=all_)
         ]
     columns = ["name", "unit", "stix", "url", "cert_sha256", "added_at"]
     columns += ["removed_at"] if all_ else []
@@ -165,7 +164,7 @@ def peer_remove(
         help="Who removes it (name@unit.id), for the log.")] = None,
 ) -> None:
     """Stop trusting a peer (its history is kept). A running listener refuses it on restart."""
-    from tearline.store.peers import remove_peer
+    from tearline.store import remove_peer
 
     with STATE.store().transaction() as conn:
         removed = remove_peer(conn, name, datetime.now(UTC), by)

@@ -22,8 +22,7 @@ from tearline.model.namespace import Placement
 from tearline.model.record import Record
 from tearline.model.statement import StatementKeyer
 from tearline.policy.subject import Subject
-from tearline.store.store import Store
-from tearline.store.writer import WriteSummary
+from tearline.store import Store, WriteSummary
 
 #: Ids printed after a write; the rest are counted (``--ids FILE`` writes them all).
 SHOWN = 10

@@ -34,10 +34,7 @@ from tearline.errors import Conflict, InputError, NotFound
 from tearline.model.marking import Marking, Selector, parse_timestamp
 from tearline.model.parties import Vetting
 from tearline.model.record import Record
-from tearline.store import parties, releases
-from tearline.store.explain import explain_record
-from tearline.store.marking_changes import set_marking
-from tearline.store.store import Store
+from tearline.store import Store, explain_record, parties, releases, set_marking
 
 policy_app = typer.Typer(help="Explain the dissemination policy.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")

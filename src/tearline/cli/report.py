@@ -14,7 +14,7 @@ from tearline.errors import InputError
 from tearline.files import write_private
 from tearline.sources.cbp import default_cbp_paths
 from tearline.sources.unodc import default_unodc_path
-from tearline.store.series import import_series
+from tearline.store import import_series
 
 report_app = typer.Typer(help="Threat assessments and other documents.", no_args_is_help=True)
 app.add_typer(report_app, name="report")

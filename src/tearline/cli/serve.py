@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
-import socket
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -13,7 +10,7 @@ import typer
 
 from tearline.cli.common import STATE, Format, FormatOption, app, console, emit
 from tearline.errors import NotFound, ValidationError
-from tearline.store.store import Store
+from tearline.store import Store
 
 token_app = typer.Typer(help="API tokens: shown once at creation, stored only as a hash.",
                         no_args_is_help=True)
@@ -44,55 +41,18 @@ def serve(
 
 
 def run_server(store: Store, host: str, port: int) -> None:
-    """Serve the API of ``store`` until interrupted."""
-    import uvicorn
+    """Serve the API of ``store`` until interrupted; exit 3 if it could not start."""
+    from tearline.api.server import serve_store
 
-    from tearline.api.app import create_app, settle_heap
-    from tearline.api.server import server_config
-    from tearline.api.settings import ApiSettings
-
-    application = create_app(store, ApiSettings.from_env())
-    settle_heap()
-    server = uvicorn.Server(server_config(application, host, port))
-    server.run()
-    if not server.started:  # the port was taken, say: uvicorn logged why
+    if not serve_store(store, host, port):  # the port was taken, say: uvicorn logged why
         raise typer.Exit(3)
 
 
 def run_workers(db_url: str, host: str, port: int, workers: int) -> None:
-    """Serve with ``workers`` processes, each building the app from the environment.
+    """Serve with ``workers`` processes (``api/server.py``)."""
+    from tearline.api.server import serve_workers
 
-    The workers find the database through ``TEARLINE_DB_URL``. They must seal cursors
-    with one key, or a cursor made by one would be refused by another: unless
-    ``TEARLINE_API_CURSOR_KEY`` is set, a random key is made here and handed to them in
-    their environment (which only this user can read). Failed-authentication counters
-    and the verified-token cache stay per process (see docs/api.md).
-    """
-    from uvicorn.supervisors import Multiprocess
-
-    from tearline.api.server import server_config
-    from tearline.api.settings import ApiSettings
-
-    os.environ["TEARLINE_DB_URL"] = db_url
-    os.environ.setdefault("TEARLINE_API_CURSOR_KEY", secrets.token_hex(32))
-    ApiSettings.from_env()  # refuse bad limits here, once, not in every worker
-    config = server_config("tearline.api.app:from_environment", host, port, factory=True,
-                           workers=workers)
-    Multiprocess(config, sockets=[_tcp(config.bind_socket())]).run()
-
-
-def _tcp(sock: socket.socket) -> socket.socket:
-    """The listening socket, marked as TCP.
-
-    uvicorn makes it with protocol 0, and asyncio sets TCP_NODELAY only on connections
-    accepted from a socket whose protocol is IPPROTO_TCP: without it, every answer
-    written in two parts (head, body) waits for the client's delayed ACK, ~40 ms.
-    """
-    if sock.family not in (socket.AF_INET, socket.AF_INET6):
-        return sock
-    tcp = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
-    tcp.set_inheritable(True)
-    return tcp
+    serve_workers(db_url, host, port, workers)
 
 
 _DURATION = re.compile(r"^(\d{1,4})([dh])$")

@@ -126,7 +126,7 @@ def source_add(
     ] = None,
 ) -> None:
     """Register a standard TAXII server to pull from (unsigned answers accepted)."""
-    from tearline.federation.identity import check_node_name
+    from tearline.keys import check_node_name
     from tearline.store import parties, peers
     from tearline.store import sync_state as ss
 
@@ -184,15 +184,14 @@ def recalls_command(
     The peer learns of it at its next sync, purges the statements it received and returns
     a signed purge receipt, recorded here as `recall.acknowledged`.
     """
-    from tearline.store import peers
-    from tearline.taxii.recalls import recalls
+    from tearline.store import peers, recalls_for
 
     now = datetime.now(UTC)
     by_entity: dict[str, dict[str, Any]] = {}
     with STATE.store().reading() as conn:
         for peer in peers.peers(conn):
-            open_ids = {r.id for r in recalls(conn, peer, now, pending_only=True)}
-            for r in recalls(conn, peer, now, pending_only=False):
+            open_ids = {r.id for r in recalls_for(conn, peer, now, pending_only=True)}
+            for r in recalls_for(conn, peer, now, pending_only=False):
                 row = by_entity.setdefault(r.entity_id, {
                     "entity_id": r.entity_id, "object_id": r.object_id,
                     "acknowledged": [], "pending": []})

@@ -7,8 +7,7 @@ from typing import Annotated
 import typer
 
 from tearline.cli.common import STATE, app, console
-from tearline.store.engine import upgrade
-from tearline.store.store import Store
+from tearline.store import Store, upgrade
 
 
 @app.command()

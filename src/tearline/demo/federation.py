@@ -35,7 +35,6 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy import select
 
 from tearline.demo import scenario
 from tearline.demo.load import demo_records, seed_parties
@@ -48,12 +47,7 @@ from tearline.model.marking import Marking
 from tearline.model.record import Record, rekeyed
 from tearline.model.statement import StatementKeyer
 from tearline.policy.subject import Subject
-from tearline.store import peers
-from tearline.store import tables as t
-from tearline.store.audit_events import node_key_created
-from tearline.store.marking_changes import set_marking
-from tearline.store.store import Store
-from tearline.taxii.recalls import recalls
+from tearline.store import Store, holdings, node_key_created, peers, recalls_for, set_marking
 
 #: The same marker file as the single-node demo: a folder holding it may be deleted and
 #: rebuilt by the demo, any other non-empty folder is refused.
@@ -145,8 +139,7 @@ def prepare_root(root: Path) -> None:
 def held(store: Store) -> dict[str, dict[str, str]]:
     """The records a node stores: originator → record id → marking (as text)."""
     with store.reading() as conn:
-        rows = conn.execute(select(t.records.c.originator, t.records.c.id, t.markings.c.body)
-                            .join(t.markings, t.markings.c.id == t.records.c.marking_id)).all()
+        rows = holdings.held_markings(conn)
     out: dict[str, dict[str, str]] = {}
     for originator, entity_id, body in rows:
         out.setdefault(originator, {})[entity_id] = str(Marking.from_dict(_json(body)))
@@ -323,8 +316,8 @@ def recalls_table(node: DemoNode, at: datetime) -> tuple[Table, list[RecallRow]]
     by_entity: dict[str, RecallRow] = {}
     with node.db().reading() as conn:
         for peer in peers.peers(conn):
-            pending = {r.id for r in recalls(conn, peer, at, pending_only=True)}
-            for r in recalls(conn, peer, at, pending_only=False):
+            pending = {r.id for r in recalls_for(conn, peer, at, pending_only=True)}
+            for r in recalls_for(conn, peer, at, pending_only=False):
                 row = by_entity.setdefault(r.entity_id, RecallRow(r.entity_id))
                 (row.pending if r.id in pending else row.acknowledged).append(peer.name)
     rows = sorted(by_entity.values(), key=lambda row: row.entity_id)

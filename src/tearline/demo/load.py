@@ -22,8 +22,7 @@ from tearline.model.record import Record
 from tearline.model.statement import StatementKeyer
 from tearline.sources.cbp import default_cbp_paths, monthly_totals, read_cbp
 from tearline.sources.provenance import decode_text
-from tearline.store import parties
-from tearline.store.store import Store
+from tearline.store import Store, parties
 
 #: The OFAC snapshot the demo takes organization names from.
 SDN_FILE = "sdn_2024-05-03.csv"

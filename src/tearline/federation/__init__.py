@@ -1,1 +1,2 @@
-"""Federation between nodes: identities, trust, signatures, the TAXII listener and client."""
+"""Federation between nodes: identities, trust, signatures, receipts, the TAXII client and
+the pull."""

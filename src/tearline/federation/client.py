@@ -37,9 +37,9 @@ from urllib.parse import urljoin
 import httpx
 
 from tearline.errors import IntegrityError, PeerError, ValidationError
-from tearline.federation.identity import cert_sha256
 from tearline.federation.jsonbody import decode, decode_object
 from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, new_nonce, verify_response
+from tearline.keys import cert_sha256
 
 TAXII_MEDIA_TYPE = "application/taxii+json;version=2.1"
 STIX_MEDIA_TYPE = "application/stix+json;version=2.1"

@@ -15,15 +15,12 @@ issuing a second certificate for the same name.
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import json
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -36,10 +33,18 @@ from cryptography.hazmat.primitives.serialization import (
 )
 from cryptography.x509.oid import NameOID
 
-from tearline.audit.note import parse_verifier_key
-from tearline.errors import ConfigError, MarkingError, Problem, ProofError, ValidationError
+from tearline.errors import ConfigError, MarkingError, Problem, ValidationError
 from tearline.files import write_private
-from tearline.keys import NodeKey, create_node_key, load_node_key, rename_node_key
+from tearline.keys import (
+    NodeKey,
+    cert_sha256,
+    check_node_name,
+    check_url,
+    create_node_key,
+    identity_problems,
+    load_node_key,
+    rename_node_key,
+)
 from tearline.model.marking import check_party_id
 
 TLS_KEY = "tls.key"
@@ -50,10 +55,6 @@ DOCUMENT_VERSION = 1
 #: How long a node certificate is valid; a peer re-adds the identity after renewal.
 CERT_VALIDITY = timedelta(days=730)
 DEFAULT_URL = "https://127.0.0.1:9443/taxii2/"
-
-#: Node names are dotted lowercase ids, so that ``node:<name>`` is an audit party.
-_NAME = re.compile(r"[a-z][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)*")
-
 
 @dataclass(frozen=True, slots=True)
 class NodeIdentity:
@@ -105,77 +106,10 @@ class NodeIdentity:
         if extra:
             problems.append(Problem(f"unknown members {', '.join(extra)}"))
         if len(values) == len(fields):
-            problems.extend(_check_values(values))
+            problems.extend(identity_problems(values))
         if problems:
             raise ValidationError("invalid node identity document", problems)
         return cls(**values)
-
-
-def _check_values(values: dict[str, str]) -> list[Problem]:
-    problems: list[Problem] = []
-    try:
-        check_node_name(values["name"])
-    except ValidationError as exc:
-        problems.append(Problem(exc.message, column="name"))
-    for what in ("agency", "unit"):
-        try:
-            check_party_id(values[what], f"{what} id")
-        except MarkingError as exc:
-            problems.append(Problem(exc.message, column=what))
-    if not values["unit"].startswith(values["agency"] + "."):
-        problems.append(Problem("the unit must belong to the agency", column="unit"))
-    try:
-        parse_verifier_key(values["verifier_key"])
-    except ProofError as exc:
-        problems.append(Problem(exc.message, column="verifier_key"))
-    try:
-        load_certificate(values["tls_certificate"])
-    except ValidationError as exc:
-        problems.append(Problem(exc.message, column="tls_certificate"))
-    try:
-        check_url(values["url"])
-    except ValidationError as exc:
-        problems.append(Problem(exc.message, column="url"))
-    return problems
-
-
-def check_node_name(name: str) -> str:
-    if not _NAME.fullmatch(name) or len(name) > 128:
-        raise ValidationError(f"invalid node name {name!r}: expected a dotted lowercase name")
-    return name
-
-
-def check_url(url: str) -> str:
-    """A TAXII base URL: ``https://host[:port]/path/``, no query, no credentials."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValidationError(f"invalid TAXII URL {url!r}: expected https://host:port/taxii2/")
-    if parts.username or parts.password or parts.query or parts.fragment:
-        raise ValidationError(f"invalid TAXII URL {url!r}: no credentials, query or fragment")
-    if not parts.path.endswith("/"):
-        raise ValidationError(f"invalid TAXII URL {url!r}: it must end with '/'")
-    return url
-
-
-def load_certificate(pem: str) -> x509.Certificate:
-    """One PEM certificate; :class:`ValidationError` if it is not."""
-    try:
-        certs = x509.load_pem_x509_certificates(pem.encode("ascii"))
-    except (ValueError, UnicodeEncodeError) as exc:
-        raise ValidationError("not a PEM X.509 certificate") from exc
-    if len(certs) != 1:
-        raise ValidationError("expected exactly one certificate")
-    return certs[0]
-
-
-def cert_sha256(certificate: str | bytes) -> str:
-    """Hex SHA-256 of a certificate's DER bytes (PEM text or DER bytes given)."""
-    der = (
-        load_certificate(certificate).public_bytes(Encoding.DER)
-        if isinstance(certificate, str)
-        else certificate
-    )
-    return hashlib.sha256(der).hexdigest()
 
 
 # -- the node's own files ----------------------------------------------------------------

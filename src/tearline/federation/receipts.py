@@ -14,29 +14,40 @@ carried the request, and records it in its audit log (``receipt.recorded``, with
 SHA-256 of the bytes received, which it keeps as evidence). A receipt that does not
 verify, or that names another node, is refused and that refusal is logged too
 (``receipt.refused``): a forged receipt is itself a fact worth keeping.
+
+A *purge receipt* is the same kind of statement about a recall: the puller that applied
+one signs that nothing the originator delivered of the record is kept
+(:func:`build_purge_receipt`); the originator checks it (:func:`check_purge_receipt`)
+and records it as ``recall.acknowledged`` (``taxii/recalls.py``). Both sides of the
+exchange live here, below the TAXII server and the pull that each use one side.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 from tearline.audit.envelope import utc_timestamp
-from tearline.audit.events import ReceiptRecorded, ReceiptRefused
+from tearline.audit.events import ReceiptRecorded, ReceiptRefused, now
 from tearline.errors import IntegrityError, Problem, ValidationError, WrongNode
 from tearline.federation.signing import read_signed_document, sign_document
 from tearline.keys import NodeKey
-from tearline.store import audit_log
-from tearline.store.audit_events import now
-from tearline.store.peers import Peer
-from tearline.store.store import Store
+from tearline.store import Peer, Store, audit_log
 
 RECEIPT_TYPE = "tearline-receipt"
 RECEIPT_VERSION = 1
 MAX_OBJECTS = 100_000
+
+PURGE_TYPE = "tearline-purge-receipt"
+#: Version 2 names the recall only. Version 1 also carried ``statements_purged``, the
+#: number of statements the puller deleted, which told the originator whether the
+#: puller had stored the record or refused it (because the id existed there as another
+#: agency's record): it is still accepted from nodes not yet upgraded, never sent.
+PURGE_VERSION = 2
+ACCEPTED_PURGE_VERSIONS = (1, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,3 +138,43 @@ def _id(text: str) -> str:
     if text and len(text) <= 128 and all(c.isalnum() or c in "._:-" for c in text):
         return text
     raise ValidationError("the receipt's collection is not a collection id")
+
+
+# -- purge receipts ------------------------------------------------------------------------
+
+
+def build_purge_receipt(key: NodeKey, node: str, recall: Mapping[str, Any],
+                        at: datetime) -> dict[str, Any]:
+    """The signed receipt a peer returns once it applied a recall (its ``recall_id`` and
+    ``entity_id``): nothing the originator delivered of the record is kept. It says
+    nothing of what the peer held (see :data:`PURGE_VERSION`)."""
+    return sign_document(key, {
+        "type": PURGE_TYPE, "version": PURGE_VERSION, "node": node,
+        "recall_id": recall["recall_id"], "entity_id": recall["entity_id"],
+        "at": utc_timestamp(at),
+    })
+
+
+def check_purge_receipt(peer: Peer, body: bytes) -> dict[str, Any]:
+    """The purge receipt in ``body`` if ``peer`` signed it and it names ``peer``.
+
+    :class:`ValidationError` if it is not a purge receipt, :class:`IntegrityError` if it
+    is not the peer's (:class:`WrongNode` when it names another node).
+    """
+    verified = read_signed_document(peer.verifier_key, body, "a purge receipt")
+    problems: list[Problem] = []
+    version = verified.get("version")
+    if verified.get("type") != PURGE_TYPE or version not in ACCEPTED_PURGE_VERSIONS:
+        problems.append(Problem(f"expected a {PURGE_TYPE} version "
+                                f"{' or '.join(map(str, ACCEPTED_PURGE_VERSIONS))}"))
+    for name in ("node", "recall_id", "entity_id", "at"):
+        if not isinstance(verified.get(name), str):
+            problems.append(Problem("missing or not a string", column=name))
+    count = verified.get("statements_purged")
+    if version == 1 and (not isinstance(count, int) or isinstance(count, bool) or count < 0):
+        problems.append(Problem("a count ≥ 0", column="statements_purged"))
+    if problems:
+        raise ValidationError("malformed purge receipt", problems)
+    if verified["node"] != peer.name:
+        raise WrongNode(f"the receipt names node {verified['node']!r}, not {peer.name!r}")
+    return verified

@@ -51,9 +51,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Connection, select
-
-from tearline.audit.events import ConsentRecorded, FederationRefused, RecallPurged
+from tearline.audit.events import ConsentRecorded, FederationRefused, RecallPurged, now
 from tearline.errors import (
     ConfigError,
     InputError,
@@ -68,7 +66,7 @@ from tearline.federation.agreements import no_collection_note
 from tearline.federation.client import Collection, Page, SignedBy, TaxiiClient, TlsConfig
 from tearline.federation.entitlement import CONSENT_TYPE, Verdict, judge
 from tearline.federation.identity import NodeFiles
-from tearline.federation.receipts import build_receipt
+from tearline.federation.receipts import build_purge_receipt, build_receipt
 from tearline.federation.signing import verify_document
 from tearline.federation.vetting_receive import keep_vettings
 from tearline.federation.witnessing import witness
@@ -79,15 +77,20 @@ from tearline.model.statement import StatementKeyer
 from tearline.stix.extensions import RECORD_EXTENSION_ID
 from tearline.stix.foreign import EXTERNAL
 from tearline.stix.importer import read_bundle
-from tearline.store import audit_events, audit_log, consent_documents, parties, peers
-from tearline.store import release_tables as rt
+from tearline.store import (
+    Connection,
+    Store,
+    audit_events,
+    audit_log,
+    consent_documents,
+    holdings,
+    parties,
+    peers,
+    refused_writes,
+    stored_schemas,
+    write_records,
+)
 from tearline.store import sync_state as ss
-from tearline.store import tables as t
-from tearline.store.audit_events import now
-from tearline.store.store import Store
-from tearline.store.write_guard import refused_writes, stored_schemas
-from tearline.store.writer import write_records
-from tearline.taxii.recalls import build_purge_receipt
 
 RECEIPTS_PATH = "tearline/receipts/"
 RECALLS_PATH = "tearline/recalls/"
@@ -361,7 +364,7 @@ class Puller:
                        if k in already and _carries_consents(o)]
             if carried:
                 again, _ = self._read(conn, carried, known)
-                holding = _originators(conn, list(again))
+                holding = holdings.originators(conn, list(again))
                 self._keep_consents(conn, [r for r in again.values()
                                            if holding.get(r.id) == r.originator])
             ss.mark_received(conn, name, collection_id, received, at)
@@ -413,7 +416,7 @@ class Puller:
                          fresh: Sequence[tuple[dict[str, Any], tuple[str, str]]],
                          records: Mapping[str, Record], malformed: Mapping[str, str],
                          out: CollectionResult) -> list[ss.Received]:
-        existing = _originators(conn, list(records))
+        existing = holdings.originators(conn, list(records))
         keys = _consent_keys(conn)
         verdicts = {rid: judge(rec, self.partner.agency, self.own_agency, existing.get(rid),
                                keys, verify_document) for rid, rec in records.items()}
@@ -491,21 +494,17 @@ class Puller:
         if not kept:
             return
         consent_documents.keep(conn, kept, self.partner.name, self.clock())
-        known = set(conn.execute(select(rt.consents.c.id).where(
-            rt.consents.c.id.in_([d["consent_id"] for d in kept]))).scalars())
+        known = consent_documents.recorded_consents(conn, [d["consent_id"] for d in kept])
         entries: list[ConsentRecorded] = []
         for doc in kept:
             if doc["consent_id"] in known:
                 continue
             known.add(doc["consent_id"])
             try:
-                granted = t.ts(parse_timestamp(doc.get("at")))
+                granted = parse_timestamp(doc.get("at"))
             except (InputError, ValueError):
-                granted = t.ts(self.clock())
-            conn.execute(rt.consents.insert().values(
-                id=doc["consent_id"][:64], entity_id=doc["entity_id"],
-                by_agency=doc["by_agency"], to_agency=doc["to_agency"], granted_at=granted,
-                recorded_by=self.partner.party))
+                granted = self.clock()
+            consent_documents.record_received_consent(conn, doc, granted, self.partner.party)
             # logged like a consent recorded here: the entry is also what moves the record
             # in our own feed, so partners that could not have it before now receive it
             entries.append(ConsentRecorded(
@@ -631,15 +630,6 @@ def _problem_ids(problems: Sequence[Problem], listed: Sequence[Mapping[str, Any]
         elif column in kept:
             stale.add(column)
     return bad, stale
-
-
-def _originators(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for i in range(0, len(ids), 500):
-        rows = conn.execute(select(t.records.c.id, t.records.c.originator)
-                            .where(t.records.c.id.in_(ids[i:i + 500])))
-        found.update({r.id: r.originator for r in rows})
-    return found
 
 
 def _consent_keys(conn: Connection) -> dict[str, list[str]]:

@@ -39,15 +39,13 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from tearline.audit.checkpoint import Checkpoint, parse_note
-from tearline.audit.events import CheckpointCosigned, CheckpointRefused, FederationRefused
+from tearline.audit.events import CheckpointCosigned, CheckpointRefused, FederationRefused, now
 from tearline.audit.note import parse_verifier_key
 from tearline.audit.witness import cosign, log_id
 from tearline.errors import ConfigError, PeerError, ProofError, SplitViewError
 from tearline.federation.client import TaxiiClient
 from tearline.keys import NodeKey
-from tearline.store import audit_checkpoints, audit_log
-from tearline.store.audit_events import now
-from tearline.store.store import Store
+from tearline.store import Store, audit_checkpoints, audit_log
 
 CHECKPOINT_PATH = "tearline/checkpoint/"
 COSIGNATURES_PATH = "tearline/cosignatures/"

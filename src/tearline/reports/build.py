@@ -26,8 +26,7 @@ from tearline.reports.assessment import (
 )
 from tearline.sources.cbp import CbpSeries, cbp_frame, default_cbp_paths, read_cbp
 from tearline.sources.unodc import UnodcSeries, default_unodc_path, read_unodc
-from tearline.store.series import read_cbp_series, read_unodc_series
-from tearline.store.store import Store
+from tearline.store import Store, read_cbp_series, read_unodc_series
 
 _FY = re.compile(r"^FY(\d{4})$", re.IGNORECASE)
 _YEAR = re.compile(r"^\d{4}$")

@@ -53,6 +53,13 @@ def latest(conn: Connection) -> str | None:
     return conn.execute(select(c.note).where(c.size == newest)).scalar_one_or_none()
 
 
+def cosignature(conn: Connection, size: int, witness: str) -> str | None:
+    """The note ``witness`` cosigned of our checkpoint at ``size``, if one is kept."""
+    c = at.audit_cosignatures.c
+    return conn.execute(select(c.note).where(c.size == size, c.witness == witness)
+                        ).scalar_one_or_none()
+
+
 def add_cosigned(conn: Connection, witness: str, cosigned_note: str) -> None:
     """Keep a witness's cosigned note of one of our checkpoints."""
     checkpoint = Checkpoint.from_body(parse_note(cosigned_note).text)

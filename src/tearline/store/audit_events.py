@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal, get_args
 
 from sqlalchemy import Connection
 
 from tearline.audit.commitments import commit_in_entry
-from tearline.audit.envelope import Event, utc_timestamp
+from tearline.audit.envelope import Event
 from tearline.audit.events import (
     AggregateRead,
     AgreementRecorded,
@@ -34,6 +34,7 @@ from tearline.audit.events import (
     ReleaseOnward,
     SearchQuery,
     VettingChanged,
+    now,
 )
 from tearline.model.marking import Selector
 from tearline.model.parties import Agreement
@@ -44,10 +45,6 @@ from tearline.store import audit_log
 
 _DOTTED = re.compile(r"[a-z][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)*")
 _ANALYST = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}@[a-z][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)*")
-
-
-def now() -> str:
-    return utc_timestamp(datetime.now(UTC))
 
 
 def actor_of(name: str | None) -> str:

@@ -16,7 +16,6 @@ the sizes only), then against the fetched nodes.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -27,6 +26,10 @@ from tearline.audit.envelope import Event, event_from_canonical
 from tearline.audit.merkle import (
     HASH_SIZE,
     NodeReader,
+    append_leaves,
+    leaf_hash,
+    leaf_hash_list,
+    right_edge,
 )
 from tearline.audit.merkle import consistency_proof as _consistency_proof
 from tearline.audit.merkle import inclusion_proof as _inclusion_proof
@@ -36,7 +39,6 @@ from tearline.store import audit_tables as at
 from tearline.store.engine import driver_cursor, marker, marker_for
 
 T = TypeVar("T")
-_sha256 = hashlib.sha256
 _ZERO = bytes(HASH_SIZE)
 #: At most this many (level, index) pairs per node lookup query.
 _LOOKUP_CHUNK = 200
@@ -151,27 +153,16 @@ def rows_of(
     bytes) alone (SQLite, migration 0010); otherwise the leaf hash and lookup columns
     follow.
     """
-    sha = _sha256
-    entry_rows: list[tuple[Any, ...]] = []
-    node_rows: list[tuple[int, int, bytes]] = []
-    position = start
-    # The nodes each append completes (merkle.nodes_completed_by_append, inlined: the
-    # leaf is node (0, position); while the new node is a right child, its parent is
-    # complete too), keeping only the right edge, which is all later appends read.
-    for body, (kind, when, actor, entity) in zip(bodies, columns, strict=True):
-        leaf = sha(b"\x00" + body).digest()
-        entry_rows.append((position, body) if derived else
-                          (position, body, leaf, kind, when, actor, entity))
-        node_rows.append((0, position, leaf))
-        level, index, value = 0, position, leaf
-        while index & 1:
-            value = sha(b"\x01" + nodes.pop((level, index - 1)) + value).digest()
-            level += 1
-            index >>= 1
-            node_rows.append((level, index, value))
-        nodes[level, index] = value
-        position += 1
-    return entry_rows, node_rows
+    if len(columns) != len(bodies):
+        raise ValueError(f"{len(bodies)} bodies but {len(columns)} rows of columns")
+    leaves = leaf_hash_list(bodies)
+    positions = range(start, start + len(bodies))
+    entry_rows: list[tuple[Any, ...]] = (
+        list(zip(positions, bodies, strict=True)) if derived else
+        [(position, body, leaf, kind, when, actor, entity)
+         for position, body, leaf, (kind, when, actor, entity)
+         in zip(positions, bodies, leaves, columns, strict=True)])
+    return entry_rows, append_leaves(start, leaves, nodes)
 
 
 def append_canonical(
@@ -193,9 +184,7 @@ def append_canonical(
         cursor.execute(f"UPDATE audit_head SET size = size + {mark} WHERE id = 1 RETURNING size",
                        (count,))
         start = int(cursor.fetchone()[0]) - count
-    frontier = [
-        (level, (start >> level) - 1) for level in range(start.bit_length()) if start >> level & 1
-    ]
+    frontier = right_edge(start)
     nodes = fetch_nodes(conn, frontier)
     if len(nodes) != len(frontier):
         raise IntegrityError(f"the log's right edge at size {start} is missing nodes", index=start)
@@ -262,8 +251,7 @@ _ENTRY_COLUMNS = (
 
 def _entry(row: Any) -> Entry:
     body = bytes(row[1])
-    return Entry(int(row[0]), body, _sha256(b"\x00" + body).digest(), row[2], row[3], row[4],
-                 row[5])
+    return Entry(int(row[0]), body, leaf_hash(body), row[2], row[3], row[4], row[5])
 
 
 def entry(conn: Connection, index: int) -> Entry:

@@ -21,11 +21,10 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from tearline.audit.events import AuditQueried
+from tearline.audit.events import AuditQueried, now
 from tearline.audit.views import RecordFacts, View, Viewer, unit_of, view, whole
 from tearline.policy.subject import Subject
 from tearline.store import audit_log, parties, reader
-from tearline.store.audit_events import now
 from tearline.store.audit_log import Entry
 from tearline.store.visibility import Visibility
 

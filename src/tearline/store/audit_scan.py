@@ -5,7 +5,8 @@ range intact?", as fast as the database and ``hashlib`` allow, and the locating 
 runs only over a range this one refuses. Nothing is trusted because it was stored:
 
 * the bodies are read in one query as plain driver rows, and each leaf hash is
-  recomputed as SHA-256(0x00 || body); their number proves that no entry is missing
+  recomputed as SHA-256(0x00 || body) (:mod:`tearline.audit.merkle`, as every hash of
+  the tree); their number proves that no entry is missing
   (the key is unique and the range bounded);
 * one aggregate query per level returns the stored hashes of the range concatenated
   (``group_concat`` on SQLite, ``string_agg … ORDER BY`` on PostgreSQL), with their
@@ -30,20 +31,14 @@ of a SQLite file (:func:`scan_file`): the worker processes of ``audit verify``.
 """
 from __future__ import annotations
 
-import hashlib
-import struct
 from collections.abc import Iterable
 from functools import cache
-from operator import itemgetter, methodcaller
+from operator import itemgetter
 from typing import Any
 
 # Imports are few and light: the worker processes of scan_file start from this module.
-_sha256 = hashlib.sha256
-HASH_SIZE = _sha256().digest_size  # merkle.HASH_SIZE, without importing the tree code
-_PAIR = 2 * HASH_SIZE
-_PAIRS = struct.Struct(f"{_PAIR}s")
-_LEAF, _NODE = b"\x00", b"\x01"
-_digest = methodcaller("digest")
+from tearline.audit.merkle import HASH_SIZE, leaf_hashes, parent_hashes
+
 _first = itemgetter(0)
 
 
@@ -192,23 +187,6 @@ def _packed(row: Any, width: int) -> bytes | None:
     return data if len(data) == width * HASH_SIZE else None
 
 
-def _parents(below: bytes, offset: int, count: int) -> bytes:
-    """``count`` parent hashes over the children packed in ``below`` from child ``offset``.
-
-    Built from ``map`` over C callables (no Python frame per hash, as a comprehension
-    would make), because hashing is most of the bulk pass's own time.
-    """
-    start = offset * HASH_SIZE
-    with memoryview(below) as view:
-        pairs = _PAIRS.iter_unpack(view[start : start + count * _PAIR])
-        return b"".join(map(_digest, map(_sha256, map(_NODE.__add__, map(_first, pairs)))))
-
-
-def leaf_hashes(bodies: Iterable[Any]) -> bytes:
-    """SHA-256(0x00 || body) of each body, packed (``TypeError`` for a body not bytes)."""
-    return b"".join(map(_digest, map(_sha256, map(_LEAF.__add__, bodies))))
-
-
 def owned(level: int, start: int, end: int) -> tuple[int, int]:
     """The indexes [lo, hi) of the nodes at ``level`` that appends start..end-1 completed."""
     return ((start + (1 << level)) >> level) - 1, end >> level
@@ -249,7 +227,7 @@ def range_intact(cursor: Any, dialect: str, start: int, end: int) -> bool:
             if level == 0:
                 computed = leaves[(lo - start) * HASH_SIZE : (hi - start) * HASH_SIZE]
             else:
-                computed = _parents(below, 2 * lo - below_lo, hi - lo)
+                computed = parent_hashes(below, 2 * lo - below_lo, hi - lo)
             if stored[(lo - first) * HASH_SIZE : (hi - first) * HASH_SIZE] != computed:
                 return False
         below, below_lo = stored, first

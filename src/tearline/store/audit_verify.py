@@ -23,7 +23,6 @@ of these. Large logs are checked in ranges by several processes (one per core).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -37,13 +36,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, Engine
 
 from tearline.audit.checkpoint import verify_note
-from tearline.audit.merkle import HASH_SIZE
+from tearline.audit.merkle import HASH_SIZE, leaf_hash, parent_hashes
 from tearline.errors import IntegrityError, ProofError
 from tearline.store.audit_log import owner, root, size
 from tearline.store.audit_scan import columns_ok, owned, range_intact
 from tearline.store.engine import driver_cursor, marker
 
-_sha256 = hashlib.sha256
 #: Entries checked per database round trip.
 BATCH = 65536
 #: Below this many entries the ranges are checked one after the other.
@@ -108,7 +106,7 @@ def _check_entries(
         if not isinstance(body, bytes):
             bad = Bad(expected, f"entry {expected}: its bytes are stored as another type")
             break
-        computed = _sha256(b"\x00" + body).digest()
+        computed = leaf_hash(body)
         if has_leaf and computed != leaf:
             bad = Bad(expected, f"entry {expected}: its bytes and its leaf hash differ")
             break
@@ -184,13 +182,7 @@ def locate(conn: Connection, start: int, end: int) -> Bad | None:
             if level == 0:
                 computed = leaves[(lo - start) * HASH_SIZE :]
             else:
-                offset = (2 * lo - below_lo) * HASH_SIZE
-                view = memoryview(below)[offset : offset + 2 * (hi - lo) * HASH_SIZE]
-                computed = b"".join(
-                    _sha256(b"\x01" + view[i : i + 2 * HASH_SIZE]).digest()
-                    for i in range(0, len(view) - 2 * HASH_SIZE + 1, 2 * HASH_SIZE)
-                )
-                view.release()
+                computed = parent_hashes(below, 2 * lo - below_lo, hi - lo)
             n = min(len(stored), len(computed))
             if stored[:n] != computed[:n]:
                 j = lo + _first_diff(stored, computed)

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Index, String, Table, Text, select
 
+from tearline.store import release_tables as rt
 from tearline.store import tables as t
 from tearline.store.tables import TS, metadata
 
@@ -69,3 +70,19 @@ def for_agency(conn: Connection, entity_ids: Sequence[str],
         for entity_id, document in rows:
             out.setdefault(entity_id, []).append(json.loads(document))
     return out
+
+
+def recorded_consents(conn: Connection, consent_ids: Sequence[str]) -> set[str]:
+    """Which of ``consent_ids`` this node has recorded as consents (its own or received)."""
+    c = rt.consents
+    return set(conn.execute(select(c.c.id).where(c.c.id.in_(list(consent_ids)))).scalars())
+
+
+def record_received_consent(conn: Connection, document: dict[str, Any], granted_at: datetime,
+                            recorded_by: str) -> None:
+    """Record the consent of a verified document received from its originator's node, as
+    a consent of our own history (``recorded_by`` names the peer it came from)."""
+    conn.execute(rt.consents.insert().values(
+        id=document["consent_id"][:64], entity_id=document["entity_id"],
+        by_agency=document["by_agency"], to_agency=document["to_agency"],
+        granted_at=t.ts(granted_at), recorded_by=recorded_by))

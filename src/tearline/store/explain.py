@@ -15,14 +15,13 @@ from typing import Literal
 
 from sqlalchemy import Connection
 
-from tearline.audit.events import RecordRead
+from tearline.audit.events import RecordRead, now
 from tearline.errors import NotFound
 from tearline.model.record import Record
 from tearline.policy.decide import PolicyFacts
 from tearline.policy.explain import Explanation, explain
 from tearline.policy.subject import Subject, VettingFacts
 from tearline.store import audit_log, parties, releases
-from tearline.store.audit_events import now
 
 
 def explain_record(

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select
 
-from tearline.audit.events import MarkingChanged
+from tearline.audit.events import MarkingChanged, now
 from tearline.errors import MarkingError, ValidationError
 from tearline.model.marking import Marking
 from tearline.policy.decide import Action, decide
@@ -26,7 +26,6 @@ from tearline.policy.subject import Subject
 from tearline.store import audit_log
 from tearline.store import release_tables as rt
 from tearline.store import tables as t
-from tearline.store.audit_events import now
 from tearline.store.legal_basis import check_markings
 from tearline.store.releases import denied, visible_record
 from tearline.store.writer import store_markings

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import (
     Boolean,
@@ -35,14 +35,14 @@ from sqlalchemy import (
 )
 
 from tearline.audit.envelope import Event
-from tearline.audit.events import KeyChanged, PartyChanged
+from tearline.audit.events import KeyChanged, PartyChanged, now
 from tearline.audit.note import parse_verifier_key
-from tearline.errors import Conflict, NotFound, ProofError, ValidationError
-from tearline.federation.identity import NodeIdentity, cert_sha256
+from tearline.errors import Conflict, NotFound, Problem, ProofError, ValidationError
+from tearline.keys import cert_sha256, identity_problems
 from tearline.policy.subject import Subject
 from tearline.store import audit_log, parties
 from tearline.store import tables as t
-from tearline.store.audit_events import actor_of, now
+from tearline.store.audit_events import actor_of
 from tearline.store.tables import TS, metadata
 
 peers_table = Table(
@@ -72,6 +72,25 @@ peer_removals = Table(
 )
 
 
+class Identity(Protocol):
+    """What a peer is made from: a node's identity (``federation.identity.NodeIdentity``)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def agency(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def verifier_key(self) -> str: ...
+    @property
+    def cert_sha256(self) -> str: ...
+    @property
+    def tls_certificate(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Peer:
     """A partner node as this node knows it."""
@@ -89,7 +108,7 @@ class Peer:
     tearline_node: bool = True
 
     @classmethod
-    def from_identity(cls, identity: NodeIdentity, tearline_node: bool = True) -> Peer:
+    def from_identity(cls, identity: Identity, tearline_node: bool = True) -> Peer:
         return cls(
             tearline_node=tearline_node,
             name=identity.name,
@@ -157,12 +176,13 @@ def _audit(conn: Connection, peer: Peer, action: Literal["created", "updated", "
 
 def _check(conn: Connection, peer: Peer) -> None:
     """The peer's values are well-formed and its unit is one of our parties."""
-    document = {
-        "type": "tearline-node-identity", "version": 1, "name": peer.name,
-        "agency": peer.agency, "unit": peer.unit, "verifier_key": peer.verifier_key,
-        "tls_certificate": peer.tls_certificate, "url": peer.url,
-    }
-    NodeIdentity.from_document(document)
+    values = {"name": peer.name, "agency": peer.agency, "unit": peer.unit,
+              "verifier_key": peer.verifier_key, "tls_certificate": peer.tls_certificate,
+              "url": peer.url}
+    problems = [Problem("missing or not a string", column=k) for k, v in values.items() if not v]
+    problems = problems or identity_problems(values)
+    if problems:
+        raise ValidationError("invalid node identity document", problems)
     try:
         parse_verifier_key(peer.verifier_key)
     except ProofError as exc:  # pragma: no cover - from_document checked it

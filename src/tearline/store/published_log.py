@@ -34,11 +34,10 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from tearline.audit.checkpoint import Checkpoint, parse_note
-from tearline.audit.events import AuditQueried
+from tearline.audit.events import AuditQueried, now
 from tearline.errors import NotFound, ValidationError
 from tearline.policy.subject import Subject
 from tearline.store import audit_checkpoints, audit_log, audit_query
-from tearline.store.audit_events import now
 
 #: How many same-time entries of one actor about one record :func:`inclusion` looks through.
 _WINDOW = 1000

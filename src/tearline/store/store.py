@@ -6,9 +6,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, func, select
+from anyio import to_thread
+from sqlalchemy import Connection, Engine, func, select, text
 
 from tearline.analysis.frame import SeizureFrame, seizure_frame
 from tearline.audit.envelope import Event
@@ -20,7 +22,7 @@ from tearline.policy.subject import Subject
 from tearline.store import audit_events, audit_log, parties, placement, reader, statement_key
 from tearline.store import tables as t
 from tearline.store.audit_group import GroupAppender, Pending
-from tearline.store.engine import make_engine, translated, upgrade
+from tearline.store.engine import make_engine, require_current, translated, upgrade
 from tearline.store.kept import KeptConnection
 from tearline.store.relay import Relay
 from tearline.store.seizures import read_seizure_table
@@ -50,6 +52,20 @@ class Store:
     @property
     def dialect(self) -> str:
         return str(self.engine.dialect.name)
+
+    @property
+    def reads_on_loop(self) -> bool:
+        """Whether a short read is cheaper where an async caller already is than in a worker
+        thread: on SQLite (a local file) it is; PostgreSQL's network round trip goes to a
+        thread, so that the event loop never waits on it."""
+        return self.dialect == "sqlite"
+
+    def check_ready(self) -> None:
+        """The database answers and its schema is current (:class:`StoreError` if not)."""
+        with self.reading() as conn:
+            conn.execute(text("SELECT 1"))
+        with translated():
+            require_current(self.engine)
 
     def close(self) -> None:
         self._group.close()  # what is queued is written first
@@ -134,6 +150,16 @@ class Store:
             return Pending(committed, None, NotFound(f"no record {entity_id!r}"))
         return Pending(committed, found[0])
 
+    async def read_async(self, subject: Subject, at: datetime, entity_id: str,
+                         path: str = "show") -> Record:
+        """:meth:`read` for an event loop: one record's query runs on the loop when that is
+        cheaper (:attr:`reads_on_loop`), else in a worker thread; the wait for the audit
+        commit holds no thread."""
+        args = (subject, at, entity_id, path)
+        pending = (self.read_later(*args) if self.reads_on_loop
+                   else await to_thread.run_sync(self.read_later, *args))
+        return await pending
+
     def read_many(self, subject: Subject, at: datetime, ids: Sequence[str],
                   path: str = "export") -> list[Record]:
         with self.reading() as conn:
@@ -157,6 +183,13 @@ class Store:
             found = reader.page_records(conn, vis, schema, after, limit)
         return Pending(self._log(audit_events.record_read_events(subject, found, path)), found)
 
+    async def page_async(self, subject: Subject, at: datetime, schema: str | None = None,
+                         after: str | None = None, limit: int = 100,
+                         path: str = "list") -> list[Record]:
+        """:meth:`page` for an event loop: a page's queries run in a worker thread."""
+        return await (await to_thread.run_sync(
+            partial(self.page_later, subject, at, schema, after, limit, path)))
+
     def search(self, subject: Subject, at: datetime, text: str, schema: str | None = None,
                after: str | None = None, limit: int = 100) -> list[Record]:
         return self.search_later(subject, at, text, schema, after, limit).result()
@@ -170,6 +203,13 @@ class Store:
             query = audit_events.search_event(self._salt(conn), subject, text, len(found))
         events = [query, *audit_events.record_read_events(subject, found, "search")]
         return Pending(self._log(events), found)
+
+    async def search_async(self, subject: Subject, at: datetime, text: str,
+                           schema: str | None = None, after: str | None = None,
+                           limit: int = 100) -> list[Record]:
+        """:meth:`search` for an event loop: the search runs in a worker thread."""
+        return await (await to_thread.run_sync(
+            partial(self.search_later, subject, at, text, schema, after, limit)))
 
     def stats(self, subject: Subject, at: datetime) -> dict[str, int]:
         with self.reading() as conn:

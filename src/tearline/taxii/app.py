@@ -28,8 +28,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tearline.api.cursors import CursorBox
-from tearline.audit.events import AuthFailed
+from tearline.audit.events import AuthFailed, now
+from tearline.cursors import CursorBox
 from tearline.errors import (
     AuthenticationError,
     InternalError,
@@ -42,14 +42,11 @@ from tearline.errors import (
     UnsupportedMethod,
     ValidationError,
 )
-from tearline.federation.identity import NodeIdentity, cert_sha256, load_certificate
+from tearline.federation.identity import NodeIdentity
 from tearline.federation.receipts import record_receipt
 from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, check_nonce, sign_response
-from tearline.keys import NodeKey
-from tearline.store import audit_log
-from tearline.store.audit_events import now
-from tearline.store.peers import Peer, peer_by_certificate
-from tearline.store.store import Store
+from tearline.keys import NodeKey, cert_sha256, load_certificate
+from tearline.store import Peer, Store, audit_log, peer_by_certificate, recalls_for
 from tearline.taxii import recalls, service, witnessing
 from tearline.taxii.wire import (
     MAX_CONTENT_LENGTH,
@@ -339,7 +336,7 @@ def post_receipt(node: Node, request: Request, peer: Peer) -> Reply:
 def get_recalls(node: Node, request: Request, peer: Peer) -> Reply:
     _query(request, _COLLECTION_PARAMS)
     with node.store.reading() as conn:
-        pending = recalls.recalls(conn, peer, datetime.now(UTC))
+        pending = recalls_for(conn, peer, datetime.now(UTC))
     return Reply(200, {"recalls": [r.resource() for r in pending]}, {})
 
 

@@ -37,11 +37,10 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
-from sqlalchemy import Connection
 
-from tearline.api.cursors import CursorBox
 from tearline.audit.envelope import utc_timestamp
-from tearline.audit.events import RecordRead
+from tearline.audit.events import RecordRead, now
+from tearline.cursors import CursorBox
 from tearline.errors import NotFound
 from tearline.federation.entitlement import CONSENT_TYPE
 from tearline.federation.signing import sign_document
@@ -51,13 +50,19 @@ from tearline.model.record import Record, entity_properties
 from tearline.policy.release import Consent
 from tearline.stix.export import object_id, to_stix
 from tearline.stix.ids import NAMESPACE
-from tearline.store import audit_log, consent_documents, parties, reader, releases
-from tearline.store.audit_events import now
-from tearline.store.feed import MAX_LIMIT, START, FeedItem, feed, schemas_of
-from tearline.store.peers import Peer
-from tearline.store.relay import Relay
-from tearline.store.store import Store
-from tearline.store.visibility import Visibility
+from tearline.store import (
+    Connection,
+    Peer,
+    Relay,
+    Store,
+    Visibility,
+    audit_log,
+    consent_documents,
+    feed,
+    parties,
+    reader,
+    releases,
+)
 from tearline.taxii.vettings import with_vettings
 from tearline.taxii.wire import Query, version_matches
 
@@ -167,7 +172,7 @@ def _refs(conn: Connection, vis: Visibility, records: Sequence[Record]) -> dict[
     for r in records:
         props = _reference_props(r.schema)
         wanted.update(s.value for s in r.statements if s.prop in props and s.value not in on_page)
-    return schemas_of(conn, vis, sorted(wanted))
+    return feed.schemas_of(conn, vis, sorted(wanted))
 
 
 def _entities_for(conn: Connection, vis: Visibility, coll: Collection,
@@ -179,12 +184,13 @@ def _entities_for(conn: Connection, vis: Visibility, coll: Collection,
     """
     wanted = set(stix_ids)
     found: list[str] = []
-    position = START
+    position = feed.START
     while True:
-        batch: list[FeedItem] = feed(conn, vis, coll.agreement.id, position, limit=MAX_LIMIT,
-                                     default_of=coll.default_of, relay=relay)
+        batch: list[feed.FeedItem] = feed.feed(
+            conn, vis, coll.agreement.id, position, limit=feed.MAX_LIMIT,
+            default_of=coll.default_of, relay=relay)
         found.extend(i.entity_id for i in batch if object_id(i.entity_id, i.schema) in wanted)
-        if len(batch) < MAX_LIMIT or len(found) == len(wanted):
+        if len(batch) < feed.MAX_LIMIT or len(found) == len(wanted):
             return found
         position = batch[-1].position
 
@@ -252,7 +258,7 @@ def page(store: Store, peer: Peer, coll: Collection, query: Query, cursors: Curs
     """One page of the collection for the peer, logged as served."""
     vis = visibility(peer, at, signer)
     context = {**query.context(), "collection": coll.id}
-    position = START
+    position = feed.START
     if query.next is not None:
         sealed = cursors.open(query.next, peer.name, operation, context)
         added_at, _, after_id = sealed.partition("|")
@@ -263,8 +269,8 @@ def page(store: Store, peer: Peer, coll: Collection, query: Query, cursors: Curs
         ids: list[str] | None = None
         if query.ids:
             ids = _entities_for(conn, vis, coll, query.ids, relay)
-        items = feed(conn, vis, coll.agreement.id, position, query.added_after, ids,
-                     query.limit + 1, coll.default_of, relay)
+        items = feed.feed(conn, vis, coll.agreement.id, position, query.added_after, ids,
+                          query.limit + 1, coll.default_of, relay)
         more = len(items) > query.limit
         items = items[: query.limit]
         added = {i.entity_id: i.added_at for i in items}

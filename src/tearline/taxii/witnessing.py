@@ -25,19 +25,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import select
-
 from tearline.audit.checkpoint import Checkpoint, parse_note, verify_note
-from tearline.audit.events import CheckpointCosigned, CheckpointRefused
+from tearline.audit.events import CheckpointCosigned, CheckpointRefused, now
 from tearline.audit.note import parse_verifier_key
 from tearline.errors import IntegrityError, ProofError, StoreError, ValidationError
 from tearline.federation.jsonbody import decode_object
 from tearline.keys import NodeKey
-from tearline.store import audit_checkpoints, audit_log
-from tearline.store import audit_tables as at
-from tearline.store.audit_events import now
-from tearline.store.peers import Peer
-from tearline.store.store import Store
+from tearline.store import Peer, Store, audit_checkpoints, audit_log
 
 CHECKPOINT_TYPE = "tearline-checkpoint"
 COSIGNATURE_TYPE = "tearline-cosignature"
@@ -146,9 +140,7 @@ def record_cosignature(store: Store, key: NodeKey, node_name: str, peer: Peer,
         _refuse(store, log, peer, checkpoint, "bad-signature")
         raise IntegrityError(f"not cosigned by {peer.name}: {exc.message}") from exc
     with store.transaction() as conn:
-        c = at.audit_cosignatures.c
-        kept = conn.execute(select(c.note).where(
-            c.size == checkpoint.size, c.witness == peer.name)).scalar_one_or_none()
+        kept = audit_checkpoints.cosignature(conn, checkpoint.size, peer.name)
         if kept is None:
             audit_checkpoints.add_cosigned(conn, peer.name, note)
             audit_log.append(conn, [CheckpointCosigned(

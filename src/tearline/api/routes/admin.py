@@ -24,8 +24,7 @@ from tearline.api.schemas import (
     VettingRevocationIn,
 )
 from tearline.model.parties import Agency, Agreement, Analyst, Unit, Vetting
-from tearline.store import api_tokens, parties
-from tearline.store.store import Store
+from tearline.store import Store, api_tokens, parties
 
 
 def _parties(store: Store) -> Parties:

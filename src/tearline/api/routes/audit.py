@@ -23,8 +23,7 @@ from tearline.api.routes.entities import ENTITY_ID
 from tearline.api.routes.policy import utc
 from tearline.api.settings import ApiSettings
 from tearline.audit.envelope import utc_timestamp
-from tearline.store import audit_query, published_log
-from tearline.store.audit_query import Shown
+from tearline.store import Shown, audit_query, published_log
 
 #: An audit actor: ``unit:ID``, ``analyst:name@unit``, ``agency:ID`` or ``system``.
 ACTOR = r"^((unit|agency):[a-z0-9][a-z0-9._-]{0,127}|analyst:[a-z0-9][a-z0-9._-]{0,63}@" \

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
-from starlette.concurrency import run_in_threadpool
 
 from tearline.api.deps import (
     AUTHED,
@@ -25,8 +24,7 @@ from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
 from tearline.model.record import build_record
 from tearline.model.statement import Provenance
-from tearline.store import edits
-from tearline.store.legal_basis import check_markings
+from tearline.store import check_markings, edits
 
 #: A record id: what ``build_record`` accepts, and short enough for a URL.
 ENTITY_ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
@@ -69,14 +67,10 @@ def router(settings: ApiSettings) -> APIRouter:
     @api.get("/entities/{entity_id}", response_model=RecordOut, responses=ONE_OBJECT,
              summary="The tear-line view of one record")
     async def read(entity_id: EntityId, principal: Reader, store: StoreDep) -> Response:
-        # One record's query is short and, on SQLite, local: it runs where the request
-        # arrived, cheaper than a hop to a worker thread and back (PostgreSQL's network
-        # round trip goes to a thread). The wait for the audit commit is on the loop,
-        # so waiting readers hold no thread (store/audit_group.py).
-        args = (principal.subject, datetime.now(UTC), entity_id, "api")
-        pending = (store.read_later(*args) if store.dialect == "sqlite"
-                   else await run_in_threadpool(store.read_later, *args))
-        return model_response(RecordOut.of(await pending))
+        # The store decides where the query runs (loop or thread); waiting for the audit
+        # commit holds no thread (store/audit_group.py).
+        found = await store.read_async(principal.subject, datetime.now(UTC), entity_id, "api")
+        return model_response(RecordOut.of(found))
 
     @api.get("/entities", response_model=Page, summary="Records visible to the caller, by id")
     async def listing(
@@ -90,8 +84,8 @@ def router(settings: ApiSettings) -> APIRouter:
         query = {"schema": schema}
         unit = principal.subject.unit
         after = cursors.open(cursor, unit, "list", query) if cursor else None
-        found = await (await run_in_threadpool(store.page_later, principal.subject,
-                                               datetime.now(UTC), schema, after, limit))
+        found = await store.page_async(principal.subject, datetime.now(UTC), schema, after,
+                                       limit)
         nxt = cursors.seal(found[-1].id, unit, "list", query) if len(found) == limit else None
         return model_response(Page(items=[RecordOut.of(r) for r in found], next_cursor=nxt))
 

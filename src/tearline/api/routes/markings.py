@@ -20,7 +20,7 @@ from tearline.api.routes.entities import EntityId
 from tearline.api.schemas import MarkingIn, MarkingOut
 from tearline.model.marking import Marking
 from tearline.model.record import Record
-from tearline.store.marking_changes import MarkingChange, set_marking
+from tearline.store import MarkingChange, set_marking
 
 PropPath = Annotated[str, Path(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")]
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
-from sqlalchemy import text
 
 from tearline.api.deps import AUTHED, PUBLIC, Reader, StoreDep
 from tearline.api.schemas import Health, WhoAmI
-from tearline.store.engine import require_current, translated
 
 ASSETS = "/api/v1/docs/assets"
 
@@ -24,10 +22,7 @@ def router() -> APIRouter:
     @api.get("/ready", response_model=Health, responses=PUBLIC,
              summary="The database answers and its schema is current (readiness)")
     def ready(store: StoreDep) -> Health:
-        with store.reading() as conn:
-            conn.execute(text("SELECT 1"))
-        with translated():
-            require_current(store.engine)
+        store.check_ready()
         return Health(status="ready")
 
     @api.get("/whoami", response_model=WhoAmI, responses=AUTHED,

@@ -20,7 +20,7 @@ from tearline.api.routes.entities import EntityId
 from tearline.api.schemas import MarkingOut
 from tearline.errors import Problem, ValidationError
 from tearline.policy.explain import Explanation
-from tearline.store.explain import explain_record
+from tearline.store import explain_record
 
 #: A unit id or an analyst id (``name@unit``), as the CLI's ``--as``.
 SUBJECT = r"^[a-z0-9][a-z0-9._-]{0,63}(@[a-z][a-z0-9_.-]{0,127})?$"

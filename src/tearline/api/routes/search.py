@@ -5,14 +5,13 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from starlette.concurrency import run_in_threadpool
 
 from tearline.api.deps import AUTHED, CursorsDep, Reader, StoreDep
 from tearline.api.envelope import model_response
 from tearline.api.schemas import Page, RecordOut, SchemaName, Stats, Text
 from tearline.api.settings import ApiSettings
 from tearline.errors import Problem, ValidationError
-from tearline.store.tokens import query_tokens
+from tearline.store import query_tokens
 
 
 def router(settings: ApiSettings) -> APIRouter:
@@ -38,8 +37,8 @@ def router(settings: ApiSettings) -> APIRouter:
         query = {"q": " ".join(words), "schema": schema}
         unit = principal.subject.unit
         after = cursors.open(cursor, unit, "search", query) if cursor else None
-        found = await (await run_in_threadpool(store.search_later, principal.subject,
-                                               datetime.now(UTC), q, schema, after, limit))
+        found = await store.search_async(principal.subject, datetime.now(UTC), q, schema,
+                                         after, limit)
         nxt = cursors.seal(found[-1].id, unit, "search", query) if len(found) == limit else None
         return model_response(Page(items=[RecordOut.of(r) for r in found], next_cursor=nxt))
 

@@ -30,14 +30,11 @@ from typing import Any, Literal
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from tearline.audit.events import AuthFailed
+from tearline.audit.events import AuthFailed, now
 from tearline.errors import ConfigError
 from tearline.federation.identity import NodeFiles, load_identity, load_tls_key
 from tearline.keys import load_node_key
-from tearline.store import audit_log
-from tearline.store.audit_events import now
-from tearline.store.peers import Peer, peers
-from tearline.store.store import Store
+from tearline.store import Peer, Store, audit_log, peers
 from tearline.taxii.app import create_app
 
 log = logging.getLogger("tearline.federation")
@@ -136,7 +133,7 @@ def build_server(store: Store, keys_dir: Path, host: str, port: int) -> uvicorn.
     identity = load_identity(keys_dir)
     key = load_node_key(keys_dir)
     with store.reading() as conn:
-        trusted = peers(conn)
+        trusted = peers.peers(conn)
     context = peer_context(keys_dir, trusted, audit_refusal(store))
     config = uvicorn.Config(
         create_app(store, identity, key),

@@ -1,4 +1,5 @@
-"""Opaque pagination cursors: the last id of a page, sealed with AES-256-GCM.
+"""Opaque pagination cursors of the HTTP API and the TAXII server: the last position of a
+page, sealed with AES-256-GCM.
 
 A cursor is encrypted (it reveals nothing, not even its length beyond the id's) and
 authenticated together with what it is for: the unit asking, the operation and the
