@@ -20,7 +20,7 @@ from tearline.errors import InputError
 from tearline.files import private_dir, private_text, write_private
 from tearline.model.record import Record
 from tearline.policy.subject import Subject
-from tearline.store.store import Store
+from tearline.store import Store
 
 PAGE = 500
 

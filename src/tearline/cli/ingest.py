@@ -22,8 +22,8 @@ from tearline.ingest.entities import Collector
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
 from tearline.model.statement import Provenance, StatementKeyer
-from tearline.store.legal_basis import basis_facts
-from tearline.store.legal_basis import judge as legal_basis_judge
+from tearline.store import basis_facts
+from tearline.store import legal_basis as basis_rules
 
 TlpOption = Annotated[str | None, typer.Option("--tlp", help="TLP 2.0 level of the marking.")]
 RelOption = Annotated[
@@ -83,7 +83,7 @@ def ingest(
     prov = Provenance(subject.agency, subject.unit, datetime.now(UTC),
                       Reliability.parse(reliability), Credibility.parse(credibility))
     with STATE.store().reading() as conn:
-        judge = legal_basis_judge(basis_facts(conn), subject.agency, prov.seen_at)
+        judge = basis_rules.judge(basis_facts(conn), subject.agency, prov.seen_at)
     _refuse_basis(judge(marking), None, "--legal-basis")
     collector = Collector(path.name, prov, marking, judge=judge)
     text = decode_input(path.read_bytes(), path.name)

@@ -17,7 +17,7 @@ def init(
 ) -> None:
     """Create (or upgrade) the workspace: the database and the node's files."""
     from tearline.keys import create_node_key
-    from tearline.store.audit_events import node_key_created
+    from tearline.store import node_key_created
 
     settings = STATE.settings
     settings.make_workspace()

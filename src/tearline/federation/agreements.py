@@ -13,9 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import Connection
-
-from tearline.store import parties
+from tearline.store import Connection, parties
 
 
 class _Partner(Protocol):

@@ -14,14 +14,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Connection
-
-from tearline.audit.events import FederationRefused
+from tearline.audit.events import FederationRefused, now
 from tearline.federation.vetting import Refusal, read
 from tearline.model.marking import SelectorKind
 from tearline.model.record import Record
-from tearline.store import audit_log, parties, vetting_attestations
-from tearline.store.audit_events import now
+from tearline.store import Connection, audit_log, parties, vetting_attestations
 
 
 class _Partner(Protocol):

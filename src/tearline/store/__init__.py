@@ -42,6 +42,7 @@ MODULES = (
     "releases",
     "series",
     "sync_state",
+    "vetting_attestations",
 )
 
 #: Classes and functions of the face, by the module that defines them.
@@ -82,12 +83,13 @@ _NAMES = {
 __all__ = [
     "api_tokens", "audit_checkpoints", "audit_events", "audit_log", "audit_query", "audit_verify",
     "consent_documents", "edits", "feed", "holdings", "legal_basis", "marking_changes", "parties",
-    "peers", "published_log", "reader", "releases", "series", "sync_state", "Connection",
+    "peers", "published_log", "reader", "releases", "series", "sync_state",
+    "vetting_attestations", "Connection",
     "FeedItem", "MarkingChange", "Peer", "Pending", "Recall", "Relay", "Shown", "Store",
     "TokenRow", "Visibility", "WriteSummary", "add_peer", "basis_facts", "check_markings",
     "explain_record", "import_series", "node_key_created", "peer_by_certificate", "query_tokens",
-    "read_cbp_series", "read_unodc_series", "recalls_for", "refused_writes", "remove_peer", "require_current",
-    "set_marking", "stored_schemas", "ts", "upgrade", "write_records",
+    "read_cbp_series", "read_unodc_series", "recalls_for", "refused_writes", "remove_peer",
+    "require_current", "set_marking", "stored_schemas", "ts", "upgrade", "write_records",
 ]
 
 if TYPE_CHECKING:  # the names as mypy sees them; at run time, __getattr__ below
@@ -113,6 +115,7 @@ if TYPE_CHECKING:  # the names as mypy sees them; at run time, __getattr__ below
         releases,
         series,
         sync_state,
+        vetting_attestations,
     )
     from tearline.store.api_tokens import TokenRow
     from tearline.store.audit_events import node_key_created

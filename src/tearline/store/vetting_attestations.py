@@ -21,10 +21,9 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Index, String, Table, Text, func, select
 
-from tearline.audit.events import VettingChanged
+from tearline.audit.events import VettingChanged, now
 from tearline.store import audit_log
 from tearline.store import tables as t
-from tearline.store.audit_events import now
 from tearline.store.tables import TS, metadata
 
 vetting_attestations = Table(

@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from tearline.audit.events import RecallAcknowledged, ReceiptRefused, now
-from tearline.errors import IntegrityError, NotFound, ValidationError
-from tearline.federation.receipts import WrongNode, check_purge_receipt
+from tearline.errors import IntegrityError, NotFound, ValidationError, WrongNode
+from tearline.federation.receipts import check_purge_receipt
 from tearline.store import Peer, Recall, Store, audit_log, recalls_for
 
 __all__ = ["Recall", "record_purge_receipt"]

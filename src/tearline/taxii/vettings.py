@@ -14,13 +14,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import Connection
-
 from tearline.federation.vetting import attestation, depends_on
 from tearline.keys import NodeKey
 from tearline.model.record import Record
-from tearline.store import parties
-from tearline.store.peers import Peer
+from tearline.store import Connection, Peer, parties
 
 
 def with_vettings(conn: Connection, key: NodeKey, agency: str, peer: Peer,
