@@ -15,6 +15,7 @@ mapped in one place (``HTTP_STATUS`` below) and rendered in one JSON envelope.
     │   ├── MarkingError .......... a marking is malformed or not allowed
     │   │   └── LegalBasisError ... its legal basis is no agreement in force that
     │   │                           binds the parties
+    │   ├── SelectorError ......... a deconfliction selector cannot be normalized
     │   ├── TooLarge .............. a request body exceeds the size limit (413)
     │   └── UnsupportedMethod ..... the HTTP method is not allowed on that path (405)
     ├── NotFound .................. no such object *for this subject* (404);
@@ -23,6 +24,7 @@ mapped in one place (``HTTP_STATUS`` below) and rendered in one JSON envelope.
     ├── Conflict .................. the object exists or changed meanwhile (409)
     ├── AuthenticationError ....... no valid credentials (401)
     ├── RateLimited ............... too many attempts; retry later (429)
+    │   └── QuotaExceeded ......... a unit's daily deconfliction quota is spent
     ├── AuditError ................ the audit log or a proof does not verify
     │   ├── IntegrityError ........ a stored entry or subtree hash was altered
     │   ├── ProofError ............ an inclusion/consistency proof or signature fails
@@ -119,6 +121,13 @@ class LegalBasisError(MarkingError):
     code = "bad_legal_basis"
 
 
+class SelectorError(ValidationError):
+    """A deconfliction selector is not a valid value of its kind (a phone number that
+    is no number, a CURP with a wrong check digit); the message says which and why."""
+
+    code = "bad_selector"
+
+
 class TooLarge(InputError):
     code = "too_large"
 
@@ -166,6 +175,13 @@ class RateLimited(TearlineError):
 
     def details(self) -> dict[str, object]:
         return {"retry_after": self.retry_after}
+
+
+class QuotaExceeded(RateLimited):
+    """A unit asked a key-share holder for more OPRF evaluations today than its quota
+    allows; the refusal is in the holder's audit log."""
+
+    code = "quota_exceeded"
 
 
 class AuditError(TearlineError):
