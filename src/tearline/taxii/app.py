@@ -47,7 +47,7 @@ from tearline.store import audit_log
 from tearline.store.audit_events import now
 from tearline.store.peers import Peer, peer_by_certificate
 from tearline.store.store import Store
-from tearline.taxii import recalls, service, witnessing
+from tearline.taxii import deconflict, recalls, service, witnessing
 from tearline.taxii.wire import (
     MAX_CONTENT_LENGTH,
     STIX_MEDIA,
@@ -372,6 +372,23 @@ def _method(node: Node, request: Request, peer: Peer) -> Reply:
     raise UnsupportedMethod(f"{request.method} is not allowed here")
 
 
+def deconflict_routes() -> list[Route]:
+    """Blind deconfliction on the same listener (:mod:`tearline.taxii.deconflict`)."""
+
+    def wrap(handler: Callable[[Node, Request, Peer], tuple[int, dict[str, Any]]]) -> Handler:
+        def run(node: Node, request: Request, peer: Peer) -> Reply:
+            status, body = handler(node, request, peer)
+            return Reply(status, body, {})
+
+        return run
+
+    return [
+        Route(ROOT + deconflict.EVALUATE, _endpoint(wrap(deconflict.evaluate), post=True),
+              methods=["POST"]),
+        Route(ROOT + deconflict.INDEX, _endpoint(wrap(deconflict.index)), methods=["GET"]),
+    ]
+
+
 def create_app(store: Store, identity: NodeIdentity, key: NodeKey) -> Starlette:
     """The TAXII application of this node, serving ``store`` to its current peers."""
     c = ROOT + "collections/{collection}/"
@@ -395,6 +412,7 @@ def create_app(store: Store, identity: NodeIdentity, key: NodeKey) -> Starlette:
         Route(ROOT + "tearline/checkpoint/", _endpoint(get_checkpoint), methods=["GET"]),
         Route(ROOT + "tearline/cosignatures/", _endpoint(post_cosignature, post=True),
               methods=["POST"]),
+        *deconflict_routes(),
     ]
     app = Starlette(routes=routes)
     app.router.redirect_slashes = False  # a redirect would leave unsigned

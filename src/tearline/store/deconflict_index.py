@@ -1,0 +1,168 @@
+"""The deconfliction index in the store: signed documents kept as received, and rows.
+
+Each document (registration, withdrawal, notice) is stored once, by id, exactly as its
+node signed it (``deconflict_documents``), and applied to the rows that queries read.
+Storing is idempotent: a document pulled twice, or pulled back from the node that
+made it, changes nothing. A lookup returns the registrations of the given tokens that
+are in force at the given time: not withdrawn, not expired.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, insert, select
+
+from tearline.deconflict import documents as docs
+from tearline.errors import NotFound
+from tearline.store import deconflict_tables as dt
+from tearline.store.tables import ts
+
+#: Index documents served per page to a pulling peer.
+PAGE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A registration row, with its withdrawal time if withdrawn."""
+
+    registration: docs.Registration
+    withdrawn_at: str | None
+
+
+def store_document(conn: Connection, document: docs.Document, signed: dict[str, Any],
+                   origin: str, at: datetime) -> bool:
+    """Keep ``signed`` (the document with its signature) and apply it; False if known."""
+    known = conn.execute(select(dt.documents.c.seq).where(dt.documents.c.doc_id == document.id))
+    if known.first() is not None:
+        return False
+    addressed = document.holder_agency if isinstance(document, docs.Notice) else None
+    key = conn.execute(insert(dt.documents).values(
+        doc_id=document.id, doc_type=docs.TYPES[signed["type"]], origin=origin,
+        addressed_to=addressed, received_at=ts(at),
+        body=json.dumps(signed, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+    )).inserted_primary_key
+    assert key is not None
+    seq = int(key[0])
+    if isinstance(document, docs.Registration):
+        conn.execute(insert(dt.registrations).values(
+            id=document.id, token=document.token, kind=document.kind, agency=document.agency,
+            unit=document.unit, contact=document.contact, since=document.since,
+            expires_at=document.expires, origin=document.node, doc_seq=seq))
+    elif isinstance(document, docs.Withdrawal):
+        conn.execute(insert(dt.withdrawals).values(
+            registration_id=document.registration_id, withdrawn_at=document.withdrawn_at,
+            doc_seq=seq))
+    else:
+        conn.execute(insert(dt.notices).values(
+            id=document.id, registration_id=document.registration_id,
+            checker_unit=document.checker_unit, checker_agency=document.checker_agency,
+            agreement_id=document.agreement_id, at=document.at, doc_seq=seq))
+    return True
+
+
+def _registration(row: Any) -> docs.Registration:
+    return docs.Registration(id=row.id, token=row.token, kind=row.kind, agency=row.agency,
+                             unit=row.unit, contact=row.contact, since=row.since,
+                             expires=row.expires_at, node=row.origin)
+
+
+def registration(conn: Connection, registration_id: str) -> Stored:
+    row = conn.execute(
+        select(dt.registrations, dt.withdrawals.c.withdrawn_at)
+        .outerjoin(dt.withdrawals,
+                   dt.withdrawals.c.registration_id == dt.registrations.c.id)
+        .where(dt.registrations.c.id == registration_id)).first()
+    if row is None:
+        raise NotFound(f"no registration {registration_id}")
+    return Stored(_registration(row), row.withdrawn_at)
+
+
+def in_force(conn: Connection, tokens: Iterable[str], at: datetime
+             ) -> dict[str, list[docs.Registration]]:
+    """The registrations in force at ``at`` of each token that has any."""
+    wanted = sorted(set(tokens))
+    out: dict[str, list[docs.Registration]] = {}
+    for start in range(0, len(wanted), 500):
+        rows = conn.execute(
+            select(dt.registrations)
+            .outerjoin(dt.withdrawals,
+                       dt.withdrawals.c.registration_id == dt.registrations.c.id)
+            .where(and_(dt.registrations.c.token.in_(wanted[start:start + 500]),
+                        dt.withdrawals.c.registration_id.is_(None),
+                        dt.registrations.c.expires_at > ts(at)))
+            .order_by(dt.registrations.c.id))
+        for row in rows:
+            out.setdefault(row.token, []).append(_registration(row))
+    return out
+
+
+def of_unit(conn: Connection, unit: str) -> list[Stored]:
+    rows = conn.execute(
+        select(dt.registrations, dt.withdrawals.c.withdrawn_at)
+        .outerjoin(dt.withdrawals,
+                   dt.withdrawals.c.registration_id == dt.registrations.c.id)
+        .where(dt.registrations.c.unit == unit).order_by(dt.registrations.c.since,
+                                                         dt.registrations.c.id))
+    return [Stored(_registration(r), r.withdrawn_at) for r in rows]
+
+
+def notices_for_unit(conn: Connection, unit: str) -> list[docs.Notice]:
+    """The hits on ``unit``'s registrations that this node was told of."""
+    rows = conn.execute(
+        select(dt.notices, dt.registrations.c.agency.label("holder_agency"),
+               dt.registrations.c.origin.label("holder_node"))
+        .join(dt.registrations, dt.registrations.c.id == dt.notices.c.registration_id)
+        .where(dt.registrations.c.unit == unit).order_by(dt.notices.c.at, dt.notices.c.id))
+    return [docs.Notice(id=r.id, registration_id=r.registration_id,
+                        holder_agency=r.holder_agency, checker_agency=r.checker_agency,
+                        checker_unit=r.checker_unit, agreement_id=r.agreement_id, at=r.at,
+                        node=r.holder_node) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    documents: list[dict[str, Any]]
+    next: int  # the cursor to ask with next
+    more: bool
+
+
+def feed(conn: Connection, origin: str, after: int, for_agency: str) -> FeedPage:
+    """This node's own documents after ``after`` for a peer of ``for_agency``:
+    registrations and withdrawals, and the notices addressed to that agency.
+
+    Only documents of ``origin`` (this node): each node serves what it signed, and
+    every node pulls from every peer, so nothing is relayed and no node can pass off
+    another's documents as its own."""
+    rows = conn.execute(
+        select(dt.documents.c.seq, dt.documents.c.body, dt.documents.c.addressed_to)
+        .where(and_(dt.documents.c.origin == origin, dt.documents.c.seq > after))
+        .order_by(dt.documents.c.seq).limit(PAGE + 1)).all()
+    page = rows[:PAGE]
+    return FeedPage(
+        documents=[json.loads(r.body) for r in page
+                   if r.addressed_to is None or r.addressed_to == for_agency],
+        next=int(page[-1].seq) if page else after, more=len(rows) > PAGE)
+
+
+def cursor(conn: Connection, peer: str) -> int:
+    found = conn.execute(select(dt.cursors.c.after).where(dt.cursors.c.peer == peer))
+    value = found.scalar_one_or_none()
+    return 0 if value is None else int(value)
+
+
+def set_cursor(conn: Connection, peer: str, after: int) -> None:
+    if conn.execute(select(dt.cursors.c.peer).where(dt.cursors.c.peer == peer)).first():
+        conn.execute(dt.cursors.update().where(dt.cursors.c.peer == peer).values(after=after))
+    else:
+        conn.execute(insert(dt.cursors).values(peer=peer, after=after))
+
+
+def tokens_of(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
+    rows = conn.execute(select(dt.registrations.c.id, dt.registrations.c.token)
+                        .where(dt.registrations.c.id.in_(list(ids))))
+    return {r.id: r.token for r in rows}
