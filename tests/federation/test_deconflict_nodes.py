@@ -13,15 +13,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from deconflict_world import Node, three_nodes
-from sqlalchemy import select
+from sqlalchemy import create_engine, inspect, select, text
 
 from tearline.deconflict import documents as docs
+from tearline.deconflict import events, selectors
 from tearline.federation.deconflict_docs import sign
+from tearline.federation.deconflict_flow import Deconfliction
 from tearline.keys import load_node_key
+from tearline.policy.subject import Subject
 from tearline.store import deconflict_index
 from tearline.store import deconflict_tables as dt
 
@@ -157,3 +163,67 @@ def test_forged_registrations_are_refused(nodes: dict[str, Node], tmp_path: Path
         tokens = set(conn.execute(select(dt.registrations.c.token)).scalars())
     store.close()
     assert not {"ab" * 32, "cd" * 32, "ef" * 32} & tokens
+
+
+def test_no_selector_in_plaintext_in_any_table_log_or_message(
+        nodes: dict[str, Node], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every table of every node, the listeners' logs, and every message of a run (the
+    protocol driven from this process, each HTTP body recorded) hold no selector."""
+    dea, semar = nodes["dea"], nodes["semar"]
+    messages: list[bytes] = []
+    real_send = httpx.Client.send
+
+    def recording(self: httpx.Client, request: httpx.Request, **kw: Any) -> httpx.Response:
+        messages.append(request.content)
+        response = real_send(self, request, **kw)
+        response.read()
+        messages.append(response.content)
+        return response
+
+    monkeypatch.setattr(httpx.Client, "send", recording)
+    store = dea.open_store()
+    try:
+        flow = Deconfliction(store, dea.keys_dir)
+        subject = Subject(dea.unit, dea.agency)
+        flow.register(subject, [selectors.passport("G 1234 5678", "MX")], "desk 4")
+        outcome = flow.check(subject, [selectors.phone(PHONE_SEMAR, "mx")])
+        assert outcome.hits[0] and outcome.hits[0][0].agency == semar.agency
+    finally:
+        store.close()
+    assert len(messages) >= 6
+    # the scans see what is there: the pointers are in the tables and in the messages
+    assert any(b"desk 4" in m for m in messages)
+    assert scan_database(semar.db_url, {f"duty officer of {dea.unit}"})
+
+    op = events.PlannedOperation(24.8091, -107.3940, datetime.fromisoformat(NIGHT_DEA[5]),
+                                 datetime.fromisoformat(NIGHT_DEA[7]))
+    cells = {s.value.split(":", 1)[1].split("@")[0] for s in events.probes(op)}
+    needles = {PHONE_DEA, PHONE_SEMAR, PHONE_FGR, "+526671234567", "6671234567", "667 123",
+               "+525551234567", "5551234567", "1M8GDM9AXKP042788", "9074729",
+               "G12345678", "G 1234 5678", "24.8091", "-107.394", *cells}
+    needles |= {n.lower() for n in needles} | {n.encode().hex() for n in needles}
+    found: list[str] = []
+    for node in nodes.values():
+        found += [f"{node.unit}: {hit}" for hit in scan_database(node.db_url, needles)]
+        log = (node.workspace / "serve.log").read_text(errors="replace")
+        found += [f"{node.unit} serve.log: {n}" for n in needles if n in log]
+    for i, body in enumerate(messages):
+        text = body.decode("utf-8", "replace")
+        found += [f"message {i}: {n}" for n in needles if n in text]
+    assert not found, found
+
+
+def scan_database(url: str, needles: set[str]) -> list[str]:
+    """Every cell of every table (bytes also as hex) checked for every needle."""
+    engine = create_engine(url)
+    hits = []
+    try:
+        with engine.connect() as conn:
+            for table in inspect(conn).get_table_names():
+                for row in conn.execute(text(f'SELECT * FROM "{table}"')):
+                    for cell in row:
+                        value = cell.hex() if isinstance(cell, bytes) else str(cell)
+                        hits += [f"{table}: {n}" for n in needles if n in value]
+    finally:
+        engine.dispose()
+    return hits
