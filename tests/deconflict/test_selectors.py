@@ -69,3 +69,11 @@ def test_a_phone_is_normalized_as_ingest_stores_it() -> None:
 def test_a_selector_does_not_print_its_value() -> None:
     s = selectors.phone("+52 667 123 4567")
     assert "667" not in repr(s) and "667" not in repr([s])
+
+
+def test_the_audit_log_knows_every_selector_kind() -> None:
+    from typing import get_args
+
+    from tearline.audit.deconflict_events import SelectorKind
+
+    assert set(get_args(SelectorKind)) == set(selectors.KINDS)

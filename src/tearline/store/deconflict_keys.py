@@ -12,6 +12,7 @@ a node alone cannot compute a token, and every element it helps evaluate is coun
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -49,6 +50,8 @@ def key_id_of(commitments: Sequence[bytes]) -> str:
 def install_share(conn: Connection, key_id: str, share: threshold.KeyShare, at: datetime,
                   by: str) -> None:
     """Keep this node's share of key ``key_id``; the same share again is a no-op."""
+    if not re.fullmatch(r"[0-9a-f]{32}", key_id):
+        raise ValidationError(f"a deconfliction key id is 32 hex digits, not {key_id!r}")
     found = conn.execute(select(dt.shares).where(dt.shares.c.key_id == key_id)).first()
     if found is not None:
         if bytes(found.share) != share.scalar or found.share_index != share.index:
