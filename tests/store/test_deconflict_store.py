@@ -92,7 +92,30 @@ def test_the_index_matches_registrations_in_force_only(store: Store) -> None:
         found = deconflict_index.in_force(conn, ["aa" * 32, "bb" * 32, "cc" * 32],
                                           T + timedelta(hours=2))
         assert found == {"aa" * 32: [live]}
-        page = deconflict_index.feed(conn, "us.dea.sod", 0, "mx.semar")
+        page = deconflict_index.feed(conn, "us.dea.sod", None, "mx.semar")
         assert [d["id"] for d in page.documents] == [live.id, expired.id, withdrawn.id, gone.id]
-        assert not page.more and deconflict_index.feed(conn, "us.dea.sod", page.next,
+        assert not page.more and deconflict_index.feed(conn, "us.dea.sod", page.last,
                                                        "mx.semar").documents == []
+        first = deconflict_index.feed(conn, "us.dea.sod", None, "mx.semar", limit=2)
+        assert first.more and first.last == expired.id
+
+
+def test_a_notice_for_another_agency_changes_nothing_another_peer_is_served(
+        store: Store) -> None:
+    regs = [registration(f"{i:02x}" * 32, T + timedelta(days=30)) for i in range(3)]
+    with store.transaction() as conn:
+        for reg in regs[:2]:
+            deconflict_index.store_document(conn, reg, reg.to_document(), reg.node, T)
+    with store.reading() as conn:
+        before = [deconflict_index.feed(conn, "us.dea.sod", None, "mx.semar", limit=n)
+                  for n in (1, 2, 3)]
+    notice = docs.Notice(docs.new_id("dn"), regs[0].id, "mx.fgr", "us.dea", "us.dea.sod",
+                         None, docs.stamp(T), "us.dea.sod")
+    with store.transaction() as conn:
+        deconflict_index.store_document(conn, notice, notice.to_document(), notice.node, T)
+    with store.reading() as conn:
+        after = [deconflict_index.feed(conn, "us.dea.sod", None, "mx.semar", limit=n)
+                 for n in (1, 2, 3)]
+        to_fgr = deconflict_index.feed(conn, "us.dea.sod", None, "mx.fgr")
+    assert after == before
+    assert notice.id in [d["id"] for d in to_fgr.documents]

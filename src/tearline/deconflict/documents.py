@@ -14,7 +14,7 @@ the federation edge's (``federation/deconflict_docs.py``).
 from __future__ import annotations
 
 import re
-import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -34,8 +34,9 @@ MAX_CONTACT = 200
 
 
 def new_id(prefix: str) -> str:
-    """A random document id (``dr-``, ``dw-``, ``dn-``): it says nothing of the selector."""
-    return f"{prefix}-{secrets.token_hex(16)}"
+    """A random document id (``dr-``, ``dw-``, ``dn-``): it says nothing of the selector.
+    (A version-4 UUID's 122 random bits, from the operating system's generator.)"""
+    return f"{prefix}-{uuid.uuid4().hex}"
 
 
 def stamp(moment: datetime) -> str:

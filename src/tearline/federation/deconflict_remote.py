@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 from tearline.deconflict import group
 from tearline.errors import PeerError, ValidationError
@@ -69,15 +70,17 @@ def pull_index(store: Store, peer: Peer, keys_dir: Path, own_agency: str, at: da
     with partner_from_peer(peer, keys_dir).client(timeout) as client:
         while True:
             with store.reading() as conn:
-                after = deconflict_index.cursor(conn, peer.name)
-            doc = client.get_json(f"{ROOT}{INDEX}?after={after}")
+                position = deconflict_index.cursor(conn, peer.name)
+            query = f"?{urlencode({'next': position})}" if position else ""
+            doc = client.get_json(f"{ROOT}{INDEX}{query}")
             documents, nxt = doc.get("documents"), doc.get("next")
-            if not isinstance(documents, list) or not isinstance(nxt, int) or nxt < after:
+            if not isinstance(documents, list) or not isinstance(nxt, str | None):
                 raise PeerError(f"peer {peer.name} answered a malformed index page")
             with store.transaction() as conn:
                 for signed in documents:
                     if accept(conn, peer, own_agency, signed, at) is not None:
                         added += 1
-                deconflict_index.set_cursor(conn, peer.name, nxt)
+                if nxt:
+                    deconflict_index.set_cursor(conn, peer.name, nxt)
             if doc.get("more") is not True:
                 return added

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, select
+from sqlalchemy import Connection, and_, insert, or_, select
 
 from tearline.deconflict import documents as docs
-from tearline.errors import NotFound
+from tearline.errors import NotFound, ValidationError
 from tearline.store import deconflict_tables as dt
 from tearline.store.tables import ts
 
@@ -127,39 +127,48 @@ def notices_for_unit(conn: Connection, unit: str) -> list[docs.Notice]:
 @dataclass(frozen=True, slots=True)
 class FeedPage:
     documents: list[dict[str, Any]]
-    next: int  # the cursor to ask with next
+    last: str | None  # the id of the page's last document: where the next page starts
     more: bool
 
 
-def feed(conn: Connection, origin: str, after: int, for_agency: str) -> FeedPage:
-    """This node's own documents after ``after`` for a peer of ``for_agency``:
-    registrations and withdrawals, and the notices addressed to that agency.
+def feed(conn: Connection, origin: str, after: str | None, for_agency: str,
+         limit: int = PAGE) -> FeedPage:
+    """This node's own documents after the document ``after`` for a peer of
+    ``for_agency``: registrations and withdrawals, and the notices addressed to that
+    agency. Documents addressed to others are not skipped but never selected, so the
+    pages, their ends and ``more`` are the same whether or not there are any.
 
     Only documents of ``origin`` (this node): each node serves what it signed, and
     every node pulls from every peer, so nothing is relayed and no node can pass off
     another's documents as its own."""
-    rows = conn.execute(
-        select(dt.documents.c.seq, dt.documents.c.body, dt.documents.c.addressed_to)
-        .where(and_(dt.documents.c.origin == origin, dt.documents.c.seq > after))
-        .order_by(dt.documents.c.seq).limit(PAGE + 1)).all()
-    page = rows[:PAGE]
-    return FeedPage(
-        documents=[json.loads(r.body) for r in page
-                   if r.addressed_to is None or r.addressed_to == for_agency],
-        next=int(page[-1].seq) if page else after, more=len(rows) > PAGE)
+    d = dt.documents.c
+    where = and_(d.origin == origin, or_(d.addressed_to.is_(None), d.addressed_to == for_agency))
+    if after is not None:
+        start = conn.execute(select(d.seq).where(and_(where, d.doc_id == after)))
+        seq = start.scalar_one_or_none()
+        if seq is None:
+            raise ValidationError("the index cursor names no document of this feed")
+        where = and_(where, d.seq > seq)
+    rows = conn.execute(select(d.doc_id, d.body).where(where).order_by(d.seq)
+                        .limit(limit + 1)).all()
+    page = rows[:limit]
+    return FeedPage(documents=[json.loads(r.body) for r in page],
+                    last=page[-1].doc_id if page else after, more=len(rows) > limit)
 
 
-def cursor(conn: Connection, peer: str) -> int:
-    found = conn.execute(select(dt.cursors.c.after).where(dt.cursors.c.peer == peer))
+def cursor(conn: Connection, peer: str) -> str | None:
+    """The opaque cursor ``peer`` gave with the last page pulled from it."""
+    found = conn.execute(select(dt.cursors.c.position).where(dt.cursors.c.peer == peer))
     value = found.scalar_one_or_none()
-    return 0 if value is None else int(value)
+    return None if value is None else str(value)
 
 
-def set_cursor(conn: Connection, peer: str, after: int) -> None:
+def set_cursor(conn: Connection, peer: str, position: str) -> None:
     if conn.execute(select(dt.cursors.c.peer).where(dt.cursors.c.peer == peer)).first():
-        conn.execute(dt.cursors.update().where(dt.cursors.c.peer == peer).values(after=after))
+        conn.execute(dt.cursors.update().where(dt.cursors.c.peer == peer)
+                     .values(position=position))
     else:
-        conn.execute(insert(dt.cursors).values(peer=peer, after=after))
+        conn.execute(insert(dt.cursors).values(peer=peer, position=position))
 
 
 def tokens_of(conn: Connection, ids: Sequence[str]) -> dict[str, str]:

@@ -106,5 +106,5 @@ cursors = Table(
     "deconflict_cursors",
     metadata,
     Column("peer", String(128), primary_key=True),
-    Column("after", Integer, nullable=False),
+    Column("position", String(400), nullable=False),
 )

@@ -2,9 +2,11 @@
 
 * ``POST {root}tearline/deconflict/evaluate/`` — a peer's blinded elements, evaluated
   with this node's key share for the peer's unit, within that unit's daily quota;
-* ``GET {root}tearline/deconflict/index/?after=N`` — this node's signed index
-  documents after cursor N: its registrations and withdrawals, and the hit notices
-  addressed to the peer's agency.
+* ``GET {root}tearline/deconflict/index/?next=C`` — this node's signed index
+  documents after the sealed cursor C (none: from the start): its registrations and
+  withdrawals, and the hit notices addressed to the peer's agency. The cursor seals
+  the id of the page's last document for that peer, so neither it nor the pages
+  depend on documents addressed to others.
 
 Both only for a peer whose agency is bound with this node's by an agreement in force
 (or is the same agency); a refused evaluation is logged. The elements are random
@@ -81,15 +83,16 @@ def evaluate(node: Node, request: Request, peer: Peer) -> tuple[int, dict[str, o
 def index(node: Node, request: Request, peer: Peer) -> tuple[int, dict[str, object]]:
     at = datetime.now(UTC)
     params = dict(request.query_params)
-    if set(params) - {"after"}:
-        raise ValidationError(f"unknown parameters: {sorted(set(params) - {'after'})}")
-    after_text = params.get("after", "0")
-    if not after_text.isdigit() or len(after_text) > 12:
-        raise ValidationError("after: a cursor (a non-negative integer)")
+    if set(params) - {"next"}:
+        raise ValidationError(f"unknown parameters: {sorted(set(params) - {'next'})}")
     _allowed(node, peer, at)
-    store = node.store
-    with store.reading() as conn:
-        page = deconflict_index.feed(conn, node.identity.name,
-                                     int(after_text), peer.agency)
-    return 200, {"type": "tearline-deconfliction-index", "documents": page.documents,
-                 "next": page.next, "more": page.more}
+    after = None
+    if params.get("next"):
+        after = node.cursors.open(params["next"], peer.unit, "deconflict-index", {})
+    with node.store.reading() as conn:
+        page = deconflict_index.feed(conn, node.identity.name, after, peer.agency)
+    body: dict[str, object] = {"type": "tearline-deconfliction-index",
+                               "documents": page.documents, "more": page.more}
+    if page.last is not None:
+        body["next"] = node.cursors.seal(page.last, peer.unit, "deconflict-index", {})
+    return 200, body

@@ -102,7 +102,7 @@ def upgrade() -> None:
     op.create_table(
         "deconflict_cursors",
         sa.Column("peer", sa.String(length=128), nullable=False),
-        sa.Column("after", sa.Integer(), nullable=False),
+        sa.Column("position", sa.String(length=400), nullable=False),
         sa.PrimaryKeyConstraint("peer"),
     )
 
