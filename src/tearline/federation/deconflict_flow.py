@@ -111,7 +111,7 @@ class Deconfliction:
                 + "; ".join(f"{k}: {v}" for k, v in sorted(unavailable.items())))
         return tk.finish(batch, answers, mine.threshold)
 
-    def _compare(self, subject: Subject, selectors: Sequence[Selector],
+    def compare(self, subject: Subject, selectors: Sequence[Selector],
                  tokens: Sequence[str], at: datetime) -> list[list[Hit]]:
         """Hits of each token; logs the query, each hit, and a notice per hit."""
         out: list[list[Hit]] = []
@@ -165,7 +165,7 @@ class Deconfliction:
     def check(self, subject: Subject, selectors: Sequence[Selector]) -> Outcome:
         unavailable = self.sync()
         tokens = self.tokens(subject, selectors, unavailable)
-        return Outcome(self._compare(subject, selectors, tokens, self.clock()), unavailable)
+        return Outcome(self.compare(subject, selectors, tokens, self.clock()), unavailable)
 
     def register(self, subject: Subject, selectors: Sequence[Selector], contact: str,
                  since: datetime | None = None, expires: datetime | None = None,
@@ -181,7 +181,7 @@ class Deconfliction:
         asked = list(selectors) + list(probes)
         tokens = self.tokens(subject, asked, unavailable)
         mine, probe_tokens = tokens[:len(selectors)], tokens[len(selectors):]
-        outcome = Outcome(self._compare(subject, list(probes) or list(selectors),
+        outcome = Outcome(self.compare(subject, list(probes) or list(selectors),
                                         list(probe_tokens) or list(mine), at), unavailable)
         with self.store.transaction() as conn:
             events: list[Event] = []
