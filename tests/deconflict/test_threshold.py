@@ -79,3 +79,21 @@ def test_duplicate_indices_are_refused() -> None:
 def test_a_bad_answer_is_refused() -> None:
     with pytest.raises(ValidationError):
         threshold.combine({1: group.IDENTITY, 2: oprf.blind(b"x").element}, 2)
+
+
+@settings(max_examples=20, deadline=None)
+@given(sharings(), st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=3))
+def test_a_batch_from_any_t_holders_gives_the_single_key_tokens(
+    sharing: tuple[bytes, tuple[threshold.KeyShare, ...], list[int]], values: list[str]
+) -> None:
+    from tearline.deconflict import tokens
+    from tearline.deconflict.selectors import Selector
+
+    key, shares, order = sharing
+    t = shares[0].threshold
+    chosen = [Selector("identifier", f"test:{v}") for v in values]
+    batch = tokens.blind_batch(chosen)
+    answers = {s.index: [threshold.evaluate_share(s, e) for e in batch.elements]
+               for s in (shares[i] for i in order[:t])}
+    assert tokens.finish(batch, answers, t) == tuple(tokens.direct_token(key, s)
+                                                     for s in chosen)

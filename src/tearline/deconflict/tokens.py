@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from tearline.deconflict import oprf, threshold
+from tearline.deconflict import group, oprf, threshold
 from tearline.deconflict.selectors import Selector
 from tearline.errors import ValidationError
 
@@ -48,11 +48,23 @@ def finish(
         if len(elements) != len(batch.blinds):
             raise ValidationError(
                 f"share holder {index} answered {len(elements)} of {len(batch.blinds)} elements")
+    if len(answers) < t:
+        raise ValidationError(f"{len(answers)} share holder(s) answered; the key needs {t}")
+    lagrange = threshold.lagrange_at_zero(sorted(answers))
     out = []
     for position, (selector, blinded) in enumerate(zip(batch.selectors, batch.blinds,
                                                        strict=True)):
-        combined = threshold.combine({i: a[position] for i, a in answers.items()}, t)
-        out.append(token_of(oprf.finalize(selector.oprf_input(), blinded.blind, combined)))
+        # Σ (λᵢ·r⁻¹)·(sᵢ·r·H(x)) = k·H(x): the unblinding folded into the Lagrange
+        # coefficients (scalar products, cheap), one group multiplication per answer.
+        r_inverse = group.scalar_invert(blinded.blind)
+        total: bytes | None = None
+        for index in sorted(answers):
+            element = group.check_element(answers[index][position], f"answer of {index}")
+            term = group.scalar_mult(group.scalar_mul(lagrange[index], r_inverse), element)
+            total = term if total is None else group.element_add(total, term)
+        assert total is not None
+        unblinded = group.check_element(total, "combined element")
+        out.append(token_of(oprf.finalize_unblinded(selector.oprf_input(), unblinded)))
     return tuple(out)
 
 
