@@ -182,6 +182,8 @@ def test_no_selector_in_plaintext_in_any_table_log_or_message(
 
     monkeypatch.setattr(httpx.Client, "send", recording)
     store = dea.open_store()
+    with store.transaction() as conn:  # pull every peer's whole index again, recorded
+        conn.execute(dt.cursors.delete())
     try:
         flow = Deconfliction(store, dea.keys_dir)
         subject = Subject(dea.unit, dea.agency)
@@ -192,7 +194,8 @@ def test_no_selector_in_plaintext_in_any_table_log_or_message(
         store.close()
     assert len(messages) >= 6
     # the scans see what is there: the pointers are in the tables and in the messages
-    assert any(b"desk 4" in m for m in messages)
+    assert any(f"duty officer of {semar.unit}".encode() in m for m in messages)
+    assert any(b"tearline-deconfliction-evaluation" in m for m in messages)
     assert scan_database(semar.db_url, {f"duty officer of {dea.unit}"})
 
     op = events.PlannedOperation(24.8091, -107.3940, datetime.fromisoformat(NIGHT_DEA[5]),

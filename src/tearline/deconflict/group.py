@@ -69,6 +69,15 @@ def check_element(element: bytes, what: str = "element") -> bytes:
     return element
 
 
+def check_shape(element: bytes, what: str = "element") -> bytes:
+    """The element itself if it is 32 bytes and not the identity. Cheaper than
+    :func:`check_element` where libsodium decodes it anyway (a scalar multiplication
+    refuses a non-canonical encoding), so the full check is not done twice."""
+    if not isinstance(element, bytes) or len(element) != ELEMENT_BYTES or element == IDENTITY:
+        raise ValidationError(f"{what}: not a non-identity ristretto255 element")
+    return element
+
+
 def check_scalar(scalar: bytes, what: str = "scalar") -> bytes:
     """The scalar itself if it is a canonical (reduced), non-zero encoding."""
     if not isinstance(scalar, bytes) or len(scalar) != SCALAR_BYTES:

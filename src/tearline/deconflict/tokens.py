@@ -59,11 +59,11 @@ def finish(
         r_inverse = group.scalar_invert(blinded.blind)
         total: bytes | None = None
         for index in sorted(answers):
-            element = group.check_element(answers[index][position], f"answer of {index}")
+            element = group.check_shape(answers[index][position], f"answer of {index}")
             term = group.scalar_mult(group.scalar_mul(lagrange[index], r_inverse), element)
             total = term if total is None else group.element_add(total, term)
         assert total is not None
-        unblinded = group.check_element(total, "combined element")
+        unblinded = group.check_shape(total, "combined element")
         out.append(token_of(oprf.finalize_unblinded(selector.oprf_input(), unblinded)))
     return tuple(out)
 

@@ -85,7 +85,16 @@ class Deconfliction:
 
     def tokens(self, subject: Subject, selectors: Sequence[Selector],
                unavailable: dict[str, str]) -> tuple[str, ...]:
-        """Tokens of ``selectors`` from t share holders, this node's share first."""
+        """Tokens of ``selectors`` from t share holders, this node's share first, in
+        requests of at most ``MAX_BATCH`` elements."""
+        out: list[str] = []
+        step = deconflict_keys.MAX_BATCH
+        for start in range(0, len(selectors), step):
+            out += self._tokens(subject, selectors[start:start + step], unavailable)
+        return tuple(out)
+
+    def _tokens(self, subject: Subject, selectors: Sequence[Selector],
+                unavailable: dict[str, str]) -> tuple[str, ...]:
         batch = tk.blind_batch(selectors)
         mine = deconflict_keys.evaluate_for(self.store, str(subject), subject.unit,
                                             batch.elements, self.clock(), "local")
@@ -95,6 +104,8 @@ class Deconfliction:
         for peer in current:
             if len(answers) >= mine.threshold:
                 break
+            if peer.name in unavailable:
+                continue
             try:
                 got = evaluate_remote(peer, self.keys_dir, mine.key_id, batch.elements,
                                       self.timeout)

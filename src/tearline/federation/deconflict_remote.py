@@ -56,7 +56,7 @@ def evaluate_remote(peer: Peer, keys_dir: Path, key_id: str, elements: Sequence[
         except (binascii.Error, ValueError):
             raw = b""
         try:
-            out.append(group.check_element(raw, f"answer {i}"))
+            out.append(group.check_shape(raw, f"answer {i}"))
         except ValidationError as exc:
             raise PeerError(f"peer {peer.name} answered an invalid element") from exc
     return ShareAnswer(peer.name, index, t, tuple(out))

@@ -129,7 +129,7 @@ def evaluate(conn: Connection, actor: str, unit: str, elements: Sequence[bytes],
     if not 1 <= len(elements) <= MAX_BATCH:
         raise ValidationError(f"send 1 to {MAX_BATCH} blinded elements per request")
     for i, element in enumerate(elements):
-        group.check_element(element, f"element {i}")
+        group.check_shape(element, f"element {i}")  # libsodium decodes it; a refusal rolls back
     key_id, share = current_share(conn)
     day = _day(at)
     limit = daily_limit(conn, unit)
