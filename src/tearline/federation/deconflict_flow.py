@@ -64,7 +64,7 @@ class Deconfliction:
     store: Store
     keys_dir: Path
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    timeout: float = 10.0
+    timeout: float = 60.0  # a peer that does not answer within it counts as offline
 
     def __post_init__(self) -> None:
         self.identity = load_identity(self.keys_dir)
