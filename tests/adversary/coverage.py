@@ -57,6 +57,10 @@ API = {
         ("GET", "/api/v1/audit/proofs/inclusion"), ("GET", "/api/v1/audit/proofs/consistency"),
         ), "audit"),
     ("GET", "/api/v1/reports/assessment"): "reports",
+    **dict.fromkeys((
+        ("POST", "/api/v1/deconflict/checks"), ("POST", "/api/v1/deconflict/registrations"),
+        ("DELETE", "/api/v1/deconflict/registrations/{registration_id}"),
+        ("GET", "/api/v1/deconflict/events")), "deconflict"),
 }
 API_LEFT_OUT: dict[tuple[str, str], str] = {}
 

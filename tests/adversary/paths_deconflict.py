@@ -17,7 +17,8 @@ from typing import Any
 from adversary import public
 from adversary.cast import ANALYST
 from adversary.deconflict_acts import ASKED
-from adversary.paths import Cli
+from adversary.paths import Api, Cli
+from adversary.paths_api import Asking
 from adversary.paths_taxii import ROOT, Peer
 from adversary.transcript import Transcript
 from adversary.worlds import Place
@@ -44,14 +45,35 @@ def run_deconflict_peer(place: Place, viewer: str) -> Transcript:
 
 
 def run_deconflict(place: Place, viewer: str) -> Transcript:
-    """The viewer is a unit on our node, at the command line."""
+    """The viewer is a unit on our node: at the command line, then over the API."""
     out = Transcript()
     cli = Cli(place, out.asked)
     try:
         _on_the_command_line(cli, out, viewer)
     finally:
         cli.close()
+    store = Store.open(place.url)
+    api = Api(store, place.tokens()[viewer])
+    api.app.state.deconflict_keys = place.keys
+    try:
+        _over_the_api(Asking(api, out, viewer))
+    finally:
+        api.close()
+        store.close()
     return out
+
+
+def _over_the_api(ask: Asking) -> None:
+    phones = [{"kind": "phone", "value": p} for p in ASKED]
+    ask("POST", "/deconflict/checks", {"selectors": phones})
+    ask("POST", "/deconflict/checks", {"selectors": [{"kind": "phone", "value": "x"}]})
+    made = ask("POST", "/deconflict/registrations", {
+        "selectors": [{"kind": "phone", "value": "+52 667 700 0008"}], "contact": "desk"})
+    ask("GET", "/deconflict/events")
+    mine = made.get("registered", []) if isinstance(made, dict) else []
+    ask("DELETE", f"/deconflict/registrations/{mine[0] if mine else 'dr-' + '0' * 32}")
+    ask("DELETE", "/deconflict/registrations/dr-" + "0" * 32)
+    ask("GET", "/deconflict/events")
 
 
 def _on_the_command_line(cli: Cli, out: Transcript, viewer: str) -> None:
