@@ -33,6 +33,7 @@ mapped in one place (``HTTP_STATUS`` below) and rendered in one JSON envelope.
     ├── PeerError ................. a federation peer is unreachable or answered
     │                               outside the TAXII protocol (502)
     └── ConfigError ............... the node is misconfigured
+        └── NotConfigured ......... a feature this node has not been set up for (503)
 """
 
 from __future__ import annotations
@@ -217,6 +218,13 @@ class ConfigError(TearlineError):
     code = "bad_config"
 
 
+class NotConfigured(ConfigError):
+    """The node has not been set up for what was asked (deconfliction without a key
+    share or a node identity): the service is unavailable here, not broken (503)."""
+
+    code = "not_configured"
+
+
 class PeerError(TearlineError):
     """A federation peer could not be reached, or answered outside the TAXII protocol.
 
@@ -240,6 +248,7 @@ HTTP_STATUS: dict[type[TearlineError], int] = {
     StoreError: 503,
     PeerError: 502,
     ConfigError: 500,
+    NotConfigured: 503,
     TearlineError: 500,
 }
 

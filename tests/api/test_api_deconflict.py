@@ -74,3 +74,19 @@ def test_an_agency_without_agreement_sees_no_overlap(api: Api) -> None:
 def test_bad_input_is_422(api: Api, body: dict[str, object]) -> None:
     answer = api.post("/api/v1/deconflict/checks", as_="mx.semar.uie", json=body)
     assert answer.status_code == 422, answer.text
+
+
+def test_a_node_without_a_key_share_answers_503(db_url: str, tmp_path: Path) -> None:
+    made = build_api(db_url)
+    try:
+        init_node(tmp_path / "keys", "us.dea", "us.dea.sod")
+        made.app.state.deconflict_keys = tmp_path / "keys"
+        answer = made.post("/api/v1/deconflict/checks", as_="mx.semar.uie",
+                           json={"selectors": [PHONE]})
+        assert answer.status_code == 503 and answer.json()["error"]["code"] == "not_configured"
+        made.app.state.deconflict_keys = tmp_path / "nowhere"
+        answer = made.post("/api/v1/deconflict/checks", as_="mx.semar.uie",
+                           json={"selectors": [PHONE]})
+        assert answer.status_code == 503
+    finally:
+        made.close()

@@ -24,7 +24,14 @@ from tearline.audit.events import DeconflictQuery
 from tearline.deconflict import documents as docs
 from tearline.deconflict import tokens as tk
 from tearline.deconflict.selectors import Selector
-from tearline.errors import NotFound, PeerError, PolicyDenied, ValidationError
+from tearline.errors import (
+    ConfigError,
+    NotConfigured,
+    NotFound,
+    PeerError,
+    PolicyDenied,
+    ValidationError,
+)
 from tearline.federation.deconflict_docs import agreement_between, logged, sign
 from tearline.federation.deconflict_remote import evaluate_remote, pull_index
 from tearline.federation.identity import load_identity
@@ -67,8 +74,12 @@ class Deconfliction:
     timeout: float = 60.0  # a peer that does not answer within it counts as offline
 
     def __post_init__(self) -> None:
-        self.identity = load_identity(self.keys_dir)
-        self.key = load_node_key(self.keys_dir)
+        try:
+            self.identity = load_identity(self.keys_dir)
+            self.key = load_node_key(self.keys_dir)
+        except ConfigError as exc:
+            raise NotConfigured(f"deconfliction needs this node's identity: {exc.message}"
+                                ) from exc
 
     def sync(self) -> dict[str, str]:
         """Pull every peer's index; returns the peers that could not be pulled, and why."""

@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from tearline.audit.deconflict_events import DeconflictEvaluated, DeconflictRefused
 from tearline.deconflict import group, threshold
-from tearline.errors import ConfigError, Conflict, QuotaExceeded, ValidationError
+from tearline.errors import Conflict, NotConfigured, QuotaExceeded, ValidationError
 from tearline.store import audit_log
 from tearline.store import deconflict_tables as dt
 from tearline.store.store import Store
@@ -67,7 +67,7 @@ def current_share(conn: Connection) -> tuple[str, threshold.KeyShare]:
     row = conn.execute(select(dt.shares).order_by(dt.shares.c.installed_at.desc(),
                                                   dt.shares.c.key_id).limit(1)).first()
     if row is None:
-        raise ConfigError("this node holds no deconfliction key share: "
+        raise NotConfigured("this node holds no deconfliction key share: "
                           "run `tearline deconflict install-share`")
     return row.key_id, threshold.KeyShare(
         index=row.share_index, scalar=bytes(row.share), threshold=row.threshold,

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path as FsPath
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
 from tearline.api.deps import AUTHED, ONE_OBJECT, WITH_BODY, Reader, StoreDep, Writer
+from tearline.api.envelope import ErrorEnvelope
 from tearline.api.schemas import Strict
 from tearline.deconflict import events, selectors
 from tearline.errors import SelectorError
@@ -113,8 +114,13 @@ def _out(outcome: Outcome) -> CheckOut:
         registered=list(outcome.registered), unavailable=dict(outcome.unavailable))
 
 
+#: Fewer than t key-share holders answered (the others offline or refusing).
+PEERS: dict[int | str, dict[str, Any]] = {
+    502: {"model": ErrorEnvelope, "description": "Too few key-share holders answered"}}
+
+
 def router() -> APIRouter:
-    api = APIRouter(tags=["deconfliction"], responses=AUTHED)
+    api = APIRouter(tags=["deconfliction"], responses={**AUTHED, **PEERS})
 
     @api.post("/deconflict/checks", response_model=CheckOut, responses=WITH_BODY,
               summary="Is anyone else working these selectors, or this place and time?")
