@@ -33,7 +33,7 @@ mapped in one place (``HTTP_STATUS`` below) and rendered in one JSON envelope.
     ├── PeerError ................. a federation peer is unreachable or answered
     │                               outside the TAXII protocol (502)
     └── ConfigError ............... the node is misconfigured
-        └── NotConfigured ......... a feature this node has not been set up for (503)
+        └── NotConfigured ......... a feature this node has not been set up for (409)
 """
 
 from __future__ import annotations
@@ -220,7 +220,8 @@ class ConfigError(TearlineError):
 
 class NotConfigured(ConfigError):
     """The node has not been set up for what was asked (deconfliction without a key
-    share or a node identity): the service is unavailable here, not broken (503)."""
+    share or a node identity): the request conflicts with the node's state (409) — not
+    a server error, and the same answer whatever the request holds."""
 
     code = "not_configured"
 
@@ -248,7 +249,7 @@ HTTP_STATUS: dict[type[TearlineError], int] = {
     StoreError: 503,
     PeerError: 502,
     ConfigError: 500,
-    NotConfigured: 503,
+    NotConfigured: 409,
     TearlineError: 500,
 }
 

@@ -27,6 +27,7 @@ def api(db_url: str, tmp_path: Path) -> Iterator[Api]:
     made.app.state.deconflict_keys = tmp_path / "keys"
     yield made
     made.close()
+    made.store.close()
 
 
 def test_register_check_list_withdraw(api: Api) -> None:
@@ -76,17 +77,18 @@ def test_bad_input_is_422(api: Api, body: dict[str, object]) -> None:
     assert answer.status_code == 422, answer.text
 
 
-def test_a_node_without_a_key_share_answers_503(db_url: str, tmp_path: Path) -> None:
+def test_a_node_without_a_key_share_answers_409(db_url: str, tmp_path: Path) -> None:
     made = build_api(db_url)
     try:
         init_node(tmp_path / "keys", "us.dea", "us.dea.sod")
         made.app.state.deconflict_keys = tmp_path / "keys"
         answer = made.post("/api/v1/deconflict/checks", as_="mx.semar.uie",
                            json={"selectors": [PHONE]})
-        assert answer.status_code == 503 and answer.json()["error"]["code"] == "not_configured"
+        assert answer.status_code == 409 and answer.json()["error"]["code"] == "not_configured"
         made.app.state.deconflict_keys = tmp_path / "nowhere"
         answer = made.post("/api/v1/deconflict/checks", as_="mx.semar.uie",
                            json={"selectors": [PHONE]})
-        assert answer.status_code == 503
+        assert answer.status_code == 409
     finally:
         made.close()
+        made.store.close()

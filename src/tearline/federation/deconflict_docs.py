@@ -74,11 +74,9 @@ def _refuse(conn: Connection, peer: Peer, at: datetime, reason: Reason,
         object_id=object_id, originator=originator, reason=reason)])
 
 
-def accept(conn: Connection, peer: Peer, own_agency: str, signed: object,
-           at: datetime) -> docs.Document | None:
-    """Store a document pulled from ``peer`` if it may stand; else log the refusal.
-
-    Returns the document if it was new and stored, None otherwise."""
+def admit(conn: Connection, peer: Peer, own_agency: str, signed: object,
+          at: datetime) -> docs.Document | None:
+    """The document pulled from ``peer`` if it may stand; else None, the refusal logged."""
     try:
         unsigned = verify_document(peer.verifier_key, signed)
     except IntegrityError:
@@ -90,7 +88,6 @@ def accept(conn: Connection, peer: Peer, own_agency: str, signed: object,
     except ValidationError:
         _refuse(conn, peer, at, "malformed", None, None)
         return None
-    assert isinstance(signed, dict)
     if document.node != peer.name:
         _refuse(conn, peer, at, "third-agency", document.id, None)
         return None
@@ -108,15 +105,32 @@ def accept(conn: Connection, peer: Peer, own_agency: str, signed: object,
         if not owner_ok:
             _refuse(conn, peer, at, "overwrite", document.id, target.registration.agency)
             return None
-    if not deconflict_index.store_document(conn, document, signed, peer.name, at):
-        return None
-    events = logged(document, f"node:{peer.name}", at)
-    if isinstance(document, docs.Notice):
-        holder = deconflict_index.registration(conn, document.registration_id).registration
-        events.append(DeconflictHit(
-            at=ts(at), actor=f"unit:{holder.unit}", registration_id=holder.id, role="holder",
-            checker=f"unit:{document.checker_unit}", checker_agency=document.checker_agency,
-            holder=f"unit:{holder.unit}", holder_agency=holder.agency,
-            agreement_id=document.agreement_id or None))
-    audit_log.append(conn, events)
+        if isinstance(document, docs.Withdrawal) and target.withdrawn_at is not None:
+            return None  # withdrawn already: a second withdrawal changes nothing
     return document
+
+
+def accept_page(conn: Connection, peer: Peer, own_agency: str, page: list[object],
+                at: datetime) -> list[docs.Document]:
+    """Store the documents of a pulled page that may stand (one write for all), log each
+    new one; returns the new documents."""
+    admitted = []
+    for signed in page:
+        document = admit(conn, peer, own_agency, signed, at)
+        if document is not None:
+            assert isinstance(signed, dict)
+            admitted.append((document, signed))
+    stored = deconflict_index.store_documents(conn, admitted, peer.name, at)
+    events: list[Event] = []
+    for document in stored:
+        events += logged(document, f"node:{peer.name}", at)
+        if isinstance(document, docs.Notice):
+            holder = deconflict_index.registration(conn, document.registration_id).registration
+            events.append(DeconflictHit(
+                at=ts(at), actor=f"unit:{holder.unit}", registration_id=holder.id,
+                role="holder", checker=f"unit:{document.checker_unit}",
+                checker_agency=document.checker_agency, holder=f"unit:{holder.unit}",
+                holder_agency=holder.agency, agreement_id=document.agreement_id or None))
+    if events:
+        audit_log.append(conn, events)
+    return stored

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from tearline.audit.commitments import commit_in_entry
 from tearline.audit.deconflict_events import DeconflictHit
@@ -178,9 +179,8 @@ class Deconfliction:
                         f"{selector.kind}:{selector.value}"),
                     hit_count=len(hits)))
                 out.append(hits)
-            for notice in notices:
-                deconflict_index.store_document(conn, notice, sign(self.key, notice),
-                                                self.identity.name, at)
+            deconflict_index.store_documents(
+                conn, [(n, sign(self.key, n)) for n in notices], self.identity.name, at)
             audit_log.append(conn, events)
         return out
 
@@ -205,19 +205,21 @@ class Deconfliction:
         mine, probe_tokens = tokens[:len(selectors)], tokens[len(selectors):]
         outcome = Outcome(self.compare(subject, list(probes) or list(selectors),
                                         list(probe_tokens) or list(mine), at), unavailable)
+        made: list[tuple[docs.Document, dict[str, Any]]] = []
+        for selector, token in zip(selectors, mine, strict=True):
+            reg = docs.Registration(
+                id=docs.new_id("dr"), token=token, kind=selector.kind, agency=subject.agency,
+                unit=subject.unit, contact=contact, since=docs.stamp(since),
+                expires=docs.stamp(expires), node=self.identity.name)
+            if not made:
+                docs.parse(reg.to_document())  # the contact is valid (the same for all)
+            made.append((reg, sign(self.key, reg)))
+        events: list[Event] = []
+        for document, _ in made:
+            events += logged(document, str(subject), at)
+            outcome.registered.append(document.id)
         with self.store.transaction() as conn:
-            events: list[Event] = []
-            for selector, token in zip(selectors, mine, strict=True):
-                reg = docs.Registration(
-                    id=docs.new_id("dr"), token=token, kind=selector.kind,
-                    agency=subject.agency, unit=subject.unit, contact=contact,
-                    since=docs.stamp(since), expires=docs.stamp(expires),
-                    node=self.identity.name)
-                docs.parse(reg.to_document())  # the contact and ids are valid
-                deconflict_index.store_document(conn, reg, sign(self.key, reg),
-                                                self.identity.name, at)
-                events += logged(reg, str(subject), at)
-                outcome.registered.append(reg.id)
+            deconflict_index.store_documents(conn, made, self.identity.name, at)
             audit_log.append(conn, events)
         return outcome
 

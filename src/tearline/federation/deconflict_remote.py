@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from tearline.deconflict import group
 from tearline.errors import PeerError, ValidationError
-from tearline.federation.deconflict_docs import accept
+from tearline.federation.deconflict_docs import accept_page
 from tearline.federation.signing import b64url, unb64url
 from tearline.federation.sync import partner_from_peer
 from tearline.store import deconflict_index
@@ -77,9 +77,7 @@ def pull_index(store: Store, peer: Peer, keys_dir: Path, own_agency: str, at: da
             if not isinstance(documents, list) or not isinstance(nxt, str | None):
                 raise PeerError(f"peer {peer.name} answered a malformed index page")
             with store.transaction() as conn:
-                for signed in documents:
-                    if accept(conn, peer, own_agency, signed, at) is not None:
-                        added += 1
+                added += len(accept_page(conn, peer, own_agency, documents, at))
                 if nxt:
                     deconflict_index.set_cursor(conn, peer.name, nxt)
             if doc.get("more") is not True:

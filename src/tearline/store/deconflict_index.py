@@ -37,32 +37,60 @@ class Stored:
 def store_document(conn: Connection, document: docs.Document, signed: dict[str, Any],
                    origin: str, at: datetime) -> bool:
     """Keep ``signed`` (the document with its signature) and apply it; False if known."""
-    known = conn.execute(select(dt.documents.c.seq).where(dt.documents.c.doc_id == document.id))
-    if known.first() is not None:
-        return False
-    addressed = document.holder_agency if isinstance(document, docs.Notice) else None
-    key = conn.execute(insert(dt.documents).values(
-        doc_id=document.id, doc_type=docs.TYPES[signed["type"]], origin=origin,
-        addressed_to=addressed, received_at=ts(at),
-        body=json.dumps(signed, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
-    )).inserted_primary_key
-    assert key is not None
-    seq = int(key[0])
-    if isinstance(document, docs.Registration):
-        conn.execute(insert(dt.registrations).values(
-            id=document.id, token=document.token, kind=document.kind, agency=document.agency,
-            unit=document.unit, contact=document.contact, since=document.since,
-            expires_at=document.expires, origin=document.node, doc_seq=seq))
-    elif isinstance(document, docs.Withdrawal):
-        conn.execute(insert(dt.withdrawals).values(
-            registration_id=document.registration_id, withdrawn_at=document.withdrawn_at,
-            doc_seq=seq))
-    else:
-        conn.execute(insert(dt.notices).values(
-            id=document.id, registration_id=document.registration_id,
-            checker_unit=document.checker_unit, checker_agency=document.checker_agency,
-            agreement_id=document.agreement_id, at=document.at, doc_seq=seq))
-    return True
+    return bool(store_documents(conn, [(document, signed)], origin, at))
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def store_documents(conn: Connection, items: Sequence[tuple[docs.Document, dict[str, Any]]],
+                    origin: str, at: datetime) -> list[docs.Document]:
+    """Keep and apply many documents at once (a registration batch, a pulled page); those
+    already known are left as they are. Returns the documents that were new."""
+    d = dt.documents.c
+    ids = [doc.id for doc, _ in items]
+    known: set[str] = set()
+    for part in _chunks(ids):
+        known |= set(conn.execute(select(d.doc_id).where(d.doc_id.in_(part))).scalars())
+    fresh: dict[str, tuple[docs.Document, dict[str, Any]]] = {}
+    for doc, signed in items:
+        if doc.id not in known and doc.id not in fresh:
+            fresh[doc.id] = (doc, signed)
+    if not fresh:
+        return []
+    conn.execute(insert(dt.documents), [
+        {"doc_id": doc.id, "doc_type": docs.TYPES[signed["type"]], "origin": origin,
+         "addressed_to": doc.holder_agency if isinstance(doc, docs.Notice) else None,
+         "received_at": ts(at),
+         "body": json.dumps(signed, ensure_ascii=False, sort_keys=True, separators=(",", ":"))}
+        for doc, signed in fresh.values()])
+    seq: dict[str, int] = {}
+    for part in _chunks(list(fresh)):
+        seq.update((r.doc_id, int(r.seq)) for r in conn.execute(
+            select(d.doc_id, d.seq).where(d.doc_id.in_(part))))
+    rows: dict[Any, list[dict[str, Any]]] = {dt.registrations: [], dt.withdrawals: [],
+                                             dt.notices: []}
+    for doc, _ in fresh.values():
+        if isinstance(doc, docs.Registration):
+            rows[dt.registrations].append({
+                "id": doc.id, "token": doc.token, "kind": doc.kind, "agency": doc.agency,
+                "unit": doc.unit, "contact": doc.contact, "since": doc.since,
+                "expires_at": doc.expires, "origin": doc.node, "doc_seq": seq[doc.id]})
+        elif isinstance(doc, docs.Withdrawal):
+            rows[dt.withdrawals].append({"registration_id": doc.registration_id,
+                                         "withdrawn_at": doc.withdrawn_at,
+                                         "doc_seq": seq[doc.id]})
+        else:
+            rows[dt.notices].append({
+                "id": doc.id, "registration_id": doc.registration_id,
+                "checker_unit": doc.checker_unit, "checker_agency": doc.checker_agency,
+                "agreement_id": doc.agreement_id, "at": doc.at, "doc_seq": seq[doc.id]})
+    for table, values in rows.items():
+        if values:
+            conn.execute(insert(table), values)
+    return [doc for doc, _ in fresh.values()]
 
 
 def _registration(row: Any) -> docs.Registration:

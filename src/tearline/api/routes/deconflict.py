@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
-from tearline.api.deps import AUTHED, ONE_OBJECT, WITH_BODY, Reader, StoreDep, Writer
+from tearline.api.deps import AUTHED, CONFLICT, ONE_OBJECT, WITH_BODY, Reader, StoreDep, Writer
 from tearline.api.envelope import ErrorEnvelope
 from tearline.api.schemas import Strict
 from tearline.deconflict import events, selectors
@@ -120,7 +120,7 @@ PEERS: dict[int | str, dict[str, Any]] = {
 
 
 def router() -> APIRouter:
-    api = APIRouter(tags=["deconfliction"], responses={**AUTHED, **PEERS})
+    api = APIRouter(tags=["deconfliction"], responses={**AUTHED, **CONFLICT, **PEERS})
 
     @api.post("/deconflict/checks", response_model=CheckOut, responses=WITH_BODY,
               summary="Is anyone else working these selectors, or this place and time?")
