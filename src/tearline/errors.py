@@ -13,6 +13,7 @@ status. ``tests/test_errors.py`` holds this drawing to the classes and mappings:
     TearlineError                   error                    500   500    1
     ├── InputError                  invalid_input            422   400    2
     │   ├── ValidationError         validation_failed        422   400    2
+    │   │   └── SelectorError       bad_selector             422   400    2
     │   ├── IngestError             ingest_rejected          422   400    2
     │   ├── MappingError            bad_mapping              422   400    2
     │   ├── MarkingError            bad_marking              422   400    2
@@ -26,6 +27,7 @@ status. ``tests/test_errors.py`` holds this drawing to the classes and mappings:
     ├── Conflict                    conflict                 409   409    1
     ├── AuthenticationError         unauthenticated          401   401    1
     ├── RateLimited                 rate_limited             429   429    7
+    │   └── QuotaExceeded           quota_exceeded           429   429    7
     ├── AuditError                  audit_failed             409   409    1
     │   ├── IntegrityError          audit_integrity          409   400    1
     │   │   └── WrongNode           audit_integrity          409   400    1
@@ -34,6 +36,7 @@ status. ``tests/test_errors.py`` holds this drawing to the classes and mappings:
     ├── StoreError                  store_unavailable        503   503    5
     ├── PeerError                   peer_unavailable         502   502    6
     ├── ConfigError                 bad_config               500   500    1
+    │   └── NotConfigured           not_configured           409   409    1
     └── InternalError               internal                 500   500    1
 """
 
@@ -124,6 +127,13 @@ class LegalBasisError(MarkingError):
     code = "bad_legal_basis"
 
 
+class SelectorError(ValidationError):
+    """A deconfliction selector is not a valid value of its kind (a phone number that
+    is no number, a CURP with a wrong check digit); the message says which and why."""
+
+    code = "bad_selector"
+
+
 class TooLarge(InputError):
     """A request body exceeds the size limit."""
 
@@ -196,6 +206,13 @@ class RateLimited(TearlineError):
         return {"retry_after": self.retry_after}
 
 
+class QuotaExceeded(RateLimited):
+    """A unit asked a key-share holder for more OPRF evaluations today than its quota
+    allows; the refusal is in the holder's audit log."""
+
+    code = "quota_exceeded"
+
+
 class AuditError(TearlineError):
     """The audit log or a proof does not verify."""
 
@@ -243,6 +260,14 @@ class ConfigError(TearlineError):
     code = "bad_config"
 
 
+class NotConfigured(ConfigError):
+    """The node has not been set up for what was asked (deconfliction without a key
+    share or a node identity): the request conflicts with the node's state (409) — not
+    a server error, and the same answer whatever the request holds."""
+
+    code = "not_configured"
+
+
 class PeerError(TearlineError):
     """A federation peer could not be reached, or answered outside the TAXII protocol.
 
@@ -274,6 +299,7 @@ HTTP_STATUS: dict[type[TearlineError], int] = {
     StoreError: 503,
     PeerError: 502,
     ConfigError: 500,
+    NotConfigured: 409,
     TearlineError: 500,
 }
 

@@ -16,6 +16,8 @@ CLI = {
     "recall": "cli", "ingest": "cli", "import-ofac": "cli",
     "audit log": "audit", "audit verify-proof": "audit",
     "report assessment": "reports",
+    "deconflict check": "deconflict", "deconflict register": "deconflict",
+    "deconflict events": "deconflict", "deconflict withdraw": "deconflict",
 }
 _OPERATOR = ("the node's operator, not a viewer: the command acts for the node, takes no "
              "--as, and its user sees the whole node by design (docs/policy.md, "
@@ -26,7 +28,8 @@ CLI_LEFT_OUT = dict.fromkeys((
     "party add-agency", "party add-unit", "party add-analyst", "party add-agreement",
     "party list", "node init", "node identity", "node serve", "peer add", "peer list",
     "peer remove", "token create", "token list", "token revoke", "source add", "source list",
-    "source remove"), _OPERATOR)
+    "source remove", "deconflict quota", "deconflict sync", "deconflict deal",
+    "deconflict install-share"), _OPERATOR)
 
 #: API operation (method, path) → family.
 API = {
@@ -54,6 +57,10 @@ API = {
         ("GET", "/api/v1/audit/proofs/inclusion"), ("GET", "/api/v1/audit/proofs/consistency"),
         ), "audit"),
     ("GET", "/api/v1/reports/assessment"): "reports",
+    **dict.fromkeys((
+        ("POST", "/api/v1/deconflict/checks"), ("POST", "/api/v1/deconflict/registrations"),
+        ("DELETE", "/api/v1/deconflict/registrations/{registration_id}"),
+        ("GET", "/api/v1/deconflict/events")), "deconflict"),
 }
 API_LEFT_OUT: dict[tuple[str, str], str] = {}
 
@@ -68,10 +75,15 @@ TAXII = dict.fromkeys((
     ("GET", "/taxii2/api/tearline/recalls/"), ("POST", "/taxii2/api/tearline/purge-receipts/"),
     ("GET", "/taxii2/api/tearline/checkpoint/"), ("POST", "/taxii2/api/tearline/cosignatures/"),
 ), "taxii")
+TAXII.update(dict.fromkeys((
+    ("POST", "/taxii2/api/tearline/deconflict/evaluate/"),
+    ("GET", "/taxii2/api/tearline/deconflict/index/"),
+), "deconflict-peer"))
 
 
 #: Command groups: a command of one is named by two words.
-GROUPS = frozenset({"audit", "policy", "report", "party", "node", "peer", "token", "source"})
+GROUPS = frozenset({"audit", "policy", "report", "party", "node", "peer", "token", "source",
+                    "deconflict"})
 
 
 def cli_words(args: tuple[str, ...]) -> str:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import sqlalchemy
 
+from adversary import deconflict_acts
 from adversary.cast import ANALYST, T_BASE, T_PARTIES, TRILATERAL, VIEWERS, base_records, subject
 from adversary.clock import CLOCK
 from tearline.api.auth import Scope, issue_token
@@ -155,6 +156,9 @@ def build_base(backend: Backend) -> Place:
         CLOCK.set(T_BASE + timedelta(minutes=5))
         for unit in (sc.SOD, sc.UIE, sc.FEMDO):  # some history to read back
             store.read(subject(unit), CLOCK.now, "dea-p-guzman")
+        CLOCK.set(T_BASE + timedelta(minutes=6))
+        deconflict_acts.install(store)
+        deconflict_acts.register(store, place.keys, sc.SOD, deconflict_acts.REGISTERED)
         key = load_node_key(place.keys)
         with store.transaction() as conn:
             audit_checkpoints.sign(conn, key.name, key.private_key)

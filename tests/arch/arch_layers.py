@@ -47,14 +47,14 @@ TABLE: dict[str, Layer] = {
     "policy": _layer(3),
     "keys": _layer(3, "cryptography"),
     # 4 — core packages to come (pure: no store, no web, no network)
-    "deconflict": _layer(4, "pysodium", "cryptography", future=True),
+    "deconflict": _layer(4, "pysodium", "cryptography", "h3", "phonenumbers", "followthemoney"),
     "resolve": _layer(4, future=True),
     "network": _layer(4, future=True),
     "oversight": _layer(4, future=True),
     "trace": _layer(4, future=True),
     # 5 — exchange formats (pure mappings of records)
     "stix": _layer(5, "pymisp"),
-    "misp": _layer(5, "pymisp", future=True),
+    "misp": _layer(5, "pymisp"),
     # 6 — readers of files
     "sources": _layer(6),
     "ingest": _layer(6, "followthemoney", "yaml"),

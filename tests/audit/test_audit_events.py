@@ -124,6 +124,19 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "selector_commitment": commit_value(SALT, "+526671234567"),
         "hit_count": 0,
     },
+    "deconflict.evaluated": {"requester": "unit:mx.semar.uie", "key_id": "0f1e2d3c4b5a6978",
+                             "element_count": 3, "used_today": 17, "channel": "federation"},
+    "deconflict.refused": {"requester": "unit:mx.fgr.femdo", "element_count": 50,
+                           "used_today": 990, "daily_limit": 1000, "reason": "quota",
+                           "channel": "local"},
+    "deconflict.registered": {"registration_id": "dr-5f0c9a", "selector_kind": "phone",
+                              "holder": "unit:us.dea.sod", "origin": "node:dea",
+                              "expires": "2027-06-01T00:00:00.000000Z"},
+    "deconflict.withdrawn": {"registration_id": "dr-5f0c9a", "origin": "node:dea"},
+    "deconflict.hit": {"registration_id": "dr-5f0c9a", "role": "checker",
+                       "checker": "unit:mx.semar.uie", "checker_agency": "mx.semar",
+                       "holder": "unit:us.dea.sod", "holder_agency": "us.dea",
+                       "agreement_id": "mx-us/bilateral-2024"},
 }
 
 

@@ -27,7 +27,7 @@ STALE = re.compile(
 
 #: (file under src/tearline, the matched text) → why the figure stays.
 ALLOWED = {
-    ("cli/serve.py", "~40 ms"): "the client's delayed-ACK timer, a TCP fact the code works around",
+    ("api/server.py", "~40 ms"): "the client's delayed-ACK timer, a TCP fact the code works around",
     ("store/write_queue.py", "100 ms"): "SQLite's busy handler's naps, its documented behaviour",
     ("demo/synthetic.py", "12 %"): "a parameter of the synthetic data (Mexican seizures)",
     ("demo/synthetic.py", "1 %"): "a parameter of the synthetic data (the default sample)",

@@ -16,6 +16,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
 
+from tearline.audit.deconflict_events import SelectorKind
 from tearline.audit.envelope import (
     REGISTRY,
     AgencyId,
@@ -367,9 +368,7 @@ class PolicyChanged(Event):
 class DeconflictQuery(Event):
     """A deconfliction query; the selector is kept only as a salted commitment."""
 
-    selector_kind: Literal["phone", "plate", "vin", "person", "address", "vessel", "geocell"] = doc(
-        "the kind of selector"
-    )
+    selector_kind: SelectorKind = doc("the kind of selector")
     selector_commitment: Commitment = doc("commit_value(node salt, normalized selector)")
     hit_count: Count = doc("how many pointers the query returned")
 

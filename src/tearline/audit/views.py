@@ -45,7 +45,8 @@ OPENING_PATHS = frozenset({"show", "api", "export", "federation", "cli"})
 WHOLE_WHEN_OWN = frozenset({
     "record.read", "record.created", "search.query", "aggregate.read", "audit.queried",
     "marking.changed", "consent.recorded", "key.changed", "party.changed",
-    "vetting.changed", "deconflict.query",
+    "vetting.changed", "deconflict.query", "deconflict.evaluated", "deconflict.refused",
+    "deconflict.registered", "deconflict.withdrawn", "deconflict.hit",
 })
 
 #: The fields a reduced form keeps, besides ``kind``, ``at``, ``actor`` and ``entity_id``.

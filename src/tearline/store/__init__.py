@@ -7,7 +7,7 @@ This is the store's public face, and the only door the rest of tearline uses
   reads with their audit entries, their ``async`` forms for servers;
 * the types that cross the door (:class:`Peer`, :class:`Visibility`, …) and
   ``Connection``, the handle a transaction or a read gives out, passed back to the
-  named functions and never used to run SQL outside the store;
+  named functions and never running SQL outside the store;
 * named function modules, each one concern (``audit_log``, ``parties``, ``peers``,
   ``sync_state``, …), listed in :data:`MODULES`.
 
@@ -30,6 +30,8 @@ MODULES = (
     "audit_query",
     "audit_verify",
     "consent_documents",
+    "deconflict_index",
+    "deconflict_keys",
     "edits",
     "feed",
     "holdings",
@@ -82,7 +84,8 @@ _NAMES = {
 
 __all__ = [
     "api_tokens", "audit_checkpoints", "audit_events", "audit_log", "audit_query", "audit_verify",
-    "consent_documents", "edits", "feed", "holdings", "legal_basis", "marking_changes", "parties",
+    "consent_documents", "deconflict_index", "deconflict_keys", "edits", "feed", "holdings",
+    "legal_basis", "marking_changes", "parties",
     "peers", "published_log", "reader", "releases", "series", "sync_state",
     "vetting_attestations", "Connection",
     "FeedItem", "MarkingChange", "Peer", "Pending", "Recall", "Relay", "Shown", "Store",
@@ -103,6 +106,8 @@ if TYPE_CHECKING:  # the names as mypy sees them; at run time, __getattr__ below
         audit_query,
         audit_verify,
         consent_documents,
+        deconflict_index,
+        deconflict_keys,
         edits,
         feed,
         holdings,

@@ -42,12 +42,13 @@ from tearline.errors import (
     UnsupportedMethod,
     ValidationError,
 )
+from tearline.federation.deconflict_remote import EVALUATE, INDEX
 from tearline.federation.identity import NodeIdentity
 from tearline.federation.receipts import record_receipt
 from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, check_nonce, sign_response
 from tearline.keys import NodeKey, cert_sha256, load_certificate
 from tearline.store import Peer, Store, audit_log, peer_by_certificate, recalls_for
-from tearline.taxii import recalls, service, witnessing
+from tearline.taxii import deconflict, recalls, service, witnessing
 from tearline.taxii.wire import (
     MAX_CONTENT_LENGTH,
     STIX_MEDIA,
@@ -370,6 +371,23 @@ def _method(node: Node, request: Request, peer: Peer) -> Reply:
     raise UnsupportedMethod(f"{request.method} is not allowed here")
 
 
+def deconflict_routes() -> list[Route]:
+    """Blind deconfliction on the same listener (:mod:`tearline.taxii.deconflict`)."""
+
+    def wrap(handler: Callable[[Node, Request, Peer], tuple[int, dict[str, Any]]]) -> Handler:
+        def run(node: Node, request: Request, peer: Peer) -> Reply:
+            status, body = handler(node, request, peer)
+            return Reply(status, body, {})
+
+        return run
+
+    return [
+        Route(ROOT + EVALUATE, _endpoint(wrap(deconflict.evaluate), post=True),
+              methods=["POST"]),
+        Route(ROOT + INDEX, _endpoint(wrap(deconflict.index)), methods=["GET"]),
+    ]
+
+
 def create_app(store: Store, identity: NodeIdentity, key: NodeKey) -> Starlette:
     """The TAXII application of this node, serving ``store`` to its current peers."""
     c = ROOT + "collections/{collection}/"
@@ -393,6 +411,7 @@ def create_app(store: Store, identity: NodeIdentity, key: NodeKey) -> Starlette:
         Route(ROOT + "tearline/checkpoint/", _endpoint(get_checkpoint), methods=["GET"]),
         Route(ROOT + "tearline/cosignatures/", _endpoint(post_cosignature, post=True),
               methods=["POST"]),
+        *deconflict_routes(),
     ]
     app = Starlette(routes=routes)
     app.router.redirect_slashes = False  # a redirect would leave unsigned

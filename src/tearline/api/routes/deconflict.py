@@ -1,0 +1,174 @@
+"""Blind deconfliction over the API: check, register, withdraw, list (``docs/deconfliction.md``).
+
+The routes parse and call the node's :class:`~tearline.federation.deconflict_flow.Deconfliction`
+for the caller's unit; selectors are normalized, blinded and tokenized on this node and
+never stored or logged in clear. The node's keys are the workspace's (the identity the
+listener serves), or ``app.state.deconflict_keys`` where an embedding sets it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path as FsPath
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from pydantic import BaseModel, Field
+
+from tearline.api.deps import AUTHED, CONFLICT, ONE_OBJECT, WITH_BODY, Reader, StoreDep, Writer
+from tearline.api.envelope import ErrorEnvelope
+from tearline.api.schemas import Strict
+from tearline.deconflict import events, selectors
+from tearline.errors import SelectorError
+from tearline.settings import Settings
+from tearline.store import Store, deconflict_index
+
+if TYPE_CHECKING:
+    from tearline.federation.deconflict_flow import Deconfliction, Outcome
+
+
+class SelectorIn(Strict):
+    kind: Annotated[str, Field(pattern=r"^[a-z]{3,12}$")]
+    value: Annotated[str, Field(min_length=1, max_length=200)]
+    country: Annotated[str, Field(max_length=60)] | None = None
+    scheme: Annotated[str, Field(max_length=32)] | None = None
+    birth_date: Annotated[str, Field(max_length=32)] | None = None
+
+
+class OperationIn(Strict):
+    latitude: Annotated[float, Field(ge=-90, le=90)]
+    longitude: Annotated[float, Field(ge=-180, le=180)]
+    start: datetime
+    end: datetime
+
+
+class CheckIn(Strict):
+    selectors: Annotated[list[SelectorIn], Field(max_length=1000)] = []
+    operation: OperationIn | None = None
+
+
+class RegisterIn(CheckIn):
+    contact: Annotated[str, Field(min_length=1, max_length=200)]
+    expires: datetime | None = None
+
+
+class HitOut(BaseModel):
+    registration_id: str
+    agency: str
+    unit: str
+    contact: str
+    since: str
+    kind: str
+
+
+class ResultOut(BaseModel):
+    position: int
+    overlap: bool
+    hits: list[HitOut]
+
+
+class CheckOut(BaseModel):
+    results: list[ResultOut]
+    registered: list[str]
+    unavailable: dict[str, str]
+
+
+class EventOut(BaseModel):
+    event: str
+    registration_id: str
+    kind: str | None = None
+    since: str | None = None
+    expires: str | None = None
+    withdrawn_at: str | None = None
+    at: str | None = None
+    checker_unit: str | None = None
+    checker_agency: str | None = None
+    agreement_id: str | None = None
+
+
+def _flow(request: Request, store: Store) -> Deconfliction:
+    from tearline.federation.deconflict_flow import Deconfliction
+
+    keys: FsPath | None = getattr(request.app.state, "deconflict_keys", None)
+    return Deconfliction(store, keys if keys is not None else Settings.load().keys_dir)
+
+
+def _parsed(body: CheckIn) -> list[selectors.Selector]:
+    return [selectors.parse(s.kind, s.value, country=s.country, scheme=s.scheme,
+                            birth_date=s.birth_date) for s in body.selectors]
+
+
+def _operation(body: CheckIn) -> events.PlannedOperation | None:
+    op = body.operation
+    return None if op is None else events.PlannedOperation(op.latitude, op.longitude,
+                                                           op.start, op.end)
+
+
+def _out(outcome: Outcome) -> CheckOut:
+    return CheckOut(
+        results=[ResultOut(position=i, overlap=bool(hits), hits=[
+            HitOut(registration_id=h.registration_id, agency=h.agency, unit=h.unit,
+                   contact=h.contact, since=h.since, kind=h.kind) for h in hits])
+            for i, hits in enumerate(outcome.hits)],
+        registered=list(outcome.registered), unavailable=dict(outcome.unavailable))
+
+
+#: Fewer than t key-share holders answered (the others offline or refusing).
+PEERS: dict[int | str, dict[str, Any]] = {
+    502: {"model": ErrorEnvelope, "description": "Too few key-share holders answered"}}
+
+
+def router() -> APIRouter:
+    api = APIRouter(tags=["deconfliction"], responses={**AUTHED, **CONFLICT, **PEERS})
+
+    @api.post("/deconflict/checks", response_model=CheckOut, responses=WITH_BODY,
+              summary="Is anyone else working these selectors, or this place and time?")
+    def check(body: CheckIn, principal: Reader, store: StoreDep, request: Request
+              ) -> CheckOut:
+        chosen = _parsed(body)
+        op = _operation(body)
+        if op is not None:
+            chosen += list(events.probes(op))
+        if not chosen:
+            raise SelectorError("nothing to check: give selectors or an operation")
+        return _out(_flow(request, store).check(principal.subject, chosen))
+
+    @api.post("/deconflict/registrations", status_code=201, response_model=CheckOut,
+              responses=WITH_BODY, summary="Register targets or an operation with a pointer "
+              "to your unit")
+    def register(body: RegisterIn, principal: Writer, store: StoreDep, request: Request
+                 ) -> CheckOut:
+        chosen = _parsed(body)
+        op = _operation(body)
+        probes = list(events.probes(op)) if op is not None else []
+        if op is not None:
+            chosen += list(events.registered(op))
+        if not chosen:
+            raise SelectorError("nothing to register: give selectors or an operation")
+        return _out(_flow(request, store).register(
+            principal.subject, chosen, body.contact.strip(), expires=body.expires,
+            probes=probes))
+
+    @api.delete("/deconflict/registrations/{registration_id}", status_code=204,
+                responses=ONE_OBJECT, summary="Withdraw one of your unit's registrations")
+    def withdraw(registration_id: Annotated[str, Path(pattern=r"^dr-[0-9a-f]{32}$")],
+                 principal: Writer, store: StoreDep, request: Request) -> None:
+        _flow(request, store).withdraw(principal.subject, registration_id)
+
+    @api.get("/deconflict/events", response_model=list[EventOut],
+             summary="Your unit's registrations and who met them")
+    def list_events(principal: Reader, store: StoreDep) -> list[EventOut]:
+        unit = principal.subject.unit
+        with store.reading() as conn:
+            mine = deconflict_index.of_unit(conn, unit)
+            notices = deconflict_index.notices_for_unit(conn, unit)
+        out = [EventOut(event="registered", registration_id=s.registration.id,
+                        kind=s.registration.kind, since=s.registration.since,
+                        expires=s.registration.expires, withdrawn_at=s.withdrawn_at)
+               for s in mine]
+        out += [EventOut(event="hit", registration_id=n.registration_id, at=n.at,
+                         checker_unit=n.checker_unit, checker_agency=n.checker_agency,
+                         agreement_id=n.agreement_id) for n in notices]
+        return out
+
+    return api

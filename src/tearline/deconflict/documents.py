@@ -1,0 +1,156 @@
+"""The documents of the deconfliction index, as nodes sign and exchange them.
+
+A **registration** says: the holder of this token is unit U of agency A, call this
+point of contact, working it since S, until E. It carries a token, never a selector,
+and names the node that registered it; that node signs it, and a peer stores it only
+if the signature is the node's and the node speaks for the agency it names. A
+**withdrawal** ends a registration, signed by the same node. A **notice** tells the
+holder's node that a unit checked and met one of its registrations.
+
+Pure: parsing and validation of the unsigned content. Signing and verification are
+the federation edge's (``federation/deconflict_docs.py``).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from tearline.deconflict.selectors import KINDS
+from tearline.errors import Problem, ValidationError
+
+REGISTRATION = "tearline-deconfliction-registration"
+WITHDRAWAL = "tearline-deconfliction-withdrawal"
+NOTICE = "tearline-deconfliction-notice"
+TYPES = {REGISTRATION: "registration", WITHDRAWAL: "withdrawal", NOTICE: "notice"}
+_TOKEN = re.compile(r"[0-9a-f]{64}")
+_DOC_ID = re.compile(r"d[rwn]-[0-9a-f]{32}")
+_DOTTED = re.compile(r"[a-z][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)*")
+_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?Z")
+MAX_CONTACT = 200
+
+
+def new_id(prefix: str) -> str:
+    """A random document id (``dr-``, ``dw-``, ``dn-``): it says nothing of the selector.
+    (A version-4 UUID's 122 random bits, from the operating system's generator.)"""
+    return f"{prefix}-{uuid.uuid4().hex}"
+
+
+def stamp(moment: datetime) -> str:
+    """UTC, microseconds, ``Z``: the audit log's time form, compared as text."""
+    if moment.tzinfo is None:
+        raise ValidationError("a deconfliction time needs a time zone")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _field(doc: dict[str, Any], name: str, pattern: re.Pattern[str] | None,
+           problems: list[Problem], optional: bool = False) -> Any:
+    value = doc.get(name)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or (pattern is not None and not pattern.fullmatch(value)):
+        problems.append(Problem(f"{name}: missing or malformed", column=name))
+        return ""
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    id: str
+    token: str
+    kind: str
+    agency: str
+    unit: str
+    contact: str
+    since: str
+    expires: str
+    node: str
+
+    def to_document(self) -> dict[str, Any]:
+        return {"type": REGISTRATION, "v": 1, "id": self.id, "token": self.token,
+                "kind": self.kind, "agency": self.agency, "unit": self.unit,
+                "contact": self.contact, "since": self.since, "expires": self.expires,
+                "node": self.node}
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawal:
+    id: str
+    registration_id: str
+    withdrawn_at: str
+    node: str
+
+    def to_document(self) -> dict[str, Any]:
+        return {"type": WITHDRAWAL, "v": 1, "id": self.id,
+                "registration_id": self.registration_id, "withdrawn_at": self.withdrawn_at,
+                "node": self.node}
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    id: str
+    registration_id: str
+    holder_agency: str
+    checker_agency: str
+    checker_unit: str
+    agreement_id: str | None
+    at: str
+    node: str
+
+    def to_document(self) -> dict[str, Any]:
+        return {"type": NOTICE, "v": 1, "id": self.id, "registration_id": self.registration_id,
+                "holder_agency": self.holder_agency, "checker_agency": self.checker_agency,
+                "checker_unit": self.checker_unit, "agreement_id": self.agreement_id,
+                "at": self.at, "node": self.node}
+
+
+Document = Registration | Withdrawal | Notice
+
+
+def parse(doc: object) -> Document:
+    """A document from its unsigned JSON form; :class:`ValidationError` listing problems."""
+    if not isinstance(doc, dict):
+        raise ValidationError("a deconfliction document is a JSON object")
+    kind = doc.get("type")
+    if kind not in TYPES or doc.get("v") != 1:
+        raise ValidationError(f"not a deconfliction document of version 1: {kind!r}")
+    p: list[Problem] = []
+    node = _field(doc, "node", re.compile(r"[a-z0-9][a-z0-9._-]{0,127}"), p)
+    out: Document
+    if kind == REGISTRATION:
+        contact = doc.get("contact")
+        if not isinstance(contact, str) or not 1 <= len(contact) <= MAX_CONTACT:
+            p.append(Problem(f"contact: 1 to {MAX_CONTACT} characters", column="contact"))
+            contact = ""
+        if doc.get("kind") not in KINDS:
+            p.append(Problem("kind: not a selector kind", column="kind"))
+        out = Registration(
+            id=_field(doc, "id", _DOC_ID, p), token=_field(doc, "token", _TOKEN, p),
+            kind=str(doc.get("kind")), agency=_field(doc, "agency", _DOTTED, p),
+            unit=_field(doc, "unit", _DOTTED, p), contact=contact,
+            since=_field(doc, "since", _TIME, p), expires=_field(doc, "expires", _TIME, p),
+            node=node)
+        if not p and not out.unit.startswith(out.agency + "."):
+            p.append(Problem("unit: not a unit of the agency", column="unit"))
+    elif kind == WITHDRAWAL:
+        out = Withdrawal(id=_field(doc, "id", _DOC_ID, p),
+                         registration_id=_field(doc, "registration_id", _DOC_ID, p),
+                         withdrawn_at=_field(doc, "withdrawn_at", _TIME, p), node=node)
+    else:
+        out = Notice(id=_field(doc, "id", _DOC_ID, p),
+                     registration_id=_field(doc, "registration_id", _DOC_ID, p),
+                     holder_agency=_field(doc, "holder_agency", _DOTTED, p),
+                     checker_agency=_field(doc, "checker_agency", _DOTTED, p),
+                     checker_unit=_field(doc, "checker_unit", _DOTTED, p),
+                     agreement_id=_field(doc, "agreement_id",
+                                         re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}"), p,
+                                         optional=True),
+                     at=_field(doc, "at", _TIME, p), node=node)
+    if set(doc) - set(out.to_document()) - {"signature"}:
+        p.append(Problem(f"unknown members: {sorted(set(doc) - set(out.to_document()))}"))
+    if p:
+        raise ValidationError(f"malformed {TYPES[str(kind)]}", p)
+    return out

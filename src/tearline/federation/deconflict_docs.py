@@ -1,0 +1,132 @@
+"""Signing this node's index documents and accepting a peer's, refusing forgeries.
+
+A peer's document is stored only if (1) its node's key signed exactly it, (2) it names
+that peer as its node, (3) a registration names the peer's own agency (a node speaks
+for its agency only), (4) a withdrawal ends a registration of the same node, and (5) a
+notice is addressed to this node's agency about one of this node's registrations.
+Anything else is refused and the refusal logged (``federation.refused``): a forged
+registration never reaches the index.
+
+Which agencies may deconflict with which is set by the agreements in the store: two
+agencies exchange deconfliction answers only under an agreement in force that binds
+both (:func:`agreement_between`); within one agency no agreement is needed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from tearline.audit.deconflict_events import (
+    DeconflictHit,
+    DeconflictRegistered,
+    DeconflictWithdrawn,
+)
+from tearline.audit.envelope import Event
+from tearline.audit.events import FederationRefused
+from tearline.deconflict import documents as docs
+from tearline.errors import IntegrityError, NotFound, ValidationError
+from tearline.federation.signing import sign_document, verify_document
+from tearline.keys import NodeKey
+from tearline.store import Connection, Peer, audit_log, deconflict_index, parties, ts
+
+Reason = Literal["third-agency", "overwrite", "unverified", "malformed"]
+
+
+def agreement_between(conn: Connection, first: str, second: str, at: datetime) -> str | None:
+    """The id of an agreement in force at ``at`` binding both agencies ("" for one agency);
+    None when they may not deconflict."""
+    if first == second:
+        return ""
+    bound = sorted(a.id for a in parties.agreements(conn)
+                   if a.in_force(at) and {first, second} <= set(a.parties))
+    return bound[0] if bound else None
+
+
+def sign(key: NodeKey, document: docs.Document) -> dict[str, Any]:
+    return sign_document(key, document.to_document())
+
+
+def logged(document: docs.Document, actor: str, at: datetime) -> list[Event]:
+    """The audit entries of storing ``document`` (``actor``: who made or sent it)."""
+    stamp = ts(at)
+    if isinstance(document, docs.Registration):
+        return [DeconflictRegistered(
+            at=stamp, actor=actor, registration_id=document.id,
+            selector_kind=document.kind,  # type: ignore[arg-type]
+            holder=f"unit:{document.unit}", origin=f"node:{document.node}",
+            expires=document.expires)]
+    if isinstance(document, docs.Withdrawal):
+        return [DeconflictWithdrawn(at=stamp, actor=actor,
+                                    registration_id=document.registration_id,
+                                    origin=f"node:{document.node}")]
+    return []
+
+
+def _refuse(conn: Connection, peer: Peer, at: datetime, reason: Reason,
+            object_id: str | None, originator: str | None) -> None:
+    audit_log.append(conn, [FederationRefused(
+        at=ts(at), actor="system", peer=f"node:{peer.name}", collection=None,
+        object_id=object_id, originator=originator, reason=reason)])
+
+
+def admit(conn: Connection, peer: Peer, own_agency: str, signed: object,
+          at: datetime) -> docs.Document | None:
+    """The document pulled from ``peer`` if it may stand; else None, the refusal logged."""
+    try:
+        unsigned = verify_document(peer.verifier_key, signed)
+    except IntegrityError:
+        ident = signed.get("id") if isinstance(signed, dict) else None
+        _refuse(conn, peer, at, "unverified", ident if isinstance(ident, str) else None, None)
+        return None
+    try:
+        document = docs.parse(unsigned)
+    except ValidationError:
+        _refuse(conn, peer, at, "malformed", None, None)
+        return None
+    if document.node != peer.name:
+        _refuse(conn, peer, at, "third-agency", document.id, None)
+        return None
+    if isinstance(document, docs.Registration) and document.agency != peer.agency:
+        _refuse(conn, peer, at, "third-agency", document.id, document.agency)
+        return None
+    if isinstance(document, docs.Withdrawal | docs.Notice):
+        try:
+            target = deconflict_index.registration(conn, document.registration_id)
+        except NotFound:
+            _refuse(conn, peer, at, "overwrite", document.id, None)
+            return None
+        owner_ok = (target.registration.node == peer.name if isinstance(document, docs.Withdrawal)
+                    else document.holder_agency == own_agency == target.registration.agency)
+        if not owner_ok:
+            _refuse(conn, peer, at, "overwrite", document.id, target.registration.agency)
+            return None
+        if isinstance(document, docs.Withdrawal) and target.withdrawn_at is not None:
+            return None  # withdrawn already: a second withdrawal changes nothing
+    return document
+
+
+def accept_page(conn: Connection, peer: Peer, own_agency: str, page: list[object],
+                at: datetime) -> list[docs.Document]:
+    """Store the documents of a pulled page that may stand (one write for all), log each
+    new one; returns the new documents."""
+    admitted = []
+    for signed in page:
+        document = admit(conn, peer, own_agency, signed, at)
+        if document is not None:
+            assert isinstance(signed, dict)
+            admitted.append((document, signed))
+    stored = deconflict_index.store_documents(conn, admitted, peer.name, at)
+    events: list[Event] = []
+    for document in stored:
+        events += logged(document, f"node:{peer.name}", at)
+        if isinstance(document, docs.Notice):
+            holder = deconflict_index.registration(conn, document.registration_id).registration
+            events.append(DeconflictHit(
+                at=ts(at), actor=f"unit:{holder.unit}", registration_id=holder.id,
+                role="holder", checker=f"unit:{document.checker_unit}",
+                checker_agency=document.checker_agency, holder=f"unit:{holder.unit}",
+                holder_agency=holder.agency, agreement_id=document.agreement_id or None))
+    if events:
+        audit_log.append(conn, events)
+    return stored

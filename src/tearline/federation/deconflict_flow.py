@@ -1,0 +1,239 @@
+"""A unit's deconfliction on its node: tokens by threshold OPRF, register, check, withdraw.
+
+The node is the client of the protocol for its units: it blinds the selectors (they
+never leave it), gets t share evaluations — its own share and its peers' — combines
+and finalizes them into tokens, and compares tokens with its copy of the index,
+pulled from every peer. A check answers each selector with the pointers of the
+registrations in force of *other* units whose agency may deconflict with the
+checker's (an agreement in force binds both), and logs each hit as an exchange with
+that agency; the holder's node is sent a signed notice. A registration is a check
+too: whoever registers second learns of the first, and both are told.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from tearline.audit.commitments import commit_in_entry
+from tearline.audit.deconflict_events import DeconflictHit
+from tearline.audit.envelope import Event
+from tearline.audit.events import DeconflictQuery
+from tearline.deconflict import documents as docs
+from tearline.deconflict import tokens as tk
+from tearline.deconflict.selectors import Selector
+from tearline.errors import (
+    ConfigError,
+    NotConfigured,
+    NotFound,
+    PeerError,
+    PolicyDenied,
+    ValidationError,
+)
+from tearline.federation.deconflict_docs import agreement_between, logged, sign
+from tearline.federation.deconflict_remote import evaluate_remote, pull_index
+from tearline.federation.identity import load_identity
+from tearline.keys import load_node_key
+from tearline.policy.subject import Subject
+from tearline.store import Store, audit_log, deconflict_index, deconflict_keys, peers, ts
+
+DEFAULT_TERM = timedelta(days=180)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A registration met: whom to call. Never the other side's selector or data."""
+
+    registration_id: str
+    agency: str
+    unit: str
+    contact: str
+    since: str
+    kind: str
+
+
+@dataclass
+class Outcome:
+    """Per selector, its hits; and the share holders that could not answer."""
+
+    hits: list[list[Hit]]
+    unavailable: dict[str, str] = field(default_factory=dict)
+    registered: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Deconfliction:
+    store: Store
+    keys_dir: Path
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    timeout: float = 60.0  # a peer that does not answer within it counts as offline
+
+    def __post_init__(self) -> None:
+        try:
+            self.identity = load_identity(self.keys_dir)
+            self.key = load_node_key(self.keys_dir)
+        except ConfigError as exc:
+            raise NotConfigured(f"deconfliction needs this node's identity: {exc.message}"
+                                ) from exc
+
+    def sync(self) -> dict[str, str]:
+        """Pull every peer's index; returns the peers that could not be pulled, and why."""
+        failed = {}
+        with self.store.reading() as conn:
+            current = peers.peers(conn)
+        for peer in current:
+            try:
+                pull_index(self.store, peer, self.keys_dir, self.identity.agency, self.clock(),
+                           self.timeout)
+            except (PeerError, PolicyDenied) as exc:
+                failed[peer.name] = exc.message
+        return failed
+
+    def tokens(self, subject: Subject, selectors: Sequence[Selector],
+               unavailable: dict[str, str]) -> tuple[str, ...]:
+        """Tokens of ``selectors`` from t share holders, this node's share first, in
+        requests of at most ``MAX_BATCH`` elements."""
+        out: list[str] = []
+        step = deconflict_keys.MAX_BATCH
+        for start in range(0, len(selectors), step):
+            out += self._tokens(subject, selectors[start:start + step], unavailable)
+        return tuple(out)
+
+    def _tokens(self, subject: Subject, selectors: Sequence[Selector],
+                unavailable: dict[str, str]) -> tuple[str, ...]:
+        batch = tk.blind_batch(selectors)
+        mine = deconflict_keys.evaluate_for(self.store, str(subject), subject.unit,
+                                            batch.elements, self.clock(), "local")
+        answers = {mine.share_index: mine.answers}
+        with self.store.reading() as conn:
+            current = peers.peers(conn)
+        for peer in current:
+            if len(answers) >= mine.threshold:
+                break
+            if peer.name in unavailable:
+                continue
+            try:
+                got = evaluate_remote(peer, self.keys_dir, mine.key_id, batch.elements,
+                                      self.timeout)
+            except PeerError as exc:
+                unavailable[peer.name] = exc.message
+                continue
+            if got.index in answers or got.threshold != mine.threshold:
+                unavailable[peer.name] = "answered for a share already counted"
+                continue
+            answers[got.index] = got.answers
+        if len(answers) < mine.threshold:
+            raise PeerError(
+                f"{len(answers)} of the {mine.threshold} key-share holders needed answered: "
+                + "; ".join(f"{k}: {v}" for k, v in sorted(unavailable.items())))
+        return tk.finish(batch, answers, mine.threshold)
+
+    def compare(self, subject: Subject, selectors: Sequence[Selector],
+                 tokens: Sequence[str], at: datetime) -> list[list[Hit]]:
+        """Hits of each token; logs the query, each hit, and a notice per hit."""
+        out: list[list[Hit]] = []
+        events: list[Event] = []
+        notices: list[docs.Notice] = []
+        stamp = ts(at)
+        with self.store.transaction() as conn:
+            found = deconflict_index.in_force(conn, tokens, at)
+            salt = audit_log.salt(conn)
+            for selector, token in zip(selectors, tokens, strict=True):
+                hits = []
+                first = len(events)
+                for reg in found.get(token, []):
+                    if reg.unit == subject.unit:
+                        continue
+                    basis = agreement_between(conn, subject.agency, reg.agency, at)
+                    if basis is None:
+                        continue  # these agencies do not deconflict: as if absent
+                    hits.append(Hit(reg.id, reg.agency, reg.unit, reg.contact, reg.since,
+                                    reg.kind))
+                    events.append(DeconflictHit(
+                        at=stamp, actor=str(subject), registration_id=reg.id, role="checker",
+                        checker=f"unit:{subject.unit}", checker_agency=subject.agency,
+                        holder=f"unit:{reg.unit}", holder_agency=reg.agency,
+                        agreement_id=basis or None))
+                    if reg.node == self.identity.name:  # the holder is on this node
+                        events.append(DeconflictHit(
+                            at=stamp, actor=f"unit:{reg.unit}", registration_id=reg.id,
+                            role="holder", checker=f"unit:{subject.unit}",
+                            checker_agency=subject.agency, holder=f"unit:{reg.unit}",
+                            holder_agency=reg.agency, agreement_id=basis or None))
+                    notices.append(docs.Notice(
+                        id=docs.new_id("dn"), registration_id=reg.id,
+                        holder_agency=reg.agency, checker_agency=subject.agency,
+                        checker_unit=subject.unit, agreement_id=basis or None, at=stamp,
+                        node=self.identity.name))
+                events.insert(first, DeconflictQuery(
+                    at=stamp, actor=str(subject),
+                    selector_kind=selector.kind,  # type: ignore[arg-type]
+                    selector_commitment=commit_in_entry(
+                        salt, "deconflict.query", stamp, str(subject),
+                        f"{selector.kind}:{selector.value}"),
+                    hit_count=len(hits)))
+                out.append(hits)
+            deconflict_index.store_documents(
+                conn, [(n, sign(self.key, n)) for n in notices], self.identity.name, at)
+            audit_log.append(conn, events)
+        return out
+
+    def check(self, subject: Subject, selectors: Sequence[Selector]) -> Outcome:
+        unavailable = self.sync()
+        tokens = self.tokens(subject, selectors, unavailable)
+        return Outcome(self.compare(subject, selectors, tokens, self.clock()), unavailable)
+
+    def register(self, subject: Subject, selectors: Sequence[Selector], contact: str,
+                 since: datetime | None = None, expires: datetime | None = None,
+                 probes: Sequence[Selector] = ()) -> Outcome:
+        """Register ``selectors`` for the subject's unit and check ``probes`` (the
+        selectors themselves when none are given) against the index."""
+        at = self.clock()
+        since = since or at
+        expires = expires or at + DEFAULT_TERM
+        if expires <= at:
+            raise ValidationError("a registration must expire in the future")
+        unavailable = self.sync()
+        asked = list(selectors) + list(probes)
+        tokens = self.tokens(subject, asked, unavailable)
+        mine, probe_tokens = tokens[:len(selectors)], tokens[len(selectors):]
+        outcome = Outcome(self.compare(subject, list(probes) or list(selectors),
+                                        list(probe_tokens) or list(mine), at), unavailable)
+        made: list[tuple[docs.Document, dict[str, Any]]] = []
+        for selector, token in zip(selectors, mine, strict=True):
+            reg = docs.Registration(
+                id=docs.new_id("dr"), token=token, kind=selector.kind, agency=subject.agency,
+                unit=subject.unit, contact=contact, since=docs.stamp(since),
+                expires=docs.stamp(expires), node=self.identity.name)
+            if not made:
+                docs.parse(reg.to_document())  # the contact is valid (the same for all)
+            made.append((reg, sign(self.key, reg)))
+        events: list[Event] = []
+        for document, _ in made:
+            events += logged(document, str(subject), at)
+            outcome.registered.append(document.id)
+        with self.store.transaction() as conn:
+            deconflict_index.store_documents(conn, made, self.identity.name, at)
+            audit_log.append(conn, events)
+        return outcome
+
+    def withdraw(self, subject: Subject, registration_id: str) -> None:
+        at = self.clock()
+        with self.store.transaction() as conn:
+            try:
+                stored = deconflict_index.registration(conn, registration_id)
+            except NotFound:
+                stored = None
+            if (stored is None or stored.registration.unit != subject.unit
+                    or stored.registration.node != self.identity.name):
+                raise NotFound(f"no registration {registration_id} of unit {subject.unit}")
+            if stored.withdrawn_at is not None:
+                return
+            withdrawal = docs.Withdrawal(docs.new_id("dw"), registration_id, docs.stamp(at),
+                                         self.identity.name)
+            deconflict_index.store_document(conn, withdrawal, sign(self.key, withdrawal),
+                                            self.identity.name, at)
+            audit_log.append(conn, logged(withdrawal, str(subject), at))

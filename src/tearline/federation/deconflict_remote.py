@@ -1,0 +1,86 @@
+"""Asking peers: their share's evaluation of our blinded elements, and their index.
+
+Over the same pinned mutual-TLS connections and signed answers as the TAXII pull
+(:class:`~tearline.federation.client.TaxiiClient`). A peer that cannot be reached, or
+refuses (its quota for our unit is spent, no agreement), is reported and skipped:
+the check goes on with the other share holders, and fails only when fewer than t
+answered.
+"""
+
+from __future__ import annotations
+
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+from tearline.deconflict import group
+from tearline.errors import PeerError, ValidationError
+from tearline.federation.deconflict_docs import accept_page
+from tearline.federation.signing import b64url, unb64url
+from tearline.federation.sync import partner_from_peer
+from tearline.store import Peer, Store, deconflict_index
+
+#: Where a peer's listener answers deconfliction (``taxii/deconflict.py`` serves these
+#: paths under the TAXII API root of ``taxii/app.py``).
+ROOT = "/taxii2/api/"
+EVALUATE = "tearline/deconflict/evaluate/"
+INDEX = "tearline/deconflict/index/"
+
+
+@dataclass(frozen=True, slots=True)
+class ShareAnswer:
+    peer: str
+    index: int
+    threshold: int
+    answers: tuple[bytes, ...]
+
+
+def evaluate_remote(peer: Peer, keys_dir: Path, key_id: str, elements: Sequence[bytes],
+                    timeout: float) -> ShareAnswer:
+    """``peer``'s share applied to ``elements``; :class:`PeerError` if it cannot answer."""
+    with partner_from_peer(peer, keys_dir).client(timeout) as client:
+        doc = client.post(ROOT + EVALUATE, {"key_id": key_id,
+                                            "elements": [b64url(e) for e in elements]})
+    answers = doc.get("answers")
+    index, t = doc.get("index"), doc.get("threshold")
+    if doc.get("key_id") != key_id:
+        raise PeerError(f"peer {peer.name} holds a share of another key ({doc.get('key_id')})")
+    if (not isinstance(answers, list) or len(answers) != len(elements)
+            or not isinstance(index, int) or not isinstance(t, int)):
+        raise PeerError(f"peer {peer.name} answered a malformed evaluation")
+    out = []
+    for i, item in enumerate(answers):
+        try:
+            raw = unb64url(item) if isinstance(item, str) else b""
+        except (binascii.Error, ValueError):
+            raw = b""
+        try:
+            out.append(group.check_shape(raw, f"answer {i}"))
+        except ValidationError as exc:
+            raise PeerError(f"peer {peer.name} answered an invalid element") from exc
+    return ShareAnswer(peer.name, index, t, tuple(out))
+
+
+def pull_index(store: Store, peer: Peer, keys_dir: Path, own_agency: str, at: datetime,
+               timeout: float) -> int:
+    """Store ``peer``'s new index documents (each page in one transaction, with its
+    cursor); returns how many were new."""
+    added = 0
+    with partner_from_peer(peer, keys_dir).client(timeout) as client:
+        while True:
+            with store.reading() as conn:
+                position = deconflict_index.cursor(conn, peer.name)
+            query = f"?{urlencode({'next': position})}" if position else ""
+            doc = client.get_json(f"{ROOT}{INDEX}{query}")
+            documents, nxt = doc.get("documents"), doc.get("next")
+            if not isinstance(documents, list) or not isinstance(nxt, str | None):
+                raise PeerError(f"peer {peer.name} answered a malformed index page")
+            with store.transaction() as conn:
+                added += len(accept_page(conn, peer, own_agency, documents, at))
+                if nxt:
+                    deconflict_index.set_cursor(conn, peer.name, nxt)
+            if doc.get("more") is not True:
+                return added

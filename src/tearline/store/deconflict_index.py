@@ -1,0 +1,205 @@
+"""The deconfliction index in the store: signed documents kept as received, and rows.
+
+Each document (registration, withdrawal, notice) is stored once, by id, exactly as its
+node signed it (``deconflict_documents``), and applied to the rows that queries read.
+Storing is idempotent: a document pulled twice, or pulled back from the node that
+made it, changes nothing. A lookup returns the registrations of the given tokens that
+are in force at the given time: not withdrawn, not expired.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, insert, or_, select
+
+from tearline.deconflict import documents as docs
+from tearline.errors import NotFound, ValidationError
+from tearline.store import deconflict_tables as dt
+from tearline.store.tables import ts
+
+#: Index documents served per page to a pulling peer.
+PAGE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A registration row, with its withdrawal time if withdrawn."""
+
+    registration: docs.Registration
+    withdrawn_at: str | None
+
+
+def store_document(conn: Connection, document: docs.Document, signed: dict[str, Any],
+                   origin: str, at: datetime) -> bool:
+    """Keep ``signed`` (the document with its signature) and apply it; False if known."""
+    return bool(store_documents(conn, [(document, signed)], origin, at))
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def store_documents(conn: Connection, items: Sequence[tuple[docs.Document, dict[str, Any]]],
+                    origin: str, at: datetime) -> list[docs.Document]:
+    """Keep and apply many documents at once (a registration batch, a pulled page); those
+    already known are left as they are. Returns the documents that were new."""
+    d = dt.documents.c
+    ids = [doc.id for doc, _ in items]
+    known: set[str] = set()
+    for part in _chunks(ids):
+        known |= set(conn.execute(select(d.doc_id).where(d.doc_id.in_(part))).scalars())
+    fresh: dict[str, tuple[docs.Document, dict[str, Any]]] = {}
+    for doc, signed in items:
+        if doc.id not in known and doc.id not in fresh:
+            fresh[doc.id] = (doc, signed)
+    if not fresh:
+        return []
+    conn.execute(insert(dt.documents), [
+        {"doc_id": doc.id, "doc_type": docs.TYPES[signed["type"]], "origin": origin,
+         "addressed_to": doc.holder_agency if isinstance(doc, docs.Notice) else None,
+         "received_at": ts(at),
+         "body": json.dumps(signed, ensure_ascii=False, sort_keys=True, separators=(",", ":"))}
+        for doc, signed in fresh.values()])
+    seq: dict[str, int] = {}
+    for part in _chunks(list(fresh)):
+        seq.update((r.doc_id, int(r.seq)) for r in conn.execute(
+            select(d.doc_id, d.seq).where(d.doc_id.in_(part))))
+    rows: dict[Any, list[dict[str, Any]]] = {dt.registrations: [], dt.withdrawals: [],
+                                             dt.notices: []}
+    for doc, _ in fresh.values():
+        if isinstance(doc, docs.Registration):
+            rows[dt.registrations].append({
+                "id": doc.id, "token": doc.token, "kind": doc.kind, "agency": doc.agency,
+                "unit": doc.unit, "contact": doc.contact, "since": doc.since,
+                "expires_at": doc.expires, "origin": doc.node, "doc_seq": seq[doc.id]})
+        elif isinstance(doc, docs.Withdrawal):
+            rows[dt.withdrawals].append({"registration_id": doc.registration_id,
+                                         "withdrawn_at": doc.withdrawn_at,
+                                         "doc_seq": seq[doc.id]})
+        else:
+            rows[dt.notices].append({
+                "id": doc.id, "registration_id": doc.registration_id,
+                "checker_unit": doc.checker_unit, "checker_agency": doc.checker_agency,
+                "agreement_id": doc.agreement_id, "at": doc.at, "doc_seq": seq[doc.id]})
+    for table, values in rows.items():
+        if values:
+            conn.execute(insert(table), values)
+    return [doc for doc, _ in fresh.values()]
+
+
+def _registration(row: Any) -> docs.Registration:
+    return docs.Registration(id=row.id, token=row.token, kind=row.kind, agency=row.agency,
+                             unit=row.unit, contact=row.contact, since=row.since,
+                             expires=row.expires_at, node=row.origin)
+
+
+def registration(conn: Connection, registration_id: str) -> Stored:
+    row = conn.execute(
+        select(dt.registrations, dt.withdrawals.c.withdrawn_at)
+        .outerjoin(dt.withdrawals,
+                   dt.withdrawals.c.registration_id == dt.registrations.c.id)
+        .where(dt.registrations.c.id == registration_id)).first()
+    if row is None:
+        raise NotFound(f"no registration {registration_id}")
+    return Stored(_registration(row), row.withdrawn_at)
+
+
+def in_force(conn: Connection, tokens: Iterable[str], at: datetime
+             ) -> dict[str, list[docs.Registration]]:
+    """The registrations in force at ``at`` of each token that has any."""
+    wanted = sorted(set(tokens))
+    out: dict[str, list[docs.Registration]] = {}
+    for start in range(0, len(wanted), 500):
+        rows = conn.execute(
+            select(dt.registrations)
+            .outerjoin(dt.withdrawals,
+                       dt.withdrawals.c.registration_id == dt.registrations.c.id)
+            .where(and_(dt.registrations.c.token.in_(wanted[start:start + 500]),
+                        dt.withdrawals.c.registration_id.is_(None),
+                        dt.registrations.c.expires_at > ts(at)))
+            .order_by(dt.registrations.c.id))
+        for row in rows:
+            out.setdefault(row.token, []).append(_registration(row))
+    return out
+
+
+def of_unit(conn: Connection, unit: str) -> list[Stored]:
+    rows = conn.execute(
+        select(dt.registrations, dt.withdrawals.c.withdrawn_at)
+        .outerjoin(dt.withdrawals,
+                   dt.withdrawals.c.registration_id == dt.registrations.c.id)
+        .where(dt.registrations.c.unit == unit).order_by(dt.registrations.c.since,
+                                                         dt.registrations.c.id))
+    return [Stored(_registration(r), r.withdrawn_at) for r in rows]
+
+
+def notices_for_unit(conn: Connection, unit: str) -> list[docs.Notice]:
+    """The hits on ``unit``'s registrations that this node was told of."""
+    rows = conn.execute(
+        select(dt.notices, dt.registrations.c.agency.label("holder_agency"),
+               dt.registrations.c.origin.label("holder_node"))
+        .join(dt.registrations, dt.registrations.c.id == dt.notices.c.registration_id)
+        .where(dt.registrations.c.unit == unit).order_by(dt.notices.c.at, dt.notices.c.id))
+    return [docs.Notice(id=r.id, registration_id=r.registration_id,
+                        holder_agency=r.holder_agency, checker_agency=r.checker_agency,
+                        checker_unit=r.checker_unit, agreement_id=r.agreement_id, at=r.at,
+                        node=r.holder_node) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    documents: list[dict[str, Any]]
+    last: str | None  # the id of the page's last document: where the next page starts
+    more: bool
+
+
+def feed(conn: Connection, origin: str, after: str | None, for_agency: str,
+         limit: int = PAGE) -> FeedPage:
+    """This node's own documents after the document ``after`` for a peer of
+    ``for_agency``: registrations and withdrawals, and the notices addressed to that
+    agency. Documents addressed to others are not skipped but never selected, so the
+    pages, their ends and ``more`` are the same whether or not there are any.
+
+    Only documents of ``origin`` (this node): each node serves what it signed, and
+    every node pulls from every peer, so nothing is relayed and no node can pass off
+    another's documents as its own."""
+    d = dt.documents.c
+    where = and_(d.origin == origin, or_(d.addressed_to.is_(None), d.addressed_to == for_agency))
+    if after is not None:
+        start = conn.execute(select(d.seq).where(and_(where, d.doc_id == after)))
+        seq = start.scalar_one_or_none()
+        if seq is None:
+            raise ValidationError("the index cursor names no document of this feed")
+        where = and_(where, d.seq > seq)
+    rows = conn.execute(select(d.doc_id, d.body).where(where).order_by(d.seq)
+                        .limit(limit + 1)).all()
+    page = rows[:limit]
+    return FeedPage(documents=[json.loads(r.body) for r in page],
+                    last=page[-1].doc_id if page else after, more=len(rows) > limit)
+
+
+def cursor(conn: Connection, peer: str) -> str | None:
+    """The opaque cursor ``peer`` gave with the last page pulled from it."""
+    found = conn.execute(select(dt.cursors.c.position).where(dt.cursors.c.peer == peer))
+    value = found.scalar_one_or_none()
+    return None if value is None else str(value)
+
+
+def set_cursor(conn: Connection, peer: str, position: str) -> None:
+    if conn.execute(select(dt.cursors.c.peer).where(dt.cursors.c.peer == peer)).first():
+        conn.execute(dt.cursors.update().where(dt.cursors.c.peer == peer)
+                     .values(position=position))
+    else:
+        conn.execute(insert(dt.cursors).values(peer=peer, position=position))
+
+
+def tokens_of(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
+    rows = conn.execute(select(dt.registrations.c.id, dt.registrations.c.token)
+                        .where(dt.registrations.c.id.in_(list(ids))))
+    return {r.id: r.token for r in rows}
