@@ -19,7 +19,7 @@ from tearline.api.deps import (
     Writer,
 )
 from tearline.api.envelope import model_response
-from tearline.api.schemas import AmendIn, EntityIn, Page, RecordOut, SchemaName
+from tearline.api.schemas import AmendIn, EntityIn, KnownSchema, Page, RecordOut
 from tearline.api.settings import ApiSettings
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
@@ -83,7 +83,7 @@ def router(settings: ApiSettings) -> APIRouter:
         principal: Reader,
         store: StoreDep,
         cursors: CursorsDep,
-        schema: Annotated[SchemaName | None, Query()] = None,
+        schema: Annotated[KnownSchema | None, Query()] = None,
         cursor: Annotated[str | None, Query(max_length=400)] = None,
         limit: Annotated[int, Query(ge=1, le=settings.max_page)] = settings.default_page,
     ) -> Response:

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tearline.api.deps import AUTHED, CursorsDep, Reader, StoreDep
 from tearline.api.envelope import model_response
-from tearline.api.schemas import Page, RecordOut, SchemaName, Stats, Text
+from tearline.api.schemas import KnownSchema, Page, RecordOut, Stats, Text
 from tearline.api.settings import ApiSettings
 from tearline.errors import Problem, ValidationError
 from tearline.store.tokens import query_tokens
@@ -25,7 +25,7 @@ def router(settings: ApiSettings) -> APIRouter:
         store: StoreDep,
         cursors: CursorsDep,
         q: Annotated[Text, Query(min_length=1, max_length=settings.max_query_chars)],
-        schema: Annotated[SchemaName | None, Query()] = None,
+        schema: Annotated[KnownSchema | None, Query()] = None,
         cursor: Annotated[str | None, Query(max_length=400)] = None,
         limit: Annotated[int, Query(ge=1, le=settings.max_page)] = settings.default_page,
     ) -> Response:
