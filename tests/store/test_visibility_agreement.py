@@ -21,8 +21,8 @@ from tearline.model.schema import get_model
 from tearline.policy.subject import Subject
 from tearline.store import reader, search
 from tearline.store import tables as t
-from tearline.store.store import Store
 from tearline.store.ranking import rank_of
+from tearline.store.store import Store
 from tearline.store.tokens import query_tokens, tokens_for
 from tearline.store.visibility import Visibility
 
