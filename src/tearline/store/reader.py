@@ -5,11 +5,12 @@ built from the statements the query returns. An id that is hidden and an id that
 never existed give the same answer (``None``) at the same cost in queries.
 
 Every read is one statement of the same form: an inner selection of the ids of the
-records that exist for the subject (explicit ids, a keyset page in id order, or a
-search), limited *before* anything else is fetched, joined to the records' heads and
-their shown statements. The statements are compiled once per process and dialect
-(``store/prepared.py``); the subject, the instant, the page cursor and the search
-words are bound parameters.
+records that exist for the subject (explicit ids, or a keyset page in id order narrowed
+by the filters of ``store/filters.py``), limited *before* anything else is fetched,
+joined to the records' heads and their shown statements. A search (``store/search.py``)
+selects its ranked page first, then reads it by ids. The statements are compiled once
+per process and dialect (``store/prepared.py``); the subject, the instant, the page
+cursor and the filters' values are bound parameters.
 """
 
 from __future__ import annotations
