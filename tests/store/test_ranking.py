@@ -63,7 +63,7 @@ def test_results_are_ranked_over_what_the_subject_sees(world: Store, unit: str) 
     assert [rank_of(r, query_tokens(QUERY)) for r in found] == [n for _, n in expected]
 
 
-@pytest.mark.parametrize("common_word", [1, 10**9])  # both search plans rank alike
+@pytest.mark.parametrize("common_word", [1, 10**9])  # whichever word drives, same ranks
 @pytest.mark.parametrize("size", [1, 2, 3])
 def test_pages_follow_the_ranking_without_gaps(world: Store, monkeypatch: pytest.MonkeyPatch,
                                                common_word: int, size: int) -> None:

@@ -36,14 +36,14 @@ from tearline.store.tokens import query_tokens, word_range
 from tearline.store.visibility import Predicates
 
 MAX_WORDS = ranking.MAX_WORDS
-#: A search word matching more tokens than this is common: every record is a candidate,
-#: its tokens probed per word. Below it, the word's few entities are the candidates.
+#: Tokens counted per word at most, to find the rarest: beyond this, words are equally
+#: common (counting further would cost more than it could save).
 COMMON_WORD = 10_000
 
 # Aliases (each at one nesting level, shared by every statement).
 _K = [t.tokens.alias(f"k{n}") for n in range(MAX_WORDS)]
 _KS = [t.statements.alias(f"ks{n}") for n in range(MAX_WORDS)]
-_KC = t.tokens.alias("kc")  # the candidates of a search driven by its rarest word
+_KC = t.tokens.alias("kc")  # the candidates: entities with a token of the rarest word
 
 
 def _word_match(vis: Predicates, dialect: str, n: int) -> ColumnElement[bool]:
@@ -65,21 +65,21 @@ def _word_match(vis: Predicates, dialect: str, n: int) -> ColumnElement[bool]:
     return (match.offset(0) if dialect == "postgresql" else match).exists()
 
 
-def _search(vis: Predicates, dialect: str, words: int, schema: bool, driven: bool,
-            limit: int, filtered: tuple[str, ...]) -> Any:
+def _search(vis: Predicates, dialect: str, words: int, schema: bool, limit: int,
+            filtered: tuple[str, ...]) -> Any:
     """Ids and ranks of the records with a visible token for each word, best first
     (``store/ranking.py``), from the position bound as ``rank_after`` and ``after``.
 
-    ``driven``: the candidates are the entities with a token of word 0 (the rarest);
-    otherwise every record is a candidate (see :data:`COMMON_WORD`). Either way every
-    word is matched against the record's visible statements, and every match is ranked
-    before the page is cut.
+    The candidates are the entities with a token of word 0 (the rarest); every word is
+    then matched against the record's visible statements, and every match is ranked
+    before the page is cut. (Unranked, a common word was better served by walking the
+    records in id order and stopping after a page of hits; ranked, no walk can stop
+    early, and the entities holding the word are the fewest records to look at.)
     """
     query = select(_R.c.id, ranking.rank(vis, _R, words).label("rank"))
-    if driven:
-        query = query.where(_R.c.id.in_(
-            select(_KC.c.entity_id).where(_KC.c.token >= bindparam("w0", type_=String()),
-                                          _KC.c.token < bindparam("w0_end", type_=String()))))
+    query = query.where(_R.c.id.in_(
+        select(_KC.c.entity_id).where(_KC.c.token >= bindparam("w0", type_=String()),
+                                      _KC.c.token < bindparam("w0_end", type_=String()))))
     if schema:
         query = query.where(_R.c.schema == bindparam("schema", type_=String()))
     # The record's own marking first (its columns are in the index being walked), then
@@ -105,8 +105,8 @@ def _count_tokens(cap: int) -> Any:
     return select(func.count()).select_from(hits)
 
 
-def _search_plan(conn: Connection, text: str) -> tuple[list[tuple[str, str]], bool] | None:
-    """The words' token ranges, rarest first, and whether the rarest is common."""
+def _search_plan(conn: Connection, text: str) -> list[tuple[str, str]] | None:
+    """The words' token ranges, rarest first."""
     words = query_tokens(text)[:MAX_WORDS]
     if not words:
         return None
@@ -120,7 +120,7 @@ def _search_plan(conn: Connection, text: str) -> tuple[list[tuple[str, str]], bo
         n = count.run(conn, {"lo": lo, "hi": hi})[0][0]
         counted.append((int(n), lo, hi))
     counted.sort()
-    return [(lo, hi) for _, lo, hi in counted], counted[0][0] >= cap
+    return [(lo, hi) for _, lo, hi in counted]
 
 
 #: Where a ranked search resumes: after the result of this rank and id (the last of a
@@ -147,15 +147,14 @@ def search_hits(conn: Connection, vis: Predicates, text: str, schema: str | None
     A word matches an indexed token that starts with it. Only visible statements are
     matched and ranked, so a hidden alias can neither find a record nor move it.
     """
-    plan = _search_plan(conn, text)
-    if plan is None:
+    ranges = _search_plan(conn, text)
+    if ranges is None:
         return []
-    ranges, common = plan
     n, bucket = _bucket(limit)
     shape = filtering.key
     statement = prepared(
-        conn, (vis.shape, "search", len(ranges), bool(schema), not common, bucket, shape),
-        lambda d: _search(vis, d, len(ranges), bool(schema), not common, bucket, shape))
+        conn, (vis.shape, "search", len(ranges), bool(schema), bucket, shape),
+        lambda d: _search(vis, d, len(ranges), bool(schema), bucket, shape))
     rows = statement.run(conn, {**vis.params,
                                 **_search_params(ranges, schema, after, filtering)})
     return [(int(rank), entity_id) for entity_id, rank in rows][:n]
