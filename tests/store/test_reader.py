@@ -101,8 +101,8 @@ def expected_search(word: str) -> list[str]:
 @pytest.mark.parametrize("common_word", [1, 10**9])  # counts capped at once / never: any
 # word may drive the candidates
 @pytest.mark.parametrize("text", ["zeta", "zet", "quintero", "zeta quin"])
-def test_whichever_word_drives_the_search_finds_the_same(loaded: Store, monkeypatch: pytest.MonkeyPatch,
-                                         common_word: int, text: str) -> None:
+def test_whichever_word_drives_the_search_finds_the_same(
+        loaded: Store, monkeypatch: pytest.MonkeyPatch, common_word: int, text: str) -> None:
     monkeypatch.setattr(search, "COMMON_WORD", common_word)
     expected = expected_search("quintero" if "quin" in text else text)
     with loaded.reading() as conn:

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, bindparam, exists, or_, select
+from sqlalchemy import ColumnElement, String, bindparam, or_, select
 
 from tearline.model.schema import get_model
 from tearline.store import release_tables as rt
@@ -115,17 +115,21 @@ def _bound(name: str) -> Any:
 
 def _shown_value(vis: Predicates, s: Any, r: Any, *conditions: Any) -> ColumnElement[bool]:
     """Record ``r`` has a statement ``s`` shown to the subject that meets ``conditions``."""
-    return exists().where(s.c.entity_id == r.c.id, *conditions, vis.shown_portion(s, r))
+    return (select(s.c.id).where(s.c.entity_id == r.c.id, *conditions, vis.shown_portion(s, r))
+            .correlate_except(s).exists())
 
 
 def _modified_since(vis: Predicates, r: Any) -> ColumnElement[bool]:
     s, mh, ms = _SEEN, _RE_HEAD, _RE_STATEMENT
     since = _bound("f_since")
-    statement_remarked = exists().where(ms.c.entity_id == r.c.id, ms.c.statement_id == s.c.id,
-                                        ms.c.changed_at >= since)
+    # Nested in the statement's test: it names the statement only, and keeps its own
+    # table (SQLAlchemy correlates to the immediate enclosing query alone).
+    statement_remarked = select(ms.c.statement_id).where(
+        ms.c.entity_id == s.c.entity_id, ms.c.statement_id == s.c.id,
+        ms.c.changed_at >= since).correlate_except(ms).exists()
     return or_(
-        exists().where(mh.c.entity_id == r.c.id, mh.c.statement_id.is_(None),
-                       mh.c.changed_at >= since),
+        select(mh.c.entity_id).where(mh.c.entity_id == r.c.id, mh.c.statement_id.is_(None),
+                                     mh.c.changed_at >= since).correlate_except(mh).exists(),
         _shown_value(vis, s, r, or_(s.c.first_seen >= since, s.c.last_seen >= since,
                                     statement_remarked)),
     )

@@ -50,21 +50,26 @@ def _whole(vis: Predicates, r: Any, n: int) -> ColumnElement[int]:
     k, s = _WT[n], _WS[n]
     hit = select(k.c.entity_id).where(
         k.c.entity_id == r.c.id, k.c.token == _word(n), s.c.id == k.c.statement_id,
-        s.c.entity_id == r.c.id, vis.portion(s, r)).exists()
+        s.c.entity_id == r.c.id, vis.portion(s, r)).correlate_except(k, s).exists()
     return case((hit, 1), else_=0)
 
 
 def _exact(vis: Predicates, r: Any, words: int) -> ColumnElement[bool]:
     """A visible statement of ``r`` whose tokens are exactly the query's words."""
     s, c = _ES, _EC
+    # Nested one level deeper than the record: each names only the statement, and keeps
+    # its own table (SQLAlchemy correlates to the immediate enclosing query only; left
+    # alone, the record's table became a scan inside every probe).
     count = (select(func.count()).select_from(c)
-             .where(c.c.entity_id == r.c.id, c.c.statement_id == s.c.id).scalar_subquery())
-    each = [select(k.c.token).where(k.c.entity_id == r.c.id, k.c.statement_id == s.c.id,
-                                    k.c.token == _word(n)).exists()
+             .where(c.c.entity_id == s.c.entity_id, c.c.statement_id == s.c.id)
+             .correlate_except(c).scalar_subquery())
+    each = [select(k.c.token).where(k.c.entity_id == s.c.entity_id,
+                                    k.c.statement_id == s.c.id, k.c.token == _word(n))
+            .correlate_except(k).exists()
             for n, k in enumerate(_ET[:words])]
     return select(s.c.id).where(
         s.c.entity_id == r.c.id, vis.portion(s, r), *each,
-        count == bindparam("word_count", type_=Integer())).exists()
+        count == bindparam("word_count", type_=Integer())).correlate_except(s).exists()
 
 
 def rank(vis: Predicates, r: Any, words: int) -> ColumnElement[int]:
