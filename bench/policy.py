@@ -45,6 +45,7 @@ from tearline.model.record import Record
 from tearline.model.statement import Statement
 from tearline.policy.subject import Subject
 from tearline.store import parties, reader
+from tearline.store import search as searching
 from tearline.store import tables as t
 from tearline.store.bulk import executemany
 from tearline.store.store import Store
@@ -212,13 +213,13 @@ def main() -> None:
             return reader.page_records(conn, vis, after=starts[n], limit=100)
 
         def search(vis: Any, n: int) -> object:
-            return reader.search_records(conn, vis, words[n], limit=100)
+            return searching.search_records(conn, vis, words[n], limit=100)
 
         def search_ids(vis: Any, n: int) -> object:
-            return reader.search_ids(conn, vis, words[n], limit=100)
+            return searching.search_ids(conn, vis, words[n], limit=100)
 
         def lookup(vis: Any, n: int) -> object:
-            return reader.search_records(conn, vis, numbers[n], limit=100)
+            return searching.search_records(conn, vis, numbers[n], limit=100)
 
         print(f"{'query':<11} {'unit':<14} {'p50 ms':>8} {'p99 ms':>8} "
               f"{'base p50':>9} {'base p99':>9} {'ratio p50':>9} {'ratio p99':>9}")

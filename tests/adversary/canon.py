@@ -51,7 +51,14 @@ _HIDDEN = Case(SDFD, (Create(SOD, "x-person", "Person", (("name", ("Prueba Ocult
                              SOD_ONLY),))
 
 FAMILY = {
-    "api": {"hidden_record": _HIDDEN},
+    "api": {
+        "hidden_record": _HIDDEN,
+        # the DEA's coordinating unit adds a drug and an origin to a seizure San Diego
+        # sees, RED for itself: no filter of San Diego's may find the seizure by them
+        "hidden_filtered": Case(SDFD, (Amend(SOD, "dea-s-1", (
+            ("drug", ("cocaine",)), ("originCountry", ("co",))), portions=(
+                ("drug", SOD_ONLY), ("originCountry", SOD_ONLY))),)),
+    },
     "audit": {
         "hidden_record": _HIDDEN,
         # 1: the statement id of a RED birth date for us.dea.sod, in the entry of the

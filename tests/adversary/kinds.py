@@ -103,6 +103,31 @@ def hidden_portion(draw: st.DrawFn, viewer: str, taxii: bool = False) -> Case:
     return Case(viewer, (act,))
 
 
+#: Values the API's filters look for (``paths_api.FILTERED``), by the schema holding them.
+FILTERED_VALUES = {
+    "Seizure": (("drug", ("cocaine", "heroin")), ("originCountry", ("co", "cn")),
+                ("date", ("2024-06-01", "2025-11-20"))),
+    "Person": (("nationality", ("co", "mx")), ("birthDate", ("1961-09-27", "1950-01-01"))),
+}
+
+
+@st.composite
+def hidden_filtered(draw: st.DrawFn, viewer: str, taxii: bool = False) -> Case:
+    """A portion the viewer may not see that holds a value a filter looks for (a drug, a
+    country, a date), on a record the viewer sees: the record must answer every filter
+    as if the value did not exist, and it changed nothing the viewer sees since."""
+    actor, marking, _ = draw(st.sampled_from([p for p in PORTIONS if viewer in p[2]]))
+    own = sc.agency_of(actor)
+    targets = [r for r in SEES[viewer] if r in SEES[actor]
+               and (own == origin_of(r) or own != sc.US_DEA)]
+    target = draw(st.sampled_from(targets))
+    prop, values = draw(st.sampled_from(FILTERED_VALUES[schema_of(target)]))
+    value = (draw(st.sampled_from(values)),)
+    if own == origin_of(target):
+        return Case(viewer, (Amend(actor, target, ((prop, value),), portions=((prop, marking),)),))
+    return Case(viewer, (Amend(actor, target, ((prop, value),), marking=marking),))
+
+
 @st.composite
 def hidden_value(draw: st.DrawFn, viewer: str, taxii: bool = False) -> Case:
     """The same hidden portion with another value in each world (finding 1: nothing the
@@ -244,7 +269,7 @@ def receiver_id(draw: st.DrawFn, viewer: str, taxii: bool = False) -> Case:
 
 KINDS = {"hidden_record": hidden_record, "hidden_portion": hidden_portion,
          "hidden_change": hidden_change, "hidden_reference": hidden_reference,
-         "hidden_value": hidden_value,
+         "hidden_value": hidden_value, "hidden_filtered": hidden_filtered,
          "other_activity": other_activity, "search_listing": search_listing,
          "hidden_release": hidden_release, "orcon_statement": orcon_statement,
          "receiver_id": receiver_id}

@@ -34,6 +34,8 @@ DATA = Path(__file__).parent / "data"
 #: The API's cursor key in every world (a node keeps one across restarts via the
 #: environment), so that cursors of both worlds can be opened and compared.
 CURSOR_KEY = "ad" * 32
+#: The filters of the list and search operations (``api/filtering.py``).
+FILTERS = ("drug", "country", "date_from", "date_to", "originator", "tlp", "modified_since")
 
 
 @cache
@@ -109,13 +111,17 @@ class Api:
                 f"{public.dump(body)}")
 
     def unseal(self, cursor: str, unit: str, path: str) -> str:
-        """What an API cursor seals (the last id of a page), for ``path``'s query."""
+        """What an API cursor seals (the last id of a page; for a search, its rank and
+        id), for ``path``'s query. Filters are bound as the API parsed them: the paged
+        paths give them in that form already (``fentanyl``, ``us.dea``, ``2025-11-01``)."""
         params = httpx.URL(path).params
+        filters = {name: params.get(name) for name in FILTERS}
         if "/search" in path:
-            query = {"q": " ".join(query_tokens(params["q"])), "schema": params.get("schema")}
+            query = {"q": " ".join(query_tokens(params["q"])), "schema": params.get("schema"),
+                     **filters}
             return str(self.app.state.cursors.open(cursor, unit, "search", query))
         return str(self.app.state.cursors.open(cursor, unit, "list",
-                                               {"schema": params.get("schema")}))
+                                               {"schema": params.get("schema"), **filters}))
 
 
 def written(path: Path, run: Callable[[], str]) -> str:

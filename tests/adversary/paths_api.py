@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adversary.cast import ASKED_IDS, EXISTS, OFAC_IDS, TEXTS
+from adversary.cast import ASKED_IDS, EXISTS, OFAC_IDS, T_BASE, T_SECRET, TEXTS
 from adversary.coverage import API, operation
 from adversary.paths import Api
 from adversary.paths_cli import OWN
@@ -85,11 +85,36 @@ def api_steps(ask: Asking, viewer: str) -> None:
         ask("GET", f"/search?q={text}")
     ask.pages("/search?q=guzman&limit=1", "search by one")
     ask("GET", "/search?q=ovidio&schema=Person")
+    _filtered(ask)
     ask("GET", "/stats")
     _writes(ask, viewer)
     _refused(ask)
     ask("GET", "/stats")
     ask.pages("/entities?limit=5", "list by five, after the writes")
+
+
+#: Filters of lists and searches, on values the viewer sees and values a secret may hide
+#: (kinds.py: a hidden portion holding a drug, a country or a date; a hidden change).
+FILTERED = ("drug=fentanyl", "drug=cocaine", "drug=heroin", "country=mx", "country=cn",
+            "country=co", "date_from=2025-11-01&date_to=2025-11-30",
+            "date_from=2024-01-01&date_to=2024-12-31", "date_to=1970-01-01",
+            "originator=mx.semar", "tlp=GREEN", "tlp=RED", "tlp=AMBER_STRICT",
+            f"modified_since={T_BASE:%Y-%m-%dT%H:%M:%SZ}",
+            f"modified_since={T_SECRET:%Y-%m-%dT%H:%M:%SZ}")
+
+
+def _filtered(ask: Asking) -> None:
+    """Every filter on the listing, some on searches, and filtered pages followed."""
+    for query in FILTERED:
+        ask("GET", f"/entities?{query}")
+    for text, query in (("guzman", "country=mx"), ("ovidio", "tlp=GREEN"),
+                        ("guzman", f"modified_since={T_SECRET:%Y-%m-%dT%H:%M:%SZ}"),
+                        ("caro quintero", "date_to=1960-12-31")):
+        ask("GET", f"/search?q={text}&{query}")
+    ask.pages("/entities?drug=fentanyl&limit=1", "fentanyl by one")
+    ask.pages("/entities?originator=us.dea&date_from=2025-11-01&limit=2",
+              "the DEA's since November by two")
+    ask.pages("/search?q=guzman&originator=us.dea&limit=1", "the DEA's guzman by one")
 
 
 def _writes(ask: Asking, viewer: str) -> None:

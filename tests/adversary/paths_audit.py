@@ -82,6 +82,8 @@ def _steps(place: Place, cli: Cli, ask: Asking, out: Transcript, viewer: str) ->
                   f"?actor=analyst:{ANALYST[viewer]}", "?actor=unit:mx.semar.uie",
                   "?limit=3", f"?since={T_RUN.isoformat().replace('+', '%2B')}"):
         _log(ask, f"/audit/log{query}")
+    _log_pages(ask, "/audit/log?limit=2")
+    _log_pages(ask, "/audit/log?entity=dea-p-guzman&limit=1")
     entries = _log(ask, "/audit/log?limit=200")
     _checkpoints(ask, before)
     # whole entries carry their index (for a proof); reduced ones none (docs/audit.md)
@@ -94,16 +96,36 @@ def _steps(place: Place, cli: Cli, ask: Asking, out: Transcript, viewer: str) ->
     _verify(ask, cli, place, min(seen, default=0))
 
 
-def _log(ask: Asking, path: str) -> list[dict[str, object]]:
+def _log(ask: Asking, path: str, label: str | None = None) -> list[dict[str, object]]:
     """One ``GET /audit/log``, compared without indexes; the entries as answered."""
+    return _log_page(ask, path, label)[0]
+
+
+def _log_page(ask: Asking, path: str, label: str | None = None
+              ) -> tuple[list[dict[str, object]], str | None]:
+    """One page of the log, compared without indexes, and whether a next page is offered
+    (the cursor seals a place in the log, an index: public by design, and sealed with a
+    random nonce, so only its presence is compared)."""
     ask.out.begin()
     answer = ask.api.raw("GET", "/api/v1" + path)
     ask.note("GET", path)
     body = answer.json()
-    entries = body.get("entries", []) if isinstance(body, dict) else []
-    shown = {**body, "entries": public.without_indexes(entries)} if entries else body
-    ask.out.add(f"GET {path}", ask.api.text(answer, shown))
-    return list(entries)
+    entries = body.get("items", []) if isinstance(body, dict) else []
+    cursor = body.get("next_cursor") if isinstance(body, dict) else None
+    shown = {**body, "items": public.without_indexes(entries)} if entries else body
+    if cursor:
+        shown = {**shown, "next_cursor": "<sealed place in the log>"}
+    ask.out.add(label or f"GET {path}", ask.api.text(answer, shown))
+    return list(entries), cursor
+
+
+def _log_pages(ask: Asking, path: str) -> None:
+    """A log query followed cursor by cursor (at most five pages)."""
+    _, cursor = _log_page(ask, path)
+    for n in range(4):
+        if not cursor:
+            return
+        _, cursor = _log_page(ask, f"{path}&cursor={cursor}", f"GET {path} (page {n + 2})")
 
 
 def _checkpoints(ask: Asking, before: int) -> None:

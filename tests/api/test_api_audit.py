@@ -38,20 +38,20 @@ def test_log_is_read_through_the_policy(api: Api) -> None:
     # The originator sees who read its record ...
     semar = api.get("/api/v1/audit/log?entity=rec-shared", "mx.semar.uie")
     assert semar.status_code == 200, semar.text
-    reads = [e for e in semar.json()["entries"] if e["kind"] == "record.read"]
+    reads = [e for e in semar.json()["items"] if e["kind"] == "record.read"]
     assert [e["actor"] for e in reads] == ["unit:us.dea.sod"]
     assert reads[0]["detail"]["path"] == "api" and reads[0]["entity_id"] == "rec-shared"
     # ... the reader sees its own agency's entries only, a unit without the record nothing.
-    dea = api.get("/api/v1/audit/log?entity=rec-shared", "us.dea.sod").json()["entries"]
+    dea = api.get("/api/v1/audit/log?entity=rec-shared", "us.dea.sod").json()["items"]
     assert {e["actor"] for e in dea} == {"unit:us.dea.sod"}
-    assert api.get("/api/v1/audit/log?entity=rec-shared", "mx.fgr.seido").json()["entries"] == []
-    assert api.get("/api/v1/audit/log?entity=rec-secret", "us.dea.sod").json()["entries"] == []
+    assert api.get("/api/v1/audit/log?entity=rec-shared", "mx.fgr.seido").json()["items"] == []
+    assert api.get("/api/v1/audit/log?entity=rec-secret", "us.dea.sod").json()["items"] == []
     # Filters and limits are the command line's.
     by_actor = api.get("/api/v1/audit/log?actor=unit:us.dea.sod&limit=2", "us.dea.sod").json()
-    assert len(by_actor["entries"]) == 2
-    assert {e["actor"] for e in by_actor["entries"]} == {"unit:us.dea.sod"}
+    assert len(by_actor["items"]) == 2
+    assert {e["actor"] for e in by_actor["items"]} == {"unit:us.dea.sod"}
     later = api.get("/api/v1/audit/log?since=2999-01-01T00:00:00Z", "mx.semar.uie").json()
-    assert later["entries"] == []
+    assert later["items"] == []
     assert api.get("/api/v1/audit/log?since=2020-01-01T00:00:00", "us.dea.sod"
                    ).status_code == 422  # no time zone
     assert api.get("/api/v1/audit/log?limit=100000", "us.dea.sod").status_code == 422
@@ -140,7 +140,7 @@ def test_a_sibling_unit_sees_no_id_of_a_portion_hidden_from_it(api: Api) -> None
     answer = api.get("/api/v1/audit/log?entity=rec-shared", "mx.semar.log")
     assert answer.status_code == 200, answer.text
     assert not any(h in answer.text for h in hidden)
-    others = [e for e in answer.json()["entries"] if e["actor"] != "unit:mx.semar.log"]
+    others = [e for e in answer.json()["items"] if e["actor"] != "unit:mx.semar.log"]
     assert [(e["kind"], e["actor"]) for e in others] == [
         ("record.created", "unit:mx.semar.uie"), ("record.read", "unit:mx.semar.uie"),
         ("record.read", "unit:us.dea.sod")]
@@ -163,7 +163,7 @@ def test_units_of_one_agency_see_nothing_of_each_other_activity(api: Api) -> Non
     commitments = [e.event().query_commitment  # type: ignore[attr-defined]
                    for e in _entries(api) if e.kind == "search.query"]
     assert len(commitments) == len(set(commitments)) == 2  # the same text, unlinkable
-    log = api.get("/api/v1/audit/log?limit=100", "mx.semar.log").json()["entries"]
+    log = api.get("/api/v1/audit/log?limit=100", "mx.semar.log").json()["items"]
     assert {e["kind"] for e in log if e["entity_id"] is None} == {"search.query"}
     assert {e["actor"] for e in log if e["entity_id"] is None} == {"unit:mx.semar.log"}
     assert "ana@" not in json.dumps(log)
@@ -178,7 +178,7 @@ def test_an_originator_learns_who_opened_its_record_not_who_searched(api: Api) -
 
     def semar() -> list[dict[str, Any]]:
         answer = api.get("/api/v1/audit/log?entity=rec-shared", "mx.semar.uie")
-        return [e for e in answer.json()["entries"] if not e["actor"].endswith("mx.semar.uie")]
+        return [e for e in answer.json()["items"] if not e["actor"].endswith("mx.semar.uie")]
 
     assert semar() == []
     assert api.get("/api/v1/entities/rec-shared", "bob@us.dea.sod").status_code == 200
@@ -188,7 +188,7 @@ def test_an_originator_learns_who_opened_its_record_not_who_searched(api: Api) -
     assert "bob" not in json.dumps(opened)
     # bob's own unit sees its reads whole, his name and all.
     mine = api.get("/api/v1/audit/log?entity=rec-shared&actor=analyst:bob@us.dea.sod",
-                   "us.dea.sod").json()["entries"]
+                   "us.dea.sod").json()["items"]
     assert [(e["detail"]["path"], e["form"]) for e in mine] == [
         ("search", "whole"), ("api", "whole")]
 
@@ -213,5 +213,36 @@ def test_writes_through_the_api_name_the_analyst(api: Api) -> None:
     # The originator's unit sees the amendment by the other agency's unit, without the
     # statement it cannot see (the RED alias is ana's unit's alone).
     seen = [e for e in api.get(f"/api/v1/audit/log?entity={entity}", "us.dea.sod"
-                               ).json()["entries"] if e["kind"] == "record.updated"]
+                               ).json()["items"] if e["kind"] == "record.updated"]
     assert seen == []
+
+
+def test_the_log_is_paged_with_a_cursor_through_entries_that_share_a_time(api: Api) -> None:
+    """Like every listing: ``items`` and ``next_cursor``; pages cut by place in the log,
+    since the entries of one write share one time (``since`` could not page past them)."""
+    whole = api.get("/api/v1/audit/log?limit=200", "mx.semar.uie").json()
+    assert whole["next_cursor"] is None
+    times = [e["at"] for e in whole["items"]]
+    assert len(times) >= 3 and len(set(times[:3])) == 1  # a page boundary inside one time
+    paged: list[dict[str, object]] = []
+    answer = api.get("/api/v1/audit/log?limit=2", "mx.semar.uie").json()
+    while True:
+        assert len(answer["items"]) <= 2
+        paged += answer["items"]
+        if answer["next_cursor"] is None:
+            break
+        answer = api.get("/api/v1/audit/log", "mx.semar.uie",
+                         params={"limit": 2, "cursor": answer["next_cursor"]}).json()
+    # the same entries in the same order, then the questions asked meanwhile (each
+    # question is on record, and the asker sees its own)
+    assert paged[:len(whole["items"])] == whole["items"]
+    assert {e["kind"] for e in paged[len(whole["items"]):]} == {"audit.queried"}
+    first = api.get("/api/v1/audit/log?limit=1", "mx.semar.uie").json()
+    # a cursor is bound to the unit and the query
+    elsewhere = api.get("/api/v1/audit/log", "us.dea.sod",
+                        params={"limit": 1, "cursor": first["next_cursor"]})
+    assert elsewhere.status_code == 422
+    other_query = api.get("/api/v1/audit/log", "mx.semar.uie",
+                          params={"limit": 1, "entity": "rec-shared",
+                                  "cursor": first["next_cursor"]})
+    assert other_query.status_code == 422

@@ -64,10 +64,12 @@ def create_app(
     app.state.authenticator = authenticator or TokenAuthenticator(store, settings)
     key = bytes.fromhex(settings.cursor_key) if settings.cursor_key else None
     app.state.cursors = CursorBox(key)
+    app.state.queries = {}  # the query parameters of each route (api/deps.py)
 
     envelope.install(app)
     document_bearer(app)
     app.include_router(meta.router(), prefix=PREFIX)
+    app.include_router(meta.docs_redirect())
     app.include_router(entities.router(settings), prefix=PREFIX)
     app.include_router(search.router(settings), prefix=PREFIX)
     app.include_router(markings.router(), prefix=PREFIX)

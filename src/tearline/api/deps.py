@@ -17,6 +17,7 @@ from tearline.api.auth import Authenticator, Principal, Scope
 from tearline.api.envelope import ErrorEnvelope
 from tearline.api.settings import ApiSettings
 from tearline.cursors import CursorBox
+from tearline.errors import Problem, ValidationError
 from tearline.store import Store
 
 #: How the OpenAPI document describes the API token (see :func:`document_bearer`).
@@ -69,6 +70,45 @@ async def cursors_of(request: Request) -> CursorBox:
     return box
 
 
+def _query_names(request: Request) -> frozenset[str] | None:
+    """The query parameters the request's operation declares (those its OpenAPI entry
+    lists: the route's and its dependencies'), remembered per route."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return None
+    known: dict[int, tuple[object, frozenset[str]]] = request.app.state.queries
+    found = known.get(id(route))
+    if found is None:
+        names: set[str] = set()
+        todo = [dependant]
+        while todo:
+            current = todo.pop()
+            names.update(f.alias for f in current.query_params)
+            todo.extend(current.dependencies)
+        found = known[id(route)] = (route, frozenset(names))  # the route kept: ids stay unique
+    return found[1]
+
+
+async def known_query(request: Request) -> None:
+    """Refuse (422) a query parameter the operation does not declare.
+
+    A misspelt filter (``?shema=Person``, ``?drugs=fentanyl``) silently ignored would
+    answer a wider question than the one asked, and the caller could not tell.
+    """
+    if not request.scope.get("query_string"):
+        return
+    allowed = _query_names(request)
+    if allowed is None:
+        return
+    unknown = sorted({name for name in request.query_params if name not in allowed})
+    if unknown:
+        takes = ", ".join(sorted(allowed)) or "none"
+        raise ValidationError("unknown query parameter", [
+            Problem(f"this operation takes no such parameter (it takes: {takes})",
+                    column=f"query.{name[:64]}") for name in unknown[:20]])
+
+
 def _scoped(scope: Scope) -> Callable[..., Awaitable[Principal]]:
     async def dependency(request: Request) -> Principal:
         authenticator: Authenticator = request.app.state.authenticator
@@ -80,6 +120,7 @@ def _scoped(scope: Scope) -> Callable[..., Awaitable[Principal]]:
         if principal is None:
             principal = await run_in_threadpool(authenticator.authenticate, header, client)
         principal.require(scope)
+        await known_query(request)
         return principal
 
     return dependency
@@ -95,6 +136,8 @@ Admin = Annotated[Principal, Depends(admin)]
 StoreDep = Annotated[Store, Depends(store_of)]
 SettingsDep = Annotated[ApiSettings, Depends(settings_of)]
 CursorsDep = Annotated[CursorBox, Depends(cursors_of)]
+#: For operations without a token: their query is checked all the same.
+KNOWN_QUERY = [Depends(known_query)]
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -118,3 +161,5 @@ WITH_BODY = _errors(413)
 ONE_OBJECT = _errors(404)
 CONFLICT = _errors(409)
 PUBLIC = _errors(503)
+#: ... of those without a token (a query parameter they do not take).
+INPUT = _errors(422)

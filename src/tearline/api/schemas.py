@@ -7,6 +7,7 @@ errors answer 422 with every problem listed.
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import datetime
 from typing import Annotated, Any
@@ -15,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from tearline.model.marking import Marking
 from tearline.model.record import MAX_VALUE_LENGTH, Record
+from tearline.model.schema import get_model
 from tearline.model.statement import Statement
 from tearline.model.text import bidi_problem
 
@@ -37,6 +39,21 @@ ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(c
 Value = Annotated[str, Field(max_length=MAX_VALUE_LENGTH), AfterValidator(clean_text)]
 PropName = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")]
 SchemaName = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]{0,63}$")]
+
+
+def known_schema(name: str) -> str:
+    """A schema of the model: a misspelt one would match nothing, and an empty answer
+    would not say why."""
+    schemata = get_model().schemata
+    if name not in schemata:
+        close = difflib.get_close_matches(name, list(schemata), n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise ValueError(f"unknown schema{hint}")
+    return name
+
+
+#: A schema name in a query: one the model knows (the pattern keeps it a plain word).
+KnownSchema = Annotated[SchemaName, AfterValidator(known_schema)]
 PartyId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$",
                                max_length=128)]
 

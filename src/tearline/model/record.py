@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from followthemoney.types import registry
+
 from tearline.errors import Problem, ValidationError
 from tearline.model.marking import Marking
 from tearline.model.schema import get_model
@@ -84,6 +86,12 @@ def _cache_for(prop_type: Any) -> dict[str, str | None]:
     if table is None or len(table) >= CACHE_ENTRIES:
         table = _NORMALIZED[prop_type.name] = {}
     return table
+
+
+def country_code(text: str) -> str | None:
+    """The ISO 3166-1 alpha-2 code (lower case) of a country written as a code or a name,
+    as ingest stores countries; ``None`` if it names no country."""
+    return normalized(registry.country, text.strip())
 
 
 def normalized(prop_type: Any, text: str) -> str | None:

@@ -63,6 +63,9 @@ _NAMES = {
     "stored_schemas": "tearline.store.write_guard",
     "explain_record": "tearline.store.explain",
     "query_tokens": "tearline.store.tokens",
+    "rank_of": "tearline.store.ranking",
+    "Position": "tearline.store.search",
+    "Filters": "tearline.store.filters",
     "ts": "tearline.store.tables",
     "upgrade": "tearline.store.engine",
     "require_current": "tearline.store.engine",
@@ -83,16 +86,16 @@ _NAMES = {
 }
 
 __all__ = [
-    "api_tokens", "audit_checkpoints", "audit_events", "audit_log", "audit_query", "audit_verify",
-    "consent_documents", "deconflict_index", "deconflict_keys", "edits", "feed", "holdings",
-    "legal_basis", "marking_changes", "parties",
-    "peers", "published_log", "reader", "releases", "series", "sync_state",
-    "vetting_attestations", "Connection",
-    "FeedItem", "MarkingChange", "Peer", "Pending", "Recall", "Relay", "Shown", "Store",
-    "TokenRow", "Visibility", "WriteSummary", "add_peer", "basis_facts", "check_markings",
-    "explain_record", "import_series", "node_key_created", "peer_by_certificate", "query_tokens",
-    "read_cbp_series", "read_unodc_series", "recalls_for", "refused_writes", "remove_peer",
-    "require_current", "set_marking", "stored_schemas", "ts", "upgrade", "write_records",
+    "api_tokens", "audit_checkpoints", "audit_events", "audit_log", "audit_query",
+    "audit_verify", "consent_documents", "deconflict_index", "deconflict_keys", "edits", "feed",
+    "holdings", "legal_basis", "marking_changes", "parties", "peers", "published_log", "reader",
+    "releases", "series", "sync_state", "vetting_attestations", "Connection", "FeedItem",
+    "Filters", "MarkingChange", "Position", "Peer", "Pending", "Recall", "Relay", "Shown",
+    "Store", "TokenRow", "Visibility", "WriteSummary", "add_peer", "basis_facts",
+    "check_markings", "explain_record", "import_series", "node_key_created",
+    "peer_by_certificate", "query_tokens", "rank_of", "rank_of", "read_cbp_series",
+    "read_unodc_series", "recalls_for", "refused_writes", "remove_peer", "require_current",
+    "set_marking", "stored_schemas", "ts", "upgrade", "write_records",
 ]
 
 if TYPE_CHECKING:  # the names as mypy sees them; at run time, __getattr__ below
@@ -129,11 +132,14 @@ if TYPE_CHECKING:  # the names as mypy sees them; at run time, __getattr__ below
     from tearline.store.engine import require_current, upgrade
     from tearline.store.explain import explain_record
     from tearline.store.feed import FeedItem
+    from tearline.store.filters import Filters
     from tearline.store.legal_basis import basis_facts, check_markings
     from tearline.store.marking_changes import MarkingChange, set_marking
     from tearline.store.peers import Peer, add_peer, peer_by_certificate, remove_peer
+    from tearline.store.ranking import rank_of
     from tearline.store.recalls import Recall, recalls_for
     from tearline.store.relay import Relay
+    from tearline.store.search import Position
     from tearline.store.series import import_series, read_cbp_series, read_unodc_series
     from tearline.store.store import Store
     from tearline.store.tables import ts

@@ -35,11 +35,17 @@ OVERSIGHT = "system"
 
 @dataclass(frozen=True, slots=True)
 class Shown:
-    """An entry as the asker is shown it; ``index`` and ``leaf_hash`` only when whole."""
+    """An entry as the asker is shown it; ``index`` and ``leaf_hash`` only when whole.
+
+    ``position`` is the entry's place in the log whatever its form: where the next page
+    starts (:func:`who_saw`'s ``after``). It is never printed; the API seals it in a
+    cursor.
+    """
 
     view: View
     index: int | None
     leaf_hash: str | None
+    position: int
 
     @property
     def whole(self) -> bool:
@@ -55,8 +61,8 @@ class Shown:
 
 def _shown(entry: Entry, seen: View) -> Shown:
     if seen.form == "whole":
-        return Shown(seen, entry.index, entry.leaf.hex())
-    return Shown(seen, None, None)
+        return Shown(seen, entry.index, entry.leaf.hex(), entry.index)
+    return Shown(seen, None, None, entry.index)
 
 
 def _stored_actors(conn: Connection, actor: str | None) -> list[str] | None:
@@ -89,13 +95,15 @@ def who_saw(
     actor: str | None = None,
     since: str | None = None,
     limit: int = 100,
+    after: int | None = None,
 ) -> list[Shown]:
-    """Entries as the subject may see them, oldest first, at most ``limit``; logged as asked."""
+    """Entries as the subject may see them, oldest first, at most ``limit``, from the entry
+    after position ``after`` (the last :attr:`Shown.position` of the previous page: many
+    entries share one time, so ``since`` alone cannot page); logged as asked."""
     vis = Visibility(subject, at)
     viewer = Viewer(subject.unit, subject.agency)
     actors = _stored_actors(conn, actor)
     shown: list[Shown] = []
-    after: int | None = None
     while len(shown) < limit:
         page = audit_log.entries(conn, entity_id, actors, since, after, PAGE)
         if not page:

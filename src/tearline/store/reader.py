@@ -5,11 +5,12 @@ built from the statements the query returns. An id that is hidden and an id that
 never existed give the same answer (``None``) at the same cost in queries.
 
 Every read is one statement of the same form: an inner selection of the ids of the
-records that exist for the subject (explicit ids, a keyset page in id order, or a
-search), limited *before* anything else is fetched, joined to the records' heads and
-their shown statements. The statements are compiled once per process and dialect
-(``store/prepared.py``); the subject, the instant, the page cursor and the search
-words are bound parameters.
+records that exist for the subject (explicit ids, or a keyset page in id order narrowed
+by the filters of ``store/filters.py``), limited *before* anything else is fetched,
+joined to the records' heads and their shown statements. A search (``store/search.py``)
+selects its ranked page first, then reads it by ids. The statements are compiled once
+per process and dialect (``store/prepared.py``); the subject, the instant, the page
+cursor and the filters' values are bound parameters.
 """
 
 from __future__ import annotations
@@ -24,11 +25,9 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     String,
-    and_,
     any_,
     bindparam,
     func,
-    literal_column,
     select,
 )
 
@@ -37,26 +36,19 @@ from tearline.model.marking import Marking
 from tearline.model.record import Record
 from tearline.model.statement import Statement
 from tearline.policy.visibility import viewed
+from tearline.store import filters
 from tearline.store import release_tables as rt
 from tearline.store import tables as t
 from tearline.store.existence import relationship_ends
+from tearline.store.filters import NO_FILTERS, Filters
 from tearline.store.prepared import prepared
-from tearline.store.tokens import query_tokens, word_range
 from tearline.store.visibility import Predicates
 
 MAX_PAGE = 500
-MAX_WORDS = 8
-#: A search word matching more tokens than this is common: the page is found by walking
-#: the records in id order and probing each one's tokens, which stops after ``limit``
-#: hits. Below it, the word's few entities are the candidates, sorted and then checked.
-COMMON_WORD = 10_000
 
 # Aliases of the read statements (each at one nesting level, shared by every statement).
 _R = t.records  # the candidates of the id selection
 _H, _S = t.records.alias("h"), t.statements.alias("s")  # heads and statements fetched
-_K = [t.tokens.alias(f"k{n}") for n in range(MAX_WORDS)]
-_KS = [t.statements.alias(f"ks{n}") for n in range(MAX_WORDS)]
-_KC = t.tokens.alias("kc")  # the candidates of a search driven by its rarest word
 _MC_HEAD, _MC_STATEMENT = rt.marking_changes.alias("mch"), rt.marking_changes.alias("mcs")
 
 _HEAD_COLUMNS = ("id", "schema", "originator", "author", "marking_id", "synthetic", "version",
@@ -191,62 +183,13 @@ def _by_ids(vis: Predicates, dialect: str, heads: bool = False) -> Any:
     return _select(heads).where(_ids_in(dialect, _R.c.id), _existing(vis))
 
 
-def _page(vis: Predicates, schema: bool, limit: int, heads: bool = False) -> Any:
+def _page(vis: Predicates, schema: bool, limit: int, heads: bool = False,
+          filtered: tuple[str, ...] = ()) -> Any:
     query = _select(heads).where(_R.c.id > bindparam("after", type_=String()))
     if schema:
         query = query.where(_R.c.schema == bindparam("schema", type_=String()))
-    return query.where(_existing(vis)).order_by(_R.c.id).limit(limit)
-
-
-def _word_match(vis: Predicates, dialect: str, n: int) -> ColumnElement[bool]:
-    """Record ``_R`` has a visible statement with a token starting with word ``n``.
-
-    On PostgreSQL the subquery carries ``OFFSET 0``, which keeps it a test run per
-    record (an index probe on ``ix_tokens_entity``): turned into a join, it had the
-    planner read every token of the word and match each record against all of them.
-    """
-    k, s = _K[n], _KS[n]
-    match = select(k.c.entity_id).where(
-        k.c.entity_id == _R.c.id,
-        k.c.token >= bindparam(f"w{n}", type_=String()),
-        k.c.token < bindparam(f"w{n}_end", type_=String()),
-        s.c.id == k.c.statement_id,
-        s.c.entity_id == _R.c.id,
-        vis.portion(s, _R),
-    )
-    return (match.offset(0) if dialect == "postgresql" else match).exists()
-
-
-def _search(vis: Predicates, dialect: str, words: int, schema: bool, driven: bool,
-            limit: int, heads: bool = False) -> Any:
-    """Records with a visible token for each word, in id order.
-
-    ``driven``: the candidates are the entities with a token of word 0 (the rarest),
-    sorted; otherwise the records are walked in id order (see :data:`COMMON_WORD`).
-    Either way every word is matched against the record's visible statements.
-    """
-    query = _select(heads).where(_R.c.id > bindparam("after", type_=String()))
-    if driven:
-        query = query.where(_R.c.id.in_(
-            select(_KC.c.entity_id).where(_KC.c.token >= bindparam("w0", type_=String()),
-                                          _KC.c.token < bindparam("w0_end", type_=String()))))
-    if schema:
-        query = query.where(_R.c.schema == bindparam("schema", type_=String()))
-    # The record's own marking first (its columns are in the index being walked), then
-    # the words (an index probe each), then the rest of existence.
-    query = query.where(vis.record(_R),
-                        and_(*(_word_match(vis, dialect, n) for n in range(words))),
-                        _existing(vis))
+    query = query.where(_existing(vis), *filters.clauses(vis, _R, filtered))
     return query.order_by(_R.c.id).limit(limit)
-
-
-def _count_tokens(cap: int) -> Any:
-    k = t.tokens
-    hits = select(literal_column("1")).where(
-        k.c.token >= bindparam("lo", type_=String()),
-        k.c.token < bindparam("hi", type_=String()),
-    ).limit(cap).subquery("hits")
-    return select(func.count()).select_from(hits)
 
 
 def _count_by_schema(vis: Predicates) -> Any:
@@ -342,89 +285,35 @@ def read_record(conn: Connection, vis: Predicates, entity_id: str) -> Record | N
     return found[0] if found else None
 
 
-def _page_params(schema: str | None, after: str | None) -> dict[str, Any]:
-    params: dict[str, Any] = {"after": after or ""}
+def _page_params(schema: str | None, after: str | None,
+                 filtering: Filters = NO_FILTERS) -> dict[str, Any]:
+    params: dict[str, Any] = {"after": after or "", **filtering.params}
     if schema:
         params["schema"] = schema
     return params
 
 
 def list_ids(conn: Connection, vis: Predicates, schema: str | None = None,
-             after: str | None = None, limit: int = 100) -> list[str]:
+             after: str | None = None, limit: int = 100,
+             filtering: Filters = NO_FILTERS) -> list[str]:
     """A page of entity ids visible to the subject, in id order (keyset pagination)."""
     n, bucket = _bucket(limit)
-    return _ids(conn, vis, ("page", bool(schema), bucket),
-                lambda _: _page(vis, bool(schema), bucket), _page_params(schema, after))[:n]
+    shape = filtering.key
+    return _ids(conn, vis, ("page", bool(schema), bucket, shape),
+                lambda _: _page(vis, bool(schema), bucket, filtered=shape),
+                _page_params(schema, after, filtering))[:n]
 
 
 def page_records(conn: Connection, vis: Predicates, schema: str | None = None,
-                 after: str | None = None, limit: int = 100) -> list[Record]:
+                 after: str | None = None, limit: int = 100,
+                 filtering: Filters = NO_FILTERS) -> list[Record]:
     """The tear-line views of :func:`list_ids`, in one statement."""
     n, bucket = _bucket(limit)
-    found = _records(conn, vis, ("page", bool(schema), bucket),
-                     lambda d: _heads(d, lambda heads: _page(vis, bool(schema), bucket, heads)),
-                     _page_params(schema, after))
-    return list(found.values())[:n]
-
-
-def _search_plan(conn: Connection, text: str) -> tuple[list[tuple[str, str]], bool] | None:
-    """The words' token ranges, rarest first, and whether the rarest is common."""
-    words = query_tokens(text)[:MAX_WORDS]
-    if not words:
-        return None
-    cap = COMMON_WORD
-    count = prepared(conn, ("count-tokens", cap), lambda _: _count_tokens(cap))
-    counted = []
-    for word in words:
-        lo, hi = word_range(word)
-        # A word no token starts with still runs the search (which then finds nothing
-        # at once): a word that only hidden records hold takes the same statements.
-        n = count.run(conn, {"lo": lo, "hi": hi})[0][0]
-        counted.append((int(n), lo, hi))
-    counted.sort()
-    return [(lo, hi) for _, lo, hi in counted], counted[0][0] >= cap
-
-
-def _search_params(ranges: list[tuple[str, str]], schema: str | None, after: str | None
-                   ) -> dict[str, Any]:
-    params = _page_params(schema, after)
-    for n, (lo, hi) in enumerate(ranges):
-        params[f"w{n}"], params[f"w{n}_end"] = lo, hi
-    return params
-
-
-def search_ids(conn: Connection, vis: Predicates, text: str, schema: str | None = None,
-               after: str | None = None, limit: int = 100) -> list[str]:
-    """Entities with a visible name, alias or identifier matching every word of ``text``.
-
-    A word matches an indexed token that starts with it. Only visible statements are
-    matched, so a hidden alias can neither find a record nor change the ordering.
-    """
-    plan = _search_plan(conn, text)
-    if plan is None:
-        return []
-    ranges, common = plan
-    n, bucket = _bucket(limit)
-    key = ("search", len(ranges), bool(schema), not common, bucket)
-    return _ids(conn, vis, key,
-                lambda d: _search(vis, d, len(ranges), bool(schema), not common, bucket),
-                _search_params(ranges, schema, after))[:n]
-
-
-def search_records(conn: Connection, vis: Predicates, text: str, schema: str | None = None,
-                   after: str | None = None, limit: int = 100) -> list[Record]:
-    """The tear-line views of :func:`search_ids`, in one statement."""
-    plan = _search_plan(conn, text)
-    if plan is None:
-        return []
-    ranges, common = plan
-    n, bucket = _bucket(limit)
-    key = ("search", len(ranges), bool(schema), not common, bucket)
-    found = _records(
-        conn, vis, key,
-        lambda d: _heads(d, lambda heads: _search(vis, d, len(ranges), bool(schema),
-                                                  not common, bucket, heads)),
-        _search_params(ranges, schema, after))
+    shape = filtering.key
+    found = _records(conn, vis, ("page", bool(schema), bucket, shape),
+                     lambda d: _heads(d, lambda heads: _page(vis, bool(schema), bucket, heads,
+                                                             shape)),
+                     _page_params(schema, after, filtering))
     return list(found.values())[:n]
 
 

@@ -19,12 +19,22 @@ from tearline.model.namespace import Placement
 from tearline.model.record import Record
 from tearline.model.statement import StatementKeyer
 from tearline.policy.subject import Subject
-from tearline.store import audit_events, audit_log, parties, placement, reader, statement_key
+from tearline.store import (
+    audit_events,
+    audit_log,
+    parties,
+    placement,
+    reader,
+    search,
+    statement_key,
+)
 from tearline.store import tables as t
 from tearline.store.audit_group import GroupAppender, Pending
 from tearline.store.engine import make_engine, require_current, translated, upgrade
+from tearline.store.filters import NO_FILTERS, Filters
 from tearline.store.kept import KeptConnection
 from tearline.store.relay import Relay
+from tearline.store.search import Position
 from tearline.store.seizures import read_seizure_table
 from tearline.store.visibility import Visibility
 from tearline.store.write_queue import WriteQueue
@@ -169,47 +179,54 @@ class Store:
 
     def page(self, subject: Subject, at: datetime, schema: str | None = None,
              after: str | None = None, limit: int = 100, path: str = "list",
-             handed_on_by: str | None = None) -> list[Record]:
+             handed_on_by: str | None = None, filtering: Filters = NO_FILTERS) -> list[Record]:
         """A page of tear-line views; ``handed_on_by``: only what that agency may pass on
-        (an export to a file, ``store/relay.py``)."""
-        return self.page_later(subject, at, schema, after, limit, path, handed_on_by).result()
+        (an export to a file, ``store/relay.py``); ``filtering``: ``store/filters.py``."""
+        return self.page_later(subject, at, schema, after, limit, path, handed_on_by,
+                               filtering).result()
 
     def page_later(self, subject: Subject, at: datetime, schema: str | None = None,
                    after: str | None = None, limit: int = 100, path: str = "list",
-                   handed_on_by: str | None = None) -> Pending[list[Record]]:
+                   handed_on_by: str | None = None,
+                   filtering: Filters = NO_FILTERS) -> Pending[list[Record]]:
         vis = (Visibility(subject, at) if handed_on_by is None
                else Relay(subject, at, handed_on_by))
         with self.reading() as conn:
-            found = reader.page_records(conn, vis, schema, after, limit)
+            found = reader.page_records(conn, vis, schema, after, limit, filtering)
         return Pending(self._log(audit_events.record_read_events(subject, found, path)), found)
 
     async def page_async(self, subject: Subject, at: datetime, schema: str | None = None,
-                         after: str | None = None, limit: int = 100,
-                         path: str = "list") -> list[Record]:
+                         after: str | None = None, limit: int = 100, path: str = "list",
+                         filtering: Filters = NO_FILTERS) -> list[Record]:
         """:meth:`page` for an event loop: a page's queries run in a worker thread."""
         return await (await to_thread.run_sync(
-            partial(self.page_later, subject, at, schema, after, limit, path)))
+            partial(self.page_later, subject, at, schema, after, limit, path, None,
+                    filtering)))
 
     def search(self, subject: Subject, at: datetime, text: str, schema: str | None = None,
-               after: str | None = None, limit: int = 100) -> list[Record]:
-        return self.search_later(subject, at, text, schema, after, limit).result()
+               after: Position | None = None, limit: int = 100,
+               filtering: Filters = NO_FILTERS) -> list[Record]:
+        """Records matching every word of ``text``, best first (``store/ranking.py``);
+        ``after``: the rank and id of the previous page's last record."""
+        return self.search_later(subject, at, text, schema, after, limit, filtering).result()
 
     def search_later(self, subject: Subject, at: datetime, text: str,
-                     schema: str | None = None, after: str | None = None,
-                     limit: int = 100) -> Pending[list[Record]]:
+                     schema: str | None = None, after: Position | None = None,
+                     limit: int = 100,
+                     filtering: Filters = NO_FILTERS) -> Pending[list[Record]]:
         with self.reading() as conn:
-            found = reader.search_records(conn, Visibility(subject, at), text, schema, after,
-                                          limit)
+            found = search.search_records(conn, Visibility(subject, at), text, schema, after,
+                                          limit, filtering)
             query = audit_events.search_event(self._salt(conn), subject, text, len(found))
         events = [query, *audit_events.record_read_events(subject, found, "search")]
         return Pending(self._log(events), found)
 
     async def search_async(self, subject: Subject, at: datetime, text: str,
-                           schema: str | None = None, after: str | None = None,
-                           limit: int = 100) -> list[Record]:
+                           schema: str | None = None, after: Position | None = None,
+                           limit: int = 100, filtering: Filters = NO_FILTERS) -> list[Record]:
         """:meth:`search` for an event loop: the search runs in a worker thread."""
         return await (await to_thread.run_sync(
-            partial(self.search_later, subject, at, text, schema, after, limit)))
+            partial(self.search_later, subject, at, text, schema, after, limit, filtering)))
 
     def stats(self, subject: Subject, at: datetime) -> dict[str, int]:
         with self.reading() as conn:

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 from pydantic import AwareDatetime, BaseModel
 
-from tearline.api.deps import AUTHED, ONE_OBJECT, Reader, StoreDep
+from tearline.api.deps import AUTHED, ONE_OBJECT, CursorsDep, Reader, StoreDep
 from tearline.api.routes.entities import ENTITY_ID
 from tearline.api.routes.policy import utc
 from tearline.api.settings import ApiSettings
@@ -57,7 +57,11 @@ class EntryOut(BaseModel):
 
 
 class LogOut(BaseModel):
-    entries: list[EntryOut]
+    """A page of the log, like every listing: pass ``next_cursor`` back as ``cursor``."""
+
+    items: list[EntryOut]
+    #: Pass as ``cursor`` (with the same query) for the next page; ``null`` on the last.
+    next_cursor: str | None
 
 
 class InclusionProof(BaseModel):
@@ -95,20 +99,29 @@ def router(settings: ApiSettings) -> APIRouter:
 
     @api.get("/audit/log", response_model=LogOut,
              summary="Audit entries as the caller's unit may see them (who opened its "
-             "records, its own activity), oldest first")
+             "records, its own activity), oldest first, page by page")
     def log(
         principal: Reader,
         store: StoreDep,
+        cursors: CursorsDep,
         entity: Annotated[str | None, Query(pattern=ENTITY_ID)] = None,
         actor: Annotated[str | None, Query(max_length=200, pattern=ACTOR)] = None,
         since: Annotated[AwareDatetime | None, Query()] = None,
+        cursor: Annotated[str | None, Query(max_length=400)] = None,
         limit: Annotated[int, Query(ge=1, le=settings.max_page)] = settings.default_page,
     ) -> LogOut:
+        """Pages are cut by the entries' places in the log, sealed in the cursor: many
+        entries share one time, so ``since`` cannot page past them."""
         since_ts = utc_timestamp(utc(since)) if since else None
+        query = {"entity": entity, "actor": actor, "since": since_ts}
+        unit = principal.subject.unit
+        after = int(cursors.open(cursor, unit, "audit", query)) if cursor else None
         with store.transaction() as conn:
             found = audit_query.who_saw(conn, principal.subject, datetime.now(UTC), entity,
-                                        actor, since_ts, limit)
-        return LogOut(entries=[EntryOut.of(e) for e in found])
+                                        actor, since_ts, limit, after)
+        nxt = (cursors.seal(str(found[-1].position), unit, "audit", query)
+               if len(found) == limit else None)
+        return LogOut(items=[EntryOut.of(e) for e in found], next_cursor=nxt)
 
     @api.get("/audit/checkpoint", response_class=PlainTextResponse,
              responses=NOTE,

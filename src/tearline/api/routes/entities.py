@@ -18,7 +18,8 @@ from tearline.api.deps import (
     Writer,
 )
 from tearline.api.envelope import model_response
-from tearline.api.schemas import AmendIn, EntityIn, Page, RecordOut, SchemaName
+from tearline.api.filtering import FiltersDep
+from tearline.api.schemas import AmendIn, EntityIn, KnownSchema, Page, RecordOut
 from tearline.api.settings import ApiSettings
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
@@ -77,15 +78,18 @@ def router(settings: ApiSettings) -> APIRouter:
         principal: Reader,
         store: StoreDep,
         cursors: CursorsDep,
-        schema: Annotated[SchemaName | None, Query()] = None,
+        filtering: FiltersDep,
+        schema: Annotated[KnownSchema | None, Query()] = None,
         cursor: Annotated[str | None, Query(max_length=400)] = None,
         limit: Annotated[int, Query(ge=1, le=settings.max_page)] = settings.default_page,
     ) -> Response:
-        query = {"schema": schema}
+        """Narrowed by the filters (``docs/api.md``, "Filters"), inside the policy's
+        query: a value the caller may not see neither matches nor excludes."""
+        query = {"schema": schema, **filtering.as_query()}
         unit = principal.subject.unit
         after = cursors.open(cursor, unit, "list", query) if cursor else None
         found = await store.page_async(principal.subject, datetime.now(UTC), schema, after,
-                                       limit)
+                                       limit, "list", filtering)
         nxt = cursors.seal(found[-1].id, unit, "list", query) if len(found) == limit else None
         return model_response(Page(items=[RecordOut.of(r) for r in found], next_cursor=nxt))
 

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
-from tearline.api.deps import AUTHED, PUBLIC, Reader, StoreDep
+from tearline.api.deps import AUTHED, INPUT, KNOWN_QUERY, PUBLIC, Reader, StoreDep
 from tearline.api.schemas import Health, WhoAmI
 
-ASSETS = "/api/v1/docs/assets"
+DOCS = "/api/v1/docs"
+ASSETS = f"{DOCS}/assets"
 
 
 def router() -> APIRouter:
     api = APIRouter(tags=["node"])
 
-    @api.get("/health", response_model=Health, summary="The process answers (liveness)")
+    @api.get("/health", response_model=Health, responses=INPUT, dependencies=KNOWN_QUERY,
+             summary="The process answers (liveness)")
     async def health() -> Health:
         return Health(status="ok")
 
-    @api.get("/ready", response_model=Health, responses=PUBLIC,
+    @api.get("/ready", response_model=Health, responses={**PUBLIC, **INPUT},
+             dependencies=KNOWN_QUERY,
              summary="The database answers and its schema is current (readiness)")
     def ready(store: StoreDep) -> Health:
         store.check_ready()
@@ -41,5 +44,17 @@ def router() -> APIRouter:
             swagger_css_url=f"{ASSETS}/swagger-ui.css",
             swagger_favicon_url=f"{ASSETS}/favicon-32x32.png",
         )
+
+    return api
+
+
+def docs_redirect() -> APIRouter:
+    """``/docs`` (where FastAPI apps usually keep theirs, and where people look first)
+    answers a permanent redirect to the API's documentation at ``/api/v1/docs``."""
+    api = APIRouter(tags=["node"])
+
+    @api.get("/docs", include_in_schema=False)
+    async def docs() -> RedirectResponse:
+        return RedirectResponse(DOCS, status_code=308)
 
     return api

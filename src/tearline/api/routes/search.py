@@ -8,38 +8,53 @@ from fastapi import APIRouter, Query, Response
 
 from tearline.api.deps import AUTHED, CursorsDep, Reader, StoreDep
 from tearline.api.envelope import model_response
-from tearline.api.schemas import Page, RecordOut, SchemaName, Stats, Text
+from tearline.api.filtering import FiltersDep
+from tearline.api.schemas import KnownSchema, Page, RecordOut, Stats, Text
 from tearline.api.settings import ApiSettings
 from tearline.errors import Problem, ValidationError
-from tearline.store import query_tokens
+from tearline.store import Position, query_tokens, rank_of
+
+
+def _position(sealed: str) -> Position:
+    """The rank and id a cursor sealed (``rank:id``; the seal vouches for the form)."""
+    rank, _, entity_id = sealed.partition(":")
+    return int(rank), entity_id
 
 
 def router(settings: ApiSettings) -> APIRouter:
     api = APIRouter(tags=["search"], responses=AUTHED)
 
     @api.get("/search", response_model=Page,
-             summary="Records whose visible names, aliases or identifiers match every word")
+             summary="Records whose visible names, aliases or identifiers match every word, "
+             "best first")
     async def search(
         principal: Reader,
         store: StoreDep,
         cursors: CursorsDep,
+        filtering: FiltersDep,
         q: Annotated[Text, Query(min_length=1, max_length=settings.max_query_chars)],
-        schema: Annotated[SchemaName | None, Query()] = None,
+        schema: Annotated[KnownSchema | None, Query()] = None,
         cursor: Annotated[str | None, Query(max_length=400)] = None,
         limit: Annotated[int, Query(ge=1, le=settings.max_page)] = settings.default_page,
     ) -> Response:
+        """Ranked by relevance over what the caller sees (``docs/api.md``, "Search
+        ranking"): a name that is exactly the words first, then more whole-word
+        matches, then by id. The filters narrow the results inside the policy's query."""
         words = query_tokens(q)
         if len(words) > settings.max_query_words:
             raise ValidationError(
                 "query too complex",
                 [Problem(f"{len(words)} words; at most {settings.max_query_words}", column="q")],
             )
-        query = {"q": " ".join(words), "schema": schema}
+        query = {"q": " ".join(words), "schema": schema, **filtering.as_query()}
         unit = principal.subject.unit
-        after = cursors.open(cursor, unit, "search", query) if cursor else None
+        after = _position(cursors.open(cursor, unit, "search", query)) if cursor else None
         found = await store.search_async(principal.subject, datetime.now(UTC), q, schema,
-                                         after, limit)
-        nxt = cursors.seal(found[-1].id, unit, "search", query) if len(found) == limit else None
+                                         after, limit, filtering)
+        nxt = None
+        if len(found) == limit:
+            last = found[-1]
+            nxt = cursors.seal(f"{rank_of(last, words)}:{last.id}", unit, "search", query)
         return model_response(Page(items=[RecordOut.of(r) for r in found], next_cursor=nxt))
 
     @api.get("/stats", response_model=Stats, summary="How many records of each schema exist "

@@ -1,0 +1,100 @@
+"""How search results are ranked: by how well what the subject sees matches the words.
+
+Every result holds each word of the query (as the start of a token of one of its visible
+names, aliases or identifiers: ``store/tokens.py``). Among them, a result ranks higher
+
+1. when one visible name, alias or identifier is **exactly** the query's words (in any
+   order, up to case, accents and punctuation): ``ovidio guzman lopez`` finds the
+   person of that name before the ones whose names only contain those words;
+2. then by how many words match a **whole** token rather than its start: ``garcia``
+   ranks *Garcia Luna* before *Garciaparra*;
+3. then by id, so the order is total and every page is the same for the same store.
+
+The rank is one number, ``exact × (MAX_WORDS + 1) + whole words``, computed in SQL over
+the subject's visible statements only (the same policy predicate as the match), so a
+hidden alias can neither find a record nor move it: it ranks as if the alias did not
+exist. :func:`rank_of` computes the same number from a tear-line record, in Python,
+for the position a next page starts after (tests check that both agree).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, bindparam, case, func, select
+
+from tearline.model.record import Record
+from tearline.model.schema import get_model
+from tearline.store import tables as t
+from tearline.store.tokens import tokens_for
+from tearline.store.visibility import Predicates
+
+MAX_WORDS = 8
+#: Where a search's first page starts: above every rank.
+TOP = MAX_WORDS * (MAX_WORDS + 2)
+
+# Aliases (each used at one nesting level, in the rank of a candidate record).
+_WT = [t.tokens.alias(f"rw{n}") for n in range(MAX_WORDS)]
+_WS = [t.statements.alias(f"rws{n}") for n in range(MAX_WORDS)]
+_ES = t.statements.alias("res")
+_ET = [t.tokens.alias(f"ret{n}") for n in range(MAX_WORDS)]
+_EC = t.tokens.alias("rec")
+
+
+def _word(n: int) -> Any:
+    return bindparam(f"w{n}", type_=t.tokens.c.token.type)
+
+
+def _whole(vis: Predicates, r: Any, n: int) -> ColumnElement[int]:
+    """1 when word ``n`` is a whole token of a visible statement of ``r``, else 0."""
+    k, s = _WT[n], _WS[n]
+    hit = select(k.c.entity_id).where(
+        k.c.entity_id == r.c.id, k.c.token == _word(n), s.c.id == k.c.statement_id,
+        s.c.entity_id == r.c.id, vis.portion(s, r)).correlate_except(k, s).exists()
+    return case((hit, 1), else_=0)
+
+
+def _exact(vis: Predicates, r: Any, words: int) -> ColumnElement[bool]:
+    """A visible statement of ``r`` whose tokens are exactly the query's words."""
+    s, c = _ES, _EC
+    # Nested one level deeper than the record: each names only the statement, and keeps
+    # its own table (SQLAlchemy correlates to the immediate enclosing query only; left
+    # alone, the record's table became a scan inside every probe).
+    count = (select(func.count()).select_from(c)
+             .where(c.c.entity_id == s.c.entity_id, c.c.statement_id == s.c.id)
+             .correlate_except(c).scalar_subquery())
+    each = [select(k.c.token).where(k.c.entity_id == s.c.entity_id,
+                                    k.c.statement_id == s.c.id, k.c.token == _word(n))
+            .correlate_except(k).exists()
+            for n, k in enumerate(_ET[:words])]
+    return select(s.c.id).where(
+        s.c.entity_id == r.c.id, vis.portion(s, r), *each,
+        count == bindparam("word_count", type_=Integer())).correlate_except(s).exists()
+
+
+def rank(vis: Predicates, r: Any, words: int) -> ColumnElement[int]:
+    """The rank of candidate record ``r`` for a query of ``words`` words (see above)."""
+    total: ColumnElement[int] = case((_exact(vis, r, words), MAX_WORDS + 1), else_=0)
+    for n in range(words):
+        total = total + _whole(vis, r, n)
+    return total
+
+
+def rank_params(words: list[str]) -> dict[str, Any]:
+    """The bound values the rank needs beyond the words themselves (``w0``, ``w1``…)."""
+    return {"word_count": len(words)}
+
+
+def rank_of(record: Record, words: list[str]) -> int:
+    """The rank of tear-line ``record`` (what the subject is shown) for ``words``: the
+    number the SQL computes, from the same tokens (``store/tokens.py``)."""
+    schema = get_model().get(record.schema)
+    held: list[set[str]] = []
+    for st in record.statements:
+        prop = schema.get(st.prop) if schema is not None else None
+        if prop is not None:
+            held.append(tokens_for(prop.type.name, st.value))
+    every = set().union(*held) if held else set()
+    wanted = set(words)
+    exact = any(tokens == wanted for tokens in held)
+    return (MAX_WORDS + 1) * exact + sum(1 for w in words if w in every)
