@@ -4,7 +4,7 @@ peer's own view of it — a portion or a release the peer may not see moves noth
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -21,7 +21,7 @@ from tearline.store.store import Store
 from tearline.store.visibility import Visibility
 
 T = datetime(2026, 2, 1, tzinfo=UTC)
-LATER = T + timedelta(days=400)
+LATER = datetime(2999, 1, 1, tzinfo=UTC)  # after every change the tests make
 PEER = Subject("mx.semar.uie", "mx.semar")
 SOD = Subject("us.dea.sod", "us.dea")
 SHARED = Marking.build("AMBER", ["unit:mx.semar.uie"], legal_basis="agr")

@@ -9,7 +9,10 @@ the last time it changed **in that peer's view** — the latest of:
 * the times releases reaching the peer (to its agency, its unit, or an agency that
   vetted its unit) were made;
 * when this node passes it on (:class:`~tearline.store.relay.Relay`), the times the
-  consents letting this node's agency do so were recorded or received.
+  consents letting this node's agency do so were recorded, received or withdrawn;
+* what narrowed the peer's view: the times a release that reached it was revoked, a
+  statement it could see was retracted or re-marked away from it. A record's date never
+  goes back, so a record the peer still may have is never left behind its cursor.
 
 Nothing the peer may not see enters: a portion added or re-marked where the peer
 cannot see it, a release to someone else, an ORCON statement this node may not pass
@@ -37,9 +40,12 @@ record with nothing left to pass on is not in the feed either.
 A change of vetting alters what a unit may see without a row about the records
 concerned, and so does the arrival of an entity that a relationship refers to (the
 relationship exists for a reader only once both its ends do); such records keep their
-date, so a peer re-pulling from the start receives them. A view that narrows (a
-statement retracted or re-marked away from the peer) moves nothing: the peer is not
-told that something it holds was withdrawn from it, which recalls do.
+date, so a peer re-pulling from the start receives them. Times are the node clock's,
+read by each write before it commits: a bulk write reads its statements' time once it
+holds the write lock (``store/writer.py``), so writes of records commit in the order of
+their times; a release, re-marking or consent (a short transaction) that commits after
+a later-stamped one can fall behind a cursor taken between the two, and a pull from the
+start receives it.
 """
 
 from __future__ import annotations
@@ -107,12 +113,21 @@ class FeedItem:
         return (self.added_at, self.entity_id)
 
 
-#: The time columns walked: (table, time column). Each is indexed by (time, entity_id).
 def _walked() -> tuple[tuple[Any, Any], ...]:
+    """The time columns walked: (table, time column), each read in (time, record id) order
+    from an index (migration 0019); revocations and withdrawals through their release or
+    consent, small tables."""
     s, mc, rl = t.statements, rt.marking_changes, rt.releases
     c, cd = rt.consents, consent_documents
-    return ((s, s.c.added_at), (mc, mc.c.changed_at), (rl, rl.c.released_at),
-            (c, c.c.granted_at), (cd, cd.c.received_at))
+    revoked = (select(rt.release_revocations.c.revoked_at, rl.c.entity_id)
+               .join_from(rt.release_revocations, rl,
+                          rl.c.id == rt.release_revocations.c.release_id).subquery("fwr"))
+    withdrawn = (select(rt.consent_withdrawals.c.withdrawn_at, c.c.entity_id)
+                 .join_from(rt.consent_withdrawals, c,
+                            c.c.id == rt.consent_withdrawals.c.consent_id).subquery("fww"))
+    return ((s, s.c.added_at), (s, s.c.retracted_at), (mc, mc.c.changed_at),
+            (rl, rl.c.released_at), (revoked, revoked.c.revoked_at), (c, c.c.granted_at),
+            (withdrawn, withdrawn.c.withdrawn_at), (cd, cd.c.received_at))
 
 
 def _by_code_point(conn: Connection, column: Any) -> Any:
@@ -150,14 +165,17 @@ def _events(conn: Connection, after: Position) -> Iterator[Position]:
 _QUERIES: dict[tuple[str, bool, bool], Any] = {}
 
 
-def _cites(r: Any, bases: Any, many: bool) -> Any:
-    """Record ``r``'s marking, or one of its releases, cites ``bases`` (one, or any of many)."""
+def _cites(vis: Visibility, r: Any, bases: Any, many: bool) -> Any:
+    """Record ``r``'s marking, or one of its releases reaching the subject, cites ``bases``
+    (one, or any of many): a release to someone else is not the subject's to see."""
     m, rl = t.markings, rt.releases
     if many:
         return or_(exists().where(m.c.id == r.c.marking_id, m.c.legal_basis.in_(bases)),
-                   exists().where(rl.c.entity_id == r.c.id, rl.c.basis.in_(bases)))
+                   exists().where(rl.c.entity_id == r.c.id, rl.c.basis.in_(bases),
+                                  vis.reaches(rl)))
     return or_(exists().where(m.c.id == r.c.marking_id, m.c.legal_basis == bases),
-               exists().where(rl.c.entity_id == r.c.id, rl.c.basis == bases))
+               exists().where(rl.c.entity_id == r.c.id, rl.c.basis == bases,
+                              vis.reaches(rl)))
 
 
 def _relayable(r: Any) -> Any:
@@ -192,16 +210,36 @@ def _build_dates(vis: Visibility, default: bool, relay: bool) -> Any:
     portion_marked = (select(func.max(mc2.c.changed_at))
                       .select_from(mc2.join(s2, s2.c.id == mc2.c.statement_id))
                       .where(mc2.c.entity_id == r.c.id, s2.c.entity_id == r.c.id,
-                             vis.shown_portion(s2, r)).scalar_subquery())
+                             or_(vis.shown_portion(s2, r),
+                                 # shown before this change: the peer saw it narrow
+                                 vis.item(func.coalesce(mc2.c.old_marking_id, r.c.marking_id),
+                                          s2.c.origin, s2.c.author)))
+                      .scalar_subquery())
     released = select(func.max(rl.c.released_at)).where(
         rl.c.entity_id == r.c.id, vis.reaches(rl)).scalar_subquery()
-    times: list[Any] = [added, marked, portion_marked, released]
+    # what narrowed the peer's view moves the record too (its dates never go back, so a
+    # record is never left behind a cursor): a release that reached it revoked, a
+    # statement it could see retracted, a consent to pass it on withdrawn
+    rv, rl2 = rt.release_revocations.alias("frv"), rt.releases.alias("fl2")
+    revoked = (select(func.max(rv.c.revoked_at))
+               .select_from(rv.join(rl2, rl2.c.id == rv.c.release_id))
+               .where(rl2.c.entity_id == r.c.id, rl2.c.released_at <= AT,
+                      rv.c.revoked_at <= AT, vis.addressed(rl2)).scalar_subquery())
+    s4 = t.statements.alias("fs4")
+    retracted = select(func.max(s4.c.retracted_at)).where(
+        s4.c.entity_id == r.c.id, s4.c.retracted_at <= AT,
+        vis.item(func.coalesce(s4.c.marking_id, r.c.marking_id), s4.c.origin, s4.c.author),
+    ).scalar_subquery()
+    times: list[Any] = [added, marked, portion_marked, released, revoked, retracted]
     if relay:
-        # consents of the record's originator, or of the originator of a statement shown,
-        # letting this node's agency pass it on: recorded here, or received with it
+        # consents letting this node's agency pass on the record (its originator's) or a
+        # statement the peer may see (its origin's): recorded, received, or withdrawn
         c, cd = rt.consents.alias("fc"), consent_documents.alias("fd")
-        origins = select(s3.c.origin).where(s3.c.entity_id == r.c.id,
-                                            vis.shown_portion(s3, r))
+        c2, w = rt.consents.alias("fc2"), rt.consent_withdrawals.alias("fw")
+        origins = select(s3.c.origin).where(
+            s3.c.entity_id == r.c.id,
+            vis.item(func.coalesce(s3.c.marking_id, r.c.marking_id), s3.c.origin,
+                     s3.c.author))
         times.append(select(func.max(c.c.granted_at)).where(
             c.c.entity_id == r.c.id, c.c.to_agency == BY_AGENCY, c.c.granted_at <= AT,
             or_(c.c.by_agency == r.c.originator, c.c.by_agency.in_(origins)),
@@ -210,9 +248,17 @@ def _build_dates(vis: Visibility, default: bool, relay: bool) -> Any:
             cd.c.entity_id == r.c.id, cd.c.to_agency == BY_AGENCY, cd.c.received_at <= AT,
             or_(cd.c.by_agency == r.c.originator, cd.c.by_agency.in_(origins)),
         ).scalar_subquery())
-    member = _cites(r, bindparam("coll_basis", type_=String()), many=False)
+        times.append(select(func.max(w.c.withdrawn_at))
+                     .select_from(w.join(c2, c2.c.id == w.c.consent_id))
+                     .where(c2.c.entity_id == r.c.id, c2.c.to_agency == BY_AGENCY,
+                            w.c.withdrawn_at <= AT,
+                            or_(c2.c.by_agency == r.c.originator,
+                                c2.c.by_agency.in_(origins)))
+                     .scalar_subquery())
+    member = _cites(vis, r, bindparam("coll_basis", type_=String()), many=False)
     if default:  # also what cites none of the peer's agreements
-        member = or_(member, ~_cites(r, bindparam("coll_all", expanding=True), many=True))
+        member = or_(member, ~_cites(vis, r, bindparam("coll_all", expanding=True),
+                                            many=True))
     query = select(r.c.id, r.c.schema, *times).where(
         r.c.id.in_(bindparam("entity_ids", expanding=True)),
         member,

@@ -201,6 +201,11 @@ class Visibility:
         """Ids of the statements that a release in force covers for the subject at t."""
         return select(_rel_statements_cte().c.statement_id)
 
+    def addressed(self, rl: Any) -> ColumnElement[bool]:
+        """Release ``rl`` is addressed to the subject (its agency, its unit, or an agency
+        that has vetted its unit), in force or not."""
+        return _release_addressed(rl)
+
     def reaches(self, rl: Any) -> ColumnElement[bool]:
         """Release ``rl`` is in force at t and addressed to the subject: its agency, its
         unit, or an agency that has vetted its unit."""
@@ -293,16 +298,20 @@ def _reference_present(vis: Visibility, s: Any, r: Any) -> ColumnElement[bool]:
 # -- releases ---------------------------------------------------------------------------
 
 
+def _release_addressed(rl: Any) -> ColumnElement[bool]:
+    return or_(
+        and_(rl.c.to_kind == "agency", rl.c.to_value == AGENCY),
+        and_(rl.c.to_kind == "unit", rl.c.to_value == UNIT),
+        and_(rl.c.to_kind == "vetted-by", rl.c.to_value.in_(_vetted_by())),
+    )
+
+
 def _release_matches(rl: Any) -> ColumnElement[bool]:
     rv = rt.release_revocations
     return and_(
         rl.c.released_at <= AT,
         ~exists().where(rv.c.release_id == rl.c.id, rv.c.revoked_at <= AT),
-        or_(
-            and_(rl.c.to_kind == "agency", rl.c.to_value == AGENCY),
-            and_(rl.c.to_kind == "unit", rl.c.to_value == UNIT),
-            and_(rl.c.to_kind == "vetted-by", rl.c.to_value.in_(_vetted_by())),
-        ),
+        _release_addressed(rl),
     )
 
 

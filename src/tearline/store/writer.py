@@ -265,6 +265,21 @@ def write_records(
         return _write_records(conn, records, batch)
 
 
+#: The key of the PostgreSQL lock that orders writes of records (any constant of the node).
+_WRITES_LOCK = 0x7465_6172
+
+
+def _write_time(conn: Connection) -> datetime:
+    """The time of this write's new statements, read once no other write of records can
+    commit before this one: SQLite holds its write lock since the markings were written;
+    PostgreSQL takes a transaction lock that orders the writes of records. A peer's feed
+    walks these times (``store/feed.py``): read before the lock, a long write could commit
+    with a time older than a cursor taken meanwhile."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITES_LOCK})")
+    return datetime.now(UTC)
+
+
 def _write_records(conn: Connection, records: Sequence[Record], batch: int) -> WriteSummary:
     ids = [r.id for r in records]
     schemas = stored_schemas(conn, ids) if records else {}
@@ -282,7 +297,7 @@ def _write_records(conn: Connection, records: Sequence[Record], batch: int) -> W
         ids_of_old = [s.id for r in records if r.id in existing for s in r.statements]
         known_statements = _existing(conn, t.statements.c.id, ids_of_old)
     new_records = [r for r in records if r.id not in existing]
-    maker = RowMaker()
+    maker = RowMaker(_write_time(conn))
     executemany_rows(conn, t.records, [maker.record(r) for r in new_records], ["id"])
     seen = 0
     for part in _batches(records, batch):

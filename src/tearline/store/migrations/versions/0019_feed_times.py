@@ -37,6 +37,8 @@ INDEXES = (
     ("ix_consent_documents_at", "consent_documents", "received_at"),
 )
 
+RETRACTED = "ix_statements_retracted"
+
 
 def upgrade() -> None:
     op.add_column("statements", sa.Column("added_at", sa.String(length=27), nullable=True))
@@ -50,9 +52,14 @@ def upgrade() -> None:
     for name, table, column in INDEXES:
         entity = 'entity_id COLLATE "C"' if postgresql else "entity_id"
         op.execute(f"CREATE INDEX {name} ON {table} ({column}, {entity})")
+    # retractions are few: the index holds the retracted statements only
+    entity = 'entity_id COLLATE "C"' if postgresql else "entity_id"
+    op.execute(f"CREATE INDEX {RETRACTED} ON statements (retracted_at, {entity}) "
+               "WHERE retracted_at IS NOT NULL")
 
 
 def downgrade() -> None:
+    op.execute(f"DROP INDEX {RETRACTED}")
     for name, _, _ in INDEXES:
         op.execute(f"DROP INDEX {name}")
     with op.batch_alter_table("statements") as table:
