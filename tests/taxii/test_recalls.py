@@ -112,3 +112,17 @@ def test_a_version_1_purge_receipt_of_a_node_not_yet_upgraded_is_accepted(node: 
     old = sign_document(key, {**fields, "statements_purged": 1})
     assert semar.request("POST", PURGES, body=json.dumps(old).encode()).status == 200
     assert semar.get(RECALLS).body == {"recalls": []}
+
+
+def test_a_recall_id_does_not_move_with_a_change_the_peer_may_not_see(node: Node) -> None:
+    semar = node.as_peer(SEMAR)
+    semar.get(OBJECTS)
+    with node.store.transaction() as conn:
+        releases.recall(conn, SOD, "p-released", datetime.now(UTC), "test")
+    (before,) = semar.get(RECALLS).body["recalls"]
+    # the DEA adds a portion for itself alone to the recalled record
+    node.store.write([build_record(
+        "p-released", "Person", {"name": ["Rita Mora"], "birthDate": ["1961-09-27"]}, DEA,
+        Marking.build("AMBER", ["unit:us.dea.sod"], legal_basis="agr-semar"),
+        {"birthDate": Marking.build("AMBER+STRICT")}, keyer=TEST_KEYER)])
+    assert semar.get(RECALLS).body["recalls"] == [before]

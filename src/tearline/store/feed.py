@@ -76,18 +76,6 @@ from tearline.store.existence import relationship_ends
 from tearline.store.relay import BY_AGENCY
 from tearline.store.visibility import AT, Visibility
 
-#: Audit entry kinds that add a record or change what its readers may see.
-CHANGE_KINDS = (
-    "record.created",
-    "record.updated",
-    "record.retracted",
-    "marking.changed",
-    "release.created",
-    "release.onward",
-    "consent.recorded",
-    "recall.issued",
-)
-
 MAX_LIMIT = 1000
 #: (time, record id) pairs read from one index per round trip.
 WALK_CHUNK = 2_000

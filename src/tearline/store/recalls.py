@@ -9,9 +9,12 @@ rather than from a list of recall commands means every way a release can end tra
 to every node that received the record, through the same compiled policy that decides
 what is served.
 
-A recall has a stable id for the peer, the record and the record's position in the
-feed (:mod:`tearline.store.feed`): if the record becomes visible again and is recalled
-again later, that is a new recall. It stays pending until the peer returns a signed
+A recall has a stable id for the peer, the record and how many times this node served
+the record to the peer: if the record becomes visible again, is served again and is
+recalled again later, that is a new recall. The id depends on the peer's own serves
+only — never on changes the peer may not see (the record's place in the audit log
+moved with them, and an id derived from it told the peer that something hidden
+happened). It stays pending until the peer returns a signed
 purge receipt for it, recorded as ``recall.acknowledged``; the peer lists pending
 recalls with ``GET {api root}tearline/recalls/`` (``taxii/recalls.py`` records the
 receipts; :mod:`tearline.federation.receipts` builds and checks them).
@@ -26,13 +29,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from tearline.stix.export import object_id
 from tearline.store import reader
 from tearline.store import tables as t
 from tearline.store.audit_tables import audit_entries
-from tearline.store.feed import CHANGE_KINDS
 from tearline.store.peers import Peer
 from tearline.store.visibility import Visibility
 
@@ -49,22 +51,23 @@ class Recall:
                 "object_id": self.object_id, "version": self.version}
 
 
-def _recall_id(peer: str, entity_id: str, position: int) -> str:
-    digest = hashlib.sha256(f"{peer}\n{entity_id}\n{position}".encode()).hexdigest()
+def _recall_id(peer: str, entity_id: str, serves: int) -> str:
+    digest = hashlib.sha256(f"{peer}\n{entity_id}\nserved {serves}".encode()).hexdigest()
     return "rc-" + digest[:32]
 
 
-def _served(conn: Connection, peer: Peer) -> dict[str, int]:
-    """Record id → last version served to ``peer``."""
+def _served(conn: Connection, peer: Peer) -> dict[str, tuple[int, int]]:
+    """Record id → (last version served to ``peer``, how many times it was served)."""
     e = audit_entries
     rows = conn.execute(
         select(e.c.entity_id, e.c.body)
         .where(e.c.actor == peer.party, e.c.kind == "record.read")
         .order_by(e.c.idx)
     )
-    out: dict[str, int] = {}
+    out: dict[str, tuple[int, int]] = {}
     for entity_id, body in rows:
-        out[entity_id] = int(json.loads(bytes(body))["version"])
+        serves = out.get(entity_id, (0, 0))[1] + 1
+        out[entity_id] = (int(json.loads(bytes(body))["version"]), serves)
     return out
 
 
@@ -73,19 +76,6 @@ def _acknowledged(conn: Connection, peer: Peer) -> set[str]:
     rows = conn.execute(select(e.c.body).where(e.c.actor == peer.party,
                                                e.c.kind == "recall.acknowledged"))
     return {json.loads(bytes(body))["recall_id"] for (body,) in rows}
-
-
-def _positions(conn: Connection, ids: Sequence[str]) -> dict[str, int]:
-    e = audit_entries
-    out: dict[str, int] = {}
-    for i in range(0, len(ids), 500):
-        chunk = list(ids[i : i + 500])
-        rows = conn.execute(
-            select(e.c.entity_id, func.max(e.c.idx))
-            .where(e.c.entity_id.in_(chunk), e.c.kind.in_(CHANGE_KINDS))
-            .group_by(e.c.entity_id))
-        out.update({eid: int(idx) for eid, idx in rows})
-    return out
 
 
 def _schemas(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
@@ -105,15 +95,15 @@ def recalls_for(conn: Connection, peer: Peer, at: datetime,
         return []
     visible = reader.visible_entities(conn, Visibility(peer.subject, at), list(served))
     gone = sorted(set(served) - visible)
-    positions = _positions(conn, gone)
     schemas = _schemas(conn, gone)
     done = _acknowledged(conn, peer) if pending_only else set()
     out = []
     for entity_id in gone:
-        rid = _recall_id(peer.name, entity_id, positions.get(entity_id, 0))
+        version, serves = served[entity_id]
+        rid = _recall_id(peer.name, entity_id, serves)
         if rid in done:
             continue
         schema = schemas.get(entity_id)
         sid = object_id(entity_id, schema) if schema else ""
-        out.append(Recall(rid, entity_id, sid, served[entity_id]))
+        out.append(Recall(rid, entity_id, sid, version))
     return out
