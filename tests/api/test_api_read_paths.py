@@ -30,7 +30,10 @@ READS = {
 #: GET operations that read no record: the node's status, the caller's identity, parties
 #: and tokens (administration; changes to them are audited where they happen).
 NOT_RECORDS = {"/api/v1/health", "/api/v1/ready", "/api/v1/whoami", "/api/v1/parties",
-               "/api/v1/tokens"}
+               "/api/v1/tokens",
+               # the caller's unit's own deconfliction registrations and the hit notices
+               # sent to it (the exchanges themselves are logged where they happen)
+               "/api/v1/deconflict/events"}
 
 
 def _size(api: Api) -> int:

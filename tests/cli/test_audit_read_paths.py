@@ -9,6 +9,7 @@ explicitly, so adding one is a decision too.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 from collections.abc import Callable, Iterator
@@ -41,6 +42,9 @@ STORE_READS: dict[str, Callable[[Store], Any]] = {
     "read_later": lambda s: s.read_later(SOD, AT, "p-1").result(),
     "page_later": lambda s: s.page_later(SOD, AT).result(),
     "search_later": lambda s: s.search_later(SOD, AT, "carlos").result(),
+    "read_async": lambda s: asyncio.run(s.read_async(SOD, AT, "p-1")),
+    "page_async": lambda s: asyncio.run(s.page_async(SOD, AT)),
+    "search_async": lambda s: asyncio.run(s.search_async(SOD, AT, "carlos")),
     "read_many": lambda s: s.read_many(SOD, AT, ["p-1", "sz-1"]),
     "page": lambda s: s.page(SOD, AT),
     "search": lambda s: s.search(SOD, AT, "carlos"),
@@ -62,7 +66,12 @@ CLI_READS: dict[str, Callable[[Path], list[str]]] = {
 }
 #: Commands with --as that act (write, mark, release) rather than read; their entries
 #: are the business of their own modules and tests.
-CLI_ACTIONS = {"ingest", "import-ofac", "mark", "release", "recall", "consent"}
+CLI_ACTIONS = {"ingest", "import-ofac", "mark", "release", "recall", "consent",
+               # deconfliction reads no record: registering, withdrawing and checking are
+               # exchanges logged as deconflict.* entries (tests/federation), and
+               # `events` lists the unit's own registrations and the notices sent to it
+               "deconflict register", "deconflict withdraw", "deconflict check",
+               "deconflict events"}
 
 
 def _setup(store: Store) -> None:

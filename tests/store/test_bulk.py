@@ -21,6 +21,7 @@ def _statement(i: int, last_seen: str, marking_id: str | None = None) -> tuple[o
         "author": "us.dea.sod", "reliability": "B", "credibility": "2",
         "first_seen": "2024-01-01T00:00:00.000000Z", "last_seen": last_seen,
         "marking_id": marking_id, "retracted_at": None,
+        "added_at": "2024-01-01T00:00:00.000000Z",
     }
     return tuple(row[c] for c in columns(t.statements))
 

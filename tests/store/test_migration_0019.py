@@ -41,9 +41,9 @@ def test_statements_stored_before_take_their_records_latest_write_time(db_url: s
         store.close()
     engine = make_engine(db_url)
     try:
-        _migrate(engine, False, "0012")
+        _migrate(engine, False, "0018")
         assert "added_at" not in {c["name"] for c in inspect(engine).get_columns("statements")}
-        with engine.connect() as conn:  # 0019 alone undone: 0012 stays
+        with engine.connect() as conn:  # 0019 undone (and what rests on 0018): 0012 stays
             heads = {v for (v,) in conn.exec_driver_sql("SELECT * FROM alembic_version")}
         assert "0012" in heads and "0019" not in heads
         _migrate(engine, True, "heads")

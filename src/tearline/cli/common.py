@@ -203,7 +203,8 @@ def report(exc: TearlineError) -> None:
         label = "error:"
     else:
         label = f"error ({exc.code}):"
-    err.print(labelled(label, exc.message), highlight=False)
+    # never broken by the console: a path or an id in a message stays whole to copy
+    err.print(labelled(label, exc.message), highlight=False, soft_wrap=True)
 
 
 def labelled(label: str, message: str, style: str = "red") -> Text:

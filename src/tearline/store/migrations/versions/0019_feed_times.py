@@ -1,7 +1,7 @@
 """when each statement was added, and the time indexes the federation feed walks
 
 Revision ID: 0019
-Revises: 0012, 0018 (depends on 0002, 0003, 0007, 0010: the audit log and the tables walked)
+Revises: 0018 (depends on 0002, 0003, 0007, 0010: the audit log and the tables walked)
 
 A peer's feed is ordered by the time each record last changed *in that peer's view*
 (``store/feed.py``): the latest of the times its shown statements were added, its
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = ("0012", "0018")
+down_revision = "0018"
 branch_labels = None
 depends_on = ("0003", "0007", "0010")
 
