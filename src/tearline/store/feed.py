@@ -74,7 +74,8 @@ from tearline.store import tables as t
 from tearline.store.consent_documents import consent_documents
 from tearline.store.existence import relationship_ends
 from tearline.store.relay import BY_AGENCY
-from tearline.store.visibility import AT, Visibility
+from tearline.store.visibility import Visibility
+from tearline.store.visibility_sets import AT
 
 MAX_LIMIT = 1000
 #: (time, record id) pairs read from one index per round trip.
