@@ -25,7 +25,7 @@ from tearline.policy.decide import Action, decide
 from tearline.policy.legal_basis import release_problem
 from tearline.policy.release import Consent, Release, ReleaseFacts, onward_rules, to_agency_of
 from tearline.policy.subject import Subject
-from tearline.store import audit_events, parties, reader
+from tearline.store import audit_events, parties, read_rows, reader
 from tearline.store import release_tables as rt
 from tearline.store import tables as t
 from tearline.store.legal_basis import basis_facts
@@ -235,14 +235,14 @@ def stored_record(conn: Connection, entity_id: str) -> Record | None:
     head = conn.execute(select(r).where(r.c.id == entity_id)).first()
     if head is None:
         return None
-    markings = reader.MarkingCache()
+    markings = read_rows.MarkingCache()
     rows = conn.execute(
         select(s).where(s.c.entity_id == entity_id, s.c.retracted_at.is_(None))
         .order_by(s.c.prop, s.c.value, s.c.id)
     ).all()
     statements = tuple(
-        reader.statement_from_row(row, markings.get(conn, row.marking_id)
-                                  if row.marking_id else None)
+        read_rows.statement_from_row(row, markings.get(conn, row.marking_id)
+                                     if row.marking_id else None)
         for row in rows
     )
     return Record(
