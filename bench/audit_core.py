@@ -19,7 +19,8 @@ from collections.abc import Callable
 
 from tearline.audit.events import RecordRead
 from tearline.audit.memory_tree import MemoryTree
-from tearline.audit.merkle import leaf_hash, verify_consistency, verify_inclusion
+from tearline.audit.merkle import leaf_hash
+from tearline.audit.proof_check import verify_consistency, verify_inclusion
 
 
 def timed(action: Callable[[], object]) -> float:

@@ -108,7 +108,8 @@ def _records(dataset: str, statements: int, keyer: Any) -> list[Any]:
 def _baseline(store: Any, records: list[Any]) -> tuple[float, float]:
     from tearline.store import tables as t
     from tearline.store.bulk import columns
-    from tearline.store.writer import RowMaker, marking_rows, sqlite_bulk_cache
+    from tearline.store.write_rows import RowMaker
+    from tearline.store.writer import marking_rows, sqlite_bulk_cache
 
     maker = RowMaker()
     rows, token_rows = maker.statements(records)

@@ -50,7 +50,8 @@ from tearline.store import tables as t
 from tearline.store.bulk import executemany
 from tearline.store.store import Store
 from tearline.store.visibility import Visibility
-from tearline.store.writer import statement_rows, store_markings
+from tearline.store.write_rows import statement_rows
+from tearline.store.writer import store_markings
 
 AT = datetime(2024, 6, 1, tzinfo=UTC)
 SURNAMES = ["garcia", "lopez", "martinez", "gonzalez", "hernandez", "perez", "sanchez",

@@ -26,6 +26,8 @@ from tearline.audit.merkle import (
     node_hash,
     range_hash,
     root,
+)
+from tearline.audit.proof_check import (
     root_from_inclusion_proof,
     verify_consistency,
     verify_inclusion,

@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from statement_keys import TEST_KEYER
 from tearline.errors import ValidationError
-from tearline.model import record as record_module
+from tearline.model import normalize as normalize_module
 from tearline.model.marking import Marking
-from tearline.model.record import MAX_VALUE_LENGTH, build_record, build_statements, normalized
+from tearline.model.normalize import normalized
+from tearline.model.record import MAX_VALUE_LENGTH, build_record, build_statements
 from tearline.model.statement import Provenance
 
 PROV = Provenance("us.dea", "us.dea.sod", datetime(2024, 5, 3, tzinfo=UTC))
@@ -48,13 +49,13 @@ def test_normalized_name_is_followthemoney_clean(text: str) -> None:
 
 
 def test_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(record_module, "CACHE_ENTRIES", 10)
+    monkeypatch.setattr(normalize_module, "CACHE_ENTRIES", 10)
     for i in range(35):
         assert normalized(registry.string, f"value {i}") == f"value {i}"
-        assert len(record_module._NORMALIZED["string"]) <= 10
-    long = "x" * (record_module.CACHE_VALUE_LENGTH + 1)
+        assert len(normalize_module._NORMALIZED["string"]) <= 10
+    long = "x" * (normalize_module.CACHE_VALUE_LENGTH + 1)
     assert normalized(registry.string, long) == long
-    assert long not in record_module._NORMALIZED["string"]
+    assert long not in normalize_module._NORMALIZED["string"]
 
 
 @settings(deadline=None)  # the first country looked up loads FollowTheMoney's tables

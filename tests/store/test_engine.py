@@ -16,8 +16,8 @@ from tearline.model.parties import Agency
 from tearline.store import parties
 from tearline.store import tables as t
 from tearline.store.engine import _alembic_config, make_engine, needs_upgrade, upgrade
+from tearline.store.references import reference_rows, sync_reference_properties
 from tearline.store.store import Store
-from tearline.store.visibility import reference_rows, sync_reference_properties
 
 
 def test_a_pending_migration_is_seen_also_behind_dependent_heads(db_url: str) -> None:

@@ -26,8 +26,8 @@ from tearline.policy.subject import Subject
 from tearline.store import parties, releases
 from tearline.store.engine import _alembic_config, make_engine, upgrade
 from tearline.store.marking_changes import set_marking
+from tearline.store.references import sync_reference_properties
 from tearline.store.store import Store
-from tearline.store.visibility import sync_reference_properties
 
 T = datetime(2024, 5, 1, tzinfo=UTC)
 DEA = Subject("us.dea.sod", "us.dea")

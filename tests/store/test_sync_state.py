@@ -9,6 +9,7 @@ from sqlalchemy import select
 from statement_keys import TEST_KEYER
 from tearline.errors import ValidationError
 from tearline.store import sync_state as ss
+from tearline.store import sync_tables
 from tearline.store import tables as t
 from tearline.store.store import Store
 
@@ -33,7 +34,7 @@ def test_sources_are_append_only_and_the_newest_row_holds(store: Store) -> None:
         assert not ss.remove_source(conn, "nobody", T0, "system")
     with store.reading() as conn:
         assert ss.source_by_name(conn, "med") is None
-        assert len(conn.execute(ss.sync_sources.select()).all()) == 4  # nothing rewritten
+        assert len(conn.execute(sync_tables.sync_sources.select()).all()) == 4  # nothing rewritten
 
 
 def test_a_source_needs_an_http_url(store: Store) -> None:

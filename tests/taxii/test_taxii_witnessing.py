@@ -19,8 +19,8 @@ from tearline.audit.checkpoint import (
     sign_note,
     verify_note,
 )
-from tearline.audit.merkle import verify_consistency
 from tearline.audit.note import parse_verifier_key
+from tearline.audit.proof_check import verify_consistency
 from tearline.keys import load_node_key
 from tearline.model.marking import Marking
 from tearline.model.record import build_record

@@ -17,7 +17,7 @@ from pydantic import AfterValidator, AwareDatetime
 from tearline.errors import MarkingError, Problem, ValidationError
 from tearline.model.drugs import DRUGS, canonical_drug
 from tearline.model.marking import Tlp
-from tearline.model.record import country_code
+from tearline.model.normalize import country_code
 from tearline.store import Filters
 
 

@@ -12,16 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from tearline.audit.envelope import (
+from tearline.audit.envelope import Event, register
+from tearline.audit.fields import (
     AgencyId,
     AgreementId,
     Count,
-    Event,
     Id,
     KeyId,
     Party,
     Timestamp,
-    register,
 )
 
 #: The selector kinds (``deconflict/selectors.py`` ``KINDS``; a test keeps them equal).

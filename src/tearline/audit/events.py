@@ -19,13 +19,19 @@ from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
 from tearline.audit.deconflict_events import SelectorKind
 from tearline.audit.envelope import (
     REGISTRY,
+    Event,
+    commit_value,
+    event_from_canonical,
+    register,
+    utc_timestamp,
+)
+from tearline.audit.fields import (
     AgencyId,
     AgreementId,
     Commitment,
     Count,
     Date,
     Digest,
-    Event,
     Id,
     Ids,
     KeyId,
@@ -35,10 +41,6 @@ from tearline.audit.envelope import (
     Subject,
     TokenPrefix,
     Version,
-    commit_value,
-    event_from_canonical,
-    register,
-    utc_timestamp,
 )
 from tearline.errors import Problem
 

@@ -25,8 +25,8 @@ from types import MappingProxyType
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from tearline.audit.checkpoint import Checkpoint, add_cosignature, parse_note, verify_note
-from tearline.audit.merkle import verify_consistency
 from tearline.audit.note import key_id
+from tearline.audit.proof_check import verify_consistency
 from tearline.errors import ProofError, SplitViewError
 
 

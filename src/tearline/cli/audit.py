@@ -10,7 +10,8 @@ from typing import Annotated, Any
 import typer
 
 from tearline.audit.checkpoint import Checkpoint, parse_note, parse_verifier_key, verify_note
-from tearline.audit.merkle import leaf_hash, verify_consistency, verify_inclusion
+from tearline.audit.merkle import leaf_hash
+from tearline.audit.proof_check import verify_consistency, verify_inclusion
 from tearline.cli.common import (
     STATE,
     AsOption,

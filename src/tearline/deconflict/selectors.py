@@ -3,7 +3,7 @@
 Two agencies meet only if they write the same target the same way, so each kind has
 one normal form, and the one form is the ingest's wherever ingest already normalizes
 the same value: phone numbers, countries and dates go through the model's
-FollowTheMoney cleaning (``model.record.normalized``), so a phone stored in a record
+FollowTheMoney cleaning (``model.normalize.normalized``), so a phone stored in a record
 and the same phone typed at the command line give one token. What ingest does not
 normalize (CURP, RFC, plates, VINs, vessel and aircraft marks, names for matching,
 addresses) is normalized here, with check digits verified where the identifier has
@@ -26,7 +26,7 @@ from followthemoney import registry
 from tearline.deconflict import identifiers
 from tearline.deconflict.text import address_key, fold, name_key
 from tearline.errors import SelectorError
-from tearline.model.record import normalized
+from tearline.model.normalize import normalized
 
 SelectorKind = Literal[
     "phone", "curp", "rfc", "passport", "identifier", "plate", "vin", "imo", "mmsi",

@@ -5,6 +5,7 @@ it checks the schema and every property, normalizes each value with FollowTheMon
 property types (E.164 phones, ISO countries, ISO dates), keeps the original value,
 and reports every problem at once. A value holding a bidirectional control character
 is refused (``model/text.py``), whichever path it came by: a file, the API, a parser.
+Each value is cleaned through the remembered normalizations of ``model/normalize.py``.
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from followthemoney.types import registry
-
 from tearline.errors import Problem, ValidationError
 from tearline.model.marking import Marking
+from tearline.model.normalize import _MISSING, _cache_for, normalized
 from tearline.model.schema import get_model
 from tearline.model.statement import Provenance, Statement, StatementKeyer, checked_statement
 from tearline.model.text import bidi_problem
@@ -28,7 +28,6 @@ from tearline.model.values import value_checks
 ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 #: The longest value a statement may hold (a long report paragraph fits).
 MAX_VALUE_LENGTH = 65_536
-_MISSING = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,48 +67,6 @@ class Record:
                 if values:
                     return values[0]
         return self.id
-
-
-#: Remembered normalizations, one table per property type (see :func:`normalized`).
-_NORMALIZED: dict[str, dict[str, str | None]] = {}
-#: At most this many values are remembered per type; a full table is emptied and
-#: refilled rather than kept in least-recently-used order. An LRU cache smaller than
-#: the number of distinct values in a file keeps evicting the values that repeat
-#: (a cycle of names pushes out the countries), so it misses where it matters.
-CACHE_ENTRIES = 1 << 17
-#: Longer values are not remembered: they seldom repeat and would pin memory.
-CACHE_VALUE_LENGTH = 256
-
-
-def _cache_for(prop_type: Any) -> dict[str, str | None]:
-    table = _NORMALIZED.get(prop_type.name)
-    if table is None or len(table) >= CACHE_ENTRIES:
-        table = _NORMALIZED[prop_type.name] = {}
-    return table
-
-
-def country_code(text: str) -> str | None:
-    """The ISO 3166-1 alpha-2 code (lower case) of a country written as a code or a name,
-    as ingest stores countries; ``None`` if it names no country."""
-    return normalized(registry.country, text.strip())
-
-
-def normalized(prop_type: Any, text: str) -> str | None:
-    """``prop_type.clean(text)``, remembered by (type, text).
-
-    Input repeats the same countries, dates, programs and names many times, and
-    FollowTheMoney's cleaning (country names above all) is the costliest step of
-    ingest. The result depends on the type and the text only (``fuzzy=False``, no
-    format, no entity context), so it is safe to share across records and files.
-    """
-    table = _cache_for(prop_type)
-    found = table.get(text, _MISSING)
-    if found is not _MISSING:
-        return found  # type: ignore[return-value]
-    result: str | None = prop_type.clean(text, fuzzy=False)
-    if len(text) <= CACHE_VALUE_LENGTH:
-        table[text] = result
-    return result
 
 
 def check_entity_id(entity_id: object) -> str:

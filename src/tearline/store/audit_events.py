@@ -5,16 +5,16 @@ the action and its entries commit together or not at all. A read is logged as on
 ``record.read`` event per record version shown, with the statement ids that
 survived the tear line: "who saw this record" is then one indexed lookup, and a
 search returning 100 records is one ``search.query`` plus 100 ``record.read``
-entries, appended as one batch.
+entries, appended as one batch. The events of releases, recalls and consents are
+``store/release_events.py``.
 """
 
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, Literal, get_args
+from typing import Literal, get_args
 
 from sqlalchemy import Connection
 
@@ -23,23 +23,17 @@ from tearline.audit.envelope import Event
 from tearline.audit.events import (
     AggregateRead,
     AgreementRecorded,
-    ConsentRecorded,
     KeyChanged,
     PartyChanged,
-    RecallIssued,
     RecordCreated,
     RecordRead,
     RecordUpdated,
-    ReleaseCreated,
-    ReleaseOnward,
     SearchQuery,
     VettingChanged,
     now,
 )
-from tearline.model.marking import Selector
 from tearline.model.parties import Agreement
 from tearline.model.record import Record
-from tearline.policy.release import Consent, Release
 from tearline.policy.subject import Subject
 from tearline.store import audit_log
 
@@ -214,79 +208,6 @@ def admin_read(conn: Connection, records: Sequence[Record]) -> None:
                        version=r.version, statement_ids=tuple(s.id for s in r.statements),
                        path="cli")
             for r in records
-        ],
-    )
-
-
-def recipient_of(to: Selector) -> str:
-    """A release selector as the event's recipient (``unit:…``, ``agency:…``, ``vetted-by:…``)."""
-    return f"{to.kind.value}:{to.value}"
-
-
-def release(
-    conn: Connection,
-    subject: Subject,
-    made: Release,
-    version: int,
-    onward: bool,
-    consent_id: str | None,
-    supersedes: str | None,
-) -> None:
-    """A release written by :func:`releases.release`: by the originator, or onward."""
-    common: dict[str, Any] = {
-        "at": now(),
-        "actor": str(subject),
-        "release_id": made.id,
-        "entity_id": made.entity_id,
-        "version": version,
-        "statement_ids": tuple(sorted(made.items)),
-        "recipient": recipient_of(made.to),
-        "legal_basis": made.basis,
-        "supersedes": supersedes,
-    }
-    event: Event
-    if onward:
-        event = ReleaseOnward(**common, from_party=f"unit:{subject.unit}", consent_id=consent_id)
-    else:
-        event = ReleaseCreated(**common)
-    audit_log.append(conn, [event])
-
-
-def recall(
-    conn: Connection, subject: Subject, entity_id: str, version: int, revoked: Sequence[Release]
-) -> None:
-    """Releases of a record revoked by a recall (all of them, or one)."""
-    audit_log.append(
-        conn,
-        [
-            RecallIssued(
-                at=now(),
-                actor=str(subject),
-                recall_id="rcl-" + uuid.uuid4().hex[:24],
-                entity_id=entity_id,
-                version=version,
-                release_ids=tuple(r.id for r in revoked),
-                recipients=tuple(sorted({recipient_of(r.to) for r in revoked})),
-            )
-        ],
-    )
-
-
-def consent(
-    conn: Connection, subject: Subject, given: Consent, decision: Literal["granted", "withdrawn"]
-) -> None:
-    audit_log.append(
-        conn,
-        [
-            ConsentRecorded(
-                at=now(),
-                actor=str(subject),
-                consent_id=given.id,
-                entity_id=given.entity_id,
-                originator=given.by_agency,
-                to_agency=given.to_agency,
-                decision=decision,
-            )
         ],
     )
 

@@ -107,7 +107,7 @@ def _alembic_config(conn: Connection) -> Config:
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration, and the rows derived from the schemata
     (``reference_properties``) to the model's (idempotent)."""
-    from tearline.store.visibility import sync_reference_properties  # the model: heavy
+    from tearline.store.references import sync_reference_properties  # the model: heavy
 
     try:
         with engine.begin() as conn:
@@ -123,7 +123,7 @@ def needs_upgrade(engine: Engine) -> bool:
     A head that another migration depends on (its ``depends_on``) no longer shows among
     the database's current heads once that one ran, so the test is that every head of
     the scripts is among the revisions applied."""
-    from tearline.store.visibility import reference_properties_current
+    from tearline.store.references import reference_properties_current
 
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_heads()

@@ -23,7 +23,8 @@ from sqlalchemy import Connection, select
 from tearline.model.namespace import Placement, Target, own_id
 from tearline.policy.subject import Subject
 from tearline.store import tables as t
-from tearline.store.reader import markings_by_id, visible_entities
+from tearline.store.read_rows import markings_by_id
+from tearline.store.reader import visible_entities
 from tearline.store.visibility import Visibility
 
 #: Ids per query: under SQLite's 32,766 and psycopg's 65,535 parameters.

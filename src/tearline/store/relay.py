@@ -44,7 +44,8 @@ from tearline.store import existence
 from tearline.store import release_tables as rt
 from tearline.store import tables as t
 from tearline.store.consent_documents import consent_documents
-from tearline.store.visibility import AT, Visibility, _once, _portion, _record
+from tearline.store.visibility import Visibility, _portion, _record
+from tearline.store.visibility_sets import AT, _once
 
 #: The agency handing the data on, a bound parameter like the subject (``Relay.params``).
 BY_AGENCY = bindparam("relay_agency", type_=String())

@@ -25,7 +25,7 @@ from tearline.policy.decide import Action, decide
 from tearline.policy.legal_basis import release_problem
 from tearline.policy.release import Consent, Release, ReleaseFacts, onward_rules, to_agency_of
 from tearline.policy.subject import Subject
-from tearline.store import audit_events, parties, reader
+from tearline.store import parties, read_rows, reader, release_events
 from tearline.store import release_tables as rt
 from tearline.store import tables as t
 from tearline.store.legal_basis import basis_facts
@@ -163,8 +163,8 @@ def release(conn: Connection, subject: Subject, entity_id: str, to: Selector,
                    frozenset(items))
     onward = subject.agency != rec.originator
     consent = facts.consent(entity_id, rec.originator, subject.agency, at) if onward else None
-    audit_events.release(conn, subject, made, rec.version, onward,
-                         consent.id if consent else None, old[-1].id if old else None)
+    release_events.release(conn, subject, made, rec.version, onward,
+                           consent.id if consent else None, old[-1].id if old else None)
     return ReleaseResult(made, tuple(skipped))
 
 
@@ -189,7 +189,7 @@ def recall(conn: Connection, subject: Subject, entity_id: str, at: datetime,
     for r in active:
         conn.execute(rt.release_revocations.insert().values(
             release_id=r.id, revoked_at=t.ts(at), recorded_by=recorded_by, reason="recalled"))
-    audit_events.recall(conn, subject, entity_id, rec.version, active)
+    release_events.recall(conn, subject, entity_id, rec.version, active)
     return [r.id for r in active]
 
 
@@ -210,7 +210,7 @@ def grant_consent(conn: Connection, subject: Subject, entity_id: str, to_agency:
     conn.execute(rt.consents.insert().values(
         id=consent.id, entity_id=entity_id, by_agency=subject.agency, to_agency=to_agency,
         granted_at=t.ts(at), recorded_by=recorded_by))
-    audit_events.consent(conn, subject, consent, "granted")
+    release_events.consent(conn, subject, consent, "granted")
     return consent
 
 
@@ -222,7 +222,7 @@ def withdraw_consent(conn: Connection, subject: Subject, consent_id: str, at: da
         raise NotFound(f"no consent {consent_id!r} of {subject.agency} in force")
     conn.execute(rt.consent_withdrawals.insert().values(
         consent_id=consent_id, withdrawn_at=t.ts(at), recorded_by=recorded_by))
-    audit_events.consent(conn, subject, found[0], "withdrawn")
+    release_events.consent(conn, subject, found[0], "withdrawn")
 
 
 def stored_record(conn: Connection, entity_id: str) -> Record | None:
@@ -235,14 +235,14 @@ def stored_record(conn: Connection, entity_id: str) -> Record | None:
     head = conn.execute(select(r).where(r.c.id == entity_id)).first()
     if head is None:
         return None
-    markings = reader.MarkingCache()
+    markings = read_rows.MarkingCache()
     rows = conn.execute(
         select(s).where(s.c.entity_id == entity_id, s.c.retracted_at.is_(None))
         .order_by(s.c.prop, s.c.value, s.c.id)
     ).all()
     statements = tuple(
-        reader.statement_from_row(row, markings.get(conn, row.marking_id)
-                                  if row.marking_id else None)
+        read_rows.statement_from_row(row, markings.get(conn, row.marking_id)
+                                     if row.marking_id else None)
         for row in rows
     )
     return Record(

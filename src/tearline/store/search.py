@@ -31,7 +31,8 @@ from tearline.store import filters, ranking
 from tearline.store import tables as t
 from tearline.store.filters import NO_FILTERS, Filters
 from tearline.store.prepared import prepared
-from tearline.store.reader import _R, _bucket, _existing, _page_params, read_records
+from tearline.store.read_query import _R, _bucket, _existing, _page_params
+from tearline.store.reader import read_records
 from tearline.store.tokens import query_tokens, word_range
 from tearline.store.visibility import Predicates
 

@@ -17,6 +17,8 @@
   verifier key, and are registered explicitly, with the agency they speak for, so
   that an unsigned answer is never taken from a server registered as a tearline peer.
   Append-only: a change or a removal is a new row; the newest row of a name holds.
+
+The tables are defined in ``store/sync_tables.py``.
 """
 
 from __future__ import annotations
@@ -27,73 +29,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Boolean, Column, Connection, Index, Integer, String, Table, Text, select
+from sqlalchemy import Connection, select
 
 from tearline.errors import ValidationError
 from tearline.model.record import entity_properties
 from tearline.store import tables as t
 from tearline.store.bulk import executemany
-from tearline.store.tables import TS, metadata
+from tearline.store.sync_tables import (
+    sync_cursors,
+    sync_definitions,
+    sync_receipts,
+    sync_received,
+    sync_sources,
+)
 
 Outcome = Literal["stored", "refused", "echo", "skipped"]
-
-sync_sources = Table(
-    "sync_sources",
-    metadata,
-    Column("seq", Integer, primary_key=True, autoincrement=True),
-    Column("name", String(128), nullable=False),
-    Column("agency", String(128), nullable=False),
-    Column("url", String(400), nullable=False),
-    Column("username", String(200)),
-    Column("password_env", String(128)),
-    Column("tls_certificate", Text),
-    Column("removed", Boolean, nullable=False),
-    Column("recorded_at", TS, nullable=False),
-    Column("recorded_by", String(200), nullable=False),
-    Index("ix_sync_sources_name", "name"),
-)
-
-sync_cursors = Table(
-    "sync_cursors",
-    metadata,
-    Column("partner", String(128), primary_key=True),
-    Column("collection_id", String(128), primary_key=True),
-    Column("api_root", String(400), nullable=False),
-    Column("date_added", String(40), nullable=False),
-    Column("updated_at", TS, nullable=False),
-)
-
-sync_received = Table(
-    "sync_received",
-    metadata,
-    Column("partner", String(128), primary_key=True),
-    Column("object_id", String(200), primary_key=True),
-    Column("version", String(40), primary_key=True),
-    Column("collection_id", String(128), nullable=False),
-    Column("entity_id", String(128)),
-    Column("outcome", String(12), nullable=False),
-    Column("received_at", TS, nullable=False),
-)
-
-sync_definitions = Table(
-    "sync_definitions",
-    metadata,
-    Column("partner", String(128), primary_key=True),
-    Column("object_id", String(200), primary_key=True),
-    Column("body", Text, nullable=False),
-)
-
-sync_receipts = Table(
-    "sync_receipts",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    Column("partner", String(128), nullable=False),
-    Column("url", String(400), nullable=False),
-    Column("body", Text, nullable=False),
-    Column("created_at", TS, nullable=False),
-    Column("sent_at", TS),
-    Index("ix_sync_receipts_partner", "partner", "sent_at"),
-)
 
 
 @dataclass(frozen=True, slots=True)

@@ -168,7 +168,7 @@ statements = Table(
 )
 
 #: The entity-typed property names of the schemata (migration 0011), kept equal to the
-#: model by :func:`tearline.store.visibility.sync_reference_properties`: ``every_schema``
+#: model by :func:`tearline.store.references.sync_reference_properties`: ``every_schema``
 #: when the name is entity-typed in every schema that has it, else the record's schema
 #: decides. The read queries look a statement's property up here: a constant list of
 #: the names in each query would make SQLite build a temporary index at every execution

@@ -22,7 +22,10 @@ query: :meth:`Visibility.released_statements`, :meth:`Visibility.released_record
 holds the statements and records covered at t by a release in force whose selector
 matches the subject and that the item's current marking still allows (not expired,
 not RED, and for an onward release the AMBER+STRICT, legal-basis and ORCON-consent
-conditions of ``policy/release.py``).
+conditions of ``policy/release.py``), compiled in ``store/visibility_releases.py``.
+The bound parameters and the marking sets S_any and S_own are in
+``store/visibility_sets.py``; the reference-properties sync the existence test reads
+is ``store/references.py``.
 
 Existence at every depth (``docs/policy.md``) is compiled in ``store/existence.py``: a
 statement that names an entity is shown only when that entity exists for the subject,
@@ -32,118 +35,23 @@ rests on does, however long the chain.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any, ClassVar, Protocol
 
-from sqlalchemy import ColumnElement, String, and_, bindparam, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
-from tearline.model.marking import Tlp
 from tearline.policy.subject import Subject
 from tearline.store import existence
-from tearline.store import release_tables as rt
 from tearline.store import tables as t
 from tearline.store.references import is_reference
-from tearline.store.references import reference_properties as reference_properties
-from tearline.store.references import (
-    reference_properties_current as reference_properties_current,
+from tearline.store.visibility_releases import (
+    _rel_records_cte,
+    _rel_statements_cte,
+    _release_addressed,
+    _release_matches,
 )
-from tearline.store.references import reference_rows as reference_rows
-from tearline.store.references import sync_reference_properties as sync_reference_properties
-
-PUBLIC = [Tlp.CLEAR.value, Tlp.GREEN.value]
-AMBERS = [Tlp.AMBER.value, Tlp.AMBER_STRICT.value]
-
-#: The subject and the instant, as bound parameters: the predicates' SQL is the same for
-#: every subject and every instant, so it is built and compiled once per process and a
-#: query carries only these three values (:attr:`Visibility.params`). A statement run
-#: without them fails (a missing bound value), it never runs unfiltered.
-UNIT = bindparam("vis_unit", type_=String())
-AGENCY = bindparam("vis_agency", type_=String())
-AT = bindparam("vis_at", type_=String())
-
-# Aliases built once (building their column collections is the costly part of a
-# predicate); each is used at one nesting level only, so sharing them is safe.
-_RS, _RR, _RH = t.statements.alias("rs"), t.records.alias("rr"), t.records.alias("rh")
-
-#: Predicates already built (they are immutable and do not depend on the subject). The
-#: keys of :class:`Visibility`'s methods lead with its ``shape``: a subclass that narrows
-#: a predicate (``store/relay.py``) builds every predicate composed from it anew.
-_MEMO: dict[tuple[object, ...], tuple[Any, tuple[object, ...]]] = {}
-
-
-def _once(key: tuple[object, ...], build: Callable[[], Any], *keep: object) -> Any:
-    """Build once per key; ``keep`` holds the keyed objects alive, so ids stay unique."""
-    found = _MEMO.get(key)
-    if found is None:
-        if len(_MEMO) > 4096:  # callers passing new aliases each time: stay bounded
-            _MEMO.clear()
-        found = _MEMO[key] = (build(), keep)
-    return found[0]
-
-
-@cache
-def _vetted_cte() -> Any:
-    v, r = t.vettings, t.vetting_revocations
-    revoked = exists().where(r.c.vetting_id == v.c.id, r.c.revoked_at <= AT)
-    return (
-        select(v.c.by_agency.label("agency"))
-        .where(v.c.unit == UNIT, v.c.valid_from <= AT, v.c.valid_until > AT, ~revoked)
-        .cte("vis_vetted")
-    )
-
-
-def _vetted_by() -> Any:
-    return select(_vetted_cte().c.agency)
-
-
-def _selector_match(marking_id: Any) -> ColumnElement[bool]:
-    ms = t.marking_selectors
-    return exists().where(
-        ms.c.marking_id == marking_id,
-        or_(
-            and_(ms.c.kind == "agency", ms.c.value == AGENCY),
-            and_(ms.c.kind == "unit", ms.c.value == UNIT),
-            and_(ms.c.kind == "vetted-by", ms.c.value.in_(_vetted_by())),
-        ),
-    )
-
-
-def _named(marking_id: Any) -> ColumnElement[bool]:
-    ms = t.marking_selectors
-    return exists().where(ms.c.marking_id == marking_id, ms.c.kind == "unit", ms.c.value == UNIT)
-
-
-def _live(m: Any) -> ColumnElement[bool]:
-    return or_(m.c.expires_at.is_(None), m.c.expires_at > AT)
-
-
-@cache
-def _any_cte() -> Any:
-    """S_any: markings visible to the subject whoever the originator is."""
-    m = t.markings
-    return select(m.c.id).where(
-        _live(m),
-        or_(
-            m.c.tlp.in_(PUBLIC),
-            and_(m.c.tlp.in_(AMBERS), _selector_match(m.c.id)),
-            and_(m.c.tlp == Tlp.RED.value, _named(m.c.id)),
-        ),
-    ).cte("vis_any")
-
-
-@cache
-def _own_cte() -> Any:
-    """S_own: markings visible to the subject when the item originates in its agency."""
-    m = t.markings
-    return select(m.c.id).where(
-        or_(
-            and_(_live(m), m.c.tlp.in_(AMBERS)),
-            and_(~_live(m), or_(m.c.tlp != Tlp.RED.value, _named(m.c.id))),
-        )
-    ).cte("vis_own")
+from tearline.store.visibility_sets import AGENCY, UNIT, _any_cte, _once, _own_cte
 
 
 class Predicates(Protocol):
@@ -293,78 +201,3 @@ def _portion(s: Any, r: Any) -> ColumnElement[bool]:
 
 def _reference_present(vis: Visibility, s: Any, r: Any) -> ColumnElement[bool]:
     return or_(~is_reference(r.c.schema, s.c.prop), vis.entity_exists(s.c.value))
-
-
-# -- releases ---------------------------------------------------------------------------
-
-
-def _release_addressed(rl: Any) -> ColumnElement[bool]:
-    return or_(
-        and_(rl.c.to_kind == "agency", rl.c.to_value == AGENCY),
-        and_(rl.c.to_kind == "unit", rl.c.to_value == UNIT),
-        and_(rl.c.to_kind == "vetted-by", rl.c.to_value.in_(_vetted_by())),
-    )
-
-
-def _release_matches(rl: Any) -> ColumnElement[bool]:
-    rv = rt.release_revocations
-    return and_(
-        rl.c.released_at <= AT,
-        ~exists().where(rv.c.release_id == rl.c.id, rv.c.revoked_at <= AT),
-        _release_addressed(rl),
-    )
-
-
-def _release_allows(rl: Any, m: Any, origin: Any) -> ColumnElement[bool]:
-    """The item's current marking ``m`` (from ``origin``) still allows release ``rl``."""
-    c, w = rt.consents, rt.consent_withdrawals
-    inside = func.coalesce(rl.c.to_agency, "") == rl.c.by_agency
-    consent = exists().where(
-        c.c.entity_id == rl.c.entity_id,
-        c.c.by_agency == origin,
-        c.c.to_agency == rl.c.by_agency,
-        c.c.granted_at <= AT,
-        ~exists().where(w.c.consent_id == c.c.id, w.c.withdrawn_at <= AT),
-    )
-    return and_(
-        _live(m),
-        m.c.tlp != Tlp.RED.value,
-        or_(inside, rl.c.basis.is_not(None)),
-        or_(
-            rl.c.by_agency == origin,
-            and_(
-                or_(m.c.tlp != Tlp.AMBER_STRICT.value, inside),
-                or_(m.c.orcon == false(), consent),
-            ),
-        ),
-    )
-
-
-@cache
-def _rel_statements_cte() -> Any:
-    """Statements that a release in force covers for the subject at t."""
-    rl, ri, m = rt.releases, rt.release_items, t.markings
-    s2, r2 = _RS, _RR
-    return (
-        select(ri.c.statement_id)
-        .join(rl, rl.c.id == ri.c.release_id)
-        .join(s2, s2.c.id == ri.c.statement_id)
-        .join(r2, r2.c.id == s2.c.entity_id)
-        .join(m, m.c.id == func.coalesce(s2.c.marking_id, r2.c.marking_id))
-        .where(_release_matches(rl), _release_allows(rl, m, s2.c.origin))
-        .cte("vis_rel_st")
-    )
-
-
-@cache
-def _rel_records_cte() -> Any:
-    """Records whose own marking a release in force covers for the subject at t."""
-    rl, m = rt.releases, t.markings
-    r2 = _RH
-    return (
-        select(rl.c.entity_id)
-        .join(r2, r2.c.id == rl.c.entity_id)
-        .join(m, m.c.id == r2.c.marking_id)
-        .where(_release_matches(rl), _release_allows(rl, m, r2.c.originator))
-        .cte("vis_rel_rec")
-    )

@@ -7,9 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from tearline.api.auth import Scope, issue_token
-from tearline.api.deps import AUTHED, CONFLICT, ONE_OBJECT, WITH_BODY, Admin, StoreDep
-from tearline.api.schemas import (
+from tearline.api.admin_schemas import (
     AgencyIn,
     AgreementIn,
     AnalystIn,
@@ -23,6 +21,8 @@ from tearline.api.schemas import (
     VettingOut,
     VettingRevocationIn,
 )
+from tearline.api.auth import Scope, issue_token
+from tearline.api.deps import AUTHED, CONFLICT, ONE_OBJECT, WITH_BODY, Admin, StoreDep
 from tearline.model.parties import Agency, Agreement, Analyst, Unit, Vetting
 from tearline.store import Store, api_tokens, parties
 
