@@ -36,8 +36,8 @@ SYSTEM_PACKAGES = [
     ("/usr/lib/x86_64-linux-gnu/libharfbuzz-subset.so.0", "libharfbuzz-subset0"),
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "fonts-dejavu-core"),
     ("/usr/lib/postgresql", "postgresql"),
-    ("/usr/bin/wrk", "wrk"),
-    ("/usr/lib/x86_64-linux-gnu/libsodium.so.23", "libsodium23"),  # pysodium (deconflict/)  # the HTTP load generator of bench/api.py
+    ("/usr/bin/wrk", "wrk"),  # the HTTP load generator of bench/api.py
+    ("/usr/lib/x86_64-linux-gnu/libsodium.so.23", "libsodium23"),  # pysodium (deconflict/)
 ]
 
 
