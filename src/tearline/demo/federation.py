@@ -40,7 +40,9 @@ from tearline.demo import scenario
 from tearline.demo.load import demo_records, seed_parties
 from tearline.errors import ConfigError, InputError
 from tearline.federation.identity import init_node, load_identity
-from tearline.federation.sync import SyncResult, resolve_partner, sync
+from tearline.federation.partners import resolve_partner
+from tearline.federation.results import SyncResult
+from tearline.federation.sync import sync
 from tearline.files import private_binary, private_dir, write_private
 from tearline.keys import load_node_key
 from tearline.model.marking import Marking
