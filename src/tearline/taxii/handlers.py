@@ -18,7 +18,7 @@ from starlette.requests import Request
 from tearline.errors import NotFound, PolicyDenied, UnsupportedMethod, ValidationError
 from tearline.federation.receipts import record_receipt
 from tearline.store import Peer, recalls_for
-from tearline.taxii import recalls, service, witnessing
+from tearline.taxii import collection, recalls, service, witnessing
 from tearline.taxii.pipeline import Node, Reply
 from tearline.taxii.wire import (
     MAX_CONTENT_LENGTH,
@@ -89,17 +89,17 @@ def api_root(node: Node, request: Request, peer: Peer) -> Reply:
 def list_collections(node: Node, request: Request, peer: Peer) -> Reply:
     _query(request, _COLLECTION_PARAMS)
     with node.store.reading() as conn:
-        found = service.collections(conn, peer, node.identity.agency)
+        found = collection.collections(conn, peer, node.identity.agency)
     body: dict[str, Any] = {}
     if found:
         body["collections"] = [c.resource() for c in found]
     return Reply(200, body, {})
 
 
-def _collection(node: Node, request: Request, peer: Peer) -> service.Collection:
+def _collection(node: Node, request: Request, peer: Peer) -> collection.Collection:
     with node.store.reading() as conn:
-        return service.find_collection(conn, peer, node.identity.agency,
-                                       request.path_params["collection"])
+        return collection.find_collection(conn, peer, node.identity.agency,
+                                          request.path_params["collection"])
 
 
 def get_collection(node: Node, request: Request, peer: Peer) -> Reply:

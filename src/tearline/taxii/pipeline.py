@@ -36,7 +36,7 @@ from tearline.federation.identity import NodeIdentity
 from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, check_nonce, sign_response
 from tearline.keys import NodeKey, cert_sha256, load_certificate
 from tearline.store import Peer, Store, audit_log, peer_by_certificate
-from tearline.taxii import service
+from tearline.taxii.consents import Signer
 from tearline.taxii.wire import (
     MAX_CONTENT_LENGTH,
     TAXII_MEDIA,
@@ -65,8 +65,8 @@ class Node:
     cursors: CursorBox
 
     @property
-    def signer(self) -> service.Signer:
-        return service.Signer(self.key, self.identity.agency)
+    def signer(self) -> Signer:
+        return Signer(self.key, self.identity.agency)
 
 
 def _node(request: Request) -> Node:
