@@ -111,7 +111,8 @@ def prepare_nodes(folder: Path, n: int) -> dict[str, Any]:
 
 
 def run_tearline(folder: Path, n: int, page_size: int) -> dict[str, Any]:
-    from tearline.federation.sync import Puller, partner_from_peer
+    from tearline.federation.partners import partner_from_peer
+    from tearline.federation.sync import Puller
     from tearline.store import peers
 
     made = prepare_nodes(folder, n)

@@ -20,9 +20,11 @@ from adversary.transcript import Transcript
 from adversary.worlds import Place
 from statement_keys import TEST_KEYER
 from tearline.demo import scenario as sc
-from tearline.federation.client import Page
 from tearline.federation.identity import load_identity
-from tearline.federation.sync import CollectionResult, Partner, Puller
+from tearline.federation.partners import Partner
+from tearline.federation.results import CollectionResult
+from tearline.federation.sync import Puller
+from tearline.federation.taxii_resources import Page
 from tearline.keys import load_node_key
 from tearline.model.record import Record, build_record
 from tearline.stix.export import to_stix

@@ -37,7 +37,7 @@ from tearline.keys import load_node_key
 from tearline.stix.export import object_id
 from tearline.store.store import Store
 from tearline.taxii.app import create_app
-from tearline.taxii.service import collection_id
+from tearline.taxii.collection import collection_id
 
 ROOT = "/taxii2/api/"
 #: The records asked for one by one: shared ones, relationships and notes, every id a

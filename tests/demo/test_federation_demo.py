@@ -18,7 +18,8 @@ from rich.console import Console
 
 from tearline.audit.events import RecallAcknowledged, RecallPurged, ReceiptRecorded
 from tearline.demo import scenario
-from tearline.demo.federation import DEMO_MARKER, held, listeners, make_nodes, prepare_root
+from tearline.demo.federation_nodes import DEMO_MARKER, listeners, make_nodes, prepare_root
+from tearline.demo.federation_tables import held
 from tearline.errors import InputError
 from tearline.store import audit_log
 from tearline.store.store import Store

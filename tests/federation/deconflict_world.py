@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from tearline.cli import app
 from tearline.cli.common import STATE
 from tearline.demo import scenario
-from tearline.demo.federation import DemoNode
+from tearline.demo.federation_nodes import DemoNode
 from tearline.store import audit_log
 from tearline.store.store import Store
 from waiting import HANG, wait_until

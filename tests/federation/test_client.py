@@ -15,9 +15,10 @@ import pytest
 from medallion_server import API_ROOT, COLLECTION, Medallion, medallion_fixture
 
 from tearline.errors import IntegrityError, PeerError
-from tearline.federation.client import SignedBy, TaxiiClient, TlsConfig
+from tearline.federation.client import TaxiiClient
 from tearline.federation.identity import init_node
 from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, sign_response
+from tearline.federation.trust import SignedBy, TlsConfig
 
 medallion = medallion_fixture(count=60, page_size=25)
 

@@ -40,7 +40,7 @@ from tearline.audit.note import parse_verifier_key
 from tearline.cli import app
 from tearline.cli.common import STATE
 from tearline.demo import scenario
-from tearline.demo.federation import DemoNode
+from tearline.demo.federation_nodes import DemoNode
 from tearline.demo.load import demo_records
 from tearline.federation.identity import NodeFiles, init_node
 from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, sign_response

@@ -13,9 +13,12 @@ import pytest
 from sync_world import refusals, seed_parties, stored
 
 from statement_keys import TEST_KEYER
-from tearline.federation.client import Page
+from tearline.federation.partners import Partner
+from tearline.federation.reading import just_before
+from tearline.federation.results import CollectionResult
 from tearline.federation.signing import verify_document
-from tearline.federation.sync import CollectionResult, Partner, Puller, just_before
+from tearline.federation.sync import Puller
+from tearline.federation.taxii_resources import Page
 from tearline.keys import create_node_key
 from tearline.model.marking import Marking
 from tearline.model.record import Record, build_record

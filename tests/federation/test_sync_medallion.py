@@ -25,8 +25,9 @@ from sync_world import refusals, seed_parties, stored
 from foreign_stix import CARTEL, LINK, PERSON, PLACE, PRODUCER, REPORT, foreign_objects
 from foreign_stix import MAPPED as FOREIGN_MAPPED
 from tearline.errors import IntegrityError
-from tearline.federation.client import Page
-from tearline.federation.sync import Partner, Puller
+from tearline.federation.partners import Partner
+from tearline.federation.sync import Puller
+from tearline.federation.taxii_resources import Page
 from tearline.keys import create_node_key
 from tearline.stix.extensions import MARKING_EXTENSION_ID
 from tearline.stix.ids import agency_identity_id

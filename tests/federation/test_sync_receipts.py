@@ -20,9 +20,12 @@ import pytest
 from sync_world import refusals, seed_parties, stored
 
 from statement_keys import TEST_KEYER
-from tearline.federation.client import Page, TaxiiClient
+from tearline.federation.client import TaxiiClient
+from tearline.federation.partners import Partner
 from tearline.federation.receipts import build_purge_receipt
-from tearline.federation.sync import CollectionResult, Partner, Puller
+from tearline.federation.results import CollectionResult
+from tearline.federation.sync import Puller
+from tearline.federation.taxii_resources import Page
 from tearline.keys import NodeKey, create_node_key
 from tearline.model.marking import Marking
 from tearline.model.record import Record, build_record

@@ -14,8 +14,10 @@ from test_witnessing import SEMAR, client_of, partner, semar_key
 from statement_keys import TEST_KEYER
 from taxii.taxiiworld import Node, T, build_node
 from tearline.federation import skipped
-from tearline.federation.client import Page
-from tearline.federation.sync import CollectionResult, Partner, Puller
+from tearline.federation.partners import Partner
+from tearline.federation.results import CollectionResult
+from tearline.federation.sync import Puller
+from tearline.federation.taxii_resources import Page
 from tearline.keys import create_node_key
 from tearline.model.marking import Marking
 from tearline.model.parties import Agency, Agreement

@@ -24,9 +24,11 @@ from taxii.taxiiworld import DEA, Node, T, UnsafeTlsScope, build_node
 from tearline.audit.checkpoint import Checkpoint, parse_note, sign_note
 from tearline.audit.events import AuthFailed, now
 from tearline.errors import IntegrityError, PeerError, ProofError, SplitViewError
-from tearline.federation.client import SignedBy, TaxiiClient
+from tearline.federation.client import TaxiiClient
+from tearline.federation.partners import Partner
 from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, sign_response
-from tearline.federation.sync import Partner, Puller
+from tearline.federation.sync import Puller
+from tearline.federation.trust import SignedBy
 from tearline.federation.witnessing import witness
 from tearline.keys import NodeKey, load_node_key
 from tearline.model.marking import Marking

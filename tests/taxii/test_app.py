@@ -23,7 +23,7 @@ from tearline.stix.export import object_id
 from tearline.store import audit_log
 from tearline.store.peers import remove_peer
 from tearline.store.store import Store
-from tearline.taxii.service import collection_id
+from tearline.taxii.collection import collection_id
 
 SEMAR = "mx.semar.uie"
 FGR = "mx.fgr.aic"

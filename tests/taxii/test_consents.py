@@ -26,7 +26,7 @@ from tearline.stix.export import object_id
 from tearline.stix.extensions import RECORD_EXTENSION_ID
 from tearline.store import consent_documents, releases
 from tearline.store.store import Store
-from tearline.taxii.service import collection_id
+from tearline.taxii.collection import collection_id
 
 SEMAR = "mx.semar.uie"
 OBJECTS = f"{ROOT}collections/{collection_id('agr-semar')}/objects/"

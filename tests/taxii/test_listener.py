@@ -24,8 +24,8 @@ from tearline.stix.export import object_id
 from tearline.store import audit_log
 from tearline.store.peers import remove_peer
 from tearline.store.store import Store
+from tearline.taxii.collection import collection_id
 from tearline.taxii.listener import build_server
-from tearline.taxii.service import collection_id
 from waiting import HANG, wait_until
 
 SEMAR = "mx.semar.uie"

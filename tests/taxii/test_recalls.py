@@ -20,7 +20,7 @@ from tearline.policy.subject import Subject
 from tearline.stix.export import object_id
 from tearline.store import releases
 from tearline.store.store import Store
-from tearline.taxii.service import collection_id
+from tearline.taxii.collection import collection_id
 
 SEMAR = "mx.semar.uie"
 FGR = "mx.fgr.aic"

@@ -14,7 +14,7 @@ from reference_chain import EXISTING, MISSING, chain
 from tearline.model.marking import Marking
 from tearline.stix.export import object_id
 from tearline.store.store import Store
-from tearline.taxii.service import collection_id
+from tearline.taxii.collection import collection_id
 
 TO_SEMAR = Marking.build("AMBER", ["unit:mx.semar.uie"], legal_basis="agr-semar")
 SECRET = Marking.build("RED", ["unit:us.dea.sod"])

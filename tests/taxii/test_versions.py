@@ -19,7 +19,7 @@ from tearline.model.record import build_record
 from tearline.model.statement import Provenance
 from tearline.stix.export import object_id
 from tearline.store.store import Store
-from tearline.taxii.service import collection_id
+from tearline.taxii.collection import collection_id
 
 OBJECT = (f"{ROOT}collections/{collection_id('agr-semar')}/objects/"
           f"{object_id('p-shared', 'Person')}/")

@@ -100,7 +100,8 @@ def demo(
 
 
 def _federation(seed: int) -> None:
-    from tearline.demo.federation import prepare_root, run
+    from tearline.demo.federation import run
+    from tearline.demo.federation_nodes import prepare_root
 
     if STATE.workspace is None and "TEARLINE_WORKSPACE" not in os.environ:
         STATE.workspace = Path("demo-federation")

@@ -55,9 +55,10 @@ def sync_command(
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from tearline.federation.client import Page
     from tearline.federation.identity import NodeFiles, load_identity
-    from tearline.federation.sync import Puller, resolve_partner
+    from tearline.federation.partners import resolve_partner
+    from tearline.federation.sync import Puller
+    from tearline.federation.taxii_resources import Page
     from tearline.keys import load_node_key
 
     store = STATE.store()

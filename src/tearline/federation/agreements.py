@@ -1,7 +1,7 @@
 """Why a peer offered no collection, and what the administrator does about it.
 
 A peer serves one collection per agreement that both its agency and ours are party to
-(``taxii/service.py``): no agreement on the peer's node, no collection, and a sync
+(``taxii/collection.py``): no agreement on the peer's node, no collection, and a sync
 that reads nothing. That is the usual first-day state of a federation, and a sync
 that printed an empty table left the administrator guessing. The note names the cause
 and the command that fixes it, and says whether this node records such an agreement

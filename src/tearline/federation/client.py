@@ -16,7 +16,10 @@ and adds what tearline peers need:
 
 Whether a peer may be unsigned is not decided here: the caller passes a checker for a
 tearline peer and none for a standard TAXII source registered as such (see
-:mod:`tearline.federation.sync`).
+:mod:`tearline.federation.partners`). The trust pieces (the pinned TLS configuration,
+the response check) live in :mod:`tearline.federation.trust`, the resources read back
+(collections, pages) in :mod:`tearline.federation.taxii_resources`: neither needs
+httpx, which is kept to this module.
 
 Errors: a peer that cannot be reached, times out, answers with a TAXII error or with
 something that is not TAXII raises :class:`PeerError`; a response that fails
@@ -30,104 +33,22 @@ import json
 import ssl
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urljoin
 
 import httpx
 
 from tearline.errors import IntegrityError, PeerError, ValidationError
 from tearline.federation.jsonbody import decode, decode_object
-from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, new_nonce, verify_response
+from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, new_nonce
+from tearline.federation.taxii_resources import Collection, Page
+from tearline.federation.trust import ResponseCheck, TlsConfig
 from tearline.keys import cert_sha256
 
 TAXII_MEDIA_TYPE = "application/taxii+json;version=2.1"
 STIX_MEDIA_TYPE = "application/stix+json;version=2.1"
 #: The largest response body read from a peer (a page of objects); more is refused.
 MAX_BODY = 256 * 1024 * 1024
-
-
-class ResponseCheck(Protocol):
-    """Verifies one response; raises :class:`IntegrityError` if it does not verify."""
-
-    def __call__(self, *, nonce: str, method: str, target: str, body: bytes,
-                 signature: str | None) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class SignedBy:
-    """The check for a tearline peer: its verifier key signed the response for our nonce."""
-
-    verifier_key: str
-
-    def __call__(self, *, nonce: str, method: str, target: str, body: bytes,
-                 signature: str | None) -> None:
-        verify_response(self.verifier_key, signature, nonce, method, target, body)
-
-
-@dataclass(frozen=True, slots=True)
-class TlsConfig:
-    """Client certificate (mutual TLS) and the pinned server certificate."""
-
-    server_certificate: str | None = None  # PEM; None: the system's trust store
-    client_certificate: Path | None = None
-    client_key: Path | None = None
-
-    def context(self) -> ssl.SSLContext:
-        ctx = ssl.create_default_context(purpose=ssl.Purpose.SERVER_AUTH)
-        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-        if self.server_certificate is not None:
-            # The pinned certificate is the only trust anchor; the pin, not the host
-            # name, identifies the peer (nodes are reached by address on loopback or
-            # private networks), so the name check is replaced by the pin check.
-            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-            ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-            ctx.check_hostname = False
-            ctx.verify_mode = ssl.CERT_REQUIRED
-            try:
-                ctx.load_verify_locations(cadata=self.server_certificate)
-            except ssl.SSLError as exc:
-                raise PeerError(f"the pinned server certificate is not usable: {exc}") from exc
-        if self.client_certificate is not None:
-            try:
-                ctx.load_cert_chain(self.client_certificate, self.client_key)
-            except (OSError, ssl.SSLError) as exc:
-                raise PeerError(f"the client certificate is not usable: {exc}") from exc
-        return ctx
-
-
-@dataclass(frozen=True, slots=True)
-class Collection:
-    id: str
-    title: str
-    can_read: bool
-    can_write: bool
-    media_types: tuple[str, ...] = ()
-
-    @classmethod
-    def from_json(cls, data: object) -> Collection:
-        if not isinstance(data, Mapping) or not isinstance(data.get("id"), str):
-            raise PeerError("malformed TAXII collection: no id")
-        media = data.get("media_types") or ()
-        return cls(
-            id=data["id"],
-            title=str(data.get("title", "")),
-            can_read=bool(data.get("can_read", False)),
-            can_write=bool(data.get("can_write", False)),
-            media_types=tuple(str(m) for m in media) if isinstance(media, list) else (),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One TAXII envelope: objects (or manifest entries), whether more follow, and where."""
-
-    objects: tuple[dict[str, Any], ...]
-    more: bool
-    next: str | None
-    date_added_first: str | None
-    date_added_last: str | None
-    body_bytes: int = 0
 
 
 @dataclass(frozen=True, slots=True)

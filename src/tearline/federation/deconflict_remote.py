@@ -19,8 +19,8 @@ from urllib.parse import urlencode
 from tearline.deconflict import group
 from tearline.errors import PeerError, ValidationError
 from tearline.federation.deconflict_docs import accept_page
+from tearline.federation.partners import partner_from_peer
 from tearline.federation.signing import b64url, unb64url
-from tearline.federation.sync import partner_from_peer
 from tearline.store import Peer, Store, deconflict_index
 
 #: Where a peer's listener answers deconfliction (``taxii/deconflict.py`` serves these

@@ -2,7 +2,7 @@
 
 A puller that stored a page sends back (``POST {api root}tearline/receipts/``), naming
 every object of the page it received for the first time, whatever it did with each
-(what it refused, and why, it keeps to itself: see ``federation/sync.py``)::
+(what it refused, and why, it keeps to itself: see ``federation/admission.py``)::
 
     {"type": "tearline-receipt", "version": 1, "node": "<its node name>",
      "collection": "<collection id>", "objects": [{"id": "<stix id>", "version": "<modified>"}],

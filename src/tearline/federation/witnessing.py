@@ -59,7 +59,7 @@ MAX_PROOF = 128
 
 class WitnessedPeer(Protocol):
     """What witnessing needs of a peer: its node name and its C2SP verifier key
-    (:class:`tearline.store.peers.Peer` and :class:`tearline.federation.sync.Partner`)."""
+    (:class:`tearline.store.peers.Peer` and :class:`tearline.federation.partners.Partner`)."""
 
     @property
     def name(self) -> str: ...

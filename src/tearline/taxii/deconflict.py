@@ -29,7 +29,7 @@ from tearline.federation.signing import b64url, unb64url
 from tearline.store import Peer, deconflict_index, deconflict_keys
 
 if TYPE_CHECKING:
-    from tearline.taxii.app import Node
+    from tearline.taxii.pipeline import Node
 
 
 

@@ -13,7 +13,7 @@ application, which checks every request's certificate against the current peers.
 **Attribution.** :class:`PeerCertProtocol` (uvicorn's h11 protocol, one instance per
 connection) reads the peer's DER certificate from the TLS object when the connection
 is made and puts it, as PEM, into every request's ASGI ``tls`` extension
-(``client_cert_chain``), where :mod:`tearline.taxii.app` reads it. The ASGI TLS
+(``client_cert_chain``), where :mod:`tearline.taxii.pipeline` reads it. The ASGI TLS
 extension was chosen over a private scope key so that the app runs unchanged behind
 any server implementing it.
 """

@@ -8,13 +8,13 @@ is written to the audit log in the same transaction as the read: one ``record.re
 entry per record version, path ``federation``, actor ``node:<peer>``, with the
 statement ids that left the node.
 
-**Collections.** One per partner agreement that both this node's agency and the peer's
-agency are party to; its id is a UUIDv5 of the agreement id, so it is stable across
-restarts and the same on every node. A record belongs to the collection of the
-agreement its marking cites as legal basis, or that one of its releases cites; a
-visible record citing none of the peer's agreements (no legal basis, or an agreement
-the peer is not party to) belongs to the peer's *default* collection, the first by
-agreement id, so that everything the peer may see is in one of its collections.
+**Collections** (:mod:`tearline.taxii.collection`). One per partner agreement that
+both this node's agency and the peer's agency are party to. A record belongs to the
+collection of the agreement its marking cites as legal basis, or that one of its
+releases cites; a visible record citing none of the peer's agreements (no legal basis,
+or an agreement the peer is not party to) belongs to the peer's *default* collection.
+Records are served with the consents that let the peer release them onward
+(:mod:`tearline.taxii.consents`).
 
 **Pages.** Ordered by date added (:mod:`tearline.store.feed`); ``limit`` counts
 records, and each record comes with the objects it maps to (its object, derived
@@ -27,9 +27,8 @@ the filters, under a key derived from the node key so that cursors survive a res
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -38,18 +37,12 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
-from tearline.audit.envelope import utc_timestamp
 from tearline.audit.events import RecordRead, now
 from tearline.cursors import CursorBox
 from tearline.errors import NotFound
-from tearline.federation.entitlement import CONSENT_TYPE
-from tearline.federation.signing import sign_document
 from tearline.keys import NodeKey
-from tearline.model.parties import Agreement
 from tearline.model.record import Record, entity_properties
-from tearline.policy.release import Consent
 from tearline.stix.export import object_id, to_stix
-from tearline.stix.ids import NAMESPACE
 from tearline.store import (
     Connection,
     Peer,
@@ -57,45 +50,16 @@ from tearline.store import (
     Store,
     Visibility,
     audit_log,
-    consent_documents,
     feed,
-    parties,
     reader,
-    releases,
 )
+from tearline.taxii.collection import Collection
+from tearline.taxii.consents import Signer, with_consents
 from tearline.taxii.vettings import with_vettings
 from tearline.taxii.wire import Query, version_matches
 
-#: Said for every collection or object the peer cannot have: hidden and absent alike.
-NO_COLLECTION = "no such collection"
+#: Said for every object the peer cannot have: hidden and absent alike.
 NO_OBJECT = "no such object"
-
-
-@dataclass(frozen=True, slots=True)
-class Collection:
-    id: str
-    agreement: Agreement
-    #: The agreements of all the peer's collections, if this is its default collection
-    #: (the first by agreement id), which also holds what cites none of them.
-    default_of: tuple[str, ...] | None = None
-
-    def resource(self) -> dict[str, Any]:
-        from tearline.taxii.wire import STIX_MEDIA
-
-        return {
-            "id": self.id,
-            "title": self.agreement.title,
-            "description": f"Records shared under agreement {self.agreement.id} "
-                           f"({self.agreement.kind}), as the policy releases them to you.",
-            "alias": self.agreement.id,
-            "can_read": True,
-            "can_write": False,
-            "media_types": [STIX_MEDIA],
-        }
-
-
-def collection_id(agreement_id: str) -> str:
-    return str(uuid.uuid5(NAMESPACE, f"taxii-collection:{agreement_id}"))
 
 
 def cursor_box(key: NodeKey) -> CursorBox:
@@ -104,23 +68,6 @@ def cursor_box(key: NodeKey) -> CursorBox:
     derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
                    info=b"tearline taxii cursors v1").derive(secret)
     return CursorBox(derived)
-
-
-def collections(conn: Connection, peer: Peer, own_agency: str) -> list[Collection]:
-    """The collections ``peer`` may list: agreements both agencies are party to."""
-    wanted = {own_agency, peer.agency}
-    shared = sorted((a for a in parties.agreements(conn) if wanted <= a.parties),
-                    key=lambda a: a.id)
-    bases = tuple(a.id for a in shared)
-    return [Collection(collection_id(a.id), a, bases if n == 0 else None)
-            for n, a in enumerate(shared)]
-
-
-def find_collection(conn: Connection, peer: Peer, own_agency: str, cid: str) -> Collection:
-    for c in collections(conn, peer, own_agency):
-        if c.id == cid:
-            return c
-    raise NotFound(NO_COLLECTION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,43 +152,6 @@ def _filter(objects: list[dict[str, Any]], query: Query) -> list[dict[str, Any]]
         out = [o for o in out if version_matches(o, query.versions)]
     return out
 
-
-@dataclass(frozen=True, slots=True)
-class Signer:
-    """This node as the signer of the consents it attaches: its key and its agency."""
-
-    key: NodeKey
-    agency: str
-
-
-def consent_document(signer: Signer, consent: Consent) -> dict[str, Any]:
-    """A consent recorded by this node's agency, signed to travel with the record."""
-    return sign_document(signer.key, {
-        "type": CONSENT_TYPE, "consent_id": consent.id, "entity_id": consent.entity_id,
-        "by_agency": consent.by_agency, "to_agency": consent.to_agency,
-        "at": utc_timestamp(consent.at),
-    })
-
-
-def with_consents(conn: Connection, signer: Signer, peer: Peer, records: Sequence[Record],
-                  at: datetime) -> list[Record]:
-    """Records with the consents that let the peer's agency release them onward.
-
-    Two kinds travel: consents our agency recorded for the peer's agency (signed now
-    with our node key), and consents we received from an originator letting *our*
-    agency release its record (kept as received, see ``store/consent_documents``), so
-    that the peer can check with the originator's key that we may pass it on.
-    """
-    ids = [r.id for r in records]
-    docs: dict[str, list[dict[str, Any]]] = {}
-    for consent in releases.consents(conn, ids):
-        if (consent.by_agency == signer.agency and consent.to_agency == peer.agency
-                and consent.in_force(at)):
-            docs.setdefault(consent.entity_id, []).append(consent_document(signer, consent))
-    for entity_id, kept in consent_documents.for_agency(conn, ids, signer.agency).items():
-        docs.setdefault(entity_id, []).extend(kept)
-    return [replace(r, extra={**r.extra, "consents": docs[r.id]}) if r.id in docs else r
-            for r in records]
 
 
 def visibility(peer: Peer, at: datetime, signer: Signer | None) -> Visibility:
