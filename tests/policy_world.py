@@ -19,9 +19,9 @@ from tearline.model.marking import Marking, Selector, Tlp
 from tearline.model.parties import Agency, Agreement, Unit, Vetting
 from tearline.model.record import Record, build_record
 from tearline.model.statement import Provenance
+from tearline.policy.evaluator import Evaluator
 from tearline.policy.release import Consent, Release, ReleaseFacts
 from tearline.policy.subject import Subject, VettingFacts
-from tearline.policy.visibility import Evaluator
 from tearline.store import parties
 from tearline.store import release_tables as rt
 from tearline.store import tables as t

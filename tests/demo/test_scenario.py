@@ -9,8 +9,8 @@ from tearline.demo import scenario as sc
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.record import Record, build_record
 from tearline.model.statement import Provenance
+from tearline.policy.evaluator import Evaluator
 from tearline.policy.subject import Subject, VettingFacts
-from tearline.policy.visibility import Evaluator
 
 AT = datetime(2021, 6, 1, tzinfo=UTC)
 

@@ -10,11 +10,11 @@ from tearline.model.marking import Marking
 from tearline.model.record import Record, build_record
 from tearline.model.statement import Provenance
 from tearline.policy.decide import PolicyFacts, decide
+from tearline.policy.evaluator import Evaluator
 from tearline.policy.relay import Relay, passable
 from tearline.policy.release import Consent, ReleaseFacts
 from tearline.policy.rules import Item
 from tearline.policy.subject import Subject, VettingFacts
-from tearline.policy.visibility import Evaluator
 
 T = datetime(2024, 5, 1, tzinfo=UTC)
 DEA = Subject("us.dea.sod", "us.dea")

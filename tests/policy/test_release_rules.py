@@ -11,9 +11,9 @@ from tearline.model.marking import Marking, Selector
 from tearline.model.record import Record, build_record
 from tearline.model.statement import Provenance
 from tearline.policy.decide import Action, PolicyFacts, Target, decide
+from tearline.policy.evaluator import Evaluator
 from tearline.policy.release import Consent, Release, ReleaseFacts, onward_rules
 from tearline.policy.subject import Subject, VettingFacts
-from tearline.policy.visibility import Evaluator
 
 T = datetime(2024, 5, 1, tzinfo=UTC)
 DEA = Subject("us.dea.sod", "us.dea")

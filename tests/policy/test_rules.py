@@ -12,8 +12,8 @@ from tearline.model.marking import Marking
 from tearline.model.parties import Vetting
 from tearline.model.record import Record, build_record
 from tearline.model.statement import Provenance
+from tearline.policy.evaluator import Evaluator
 from tearline.policy.subject import Subject, VettingFacts
-from tearline.policy.visibility import Evaluator
 
 T = datetime(2024, 5, 1, tzinfo=UTC)
 DEA_SOD = Subject("us.dea.sod", "us.dea")

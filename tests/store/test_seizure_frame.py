@@ -18,8 +18,8 @@ from tearline.model.marking import Marking
 from tearline.model.parties import Agency, Agreement, Unit, Vetting
 from tearline.model.record import Record, build_record
 from tearline.model.statement import Provenance, Statement
+from tearline.policy.evaluator import Evaluator
 from tearline.policy.subject import Subject, VettingFacts
-from tearline.policy.visibility import Evaluator
 from tearline.store import parties
 from tearline.store.seizures import read_seizure_table
 from tearline.store.store import Store

@@ -1,4 +1,4 @@
-"""A record's version and times are those of what the reader sees (``policy.visibility.viewed``).
+"""A record's version and times are those of what the reader sees (``policy.evaluator.viewed``).
 
 A portion the reader cannot see — added later, present from the start, seen again, or
 re-marked — changes neither the version nor ``created_at``/``modified_at`` it reads; a

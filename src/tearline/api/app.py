@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from tearline.api import envelope
+from tearline.api import error_envelope
 from tearline.api.auth import Authenticator, TokenAuthenticator
 from tearline.api.deps import document_bearer
 from tearline.api.limits import BodyLimit, Deadline, Timeout
@@ -66,7 +66,7 @@ def create_app(
     app.state.cursors = CursorBox(key)
     app.state.queries = {}  # the query parameters of each route (api/deps.py)
 
-    envelope.install(app)
+    error_envelope.install(app)
     document_bearer(app)
     app.include_router(meta.router(), prefix=PREFIX)
     app.include_router(meta.docs_redirect())

@@ -14,7 +14,7 @@ from fastapi import Depends, FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 
 from tearline.api.auth import Authenticator, Principal, Scope
-from tearline.api.envelope import ErrorEnvelope
+from tearline.api.error_envelope import ErrorEnvelope
 from tearline.api.settings import ApiSettings
 from tearline.cursors import CursorBox
 from tearline.errors import Problem, ValidationError

@@ -19,7 +19,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tearline.api.envelope import error_response
+from tearline.api.error_envelope import error_response
 from tearline.errors import StoreError, TooLarge
 
 

@@ -26,11 +26,11 @@ from tearline.model.marking import Selector
 from tearline.model.record import Record, edge_ends
 from tearline.model.statement import Statement
 from tearline.policy.decision import Decision
+from tearline.policy.evaluator import Evaluator, record_item, statement_item
 from tearline.policy.relay import passable
 from tearline.policy.release import ReleaseFacts, onward_rules
 from tearline.policy.rules import Item
 from tearline.policy.subject import Subject, VettingFacts
-from tearline.policy.visibility import Evaluator, record_item, statement_item
 
 
 class Action(StrEnum):

@@ -1,6 +1,6 @@
 """Passing on: what an agency may hand to someone else of what that someone may see.
 
-Visibility (``policy/visibility.py``) says what a subject may see. When a node serves a
+Visibility (``policy/evaluator.py``) says what a subject may see. When a node serves a
 peer, or a unit exports to a file, the node's agency (or the unit's) hands the data
 on: for every item originated by *another* agency that is an onward release, and an
 ORCON item is released onward only while a consent of its originator for the agency
@@ -29,9 +29,9 @@ from dataclasses import dataclass, field, replace
 from tearline.model.record import Record, edge_ends
 from tearline.model.statement import Statement
 from tearline.policy.decision import Decision
+from tearline.policy.evaluator import Evaluator, Lookup, record_item, statement_item
 from tearline.policy.release import Consent, ReleaseFacts
 from tearline.policy.rules import Item
-from tearline.policy.visibility import Evaluator, Lookup, record_item, statement_item
 
 
 def passable(item: Item, by_agency: str, consent: Consent | None) -> Decision:

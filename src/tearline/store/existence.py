@@ -1,5 +1,5 @@
 """Existence at every depth, compiled into SQL (``docs/policy.md``, "Records, references
-and relationships"; the pure form is ``policy/visibility.py``).
+and relationships"; the pure form is ``policy/evaluator.py``).
 
 For a subject, a record **stands** when it is not retracted, its own marking is visible
 (or released), it has a visible statement, and, for a relationship, a visible

@@ -7,7 +7,7 @@ not exist for it), so a hidden portion holding the value makes no record match â
 record answers exactly as if that value did not exist. The record-level filters read
 the record's head, which the subject sees whenever the record exists for it: its
 originating agency and its own marking's TLP level. ``modified_since`` compares the
-subject's own view of the record's modification time (``policy.visibility.viewed``):
+subject's own view of the record's modification time (``policy.evaluator.viewed``):
 the latest first- or last-seen of a shown statement, or the time at which the current
 marking of the record or of a shown statement was set.
 

@@ -20,7 +20,7 @@ from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
 from tearline.model.record import Record
 from tearline.model.statement import Statement
-from tearline.policy.visibility import viewed
+from tearline.policy.evaluator import viewed
 from tearline.store import tables as t
 
 _RELIABILITY = {m.value: m for m in Reliability}
@@ -72,7 +72,7 @@ def statement_from_row(row: Any, marking: Marking | None) -> Statement:
 
 def _decode(conn: Connection, rows: Sequence[Any]) -> dict[str, Record]:
     """Records from rows of :func:`_with_statements` (ordered by record id), each with the
-    version and times of what the subject sees (:func:`~tearline.policy.visibility.viewed`)."""
+    version and times of what the subject sees (:func:`~tearline.policy.evaluator.viewed`)."""
     markings = markings_by_id(conn, {row[4] for row in rows} | {row[20] for row in rows
                                                                  if row[20] is not None})
     moments: dict[str, datetime] = {}

@@ -112,7 +112,7 @@ def seizure_query(vis: Visibility) -> Any:
         func.max(case((ranked.c.prop == prop, ranked.c.id))).label(f"{column}_sid")
         for prop, column in COLUMNS.items()
     ]
-    # the version of the reader's view (``policy.visibility.viewed``), not the stored one:
+    # the version of the reader's view (``policy.evaluator.viewed``), not the stored one:
     # the distinct first-seen instants of the statements shown to it
     sv, rv = t.statements.alias("vs"), t.records.alias("vr")
     version = (select(func.count(distinct(sv.c.first_seen)))

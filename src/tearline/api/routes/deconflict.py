@@ -16,7 +16,7 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
 from tearline.api.deps import AUTHED, CONFLICT, ONE_OBJECT, WITH_BODY, Reader, StoreDep, Writer
-from tearline.api.envelope import ErrorEnvelope
+from tearline.api.error_envelope import ErrorEnvelope
 from tearline.api.schemas import Strict
 from tearline.deconflict import events, selectors
 from tearline.errors import SelectorError

@@ -17,7 +17,7 @@ from tearline.api.deps import (
     StoreDep,
     Writer,
 )
-from tearline.api.envelope import model_response
+from tearline.api.error_envelope import model_response
 from tearline.api.filtering import FiltersDep
 from tearline.api.schemas import AmendIn, EntityIn, KnownSchema, Page, RecordOut
 from tearline.api.settings import ApiSettings

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from tearline.api.deps import AUTHED, CursorsDep, Reader, StoreDep
-from tearline.api.envelope import model_response
+from tearline.api.error_envelope import model_response
 from tearline.api.filtering import FiltersDep
 from tearline.api.schemas import KnownSchema, Page, RecordOut, Stats, Text
 from tearline.api.settings import ApiSettings
