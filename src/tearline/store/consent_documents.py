@@ -2,7 +2,7 @@
 
 An originator's node attaches to a record it serves the consents it has recorded for
 the receiving agency (``Record.extra["consents"]``: documents signed with its node
-key, see :mod:`tearline.taxii.service`). A node that accepted such a record keeps the
+key, see :mod:`tearline.taxii.consents`). A node that accepted such a record keeps the
 documents here, unchanged, and attaches them again whenever it serves the record
 onward: the next node can then check, with the originator's own verifier key, that
 the originator let the sender release it. The documents are kept as received (their
