@@ -41,6 +41,7 @@ TABLE: dict[str, Layer] = {
     "analysis": _layer(1, "duckdb", "pyarrow"),
     "audit": _layer(1, "cryptography", "rfc8785"),
     "cursors": _layer(1, "cryptography"),
+    "i18n": _layer(1, "babel"),
     "settings": _layer(1),
     # 2, 3 — the model and what decides over it
     "model": _layer(2, "followthemoney", "yaml"),
