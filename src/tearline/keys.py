@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import re
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -54,6 +54,11 @@ class NodeKey:
 
     name: str
     private_key: Ed25519PrivateKey
+    #: a digest of the public key, computed once: every signature names it
+    _key_id: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_key_id", key_id(self.name, self.public_key).hex())
 
     @property
     def public_key(self) -> Ed25519PublicKey:
@@ -63,7 +68,7 @@ class NodeKey:
         return format_verifier_key(self.name, self.public_key)
 
     def key_id(self) -> str:
-        return key_id(self.name, self.public_key).hex()
+        return self._key_id
 
     def __repr__(self) -> str:  # never show key material
         return f"NodeKey({self.name!r}, key id {self.key_id()})"

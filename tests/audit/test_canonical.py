@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import rfc8785
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -35,6 +36,11 @@ def test_rfc_8785_examples() -> None:
         '{"\\r":2,"1":3,"\u00f6":5,"\u20ac":1,"\U0001f600":4}'.encode()
     )
     assert canonical_bytes("\u2028\x1f") == b'"\xe2\x80\xa8\\u001f"'
+
+
+@given(json_values)
+def test_canonical_bytes_are_the_reference_encoders(value: object) -> None:
+    assert canonical_bytes(value) == rfc8785.dumps(value)  # type: ignore[arg-type]
 
 
 @given(json_values)
@@ -81,7 +87,8 @@ event_shaped = st.recursive(
 
 @given(event_shaped)
 def test_fast_encoder_writes_the_rfc_8785_bytes(value: object) -> None:
-    assert canonical_bytes_no_floats(value) == canonical_bytes(value)
+    assert canonical_bytes_no_floats(value) == rfc8785.dumps(value)  # type: ignore[arg-type]
+    assert canonical_bytes(value) == rfc8785.dumps(value)  # type: ignore[arg-type]
 
 
 def test_fast_encoder_rejects_lone_surrogates() -> None:

@@ -40,3 +40,42 @@ def test_malformed_registrations_are_refused(changes: dict[str, object], why: st
 def test_times_need_a_zone() -> None:
     with pytest.raises(ValidationError, match="time zone"):
         docs.stamp(datetime(2026, 1, 1))
+
+
+BATCH = docs.Batch(docs.new_id("db"), "us.dea", "us.dea.sod", "duty desk", REG.since,
+                   REG.expires, "us.dea.sod",
+                   tuple((docs.new_id("dr"), f"{i:064x}", "phone") for i in range(3)))
+
+
+def test_a_batch_round_trips_and_names_each_registration() -> None:
+    assert docs.parse(BATCH.to_document()) == BATCH
+    made = BATCH.registrations
+    assert [r.id for r in made] == [i for i, _, _ in BATCH.entries]
+    assert {(r.agency, r.unit, r.contact, r.expires, r.node) for r in made} == {
+        ("us.dea", "us.dea.sod", "duty desk", REG.expires, "us.dea.sod")}
+
+
+def _entries(*entries: object) -> dict[str, object]:
+    return {**BATCH.to_document(), "entries": list(entries)}
+
+
+@pytest.mark.parametrize(("document", "why"), [
+    (_entries(), "entries"),
+    (_entries({"id": REG.id, "token": "ab" * 32}), r"entries\[0\]"),
+    (_entries({"id": REG.id, "token": "ab" * 32, "kind": "phone", "selector": "+52"}),
+     r"entries\[0\]"),
+    (_entries({"id": "dw-" + "0" * 32, "token": "ab" * 32, "kind": "phone"}), r"entries\[0\]"),
+    (_entries({"id": REG.id, "token": "ab" * 32, "kind": "phone"},
+              {"id": REG.id, "token": "cd" * 32, "kind": "phone"}), "repeat"),
+    ({**BATCH.to_document(), "unit": "mx.semar.uie"}, "not a unit of the agency"),
+    ({**BATCH.to_document(), "token": "ab" * 32}, "unknown members"),
+])
+def test_malformed_batches_are_refused(document: dict[str, object], why: str) -> None:
+    with pytest.raises(ValidationError, match=why):
+        docs.parse(document)
+
+
+def test_a_batch_carries_at_most_max_entries() -> None:
+    entry = {"id": REG.id, "token": "ab" * 32, "kind": "phone"}
+    with pytest.raises(ValidationError, match="entries"):
+        docs.parse(_entries(*[entry] * (docs.MAX_ENTRIES + 1)))

@@ -103,7 +103,8 @@ def test_the_federation_demo_prints_what_the_nodes_hold(tmp_path: Path) -> None:
     out = done.stdout
     first, _, rest = out.partition("Recall: ")
     second, _, final = rest.partition("What is where after the recall")
-    assert final, out
+    final, _, blind = final.partition("Deconfliction: ")
+    assert final and blind, out
     now = stored(root)
 
     # the nodes table names three workspaces and listeners, all stopped at exit
@@ -178,6 +179,19 @@ def test_the_federation_demo_prints_what_the_nodes_hold(tmp_path: Path) -> None:
     for unit in (scenario.UIE, scenario.FEMDO):
         assert f"node:{unit}: {receipts[f'node:{unit}']} signed delivery" in receipt_part
         assert receipts[f"node:{unit}"] > 0
+
+    # deconfliction: DEA and SEMAR meet on a phone and on the night's operation, FGR
+    # learns only "no overlap", and no node's database holds a selector
+    learned = [(r[0], r[1], r[2]) for r in rows(blind) if len(r) == 3 and r[0] in UNITS]
+    dea_call = f"overlap: call {scenario.SOD} ({scenario.US_DEA})"
+    assert [(u, learns) for u, _, learns in learned] == [
+        (scenario.SOD, "no overlap"), (scenario.UIE, dea_call),
+        (scenario.SOD, "no overlap"), (scenario.UIE, dea_call),
+        (scenario.FEMDO, "no overlap")], blind
+    for unit in UNITS:
+        for database in (root / unit).glob("tearline.sqlite*"):
+            data = database.read_bytes()
+            assert b"6671234567" not in data and b"5551234567" not in data, database
 
 
 def test_a_folder_the_demo_did_not_make_is_refused(tmp_path: Path) -> None:

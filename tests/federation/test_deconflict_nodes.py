@@ -146,10 +146,28 @@ def test_forged_registrations_are_refused(nodes: dict[str, Node], tmp_path: Path
                                "2030-01-01T00:00:00.000000Z", dea.unit)
     tampered = sign(key, honest)
     tampered["token"] = "ef" * 32
+    store = semar.open_store()
+    with store.reading() as conn:  # a registration SEMAR already holds (from DEA's phone)
+        taken = conn.execute(select(dt.registrations.c.id)).scalars().first()
+    store.close()
+    assert taken is not None
+    # a batch that would overwrite it, and a batch smuggling another agency's unit
+    overwrites = docs.Batch(docs.new_id("db"), dea.agency, dea.unit, "somebody",
+                            "2026-01-01T00:00:00.000000Z", "2030-01-01T00:00:00.000000Z",
+                            dea.unit, ((taken, "12" * 32, "phone"),))
+    repeats = docs.Batch(docs.new_id("db"), dea.agency, dea.unit, "somebody",
+                         "2026-01-01T00:00:00.000000Z", "2030-01-01T00:00:00.000000Z",
+                         dea.unit, ((docs.new_id("dr"), "34" * 32, "phone"),))
+    repeats_again = docs.Batch(docs.new_id("db"), *[getattr(repeats, f) for f in (
+        "agency", "unit", "contact", "since", "expires", "node")],
+        entries=((repeats.entries[0][0], "56" * 32, "phone"),))
     store = dea.open_store()
     with store.transaction() as conn:  # as if DEA's node served them
         for i, (doc_id, body) in enumerate([(claims_fgr.id, sign(key, claims_fgr)),
-                                            (honest.id, tampered)]):
+                                            (honest.id, tampered),
+                                            (overwrites.id, sign(key, overwrites)),
+                                            (repeats.id, sign(key, repeats)),
+                                            (repeats_again.id, sign(key, repeats_again))]):
             conn.execute(dt.documents.insert().values(
                 doc_id=doc_id, doc_type="registration", origin=dea.unit, addressed_to=None,
                 body=json.dumps(body), received_at=f"2026-01-01T00:00:0{i}.000000Z"))
@@ -158,11 +176,14 @@ def test_forged_registrations_are_refused(nodes: dict[str, Node], tmp_path: Path
     reasons = {(e.object_id, e.reason) for e in semar.entries("federation.refused")}
     assert (claims_fgr.id, "third-agency") in reasons
     assert (honest.id, "unverified") in reasons
+    assert (overwrites.id, "overwrite") in reasons
+    assert (repeats_again.id, "overwrite") in reasons and repeats.id not in dict(reasons)
     store = semar.open_store()
     with store.reading() as conn:
         tokens = set(conn.execute(select(dt.registrations.c.token)).scalars())
     store.close()
-    assert not {"ab" * 32, "cd" * 32, "ef" * 32} & tokens
+    assert not {"ab" * 32, "cd" * 32, "ef" * 32, "12" * 32, "56" * 32} & tokens
+    assert "34" * 32 in tokens
 
 
 def test_no_selector_in_plaintext_in_any_table_log_or_message(

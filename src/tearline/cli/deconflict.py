@@ -54,6 +54,10 @@ Start = Annotated[str | None, typer.Option(help="Planned operation: start (ISO 8
 End = Annotated[str | None, typer.Option(help="Planned operation: end (ISO 8601, zone).")]
 
 
+#: A registration of more tokens than this prints their count, not their ids.
+LIST_IDS = 50
+
+
 def _service() -> Deconfliction:
     from tearline.federation.deconflict_flow import Deconfliction
 
@@ -122,8 +126,10 @@ def register(as_: AsOption = None, kind: Kind = None, values: Values = None,
         expires=parse_timestamp(expires) if expires else None, probes=probes)
     labels = ([f"{p.kind} #{i + 1}" for i, p in enumerate(probes)] if probes
               else [f"{s.kind} #{i + 1}" for i, s in enumerate(chosen)])
-    err.print(f"registered {len(outcome.registered)} token(s): "
-              + " ".join(outcome.registered), highlight=False, soft_wrap=True)
+    listed = (": " + " ".join(outcome.registered) if len(outcome.registered) <= LIST_IDS
+              else " (`tearline deconflict events` lists them)")
+    err.print(f"registered {len(outcome.registered):,} token(s){listed}", highlight=False,
+              soft_wrap=True)
     _show_hits(outcome, labels, fmt)
 
 

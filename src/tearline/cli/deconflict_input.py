@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tearline.deconflict import events, group, selectors, threshold
+from tearline.deconflict import events, selectors, threshold
 from tearline.deconflict.extract import selectors_of
 from tearline.errors import Problem, SelectorError, ValidationError
 from tearline.files import private_dir, write_private
@@ -76,10 +76,7 @@ def operation(lat: float | None, lon: float | None, start: str | None, end: str 
 
 def deal(threshold_t: int, count: int, out: Path) -> tuple[str, list[Path]]:
     """A fresh key split t of n into share files (0600), the key forgotten."""
-    key = group.random_scalar()
-    key_id = deconflict_keys.key_id_of([group.scalar_mult_base(key)])
-    shares = threshold.split(key, threshold_t, count)
-    del key
+    key_id, shares = deconflict_keys.deal(threshold_t, count)
     private_dir(out)
     paths = []
     for share in shares:

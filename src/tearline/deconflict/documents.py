@@ -4,6 +4,10 @@ A **registration** says: the holder of this token is unit U of agency A, call th
 point of contact, working it since S, until E. It carries a token, never a selector,
 and names the node that registered it; that node signs it, and a peer stores it only
 if the signature is the node's and the node speaks for the agency it names. A
+**batch** carries many registrations of one unit with one pointer (the same contact,
+since and expiry), signed once: a unit registers its targets by the thousand, and a
+signature and its verification per registration would cost more than the tokens. Each
+registration in a batch keeps an id of its own, which withdrawals and hits name. A
 **withdrawal** ends a registration, signed by the same node. A **notice** tells the
 holder's node that a unit checked and met one of its registrations.
 
@@ -25,16 +29,21 @@ from tearline.errors import Problem, ValidationError
 REGISTRATION = "tearline-deconfliction-registration"
 WITHDRAWAL = "tearline-deconfliction-withdrawal"
 NOTICE = "tearline-deconfliction-notice"
-TYPES = {REGISTRATION: "registration", WITHDRAWAL: "withdrawal", NOTICE: "notice"}
+BATCH = "tearline-deconfliction-registrations"
+TYPES = {REGISTRATION: "registration", WITHDRAWAL: "withdrawal", NOTICE: "notice",
+         BATCH: "batch"}
+#: The most registrations one batch carries (a larger registration is several batches).
+MAX_ENTRIES = 10_000
 _TOKEN = re.compile(r"[0-9a-f]{64}")
-_DOC_ID = re.compile(r"d[rwn]-[0-9a-f]{32}")
+_DOC_ID = re.compile(r"d[rwnb]-[0-9a-f]{32}")
+_REG_ID = re.compile(r"dr-[0-9a-f]{32}")
 _DOTTED = re.compile(r"[a-z][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)*")
 _TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?Z")
 MAX_CONTACT = 200
 
 
 def new_id(prefix: str) -> str:
-    """A random document id (``dr-``, ``dw-``, ``dn-``): it says nothing of the selector.
+    """A random document id (``dr-``, ``dw-``, ``dn-``, ``db-``): it says nothing of the selector.
     (A version-4 UUID's 122 random bits, from the operating system's generator.)"""
     return f"{prefix}-{uuid.uuid4().hex}"
 
@@ -107,7 +116,63 @@ class Notice:
                 "at": self.at, "node": self.node}
 
 
-Document = Registration | Withdrawal | Notice
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Registrations of one unit with one pointer: ``entries`` are (id, token, kind)."""
+
+    id: str
+    agency: str
+    unit: str
+    contact: str
+    since: str
+    expires: str
+    node: str
+    entries: tuple[tuple[str, str, str], ...]
+
+    @property
+    def registrations(self) -> tuple[Registration, ...]:
+        return tuple(Registration(i, token, kind, self.agency, self.unit, self.contact,
+                                  self.since, self.expires, self.node)
+                     for i, token, kind in self.entries)
+
+    def to_document(self) -> dict[str, Any]:
+        return {"type": BATCH, "v": 1, "id": self.id, "agency": self.agency,
+                "unit": self.unit, "contact": self.contact, "since": self.since,
+                "expires": self.expires, "node": self.node,
+                "entries": [{"id": i, "token": token, "kind": kind}
+                            for i, token, kind in self.entries]}
+
+
+Document = Registration | Withdrawal | Notice | Batch
+
+
+def _contact(doc: dict[str, Any], p: list[Problem]) -> str:
+    contact = doc.get("contact")
+    if not isinstance(contact, str) or not 1 <= len(contact) <= MAX_CONTACT:
+        p.append(Problem(f"contact: 1 to {MAX_CONTACT} characters", column="contact"))
+        return ""
+    return contact
+
+
+def _entries(doc: dict[str, Any], p: list[Problem]) -> tuple[tuple[str, str, str], ...]:
+    raw = doc.get("entries")
+    if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_ENTRIES:
+        p.append(Problem(f"entries: a list of 1 to {MAX_ENTRIES} registrations",
+                         column="entries"))
+        return ()
+    out = []
+    for n, entry in enumerate(raw):
+        if (not isinstance(entry, dict) or set(entry) != {"id", "token", "kind"}
+                or not isinstance(entry["id"], str) or not _REG_ID.fullmatch(entry["id"])
+                or not isinstance(entry["token"], str) or not _TOKEN.fullmatch(entry["token"])
+                or entry["kind"] not in KINDS):
+            p.append(Problem(f"entries[{n}]: an id (dr-…), a token and a selector kind",
+                             column="entries"))
+            return ()
+        out.append((entry["id"], entry["token"], entry["kind"]))
+    if len({i for i, _, _ in out}) != len(out):
+        p.append(Problem("entries: registration ids repeat", column="entries"))
+    return tuple(out)
 
 
 def parse(doc: object) -> Document:
@@ -120,15 +185,20 @@ def parse(doc: object) -> Document:
     p: list[Problem] = []
     node = _field(doc, "node", re.compile(r"[a-z0-9][a-z0-9._-]{0,127}"), p)
     out: Document
-    if kind == REGISTRATION:
-        contact = doc.get("contact")
-        if not isinstance(contact, str) or not 1 <= len(contact) <= MAX_CONTACT:
-            p.append(Problem(f"contact: 1 to {MAX_CONTACT} characters", column="contact"))
-            contact = ""
+    if kind == BATCH:
+        out = Batch(
+            id=_field(doc, "id", re.compile(r"db-[0-9a-f]{32}"), p),
+            agency=_field(doc, "agency", _DOTTED, p), unit=_field(doc, "unit", _DOTTED, p),
+            contact=_contact(doc, p), since=_field(doc, "since", _TIME, p),
+            expires=_field(doc, "expires", _TIME, p), node=node, entries=_entries(doc, p))
+        if not p and not out.unit.startswith(out.agency + "."):
+            p.append(Problem("unit: not a unit of the agency", column="unit"))
+    elif kind == REGISTRATION:
+        contact = _contact(doc, p)
         if doc.get("kind") not in KINDS:
             p.append(Problem("kind: not a selector kind", column="kind"))
         out = Registration(
-            id=_field(doc, "id", _DOC_ID, p), token=_field(doc, "token", _TOKEN, p),
+            id=_field(doc, "id", _REG_ID, p), token=_field(doc, "token", _TOKEN, p),
             kind=str(doc.get("kind")), agency=_field(doc, "agency", _DOTTED, p),
             unit=_field(doc, "unit", _DOTTED, p), contact=contact,
             since=_field(doc, "since", _TIME, p), expires=_field(doc, "expires", _TIME, p),
@@ -137,11 +207,11 @@ def parse(doc: object) -> Document:
             p.append(Problem("unit: not a unit of the agency", column="unit"))
     elif kind == WITHDRAWAL:
         out = Withdrawal(id=_field(doc, "id", _DOC_ID, p),
-                         registration_id=_field(doc, "registration_id", _DOC_ID, p),
+                         registration_id=_field(doc, "registration_id", _REG_ID, p),
                          withdrawn_at=_field(doc, "withdrawn_at", _TIME, p), node=node)
     else:
         out = Notice(id=_field(doc, "id", _DOC_ID, p),
-                     registration_id=_field(doc, "registration_id", _DOC_ID, p),
+                     registration_id=_field(doc, "registration_id", _REG_ID, p),
                      holder_agency=_field(doc, "holder_agency", _DOTTED, p),
                      checker_agency=_field(doc, "checker_agency", _DOTTED, p),
                      checker_unit=_field(doc, "checker_unit", _DOTTED, p),
@@ -149,8 +219,9 @@ def parse(doc: object) -> Document:
                                          re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}"), p,
                                          optional=True),
                      at=_field(doc, "at", _TIME, p), node=node)
-    if set(doc) - set(out.to_document()) - {"signature"}:
-        p.append(Problem(f"unknown members: {sorted(set(doc) - set(out.to_document()))}"))
+    members = {"type", "v", "signature", *out.__slots__}
+    if set(doc) - members:
+        p.append(Problem(f"unknown members: {sorted(set(doc) - members)}"))
     if p:
         raise ValidationError(f"malformed {TYPES[str(kind)]}", p)
     return out

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from tearline.deconflict import group, oprf
+from tearline.deconflict import group, oprf, parallel
 from tearline.errors import ValidationError
 
 #: Share indices are 1..MAX_SHARES (small integers; 0 is the secret's own point).
@@ -108,6 +108,13 @@ def lagrange_at_zero(indices: Sequence[int]) -> dict[int, bytes]:
 def evaluate_share(share: KeyShare, blinded_element: bytes) -> bytes:
     """One node's answer: its share times the blinded element (BlindEvaluate)."""
     return oprf.blind_evaluate(share.scalar, blinded_element)
+
+
+def evaluate_many(share: KeyShare, blinded_elements: Sequence[bytes],
+                  threads: int | None = None) -> tuple[bytes, ...]:
+    """:func:`evaluate_share` of each element, on every core."""
+    return tuple(parallel.map_slices(
+        lambda part: [evaluate_share(share, e) for e in part], blinded_elements, threads))
 
 
 def combine(answers: Mapping[int, bytes], threshold: int) -> bytes:

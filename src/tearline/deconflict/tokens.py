@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from tearline.deconflict import group, oprf, threshold
+from tearline.deconflict import group, oprf, parallel, threshold
 from tearline.deconflict.selectors import Selector
 from tearline.errors import ValidationError
 
@@ -20,19 +20,31 @@ TOKEN_BYTES = 32
 
 @dataclass(frozen=True, slots=True)
 class BlindBatch:
-    """Selectors and their blinds, kept by the client; ``elements`` go to the nodes."""
+    """Selectors, their hashed elements H(x) and blinds r, kept by the client;
+    ``elements`` (r·H(x)) go to the other share holders."""
 
     selectors: tuple[Selector, ...]
-    blinds: tuple[oprf.Blinded, ...]
+    inputs: tuple[bytes, ...]
+    hashed: tuple[bytes, ...]
+    blinds: tuple[bytes, ...]
+    elements: tuple[bytes, ...]
 
-    @property
-    def elements(self) -> tuple[bytes, ...]:
-        return tuple(b.element for b in self.blinds)
+
+def _blind(inputs: Sequence[bytes]) -> list[tuple[bytes, bytes, bytes]]:
+    out = []
+    for data in inputs:
+        hashed, r = oprf.input_element(data), group.random_scalar()
+        out.append((hashed, r, group.scalar_mult(r, hashed)))
+    return out
 
 
-def blind_batch(selectors: Sequence[Selector]) -> BlindBatch:
+def blind_batch(selectors: Sequence[Selector], threads: int | None = None) -> BlindBatch:
+    """Hash and blind each selector (on every core unless ``threads`` says otherwise)."""
     chosen = tuple(selectors)
-    return BlindBatch(chosen, tuple(oprf.blind(s.oprf_input()) for s in chosen))
+    inputs = tuple(s.oprf_input() for s in chosen)
+    done = parallel.map_slices(_blind, inputs, threads)
+    return BlindBatch(chosen, inputs, tuple(h for h, _, _ in done),
+                      tuple(r for _, r, _ in done), tuple(e for _, _, e in done))
 
 
 def token_of(output: bytes) -> str:
@@ -40,32 +52,62 @@ def token_of(output: bytes) -> str:
     return output[:TOKEN_BYTES].hex()
 
 
+def invert_all(scalars: Sequence[bytes]) -> list[bytes]:
+    """Every scalar's inverse with one inversion (Montgomery's trick): an inversion
+    costs about half a group multiplication, a scalar product a hundredth of one."""
+    prefix = [group.scalar_from_int(1)]
+    for s in scalars:
+        prefix.append(group.scalar_mul(prefix[-1], s))
+    inverse = group.scalar_invert(prefix[-1])
+    out = [b""] * len(scalars)
+    for i in range(len(scalars) - 1, -1, -1):
+        out[i] = group.scalar_mul(inverse, prefix[i])
+        inverse = group.scalar_mul(inverse, scalars[i])
+    return out
+
+
 def finish(
-    batch: BlindBatch, answers: Mapping[int, Sequence[bytes]], t: int
+    batch: BlindBatch, answers: Mapping[int, Sequence[bytes]], t: int,
+    local: threshold.KeyShare | None = None, threads: int | None = None,
 ) -> tuple[str, ...]:
-    """Tokens of the batch from ≥ t share holders' answers ``{share index: elements}``."""
+    """Tokens of the batch from the answers ``{share index: elements}`` of other share
+    holders and, when the client holds a share itself, that ``local`` share: ≥ t in all.
+
+    The combination is Σ λᵢ·kᵢ·H(x) = k·H(x). A remote answer is kᵢ·r·H(x), so its
+    term is (λᵢ·r⁻¹)·answer — the unblinding folded into the coefficient, one group
+    multiplication. The client's own share needs no blinding (the selector never
+    leaves this process): its term is (λ·k)·H(x), one multiplication. With t = 2 a
+    token thus costs four multiplications in all: blind, the peer's evaluation, its
+    term, the local term."""
     for index, elements in answers.items():
         if len(elements) != len(batch.blinds):
             raise ValidationError(
                 f"share holder {index} answered {len(elements)} of {len(batch.blinds)} elements")
-    if len(answers) < t:
-        raise ValidationError(f"{len(answers)} share holder(s) answered; the key needs {t}")
-    lagrange = threshold.lagrange_at_zero(sorted(answers))
-    out = []
-    for position, (selector, blinded) in enumerate(zip(batch.selectors, batch.blinds,
-                                                       strict=True)):
-        # Σ (λᵢ·r⁻¹)·(sᵢ·r·H(x)) = k·H(x): the unblinding folded into the Lagrange
-        # coefficients (scalar products, cheap), one group multiplication per answer.
-        r_inverse = group.scalar_invert(blinded.blind)
-        total: bytes | None = None
-        for index in sorted(answers):
-            element = group.check_shape(answers[index][position], f"answer of {index}")
-            term = group.scalar_mult(group.scalar_mul(lagrange[index], r_inverse), element)
-            total = term if total is None else group.element_add(total, term)
-        assert total is not None
-        unblinded = group.check_shape(total, "combined element")
-        out.append(token_of(oprf.finalize_unblinded(selector.oprf_input(), unblinded)))
-    return tuple(out)
+    if local is not None and local.index in answers:
+        raise ValidationError(f"share {local.index} answered twice")
+    indices = sorted([*answers, *([local.index] if local is not None else [])])
+    if len(indices) < t:
+        raise ValidationError(f"{len(indices)} share holder(s) answered; the key needs {t}")
+    lagrange = threshold.lagrange_at_zero(indices)
+    own = None if local is None else group.scalar_mul(lagrange[local.index], local.scalar)
+    r_inverses = invert_all(batch.blinds)
+    order = sorted(answers)
+
+    def combine(positions: Sequence[int]) -> list[str]:
+        out = []
+        for position in positions:
+            total = None if own is None else group.scalar_mult(own, batch.hashed[position])
+            for index in order:
+                element = group.check_shape(answers[index][position], f"answer of {index}")
+                coefficient = group.scalar_mul(lagrange[index], r_inverses[position])
+                term = group.scalar_mult(coefficient, element)
+                total = term if total is None else group.element_add(total, term)
+            assert total is not None
+            unblinded = group.check_shape(total, "combined element")
+            out.append(token_of(oprf.finalize_unblinded(batch.inputs[position], unblinded)))
+        return out
+
+    return tuple(parallel.map_slices(combine, range(len(batch.inputs)), threads))
 
 
 def direct_token(key: bytes, selector: Selector) -> str:

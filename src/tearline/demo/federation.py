@@ -31,7 +31,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from tearline.demo import scenario
+from tearline.demo import deconfliction, scenario
 from tearline.demo.federation_nodes import DemoNode, listeners, make_nodes
 from tearline.demo.federation_tables import (
     arrivals,
@@ -75,6 +75,7 @@ class FederationResult:
     held: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     recalled: str | None = None
     purged: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+    deconfliction: deconfliction.DeconflictionResult | None = None
 
 
 def pull(receiver: DemoNode, sender: DemoNode) -> SyncResult:
@@ -146,6 +147,7 @@ def run(root: Path, data_dir: Path, console: Console, seed: int = SEED) -> Feder
             result.held = {u: held(n.db()) for u, n in nodes.items()}
             console.rule("What is where after the recall")
             arrivals(result.held, nodes, "after the recall", console)
+            result.deconfliction = deconfliction.run(nodes, console, datetime.now(UTC))
     finally:
         for node in nodes.values():
             if node.store is not None:

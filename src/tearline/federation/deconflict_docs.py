@@ -50,12 +50,13 @@ def sign(key: NodeKey, document: docs.Document) -> dict[str, Any]:
 def logged(document: docs.Document, actor: str, at: datetime) -> list[Event]:
     """The audit entries of storing ``document`` (``actor``: who made or sent it)."""
     stamp = ts(at)
-    if isinstance(document, docs.Registration):
+    if isinstance(document, docs.Registration | docs.Batch):
+        one = (document,) if isinstance(document, docs.Registration) else document.registrations
         return [DeconflictRegistered(
-            at=stamp, actor=actor, registration_id=document.id,
-            selector_kind=document.kind,  # type: ignore[arg-type]
-            holder=f"unit:{document.unit}", origin=f"node:{document.node}",
-            expires=document.expires)]
+            at=stamp, actor=actor, registration_id=r.id,
+            selector_kind=r.kind,  # type: ignore[arg-type]
+            holder=f"unit:{r.unit}", origin=f"node:{r.node}", expires=r.expires)
+            for r in one]
     if isinstance(document, docs.Withdrawal):
         return [DeconflictWithdrawn(at=stamp, actor=actor,
                                     registration_id=document.registration_id,
@@ -70,9 +71,19 @@ def _refuse(conn: Connection, peer: Peer, at: datetime, reason: Reason,
         object_id=object_id, originator=originator, reason=reason)])
 
 
+def registration_ids(document: docs.Document) -> tuple[str, ...]:
+    """The ids of the registrations a document makes (none for a withdrawal or notice)."""
+    if isinstance(document, docs.Registration):
+        return (document.id,)
+    if isinstance(document, docs.Batch):
+        return tuple(i for i, _, _ in document.entries)
+    return ()
+
+
 def admit(conn: Connection, peer: Peer, own_agency: str, signed: object,
-          at: datetime) -> docs.Document | None:
-    """The document pulled from ``peer`` if it may stand; else None, the refusal logged."""
+          at: datetime, claimed: set[str] | None = None) -> docs.Document | None:
+    """The document pulled from ``peer`` if it may stand; else None, the refusal logged.
+    ``claimed``: registration ids admitted earlier in the same page."""
     try:
         unsigned = verify_document(peer.verifier_key, signed)
     except IntegrityError:
@@ -87,9 +98,17 @@ def admit(conn: Connection, peer: Peer, own_agency: str, signed: object,
     if document.node != peer.name:
         _refuse(conn, peer, at, "third-agency", document.id, None)
         return None
-    if isinstance(document, docs.Registration) and document.agency != peer.agency:
+    if isinstance(document, docs.Registration | docs.Batch) and document.agency != peer.agency:
         _refuse(conn, peer, at, "third-agency", document.id, document.agency)
         return None
+    made = registration_ids(document)
+    if made and not deconflict_index.documents_known(conn, [document.id]):
+        taken = deconflict_index.registrations_known(conn, made) | (set(made) & (claimed or set()))
+        if taken:  # an id another document already made: never overwritten
+            _refuse(conn, peer, at, "overwrite", document.id, None)
+            return None
+        if claimed is not None:
+            claimed.update(made)
     if isinstance(document, docs.Withdrawal | docs.Notice):
         try:
             target = deconflict_index.registration(conn, document.registration_id)
@@ -111,8 +130,9 @@ def accept_page(conn: Connection, peer: Peer, own_agency: str, page: list[object
     """Store the documents of a pulled page that may stand (one write for all), log each
     new one; returns the new documents."""
     admitted = []
+    claimed: set[str] = set()
     for signed in page:
-        document = admit(conn, peer, own_agency, signed, at)
+        document = admit(conn, peer, own_agency, signed, at, claimed)
         if document is not None:
             assert isinstance(signed, dict)
             admitted.append((document, signed))

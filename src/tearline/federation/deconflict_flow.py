@@ -13,6 +13,7 @@ too: whoever registers second learns of the first, and both are told.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +24,7 @@ from tearline.audit.deconflict_events import DeconflictHit
 from tearline.audit.envelope import Event
 from tearline.audit.events import DeconflictQuery
 from tearline.deconflict import documents as docs
+from tearline.deconflict import threshold
 from tearline.deconflict import tokens as tk
 from tearline.deconflict.selectors import Selector
 from tearline.errors import (
@@ -38,9 +40,13 @@ from tearline.federation.deconflict_remote import evaluate_remote, pull_index
 from tearline.federation.identity import load_identity
 from tearline.keys import load_node_key
 from tearline.policy.subject import Subject
-from tearline.store import Store, audit_log, deconflict_index, deconflict_keys, peers, ts
+from tearline.store import Peer, Store, audit_log, deconflict_index, deconflict_keys, peers, ts
 
 DEFAULT_TERM = timedelta(days=180)
+#: Selectors per request to a peer (see :meth:`Deconfliction.tokens`).
+SLICE = 2_000
+#: A peer's answers: share index → its evaluation of each element.
+Answers = dict[int, tuple[bytes, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,46 +100,66 @@ class Deconfliction:
 
     def tokens(self, subject: Subject, selectors: Sequence[Selector],
                unavailable: dict[str, str]) -> tuple[str, ...]:
-        """Tokens of ``selectors`` from t share holders, this node's share first, in
-        requests of at most ``MAX_BATCH`` elements."""
-        out: list[str] = []
-        step = deconflict_keys.MAX_BATCH
-        for start in range(0, len(selectors), step):
-            out += self._tokens(subject, selectors[start:start + step], unavailable)
-        return tuple(out)
+        """Tokens of ``selectors`` from t share holders: this node's own share, applied
+        here, and t − 1 peers' evaluations of the blinded elements.
 
-    def _tokens(self, subject: Subject, selectors: Sequence[Selector],
-                unavailable: dict[str, str]) -> tuple[str, ...]:
-        batch = tk.blind_batch(selectors)
-        mine = deconflict_keys.evaluate_for(self.store, str(subject), subject.unit,
-                                            batch.elements, self.clock(), "local")
-        answers = {mine.share_index: mine.answers}
+        Requests go in slices of :data:`SLICE`, pipelined: a peer evaluates one slice
+        while this node blinds the next and combines the one before, so that this
+        node's cores and the peer's work at the same time."""
         with self.store.reading() as conn:
             current = peers.peers(conn)
+        out: list[str] = []
+        waiting: tuple[tk.BlindBatch, threshold.KeyShare, Future[Answers]] | None = None
+        with ThreadPoolExecutor(max_workers=1) as asker:
+            for start in range(0, len(selectors), SLICE):
+                batch = tk.blind_batch(selectors[start:start + SLICE])
+                key_id, share = deconflict_keys.local_share(
+                    self.store, str(subject), subject.unit, len(batch.inputs), self.clock())
+                asked = asker.submit(self._ask, current, key_id, share, batch.elements,
+                                     unavailable)
+                if waiting is not None:
+                    out += self._finish(*waiting)
+                waiting = (batch, share, asked)
+            if waiting is not None:
+                out += self._finish(*waiting)
+        return tuple(out)
+
+    @staticmethod
+    def _finish(batch: tk.BlindBatch, share: threshold.KeyShare,
+                asked: Future[Answers]) -> tuple[str, ...]:
+        return tk.finish(batch, asked.result(), share.threshold, local=share)
+
+    def _ask(self, current: Sequence[Peer], key_id: str, share: threshold.KeyShare,
+             elements: Sequence[bytes], unavailable: dict[str, str]) -> Answers:
+        """t − 1 peers' evaluations of ``elements``, asking one peer after another."""
+        answers: Answers = {}
         for peer in current:
-            if len(answers) >= mine.threshold:
+            if len(answers) + 1 >= share.threshold:
                 break
             if peer.name in unavailable:
                 continue
             try:
-                got = evaluate_remote(peer, self.keys_dir, mine.key_id, batch.elements,
-                                      self.timeout)
+                got = evaluate_remote(peer, self.keys_dir, key_id, elements, self.timeout)
             except PeerError as exc:
                 unavailable[peer.name] = exc.message
                 continue
-            if got.index in answers or got.threshold != mine.threshold:
+            if (got.index in answers or got.index == share.index
+                    or got.threshold != share.threshold):
                 unavailable[peer.name] = "answered for a share already counted"
                 continue
             answers[got.index] = got.answers
-        if len(answers) < mine.threshold:
+        if len(answers) + 1 < share.threshold:
             raise PeerError(
-                f"{len(answers)} of the {mine.threshold} key-share holders needed answered: "
-                + "; ".join(f"{k}: {v}" for k, v in sorted(unavailable.items())))
-        return tk.finish(batch, answers, mine.threshold)
+                f"{len(answers) + 1} of the {share.threshold} key-share holders needed "
+                "answered: " + "; ".join(f"{k}: {v}" for k, v in sorted(unavailable.items())))
+        return answers
 
     def compare(self, subject: Subject, selectors: Sequence[Selector],
-                 tokens: Sequence[str], at: datetime) -> list[list[Hit]]:
-        """Hits of each token; logs the query, each hit, and a notice per hit."""
+                 tokens: Sequence[str], at: datetime, queries: bool = True
+                 ) -> list[list[Hit]]:
+        """Hits of each token; logs each hit and a notice per hit, and the query of each
+        selector unless ``queries`` is false: a registration's check of its own
+        selectors, whose ``deconflict.registered`` entries already record them."""
         out: list[list[Hit]] = []
         events: list[Event] = []
         notices: list[docs.Notice] = []
@@ -168,6 +194,9 @@ class Deconfliction:
                         holder_agency=reg.agency, checker_agency=subject.agency,
                         checker_unit=subject.unit, agreement_id=basis or None, at=stamp,
                         node=self.identity.name))
+                if not queries:
+                    out.append(hits)
+                    continue
                 events.insert(first, DeconflictQuery(
                     at=stamp, actor=str(subject),
                     selector_kind=selector.kind,  # type: ignore[arg-type]
@@ -196,25 +225,32 @@ class Deconfliction:
         expires = expires or at + DEFAULT_TERM
         if expires <= at:
             raise ValidationError("a registration must expire in the future")
+
+        def batch(entries: tuple[tuple[str, str, str], ...]) -> docs.Batch:
+            return docs.Batch(id=docs.new_id("db"), agency=subject.agency, unit=subject.unit,
+                              contact=contact, since=docs.stamp(since),
+                              expires=docs.stamp(expires), node=self.identity.name,
+                              entries=entries)
+
+        # the pointer is checked before any evaluation is spent on it
+        docs.parse(batch(((docs.new_id("dr"), "0" * 64, "phone"),)).to_document())
         unavailable = self.sync()
         asked = list(selectors) + list(probes)
         tokens = self.tokens(subject, asked, unavailable)
         mine, probe_tokens = tokens[:len(selectors)], tokens[len(selectors):]
         outcome = Outcome(self.compare(subject, list(probes) or list(selectors),
-                                        list(probe_tokens) or list(mine), at), unavailable)
+                                        list(probe_tokens) or list(mine), at,
+                                        queries=bool(probes)), unavailable)
         made: list[tuple[docs.Document, dict[str, Any]]] = []
-        for selector, token in zip(selectors, mine, strict=True):
-            reg = docs.Registration(
-                id=docs.new_id("dr"), token=token, kind=selector.kind, agency=subject.agency,
-                unit=subject.unit, contact=contact, since=docs.stamp(since),
-                expires=docs.stamp(expires), node=self.identity.name)
-            if not made:
-                docs.parse(reg.to_document())  # the contact is valid (the same for all)
-            made.append((reg, sign(self.key, reg)))
         events: list[Event] = []
-        for document, _ in made:
+        step = docs.MAX_ENTRIES
+        for start in range(0, len(selectors), step):
+            document = batch(tuple(
+                (docs.new_id("dr"), token, selector.kind) for selector, token in
+                zip(selectors[start:start + step], mine[start:start + step], strict=True)))
+            made.append((document, sign(self.key, document)))
             events += logged(document, str(subject), at)
-            outcome.registered.append(document.id)
+            outcome.registered += [i for i, _, _ in document.entries]
         with self.store.transaction() as conn:
             deconflict_index.store_documents(conn, made, self.identity.name, at)
             audit_log.append(conn, events)

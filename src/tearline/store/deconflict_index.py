@@ -22,8 +22,10 @@ from tearline.errors import NotFound, ValidationError
 from tearline.store import deconflict_tables as dt
 from tearline.store.tables import ts
 
-#: Index documents served per page to a pulling peer.
+#: Index documents served per page to a pulling peer, and about the most bytes of
+#: them (a batch of registrations is a large document: a page holds a few).
 PAGE = 1000
+PAGE_BYTES = 4_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +52,7 @@ def store_documents(conn: Connection, items: Sequence[tuple[docs.Document, dict[
     """Keep and apply many documents at once (a registration batch, a pulled page); those
     already known are left as they are. Returns the documents that were new."""
     d = dt.documents.c
-    ids = [doc.id for doc, _ in items]
-    known: set[str] = set()
-    for part in _chunks(ids):
-        known |= set(conn.execute(select(d.doc_id).where(d.doc_id.in_(part))).scalars())
+    known = documents_known(conn, [doc.id for doc, _ in items])
     fresh: dict[str, tuple[docs.Document, dict[str, Any]]] = {}
     for doc, signed in items:
         if doc.id not in known and doc.id not in fresh:
@@ -73,11 +72,13 @@ def store_documents(conn: Connection, items: Sequence[tuple[docs.Document, dict[
     rows: dict[Any, list[dict[str, Any]]] = {dt.registrations: [], dt.withdrawals: [],
                                              dt.notices: []}
     for doc, _ in fresh.values():
-        if isinstance(doc, docs.Registration):
-            rows[dt.registrations].append({
-                "id": doc.id, "token": doc.token, "kind": doc.kind, "agency": doc.agency,
-                "unit": doc.unit, "contact": doc.contact, "since": doc.since,
-                "expires_at": doc.expires, "origin": doc.node, "doc_seq": seq[doc.id]})
+        if isinstance(doc, docs.Registration | docs.Batch):
+            made = (doc,) if isinstance(doc, docs.Registration) else doc.registrations
+            rows[dt.registrations].extend({
+                "id": r.id, "token": r.token, "kind": r.kind, "agency": r.agency,
+                "unit": r.unit, "contact": r.contact, "since": r.since,
+                "expires_at": r.expires, "origin": r.node, "doc_seq": seq[doc.id]}
+                for r in made)
         elif isinstance(doc, docs.Withdrawal):
             rows[dt.withdrawals].append({"registration_id": doc.registration_id,
                                          "withdrawn_at": doc.withdrawn_at,
@@ -91,6 +92,24 @@ def store_documents(conn: Connection, items: Sequence[tuple[docs.Document, dict[
         if values:
             conn.execute(insert(table), values)
     return [doc for doc, _ in fresh.values()]
+
+
+def documents_known(conn: Connection, ids: Sequence[str]) -> set[str]:
+    """Which of ``ids`` name documents already stored."""
+    d = dt.documents.c
+    known: set[str] = set()
+    for part in _chunks(ids):
+        known |= set(conn.execute(select(d.doc_id).where(d.doc_id.in_(part))).scalars())
+    return known
+
+
+def registrations_known(conn: Connection, ids: Sequence[str]) -> set[str]:
+    """Which of ``ids`` name registrations already stored (by any document)."""
+    r = dt.registrations.c
+    known: set[str] = set()
+    for part in _chunks(ids):
+        known |= set(conn.execute(select(r.id).where(r.id.in_(part))).scalars())
+    return known
 
 
 def _registration(row: Any) -> docs.Registration:
@@ -178,10 +197,19 @@ def feed(conn: Connection, origin: str, after: str | None, for_agency: str,
             raise ValidationError("the index cursor names no document of this feed")
         where = and_(where, d.seq > seq)
     rows = conn.execute(select(d.doc_id, d.body).where(where).order_by(d.seq)
-                        .limit(limit + 1)).all()
-    page = rows[:limit]
+                        .limit(limit + 1))
+    page: list[Any] = []
+    size = 0
+    more = False
+    for row in rows:  # at most ``limit`` documents and about PAGE_BYTES, at least one
+        if len(page) == limit or (page and size + len(row.body) > PAGE_BYTES):
+            more = True
+            break
+        page.append(row)
+        size += len(row.body)
+    rows.close()
     return FeedPage(documents=[json.loads(r.body) for r in page],
-                    last=page[-1].doc_id if page else after, more=len(rows) > limit)
+                    last=page[-1].doc_id if page else after, more=more)
 
 
 def cursor(conn: Connection, peer: str) -> str | None:

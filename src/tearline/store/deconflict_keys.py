@@ -47,6 +47,16 @@ def key_id_of(commitments: Sequence[bytes]) -> str:
     return hashlib.sha256(b"tearline-deconflict-key\x00" + b"".join(commitments)).hexdigest()[:32]
 
 
+def deal(threshold_t: int, count: int) -> tuple[str, tuple[threshold.KeyShare, ...]]:
+    """The key ceremony: a fresh key split ``threshold_t`` of ``count``, its id, and the
+    key itself forgotten (only its public commitment names it)."""
+    key = group.random_scalar()
+    key_id = key_id_of([group.scalar_mult_base(key)])
+    shares = threshold.split(key, threshold_t, count)
+    del key
+    return key_id, shares
+
+
 def install_share(conn: Connection, key_id: str, share: threshold.KeyShare, at: datetime,
                   by: str) -> None:
     """Keep this node's share of key ``key_id``; the same share again is a no-op."""
@@ -120,28 +130,40 @@ def _day(at: datetime) -> str:
     return at.astimezone(UTC).date().isoformat()
 
 
-def evaluate(conn: Connection, actor: str, unit: str, elements: Sequence[bytes],
-             at: datetime, channel: str) -> Evaluation:
-    """Evaluate ``elements`` with this node's share for ``unit``, within its quota.
+def _check_count(count: int) -> None:
+    if not 1 <= count <= MAX_BATCH:
+        raise ValidationError(f"send 1 to {MAX_BATCH} blinded elements per request")
+
+
+def _count(conn: Connection, actor: str, unit: str, count: int, at: datetime,
+           channel: str) -> tuple[str, threshold.KeyShare]:
+    """Take ``count`` evaluations from the unit's quota and log them; the share to use.
 
     :class:`QuotaExceeded` when the quota would be exceeded: the caller rolls back and
-    logs the refusal in a transaction of its own (:func:`evaluate_for`)."""
-    if not 1 <= len(elements) <= MAX_BATCH:
-        raise ValidationError(f"send 1 to {MAX_BATCH} blinded elements per request")
-    for i, element in enumerate(elements):
-        group.check_shape(element, f"element {i}")  # libsodium decodes it; a refusal rolls back
+    logs the refusal in a transaction of its own."""
+    _check_count(count)
     key_id, share = current_share(conn)
     day = _day(at)
     limit = daily_limit(conn, unit)
-    if not _take(conn, unit, day, len(elements), limit):
+    if not _take(conn, unit, day, count, limit):
         raise QuotaExceeded(
             f"unit {unit} would exceed its daily quota of {limit} evaluations on this node "
             f"({used(conn, unit, day)} used today); the refusal is logged", retry_after=3600)
-    answers = tuple(threshold.evaluate_share(share, e) for e in elements)
     audit_log.append(conn, [DeconflictEvaluated(
         at=ts(at), actor=actor, requester=f"unit:{unit}", key_id=key_id,
-        element_count=len(elements), used_today=used(conn, unit, day),
+        element_count=count, used_today=used(conn, unit, day),
         channel=channel)])  # type: ignore[arg-type]
+    return key_id, share
+
+
+def evaluate(conn: Connection, actor: str, unit: str, elements: Sequence[bytes],
+             at: datetime, channel: str) -> Evaluation:
+    """Evaluate ``elements`` with this node's share for ``unit``, within its quota."""
+    _check_count(len(elements))
+    for i, element in enumerate(elements):
+        group.check_shape(element, f"element {i}")  # libsodium decodes it; a refusal rolls back
+    key_id, share = _count(conn, actor, unit, len(elements), at, channel)
+    answers = threshold.evaluate_many(share, elements)
     return Evaluation(key_id, share.index, share.threshold, answers)
 
 
@@ -154,4 +176,19 @@ def evaluate_for(store: Store, actor: str, unit: str, elements: Sequence[bytes],
     except QuotaExceeded:
         with store.transaction() as conn:
             refuse(conn, actor, unit, len(elements), at, channel, "quota")
+        raise
+
+
+def local_share(store: Store, actor: str, unit: str, count: int, at: datetime
+                ) -> tuple[str, threshold.KeyShare]:
+    """This node's share, for its own units' ``count`` evaluations: counted against the
+    quota and logged exactly like evaluations asked by a peer (channel ``local``), but
+    applied by the client itself to the unblinded elements (``tokens.finish``), since
+    the selectors never leave this process. A refusal is logged, committed, raised."""
+    try:
+        with store.transaction() as conn:
+            return _count(conn, actor, unit, count, at, "local")
+    except QuotaExceeded:
+        with store.transaction() as conn:
+            refuse(conn, actor, unit, count, at, "local", "quota")
         raise
