@@ -167,13 +167,17 @@ class Deconfliction:
         with self.store.transaction() as conn:
             found = deconflict_index.in_force(conn, tokens, at)
             salt = audit_log.salt(conn)
+            bases: dict[str, str | None] = {}
             for selector, token in zip(selectors, tokens, strict=True):
                 hits = []
                 first = len(events)
                 for reg in found.get(token, []):
                     if reg.unit == subject.unit:
                         continue
-                    basis = agreement_between(conn, subject.agency, reg.agency, at)
+                    if reg.agency not in bases:  # one lookup per agency, not per hit
+                        bases[reg.agency] = agreement_between(conn, subject.agency,
+                                                              reg.agency, at)
+                    basis = bases[reg.agency]
                     if basis is None:
                         continue  # these agencies do not deconflict: as if absent
                     hits.append(Hit(reg.id, reg.agency, reg.unit, reg.contact, reg.since,
