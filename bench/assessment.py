@@ -112,8 +112,12 @@ def _record_totals() -> list[tuple[Any, ...]]:
 
 
 def run_tearline(url: str) -> dict[str, Any]:
-    from tearline.reports.assessment import AssessmentInput, AssessmentParams, build_assessment
-    from tearline.reports.assessment import render_html
+    from tearline.reports.assessment import (
+        AssessmentInput,
+        AssessmentParams,
+        build_assessment,
+        render_html,
+    )
     from tearline.store import Store
 
     calls = _record_totals()

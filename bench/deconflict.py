@@ -45,7 +45,6 @@ from typing import Any
 import pysodium
 
 from _ratios import report
-
 from tearline.deconflict import group, oprf, threshold, tokens
 from tearline.deconflict.selectors import Selector
 
@@ -190,10 +189,10 @@ def main() -> None:
     parser.add_argument("--skip-nodes", action="store_true")
     parser.add_argument("--skip-psi", action="store_true")
     parser.add_argument("--quick", action="store_true",
-                        help="200 registered, 20 checks, for bench/run.py --quick")
+                        help="100 registered, 10 checks, no PSI, for bench/run.py --quick")
     args = parser.parse_args()
     if args.quick:
-        args.registered, args.checks = 200, 20
+        args.registered, args.checks, args.skip_psi = 100, 10, True
     registered = phones(args.registered)
     half = args.checks // 2
     checks = registered[:half] + phones(args.checks - half, offset=args.registered)

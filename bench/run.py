@@ -71,7 +71,7 @@ def quick(paths: list[Path]) -> int:
             better = r.get("higher_is_better", True)
             met = "" if goal is None else ("yes" if (r["ratio"] >= goal if better
                                                      else r["ratio"] <= goal) else "NO")
-            rows.append((script.stem, r["figure"], f"{r['ratio']:.2f}",
+            rows.append((script.stem, r["figure"], f"{r['ratio']:.3g}",
                          "" if goal is None else f"{'≥' if better else '≤'} {goal:g}", met))
         if done.returncode == 0 and not ratios:
             rows.append((script.stem, "(no RATIO line printed)", "", "", ""))

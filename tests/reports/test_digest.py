@@ -46,8 +46,8 @@ def test_every_value_counts_and_null_is_not_empty_text() -> None:
 
 
 def test_the_rows_are_never_turned_into_python_objects() -> None:
-    """A million-row frame must be hashed in Arrow (a row-by-row walk in Python took half a
-    minute): hashing 100,000 rows allocates almost nothing on Python's heap."""
+    """Frames are hashed in Arrow, not row by row in Python: hashing 100,000 rows
+    allocates almost nothing on Python's heap."""
     table = _table()
     many = table.take(pa.array([i % table.num_rows for i in range(100_000)]))
     frame = SeizureFrame(many)

@@ -47,9 +47,9 @@ RC: dict[Any, Any] = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
-#: ``svg`` for HTML (sharp at any zoom, text selectable); ``png`` for PDF, where
-#: WeasyPrint's SVG renderer, which walks every element in Python, took longer than all
-#: the rest of the document (``docs/benchmarks.md``, "Assessments").
+#: ``svg`` for HTML (sharp at any zoom, text selectable); ``png`` for PDF, because
+#: WeasyPrint's SVG renderer walks every element of a chart in Python while it embeds a
+#: raster image as it is (``docs/benchmarks.md``, "Assessments").
 ChartFormat = Literal["svg", "png"]
 #: Resolution of PNG charts: 7 inches wide at 150 dpi is sharp on a printed page.
 PNG_DPI = 150

@@ -11,8 +11,8 @@ Why CSV over Arrow's own serialisation: Arrow's IPC bytes depend on how a table 
 chunked and on its dictionaries' order, which vary with how the store returned the
 rows; CSV text depends on the values only. Quoting makes it unambiguous: text is
 always quoted (quotes doubled inside), a null never is. The whole pass runs in Arrow's
-C++ (sort, cast, CSV), batch by batch, so a frame of a million rows is hashed in well
-under a second instead of being turned into Python objects row by row.
+C++ (sort, cast, CSV), batch by batch: the rows are never turned into Python objects,
+whose cost grows with every row of a large frame (``docs/benchmarks.md``, "Assessments").
 """
 
 from __future__ import annotations
