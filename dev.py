@@ -4,7 +4,8 @@
     python3 dev.py demo    # create .venv, install, run the demo on embedded SQLite
     python3 dev.py test    # create .venv, install, run the whole test suite (in parallel;
                            # pytest's arguments follow, `-n 0` for one process) — what CI runs
-    python3 dev.py bench   # run every benchmark under bench/
+    python3 dev.py bench   # run every benchmark under bench/ (--quick: small sizes,
+                           # one table of ratios; see bench/README.md)
     python3 dev.py fuzz    # the full schemathesis run against the API (300 examples each)
     python3 dev.py lint    # ruff and mypy --strict
 

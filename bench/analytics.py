@@ -38,6 +38,8 @@ from typing import Any
 
 import numpy as np
 
+from _ratios import report
+
 DRUGS = ["fentanyl", "methamphetamine", "cocaine", "heroin", "marijuana",
          "ecstasy", "ketamine", "lsd", "khat", "other"]  # fmt: skip
 ORIGINS = ["mx", "cn", "co", "us", "ca", "in", "pe", "bo", "gt", "hn",
@@ -224,7 +226,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--worker", choices=sorted(ENGINES))
+    parser.add_argument("--quick", action="store_true",
+                        help="200,000 rows, best of 2, for bench/run.py --quick")
     args = parser.parse_args()
+    if args.quick:
+        args.rows, args.repeat = 200_000, 2
     if args.worker:
         print(json.dumps(worker(args.worker, args.rows, args.seed, args.repeat)))
         return
@@ -253,6 +259,8 @@ def main() -> None:
               f"peak memory {r['peak_mib'] / pandas['peak_mib']:.2f}× of pandas', "
               f"added memory {r['added_mib']:.0f} vs {pandas['added_mib']:.0f} MiB; "
               f"same groups and totals: {agree}")  # fmt: skip
+        report(f"{name} group-by (speed-up over pandas)", pandas["seconds"] / r["seconds"],
+               5.0)
 
 
 if __name__ == "__main__":

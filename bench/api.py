@@ -37,6 +37,8 @@ from pathlib import Path
 
 import httpx
 
+from _ratios import report
+
 SURNAMES = ["garcia", "lopez", "martinez", "hernandez", "gonzalez", "perez", "sanchez",
             "ramirez", "torres", "flores", "rivera", "gomez", "diaz", "cruz", "morales"]
 GIVEN = ["jose", "juan", "maria", "luis", "carlos", "ana", "jorge", "miguel", "rosa", "pedro"]
@@ -243,7 +245,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 50])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument("--quick", action="store_true",
+                        help="500 records, 2 s per line, for bench/run.py --quick")
     args = parser.parse_args()
+    if args.quick:
+        args.records, args.seconds, args.requests = 500, 2.0, 200
     with tempfile.TemporaryDirectory() as tmp:
         url, token, visible = prepare(Path(tmp), args.records, args.seed)
         port = free_port()
@@ -298,6 +304,10 @@ def main() -> None:
                     print(f"{name:<8} {clients:>7} {rate:>8.0f} {p50:>8.1f} {p99:>8.1f} "
                           f"{errors:>6} {p50 / floor[0]:>9.1f} {per_request:>10.2f} "
                           f"{per_request / floor[1]:>9.1f}", flush=True)
+                    if name != "hello":
+                        report(f"{name} at {clients} clients, server CPU per request "
+                               "(/ the bare route's)", per_request / floor[1],
+                               higher_is_better=False)
         finally:
             child.terminate()
             try:

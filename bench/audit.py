@@ -34,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+from _ratios import report  # noqa: E402
 from tearline.audit.events import RecordRead  # noqa: E402
 from tearline.audit.memory_tree import MemoryTree  # noqa: E402
 from tearline.store import audit_log, audit_verify  # noqa: E402
@@ -55,6 +56,8 @@ def rate(label: str, count: int, seconds: float, base: float | None, unit: str =
     value = count / seconds
     ratio = f"   ({value / base:.3f}× baseline)" if base else ""
     print(f"  {label:<52} {value:>12,.0f} {unit}{ratio}", flush=True)
+    if base:
+        report(f"{label.strip()} (rate / SHA-256's)", value / base)
     return value
 
 
@@ -135,6 +138,8 @@ def bench_proofs(store: Store, tree: MemoryTree, samples: int) -> None:
             median, p99 = times[len(times) // 2] * 1e6, times[int(len(times) * 0.99)] * 1e6
             print(f"  {name} proof from the store at {n:,}: median {median:7.1f} µs, "
                   f"p99 {p99:7.1f} µs   ({median / base_us:.0f}× baseline)", flush=True)
+            report(f"{name} proof at {n:,}, median (time / SHA-256 of a proof)",
+                   median / base_us, higher_is_better=False)
 
 
 def bench_verify(store: Store, count: int) -> None:
@@ -210,7 +215,12 @@ def main() -> None:
     parser.add_argument("--verify", type=int, default=400_000, help="entries to verify")
     parser.add_argument("--samples", type=int, default=2_000, help="proofs to time")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--quick", action="store_true",
+                        help="small sizes, SQLite only, for bench/run.py --quick")
     args = parser.parse_args()
+    if args.quick:
+        args.entries, args.appends, args.verify, args.samples = 20_000, 3_000, 20_000, 100
+        args.no_postgres = True
     tmp = Path(tempfile.mkdtemp(prefix="tearline-bench-"))
     try:
         run(args, tmp)

@@ -17,6 +17,7 @@ import random
 import time
 from collections.abc import Callable
 
+from _ratios import report
 from tearline.audit.events import RecordRead
 from tearline.audit.memory_tree import MemoryTree
 from tearline.audit.merkle import leaf_hash
@@ -49,6 +50,8 @@ def line(what: str, count: int, seconds: float, unit: str, baseline: float | Non
     rate = count / seconds
     ratio = f"  ({rate / baseline:6.2f}× baseline)" if baseline else ""
     print(f"  {what:<46} {rate:>14,.0f} {unit}/s{ratio}")
+    if baseline:
+        report(f"{what.strip()} (rate / SHA-256's)", rate / baseline)
 
 
 def bench_appends(entries: list[bytes]) -> None:
@@ -119,6 +122,8 @@ def bench_proofs(leaves: int, samples: int) -> None:
     print(
         f"  inclusion proof at size {size:,}        {per:8.2f} µs  ({per / base_us:.1f}× baseline)"
     )
+    report(f"inclusion proof at {size:,} (time / one SHA-256 of a proof)", per / base_us,
+           higher_is_better=False)
 
     olds = [rng.randrange(1, size) for _ in range(samples)]
     start = time.perf_counter()
@@ -153,7 +158,11 @@ def main() -> None:
     parser.add_argument("--leaves", type=int, default=10_000_000, help="tree size for proofs")
     parser.add_argument("--entries", type=int, default=100_000, help="events for appends")
     parser.add_argument("--samples", type=int, default=2_000, help="proofs to time")
+    parser.add_argument("--quick", action="store_true",
+                        help="small sizes, for bench/run.py --quick")
     args = parser.parse_args()
+    if args.quick:
+        args.leaves, args.entries, args.samples = 100_000, 10_000, 200
     bench_appends(sample_entries(args.entries))
     bench_proofs(args.leaves, args.samples)
 

@@ -36,6 +36,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "federation"))
 
+from _ratios import report  # noqa: E402
+
 CLI = [sys.executable, "-c", "from tearline.cli import main; main()"]
 AGREEMENT = "us-mx/bench"
 
@@ -212,7 +214,11 @@ def main() -> None:
                         help="abandon medallion's pull after this many seconds (its rate is "
                              "then bounded from above, the ratio from below)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--quick", action="store_true",
+                        help="300 entities, medallion capped at 60 s, for bench/run.py --quick")
     args = parser.parse_args()
+    if args.quick:
+        args.entities, args.medallion_seconds = 300, 60.0
     with tempfile.TemporaryDirectory(prefix="tearline-bench-fed-") as tmp:
         (Path(tmp) / "tearline").mkdir()
         (Path(tmp) / "medallion").mkdir()
@@ -238,6 +244,7 @@ def main() -> None:
     if args.json:
         print(json.dumps(figures, indent=2))
         return
+    report("federation objects/s (tearline / medallion's)", ours_rate / theirs_rate, 5.0)
     print(f"entities: {args.entities:,} (written at the serving node in "
           f"{ours['write_s']:.1f} s, not timed)")
     print(f"tearline sync (mTLS, signed, verified, judged, stored, receipts): "

@@ -50,6 +50,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from _ratios import report
+
 ROOT = Path(__file__).resolve().parent.parent
 OFAC = ROOT.parent / "shared" / "data" / "ofac" / "sdn_2024-05-03.csv"
 GIVEN = ["Marcos", "Arturo", "Joaquin", "Ismael", "Rafael", "Ovidio", "Nemesio", "Ruben",
@@ -224,7 +226,11 @@ def main() -> None:
     parser.add_argument("--datasets", default="ofac,synthetic")
     parser.add_argument("--one", nargs=3, metavar=("MODE", "DATASET", "URL"),
                         help=argparse.SUPPRESS)
+    parser.add_argument("--quick", action="store_true",
+                        help="20,000 synthetic statements on SQLite, for bench/run.py --quick")
     args = parser.parse_args()
+    if args.quick:
+        args.statements, args.backends, args.datasets = 20_000, "sqlite", "synthetic"
     if args.one:
         mode, dataset, url = args.one
         print(json.dumps(setup() if mode == "setup" else one(mode, dataset, url, args.statements)))
@@ -262,6 +268,10 @@ def main() -> None:
                               f"{r['seconds']:>9.2f}{r['per_second']:>10,.0f}"
                               f"{r['cpu']:>8.2f}{r['per_cpu_second']:>11,.0f}"
                               f"{r['peak_mb']:>9,.0f}  {ratio:.2f}×, {cpu_ratio:.2f}×", flush=True)
+                        if mode != "baseline":
+                            goal = 1.5 if mode == "store-only" else 2.0
+                            report(f"{backend} {dataset} {mode} (CPU time / baseline's)",
+                                   cpu_ratio, goal, higher_is_better=False)
         out = subprocess.run([sys.executable, __file__, "--one", "setup", "-", "-"], check=True,
                              capture_output=True, text=True).stdout
         print(f"one-time setup in each ingest process (schema model, country tables): "

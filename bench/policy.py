@@ -38,6 +38,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import ColumnElement, select, true
 
+from _ratios import report
 from tearline.demo import scenario
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
@@ -172,7 +173,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--db-url", help="measure this store (e.g. postgresql://…) instead of "
                         "the cached SQLite file; built there if it holds no records")
+    parser.add_argument("--quick", action="store_true",
+                        help="small sizes, for bench/run.py --quick")
     args = parser.parse_args()
+    if args.quick:
+        args.entities, args.runs = 5_000, 20
     if args.db_url:  # PostgreSQL (or any store URL): built in place when it holds no records
         url = args.db_url
         store = Store.open(url)
@@ -242,6 +247,8 @@ def main() -> None:
                 b50, b99 = percentile(base, 0.5), percentile(base, 0.99)
                 print(f"{name:<11} {unit:<14} {p50:8.1f} {p99:8.1f} {b50:9.1f} {b99:9.1f} "
                       f"{p50 / b50:9.2f} {p99 / b99:9.2f}", flush=True)
+                report(f"{name} as {unit}, p50 (time / unfiltered)", p50 / b50,
+                       higher_is_better=False)
 
 
 def analyze_new_indexes(store: Store) -> None:

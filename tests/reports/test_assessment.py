@@ -154,3 +154,15 @@ def test_published_aggregates_are_shown_apart_with_their_hashes() -> None:
     assert document["records"]["kg"] == 93.5  # aggregates are never added to the records
     assert document["aggregates"]["events"] == 4 + 6 + 7 + 10
     assert document["aggregates"]["kg"] == pytest.approx((100.5 + 41 + 50 + 70) * KG_PER_LB)
+
+
+def test_html_charts_are_svg_and_the_pdfs_png(monkeypatch: pytest.MonkeyPatch) -> None:
+    """WeasyPrint draws SVG element by element in Python; the PDF gets raster charts."""
+    import tearline.reports.pdf as pdf
+
+    html = render_assessment(_input(), PARAMS, "html").decode("utf-8")
+    assert "data:image/svg+xml;base64," in html and "data:image/png" not in html
+    seen: list[str] = []
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda text: seen.append(text) or b"%PDF-")
+    assert render_assessment(_input(), PARAMS, "pdf") == b"%PDF-"
+    assert "data:image/png;base64," in seen[0] and "data:image/svg" not in seen[0]

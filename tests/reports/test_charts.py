@@ -23,6 +23,15 @@ def test_same_figures_same_svg_bytes() -> None:
     )
 
 
+def test_png_charts_for_pdf_are_deterministic_png() -> None:
+    months, series = [date(2023, 1, 1), date(2023, 2, 1)], {"Southwest Border": [3.0, 5.0]}
+    first = charts.monthly_lines(months, series, "title", "kg", "png")
+    assert first.startswith(b"\x89PNG\r\n\x1a\n")
+    assert first == charts.monthly_lines(months, series, "title", "kg", "png")
+    assert b"matplotlib" not in first  # no software version written
+    assert placemap.places_map([(-100.0, 20.0, 1.0, True)], "places", "png").startswith(b"\x89PNG")
+
+
 def test_empty_inputs_still_draw() -> None:
     assert b"<svg" in placemap.places_map([], "places")
     assert b"<svg" in charts.monthly_lines([], {}, "monthly", "kg")

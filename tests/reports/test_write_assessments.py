@@ -16,6 +16,7 @@ from tearline.model.marking import Marking
 from tearline.model.parties import Agency, Unit
 from tearline.model.record import build_record
 from tearline.model.statement import Provenance, Statement
+from tearline.reports import assessment
 from tearline.reports.build import write_assessments
 from tearline.store import parties
 from tearline.store.store import Store
@@ -49,6 +50,26 @@ def test_one_file_per_unit_and_format(store: Store, tmp_path: Path) -> None:
     assert kg == {"us.dea.sod": 7.0, "mx.fgr.femdo": 2.0}
     html = (tmp_path / "out" / "assessment-mx.fgr.femdo.html").read_text(encoding="utf-8")
     assert "mx.fgr.femdo" in html and "2024-05-03T12:00:00+00:00" in html
+
+
+def test_each_units_figures_are_computed_once_for_all_its_formats(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with store.transaction() as conn:
+        parties.put_agency(conn, Agency("us.dea", "DEA", "us"), AT - timedelta(days=1))
+        parties.put_unit(conn, Unit("us.dea.sod", "us.dea", "SOD"), AT - timedelta(days=1))
+    built: list[str] = []
+    original = assessment.build_assessment
+
+    def counted(data: assessment.AssessmentInput,
+                params: assessment.AssessmentParams) -> assessment.Assessment:
+        built.append(data.subject)
+        return original(data, params)
+
+    monkeypatch.setattr(assessment, "build_assessment", counted)
+    written = write_assessments(store, ["us.dea.sod"], tmp_path / "out", AT, None,
+                                formats=("html", "json"))  # fmt: skip
+    assert len(written) == 2 and built == ["us.dea.sod"]
 
 
 @pytest.mark.usefixtures("permissive_umask")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Literal
@@ -176,14 +177,17 @@ def build_assessment(data: AssessmentInput, params: AssessmentParams) -> Assessm
     )
 
 
-def _svg_uri(svg: bytes) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+_MEDIA = {"svg": "image/svg+xml", "png": "image/png"}
 
 
-def _charts(figures: Figures, drug: str) -> dict[str, str]:
+def _uri(image: bytes, fmt: charts.ChartFormat) -> str:
+    return f"data:{_MEDIA[fmt]};base64," + base64.b64encode(image).decode("ascii")
+
+
+def _charts(figures: Figures, drug: str, fmt: charts.ChartFormat) -> dict[str, str]:
     out = {
         f"monthly-{series.kind}": charts.monthly_lines(
-            series.months, series.kg, f"{drug}: monthly weight, {series.title}", "kg"
+            series.months, series.kg, f"{drug}: monthly weight, {series.title}", "kg", fmt
         )
         for series in figures.monthly_by_region
     }
@@ -194,6 +198,7 @@ def _charts(figures: Figures, drug: str) -> dict[str, str]:
         figures.trend.fitted(),
         f"{drug}: monthly total and trend",
         "kg",
+        fmt,
     )
     if figures.origins is not None:
         out["origins"] = charts.bars(
@@ -201,19 +206,21 @@ def _charts(figures: Figures, drug: str) -> dict[str, str]:
             [f.kg for f in figures.origins.figures],
             f"{drug} by origin ({figures.origins.weight} weight)",
             "kg",
+            fmt,
         )
     if figures.places:
         out["places"] = placemap.places_map(
             [(p.longitude, p.latitude, p.kg, p.synthetic_events > 0) for p in figures.places],
             f"{drug}: seizure places",
+            fmt,
         )
-    return {name: _svg_uri(svg) for name, svg in out.items()}
+    return {name: _uri(image, fmt) for name, image in out.items()}
 
 
-def render_html(assessment: Assessment) -> str:
+def render_html(assessment: Assessment, chart_format: charts.ChartFormat = "svg") -> str:
     """The assessment as HTML. Every value is escaped (autoescape on for every template,
     whatever its file name; no template marks data ``|safe``): text from data is never
-    markup."""
+    markup. Charts are SVG, or PNG for the HTML a PDF is made from (``charts.ChartFormat``)."""
     environment = Environment(
         loader=PackageLoader("tearline.reports", "templates"),
         autoescape=True,
@@ -225,31 +232,41 @@ def render_html(assessment: Assessment) -> str:
     return environment.get_template("assessment.html").render(
         a=assessment,
         drug=drug,
-        record_charts=_charts(assessment.records, drug),
+        record_charts=_charts(assessment.records, drug, chart_format),
         aggregate_charts=None
         if assessment.aggregates is None
-        else _charts(assessment.aggregates, drug),
+        else _charts(assessment.aggregates, drug, chart_format),
         long_run_chart=None
         if assessment.long_run is None
-        else _svg_uri(charts.annual_lines(
+        else _uri(charts.annual_lines(
             assessment.long_run.years, assessment.long_run.kg,
-            f"{drug}: yearly seizures reported to UNODC", "kg equivalent",
-        )),
+            f"{drug}: yearly seizures reported to UNODC", "kg equivalent", chart_format,
+        ), chart_format),
         kg_per_lb=KG_PER_LB,
     )
 
 
 def render_assessment(data: AssessmentInput, params: AssessmentParams, fmt: Format) -> bytes:
     """The assessment for ``data.subject`` as HTML, PDF or JSON bytes."""
+    return render_formats(data, params, (fmt,))[fmt]
+
+
+def render_formats(
+    data: AssessmentInput, params: AssessmentParams, formats: Sequence[Format]
+) -> dict[Format, bytes]:
+    """The assessment in each of ``formats``, its figures and digest computed once."""
     assessment = build_assessment(data, params)
+    return {fmt: _render(assessment, fmt) for fmt in formats}
+
+
+def _render(assessment: Assessment, fmt: Format) -> bytes:
     if fmt == "json":
         text = json.dumps(assessment.to_dict(), indent=2, sort_keys=True, ensure_ascii=False)
         return (text + "\n").encode("utf-8")
-    html = render_html(assessment)
     if fmt == "html":
-        return html.encode("utf-8")
+        return render_html(assessment).encode("utf-8")
     if fmt == "pdf":
         from tearline.reports.pdf import html_to_pdf
 
-        return html_to_pdf(html)
+        return html_to_pdf(render_html(assessment, "png"))
     raise ValidationError("unknown format", [Problem(f"{fmt!r}", column="format")])

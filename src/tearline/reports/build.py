@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from tearline.analysis.frame import SeizureFrame
 from tearline.errors import Problem, ValidationError
 from tearline.files import private_dir, write_private
 from tearline.policy.subject import Subject
@@ -22,7 +23,7 @@ from tearline.reports.assessment import (
     AssessmentInput,
     AssessmentParams,
     Format,
-    render_assessment,
+    render_formats,
 )
 from tearline.sources.cbp import CbpSeries, cbp_frame, default_cbp_paths, read_cbp
 from tearline.sources.unodc import UnodcSeries, default_unodc_path, read_unodc
@@ -116,15 +117,19 @@ def assessment_input(
     at: datetime,
     series: CbpSeries | None = None,
     unodc: UnodcSeries | None = None,
+    aggregates: SeizureFrame | None = None,
 ) -> AssessmentInput:
     """The subject's visible Seizure records (audited read), with the published series
-    (CBP monthly, UNODC annual) if given."""
+    (CBP monthly, UNODC annual) if given; ``aggregates``: ``cbp_frame(series)`` when the
+    caller already built it (it is the same for every unit)."""
     frame = store.seizure_frame(subject, at)
     files = (() if series is None else series.files) + (() if unodc is None else unodc.files)
+    if aggregates is None and series is not None:
+        aggregates = cbp_frame(series)
     return AssessmentInput(
         subject=subject_name(subject),
         seizures=frame,
-        aggregates=None if series is None else cbp_frame(series),
+        aggregates=aggregates,
         sources=files,
         unodc=None if unodc is None else unodc.rows,
     )
@@ -143,17 +148,19 @@ def write_assessments(
 
     Files are ``out_dir/assessment-<unit>.<format>``. The policy is evaluated at
     ``at``, which is also the stated generation time, so that the same data gives
-    the same files.
+    the same files. The published series are read and framed once for every unit, and
+    each unit's figures are computed once for all its formats.
     """
     private_dir(out_dir)
     series = cbp_series(store, data_dir)
     unodc = unodc_series(store, data_dir)
+    aggregates = None if series is None else cbp_frame(series)
     params = replace(params or AssessmentParams(), generated_at=at)
     written: list[Path] = []
     for unit in units:
-        data = assessment_input(store, store.subject(unit), at, series, unodc)
-        for fmt in formats:
+        data = assessment_input(store, store.subject(unit), at, series, unodc, aggregates)
+        for fmt, document in render_formats(data, params, formats).items():
             path = out_dir / f"assessment-{unit}.{fmt}"
-            write_private(path, render_assessment(data, params, fmt))
+            write_private(path, document)
             written.append(path)
     return written

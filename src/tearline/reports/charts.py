@@ -1,4 +1,4 @@
-"""Charts for assessments, drawn with matplotlib as SVG.
+"""Charts for assessments, drawn with matplotlib as SVG (for HTML) or PNG (for PDF).
 
 Output is deterministic: the object-oriented API is used (no pyplot global state),
 the SVG id salt is fixed, the date metadata is dropped, and text is written as SVG
@@ -21,11 +21,12 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 import matplotlib
 import numpy as np
 import numpy.typing as npt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
@@ -46,6 +47,12 @@ RC: dict[Any, Any] = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
+#: ``svg`` for HTML (sharp at any zoom, text selectable); ``png`` for PDF, because
+#: WeasyPrint's SVG renderer walks every element of a chart in Python while it embeds a
+#: raster image as it is (``docs/benchmarks.md``, "Assessments").
+ChartFormat = Literal["svg", "png"]
+#: Resolution of PNG charts: 7 inches wide at 150 dpi is sharp on a printed page.
+PNG_DPI = 150
 PALETTE = ("#1f4e79", "#c0504d", "#9bbb59", "#8064a2", "#f79646", "#4bacc6", "#7f7f7f")
 SIZE = (7.0, 3.2)
 #: The longest label drawn; the tables of the document show the whole text.
@@ -81,10 +88,16 @@ def _days(days: Sequence[date]) -> npt.NDArray[np.datetime64]:
     return np.array([d.isoformat() for d in days], dtype="datetime64[D]")
 
 
-def render(figure: Figure) -> bytes:
+def render(figure: Figure, fmt: ChartFormat = "svg") -> bytes:
+    """The figure as SVG or PNG bytes, the same bytes for the same figure (no date, no
+    software version written)."""
     buffer = io.BytesIO()
-    FigureCanvasSVG(figure)
-    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    if fmt == "png":
+        FigureCanvasAgg(figure)
+        figure.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    else:
+        FigureCanvasSVG(figure)
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
 
 
@@ -129,11 +142,12 @@ def monthly_figure(
 
 
 def monthly_lines(
-    months: Sequence[date], series: Mapping[str, Sequence[float]], title: str, ylabel: str
+    months: Sequence[date], series: Mapping[str, Sequence[float]], title: str, ylabel: str,
+    fmt: ChartFormat = "svg",
 ) -> bytes:
-    """:func:`monthly_figure` as SVG."""
+    """:func:`monthly_figure` as SVG (or PNG)."""
     with matplotlib.rc_context(RC):
-        return render(monthly_figure(months, series, title, ylabel))
+        return render(monthly_figure(months, series, title, ylabel), fmt)
 
 
 def annual_figure(
@@ -164,14 +178,16 @@ def annual_figure(
 
 
 def annual_lines(
-    years: Sequence[int], series: Mapping[str, Sequence[float | None]], title: str, ylabel: str
+    years: Sequence[int], series: Mapping[str, Sequence[float | None]], title: str, ylabel: str,
+    fmt: ChartFormat = "svg",
 ) -> bytes:
-    """:func:`annual_figure` as SVG."""
+    """:func:`annual_figure` as SVG (or PNG)."""
     with matplotlib.rc_context(RC):
-        return render(annual_figure(years, series, title, ylabel))
+        return render(annual_figure(years, series, title, ylabel), fmt)
 
 
-def bars(labels: Sequence[str], values: Sequence[float], title: str, ylabel: str) -> bytes:
+def bars(labels: Sequence[str], values: Sequence[float], title: str, ylabel: str,
+         fmt: ChartFormat = "svg") -> bytes:
     with matplotlib.rc_context(RC):
         figure = _figure()
         axes = figure.add_subplot()
@@ -184,7 +200,7 @@ def bars(labels: Sequence[str], values: Sequence[float], title: str, ylabel: str
         axes.set_title(label(title), loc="left")
         axes.set_ylabel(label(ylabel))
         axes.grid(axis="y", alpha=0.3)
-        return render(figure)
+        return render(figure, fmt)
 
 
 def trend(
@@ -194,6 +210,7 @@ def trend(
     fitted: Sequence[float],
     title: str,
     ylabel: str,
+    fmt: ChartFormat = "svg",
 ) -> bytes:
     """Monthly totals as bars, the centred moving average, and the least-squares line."""
     with matplotlib.rc_context(RC):
@@ -220,4 +237,4 @@ def trend(
         axes.set_ylabel(label(ylabel))
         axes.grid(axis="y", alpha=0.3)
         axes.legend(frameon=False, fontsize=8)
-        return render(figure)
+        return render(figure, fmt)

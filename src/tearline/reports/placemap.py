@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 
 from tearline.reports.basemap import MEXICO, base_map
-from tearline.reports.charts import PALETTE, RC, label, render
+from tearline.reports.charts import PALETTE, RC, ChartFormat, label, render
 
 #: Mexico and the border, the least a map of seizure places shows: (west, south, east, north).
 MEXICO_VIEW = (-118.5, 14.0, -86.0, 34.5)
@@ -76,7 +76,8 @@ def places_figure(points: Sequence[tuple[float, float, float, bool]], title: str
     return figure
 
 
-def places_map(points: Sequence[tuple[float, float, float, bool]], title: str) -> bytes:
-    """:func:`places_figure` as SVG."""
+def places_map(points: Sequence[tuple[float, float, float, bool]], title: str,
+               fmt: ChartFormat = "svg") -> bytes:
+    """:func:`places_figure` as SVG (or PNG)."""
     with matplotlib.rc_context(RC):
-        return render(places_figure(points, title))
+        return render(places_figure(points, title), fmt)
