@@ -5,6 +5,12 @@ may see: ``AssessmentInput.seizures`` must already be the policy-filtered frame 
 Seizure records. Published aggregate series (CBP) may be added as context; they are
 shown apart from the records and never mixed into the records' totals.
 
+Marked product (``docs/assessments.md``, *Marked products*): the document carries the
+most restrictive marking of the inputs it used (``AssessmentInput.markings``), its
+banner at the top and bottom of every page, page numbers, the date, and key judgments
+in confidence language on page 1 (:mod:`tearline.reports.products`); a non-public one
+carries its recipient's fingerprint (:mod:`tearline.reports.marked`).
+
 Reproducibility: the document carries its exact parameters and a digest of its
 inputs (:mod:`tearline.reports.digest`); the same data and parameters give the same
 figures and the same digest. Only the generation time differs between runs, unless
@@ -27,10 +33,13 @@ from tearline.analysis.frame import SeizureFrame
 from tearline.analysis.units import KG_PER_LB, kg_to_lb
 from tearline.errors import Problem, ValidationError
 from tearline.model.drugs import DRUGS, canonical_drug
+from tearline.model.marking import Marking
 from tearline.reports import charts, placemap
 from tearline.reports.digest import inputs_digest
 from tearline.reports.figures import Figures, compute_figures
 from tearline.reports.longrun import LongRun, long_run
+from tearline.reports.marked import ReportCopy, labels, mark_html
+from tearline.reports.products import KeyJudgment, banner, key_judgments, product_marking
 from tearline.sources.citations import Citation, citation_for
 from tearline.sources.provenance import FileProvenance
 from tearline.sources.unodc import UnodcRow
@@ -45,6 +54,8 @@ class AssessmentInput:
     aggregates: SeizureFrame | None = None  # e.g. tearline.sources.cbp.cbp_frame(...)
     sources: tuple[FileProvenance, ...] = ()  # provenance of the aggregate files
     unodc: tuple[UnodcRow, ...] | None = None  # the UNODC annual series, for the long run
+    #: the markings of the records used, as the subject sees them (record and portions)
+    markings: tuple[Marking, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +94,12 @@ class Assessment:
     records: Figures
     aggregates: Figures | None
     long_run: LongRun | None = None
+    marking: Marking = field(default_factory=lambda: product_marking(()))
+    judgments: tuple[KeyJudgment, ...] = ()
+
+    @property
+    def banner(self) -> str:
+        return banner(self.marking)
 
     @property
     def synthetic(self) -> bool:
@@ -96,6 +113,9 @@ class Assessment:
         return {
             "title": self.params.title,
             "subject": self.subject,
+            "marking": self.marking.to_dict(),
+            "banner": self.banner,
+            "key_judgments": [j.to_dict() for j in self.judgments],
             "generated_at": self.generated_at.isoformat(),
             "parameters": self.params.to_dict(),
             "inputs_digest": self.digest,
@@ -173,14 +193,22 @@ def build_assessment(data: AssessmentInput, params: AssessmentParams) -> Assessm
         records=records,
         aggregates=aggregates,
         long_run=None if data.unodc is None else long_run(data.unodc, params.drug),
+        marking=product_marking(data.markings),
+        judgments=tuple(key_judgments(records, params.drug.lower(), generated_at)),
     )
 
 
-def _svg_uri(svg: bytes) -> str:
+def _svg_uri(svg: bytes, copy: ReportCopy | None = None, marking: Marking | None = None,
+             ) -> str:
+    """A chart as a ``data:`` URI; with ``copy``, its text in the recipient's renderings
+    (a date on an axis is text like any other in the PDF)."""
+    if copy is not None and marking is not None:
+        svg = mark_html(svg.decode("utf-8"), copy, marking).encode("utf-8")
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
-def _charts(figures: Figures, drug: str) -> dict[str, str]:
+def _charts(figures: Figures, drug: str, copy: ReportCopy | None = None,
+            marking: Marking | None = None) -> dict[str, str]:
     out = {
         f"monthly-{series.kind}": charts.monthly_lines(
             series.months, series.kg, f"{drug}: monthly weight, {series.title}", "kg"
@@ -207,10 +235,10 @@ def _charts(figures: Figures, drug: str) -> dict[str, str]:
             [(p.longitude, p.latitude, p.kg, p.synthetic_events > 0) for p in figures.places],
             f"{drug}: seizure places",
         )
-    return {name: _svg_uri(svg) for name, svg in out.items()}
+    return {name: _svg_uri(svg, copy, marking) for name, svg in out.items()}
 
 
-def render_html(assessment: Assessment) -> str:
+def render_html(assessment: Assessment, copy: ReportCopy | None = None) -> str:
     """The assessment as HTML. Every value is escaped (autoescape on for every template,
     whatever its file name; no template marks data ``|safe``): text from data is never
     markup."""
@@ -225,10 +253,10 @@ def render_html(assessment: Assessment) -> str:
     return environment.get_template("assessment.html").render(
         a=assessment,
         drug=drug,
-        record_charts=_charts(assessment.records, drug),
+        record_charts=_charts(assessment.records, drug, copy, assessment.marking),
         aggregate_charts=None
         if assessment.aggregates is None
-        else _charts(assessment.aggregates, drug),
+        else _charts(assessment.aggregates, drug, copy, assessment.marking),
         long_run_chart=None
         if assessment.long_run is None
         else _svg_uri(charts.annual_lines(
@@ -236,16 +264,24 @@ def render_html(assessment: Assessment) -> str:
             f"{drug}: yearly seizures reported to UNODC", "kg equivalent",
         )),
         kg_per_lb=KG_PER_LB,
+        copy_mark=None if copy is None else copy.mark_for(assessment.marking),
+        t=labels(),
     )
 
 
-def render_assessment(data: AssessmentInput, params: AssessmentParams, fmt: Format) -> bytes:
-    """The assessment for ``data.subject`` as HTML, PDF or JSON bytes."""
+def render_assessment(data: AssessmentInput, params: AssessmentParams, fmt: Format,
+                      copy: ReportCopy | None = None) -> bytes:
+    """The assessment for ``data.subject`` as HTML, PDF or JSON bytes; with ``copy``, a
+    non-public one carries that recipient's fingerprint."""
     assessment = build_assessment(data, params)
     if fmt == "json":
-        text = json.dumps(assessment.to_dict(), indent=2, sort_keys=True, ensure_ascii=False)
+        out = assessment.to_dict()
+        mark = None if copy is None else copy.mark_for(assessment.marking)
+        if mark is not None:
+            out["copy"] = mark
+        text = json.dumps(out, indent=2, sort_keys=True, ensure_ascii=False)
         return (text + "\n").encode("utf-8")
-    html = render_html(assessment)
+    html = mark_html(render_html(assessment, copy), copy, assessment.marking)
     if fmt == "html":
         return html.encode("utf-8")
     if fmt == "pdf":
