@@ -29,7 +29,12 @@ CLI_LEFT_OUT = dict.fromkeys((
     "party list", "node init", "node identity", "node serve", "peer add", "peer list",
     "peer remove", "token create", "token list", "token revoke", "source add", "source list",
     "source remove", "deconflict quota", "deconflict sync", "deconflict deal",
-    "deconflict install-share"), _OPERATOR)
+    "deconflict install-share", "trace", "canary list", "canary alerts"), _OPERATOR)
+CLI_LEFT_OUT["canary plant"] = (
+    "the node's operator plants a canary for the node (a write, like `party add-*`): --as "
+    "names the planting unit for the record's provenance, and the command reads nothing "
+    "for a viewer; what the canary does to a viewer's paths is the record it is (a RED "
+    "record of another unit), which the suite's secrets already cover")
 
 #: API operation (method, path) → family.
 API = {
@@ -51,7 +56,7 @@ API = {
         ("POST", "/api/v1/parties/analysts"), ("POST", "/api/v1/parties/agreements"),
         ("POST", "/api/v1/vettings"), ("POST", "/api/v1/vettings/revocations"),
         ("GET", "/api/v1/tokens"), ("POST", "/api/v1/tokens"),
-        ("DELETE", "/api/v1/tokens/{prefix}")), "api"),
+        ("DELETE", "/api/v1/tokens/{prefix}"), ("GET", "/api/v1/trace/alerts")), "api"),
     **dict.fromkeys((
         ("GET", "/api/v1/audit/log"), ("GET", "/api/v1/audit/checkpoint"),
         ("GET", "/api/v1/audit/proofs/inclusion"), ("GET", "/api/v1/audit/proofs/consistency"),
