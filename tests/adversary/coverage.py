@@ -29,12 +29,8 @@ CLI_LEFT_OUT = dict.fromkeys((
     "party list", "node init", "node identity", "node serve", "peer add", "peer list",
     "peer remove", "token create", "token list", "token revoke", "source add", "source list",
     "source remove", "deconflict quota", "deconflict sync", "deconflict deal",
-    "deconflict install-share", "trace", "canary list", "canary alerts"), _OPERATOR)
-CLI_LEFT_OUT["canary plant"] = (
-    "the node's operator plants a canary for the node (a write, like `party add-*`): --as "
-    "names the planting unit for the record's provenance, and the command reads nothing "
-    "for a viewer; what the canary does to a viewer's paths is the record it is (a RED "
-    "record of another unit), which the suite's secrets already cover")
+    "deconflict install-share", "trace", "canary plant", "canary list", "canary alerts"),
+    _OPERATOR)
 
 #: API operation (method, path) → family.
 API = {

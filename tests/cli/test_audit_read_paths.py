@@ -71,10 +71,7 @@ CLI_ACTIONS = {"ingest", "import-ofac", "mark", "release", "recall", "consent",
                # exchanges logged as deconflict.* entries (tests/federation), and
                # `events` lists the unit's own registrations and the notices sent to it
                "deconflict register", "deconflict withdraw", "deconflict check",
-               "deconflict events",
-               # planting a canary writes a record for the node (record.created and
-               # trace.planted entries: tests/trace/test_canary_cli.py)
-               "canary plant"}
+               "deconflict events"}
 
 
 def _setup(store: Store) -> None:

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from trace_world import AGREEMENT, Workspace, seed
 
 from tearline.store import Store, audit_log, trace_store
-from trace_world import AGREEMENT, Workspace, seed
 
 SEMAR, FGR, SSPC = "mx.semar.uie", "mx.fgr.aic", "mx.sspc.gn"
 
@@ -26,7 +26,7 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     finally:
         store.close()
     made = Workspace(root, url)
-    made.ok("canary", "plant", "--for", SEMAR, "--as", "us.dea.sod", "--legal-basis", AGREEMENT)
+    made.ok("canary", "plant", "--for", SEMAR, "--by", "us.dea.sod", "--legal-basis", AGREEMENT)
     return made
 
 

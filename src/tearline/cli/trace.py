@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from tearline.cli.common import STATE, Format, FormatOption, acting, app, console, emit, err
+from tearline.cli.common import STATE, Format, FormatOption, app, console, emit, err
 from tearline.errors import ConfigError, InputError, LegalBasisError, Problem
 from tearline.model.marking import Marking
 from tearline.model.record import build_record
@@ -100,16 +100,17 @@ def trace(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
 @canary_app.command("plant")
 def plant(recipient: Annotated[str, typer.Option("--for", help="The one unit the canary "
                                                  "is released to (unit id).")],
-          as_: Annotated[str | None, typer.Option("--as", help="The planting unit or "
-                                                  "analyst (name@unit).")] = None,
+          by: Annotated[str, typer.Option("--by", help="The planting unit or analyst "
+                                          "(name@unit): the record's author.")],
           legal_basis: Annotated[str | None, typer.Option(
               "--legal-basis", help="The agreement the release cites.")] = None,
           salt: Annotated[str, typer.Option(help="Tells apart several canaries for one "
                                             "recipient.")] = "1") -> None:
     """Write a canary Person released to one recipient unit only (TLP:RED), and remember
-    its selectors: when one comes back from anyone else, an alert names the recipient."""
+    its selectors: when one comes back from anyone else, an alert names the recipient.
+    The node's operator plants it, naming the planting unit (--by) as its author."""
     store = STATE.store()
-    planter = acting(as_)
+    planter = store.subject(by)
     target = store.subject(recipient)
     if target.analyst or target.agency == planter.agency:
         raise InputError("--for names a unit of another agency (a canary is released to "

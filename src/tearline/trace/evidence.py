@@ -3,7 +3,7 @@
 Three kinds of evidence, each reduced to what it says about each candidate recipient:
 
 * **copy marks** found in the text that the node recorded at release: a mark is 60 bits
-  of HMAC under the node's secret, never guessed, only copied from a copy the node
+  of a MAC under the node's secret, never guessed, only copied from a copy the node
   released, so a recorded mark names its recipient with near certainty;
 * **keyed orders** of each record's values (``fingerprint.order_agreement``): in the
   recipient's own copy every compared pair is in its order; in anyone else's, each

@@ -2,28 +2,28 @@
 
 Two marks go into every copy that leaves the node with non-public content:
 
-* a **copy mark** ``TL-XXXX-XXXX-XXXX``: 60 bits of HMAC-SHA256 of (recipient,
-  channel) under the node's trace secret, shown in the copy (a key of each exported
-  line, a CSV column, a custom property of each TAXII object, the banner of every
-  report page). It survives any re-serialization that keeps text, and is the same for
-  the recipient on every pull, so a receiver sees one value, not a counter of pulls.
+* a **copy mark** ``TL-XXXX-XXXX-XXXX``: 60 bits of a keyed hash (BLAKE2b keyed with
+  the node's trace secret, written MAC below) of (recipient, channel), shown in the
+  copy (a key of each exported line, a CSV column, ``copy`` in each TAXII object's
+  record extension, the footer of every report page). It survives any
+  re-serialization that keeps text, and is the same for the recipient on every pull,
+  so a receiver sees one value, not a counter of pulls.
   It is easy to strip: it is the evidence a careless leak leaves.
-* a **keyed order**: the values of a record are listed in an order chosen by HMAC of
-  (recipient, record, value id). Arrays keep their order through JSON re-ordering,
+* a **keyed order**: the values of a record are listed in an order chosen by the MAC
+  of (recipient, record, value id). Arrays keep their order through JSON re-ordering,
   CSV round trips and most tools, and a leaker that strips the copy mark still hands
   on the order. Each item's place depends only on its own key, so the relative order
   of the items a recipient sees does not change when hidden ones are added: the order
   says nothing about what is hidden (noninterference, DESIGN.md §4).
 
 Neither mark changes an id, a version or a value: receipts, recalls and signatures
-name the same objects as before (``docs/trace.md``, *Which ids stay*).
+name the same objects in every recipient's copy (``docs/trace.md``, *Which ids stay*).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Literal, TypeVar
@@ -42,18 +42,23 @@ T = TypeVar("T")
 class Fingerprinter:
     """Marks for recipients, under the node's trace secret (never shown)."""
 
-    __slots__ = ("_key",)
+    __slots__ = ("_keyed",)
 
     def __init__(self, secret: bytes) -> None:
         if len(secret) != SECRET_BYTES:
             raise ValueError(f"a trace secret is {SECRET_BYTES} bytes")
-        self._key = secret
+        # keyed BLAKE2b (a PRF, like the statement keyer's), keyed once: each mark copies
+        # the keyed state, which costs less than a new HMAC (a TAXII page orders every
+        # value it serves)
+        self._keyed = hashlib.blake2b(key=secret, digest_size=32)
 
     def __repr__(self) -> str:  # the secret is never printed
         return "Fingerprinter(<secret>)"
 
     def _mac(self, *parts: str) -> bytes:
-        return hmac.new(self._key, "\x1f".join(parts).encode("utf-8"), hashlib.sha256).digest()
+        mac = self._keyed.copy()
+        mac.update("\x1f".join(parts).encode("utf-8"))
+        return mac.digest()
 
     def mark(self, recipient: str, channel: Channel) -> str:
         """The copy mark of ``recipient``'s copies on ``channel``."""

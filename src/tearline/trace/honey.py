@@ -1,7 +1,7 @@
 """Honeytokens: canary records released to one recipient only.
 
 A canary is a Person that does not exist — a name of two Spanish surnames, a birth date
-and a Mexican mobile number, all drawn from HMAC bytes of (recipient, salt) under the
+and a Mexican mobile number, all drawn from MAC bytes of (recipient, salt) under the
 node's trace secret — written as an ordinary record of the planting unit, marked
 TLP:RED releasable to the one recipient unit. Nothing in the record says it is a canary
 (its id is like any the API mints); only this node's ``trace_honeytokens`` table knows.

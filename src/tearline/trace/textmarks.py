@@ -5,7 +5,7 @@ A hyphen between two digits of a word made of digits (dates ``2024-05-01``, mont
 that look the same in the report's font: HYPHEN-MINUS (U+002D), HYPHEN (U+2010) or
 NON-BREAKING HYPHEN (U+2011). All three survive copying the text out of the HTML or
 the PDF (``pdftotext`` and browsers keep them; a no-break space or a thin space would
-not). Which one is printed at a place is chosen by HMAC(recipient, context) under the
+not). Which one is printed at a place is chosen by the MAC of (recipient, context) under the
 node's trace secret; the context is the word itself (its digits, the hyphen's rank in
 it), so the choice survives re-flowing, re-wrapping, re-ordering lines and partial
 copying.
