@@ -4,7 +4,7 @@
 (:func:`product_marking`): the highest TLP level, ORCON if any input is, every caveat
 of every input, the releasability every input allows (the selectors all marked inputs
 name; none left means the product stays with whoever it was made for), the legal basis
-they share (none if they differ), and the earliest expiry. Published aggregates are
+the inputs citing one share (none if they differ), and the earliest expiry. Published aggregates are
 public (TLP:CLEAR) and never raise it; a product of public inputs only is TLP:CLEAR.
 
 **Key judgments** (:func:`key_judgments`), on page 1, in the confidence language of
@@ -42,7 +42,7 @@ def product_marking(markings: Iterable[Marking]) -> Marking:
     common: frozenset[Selector] = frozenset.intersection(*named) if named else frozenset()
     if tlp is Tlp.RED:
         common = frozenset(s for s in common if str(s).startswith("unit:"))
-    bases = {m.legal_basis for m in marks}
+    bases = {m.legal_basis for m in marks if m.legal_basis}
     expiries = [m.expires_at for m in marks if m.expires_at is not None]
     return Marking(
         tlp=tlp,
