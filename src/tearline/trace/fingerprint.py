@@ -71,8 +71,17 @@ class Fingerprinter:
 
     def order(self, recipient: str, record_id: str, items: Iterable[T],
               key: Callable[[T], str]) -> list[T]:
-        """``items`` in ``recipient``'s order for ``record_id``."""
-        return sorted(items, key=lambda it: self.rank(recipient, record_id, key(it)))
+        """``items`` in ``recipient``'s order for ``record_id`` (each item placed by
+        :meth:`rank` of its key; the shared prefix is hashed once per record)."""
+        prefix = self._keyed.copy()
+        prefix.update(f"order\x1f{recipient}\x1f{record_id}\x1f".encode())
+
+        def rank(item: T) -> bytes:
+            mac = prefix.copy()
+            mac.update(key(item).encode("utf-8"))
+            return mac.digest()[:12]
+
+        return sorted(items, key=rank)
 
     def choice(self, recipient: str, context: str, among: int) -> int:
         """The rendering chosen, of ``among`` equivalent ones, for ``recipient``'s copies
