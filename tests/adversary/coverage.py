@@ -29,7 +29,8 @@ CLI_LEFT_OUT = dict.fromkeys((
     "party list", "node init", "node identity", "node serve", "peer add", "peer list",
     "peer remove", "token create", "token list", "token revoke", "source add", "source list",
     "source remove", "deconflict quota", "deconflict sync", "deconflict deal",
-    "deconflict install-share"), _OPERATOR)
+    "deconflict install-share", "trace", "canary plant", "canary list", "canary alerts"),
+    _OPERATOR)
 
 #: API operation (method, path) → family.
 API = {
@@ -51,7 +52,7 @@ API = {
         ("POST", "/api/v1/parties/analysts"), ("POST", "/api/v1/parties/agreements"),
         ("POST", "/api/v1/vettings"), ("POST", "/api/v1/vettings/revocations"),
         ("GET", "/api/v1/tokens"), ("POST", "/api/v1/tokens"),
-        ("DELETE", "/api/v1/tokens/{prefix}")), "api"),
+        ("DELETE", "/api/v1/tokens/{prefix}"), ("GET", "/api/v1/trace/alerts")), "api"),
     **dict.fromkeys((
         ("GET", "/api/v1/audit/log"), ("GET", "/api/v1/audit/checkpoint"),
         ("GET", "/api/v1/audit/proofs/inclusion"), ("GET", "/api/v1/audit/proofs/consistency"),

@@ -167,6 +167,7 @@ def _refused(ask: Asking) -> None:
     ask("GET", "/tokens")
     ask("POST", "/tokens", {"owner": "mx.semar.pn", "scopes": ["admin"]})
     ask("DELETE", "/tokens/abcdefgh")
+    ask("GET", "/trace/alerts")
     ask("GET", "/entities/bad%20id!")
     ask("GET", "/nowhere")
     ask("PATCH", "/entities/x-person")

@@ -33,7 +33,9 @@ NOT_RECORDS = {"/api/v1/health", "/api/v1/ready", "/api/v1/whoami", "/api/v1/par
                "/api/v1/tokens",
                # the caller's unit's own deconfliction registrations and the hit notices
                # sent to it (the exchanges themselves are logged where they happen)
-               "/api/v1/deconflict/events"}
+               "/api/v1/deconflict/events",
+               # honeytoken alerts (administration): the node's own findings, no record
+               "/api/v1/trace/alerts"}
 
 
 def _size(api: Api) -> int:

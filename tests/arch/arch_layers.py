@@ -52,7 +52,7 @@ TABLE: dict[str, Layer] = {
     "resolve": _layer(4, future=True),
     "network": _layer(4, future=True),
     "oversight": _layer(4, future=True),
-    "trace": _layer(4, future=True),
+    "trace": _layer(4),
     # 5 — exchange formats (pure mappings of records)
     "stix": _layer(5, "pymisp"),
     "misp": _layer(5, "pymisp"),

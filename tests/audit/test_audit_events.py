@@ -137,6 +137,11 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                        "checker": "unit:mx.semar.uie", "checker_agency": "mx.semar",
                        "holder": "unit:us.dea.sod", "holder_agency": "us.dea",
                        "agreement_id": "mx-us/bilateral-2024"},
+    "trace.copy": {"recipient": "unit:mx.semar.uie", "channel": "taxii",
+                   "mark": "TL-ABCD-EFGH-2345", "record_count": 3},
+    "trace.planted": {"recipient": "unit:mx.semar.uie", "entity_id": "tl-0a1b2c"},
+    "trace.alert": {"recipient": "unit:mx.semar.uie", "entity_id": "tl-0a1b2c",
+                    "returned_by": "node:fgr", "path": "federation", "selector": "phone"},
 }
 
 

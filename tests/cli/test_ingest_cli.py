@@ -466,9 +466,9 @@ def test_an_ofac_import_does_not_merge_into_an_import_hidden_from_the_importer(
 def _export(w: Workspace, tmp_path: Path, acting: list[str], prefix: str = "") -> list[str]:
     """The exported records (as the acting unit sees them) whose ids start with ``prefix``,
     without each value's provenance (its statement ids are keyed by each node's secret,
-    its times are when each workspace wrote)."""
+    its times are when each workspace wrote) and the copy mark (each node's own)."""
     w.run("export", "--out", tmp_path / "out.jsonl", *acting, "--force")
     lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
     entities = [json.loads(line) for line in lines]
-    return [json.dumps({k: v for k, v in e.items() if k != "statements"})
+    return [json.dumps({k: v for k, v in e.items() if k not in ("statements", "copy")})
             for e in entities if e["id"].startswith(prefix)]

@@ -125,3 +125,26 @@ def test_charts_are_drawn(
     coloured = _coloured(band)
     assert coloured > 150, (heading, coloured)
     assert _ink(band) > 1000
+
+
+def test_every_page_carries_its_banner_top_and_bottom_its_number_and_the_date(
+        rendered: tuple[list[Image.Image], list[Word]]) -> None:
+    """A marked product (docs/assessments.md): the banner (TLP:CLEAR here: the fixture's
+    inputs carry no marking) in the top and bottom margins, `page N of M`, the date."""
+    pages, words = rendered
+    height = pages[0].height * 72 / DPI  # points
+    for number in range(len(pages)):
+        mine = [w for w in words if w.page == number]
+        banners = [w for w in mine if w.text == "TLP:CLEAR"]
+        assert any(w.bottom < 20 * 72 / 25.4 for w in banners), f"no top banner, page {number}"
+        assert any(w.top > height - 20 * 72 / 25.4 for w in banners), f"no bottom banner, {number}"
+        text = " ".join(w.text for w in mine)
+        assert f"page {number + 1} of {len(pages)}" in text
+        assert "2024-01-02" in text.replace("\u2010", "-").replace("\u2011", "-")
+
+
+def test_key_judgments_are_on_page_one(rendered: tuple[list[Image.Image], list[Word]]) -> None:
+    _, words = rendered
+    first = " ".join(w.text for w in words if w.page == 0)
+    assert "Key judgments" in first
+    assert re.search(r"We assess with (low|moderate|high) confidence that fentanyl", first)

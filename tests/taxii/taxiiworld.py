@@ -151,6 +151,19 @@ class PeerClient:
         return self.request("GET", target, **kw)
 
 
+def untraced(obj: dict[str, Any]) -> dict[str, Any]:
+    """An object without its date added and what the node's trace secret chose (each
+    node has its own, and a twin store is another node): the copy mark and the order of
+    the record's statements (``docs/trace.md``)."""
+    out = {k: v for k, v in obj.items() if k != "date_added"}
+    for name, ext in list((out.get("extensions") or {}).items()):
+        if isinstance(ext, dict) and isinstance(ext.get("statements"), list):
+            ext = {k: v for k, v in ext.items() if k != "copy"}
+            ext["statements"] = sorted(ext["statements"], key=lambda st: st["id"])
+            out["extensions"] = {**out["extensions"], name: ext}
+    return out
+
+
 def build_node(store: Store, tmp: Path, extra_shared: int = 0, hidden: bool = True) -> Node:
     made = init_node(tmp / "dea-keys", "us.dea", "us.dea.sod")
     with store.transaction() as conn:

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from taxiiworld import DEA, ROOT, build_node
+from taxiiworld import DEA, ROOT, build_node, untraced
 
 from reference_chain import EXISTING, MISSING, chain
 from tearline.model.marking import Marking
@@ -29,8 +29,7 @@ def _pull(db_url: str, folder: Path, hidden: bool) -> list[dict[str, Any]]:
     try:
         answer = node.as_peer("mx.semar.uie").get(OBJECTS)
         assert answer.status == 200, answer.body
-        return sorted(({k: v for k, v in o.items() if k != "date_added"}
-                       for o in answer.body["objects"]), key=lambda o: o["id"])
+        return sorted((untraced(o) for o in answer.body["objects"]), key=lambda o: o["id"])
     finally:
         node.close()
         store.close()

@@ -409,3 +409,7 @@ def catalogue_markdown() -> str:
             out.append(f"| `{f.name}` | {_type_label(hints[f.name])} | {f.metadata['doc']} |")
         out.append("")
     return "\n".join(out)
+
+
+# The trace events register after the core ones (catalogue order: docs/audit.md).
+from tearline.audit import trace_events as _trace_events  # noqa: E402,F401

@@ -24,6 +24,7 @@ from tearline.cli.common import (
     emit,
     err,
 )
+from tearline.cli.trace import check_returned
 from tearline.deconflict import events
 from tearline.errors import SelectorError, ValidationError
 
@@ -146,6 +147,7 @@ def check(as_: AsOption = None, kind: Kind = None, values: Values = None,
     if not chosen:
         raise SelectorError("nothing to check: give values, --file, --record or an "
                             "operation")
+    check_returned(str(subject), "deconfliction", [s.value for s in chosen])
     outcome = _service().check(subject, chosen)
     labels = [f"{s.kind} #{i + 1}" for i, s in enumerate(chosen)]
     _show_hits(outcome, labels, fmt)

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, 
 from tearline.cli.common import STATE, AsOption, acting, app, console, err
 from tearline.cli.placing import write_all, write_placed
 from tearline.cli.records import record_json
+from tearline.cli.trace import check_returned
 from tearline.errors import InputError, LegalBasisError, Problem
 from tearline.files import private_text
 from tearline.ingest.entities import Collector
@@ -87,6 +88,7 @@ def ingest(
     _refuse_basis(judge(marking), None, "--legal-basis")
     collector = Collector(path.name, prov, marking, judge=judge)
     text = decode_input(path.read_bytes(), path.name)
+    check_returned(str(subject), "import", [text])  # a canary in the file: an alert
     if mapping is None:
         require_jsonl(path, text)
     with progress_bar() as bar:

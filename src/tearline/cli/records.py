@@ -27,7 +27,8 @@ from tearline.cli.common import (
     emit,
     err,
 )
-from tearline.cli.exporting import ExportFormat, write_other
+from tearline.cli.exporting import Copy, ExportFormat, write_other
+from tearline.cli.trace import check_returned
 from tearline.errors import Conflict
 from tearline.files import private_text
 from tearline.model.record import Record
@@ -112,6 +113,7 @@ def search(query: str, as_: AsOption = None, at: AtOption = None,
            fmt: FormatOption = Format.table) -> None:
     """Search names, aliases and identifiers (every word must match a prefix)."""
     subject = acting(as_)
+    check_returned(str(subject), "search", [query])
     found = STATE.store().search(subject, at_time(at), query, schema, limit=limit)
     emit(record_rows(found), fmt, ["id", "schema", "caption", "marking", "synthetic"],
          title=f"{len(found)} results for {query!r} as {subject}")
@@ -166,8 +168,9 @@ def export(out: Annotated[Path, typer.Option(
            force: Annotated[bool, typer.Option(
                "--force", help="Overwrite --out if it exists.")] = False,
            fmt: Annotated[ExportFormat, typer.Option(
-               "--format", help="ftm (JSON lines), stix (standard STIX 2.1 bundle) or "
-               "misp (a MISP feed: event files and manifest.json).")] = ExportFormat.ftm,
+               "--format", help="ftm (JSON lines), csv (one row per value), stix (standard "
+               "STIX 2.1 bundle) or misp (a MISP feed: event files and manifest.json)."),
+           ] = ExportFormat.ftm,
            ) -> None:
     """Export what the acting unit may see and its agency may pass on, as FollowTheMoney
     JSON lines with markings and each value's provenance (an ORCON value of another
@@ -175,22 +178,28 @@ def export(out: Annotated[Path, typer.Option(
     objects of their own). A MISP feed folder is brought up to date in place."""
     subject = acting(as_)
     if fmt is not ExportFormat.ftm:
-        if fmt is ExportFormat.stix and out.exists() and not force:
+        if fmt in (ExportFormat.stix, ExportFormat.csv) and out.exists() and not force:
             raise Conflict(f"{out} exists: nothing was exported (--force overwrites it)")
         said = write_other(fmt, STATE.store(), subject, at_time(at), schema, out)
         console.print(said, highlight=False)
         return
-    store, when, after, n = STATE.store(), at_time(at), None, 0
+    store, when, after, n, marked = STATE.store(), at_time(at), None, 0, 0
+    copy = Copy(store, subject, "json")
     with _output(out, force) as fh:
         while True:
             page = store.page(subject, when, schema, after, 500, path="export",
                               handed_on_by=subject.agency)
             for rec in page:
-                fh.write(json.dumps(record_json(rec), ensure_ascii=False) + "\n")
+                line = record_json(copy.record(rec))
+                mark = copy.mark_of(rec)
+                if mark is not None:
+                    line["copy"], marked = mark, marked + 1
+                fh.write(json.dumps(line, ensure_ascii=False) + "\n")
             n += len(page)
             if len(page) < 500:
                 break
             after = page[-1].id
+    copy.log(marked)
     console.print(f"{n:,} records exported to {out}")
 
 

@@ -100,7 +100,9 @@ def assessment(
         assessment_input,
         cbp_series,
         format_of,
+        log_report,
         parse_period,
+        report_copy,
         unodc_series,
     )
 
@@ -127,6 +129,8 @@ def assessment(
     series = cbp_series(store, data_dir) if cbp else None
     yearly = unodc_series(store, data_dir) if unodc else None
     data = assessment_input(store, subject, when, series, yearly)
-    write_private(out, render_assessment(data, params, chosen))
+    copy = report_copy(store, subject)
+    write_private(out, render_assessment(data, params, chosen, copy))
+    log_report(store, copy, data)
     console.print(f"assessment for {data.subject} ({data.seizures.rows:,} seizure records "
                   f"visible) written to {out}")  # fmt: skip

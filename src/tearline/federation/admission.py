@@ -33,6 +33,7 @@ from tearline.store import (
     holdings,
     refused_writes,
     stored_schemas,
+    trace_store,
     write_records,
 )
 from tearline.store import sync_state as ss
@@ -44,6 +45,11 @@ def judge_and_store(conn: Connection, partner: Partner, own_agency: str | None,
                     records: Mapping[str, Record], malformed: Mapping[str, str],
                     out: CollectionResult) -> list[ss.Received]:
     existing = holdings.originators(conn, list(records))
+    # a canary of ours in a partner's feed: an alert names the recipient it was given to
+    # (none when it comes back from the recipient's own agency: its copy, not a leak)
+    trace_store.check_return(conn, partner.party, "federation", clock(), ids=list(records),
+                             texts=[s.value for r in records.values() for s in r.statements],
+                             agency=partner.agency)
     keys = consent_keys(conn)
     verdicts = {rid: judge(rec, partner.agency, own_agency, existing.get(rid),
                            keys, verify_document) for rid, rec in records.items()}

@@ -193,6 +193,7 @@ def read_jsonl(
             "caption",
             "target",
             "statements",
+            "copy",  # the copy mark of an exported line (docs/trace.md): read past
         }
         if unknown:
             collector.problem(f"unknown keys: {', '.join(sorted(unknown))}", number)

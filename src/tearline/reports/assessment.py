@@ -5,6 +5,12 @@ may see: ``AssessmentInput.seizures`` must already be the policy-filtered frame 
 Seizure records. Published aggregate series (CBP) may be added as context; they are
 shown apart from the records and never mixed into the records' totals.
 
+Marked product (``docs/assessments.md``, *Marked products*): the document carries the
+most restrictive marking of the inputs it used (``AssessmentInput.markings``), its
+banner at the top and bottom of every page, page numbers, the date, and key judgments
+in confidence language on page 1 (:mod:`tearline.reports.products`); a non-public one
+carries its recipient's fingerprint (:mod:`tearline.reports.marked`).
+
 Reproducibility: the document carries its exact parameters and a digest of its
 inputs (:mod:`tearline.reports.digest`); the same data and parameters give the same
 figures and the same digest. Only the generation time differs between runs, unless
@@ -28,10 +34,13 @@ from tearline.analysis.frame import SeizureFrame
 from tearline.analysis.units import KG_PER_LB, kg_to_lb
 from tearline.errors import Problem, ValidationError
 from tearline.model.drugs import DRUGS, canonical_drug
+from tearline.model.marking import Marking
 from tearline.reports import charts, placemap
 from tearline.reports.digest import inputs_digest
 from tearline.reports.figures import Figures, compute_figures
 from tearline.reports.longrun import LongRun, long_run
+from tearline.reports.marked import ReportCopy, labels, mark_html
+from tearline.reports.products import KeyJudgment, banner, key_judgments, product_marking
 from tearline.sources.citations import Citation, citation_for
 from tearline.sources.provenance import FileProvenance
 from tearline.sources.unodc import UnodcRow
@@ -46,6 +55,8 @@ class AssessmentInput:
     aggregates: SeizureFrame | None = None  # e.g. tearline.sources.cbp.cbp_frame(...)
     sources: tuple[FileProvenance, ...] = ()  # provenance of the aggregate files
     unodc: tuple[UnodcRow, ...] | None = None  # the UNODC annual series, for the long run
+    #: the markings of the records used, as the subject sees them (record and portions)
+    markings: tuple[Marking, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +95,12 @@ class Assessment:
     records: Figures
     aggregates: Figures | None
     long_run: LongRun | None = None
+    marking: Marking = field(default_factory=lambda: product_marking(()))
+    judgments: tuple[KeyJudgment, ...] = ()
+
+    @property
+    def banner(self) -> str:
+        return banner(self.marking)
 
     @property
     def synthetic(self) -> bool:
@@ -97,6 +114,9 @@ class Assessment:
         return {
             "title": self.params.title,
             "subject": self.subject,
+            "marking": self.marking.to_dict(),
+            "banner": self.banner,
+            "key_judgments": [j.to_dict() for j in self.judgments],
             "generated_at": self.generated_at.isoformat(),
             "parameters": self.params.to_dict(),
             "inputs_digest": self.digest,
@@ -174,17 +194,25 @@ def build_assessment(data: AssessmentInput, params: AssessmentParams) -> Assessm
         records=records,
         aggregates=aggregates,
         long_run=None if data.unodc is None else long_run(data.unodc, params.drug),
+        marking=product_marking(data.markings),
+        judgments=tuple(key_judgments(records, params.drug.lower(), generated_at)),
     )
 
 
 _MEDIA = {"svg": "image/svg+xml", "png": "image/png"}
 
 
-def _uri(image: bytes, fmt: charts.ChartFormat) -> str:
+def _uri(image: bytes, fmt: charts.ChartFormat, copy: ReportCopy | None = None,
+         marking: Marking | None = None) -> str:
+    """A chart as a ``data:`` URI; an SVG one with ``copy`` has its text in the
+    recipient's renderings (a date on an axis is text like any other)."""
+    if fmt == "svg" and copy is not None and marking is not None:
+        image = mark_html(image.decode("utf-8"), copy, marking).encode("utf-8")
     return f"data:{_MEDIA[fmt]};base64," + base64.b64encode(image).decode("ascii")
 
 
-def _charts(figures: Figures, drug: str, fmt: charts.ChartFormat) -> dict[str, str]:
+def _charts(figures: Figures, drug: str, fmt: charts.ChartFormat,
+            copy: ReportCopy | None = None, marking: Marking | None = None) -> dict[str, str]:
     out = {
         f"monthly-{series.kind}": charts.monthly_lines(
             series.months, series.kg, f"{drug}: monthly weight, {series.title}", "kg", fmt
@@ -214,10 +242,11 @@ def _charts(figures: Figures, drug: str, fmt: charts.ChartFormat) -> dict[str, s
             f"{drug}: seizure places",
             fmt,
         )
-    return {name: _uri(image, fmt) for name, image in out.items()}
+    return {name: _uri(image, fmt, copy, marking) for name, image in out.items()}
 
 
-def render_html(assessment: Assessment, chart_format: charts.ChartFormat = "svg") -> str:
+def render_html(assessment: Assessment, chart_format: charts.ChartFormat = "svg",
+                copy: ReportCopy | None = None) -> str:
     """The assessment as HTML. Every value is escaped (autoescape on for every template,
     whatever its file name; no template marks data ``|safe``): text from data is never
     markup. Charts are SVG, or PNG for the HTML a PDF is made from (``charts.ChartFormat``)."""
@@ -232,41 +261,53 @@ def render_html(assessment: Assessment, chart_format: charts.ChartFormat = "svg"
     return environment.get_template("assessment.html").render(
         a=assessment,
         drug=drug,
-        record_charts=_charts(assessment.records, drug, chart_format),
+        record_charts=_charts(assessment.records, drug, chart_format, copy,
+                              assessment.marking),
         aggregate_charts=None
         if assessment.aggregates is None
-        else _charts(assessment.aggregates, drug, chart_format),
+        else _charts(assessment.aggregates, drug, chart_format, copy, assessment.marking),
         long_run_chart=None
         if assessment.long_run is None
         else _uri(charts.annual_lines(
             assessment.long_run.years, assessment.long_run.kg,
             f"{drug}: yearly seizures reported to UNODC", "kg equivalent", chart_format,
-        ), chart_format),
+        ), chart_format, copy, assessment.marking),
         kg_per_lb=KG_PER_LB,
+        copy_mark=None if copy is None else copy.mark_for(assessment.marking),
+        t=labels(),
     )
 
 
-def render_assessment(data: AssessmentInput, params: AssessmentParams, fmt: Format) -> bytes:
-    """The assessment for ``data.subject`` as HTML, PDF or JSON bytes."""
-    return render_formats(data, params, (fmt,))[fmt]
+def render_assessment(data: AssessmentInput, params: AssessmentParams, fmt: Format,
+                      copy: ReportCopy | None = None) -> bytes:
+    """The assessment for ``data.subject`` as HTML, PDF or JSON bytes; with ``copy``, a
+    non-public one carries that recipient's fingerprint."""
+    return render_formats(data, params, (fmt,), copy)[fmt]
 
 
 def render_formats(
-    data: AssessmentInput, params: AssessmentParams, formats: Sequence[Format]
+    data: AssessmentInput, params: AssessmentParams, formats: Sequence[Format],
+    copy: ReportCopy | None = None,
 ) -> dict[Format, bytes]:
     """The assessment in each of ``formats``, its figures and digest computed once."""
     assessment = build_assessment(data, params)
-    return {fmt: _render(assessment, fmt) for fmt in formats}
+    return {fmt: _render(assessment, fmt, copy) for fmt in formats}
 
 
-def _render(assessment: Assessment, fmt: Format) -> bytes:
+def _render(assessment: Assessment, fmt: Format, copy: ReportCopy | None) -> bytes:
     if fmt == "json":
-        text = json.dumps(assessment.to_dict(), indent=2, sort_keys=True, ensure_ascii=False)
+        out = assessment.to_dict()
+        mark = None if copy is None else copy.mark_for(assessment.marking)
+        if mark is not None:
+            out["copy"] = mark
+        text = json.dumps(out, indent=2, sort_keys=True, ensure_ascii=False)
         return (text + "\n").encode("utf-8")
     if fmt == "html":
-        return render_html(assessment).encode("utf-8")
+        html = render_html(assessment, "svg", copy)
+        return mark_html(html, copy, assessment.marking).encode("utf-8")
     if fmt == "pdf":
         from tearline.reports.pdf import html_to_pdf
 
-        return html_to_pdf(render_html(assessment, "png"))
+        return html_to_pdf(mark_html(render_html(assessment, "png", copy), copy,
+                                     assessment.marking))
     raise ValidationError("unknown format", [Problem(f"{fmt!r}", column="format")])

@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from tearline.analysis.frame import SeizureFrame
 from tearline.errors import Problem, ValidationError
 from tearline.files import private_dir, write_private
+from tearline.model.marking import Marking
 from tearline.policy.subject import Subject
 from tearline.reports.assessment import (
     AssessmentInput,
@@ -25,9 +26,18 @@ from tearline.reports.assessment import (
     Format,
     render_formats,
 )
+from tearline.reports.marked import ReportCopy
+from tearline.reports.products import product_marking
 from tearline.sources.cbp import CbpSeries, cbp_frame, default_cbp_paths, read_cbp
 from tearline.sources.unodc import UnodcSeries, default_unodc_path, read_unodc
-from tearline.store import Store, read_cbp_series, read_unodc_series
+from tearline.store import (
+    Store,
+    Visibility,
+    read_cbp_series,
+    read_unodc_series,
+    reader,
+    trace_store,
+)
 
 _FY = re.compile(r"^FY(\d{4})$", re.IGNORECASE)
 _YEAR = re.compile(r"^\d{4}$")
@@ -132,7 +142,23 @@ def assessment_input(
         aggregates=aggregates,
         sources=files,
         unodc=None if unodc is None else unodc.rows,
+        markings=input_markings(store, subject, at, frame.table.column("entity_id").to_pylist()),
     )
+
+
+def input_markings(store: Store, subject: Subject, at: datetime,
+                   ids: Sequence[str]) -> tuple[Marking, ...]:
+    """The distinct markings of the records ``ids`` as ``subject`` sees them: each
+    record's and each visible portion's (a hidden portion is not an input). The figures
+    read was logged already; this reads the same records' markings, unlogged."""
+    found: dict[str, Marking] = {}
+    with store.reading() as conn:
+        for rec in reader.read_records(conn, Visibility(subject, at), sorted(set(ids))):
+            found.setdefault(rec.marking.id, rec.marking)
+            for st in rec.statements:
+                if st.marking is not None:
+                    found.setdefault(st.marking.id, st.marking)
+    return tuple(found[k] for k in sorted(found))
 
 
 def write_assessments(
@@ -158,9 +184,28 @@ def write_assessments(
     params = replace(params or AssessmentParams(), generated_at=at)
     written: list[Path] = []
     for unit in units:
-        data = assessment_input(store, store.subject(unit), at, series, unodc, aggregates)
-        for fmt, document in render_formats(data, params, formats).items():
+        subject = store.subject(unit)
+        data = assessment_input(store, subject, at, series, unodc, aggregates)
+        copy = report_copy(store, subject)
+        for fmt, document in render_formats(data, params, formats, copy).items():
             path = out_dir / f"assessment-{unit}.{fmt}"
             write_private(path, document)
             written.append(path)
+        log_report(store, copy, data)
     return written
+
+
+def report_copy(store: Store, subject: Subject) -> ReportCopy:
+    """The fingerprint of ``subject``'s copies of a report (``reports/marked.py``)."""
+    with store.reading() as conn:
+        return ReportCopy(trace_store.fingerprinter(conn), str(subject))
+
+
+def log_report(store: Store, copy: ReportCopy, data: AssessmentInput) -> None:
+    """Index and log the copy mark of a report written for ``copy.recipient`` (nothing
+    for a public one, which carries none)."""
+    mark = copy.mark_for(product_marking(data.markings))
+    if mark is not None:
+        with store.transaction() as conn:
+            trace_store.record_copy(conn, copy.recipient, "report", mark, data.seizures.rows,
+                                    copy.recipient, datetime.now(UTC))

@@ -78,6 +78,9 @@ RECORD_SCHEMA: dict[str, Any] = {
                 "modified_at": _TIME,
                 "extra": {"type": "object"},
                 "statements": {"type": "array", "items": STATEMENT_SCHEMA, "minItems": 1},
+                # the recipient's copy mark (docs/trace.md); readers ignore it
+                "copy": {"type": "string",
+                         "pattern": "^TL-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$"},
             },
             "additionalProperties": False,
         },

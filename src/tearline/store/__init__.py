@@ -45,6 +45,7 @@ MODULES = (
     "series",
     "sync_state",
     "vetting_attestations",
+    "trace_store",
 )
 
 #: Classes and functions of the face, by the module that defines them.
@@ -96,6 +97,7 @@ __all__ = [
     "peer_by_certificate", "query_tokens", "rank_of", "rank_of", "read_cbp_series",
     "read_unodc_series", "recalls_for", "refused_writes", "remove_peer", "require_current",
     "set_marking", "stored_schemas", "ts", "upgrade", "write_records",
+    "trace_store",
 ]
 
 if TYPE_CHECKING:  # the names as mypy sees them; at run time, __getattr__ below
@@ -123,6 +125,7 @@ if TYPE_CHECKING:  # the names as mypy sees them; at run time, __getattr__ below
         releases,
         series,
         sync_state,
+        trace_store,
         vetting_attestations,
     )
     from tearline.store.api_tokens import TokenRow

@@ -14,7 +14,10 @@ collection of the agreement its marking cites as legal basis, or that one of its
 releases cites; a visible record citing none of the peer's agreements (no legal basis,
 or an agreement the peer is not party to) belongs to the peer's *default* collection.
 Records are served with the consents that let the peer release them onward
-(:mod:`tearline.taxii.consents`).
+(:mod:`tearline.taxii.consents`), and with the peer's fingerprint (``docs/trace.md``):
+each non-public record's statements in the peer's keyed order and its copy mark
+(``copy`` in the object's record extension), the same on every pull; ids and versions
+are unchanged, so receipts and recalls name the same objects.
 
 **Pages.** Ordered by date added (:mod:`tearline.store.feed`); ``limit`` counts
 records, and each record comes with the objects it maps to (its object, derived
@@ -29,7 +32,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -43,6 +46,7 @@ from tearline.errors import NotFound
 from tearline.keys import NodeKey
 from tearline.model.record import Record, entity_properties
 from tearline.stix.export import object_id, to_stix
+from tearline.stix.extensions import RECORD_EXTENSION_ID
 from tearline.store import (
     Connection,
     Peer,
@@ -52,11 +56,13 @@ from tearline.store import (
     audit_log,
     feed,
     reader,
+    trace_store,
 )
 from tearline.taxii.collection import Collection
 from tearline.taxii.consents import Signer, with_consents
 from tearline.taxii.vettings import with_vettings
 from tearline.taxii.wire import Query, version_matches
+from tearline.trace.copies import for_recipient, is_public
 
 #: Said for every object the peer cannot have: hidden and absent alike.
 NO_OBJECT = "no such object"
@@ -154,6 +160,20 @@ def _filter(objects: list[dict[str, Any]], query: Query) -> list[dict[str, Any]]
 
 
 
+def _mark(conn: Connection, peer: Peer, objects: list[dict[str, Any]],
+          records: Sequence[Record], mark: str) -> None:
+    """Put the peer's copy mark in the record extension of each non-public record's
+    object, and log it."""
+    marked = {object_id(r.id, r.schema) for r in records if not is_public(r)}
+    for obj in objects:
+        payload = (obj.get("extensions") or {}).get(RECORD_EXTENSION_ID)
+        if obj["id"] in marked and isinstance(payload, dict) and "statements" in payload:
+            payload["copy"] = mark
+    if marked:
+        trace_store.record_copy(conn, str(peer.subject), "taxii", mark, len(marked),
+                                peer.party, datetime.now(UTC))
+
+
 def visibility(peer: Peer, at: datetime, signer: Signer | None) -> Visibility:
     """What the peer may receive from this node: what its unit may see, narrowed to what
     this node's agency may pass on (each ORCON item of another agency needs its
@@ -190,10 +210,13 @@ def page(store: Store, peer: Peer, coll: Collection, query: Query, cursors: Curs
             shown = with_consents(conn, signer, peer, records, at) if signer else records
             if signer is not None:
                 shown = with_vettings(conn, signer.key, signer.agency, peer, shown, at)
+            fp, recipient = trace_store.fingerprinter(conn), str(peer.subject)
+            shown = [for_recipient(fp, recipient, r) for r in shown]
             # a peer that is not a tearline node may ignore granular markings: its
             # portions travel as objects of their own (stix/standard.py)
             objects = to_stix(shown, _refs(conn, vis, records),
                               granular=peer.tearline_node).bundle["objects"]
+            _mark(conn, peer, objects, shown, fp.mark(recipient, "taxii"))
             if query.ids:
                 objects = [o for o in objects if o["id"] in set(query.ids)]
             objects = _filter(objects, query)

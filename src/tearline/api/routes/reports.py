@@ -13,7 +13,14 @@ from fastapi.responses import Response
 from tearline.api.deps import AUTHED, Reader, StoreDep
 from tearline.errors import Problem, ValidationError
 from tearline.reports.assessment import AssessmentParams, check_params, render_assessment
-from tearline.reports.build import assessment_input, cbp_series, parse_period, unodc_series
+from tearline.reports.build import (
+    assessment_input,
+    cbp_series,
+    log_report,
+    parse_period,
+    report_copy,
+    unodc_series,
+)
 
 MEDIA_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 
@@ -51,9 +58,12 @@ def router() -> APIRouter:
                               now.date())  # an unknown drug or a future period: 422
         data = assessment_input(store, principal.subject, now, cbp_series(store, None),
                                 unodc_series(store, None))
+        copy = report_copy(store, principal.subject)  # the caller's fingerprint
+        document = render_assessment(data, params, fmt, copy)
+        log_report(store, copy, data)
         if fmt != "json":
-            return Response(render_assessment(data, params, fmt), media_type=MEDIA_TYPES[fmt])
-        result: dict[str, Any] = json.loads(render_assessment(data, params, "json"))
+            return Response(document, media_type=MEDIA_TYPES[fmt])
+        result: dict[str, Any] = json.loads(document)
         return result
 
     return api
