@@ -49,7 +49,7 @@ TABLE: dict[str, Layer] = {
     "keys": _layer(3, "cryptography"),
     # 4 — core packages to come (pure: no store, no web, no network)
     "deconflict": _layer(4, "pysodium", "cryptography", "h3", "phonenumbers", "followthemoney"),
-    "resolve": _layer(4, "splink", "duckdb"),
+    "resolve": _layer(4, "splink", "duckdb", "pyarrow"),
     "network": _layer(4, future=True),
     "oversight": _layer(4, future=True),
     "trace": _layer(4, future=True),
@@ -83,7 +83,7 @@ CONFINED: dict[str, frozenset[str]] = {
     "duckdb": frozenset({"analysis", "resolve"}),
     # store: store/seizures.py reads the Seizure statements straight into Arrow columns
     # (no Python object per row), the frame analysis/ takes.
-    "pyarrow": frozenset({"analysis", "store"}),
+    "pyarrow": frozenset({"analysis", "store", "resolve"}),
     "httpx": frozenset({"federation.client"}),
     "taxii2client": frozenset({"federation.client"}),
     "weasyprint": frozenset({"reports"}),

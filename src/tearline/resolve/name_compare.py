@@ -26,6 +26,9 @@ def _align(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[list[float], list[st
     from .names import word_match
 
     n, m = len(a), len(b)
+    if n == m == 1:
+        score, why = word_match(a[0], b[0], given=True)
+        return ([score], list(why), 0, 0) if score > 0 else ([], [], 1, 1)
     best: list[list[tuple[float, list[float], list[str]]]] = [
         [(0.0, [], []) for _ in range(m + 1)] for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
@@ -61,7 +64,9 @@ def _surnames(a: PersonName, b: PersonName) -> tuple[float, list[str]]:
     from .names import word_match
 
     if not a.paternal or not b.paternal:
-        return (0.3, ["surname missing"]) if a.paternal or b.paternal else (0.3, ["no surnames"])
+        if a.paternal or b.paternal:
+            return 0.3, ["surname missing"]
+        return 0.8, ["one word names"]
     paternal, why = word_match(a.paternal, b.paternal, given=False)
     reasons = [f"paternal surname: {r}" for r in why]
     if paternal == 0:
@@ -89,14 +94,22 @@ def _once(a: PersonName, b: PersonName) -> NameEvidence:
     return NameEvidence(given * surnames, tuple(given_why + surname_why), given, surnames)
 
 
+def _shared_words(a: PersonName, b: PersonName) -> int:
+    """How many words sound alike on both sides: other readings only help from two."""
+    return len(a.sounds & b.sounds)
+
+
 def name_similarity(a: PersonName, b: PersonName) -> NameEvidence:
     """How alike two person names are, with reasons (see ``tearline.resolve.names``)."""
     from .names import NameEvidence, readings
 
     if not a.words or not b.words:
         return NameEvidence(0.0, ("empty name",))
+    if (a.words, a.given, a.nicknames, a.abbreviated) == (b.words, b.given, b.nicknames,
+                                                          b.abbreviated):
+        return NameEvidence(1.0, (), 1.0, 1.0)
     best = _once(a, b)
-    if best.score < 0.9:
+    if best.score < 0.9 and _shared_words(a, b) >= 2:
         for ra, cost_a in readings(a):
             for rb, cost_b in readings(b):
                 if cost_a != 1.0 and cost_b != 1.0 or cost_a * cost_b == 1.0:

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property, lru_cache
 
 from .lexicon import (
     ABBREVIATIONS,
@@ -79,6 +80,11 @@ class PersonName:
     @property
     def surnames(self) -> tuple[str, ...]:
         return tuple(s for s in (self.paternal, self.maternal) if s)
+
+    @cached_property
+    def sounds(self) -> frozenset[str]:
+        """The phonetic forms of the name's words."""
+        return frozenset(phonetic(w) for w in self.words)
 
     @property
     def folded(self) -> str:
@@ -191,11 +197,14 @@ def parse_name(text: str) -> PersonName:
     return _read(base, words[:split], words[split:])
 
 
+@lru_cache(maxsize=100_000)
 def readings(name: PersonName) -> list[tuple[PersonName, float]]:
     """The name as parsed (cost 1.0) and the other plausible readings, at a small cost."""
     out = [(name, 1.0)]
-    if name.ordered or len(name.words) < 3:
+    if name.ordered or len(name.words) < 2:
         return out
+    if len(name.words) == 2:  # "Pérez Juan": the two words the other way round
+        return [*out, (_read(name, name.words[1:], name.words[:1]), 0.92)]
     words, split = name.words, len(name.given)
     for other in (split - 1, split + 1):
         if 1 <= other and 1 <= len(words) - other <= 2:
@@ -206,6 +215,7 @@ def readings(name: PersonName) -> list[tuple[PersonName, float]]:
     return out
 
 
+@lru_cache(maxsize=200_000)
 def word_match(x: str, y: str, *, given: bool) -> tuple[float, tuple[str, ...]]:
     """How alike two folded name words are, and why."""
     if x == y:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_LETTER = re.compile(r"[^a-z]+")
 
@@ -33,6 +34,7 @@ RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
 )
 
 
+@lru_cache(maxsize=100_000)
 def fold(text: str) -> str:
     """Lower case, accents and ``ñ`` removed, anything but letters made a space."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -40,6 +42,7 @@ def fold(text: str) -> str:
     return " ".join(_NON_LETTER.sub(" ", bare).split())
 
 
+@lru_cache(maxsize=100_000)
 def phonetic(word: str) -> str:
     """The phonetic form of one folded word (``"vázquez"`` → ``"baskes"``)."""
     out = word
@@ -60,6 +63,7 @@ def phonetic_rules(a: str, b: str) -> tuple[str, ...]:
     return tuple(used)
 
 
+@lru_cache(maxsize=200_000)
 def jaro_winkler(a: str, b: str) -> float:
     """The Jaro-Winkler similarity of two strings, in [0, 1]."""
     if a == b:

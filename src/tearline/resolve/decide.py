@@ -1,0 +1,124 @@
+"""Decisions on candidate pairs: match, review or no match, with the reasons.
+
+A CURP, RFC or passport number present on both sides decides: the same number is
+one person, two different numbers that both pass their check are two people, whatever
+the names say. Otherwise the model's probability decides: at or above
+:data:`MATCH_AT` a match, at or above :data:`REVIEW_AT` a pair a person should
+review, below it no match. The reasons are the levels the pair reached in each
+comparison, the name comparison's own reasons first.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from . import comparisons
+from .records import PersonRecord
+
+#: probability at or above which a pair is a match
+MATCH_AT = 0.5
+#: probability at or above which a pair not a match goes to review
+REVIEW_AT = 0.02
+
+_DECISIVE = (("curp", "CURP"), ("rfc", "RFC"), ("passport", "passport number"))
+
+
+class Decision(enum.StrEnum):
+    MATCH = "match"
+    REVIEW = "review"
+    NO_MATCH = "no-match"
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One pair as the model decided it."""
+
+    left: str
+    right: str
+    score: float
+    decision: Decision
+    reasons: tuple[str, ...]
+
+
+@cache
+def _labels() -> dict[str, list[tuple[float, str]]]:
+    """comparison → (match weight, label) of each level but the null one."""
+    out = {}
+    for comparison in comparisons.settings("link_only")["comparisons"]:
+        out[comparison["output_column_name"]] = [
+            (math.log2(lv["m_probability"] / lv["u_probability"]), lv["label_for_charts"])
+            for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+    return out
+
+
+def _level(levels: list[tuple[float, str]], weight: object) -> str | None:
+    """The level a pair reached, known by its weight (Splink reports weights, not levels)."""
+    if not isinstance(weight, int | float) or weight == 0:
+        return None
+    best = min(levels, key=lambda level: abs(level[0] - float(weight)))
+    return best[1] if abs(best[0] - float(weight)) < 0.01 else None
+
+
+def _decisive(left: PersonRecord, right: PersonRecord) -> tuple[Decision, str] | None:
+    for field, label in _DECISIVE:
+        a, b = getattr(left, field), getattr(right, field)
+        if not a or not b:
+            continue
+        if a == b:
+            return Decision.MATCH, f"{label} agrees"
+        checked = field == "passport" or (getattr(left, f"{field}_valid")
+                                          and getattr(right, f"{field}_valid"))
+        if checked:
+            return Decision.NO_MATCH, f"{label} differs"
+    return None
+
+
+def decide(left: PersonRecord, right: PersonRecord, row: Mapping[str, Any]) -> Judged:
+    """Decide one pair from Splink's output row (its probability and gamma levels)."""
+    probability = float(row["match_probability"])
+    reasons: list[str] = []
+    if left.name and right.name:
+        reasons.extend(comparisons.name_evidence(left.name, right.name).reasons)
+    for column, levels in _labels().items():
+        label = _level(levels, row.get(f"mw_{column}"))
+        if label is not None:
+            reasons.append(label)
+    decisive = _decisive(left, right)
+    if decisive is not None:
+        decision, why = decisive
+        reasons.insert(0, f"decided by identity number: {why}")
+        probability = 1.0 if decision is Decision.MATCH else 0.0
+    elif probability >= MATCH_AT:
+        decision = Decision.MATCH
+    elif probability >= REVIEW_AT:
+        decision = Decision.REVIEW
+    else:
+        decision = Decision.NO_MATCH
+    return Judged(left.id, right.id, round(probability, 6), decision,
+                  tuple(dict.fromkeys(reasons)))
+
+
+def one_to_one(pairs: list[Judged]) -> list[Judged]:
+    """Keep each record's best match only (for linking two lists without duplicates).
+
+    Matches are taken best first; a match whose left or right record is already
+    taken becomes a review, so nothing is hidden, only ranked.
+    """
+    taken_left: set[str] = set()
+    taken_right: set[str] = set()
+    out = []
+    for pair in sorted(pairs, key=lambda p: (-p.score, p.left, p.right)):
+        if pair.decision is Decision.MATCH:
+            if pair.left in taken_left or pair.right in taken_right:
+                pair = Judged(pair.left, pair.right, pair.score, Decision.REVIEW,
+                              (*pair.reasons, "another pair is a better match"))
+            else:
+                taken_left.add(pair.left)
+                taken_right.add(pair.right)
+        out.append(pair)
+    return out
