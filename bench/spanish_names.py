@@ -145,7 +145,9 @@ class Generator:
             given = p.given if self.rng.random() < 0.33 else self.given(p.sex)
             born = p.born + timedelta(days=self.rng.randrange(-4000, 4000))
             return self.person(p.paternal, maternal, born, given, p.sex)
-        born = self.born() if self.rng.random() < 0.7 else p.born.replace(day=1 + p.born.day % 28)
+        born = self.born() if self.rng.random() < 0.7 else p.born.replace(
+            month=1 + (p.born.month + self.rng.randrange(1, 11)) % 12,
+            day=self.rng.randint(1, 28))
         return self.person(p.paternal, p.maternal, born, p.given, p.sex)  # namesake
 
 

@@ -77,8 +77,8 @@ def _name() -> dict[str, Any]:
     return _comparison(
         "name",
         _level(f"{score} >= 0.95", "names agree", 0.70, 0.0002),
-        _level(f"{score} >= 0.85", "names agree but for a variant", 0.18, 0.0005),
-        _level(f"{score} >= 0.70", "names agree but for several variants", 0.07, 0.002),
+        _level(f"{score} >= 0.85", "names agree but for a variant", 0.18, 0.0002),
+        _level(f"{score} >= 0.70", "names agree but for several variants", 0.07, 0.0005),
         _level(f"{score} >= 0.40", "names partly agree", 0.03, 0.01),
         _level("ELSE", "names differ", 0.02, 0.9875))
 
@@ -88,9 +88,9 @@ def _birth_date() -> dict[str, Any]:
     return _comparison(
         "birth_date",
         _level(f"{level} = {DateLevel.EXACT:d}", "dates of birth agree", 0.85, 0.0001),
-        _level(f"{level} = {DateLevel.TYPO:d}", "dates of birth differ by a typo", 0.08, 0.001),
+        _level(f"{level} = {DateLevel.TYPO:d}", "dates of birth differ by a typo", 0.08, 0.0005),
         _level(f"{level} = {DateLevel.YEAR:d}", "years of birth agree", 0.04, 0.02),
-        _level("ELSE", "dates of birth differ", 0.03, 0.9789))
+        _level("ELSE", "dates of birth differ", 0.03, 0.9794))
 
 
 def _decisive(column: str, label: str) -> dict[str, Any]:

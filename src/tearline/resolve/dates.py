@@ -19,7 +19,7 @@ class DateLevel(IntEnum):
     """How two dates of birth compare; higher is stronger agreement."""
 
     DIFFERENT = 0
-    YEAR = 1  # the year agrees, the rest is missing or disagrees on one side
+    YEAR = 1  # the year agrees and one side has no more than the year (or month)
     TYPO = 2  # day and month swapped, or one digit different
     EXACT = 3
 
@@ -62,6 +62,6 @@ def compare_dates(a: str, b: str) -> DateLevel | None:
             return DateLevel.TYPO
         if sum(x != y for x, y in zip(a, b, strict=True)) == 1:
             return DateLevel.TYPO
-    if a[:4] == b[:4] and (len(a) != len(b) or len(a) == 10 and a[5:7] == b[5:7]):
+    if a[:4] == b[:4] and len(a) != len(b):
         return DateLevel.YEAR
     return DateLevel.DIFFERENT

@@ -103,6 +103,49 @@ def decide(left: PersonRecord, right: PersonRecord, row: Mapping[str, Any]) -> J
                   tuple(dict.fromkeys(reasons)))
 
 
+#: the reasons of the strongest name levels (comparisons._name)
+NAMES_AGREE = ("names agree", "names agree but for a variant",
+               "names agree but for several variants")
+#: another candidate of the same record within this factor of a pair's score competes
+MARGIN = 0.5
+
+
+def _names_alone(pair: Judged) -> bool:
+    """Names in full agreement, nothing else known on one side at least, nothing against."""
+    return (pair.decision is Decision.REVIEW and any(r in pair.reasons for r in NAMES_AGREE)
+            and not any("differ" in r or "birth agree" in r for r in pair.reasons))
+
+
+def settle(pairs: list[Judged], *, one_list: bool = False) -> list[Judged]:
+    """Accept a pair the names alone sent to review when nothing else competes for it.
+
+    Namesakes are why two agreeing names are not enough; but when neither record has
+    another candidate scoring at least :data:`MARGIN` times as much, and nothing (a
+    date of birth, an identity number, the sex) disagrees, there is no namesake in
+    view to confuse it with. With ``one_list`` both sides are one list's ids.
+    """
+    def sides(pair: Judged) -> tuple[str, str]:
+        return (pair.left, pair.right) if one_list else (f"l:{pair.left}", f"r:{pair.right}")
+
+    scores: dict[str, list[float]] = {}
+    for pair in pairs:
+        for side in sides(pair):
+            scores.setdefault(side, []).append(pair.score)
+
+    def alone(pair: Judged, side: str) -> bool:
+        others = list(scores[side])
+        others.remove(pair.score)
+        return all(other < MARGIN * pair.score for other in others)
+
+    out = []
+    for pair in pairs:
+        if _names_alone(pair) and all(alone(pair, side) for side in sides(pair)):
+            pair = Judged(pair.left, pair.right, pair.score, Decision.MATCH,
+                          (*pair.reasons, "names agree and no other candidate comes close"))
+        out.append(pair)
+    return out
+
+
 def one_to_one(pairs: list[Judged]) -> list[Judged]:
     """Keep each record's best match only (for linking two lists without duplicates).
 

@@ -19,7 +19,7 @@ import duckdb
 from splink import DuckDBAPI, Linker
 
 from . import comparisons
-from .decide import Judged, decide
+from .decide import Judged, decide, settle
 from .records import PersonRecord
 
 #: pairs below this probability are not returned at all
@@ -89,9 +89,8 @@ def _run(tables: dict[str, Sequence[PersonRecord]], link_type: str,
         right = by_id[(right_table, row["unique_id_r"])]
         if len(names) > 1 and left_table != names[0]:
             left, right = right, left
-            row = {**row}
         out.append(decide(left, right, row))
-    return out
+    return settle(out, one_list=len(names) == 1)
 
 
 def link(left: Sequence[PersonRecord], right: Sequence[PersonRecord], *,

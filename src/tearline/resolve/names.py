@@ -27,10 +27,12 @@ The interface (stable; the screening code uses it too):
     tried at a small cost. Nicknames shared add a little; they never carry a match.
 
 ``name_keys(name) -> set[str]``
-    Blocking keys: the phonetic form of each surname with the phonetic initial of each
-    given name, and the first given name with the start of the paternal surname. Two
-    spellings of one person share at least one key unless both surnames and the given
-    names all differ.
+    Blocking keys, phonetic: the paternal surname with each given name, the two
+    surnames together, the maternal surname with each given name, and the first given
+    name with the start of the paternal surname (for a typo further on). Two
+    spellings of one person share a key unless every pairing of their given names and
+    surnames changed; a name written with initials only is found through the two
+    surnames.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ from .lexicon import (
     NICKNAME_ARTICLES,
     PARTICLES,
 )
-from .phonetic import fold, jaro_winkler, phonetic, phonetic_rules
+from .phonetic import fold, jaro_winkler, one_edit, phonetic, phonetic_rules
 
 #: Words that are common given names and common surnames: in the middle of a
 #: three-word name they are read as the paternal surname ("María Cruz López").
@@ -227,7 +229,8 @@ def word_match(x: str, y: str, *, given: bool) -> tuple[float, tuple[str, ...]]:
         return 0.85, ("familiar form of a given name",)
     if phonetic(x) == phonetic(y):
         return 0.95, tuple(f"phonetic variant {rule}" for rule in phonetic_rules(x, y))
-    if min(len(x), len(y)) >= 4 and jaro_winkler(phonetic(x), phonetic(y)) >= 0.9:
+    if min(len(x), len(y)) >= 4 and (jaro_winkler(phonetic(x), phonetic(y)) >= 0.9
+                                      or one_edit(phonetic(x), phonetic(y)) or one_edit(x, y)):
         return 0.75, ("spelling differs by a typo",)
     return 0.0, ()
 
@@ -248,14 +251,16 @@ def name_keys(name: PersonName) -> set[str]:
 
 
 def _keys(name: PersonName) -> set[str]:
-    initials = {phonetic(HYPOCORISMS.get(g, g))[:1] for g in name.given} - {""}
-    keys = {f"s:{phonetic(s)}:{i}" for s in name.surnames for i in initials}
-    if name.given and name.paternal:
-        keys.add(f"gp:{phonetic(name.given[0])}:{phonetic(name.paternal)[:2]}")
-    if not name.surnames and name.given:
-        keys.add(f"g:{'-'.join(phonetic(g) for g in name.given)}")
-    if not initials:
-        keys |= {f"s:{phonetic(s)}:" for s in name.surnames}
+    given = [phonetic(HYPOCORISMS.get(g, g)) for g in name.given if len(g) > 1]
+    paternal, maternal = phonetic(name.paternal), phonetic(name.maternal)
+    if not paternal:
+        return {f"g:{'-'.join(given)}"} if given else set()
+    keys = {f"pg:{paternal}:{g}" for g in given}
+    if maternal:
+        keys.add(f"pm:{paternal}:{maternal}")
+        keys |= {f"mg:{maternal}:{g}" for g in given}
+    if given:  # a typo in the paternal surname past its third letter
+        keys.add(f"gp:{given[0]}:{paternal[:3]}")
     return keys
 
 

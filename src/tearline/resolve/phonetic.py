@@ -93,3 +93,19 @@ def jaro_winkler(a: str, b: str) -> float:
             break
         prefix += 1
     return jaro + prefix * 0.1 * (1 - jaro)
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Whether one edit turns ``a`` into ``b``: a letter changed, added, removed, or two
+    neighbours swapped (Damerau-Levenshtein distance at most 1)."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((k for k, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
+    return short[i:] == long[i + 1:]
