@@ -64,6 +64,7 @@ def _run(tables: dict[str, Sequence[PersonRecord]], link_type: str,
          progress: Progress | None) -> list[Judged]:
     con = duckdb.connect(":memory:")
     try:
+        con.execute("SET enable_progress_bar = false")
         comparisons.register(con)
         for table, records in tables.items():
             _load(con, table, records)
