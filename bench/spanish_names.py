@@ -221,7 +221,7 @@ def write_b(g: Generator, p: Person, a_entity: dict[str, Any] | None, nick: bool
         digits = list(born.strftime("%Y%m%d"))
         i = rng.choice((3, 5, 7))
         digits[i] = str((int(digits[i]) + 1) % 10)
-        text = "".join(digits)
+        text = f"{''.join(digits[:4])}-{''.join(digits[4:6])}-{''.join(digits[6:])}"
     ids = a_entity["properties"].get("idNumber", []) if a_entity and rng.random() < 0.5 else []
     return _entity(f"B{p.key}", name, text, list(ids), p.sex, p.passport)
 
