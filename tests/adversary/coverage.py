@@ -66,6 +66,9 @@ API = {
         ("POST", "/api/v1/deconflict/checks"), ("POST", "/api/v1/deconflict/registrations"),
         ("DELETE", "/api/v1/deconflict/registrations/{registration_id}"),
         ("GET", "/api/v1/deconflict/events")), "deconflict"),
+    **dict.fromkeys((
+        ("GET", "/api/v1/resolve/pairs"), ("GET", "/api/v1/resolve/entities/{entity_id}"),
+        ("POST", "/api/v1/resolve/judgements")), "resolve"),
 }
 API_LEFT_OUT: dict[tuple[str, str], str] = {}
 

@@ -1,5 +1,6 @@
 """Entity resolution as a viewer reaches it: `resolve run`, `review`, `show` (a record it
-sees, a record it may not see, one that never existed) and `judge`.
+sees, a record it may not see, one that never existed) and `judge`, then the same over
+the API (`/resolve/pairs`, `/resolve/entities/{id}`, `POST /resolve/judgements`).
 
 What the viewer gets is computed from the Person records it may see and the judgements
 it may see about them; nothing any other unit holds or judges may change it.
@@ -8,9 +9,11 @@ it may see about them; nothing any other unit holds or judges may change it.
 from __future__ import annotations
 
 from adversary.cast import ANALYST, NEVER
-from adversary.paths import Cli
+from adversary.paths import Api, Cli
+from adversary.paths_api import Asking
 from adversary.transcript import Transcript
 from adversary.worlds import Place
+from tearline.store.store import Store
 
 
 def run_resolve(place: Place, viewer: str) -> Transcript:
@@ -32,4 +35,22 @@ def run_resolve(place: Place, viewer: str) -> Transcript:
         step("resolve", "run", "-f", "json")
     finally:
         cli.close()
+    store = Store.open(place.url)
+    api = Api(store, place.tokens()[viewer])
+    try:
+        _over_the_api(Asking(api, out, viewer))
+    finally:
+        api.close()
+        store.close()
     return out
+
+
+def _over_the_api(ask: Asking) -> None:
+    ask("GET", "/resolve/pairs")
+    for entity in ("dea-p-caro", "x-person", NEVER):
+        ask("GET", f"/resolve/entities/{entity}")
+    ask("POST", "/resolve/judgements", {"left": "dea-p-caro", "right": "x-person",
+                                         "judgement": "match", "reason": "asked anyway"})
+    ask("POST", "/resolve/judgements", {"left": "dea-p-caro", "right": "dea-p-guzman",
+                                         "judgement": "unsure", "reason": "over the API"})
+    ask("GET", "/resolve/pairs")

@@ -1,8 +1,7 @@
 """``tearline resolve run | review | judge | show``: resolution over what a unit may see.
 
-The records compared are the Person records the acting unit may see, as it sees them
-(tear-line views through the store's policy-filtered reads); the judgements applied
-are those it may see about records it may see (``store/resolve_judgements.py``). So
+What is compared and applied is ``store/resolve_views.py``'s: the Person records the
+acting unit may see, as it sees them, and the judgements it may see about them. So
 nothing a unit cannot see enters the comparison, the pairs, the counts or the reasons.
 """
 
@@ -25,35 +24,18 @@ from tearline.cli.common import (
     emit,
 )
 from tearline.cli.resolve import resolve_app
-from tearline.errors import NotFound, ValidationError
+from tearline.errors import NotFound
 from tearline.model.marking import Marking
 from tearline.policy.subject import Subject
-from tearline.resolve.clusters import PersonJudgement, apply_judgements, entities
+from tearline.resolve.clusters import entities
 from tearline.resolve.decide import Decision, Judged
-from tearline.resolve.model import dedupe
-from tearline.resolve.records import from_entity
-from tearline.store import Visibility, resolve_judgements
+from tearline.store import resolve_views
 
 _COLUMNS = ("left", "right", "score", "decision", "reasons")
 
 
 def resolved(subject: Subject, at: datetime) -> tuple[list[Judged], dict[str, str]]:
-    """The subject's pairs (model, then its visible judgements) and the names it sees."""
-    store = STATE.store()
-    people, after = [], None
-    while True:
-        page = store.page(subject, at, schema="Person", after=after, limit=500, path="list")
-        people.extend(page)
-        if len(page) < 500:
-            break
-        after = page[-1].id
-    records = [from_entity(r.to_ftm()) for r in people]
-    with store.reading() as conn:
-        judged = resolve_judgements.visible(conn, Visibility(subject, at))
-    taken = {k: PersonJudgement(j.judgement, j.reason, j.judged_by, j.judged_at)
-             for k, j in judged.items()}
-    pairs = apply_judgements(dedupe([r for r in records if r.name]), taken)
-    return pairs, {r.id: r.name for r in records}
+    return resolve_views.resolved(STATE.store(), subject, at)
 
 
 def _rows(pairs: list[Judged], names: dict[str, str]) -> list[dict[str, Any]]:
@@ -108,20 +90,9 @@ def judge(
     as_: AsOption = None,
 ) -> None:
     """Record your judgement on a pair; it overrides the model (undo: judge again)."""
-    if judgement not in resolve_judgements.JUDGEMENTS:
-        raise ValidationError(f"a judgement is one of {', '.join(resolve_judgements.JUDGEMENTS)}"
-                              f", not {judgement!r}")
-    if left == right or not reason.strip():
-        raise ValidationError("judge two different records, and say why (--reason)")
     subject, now = acting(as_), at_time(None)
     marking = Marking.build(tlp, rel_to or [f"agency:{subject.agency}"])
-    store = STATE.store()
-    found = {r.id for r in store.read_many(subject, now, [left, right], path="show")}
-    for wanted in (left, right):
-        if wanted not in found:
-            raise NotFound(f"no record {wanted!r}")
-    with store.transaction() as conn:
-        done = resolve_judgements.add(conn, subject, left, right, judgement, reason.strip(),
-                                      marking, now)
+    done = resolve_views.judge(STATE.store(), subject, left, right, judgement, reason, marking,
+                               now)
     console.print(f"{done.left} / {done.right}: {done.judgement} by {done.judged_by} "
                   f"[{marking}]")
