@@ -147,6 +147,27 @@ def _candidates(left: list[PersonRecord], right: list[PersonRecord]) -> Pairs:
     return out
 
 
+def _iso_dates(entity: dict[str, Any]) -> dict[str, Any]:
+    """The entity with its dates of birth in ISO form, as an ingest would clean them
+    (nomenklatura's comparators expect YYYY-MM-DD); what is not a valid date is dropped."""
+    from datetime import date
+
+    from tearline.resolve.dates import normalize_date
+
+    props = dict(entity["properties"])
+    kept = []
+    for value in props.pop("birthDate", []):
+        iso = normalize_date(value)
+        try:
+            date.fromisoformat(iso)
+        except ValueError:
+            continue
+        kept.append(iso)
+    if kept:
+        props["birthDate"] = kept
+    return {**entity, "properties": props}
+
+
 def nomenklatura_run(name: str, left: list[dict[str, Any]], right: list[dict[str, Any]],
                      candidates: Pairs) -> Pairs:
     from followthemoney import model
@@ -155,7 +176,7 @@ def nomenklatura_run(name: str, left: list[dict[str, Any]], right: list[dict[str
 
     algorithm = get_algorithm(name)
     assert algorithm is not None
-    proxies = {e["id"]: model.get_proxy(e) for e in (*left, *right)}
+    proxies = {e["id"]: model.get_proxy(_iso_dates(e)) for e in (*left, *right)}
     config = ScoringConfig.defaults()
     return {(a, b) for a, b in sorted(candidates)
             if algorithm.compare(proxies[a], proxies[b], config).score >= 0.7}
