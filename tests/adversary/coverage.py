@@ -18,6 +18,8 @@ CLI = {
     "report assessment": "reports",
     "deconflict check": "deconflict", "deconflict register": "deconflict",
     "deconflict events": "deconflict", "deconflict withdraw": "deconflict",
+    "resolve run": "resolve", "resolve review": "resolve", "resolve show": "resolve",
+    "resolve judge": "resolve",
 }
 _OPERATOR = ("the node's operator, not a viewer: the command acts for the node, takes no "
              "--as, and its user sees the whole node by design (docs/policy.md, "
@@ -31,6 +33,9 @@ CLI_LEFT_OUT = dict.fromkeys((
     "source remove", "deconflict quota", "deconflict sync", "deconflict deal",
     "deconflict install-share", "trace", "canary plant", "canary list", "canary alerts"),
     _OPERATOR)
+CLI_LEFT_OUT["resolve pairs"] = (
+    "compares two files the user gives it and reads nothing from the store: no --as, "
+    "nothing any unit holds can reach it")
 
 #: API operation (method, path) → family.
 API = {
@@ -62,6 +67,9 @@ API = {
         ("POST", "/api/v1/deconflict/checks"), ("POST", "/api/v1/deconflict/registrations"),
         ("DELETE", "/api/v1/deconflict/registrations/{registration_id}"),
         ("GET", "/api/v1/deconflict/events")), "deconflict"),
+    **dict.fromkeys((
+        ("GET", "/api/v1/resolve/pairs"), ("GET", "/api/v1/resolve/entities/{entity_id}"),
+        ("POST", "/api/v1/resolve/judgements")), "resolve"),
 }
 API_LEFT_OUT: dict[tuple[str, str], str] = {}
 
@@ -84,7 +92,7 @@ TAXII.update(dict.fromkeys((
 
 #: Command groups: a command of one is named by two words.
 GROUPS = frozenset({"audit", "policy", "report", "party", "node", "peer", "token", "source",
-                    "deconflict"})
+                    "deconflict", "resolve"})
 
 
 def cli_words(args: tuple[str, ...]) -> str:

@@ -26,6 +26,8 @@ READS = {
     "/api/v1/audit/checkpoint": "/api/v1/audit/checkpoint",
     "/api/v1/audit/proofs/inclusion": "/api/v1/audit/proofs/inclusion?index={index}",
     "/api/v1/audit/proofs/consistency": "/api/v1/audit/proofs/consistency?old={size}",
+    "/api/v1/resolve/pairs": "/api/v1/resolve/pairs",
+    "/api/v1/resolve/entities/{entity_id}": "/api/v1/resolve/entities/rec-shared",
 }
 #: GET operations that read no record: the node's status, the caller's identity, parties
 #: and tokens (administration; changes to them are audited where they happen).

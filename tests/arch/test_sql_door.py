@@ -1,7 +1,9 @@
 """One door to SQL: no SQL text and no SQLAlchemy outside ``store/``.
 
 ``analysis/`` is the one other place with SQL, and it is not the database's: DuckDB
-queries over Arrow frames held in memory (``analysis/engine.py``).
+queries over Arrow frames held in memory (``analysis/engine.py``). ``resolve/`` is
+the other: Splink's in-memory DuckDB, loaded with the records to compare
+(``resolve/model.py``) and its comparisons written as SQL (``resolve/comparisons.py``).
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from pathlib import Path
 from arch_layers import SRC
 
 #: Where SQL may be written, and why: the store is the door to the database; analysis
-#: runs DuckDB in process over frames the store already filtered.
-SQL_HOMES = ("store", "analysis")
+#: runs DuckDB in process over frames the store already filtered; resolve runs Splink on
+#: an in-memory DuckDB over records the store already filtered.
+SQL_HOMES = ("store", "analysis", "resolve")
 
 #: A string that is a SQL statement (keywords as SQL writes them, then its shape).
 STATEMENT = re.compile(

@@ -63,6 +63,9 @@ CLI_READS: dict[str, Callable[[Path], list[str]]] = {
     "report assessment": lambda tmp: ["report", "assessment", "--out", str(tmp / "a.json"),
                                       "--format", "json", "--no-cbp", "--as", "us.dea.sod"],
     "audit log": lambda tmp: ["audit", "log", "--entity", "p-1", "--as", "us.dea.sod"],
+    "resolve run": lambda tmp: ["resolve", "run", "--as", "us.dea.sod"],
+    "resolve review": lambda tmp: ["resolve", "review", "--as", "us.dea.sod"],
+    "resolve show": lambda tmp: ["resolve", "show", "p-1", "--as", "us.dea.sod"],
 }
 #: Commands with --as that act (write, mark, release) rather than read; their entries
 #: are the business of their own modules and tests.
@@ -71,7 +74,9 @@ CLI_ACTIONS = {"ingest", "import-ofac", "mark", "release", "recall", "consent",
                # exchanges logged as deconflict.* entries (tests/federation), and
                # `events` lists the unit's own registrations and the notices sent to it
                "deconflict register", "deconflict withdraw", "deconflict check",
-               "deconflict events"}
+               "deconflict events",
+               # a judgement opens its two records (read_many, path "show") and writes
+               "resolve judge"}
 
 
 def _setup(store: Store) -> None:

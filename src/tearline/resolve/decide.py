@@ -1,0 +1,167 @@
+"""Decisions on candidate pairs: match, review or no match, with the reasons.
+
+A CURP, RFC or passport number present on both sides decides: the same number is
+one person, two different numbers that both pass their check are two people, whatever
+the names say. Otherwise the model's probability decides: at or above
+:data:`MATCH_AT` a match, at or above :data:`REVIEW_AT` a pair a person should
+review, below it no match. The reasons are the levels the pair reached in each
+comparison, the name comparison's own reasons first.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from . import comparisons
+from .records import PersonRecord
+
+#: probability at or above which a pair is a match
+MATCH_AT = 0.5
+#: probability at or above which a pair not a match goes to review
+REVIEW_AT = 0.02
+
+_DECISIVE = (("curp", "CURP"), ("rfc", "RFC"), ("passport", "passport number"))
+
+
+class Decision(enum.StrEnum):
+    MATCH = "match"
+    REVIEW = "review"
+    NO_MATCH = "no-match"
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One pair as the model decided it."""
+
+    left: str
+    right: str
+    score: float
+    decision: Decision
+    reasons: tuple[str, ...]
+
+
+@cache
+def _labels() -> dict[str, list[tuple[float, str]]]:
+    """comparison → (match weight, label) of each level but the null one."""
+    out = {}
+    for comparison in comparisons.settings("link_only")["comparisons"]:
+        out[comparison["output_column_name"]] = [
+            (math.log2(lv["m_probability"] / lv["u_probability"]), lv["label_for_charts"])
+            for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+    return out
+
+
+def _level(levels: list[tuple[float, str]], weight: object) -> str | None:
+    """The level a pair reached, known by its weight (Splink reports weights, not levels)."""
+    if not isinstance(weight, int | float) or weight == 0:
+        return None
+    best = min(levels, key=lambda level: abs(level[0] - float(weight)))
+    return best[1] if abs(best[0] - float(weight)) < 0.01 else None
+
+
+def _decisive(left: PersonRecord, right: PersonRecord) -> tuple[Decision, str] | None:
+    for field, label in _DECISIVE:
+        a, b = getattr(left, field), getattr(right, field)
+        if not a or not b:
+            continue
+        if a == b:
+            return Decision.MATCH, f"{label} agrees"
+        checked = field == "passport" or (getattr(left, f"{field}_valid")
+                                          and getattr(right, f"{field}_valid"))
+        if checked:
+            return Decision.NO_MATCH, f"{label} differs"
+    return None
+
+
+def decide(left: PersonRecord, right: PersonRecord, row: Mapping[str, Any]) -> Judged:
+    """Decide one pair from Splink's output row (its probability and gamma levels)."""
+    probability = float(row["match_probability"])
+    reasons: list[str] = []
+    if left.name and right.name:
+        reasons.extend(comparisons.name_evidence(left.name, right.name).reasons)
+    for column, levels in _labels().items():
+        label = _level(levels, row.get(f"mw_{column}"))
+        if label is not None:
+            reasons.append(label)
+    decisive = _decisive(left, right)
+    if decisive is not None:
+        decision, why = decisive
+        reasons.insert(0, f"decided by identity number: {why}")
+        probability = 1.0 if decision is Decision.MATCH else 0.0
+    elif probability >= MATCH_AT:
+        decision = Decision.MATCH
+    elif probability >= REVIEW_AT:
+        decision = Decision.REVIEW
+    else:
+        decision = Decision.NO_MATCH
+    return Judged(left.id, right.id, round(probability, 6), decision,
+                  tuple(dict.fromkeys(reasons)))
+
+
+#: the reasons of the strongest name levels (comparisons._name)
+NAMES_AGREE = ("names agree", "names agree but for a variant",
+               "names agree but for several variants")
+#: another candidate of the same record within this factor of a pair's score competes
+MARGIN = 0.5
+
+
+def _names_alone(pair: Judged) -> bool:
+    """Names in full agreement, nothing else known on one side at least, nothing against."""
+    return (pair.decision is Decision.REVIEW and any(r in pair.reasons for r in NAMES_AGREE)
+            and not any("differ" in r or "birth agree" in r for r in pair.reasons))
+
+
+def settle(pairs: list[Judged], *, one_list: bool = False) -> list[Judged]:
+    """Accept a pair the names alone sent to review when nothing else competes for it.
+
+    Namesakes are why two agreeing names are not enough; but when neither record has
+    another candidate scoring at least :data:`MARGIN` times as much, and nothing (a
+    date of birth, an identity number, the sex) disagrees, there is no namesake in
+    view to confuse it with. With ``one_list`` both sides are one list's ids.
+    """
+    def sides(pair: Judged) -> tuple[str, str]:
+        return (pair.left, pair.right) if one_list else (f"l:{pair.left}", f"r:{pair.right}")
+
+    scores: dict[str, list[float]] = {}
+    for pair in pairs:
+        for side in sides(pair):
+            scores.setdefault(side, []).append(pair.score)
+
+    def alone(pair: Judged, side: str) -> bool:
+        others = list(scores[side])
+        others.remove(pair.score)
+        return all(other < MARGIN * pair.score for other in others)
+
+    out = []
+    for pair in pairs:
+        if _names_alone(pair) and all(alone(pair, side) for side in sides(pair)):
+            pair = Judged(pair.left, pair.right, pair.score, Decision.MATCH,
+                          (*pair.reasons, "names agree and no other candidate comes close"))
+        out.append(pair)
+    return out
+
+
+def one_to_one(pairs: list[Judged]) -> list[Judged]:
+    """Keep each record's best match only (for linking two lists without duplicates).
+
+    Matches are taken best first; a match whose left or right record is already
+    taken becomes a review, so nothing is hidden, only ranked.
+    """
+    taken_left: set[str] = set()
+    taken_right: set[str] = set()
+    out = []
+    for pair in sorted(pairs, key=lambda p: (-p.score, p.left, p.right)):
+        if pair.decision is Decision.MATCH:
+            if pair.left in taken_left or pair.right in taken_right:
+                pair = Judged(pair.left, pair.right, pair.score, Decision.REVIEW,
+                              (*pair.reasons, "another pair is a better match"))
+            else:
+                taken_left.add(pair.left)
+                taken_right.add(pair.right)
+        out.append(pair)
+    return out
