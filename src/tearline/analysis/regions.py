@@ -80,6 +80,12 @@ class RegionSeries:
     def title(self) -> str:
         return TITLES[self.kind]
 
+    def monthly_totals(self) -> tuple[tuple[date, float], ...]:
+        """Each month with the weight of all the series' regions together: the values
+        behind a chart, printed beside it for readers who cannot see the drawing."""
+        return tuple((month, sum(values[i] for values in self.kg.values()))
+                     for i, month in enumerate(self.months))
+
     def to_dict(self) -> dict[str, object]:
         return {
             "kind": self.kind,
