@@ -8,12 +8,15 @@ API token. ``Clock`` is the sessions' clock, moved by the tests (expiry).
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 
@@ -102,3 +105,38 @@ def build_site(db_url: str, **web: Any) -> Site:
         tokens[analyst], _ = issue_token(store, analyst, frozenset({Scope.read, Scope.write}),
                                          timedelta(days=1), "test", "test")
     return Site(app, store, clock, tokens)
+
+
+CSRF = re.compile(r'name="csrf" value="([^"]*)"')
+
+
+class Browser:
+    """One person's HTTP client on the site over ASGI: cookies kept, redirects not
+    followed unless asked, forms sent with the CSRF token of the page they came from."""
+
+    def __init__(self, app: FastAPI, accept_language: str = "en-US") -> None:
+        self.runner = asyncio.Runner()
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.7", 4242))
+        self.client = httpx.AsyncClient(transport=transport, base_url="http://tearline",
+                                        headers={"Accept-Language": accept_language})
+        self.csrf = ""
+
+    def get(self, url: str, follow: bool = True) -> httpx.Response:
+        answer = self.runner.run(self.client.get(url, follow_redirects=follow))
+        found = CSRF.search(answer.text)
+        if found:
+            self.csrf = found.group(1)
+        return answer
+
+    def post(self, url: str, data: dict[str, str], csrf: str | None = None) -> httpx.Response:
+        body = {"csrf": self.csrf if csrf is None else csrf, **data}
+        return self.runner.run(self.client.post(url, data=body))
+
+    def sign_in(self, name: str, password: str = PASSWORD) -> httpx.Response:
+        self.get("/web/signin")
+        return self.post("/web/signin", {"name": name, "password": password,
+                                         "next": "/web/search"})
+
+    def close(self) -> None:
+        self.runner.run(self.client.aclose())
+        self.runner.close()

@@ -105,13 +105,15 @@ async def form(request: Request, session: Session | None) -> dict[str, str]:
     return fields
 
 
-def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """A page in the reader's language."""
+def page(request: Request, name: str, status: int = 200, csrf: str | None = None,
+         **context: Any) -> HTMLResponse:
+    """A page in the reader's language; its forms carry ``csrf`` (by default the
+    session's token, or before sign-in the pre-session cookie's)."""
     locale = locale_of(request)
     session = session_of(request)
-    html = render(locale, name, session=session, path=request.url.path,
-                  csrf=session.csrf if session else request.cookies.get(PRE_COOKIE, ""),
-                  **context)
+    if csrf is None:
+        csrf = session.csrf if session else request.cookies.get(PRE_COOKIE, "")
+    html = render(locale, name, session=session, path=request.url.path, csrf=csrf, **context)
     return HTMLResponse(html, status_code=status)
 
 

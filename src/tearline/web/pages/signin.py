@@ -41,8 +41,7 @@ def router() -> APIRouter:
     @web.get("/signin")
     async def signin_page(request: Request, next: str = PREFIX + "/search") -> Response:
         token = request.cookies.get(PRE_COOKIE) or secrets.token_hex(32)
-        request.cookies[PRE_COOKIE] = token  # the form below carries it
-        answer = page(request, "signin.html", next=next[:400], failed=False)
+        answer = page(request, "signin.html", csrf=token, next=next[:400], failed=False)
         answer.set_cookie(PRE_COOKIE, token, httponly=True, samesite="strict",
                           secure=_secure(request), path=PREFIX)
         return answer
@@ -60,8 +59,8 @@ def router() -> APIRouter:
                 session_id = sessions.with_password(name, fields.get("password", "")[:1000])
         except (AuthenticationError, RateLimited) as refused:
             status = 429 if isinstance(refused, RateLimited) else 401
-            return page(request, "signin.html", status, next=fields.get("next", ""),
-                        failed=True)
+            return page(request, "signin.html", status, csrf=fields["csrf"],
+                        next=fields.get("next", ""), failed=True)
         answer = back_to(fields.get("next") or PREFIX + "/search")
         answer.set_cookie(COOKIE, session_id, httponly=True, samesite="strict",
                           secure=_secure(request), path="/",
