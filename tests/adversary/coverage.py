@@ -29,7 +29,7 @@ CLI_LEFT_OUT = dict.fromkeys((
     "party list", "node init", "node identity", "node serve", "peer add", "peer list",
     "peer remove", "token create", "token list", "token revoke", "source add", "source list",
     "source remove", "deconflict quota", "deconflict sync", "deconflict deal",
-    "deconflict install-share"), _OPERATOR)
+    "deconflict install-share", "web password"), _OPERATOR)
 
 #: API operation (method, path) → family.
 API = {
@@ -82,8 +82,16 @@ TAXII.update(dict.fromkeys((
 
 
 #: Command groups: a command of one is named by two words.
+#: Web application route (method, path) → family (``paths_web.py``).
+WEB = dict.fromkeys((
+    ("GET", "/"), ("GET", "/web/"), ("GET", "/web/signin"), ("POST", "/web/signin"),
+    ("POST", "/web/signout"), ("POST", "/web/language"), ("GET", "/web/search"),
+    ("GET", "/web/record/{entity_id}"), ("POST", "/web/record/{entity_id}/release"),
+    ("POST", "/web/record/{entity_id}/recall"), ("GET", "/web/sharing"), ("GET", "/web/audit"),
+), "web")
+
 GROUPS = frozenset({"audit", "policy", "report", "party", "node", "peer", "token", "source",
-                    "deconflict"})
+                    "deconflict", "web"})
 
 
 def cli_words(args: tuple[str, ...]) -> str:
@@ -104,4 +112,5 @@ def declared(family: str) -> set[tuple[str, str]]:
     out = {("CLI", words) for words, f in CLI.items() if f == family}
     out |= {op for op, f in API.items() if f == family}
     out |= {op for op, f in TAXII.items() if f == family}
+    out |= {op for op, f in WEB.items() if f == family}
     return out

@@ -46,6 +46,9 @@ HEADERS = (
     (b"cross-origin-opener-policy", b"same-origin"),
 )
 
+#: The page modules, each a router mounted under ``/web``.
+PAGES = (signin, search, record, sharing, audit)
+
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
@@ -73,6 +76,16 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, sending)
+
+
+def route_table() -> set[tuple[str, str]]:
+    """Every (method, path) the web application answers, but its static files."""
+    found = {("GET", "/")}
+    for module in PAGES:
+        for route in module.router().routes:
+            found |= {(method, PREFIX + route.path) for method in
+                      getattr(route, "methods", None) or () if method != "HEAD"}
+    return found
 
 
 def install(app: FastAPI, tokens: TokenAuthenticator, settings: WebSettings | None = None,
@@ -103,7 +116,7 @@ def install(app: FastAPI, tokens: TokenAuthenticator, settings: WebSettings | No
 
     for kind in (SignInNeeded, TearlineError, StarletteHTTPException, Exception):
         app.add_exception_handler(kind, on_error)
-    for module in (signin, search, record, sharing, audit):
+    for module in PAGES:
         app.include_router(module.router(), prefix=PREFIX, include_in_schema=False)
 
     @app.get("/", include_in_schema=False)
