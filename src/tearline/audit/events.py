@@ -342,7 +342,8 @@ class KeyChanged(Event):
 
     owner: Subject = doc("whose key")
     key_id: KeyId = doc("the public key id (never key material)")
-    purpose: Literal["node-signing", "witness", "api-token", "web-password"] = doc("what the key is for")
+    purpose: Literal["node-signing", "witness", "api-token", "web-password"] = doc(
+        "what the key is for")
     action: Literal["created", "rotated", "revoked"] = doc("what happened")
 
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 import getpass
 import sys
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from fastapi import FastAPI
 
 from tearline.api.settings import ApiSettings
 from tearline.cli.common import STATE, app, console
@@ -29,8 +28,8 @@ app.add_typer(web_app, name="web")
 
 
 def build_site(store: Store, api: ApiSettings | None = None,
-               web: WebSettings | None = None) -> FastAPI:
-    """The API of ``store`` with the web application installed on it."""
+               web: WebSettings | None = None) -> Any:
+    """The API of ``store`` (a FastAPI app) with the web application installed on it."""
     from tearline.api.app import create_app
     from tearline.web.site import install
 
@@ -39,7 +38,7 @@ def build_site(store: Store, api: ApiSettings | None = None,
     return made
 
 
-def site_from_environment() -> FastAPI:
+def site_from_environment() -> Any:
     """The factory each worker process calls (``tearline serve --workers N``)."""
     from tearline.api.app import settle_heap
 

@@ -37,6 +37,7 @@ def check_password(store: Store, owner: str, password: str) -> frozenset[str] | 
     """The scopes of ``owner``'s password if ``password`` is it; ``None`` otherwise."""
     with store.reading() as conn:
         row = web_accounts.find_password(conn, owner[:200])
+    ok: bool
     try:
         ok = _hasher.verify(row.secret_hash if row else _DUMMY, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):

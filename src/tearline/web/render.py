@@ -46,14 +46,17 @@ def environment(locale: str) -> Environment:
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     catalog = translations(locale, "web")
     env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
-    gettext = catalog.gettext
+
+    def gettext(message: str) -> str:
+        return str(catalog.gettext(message))
+
     env.filters["when"] = lambda at: (
         format_datetime(at, "medium", locale=locale) if isinstance(at, datetime) else "")
     env.filters["number"] = lambda n: format_decimal(n, locale=locale)
-    env.filters["schema_name"] = lambda s: gettext(vocab.SCHEMAS.get(s, s))
+    env.filters["schema_name"] = lambda s: gettext(vocab.SCHEMAS.get(s) or str(s))
     env.filters["drug_name"] = lambda d: gettext(vocab.DRUGS[d]) if d in vocab.DRUGS else d
     env.filters["country_name"] = lambda c: _country(c, locale)
-    env.filters["facet_name"] = lambda f: gettext(vocab.FACETS.get(f, f))
+    env.filters["facet_name"] = lambda f: gettext(vocab.FACETS.get(f) or str(f))
     env.globals["refine"] = refine
     env.globals["languages"] = LANGUAGES
     env.globals["html_lang"] = locale.replace("_", "-")
