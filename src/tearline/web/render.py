@@ -43,16 +43,18 @@ def _country(code: str, locale: str) -> str:
 @cache
 def environment(locale: str) -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
-                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
+                      auto_reload=False)  # templates ship with the wheel: never re-read
     catalog = translations(locale, "web")
     env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
 
     def gettext(message: str) -> str:
         return str(catalog.gettext(message))
 
+    parsed = babel_locale(locale)  # parsed once: Babel parses a locale name on every call
     env.filters["when"] = lambda at: (
-        format_datetime(at, "medium", locale=locale) if isinstance(at, datetime) else "")
-    env.filters["number"] = lambda n: format_decimal(n, locale=locale)
+        format_datetime(at, "medium", locale=parsed) if isinstance(at, datetime) else "")
+    env.filters["number"] = lambda n: format_decimal(n, locale=parsed)
     env.filters["schema_name"] = lambda s: gettext(vocab.SCHEMAS.get(s) or str(s))
     env.filters["drug_name"] = lambda d: gettext(vocab.DRUGS[d]) if d in vocab.DRUGS else d
     env.filters["country_name"] = lambda c: _country(c, locale)

@@ -6,6 +6,10 @@ owner, the scopes, the CSRF token of the session's forms and the moment it expir
 password change or expiry takes effect at once in every process; the owner is resolved
 to a policy subject on each request too, so a party change reaches an open session.
 ``clock`` decides expiry (tests move it; nothing here reads the wall clock itself).
+
+Whom an owner resolves to is remembered for :data:`SUBJECT_SECONDS`, as the API
+remembers a verified token's principal: a party change (an analyst moved to another
+unit) reaches an open session within that time; ending the session takes effect at once.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from tearline.web.passwords import check_password
 from tearline.web.settings import WebSettings
 
 COOKIE = "tearline_session"
+SUBJECT_SECONDS = 60
 SIGNED_OUT = "wrong sign-in name, password or token"
 
 
@@ -52,6 +57,17 @@ class Sessions:
     def __init__(self, store: Store, settings: WebSettings, tokens: TokenAuthenticator,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.store, self.settings, self.tokens, self.clock = store, settings, tokens, clock
+        self._subjects: dict[str, tuple[Subject, datetime]] = {}
+
+    def _subject(self, owner: str, at: datetime) -> Subject:
+        known = self._subjects.get(owner)
+        if known is not None and at < known[1]:
+            return known[0]
+        subject = self.store.subject(owner)
+        if len(self._subjects) > 10_000:
+            self._subjects.clear()
+        self._subjects[owner] = (subject, at + timedelta(seconds=SUBJECT_SECONDS))
+        return subject
 
     def _open(self, owner: str, scopes: frozenset[str]) -> str:
         session_id = secrets.token_urlsafe(32)
@@ -84,10 +100,11 @@ class Sessions:
             return None
         with self.store.reading() as conn:
             row = web_accounts.find_session(conn, session_id)
-        if row is None or not row.live(self.clock()):
+        now = self.clock()
+        if row is None or not row.live(now):
             return None
         try:
-            subject = self.store.subject(row.owner)
+            subject = self._subject(row.owner, now)
         except TearlineError:  # the analyst was removed meanwhile
             return None
         return Session(session_id, row.owner, subject, row.scopes, row.csrf, row.expires_at)

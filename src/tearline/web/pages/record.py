@@ -51,17 +51,18 @@ def router() -> APIRouter:
     async def show(request: Request, entity_id: str) -> HTMLResponse:
         session = viewer(request)
         store = web_of(request).store
+        can_write = "write" in session.scopes
         found = await store.read_async(session.subject, datetime.now(UTC),
                                        checked_id(entity_id), "web")
         with store.reading() as conn:
             made = [r for r in releases.releases(conn, [found.id])
                     if r.by_agency == session.subject.agency]
             agreements = [a for a in parties.agreements(conn)
-                          if session.subject.agency in a.parties]
+                          if session.subject.agency in a.parties] if can_write else []
         statements = sorted(found.statements, key=lambda s: (s.prop, s.value, s.id))
         return page(request, "record.html", record=found, statements=statements,
                     related=related(found), releases=made, agreements=agreements,
-                    can_write="write" in session.scopes)
+                    can_write=can_write)
 
     @web.post("/record/{entity_id}/release")
     async def release(request: Request, entity_id: str) -> Response:
