@@ -39,6 +39,7 @@ SYSTEM_PACKAGES = [
     ("/usr/lib/postgresql", "postgresql"),
     ("/usr/bin/wrk", "wrk"),  # the HTTP load generator of bench/api.py
     ("/usr/lib/x86_64-linux-gnu/libsodium.so.23", "libsodium23"),  # pysodium (deconflict/)
+    ("/usr/bin/chromium", "chromium"),  # the web application's browser tests (tests/web)
 ]
 
 

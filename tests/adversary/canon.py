@@ -59,6 +59,14 @@ FAMILY = {
             ("drug", ("cocaine",)), ("originCountry", ("co",))), portions=(
                 ("drug", SOD_ONLY), ("originCountry", SOD_ONLY))),)),
     },
+    "web": {
+        "hidden_record": _HIDDEN,
+        # the same as the API's: a page's filters and its facet counts (drug, country)
+        # must neither find the seizure by a hidden value nor count it
+        "hidden_filtered": Case(SDFD, (Amend(SOD, "dea-s-1", (
+            ("drug", ("cocaine",)), ("originCountry", ("co",))), portions=(
+                ("drug", SOD_ONLY), ("originCountry", SOD_ONLY))),)),
+    },
     "audit": {
         "hidden_record": _HIDDEN,
         # 1: the statement id of a RED birth date for us.dea.sod, in the entry of the

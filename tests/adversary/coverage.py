@@ -31,8 +31,8 @@ CLI_LEFT_OUT = dict.fromkeys((
     "party list", "node init", "node identity", "node serve", "peer add", "peer list",
     "peer remove", "token create", "token list", "token revoke", "source add", "source list",
     "source remove", "deconflict quota", "deconflict sync", "deconflict deal",
-    "deconflict install-share", "trace", "canary plant", "canary list", "canary alerts"),
-    _OPERATOR)
+    "deconflict install-share", "trace", "canary plant", "canary list", "canary alerts",
+    "web password"), _OPERATOR)
 CLI_LEFT_OUT["resolve pairs"] = (
     "compares two files the user gives it and reads nothing from the store: no --as, "
     "nothing any unit holds can reach it")
@@ -90,9 +90,17 @@ TAXII.update(dict.fromkeys((
 ), "deconflict-peer"))
 
 
+#: Web application route (method, path) → family (``paths_web.py``).
+WEB = dict.fromkeys((
+    ("GET", "/"), ("GET", "/web/"), ("GET", "/web/signin"), ("POST", "/web/signin"),
+    ("POST", "/web/signout"), ("POST", "/web/language"), ("GET", "/web/search"),
+    ("GET", "/web/record/{entity_id}"), ("POST", "/web/record/{entity_id}/release"),
+    ("POST", "/web/record/{entity_id}/recall"), ("GET", "/web/sharing"), ("GET", "/web/audit"),
+), "web")
+
 #: Command groups: a command of one is named by two words.
 GROUPS = frozenset({"audit", "policy", "report", "party", "node", "peer", "token", "source",
-                    "deconflict", "resolve"})
+                    "deconflict", "resolve", "web"})
 
 
 def cli_words(args: tuple[str, ...]) -> str:
@@ -113,4 +121,5 @@ def declared(family: str) -> set[tuple[str, str]]:
     out = {("CLI", words) for words, f in CLI.items() if f == family}
     out |= {op for op, f in API.items() if f == family}
     out |= {op for op, f in TAXII.items() if f == family}
+    out |= {op for op, f in WEB.items() if f == family}
     return out

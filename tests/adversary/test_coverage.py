@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 import typer.main
 
-from adversary.coverage import API, API_LEFT_OUT, CLI, CLI_LEFT_OUT, TAXII
+from adversary.coverage import API, API_LEFT_OUT, CLI, CLI_LEFT_OUT, TAXII, WEB
 from tearline.api.app import create_app
 from tearline.cli import app as cli_app
 from tearline.federation.identity import init_node
 from tearline.store.store import Store
 from tearline.taxii.app import create_app as taxii_app
+from tearline.web.site import route_table
 
 
 def commands() -> dict[str, list[str]]:
@@ -65,3 +66,8 @@ def test_every_taxii_route_is_run(store: Store, tmp_path: Path) -> None:
     routes = {(method, route.path) for route in app.routes
               for method in getattr(route, "methods", None) or () if method != "HEAD"}
     assert routes == set(TAXII), f"TAXII routes without a runner: {routes - set(TAXII)}"
+
+
+def test_every_web_route_is_run() -> None:
+    routes = route_table()
+    assert routes == set(WEB), f"web routes without a runner: {routes ^ set(WEB)}"

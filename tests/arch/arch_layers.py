@@ -69,7 +69,7 @@ TABLE: dict[str, Layer] = {
     "taxii": _layer(9, "cryptography", "starlette", "uvicorn"),
     "api": _layer(9, "fastapi", "starlette", "uvicorn", "pydantic", "argon2",
                   "swagger_ui_bundle"),
-    "web": _layer(9, "fastapi", "starlette", "uvicorn", "jinja2", future=True),
+    "web": _layer(9, "fastapi", "starlette", "jinja2", "argon2", "babel"),
     # 10, 11 — entry points: the demo (which runs the servers), the command line
     "demo": _layer(10, "faker", "phonenumbers", "rich"),
     "cli": _layer(11, "typer", "rich"),
@@ -90,7 +90,7 @@ CONFINED: dict[str, frozenset[str]] = {
     "matplotlib": frozenset({"reports"}),
     "fastapi": frozenset({"api", "web"}),
     "starlette": frozenset({"api", "taxii", "web"}),
-    "uvicorn": frozenset({"api", "taxii", "web"}),
+    "uvicorn": frozenset({"api", "taxii"}),
     "typer": frozenset({"cli"}),
     # demo: the federation demo prints its run as rich tables, like the command it is.
     "rich": frozenset({"cli", "demo"}),

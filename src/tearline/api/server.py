@@ -37,20 +37,23 @@ def server_config(app: Any, host: str, port: int, **options: Any) -> uvicorn.Con
     return uvicorn.Config(app, host=host, port=port, **settings)
 
 
-def serve_store(store: Store, host: str, port: int) -> bool:
-    """Serve the API of ``store`` until interrupted; ``False`` if it never started (the
-    port was taken, say: uvicorn logged why)."""
+def serve_store(store: Store, host: str, port: int, application: Any = None) -> bool:
+    """Serve the API of ``store`` (or ``application``, an app built on it: the API with
+    the web pages) until interrupted; ``False`` if it never started (the port was taken,
+    say: uvicorn logged why)."""
     from tearline.api.app import create_app, settle_heap
     from tearline.api.settings import ApiSettings
 
-    application = create_app(store, ApiSettings.from_env())
+    if application is None:
+        application = create_app(store, ApiSettings.from_env())
     settle_heap()
     server = uvicorn.Server(server_config(application, host, port))
     server.run()
     return bool(server.started)
 
 
-def serve_workers(db_url: str, host: str, port: int, workers: int) -> None:
+def serve_workers(db_url: str, host: str, port: int, workers: int,
+                  factory: str = "tearline.api.app:from_environment") -> None:
     """Serve with ``workers`` processes, each building the app from the environment.
 
     The workers find the database through ``TEARLINE_DB_URL``. They must seal cursors
@@ -66,8 +69,7 @@ def serve_workers(db_url: str, host: str, port: int, workers: int) -> None:
     os.environ["TEARLINE_DB_URL"] = db_url
     os.environ.setdefault("TEARLINE_API_CURSOR_KEY", secrets.token_hex(32))
     ApiSettings.from_env()  # refuse bad limits here, once, not in every worker
-    config = server_config("tearline.api.app:from_environment", host, port, factory=True,
-                           workers=workers)
+    config = server_config(factory, host, port, factory=True, workers=workers)
     Multiprocess(config, sockets=[_tcp(config.bind_socket())]).run()
 
 

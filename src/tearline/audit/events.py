@@ -59,7 +59,8 @@ def now() -> str:
     return utc_timestamp(datetime.now(UTC))
 
 
-ReadPath = Literal["show", "search", "list", "export", "federation", "api", "report", "cli"]
+ReadPath = Literal["show", "search", "list", "export", "federation", "api", "report", "cli",
+                   "web"]
 
 
 def doc(text: str) -> Any:
@@ -126,7 +127,7 @@ class AggregateRead(Event):
     figures): no record content, but a read all the same."""
 
     subject: Subject = doc("who received the figures")
-    path: Literal["stats", "report", "api"] = doc("which figures")
+    path: Literal["stats", "report", "api", "web"] = doc("which figures")
     record_count: Count = doc("how many records the figures cover")
 
 
@@ -341,7 +342,8 @@ class KeyChanged(Event):
 
     owner: Subject = doc("whose key")
     key_id: KeyId = doc("the public key id (never key material)")
-    purpose: Literal["node-signing", "witness", "api-token"] = doc("what the key is for")
+    purpose: Literal["node-signing", "witness", "api-token", "web-password"] = doc(
+        "what the key is for")
     action: Literal["created", "rotated", "revoked"] = doc("what happened")
 
 

@@ -38,7 +38,7 @@ from tearline.audit.envelope import Event
 #: Read paths that open a record (its content is shown or leaves the node). Listing
 #: paths — ``search``, ``list``, ``report`` — return records the reader did not choose
 #: one by one; telling their originator would tell it the reader's interests.
-OPENING_PATHS = frozenset({"show", "api", "export", "federation", "cli"})
+OPENING_PATHS = frozenset({"show", "api", "export", "federation", "cli", "web"})
 
 #: Kinds shown whole to the actor's own unit: every field is what the unit supplied or
 #: was shown when it acted (the statements it read, wrote or re-marked, its own counts).

@@ -21,6 +21,7 @@ from tearline.cli import resolve_store as _resolve_store  # noqa: E402,F401
 from tearline.cli import serve as _serve  # noqa: E402,F401
 from tearline.cli import sync as _sync  # noqa: E402,F401
 from tearline.cli import trace as _trace  # noqa: E402,F401
+from tearline.cli import web as _web  # noqa: E402,F401
 from tearline.cli import workspace as _workspace  # noqa: E402,F401
 from tearline.cli.common import app
 

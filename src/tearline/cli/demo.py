@@ -192,6 +192,7 @@ def _api(store: Store, serve: bool | None) -> None:
             highlight=False,
             soft_wrap=True,
         )
+    _web_sign_ins(store, port)
     if serve is None:
         serve = sys.stdin.isatty() and sys.stdout.isatty()
     workspace = STATE.settings.workspace
@@ -203,6 +204,22 @@ def _api(store: Store, serve: bool | None) -> None:
         return
     console.print(f"serving on http://127.0.0.1:{port} (Ctrl-C to stop)")
     run_server(store, "127.0.0.1", port)
+
+
+def _web_sign_ins(store: Store, port: int) -> None:
+    """A web password for one analyst of each tour unit, printed with the address."""
+    import secrets
+
+    from tearline.web.passwords import set_password
+
+    console.rule("Web application")
+    console.print(f"open http://127.0.0.1:{port}/web/ and sign in as:", highlight=False)
+    for unit in TOUR_UNITS:
+        analyst = next(a.id for a in scenario.ANALYSTS if a.unit == unit)
+        password = secrets.token_urlsafe(12)
+        set_password(store, analyst, password, frozenset({"read", "write"}),
+                     datetime.now(UTC), "demo")
+        console.print(f"  {analyst}  password {password}", highlight=False)
 
 
 def _shared_sample(store: Store, subjects: list[Subject], now: datetime) -> str | None:

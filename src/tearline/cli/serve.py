@@ -24,14 +24,16 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (uvicorn "
                                          "workers), sharing one cursor key.")] = 1,
 ) -> None:
-    """Serve the HTTP API (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs).
+    """Serve the web application (/web/) and the HTTP API (OpenAPI at
+    /api/v1/openapi.json, docs at /api/v1/docs) together.
 
     Limits come from TEARLINE_API_* variables (see docs/api.md). Request lines are not
     logged by the server: query strings may hold search terms. X-Forwarded-For is
     believed only from TEARLINE_API_TRUSTED_PROXIES (none by default).
     """
     store = STATE.store()
-    console.print(f"tearline API on http://{host}:{port}/api/v1/ (docs: /api/v1/docs)"
+    console.print(f"tearline web on http://{host}:{port}/web/, "
+                  f"API on http://{host}:{port}/api/v1/ (docs: /api/v1/docs)"
                   + (f", {workers} worker processes" if workers > 1 else ""))
     if workers == 1:
         run_server(store, host, port)
@@ -43,8 +45,10 @@ def serve(
 def run_server(store: Store, host: str, port: int) -> None:
     """Serve the API of ``store`` until interrupted; exit 3 if it could not start."""
     from tearline.api.server import serve_store
+    from tearline.cli.web import build_site
 
-    if not serve_store(store, host, port):  # the port was taken, say: uvicorn logged why
+    # False: the port was taken, say (uvicorn logged why).
+    if not serve_store(store, host, port, build_site(store)):
         raise typer.Exit(3)
 
 
@@ -52,7 +56,7 @@ def run_workers(db_url: str, host: str, port: int, workers: int) -> None:
     """Serve with ``workers`` processes (``api/server.py``)."""
     from tearline.api.server import serve_workers
 
-    serve_workers(db_url, host, port, workers)
+    serve_workers(db_url, host, port, workers, "tearline.cli.web:site_from_environment")
 
 
 _DURATION = re.compile(r"^(\d{1,4})([dh])$")

@@ -33,6 +33,7 @@ MODULES = (
     "deconflict_index",
     "deconflict_keys",
     "edits",
+    "facets",
     "feed",
     "holdings",
     "legal_basis",
@@ -48,6 +49,7 @@ MODULES = (
     "sync_state",
     "vetting_attestations",
     "trace_store",
+    "web_accounts",
 )
 
 #: Classes and functions of the face, by the module that defines them.
@@ -91,9 +93,10 @@ _NAMES = {
 __all__ = [
     "api_tokens", "audit_checkpoints", "audit_events", "audit_log", "audit_query",
     "audit_verify", "consent_documents", "deconflict_index", "deconflict_keys", "edits", "feed",
+    "facets",
     "holdings", "legal_basis", "marking_changes", "parties", "peers", "published_log", "reader",
     "releases", "resolve_judgements", "resolve_views", "series", "sync_state",
-    "vetting_attestations", "Connection", "FeedItem",
+    "vetting_attestations", "Connection", "FeedItem", "web_accounts",
     "Filters", "MarkingChange", "Position", "Peer", "Pending", "Recall", "Relay", "Shown",
     "Store", "TokenRow", "Visibility", "WriteSummary", "add_peer", "basis_facts",
     "check_markings", "explain_record", "import_series", "node_key_created",
@@ -117,6 +120,7 @@ if TYPE_CHECKING:  # the names as mypy sees them; at run time, __getattr__ below
         deconflict_index,
         deconflict_keys,
         edits,
+        facets,
         feed,
         holdings,
         legal_basis,
@@ -132,6 +136,7 @@ if TYPE_CHECKING:  # the names as mypy sees them; at run time, __getattr__ below
         sync_state,
         trace_store,
         vetting_attestations,
+        web_accounts,
     )
     from tearline.store.api_tokens import TokenRow
     from tearline.store.audit_events import node_key_created

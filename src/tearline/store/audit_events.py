@@ -50,7 +50,8 @@ def actor_of(name: str | None) -> str:
     return "system"
 
 
-ReadPath = Literal["show", "search", "list", "export", "federation", "api", "report", "cli"]
+ReadPath = Literal["show", "search", "list", "export", "federation", "api", "report", "cli",
+                   "web"]
 _READ_PATHS = frozenset(get_args(ReadPath))
 
 
@@ -93,7 +94,7 @@ def search_event(salt: bytes, subject: Subject, text: str, results: int) -> Even
 
 
 def aggregate_event(
-    subject: Subject, path: Literal["stats", "report", "api"], records: int
+    subject: Subject, path: Literal["stats", "report", "api", "web"], records: int
 ) -> Event:
     """``subject`` was shown figures computed over ``records`` records."""
     who = str(subject)

@@ -1,0 +1,195 @@
+"""Server time per page of the web application against the API's JSON for the same read.
+
+A SQLite workspace of synthetic Persons (``bench/api.py``'s ``prepare``: a third GREEN, a
+third released to the DEA, a third RED for a SEMAR unit), served as ``tearline serve``
+serves it (the API with the web pages, one uvicorn process on 127.0.0.1). Twenty
+concurrent sessions, each its own keep-alive connection and session cookie, ask in turn:
+
+* ``search``: ``/web/search?q=…`` (results, and the facets counted over the best 250
+  matches) against ``/api/v1/search?q=…&limit=20``;
+* ``record``: ``/web/record/ID`` against ``/api/v1/entities/ID``.
+
+Reported per line: requests/s, p50 and p95 latency, errors, and the web/API ratio of
+p95. The goal (issue #18): p95 < 150 ms for search and record pages at 20 sessions, and
+within 1.5× of the API's JSON.
+
+    .venv/bin/python bench/web.py                         # 20,000 records
+    .venv/bin/python bench/web.py --records 100000 --requests 2000
+
+Client and server share the machine's cores, so absolute numbers are pessimistic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import multiprocessing
+import random
+import secrets
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+HERE = Path(__file__).parent
+_spec = importlib.util.spec_from_file_location("bench_api", HERE / "api.py")
+assert _spec and _spec.loader
+bench_api = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench_api)
+
+
+def sessions(url: str, count: int) -> list[str]:
+    """``count`` open web sessions of the DEA unit (as signing in with its token makes)."""
+    from tearline.store import web_accounts
+    from tearline.store.store import Store
+
+    store = Store.open(url)
+    now = datetime.now(UTC)
+    ids = [secrets.token_urlsafe(32) for _ in range(count)]
+    with store.transaction() as conn:
+        for session_id in ids:
+            web_accounts.open_session(conn, session_id, "us.dea.sod", frozenset({"read"}),
+                                      secrets.token_hex(32), now, now + timedelta(hours=8))
+    store.close()
+    return ids
+
+
+def serve(url: str, port: int) -> None:
+    """The child process: the site under uvicorn, as ``tearline serve`` runs it."""
+    import uvicorn
+
+    from tearline.api.app import settle_heap
+    from tearline.api.server import server_config
+    from tearline.cli.web import build_site
+    from tearline.store.store import Store
+
+    site = build_site(Store.open(url))
+    settle_heap()
+    uvicorn.Server(server_config(site, "127.0.0.1", port, log_level="warning")).run()
+
+
+class _Connection:
+    """One keep-alive HTTP/1.1 connection with fixed headers (a cookie or a token)."""
+
+    def __init__(self, host: str, port: int, header: str) -> None:
+        self.host, self.port = host, port
+        self.head = f"Host: {host}:{port}\r\n{header}\r\n\r\n"
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def get(self, path: str) -> int:
+        if self.streams is None:
+            self.streams = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self.streams
+        writer.write(f"GET {path} HTTP/1.1\r\n{self.head}".encode("ascii"))
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = None
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        if length is None:
+            raise ConnectionError("answer without Content-Length")
+        await reader.readexactly(length)
+        return int(head[9:12])
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+            self.streams = None
+
+
+async def load(base: str, paths: list[str], headers: list[str],
+               total: int) -> tuple[float, list[float], int]:
+    """``total`` GETs of ``paths`` in turn over one connection per header (a client)."""
+    latencies: list[float] = []
+    errors = 0
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for i in range(total):
+        queue.put_nowait(paths[i % len(paths)])
+    url = httpx.URL(base)
+
+    async def client(header: str) -> None:
+        nonlocal errors
+        connection = _Connection(url.host, url.port or 80, header)
+        try:
+            while True:
+                try:
+                    path = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                start = time.perf_counter()
+                try:
+                    if await connection.get(path) != 200:
+                        errors += 1
+                except (OSError, asyncio.IncompleteReadError, ValueError):
+                    errors += 1
+                    connection.close()
+                latencies.append(time.perf_counter() - start)
+        finally:
+            connection.close()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(client(h) for h in headers))
+    return time.perf_counter() - start, latencies, errors
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--requests", type=int, default=1000, help="per line")
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="tearline-bench-web-"))
+    started = time.perf_counter()
+    url, token, visible = bench_api.prepare(folder, args.records, args.seed)
+    cookies = sessions(url, args.sessions)
+    print(f"{args.records:,} records built in {time.perf_counter() - started:.0f} s")
+    port = bench_api.free_port()
+    server = multiprocessing.get_context("spawn").Process(target=serve, args=(url, port))
+    server.start()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{base}/api/v1/health").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("the server did not start")
+            time.sleep(0.2)
+        rng = random.Random(args.seed)
+        words = [rng.choice(bench_api.SURNAMES) for _ in range(50)]
+        ids = [rng.choice(visible) for _ in range(200)]
+        web = [f"Cookie: tearline_session={c}" for c in cookies]
+        api = [f"Authorization: Bearer {token}"] * args.sessions
+        lines = {
+            "search": ([f"/web/search?q={w}" for w in words],
+                       [f"/api/v1/search?q={w}&limit=20" for w in words]),
+            "record": ([f"/web/record/{i}" for i in ids], [f"/api/v1/entities/{i}" for i in ids]),
+        }
+        print(f"{'line':<8} {'surface':<5} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'errors':>6}")
+        for name, (web_paths, api_paths) in lines.items():
+            p95 = {}
+            for surface, paths, headers in (("api", api_paths, api), ("web", web_paths, web)):
+                asyncio.run(load(base, paths[:20], headers, 40))  # warm up
+                took, latencies, errors = asyncio.run(load(base, paths, headers,
+                                                           args.requests))
+                p50 = bench_api.percentile(latencies, 0.50) * 1000
+                p95[surface] = bench_api.percentile(latencies, 0.95) * 1000
+                print(f"{name:<8} {surface:<5} {len(latencies) / took:>7.0f} {p50:>7.1f} "
+                      f"{p95[surface]:>7.1f} {errors:>6}")
+            print(f"{name:<8} web/api p95 ratio {p95['web'] / p95['api']:.2f}")
+    finally:
+        server.terminate()
+        server.join(10)
+
+
+if __name__ == "__main__":
+    main()

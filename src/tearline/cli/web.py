@@ -1,0 +1,83 @@
+"""The web application with the API (``tearline serve``), and ``tearline web password``.
+
+The API and the web package sit on one floor and do not import each other; the site —
+the API's application with the web pages installed on it, the web signing in API tokens
+through the API's own authenticator — is composed here, for ``serve``, its worker
+processes, the benchmarks and the tests.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import typer
+
+from tearline.api.settings import ApiSettings
+from tearline.cli.common import STATE, app, console
+from tearline.errors import InputError, StoreError
+from tearline.settings import Settings
+from tearline.store import Store, require_current, web_accounts
+from tearline.web.settings import WebSettings
+
+web_app = typer.Typer(help="The web application's accounts: passwords set by the node's "
+                      "administrator.", no_args_is_help=True)
+app.add_typer(web_app, name="web")
+
+
+def build_site(store: Store, api: ApiSettings | None = None,
+               web: WebSettings | None = None) -> Any:
+    """The API of ``store`` (a FastAPI app) with the web application installed on it."""
+    from tearline.api.app import create_app
+    from tearline.web.site import install
+
+    made = create_app(store, api or ApiSettings.from_env())
+    install(made, made.state.authenticator, web or WebSettings.from_env())
+    return made
+
+
+def site_from_environment() -> Any:
+    """The factory each worker process calls (``tearline serve --workers N``)."""
+    from tearline.api.app import settle_heap
+
+    store = Store.open(Settings.load().db_url, migrate=False)
+    try:
+        require_current(store.engine)
+    except StoreError:
+        store.close()
+        raise
+    made = build_site(store)
+    settle_heap()
+    return made
+
+
+@web_app.command("password")
+def password(
+    owner: Annotated[str, typer.Argument(help="Analyst (name@unit.id), or a unit.")],
+    scope: Annotated[list[str], typer.Option("--scope", help="read, write or admin (repeat).")
+                     ] = ["read", "write"],  # noqa: B006  # Typer's way to default a list
+    remove: Annotated[bool, typer.Option(help="Remove the password instead.")] = False,
+    stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")]
+    = False,
+) -> None:
+    """Set (or remove) OWNER's web password; their open sessions end. Only its Argon2id
+    hash is stored; the password is asked for twice, or read from standard input."""
+    from tearline.web.passwords import set_password
+
+    store, now = STATE.store(), datetime.now(UTC)
+    if remove:
+        with store.transaction() as conn:
+            web_accounts.remove_password(conn, owner, now, "cli")
+        console.print(f"web password of {owner} removed")
+        return
+    if stdin:
+        text = sys.stdin.readline().rstrip("\n")
+    else:
+        text = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != text:
+            raise InputError("the two passwords differ")
+    set_password(store, owner, text, frozenset(scope), now, "cli",
+                 WebSettings.from_env().min_password_chars)
+    console.print(f"web password of {owner} set ({', '.join(sorted(scope))})")

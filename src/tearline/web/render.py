@@ -1,0 +1,70 @@
+"""Templates in the reader's language: Jinja2 with the i18n extension over the ``web``
+catalog, and Babel for dates, numbers and country names in the locale's format.
+
+One environment per locale, built once: its ``gettext`` is that locale's catalog, so a
+template never asks which language it speaks. Autoescape is on for every template:
+a value one party wrote is never markup in another's page.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from babel.dates import format_datetime
+from babel.numbers import format_decimal
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from tearline.i18n import babel_locale, translations
+from tearline.web import vocab
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: The language names the switch offers, each in its own language.
+LANGUAGES = (("es_MX", "Español"), ("en_US", "English"))
+
+
+def refine(chosen: dict[str, str], q: str, name: str, value: str) -> str:
+    """The query string of the search with ``name`` set to ``value``."""
+    query = {k: v for k, v in chosen.items() if v}
+    if q:
+        query["q"] = q
+    query[name] = value
+    return urlencode(sorted(query.items()))
+
+
+def _country(code: str, locale: str) -> str:
+    name = babel_locale(locale).territories.get(code.upper())
+    return f"{name} ({code})" if name else code
+
+
+@cache
+def environment(locale: str) -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
+                      auto_reload=False)  # templates ship with the wheel: never re-read
+    catalog = translations(locale, "web")
+    env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
+
+    def gettext(message: str) -> str:
+        return str(catalog.gettext(message))
+
+    parsed = babel_locale(locale)  # parsed once: Babel parses a locale name on every call
+    env.filters["when"] = lambda at: (
+        format_datetime(at, "medium", locale=parsed) if isinstance(at, datetime) else "")
+    env.filters["number"] = lambda n: format_decimal(n, locale=parsed)
+    env.filters["schema_name"] = lambda s: gettext(vocab.SCHEMAS.get(s) or str(s))
+    env.filters["drug_name"] = lambda d: gettext(vocab.DRUGS[d]) if d in vocab.DRUGS else d
+    env.filters["country_name"] = lambda c: _country(c, locale)
+    env.filters["facet_name"] = lambda f: gettext(vocab.FACETS.get(f) or str(f))
+    env.globals["refine"] = refine
+    env.globals["languages"] = LANGUAGES
+    env.globals["html_lang"] = locale.replace("_", "-")
+    env.globals["locale"] = locale
+    return env
+
+
+def render(locale: str, name: str, **context: Any) -> str:
+    return environment(locale).get_template(name).render(**context)

@@ -1,0 +1,107 @@
+"""The web application as the viewer's analyst reaches it: signed in with their API token,
+every page read — search (with facets, filters and pages), record pages of every id the
+viewer knows and every id a secret may create, sharing, audit — and the language switch.
+
+A page is compared as its status, redirect target, content type and HTML, with only
+what is random per world taken out: the session's CSRF token (``secrets``), and, on the
+audit page, the log's indexes and checkpoint, public by design (docs/policy.md: the
+log's size), as the audit family takes them out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import httpx
+
+from adversary.cast import ASKED_IDS
+from adversary.coverage import WEB, operation
+from adversary.paths import CURSOR_KEY
+from adversary.paths_api import FILTERED
+from adversary.transcript import Transcript
+from adversary.worlds import Place
+from tearline.api.app import create_app
+from tearline.api.settings import ApiSettings
+from tearline.store.store import Store
+from tearline.web.settings import WebSettings
+from tearline.web.site import install
+
+#: Searches: names in visible data and in hidden data alike (of ``cast.TEXTS``).
+WORDS = ("guzman", "el raton", "prueba", "GULO900329", "zambada ortiz")
+_CSRF = re.compile(r'(name="csrf" value=")[^"]*(")')
+_INDEX = re.compile(r'<td class="index">\d+</td>')
+_AFTER = re.compile(r"/web/audit\?after=\d+")
+_NOTE = re.compile(r'<pre class="note-text">.*?</pre>', re.S)
+
+
+class Pages:
+    """The viewer's browser on the world's site over ASGI, recording each page."""
+
+    def __init__(self, place: Place, viewer: str, out: Transcript) -> None:
+        self.store = Store.open(place.url)
+        app = create_app(self.store, ApiSettings.from_env(
+            {}, request_timeout_seconds=300.0, cursor_key=CURSOR_KEY))
+        install(app, app.state.authenticator, WebSettings.from_env({}))
+        self.out, self.token = out, place.tokens()[viewer]
+        self.runner = asyncio.Runner()
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.9", 4242))
+        self.client = httpx.AsyncClient(transport=transport, base_url="http://tearline")
+        self.csrf = ""
+
+    def close(self) -> None:
+        self.runner.run(self.client.aclose())
+        self.runner.close()
+        self.store.close()
+
+    def __call__(self, method: str, url: str, data: dict[str, str] | None = None) -> None:
+        self.out.begin()
+        if data is not None:
+            data = {"csrf": self.csrf, **data}
+        answer = self.runner.run(self.client.request(method, url, data=data))
+        found = _CSRF.search(answer.text)
+        if found:
+            self.csrf = answer.text[found.end(1):found.start(2)]
+        self.out.asked.add(operation(method, url, WEB))
+        body = _CSRF.sub(r"\1<csrf>\2", answer.text)
+        if url.startswith("/web/audit"):
+            body = _NOTE.sub("<checkpoint>", _AFTER.sub("<after>", _INDEX.sub("<index>", body)))
+        self.out.add(f"{method} {url}", f"{answer.status_code}\n"
+                     f"{answer.headers.get('location')}\n"
+                     f"{answer.headers.get('content-type')}\n{body}")
+
+
+def run_web(place: Place, viewer: str) -> Transcript:
+    out = Transcript()
+    pages = Pages(place, viewer, out)
+    try:
+        web_steps(pages)
+    finally:
+        pages.close()
+    return out
+
+
+def web_steps(page: Pages) -> None:
+    page("GET", "/web/search")  # no session yet: to the sign-in page
+    page("GET", "/web/signin")
+    page("POST", "/web/signin", {"token": page.token, "next": "/web/search"})
+    page("GET", "/")
+    page("GET", "/web/")
+    page("GET", "/web/search")
+    for text in WORDS:
+        page("GET", f"/web/search?q={text}")
+    for query in FILTERED:
+        if query.split("=")[0] in ("drug", "country", "date_from", "originator"):
+            page("GET", f"/web/search?{query}")
+    page("GET", "/web/search?q=guzman&country=mx&schema=Person")
+    page("GET", "/web/search?schema=Seizure&drug=fentanyl")
+    for entity in ASKED_IDS:
+        page("GET", f"/web/record/{entity}")
+    page("GET", "/web/sharing")
+    page("GET", "/web/audit")
+    page("POST", "/web/language", {"locale": "es_MX", "next": "/web/search"})
+    page("GET", "/web/search?q=ovidio")
+    page("POST", "/web/record/never-created/release", {"to": "agency:mx.fgr"})
+    page("POST", "/web/record/never-created/recall", {"release": ""})
+    page("POST", "/web/signout", {})
+    page("GET", "/web/search")

@@ -1,0 +1,214 @@
+"""The web application in real Chromium (Debian's ``chromium``, driven by Playwright).
+
+One browser and one served site for the module. Each test opens its own context (its
+own cookies), records console errors and page errors, and fails on any. The pages are
+photographed in both languages into ``docs/web/`` (shown in docs/web.md), and checked
+with axe-core (vendored: tests/web/vendor) and by walking them with the keyboard.
+
+Skipped only where ``/usr/bin/chromium`` is missing outside CI; in CI ``dev.py test``
+installs it (dev.py, SYSTEM_PACKAGES) and the tests must run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from webworld import PASSWORD, Site, build_site, serving
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists() and not os.environ.get("CI"):
+    pytest.skip("Debian's chromium is not installed (dev.py test installs it; CI must run "
+                "these tests)", allow_module_level=True)
+
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402  # after the skip
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "web"
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+VETTED, UNVETTED, DEA = "ana@mx.semar.uie", "luis@mx.semar.log", "bob@us.dea.sod"
+WIDTH = 1280
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    made = build_site(f"sqlite:///{tmp_path_factory.mktemp('webui') / 'db.sqlite'}")
+    yield made
+    made.store.close()
+
+
+@pytest.fixture(scope="module")
+def base(site: Site) -> Iterator[str]:
+    with serving(site.app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=str(CHROMIUM),
+                                       args=["--no-sandbox", "--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+class Person:
+    """A browser context (one person's cookies) and its page, with its console errors."""
+
+    def __init__(self, chromium: Browser, base: str, locale: str = "en-US") -> None:
+        self.base = base
+        self.context: BrowserContext = chromium.new_context(
+            viewport={"width": WIDTH, "height": 900}, locale=locale)
+        self.page: Page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text)
+                     if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def go(self, path: str) -> Page:
+        self.page.goto(self.base + path)
+        return self.page
+
+    def sign_in(self, name: str) -> None:
+        self.go("/web/signin")
+        self.page.fill("#name", name)
+        self.page.fill("#password", PASSWORD)
+        self.page.click("form:has(#password) button[type=submit]")
+        self.page.wait_for_url("**/web/search")
+
+    def shot(self, name: str) -> None:
+        lang = self.page.locator("html").get_attribute("lang") or "xx"
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"{name}-{lang}.png"), full_page=True)
+
+    def axe(self) -> list[dict[str, Any]]:
+        """axe-core's violations on the page (run through the debugger protocol, which the
+        page's Content-Security-Policy does not govern)."""
+        self.page.evaluate(AXE)
+        found: list[dict[str, Any]] = self.page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.html)}))")
+        return found
+
+    def close(self) -> None:
+        self.context.close()
+        assert not self.errors, f"console errors: {self.errors}"
+
+
+@pytest.fixture
+def person(chromium: Browser, base: str) -> Iterator[Person]:
+    made = Person(chromium, base)
+    yield made
+    made.close()
+
+
+def test_sign_in_search_and_open_a_record_with_its_tear_line(chromium: Browser,
+                                                             base: str) -> None:
+    seen = {}
+    for analyst in (VETTED, UNVETTED):
+        person = Person(chromium, base)
+        person.sign_in(analyst)
+        person.page.fill("#q", "guzman")
+        person.page.press("#q", "Enter")  # htmx swaps the results in and pushes the URL
+        person.page.wait_for_url("**q=guzman**")
+        person.page.get_by_role("link", name="Ovidio Guzman Lopez").click()
+        person.page.wait_for_url("**/web/record/dea-p-guzman")
+        seen[analyst] = person.page.locator("table.tearline").inner_text()
+        person.close()
+    assert "El Raton" in seen[VETTED] and "El Raton" not in seen[UNVETTED]
+    assert "GULO900329HSLZPV05" in seen[UNVETTED]
+
+
+def test_release_and_recall(person: Person) -> None:
+    person.sign_in(DEA)
+    page = person.go("/web/record/dea-o-chapitos")
+    page.fill("#to", "agency:mx.fgr")
+    page.select_option("#basis", "fgr-us-2025")
+    page.click("form[action$='/release'] button")
+    page.wait_for_url("**/web/record/dea-o-chapitos")
+    assert "in force" in page.locator("table").nth(1).inner_text()
+    page.click("form[action$='/recall'] button")
+    page.wait_for_url("**/web/record/dea-o-chapitos")
+    assert "recalled" in page.locator("table").nth(1).inner_text()
+
+
+def test_switch_language(person: Person) -> None:
+    person.sign_in(VETTED)
+    page = person.page
+    page.select_option("#locale", "es_MX")
+    page.click("form[action='/web/language'] button")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "es-MX"
+    assert page.get_by_role("heading", level=1).inner_text() == "Búsqueda"
+    page.select_option("#locale", "en_US")
+    page.click("form[action='/web/language'] button")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en-US"
+
+
+def test_a_forged_form_and_an_expired_session_are_refused(person: Person, site: Site) -> None:
+    person.sign_in(DEA)
+    page = person.go("/web/record/dea-o-chapitos")
+    page.eval_on_selector("form[action$='/release'] input[name=csrf]", "e => e.value = 'x'")
+    page.fill("#to", "agency:mx.fgr")
+    with page.expect_response("**/release") as answer:
+        page.click("form[action$='/release'] button")
+    assert answer.value.status == 403
+    person.errors.clear()  # the browser logs the refused request's status
+    site.clock.offset = timedelta(minutes=site.app.state.web.settings.session_minutes)
+    try:
+        person.go("/web/search")
+        assert "/web/signin" in page.url
+    finally:
+        site.clock.offset = timedelta(0)
+
+
+PAGES = (("signin", None), ("search", "/web/search?q=guzman"),
+         ("record", "/web/record/dea-p-guzman"), ("sharing", "/web/sharing"),
+         ("audit", "/web/audit"), ("seizures", "/web/search?schema=Seizure"))
+
+
+@pytest.mark.parametrize("locale", ["en-US", "es-MX"])
+def test_every_page_photographed_accessible_and_keyboard_reachable(
+        chromium: Browser, base: str, locale: str) -> None:
+    person = Person(chromium, base, locale)
+    try:
+        for name, path in PAGES:
+            if path is None:
+                person.go("/web/signin")
+            else:
+                if "tearline_session" not in {c["name"] for c in person.context.cookies()}:
+                    person.sign_in(VETTED)
+                    _choose_language(person.page, locale)
+                person.go(path)
+            assert person.page.locator("html").get_attribute("lang") == locale
+            person.shot(name)
+            violations = person.axe()
+            assert not violations, f"{name} ({locale}): {violations}"
+            if locale == "en-US":  # the same controls in either language
+                _keyboard_reaches_every_control(person.page, name)
+    finally:
+        person.close()
+
+
+def _choose_language(page: Page, locale: str) -> None:
+    """The analyst's own choice, kept with their account (the switch in the header)."""
+    page.select_option("#locale", locale.replace("-", "_"))
+    page.click("form[action='/web/language'] button")
+    page.wait_for_load_state()
+
+
+def _keyboard_reaches_every_control(page: Page, name: str) -> None:
+    """Tab from the top of the page reaches every visible link, button and form control."""
+    wanted = page.evaluate(
+        "() => { window.reached = new Set(); document.addEventListener('focusin',"
+        " e => window.reached.add(e.target)); document.activeElement?.blur();"
+        " return Array.from(document.querySelectorAll('a[href], button,"
+        " input:not([type=hidden]), select')).filter(e => e.offsetParent !== null).length; }")
+    for _ in range(wanted + 2):
+        page.keyboard.press("Tab")
+    reached = page.evaluate("() => window.reached.size")
+    assert reached >= wanted, f"{name}: the keyboard reached {reached} of {wanted}"

@@ -1,0 +1,51 @@
+"""Every word of the web pages is in the ``web`` catalog, translated in both languages;
+the vocabularies read as an analyst writes them (fentanilo, metanfetamina, decomiso)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from tearline import i18n
+from tearline.web import vocab
+from tearline.web.render import environment
+
+WEB = Path(vocab.__file__).parent
+
+
+def extracted() -> set[str]:
+    """The messages of the templates and of the web package's Python (its ``_`` calls)."""
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            str(WEB), [("templates/**.html", "jinja2"), ("**.py", "python")],
+            options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}},
+            keywords={"_": None, "gettext": None}):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+@pytest.mark.parametrize("locale", i18n.SUPPORTED)
+def test_every_message_of_the_pages_is_in_the_catalog(locale: str) -> None:
+    with i18n.catalog_path(locale, "web").open("rb") as handle:
+        catalog = read_po(handle, locale=locale, domain="web")
+    known = {m.id: m.string for m in catalog if m.id}
+    words = extracted()
+    assert len(words) > 100
+    assert not sorted(words - set(known)), f"{locale}: not in web.po"
+    assert not sorted(set(known) - words), f"{locale}: web.po keeps messages no page uses"
+    assert all(known[w] for w in words)
+
+
+def test_the_vocabularies_read_in_spanish() -> None:
+    es = environment("es_MX")
+    assert es.filters["drug_name"]("fentanyl") == "fentanilo"
+    assert es.filters["drug_name"]("methamphetamine") == "metanfetamina"
+    assert es.filters["schema_name"]("Seizure") == "Decomiso"
+    assert es.filters["country_name"]("mx") == "México (mx)"
+    assert es.filters["number"](1234.5) == "1,234.5"
+    en = environment("en_US")
+    assert en.filters["drug_name"]("fentanyl") == "fentanyl"
+    assert en.filters["schema_name"]("Seizure") == "Seizure"

@@ -1,0 +1,200 @@
+"""The web pages over ASGI: sign-in, sessions, CSRF, the policy on every page, the audit
+log, the language, the security headers (the browser tests drive the same in Chromium)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from webworld import PASSWORD, Browser, Site, build_site
+
+from tearline.store import audit_log, releases
+
+VETTED, UNVETTED, DEA = "ana@mx.semar.uie", "luis@mx.semar.log", "bob@us.dea.sod"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    made = build_site(f"sqlite:///{tmp_path_factory.mktemp('web') / 'db.sqlite'}")
+    yield made
+    made.store.close()
+
+
+@pytest.fixture
+def person(site: Site) -> Iterator[Browser]:
+    made = Browser(site.app)
+    yield made
+    made.close()
+
+
+def _kinds(site: Site) -> list[dict[str, object]]:
+    """Every entry of the log, as its canonical JSON."""
+    with site.store.reading() as conn:
+        return [json.loads(e.body) for e in audit_log.entries(conn, None, None, None, None,
+                                                              100_000)]
+
+
+def test_a_page_without_a_session_sends_to_sign_in(person: Browser) -> None:
+    answer = person.get("/web/record/dea-p-guzman", follow=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/web/signin?next=/web/record/dea-p-guzman"
+
+
+def test_sign_in_with_a_password_then_out(person: Browser, site: Site) -> None:
+    answer = person.sign_in(VETTED)
+    assert answer.status_code == 303 and answer.headers["location"] == "/web/search"
+    cookie = answer.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Secure" not in cookie
+    page = person.get("/web/search")
+    assert page.status_code == 200 and VETTED in page.text
+    assert person.post("/web/signout", {}).status_code == 303
+    assert person.get("/web/search", follow=False).status_code == 303
+
+
+def test_a_wrong_password_is_refused_and_audited(person: Browser, site: Site) -> None:
+    before = len(_kinds(site))
+    answer = person.sign_in(VETTED, "not the password at all")
+    assert answer.status_code == 401
+    assert "Wrong sign-in name, password or token." in answer.text
+    unknown = person.sign_in("nobody@mx.semar.uie", PASSWORD)
+    assert unknown.status_code == 401 and unknown.text == answer.text
+    failed = [e for e in _kinds(site)[before:] if e.get("kind") == "auth.failed"]
+    assert [e["channel"] for e in failed] == ["web", "web"]
+
+
+def test_sign_in_with_an_api_token(person: Browser, site: Site) -> None:
+    person.get("/web/signin")
+    answer = person.post("/web/signin", {"token": site.tokens[DEA], "next": "/web/sharing"})
+    assert answer.status_code == 303 and answer.headers["location"] == "/web/sharing"
+    assert DEA in person.get("/web/sharing").text
+    person.get("/web/signin")
+    refused = person.post("/web/signin", {"token": "tl_aaaaaaaa_" + "x" * 43})
+    assert refused.status_code == 401
+
+
+def test_forms_without_the_csrf_token_are_refused(person: Browser, site: Site) -> None:
+    person.get("/web/signin")
+    assert person.post("/web/signin", {"name": VETTED, "password": PASSWORD},
+                       csrf="forged").status_code == 403
+    person.sign_in(DEA)
+    person.get("/web/record/dea-p-guzman")
+    refused = person.post("/web/record/dea-p-guzman/release",
+                          {"to": "agency:mx.fgr"}, csrf="")
+    assert refused.status_code == 403
+    with site.store.reading() as conn:
+        assert not [r for r in releases.releases(conn, ["dea-p-guzman"])
+                    if str(r.to) == "agency:mx.fgr"]
+
+
+def test_a_session_expires(site: Site) -> None:
+    person = Browser(site.app)
+    try:
+        person.sign_in(VETTED)
+        assert person.get("/web/search", follow=False).status_code == 200
+        site.clock.offset = timedelta(minutes=site.app.state.web.settings.session_minutes)
+        answer = person.get("/web/search", follow=False)
+        assert answer.status_code == 303 and "/web/signin" in answer.headers["location"]
+    finally:
+        site.clock.offset = timedelta(0)
+        person.close()
+
+
+def test_the_vetted_unit_sees_the_portion_the_unvetted_does_not(site: Site) -> None:
+    texts = {}
+    for analyst in (VETTED, UNVETTED):
+        person = Browser(site.app)
+        person.sign_in(analyst)
+        texts[analyst] = person.get("/web/record/dea-p-guzman").text
+        person.close()
+    assert "El Raton" in texts[VETTED] and "GULO900329HSLZPV05" in texts[VETTED]
+    assert "El Raton" not in texts[UNVETTED] and "GULO900329HSLZPV05" in texts[UNVETTED]
+
+
+def test_a_hidden_record_is_missing_like_a_missing_one(person: Browser) -> None:
+    person.sign_in("eva@mx.fgr.seido")
+    hidden = person.get("/web/record/dea-p-guzman")
+    missing = person.get("/web/record/never-made")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.text == missing.text.replace("never-made", "dea-p-guzman")
+
+
+def test_search_facets_count_what_the_viewer_sees(person: Browser) -> None:
+    person.sign_in(UNVETTED)
+    page = person.get("/web/search?q=guzman").text
+    assert "Ovidio Guzman Lopez" in page and "Ivan Archivaldo Guzman Salazar" in page
+    everything = person.get("/web/search").text
+    fentanyl = re.search(r'drug=fentanyl[^>]*>fentanyl</a> <span class="count">(\d+)', everything)
+    assert fentanyl and fentanyl.group(1) == "1"
+    narrowed = person.get("/web/search?drug=fentanyl").text
+    assert "Decomiso Culiacan fentanilo" in narrowed and "Los Chapitos" not in narrowed
+
+
+def test_pages_read_through_the_audit_log(person: Browser, site: Site) -> None:
+    person.sign_in(VETTED)
+    before = len(_kinds(site))
+    person.get("/web/record/dea-p-guzman")
+    person.get("/web/search?q=chapitos")
+    events = _kinds(site)[before:]
+    reads = [e for e in events if e.get("kind") == "record.read"]
+    assert {(e["entity_id"], e["path"]) for e in reads} >= {("dea-p-guzman", "web"),
+                                                           ("dea-o-chapitos", "search")}
+    assert any(e.get("kind") == "aggregate.read" and e["path"] == "web" for e in events)
+
+
+def test_release_and_recall_through_the_forms(person: Browser, site: Site) -> None:
+    person.sign_in(DEA)
+    person.get("/web/record/dea-o-chapitos")
+    made = person.post("/web/record/dea-o-chapitos/release",
+                       {"to": "agency:mx.fgr", "basis": "fgr-us-2025"})
+    assert made.status_code == 303
+    page = person.get("/web/record/dea-o-chapitos").text
+    assert "agency:mx.fgr" in page and "in force" in page
+    assert person.post("/web/record/dea-o-chapitos/recall", {"release": ""}).status_code == 303
+    assert "recalled" in person.get("/web/record/dea-o-chapitos").text
+    assert "dea-o-chapitos" in person.get("/web/sharing").text
+
+
+def test_the_language_follows_the_analyst_then_the_browser(site: Site) -> None:
+    spanish = Browser(site.app, accept_language="es-MX,es;q=0.9")
+    try:
+        signin = spanish.get("/web/signin")
+        assert '<html lang="es-MX">' in signin.text and "Iniciar sesión" in signin.text
+        spanish.sign_in("eva@mx.fgr.seido")
+        page = spanish.get("/web/search?q=decomiso").text
+        assert "Decomiso" in page and "fentanilo" in page and "Búsqueda" in page
+        spanish.post("/web/language", {"locale": "en_US", "next": "/web/search"})
+    finally:
+        spanish.close()
+    again = Browser(site.app, accept_language="es-MX")
+    try:
+        again.sign_in("eva@mx.fgr.seido")
+        page = again.get("/web/search").text
+        assert '<html lang="en-US">' in page and "Search" in page  # the saved preference
+    finally:
+        again.close()
+
+
+def test_every_page_is_sent_under_a_strict_policy(person: Browser) -> None:
+    person.sign_in(VETTED)
+    for url in ("/web/signin", "/web/search", "/web/record/semar-s-1", "/web/sharing",
+                "/web/audit"):
+        answer = person.get(url)
+        assert answer.status_code == 200, url
+        csp = answer.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert answer.headers["cache-control"] == "no-store"
+        assert "<script>" not in answer.text and " style=" not in answer.text
+    assert person.get("/web/static/vendor/htmx.min.js").status_code == 200
+
+
+def test_bad_input_gets_a_page_not_a_crash(person: Browser) -> None:
+    person.sign_in(VETTED)
+    for url in ("/web/search?drug=aspirin", "/web/search?date_from=yesterday",
+                "/web/search?q=a+b+c+d+e+f+g+h+i", "/web/search?q=x&after=zz",
+                "/web/search?schema=Nope", "/web/audit?after=-1", "/web/record/%00"):
+        answer = person.get(url)
+        assert 400 <= answer.status_code < 500, url
+        assert "text/html" in answer.headers["content-type"]
