@@ -50,7 +50,7 @@ TABLE: dict[str, Layer] = {
     # 4 — core packages to come (pure: no store, no web, no network)
     "deconflict": _layer(4, "pysodium", "cryptography", "h3", "phonenumbers", "followthemoney"),
     "resolve": _layer(4, future=True),
-    "network": _layer(4, future=True),
+    "network": _layer(4, "igraph", "leidenalg", "networkx"),
     "oversight": _layer(4, future=True),
     "trace": _layer(4, future=True),
     # 5 — exchange formats (pure mappings of records)

@@ -126,7 +126,7 @@ class AggregateRead(Event):
     figures): no record content, but a read all the same."""
 
     subject: Subject = doc("who received the figures")
-    path: Literal["stats", "report", "api"] = doc("which figures")
+    path: Literal["stats", "report", "api", "network"] = doc("which figures")
     record_count: Count = doc("how many records the figures cover")
 
 
