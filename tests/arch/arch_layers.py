@@ -49,7 +49,7 @@ TABLE: dict[str, Layer] = {
     "keys": _layer(3, "cryptography"),
     # 4 — core packages to come (pure: no store, no web, no network)
     "deconflict": _layer(4, "pysodium", "cryptography", "h3", "phonenumbers", "followthemoney"),
-    "resolve": _layer(4, future=True),
+    "resolve": _layer(4, "splink", "duckdb"),
     "network": _layer(4, "igraph", "leidenalg", "networkx"),
     "oversight": _layer(4, future=True),
     "trace": _layer(4, future=True),
@@ -80,7 +80,7 @@ CONFINED: dict[str, frozenset[str]] = {
     "sqlalchemy": frozenset({"store"}),
     "alembic": frozenset({"store"}),
     "psycopg": frozenset({"store"}),
-    "duckdb": frozenset({"analysis"}),
+    "duckdb": frozenset({"analysis", "resolve"}),
     # store: store/seizures.py reads the Seizure statements straight into Arrow columns
     # (no Python object per row), the frame analysis/ takes.
     "pyarrow": frozenset({"analysis", "store"}),
@@ -98,6 +98,8 @@ CONFINED: dict[str, frozenset[str]] = {
     "anyio": frozenset({"store"}),
     "pysodium": frozenset({"deconflict"}),
     "pymisp": frozenset({"stix", "misp"}),
+    # resolve: Splink runs its DuckDB backend in process; on Spark only by deployment.
+    "splink": frozenset({"resolve"}),
 }
 
 STDLIB = frozenset(sys.stdlib_module_names)

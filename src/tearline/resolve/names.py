@@ -1,0 +1,253 @@
+"""Mexican person names: parse them, compare them with reasons, key them for blocking.
+
+The interface (stable; the screening code uses it too):
+
+``parse_name(text) -> PersonName``
+    Reads "Joaquín Archivaldo Guzmán Loera alias El Chapo", "GUZMAN LOERA, Joaquin" or
+    "Ma. de Jesús de la Garza" into given names, a paternal and a maternal surname and
+    nicknames. Words are folded (lower case, accents and ``ñ`` removed), particles
+    (de, del, de la, y) dropped from surnames ("de la Garza" → ``garza``) and kept out of
+    compound given names ("María de Jesús" → ``("maria", "jesus")``), abbreviations
+    expanded ("Ma." → ``maria``, "Fco." → ``francisco``), initials kept as one letter
+    ("J. Luis" → ``("j", "luis")``). Without a comma, the given names are the leading
+    words found in :data:`~tearline.resolve.lexicon.GIVEN_NAMES` and the last two words
+    are the surnames; with a comma, the surnames come first. "alias …", "a.k.a. …",
+    quoted or parenthesized words are nicknames (the article "El" dropped).
+
+``name_similarity(a, b) -> NameEvidence``
+    A score in [0, 1] and the reasons behind it. Given names are aligned word by word
+    (exact, phonetic variant, initial, familiar form such as Pepe/José, one-letter
+    typo); a compound given name shortened on one side only ("José Luis" / "Luis") is a
+    small penalty, two different given names ("José Luis" / "José Antonio") a conflict
+    that brings the score near zero — so brothers and cousins who share surnames do not
+    look alike. A maternal surname present on one side only ("Guzmán" / "Guzmán Loera")
+    is a small penalty, two different maternal surnames a large one. Phonetic variants
+    are named by rule (z/s, v/b, ll/y, c/s, h silent, x/j, g/j). Because a name of three
+    words is ambiguous ("José Luis Pérez" / "Juan Pérez López"), the other readings are
+    tried at a small cost. Nicknames shared add a little; they never carry a match.
+
+``name_keys(name) -> set[str]``
+    Blocking keys: the phonetic form of each surname with the phonetic initial of each
+    given name, and the first given name with the start of the paternal surname. Two
+    spellings of one person share at least one key unless both surnames and the given
+    names all differ.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .lexicon import (
+    ABBREVIATIONS,
+    ALIAS_MARKERS,
+    GIVEN_NAMES,
+    HYPOCORISMS,
+    MARIAN,
+    NICKNAME_ARTICLES,
+    PARTICLES,
+)
+from .phonetic import fold, jaro_winkler, phonetic, phonetic_rules
+
+#: Words that are common given names and common surnames: in the middle of a
+#: three-word name they are read as the paternal surname ("María Cruz López").
+_BOTH = frozenset({"cruz", "martin", "roman", "santiago", "tomas", "lorenzo", "domingo",
+                   "vicente", "salvador", "german", "leon", "isidro"})
+_MARKER = re.compile(
+    r"\b(?:" + "|".join(m.replace(" ", r"\.?\s*") for m in ALIAS_MARKERS)
+    + r")\b\.?|\(a\.?\)", re.IGNORECASE)
+_QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]+)[\"“”«»]|\(([^)]*)\)")
+_NICK_SPLIT = re.compile(r"[,;/]|\s+o\s+|\s+or\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """A parsed person name; every word folded (see the module docstring)."""
+
+    text: str
+    given: tuple[str, ...] = ()
+    paternal: str = ""
+    maternal: str = ""
+    nicknames: tuple[str, ...] = ()
+    #: every name word in the order read (given names first), for other readings
+    words: tuple[str, ...] = ()
+    #: True when a comma fixed which words are surnames
+    ordered: bool = False
+    #: words written abbreviated and expanded here ("Ma." → ``maria``)
+    abbreviated: tuple[str, ...] = ()
+
+    @property
+    def surnames(self) -> tuple[str, ...]:
+        return tuple(s for s in (self.paternal, self.maternal) if s)
+
+    @property
+    def folded(self) -> str:
+        return " ".join((*self.given, *self.surnames))
+
+
+@dataclass(frozen=True)
+class NameEvidence:
+    """How alike two names are: a score in [0, 1] and why."""
+
+    score: float
+    reasons: tuple[str, ...]
+    given: float = 0.0
+    surnames: float = 0.0
+
+
+def _nicknames(text: str) -> tuple[str, list[str]]:
+    nicks: list[str] = []
+    match = _MARKER.search(text)
+    if match:
+        nicks.extend(_NICK_SPLIT.split(text[match.end():]))
+        text = text[: match.start()]
+
+    def _take(m: re.Match[str]) -> str:
+        nicks.append(m.group(1) or m.group(2) or "")
+        return " "
+
+    text = _QUOTED.sub(_take, text)
+    out = []
+    for nick in nicks:
+        words = fold(nick).split()
+        while words and words[0] in NICKNAME_ARTICLES:
+            words = words[1:]
+        if words:
+            out.append(" ".join(words))
+    return text, out
+
+
+def _abbreviated(text: str) -> tuple[str, ...]:
+    return tuple(ABBREVIATIONS[k] for k in map(fold, text.split()) if k in ABBREVIATIONS)
+
+
+def _words(text: str) -> list[tuple[bool, str]]:
+    """(is a particle, word) per folded word; abbreviations expanded, initials kept."""
+    out: list[tuple[bool, str]] = []
+    for raw in text.split():
+        key = fold(raw)
+        dotted = raw.rstrip().endswith(".")
+        if key in ABBREVIATIONS:
+            key = ABBREVIATIONS[key]
+        for word in key.split():
+            is_initial = len(word) == 1 and (dotted or word not in PARTICLES)
+            out.append((word in PARTICLES and not is_initial, word))
+    return out
+
+
+def _groups(text: str) -> list[tuple[bool, str]]:
+    """(had particles, head word) per name word: "de la garza" → (True, "garza")."""
+    groups: list[tuple[bool, str]] = []
+    pending: list[str] = []
+    for is_particle, word in _words(text):
+        if is_particle:
+            pending.append(word)
+            continue
+        groups.append((bool(pending), word))
+        pending = []
+    return groups
+
+
+def _given_count(groups: list[tuple[bool, str]]) -> int:
+    count = 1
+    for index, (particled, word) in enumerate(groups[1:], start=1):
+        if particled and word in MARIAN:
+            count += 1
+        elif not particled and (word in GIVEN_NAMES or word in HYPOCORISMS or len(word) == 1):
+            if len(groups) == 3 and index == 1 and word in _BOTH:
+                break
+            count += 1
+        else:
+            break
+    surnames = len(groups) - count
+    if surnames == 0 and len(groups) >= 2:
+        count -= 1
+    elif surnames > 2:
+        count = len(groups) - 2
+    return count
+
+
+def _read(base: PersonName, given: tuple[str, ...], surnames: tuple[str, ...]) -> PersonName:
+    return replace(base, given=given, paternal=surnames[0] if surnames else "",
+                   maternal=surnames[1] if len(surnames) > 1 else "",
+                   words=given + surnames)
+
+
+def parse_name(text: str) -> PersonName:
+    """Read a person name as written (see the module docstring)."""
+    body, nicks = _nicknames(text)
+    base = PersonName(text=text, nicknames=tuple(nicks), abbreviated=_abbreviated(body))
+    if "," in body:
+        surname_part, _, given_part = body.partition(",")
+        surnames = tuple(w for _, w in _groups(surname_part))
+        given = tuple(w for _, w in _groups(given_part))
+        if surnames and given:
+            name = _read(base, given, surnames[-2:] if len(surnames) > 2 else surnames)
+            return replace(name, ordered=True)
+        body = body.replace(",", " ")
+    groups = _groups(body)
+    words = tuple(w for _, w in groups)
+    split = _given_count(groups) if groups else 0
+    return _read(base, words[:split], words[split:])
+
+
+def readings(name: PersonName) -> list[tuple[PersonName, float]]:
+    """The name as parsed (cost 1.0) and the other plausible readings, at a small cost."""
+    out = [(name, 1.0)]
+    if name.ordered or len(name.words) < 3:
+        return out
+    words, split = name.words, len(name.given)
+    for other in (split - 1, split + 1):
+        if 1 <= other and 1 <= len(words) - other <= 2:
+            out.append((_read(name, words[:other], words[other:]), 0.97))
+    for lead in (1, 2):  # surnames written first without a comma
+        if len(words) - lead >= 1:
+            out.append((_read(name, words[lead:], words[:lead]), 0.95))
+    return out
+
+
+def word_match(x: str, y: str, *, given: bool) -> tuple[float, tuple[str, ...]]:
+    """How alike two folded name words are, and why."""
+    if x == y:
+        return 1.0, ()
+    if given and (len(x) == 1 or len(y) == 1):
+        ok = phonetic(x)[:1] == phonetic(y)[:1] or x[:1] == y[:1]
+        return (0.85, ("given name abbreviated to an initial",)) if ok else (0.0, ())
+    if given and HYPOCORISMS.get(x, x) == HYPOCORISMS.get(y, y):
+        return 0.85, ("familiar form of a given name",)
+    if phonetic(x) == phonetic(y):
+        return 0.95, tuple(f"phonetic variant {rule}" for rule in phonetic_rules(x, y))
+    if min(len(x), len(y)) >= 4 and jaro_winkler(phonetic(x), phonetic(y)) >= 0.9:
+        return 0.75, ("spelling differs by a typo",)
+    return 0.0, ()
+
+
+from .name_compare import name_similarity  # noqa: E402  (the comparison needs the above)
+
+
+def name_keys(name: PersonName) -> set[str]:
+    """Blocking keys of a name (see the module docstring)."""
+    keys = _keys(name)
+    looks_reversed = (not name.ordered and len(name.words) >= 3 and name.given
+                      and name.given[0] not in GIVEN_NAMES and name.words[-1] in GIVEN_NAMES)
+    if looks_reversed:  # "GUZMAN LOERA JOAQUIN": the surnames-first reading's keys too
+        for other, cost in readings(name):
+            if cost < 0.97:
+                keys |= _keys(other)
+    return keys
+
+
+def _keys(name: PersonName) -> set[str]:
+    initials = {phonetic(HYPOCORISMS.get(g, g))[:1] for g in name.given} - {""}
+    keys = {f"s:{phonetic(s)}:{i}" for s in name.surnames for i in initials}
+    if name.given and name.paternal:
+        keys.add(f"gp:{phonetic(name.given[0])}:{phonetic(name.paternal)[:2]}")
+    if not name.surnames and name.given:
+        keys.add(f"g:{'-'.join(phonetic(g) for g in name.given)}")
+    if not initials:
+        keys |= {f"s:{phonetic(s)}:" for s in name.surnames}
+    return keys
+
+
+__all__ = ["NameEvidence", "PersonName", "name_keys", "name_similarity", "parse_name",
+           "readings", "word_match"]
