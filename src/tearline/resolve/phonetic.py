@@ -9,6 +9,8 @@ doubled letters. Each rule is named, so a comparison can say which one it used.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 import unicodedata
 
@@ -40,6 +42,7 @@ def fold(text: str) -> str:
     return " ".join(_NON_LETTER.sub(" ", bare).split())
 
 
+@lru_cache(maxsize=1 << 16)
 def phonetic(word: str) -> str:
     """The phonetic form of one folded word (``"vázquez"`` → ``"baskes"``)."""
     out = word
