@@ -65,6 +65,7 @@ TABLE: dict[str, Layer] = {
     # 8 — what works through the store
     "federation": _layer(8, "cryptography", "httpx", "taxii2client"),
     "reports": _layer(8, "jinja2", "matplotlib", "numpy", "weasyprint"),
+    "screening": _layer(8),
     # 9 — servers
     "taxii": _layer(9, "cryptography", "starlette", "uvicorn"),
     "api": _layer(9, "fastapi", "starlette", "uvicorn", "pydantic", "argon2",

@@ -17,6 +17,7 @@ from tearline.cli import party as _party  # noqa: E402,F401
 from tearline.cli import policy as _policy  # noqa: E402,F401
 from tearline.cli import records as _records  # noqa: E402,F401
 from tearline.cli import report as _report  # noqa: E402,F401
+from tearline.cli import screen as _screen  # noqa: E402,F401
 from tearline.cli import serve as _serve  # noqa: E402,F401
 from tearline.cli import sync as _sync  # noqa: E402,F401
 from tearline.cli import workspace as _workspace  # noqa: E402,F401
