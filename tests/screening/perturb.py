@@ -35,7 +35,8 @@ def _phonetic(word: str) -> str | None:
     for a, b in SWAPS:
         if a in lower:
             i = lower.index(a)
-            return word[:i] + b + word[i + len(a):]
+            swapped = word[:i] + b + word[i + len(a):]
+            return swapped[:1].upper() + swapped[1:] if word[:1].isupper() else swapped
     if lower.startswith("h") and len(lower) > 3:
         return word[1:]
     return None

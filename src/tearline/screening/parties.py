@@ -65,7 +65,10 @@ def party_of(entity_id: str, schema: str, props: Mapping[str, Iterable[str]]) ->
         return None
 
     def get(prop: str) -> tuple[str, ...]:
-        return tuple(sorted({str(v) for v in props.get(prop, ()) if str(v).strip()}))
+        values = props.get(prop, ())
+        if isinstance(values, str) or not isinstance(values, Iterable):
+            return ()  # a value that is not a list of texts is no value
+        return tuple(sorted({v.strip() for v in values if isinstance(v, str) and v.strip()}))
 
     names = tuple(dict.fromkeys(n for p in NAMES for n in get(p)))
     if not names:
