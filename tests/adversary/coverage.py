@@ -18,6 +18,8 @@ CLI = {
     "report assessment": "reports",
     "deconflict check": "deconflict", "deconflict register": "deconflict",
     "deconflict events": "deconflict", "deconflict withdraw": "deconflict",
+    **dict.fromkeys(("network players", "network communities", "network brokers",
+                     "network heads", "network path", "network export", "screen"), "network"),
 }
 _OPERATOR = ("the node's operator, not a viewer: the command acts for the node, takes no "
              "--as, and its user sees the whole node by design (docs/policy.md, "
@@ -58,6 +60,10 @@ API = {
         ), "audit"),
     ("GET", "/api/v1/reports/assessment"): "reports",
     **dict.fromkeys((
+        ("GET", "/api/v1/network"), ("GET", "/api/v1/network/path"),
+        ("GET", "/api/v1/network/export"), ("GET", "/api/v1/screening"),
+        ("POST", "/api/v1/screening")), "network"),
+    **dict.fromkeys((
         ("POST", "/api/v1/deconflict/checks"), ("POST", "/api/v1/deconflict/registrations"),
         ("DELETE", "/api/v1/deconflict/registrations/{registration_id}"),
         ("GET", "/api/v1/deconflict/events")), "deconflict"),
@@ -83,7 +89,7 @@ TAXII.update(dict.fromkeys((
 
 #: Command groups: a command of one is named by two words.
 GROUPS = frozenset({"audit", "policy", "report", "party", "node", "peer", "token", "source",
-                    "deconflict"})
+                    "deconflict", "network"})
 
 
 def cli_words(args: tuple[str, ...]) -> str:

@@ -1,8 +1,15 @@
 """Communities (Leiden) and the brokers between them.
 
-Communities are found with the Leiden algorithm (leidenalg, modularity, a fixed seed),
-over the graph with its vertices in node id order, so the same graph always gives the
-same partition; they are numbered by size (largest first), then by their smallest id.
+Communities are found with the Leiden algorithm (leidenalg: modularity with the
+resolution :data:`RESOLUTION`, a fixed seed), over the graph with its vertices in node
+id order, so the same graph always gives the same partition; they are numbered by size
+(largest first), then by their smallest id.
+
+The resolution is coarser than modularity's usual 1.0 because a trafficking
+organization is a hierarchy shaped like a tree (a head, mid-level members, their
+members), which modularity at 1.0 cuts into its branches — one "community" per
+mid-level member. At 0.2 two such organizations joined by one contact come out as two
+communities, each whole (``tests/network/test_analysis.py``).
 
 A **broker** is a node with links into more than one community: it is how one network
 reaches another. Brokers are ranked by betweenness, and each comes with the
@@ -23,6 +30,7 @@ from tearline.network.graph import LinkGraph
 from tearline.network.measures import Centrality, to_igraph
 
 SEED = 17
+RESOLUTION = 0.2
 
 
 def communities(graph: LinkGraph) -> dict[str, int]:
@@ -30,7 +38,8 @@ def communities(graph: LinkGraph) -> dict[str, int]:
     g, ids = to_igraph(graph)
     if not ids:
         return {}
-    found = leidenalg.find_partition(g, leidenalg.ModularityVertexPartition, seed=SEED,
+    found = leidenalg.find_partition(g, leidenalg.RBConfigurationVertexPartition,
+                                     resolution_parameter=RESOLUTION, seed=SEED,
                                      n_iterations=-1)
     groups: dict[int, list[str]] = {}
     for vertex, label in enumerate(found.membership):

@@ -191,7 +191,8 @@ def build_graph(facts: Facts, same: Mapping[str, str] | None = None) -> LinkGrap
         kind = OBJECTS[schema[thing]]
         shared = Evidence(thing, schema[thing], kind)
         for x, y in combinations(sorted(actors), 2):
-            add(x, y, kind, (shared, *actors[x], *actors[y]))
+            add(x, y, kind, (shared, *(e for e in (*actors[x], *actors[y])
+                                       if e.record != thing)))
     links = tuple(Link(a, b, tuple(sorted(kinds)), tuple(sorted(found)))
                   for (a, b), (kinds, found) in sorted(pairs.items()))
     return LinkGraph(nodes, links, crowded)

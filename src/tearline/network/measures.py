@@ -69,6 +69,17 @@ def centrality(graph: LinkGraph) -> dict[str, Centrality]:
             for i, node in enumerate(ids)}
 
 
+def betweenness_within(made: tuple[igraph.Graph, list[str]], index: dict[str, int],
+                       nodes: Sequence[str]) -> dict[str, float]:
+    """Betweenness over the links among ``nodes`` only (a community's own paths), in the
+    graph ``made`` by :func:`to_igraph` (``index``: node id → its vertex)."""
+    g, ids = made
+    chosen = sorted(index[n] for n in nodes)
+    sub = g.induced_subgraph(chosen)
+    values = _betweenness(sub, len(chosen))
+    return {ids[v]: values[i] for i, v in enumerate(chosen)}
+
+
 def _betweenness(g: igraph.Graph, n: int) -> list[float]:
     if n < 3:
         return [0.0] * n

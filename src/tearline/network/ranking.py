@@ -5,12 +5,13 @@ Within each community (:mod:`communities`), the people are ranked:
 1. **stated roles first**: a Membership (or another relationship) whose role the viewer
    sees names a head (:data:`HEAD_WORDS`) or a mid-level member (:data:`MID_WORDS`);
    what an agency wrote outranks what the structure suggests;
-2. then **position**: betweenness, then eigenvector centrality, then id. Heads of
-   trafficking networks keep few direct contacts but sit on the paths that join the
-   network's branches; mid-level members carry the paths between the head and the
-   members. So without a stated head, the person with the highest betweenness is the
-   head; the others whose betweenness is above zero are mid-level; the rest are members
-   (not listed).
+2. then **position** within the community: betweenness over the community's own links
+   (a contact with another network does not make a member its head), then eigenvector
+   centrality, then id. Heads of trafficking networks keep few direct contacts but sit
+   on the paths that join the network's branches; mid-level members carry the paths
+   between the head and the members. So without a stated head, the person with the
+   highest betweenness is the head; the others whose betweenness is above zero are
+   mid-level; the rest are members (not listed).
 
 Each ranked person comes with the reason: the stated role and the record stating it,
 and the measures with the person's place among the community's people.
@@ -23,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from tearline.network.graph import LinkGraph
-from tearline.network.measures import Centrality
+from tearline.network.measures import Centrality, betweenness_within, to_igraph
 
 HEAD_WORDS = ("head", "leader", "boss", "kingpin", "jefe", "líder", "lider", "cabecilla")
 MID_WORDS = ("mid-level", "lieutenant", "lugarteniente", "operador", "operator",
@@ -68,6 +69,11 @@ def heads_and_midlevel(graph: LinkGraph, community: Mapping[str, int],
                        measures: Mapping[str, Centrality]) -> list[Player]:
     """The ranked heads and mid-level members of every community, community by community."""
     stated = _stated(graph)
+    made = to_igraph(graph)
+    index = {node: i for i, node in enumerate(made[1])}
+    groups: dict[int, list[str]] = defaultdict(list)
+    for node_id, number in community.items():
+        groups[number].append(node_id)
     people: dict[int, list[str]] = defaultdict(list)
     for node_id, node in graph.nodes.items():
         if node.schema == "Person":
@@ -77,8 +83,8 @@ def heads_and_midlevel(graph: LinkGraph, community: Mapping[str, int],
         members = people[number]
         if len(members) < 3:
             continue
-        by_position = sorted(members, key=lambda n: (-measures[n].betweenness,
-                                                     -measures[n].eigenvector, n))
+        within = betweenness_within(made, index, groups[number])
+        by_position = sorted(members, key=lambda n: (-within[n], -measures[n].eigenvector, n))
         place = {n: i + 1 for i, n in enumerate(by_position)}
         has_head = any(stated.get(n, ("",))[0] == "head" for n in members)
 
@@ -87,7 +93,7 @@ def heads_and_midlevel(graph: LinkGraph, community: Mapping[str, int],
                 return stated[n][0]
             if not has_head and n == first:
                 return "head"
-            return "mid-level" if measures[n].betweenness > 0 else "member"
+            return "mid-level" if within[n] > 0 else "member"
 
         ranked = sorted(members, key=lambda n: (_tier_order(tier(n)), place[n]))
         rank = 0
@@ -100,9 +106,10 @@ def heads_and_midlevel(graph: LinkGraph, community: Mapping[str, int],
             why = [stated[n][1]] if n in stated else [
                 "highest betweenness among the community's people" if chosen == "head"
                 else "on shortest paths between other members"]
-            why.append(f"betweenness {m.betweenness:.4f} ({_ordinal(place[n])} of "
-                       f"{len(members)} people in community {number}), eigenvector "
-                       f"{m.eigenvector:.4f}, degree {m.degree}")
+            why.append(f"betweenness in the community {within[n]:.4f} ({_ordinal(place[n])} "
+                       f"of {len(members)} people in community {number}), in the whole "
+                       f"network {m.betweenness:.4f}; eigenvector {m.eigenvector:.4f}, "
+                       f"degree {m.degree}")
             out.append(Player(n, number, chosen, rank, "; ".join(why)))
     return out
 

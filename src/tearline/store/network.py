@@ -39,7 +39,7 @@ from tearline.store import reader
 from tearline.store import tables as t
 from tearline.store.existence import relationship_ends
 from tearline.store.references import is_reference
-from tearline.store.visibility import Visibility
+from tearline.store.visibility import Predicates
 
 NODE_SCHEMAS: tuple[str, ...] = tuple(sorted(ACTORS | set(OBJECTS)))
 #: the properties of an entity that attach it to another (a phone's user, an address)
@@ -60,9 +60,10 @@ def _captions() -> dict[str, tuple[str, ...]]:
     return {name: tuple(model.get(name).caption) for name in NODE_SCHEMAS}
 
 
-def read_network(conn: Connection, vis: Visibility) -> NetworkRead:
+def read_network(conn: Connection, vis: Predicates) -> NetworkRead:
     """The subject's network facts: every entity, relationship and reference shown exists
-    for it."""
+    for it. (``vis``: the subject's :class:`~tearline.store.visibility.Visibility`; a
+    benchmark passes predicates that are all true, to time the same reads without it.)"""
     captions = _captions()
     s, r = t.statements, t.records
     params = vis.params
@@ -70,13 +71,14 @@ def read_network(conn: Connection, vis: Visibility) -> NetworkRead:
     entity_rows = conn.execute(
         select(r.c.id, r.c.schema, own.label("own"))
         .join(s, s.c.entity_id == r.c.id)
-        .where(r.c.schema.in_(NODE_SCHEMAS), vis.statement(s, r))
+        .where(r.c.schema.in_(NODE_SCHEMAS), vis.record(r), vis.portion(s, r))
         .group_by(r.c.id, r.c.schema), params).all()
     wanted = sorted({p for props in captions.values() for p in props} | set(REFERENCES))
     value_rows = conn.execute(
         select(s.c.entity_id, s.c.prop, s.c.value)
         .join(r, r.c.id == s.c.entity_id)
-        .where(r.c.schema.in_(NODE_SCHEMAS), s.c.prop.in_(wanted), vis.statement(s, r)),
+        .where(r.c.schema.in_(NODE_SCHEMAS), s.c.prop.in_(wanted), vis.record(r),
+               vis.portion(s, r)),
         params).all()
     ends = {name: relationship_ends()[name] for name in RELATIONS}
     end_props = sorted({p for pair in ends.values() for p in pair} | set(ROLES))
@@ -84,7 +86,7 @@ def read_network(conn: Connection, vis: Visibility) -> NetworkRead:
         select(s.c.entity_id, r.c.schema, s.c.prop, s.c.value)
         .join(r, r.c.id == s.c.entity_id)
         .where(r.c.schema.in_(list(RELATIONS)), s.c.prop.in_(end_props),
-               vis.statement(s, r)), params).all()
+               vis.record(r), vis.portion(s, r)), params).all()
 
     schema = {row.id: row.schema for row in entity_rows}
     alone = {row.id for row in entity_rows if row.own}
