@@ -18,6 +18,7 @@ from tearline.cli.common import (
     at_time,
     console,
     emit,
+    err,
 )
 from tearline.errors import InputError
 from tearline.ingest.files import open_sdn_text
@@ -49,8 +50,8 @@ def screen_command(
     subject = acting(as_)
     seen = visible(STATE.store(), subject, at_time(at))
     if not seen.designations:
-        raise InputError("no sanctions designation is visible to you: import a list first "
-                         "(`tearline import-ofac sdn.csv`)")
+        err.print("no sanctions designation is visible to you: import a list first "
+                  "(`tearline import-ofac sdn.csv`)")
     parties = (seen.parties if path is None
                else parties_of(read_entities(open_sdn_text(path), path.name)))
     rows = [hit_row(h) for h in screen(parties, seen.designations, min_score)]

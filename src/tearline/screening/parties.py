@@ -18,6 +18,8 @@ from tearline.model.record import Record
 PEOPLE = frozenset({"Person"})
 ORGANIZATIONS = frozenset({"Organization", "Company", "LegalEntity", "PublicBody"})
 SCREENED = PEOPLE | ORGANIZATIONS
+#: what a list designates: the parties screened, and vessels and aircraft
+LISTED = SCREENED | {"Vessel", "Airplane"}
 NAMES = ("name", "alias", "previousName")
 NICKNAMES = ("weakAlias",)
 #: identifier property → what it is called in evidence (OFAC: CURP and cédula are
@@ -59,9 +61,11 @@ def identifier(value: str) -> str:
     return re.sub(r"[^0-9A-Z]", "", value.upper())
 
 
-def party_of(entity_id: str, schema: str, props: Mapping[str, Iterable[str]]) -> Party | None:
-    """The party of an entity's values, or ``None`` if it is not one we screen."""
-    if schema not in SCREENED:
+def party_of(entity_id: str, schema: str, props: Mapping[str, Iterable[str]],
+             any_schema: bool = False) -> Party | None:
+    """The party of an entity's values, or ``None`` if it is not one we screen (a listed
+    vessel or aircraft is a designation all the same: ``any_schema``)."""
+    if schema not in SCREENED and not any_schema:
         return None
 
     def get(prop: str) -> tuple[str, ...]:
@@ -90,7 +94,7 @@ def designation_of(record: Record) -> Designation | None:
     """The designation a record carries (its ``program`` values), or ``None``."""
     values = record_values(record)
     programs = tuple(sorted(set(values.get("program", ()))))
-    party = party_of(record.id, record.schema, values)
+    party = party_of(record.id, record.schema, values, any_schema=True)
     if not programs or party is None:
         return None
     list_id = record.id.rsplit("..", 1)[-1].removeprefix("ofac-")

@@ -17,7 +17,7 @@ from tearline.model.record import Record
 from tearline.policy.subject import Subject
 from tearline.screening.matcher import REVIEW, Hit, Screener
 from tearline.screening.parties import (
-    SCREENED,
+    LISTED,
     Designation,
     Party,
     designation_of,
@@ -39,7 +39,7 @@ class Visible:
 
 
 def _records(store: Store, subject: Subject, at: datetime, path: str) -> Iterator[Record]:
-    for schema in sorted(SCREENED):
+    for schema in sorted(LISTED):
         after: str | None = None
         while True:
             page = store.page(subject, at, schema=schema, after=after, limit=PAGE, path=path)
