@@ -19,6 +19,10 @@ store's bulk upsert. Then, for the demo's SOD (the DEA's coordinating unit), in 
 Reported: seconds for each (read, graph, total), the edges and nodes each got, and the
 ratio. Then, on the graph read through the policy, the time of each measure (igraph):
 degree, betweenness (sampled above 5,000 nodes), eigenvector, Leiden communities.
+
+``--libraries`` measures instead the choice of library: degree, exact betweenness and
+eigenvector centrality of one random graph (``--nodes``, 5 links per node, seeded) with
+igraph (as ``network/measures.py`` computes them) and with networkx.
 """
 
 from __future__ import annotations
@@ -165,6 +169,29 @@ def timed(store: Store, vis: Any) -> tuple[float, float, float, int, int]:
             len(found.facts.relationships), len(graph.nodes))
 
 
+def libraries(nodes: int, seed: int) -> None:
+    import networkx as nx
+
+    from tearline.network.graph import Entity, Facts, Relationship
+
+    g = nx.gnm_random_graph(nodes, nodes * 5, seed=seed)
+    facts = Facts(tuple(Entity(f"p{n}", "Person") for n in g.nodes),
+                  tuple(Relationship(f"r{a}-{b}", "Associate", f"p{a}", f"p{b}")
+                        for a, b in g.edges))
+    graph = build_graph(facts)
+    print(f"random graph: {nodes:,} nodes, {g.number_of_edges():,} links")
+    started, cpu = time.perf_counter(), time.process_time()
+    centrality(graph)
+    print(f"   igraph: {time.perf_counter() - started:7.1f} s wall, "
+          f"{time.process_time() - cpu:7.1f} s CPU")
+    started, cpu = time.perf_counter(), time.process_time()
+    nx.degree_centrality(g)
+    nx.betweenness_centrality(g)
+    nx.eigenvector_centrality(g, max_iter=1000)
+    print(f" networkx: {time.perf_counter() - started:7.1f} s wall, "
+          f"{time.process_time() - cpu:7.1f} s CPU")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edges", type=int, default=1_000_000)
@@ -172,7 +199,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--db-url", help="measure this store instead of the cached SQLite "
                         "file; built there if it holds no records")
+    parser.add_argument("--libraries", action="store_true",
+                        help="compare igraph and networkx on one random graph instead")
+    parser.add_argument("--nodes", type=int, default=5_000)
     args = parser.parse_args()
+    if args.libraries:
+        libraries(args.nodes, args.seed)
+        return
     if args.db_url:
         url = args.db_url
         if not Store.open(url).counts()["records"]:

@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from perturb import perturbations
+
 from tearline.ingest.files import open_sdn_text
 from tearline.ingest.ofac import parse_sdn
-from tearline.screening.matcher import MATCH, REVIEW, Screener
+from tearline.screening.matcher import MATCH, Screener
 from tearline.screening.parties import Designation, Party, party_of
 
 

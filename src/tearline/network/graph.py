@@ -184,14 +184,14 @@ def build_graph(facts: Facts, same: Mapping[str, str] | None = None) -> LinkGrap
                 attach(actor, thing, Evidence(ref.holder, schema[ref.holder], ref.prop))
     crowded: dict[str, int] = {}
     for thing in sorted(attached):
-        actors = attached[thing]
-        if len(actors) > CROWD:
-            crowded[thing] = len(actors)
+        holders = attached[thing]
+        if len(holders) > CROWD:
+            crowded[thing] = len(holders)
             continue
         kind = OBJECTS[schema[thing]]
         shared = Evidence(thing, schema[thing], kind)
-        for x, y in combinations(sorted(actors), 2):
-            add(x, y, kind, (shared, *(e for e in (*actors[x], *actors[y])
+        for x, y in combinations(sorted(holders), 2):
+            add(x, y, kind, (shared, *(e for e in (*holders[x], *holders[y])
                                        if e.record != thing)))
     links = tuple(Link(a, b, tuple(sorted(kinds)), tuple(sorted(found)))
                   for (a, b), (kinds, found) in sorted(pairs.items()))

@@ -88,7 +88,8 @@ def heads_and_midlevel(graph: LinkGraph, community: Mapping[str, int],
         place = {n: i + 1 for i, n in enumerate(by_position)}
         has_head = any(stated.get(n, ("",))[0] == "head" for n in members)
 
-        def tier(n: str, has_head: bool = has_head, first: str = by_position[0]) -> str:
+        def tier(n: str, has_head: bool = has_head, first: str = by_position[0],
+                 within: dict[str, float] = within) -> str:
             if n in stated:
                 return stated[n][0]
             if not has_head and n == first:

@@ -9,10 +9,9 @@ doubled letters. Each rule is named, so a comparison can say which one it used.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_LETTER = re.compile(r"[^a-z]+")
 

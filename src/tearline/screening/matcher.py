@@ -148,7 +148,7 @@ def _person_hit(party: Party, designation: Designation,
     ids = _identifiers(party, listed)
     if ids is False:
         return None
-    if ids:
+    if isinstance(ids, str) and ids:
         score = 1.0
         why.append(ids)
     score, said = _births(score, party.birth_dates, listed.birth_dates)

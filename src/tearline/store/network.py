@@ -91,12 +91,11 @@ def read_network(conn: Connection, vis: Predicates) -> NetworkRead:
     schema = {row.id: row.schema for row in entity_rows}
     alone = {row.id for row in entity_rows if row.own}
     values: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for row in value_rows:
-        values[row.entity_id][row.prop].append(row.value)
+    for entity_id, prop, value in value_rows:
+        values[entity_id][prop].append(value)
     edges: dict[str, tuple[str, dict[str, list[str]]]] = {}
-    for row in edge_rows:
-        edges.setdefault(row.entity_id, (row.schema, defaultdict(list)))[1][row.prop].append(
-            row.value)
+    for entity_id, kind, prop, value in edge_rows:
+        edges.setdefault(entity_id, (kind, defaultdict(list)))[1][prop].append(value)
 
     named = {v for e in edges.values() for p in ends[e[0]] for v in e[1].get(p, ())}
     named |= {v for props in values.values() for p in REFERENCES for v in props.get(p, ())}

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from cli_ws import CliWorkspace, dea_workspace
+
 from tearline.ingest.files import open_sdn_text
 from tearline.ingest.ofac import parse_sdn
 
