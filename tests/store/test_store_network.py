@@ -58,13 +58,15 @@ def world(seed: int, keyer: object) -> list[Record]:
                                 "user": rng.sample(people, rng.randint(1, 2))})
     for i in range(4):  # a relationship made only of references to another
         add(f"s{i}", "Seizure", {"drug": ["fentanyl"], "suspect": rng.sample(people, 2)})
+    for i in range(2):  # records of another schema, named by links below
+        add(f"n{i}", "Note", {"description": [f"Nota {i}"]})
     rels = [f"r{i}" for i in range(26)]
     for rid in rels:
         schema = rng.choice(list(ENDS))
         pool = (people + ["ghost"] if schema != "Membership" else people)
         a = rng.choice(pool)
         b = (rng.choice(["o0", "o1", "o2"]) if schema == "Membership"
-             else rng.choice(pool + [f"ph{rng.randrange(6)}"] + rels[:3]))
+             else rng.choice(pool + [f"ph{rng.randrange(6)}", "n0", "n1"] + rels[:3]))
         role = {"Membership": "role", "UnknownLink": "role"}.get(schema, "relationship")
         add(rid, schema, {ENDS[schema][0]: [a], ENDS[schema][1]: [b], role: ["jefe"]})
     return out

@@ -46,6 +46,8 @@ NODE_SCHEMAS: tuple[str, ...] = tuple(sorted(ACTORS | set(OBJECTS)))
 REFERENCES: tuple[str, ...] = ("addressEntity", "operator", "owner", "suspect", "user",
                                "vehicle")
 ROLES: tuple[str, ...] = ("relationship", "role")
+#: ids per query when looking records up by id
+CHUNK = 5_000
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def read_network(conn: Connection, vis: Predicates) -> NetworkRead:
 
     named = {v for e in edges.values() for p in ends[e[0]] for v in e[1].get(p, ())}
     named |= {v for props in values.values() for p in REFERENCES for v in props.get(p, ())}
-    unknown = named - alone - set(edges) | (set(schema) - alone)
+    unknown = _unsettled(conn, named - alone - set(edges)) | (set(schema) - alone)
     exists = alone | reader.visible_entities(conn, vis, unknown)
     exists |= _standing_edges(edges, ends, exists)
 
@@ -115,6 +117,23 @@ def read_network(conn: Connection, vis: Predicates) -> NetworkRead:
         if target in exists)
     return NetworkRead(Facts(entities, relationships, references),
                        len(entities) + len(relationships))
+
+
+def _unsettled(conn: Connection, ids: set[str]) -> set[str]:
+    """Of ``ids`` (named, and neither an entity the queries found standing nor a
+    relationship they fetched), those whose existence only the SQL predicate can settle:
+    records of other schemata. A record of the entities' or relationships' schemata that
+    the queries did not return has no statement the subject may see, or is not visible
+    itself, so it does not exist for the subject; an id of no record names nothing."""
+    r = t.records
+    kinds = set(NODE_SCHEMAS) | set(RELATIONS)
+    found: set[str] = set()
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start:start + CHUNK]
+        found.update(row.id for row in conn.execute(
+            select(r.c.id).where(r.c.id.in_(chunk), r.c.schema.notin_(sorted(kinds)))))
+    return found
 
 
 def _standing_edges(edges: dict[str, tuple[str, dict[str, list[str]]]],
