@@ -29,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 from itertools import combinations
 
 #: Schemata whose records are nodes of the graph (FollowTheMoney's legal entities).
@@ -154,30 +155,31 @@ def build_graph(facts: Facts, same: Mapping[str, str] | None = None) -> LinkGrap
     schema = {e.id: e.schema for e in facts.entities}
     node_of = {e.id: same.get(e.id, e.id) for e in facts.entities if e.schema in ACTORS}
     nodes = _nodes(facts.entities, node_of)
-    pairs: dict[tuple[str, str], tuple[set[str], set[Evidence]]] = {}
+    pairs: dict[tuple[str, str], tuple[list[str], list[Evidence]]] = {}
     attached: dict[str, dict[str, set[Evidence]]] = defaultdict(lambda: defaultdict(set))
 
     def add(x: str, y: str, kind: str, evidence: Iterable[Evidence]) -> None:
         if x == y:
             return
-        kinds, found = pairs.setdefault((min(x, y), max(x, y)), (set(), set()))
-        kinds.add(kind)
-        found.update(evidence)
+        entry = pairs.get((x, y) if x < y else (y, x))
+        if entry is None:
+            pairs[(x, y) if x < y else (y, x)] = ([kind], list(evidence))
+        else:
+            entry[0].append(kind)
+            entry[1].extend(evidence)
 
     def attach(actor: str, thing: str, evidence: Evidence) -> None:
         attached[thing][node_of[actor]].add(evidence)
 
     for rel in facts.relationships:
-        proof = Evidence(rel.id, rel.schema, rel.role)
-        ends = (rel.source, rel.target)
-        actors = [e for e in ends if e in node_of]
-        things = [e for e in ends if schema.get(e) in OBJECTS]
-        if len(actors) == 2:
-            add(node_of[actors[0]], node_of[actors[1]], RELATIONS.get(rel.schema,
-                                                                        rel.schema.lower()),
-                (proof,))
-        elif len(actors) == 1 and len(things) == 1:
-            attach(actors[0], things[0], proof)
+        source, target = rel.source, rel.target
+        if source in node_of and target in node_of:
+            add(node_of[source], node_of[target], RELATIONS.get(rel.schema, rel.schema.lower()),
+                (Evidence(rel.id, rel.schema, rel.role),))
+        elif source in node_of and schema.get(target) in OBJECTS:
+            attach(source, target, Evidence(rel.id, rel.schema, rel.role))
+        elif target in node_of and schema.get(source) in OBJECTS:
+            attach(target, source, Evidence(rel.id, rel.schema, rel.role))
     for ref in facts.references:
         for actor, thing in ((ref.holder, ref.target), (ref.target, ref.holder)):
             if actor in node_of and schema.get(thing) in OBJECTS:
@@ -193,9 +195,14 @@ def build_graph(facts: Facts, same: Mapping[str, str] | None = None) -> LinkGrap
         for x, y in combinations(sorted(holders), 2):
             add(x, y, kind, (shared, *(e for e in (*holders[x], *holders[y])
                                        if e.record != thing)))
-    links = tuple(Link(a, b, tuple(sorted(kinds)), tuple(sorted(found)))
+    links = tuple(Link(a, b, _once(kinds), _once(found))
                   for (a, b), (kinds, found) in sorted(pairs.items()))
     return LinkGraph(nodes, links, crowded)
+
+
+def _once(items: list[Any]) -> tuple[Any, ...]:
+    """Sorted, each once (most links rest on one record: nothing to sort)."""
+    return tuple(items) if len(items) == 1 else tuple(sorted(set(items)))
 
 
 def _nodes(entities: Iterable[Entity], node_of: Mapping[str, str]) -> dict[str, Node]:

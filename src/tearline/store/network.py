@@ -97,7 +97,13 @@ def read_network(conn: Connection, vis: Predicates) -> NetworkRead:
         values[entity_id][prop].append(value)
     edges: dict[str, tuple[str, dict[str, list[str]]]] = {}
     for entity_id, kind, prop, value in edge_rows:
-        edges.setdefault(entity_id, (kind, defaultdict(list)))[1][prop].append(value)
+        edge = edges.get(entity_id)
+        if edge is None:
+            edges[entity_id] = (kind, {prop: [value]})
+        elif prop in edge[1]:
+            edge[1][prop].append(value)
+        else:
+            edge[1][prop] = [value]
 
     named = {v for e in edges.values() for p in ends[e[0]] for v in e[1].get(p, ())}
     named |= {v for props in values.values() for p in REFERENCES for v in props.get(p, ())}
@@ -110,7 +116,7 @@ def read_network(conn: Connection, vis: Predicates) -> NetworkRead:
     relationships = tuple(
         Relationship(rid, kind, a, b, min(props.get("role", props.get("relationship", [""]))))
         for rid, (kind, props) in sorted(edges.items()) if rid in exists
-        for a in sorted(props[ends[kind][0]]) for b in sorted(props[ends[kind][1]]))
+        for a in _sorted(props[ends[kind][0]]) for b in _sorted(props[ends[kind][1]]))
     references = tuple(
         Reference(holder, prop, target) for holder in sorted(values) if holder in exists
         for prop in REFERENCES for target in sorted(values[holder].get(prop, ()))
@@ -140,18 +146,26 @@ def _standing_edges(edges: dict[str, tuple[str, dict[str, list[str]]]],
                     ends: dict[str, tuple[str, ...]], exists: set[str]) -> set[str]:
     """The relationships that exist: both ends visible, and no record reached through
     their ends (relationships followed, cycles included) that does not stand."""
+    settled: set[str] = set()  # both ends name records already known to exist
     rests: dict[str, set[str]] = {}
     for rid, (kind, props) in edges.items():
-        first, second = (props.get(p, []) for p in ends[kind])
-        if first and second:
+        source, target = ends[kind]
+        first, second = props.get(source), props.get(target)
+        if not first or not second:
+            continue
+        if all(n in exists for n in first) and all(n in exists for n in second):
+            settled.add(rid)
+        else:
             rests[rid] = {*first, *second}
     named_by: dict[str, set[str]] = defaultdict(set)
     falls: list[str] = []
     for rid, named in rests.items():
         for n in named:
+            if n in exists or n in settled:
+                continue
             if n in rests:
                 named_by[n].add(rid)
-            elif n not in exists:
+            else:
                 falls.append(rid)
     fallen = set(falls)
     while falls:
@@ -159,7 +173,11 @@ def _standing_edges(edges: dict[str, tuple[str, dict[str, list[str]]]],
             if other not in fallen:
                 fallen.add(other)
                 falls.append(other)
-    return set(rests) - fallen
+    return settled | (set(rests) - fallen)
+
+
+def _sorted(values: list[str]) -> list[str]:
+    return values if len(values) == 1 else sorted(values)
 
 
 def _caption(props: dict[str, list[str]], order: Iterable[str]) -> str:
