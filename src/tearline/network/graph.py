@@ -29,8 +29,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 from itertools import combinations
+from typing import Any
 
 #: Schemata whose records are nodes of the graph (FollowTheMoney's legal entities).
 ACTORS: frozenset[str] = frozenset({"Person", "Organization", "Company", "LegalEntity",
