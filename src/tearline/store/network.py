@@ -115,7 +115,7 @@ def read_network(conn: Connection, vis: Predicates) -> NetworkRead:
                      for i in sorted(schema) if i in exists)
     relationships = tuple(
         Relationship(rid, kind, a, b, min(props.get("role", props.get("relationship", [""]))))
-        for rid, (kind, props) in sorted(edges.items()) if rid in exists
+        for rid, (kind, props) in ((i, edges[i]) for i in sorted(exists.intersection(edges)))
         for a in _sorted(props[ends[kind][0]]) for b in _sorted(props[ends[kind][1]]))
     references = tuple(
         Reference(holder, prop, target) for holder in sorted(values) if holder in exists
