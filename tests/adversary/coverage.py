@@ -20,6 +20,8 @@ CLI = {
     "deconflict events": "deconflict", "deconflict withdraw": "deconflict",
     "resolve run": "resolve", "resolve review": "resolve", "resolve show": "resolve",
     "resolve judge": "resolve",
+    **dict.fromkeys(("network players", "network communities", "network brokers",
+                     "network heads", "network path", "network export", "screen"), "network"),
 }
 _OPERATOR = ("the node's operator, not a viewer: the command acts for the node, takes no "
              "--as, and its user sees the whole node by design (docs/policy.md, "
@@ -64,6 +66,10 @@ API = {
         ), "audit"),
     ("GET", "/api/v1/reports/assessment"): "reports",
     **dict.fromkeys((
+        ("GET", "/api/v1/network"), ("GET", "/api/v1/network/path"),
+        ("GET", "/api/v1/network/export"), ("GET", "/api/v1/screening"),
+        ("POST", "/api/v1/screening")), "network"),
+    **dict.fromkeys((
         ("POST", "/api/v1/deconflict/checks"), ("POST", "/api/v1/deconflict/registrations"),
         ("DELETE", "/api/v1/deconflict/registrations/{registration_id}"),
         ("GET", "/api/v1/deconflict/events")), "deconflict"),
@@ -100,7 +106,7 @@ WEB = dict.fromkeys((
 
 #: Command groups: a command of one is named by two words.
 GROUPS = frozenset({"audit", "policy", "report", "party", "node", "peer", "token", "source",
-                    "deconflict", "resolve", "web"})
+                    "deconflict", "resolve", "web", "network"})
 
 
 def cli_words(args: tuple[str, ...]) -> str:

@@ -28,6 +28,10 @@ READS = {
     "/api/v1/audit/proofs/consistency": "/api/v1/audit/proofs/consistency?old={size}",
     "/api/v1/resolve/pairs": "/api/v1/resolve/pairs",
     "/api/v1/resolve/entities/{entity_id}": "/api/v1/resolve/entities/rec-shared",
+    "/api/v1/network": "/api/v1/network",
+    "/api/v1/network/path": "/api/v1/network/path?source=rec-shared&target=rec-shared",
+    "/api/v1/network/export": "/api/v1/network/export?format=gexf",
+    "/api/v1/screening": "/api/v1/screening",
 }
 #: GET operations that read no record: the node's status, the caller's identity, parties
 #: and tokens (administration; changes to them are audited where they happen).

@@ -50,7 +50,7 @@ TABLE: dict[str, Layer] = {
     # 4 — core packages to come (pure: no store, no web, no network)
     "deconflict": _layer(4, "pysodium", "cryptography", "h3", "phonenumbers", "followthemoney"),
     "resolve": _layer(4, "splink", "duckdb", "pyarrow"),
-    "network": _layer(4, future=True),
+    "network": _layer(4, "igraph", "leidenalg", "networkx"),
     "oversight": _layer(4, future=True),
     "trace": _layer(4),
     # 5 — exchange formats (pure mappings of records)
@@ -65,6 +65,7 @@ TABLE: dict[str, Layer] = {
     # 8 — what works through the store
     "federation": _layer(8, "cryptography", "httpx", "taxii2client"),
     "reports": _layer(8, "jinja2", "matplotlib", "numpy", "weasyprint"),
+    "screening": _layer(8),
     # 9 — servers
     "taxii": _layer(9, "cryptography", "starlette", "uvicorn"),
     "api": _layer(9, "fastapi", "starlette", "uvicorn", "pydantic", "argon2",

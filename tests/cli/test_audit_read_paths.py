@@ -51,6 +51,7 @@ STORE_READS: dict[str, Callable[[Store], Any]] = {
     "stats": lambda s: s.stats(SOD, AT),
     "seizure_frame": lambda s: s.seizure_frame(SOD, AT),
     "placement": lambda s: s.placement(SOD, AT, ["p-1", "new-1"]),
+    "network": lambda s: s.network(SOD, AT),
 }
 
 CLI_READS: dict[str, Callable[[Path], list[str]]] = {
@@ -66,6 +67,12 @@ CLI_READS: dict[str, Callable[[Path], list[str]]] = {
     "resolve run": lambda tmp: ["resolve", "run", "--as", "us.dea.sod"],
     "resolve review": lambda tmp: ["resolve", "review", "--as", "us.dea.sod"],
     "resolve show": lambda tmp: ["resolve", "show", "p-1", "--as", "us.dea.sod"],
+    **{f"network {what}": (lambda tmp, w=what: ["network", w, "--as", "us.dea.sod"])
+       for what in ("players", "communities", "brokers", "heads")},
+    "network path": lambda tmp: ["network", "path", "p-1", "p-1", "--as", "us.dea.sod"],
+    "network export": lambda tmp: ["network", "export", "--out", str(tmp / "n.graphml"),
+                                   "--as", "us.dea.sod"],
+    "screen": lambda tmp: ["screen", "--as", "us.dea.sod"],
 }
 #: Commands with --as that act (write, mark, release) rather than read; their entries
 #: are the business of their own modules and tests.

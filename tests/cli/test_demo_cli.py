@@ -48,6 +48,10 @@ def test_the_demo_builds_tours_and_verifies_a_workspace(demo: Demo) -> None:
     for unit in UNITS:
         assert (workspace / "reports" / f"assessment-{unit}.pdf").stat().st_size > 0
         assert f"# as {unit}" in done.stdout
+    # the link analysis of each unit's network: OFAC's Linked To and the field's links
+    networks = re.findall(r"(\S+): ([\d,]+) people and organizations, ([\d,]+) links",
+                          done.stdout)
+    assert len(networks) == 3 and all(int(n[2].replace(",", "")) > 0 for n in networks)
     verified = re.search(r"verified ([\d,]+) entries", done.stdout)
     assert verified is not None and int(verified.group(1).replace(",", "")) > 0
     tokens = re.findall(r"Bearer (tl_\S+)'", done.stdout)

@@ -28,6 +28,7 @@ from tearline.api.routes import (
     entities,
     markings,
     meta,
+    network,
     policy,
     releases,
     reports,
@@ -83,6 +84,7 @@ def create_app(
     app.include_router(deconflict.router(), prefix=PREFIX)
     app.include_router(trace.router(), prefix=PREFIX)
     app.include_router(resolve.router(), prefix=PREFIX)
+    app.include_router(network.router(), prefix=PREFIX)
     app.mount(meta.ASSETS, StaticFiles(directory=swagger_ui_path), name="docs-assets")
     # Outermost last: the timeout covers everything, the body limit sees bytes first.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

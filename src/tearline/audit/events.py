@@ -127,7 +127,7 @@ class AggregateRead(Event):
     figures): no record content, but a read all the same."""
 
     subject: Subject = doc("who received the figures")
-    path: Literal["stats", "report", "api", "web"] = doc("which figures")
+    path: Literal["stats", "report", "api", "web", "network"] = doc("which figures")
     record_count: Count = doc("how many records the figures cover")
 
 

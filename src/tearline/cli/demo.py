@@ -94,6 +94,7 @@ def demo(
     records = list(demo_records(seed, settings.data_dir, scale, keyer=store.keyer))
     write_all(store, records, f"synthetic field data, seed {seed} (flagged SYNTHETIC)")
     _tour(store, now)
+    _network(store, now)
     _assessments(store, now, settings.workspace, settings.data_dir)
     _audit(store, key)
     _api(store, serve)
@@ -153,6 +154,25 @@ def _tour(store: Store, now: datetime) -> None:
         return
     console.rule(f"One record, three tear lines: {sample}")
     console.print(side_by_side(store, sample, TOUR_UNITS, now))
+
+
+def _network(store: Store, now: datetime) -> None:
+    """Link analysis over OFAC's `Linked To` relationships and the synthetic field data,
+    as each unit may see them."""
+    from tearline.network.analysis import Analysis
+
+    console.rule("Link analysis: OFAC's Linked To and the field's links, per unit")
+    for unit in TOUR_UNITS:
+        done = Analysis.of(store.network(store.subject(unit), now))
+        size = done.summary()
+        heads = [r for r in done.player_rows() if r["tier"] == "head"][:3]
+        console.print(Text.assemble(
+            (unit, "bold"), f": {size['nodes']:,} people and organizations, "
+            f"{size['links']:,} links, {size['communities']:,} communities; heads: ",
+            ", ".join(f"{r['caption']} ({r['reason'].split(';')[0]})" for r in heads)
+            or "(none)"))
+    console.print("more: tearline network heads | brokers | path A B | export -f gexf "
+                  "--as UNIT (docs/network.md)", highlight=False)
 
 
 def _assessments(store: Store, now: datetime, workspace: Path, data_dir: Path) -> None:

@@ -136,20 +136,33 @@ def import_ofac(
         help="Add inferred person → namesake-organization links (graded credibility 3, "
              "role 'inferred: …'), kept apart from OFAC's stated links.")] = True,
     ids: IdsOption = None,
+    report: Annotated[Path | None, typer.Option(
+        "--report", dir_okay=False, help="Write the new designations and the hits of "
+        "existing records on them (JSON).")] = None,
 ) -> None:
     """Import the OFAC SDN list (narcotics programs by default); public: TLP:CLEAR.
 
     Ids are placed as by `ingest`: ofac-N names a record you can see, else your own
-    UNIT..ofac-N.
+    UNIT..ofac-N. Then reports the designations that are new to you (entries no list
+    you could see carried) and which of your existing records now hit one of them.
     """
     from tearline.ingest.ofac_import import read_sdn
+    from tearline.screening.report import designation_report
 
     subject = acting(as_)
     prov = Provenance(subject.agency, subject.unit, datetime.now(UTC), Reliability.A,
                       Credibility.CONFIRMED)
     sdn = read_sdn(path, prov, Marking.build(tlp or "CLEAR"), all_programs, alt, add,
                    inferred)
-    write_placed(STATE.store(), subject, prov.seen_at, sdn, path.name, ids)
+    with designation_report(STATE.store(), subject, prov.seen_at, sdn.entity_ids(),
+                            report) as done:
+        write_placed(STATE.store(), subject, prov.seen_at, sdn, path.name, ids)
+    console.print(f"{len(done.new)} new designation(s); {len(done.hits)} existing "
+                  "record(s) hit one")
+    for row in done.hits:
+        console.print(f"  {row['entity_id']} ({row['name']}) ~ {row['designation']} "
+                      f"({row['listed_name']}; {', '.join(row['programs'])}): "
+                      f"{row['score']} {row['decision']}")
 
 
 @app.command("demo-data")

@@ -94,7 +94,7 @@ def search_event(salt: bytes, subject: Subject, text: str, results: int) -> Even
 
 
 def aggregate_event(
-    subject: Subject, path: Literal["stats", "report", "api", "web"], records: int
+    subject: Subject, path: Literal["stats", "report", "api", "web", "network"], records: int
 ) -> Event:
     """``subject`` was shown figures computed over ``records`` records."""
     who = str(subject)

@@ -18,6 +18,7 @@ from tearline.errors import NotFound, ValidationError
 from tearline.model.namespace import Placement
 from tearline.model.record import Record
 from tearline.model.statement import StatementKeyer
+from tearline.network.graph import Facts
 from tearline.policy.subject import Subject
 from tearline.store import (
     audit_events,
@@ -33,6 +34,7 @@ from tearline.store.audit_group import GroupAppender, Pending
 from tearline.store.engine import make_engine, require_current, translated, upgrade
 from tearline.store.filters import NO_FILTERS, Filters
 from tearline.store.kept import KeptConnection
+from tearline.store.network import read_network
 from tearline.store.relay import Relay
 from tearline.store.search import Position
 from tearline.store.seizures import read_seizure_table
@@ -247,6 +249,13 @@ class Store:
             subject, ((r.entity_id, r.version, r.statement_ids) for r in read.reads), "report"
         )).result()
         return seizure_frame(read.table)
+
+    def network(self, subject: Subject, at: datetime) -> Facts:
+        """The subject's link-graph facts (``store/network.py``), logged as figures."""
+        with self.reading() as conn:
+            found = read_network(conn, Visibility(subject, at))
+        self._log([audit_events.aggregate_event(subject, "network", found.records)]).result()
+        return found.facts
 
     def _log(self, events: Sequence[Event]) -> Future[None]:
         """Hand a read's entries to the group writer; settled once they are committed."""

@@ -1,0 +1,218 @@
+"""The actor graph: people and organizations, linked by what the viewer may see.
+
+Facts come in three kinds (:class:`Facts`): entities (id, schema, caption),
+relationships (a relationship record between two entities: Associate, Membership,
+Family, UnknownLink, Ownership, Employment, …) and references (a property of one
+entity naming another: ``Phone.user``, ``Person.addressEntity``, ``Seizure.suspect``).
+
+**Actors** are people and organizations (:data:`ACTORS`); **objects** are the things
+actors share (:data:`OBJECTS`: phones, vehicles, vessels, aircraft, addresses, and
+seizures). A relationship between two actors is a link of its own kind; a relationship
+or reference between an actor and an object *attaches* the actor to the object, and
+two actors attached to the same object are linked ("shared phone", "shared vehicle",
+"shared address", "seizure" for co-occurrence in one seizure). An object with more than
+:data:`CROWD` actors attached (a public place, a prison, a switchboard) links nobody:
+sharing it says nothing about a pair. Relationships between two objects are not links
+between actors and are left out.
+
+**Resolved entities**: ``same`` maps a record id to the id of the entity it was judged
+to be (entity resolution); the records of one entity are one node, named by that id,
+and a link between two records of the same entity disappears.
+
+Every link keeps its evidence: the records (relationship, shared object, references'
+holders) it rests on, so that a path can be shown hop by hop with its sources.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import combinations
+from typing import Any
+
+#: Schemata whose records are nodes of the graph (FollowTheMoney's legal entities).
+ACTORS: frozenset[str] = frozenset({"Person", "Organization", "Company", "LegalEntity",
+                                    "PublicBody"})
+#: Schemata of the things actors share → the kind of link sharing one makes.
+OBJECTS: Mapping[str, str] = {
+    "Phone": "shared phone", "Vehicle": "shared vehicle", "Vessel": "shared vehicle",
+    "Airplane": "shared vehicle", "Address": "shared address", "Seizure": "seizure",
+}
+#: Relationship schema → the kind of link it makes between two actors.
+RELATIONS: Mapping[str, str] = {
+    "Associate": "associate", "Membership": "membership", "Family": "family",
+    "UnknownLink": "link", "Ownership": "ownership", "Employment": "employment",
+    "Directorship": "directorship", "Representation": "representation",
+}
+#: Objects shared by more actors than this link nobody.
+CROWD = 25
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One record the viewer may see: its id, schema and caption (as the viewer sees it)."""
+
+    id: str
+    schema: str
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Relationship:
+    """A relationship record between two entities, with its role as the viewer sees it."""
+
+    id: str
+    schema: str
+    source: str
+    target: str
+    role: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """Entity ``holder``'s property ``prop`` names entity ``target``."""
+
+    holder: str
+    prop: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the store read for the viewer; every id named here exists for it."""
+
+    entities: tuple[Entity, ...] = ()
+    relationships: tuple[Relationship, ...] = ()
+    references: tuple[Reference, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Evidence:
+    """One record a link rests on: its id, schema and what it says (role, property)."""
+
+    record: str
+    schema: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str
+    schema: str
+    caption: str
+    #: the record ids merged into this node (itself alone without resolution)
+    records: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An undirected link between two nodes (``a < b``): its kinds and evidence."""
+
+    a: str
+    b: str
+    kinds: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def weight(self) -> int:
+        """How many records support the link."""
+        return len(self.evidence)
+
+
+@dataclass(frozen=True)
+class LinkGraph:
+    """Nodes by id, and links sorted by their ends (one per pair of nodes)."""
+
+    nodes: Mapping[str, Node]
+    links: tuple[Link, ...]
+    #: objects left out because too many actors share them (id → actors attached)
+    crowded: Mapping[str, int] = field(default_factory=dict)
+
+    def link(self, x: str, y: str) -> Link | None:
+        a, b = sorted((x, y))
+        return self._by_pair.get((a, b))
+
+    def neighbours(self) -> dict[str, list[str]]:
+        """Each node's neighbours, sorted (every node present, isolated ones too)."""
+        out: dict[str, list[str]] = {n: [] for n in self.nodes}
+        for link in self.links:
+            out[link.a].append(link.b)
+            out[link.b].append(link.a)
+        for values in out.values():
+            values.sort()
+        return out
+
+    @cached_property
+    def _by_pair(self) -> dict[tuple[str, str], Link]:
+        return {(link.a, link.b): link for link in self.links}
+
+
+def build_graph(facts: Facts, same: Mapping[str, str] | None = None) -> LinkGraph:
+    """The actor graph of ``facts``; ``same``: record id → resolved entity id."""
+    same = same or {}
+    schema = {e.id: e.schema for e in facts.entities}
+    node_of = {e.id: same.get(e.id, e.id) for e in facts.entities if e.schema in ACTORS}
+    nodes = _nodes(facts.entities, node_of)
+    pairs: dict[tuple[str, str], tuple[list[str], list[Evidence]]] = {}
+    attached: dict[str, dict[str, set[Evidence]]] = defaultdict(lambda: defaultdict(set))
+
+    def add(x: str, y: str, kind: str, evidence: Iterable[Evidence]) -> None:
+        if x == y:
+            return
+        entry = pairs.get((x, y) if x < y else (y, x))
+        if entry is None:
+            pairs[(x, y) if x < y else (y, x)] = ([kind], list(evidence))
+        else:
+            entry[0].append(kind)
+            entry[1].extend(evidence)
+
+    def attach(actor: str, thing: str, evidence: Evidence) -> None:
+        attached[thing][node_of[actor]].add(evidence)
+
+    for rel in facts.relationships:
+        source, target = rel.source, rel.target
+        if source in node_of and target in node_of:
+            add(node_of[source], node_of[target], RELATIONS.get(rel.schema, rel.schema.lower()),
+                (Evidence(rel.id, rel.schema, rel.role),))
+        elif source in node_of and schema.get(target) in OBJECTS:
+            attach(source, target, Evidence(rel.id, rel.schema, rel.role))
+        elif target in node_of and schema.get(source) in OBJECTS:
+            attach(target, source, Evidence(rel.id, rel.schema, rel.role))
+    for ref in facts.references:
+        for actor, thing in ((ref.holder, ref.target), (ref.target, ref.holder)):
+            if actor in node_of and schema.get(thing) in OBJECTS:
+                attach(actor, thing, Evidence(ref.holder, schema[ref.holder], ref.prop))
+    crowded: dict[str, int] = {}
+    for thing in sorted(attached):
+        holders = attached[thing]
+        if len(holders) > CROWD:
+            crowded[thing] = len(holders)
+            continue
+        kind = OBJECTS[schema[thing]]
+        shared = Evidence(thing, schema[thing], kind)
+        for x, y in combinations(sorted(holders), 2):
+            add(x, y, kind, (shared, *(e for e in (*holders[x], *holders[y])
+                                       if e.record != thing)))
+    links = tuple(Link(a, b, _once(kinds), _once(found))
+                  for (a, b), (kinds, found) in sorted(pairs.items()))
+    return LinkGraph(nodes, links, crowded)
+
+
+def _once(items: list[Any]) -> tuple[Any, ...]:
+    """Sorted, each once (most links rest on one record: nothing to sort)."""
+    return tuple(items) if len(items) == 1 else tuple(sorted(set(items)))
+
+
+def _nodes(entities: Iterable[Entity], node_of: Mapping[str, str]) -> dict[str, Node]:
+    members: dict[str, list[Entity]] = defaultdict(list)
+    for entity in entities:
+        if entity.id in node_of:
+            members[node_of[entity.id]].append(entity)
+    out: dict[str, Node] = {}
+    for node_id in sorted(members):
+        group = sorted(members[node_id], key=lambda e: e.id)
+        named = next((e for e in group if e.id == node_id), group[0])
+        out[node_id] = Node(node_id, named.schema, named.caption, tuple(e.id for e in group))
+    return out
