@@ -38,6 +38,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import ColumnElement, true
 
+from _ratios import report
 from tearline.demo import scenario
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
@@ -202,7 +203,11 @@ def main() -> None:
     parser.add_argument("--libraries", action="store_true",
                         help="compare igraph and networkx on one random graph instead")
     parser.add_argument("--nodes", type=int, default=5_000)
+    parser.add_argument("--quick", action="store_true",
+                        help="20,000 edges between 5,000 people (bench/README.md)")
     args = parser.parse_args()
+    if args.quick:
+        args.edges, args.people = 20_000, 5_000
     if args.libraries:
         libraries(args.nodes, args.seed)
         return
@@ -235,6 +240,8 @@ def main() -> None:
               f"{read + graph:6.1f} s wall, {cpu:6.1f} s CPU  ({edges:,} relationships, "
               f"{nodes:,} nodes)")
     print(f"policy / no policy: {results['policy'] / results['no policy']:.2f}×")
+    report("graph through the policy / without it", results["policy"] / results["no policy"],
+           higher_is_better=False)
     with store.reading() as conn:
         graph = build_graph(read_network(conn, Visibility(subject, AT)).facts)
     started, cpu = time.perf_counter(), time.process_time()

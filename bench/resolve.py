@@ -11,7 +11,7 @@ and nomenklatura's matchers, on FEBRL4 and on the generated Spanish-name sets.
   blocked on name, date of birth, id and postcode with street number, u estimated
   by random sampling and m by EM (Splink's tutorial steps), matches at p ≥ 0.5.
   Timed: from the records in memory to the decided pairs, training included.
-- **Spanish names** (``bench/spanish_names.py``): seed 1 is the tuning set, seed 2
+- **Spanish names** (``bench/_spanish_names.py``): seed 1 is the tuning set, seed 2
   the held-out set (nothing was tuned on it). tearline's model; Splink's default
   (first word as first name, the rest as surname, as a generic pipeline splits a
   full name; ``DateOfBirthComparison``; CURP/passport exact) trained as above;
@@ -36,7 +36,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import spanish_names  # noqa: E402
+import _spanish_names as spanish_names  # noqa: E402
+from _ratios import report  # noqa: E402
 from tearline.resolve.decide import Decision, one_to_one  # noqa: E402
 from tearline.resolve.model import link  # noqa: E402
 from tearline.resolve.records import PersonRecord, from_entity, person  # noqa: E402
@@ -217,7 +218,11 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1500)
     parser.add_argument("--skip-nomenklatura", action="store_true")
     parser.add_argument("--skip-febrl", action="store_true")
+    parser.add_argument("--quick", action="store_true",
+                        help="300 people a set, without nomenklatura (bench/README.md)")
     args = parser.parse_args()
+    if args.quick:
+        args.people, args.skip_nomenklatura = 300, True
     sets: list[tuple[str, Callable[[], list[tuple[str, float, float, float, float]]]]] = []
     if not args.skip_febrl:
         sets.append(("FEBRL4", febrl4))
@@ -228,9 +233,16 @@ def main() -> None:
     print("| set | method | seconds | precision | recall | F1 |")
     print("|---|---|---:|---:|---:|---:|")
     for label, run in sets:
-        for method, seconds, p, r, f1 in run():
+        rows = run()
+        for method, seconds, p, r, f1 in rows:
             print(f"| {label} | {method} | {seconds:.2f} | {p:.4f} | {r:.4f} | {f1:.4f} |",
                   flush=True)
+        ours = next(row for row in rows if row[0] == "tearline")
+        theirs = next(row for row in rows if row[0] == "splink default")
+        if label == "FEBRL4":
+            report("FEBRL4: time, tearline / Splink's default", ours[1] / theirs[1], 1.0,
+                   higher_is_better=False)
+        report(f"{label}: F1, tearline / Splink's default", ours[4] / theirs[4])
 
 
 if __name__ == "__main__":

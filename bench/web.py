@@ -34,6 +34,8 @@ from pathlib import Path
 
 import httpx
 
+from _ratios import report
+
 HERE = Path(__file__).parent
 _spec = importlib.util.spec_from_file_location("bench_api", HERE / "api.py")
 assert _spec and _spec.loader
@@ -142,7 +144,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000, help="per line")
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--quick", action="store_true",
+                        help="2,000 records, 200 requests a line (bench/README.md)")
     args = parser.parse_args()
+    if args.quick:
+        args.records, args.requests = 2_000, 200
 
     folder = Path(tempfile.mkdtemp(prefix="tearline-bench-web-"))
     started = time.perf_counter()
@@ -186,6 +192,8 @@ def main() -> None:
                 print(f"{name:<8} {surface:<5} {len(latencies) / took:>7.0f} {p50:>7.1f} "
                       f"{p95[surface]:>7.1f} {errors:>6}")
             print(f"{name:<8} web/api p95 ratio {p95['web'] / p95['api']:.2f}")
+            report(f"{name}: p95, web page / API JSON", p95["web"] / p95["api"], 1.5,
+                   higher_is_better=False)
     finally:
         server.terminate()
         server.join(10)

@@ -64,7 +64,7 @@ TABLE: dict[str, Layer] = {
                     "pyarrow", "anyio"),
     # 8 — what works through the store
     "federation": _layer(8, "cryptography", "httpx", "taxii2client"),
-    "reports": _layer(8, "jinja2", "matplotlib", "numpy", "weasyprint"),
+    "reports": _layer(8, "jinja2", "matplotlib", "numpy", "weasyprint", "pyarrow"),
     "screening": _layer(8),
     # 9 — servers
     "taxii": _layer(9, "cryptography", "starlette", "uvicorn"),
@@ -84,7 +84,8 @@ CONFINED: dict[str, frozenset[str]] = {
     "duckdb": frozenset({"analysis", "resolve"}),
     # store: store/seizures.py reads the Seizure statements straight into Arrow columns
     # (no Python object per row), the frame analysis/ takes.
-    "pyarrow": frozenset({"analysis", "store", "resolve"}),
+    # reports: reports/digest.py hashes the assessment's rows in Arrow, batch by batch.
+    "pyarrow": frozenset({"analysis", "store", "resolve", "reports"}),
     "httpx": frozenset({"federation.client"}),
     "taxii2client": frozenset({"federation.client"}),
     "weasyprint": frozenset({"reports"}),

@@ -2,9 +2,9 @@
 
 libsodium's functions run without Python's global interpreter lock (pysodium calls
 them through ctypes, which releases it), so a batch split into one contiguous slice
-per core is multiplied in parallel by threads of this process: a scalar
-multiplication costs some 60 µs and the Python around it a few, so the threads scale
-with the cores. The slices keep their order.
+per core is multiplied in parallel by threads of this process: the Python around a
+scalar multiplication is a small part of it, so the threads scale with the cores.
+The slices keep their order.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Generator of the Spanish-name benchmark set: two agencies' lists of the same people.
 
-    .venv/bin/python bench/spanish_names.py --seed 1 --people 1500 --out DIR
+    .venv/bin/python bench/_spanish_names.py --seed 1 --people 1500 --out DIR
 
 How the set is made (everything from the seed, nothing downloaded):
 
