@@ -12,6 +12,7 @@ from tearline.cli import deconflict as _deconflict  # noqa: E402,F401
 from tearline.cli import demo as _demo  # noqa: E402,F401
 from tearline.cli import ingest as _ingest  # noqa: E402,F401
 from tearline.cli import node as _node  # noqa: E402,F401
+from tearline.cli import oversight as _oversight  # noqa: E402,F401
 from tearline.cli import party as _party  # noqa: E402,F401
 from tearline.cli import policy as _policy  # noqa: E402,F401
 from tearline.cli import records as _records  # noqa: E402,F401
