@@ -29,7 +29,15 @@ CLI_LEFT_OUT = dict.fromkeys((
     "party list", "node init", "node identity", "node serve", "peer add", "peer list",
     "peer remove", "token create", "token list", "token revoke", "source add", "source list",
     "source remove", "deconflict quota", "deconflict sync", "deconflict deal",
-    "deconflict install-share"), _OPERATOR)
+    "deconflict install-share", "oversight designate", "oversight verify", "oversight demo"),
+    _OPERATOR)
+_OVERSIGHT = ("the agency's designated oversight officer (or the node's operator): the "
+              "oversight role sees every exchange of its own agency by design "
+              "(docs/oversight.md); what it may not see — other agencies' exchanges — is "
+              "pinned by tests/oversight/test_oversight_secrecy.py, and the commands read "
+              "the log's metadata, never a record")
+CLI_LEFT_OUT.update(dict.fromkeys(("oversight due", "oversight edit", "oversight sign",
+                                   "contact log"), _OVERSIGHT))
 
 #: API operation (method, path) → family.
 API = {
@@ -83,7 +91,7 @@ TAXII.update(dict.fromkeys((
 
 #: Command groups: a command of one is named by two words.
 GROUPS = frozenset({"audit", "policy", "report", "party", "node", "peer", "token", "source",
-                    "deconflict"})
+                    "deconflict", "oversight", "contact"})
 
 
 def cli_words(args: tuple[str, ...]) -> str:

@@ -63,6 +63,8 @@ CLI_READS: dict[str, Callable[[Path], list[str]]] = {
     "report assessment": lambda tmp: ["report", "assessment", "--out", str(tmp / "a.json"),
                                       "--format", "json", "--no-cbp", "--as", "us.dea.sod"],
     "audit log": lambda tmp: ["audit", "log", "--entity", "p-1", "--as", "us.dea.sod"],
+    # the drafts are read from the log: the asker (here the node's operator) is logged
+    "oversight due": lambda tmp: ["oversight", "due", "--agency", "us.dea"],
 }
 #: Commands with --as that act (write, mark, release) rather than read; their entries
 #: are the business of their own modules and tests.
@@ -71,7 +73,10 @@ CLI_ACTIONS = {"ingest", "import-ofac", "mark", "release", "recall", "consent",
                # exchanges logged as deconflict.* entries (tests/federation), and
                # `events` lists the unit's own registrations and the notices sent to it
                "deconflict register", "deconflict withdraw", "deconflict check",
-               "deconflict events"}
+               "deconflict events",
+               # an officer's edit and sign-off, and a contact recorded by hand, write
+               # (oversight_texts, oversight.signed, contact.logged: tests/oversight)
+               "oversight edit", "oversight sign", "contact log"}
 
 
 def _setup(store: Store) -> None:

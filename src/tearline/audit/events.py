@@ -18,7 +18,6 @@ from dataclasses import MISSING, dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
 
-from tearline.audit import oversight_events as _oversight_events  # noqa: F401  (registers)
 from tearline.audit.deconflict_events import SelectorKind
 from tearline.audit.envelope import (
     REGISTRY,
@@ -391,6 +390,10 @@ class DeconflictQuery(Event):
     selector_kind: SelectorKind = doc("the kind of selector")
     selector_commitment: Commitment = doc("commit_value(node salt, normalized selector)")
     hit_count: Count = doc("how many pointers the query returned")
+
+
+# Registered here, after this module's own kinds, so that the catalogue lists them last.
+from tearline.audit import oversight_events as _oversight_events  # noqa: E402,F401
 
 
 def _type_label(hint: Any) -> str:

@@ -18,6 +18,7 @@ import typer
 
 from tearline.cli.common import STATE, AtOption, Format, FormatOption, app, at_time, console, emit
 from tearline.errors import InputError, PolicyDenied, ValidationError
+from tearline.federation.identity import NodeFiles, load_identity
 from tearline.files import private_dir, write_private
 from tearline.keys import load_node_key, load_verifier_key
 from tearline.model.marking import parse_timestamp
@@ -34,6 +35,7 @@ contact_app = typer.Typer(help="Contacts with foreign agents, recorded by hand."
 app.add_typer(oversight_app, name="oversight")
 app.add_typer(contact_app, name="contact")
 
+DEMO_MARKER = ".tearline-oversight-demo"
 OfficerOption = Annotated[str | None, typer.Option(
     "--as", help="A designated oversight officer (name@unit); omit on the node itself.")]
 AgencyOption = Annotated[str | None, typer.Option(
@@ -42,6 +44,12 @@ AgencyOption = Annotated[str | None, typer.Option(
 
 def terms() -> dict[str, Term]:
     return parse_terms(os.environ.get("TEARLINE_OVERSIGHT_TERMS", ""))
+
+
+def node_agency() -> str | None:
+    """This node's agency, from its identity (`tearline node init`), if it has one."""
+    keys = STATE.settings.keys_dir
+    return load_identity(keys).agency if NodeFiles(keys).node_file.exists() else None
 
 
 def _agency(officer: str | None, agency: str | None) -> str:
@@ -96,8 +104,10 @@ def due(officer: OfficerOption = None, agency: AgencyOption = None, at: AtOption
     """Drafts due today and overdue (the term counts from the day of the exchange)."""
     who = _agency(officer, agency)
     today: date = at_time(at).date()
-    with STATE.store().reading() as conn:
-        items = oversight_reports.due(conn, who, today, terms(), everything)
+    asker = f"analyst:{officer}" if officer else "system"
+    with STATE.store().transaction() as conn:
+        items = oversight_reports.due(conn, who, today, terms(), everything, asker,
+                                      node_agency())
     emit([_row(i, i.draft) for i in items], fmt, COLUMNS,
          title=f"oversight drafts of {who} on {today.isoformat()}")
 
@@ -114,7 +124,7 @@ def edit(exchange: Annotated[str, typer.Argument(help="The draft's id (x…).")]
     who = _agency(officer, None)
     store = STATE.store()
     with store.transaction() as conn:
-        oversight_reports.find(conn, who, exchange, terms())
+        oversight_reports.find(conn, who, exchange, terms(), node_agency())
         oversight.write_text(conn, who, exchange, field, text, f"analyst:{officer}")
     console.print(f"{exchange}: {field} written")
 
@@ -130,16 +140,17 @@ def sign(out: Annotated[Path, typer.Option("--out", help="Folder for the JSON an
     who = _agency(officer, None)
     key = load_node_key(STATE.settings.keys_dir)
     with STATE.store().transaction() as conn:
-        document, digest = oversight_reports.sign(conn, who, officer, key, language, terms())
+        document, digest = oversight_reports.sign(conn, who, officer, key, language, terms(),
+                                                   node_agency())
     private_dir(out)
-    base = out / document["id"]
-    write_private(base.with_suffix(".json"), render_json(document))
+    path = out / f"{document['id']}.json"
+    write_private(path, render_json(document))
     if pdf:
-        write_private(base.with_suffix(".pdf"), render_pdf(document))
+        write_private(out / f"{document['id']}.pdf", render_pdf(document))
     console.print(f"report {document['id']}: {len(document['exchanges'])} exchange(s), log "
                   f"{document['log']['first']}..{document['log']['size']}, digest {digest}",
                   soft_wrap=True)
-    console.print(str(base.with_suffix(".json")), soft_wrap=True)
+    console.print(str(path), soft_wrap=True)
 
 
 @oversight_app.command("verify")
@@ -152,7 +163,7 @@ def verify(report: Annotated[Path, typer.Argument(help="The report's JSON file."
         raise ValidationError(f"{report}: not a readable JSON report ({exc})") from exc
     name, public = load_verifier_key(STATE.settings.keys_dir)
     with STATE.store().reading() as conn:
-        done = oversight_reports.verify(conn, document, name, public, terms())
+        done = oversight_reports.verify(conn, document, name, public, terms(), node_agency())
     if fmt is Format.table:
         console.print(f"report {done['report']} is complete: {done['exchanges']} exchange(s) "
                       f"of {done['agency']} in log entries {done['first']}..{done['size']}",
@@ -188,3 +199,40 @@ def log_contact(
     with store.transaction() as conn:
         contact_id = oversight.log_contact(conn, contact, me.agency, f"analyst:{officer}")
     console.print(f"contact {contact_id} logged")
+
+
+@oversight_app.command("demo")
+def demo(folder: Annotated[Path, typer.Option("--folder", help="Where the demo node lives "
+                                              "(rebuilt).")] = Path("demo-oversight"),
+         pdf: Annotated[bool, typer.Option("--pdf/--no-pdf")] = True) -> None:
+    """Five days of a vetted unit's exchanges with the DEA; the report due, signed, proved."""
+    import shutil
+
+    from tearline.demo.oversight import run
+
+    if folder.exists():
+        if not (folder / DEMO_MARKER).exists():
+            raise InputError(f"{folder} exists and is not an oversight demo folder")
+        shutil.rmtree(folder)
+    private_dir(folder)
+    write_private(folder / DEMO_MARKER, b"created by `tearline oversight demo`\n")
+    outcome = run(folder, terms(), say=lambda line: console.print(line, soft_wrap=True))
+    for day, items in outcome.due.items():
+        emit([{"id": x, "nature": n, "status": s} for x, n, s in items], Format.table,
+             ["id", "nature", "status"], title=f"oversight due on day {day}")
+    reports = private_dir(folder / "reports")
+    name = outcome.report["id"]
+    write_private(reports / f"{name}.json", render_json(outcome.report))
+    if pdf:
+        write_private(reports / f"{name}.pdf", render_pdf(outcome.report))
+    tampered = dict(outcome.report, exchanges=outcome.report["exchanges"][1:])
+    write_private(reports / "tampered.json", render_json(tampered))
+    v = outcome.verified
+    console.print(f"day 4: report {v['report']} signed by the officer: {v['exchanges']} "
+                  f"exchange(s), log entries {v['first']}..{v['size']}: verified complete",
+                  soft_wrap=True)
+    console.print(f"with one exchange removed ({reports / 'tampered.json'}): "
+                  f"{outcome.tampered_error}", soft_wrap=True)
+    console.print(f"try: tearline -w {folder} oversight verify {reports / 'tampered.json'}",
+                  soft_wrap=True)
+

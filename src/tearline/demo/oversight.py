@@ -175,20 +175,23 @@ def run(root: Path, terms: dict[str, Term] | None = None,
             for day in (3, 4):
                 with store.reading() as conn:
                     items = oversight_reports.due(conn, scenario.MX_SEMAR,
-                                                  (DAY0 + timedelta(days=day)).date(), terms)
+                                                  (DAY0 + timedelta(days=day)).date(), terms,
+                                                  node_agency=scenario.MX_SEMAR)
                 out.due[day] = [(i.draft.exchange.id, i.draft.exchange.nature, i.status)
                                 for i in items]
             time.day(4, 17)
             with store.transaction() as conn:
                 out.report, _ = oversight_reports.sign(conn, scenario.MX_SEMAR, OFFICER,
-                                                       semar.key, "es", terms)
+                                                       semar.key, "es", terms,
+                                                       scenario.MX_SEMAR)
         with store.reading() as conn:
             out.verified = oversight_reports.verify(conn, out.report, semar.key.name,
-                                                    semar.key.public_key, terms)
+                                                    semar.key.public_key, terms,
+                                                    scenario.MX_SEMAR)
             tampered = dict(out.report, exchanges=out.report["exchanges"][1:])
             try:
                 oversight_reports.verify(conn, tampered, semar.key.name,
-                                         semar.key.public_key, terms)
+                                         semar.key.public_key, terms, scenario.MX_SEMAR)
             except IntegrityError as exc:
                 out.tampered_error = exc.message
     finally:

@@ -24,6 +24,13 @@ class Directory:
     #: times as stored text (either end open)
     agreements: Mapping[frozenset[str], tuple[tuple[str, str | None, str | None], ...]] = (
         field(default_factory=dict))
+    #: the agency whose node this is: records pulled, receipts and purges are the node's
+    #: exchanges, so its agency's (``None`` when unknown: every agency of the country
+    #: lists them — a report may say too much, never too little)
+    node_agency: str | None = None
+
+    def node_exchange_of(self, own: str) -> bool:
+        return self.node_agency is None or self.node_agency == own
 
     def agency_of(self, party: str) -> str | None:
         """The agency of an audit party: ``unit:``, ``agency:``, ``node:``,

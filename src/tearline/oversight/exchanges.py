@@ -110,7 +110,7 @@ def part_of(event: Event, own: str, d: Directory) -> Part | None:
     """What ``event`` adds to ``own``'s exchanges with foreign agencies, if anything."""
     if isinstance(event, ev.RecordCreated | ev.RecordUpdated):
         sender = d.agency_of(event.actor) if event.actor.startswith("node:") else None
-        if sender is None or not d.foreign(sender, own):
+        if sender is None or not d.foreign(sender, own) or not d.node_exchange_of(own):
             return None
         return Part("records-received", event.at, sender, None, None, (),
                     d.agreement(own, sender, event.at), _kinds(d, [event.entity_id]))
@@ -120,7 +120,7 @@ def part_of(event: Event, own: str, d: Directory) -> Part | None:
         return _hit(event, own, d)
     if isinstance(event, ev.ReceiptRecorded):
         peer = d.agency_of(event.peer)
-        if peer is None or not d.foreign(peer, own):
+        if peer is None or not d.foreign(peer, own) or not d.node_exchange_of(own):
             return None
         return Part("federation-sync", event.at, peer, None, None, (),
                     d.agreement(own, peer, event.at), (), event.object_count)
@@ -133,7 +133,7 @@ def part_of(event: Event, own: str, d: Directory) -> Part | None:
                     d.agreement(own, other, event.at), _kinds(d, [event.entity_id]))
     if isinstance(event, ev.RecallPurged):
         peer = d.agency_of(event.peer)
-        if peer is None or not d.foreign(peer, own):
+        if peer is None or not d.foreign(peer, own) or not d.node_exchange_of(own):
             return None
         return Part("recall", event.at, peer, None, None, (), d.agreement(own, peer, event.at),
                     _kinds(d, [event.entity_id]))

@@ -52,7 +52,8 @@ def log_entries(conn: Connection, first: int, size: int) -> list[LogEntry]:
         after = page[-1].index
 
 
-def directory(conn: Connection, entries: list[LogEntry]) -> Directory:
+def directory(conn: Connection, entries: list[LogEntry],
+              node_agency: str | None = None) -> Directory:
     ids = sorted({e.event.entity_id for e in entries  # type: ignore[attr-defined]
                   if isinstance(getattr(e.event, "entity_id", None), str)})
     schemas: dict[str, str] = {}
@@ -74,13 +75,16 @@ def directory(conn: Connection, entries: list[LogEntry]) -> Directory:
         nodes={p.name: p.agency for p in peers.peers(conn, include_removed=True)},
         schemas=schemas,
         agreements={k: tuple(v) for k, v in pairs.items()},
+        node_agency=node_agency,
     )
 
 
-def exchanges_in(conn: Connection, agency_id: str, first: int, size: int) -> list[Exchange]:
-    """The exchanges of ``agency_id`` with foreign agencies in entries ``first``..``size``."""
+def exchanges_in(conn: Connection, agency_id: str, first: int, size: int,
+                 node_agency: str | None = None) -> list[Exchange]:
+    """The exchanges of ``agency_id`` with foreign agencies in entries ``first``..``size``
+    (``node_agency``: whose node this is, :class:`Directory`)."""
     entries = log_entries(conn, first, size)
-    return exchanges(entries, agency_id, directory(conn, entries))
+    return exchanges(entries, agency_id, directory(conn, entries, node_agency))
 
 
 # -- contacts ---------------------------------------------------------------------------
