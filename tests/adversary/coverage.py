@@ -14,6 +14,7 @@ CLI = {
     "show": "cli", "search": "cli", "list": "cli", "stats": "cli", "export": "cli",
     "policy explain": "cli", "mark": "cli", "release": "cli", "consent": "cli",
     "recall": "cli", "ingest": "cli", "import-ofac": "cli",
+    "approval request": "cli", "approval list": "cli", "approval approve": "cli",
     "audit log": "audit", "audit verify-proof": "audit",
     "report assessment": "reports",
     "deconflict check": "deconflict", "deconflict register": "deconflict",
@@ -29,7 +30,8 @@ CLI_LEFT_OUT = dict.fromkeys((
     "party list", "node init", "node identity", "node serve", "peer add", "peer list",
     "peer remove", "token create", "token list", "token revoke", "source add", "source list",
     "source remove", "deconflict quota", "deconflict sync", "deconflict deal",
-    "deconflict install-share", "oversight designate", "oversight verify", "oversight demo"),
+    "deconflict install-share", "approval require", "oversight designate", "oversight verify",
+    "oversight demo"),
     _OPERATOR)
 _OVERSIGHT = ("the agency's designated oversight officer (or the node's operator): the "
               "oversight role sees every exchange of its own agency by design "
@@ -69,6 +71,10 @@ API = {
         ("POST", "/api/v1/deconflict/checks"), ("POST", "/api/v1/deconflict/registrations"),
         ("DELETE", "/api/v1/deconflict/registrations/{registration_id}"),
         ("GET", "/api/v1/deconflict/events")), "deconflict"),
+    **dict.fromkeys((
+        ("POST", "/api/v1/entities/{entity_id}/release-requests"),
+        ("GET", "/api/v1/release-requests"),
+        ("POST", "/api/v1/release-requests/{request_id}/approval")), "api"),
 }
 API_LEFT_OUT: dict[tuple[str, str], str] = {}
 
@@ -91,7 +97,7 @@ TAXII.update(dict.fromkeys((
 
 #: Command groups: a command of one is named by two words.
 GROUPS = frozenset({"audit", "policy", "report", "party", "node", "peer", "token", "source",
-                    "deconflict", "oversight", "contact"})
+                    "deconflict", "oversight", "contact", "approval"})
 
 
 def cli_words(args: tuple[str, ...]) -> str:

@@ -26,6 +26,8 @@ READS = {
     "/api/v1/audit/checkpoint": "/api/v1/audit/checkpoint",
     "/api/v1/audit/proofs/inclusion": "/api/v1/audit/proofs/inclusion?index={index}",
     "/api/v1/audit/proofs/consistency": "/api/v1/audit/proofs/consistency?old={size}",
+    # the agency's releases waiting for (or given) a second officer's approval
+    "/api/v1/release-requests": "/api/v1/release-requests",
 }
 #: GET operations that read no record: the node's status, the caller's identity, parties
 #: and tokens (administration; changes to them are audited where they happen).

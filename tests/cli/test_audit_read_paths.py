@@ -65,6 +65,7 @@ CLI_READS: dict[str, Callable[[Path], list[str]]] = {
     "audit log": lambda tmp: ["audit", "log", "--entity", "p-1", "--as", "us.dea.sod"],
     # the drafts are read from the log: the asker (here the node's operator) is logged
     "oversight due": lambda tmp: ["oversight", "due", "--agency", "us.dea"],
+    "approval list": lambda tmp: ["approval", "list", "--as", "us.dea.sod"],
 }
 #: Commands with --as that act (write, mark, release) rather than read; their entries
 #: are the business of their own modules and tests.
@@ -76,7 +77,10 @@ CLI_ACTIONS = {"ingest", "import-ofac", "mark", "release", "recall", "consent",
                "deconflict events",
                # an officer's edit and sign-off, and a contact recorded by hand, write
                # (oversight_texts, oversight.signed, contact.logged: tests/oversight)
-               "oversight edit", "oversight sign", "contact log"}
+               "oversight edit", "oversight sign", "contact log",
+               # two-person approval: a request and an approval are releases' steps
+               # (release.requested, release.approved: tests/store/test_release_approvals.py)
+               "approval request", "approval approve"}
 
 
 def _setup(store: Store) -> None:

@@ -23,6 +23,7 @@ from tearline.api.deps import document_bearer
 from tearline.api.limits import BodyLimit, Deadline, Timeout
 from tearline.api.routes import (
     admin,
+    approvals,
     audit,
     deconflict,
     entities,
@@ -79,6 +80,7 @@ def create_app(
     app.include_router(admin.router(), prefix=PREFIX)
     app.include_router(reports.router(), prefix=PREFIX)
     app.include_router(deconflict.router(), prefix=PREFIX)
+    app.include_router(approvals.router(), prefix=PREFIX)
     app.mount(meta.ASSETS, StaticFiles(directory=swagger_ui_path), name="docs-assets")
     # Outermost last: the timeout covers everything, the body limit sees bytes first.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
