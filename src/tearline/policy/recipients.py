@@ -1,14 +1,14 @@
 """Recipients hidden from each other: what a named recipient is shown of a RED marking.
 
-A TLP:RED marking names the units (or agencies) that may see the item, and no one else;
+A TLP:RED marking names the units that may see the item, and no one else;
 shown whole, it would tell every one of them who the others are — which units of which
 agencies an originator trusts with a source, the very fact a partner must not learn. So
 a viewer of another agency than the originator is shown the marking with only the
 selector that names its unit (a RED marking names units only, ``model/marking.py``).
 The originating agency sees the whole marking, and so does the node's oversight (the
-administrators' views, which read the stored marking, never this one). Other levels are unchanged: their ``releasable_to`` widens an audience
-an agency already shares by design (``docs/policy.md``), and their onward release is
-decided on it.
+administrators' views, which read the stored marking, never this one). Other levels
+are unchanged: their ``releasable_to`` widens an audience an agency already shares by
+design (``docs/policy.md``), and their onward release is decided on it.
 """
 
 from __future__ import annotations
