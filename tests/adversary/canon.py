@@ -17,6 +17,10 @@ from tearline.model.marking import Marking
 _SEIZURE = (("drug", ("fentanyl",)), ("date", ("2025-12-15",)), ("grossWeight", ("900",)),
             ("originCountry", ("mx",)))
 
+def _RED_TO(*units: str) -> Marking:  # noqa: N802 (a marking, named like the others)
+    return Marking.build("RED", [f"unit:{u}" for u in (UIE, *units)], legal_basis=TRI)
+
+
 CANON = {
     # 2: unvetted FGR ingests a file naming the id of a DEA record it may not see
     "hidden_record": Case(FEMDO, (Create(SOD, "x-person", "Person", (
@@ -43,6 +47,11 @@ CANON = {
     "other_activity": Case(SDFD, (Activity(SOD, "stats"), Activity(SOD, "search", "guzman"))),
     # (releases) SEMAR shares its own record inside SEMAR; the DEA must not learn it
     "hidden_release": Case(SDFD, (Release(UIE, "mx-p-ovidio", "unit:mx.semar.pn"),)),
+    # (issue #19) SEMAR names the DEA's San Diego division and FGR's unit on a RED record:
+    # San Diego sees itself named, never that FGR is (world A: it alone is named)
+    "other_recipients": Case(SDFD, (Create(UIE, "x-red", "Person", (
+        ("name", ("Destinatario Rojo",)),), _RED_TO(SDFD, FEMDO)),), (Create(
+            UIE, "x-red", "Person", (("name", ("Destinatario Rojo",)),), _RED_TO(SDFD)),)),
 }
 
 #: Where a family's viewers differ (TAXII: the peers), or its paths read other data

@@ -14,6 +14,7 @@ CLI = {
     "show": "cli", "search": "cli", "list": "cli", "stats": "cli", "export": "cli",
     "policy explain": "cli", "mark": "cli", "release": "cli", "consent": "cli",
     "recall": "cli", "ingest": "cli", "import-ofac": "cli",
+    "approval request": "cli", "approval list": "cli", "approval approve": "cli",
     "audit log": "audit", "audit verify-proof": "audit",
     "report assessment": "reports",
     "deconflict check": "deconflict", "deconflict register": "deconflict",
@@ -34,10 +35,18 @@ CLI_LEFT_OUT = dict.fromkeys((
     "peer remove", "token create", "token list", "token revoke", "source add", "source list",
     "source remove", "deconflict quota", "deconflict sync", "deconflict deal",
     "deconflict install-share", "trace", "canary plant", "canary list", "canary alerts",
-    "web password"), _OPERATOR)
+    "web password", "approval require", "oversight designate", "oversight verify",
+    "oversight demo"), _OPERATOR)
 CLI_LEFT_OUT["resolve pairs"] = (
     "compares two files the user gives it and reads nothing from the store: no --as, "
     "nothing any unit holds can reach it")
+_OVERSIGHT = ("the agency's designated oversight officer (or the node's operator): the "
+              "oversight role sees every exchange of its own agency by design "
+              "(docs/oversight.md); what it may not see — other agencies' exchanges — is "
+              "pinned by tests/oversight/test_oversight_secrecy.py, and the commands read "
+              "the log's metadata, never a record")
+CLI_LEFT_OUT.update(dict.fromkeys(("oversight due", "oversight edit", "oversight sign",
+                                   "contact log"), _OVERSIGHT))
 
 #: API operation (method, path) → family.
 API = {
@@ -76,6 +85,10 @@ API = {
     **dict.fromkeys((
         ("GET", "/api/v1/resolve/pairs"), ("GET", "/api/v1/resolve/entities/{entity_id}"),
         ("POST", "/api/v1/resolve/judgements")), "resolve"),
+    **dict.fromkeys((
+        ("POST", "/api/v1/entities/{entity_id}/release-requests"),
+        ("GET", "/api/v1/release-requests"),
+        ("POST", "/api/v1/release-requests/{request_id}/approval")), "api"),
 }
 API_LEFT_OUT: dict[tuple[str, str], str] = {}
 
@@ -106,7 +119,8 @@ WEB = dict.fromkeys((
 
 #: Command groups: a command of one is named by two words.
 GROUPS = frozenset({"audit", "policy", "report", "party", "node", "peer", "token", "source",
-                    "deconflict", "resolve", "web", "network"})
+                    "deconflict", "resolve", "web", "network", "oversight",
+                    "contact", "approval"})
 
 
 def cli_words(args: tuple[str, ...]) -> str:

@@ -267,12 +267,29 @@ def receiver_id(draw: st.DrawFn, viewer: str, taxii: bool = False) -> Case:
     return Case(viewer, tuple(acts))
 
 
+@st.composite
+def other_recipients(draw: st.DrawFn, viewer: str, taxii: bool = False) -> Case:
+    """A RED record of another agency names the viewer's unit and others: the viewer is
+    shown itself named, never who else is (world A: the record naming the viewer alone)."""
+    creator = draw(st.sampled_from([u for u in (SOD, UIE, FEMDO)
+                                    if sc.agency_of(u) != sc.agency_of(viewer)]))
+    others = [u for u in (SOD, HOFD, UIE, PN, FEMDO, SDFD) if u not in (viewer, creator)]
+    extra = draw(st.lists(st.sampled_from(others), min_size=1, max_size=2, unique=True))
+    props = (("name", (draw(st.sampled_from(NAMES)),)),)
+
+    def made(*units: str) -> Create:
+        return Create(creator, "x-red", "Person", props, Marking.build(
+            "RED", [f"unit:{u}" for u in units], legal_basis=TRI))
+
+    return Case(viewer, (made(creator, viewer, *extra),), (made(creator, viewer),))
+
+
 KINDS = {"hidden_record": hidden_record, "hidden_portion": hidden_portion,
          "hidden_change": hidden_change, "hidden_reference": hidden_reference,
          "hidden_value": hidden_value, "hidden_filtered": hidden_filtered,
          "other_activity": other_activity, "search_listing": search_listing,
          "hidden_release": hidden_release, "orcon_statement": orcon_statement,
-         "receiver_id": receiver_id}
+         "receiver_id": receiver_id, "other_recipients": other_recipients}
 
 
 def cases(kind: str, viewers: tuple[str, ...], taxii: bool = False) -> Any:

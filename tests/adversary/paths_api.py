@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adversary.cast import ASKED_IDS, EXISTS, OFAC_IDS, T_BASE, T_SECRET, TEXTS
+from adversary.cast import ASKED_IDS, EXISTS, OFAC_IDS, T_BASE, T_SECRET, TEXTS, TRILATERAL
 from adversary.coverage import API, operation
 from adversary.paths import Api
 from adversary.paths_cli import OWN
@@ -148,6 +148,13 @@ def _writes(ask: Asking, viewer: str) -> None:
     con = given.get("id", "con-0") if isinstance(given, dict) else "con-0"
     ask("DELETE", f"/consents/{con}", label="withdraw own")
     ask("DELETE", "/consents/con-0123456789abcdef01234567", label="withdraw none")
+    # two-person approval: requested (checked as the release: hidden answers as missing),
+    # listed, an unknown request approved
+    for entity in ("x-person", "dea-p-red", own):
+        ask("POST", f"/entities/{entity}/release-requests",
+            {"to": "agency:us.dea", "basis": TRILATERAL.id}, label=f"request {entity}")
+    ask("GET", "/release-requests")
+    ask("POST", "/release-requests/rr-0123456789abcdef/approval", label="approve none")
     ask("DELETE", f"/entities/{new}", label="retract own")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from adversary.cast import ANALYST, ASKED_IDS, EXISTS, OFAC_IDS, POOL, TEXTS
+from adversary.cast import ANALYST, ASKED_IDS, EXISTS, OFAC_IDS, POOL, TEXTS, TRILATERAL
 from adversary.paths import DATA, Cli, written, written_folder
 from adversary.transcript import Transcript
 from adversary.worlds import Place
@@ -84,6 +84,12 @@ def _steps(cli: Cli, out: Transcript, place: Place, viewer: str) -> None:
         step("release", entity, "--to", sibling)
         step("consent", entity, "--to", partner)
         step("recall", entity)
+    # two-person approval: a request is checked as the release (hidden answers as
+    # missing), the agency's requests are listed, an unknown request is not found
+    for entity in ("x-person", "dea-p-red", own):
+        step("approval", "request", entity, "--to", "agency:us.dea", "--basis", TRILATERAL.id)
+    step("approval", "list", "-f", "json")
+    step("approval", "approve", "rr-0123456789abcdef")
     step("mark", "dea-p-guzman", "--property", "birthDate", "--tlp", "AMBER+STRICT")
     step("release", "dea-p-guzman", "--to", sibling)
     step("consent", own, "--to", partner)

@@ -85,7 +85,8 @@ def test_scopes(api: Api) -> None:
 
 
 PATH_VALUES = {"entity_id": "rec-public", "prop": "name", "prefix": "aaaaaaaa",
-               "consent_id": "con-00", "registration_id": "dr-" + "0" * 32}
+               "consent_id": "con-00", "registration_id": "dr-" + "0" * 32,
+               "request_id": "rr-00"}
 REQUIRED_QUERY = {"q": "garcia", "index": "0", "old": "0"}
 
 

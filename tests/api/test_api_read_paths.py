@@ -32,6 +32,8 @@ READS = {
     "/api/v1/network/path": "/api/v1/network/path?source=rec-shared&target=rec-shared",
     "/api/v1/network/export": "/api/v1/network/export?format=gexf",
     "/api/v1/screening": "/api/v1/screening",
+    # the agency's releases waiting for (or given) a second officer's approval
+    "/api/v1/release-requests": "/api/v1/release-requests",
 }
 #: GET operations that read no record: the node's status, the caller's identity, parties
 #: and tokens (administration; changes to them are audited where they happen).

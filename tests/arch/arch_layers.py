@@ -51,7 +51,7 @@ TABLE: dict[str, Layer] = {
     "deconflict": _layer(4, "pysodium", "cryptography", "h3", "phonenumbers", "followthemoney"),
     "resolve": _layer(4, "splink", "duckdb", "pyarrow"),
     "network": _layer(4, "igraph", "leidenalg", "networkx"),
-    "oversight": _layer(4, future=True),
+    "oversight": _layer(4),
     "trace": _layer(4),
     # 5 — exchange formats (pure mappings of records)
     "stix": _layer(5, "pymisp"),

@@ -142,6 +142,18 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "trace.planted": {"recipient": "unit:mx.semar.uie", "entity_id": "tl-0a1b2c"},
     "trace.alert": {"recipient": "unit:mx.semar.uie", "entity_id": "tl-0a1b2c",
                     "returned_by": "node:fgr", "path": "federation", "selector": "phone"},
+    "contact.logged": {"contact_id": "ct-1a2b", "unit": "unit:mx.semar.uie",
+                       "officials": ("analyst:ana@mx.semar.uie",), "foreign_agency": "us.dea",
+                       "foreign_unit": "us.dea.sod", "met_at": "2024-05-03T10:00:00.000000Z",
+                       "mode": "meeting", "details_digest": "c" * 64},
+    "oversight.signed": {"report_id": "or-mx.semar-0-40", "agency": "mx.semar",
+                         "officer": "analyst:ana@mx.semar.uie", "first": 0, "size": 40,
+                         "exchange_count": 3, "report_digest": "d" * 64},
+    "release.requested": {"request_id": "rr-1a2b", "entity_id": "p-1", "version": 1,
+                          "recipient": "unit:us.dea.sod", "legal_basis": "mx-us/bilateral-2024",
+                          "agency": "mx.semar"},
+    "release.approved": {"request_id": "rr-1a2b", "entity_id": "p-1",
+                         "requested_by": "analyst:ana@mx.semar.uie", "release_id": "rel-9f"},
 }
 
 

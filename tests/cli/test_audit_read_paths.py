@@ -73,6 +73,9 @@ CLI_READS: dict[str, Callable[[Path], list[str]]] = {
     "network export": lambda tmp: ["network", "export", "--out", str(tmp / "n.graphml"),
                                    "--as", "us.dea.sod"],
     "screen": lambda tmp: ["screen", "--as", "us.dea.sod"],
+    # the drafts are read from the log: the asker (here the node's operator) is logged
+    "oversight due": lambda tmp: ["oversight", "due", "--agency", "us.dea"],
+    "approval list": lambda tmp: ["approval", "list", "--as", "us.dea.sod"],
 }
 #: Commands with --as that act (write, mark, release) rather than read; their entries
 #: are the business of their own modules and tests.
@@ -83,7 +86,13 @@ CLI_ACTIONS = {"ingest", "import-ofac", "mark", "release", "recall", "consent",
                "deconflict register", "deconflict withdraw", "deconflict check",
                "deconflict events",
                # a judgement opens its two records (read_many, path "show") and writes
-               "resolve judge"}
+               "resolve judge",
+               # an officer's edit and sign-off, and a contact recorded by hand, write
+               # (oversight_texts, oversight.signed, contact.logged: tests/oversight)
+               "oversight edit", "oversight sign", "contact log",
+               # two-person approval: a request and an approval are releases' steps
+               # (release.requested, release.approved: tests/store/test_release_approvals.py)
+               "approval request", "approval approve"}
 
 
 def _setup(store: Store) -> None:

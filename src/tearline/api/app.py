@@ -23,6 +23,7 @@ from tearline.api.deps import document_bearer
 from tearline.api.limits import BodyLimit, Deadline, Timeout
 from tearline.api.routes import (
     admin,
+    approvals,
     audit,
     deconflict,
     entities,
@@ -85,6 +86,7 @@ def create_app(
     app.include_router(trace.router(), prefix=PREFIX)
     app.include_router(resolve.router(), prefix=PREFIX)
     app.include_router(network.router(), prefix=PREFIX)
+    app.include_router(approvals.router(), prefix=PREFIX)
     app.mount(meta.ASSETS, StaticFiles(directory=swagger_ui_path), name="docs-assets")
     # Outermost last: the timeout covers everything, the body limit sees bytes first.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

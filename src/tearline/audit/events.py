@@ -12,6 +12,8 @@ a failed token only as its first characters.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
@@ -54,9 +56,24 @@ __all__ = [
     "utc_timestamp",
 ]
 
+#: The clocks set by :func:`clock`, innermost last; the wall clock when empty.
+_CLOCKS: list[Callable[[], datetime]] = []
+
+
 def now() -> str:
     """The current time as an event's ``at``: fixed-width UTC text (``utc_timestamp``)."""
-    return utc_timestamp(datetime.now(UTC))
+    return utc_timestamp(_CLOCKS[-1]() if _CLOCKS else datetime.now(UTC))
+
+
+@contextmanager
+def clock(source: Callable[[], datetime]) -> Iterator[None]:
+    """Entries made inside take their time from ``source``: a scenario told over days
+    (``tearline demo oversight``) and its tests inject time instead of waiting for it."""
+    _CLOCKS.append(source)
+    try:
+        yield
+    finally:
+        _CLOCKS.pop()
 
 
 ReadPath = Literal["show", "search", "list", "export", "federation", "api", "report", "cli",
@@ -375,6 +392,10 @@ class DeconflictQuery(Event):
     selector_kind: SelectorKind = doc("the kind of selector")
     selector_commitment: Commitment = doc("commit_value(node salt, normalized selector)")
     hit_count: Count = doc("how many pointers the query returned")
+
+
+# Registered here, after this module's own kinds, so that the catalogue lists them last.
+from tearline.audit import oversight_events as _oversight_events  # noqa: E402,F401
 
 
 def _type_label(hint: Any) -> str:

@@ -7,12 +7,14 @@ imported below; shared options, the store and output formats live in ``common``.
 from __future__ import annotations
 
 # Areas register their commands on import.
+from tearline.cli import approvals as _approvals  # noqa: E402,F401
 from tearline.cli import audit as _audit  # noqa: E402,F401
 from tearline.cli import deconflict as _deconflict  # noqa: E402,F401
 from tearline.cli import demo as _demo  # noqa: E402,F401
 from tearline.cli import ingest as _ingest  # noqa: E402,F401
 from tearline.cli import network as _network  # noqa: E402,F401
 from tearline.cli import node as _node  # noqa: E402,F401
+from tearline.cli import oversight as _oversight  # noqa: E402,F401
 from tearline.cli import party as _party  # noqa: E402,F401
 from tearline.cli import policy as _policy  # noqa: E402,F401
 from tearline.cli import records as _records  # noqa: E402,F401

@@ -25,7 +25,7 @@ from tearline.policy.decide import Action, decide
 from tearline.policy.legal_basis import release_problem
 from tearline.policy.release import Consent, Release, ReleaseFacts, onward_rules, to_agency_of
 from tearline.policy.subject import Subject
-from tearline.store import parties, read_rows, reader, release_events
+from tearline.store import parties, read_rows, reader, release_approvals, release_events
 from tearline.store import release_tables as rt
 from tearline.store import tables as t
 from tearline.store.legal_basis import basis_facts
@@ -119,8 +119,13 @@ def check_basis(conn: Connection, basis: str | None, by_agency: str, to: Selecto
 
 
 def release(conn: Connection, subject: Subject, entity_id: str, to: Selector,
-            basis: str | None, at: datetime, recorded_by: str) -> ReleaseResult:
-    """Release (or release onward) what ``subject`` sees of a record to ``to``."""
+            basis: str | None, at: datetime, recorded_by: str, *,
+            second_officer: str | None = None, dry_run: bool = False) -> ReleaseResult:
+    """Release (or release onward) what ``subject`` sees of a record to ``to``.
+
+    Under an agreement that requires two-person approval, a release to a foreign party
+    is made only on a second officer's approval (``second_officer``,
+    ``store/release_approvals.py``); ``dry_run`` checks everything and stores nothing."""
     rec = visible_record(conn, subject, at, entity_id)
     to_agency = _target(conn, to)
     facts = release_facts(conn, [entity_id])
@@ -145,6 +150,15 @@ def release(conn: Connection, subject: Subject, entity_id: str, to: Selector,
     if not items:
         raise denied(f"no statement of {entity_id} may be released to {to}",
                            [r for _, r in skipped])
+    if (second_officer is None and not dry_run
+            and release_approvals.needs_second(conn, subject.agency, to_agency, basis)):
+        raise denied(f"a release of {entity_id} to {to} under {basis} waits for a second "
+                     "officer", [f"agreement {basis} requires two-person approval: "
+                                 "`tearline approval request`, then a second officer's "
+                                 "`tearline approval approve`"])
+    if dry_run:
+        return ReleaseResult(Release("", entity_id, subject.unit, subject.agency, to,
+                                     to_agency, basis, at, frozenset(items)), tuple(skipped))
     new_id = "rel-" + uuid.uuid4().hex[:24]
     old = [r for r in facts.releases if r.by_agency == subject.agency and r.to == to
            and r.active_at(at)]
