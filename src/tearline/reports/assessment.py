@@ -19,18 +19,19 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
 from tearline.analysis.change import YearKind
 from tearline.analysis.engine import Selection, Weight
 from tearline.analysis.frame import SeizureFrame
-from tearline.analysis.units import KG_PER_LB, kg_to_lb
-from tearline.errors import Problem, ValidationError
+from tearline.analysis.units import KG_PER_LB
+from tearline.errors import Problem, ValidationError, tr
+from tearline.i18n import DEFAULT
+from tearline.i18n.vocabulary import label
 from tearline.model.drugs import DRUGS, canonical_drug
 from tearline.reports import charts, placemap
 from tearline.reports.digest import inputs_digest
 from tearline.reports.figures import Figures, compute_figures
 from tearline.reports.longrun import LongRun, long_run
+from tearline.reports.wording import environment, gettext_for
 from tearline.sources.citations import Citation, citation_for
 from tearline.sources.provenance import FileProvenance
 from tearline.sources.unodc import UnodcRow
@@ -122,18 +123,18 @@ def check_params(params: AssessmentParams, today: date) -> AssessmentParams:
     drug = canonical_drug(params.drug)
     if drug is None:
         raise ValidationError(
-            f"unknown drug {params.drug[:40]!r}",
-            [Problem(f"use one of: {', '.join(DRUGS)}", column="drug")],
+            tr("unknown drug {drug!r}", drug=params.drug[:40]),
+            [Problem(tr("use one of: {drugs}", drugs=", ".join(DRUGS)), column="drug")],
         )
     if params.start and params.end and params.start > params.end:
         raise ValidationError(
-            "the period is empty", [Problem("start is after end", column="period")]
+            tr("the period is empty"), [Problem(tr("start is after end"), column="period")]
         )
     if params.start is not None and params.start > today:
         raise ValidationError(
-            f"the period begins on {params.start.isoformat()}, after today "
-            f"({today.isoformat()}): there is nothing to report yet",
-            [Problem("choose a period that has begun", column="period")],
+            tr("the period begins on {start}, after today ({today}): there is nothing to "
+               "report yet", start=params.start.isoformat(), today=today.isoformat()),
+            [Problem(tr("choose a period that has begun"), column="period")],
         )
     return replace(params, drug=drug)
 
@@ -180,10 +181,13 @@ def _svg_uri(svg: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
-def _charts(figures: Figures, drug: str) -> dict[str, str]:
+def _charts(figures: Figures, drug: str, locale: str) -> dict[str, str]:
+    gettext = gettext_for(locale)
+    name = label("drug", drug, locale)
     out = {
         f"monthly-{series.kind}": charts.monthly_lines(
-            series.months, series.kg, f"{drug}: monthly weight, {series.title}", "kg"
+            series.months, series.kg, gettext("{drug}: monthly weight, {regions}").format(
+                drug=name, regions=label("region", series.kind, locale)), "kg"
         )
         for series in figures.monthly_by_region
     }
@@ -192,60 +196,62 @@ def _charts(figures: Figures, drug: str) -> dict[str, str]:
         figures.trend.kg,
         figures.trend.moving_average,
         figures.trend.fitted(),
-        f"{drug}: monthly total and trend",
+        gettext("{drug}: monthly total and trend").format(drug=name),
         "kg",
+        gettext,
     )
     if figures.origins is not None:
         out["origins"] = charts.bars(
             [f.origin.upper() for f in figures.origins.figures],
             [f.kg for f in figures.origins.figures],
-            f"{drug} by origin ({figures.origins.weight} weight)",
+            gettext("{drug} by origin ({weight})").format(
+                drug=name, weight=label("weight", figures.origins.weight, locale)),
             "kg",
         )
     if figures.places:
         out["places"] = placemap.places_map(
             [(p.longitude, p.latitude, p.kg, p.synthetic_events > 0) for p in figures.places],
-            f"{drug}: seizure places",
+            gettext("{drug}: seizure places").format(drug=name),
+            gettext,
         )
-    return {name: _svg_uri(svg) for name, svg in out.items()}
+    return {key: _svg_uri(svg) for key, svg in out.items()}
 
 
-def render_html(assessment: Assessment) -> str:
-    """The assessment as HTML. Every value is escaped (autoescape on for every template,
-    whatever its file name; no template marks data ``|safe``): text from data is never
-    markup."""
-    environment = Environment(
-        loader=PackageLoader("tearline.reports", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    environment.filters["lb"] = kg_to_lb
+def render_html(assessment: Assessment, locale: str = DEFAULT) -> str:
+    """The assessment as HTML in ``locale`` (es_MX or en_US). Every value is escaped
+    (autoescape on for every template, whatever its file name; no template marks data
+    ``|safe``): text from data is never markup."""
     drug = assessment.params.drug.lower()
-    return environment.get_template("assessment.html").render(
+    gettext = gettext_for(locale)
+    return environment(locale).get_template("assessment.html").render(
         a=assessment,
         drug=drug,
-        record_charts=_charts(assessment.records, drug),
+        drug_name=label("drug", drug, locale),
+        record_charts=_charts(assessment.records, drug, locale),
         aggregate_charts=None
         if assessment.aggregates is None
-        else _charts(assessment.aggregates, drug),
+        else _charts(assessment.aggregates, drug, locale),
         long_run_chart=None
         if assessment.long_run is None
         else _svg_uri(charts.annual_lines(
             assessment.long_run.years, assessment.long_run.kg,
-            f"{drug}: yearly seizures reported to UNODC", "kg equivalent",
+            gettext("{drug}: yearly seizures reported to UNODC").format(
+                drug=label("drug", drug, locale)),
+            gettext("kg equivalent"),
         )),
         kg_per_lb=KG_PER_LB,
     )
 
 
-def render_assessment(data: AssessmentInput, params: AssessmentParams, fmt: Format) -> bytes:
-    """The assessment for ``data.subject`` as HTML, PDF or JSON bytes."""
+def render_assessment(data: AssessmentInput, params: AssessmentParams, fmt: Format,
+                      locale: str = DEFAULT) -> bytes:
+    """The assessment for ``data.subject`` as HTML, PDF or JSON bytes; HTML and PDF in
+    ``locale`` (the JSON is data: its keys and values are the same in every language)."""
     assessment = build_assessment(data, params)
     if fmt == "json":
         text = json.dumps(assessment.to_dict(), indent=2, sort_keys=True, ensure_ascii=False)
         return (text + "\n").encode("utf-8")
-    html = render_html(assessment)
+    html = render_html(assessment, locale)
     if fmt == "html":
         return html.encode("utf-8")
     if fmt == "pdf":
