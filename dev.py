@@ -7,6 +7,8 @@
     python3 dev.py bench   # run every benchmark under bench/
     python3 dev.py fuzz    # the full schemathesis run against the API (300 examples each)
     python3 dev.py lint    # ruff and mypy --strict
+    python3 dev.py i18n    # bring the message catalogs up to date with the source
+                           # (tools/i18n_catalogs.py; lists what awaits a translation)
 
 On Debian, when run as root, the system packages the project needs (ICU headers for
 PyICU, Pango for PDF reports, poppler for checking PDFs, PostgreSQL for the store
@@ -90,7 +92,7 @@ def parallel(args: list[str]) -> list[str]:
 
 def main(argv: list[str]) -> int:
     job = argv[1] if len(argv) > 1 else "help"
-    if job not in ("demo", "test", "bench", "lint", "fuzz"):
+    if job not in ("demo", "test", "bench", "lint", "fuzz", "i18n"):
         print(__doc__)
         return 0 if job == "help" else 2
     environment()
@@ -110,6 +112,8 @@ def main(argv: list[str]) -> int:
                                 "tests/api/test_api_fuzz.py", *argv[2:]], env=env)
     if job == "bench":
         return subprocess.call([str(BIN / "python"), "bench/run.py", *argv[2:]])
+    if job == "i18n":
+        return subprocess.call([str(BIN / "python"), "tools/i18n_catalogs.py", *argv[2:]])
     status = subprocess.call([str(BIN / "ruff"), "check", "src", "tests", "bench"])
     return status or subprocess.call([str(BIN / "mypy")])
 

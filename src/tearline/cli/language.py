@@ -14,7 +14,7 @@ import os
 from typing import Any
 
 import typer
-from typer.core import TyperArgument
+from typer import rich_utils
 
 from tearline import i18n
 
@@ -24,12 +24,21 @@ def N_(message: str) -> str:  # noqa: N802 — gettext's name for "mark, transla
     return message
 
 
-#: The panel titles of ``--help`` (Typer's own are fixed in English when it is imported).
-ARGUMENTS = N_("Arguments")
-OPTIONS = N_("Options")
-COMMANDS = N_("Commands")
 #: Click's help of ``--help`` itself.
 HELP_OPTION = N_("Show this message and exit.")
+#: Typer's own words in ``--help``: panel titles and the notes after an option's help
+#: (constants of ``typer.rich_utils``, fixed in English when Typer is imported), set for
+#: the language of each root command built — one language per process, as a command
+#: line has.
+TYPER_WORDS: dict[str, str] = {
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "ENVVAR_STRING": N_("[env var: {}]"),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "DEPRECATED_STRING": N_("(deprecated) "),
+}
 
 
 def cli_locale() -> str:
@@ -46,9 +55,11 @@ def _(message: str) -> str:
 # not export): typed as ``Any`` rather than through a private module.
 def localize_help(command: Any, locale: str) -> None:
     """Translate the help of ``command`` and of everything under it, in place."""
+    say = i18n.translations(locale).gettext
+    for name, english in TYPER_WORDS.items():
+        setattr(rich_utils, name, say(english))
     if locale == i18n.DEFAULT:
         return  # the source is English
-    say = i18n.translations(locale).gettext
 
     def walk(cmd: Any) -> None:
         if cmd.help:
@@ -59,16 +70,11 @@ def localize_help(command: Any, locale: str) -> None:
             help_text = getattr(param, "help", None)
             if help_text:
                 param.help = say(help_text)
-            if getattr(param, "rich_help_panel", None) is None:
-                title = ARGUMENTS if isinstance(param, TyperArgument) else OPTIONS
-                param.rich_help_panel = say(title)
         context = typer.Context(cmd, help_option_names=["-h", "--help"])
         help_option = cmd.get_help_option(context)
         if help_option is not None:
             help_option.help = say(HELP_OPTION)
         for sub in getattr(cmd, "commands", {}).values():  # a group's commands
-            if getattr(sub, "rich_help_panel", None) is None:
-                sub.rich_help_panel = say(COMMANDS)
             walk(sub)
 
     walk(command)

@@ -27,18 +27,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract
+from babel.messages.extract import DEFAULT_KEYWORDS, extract
 from babel.messages.pofile import read_po, write_po
 from jinja2.ext import babel_extract
 
-from tearline.i18n import DEFAULT, SUPPORTED, catalog_path, vocabulary
+from tearline.i18n import DEFAULT, LOCALES_DIR, SUPPORTED, vocabulary
 
 SRC = Path(__file__).resolve().parents[1]
 DOMAIN = "tearline"
 #: The marking functions and where their message is (Babel's keyword specification).
-KEYWORDS: dict[str, object] = {
-    "_": None, "N_": None, "gettext": None, "tr": None, "pgettext": ((1, "c"), 2),
-}
+KEYWORDS = {**{name: DEFAULT_KEYWORDS[name] for name in ("_", "N_", "gettext", "pgettext")},
+            "tr": None}
 #: Packages whose words belong to another domain.
 ELSEWHERE = ("web",)
 #: A fixed date in the catalogs' headers, so that running the tool twice changes nothing.
@@ -47,12 +46,12 @@ STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 Found = tuple[str, str | None, str]  # (message, context, where)
 
 
-def _python(path: Path) -> Iterator[Found]:
+def _python(path: Path, root: Path) -> Iterator[Found]:
     with path.open("rb") as handle:
         for lineno, message, _comments, context in extract(
                 "python", handle, keywords=KEYWORDS, comment_tags=()):
             if isinstance(message, str) and message:
-                yield message, context, f"{path.relative_to(SRC)}:{lineno}"
+                yield message, context, f"{path.relative_to(root)}:{lineno}"
 
 
 def _is_command_decorator(node: ast.expr) -> bool:
@@ -60,9 +59,9 @@ def _is_command_decorator(node: ast.expr) -> bool:
             and node.func.attr in ("command", "callback"))
 
 
-def _help_texts(path: Path) -> Iterator[Found]:
+def _help_texts(path: Path, root: Path) -> Iterator[Found]:
     """Typer's help: ``help=`` literals, and the docstrings of commands and callbacks."""
-    where = path.relative_to(SRC)
+    where = path.relative_to(root)
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Call):
             whole = isinstance(node.func, ast.Attribute) and node.func.attr in (
@@ -83,13 +82,16 @@ def _help_texts(path: Path) -> Iterator[Found]:
                 yield doc, None, f"{where}:{node.lineno}"
 
 
-def _templates(folder: Path) -> Iterator[Found]:
+def _templates(folder: Path, root: Path) -> Iterator[Found]:
     for path in sorted(folder.glob("*.html")):
         with path.open("rb") as handle:
-            for lineno, _func, message, _comments in babel_extract(
+            for lineno, _func, found, _comments in babel_extract(
                     handle, ("_", "gettext"), [], {"trimmed": "true"}):
+                # ``_("%(n)s events", n=…)`` comes as ("%(n)s events", None): the message
+                # and a slot per keyword
+                message = found[0] if isinstance(found, tuple) else found
                 if isinstance(message, str) and message:
-                    yield message, None, f"{path.relative_to(SRC)}:{lineno}"
+                    yield message, None, f"{path.relative_to(root)}:{lineno}"
 
 
 def collect(src: Path = SRC) -> dict[tuple[str, str | None], list[str]]:
@@ -102,28 +104,33 @@ def collect(src: Path = SRC) -> dict[tuple[str, str | None], list[str]]:
 
     for path in sorted(src.rglob("*.py")):
         if path.relative_to(src).parts[0] not in ELSEWHERE:
-            add(_python(path))
+            add(_python(path, src))
     for path in sorted((src / "cli").glob("*.py")):
-        add(_help_texts(path))
-    add(_templates(src / "reports" / "templates"))
+        add(_help_texts(path, src))
+    add(_templates(src / "reports" / "templates", src))
     add((english, kind, "i18n/vocabulary.py") for kind, english in vocabulary.entries())
     return found
 
 
-def read(locale: str, domain: str = DOMAIN) -> Catalog | None:
-    path = catalog_path(locale, domain)
+def _path(locales: Path, locale: str) -> Path:
+    return locales / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read(locale: str, locales: Path = LOCALES_DIR) -> Catalog | None:
+    """The ``tearline`` catalog of ``locale`` as stored, or None if there is none."""
+    path = _path(locales, locale)
     if not path.exists():
         return None
     with path.open("rb") as handle:
-        return read_po(handle, locale=locale, domain=domain)
+        return read_po(handle, locale=locale, domain=DOMAIN)
 
 
-def update(src: Path = SRC) -> dict[str, tuple[int, int]]:
+def update(src: Path = SRC, locales: Path = LOCALES_DIR) -> dict[str, tuple[int, int]]:
     """Rewrite both catalogs from the source: locale → (messages added, removed)."""
     found = collect(src)
     changes: dict[str, tuple[int, int]] = {}
     for locale in SUPPORTED:
-        old = read(locale)
+        old = read(locale, locales)
         known = {(m.id, m.context): m.string for m in old or () if m.id}
         catalog = Catalog(locale=locale, domain=DOMAIN, project="tearline", version="",
                           creation_date=STAMP, revision_date=STAMP, fuzzy=False,
@@ -131,7 +138,7 @@ def update(src: Path = SRC) -> dict[str, tuple[int, int]]:
         for (message, context) in found:
             string = known.get((message, context)) or (message if locale == DEFAULT else "")
             catalog.add(message, string, context=context)
-        path = catalog_path(locale, DOMAIN)
+        path = _path(locales, locale)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
             write_po(handle, catalog, width=96, no_location=True, sort_output=True)

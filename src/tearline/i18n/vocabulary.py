@@ -88,7 +88,7 @@ def label(kind: str, value: str, locale: str) -> str:
     english = TERMS.get(kind, {}).get(value)
     if english is None:
         return value
-    return translations(locale).pgettext(kind, english)
+    return str(translations(locale).pgettext(kind, english))
 
 
 def entries() -> list[tuple[str, str]]:

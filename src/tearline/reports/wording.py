@@ -40,10 +40,14 @@ def environment(locale: str) -> Environment:
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(i18n.translations(locale), newstyle=True)  # type: ignore[attr-defined]
     percent = _one_decimal(i18n.babel_locale(locale).percent_formats[None].pattern)
+
+    def number(value: float, pattern: str = "#,##0") -> str:
+        return format_decimal(value, pattern, locale=locale)
+
     env.filters.update({
         "kg": lambda v: format_decimal(v, "#,##0.0", locale=locale),
         "lb": lambda v: format_decimal(kg_to_lb(v), "#,##0", locale=locale),
-        "number": lambda v, pattern="#,##0": format_decimal(v, pattern, locale=locale),
+        "number": number,
         "signed": lambda v: format_decimal(v, "+#,##0.0;-#,##0.0", locale=locale),
         "percent": lambda v: format_percent(v, percent, locale=locale),
         "date": lambda d: format_date(d, "long", locale=locale),
