@@ -82,6 +82,9 @@ class Text(str):
         text.values = values
         return text
 
+    def __reduce__(self) -> tuple[type[Text], tuple[str, dict[str, object]]]:
+        return (Text, (self.template, self.values))  # pickled and copied whole
+
 
 def tr(template: str, /, **values: object) -> Text:
     """Mark ``template`` (``str.format`` fields named after ``values``) for translation:

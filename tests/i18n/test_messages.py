@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 from tearline.errors import InputError, NotFound, Problem, ValidationError, tr
 from tearline.i18n.messages import content_language, localize, say
 
@@ -35,3 +37,8 @@ def test_an_unmarked_message_is_looked_up_whole_and_otherwise_stays_english() ->
 
 def test_content_language_is_a_bcp47_tag() -> None:
     assert content_language("es_MX") == "es-MX"
+
+
+def test_a_marked_message_survives_pickling_whole() -> None:
+    error = pickle.loads(pickle.dumps(NotFound(tr("no record {id!r}", id="x"))))
+    assert localize(error, "es_MX") == "no existe el registro 'x'"
