@@ -59,7 +59,7 @@ def environment(locale: str) -> Environment:
 
 
 def _one_decimal(pattern: str) -> str:
-    """``#,##0%`` → ``#,##0.0%``: the locale's percent pattern with one decimal."""
+    """The locale's percent pattern, given one decimal after its last digit."""
     head, zero, tail = pattern.rpartition("0")
     return f"{head}{zero}.0{tail}" if zero and not tail.startswith(".") else pattern
 
