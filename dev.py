@@ -8,6 +8,8 @@
                            # one table of ratios; see bench/README.md)
     python3 dev.py fuzz    # the full schemathesis run against the API (300 examples each)
     python3 dev.py lint    # ruff and mypy --strict
+    python3 dev.py i18n    # bring the message catalogs up to date with the source
+                           # (tools/i18n_catalogs.py; lists what awaits a translation)
 
 On Debian, when run as root, the system packages the project needs (ICU headers for
 PyICU, Pango for PDF reports, poppler for checking PDFs, PostgreSQL for the store
@@ -97,7 +99,7 @@ def parallel(args: list[str]) -> list[str]:
 
 def main(argv: list[str]) -> int:
     job = argv[1] if len(argv) > 1 else "help"
-    if job not in ("demo", "test", "bench", "lint", "fuzz"):
+    if job not in ("demo", "test", "bench", "lint", "fuzz", "i18n"):
         print(__doc__)
         return 0 if job == "help" else 2
     environment()
@@ -119,6 +121,8 @@ def main(argv: list[str]) -> int:
         run(BIN / "python", "-m", "pip", "install", "-q", "-e", f"{ROOT}[dev,bench]")
         run(BIN / "python", "-m", "pip", "install", "-q", "--no-deps", *RESOLVE_REFERENCES)
         return subprocess.call([str(BIN / "python"), "bench/run.py", *argv[2:]])
+    if job == "i18n":
+        return subprocess.call([str(BIN / "python"), "tools/i18n_catalogs.py", *argv[2:]])
     status = subprocess.call([str(BIN / "ruff"), "check", "src", "tests", "bench"])
     return status or subprocess.call([str(BIN / "mypy")])
 

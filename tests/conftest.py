@@ -98,3 +98,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     slow = {item.path for item in items if item.get_closest_marker("slow") is not None}
     items.sort(key=lambda item: item.path not in slow)  # stable: each file's order is kept
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """tearline speaks English in every test that does not choose its language: what a
+    test expects a person to read must not follow the LANG of the machine running it."""
+    monkeypatch.setenv("TEARLINE_LANG", "en_US")

@@ -65,6 +65,44 @@ class Problem:
         return {key: value for key, value in out.items() if value is not None}
 
 
+class Text(str):
+    """A message marked for translation: it reads as its English text, and keeps the
+    template and the values it was made from, so that an edge can say it in the
+    reader's language (:func:`tearline.i18n.messages.localize`). Values (ids, names,
+    numbers) are data: they are inserted as they are, never translated.
+    """
+
+    __slots__ = ("template", "values")
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, values: dict[str, object]) -> Text:
+        text = super().__new__(cls, template.format(**values) if values else template)
+        text.template = template
+        text.values = values
+        return text
+
+    def __reduce__(self) -> tuple[type[Text], tuple[str, dict[str, object]]]:
+        return (Text, (self.template, self.values))  # pickled and copied whole
+
+
+def tr(template: str, /, **values: object) -> Text:
+    """Mark ``template`` (``str.format`` fields named after ``values``) for translation:
+    ``raise NotFound(tr("no record {id}", id=record_id))``. ``python3 dev.py i18n``
+    collects every marked template into the catalogs."""
+    return Text(template, values)
+
+
+def with_problems(message: str, problems: Sequence[Problem], more: str = "… and {n} more") -> str:
+    """``message`` followed by one line per problem (the first 20, then how many more)."""
+    if not problems:
+        return message
+    shown = "\n".join(f"  - {p}" for p in problems[:20])
+    if len(problems) <= 20:
+        return f"{message}\n{shown}"
+    return f"{message}\n{shown}\n  {more.format(n=len(problems) - 20)}"
+
+
 class TearlineError(Exception):
     """Base of every error tearline raises on purpose."""
 
@@ -85,12 +123,9 @@ class InputError(TearlineError):
 
     def __init__(self, message: str, problems: Iterable[Problem] = ()) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
-        if self.problems and len(self.problems) <= 20:
-            message = message + "\n" + "\n".join(f"  - {p}" for p in self.problems)
-        elif self.problems:
-            shown = "\n".join(f"  - {p}" for p in self.problems[:20])
-            message = f"{message}\n{shown}\n  … and {len(self.problems) - 20} more"
-        super().__init__(message)
+        #: the message without its problems (what a translation starts from)
+        self.summary = message
+        super().__init__(with_problems(message, self.problems))
 
     def details(self) -> dict[str, object]:
         return {"problems": [p.to_dict() for p in self.problems]}

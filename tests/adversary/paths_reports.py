@@ -1,7 +1,8 @@
 """Threat assessments as the viewer gets them: ``tearline report assessment`` (JSON, HTML
 with its charts, and PDF with the format taken from the file name) and ``GET
-/reports/assessment`` (JSON, HTML, PDF, and its refusals). The figures, the inputs digest
-and the document must not depend on a seizure, or a weight, the viewer may not see.
+/reports/assessment`` (JSON, HTML in either language, PDF, and its refusals). The figures,
+the inputs digest and the document must not depend on a seizure, or a weight, the viewer
+may not see.
 
 A PDF is compared by the SHA-256 of its bytes: WeasyPrint writes the same bytes for the
 same document, so two worlds that give the viewer the same document give the same hash.
@@ -39,6 +40,7 @@ def run_reports(place: Place, viewer: str) -> Transcript:
                  lambda: _pdf_written(pdf, lambda: cli.invoke(*args)))
         ask("GET", "/reports/assessment?period=2025&weight=net&years=year&origin=mx")
         ask("GET", "/reports/assessment?period=FY2025&format=html")
+        ask("GET", "/reports/assessment?period=FY2025&format=html&lang=es-MX")  # es-MX words
         ask("GET", "/reports/assessment?drug=unobtanium")
         ask("GET", "/reports/assessment?period=2030")
         out.begin()

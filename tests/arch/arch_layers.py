@@ -41,7 +41,7 @@ TABLE: dict[str, Layer] = {
     "analysis": _layer(1, "duckdb", "pyarrow"),
     "audit": _layer(1, "cryptography", "rfc8785"),
     "cursors": _layer(1, "cryptography"),
-    "i18n": _layer(1, "babel"),
+    "i18n": _layer(1, "babel", "jinja2"),
     "settings": _layer(1),
     # 2, 3 — the model and what decides over it
     "model": _layer(2, "followthemoney", "yaml"),
@@ -64,7 +64,7 @@ TABLE: dict[str, Layer] = {
                     "pyarrow", "anyio"),
     # 8 — what works through the store
     "federation": _layer(8, "cryptography", "httpx", "taxii2client"),
-    "reports": _layer(8, "jinja2", "matplotlib", "numpy", "weasyprint", "pyarrow"),
+    "reports": _layer(8, "jinja2", "matplotlib", "numpy", "weasyprint", "pyarrow", "babel"),
     "screening": _layer(8),
     # 9 — servers
     "taxii": _layer(9, "cryptography", "starlette", "uvicorn"),

@@ -63,7 +63,7 @@ def test_html_shows_text_from_data_as_text() -> None:
     page.feed(render_assessment(data, PARAMS, "html").decode("utf-8"))
     assert {tag for tag, _ in page.tags} <= {
         "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "table", "tr",
-        "th", "td", "strong", "section", "p", "span", "img", "ul", "li", "code", "div"}
+        "th", "td", "strong", "section", "p", "span", "img", "ul", "li", "code", "div", "time"}
     for tag, attrs in page.tags:
         assert not any(name.startswith("on") for name in attrs), (tag, attrs)
         if tag == "img":

@@ -27,7 +27,7 @@ from tearline.api.credentials import (
 )
 from tearline.api.ratelimit import FailureLimits
 from tearline.api.settings import ApiSettings
-from tearline.errors import AuthenticationError, PolicyDenied, ValidationError
+from tearline.errors import AuthenticationError, PolicyDenied, ValidationError, tr
 from tearline.policy.subject import Subject
 from tearline.store import Store, TokenRow, api_tokens
 
@@ -53,7 +53,7 @@ class Principal:
     def require(self, scope: Scope) -> None:
         if scope not in self.scopes:
             raise PolicyDenied(
-                f"this credential lacks the {scope.value!r} scope",
+                tr("this credential lacks the {scope!r} scope", scope=scope.value),
                 [f"granted scopes: {', '.join(sorted(self.scopes)) or 'none'}"],
             )
 
@@ -113,7 +113,7 @@ class TokenAuthenticator:
             self.limits.failed(client, prefix if exists else None)
             record_auth_failure(self.store, AuthFailure(self.clock(), prefix, reason))
         # One message for every reason: the caller learns nothing about which tokens exist.
-        return AuthenticationError("missing or invalid API token")
+        return AuthenticationError(tr("missing or invalid API token"))
 
     def authenticate(self, authorization: str | None, client: str) -> Principal:
         return self._check(authorization, client, quick=False)
@@ -141,7 +141,7 @@ class TokenAuthenticator:
         credential = credential.strip()
         try:
             if scheme.lower() != "bearer":
-                raise AuthenticationError("not a bearer token")
+                raise AuthenticationError(tr("not a bearer token"))
             prefix, secret = parse_token(credential)
         except AuthenticationError:
             if not quick:
@@ -221,11 +221,11 @@ def issue_token(
     at = at or datetime.now(UTC)
     store.subject(owner)  # the owner must exist: raises NotFound / ValidationError
     if not scopes:
-        raise ValidationError("a token needs at least one scope (read, write, admin)")
+        raise ValidationError(tr("a token needs at least one scope (read, write, admin)"))
     if not timedelta(minutes=1) <= lifetime <= MAX_LIFETIME:
-        raise ValidationError("a token lives between one minute and 366 days")
+        raise ValidationError(tr("a token lives between one minute and 366 days"))
     if not 0 < len(label) <= 200:
-        raise ValidationError("a token label is 1 to 200 characters")
+        raise ValidationError(tr("a token label is 1 to 200 characters"))
     text, prefix, secret = new_token()
     row = TokenRow(
         prefix=prefix,

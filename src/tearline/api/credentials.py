@@ -30,7 +30,7 @@ from typing import Generic, TypeVar
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from tearline.errors import AuthenticationError
+from tearline.errors import AuthenticationError, tr
 
 TOKEN = re.compile(r"^tl_([a-z2-7]{8})_([A-Za-z0-9_-]{43})$")
 #: What a token looks like before it is checked (used to tell "malformed" from "unknown").
@@ -51,7 +51,7 @@ def parse_token(text: str) -> tuple[str, str]:
     """(prefix, secret) of a well-formed token; :class:`AuthenticationError` otherwise."""
     match = TOKEN.match(text)
     if match is None:
-        raise AuthenticationError("malformed token")
+        raise AuthenticationError(tr("malformed token"))
     return match.group(1), match.group(2)
 
 

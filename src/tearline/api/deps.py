@@ -17,7 +17,7 @@ from tearline.api.auth import Authenticator, Principal, Scope
 from tearline.api.error_envelope import ErrorEnvelope
 from tearline.api.settings import ApiSettings
 from tearline.cursors import CursorBox
-from tearline.errors import Problem, ValidationError
+from tearline.errors import Problem, ValidationError, tr
 from tearline.store import Store
 
 #: How the OpenAPI document describes the API token (see :func:`document_bearer`).
@@ -104,8 +104,8 @@ async def known_query(request: Request) -> None:
     unknown = sorted({name for name in request.query_params if name not in allowed})
     if unknown:
         takes = ", ".join(sorted(allowed)) or "none"
-        raise ValidationError("unknown query parameter", [
-            Problem(f"this operation takes no such parameter (it takes: {takes})",
+        raise ValidationError(tr("unknown query parameter"), [
+            Problem(tr("this operation takes no such parameter (it takes: {takes})", takes=takes),
                     column=f"query.{name[:64]}") for name in unknown[:20]])
 
 

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Query
 from pydantic import AfterValidator, AwareDatetime
 
-from tearline.errors import MarkingError, Problem, ValidationError
+from tearline.errors import MarkingError, Problem, ValidationError, tr
 from tearline.model.drugs import DRUGS, canonical_drug
 from tearline.model.marking import Tlp
 from tearline.model.normalize import country_code
@@ -69,8 +69,8 @@ async def filters_of(
     modified_since: Annotated[AwareDatetime | None, Query(description=_SINCE_DOC)] = None,
 ) -> Filters:
     if date_from is not None and date_to is not None and date_from > date_to:
-        raise ValidationError("the date range is empty", [
-            Problem("date_from is after date_to", column="query.date_from")])
+        raise ValidationError(tr("the date range is empty"), [
+            Problem(tr("date_from is after date_to"), column="query.date_from")])
     return Filters(drug=drug, country=country, date_from=date_from, date_to=date_to,
                    originator=originator, tlp=tlp,
                    modified_since=_utc(modified_since) if modified_since else None)
@@ -80,8 +80,8 @@ def _utc(moment: datetime) -> datetime:
     try:
         return moment.astimezone(UTC)
     except OverflowError:
-        raise ValidationError("the time is out of range", [
-            Problem("not a representable UTC time", column="query.modified_since")]) from None
+        raise ValidationError(tr("the time is out of range"), [
+            Problem(tr("not a representable UTC time"), column="query.modified_since")]) from None
 
 
 #: The filters of a request, for a route's signature.

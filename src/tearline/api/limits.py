@@ -19,8 +19,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tearline.api.error_envelope import error_response
-from tearline.errors import StoreError, TooLarge
+from tearline.api.error_envelope import error_response, request_locale
+from tearline.errors import StoreError, TooLarge, tr
 
 
 class BodyLimit:
@@ -74,11 +74,18 @@ class BodyLimit:
 
     def _too_large(self) -> TooLarge:
         # Made only when refusing: an exception built per request cost every request.
-        return TooLarge(f"request body exceeds {self.max_bytes:,} bytes")
+        return TooLarge(tr("request body exceeds {limit:,} bytes", limit=self.max_bytes))
+
+
+def _locale(scope: Scope) -> str:
+    """The locale the client of ``scope`` asks for (its ``Accept-Language``)."""
+    header = next((value.decode("latin-1") for name, value in scope.get("headers", ())
+                   if name == b"accept-language"), None)
+    return request_locale(header)
 
 
 async def _drain_and_answer(receive: Receive, send: Send, scope: Scope, error: Any) -> None:
-    response = error_response(error)
+    response = error_response(error, _locale(scope))
     response.headers["Connection"] = "close"
     await response(scope, receive, send)
 
@@ -114,6 +121,6 @@ class Timeout:
         except TimeoutError:
             if started:
                 raise
-            error = StoreError(f"the request took longer than {self.seconds:g} s; try a "
-                               "narrower query")
-            await error_response(error)(scope, receive, send)
+            error = StoreError(tr("the request took longer than {seconds:g} s; try a "
+                                  "narrower query", seconds=self.seconds))
+            await error_response(error, _locale(scope))(scope, receive, send)

@@ -23,7 +23,8 @@ from tearline.cli.common import (
     console,
     emit,
 )
-from tearline.errors import InputError, ProofError
+from tearline.cli.language import _
+from tearline.errors import InputError, ProofError, tr
 from tearline.keys import load_node_key, load_verifier_key
 from tearline.model.marking import parse_timestamp
 from tearline.store import audit_checkpoints, audit_log, audit_query, audit_verify, ts
@@ -54,9 +55,10 @@ def verify(fmt: FormatOption = Format.table) -> None:
     row = {"status": "ok", "size": done.size, "root": done.root.hex(),
            "checkpoints": done.checkpoints, "signatures": name is not None}
     if fmt is Format.table:
-        console.print(f"audit log verified: {done.size:,} entries, root {done.root.hex()}, "
-                      f"{done.checkpoints} checkpoint(s)"
-                      + ("" if name else " (no node key: signatures not checked)"),
+        console.print(_("audit log verified: {size:,} entries, root {root}, {checkpoints} "
+                        "checkpoint(s)").format(size=done.size, root=done.root.hex(),
+                                                checkpoints=done.checkpoints)
+                      + ("" if name else _(" (no node key: signatures not checked)")),
                       soft_wrap=True)
     else:
         emit([row], fmt, list(row))
@@ -80,7 +82,8 @@ def prove(entry_index: int, size: SizeOption = None) -> None:
         n = Checkpoint.from_body(parse_note(note).text).size
         entry = audit_log.entry(conn, entry_index) if entry_index < n else None
         if entry is None:
-            raise InputError(f"entry {entry_index} is outside the tree of size {n}")
+            raise InputError(tr("entry {index} is outside the tree of size {size}",
+                                index=entry_index, size=n))
         proof = audit_log.inclusion_proof(conn, entry_index, n)
     _print_json({"type": "inclusion", "index": entry_index, "size": n,
                  "entry": entry.body.decode("utf-8"), "leaf_hash": entry.leaf.hex(),
@@ -92,7 +95,8 @@ def prove_consistency(old: int, new: int) -> None:
     """A consistency proof between two sizes, as JSON with both signed checkpoints."""
     key = load_node_key(STATE.settings.keys_dir)
     if old > new:
-        raise InputError(f"the old size {old} is larger than the new size {new}")
+        raise InputError(tr("the old size {old} is larger than the new size {new}", old=old,
+                            new=new))
     with STATE.store().transaction() as conn:
         old_note = audit_checkpoints.sign(conn, key.name, key.private_key, old)
         new_note = audit_checkpoints.sign(conn, key.name, key.private_key, new)
@@ -105,7 +109,8 @@ def prove_consistency(old: int, new: int) -> None:
 def _field(data: dict[str, Any], name: str, kind: type) -> Any:
     value = data.get(name)
     if not isinstance(value, kind) or isinstance(value, bool):
-        raise ProofError(f"proof file: {name!r} is missing or not a {kind.__name__}")
+        raise ProofError(tr("proof file: {name!r} is missing or not a {kind}", name=name,
+                            kind=kind.__name__))
     return value
 
 
@@ -114,7 +119,7 @@ def _hashes(data: dict[str, Any]) -> list[bytes]:
     try:
         return [bytes.fromhex(h) for h in proof]
     except (TypeError, ValueError) as exc:
-        raise ProofError("proof file: 'proof' must be a list of hex hashes") from exc
+        raise ProofError(tr("proof file: 'proof' must be a list of hex hashes")) from exc
 
 
 def check_proof(data: dict[str, Any], name: str, public: Any) -> str:
@@ -124,22 +129,25 @@ def check_proof(data: dict[str, Any], name: str, public: Any) -> str:
         cp = verify_note(_field(data, "checkpoint", str), name, public)
         index, size = _field(data, "index", int), _field(data, "size", int)
         if size != cp.size:
-            raise ProofError(f"the proof is for size {size}, its checkpoint for {cp.size}")
+            raise ProofError(tr("the proof is for size {size}, its checkpoint for {checkpoint}",
+                                size=size, checkpoint=cp.size))
         leaf = leaf_hash(_field(data, "entry", str).encode("utf-8"))
         if leaf.hex() != data.get("leaf_hash"):
-            raise ProofError("the entry does not hash to the proof's leaf hash")
+            raise ProofError(tr("the entry does not hash to the proof's leaf hash"))
         verify_inclusion(leaf, index, size, _hashes(data), cp.root)
-        return f"entry {index} is in {cp.origin} at size {size} (root {cp.root.hex()})"
+        return _("entry {index} is in {origin} at size {size} (root {root})").format(
+            index=index, origin=cp.origin, size=size, root=cp.root.hex())
     if kind == "consistency":
         old = verify_note(_field(data, "old_checkpoint", str), name, public)
         new = verify_note(_field(data, "new_checkpoint", str), name, public)
         if (old.size, new.size) != (_field(data, "old_size", int), _field(data, "new_size", int)):
-            raise ProofError("the proof's sizes are not its checkpoints' sizes")
+            raise ProofError(tr("the proof's sizes are not its checkpoints' sizes"))
         if old.origin != new.origin:
-            raise ProofError("the two checkpoints are of different logs")
+            raise ProofError(tr("the two checkpoints are of different logs"))
         verify_consistency(old.size, new.size, old.root, new.root, _hashes(data))
-        return f"{new.origin} at size {new.size} extends size {old.size}"
-    raise ProofError(f"proof file: unknown type {kind!r}")
+        return _("{origin} at size {new} extends size {old}").format(
+            origin=new.origin, new=new.size, old=old.size)
+    raise ProofError(tr("proof file: unknown type {kind!r}", kind=kind))
 
 
 @audit_app.command("verify-proof")
@@ -156,10 +164,11 @@ def verify_proof(
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ProofError(f"{file} is not a JSON proof: {exc}") from exc
+        raise ProofError(tr("{file} is not a JSON proof: {why}", file=file, why=exc)) from exc
     if not isinstance(data, dict):
-        raise ProofError(f"{file} is not a JSON proof object")
-    console.print(f"proof verified: {check_proof(data, name, public)}", soft_wrap=True)
+        raise ProofError(tr("{file} is not a JSON proof object", file=file))
+    console.print(_("proof verified: {what}").format(what=check_proof(data, name, public)),
+                  soft_wrap=True)
 
 
 @audit_app.command("log")
@@ -178,8 +187,8 @@ def log(
 ) -> None:
     """Who saw this record: the log's entries as the acting unit may see them (docs/audit.md)."""
     if oversight == bool(as_):
-        raise InputError("say who is asking: --as UNIT (the log is read through the "
-                         "policy), or --oversight (the node's operator), not both")
+        raise InputError(tr("say who is asking: --as UNIT (the log is read through the "
+                            "policy), or --oversight (the node's operator), not both"))
     store = STATE.store()
     asker = store.subject(as_) if as_ else None
     since_ts = ts(parse_timestamp(since)) if since else None
@@ -189,7 +198,7 @@ def log(
                                         limit)
         else:
             found = audit_query.oversee(conn, entity, subject, since_ts, limit)
-    who = str(asker) if asker is not None else "the node's oversight"
+    who = str(asker) if asker is not None else _("the node's oversight")
     rows = []
     for e in found:
         row = e.row()
@@ -197,4 +206,4 @@ def log(
             row["detail"] = json.dumps(row["detail"])
         rows.append(row)
     emit(rows, fmt, ["index", "at", "kind", "actor", "entity_id", "form", "leaf_hash",
-                     "detail"], title=f"audit entries visible to {who}")
+                     "detail"], title=_("audit entries visible to {who}").format(who=who))

@@ -23,7 +23,9 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from tearline.errors import InputError, NotFound, TearlineError, cli_exit
+from tearline.cli.language import _, cli_locale, localize_help
+from tearline.errors import InputError, NotFound, TearlineError, cli_exit, tr
+from tearline.i18n.messages import localize
 from tearline.model.marking import parse_timestamp
 from tearline.policy.subject import Subject
 from tearline.reports.spreadsheet import write_csv
@@ -36,6 +38,12 @@ class ReportingGroup(TyperGroup):
 
     # ``ctx`` is Typer's Click context (Typer bundles its own Click, whose types it does
     # not export): typed as ``Any`` rather than through a private module.
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # every command and sub-application is built by now: say their help in the
+        # command line's language
+        localize_help(self, cli_locale())
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -95,10 +103,9 @@ class State:
             if settings.db_url.startswith("sqlite:///"):
                 path = Path(settings.db_url.removeprefix("sqlite:///"))
                 if not path.exists():
-                    raise InputError(
-                        f"no workspace database at {path}: run `tearline init` first "
-                        "(or set TEARLINE_WORKSPACE / TEARLINE_DB_URL)"
-                    )
+                    raise InputError(tr(
+                        "no workspace database at {path}: run `tearline init` first "
+                        "(or set TEARLINE_WORKSPACE / TEARLINE_DB_URL)", path=path))
             self._store = Store.open(settings.db_url)
         return self._store
 
@@ -136,8 +143,8 @@ def _global(
 def acting(name: str | None) -> Subject:
     """The subject named by ``--as``, which every read and write must name."""
     if not name:
-        raise InputError("say who is acting: --as UNIT or --as name@UNIT (every read goes "
-                         "through the dissemination policy)")
+        raise InputError(tr("say who is acting: --as UNIT or --as name@UNIT (every read goes "
+                            "through the dissemination policy)"))
     return STATE.store().subject(name)
 
 
@@ -198,13 +205,13 @@ def _cell(value: Any) -> str:
 def report(exc: TearlineError) -> None:
     """Print ``exc`` on stderr as one labelled message (never markup)."""
     if isinstance(exc, NotFound):
-        label = "not found:"
+        label = _("not found:")
     elif isinstance(exc, InputError):
-        label = "error:"
+        label = _("error:")
     else:
-        label = f"error ({exc.code}):"
+        label = _("error ({code}):").format(code=exc.code)
     # never broken by the console: a path or an id in a message stays whole to copy
-    err.print(labelled(label, exc.message), highlight=False, soft_wrap=True)
+    err.print(labelled(label, localize(exc, cli_locale())), highlight=False, soft_wrap=True)
 
 
 def labelled(label: str, message: str, style: str = "red") -> Text:

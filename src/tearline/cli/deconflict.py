@@ -24,9 +24,10 @@ from tearline.cli.common import (
     emit,
     err,
 )
+from tearline.cli.language import _
 from tearline.cli.trace import check_returned
 from tearline.deconflict import events
-from tearline.errors import SelectorError, ValidationError
+from tearline.errors import SelectorError, ValidationError, tr
 
 if TYPE_CHECKING:
     from tearline.deconflict.selectors import Selector
@@ -67,7 +68,7 @@ def _service() -> Deconfliction:
 
 def _subject(as_: str | None) -> Subject:
     if not as_:
-        raise ValidationError("say which unit acts: --as unit.id (or name@unit.id)")
+        raise ValidationError(tr("say which unit acts: --as unit.id (or name@unit.id)"))
     return STATE.store().subject(as_)
 
 
@@ -95,7 +96,8 @@ def _show_hits(outcome: Outcome, labels: list[str], fmt: Format) -> None:
     emit(rows, fmt, ["selector", "result", "agency", "unit", "contact", "since",
                      "registration"])
     for peer, why in sorted(outcome.unavailable.items()):
-        err.print(f"note: {peer} did not answer ({why})", highlight=False, markup=False)
+        err.print(_("note: {peer} did not answer ({why})").format(peer=peer, why=why),
+                  highlight=False, markup=False)
 
 
 @deconflict_app.command("register")
@@ -118,19 +120,19 @@ def register(as_: AsOption = None, kind: Kind = None, values: Values = None,
         chosen += list(events.registered(op))
         probes = list(events.probes(op))
     if not chosen:
-        raise SelectorError("nothing to register: give values, --file, --record or an "
-                            "operation")
+        raise SelectorError(tr("nothing to register: give values, --file, --record or an "
+                               "operation"))
     if not contact.strip():
-        raise ValidationError("--contact: whom partners should call")
+        raise ValidationError(tr("--contact: whom partners should call"))
     outcome = _service().register(
         subject, chosen, contact.strip(),
         expires=parse_timestamp(expires) if expires else None, probes=probes)
     labels = ([f"{p.kind} #{i + 1}" for i, p in enumerate(probes)] if probes
               else [f"{s.kind} #{i + 1}" for i, s in enumerate(chosen)])
     listed = (": " + " ".join(outcome.registered) if len(outcome.registered) <= LIST_IDS
-              else " (`tearline deconflict events` lists them)")
-    err.print(f"registered {len(outcome.registered):,} token(s){listed}", highlight=False,
-              soft_wrap=True)
+              else _(" (`tearline deconflict events` lists them)"))
+    err.print(_("registered {n} token(s)").format(n=f"{len(outcome.registered):,}") + listed,
+              highlight=False, soft_wrap=True)
     _show_hits(outcome, labels, fmt)
 
 
@@ -145,8 +147,8 @@ def check(as_: AsOption = None, kind: Kind = None, values: Values = None,
     if op is not None:
         chosen += list(events.probes(op))
     if not chosen:
-        raise SelectorError("nothing to check: give values, --file, --record or an "
-                            "operation")
+        raise SelectorError(tr("nothing to check: give values, --file, --record or an "
+                               "operation"))
     check_returned(str(subject), "deconfliction", [s.value for s in chosen])
     outcome = _service().check(subject, chosen)
     labels = [f"{s.kind} #{i + 1}" for i, s in enumerate(chosen)]
@@ -180,7 +182,8 @@ def withdraw(registration: Annotated[str, typer.Argument(help="The registration 
              as_: AsOption = None) -> None:
     """Withdraw one of your unit's registrations: it no longer matches, anywhere."""
     _service().withdraw(_subject(as_), registration)
-    console.print(f"withdrawn {registration}", highlight=False)
+    console.print(_("withdrawn {registration}").format(registration=registration),
+                  highlight=False)
 
 
 @deconflict_app.command("quota")
@@ -207,7 +210,8 @@ def sync() -> None:
     """Pull the partners' signed index documents (check and register also do)."""
     failed = _service().sync()
     for peer, why in sorted(failed.items()):
-        err.print(f"note: {peer}: {why}", highlight=False, markup=False)
+        err.print(_("note: {peer}: {why}").format(peer=peer, why=why), highlight=False,
+                  markup=False)
 
 
 @deconflict_app.command("deal")
@@ -217,8 +221,8 @@ def deal(threshold_t: Annotated[int, typer.Option("--threshold", help="t")] = 2,
          ) -> None:
     """Make a key, split it t of n into share files, forget it (the key ceremony)."""
     key_id, paths = given.deal(threshold_t, count, out)
-    console.print(f"key {key_id}: {len(paths)} shares, any {threshold_t} evaluate",
-                  highlight=False)
+    console.print(_("key {key}: {n} shares, any {t} evaluate").format(
+        key=key_id, n=len(paths), t=threshold_t), highlight=False)
     for path in paths:
         console.print(str(path), highlight=False, markup=False)
 
@@ -232,5 +236,5 @@ def install_share(path: Annotated[Path, typer.Argument(help="This node's share f
     key_id, share = given.read_share(path)
     with STATE.store().transaction() as conn:
         deconflict_keys.install_share(conn, key_id, share, datetime.now(UTC), by)
-    console.print(f"share {share.index} of key {key_id} installed ({share.threshold} of "
-                  f"{share.count})", highlight=False)
+    console.print(_("share {index} of key {key} installed ({t} of {n})").format(
+        index=share.index, key=key_id, t=share.threshold, n=share.count), highlight=False)

@@ -12,7 +12,7 @@ from typing import Any
 
 from tearline.deconflict import events, selectors, threshold
 from tearline.deconflict.extract import selectors_of
-from tearline.errors import Problem, SelectorError, ValidationError
+from tearline.errors import Problem, SelectorError, ValidationError, tr
 from tearline.files import private_dir, write_private
 from tearline.model.marking import parse_timestamp
 from tearline.policy.subject import Subject
@@ -24,7 +24,8 @@ CSV_COLUMNS = ("kind", "value", "country", "scheme", "birth_date")
 def typed(kind: str | None, values: list[str], country: str | None, scheme: str | None,
           birth_date: str | None) -> list[selectors.Selector]:
     if values and kind is None:
-        raise SelectorError(f"say which kind of selector: --kind ({', '.join(selectors.KINDS)})")
+        raise SelectorError(tr("say which kind of selector: --kind ({kinds})",
+                               kinds=", ".join(selectors.KINDS)))
     return [selectors.parse(str(kind), v, country=country, scheme=scheme,
                             birth_date=birth_date) for v in values]
 
@@ -34,10 +35,11 @@ def from_csv(path: Path) -> list[selectors.Selector]:
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"{path}: cannot read it ({exc})") from None
+        raise ValidationError(tr("{path}: cannot read it ({why})", path=path, why=exc)) from None
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames is None or not {"kind", "value"} <= set(reader.fieldnames):
-        raise ValidationError(f"{path}: a CSV with the columns {', '.join(CSV_COLUMNS)}")
+        raise ValidationError(tr("{path}: a CSV with the columns {columns}", path=path,
+                                 columns=", ".join(CSV_COLUMNS)))
     out, problems = [], []
     for line, row in enumerate(reader, start=2):
         try:
@@ -48,8 +50,8 @@ def from_csv(path: Path) -> list[selectors.Selector]:
         except SelectorError as exc:
             problems.append(Problem(exc.message, file=str(path), line=line))
     if problems:
-        raise SelectorError(f"{path}: {len(problems)} bad selector(s); nothing was sent",
-                            problems)
+        raise SelectorError(tr("{path}: {n} bad selector(s); nothing was sent", path=path,
+                               n=len(problems)), problems)
     return out
 
 
@@ -69,7 +71,7 @@ def operation(lat: float | None, lon: float | None, start: str | None, end: str 
     if not any(given):
         return None
     if not all(given):
-        raise SelectorError("an operation needs --lat, --lon, --start and --end")
+        raise SelectorError(tr("an operation needs --lat, --lon, --start and --end"))
     assert lat is not None and lon is not None and start is not None and end is not None
     return events.PlannedOperation(lat, lon, parse_timestamp(start), parse_timestamp(end))
 
@@ -98,4 +100,5 @@ def read_share(path: Path) -> tuple[str, threshold.KeyShare]:
             index=int(doc["index"]), scalar=bytes.fromhex(doc["share"]),
             threshold=int(doc["threshold"]), count=int(doc["count"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ValidationError(f"{path}: not a key-share file ({exc})") from None
+        raise ValidationError(tr("{path}: not a key-share file ({why})", path=path, why=exc)
+                              ) from None

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TextIO, cast
 
 from tearline.audit.events import utc_timestamp
-from tearline.errors import InputError
+from tearline.errors import InputError, tr
 from tearline.files import private_dir, private_text, write_private
 from tearline.model.record import Record
 from tearline.policy.subject import Subject
@@ -145,16 +145,18 @@ def _previous_feed(out: Path) -> set[str]:
     if not out.exists():
         return set()
     if not out.is_dir():
-        raise InputError(f"{out}: a MISP feed is a folder")
+        raise InputError(tr("{out}: a MISP feed is a folder", out=out))
     manifest = out / "manifest.json"
     if not manifest.is_file():
         if any(out.iterdir()):
-            raise InputError(f"{out}: not empty and not a MISP feed; choose another folder")
+            raise InputError(tr("{out}: not empty and not a MISP feed; choose another folder",
+                                out=out))
         return set()
     try:
         known = json.loads(manifest.read_text("utf-8"))
     except (OSError, ValueError) as exc:
-        raise InputError(f"{manifest}: not a readable MISP manifest ({exc})") from None
+        raise InputError(tr("{manifest}: not a readable MISP manifest ({why})",
+                            manifest=manifest, why=exc)) from None
     return {f"{name}.json" for name in known} if isinstance(known, dict) else set()
 
 

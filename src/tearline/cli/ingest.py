@@ -14,10 +14,11 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
 from tearline.cli.common import STATE, AsOption, acting, app, console, err
+from tearline.cli.language import _
 from tearline.cli.placing import write_all, write_placed
 from tearline.cli.records import record_json
 from tearline.cli.trace import check_returned
-from tearline.errors import InputError, LegalBasisError, Problem
+from tearline.errors import InputError, LegalBasisError, Problem, tr
 from tearline.files import private_text
 from tearline.ingest.entities import Collector
 from tearline.model.grading import Credibility, Reliability
@@ -112,15 +113,15 @@ def require_jsonl(path: Path, text: str) -> None:
     a CSV file read as JSON would be reported as invalid JSON on every line."""
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     if path.suffix.lower() in (".csv", ".tsv") or (first and first[0] != "{"):
-        raise InputError(
-            f"{path.name} is not FollowTheMoney JSON lines (each line a JSON object, "
-            "starting with '{'): a CSV file needs --mapping FILE, saying which column "
-            "becomes which property (docs/ingest.md; examples/seizures.mapping.yml)")
+        raise InputError(tr(
+            "{name} is not FollowTheMoney JSON lines (each line a JSON object, starting "
+            "with '{{'): a CSV file needs --mapping FILE, saying which column becomes which "
+            "property (docs/ingest.md; examples/seizures.mapping.yml)", name=path.name))
 
 
 def _refuse_basis(why: str | None, file: str | None, column: str) -> None:
     if why is not None:
-        raise LegalBasisError("legal basis refused; nothing was stored",
+        raise LegalBasisError(tr("legal basis refused; nothing was stored"),
                               [Problem(why, file, column=column)])
 
 
@@ -182,6 +183,7 @@ def demo_data(
         with private_text(out) as fh:
             for rec in records:
                 fh.write(json.dumps(record_json(rec, provenance=False), ensure_ascii=False) + "\n")
-        console.print(f"{len(records):,} synthetic records written to {out}")
+        console.print(_("{n:,} synthetic records written to {out}").format(n=len(records),
+                                                                          out=out))
         return
     write_all(STATE.store(), records, f"synthetic data (seed {seed})")

@@ -12,7 +12,8 @@ from typing import Annotated
 import typer
 
 from tearline.cli.common import STATE, Format, FormatOption, app, console, emit
-from tearline.errors import ValidationError
+from tearline.cli.language import _
+from tearline.errors import ValidationError, tr
 
 node_app = typer.Typer(
     help="This node's identity for federation (signing key, TLS certificate) and its "
@@ -59,15 +60,17 @@ def node_init(
             node_key_created(conn, made.key.key_id(),
                              "rotated" if made.renamed_from else "created")
     ident = made.identity
-    console.print(f"node {ident.name} ({ident.unit}) at {ident.url}", highlight=False)
+    console.print(_("node {name} ({unit}) at {url}").format(
+        name=ident.name, unit=ident.unit, url=ident.url), highlight=False)
     if made.renamed_from:
-        console.print(f"signing key renamed from {made.renamed_from} to {made.key.name} "
-                      "(it had signed nothing yet)", markup=False, highlight=False)
-    console.print(f"signing key: {ident.verifier_key}"
-                  + (" (new)" if made.created_key else " (kept)"), markup=False,
+        console.print(_("signing key renamed from {old} to {new} (it had signed nothing "
+                        "yet)").format(old=made.renamed_from, new=made.key.name),
+                      markup=False, highlight=False)
+    console.print(_("signing key: {key}").format(key=ident.verifier_key)
+                  + (_(" (new)") if made.created_key else _(" (kept)")), markup=False,
                   highlight=False, soft_wrap=True)
-    console.print(f"TLS certificate SHA-256: {ident.cert_sha256}"
-                  + (" (new)" if made.created_tls else " (kept)"), highlight=False)
+    console.print(_("TLS certificate SHA-256: {sha256}").format(sha256=ident.cert_sha256)
+                  + (_(" (new)") if made.created_tls else _(" (kept)")), highlight=False)
 
 
 @node_app.command("identity")
@@ -101,8 +104,8 @@ def node_serve(
     parts = urlsplit(ident.url)
     bind_host = host or parts.hostname or "127.0.0.1"
     bind_port = port or parts.port or 9443
-    console.print(f"TAXII 2.1 for peers on https://{bind_host}:{bind_port}/taxii2/ (mutual TLS)",
-                  highlight=False)
+    console.print(_("TAXII 2.1 for peers on https://{host}:{port}/taxii2/ (mutual TLS)").format(
+        host=bind_host, port=bind_port), highlight=False)
     serve(store, STATE.settings.keys_dir, bind_host, bind_port)
 
 
@@ -125,14 +128,15 @@ def peer_add(
         doc = decode(text, "the identity document")
     except (OSError, UnicodeDecodeError, ValidationError) as exc:
         reason = exc.message if isinstance(exc, ValidationError) else str(exc)
-        raise ValidationError(f"{document}: not a readable JSON document ({reason})"
-                              ) from None
+        raise ValidationError(tr("{document}: not a readable JSON document ({why})",
+                                 document=document, why=reason)) from None
     peer = Peer.from_identity(NodeIdentity.from_document(doc), tearline_node=not standard)
     with STATE.store().transaction() as conn:
         added = add_peer(conn, peer, datetime.now(UTC), by)
-    kind = "" if added.tearline_node else " (standard STIX: portions as objects)"
-    console.print(f"peer {added.name} added{kind}: pulls as unit {added.unit}; certificate "
-                  f"SHA-256 {added.cert_sha256}", highlight=False)
+    kind = "" if added.tearline_node else _(" (standard STIX: portions as objects)")
+    console.print(_("peer {name} added{kind}: pulls as unit {unit}; certificate SHA-256 "
+                    "{sha256}").format(name=added.name, kind=kind, unit=added.unit,
+                                       sha256=added.cert_sha256), highlight=False)
 
 
 @peer_app.command("list")
@@ -168,4 +172,4 @@ def peer_remove(
 
     with STATE.store().transaction() as conn:
         removed = remove_peer(conn, name, datetime.now(UTC), by)
-    console.print(f"peer {removed.name} removed", highlight=False)
+    console.print(_("peer {name} removed").format(name=removed.name), highlight=False)

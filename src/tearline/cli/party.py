@@ -8,7 +8,8 @@ from typing import Annotated, Any
 import typer
 
 from tearline.cli.common import STATE, Format, FormatOption, app, console, emit
-from tearline.errors import Conflict
+from tearline.cli.language import _
+from tearline.errors import Conflict, tr
 from tearline.model.marking import parse_timestamp
 from tearline.model.parties import Agency, Agreement, Analyst, Unit
 from tearline.store import parties
@@ -63,18 +64,21 @@ def _admit(kind: str, new: Agency | Unit | Analyst, old: Agency | Unit | Analyst
     """Whether to record ``new``, saying what happens. A different party under a known
     id is refused unless ``update``: a typo must not silently rename an agency (every
     marking, release and audit entry names parties by id)."""
+    what = {"agency": _("agency"), "unit": _("unit"), "analyst": _("analyst")}.get(kind, kind)
     if old is None:
-        console.print(f"{kind} {new.id} added: {_describe(new)}", highlight=False)
+        console.print(_("{kind} {id} added: {new}").format(
+            kind=what, id=new.id, new=_describe(new)), highlight=False)
         return True
     if old == new:
-        console.print(f"{kind} {new.id} exists as given ({_describe(old)}): nothing changed",
-                      highlight=False)
+        console.print(_("{kind} {id} exists as given ({old}): nothing changed").format(
+            kind=what, id=new.id, old=_describe(old)), highlight=False)
         return False
     if not update:
-        raise Conflict(f"{kind} {new.id} exists as {_describe(old)}: nothing was recorded "
-                       "(--update records the new version)")
-    console.print(f"{kind} {new.id} updated: {_describe(old)} → {_describe(new)}",
-                  highlight=False)
+        raise Conflict(tr("{kind} {id} exists as {old}: nothing was recorded (--update "
+                          "records the new version)", kind=kind, id=new.id,
+                          old=_describe(old)))
+    console.print(_("{kind} {id} updated: {old} → {new}").format(
+        kind=what, id=new.id, old=_describe(old), new=_describe(new)), highlight=False)
     return True
 
 
@@ -105,14 +109,14 @@ def add_agreement(
     with STATE.store().transaction() as conn:
         old = {a.id: a for a in parties.agreements(conn)}.get(agreement.id)
         if old == agreement:
-            console.print(f"agreement {agreement.id} exists as given: nothing changed",
-                          highlight=False)
+            console.print(_("agreement {id} exists as given: nothing changed").format(
+                id=agreement.id), highlight=False)
             return
         parties.put_agreement(conn, agreement, datetime.now(UTC))
-    what = "added" if old is None else "recorded in a new version"
-    console.print(f"agreement {agreement.id} {what}: {agreement.title!r}, {agreement.kind} "
-                  f"of {', '.join(sorted(agreement.parties))}{_validity(agreement)}",
-                  highlight=False)
+    what = _("added") if old is None else _("recorded in a new version")
+    console.print(_("agreement {id} {what}: {title!r}, {kind} of {parties}").format(
+        id=agreement.id, what=what, title=agreement.title, kind=agreement.kind,
+        parties=", ".join(sorted(agreement.parties))) + _validity(agreement), highlight=False)
 
 
 @party_app.command("list")

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Protocol
 
 from tearline.cli.common import console
-from tearline.errors import IngestError, Problem
+from tearline.cli.language import _
+from tearline.errors import IngestError, Problem, tr
 from tearline.files import private_text
 from tearline.model.namespace import Placement
 from tearline.model.record import Record
@@ -46,10 +47,12 @@ def write_all(store: Store, records: Sequence[Record], label: str,
     """Write ``records`` as they are and print the summary; ``by`` names the writer in
     the audit log (``str(subject)``; none for the node's own loads)."""
     summary = store.write(records, by=by)
-    console.print(
-        f"{label}: {summary.records_new:,} new records, {summary.records_changed:,} changed, "
-        f"{summary.statements_new:,} new statements ({summary.statements_seen:,} read)"
-    )
+    console.print(_(
+        "{label}: {new:,} new records, {changed:,} changed, {statements:,} new statements "
+        "({seen:,} read)").format(label=label, new=summary.records_new,
+                                 changed=summary.records_changed,
+                                 statements=summary.statements_new,
+                                 seen=summary.statements_seen))
     return summary
 
 
@@ -63,11 +66,11 @@ def write_placed(store: Store, subject: Subject, at: datetime, source: Source, l
     records = source.records(store.keyer, placement, subject)
     problems = remarked(store, subject, at, placement, records, label)
     if problems:
-        raise IngestError(
-            f"{label} rejected; nothing was stored: ingest does not change the marking of "
+        raise IngestError(tr(
+            "{label} rejected; nothing was stored: ingest does not change the marking of "
             "values already stored — change it with `tearline mark ID [--property P] "
             "--tlp …` (the originating agency's units; every change is kept and audited), "
-            "or ingest with the marking they have", problems)
+            "or ingest with the marking they have", label=label), problems)
     summary = write_all(store, records, label, str(subject))
     report_ids(placement, source.entity_ids(), ids, shown)
     return summary
@@ -120,11 +123,13 @@ def report_ids(placement: Placement, file_ids: Sequence[str], out: Path | None,
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     if not rows:
         return
-    console.print("ids (in the file → stored):", highlight=False)
+    console.print(_("ids (in the file → stored):"), highlight=False)
     for row in rows[:shown]:
         console.print(f"  {row['file_id']} → {row['id']} ({row['record']})", markup=False,
                       highlight=False, soft_wrap=True)
     rest = len(rows) - shown
     if rest > 0:
-        where = f"all in {out}" if out is not None else "--ids FILE lists them all"
-        console.print(f"  … and {rest:,} more ({where})", markup=False, highlight=False)
+        where = (_("all in {out}").format(out=out) if out is not None
+                 else _("--ids FILE lists them all"))
+        console.print(_("  … and {n:,} more ({where})").format(n=rest, where=where),
+                      markup=False, highlight=False)

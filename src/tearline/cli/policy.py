@@ -30,7 +30,8 @@ from tearline.cli.common import (
     console,
     emit,
 )
-from tearline.errors import Conflict, InputError, NotFound
+from tearline.cli.language import _
+from tearline.errors import Conflict, InputError, NotFound, tr
 from tearline.model.marking import Marking, Selector, parse_timestamp
 from tearline.model.parties import Vetting
 from tearline.model.record import Record
@@ -64,8 +65,10 @@ def mark(
                             expires_at=parse_timestamp(expires) if expires else None)
     with STATE.store().transaction() as conn:
         changes = set_marking(conn, subject, entity_id, prop, marking, datetime.now(UTC))
-    what = f"{len(changes)} statement(s) of {prop}" if prop else "the record"
-    console.print(f"{entity_id}: {what} now marked {marking}")
+    what = (_("{n} statement(s) of {prop}").format(n=len(changes), prop=prop) if prop
+            else _("the record"))
+    console.print(_("{id}: {what} now marked {marking}").format(id=entity_id, what=what,
+                                                                 marking=marking))
 
 
 @app.command()
@@ -92,19 +95,23 @@ def vet(
             first, last = min(v.valid_from for v in held), max(v.valid_until for v in held)
             ids = ", ".join(v.id for v in held)
             if start < first:
-                raise Conflict(
-                    f"{unit} is vetted by {by} from {first:%Y-%m-%dT%H:%MZ} ({ids}): a new "
+                raise Conflict(tr(
+                    "{unit} is vetted by {by} from {first:%Y-%m-%dT%H:%MZ} ({ids}): a new "
                     "vetting may not overlap it; give --from at or after its end to extend "
-                    "it, or `tearline unvet` first")
+                    "it, or `tearline unvet` first", unit=unit, by=by, first=first, ids=ids))
             if end <= last:
-                raise Conflict(f"{unit} is already vetted by {by} until "
-                               f"{last:%Y-%m-%dT%H:%MZ} ({ids}): nothing was recorded")
+                raise Conflict(tr("{unit} is already vetted by {by} until "
+                                  "{last:%Y-%m-%dT%H:%MZ} ({ids}): nothing was recorded",
+                                  unit=unit, by=by, last=last, ids=ids))
             start = last
         vetting = Vetting(f"vet-{uuid.uuid4().hex[:20]}", by, unit, start, end)
         parties.put_vetting(conn, vetting, now, "cli")
-    extended = f" (extends {', '.join(v.id for v in held)})" if held else ""
-    console.print(f"{unit} vetted by {by} from {vetting.valid_from:%Y-%m-%dT%H:%MZ} "
-                  f"until {vetting.valid_until:%Y-%m-%dT%H:%MZ} ({vetting.id}){extended}")
+    extended = (_(" (extends {ids})").format(ids=", ".join(v.id for v in held)) if held
+                else "")
+    console.print(_("{unit} vetted by {by} from {start:%Y-%m-%dT%H:%MZ} until "
+                    "{end:%Y-%m-%dT%H:%MZ} ({id})").format(
+        unit=unit, by=by, start=vetting.valid_from, end=vetting.valid_until, id=vetting.id)
+        + extended)
 
 
 @app.command()
@@ -113,7 +120,8 @@ def unvet(unit: str, by: Annotated[str, typer.Option("--by", help="The vetting a
     """Revoke, from now on, every vetting of UNIT by agency BY."""
     with STATE.store().transaction() as conn:
         ids = parties.revoke_vettings(conn, unit, by, datetime.now(UTC), "cli")
-        console.print(f"revoked {', '.join(ids)}: {unit} is no longer vetted by {by}")
+        console.print(_("revoked {ids}: {unit} is no longer vetted by {by}").format(
+            ids=", ".join(ids), unit=unit, by=by))
 
 
 @app.command()
@@ -128,16 +136,17 @@ def release(
     """Release what you see of a record to more parties (never alters its marking)."""
     subject = acting(as_)
     if not to:
-        raise InputError("say to whom: --to agency:ID, unit:ID or vetted-by:AGENCY")
+        raise InputError(tr("say to whom: --to agency:ID, unit:ID or vetted-by:AGENCY"))
     with STATE.store().transaction() as conn:
         result = releases.release(conn, subject, entity_id, Selector.parse(to), basis,
                                   datetime.now(UTC), str(subject))
     rel = result.release
-    console.print(f"{rel.id}: {entity_id} released to {rel.to} by {rel.by_unit}"
-                  + (f" under {rel.basis}" if rel.basis else "")
-                  + f" ({len(rel.items)} statements)")
+    console.print(_("{release}: {id} released to {to} by {by}").format(
+        release=rel.id, id=entity_id, to=rel.to, by=rel.by_unit)
+        + (_(" under {basis}").format(basis=rel.basis) if rel.basis else "")
+        + _(" ({n} statements)").format(n=len(rel.items)))
     for stmt_id, why in result.skipped:
-        console.print(f"  not released: {stmt_id}: {why}")
+        console.print(_("  not released: {id}: {why}").format(id=stmt_id, why=why))
 
 
 @app.command()
@@ -152,7 +161,8 @@ def recall(
     with STATE.store().transaction() as conn:
         ids = releases.recall(conn, subject, entity_id, datetime.now(UTC), str(subject),
                               release_id)
-    console.print(f"revoked {len(ids)} release(s) of {entity_id}: {', '.join(ids)}")
+    console.print(_("revoked {n} release(s) of {id}: {ids}").format(
+        n=len(ids), id=entity_id, ids=", ".join(ids)))
 
 
 @app.command()
@@ -170,13 +180,13 @@ def consent(
     with STATE.store().transaction() as conn:
         if withdraw:
             releases.withdraw_consent(conn, subject, withdraw, now, str(subject))
-            console.print(f"consent {withdraw} withdrawn")
+            console.print(_("consent {id} withdrawn").format(id=withdraw))
             return
         if not to:
-            raise InputError("say which agency may release onward: --to AGENCY")
+            raise InputError(tr("say which agency may release onward: --to AGENCY"))
         given = releases.grant_consent(conn, subject, entity_id, to, now, str(subject))
-    console.print(f"{given.id}: {to} may release {entity_id} onward "
-                  f"(consent of {subject.agency})")
+    console.print(_("{consent}: {to} may release {id} onward (consent of {agency})").format(
+        consent=given.id, to=to, id=entity_id, agency=subject.agency))
 
 
 @policy_app.command("explain")

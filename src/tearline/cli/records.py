@@ -28,8 +28,9 @@ from tearline.cli.common import (
     err,
 )
 from tearline.cli.exporting import Copy, ExportFormat, write_other
+from tearline.cli.language import _
 from tearline.cli.trace import check_returned
-from tearline.errors import Conflict
+from tearline.errors import Conflict, tr
 from tearline.files import private_text
 from tearline.model.record import Record
 from tearline.model.statement import Statement
@@ -98,8 +99,9 @@ def show(entity_id: str, as_: AsOption = None, at: AtOption = None,
     if fmt is Format.table:
         console.print(Text.assemble(
             (rec.caption(), "bold"), f"  {rec.schema} {rec.id} v{rec.version}",
-            ("  SYNTHETIC", "bold red") if rec.synthetic else ""))
-        console.print(f"marking: {rec.marking}   originator: {rec.originator}")
+            (_("  SYNTHETIC"), "bold red") if rec.synthetic else ""))
+        console.print(_("marking: {marking}   originator: {originator}").format(
+            marking=rec.marking, originator=rec.originator))
     rows = [{"property": s.prop, "value": s.value, "origin": f"{s.origin} ({s.author})",
              "grade": f"{s.reliability.value}{s.credibility.value}",
              "portion": str(s.marking) if s.marking else ""} for s in rec.statements]
@@ -116,10 +118,11 @@ def search(query: str, as_: AsOption = None, at: AtOption = None,
     check_returned(str(subject), "search", [query])
     found = STATE.store().search(subject, at_time(at), query, schema, limit=limit)
     emit(record_rows(found), fmt, ["id", "schema", "caption", "marking", "synthetic"],
-         title=f"{len(found)} results for {query!r} as {subject}")
+         title=_("{n} results for {query!r} as {subject}").format(n=len(found), query=query,
+                                                                   subject=subject))
     if len(found) == limit:
-        err.print(f"the first {limit} results: --limit {2 * limit} shows more",
-                  highlight=False, soft_wrap=True)
+        err.print(_("the first {n} results: --limit {more} shows more").format(
+            n=limit, more=2 * limit), highlight=False, soft_wrap=True)
 
 
 @app.command("list")
@@ -134,7 +137,8 @@ def list_records(as_: AsOption = None, at: AtOption = None,
     emit(record_rows(found), fmt, ["id", "schema", "caption", "marking", "synthetic"])
     if len(found) == limit:
         # On stderr: stdout stays the listing (JSON, CSV) a script reads.
-        err.print(f"next page: {next_page_command(as_, at, schema, found[-1].id, limit)}",
+        err.print(_("next page: {command}").format(
+            command=next_page_command(as_, at, schema, found[-1].id, limit)),
                   highlight=False, soft_wrap=True)
 
 
@@ -179,7 +183,8 @@ def export(out: Annotated[Path, typer.Option(
     subject = acting(as_)
     if fmt is not ExportFormat.ftm:
         if fmt in (ExportFormat.stix, ExportFormat.csv) and out.exists() and not force:
-            raise Conflict(f"{out} exists: nothing was exported (--force overwrites it)")
+            raise Conflict(tr("{out} exists: nothing was exported (--force overwrites it)",
+                              out=out))
         said = write_other(fmt, STATE.store(), subject, at_time(at), schema, out)
         console.print(said, highlight=False)
         return
@@ -200,7 +205,7 @@ def export(out: Annotated[Path, typer.Option(
                 break
             after = page[-1].id
     copy.log(marked)
-    console.print(f"{n:,} records exported to {out}")
+    console.print(_("{n:,} records exported to {out}").format(n=n, out=out))
 
 
 @contextmanager
@@ -210,4 +215,5 @@ def _output(out: Path, force: bool) -> Iterator[IO[str]]:
         with private_text(out, exclusive=not force) as fh:
             yield fh
     except FileExistsError:
-        raise Conflict(f"{out} exists: nothing was exported (--force overwrites it)") from None
+        raise Conflict(tr("{out} exists: nothing was exported (--force overwrites it)",
+                          out=out)) from None

@@ -9,8 +9,10 @@ from typing import Annotated
 
 import typer
 
+from tearline import i18n
 from tearline.cli.common import STATE, AsOption, AtOption, app, at_time, console
-from tearline.errors import InputError
+from tearline.cli.language import _, cli_locale
+from tearline.errors import InputError, tr
 from tearline.files import write_private
 from tearline.sources.cbp import default_cbp_paths
 from tearline.sources.unodc import default_unodc_path
@@ -57,9 +59,10 @@ def import_series_command(
     with store.transaction() as conn:
         done = import_series(conn, source.value, paths, datetime.now(UTC))
     for item in done:
-        state = "imported" if item.new else "already stored"
-        console.print(f"{item.provenance.name}: {state}, {item.provenance.rows:,} rows, "
-                      f"sha256 {item.provenance.sha256}")  # fmt: skip
+        state = _("imported") if item.new else _("already stored")
+        console.print(_("{name}: {state}, {rows:,} rows, sha256 {sha256}").format(
+            name=item.provenance.name, state=state, rows=item.provenance.rows,
+            sha256=item.provenance.sha256))
 
 
 @report_app.command("assessment")
@@ -87,6 +90,11 @@ def assessment(
         ReportFormat | None,
         typer.Option("--format", "-f", help="html, pdf or json (default: from --out's suffix)."),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="es-MX or en-US: the document's language (default: "
+                     "TEARLINE_LANG, then LANG)."),
+    ] = None,
 ) -> None:
     """A threat assessment built only from what the acting unit may see.
 
@@ -108,9 +116,9 @@ def assessment(
 
     chosen = fmt.value if fmt is not None else format_of(out)
     if not as_:
-        raise InputError("say who the assessment is for: --as UNIT or --as name@UNIT")
+        raise InputError(tr("say who the assessment is for: --as UNIT or --as name@UNIT"))
     if weight not in ("gross", "net"):
-        raise InputError(f"--weight must be gross or net, not {weight!r}")
+        raise InputError(tr("--weight must be gross or net, not {weight!r}", weight=weight))
     store = STATE.store()
     subject = store.subject(as_)
     when = at_time(at)
@@ -130,7 +138,8 @@ def assessment(
     yearly = unodc_series(store, data_dir) if unodc else None
     data = assessment_input(store, subject, when, series, yearly)
     copy = report_copy(store, subject)
-    write_private(out, render_assessment(data, params, chosen, copy))
+    locale = i18n.negotiate(lang) if lang else cli_locale()
+    write_private(out, render_assessment(data, params, chosen, copy, locale))
     log_report(store, copy, data)
-    console.print(f"assessment for {data.subject} ({data.seizures.rows:,} seizure records "
-                  f"visible) written to {out}")  # fmt: skip
+    console.print(_("assessment for {subject} ({rows:,} seizure records visible) written to "
+                    "{out}").format(subject=data.subject, rows=data.seizures.rows, out=out))

@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from tearline.cli.common import STATE, Format, FormatOption, app, console, emit
-from tearline.errors import NotFound, ValidationError
+from tearline.cli.language import _
+from tearline.errors import NotFound, ValidationError, tr
 from tearline.store import Store
 
 token_app = typer.Typer(help="API tokens: shown once at creation, stored only as a hash.",
@@ -32,9 +33,10 @@ def serve(
     believed only from TEARLINE_API_TRUSTED_PROXIES (none by default).
     """
     store = STATE.store()
-    console.print(f"tearline web on http://{host}:{port}/web/, "
-                  f"API on http://{host}:{port}/api/v1/ (docs: /api/v1/docs)"
-                  + (f", {workers} worker processes" if workers > 1 else ""))
+    console.print(_("tearline web on http://{host}:{port}/web/, API on "
+                    "http://{host}:{port}/api/v1/ (docs: /api/v1/docs)").format(
+        host=host, port=port)
+        + (_(", {n} worker processes").format(n=workers) if workers > 1 else ""))
     if workers == 1:
         run_server(store, host, port)
         return
@@ -65,7 +67,8 @@ _DURATION = re.compile(r"^(\d{1,4})([dh])$")
 def parse_lifetime(text: str) -> timedelta:
     match = _DURATION.match(text.strip())
     if match is None:
-        raise ValidationError(f"lifetime {text!r}: expected a number of days or hours (90d, 12h)")
+        raise ValidationError(tr("lifetime {text!r}: expected a number of days or hours (90d, "
+                                 "12h)", text=text))
     n, unit = int(match.group(1)), match.group(2)
     return timedelta(days=n) if unit == "d" else timedelta(hours=n)
 
@@ -83,12 +86,14 @@ def token_create(
     try:
         scopes = frozenset(Scope(s) for s in scope)
     except ValueError:
-        raise ValidationError("scopes are read, write and admin") from None
+        raise ValidationError(tr("scopes are read, write and admin")) from None
     _require_owner(owner)
     text, row = issue_token(STATE.store(), owner, scopes, parse_lifetime(expires_in),
                             label, created_by="cli")
-    console.print(f"token for {row.owner} (scopes {', '.join(sorted(row.scopes))}, expires "
-                  f"{row.expires_at:%Y-%m-%d %H:%M}Z); it is shown only now:", highlight=False)
+    console.print(_("token for {owner} (scopes {scopes}, expires {expires:%Y-%m-%d %H:%M}Z); "
+                    "it is shown only now:").format(owner=row.owner,
+                                                    scopes=", ".join(sorted(row.scopes)),
+                                                    expires=row.expires_at), highlight=False)
     print(text)
 
 
@@ -100,8 +105,9 @@ def _require_owner(owner: str) -> None:
         if "@" not in owner:
             raise
         unit = owner.split("@", 1)[1]
-        raise NotFound(f"no analyst {owner!r}: record them first with `tearline party "
-                       f"add-analyst {owner} --unit {unit} --name \"FULL NAME\"`") from None
+        raise NotFound(tr("no analyst {owner!r}: record them first with `tearline party "
+                          "add-analyst {owner} --unit {unit} --name \"FULL NAME\"`",
+                          owner=owner, unit=unit)) from None
 
 
 @token_app.command("list")
@@ -124,4 +130,5 @@ def token_revoke(prefix: Annotated[str, typer.Argument(help="The token's prefix.
 
     with STATE.store().transaction() as conn:
         row = api_tokens.revoke(conn, prefix, datetime.now(UTC))
-    console.print(f"token {row.prefix} of {row.owner} revoked at {row.revoked_at}")
+    console.print(_("token {prefix} of {owner} revoked at {at}").format(
+        prefix=row.prefix, owner=row.owner, at=row.revoked_at))

@@ -20,7 +20,8 @@ from tearline.cli.common import (
     err,
     labelled,
 )
-from tearline.errors import ValidationError
+from tearline.cli.language import _
+from tearline.errors import ValidationError, tr
 
 source_app = typer.Typer(
     help="Standard TAXII 2.1 servers (medallion, OpenCTI, MISP) this node pulls from "
@@ -95,20 +96,23 @@ def sync_command(
 
         reasons = result.skipped_reasons
         if reasons:
-            console.print(f"skipped {sum(reasons.values()):,} object(s) that are not records "
-                          "of their own:", highlight=False)
+            console.print(_("skipped {n:,} object(s) that are not records of their own:"
+                            ).format(n=sum(reasons.values())), highlight=False)
             for line in describe(reasons):
                 console.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
         for object_id, reason in result.refused[:20]:
-            err.print(f"refused {object_id}: {reason}", markup=False, highlight=False)
+            err.print(_("refused {id}: {why}").format(id=object_id, why=reason), markup=False,
+                      highlight=False)
         if len(result.refused) > 20:
-            err.print(f"… {len(result.refused) - 20} more refusals (see `tearline audit`)")
+            err.print(_("… {n} more refusals (see `tearline audit`)").format(
+                n=len(result.refused) - 20))
         for recall_id, entity_id, count in result.purged:
-            console.print(f"recalled {entity_id} ({recall_id}): {count} statement(s) purged",
+            console.print(_("recalled {id} ({recall}): {n} statement(s) purged").format(
+                id=entity_id, recall=recall_id, n=count),
                           highlight=False)
         if partner.signed:
-            console.print(f"receipts sent: {result.receipts_sent}, pending: "
-                          f"{result.receipts_pending}", highlight=False)
+            console.print(_("receipts sent: {sent}, pending: {pending}").format(
+                sent=result.receipts_sent, pending=result.receipts_pending), highlight=False)
 
 
 @source_app.command("add")
@@ -135,13 +139,16 @@ def source_add(
     store = STATE.store()
     with store.transaction() as conn:
         if agency not in {a.id for a in parties.agencies(conn)}:
-            raise ValidationError(f"unknown agency {agency!r}; see `tearline party list`")
+            raise ValidationError(tr("unknown agency {agency!r}; see `tearline party list`",
+                                     agency=agency))
         if name in {p.name for p in peers.peers(conn)}:
-            raise ValidationError(f"{name} is a peer: a peer's answers must be signed")
+            raise ValidationError(tr("{name} is a peer: a peer's answers must be signed",
+                                     name=name))
         ss.add_source(conn, ss.Source(name, agency, url, username, password_env,
                                       server_cert.read() if server_cert else None),
                       datetime.now(UTC), "system")
-    console.print(f"source {name} ({agency}) at {url}", highlight=False)
+    console.print(_("source {name} ({agency}) at {url}").format(name=name, agency=agency,
+                                                                 url=url), highlight=False)
 
 
 @source_app.command("list")
@@ -166,7 +173,8 @@ def source_remove(name: Annotated[str, typer.Argument(help="The source to forget
 
     with STATE.store().transaction() as conn:
         if not ss.remove_source(conn, name, datetime.now(UTC), "system"):
-            err.print(labelled("not found:", f"no source {name!r}"), highlight=False)
+            err.print(labelled(_("not found:"), _("no source {name!r}").format(name=name)),
+                      highlight=False)
             raise typer.Exit(3)
     sys.stdout.write(f"source {name} removed\n")
 

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from tearline.cli.common import STATE, app, console
+from tearline.cli.language import _
 from tearline.store import Store, upgrade
 
 
@@ -28,8 +29,10 @@ def init(
         with store.transaction() as conn:
             node_key_created(conn, key.key_id())
     store.close()
-    console.print(f"workspace ready: {settings.workspace} (database {_safe(settings.db_url)})")
-    console.print(f"node verifier key: {key.verifier_key()}", markup=False, highlight=False,
+    console.print(_("workspace ready: {workspace} (database {db})").format(
+        workspace=settings.workspace, db=_safe(settings.db_url)))
+    console.print(_("node verifier key: {key}").format(key=key.verifier_key()), markup=False,
+                  highlight=False,
                   soft_wrap=True)
 
 

@@ -26,13 +26,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
 from tearline.analysis.change import YearKind
 from tearline.analysis.engine import Selection, Weight
 from tearline.analysis.frame import SeizureFrame
-from tearline.analysis.units import KG_PER_LB, kg_to_lb
-from tearline.errors import Problem, ValidationError
+from tearline.analysis.units import KG_PER_LB
+from tearline.errors import Problem, ValidationError, tr
+from tearline.i18n import DEFAULT
+from tearline.i18n.vocabulary import label
 from tearline.model.drugs import DRUGS, canonical_drug
 from tearline.model.marking import Marking
 from tearline.reports import charts, placemap
@@ -41,6 +41,7 @@ from tearline.reports.figures import Figures, compute_figures
 from tearline.reports.longrun import LongRun, long_run
 from tearline.reports.marked import ReportCopy, labels, mark_html
 from tearline.reports.products import KeyJudgment, banner, key_judgments, product_marking
+from tearline.reports.wording import environment, gettext_for
 from tearline.sources.citations import Citation, citation_for
 from tearline.sources.provenance import FileProvenance
 from tearline.sources.unodc import UnodcRow
@@ -143,18 +144,18 @@ def check_params(params: AssessmentParams, today: date) -> AssessmentParams:
     drug = canonical_drug(params.drug)
     if drug is None:
         raise ValidationError(
-            f"unknown drug {params.drug[:40]!r}",
-            [Problem(f"use one of: {', '.join(DRUGS)}", column="drug")],
+            tr("unknown drug {drug!r}", drug=params.drug[:40]),
+            [Problem(tr("use one of: {drugs}", drugs=", ".join(DRUGS)), column="drug")],
         )
     if params.start and params.end and params.start > params.end:
         raise ValidationError(
-            "the period is empty", [Problem("start is after end", column="period")]
+            tr("the period is empty"), [Problem(tr("start is after end"), column="period")]
         )
     if params.start is not None and params.start > today:
         raise ValidationError(
-            f"the period begins on {params.start.isoformat()}, after today "
-            f"({today.isoformat()}): there is nothing to report yet",
-            [Problem("choose a period that has begun", column="period")],
+            tr("the period begins on {start}, after today ({today}): there is nothing to "
+               "report yet", start=params.start.isoformat(), today=today.isoformat()),
+            [Problem(tr("choose a period that has begun"), column="period")],
         )
     return replace(params, drug=drug)
 
@@ -211,11 +212,14 @@ def _uri(image: bytes, fmt: charts.ChartFormat, copy: ReportCopy | None = None,
     return f"data:{_MEDIA[fmt]};base64," + base64.b64encode(image).decode("ascii")
 
 
-def _charts(figures: Figures, drug: str, fmt: charts.ChartFormat,
+def _charts(figures: Figures, drug: str, locale: str, fmt: charts.ChartFormat,
             copy: ReportCopy | None = None, marking: Marking | None = None) -> dict[str, str]:
+    gettext = gettext_for(locale)
+    name = label("drug", drug, locale)
     out = {
         f"monthly-{series.kind}": charts.monthly_lines(
-            series.months, series.kg, f"{drug}: monthly weight, {series.title}", "kg", fmt
+            series.months, series.kg, gettext("{drug}: monthly weight, {regions}").format(
+                drug=name, regions=label("region", series.kind, locale)), "kg", fmt
         )
         for series in figures.monthly_by_region
     }
@@ -224,53 +228,56 @@ def _charts(figures: Figures, drug: str, fmt: charts.ChartFormat,
         figures.trend.kg,
         figures.trend.moving_average,
         figures.trend.fitted(),
-        f"{drug}: monthly total and trend",
+        gettext("{drug}: monthly total and trend").format(drug=name),
         "kg",
         fmt,
+        gettext,
     )
     if figures.origins is not None:
         out["origins"] = charts.bars(
             [f.origin.upper() for f in figures.origins.figures],
             [f.kg for f in figures.origins.figures],
-            f"{drug} by origin ({figures.origins.weight} weight)",
+            gettext("{drug} by origin ({weight})").format(
+                drug=name, weight=label("weight", figures.origins.weight, locale)),
             "kg",
             fmt,
         )
     if figures.places:
         out["places"] = placemap.places_map(
             [(p.longitude, p.latitude, p.kg, p.synthetic_events > 0) for p in figures.places],
-            f"{drug}: seizure places",
+            gettext("{drug}: seizure places").format(drug=name),
             fmt,
+            gettext,
         )
-    return {name: _uri(image, fmt, copy, marking) for name, image in out.items()}
+    return {key: _uri(image, fmt, copy, marking) for key, image in out.items()}
 
 
-def render_html(assessment: Assessment, chart_format: charts.ChartFormat = "svg",
+def render_html(assessment: Assessment, locale: str = DEFAULT,
+                chart_format: charts.ChartFormat = "svg",
                 copy: ReportCopy | None = None) -> str:
-    """The assessment as HTML. Every value is escaped (autoescape on for every template,
-    whatever its file name; no template marks data ``|safe``): text from data is never
-    markup. Charts are SVG, or PNG for the HTML a PDF is made from (``charts.ChartFormat``)."""
-    environment = Environment(
-        loader=PackageLoader("tearline.reports", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    environment.filters["lb"] = kg_to_lb
+    """The assessment as HTML in ``locale`` (es_MX or en_US). Every value is escaped
+    (autoescape on for every template, whatever its file name; no template marks data
+    ``|safe``): text from data is never markup. Charts are SVG, or PNG for the HTML a
+    PDF is made from (``charts.ChartFormat``); with ``copy``, the recipient's renderings."""
     drug = assessment.params.drug.lower()
-    return environment.get_template("assessment.html").render(
+    gettext = gettext_for(locale)
+    return environment(locale).get_template("assessment.html").render(
         a=assessment,
         drug=drug,
-        record_charts=_charts(assessment.records, drug, chart_format, copy,
+        drug_name=label("drug", drug, locale),
+        record_charts=_charts(assessment.records, drug, locale, chart_format, copy,
                               assessment.marking),
         aggregate_charts=None
         if assessment.aggregates is None
-        else _charts(assessment.aggregates, drug, chart_format, copy, assessment.marking),
+        else _charts(assessment.aggregates, drug, locale, chart_format, copy,
+                     assessment.marking),
         long_run_chart=None
         if assessment.long_run is None
         else _uri(charts.annual_lines(
             assessment.long_run.years, assessment.long_run.kg,
-            f"{drug}: yearly seizures reported to UNODC", "kg equivalent", chart_format,
+            gettext("{drug}: yearly seizures reported to UNODC").format(
+                drug=label("drug", drug, locale)),
+            gettext("kg equivalent"), chart_format,
         ), chart_format, copy, assessment.marking),
         kg_per_lb=KG_PER_LB,
         copy_mark=None if copy is None else copy.mark_for(assessment.marking),
@@ -279,22 +286,24 @@ def render_html(assessment: Assessment, chart_format: charts.ChartFormat = "svg"
 
 
 def render_assessment(data: AssessmentInput, params: AssessmentParams, fmt: Format,
-                      copy: ReportCopy | None = None) -> bytes:
-    """The assessment for ``data.subject`` as HTML, PDF or JSON bytes; with ``copy``, a
+                      copy: ReportCopy | None = None, locale: str = DEFAULT) -> bytes:
+    """The assessment for ``data.subject`` as HTML, PDF or JSON bytes; HTML and PDF in
+    ``locale`` (the JSON is data: the same in every language); with ``copy``, a
     non-public one carries that recipient's fingerprint."""
-    return render_formats(data, params, (fmt,), copy)[fmt]
+    return render_formats(data, params, (fmt,), copy, locale)[fmt]
 
 
 def render_formats(
     data: AssessmentInput, params: AssessmentParams, formats: Sequence[Format],
-    copy: ReportCopy | None = None,
+    copy: ReportCopy | None = None, locale: str = DEFAULT,
 ) -> dict[Format, bytes]:
     """The assessment in each of ``formats``, its figures and digest computed once."""
     assessment = build_assessment(data, params)
-    return {fmt: _render(assessment, fmt, copy) for fmt in formats}
+    return {fmt: _render(assessment, fmt, copy, locale) for fmt in formats}
 
 
-def _render(assessment: Assessment, fmt: Format, copy: ReportCopy | None) -> bytes:
+def _render(assessment: Assessment, fmt: Format, copy: ReportCopy | None,
+            locale: str) -> bytes:
     if fmt == "json":
         out = assessment.to_dict()
         mark = None if copy is None else copy.mark_for(assessment.marking)
@@ -303,11 +312,11 @@ def _render(assessment: Assessment, fmt: Format, copy: ReportCopy | None) -> byt
         text = json.dumps(out, indent=2, sort_keys=True, ensure_ascii=False)
         return (text + "\n").encode("utf-8")
     if fmt == "html":
-        html = render_html(assessment, "svg", copy)
+        html = render_html(assessment, locale, "svg", copy)
         return mark_html(html, copy, assessment.marking).encode("utf-8")
     if fmt == "pdf":
         from tearline.reports.pdf import html_to_pdf
 
-        return html_to_pdf(mark_html(render_html(assessment, "png", copy), copy,
+        return html_to_pdf(mark_html(render_html(assessment, locale, "png", copy), copy,
                                      assessment.marking))
     raise ValidationError("unknown format", [Problem(f"{fmt!r}", column="format")])

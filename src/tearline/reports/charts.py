@@ -19,7 +19,7 @@ import io
 import math
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, Literal
 
@@ -211,19 +211,22 @@ def trend(
     title: str,
     ylabel: str,
     fmt: ChartFormat = "svg",
+    gettext: Callable[[str], str] = str,
 ) -> bytes:
-    """Monthly totals as bars, the centred moving average, and the least-squares line."""
+    """Monthly totals as bars, the centred moving average, and the least-squares line;
+    the legend's words in the language of ``gettext``."""
     with matplotlib.rc_context(RC):
         figure = _figure()
         axes = figure.add_subplot()
-        axes.bar(_days(months), list(values), width=20, color="#b4c7e7", label="monthly total")
+        axes.bar(_days(months), list(values), width=20, color="#b4c7e7",
+                 label=gettext("monthly total"))
         kept = [(m, v) for m, v in zip(months, smoothed, strict=True) if v is not None]
         if kept:
             axes.plot(
                 _days([m for m, _ in kept]),
                 [v for _, v in kept],
                 color=PALETTE[0],
-                label="centred moving average",
+                label=gettext("centred moving average"),
             )
         if fitted:
             axes.plot(
@@ -231,7 +234,7 @@ def trend(
                 list(fitted),
                 color=PALETTE[1],
                 linestyle="--",
-                label="least-squares line",
+                label=gettext("least-squares line"),
             )
         axes.set_title(label(title), loc="left")
         axes.set_ylabel(label(ylabel))

@@ -8,7 +8,7 @@ literally), over the country outlines bundled with the package
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import matplotlib
 from matplotlib.collections import PatchCollection
@@ -22,7 +22,8 @@ from tearline.reports.charts import PALETTE, RC, ChartFormat, label, render
 MEXICO_VIEW = (-118.5, 14.0, -86.0, 34.5)
 
 
-def places_figure(points: Sequence[tuple[float, float, float, bool]], title: str) -> Figure:
+def places_figure(points: Sequence[tuple[float, float, float, bool]], title: str,
+                  gettext: Callable[[str], str] = str) -> Figure:
     """Seizure places on a map of Mexico and the border, marker area by weight.
 
     ``points`` are (longitude, latitude, kg, synthetic). Country outlines come from
@@ -48,7 +49,7 @@ def places_figure(points: Sequence[tuple[float, float, float, bool]], title: str
             linewidth=0.5, zorder=1, gid=f"country-{country.iso_n3}",
         ))  # fmt: skip
     largest = max((p[2] for p in points), default=1.0) or 1.0
-    kinds = ((False, PALETTE[0], "recorded"), (True, PALETTE[4], "synthetic"))
+    kinds = ((False, PALETTE[0], gettext("recorded")), (True, PALETTE[4], gettext("synthetic")))
     for synthetic, color, kind in kinds:
         chosen = [p for p in points if p[3] is synthetic]
         if not chosen:
@@ -68,8 +69,8 @@ def places_figure(points: Sequence[tuple[float, float, float, bool]], title: str
     axes.set_ylim(south, north)
     axes.set_aspect(1.0 / math.cos(math.radians((south + north) / 2)))
     axes.set_facecolor("#dbe9f4")  # sea
-    axes.set_xlabel("longitude (°)")
-    axes.set_ylabel("latitude (°)")
+    axes.set_xlabel(gettext("longitude (°)"))
+    axes.set_ylabel(gettext("latitude (°)"))
     axes.set_title(label(title), loc="left")
     if points:
         axes.legend(frameon=True, fontsize=8, loc="lower left")
@@ -77,7 +78,7 @@ def places_figure(points: Sequence[tuple[float, float, float, bool]], title: str
 
 
 def places_map(points: Sequence[tuple[float, float, float, bool]], title: str,
-               fmt: ChartFormat = "svg") -> bytes:
+               fmt: ChartFormat = "svg", gettext: Callable[[str], str] = str) -> bytes:
     """:func:`places_figure` as SVG (or PNG)."""
     with matplotlib.rc_context(RC):
-        return render(places_figure(points, title), fmt)
+        return render(places_figure(points, title, gettext), fmt)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from tearline.audit.envelope import utc_timestamp
 from tearline.audit.events import RecordRetracted
-from tearline.errors import PolicyDenied, Problem, ValidationError
+from tearline.errors import PolicyDenied, Problem, ValidationError, tr
 from tearline.model.marking import Marking
 from tearline.model.record import Record, build_statements
 from tearline.model.statement import Provenance
@@ -43,7 +43,7 @@ def amend(
     current = store.read(subject, at, entity_id, path="api")
     decision = may_amend(subject, current.originator, current.marking, marking)
     if not decision:
-        raise PolicyDenied(f"you may not amend {entity_id}", decision.reasons)
+        raise PolicyDenied(tr("you may not amend {id}", id=entity_id), decision.reasons)
     problems: list[Problem] = []
     for prop, portion in (portions or {}).items():
         denied = may_amend(subject, current.originator, current.marking, portion)
@@ -70,7 +70,7 @@ def retract(store: Store, subject: Subject, at: datetime, entity_id: str) -> Rec
     current = store.read(subject, at, entity_id, path="api")
     decision = may_retract(subject, current.originator)
     if not decision:
-        raise PolicyDenied(f"you may not retract {entity_id}", decision.reasons)
+        raise PolicyDenied(tr("you may not retract {id}", id=entity_id), decision.reasons)
     stamp = t.ts(at)
     r, s = t.records, t.statements
     with store.transaction() as conn:

@@ -16,7 +16,7 @@ from typing import Literal
 from sqlalchemy import Connection
 
 from tearline.audit.events import RecordRead, now
-from tearline.errors import NotFound
+from tearline.errors import NotFound, tr
 from tearline.model.record import Record
 from tearline.policy.decide import PolicyFacts
 from tearline.policy.explain import Explanation, explain
@@ -39,7 +39,7 @@ def explain_record(
     """
     rec = releases.stored_record(conn, entity_id)
     if rec is None:
-        raise NotFound(f"no record {entity_id!r}")
+        raise NotFound(tr("no record {id!r}", id=entity_id))
     audit_log.append(conn, [
         RecordRead(at=now(), actor=asked_by, subject=asked_by, entity_id=rec.id,
                    version=rec.version, statement_ids=tuple(s.id for s in rec.statements),

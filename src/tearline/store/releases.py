@@ -18,7 +18,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select
 
-from tearline.errors import LegalBasisError, NotFound, PolicyDenied, Problem, ValidationError
+from tearline.errors import LegalBasisError, NotFound, PolicyDenied, Problem, ValidationError, tr
 from tearline.model.marking import Marking, Selector, SelectorKind
 from tearline.model.record import Record
 from tearline.policy.decide import Action, decide
@@ -49,7 +49,7 @@ def visible_record(conn: Connection, subject: Subject, at: datetime, entity_id: 
     """The record as ``subject`` sees it; :class:`NotFound` (as for a missing id) otherwise."""
     rec = reader.read_record(conn, Visibility(subject, at), entity_id)
     if rec is None:
-        raise NotFound(f"no record {entity_id!r}")
+        raise NotFound(tr("no record {id!r}", id=entity_id))
     return rec
 
 
@@ -191,7 +191,8 @@ def recall(conn: Connection, subject: Subject, entity_id: str, at: datetime,
     if release_id is not None:
         active = [r for r in active if r.id == release_id]
         if not active:
-            raise NotFound(f"no release {release_id!r} of {entity_id!r} in force")
+            raise NotFound(tr("no release {release!r} of {id!r} in force", release=release_id,
+                          id=entity_id))
         if active[0].by_agency != subject.agency:
             d = decide(subject, Action.RECALL, rec, at)
             if not d:
@@ -233,7 +234,8 @@ def withdraw_consent(conn: Connection, subject: Subject, consent_id: str, at: da
     """End a consent from ``at``: onward releases relying on it stop covering ORCON items."""
     found = [c for c in consents(conn) if c.id == consent_id and c.by_agency == subject.agency]
     if not found or not found[0].in_force(at):
-        raise NotFound(f"no consent {consent_id!r} of {subject.agency} in force")
+        raise NotFound(tr("no consent {consent!r} of {agency} in force", consent=consent_id,
+                          agency=subject.agency))
     conn.execute(rt.consent_withdrawals.insert().values(
         consent_id=consent_id, withdrawn_at=t.ts(at), recorded_by=recorded_by))
     release_events.consent(conn, subject, found[0], "withdrawn")

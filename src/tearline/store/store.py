@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, func, select, text
 
 from tearline.analysis.frame import SeizureFrame, seizure_frame
 from tearline.audit.envelope import Event
-from tearline.errors import NotFound, ValidationError
+from tearline.errors import NotFound, ValidationError, tr
 from tearline.model.namespace import Placement
 from tearline.model.record import Record
 from tearline.model.statement import StatementKeyer
@@ -159,7 +159,7 @@ class Store:
             found = reader.read_records(conn, Visibility(subject, at), [entity_id])
         committed = self._log(audit_events.record_read_events(subject, found, path))
         if not found:
-            return Pending(committed, None, NotFound(f"no record {entity_id!r}"))
+            return Pending(committed, None, NotFound(tr("no record {id!r}", id=entity_id)))
         return Pending(committed, found[0])
 
     async def read_async(self, subject: Subject, at: datetime, entity_id: str,
@@ -286,7 +286,7 @@ def subject_for(conn: Connection, name: str) -> Subject:
     if "@" in name:
         analyst = {a.id: a for a in parties.analysts(conn)}.get(name)
         if analyst is None:
-            raise NotFound(f"no analyst {name!r}")
+            raise NotFound(tr("no analyst {name!r}", name=name))
         unit_id = analyst.unit
     else:
         unit_id = name

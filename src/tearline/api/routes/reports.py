@@ -7,11 +7,13 @@ import json
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query
 from fastapi.responses import Response
 
+from tearline import i18n
 from tearline.api.deps import AUTHED, Reader, StoreDep
-from tearline.errors import Problem, ValidationError
+from tearline.errors import Problem, ValidationError, tr
+from tearline.i18n.messages import content_language
 from tearline.reports.assessment import AssessmentParams, check_params, render_assessment
 from tearline.reports.build import (
     assessment_input,
@@ -44,13 +46,17 @@ def router() -> APIRouter:
         weight: Literal["gross", "net"] = "gross",
         years: Literal["fiscal_year", "year"] = "fiscal_year",
         fmt: Annotated[Literal["json", "html", "pdf"], Query(alias="format")] = "json",
+        lang: Annotated[str | None, Query(max_length=16, description=(
+            "es-MX or en-US: the language of HTML and PDF (default: Accept-Language)"))] = None,
+        accept_language: Annotated[str | None, Header(max_length=512)] = None,
     ) -> dict[str, Any] | Response:
         start, end = parse_period(period)
         origins = tuple(o.strip().lower() for o in origin) if origin else ("mx", "cn")
         bad = [o for o in origins if not (len(o) == 2 and o.isascii() and o.isalpha())]
         if bad:
-            raise ValidationError("origins are ISO 3166 alpha-2 codes",
-                                  [Problem(f"not a country code: {o[:8]!r}", column="origin")
+            raise ValidationError(tr("origins are ISO 3166 alpha-2 codes"),
+                                  [Problem(tr("not a country code: {code!r}", code=o[:8]),
+                                           column="origin")
                                    for o in bad])
         now = datetime.now(UTC)
         params = check_params(AssessmentParams(drug=drug.strip().lower(), start=start, end=end,
@@ -59,10 +65,12 @@ def router() -> APIRouter:
         data = assessment_input(store, principal.subject, now, cbp_series(store, None),
                                 unodc_series(store, None))
         copy = report_copy(store, principal.subject)  # the caller's fingerprint
-        document = render_assessment(data, params, fmt, copy)
+        locale = i18n.negotiate(lang, accept_language)
+        document = render_assessment(data, params, fmt, copy, locale)
         log_report(store, copy, data)
         if fmt != "json":
-            return Response(document, media_type=MEDIA_TYPES[fmt])
+            return Response(document, media_type=MEDIA_TYPES[fmt],
+                            headers={"Content-Language": content_language(locale)})
         result: dict[str, Any] = json.loads(document)
         return result
 
