@@ -139,7 +139,7 @@ def assessment(
     data = assessment_input(store, subject, when, series, yearly)
     copy = report_copy(store, subject)
     locale = i18n.negotiate(lang) if lang else cli_locale()
-    write_private(out, render_assessment(data, params, chosen, copy, locale))
+    write_private(out, render_assessment(data, params, chosen, locale, copy))
     log_report(store, copy, data)
     console.print(_("assessment for {subject} ({rows:,} seizure records visible) written to "
                     "{out}").format(subject=data.subject, rows=data.seizures.rows, out=out))

@@ -286,11 +286,11 @@ def render_html(assessment: Assessment, locale: str = DEFAULT,
 
 
 def render_assessment(data: AssessmentInput, params: AssessmentParams, fmt: Format,
-                      copy: ReportCopy | None = None, locale: str = DEFAULT) -> bytes:
+                      locale: str = DEFAULT, copy: ReportCopy | None = None) -> bytes:
     """The assessment for ``data.subject`` as HTML, PDF or JSON bytes; HTML and PDF in
     ``locale`` (the JSON is data: the same in every language); with ``copy``, a
     non-public one carries that recipient's fingerprint."""
-    return render_formats(data, params, (fmt,), copy, locale)[fmt]
+    return render_formats(data, params, (fmt,), copy=copy, locale=locale)[fmt]
 
 
 def render_formats(

@@ -187,7 +187,7 @@ def write_assessments(
         subject = store.subject(unit)
         data = assessment_input(store, subject, at, series, unodc, aggregates)
         copy = report_copy(store, subject)
-        for fmt, document in render_formats(data, params, formats, copy).items():
+        for fmt, document in render_formats(data, params, formats, copy=copy).items():
             path = out_dir / f"assessment-{unit}.{fmt}"
             write_private(path, document)
             written.append(path)

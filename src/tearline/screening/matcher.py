@@ -85,7 +85,13 @@ class Screener:
         #: blocking key → (designation, listed name) pairs
         self._people: dict[str, set[tuple[int, str]]] = defaultdict(set)
         self._orgs: dict[str, set[int]] = defaultdict(set)
+        #: decisive identifier (property, value) → designations: an identifier shared
+        #: decides whatever the names, so it is a blocking key of its own
+        self._ids: dict[tuple[str, str], set[int]] = defaultdict(set)
         for i, d in enumerate(self.designations):
+            for prop, value in d.party.identifiers:
+                if prop in IDENTIFIERS:
+                    self._ids[(prop, value)].add(i)
             for name in d.party.names:
                 if d.party.person:
                     for key in name_keys(_parsed(name)):
@@ -115,6 +121,10 @@ class Screener:
                 for key in name_keys(_parsed(name)):
                     for i, listed in self._people.get(key, ()):
                         found[i].add((name, listed))
+            for ident in party.identifiers:
+                for i in self._ids.get(ident, ()):
+                    found[i].update((name, listed) for name in party.names
+                                    for listed in self.designations[i].party.names)
         else:
             for name in party.names:
                 for i in self._orgs.get(_org_key(name), ()):

@@ -66,7 +66,7 @@ def router() -> APIRouter:
                                 unodc_series(store, None))
         copy = report_copy(store, principal.subject)  # the caller's fingerprint
         locale = i18n.negotiate(lang, accept_language)
-        document = render_assessment(data, params, fmt, copy, locale)
+        document = render_assessment(data, params, fmt, locale, copy)
         log_report(store, copy, data)
         if fmt != "json":
             return Response(document, media_type=MEDIA_TYPES[fmt],
