@@ -11,6 +11,7 @@ instant, the words, the filters and the position are bound parameters.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from sqlalchemy import (
@@ -33,7 +34,7 @@ from tearline.store.filters import NO_FILTERS, Filters
 from tearline.store.prepared import prepared
 from tearline.store.read_query import _R, _bucket, _existing, _page_params
 from tearline.store.reader import read_records
-from tearline.store.search_tiers import tier_query, tier_rank
+from tearline.store.search_tiers import Tier, tier_query, tier_rank
 from tearline.store.tokens import exact_key, query_tokens, word_range
 from tearline.store.visibility import Predicates
 
@@ -163,13 +164,15 @@ def search_hits(conn: Connection, vis: Predicates, text: str, schema: str | None
     params = {**vis.params, **_search_params(ranges, schema, after, filtering)}
     rank_after, after_id = after if after is not None else (ranking.TOP, "")
     found: list[Position] = []
-    for tier, drive in (("exact", exact_key(words)), ("whole", ranges[0][0])):
+    tiers: tuple[tuple[Tier, str | None], ...] = (("exact", exact_key(words)),
+                                                  ("whole", ranges[0][0]))
+    for tier, drive in tiers:
         tier_at = tier_rank(tier, k)
         if tier_at > rank_after:
             continue
         statement = prepared(
             conn, (vis.shape, "search-tier", tier, k, bool(schema), bucket, shape),
-            lambda d, tier=tier: tier_query(vis, tier, k, bool(schema), bucket, shape))
+            partial(tier_query, vis, tier, k, bool(schema), bucket, shape))
         rows = statement.run(conn, {**params, "drive": drive,
                                     "after": after_id if tier_at == rank_after else ""})
         found.extend((tier_at, entity_id) for (entity_id,) in rows[:n - len(found)])

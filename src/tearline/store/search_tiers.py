@@ -48,9 +48,11 @@ def _condition(vis: Predicates, tier: Tier, words: int) -> ColumnElement[bool]:
 
 
 def tier_query(vis: Predicates, tier: Tier, words: int, schema: bool, limit: int,
-               filtered: tuple[str, ...]) -> Any:
+               filtered: tuple[str, ...], dialect: str = "") -> Any:
     """Ids of the records of ``tier`` after the id bound as ``after``, in id order, at
-    most ``limit``; the walked token is bound as ``drive``."""
+    most ``limit``; the walked token is bound as ``drive``. (The same statement on
+    both dialects: ``dialect`` is what :func:`~tearline.store.prepared.prepared`
+    passes.)"""
     d, dd = _D, _DD
     earlier = select(dd.c.entity_id).where(
         dd.c.token == d.c.token, dd.c.entity_id == d.c.entity_id,
