@@ -14,6 +14,7 @@ STIX objects A served (so both sides move the same objects), in a child process;
 
     .venv/bin/python bench/federation.py                    # 2,000 entities, ~1 minute
     .venv/bin/python bench/federation.py --entities 100000  # the full run
+    .venv/bin/python bench/federation.py --quick            # a small run, for a quick check
 
 Both servers share the machine's cores with the puller, so absolute numbers are
 pessimistic; the ratio is the figure of merit (goal: tearline ≥ 5× medallion).
@@ -212,7 +213,11 @@ def main() -> None:
                         help="abandon medallion's pull after this many seconds (its rate is "
                              "then bounded from above, the ratio from below)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--quick", action="store_true",
+                        help="a small run: 300 entities, medallion capped at 30 s")
     args = parser.parse_args()
+    if args.quick:
+        args.entities, args.medallion_seconds = 300, 30
     with tempfile.TemporaryDirectory(prefix="tearline-bench-fed-") as tmp:
         (Path(tmp) / "tearline").mkdir()
         (Path(tmp) / "medallion").mkdir()

@@ -34,6 +34,9 @@ asks for the objects added after the stored cursor, page by page, and for each p
    which of its ids exist here under another agency, hidden records included
    (``docs/federation.md``, *What a puller tells its peer*).
 
+Fetching and verifying the next page (step 1) runs in a second thread while a page goes
+through steps 2–4, so that the peer serves while we store; pages are stored in order.
+
 Each step has its module: whom we pull from (:mod:`~tearline.federation.partners`),
 reading a page (:mod:`~tearline.federation.reading`), judging and storing it
 (:mod:`~tearline.federation.admission`, with :mod:`~tearline.federation.consents`),
