@@ -44,22 +44,28 @@ def _word(n: int) -> Any:
     return bindparam(f"w{n}", type_=t.tokens.c.token.type)
 
 
-def exact(vis: Predicates, r: Any) -> ColumnElement[bool]:
+def probe(query: Any, dialect: str) -> ColumnElement[bool]:
+    """``EXISTS (query)``, kept a test per record on PostgreSQL (``OFFSET 0``): turned
+    into a join, the planner matched every candidate against every statement."""
+    return (query.offset(0) if dialect == "postgresql" else query).exists()  # type: ignore[no-any-return]
+
+
+def exact(vis: Predicates, r: Any, dialect: str = "") -> ColumnElement[bool]:
     """A visible statement of ``r`` whose tokens are exactly the query's words: one
     lookup of the words' exact key (``store/tokens.py``) among ``r``'s tokens."""
     k, s = _EK, _ES
-    return select(k.c.entity_id).where(
+    return probe(select(k.c.entity_id).where(
         k.c.token == bindparam("exact", type_=t.tokens.c.token.type),
         k.c.entity_id == r.c.id, s.c.id == k.c.statement_id, s.c.entity_id == r.c.id,
-        vis.portion(s, r)).correlate_except(k, s).exists()
+        vis.portion(s, r)).correlate_except(k, s), dialect)
 
 
-def whole(vis: Predicates, r: Any, n: int) -> ColumnElement[bool]:
+def whole(vis: Predicates, r: Any, n: int, dialect: str = "") -> ColumnElement[bool]:
     """Word ``n`` is a whole token of a visible statement of ``r``."""
     k, s = _WT[n], _WS[n]
-    return select(k.c.entity_id).where(
+    return probe(select(k.c.entity_id).where(
         k.c.entity_id == r.c.id, k.c.token == _word(n), s.c.id == k.c.statement_id,
-        s.c.entity_id == r.c.id, vis.portion(s, r)).correlate_except(k, s).exists()
+        s.c.entity_id == r.c.id, vis.portion(s, r)).correlate_except(k, s), dialect)
 
 
 def rank(vis: Predicates, r: Any, words: int) -> ColumnElement[int]:

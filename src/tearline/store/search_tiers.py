@@ -40,28 +40,28 @@ def tier_rank(tier: Tier, words: int) -> int:
     return ranking.MAX_WORDS + 1 + words if tier == "exact" else words
 
 
-def _condition(vis: Predicates, tier: Tier, words: int) -> ColumnElement[bool]:
-    exact = ranking.exact(vis, _R)
+def _condition(vis: Predicates, tier: Tier, words: int, dialect: str) -> ColumnElement[bool]:
+    exact = ranking.exact(vis, _R, dialect)
     if tier == "exact":
         return exact
-    return and_(not_(exact), *(ranking.whole(vis, _R, n) for n in range(words)))
+    return and_(not_(exact), *(ranking.whole(vis, _R, n, dialect) for n in range(words)))
 
 
 def tier_query(vis: Predicates, tier: Tier, words: int, schema: bool, limit: int,
                filtered: tuple[str, ...], dialect: str = "") -> Any:
     """Ids of the records of ``tier`` after the id bound as ``after``, in id order, at
-    most ``limit``; the walked token is bound as ``drive``. (The same statement on
-    both dialects: ``dialect`` is what :func:`~tearline.store.prepared.prepared`
-    passes.)"""
+    most ``limit``; the walked token is bound as ``drive`` (``dialect``: what
+    :func:`~tearline.store.prepared.prepared` passes; PostgreSQL keeps the tests per
+    record, :func:`~tearline.store.ranking.probe`)."""
     d, dd = _D, _DD
-    earlier = select(dd.c.entity_id).where(
+    earlier = ranking.probe(select(dd.c.entity_id).where(
         dd.c.token == d.c.token, dd.c.entity_id == d.c.entity_id,
-        dd.c.statement_id < d.c.statement_id).exists()
+        dd.c.statement_id < d.c.statement_id), dialect)
     query = (select(d.c.entity_id).select_from(d.join(_R, _R.c.id == d.c.entity_id))
              .where(d.c.token == bindparam("drive", type_=String()),
                     d.c.entity_id > bindparam("after", type_=String()), not_(earlier)))
     if schema:
         query = query.where(_R.c.schema == bindparam("schema", type_=String()))
-    query = query.where(vis.record(_R), _condition(vis, tier, words), _existing(vis),
+    query = query.where(vis.record(_R), _condition(vis, tier, words, dialect), _existing(vis),
                         *filters.clauses(vis, _R, filtered))
     return query.order_by(d.c.entity_id).limit(limit)
