@@ -14,6 +14,8 @@ our cost.
     .venv/bin/python bench/api.py                       # 2,000 records, ~1 minute
     .venv/bin/python bench/api.py --records 500 --seconds 10 --workers 2
     .venv/bin/python bench/api.py --client python --requests 2000
+    .venv/bin/python bench/api.py --records 1000000 --clients 50 --workers 2  # issue #20
+    .venv/bin/python bench/api.py --quick                # a small run, for a quick check
 
 Client and server share the machine's cores, so absolute numbers are pessimistic.
 Timings are the machine's, not pinned by any test.
@@ -44,7 +46,8 @@ SURNAMES = ["garcia", "lopez", "martinez", "hernandez", "gonzalez", "perez", "sa
 GIVEN = ["jose", "juan", "maria", "luis", "carlos", "ana", "jorge", "miguel", "rosa", "pedro"]
 
 
-def prepare(folder: Path, records: int, seed: int) -> tuple[str, str, list[str]]:
+def prepare(db: Path, records: int, seed: int,
+            chunk: int = 20_000) -> tuple[str, str, list[str]]:
     """A workspace database with parties, ``records`` persons and one read token."""
     from tearline.api.auth import Scope, issue_token
     from tearline.model.marking import Marking
@@ -54,7 +57,7 @@ def prepare(folder: Path, records: int, seed: int) -> tuple[str, str, list[str]]
     from tearline.store import parties
     from tearline.store.store import Store
 
-    url = f"sqlite:///{folder / 'tearline.sqlite'}"
+    url = f"sqlite:///{db}"
     store = Store.open(url)
     now = datetime.now(UTC)
     with store.transaction() as conn:
@@ -71,18 +74,35 @@ def prepare(folder: Path, records: int, seed: int) -> tuple[str, str, list[str]]
         Marking.build("RED", ["unit:mx.semar.uie"]),
     ]
     prov = Provenance("mx.semar", "mx.semar.uie", now)
-    batch = []
-    for i in range(records):
-        name = f"{rng.choice(GIVEN)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
-        batch.append(build_record(f"p-{i:07d}", "Person", {"name": [name]}, prov,
-                                  markings[i % 3], keyer=store.keyer))
-    for start in range(0, len(batch), 1000):
-        store.write(batch[start : start + 1000])
+    # Built and written a chunk at a time (one transaction each, the bulk write path),
+    # so that a store of millions of records neither holds them all in memory nor pays
+    # a transaction per record.
+    for start in range(0, records, chunk):
+        batch = []
+        for i in range(start, min(start + chunk, records)):
+            name = f"{rng.choice(GIVEN)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
+            batch.append(build_record(f"p-{i:07d}", "Person", {"name": [name]}, prov,
+                                      markings[i % 3], keyer=store.keyer))
+        store.write(batch)
     token, _ = issue_token(store, "us.dea.sod", frozenset({Scope.read}), timedelta(days=1),
                            "bench", "bench")
-    visible = [r.id for i, r in enumerate(batch) if i % 3 != 2]
+    visible = [f"p-{i:07d}" for i in range(records) if i % 3 != 2]
     store.close()
     return url, token, visible
+
+
+def reuse(db: Path, records: int) -> tuple[str, str, list[str]]:
+    """A workspace :func:`prepare` built before: opened (migrations applied), a new
+    token issued; the visible ids follow from the same numbering."""
+    from tearline.api.auth import Scope, issue_token
+    from tearline.store.store import Store
+
+    url = f"sqlite:///{db}"
+    store = Store.open(url)
+    token, _ = issue_token(store, "us.dea.sod", frozenset({Scope.read}), timedelta(days=1),
+                           "bench", "bench")
+    store.close()
+    return url, token, [f"p-{i:07d}" for i in range(records) if i % 3 != 2]
 
 
 def serve(url: str, port: int, workers: int) -> None:
@@ -245,13 +265,26 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 50])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument("--db", type=Path, help="keep the workspace's SQLite file here and "
+                        "reuse it when it exists (built by this bench with the same "
+                        "--records and --seed; opening it applies pending migrations)")
     parser.add_argument("--quick", action="store_true",
-                        help="500 records, 2 s per line, for bench/run.py --quick")
+                        help="a small run: 500 records, 2 s per line, 2 workers")
     args = parser.parse_args()
     if args.quick:
-        args.records, args.seconds, args.requests = 500, 2.0, 200
+        args.records, args.seconds, args.requests, args.workers = 500, 2, 300, 2
     with tempfile.TemporaryDirectory() as tmp:
-        url, token, visible = prepare(Path(tmp), args.records, args.seed)
+        started = time.perf_counter()
+        if args.db is not None and args.db.exists():
+            url, token, visible = reuse(args.db, args.records)
+            print(f"store of {args.records:,} records opened (and migrated) in "
+                  f"{time.perf_counter() - started:.1f} s", flush=True)
+        else:
+            db = args.db or Path(tmp) / "tearline.sqlite"
+            db.parent.mkdir(parents=True, exist_ok=True)
+            url, token, visible = prepare(db, args.records, args.seed)
+            print(f"store of {args.records:,} records built in "
+                  f"{time.perf_counter() - started:.1f} s", flush=True)
         port = free_port()
         child = subprocess.Popen([sys.executable, __file__, "--serve", url, str(port),
                                   str(args.workers)],

@@ -14,6 +14,7 @@ STIX objects A served (so both sides move the same objects), in a child process;
 
     .venv/bin/python bench/federation.py                    # 2,000 entities, ~1 minute
     .venv/bin/python bench/federation.py --entities 100000  # the full run
+    .venv/bin/python bench/federation.py --quick            # a small run, for a quick check
 
 Both servers share the machine's cores with the puller, so absolute numbers are
 pessimistic; the ratio is the figure of merit (goal: tearline ≥ 5× medallion).

@@ -6,6 +6,7 @@ one; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from foreign_stix import CARTEL, LINK, PERSON, PLACE, PRODUCER, REPORT, foreign_
 from foreign_stix import MAPPED as FOREIGN_MAPPED
 from tearline.errors import IntegrityError
 from tearline.federation.partners import Partner
+from tearline.federation.results import CollectionResult
 from tearline.federation.sync import Puller
 from tearline.federation.taxii_resources import Page
 from tearline.keys import create_node_key
@@ -34,6 +36,7 @@ from tearline.stix.ids import agency_identity_id
 from tearline.store import sync_state as ss
 from tearline.store import tables as t
 from tearline.store.store import Store
+from waiting import HANG
 
 ENDS = {"identity", "threat-actor", "location"}
 MAPPED = {"identity", "threat-actor", "location", "relationship", "note", "report"}
@@ -301,3 +304,40 @@ def test_malformed_objects_are_refused_one_by_one_and_nothing_stored_is_lost(
                     if r.object_id in refused or r.version.startswith("2023-04")}
     assert outcomes == {BAD_ID: "refused", BAD_DEFINITION: "refused",
                         BAD_GRANULAR: "refused", CARTEL: "stored", PLACE: "stored"}
+
+
+def test_the_next_page_is_fetched_while_one_is_stored(
+        store: Store, medallion: Medallion) -> None:
+    """The pull is a pipeline: page 2 is asked for (and verified) before page 1's
+    transaction ends, and the pages are still stored in order, each once."""
+    seed_parties(store)
+    client = source(medallion).client()
+    asked = client.objects
+    fetched: list[int] = []
+    second = threading.Event()
+
+    def objects(*args: Any, **kwargs: Any) -> Page:
+        page = asked(*args, **kwargs)
+        fetched.append(len(page.objects))
+        if len(fetched) == 2:
+            second.set()
+        return page
+
+    client.objects = objects  # type: ignore[method-assign]
+    order: list[int] = []
+
+    class Watching(Puller):
+        def store_page(self, root: str, collection_id: str, page: Page,
+                       out: CollectionResult) -> None:
+            if not order:  # the first page: the second is fetched meanwhile
+                assert second.wait(HANG), "page 2 was not fetched while page 1 was stored"
+            order.append(len(page.objects))
+            super().store_page(root, collection_id, page, out)
+
+    try:
+        Watching(store, source(medallion), node_key=None, own_agency="us.dea",
+                 page_size=20).run(client)
+    finally:
+        client.close()
+    assert order == fetched and sum(order) == len(medallion.objects)
+    assert set(stored(store)["records"]) == expected(medallion)[0]

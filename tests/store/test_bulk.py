@@ -49,13 +49,16 @@ def test_upsert_keeps_the_greatest_last_seen(store: Store, size: int) -> None:
     assert all(seen[f"st-{i:06d}"] == (late if i % 2 else mid) for i in range(1, size))
 
 
+TOKEN_KEY = ["token", "entity_id", "statement_id"]
+
+
 @pytest.mark.parametrize("size", [10, N])
 def test_do_nothing_keeps_the_first(store: Store, size: int) -> None:
     rows = [(f"tok{i % 7}", f"st-{i:06d}", "p-1") for i in range(size)]
     with store.transaction() as conn:
-        executemany_rows(conn, t.tokens, rows + rows[:50], ["token", "statement_id"])
-        executemany_rows(conn, t.tokens, [(a, b, "p-other") for a, b, _ in rows],
-                         ["token", "statement_id"])
+        # (the tokens' key is every column since migration 0031: a row again is a no-op)
+        executemany_rows(conn, t.tokens, rows + rows[:50], TOKEN_KEY)
+        executemany_rows(conn, t.tokens, rows, TOKEN_KEY)
     with store.reading() as conn:
         stored = conn.execute(select(t.tokens.c.entity_id, func.count()).group_by(
             t.tokens.c.entity_id)).all()
@@ -68,7 +71,7 @@ def test_a_bad_row_stores_nothing(store: Store, size: int) -> None:
     rows = [_statement(i, "2024-02-01T00:00:00.000000Z") for i in range(size)]
     rows[size // 2] = _statement(size // 2, "2024-02-01T00:00:00.000000Z", "mk-missing")
     with pytest.raises(StoreError), store.transaction() as conn:
-        executemany_rows(conn, t.tokens, [("tok", "st-x", "p-1")], ["token", "statement_id"])
+        executemany_rows(conn, t.tokens, [("tok", "st-x", "p-1")], TOKEN_KEY)
         executemany_rows(conn, t.statements, rows, ["id"], greatest=["last_seen"])
     assert store.counts()["statements"] == 0
     assert store.counts()["tokens"] == 0

@@ -34,6 +34,9 @@ asks for the objects added after the stored cursor, page by page, and for each p
    which of its ids exist here under another agency, hidden records included
    (``docs/federation.md``, *What a puller tells its peer*).
 
+Fetching and verifying the next page (step 1) runs in a second thread while a page goes
+through steps 2–4, so that the peer serves while we store; pages are stored in order.
+
 Each step has its module: whom we pull from (:mod:`~tearline.federation.partners`),
 reading a page (:mod:`~tearline.federation.reading`), judging and storing it
 (:mod:`~tearline.federation.admission`, with :mod:`~tearline.federation.consents`),
@@ -50,6 +53,7 @@ from just before it re-reads those, and the received versions make that harmless
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -144,26 +148,36 @@ class Puller:
         return result
 
     def pull(self, client: TaxiiClient, root: str, collection: Collection) -> CollectionResult:
+        """Every page after the stored cursor. The next page is fetched and verified in a
+        second thread while this one is stored (the peer serves it meanwhile): storing
+        stays one page after the other, in order, each in its own transaction."""
         out = CollectionResult(collection.id, collection.title)
         with self.store.reading() as conn:
             start = ss.cursor(conn, self.partner.name, collection.id)
         added_after = just_before(start) if start else None
-        token: str | None = None
-        while True:
-            try:
-                page = client.objects(root, collection.id, added_after=added_after,
-                                      limit=self.page_size, next_token=token)
-            except IntegrityError:
-                self._refused_answer(collection.id)
-                raise
-            self.store_page(root, collection.id, page, out)
-            out.pages += 1
-            out.objects += len(page.objects)
-            if self.progress is not None:
-                self.progress(collection.title or collection.id, out.objects, page)
-            if not page.more or not page.next:
-                return out
-            token = page.next
+
+        def fetch(token: str | None) -> Page:
+            return client.objects(root, collection.id, added_after=added_after,
+                                  limit=self.page_size, next_token=token)
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tearline-fetch") as ahead:
+            pending: Future[Page] = ahead.submit(fetch, None)
+            while True:
+                try:
+                    page = pending.result()
+                except IntegrityError:
+                    self._refused_answer(collection.id)
+                    raise
+                token = page.next if page.more and page.next else None
+                if token is not None:
+                    pending = ahead.submit(fetch, token)
+                self.store_page(root, collection.id, page, out)
+                out.pages += 1
+                out.objects += len(page.objects)
+                if self.progress is not None:
+                    self.progress(collection.title or collection.id, out.objects, page)
+                if token is None:
+                    return out
 
     # -- one page, one transaction -----------------------------------------------------------
 

@@ -60,7 +60,12 @@ def make_engine(url: str) -> Engine:
                                    max_overflow=16)
             event.listen(engine, "connect", _sqlite_pragmas)
         elif url.startswith("postgresql+psycopg://"):
-            engine = create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True)
+            # No JIT: the policy-bound statements have large plans whose estimated cost
+            # passes jit_above_cost, and compiling their hundreds of expressions took
+            # seconds per execution of a statement that runs in about a millisecond
+            # (a ranked search's tier, docs/benchmarks.md "Ranked search").
+            engine = create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True,
+                                   connect_args={"options": "-c jit=off"})
         else:
             raise ConfigError(
                 f"unsupported database URL scheme in {url.split(':', 1)[0]!r}: "

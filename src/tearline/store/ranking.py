@@ -21,15 +21,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, bindparam, case, func, select
+from sqlalchemy import ColumnElement, bindparam, case, select
 
 from tearline.model.record import Record
 from tearline.model.schema import get_model
 from tearline.store import tables as t
-from tearline.store.tokens import tokens_for
+from tearline.store.tokens import MAX_EXACT, exact_key, tokens_for
 from tearline.store.visibility import Predicates
 
-MAX_WORDS = 8
+MAX_WORDS = MAX_EXACT
 #: Where a search's first page starts: above every rank.
 TOP = MAX_WORDS * (MAX_WORDS + 2)
 
@@ -37,52 +37,48 @@ TOP = MAX_WORDS * (MAX_WORDS + 2)
 _WT = [t.tokens.alias(f"rw{n}") for n in range(MAX_WORDS)]
 _WS = [t.statements.alias(f"rws{n}") for n in range(MAX_WORDS)]
 _ES = t.statements.alias("res")
-_ET = [t.tokens.alias(f"ret{n}") for n in range(MAX_WORDS)]
-_EC = t.tokens.alias("rec")
+_EK = t.tokens.alias("rek")
 
 
 def _word(n: int) -> Any:
     return bindparam(f"w{n}", type_=t.tokens.c.token.type)
 
 
-def _whole(vis: Predicates, r: Any, n: int) -> ColumnElement[int]:
-    """1 when word ``n`` is a whole token of a visible statement of ``r``, else 0."""
+def probe(query: Any, dialect: str) -> ColumnElement[bool]:
+    """``EXISTS (query)``, kept a test per record on PostgreSQL (``OFFSET 0``): turned
+    into a join, the planner matched every candidate against every statement."""
+    return (query.offset(0) if dialect == "postgresql" else query).exists()  # type: ignore[no-any-return]
+
+
+def exact(vis: Predicates, r: Any, dialect: str = "") -> ColumnElement[bool]:
+    """A visible statement of ``r`` whose tokens are exactly the query's words: one
+    lookup of the words' exact key (``store/tokens.py``) among ``r``'s tokens."""
+    k, s = _EK, _ES
+    return probe(select(k.c.entity_id).where(
+        k.c.token == bindparam("exact", type_=t.tokens.c.token.type),
+        k.c.entity_id == r.c.id, s.c.id == k.c.statement_id, s.c.entity_id == r.c.id,
+        vis.portion(s, r)).correlate_except(k, s), dialect)
+
+
+def whole(vis: Predicates, r: Any, n: int, dialect: str = "") -> ColumnElement[bool]:
+    """Word ``n`` is a whole token of a visible statement of ``r``."""
     k, s = _WT[n], _WS[n]
-    hit = select(k.c.entity_id).where(
+    return probe(select(k.c.entity_id).where(
         k.c.entity_id == r.c.id, k.c.token == _word(n), s.c.id == k.c.statement_id,
-        s.c.entity_id == r.c.id, vis.portion(s, r)).correlate_except(k, s).exists()
-    return case((hit, 1), else_=0)
-
-
-def _exact(vis: Predicates, r: Any, words: int) -> ColumnElement[bool]:
-    """A visible statement of ``r`` whose tokens are exactly the query's words."""
-    s, c = _ES, _EC
-    # Nested one level deeper than the record: each names only the statement, and keeps
-    # its own table (SQLAlchemy correlates to the immediate enclosing query only; left
-    # alone, the record's table became a scan inside every probe).
-    count = (select(func.count()).select_from(c)
-             .where(c.c.entity_id == s.c.entity_id, c.c.statement_id == s.c.id)
-             .correlate_except(c).scalar_subquery())
-    each = [select(k.c.token).where(k.c.entity_id == s.c.entity_id,
-                                    k.c.statement_id == s.c.id, k.c.token == _word(n))
-            .correlate_except(k).exists()
-            for n, k in enumerate(_ET[:words])]
-    return select(s.c.id).where(
-        s.c.entity_id == r.c.id, vis.portion(s, r), *each,
-        count == bindparam("word_count", type_=Integer())).correlate_except(s).exists()
+        s.c.entity_id == r.c.id, vis.portion(s, r)).correlate_except(k, s), dialect)
 
 
 def rank(vis: Predicates, r: Any, words: int) -> ColumnElement[int]:
     """The rank of candidate record ``r`` for a query of ``words`` words (see above)."""
-    total: ColumnElement[int] = case((_exact(vis, r, words), MAX_WORDS + 1), else_=0)
+    total: ColumnElement[int] = case((exact(vis, r), MAX_WORDS + 1), else_=0)
     for n in range(words):
-        total = total + _whole(vis, r, n)
+        total = total + case((whole(vis, r, n), 1), else_=0)
     return total
 
 
 def rank_params(words: list[str]) -> dict[str, Any]:
     """The bound values the rank needs beyond the words themselves (``w0``, ``w1``…)."""
-    return {"word_count": len(words)}
+    return {"exact": exact_key(words)}
 
 
 def rank_of(record: Record, words: list[str]) -> int:
@@ -96,5 +92,5 @@ def rank_of(record: Record, words: list[str]) -> int:
             held.append(tokens_for(prop.type.name, st.value))
     every = set().union(*held) if held else set()
     wanted = set(words)
-    exact = any(tokens == wanted for tokens in held)
-    return (MAX_WORDS + 1) * exact + sum(1 for w in words if w in every)
+    is_exact = any(tokens == wanted for tokens in held)
+    return (MAX_WORDS + 1) * is_exact + sum(1 for w in words if w in every)

@@ -11,6 +11,7 @@ instant, the words, the filters and the position are bound parameters.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from sqlalchemy import (
@@ -33,7 +34,8 @@ from tearline.store.filters import NO_FILTERS, Filters
 from tearline.store.prepared import prepared
 from tearline.store.read_query import _R, _bucket, _existing, _page_params
 from tearline.store.reader import read_records
-from tearline.store.tokens import query_tokens, word_range
+from tearline.store.search_tiers import Tier, tier_query, tier_rank
+from tearline.store.tokens import exact_key, query_tokens, word_range
 from tearline.store.visibility import Predicates
 
 MAX_WORDS = ranking.MAX_WORDS
@@ -67,19 +69,21 @@ def _word_match(vis: Predicates, dialect: str, n: int) -> ColumnElement[bool]:
 
 
 def _search(vis: Predicates, dialect: str, words: int, schema: bool, limit: int,
-            filtered: tuple[str, ...]) -> Any:
+            filtered: tuple[str, ...], below: bool = False, strict: bool = False) -> Any:
     """Ids and ranks of the records with a visible token for each word, best first
-    (``store/ranking.py``), from the position bound as ``rank_after`` and ``after``.
+    (``store/ranking.py``), from the position bound as ``rank_after`` and ``after``
+    (``below``: every rank under ``rank_after``, whatever the id).
 
-    The candidates are the entities with a token of word 0 (the rarest); every word is
-    then matched against the record's visible statements, and every match is ranked
-    before the page is cut. (Unranked, a common word was better served by walking the
-    records in id order and stopping after a page of hits; ranked, no walk can stop
-    early, and the entities holding the word are the fewest records to look at.)
+    The candidates are the entities with a token of word 0 (the rarest; ``strict``: a
+    token longer than the word, which is all a one-word query's lowest rank can hold);
+    every word is then matched against the record's visible statements, and every match
+    is ranked before the page is cut. The top ranks are read before this, each in id
+    order with an early stop (``store/search_tiers.py``); this query ranks what is left.
     """
     query = select(_R.c.id, ranking.rank(vis, _R, words).label("rank"))
+    w0 = bindparam("w0", type_=String())
     query = query.where(_R.c.id.in_(
-        select(_KC.c.entity_id).where(_KC.c.token >= bindparam("w0", type_=String()),
+        select(_KC.c.entity_id).where(_KC.c.token > w0 if strict else _KC.c.token >= w0,
                                       _KC.c.token < bindparam("w0_end", type_=String()))))
     if schema:
         query = query.where(_R.c.schema == bindparam("schema", type_=String()))
@@ -91,9 +95,10 @@ def _search(vis: Predicates, dialect: str, words: int, schema: bool, limit: int,
     found = query.subquery("found")
     rank_after = bindparam("rank_after", type_=Integer())
     after = bindparam("after", type_=String())
-    return (select(found.c.id, found.c.rank)
-            .where(or_(found.c.rank < rank_after,
-                       and_(found.c.rank == rank_after, found.c.id > after)))
+    position = (found.c.rank < rank_after if below else
+                or_(found.c.rank < rank_after,
+                    and_(found.c.rank == rank_after, found.c.id > after)))
+    return (select(found.c.id, found.c.rank).where(position)
             .order_by(found.c.rank.desc(), found.c.id).limit(limit))
 
 
@@ -106,11 +111,10 @@ def _count_tokens(cap: int) -> Any:
     return select(func.count()).select_from(hits)
 
 
-def _search_plan(conn: Connection, text: str) -> list[tuple[str, str]] | None:
-    """The words' token ranges, rarest first."""
-    words = query_tokens(text)[:MAX_WORDS]
-    if not words:
-        return None
+def _search_plan(conn: Connection, words: list[str]) -> list[tuple[str, str]]:
+    """The words' token ranges, rarest first (one word: nothing to count)."""
+    if len(words) == 1:
+        return [word_range(words[0])]
     cap = COMMON_WORD
     count = prepared(conn, ("count-tokens", cap), lambda _: _count_tokens(cap))
     counted = []
@@ -146,19 +150,44 @@ def search_hits(conn: Connection, vis: Predicates, text: str, schema: str | None
     best first (``store/ranking.py``), each with its rank.
 
     A word matches an indexed token that starts with it. Only visible statements are
-    matched and ranked, so a hidden alias can neither find a record nor move it.
+    matched and ranked, so a hidden alias can neither find a record nor move it. The
+    exact and whole-word tiers are read first, each in id order up to a page
+    (``store/search_tiers.py``); the ranks below them, if the page is not full yet.
     """
-    ranges = _search_plan(conn, text)
-    if ranges is None:
+    words = query_tokens(text)[:MAX_WORDS]
+    if not words:
         return []
+    ranges = _search_plan(conn, words)
+    k = len(ranges)
     n, bucket = _bucket(limit)
     shape = filtering.key
+    params = {**vis.params, **_search_params(ranges, schema, after, filtering)}
+    rank_after, after_id = after if after is not None else (ranking.TOP, "")
+    found: list[Position] = []
+    tiers: tuple[tuple[Tier, str | None], ...] = (("exact", exact_key(words)),
+                                                  ("whole", ranges[0][0]))
+    for tier, drive in tiers:
+        tier_at = tier_rank(tier, k)
+        if tier_at > rank_after:
+            continue
+        statement = prepared(
+            conn, (vis.shape, "search-tier", tier, k, bool(schema), bucket, shape),
+            partial(tier_query, vis, tier, k, bool(schema), bucket, shape))
+        rows = statement.run(conn, {**params, "drive": drive,
+                                    "after": after_id if tier_at == rank_after else ""})
+        found.extend((tier_at, entity_id) for (entity_id,) in rows[:n - len(found)])
+        if len(found) == n:
+            return found
+    below = rank_after >= k  # the tiers were read: every rank under theirs is left
+    strict = k == 1  # under the whole tier, a word is only ever the start of a token
     statement = prepared(
-        conn, (vis.shape, "search", len(ranges), bool(schema), bucket, shape),
-        lambda d: _search(vis, d, len(ranges), bool(schema), bucket, shape))
-    rows = statement.run(conn, {**vis.params,
-                                **_search_params(ranges, schema, after, filtering)})
-    return [(int(rank), entity_id) for entity_id, rank in rows][:n]
+        conn, (vis.shape, "search", k, bool(schema), bucket, shape, below, strict),
+        lambda d: _search(vis, d, k, bool(schema), bucket, shape, below, strict))
+    if below:
+        params["rank_after"] = k
+    rows = statement.run(conn, params)
+    found.extend((int(rank), entity_id) for entity_id, rank in rows[:n - len(found)])
+    return found
 
 
 def search_ids(conn: Connection, vis: Predicates, text: str, schema: str | None = None,

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -182,17 +183,18 @@ reference_properties = Table(
 )
 
 #: Search tokens of name-like and identifier statements (lower-case, ASCII-folded).
-#: On SQLite a ``WITHOUT ROWID`` table (migration 0009): the primary-key b-tree holds
-#: ``entity_id`` too, so a rare word's entities are read from it in token order.
+#: On SQLite a ``WITHOUT ROWID`` table (migration 0009): the table is its primary-key
+#: b-tree. Besides its words, a statement has its exact key (``store/tokens.py``).
 tokens = Table(
     "tokens",
     metadata,
-    Column("token", String(64), primary_key=True),
-    Column("statement_id", String(48), primary_key=True),
+    Column("token", String(64), nullable=False),
+    Column("statement_id", String(48), nullable=False),
     Column("entity_id", String(128), nullable=False),
+    # Migration 0031: keyed (token, entity_id, …) so that the records holding a word
+    # are read in id order, a ranked search's page at a time (``store/search_tiers.py``).
+    PrimaryKeyConstraint("token", "entity_id", "statement_id"),
     # Migration 0006: a common word probed per record, a rare word read in token order.
     Index("ix_tokens_entity", "entity_id", "token"),
-    # PostgreSQL only: its heap needs this copy for an index-only scan (see 0009).
-    Index("ix_tokens_token_entity", "token", "entity_id").ddl_if(dialect="postgresql"),
     sqlite_with_rowid=False,
 )

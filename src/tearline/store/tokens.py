@@ -3,9 +3,19 @@
 Names are folded to lower-case ASCII words (``Beltrán Leyva`` → ``beltran``,
 ``leyva``); identifiers and phones are indexed whole, without punctuation, so that
 ``BELM610927HSLLYR00`` and ``belm-610927-hsllyr00`` find each other.
+
+Beside its words, a statement with at most :data:`MAX_EXACT` distinct tokens is indexed
+under one more token, its **exact key** (:func:`exact_key`): the set of its tokens, so
+that the statements whose tokens are exactly a query's words — the first tier of the
+ranking (``store/ranking.py``) — are one equality lookup away. A key starts with ``=``
+or ``#``, never a letter or digit, so no query word's range (:func:`word_range`) holds
+one.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from hashlib import blake2b
 
 from normality import normalize
 
@@ -16,6 +26,9 @@ MAX_TOKEN = 64
 #: Above every character a token holds (they are folded to ASCII): ``word + END`` bounds
 #: the tokens that start with ``word``.
 END = "\uffff"
+#: A statement with more distinct tokens than a query may have words has no exact key
+#: (no query can be exactly its tokens); the same bound as ``store/ranking.py``'s.
+MAX_EXACT = 8
 
 
 def fold(text: str) -> str:
@@ -79,3 +92,22 @@ def query_tokens(query: str) -> list[str]:
 def word_range(word: str) -> tuple[str, str]:
     """The tokens starting with ``word`` are those ``lo <= token < hi`` (an index range)."""
     return word, word + END
+
+
+def exact_key(tokens: Iterable[str]) -> str | None:
+    """The token under which a statement whose tokens are exactly ``tokens`` is indexed
+    (and which a query of those words looks up): ``=`` and the sorted tokens, or ``#``
+    and their BLAKE2b digest when that would not fit a token column; ``None`` for no
+    token or more than :data:`MAX_EXACT` (see the module docstring)."""
+    distinct = sorted(set(tokens))
+    if not distinct or len(distinct) > MAX_EXACT:
+        return None
+    joined = " ".join(distinct)
+    if len(joined) < MAX_TOKEN:
+        return "=" + joined
+    return "#" + blake2b(joined.encode(), digest_size=16).hexdigest()
+
+
+def is_exact_key(token: str) -> bool:
+    """Whether ``token`` is an exact key rather than a word."""
+    return token[:1] in ("=", "#")

@@ -16,7 +16,7 @@ from tearline.model.record import Record
 from tearline.model.schema import get_model
 from tearline.store import tables as t
 from tearline.store.bulk import columns
-from tearline.store.tokens import NAME_TYPES, WHOLE_TYPES, tokens_for
+from tearline.store.tokens import NAME_TYPES, WHOLE_TYPES, exact_key, tokens_for
 
 #: Property types with search tokens (see :mod:`tearline.store.tokens`).
 SEARCHABLE_TYPES = NAME_TYPES | WHOLE_TYPES
@@ -120,7 +120,9 @@ class RowMaker:
                 key = (type_name, st.value)
                 found = tokens.get(key)
                 if found is None:
-                    found = tokens[key] = tuple(sorted(tokens_for(type_name, st.value)))
+                    words = sorted(tokens_for(type_name, st.value))
+                    exact = exact_key(words)  # the first tier of a ranked search
+                    found = tokens[key] = (*words, exact) if exact else tuple(words)
                 for token in found:
                     append_token((token, st.id, st.entity_id))
         return rows, token_rows

@@ -189,7 +189,7 @@ def _write_records(conn: Connection, records: Sequence[Record], batch: int) -> W
         rows, token_rows = maker.statements(part)
         seen += len(rows)
         executemany_rows(conn, t.statements, rows, ["id"], greatest=["last_seen"])
-        executemany_rows(conn, t.tokens, token_rows, ["token", "statement_id"])
+        executemany_rows(conn, t.tokens, token_rows, ["token", "entity_id", "statement_id"])
         del rows, token_rows
 
     changes: list[tuple[str, int, tuple[str, ...]]] = [

@@ -1,0 +1,115 @@
+"""Where a search's CPU goes, part by part, in process, over the store of ``bench/api.py``.
+
+The API's search route does, for one page: the ranked ids through the policy
+(``store/search.py``), the tear-line views of those records (``store/reader.py``), one
+audit entry for the query and one per record shown (``store/audit_events.py``), then the
+JSON answer. Each part is timed alone here, in CPU milliseconds per search, for each of
+the surnames ``bench/api.py`` searches (each held by about one record in eight), and
+then ``Store.search`` whole, one search at a time (its audit entries committed by the
+group writer, whose thread's CPU counts: process time); beside it, the same run's
+baseline, ``Store.read`` of one record (the API's read, whose p99 the search's goal
+matches).
+
+    .venv/bin/python bench/search.py --records 1000000 --db /tmp/w.sqlite  # issue #20
+    .venv/bin/python bench/search.py --quick
+
+``--db`` reuses a store ``bench/api.py --db`` built (or keeps the one built here).
+Timings are the machine's, not pinned by any test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from api import SURNAMES, prepare
+
+
+def _cpu_ms(run: Callable[[], Any], repeat: int, per: int) -> float:
+    run()  # the first: statements compiled, pages cached
+    started = time.process_time()
+    for _ in range(repeat):
+        run()
+    return (time.process_time() - started) / (repeat * per) * 1000
+
+
+def profile(url: str, limit: int, repeat: int, words: list[str]) -> dict[str, float]:
+    from tearline.api.error_envelope import model_response
+    from tearline.api.schemas import Page, RecordOut
+    from tearline.store import audit_events, search
+    from tearline.store.reader import read_records
+    from tearline.store.store import Store, subject_for
+    from tearline.store.visibility import Visibility
+
+    store = Store.open(url)
+    now = datetime.now(UTC)
+    out: dict[str, float] = {}
+    try:
+        with store.reading() as conn:
+            subject = subject_for(conn, "us.dea.sod")
+            vis = Visibility(subject, now)
+            out["ranked ids through the policy"] = _cpu_ms(
+                lambda: [search.search_hits(conn, vis, w, limit=limit) for w in words],
+                repeat, len(words))
+            ids = {w: search.search_ids(conn, vis, w, limit=limit) for w in words}
+            out[f"tear-line views of the {limit} records"] = _cpu_ms(
+                lambda: [read_records(conn, vis, ids[w]) for w in words], repeat, len(words))
+            shown = {w: read_records(conn, vis, ids[w]) for w in words}
+            salt = store._salt(conn)
+        out[f"audit events built (1 + {limit})"] = _cpu_ms(
+            lambda: [[audit_events.search_event(salt, subject, w, len(shown[w])),
+                      *audit_events.record_read_events(subject, shown[w], "search")]
+                     for w in words], repeat, len(words))
+        out["JSON answer"] = _cpu_ms(
+            lambda: [model_response(Page(items=[RecordOut.of(r) for r in shown[w]],
+                                         next_cursor=None)) for w in words],
+            repeat, len(words))
+        out["Store.search whole, one at a time (audit entries committed)"] = _cpu_ms(
+            lambda: [store.search(subject, now, w, limit=limit) for w in words],
+            repeat, len(words))
+        # the same-run baseline: the read the API's goal holds searches to
+        first = [ids[w][0] for w in words]
+        out["baseline: Store.read of one record, one at a time"] = _cpu_ms(
+            lambda: [store.read(subject, now, i) for i in first], repeat, len(words))
+    finally:
+        store.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--limit", type=int, default=20, help="records per page")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--words", type=int, default=len(SURNAMES),
+                        help="how many of the surnames to search (an older, slower search)")
+    parser.add_argument("--db", type=Path, help="reuse (or keep) the store here")
+    parser.add_argument("--quick", action="store_true", help="2,000 records, 1 repeat")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if args.quick:
+        args.records, args.repeat = 2000, 1
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or Path(tmp) / "tearline.sqlite"
+        if not db.exists():
+            prepare(db, args.records, args.seed)
+        words = SURNAMES[:args.words]
+        figures = profile(f"sqlite:///{db}", args.limit, args.repeat, words)
+    if args.json:
+        print(json.dumps({"records": args.records, "cpu_ms": figures}, indent=2))
+        return
+    print(f"{args.records:,} records, SQLite, a page of {args.limit}, CPU ms per search "
+          f"(mean over {len(words)} surnames x {args.repeat})")
+    for name, value in figures.items():
+        print(f"  {name:<62} {value:8.3f}")
+
+
+if __name__ == "__main__":
+    main()
