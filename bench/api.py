@@ -135,9 +135,10 @@ class _Connection:
     """One keep-alive HTTP/1.1 connection, written by hand: an HTTP client library costs
     more per request than the routes under test, and the client shares the cores."""
 
-    def __init__(self, host: str, port: int, token: str) -> None:
+    def __init__(self, host: str, port: int, header: str) -> None:
+        """``header``: the one line every request carries (a token, or a cookie)."""
         self.host, self.port = host, port
-        self.head = f"Host: {host}:{port}\r\nAuthorization: Bearer {token}\r\n\r\n"
+        self.head = f"Host: {host}:{port}\r\n{header}\r\n\r\n"
         self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
     async def get(self, path: str) -> int:
@@ -174,7 +175,7 @@ async def load(base: str, paths: list[str], token: str, clients: int,
 
     async def worker() -> None:
         nonlocal errors
-        connection = _Connection(host, port, token)
+        connection = _Connection(host, port, f"Authorization: Bearer {token}")
         try:
             while True:
                 try:

@@ -73,36 +73,6 @@ def serve(url: str, port: int) -> None:
     uvicorn.Server(server_config(site, "127.0.0.1", port, log_level="warning")).run()
 
 
-class _Connection:
-    """One keep-alive HTTP/1.1 connection with fixed headers (a cookie or a token)."""
-
-    def __init__(self, host: str, port: int, header: str) -> None:
-        self.host, self.port = host, port
-        self.head = f"Host: {host}:{port}\r\n{header}\r\n\r\n"
-        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
-
-    async def get(self, path: str) -> int:
-        if self.streams is None:
-            self.streams = await asyncio.open_connection(self.host, self.port)
-        reader, writer = self.streams
-        writer.write(f"GET {path} HTTP/1.1\r\n{self.head}".encode("ascii"))
-        head = await reader.readuntil(b"\r\n\r\n")
-        length = None
-        for line in head.split(b"\r\n")[1:]:
-            name, _, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
-                length = int(value)
-        if length is None:
-            raise ConnectionError("answer without Content-Length")
-        await reader.readexactly(length)
-        return int(head[9:12])
-
-    def close(self) -> None:
-        if self.streams is not None:
-            self.streams[1].close()
-            self.streams = None
-
-
 async def load(base: str, paths: list[str], headers: list[str],
                total: int) -> tuple[float, list[float], int]:
     """``total`` GETs of ``paths`` in turn over one connection per header (a client)."""
@@ -115,7 +85,7 @@ async def load(base: str, paths: list[str], headers: list[str],
 
     async def client(header: str) -> None:
         nonlocal errors
-        connection = _Connection(url.host, url.port or 80, header)
+        connection = bench_api._Connection(url.host, url.port or 80, header)
         try:
             while True:
                 try:
