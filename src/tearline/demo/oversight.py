@@ -22,7 +22,6 @@ SEMAR's node logs is exactly what it logs when the documents come over the wire.
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -31,6 +30,7 @@ from typing import Any
 
 from tearline.audit.events import clock
 from tearline.deconflict import documents as docs
+from tearline.deconflict import selectors, threshold, tokens
 from tearline.demo import scenario
 from tearline.demo.load import seed_parties
 from tearline.errors import IntegrityError
@@ -53,6 +53,7 @@ from tearline.store import (
     add_peer,
     audit_log,
     deconflict_index,
+    deconflict_keys,
     oversight,
     oversight_reports,
 )
@@ -61,6 +62,8 @@ from tearline.store import (
 DAY0 = datetime(2026, 1, 5, tzinfo=UTC)
 OFFICER = f"ana@{scenario.UIE}"
 ROOT = "https://127.0.0.1:9443/taxii2/api/"
+#: The vessel SEMAR's unit registers for deconfliction, and the DEA's check meets.
+VESSEL = "IMO 9074729"
 
 
 class Clock:
@@ -105,9 +108,21 @@ def _dea_records(store: Store, n: int, first: int) -> list[Record]:
     return out
 
 
+def _token(store: Store, at: datetime) -> str:
+    """The vessel's token as the nodes make it: a key dealt 2 of 3, SEMAR's node holding
+    one share and applying it itself, the DEA node's share evaluating the blinded
+    element (here in process: the DEA node is simulated), no node holding the key."""
+    key_id, shares = deconflict_keys.deal(2, 3)
+    with store.transaction() as conn:
+        deconflict_keys.install_share(conn, key_id, shares[0], at, "demo")
+    batch = tokens.blind_batch([selectors.parse("imo", VESSEL)])
+    answers = {shares[1].index: threshold.evaluate_many(shares[1], batch.elements)}
+    return tokens.finish(batch, answers, 2, local=shares[0])[0]
+
+
 def _registration(store: Store, semar: Any, at: datetime) -> docs.Registration:
     reg = docs.Registration(
-        id=docs.new_id("dr"), token=secrets.token_hex(32), kind="imo",
+        id=docs.new_id("dr"), token=_token(store, at), kind="imo",
         agency=scenario.MX_SEMAR, unit=scenario.UIE,
         contact="UIE duty officer, +52 55 0000 0000", since=docs.stamp(at),
         expires=docs.stamp(at + timedelta(days=180)), node=semar.identity.name)
