@@ -30,6 +30,15 @@ from tearline.files import make_private
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+def _postgres_settings(dbapi_connection: Any, _record: Any) -> None:
+    """Session settings of every new PostgreSQL connection (set here, not as the URL's
+    ``options``, which a deployment may use for its own, e.g. a ``search_path``)."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET jit = off")
+    cursor.close()
+    dbapi_connection.commit()
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -64,8 +73,8 @@ def make_engine(url: str) -> Engine:
             # passes jit_above_cost, and compiling their hundreds of expressions took
             # seconds per execution of a statement that runs in about a millisecond
             # (a ranked search's tier, docs/benchmarks.md "Ranked search").
-            engine = create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True,
-                                   connect_args={"options": "-c jit=off"})
+            engine = create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True)
+            event.listen(engine, "connect", _postgres_settings)
         else:
             raise ConfigError(
                 f"unsupported database URL scheme in {url.split(':', 1)[0]!r}: "
