@@ -12,6 +12,7 @@ from alembic import command
 from sqlalchemy import create_engine, select
 
 from filemodes import mode_of
+from pgserver import PgServer, pg_url
 from tearline.model.parties import Agency
 from tearline.store import parties
 from tearline.store import tables as t
@@ -81,3 +82,20 @@ def test_a_database_left_readable_by_an_older_version_is_narrowed(tmp_path: Path
     engine.dispose()
     Store.open(f"sqlite:///{path}").close()
     assert mode_of(path) == 0o600
+
+
+@pytest.mark.postgres
+def test_postgresql_sessions_run_without_jit_and_keep_the_urls_options(
+        pg_server: PgServer) -> None:
+    """JIT compiling the large policy statements cost seconds per search; it is turned
+    off per connection, and the URL's own ``options`` (here a search_path) still hold."""
+    url = pg_url(pg_server)
+    assert "search_path" in url
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SHOW jit").scalar() == "off"
+            schema = conn.exec_driver_sql("SELECT current_schema()").scalar()
+            assert schema is not None and schema != "public"
+    finally:
+        engine.dispose()
