@@ -86,12 +86,12 @@ def test_copy_refuses_an_oversized_value_typed(pg_server: PgServer) -> None:
         rows = [("tok", f"st-{i:06d}", "p-1") for i in range(N)]
         rows[7] = ("x" * 65, "st-x", "p-1")  # token is VARCHAR(64)
         with pytest.raises(StoreError), store.transaction() as conn:
-            executemany_rows(conn, t.tokens, rows, ["token", "statement_id"])
+            executemany_rows(conn, t.tokens, rows, TOKEN_KEY)
         assert store.counts()["tokens"] == 0
         # the connection is usable again, and a batch after a batch works
         with store.transaction() as conn:
-            executemany_rows(conn, t.tokens, rows[8:], ["token", "statement_id"])
-            executemany_rows(conn, t.tokens, rows[:7], ["token", "statement_id"])
+            executemany_rows(conn, t.tokens, rows[8:], TOKEN_KEY)
+            executemany_rows(conn, t.tokens, rows[:7], TOKEN_KEY)
         assert store.counts()["tokens"] == N - 1
     finally:
         store.close()

@@ -36,7 +36,8 @@ FGR = Subject("mx.fgr.femdo", "mx.fgr")
 #: Every other head: the workspace is current but for 0012 (the tables the model writes).
 BEFORE = ("0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011",
           "0018", "0019",
-          "0027")  # a release reads which agreements need a second officer
+          "0027",  # a release reads which agreements need a second officer
+          "0031")  # the writer keys search tokens (token, entity_id, statement_id)
 #: Where statement ids are stored: (table, column).
 COLUMNS = (("statements", "id"), ("tokens", "statement_id"),
            ("release_items", "statement_id"), ("marking_changes", "statement_id"))

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import Field
 
-from tearline.api.deps import AUTHED, Reader, StoreDep
+from tearline.api.deps import AUTHED, ONE_OBJECT, Reader, StoreDep
 from tearline.api.schemas import Strict
 from tearline.errors import InputError
 from tearline.network.analysis import Analysis
@@ -49,7 +49,7 @@ def router() -> APIRouter:
                 "heads": done.player_rows()}
 
     @api.get("/network/path", summary="A shortest path between two entities, with the "
-             "evidence of each link")
+             "evidence of each link", responses=ONE_OBJECT)
     def path(principal: Reader, store: StoreDep, source: Entity, target: Entity
              ) -> dict[str, Any]:
         done, _ = analysis(store, principal)
@@ -57,7 +57,7 @@ def router() -> APIRouter:
 
     @api.get("/network/export", summary="The network as GraphML or GEXF (Gephi), or i2 "
              "Analyst's Notebook CSV (nodes or links)", response_model=None,
-             responses={200: {"content": {t.split(";")[0]: {} for t in EXPORTS},
+             responses={200: {"content": {t.split(";")[0]: {} for t in EXPORTS.values()},
                               "description": "the export"}})
     def export(principal: Reader, store: StoreDep,
                fmt: Annotated[Literal["graphml", "gexf", "i2-nodes", "i2-links"],
