@@ -165,6 +165,14 @@ class _Connection:
 
 async def load(base: str, paths: list[str], token: str, clients: int,
                total: int) -> tuple[float, list[float], int]:
+    """``total`` GETs by ``clients`` clients holding the same token."""
+    return await load_as(base, paths, [f"Authorization: Bearer {token}"] * clients, total)
+
+
+async def load_as(base: str, paths: list[str], headers: list[str],
+                  total: int) -> tuple[float, list[float], int]:
+    """``total`` GETs of ``paths`` in turn, one client (one keep-alive connection) per
+    header line (a token, or a session cookie): seconds, latencies, errors."""
     latencies: list[float] = []
     errors = 0
     queue: asyncio.Queue[str] = asyncio.Queue()
@@ -173,9 +181,9 @@ async def load(base: str, paths: list[str], token: str, clients: int,
     url = httpx.URL(base)
     host, port = url.host, url.port or 80
 
-    async def worker() -> None:
+    async def client(header: str) -> None:
         nonlocal errors
-        connection = _Connection(host, port, f"Authorization: Bearer {token}")
+        connection = _Connection(host, port, header)
         try:
             while True:
                 try:
@@ -194,7 +202,7 @@ async def load(base: str, paths: list[str], token: str, clients: int,
             connection.close()
 
     start = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(clients)))
+    await asyncio.gather(*(client(h) for h in headers))
     return time.perf_counter() - start, latencies, errors
 
 

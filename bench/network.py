@@ -34,14 +34,12 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, ClassVar
-
-from sqlalchemy import ColumnElement, true
+from typing import Any
 
 from _ratios import report
+from policy import TOKEN_KEY, Unfiltered, fast, marking_profiles
 from tearline.demo import scenario
 from tearline.model.grading import Credibility, Reliability
-from tearline.model.marking import Marking
 from tearline.model.record import Record
 from tearline.model.statement import Statement
 from tearline.network.communities import communities
@@ -62,44 +60,6 @@ CHUNK = 50_000
 ROLES = ("reports to", "business contact", "courier for", "cousin", "supplier")
 
 
-class Unfiltered:
-    """The policy's predicates, all TRUE: the same statements without the policy."""
-
-    shape: ClassVar[str] = "unfiltered"
-
-    @property
-    def params(self) -> dict[str, str]:
-        return {}
-
-    def record(self, r: Any) -> ColumnElement[bool]:
-        return true()
-
-    def portion(self, s: Any, r: Any) -> ColumnElement[bool]:
-        return true()
-
-    def shown_portion(self, s: Any, r: Any) -> ColumnElement[bool]:
-        return true()
-
-    def entity(self, r: Any, ends: Any) -> ColumnElement[bool]:
-        return true()
-
-
-def _profiles() -> list[tuple[str, str, Marking]]:
-    out = []
-    for agency, unit in ((scenario.US_DEA, scenario.SOD), (scenario.MX_SEMAR, scenario.UIE),
-                         (scenario.MX_FGR, scenario.FEMDO)):
-        for profile in scenario.profiles_for(agency, "subject"):
-            out += [(agency, unit, profile.marking)] * profile.weight
-    return out
-
-
-def _fast(conn: Any) -> None:
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("PRAGMA synchronous=OFF")
-    else:
-        conn.exec_driver_sql("SET synchronous_commit = off")
-
-
 def _write(store: Store, records: list[Record], seen: datetime) -> None:
     rows, token_rows = statement_rows(records)
     head = [{"id": r.id, "schema": r.schema, "originator": r.originator, "author": r.author,
@@ -107,17 +67,17 @@ def _write(store: Store, records: list[Record], seen: datetime) -> None:
              "created_at": t.ts(seen), "modified_at": t.ts(seen), "retracted_at": None}
             for r in records]
     with store.transaction() as conn:
-        _fast(conn)
+        fast(conn)
         executemany(conn, t.records, head, ["id"])
         executemany(conn, t.statements, rows, ["id"])
-        executemany(conn, t.tokens, token_rows, ["token", "statement_id"])
+        executemany(conn, t.tokens, token_rows, TOKEN_KEY)
 
 
 def build(url: str, people: int, edges: int, seed: int) -> None:
     rng = random.Random(seed)
     store = Store.open(url)
     with store.transaction() as conn:
-        _fast(conn)
+        fast(conn)
         for agency in scenario.AGENCIES:
             parties.put_agency(conn, agency, AT - timedelta(days=400))
         for unit in scenario.UNITS:
@@ -126,7 +86,7 @@ def build(url: str, people: int, edges: int, seed: int) -> None:
             parties.put_agreement(conn, agreement, AT - timedelta(days=400))
         for vetting in scenario.VETTINGS:
             parties.put_vetting(conn, vetting, AT - timedelta(days=400), "bench")
-        profiles = _profiles()
+        profiles = marking_profiles()
         store_markings(conn, [m for _, _, m in profiles])
     seen = AT - timedelta(days=30)
 

@@ -63,6 +63,8 @@ SURNAMES = ["garcia", "lopez", "martinez", "gonzalez", "hernandez", "perez", "sa
 GIVEN = ["jose", "juan", "maria", "luis", "carlos", "ana", "jesus", "miguel", "rosa",
          "pedro", "sofia", "ismael", "joaquin", "rafael", "elena", "arturo"]
 CHUNK = 20_000
+#: The search tokens' key (migration 0031), for the bulk loads' ON CONFLICT.
+TOKEN_KEY = [c.name for c in t.tokens.primary_key]
 
 
 class Unfiltered:
@@ -87,7 +89,7 @@ class Unfiltered:
         return true()
 
 
-def _profiles() -> list[tuple[str, str, Marking]]:
+def marking_profiles() -> list[tuple[str, str, Marking]]:
     """(originating agency, authoring unit, marking), weighted like the demo's subjects."""
     out = []
     for agency, unit in ((scenario.US_DEA, scenario.SOD), (scenario.MX_SEMAR, scenario.UIE),
@@ -97,7 +99,7 @@ def _profiles() -> list[tuple[str, str, Marking]]:
     return out
 
 
-def _fast(conn: Any) -> None:
+def fast(conn: Any) -> None:
     """Bulk loading only: a lost build is rebuilt, so commits need not reach the disk."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("PRAGMA synchronous=OFF")
@@ -109,7 +111,7 @@ def build(url: str, entities: int, seed: int) -> None:
     rng = random.Random(seed)
     store = Store.open(url)
     with store.transaction() as conn:
-        _fast(conn)
+        fast(conn)
         for agency_party in scenario.AGENCIES:
             parties.put_agency(conn, agency_party, AT - timedelta(days=400))
         for unit_party in scenario.UNITS:
@@ -118,7 +120,7 @@ def build(url: str, entities: int, seed: int) -> None:
             parties.put_agreement(conn, agreement, AT - timedelta(days=400))
         for vetting in scenario.VETTINGS:
             parties.put_vetting(conn, vetting, AT - timedelta(days=400), "bench")
-        profiles = _profiles()
+        profiles = marking_profiles()
         portions = {u: scenario.informant_portion(u)
                     for u in (scenario.SOD, scenario.UIE, scenario.FEMDO)}
         store_markings(conn, [m for _, _, m in profiles] + list(portions.values()))
@@ -149,10 +151,10 @@ def build(url: str, entities: int, seed: int) -> None:
                  "version": 1, "created_at": t.ts(seen), "modified_at": t.ts(seen),
                  "retracted_at": None} for r in records]
         with store.transaction() as conn:
-            _fast(conn)
+            fast(conn)
             executemany(conn, t.records, head, ["id"])
             executemany(conn, t.statements, rows, ["id"])
-            executemany(conn, t.tokens, token_rows, ["token", "statement_id"])
+            executemany(conn, t.tokens, token_rows, TOKEN_KEY)
         print(f"\r  built {min(entities, start + CHUNK):,} / {entities:,}", end="",
               file=sys.stderr, flush=True)
     with store.transaction() as conn:

@@ -73,41 +73,6 @@ def serve(url: str, port: int) -> None:
     uvicorn.Server(server_config(site, "127.0.0.1", port, log_level="warning")).run()
 
 
-async def load(base: str, paths: list[str], headers: list[str],
-               total: int) -> tuple[float, list[float], int]:
-    """``total`` GETs of ``paths`` in turn over one connection per header (a client)."""
-    latencies: list[float] = []
-    errors = 0
-    queue: asyncio.Queue[str] = asyncio.Queue()
-    for i in range(total):
-        queue.put_nowait(paths[i % len(paths)])
-    url = httpx.URL(base)
-
-    async def client(header: str) -> None:
-        nonlocal errors
-        connection = bench_api._Connection(url.host, url.port or 80, header)
-        try:
-            while True:
-                try:
-                    path = queue.get_nowait()
-                except asyncio.QueueEmpty:
-                    return
-                start = time.perf_counter()
-                try:
-                    if await connection.get(path) != 200:
-                        errors += 1
-                except (OSError, asyncio.IncompleteReadError, ValueError):
-                    errors += 1
-                    connection.close()
-                latencies.append(time.perf_counter() - start)
-        finally:
-            connection.close()
-
-    start = time.perf_counter()
-    await asyncio.gather(*(client(h) for h in headers))
-    return time.perf_counter() - start, latencies, errors
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=20_000)
@@ -122,7 +87,7 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="tearline-bench-web-"))
     started = time.perf_counter()
-    url, token, visible = bench_api.prepare(folder, args.records, args.seed)
+    url, token, visible = bench_api.prepare(folder / "tearline.sqlite", args.records, args.seed)
     cookies = sessions(url, args.sessions)
     print(f"{args.records:,} records built in {time.perf_counter() - started:.0f} s")
     port = bench_api.free_port()
@@ -154,8 +119,8 @@ def main() -> None:
         for name, (web_paths, api_paths) in lines.items():
             p95 = {}
             for surface, paths, headers in (("api", api_paths, api), ("web", web_paths, web)):
-                asyncio.run(load(base, paths[:20], headers, 40))  # warm up
-                took, latencies, errors = asyncio.run(load(base, paths, headers,
+                asyncio.run(bench_api.load_as(base, paths[:20], headers, 40))  # warm up
+                took, latencies, errors = asyncio.run(bench_api.load_as(base, paths, headers,
                                                            args.requests))
                 p50 = bench_api.percentile(latencies, 0.50) * 1000
                 p95[surface] = bench_api.percentile(latencies, 0.95) * 1000
