@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-import threading
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,14 +18,12 @@ from typing import Any
 
 import httpx
 import sqlalchemy
-import uvicorn
 from fastapi import FastAPI
 
 from statement_keys import TEST_KEYER
 from tearline.api.app import create_app
 from tearline.api.auth import Scope, TokenAuthenticator, issue_token
 from tearline.api.limits import Deadline
-from tearline.api.server import server_config
 from tearline.api.settings import ApiSettings
 from tearline.model.marking import Marking
 from tearline.model.parties import Agency, Agreement, Analyst, Unit
@@ -36,7 +31,6 @@ from tearline.model.record import build_record
 from tearline.model.statement import Provenance
 from tearline.store import parties
 from tearline.store.store import Store
-from waiting import HANG, wait_until
 
 WORLD = Path(__file__).parent / "data" / "world.json"
 SEEN = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
@@ -204,37 +198,6 @@ def build_api(db_url: str, hidden: bool = True, monotonic: Callable[[], float] |
 class Served:
     base: str
     tokens: dict[str, str]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """Run ``app`` under uvicorn on a loopback port in a thread; yields the base URL."""
-    port = free_port()
-    config = server_config(app, "127.0.0.1", port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-
-    def started() -> bool:
-        if not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        return bool(server.started)
-
-    wait_until(started, "uvicorn to start")
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(HANG)
-
-
 
 
 def fresh_url(db_url: str, folder: Path) -> str:

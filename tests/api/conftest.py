@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from apiworld import Api, Served, build_api, serving
+from apiworld import Api, Served, build_api
 from argon2 import PasswordHasher
 
+from serving import serving
 from tearline.api import credentials
 
 

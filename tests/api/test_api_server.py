@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import httpx
-from apiworld import Served, build_api, serving
+from apiworld import Served, build_api
 
+from serving import serving
 from waiting import HANG
 
 

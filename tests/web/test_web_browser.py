@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from webworld import PASSWORD, Site, build_site, serving
+from webworld import PASSWORD, Site, build_site
+
+from serving import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists() and not os.environ.get("CI"):

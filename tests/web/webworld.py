@@ -11,17 +11,12 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import socket
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 
@@ -29,7 +24,6 @@ from statement_keys import TEST_KEYER
 from tearline.api import credentials
 from tearline.api.app import create_app
 from tearline.api.auth import Scope, issue_token
-from tearline.api.server import server_config
 from tearline.api.settings import ApiSettings
 from tearline.model.marking import Marking
 from tearline.model.parties import Agency, Agreement, Analyst, Unit, Vetting
@@ -40,7 +34,6 @@ from tearline.store.store import Store
 from tearline.web import passwords
 from tearline.web.settings import WebSettings
 from tearline.web.site import install
-from waiting import HANG, wait_until
 
 WORLD = Path(__file__).parent / "data" / "world.json"
 SEEN = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
@@ -147,27 +140,3 @@ class Browser:
     def close(self) -> None:
         self.runner.run(self.client.aclose())
         self.runner.close()
-
-
-@contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """Run ``app`` under uvicorn on a loopback port in a thread; yields the base URL."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(server_config(app, "127.0.0.1", port, log_level="warning",
-                                          lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-
-    def started() -> bool:
-        if not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        return bool(server.started)
-
-    wait_until(started, "uvicorn to start")
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(HANG)
