@@ -39,6 +39,7 @@ from typing import Any
 from _ratios import report
 from policy import TOKEN_KEY, Unfiltered, fast, marking_profiles
 from tearline.demo import scenario
+from tearline.demo.load import seed_parties
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.record import Record
 from tearline.model.statement import Statement
@@ -46,7 +47,6 @@ from tearline.network.communities import communities
 from tearline.network.graph import build_graph
 from tearline.network.measures import centrality
 from tearline.policy.subject import Subject
-from tearline.store import parties
 from tearline.store import tables as t
 from tearline.store.bulk import executemany
 from tearline.store.network import read_network
@@ -76,16 +76,9 @@ def _write(store: Store, records: list[Record], seen: datetime) -> None:
 def build(url: str, people: int, edges: int, seed: int) -> None:
     rng = random.Random(seed)
     store = Store.open(url)
+    seed_parties(store, AT - timedelta(days=400))  # the demo's parties and agreements
     with store.transaction() as conn:
         fast(conn)
-        for agency in scenario.AGENCIES:
-            parties.put_agency(conn, agency, AT - timedelta(days=400))
-        for unit in scenario.UNITS:
-            parties.put_unit(conn, unit, AT - timedelta(days=400))
-        for agreement in scenario.AGREEMENTS:
-            parties.put_agreement(conn, agreement, AT - timedelta(days=400))
-        for vetting in scenario.VETTINGS:
-            parties.put_vetting(conn, vetting, AT - timedelta(days=400), "bench")
         profiles = marking_profiles()
         store_markings(conn, [m for _, _, m in profiles])
     seen = AT - timedelta(days=30)
