@@ -18,7 +18,7 @@ from tearline.cli.common import STATE, app, console
 from tearline.cli.placing import write_all, write_placed
 from tearline.cli.policy import side_by_side
 from tearline.demo import scenario
-from tearline.errors import InputError, NotFound
+from tearline.errors import InputError, NotFound, tr
 from tearline.files import write_private
 from tearline.keys import NodeKey, create_node_key
 from tearline.model.grading import Credibility, Reliability
@@ -61,8 +61,9 @@ def demo(
     if settings.workspace.exists() and any(settings.workspace.iterdir()) and not keep:
         if not marker.exists():
             raise InputError(
-                f"{settings.workspace} exists and is not a demo workspace; "
-                "choose another with --workspace"
+                tr(
+                    "{workspace} exists and is not a demo workspace; choose another with "
+                    "--workspace", workspace=settings.workspace)
             )
         shutil.rmtree(settings.workspace)
     from tearline.demo.load import demo_records, seed_parties  # Faker: only when run

@@ -24,7 +24,7 @@ from tearline.cli.common import (
     emit,
 )
 from tearline.cli.resolve import resolve_app
-from tearline.errors import NotFound
+from tearline.errors import NotFound, tr
 from tearline.model.marking import Marking
 from tearline.policy.subject import Subject
 
@@ -80,7 +80,7 @@ def show(entity: Annotated[str, typer.Argument(help="A record id.")], as_: AsOpt
 
     pairs, names = resolved(acting(as_), at_time(at))
     if entity not in names:
-        raise NotFound(f"no record {entity!r}")
+        raise NotFound(tr("no record {entity!r}", entity=entity))
     group = next((g for g in entities(pairs) if entity in g), [entity])
     console.print(f"entity of {len(group)} records: " + ", ".join(
         f"{m} ({names[m]})" for m in group))

@@ -17,7 +17,7 @@ import typer
 
 from tearline.api.settings import ApiSettings
 from tearline.cli.common import STATE, app, console
-from tearline.errors import InputError, StoreError
+from tearline.errors import InputError, StoreError, tr
 from tearline.settings import Settings
 from tearline.store import Store, require_current, web_accounts
 from tearline.web.settings import WebSettings
@@ -77,7 +77,7 @@ def password(
     else:
         text = getpass.getpass("password: ")
         if getpass.getpass("again: ") != text:
-            raise InputError("the two passwords differ")
+            raise InputError(tr("the two passwords differ"))
     set_password(store, owner, text, frozenset(scope), now, "cli",
                  WebSettings.from_env().min_password_chars)
     console.print(f"web password of {owner} set ({', '.join(sorted(scope))})")

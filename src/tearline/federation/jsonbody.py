@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tearline.errors import Problem, ValidationError
+from tearline.errors import Problem, ValidationError, tr
 
 #: The deepest nesting of arrays and objects accepted from another party.
 MAX_DEPTH = 64
@@ -49,14 +49,16 @@ def decode(data: bytes | str, what: str) -> Any:
     """The JSON value in ``data``; :class:`ValidationError` if it is not JSON or nests
     deeper than :data:`MAX_DEPTH` (``what`` names the expected document in messages)."""
     too_deep = ValidationError(
-        f"{what} nests arrays and objects deeper than {MAX_DEPTH} levels",
+        tr(
+            "{what} nests arrays and objects deeper than {MAX_DEPTH} levels",
+            what=what, MAX_DEPTH=MAX_DEPTH),
         [Problem(f"at most {MAX_DEPTH} levels of nesting")])
     try:
         value = json.loads(data)
     except RecursionError:
         raise too_deep from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"{what} is not a JSON document",
+        raise ValidationError(tr("{what} is not a JSON document", what=what),
                               [Problem(str(exc)[:200])]) from exc
     if depth_exceeds(value):
         raise too_deep
@@ -67,6 +69,6 @@ def decode_object(data: bytes | str, what: str) -> dict[str, Any]:
     """:func:`decode`, and the value must be a JSON object."""
     value = decode(data, what)
     if not isinstance(value, dict):
-        raise ValidationError(f"{what} is a JSON object",
+        raise ValidationError(tr("{what} is a JSON object", what=what),
                               [Problem(f"expected an object, got {type(value).__name__}")])
     return value

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, select
 
 from tearline.audit.events import AuditQueried, now
 from tearline.audit.oversight_events import ReleaseApproved, ReleaseRequested
-from tearline.errors import Conflict, InputError, NotFound, PolicyDenied
+from tearline.errors import Conflict, InputError, NotFound, PolicyDenied, tr
 from tearline.model.marking import Selector
 from tearline.policy.subject import Subject
 from tearline.store import audit_log, parties
@@ -52,7 +52,8 @@ def set_required(conn: Connection, agreement_id: str, required: bool, by: str,
                  at: datetime) -> None:
     """Make an agreement require (or no longer require) a second officer."""
     if agreement_id not in {a.id for a in parties.agreements(conn)}:
-        raise NotFound(f"no agreement {agreement_id!r}; see `tearline party list`")
+        raise NotFound(tr(
+            "no agreement {agreement_id!r}; see `tearline party list`", agreement_id=agreement_id))
     conn.execute(ot.agreement_controls.insert().values(
         agreement_id=agreement_id, two_person=required, at=ts(at), by=by))
 
@@ -79,8 +80,9 @@ def needs_second(conn: Connection, agency: str, to_agency: str | None,
 
 def _person(subject: Subject) -> str:
     if subject.analyst is None:
-        raise InputError("a release under two-person approval is requested and approved by "
-                         "officers: act as name@unit")
+        raise InputError(tr(
+            "a release under two-person approval is requested and approved by officers: act as "
+            "name@unit"))
     return subject.analyst
 
 
@@ -92,8 +94,9 @@ def request(conn: Connection, subject: Subject, entity_id: str, to: Selector, ba
     who = _person(subject)
     releases.release(conn, subject, entity_id, to, basis, at, who, dry_run=True)
     if not required(conn, basis):
-        raise InputError(f"agreement {basis} does not require a second officer: release it "
-                         "directly (`tearline release`)")
+        raise InputError(tr(
+            "agreement {basis} does not require a second officer: release it directly (`tearline "
+            "release`)", basis=basis))
     version = releases.visible_record(conn, subject, at, entity_id).version
     made = Request("rr-" + uuid.uuid4().hex[:24], entity_id, str(to), basis, subject.agency,
                    subject.unit, who, ts(at))
@@ -150,13 +153,15 @@ def approve(conn: Connection, approver: Subject, request_id: str, at: datetime) 
         except NotFound:
             found = []
     if not found:
-        raise NotFound(f"no release request {request_id!r}")
+        raise NotFound(tr("no release request {request_id!r}", request_id=request_id))
     (req,) = found
     if req.approved_by is not None:
-        raise Conflict(f"release request {request_id} was approved already "
-                       f"({req.release_id})")
+        raise Conflict(tr(
+            "release request {request_id} was approved already ({release_id})",
+            request_id=request_id, release_id=req.release_id))
     if req.requested_by == who:
-        raise PolicyDenied(f"{who} requested this release; a second officer must approve it",
+        raise PolicyDenied(tr(
+            "{who} requested this release; a second officer must approve it", who=who),
                            ["two-person approval: the approver is another officer"])
     units = {u.id: u.agency for u in parties.units(conn)}
     requester = Subject(unit=req.unit, agency=units.get(req.unit, req.agency),

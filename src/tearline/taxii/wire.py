@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from tearline.audit.canonical import canonical_bytes, canonical_bytes_no_floats
-from tearline.errors import Problem, TearlineError, ValidationError, taxii_status
+from tearline.errors import Problem, TearlineError, ValidationError, taxii_status, tr
 from tearline.stix.ids import parse_time
 
 TAXII_MEDIA = "application/taxii+json;version=2.1"
@@ -174,7 +174,7 @@ def parse_query(params: Mapping[str, Sequence[str]], allowed: frozenset[str] | N
                 problems.append(Problem(f"{v!r} is not first, last, all or a timestamp",
                                         column="match[version]"))
     if problems:
-        raise ValidationError("invalid TAXII request parameters", problems)
+        raise ValidationError(tr("invalid TAXII request parameters"), problems)
     return Query(**fields)
 
 
