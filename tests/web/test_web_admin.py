@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from webworld import ADMIN, Browser, Site, build_site
+from webworld import ADMIN, PASSWORD, SEEN, Browser, Site, build_site
 
 from tearline.store import api_tokens, audit_log, parties
+from tearline.web import passwords
 
-DEA = "bob@us.dea.sod"
+DEA, FGR = "bob@us.dea.sod", "eva@mx.fgr.seido"
 TOKEN = re.compile(r'<code class="token">(tl_[a-z2-7]{8}_[^<]+)</code>')
 
 
@@ -151,3 +152,15 @@ def test_bad_input_is_a_page_not_a_crash(admin: Browser) -> None:
         assert "<html" in answer.text
     assert admin.post("/web/admin/vettings/revoke", {"unit": "mx.semar.log", "by": "us.dea"},
                       csrf="forged").status_code == 403
+
+
+def test_the_admin_scope_alone_administers(site: Site) -> None:
+    """As for the API's administration routes: the admin scope is what is asked, not read."""
+    passwords.set_password(site.store, FGR, PASSWORD, frozenset({"admin"}), SEEN, "test")
+    person = Browser(site.app)
+    try:
+        person.sign_in(FGR)
+        assert person.get("/web/admin").status_code == 200
+        assert person.get("/web/search").status_code == 403
+    finally:
+        person.close()

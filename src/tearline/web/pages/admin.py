@@ -27,7 +27,16 @@ from tearline.audit.events import AuthFailed, utc_timestamp
 from tearline.errors import PolicyDenied, Problem, StoreError, ValidationError, tr
 from tearline.model.parties import Agency, Agreement, Analyst, Unit, Vetting
 from tearline.store import Store, api_tokens, audit_checkpoints, audit_log, parties, peers
-from tearline.web.context import PREFIX, back_to, form, page, text, viewer, web_of
+from tearline.web.context import (
+    PREFIX,
+    back_to,
+    form,
+    page,
+    session_of,
+    text,
+    viewer,
+    web_of,
+)
 from tearline.web.sessions import Session
 
 ADMIN = "admin"
@@ -37,16 +46,20 @@ HOME = f"{PREFIX}/admin"
 
 
 def administrator(request: Request) -> Session:
-    """The signed-in session if it holds the admin scope; else the API's refusal, audited."""
-    session = viewer(request)
-    if ADMIN not in session.scopes:
+    """The signed-in session if it holds the admin scope (whatever else it holds, as for
+    the API's administration routes); else the API's refusal, audited."""
+    try:
+        return viewer(request, ADMIN)
+    except PolicyDenied:
+        session = session_of(request)
+        assert session is not None  # viewer sends to the sign-in page without one
         with web_of(request).store.transaction() as conn:
             audit_log.append(conn, [AuthFailed(
                 at=utc_timestamp(datetime.now(UTC)), actor=str(session.subject),
                 token_prefix=None, reason="scope", channel="web")])
         raise PolicyDenied(tr("this credential lacks the {scope!r} scope", scope=ADMIN),
-                           [f"granted scopes: {', '.join(sorted(session.scopes)) or 'none'}"])
-    return session
+                           [f"granted scopes: {', '.join(sorted(session.scopes)) or 'none'}"]
+                           ) from None
 
 
 def day(fields: dict[str, str], name: str, default: date | None = None) -> datetime:
