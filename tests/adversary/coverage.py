@@ -115,6 +115,13 @@ WEB = dict.fromkeys((
     ("POST", "/web/signout"), ("POST", "/web/language"), ("GET", "/web/search"),
     ("GET", "/web/record/{entity_id}"), ("POST", "/web/record/{entity_id}/release"),
     ("POST", "/web/record/{entity_id}/recall"), ("GET", "/web/sharing"), ("GET", "/web/audit"),
+    ("GET", "/web/record/{entity_id}/audience"), ("GET", "/web/record/{entity_id}/correlations"),
+    ("GET", "/web/record/{entity_id}/history"),
+    # the administration page: asked with the viewer's session, which is refused
+    ("GET", "/web/admin"), ("POST", "/web/admin/parties"), ("POST", "/web/admin/agreements"),
+    ("POST", "/web/admin/vettings"), ("POST", "/web/admin/vettings/revoke"),
+    ("POST", "/web/admin/tokens"), ("POST", "/web/admin/tokens/{prefix}/revoke"),
+    ("POST", "/web/admin/peers/{name}/remove"),
 ), "web")
 
 #: Command groups: a command of one is named by two words.

@@ -34,8 +34,23 @@ def build_site(store: Store, api: ApiSettings | None = None,
     from tearline.web.site import install
 
     made = create_app(store, api or ApiSettings.from_env())
-    install(made, made.state.authenticator, web or WebSettings.from_env())
+    install(made, made.state.authenticator, web or WebSettings.from_env(),
+            issue=token_issuer(store))
     return made
+
+
+def token_issuer(store: Store) -> Any:
+    """The API's ``issue_token`` on ``store``, for the web's administration page."""
+    from datetime import timedelta
+
+    from tearline.api.auth import Scope, issue_token
+
+    def issue(owner: str, scopes: frozenset[str], lifetime: timedelta, label: str,
+              created_by: str) -> tuple[str, Any]:
+        return issue_token(store, owner, frozenset(Scope(s) for s in scopes), lifetime,
+                           label, created_by)
+
+    return issue
 
 
 def site_from_environment() -> Any:

@@ -26,8 +26,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tearline.errors import TearlineError, http_status
 from tearline.web import context
-from tearline.web.context import PREFIX, SignInNeeded, Web
-from tearline.web.pages import audit, record, search, sharing, signin
+from tearline.web.context import PREFIX, SignInNeeded, TokenIssuer, Web
+from tearline.web.pages import admin, audit, record, record_panels, search, sharing, signin
 from tearline.web.sessions import Sessions, TokenAuthenticator
 from tearline.web.settings import WebSettings
 
@@ -47,7 +47,7 @@ HEADERS = (
 )
 
 #: The page modules, each a router mounted under ``/web``.
-PAGES = (signin, search, record, sharing, audit)
+PAGES = (signin, search, record, sharing, audit, record_panels, admin)
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -89,13 +89,14 @@ def route_table() -> set[tuple[str, str]]:
 
 
 def install(app: FastAPI, tokens: TokenAuthenticator, settings: WebSettings | None = None,
-            clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Web:
+            clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+            issue: TokenIssuer | None = None) -> Web:
     """Add the web application to ``app`` (built by ``api.app.create_app``): its store is
     ``app.state.store``; ``tokens`` checks API tokens used to sign in; ``clock`` decides
-    session expiry."""
+    session expiry; ``issue`` makes API tokens for the administration page."""
     settings = settings or WebSettings.from_env()
     store = app.state.store
-    web = Web(store, settings, Sessions(store, settings, tokens, clock))
+    web = Web(store, settings, Sessions(store, settings, tokens, clock), issue)
     app.state.web = web
     api_errors = dict(app.exception_handlers)
 
