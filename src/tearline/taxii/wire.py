@@ -7,8 +7,8 @@ for anything malformed) and shaping JSON resources. Bodies leave as canonical JS
 
 from __future__ import annotations
 
-import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,29 +50,26 @@ def error_resource(error: TearlineError) -> tuple[int, dict[str, Any]]:
     return status, body
 
 
-class _FloatSeen(Exception):
-    pass
-
-
-def _no_float(text: str) -> float:
-    raise _FloatSeen
+#: Where a float can start in compact JSON: after ``:``, ``,`` or ``[`` (or at the very
+#: start), digits then ``.`` or an exponent, or ``NaN`` / ``Infinity``. The same bytes
+#: can occur inside a string too; such a body merely takes the general encoder.
+_FLOAT_TOKEN = re.compile(rb"(?:^|[:,\[])(?:-?[0-9]+[.eE]|-?Infinity|NaN)")
 
 
 def body_bytes(value: object) -> bytes:
     """RFC 8785 bytes of a response body.
 
     ``json.dumps`` with sorted keys and compact separators writes exactly the RFC 8785
-    bytes for everything but floats (see ``canonical_bytes_no_floats``); whether the
-    output holds a float is learnt by parsing it back with the C scanner, which calls
-    ``parse_float`` only for floats — no walk over the value in Python. A body with a
-    float goes through the general encoder.
+    bytes for everything but floats (see ``canonical_bytes_no_floats``). Every float it
+    writes matches :data:`_FLOAT_TOKEN`, so a body with no match holds none and its
+    fast bytes are final; one with a match (a float, or a string that looks like one)
+    goes through the general encoder. One regular-expression scan in C, instead of
+    parsing the body back (a page of a thousand records is 1.6 MB).
     """
     fast = canonical_bytes_no_floats(value)
-    try:
-        json.loads(fast, parse_float=_no_float)
-    except _FloatSeen:
-        return canonical_bytes(value)
-    return fast
+    if _FLOAT_TOKEN.search(fast) is None:
+        return fast
+    return canonical_bytes(value)
 
 
 def accepts_taxii(accept: str | None) -> bool:
