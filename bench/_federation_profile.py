@@ -1,0 +1,147 @@
+"""Where a federation pull spends its time: both sides of every page, profiled in one process.
+
+Node A serves every page of N records to node B exactly as ``tearline node serve``
+answers ``GET …/objects/`` (the feed, the records' tear-line views, consents and
+vettings, the fingerprint, STIX, the audit entries, the canonical body, the signature),
+then node B takes each answer as the puller does (signature check, decoding, reading,
+entitlement, the write with its audit entries, received versions, cursor, receipt).
+No TLS and no HTTP: what is left is the work each side does per page. Each side is
+profiled (cProfile) and its time is split into what runs in C libraries (SQLite,
+JSON, Ed25519/SHA) and the rest (Python), then the functions that cost most.
+
+    PYTHONPATH=src:tests python bench/_federation_profile.py --entities 10000
+
+Not part of ``bench/run.py`` (the leading underscore): a diagnosis, not a figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from federation import AGREEMENT, prepare_nodes  # noqa: E402
+
+#: Built-in functions by the library they run in: (category, part of pstats' label).
+C_BUILTINS = (("SQLite", "sqlite3"), ("crypto", "ed25519"), ("crypto", "_hashlib"),
+              ("crypto", "sha"), ("crypto", "hmac"), ("crypto", "blake2"),
+              ("JSON", "_json"))
+#: Python functions whose own time is a C encoder's or decoder's (cProfile does not see
+#: the C call inside them): (category, file name ending, function name).
+C_INSIDE = (("JSON", "json/decoder.py", "raw_decode"),
+            ("JSON", "audit/canonical.py", "canonical_bytes_no_floats"))
+
+
+def category(filename: str, name: str) -> str:
+    if filename == "~":
+        return next((part for part, key in C_BUILTINS if key in name), "Python")
+    return next((part for part, end, fn in C_INSIDE
+                 if filename.endswith(end) and name == fn), "Python")
+
+
+def split(stats: pstats.Stats) -> dict[str, float]:
+    """Own time of the profiled functions, by category: C parts, the rest Python."""
+    out = {"SQLite": 0.0, "JSON": 0.0, "crypto": 0.0, "Python": 0.0}
+    for (filename, _line, name), row in stats.stats.items():  # type: ignore[attr-defined]
+        out[category(filename, name)] += row[2]
+    return out
+
+
+def profiled(label: str, run: Callable[[], None], records: int, top: int) -> None:
+    profile = cProfile.Profile()
+    started = time.perf_counter()
+    profile.enable()
+    run()
+    profile.disable()
+    elapsed = time.perf_counter() - started
+    stats = pstats.Stats(profile)
+    parts = split(stats)
+    per = 1000 / records
+    print(f"\n== {label}: {elapsed:.2f} s for {records:,} records "
+          f"({elapsed * per * 1000:.0f} ms per 1,000, profiled)")
+    total = sum(parts.values())
+    for part, seconds in parts.items():
+        print(f"   {part:<7} {seconds * per * 1000:7.0f} ms per 1,000  "
+              f"({100 * seconds / total:4.1f} %)")
+    stats.sort_stats("cumulative").print_stats(r"tearline/(?!.*bench)", top)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--entities", type=int, default=5000)
+    parser.add_argument("--top", type=int, default=40, help="functions listed per side")
+    args = parser.parse_args()
+
+    from tearline.federation.jsonbody import decode_object
+    from tearline.federation.partners import partner_from_peer
+    from tearline.federation.results import CollectionResult
+    from tearline.federation.signing import new_nonce, sign_response
+    from tearline.federation.sync import Puller
+    from tearline.federation.taxii_resources import Page
+    from tearline.federation.trust import SignedBy
+    from tearline.store import peers
+    from tearline.taxii import collection, service
+    from tearline.taxii.consents import Signer
+    from tearline.taxii.wire import Query, body_bytes
+
+    made = prepare_nodes(Path(tempfile.mkdtemp(prefix="tearline-fed-profile-")), args.entities)
+    a, b = made["a"], made["b"]
+    with a["store"].reading() as conn:
+        peer = peers.peer_by_name(conn, b["init"].identity.name)
+        assert peer is not None
+        coll = next(c for c in collection.collections(conn, peer, "us.dea")
+                    if c.agreement.id == AGREEMENT)
+    key = a["init"].key
+    signer, cursors = Signer(key, "us.dea"), service.cursor_box(key)
+    target = f"/taxii2/collections/{coll.id}/objects/"
+    answers: list[tuple[bytes, str, str, str | None, str | None]] = []
+
+    def serve() -> None:
+        token: str | None = None
+        while True:
+            page = service.page(a["store"], peer, coll, Query(limit=1000, next=token),
+                                cursors, datetime.now(UTC), "objects", signer)
+            body: dict[str, Any] = {"more": page.more, "objects": page.objects}
+            if page.next:
+                body["next"] = page.next
+            data, nonce = body_bytes(body), new_nonce()
+            answers.append((data, nonce, sign_response(key, nonce, "GET", target, data),
+                            page.first_added, page.last_added))
+            if not page.more:
+                return
+            token = page.next
+
+    with b["store"].reading() as conn:
+        peer_a = peers.peer_by_name(conn, a["init"].identity.name)
+        assert peer_a is not None
+    partner = partner_from_peer(peer_a, b["ws"] / "keys")
+    puller = Puller(b["store"], partner, node_key=b["init"].key, own_agency="mx.semar",
+                    node_name=b["init"].identity.name)
+    check = SignedBy(partner.verifier_key or "")
+    out = CollectionResult(coll.id, coll.agreement.title)
+
+    def pull() -> None:
+        for data, nonce, signature, first, last in answers:
+            check(nonce=nonce, method="GET", target=target, body=data, signature=signature)
+            doc = decode_object(data, "the peer's answer")
+            page = Page(objects=tuple(doc["objects"]), more=doc["more"], next=doc.get("next"),
+                        date_added_first=first, date_added_last=last, body_bytes=len(data))
+            puller.store_page("taxii2", coll.id, page, out)
+
+    profiled("serving (node A)", serve, args.entities, args.top)
+    profiled("pulling (node B)", pull, args.entities, args.top)
+    print(f"stored {out.records_stored:,} records, {out.statements_new:,} statements; "
+          f"{sum(len(d) for d, *_ in answers) / len(answers) / 1e6:.2f} MB per page")
+
+
+if __name__ == "__main__":
+    main()
