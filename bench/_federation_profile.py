@@ -6,8 +6,11 @@ vettings, the fingerprint, STIX, the audit entries, the canonical body, the sign
 then node B takes each answer as the puller does (signature check, decoding, reading,
 entitlement, the write with its audit entries, received versions, cursor, receipt).
 No TLS and no HTTP: what is left is the work each side does per page. Each side is
-profiled (cProfile) and its time is split into what runs in C libraries (SQLite,
-JSON, Ed25519/SHA) and the rest (Python), then the functions that cost most.
+profiled (cProfile, counting the thread's CPU time, so that a loaded machine does not
+change the split) and its time is split into what runs in C libraries (SQLite, JSON,
+Ed25519/SHA) and the rest (Python), then the functions that cost most. The profiler
+slows Python calls about threefold, C calls hardly: compare with the CPU figures of
+``bench/federation.py`` (unprofiled) to weigh the two.
 
     PYTHONPATH=src:tests python bench/_federation_profile.py --entities 10000
 
@@ -68,26 +71,27 @@ class GcClock:
 
     def __call__(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
-            self._began = time.perf_counter()
+            self._began = time.thread_time()
         else:
-            self.seconds[info["generation"]] += time.perf_counter() - self._began
+            self.seconds[info["generation"]] += time.thread_time() - self._began
             self.count[info["generation"]] += 1
 
 
 def profiled(label: str, run: Callable[[], None], records: int, top: int) -> None:
-    profile, clock = cProfile.Profile(), GcClock()
+    # CPU time of this thread, not wall time: the split holds on a loaded machine
+    profile, clock = cProfile.Profile(time.thread_time), GcClock()
     gc.collect()
     gc.callbacks.append(clock)
-    started = time.perf_counter()
+    started = time.thread_time()
     profile.enable()
     run()
     profile.disable()
-    elapsed = time.perf_counter() - started
+    elapsed = time.thread_time() - started
     gc.callbacks.remove(clock)
     stats = pstats.Stats(profile)
     parts = split(stats)
     per = 1000 / records
-    print(f"\n== {label}: {elapsed:.2f} s for {records:,} records "
+    print(f"\n== {label}: {elapsed:.2f} s of CPU for {records:,} records "
           f"({elapsed * per * 1000:.0f} ms per 1,000, profiled)")
     total = sum(parts.values())
     for part, seconds in parts.items():
