@@ -23,6 +23,7 @@ import argparse
 import cProfile
 import gc
 import pstats
+import shutil
 import sys
 import tempfile
 import time
@@ -145,6 +146,15 @@ def main() -> None:
                         help="time the stages of each side unprofiled instead")
     args = parser.parse_args()
 
+    folder = Path(tempfile.mkdtemp(prefix="tearline-fed-profile-"))
+    try:
+        run(folder, args)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(folder: Path, args: argparse.Namespace) -> None:
+    """Both sides of every page of ``args.entities`` records, in workspaces under ``folder``."""
     from tearline.federation.jsonbody import decode_object
     from tearline.federation.partners import partner_from_peer
     from tearline.federation.results import CollectionResult
@@ -157,7 +167,7 @@ def main() -> None:
     from tearline.taxii.consents import Signer
     from tearline.taxii.wire import Query, body_bytes
 
-    made = prepare_nodes(Path(tempfile.mkdtemp(prefix="tearline-fed-profile-")), args.entities)
+    made = prepare_nodes(folder, args.entities)
     a, b = made["a"], made["b"]
     with a["store"].reading() as conn:
         peer = peers.peer_by_name(conn, b["init"].identity.name)
