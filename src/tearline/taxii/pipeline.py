@@ -117,7 +117,7 @@ def _respond(node: Node, request: Request, reply: Reply, nonce: str) -> Response
         body = body_bytes(reply.body)
     except TearlineError:  # a value JSON cannot carry (NaN, say): a bug, answered as one
         log.exception("TAXII answer cannot be encoded")
-        reply = _error(InternalError("internal error"))
+        reply = _error(InternalError(tr("internal error")))
         body = body_bytes(reply.body)
     headers = dict(reply.headers)
     headers[SIGNATURE_HEADER] = sign_response(node.key, nonce, request.method,
