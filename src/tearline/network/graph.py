@@ -15,9 +15,10 @@ two actors attached to the same object are linked ("shared phone", "shared vehic
 sharing it says nothing about a pair. Relationships between two objects are not links
 between actors and are left out.
 
-**Resolved entities**: ``same`` maps a record id to the id of the entity it was judged
-to be (entity resolution); the records of one entity are one node, named by that id,
-and a link between two records of the same entity disappears.
+**Resolved entities**: ``same`` (:attr:`Facts.same` unless given) maps a record id to
+the id of the entity it was judged to be (entity resolution); the records of one entity
+are one node, named by that id, and a link between two records of the same entity
+disappears.
 
 Every link keeps its evidence: the records (relationship, shared object, references'
 holders) it rests on, so that a path can be shown hop by hop with its sources.
@@ -86,6 +87,8 @@ class Facts:
     entities: tuple[Entity, ...] = ()
     relationships: tuple[Relationship, ...] = ()
     references: tuple[Reference, ...] = ()
+    #: (record id, resolved entity id) of the actors resolution merged, sorted
+    same: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -150,8 +153,9 @@ class LinkGraph:
 
 
 def build_graph(facts: Facts, same: Mapping[str, str] | None = None) -> LinkGraph:
-    """The actor graph of ``facts``; ``same``: record id → resolved entity id."""
-    same = same or {}
+    """The actor graph of ``facts``; ``same``: record id → resolved entity id (by
+    default the facts' own, :attr:`Facts.same`)."""
+    same = dict(facts.same) if same is None else same
     schema = {e.id: e.schema for e in facts.entities}
     node_of = {e.id: same.get(e.id, e.id) for e in facts.entities if e.schema in ACTORS}
     nodes = _nodes(facts.entities, node_of)

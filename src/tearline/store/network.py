@@ -5,6 +5,9 @@ entities that can be nodes or shared objects (with whether each has a visible va
 its own, and its caption candidates), the references between them, and the two ends
 and the role of the relationship records (:data:`tearline.network.graph.RELATIONS`).
 
+The actors resolution merged (:func:`resolved`) come from the judgements the viewer
+may see about records that exist for it.
+
 Existence at every depth (``store/existence.py``, ``docs/policy.md``) is then decided
 over what was fetched, as the SQL predicate decides it, instead of one correlated walk
 per row: an entity with a visible value of its own exists; a relationship exists when
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection, case, func, select
 
@@ -35,11 +38,12 @@ from tearline.network.graph import (
     Reference,
     Relationship,
 )
-from tearline.store import reader
+from tearline.resolve.clusters import merged
+from tearline.store import reader, resolve_judgements
 from tearline.store import tables as t
 from tearline.store.existence import relationship_ends
 from tearline.store.references import is_reference
-from tearline.store.visibility import Predicates
+from tearline.store.visibility import Predicates, Visibility
 
 NODE_SCHEMAS: tuple[str, ...] = tuple(sorted(ACTORS | set(OBJECTS)))
 #: the properties of an entity that attach it to another (a phone's user, an address)
@@ -123,6 +127,18 @@ def read_network(conn: Connection, vis: Predicates) -> NetworkRead:
         if target in exists)
     return NetworkRead(Facts(entities, relationships, references),
                        len(entities) + len(relationships))
+
+
+def resolved(conn: Connection, vis: Visibility, facts: Facts) -> Facts:
+    """``facts`` with the actors merged that resolution says are one: the pairs whose
+    latest judgement the viewer may see is ``match`` (``store/resolve_judgements.py``:
+    a judgement it may see, about two records that exist for it). The model's own
+    matches do not merge nodes: a false merge invents paths and brokers, so a node of
+    the network is merged only by a person's decision."""
+    actors = {e.id for e in facts.entities if e.schema in ACTORS}
+    matches = [pair for pair, j in resolve_judgements.visible(conn, vis).items()
+               if j.judgement == "match" and pair[0] in actors and pair[1] in actors]
+    return replace(facts, same=tuple(sorted(merged(matches).items())))
 
 
 def _unsettled(conn: Connection, ids: set[str]) -> set[str]:
