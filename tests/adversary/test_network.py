@@ -28,14 +28,12 @@ test_hidden_change = noninterference("network", "hidden_change", VIEWERS)
 test_hidden_reference = noninterference("network", "hidden_reference", VIEWERS)
 
 
-def test_a_judgement_the_viewer_may_not_see_merges_nothing(lab: Lab) -> None:
-    """SEMAR's RED judgement that two people San Diego sees are one: no merged node."""
-    lab.check(Case(SDFD, (Judges(UIE, "dea-p-caro", "dea-p-guzman", "match", red(UIE)),)))
-
-
-def test_a_visible_judgement_about_a_hidden_record_merges_nothing(lab: Lab) -> None:
-    """A GREEN judgement joining a record San Diego sees to one it may not (dea-p-red)."""
-    lab.check(Case(SDFD, (Judges(SOD, "dea-p-guzman", "dea-p-red", "match", GREEN),)))
+def test_judgements_hidden_or_naming_hidden_records_merge_nothing(lab: Lab) -> None:
+    """SEMAR's RED judgement that two people San Diego sees are one, and a GREEN judgement
+    joining one of them to a record San Diego may not see (dea-p-red): no merged node, no
+    changed measure or path (one world for both: each case costs a world and a run)."""
+    lab.check(Case(SDFD, (Judges(UIE, "dea-p-caro", "dea-p-guzman", "match", red(UIE)),
+                          Judges(SOD, "dea-p-guzman", "dea-p-red", "match", GREEN))))
 
 
 test_every_path_is_run = runs_every_path("network", SDFD)
