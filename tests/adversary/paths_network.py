@@ -3,7 +3,8 @@ players | communities | brokers | heads | path | export`` and ``tearline screen`
 store, and a partner's file), ``GET /network``, ``/network/path``, ``/network/export``,
 ``GET`` and ``POST /screening``. Measures, communities, paths with their evidence,
 exports, scores and evidence must not depend on a record, a portion or a link the viewer
-may not see.
+may not see — nor may a merge of two records into one node (the judgements it may see,
+about records it sees: its own judgement below merges two of them).
 
 The viewer first imports four real SDN entries (``data/sdn_network.csv``: Rafael Caro
 Quintero, Joaquín Guzmán Loera, Ovidio Guzmán López and an entry linked to the first),
@@ -39,6 +40,9 @@ def run_network(place: Place, viewer: str) -> Transcript:
             out.step(" ".join(args), lambda: cli.invoke(*args, *who))
 
         step("import-ofac", str(DATA / "sdn_network.csv"))
+        # the viewer's own judgement: the network merges the two records into one node
+        step("resolve", "judge", "dea-p-courier", "dea-p-caro", "match", "--reason",
+             "one man in two files")
         step("network", "players", "-f", "json")
         step("network", "players", "--by", "eigenvector", "--top", "3", "-f", "json")
         step("network", "communities", "-f", "json")

@@ -73,3 +73,14 @@ def test_similarity_is_symmetric_bounded_and_reflexive(left: str, right: str) ->
     assert ab.score == pytest.approx(ba.score, abs=1e-3)
     if a.given and a.paternal:
         assert name_similarity(a, a).score >= 0.99
+
+
+def test_a_slip_costs_less_than_a_changed_letter() -> None:
+    """Letters swapped or dropped are a typist's slip; a changed letter can make another
+    name (Alejandra/Alejandro), so it stays the costlier typo."""
+    slip = name_similarity(parse_name("Joaquín Valdez Pérez"), parse_name("Joaquín Valedz Pérez"))
+    changed = name_similarity(parse_name("Alejandra Valdez Pérez"),
+                              parse_name("Alejandro Valdez Pérez"))
+    ending = name_similarity(parse_name("Daniel Valdez Pérez"), parse_name("Daniela Valdez Pérez"))
+    assert slip.score >= 0.85 > max(changed.score, ending.score)
+    assert any("slip" in reason for reason in slip.reasons)

@@ -11,8 +11,9 @@ from reference_chain import chain
 from tearline.model.marking import Marking
 from tearline.model.record import Record, build_record
 from tearline.model.statement import Provenance
-from tearline.network.graph import RELATIONS
+from tearline.network.graph import RELATIONS, build_graph
 from tearline.policy.subject import Subject
+from tearline.store import resolve_judgements
 from tearline.store.network import NODE_SCHEMAS, REFERENCES
 from tearline.store.store import Store
 
@@ -112,3 +113,44 @@ def test_a_chain_resting_on_a_hidden_record_is_not_in_the_network(store: Store) 
     assert {e.id for e in facts.entities} == entities
     assert {(r.id, r.source, r.target) for r in facts.relationships} == rels
     assert store.network(VIEWERS[2], NOW).relationships  # the originator sees the chain
+
+
+def _judge(store: Store, who: Subject, a: str, b: str, judgement: str, marking: Marking,
+           at: datetime) -> None:
+    with store.transaction() as conn:
+        resolve_judgements.add(conn, who, a, b, judgement, "read the files", marking, at)
+
+
+def test_the_network_merges_the_people_the_viewer_judged_one(store: Store) -> None:
+    """A judgement ``match`` the viewer may see, about two records it sees, makes one node;
+    a judgement it may not see, or one naming a record it may not see, merges nothing; an
+    undo (a later ``no-match``) splits the node again."""
+    sod, sdfd, uie = VIEWERS[2], VIEWERS[1], VIEWERS[3]
+    red = Marking.build("RED", ["unit:us.dea.sod"])
+
+    def person(rid: str, name: str, marking: Marking = GREEN) -> Record:
+        return build_record(rid, "Person", {"name": [name]}, DEA, marking, keyer=store.keyer)
+
+    store.write([
+        person("j1", "Joaquín Guzmán Loera"), person("j2", "JOAQUIN GUZMAN"),
+        person("j3", "Ismael Zambada García"), person("j4", "El Chapo", red),
+        build_record("o1", "Organization", {"name": ["Cártel de Sinaloa"]}, DEA, GREEN,
+                     keyer=store.keyer),
+        build_record("l1", "Associate", {"person": ["j1"], "associate": ["j3"]}, DEA, GREEN,
+                     keyer=store.keyer),
+        build_record("l2", "Membership", {"member": ["j2"], "organization": ["o1"]}, DEA,
+                     GREEN, keyer=store.keyer)])
+    _judge(store, sod, "j1", "j2", "match", GREEN, T)
+    _judge(store, sod, "j2", "j4", "match", GREEN, T)  # names a record SDFD may not see
+    _judge(store, uie, "j1", "j3", "match", Marking.build("RED", ["unit:mx.semar.uie"]), T)
+
+    facts = store.network(sdfd, NOW)
+    assert facts.same == (("j1", "j1"), ("j2", "j1"))
+    graph = build_graph(facts)
+    assert graph.nodes["j1"].records == ("j1", "j2") and "j2" not in graph.nodes
+    assert {(link.a, link.b) for link in graph.links} == {("j1", "j3"), ("j1", "o1")}
+    assert dict(store.network(sod, NOW).same) == {"j1": "j1", "j2": "j1", "j4": "j1"}
+
+    _judge(store, sod, "j1", "j2", "no-match", GREEN, T + timedelta(hours=1))
+    assert store.network(sdfd, NOW).same == ()
+    assert dict(store.network(sod, NOW).same) == {"j2": "j2", "j4": "j2"}

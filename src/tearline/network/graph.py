@@ -15,9 +15,10 @@ two actors attached to the same object are linked ("shared phone", "shared vehic
 sharing it says nothing about a pair. Relationships between two objects are not links
 between actors and are left out.
 
-**Resolved entities**: ``same`` maps a record id to the id of the entity it was judged
-to be (entity resolution); the records of one entity are one node, named by that id,
-and a link between two records of the same entity disappears.
+**Resolved entities**: ``same`` (:attr:`Facts.same` unless given) maps a record id to
+the id of the entity it was judged to be (entity resolution); the records of one entity
+are one node, named by that id, and a link between two records of the same entity
+disappears.
 
 Every link keeps its evidence: the records (relationship, shared object, references'
 holders) it rests on, so that a path can be shown hop by hop with its sources.
@@ -86,6 +87,8 @@ class Facts:
     entities: tuple[Entity, ...] = ()
     relationships: tuple[Relationship, ...] = ()
     references: tuple[Reference, ...] = ()
+    #: (record id, resolved entity id) of the actors resolution merged, sorted
+    same: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -150,20 +153,26 @@ class LinkGraph:
 
 
 def build_graph(facts: Facts, same: Mapping[str, str] | None = None) -> LinkGraph:
-    """The actor graph of ``facts``; ``same``: record id → resolved entity id."""
-    same = same or {}
+    """The actor graph of ``facts``; ``same``: record id → resolved entity id (by
+    default the facts' own, :attr:`Facts.same`)."""
+    same = dict(facts.same) if same is None else same
     schema = {e.id: e.schema for e in facts.entities}
     node_of = {e.id: same.get(e.id, e.id) for e in facts.entities if e.schema in ACTORS}
     nodes = _nodes(facts.entities, node_of)
-    pairs: dict[tuple[str, str], tuple[list[str], list[Evidence]]] = {}
+    # a pair's kinds and evidence: a tuple while one fact supports it (most pairs), lists
+    # once a second one does
+    pairs: dict[tuple[str, str], Any] = {}
     attached: dict[str, dict[str, set[Evidence]]] = defaultdict(lambda: defaultdict(set))
 
-    def add(x: str, y: str, kind: str, evidence: Iterable[Evidence]) -> None:
+    def add(x: str, y: str, kind: str, evidence: tuple[Evidence, ...]) -> None:
         if x == y:
             return
-        entry = pairs.get((x, y) if x < y else (y, x))
+        key = (x, y) if x < y else (y, x)
+        entry = pairs.get(key)
         if entry is None:
-            pairs[(x, y) if x < y else (y, x)] = ([kind], list(evidence))
+            pairs[key] = (kind, evidence)
+        elif type(entry) is tuple:
+            pairs[key] = [[entry[0], kind], [*entry[1], *evidence]]
         else:
             entry[0].append(kind)
             entry[1].extend(evidence)
@@ -172,14 +181,14 @@ def build_graph(facts: Facts, same: Mapping[str, str] | None = None) -> LinkGrap
         attached[thing][node_of[actor]].add(evidence)
 
     for rel in facts.relationships:
-        source, target = rel.source, rel.target
-        if source in node_of and target in node_of:
-            add(node_of[source], node_of[target], RELATIONS.get(rel.schema, rel.schema.lower()),
+        source, target = node_of.get(rel.source), node_of.get(rel.target)
+        if source is not None and target is not None:
+            add(source, target, RELATIONS.get(rel.schema) or rel.schema.lower(),
                 (Evidence(rel.id, rel.schema, rel.role),))
-        elif source in node_of and schema.get(target) in OBJECTS:
-            attach(source, target, Evidence(rel.id, rel.schema, rel.role))
-        elif target in node_of and schema.get(source) in OBJECTS:
-            attach(target, source, Evidence(rel.id, rel.schema, rel.role))
+        elif source is not None and schema.get(rel.target) in OBJECTS:
+            attach(rel.source, rel.target, Evidence(rel.id, rel.schema, rel.role))
+        elif target is not None and schema.get(rel.source) in OBJECTS:
+            attach(rel.target, rel.source, Evidence(rel.id, rel.schema, rel.role))
     for ref in facts.references:
         for actor, thing in ((ref.holder, ref.target), (ref.target, ref.holder)):
             if actor in node_of and schema.get(thing) in OBJECTS:
@@ -195,14 +204,20 @@ def build_graph(facts: Facts, same: Mapping[str, str] | None = None) -> LinkGrap
         for x, y in combinations(sorted(holders), 2):
             add(x, y, kind, (shared, *(e for e in (*holders[x], *holders[y])
                                        if e.record != thing)))
-    links = tuple(Link(a, b, _once(kinds), _once(found))
-                  for (a, b), (kinds, found) in sorted(pairs.items()))
-    return LinkGraph(nodes, links, crowded)
+    links = []
+    for key in sorted(pairs):
+        kinds, found = pairs[key]
+        if type(kinds) is str and len(found) == 1:  # one fact, one record: nothing to sort
+            links.append(Link(key[0], key[1], (kinds,), found))
+        else:
+            links.append(Link(key[0], key[1], _once([kinds] if type(kinds) is str else kinds),
+                              _once(found)))
+    return LinkGraph(nodes, tuple(links), crowded)
 
 
-def _once(items: list[Any]) -> tuple[Any, ...]:
-    """Sorted, each once (most links rest on one record: nothing to sort)."""
-    return tuple(items) if len(items) == 1 else tuple(sorted(set(items)))
+def _once(items: Iterable[Any]) -> tuple[Any, ...]:
+    """Sorted, each once."""
+    return tuple(sorted(set(items)))
 
 
 def _nodes(entities: Iterable[Entity], node_of: Mapping[str, str]) -> dict[str, Node]:

@@ -45,6 +45,17 @@ def apply_judgements(pairs: Iterable[Judged],
 
 def entities(pairs: Iterable[Judged]) -> list[list[str]]:
     """Groups of two or more records joined by matches, each sorted, in order."""
+    return groups((pair.left, pair.right) for pair in pairs if pair.decision is Decision.MATCH)
+
+
+def merged(matches: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each record joined to another by ``matches`` → its entity's id: the smallest
+    record id of its group (an id the viewer sees, since it sees every member)."""
+    return {member: group[0] for group in groups(matches) for member in group}
+
+
+def groups(matches: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """The connected groups of two or more records that ``matches`` join, each sorted."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -53,11 +64,10 @@ def entities(pairs: Iterable[Judged]) -> list[list[str]]:
             x = parent[x]
         return x
 
-    for pair in pairs:
-        if pair.decision is Decision.MATCH:
-            a, b = find(pair.left), find(pair.right)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
+    for left, right in matches:
+        a, b = find(left), find(right)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
     groups: dict[str, list[str]] = {}
     for member in parent:
         groups.setdefault(find(member), []).append(member)

@@ -50,12 +50,14 @@ from .lexicon import (
     NICKNAME_ARTICLES,
     PARTICLES,
 )
-from .phonetic import fold, jaro_winkler, one_edit, phonetic, phonetic_rules
+from .phonetic import fold, jaro_winkler, one_edit, phonetic, phonetic_rules, slip
 
-#: Words that are common given names and common surnames: in the middle of a
-#: three-word name they are read as the paternal surname ("María Cruz López").
+#: Words that are common given names and common surnames: just before the last word
+#: they are read as the paternal surname ("María Cruz López", "Jesús Alfredo Félix
+#: Rojas"), since a Mexican name carries two surnames; the other reading is still tried.
 _BOTH = frozenset({"cruz", "martin", "roman", "santiago", "tomas", "lorenzo", "domingo",
-                   "vicente", "salvador", "german", "leon", "isidro"})
+                   "vicente", "salvador", "german", "leon", "isidro", "felix", "reyes",
+                   "santos", "gil", "marcos"})
 _MARKER = re.compile(
     r"\b(?:" + "|".join(m.replace(" ", r"\.?\s*") for m in ALIAS_MARKERS)
     + r")\b\.?|\(a\.?\)", re.IGNORECASE)
@@ -162,7 +164,7 @@ def _given_count(groups: list[tuple[bool, str]]) -> int:
         if particled and word in MARIAN:
             count += 1
         elif not particled and (word in GIVEN_NAMES or word in HYPOCORISMS or len(word) == 1):
-            if len(groups) == 3 and index == 1 and word in _BOTH:
+            if len(groups) >= 3 and index == len(groups) - 2 and word in _BOTH:
                 break
             count += 1
         else:
@@ -229,6 +231,8 @@ def word_match(x: str, y: str, *, given: bool) -> tuple[float, tuple[str, ...]]:
         return 0.85, ("familiar form of a given name",)
     if phonetic(x) == phonetic(y):
         return 0.95, tuple(f"phonetic variant {rule}" for rule in phonetic_rules(x, y))
+    if min(len(x), len(y)) >= 4 and max(len(x), len(y)) >= 5 and slip(x, y):
+        return 0.85, ("spelling differs by a slip (letters swapped, dropped or doubled)",)
     if min(len(x), len(y)) >= 4 and (jaro_winkler(phonetic(x), phonetic(y)) >= 0.9
                                       or one_edit(phonetic(x), phonetic(y)) or one_edit(x, y)):
         return 0.75, ("spelling differs by a typo",)

@@ -109,3 +109,20 @@ def one_edit(a: str, b: str) -> bool:
     short, long = (a, b) if len(a) < len(b) else (b, a)
     i = next((k for k, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
     return short[i:] == long[i + 1:]
+
+
+def slip(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by a typist's slip that rarely makes another name:
+    two neighbours swapped, or one letter dropped or doubled, inside the word (not its
+    first or last letter). A changed letter is not one (Alejandra/Alejandro, Cecilia/
+    Cecilio), nor is an ending (Daniel/Daniela, Cristian/Cristina: other names)."""
+    if a == b or a[:1] != b[:1] or a[-1:] != b[-1:] or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) != len(b):
+        short, long = (a, b) if len(a) < len(b) else (b, a)
+        i = next((k for k, (x, y) in enumerate(zip(short, long, strict=False)) if x != y),
+                 len(short))
+        return i < len(short) and short[i:] == long[i + 1:]
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]])

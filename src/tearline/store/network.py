@@ -5,6 +5,9 @@ entities that can be nodes or shared objects (with whether each has a visible va
 its own, and its caption candidates), the references between them, and the two ends
 and the role of the relationship records (:data:`tearline.network.graph.RELATIONS`).
 
+The actors resolution merged (:func:`resolved`) come from the judgements the viewer
+may see about records that exist for it.
+
 Existence at every depth (``store/existence.py``, ``docs/policy.md``) is then decided
 over what was fetched, as the SQL predicate decides it, instead of one correlated walk
 per row: an entity with a visible value of its own exists; a relationship exists when
@@ -21,9 +24,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, Select, case, func, select
 
 from tearline.model.schema import get_model
 from tearline.network.graph import (
@@ -35,11 +39,12 @@ from tearline.network.graph import (
     Reference,
     Relationship,
 )
-from tearline.store import reader
+from tearline.resolve.clusters import merged
+from tearline.store import reader, resolve_judgements
 from tearline.store import tables as t
 from tearline.store.existence import relationship_ends
 from tearline.store.references import is_reference
-from tearline.store.visibility import Predicates
+from tearline.store.visibility import Predicates, Visibility
 
 NODE_SCHEMAS: tuple[str, ...] = tuple(sorted(ACTORS | set(OBJECTS)))
 #: the properties of an entity that attach it to another (a phone's user, an address)
@@ -70,28 +75,28 @@ def read_network(conn: Connection, vis: Predicates) -> NetworkRead:
     s, r = t.statements, t.records
     params = vis.params
     own = func.max(case((is_reference(r.c.schema, s.c.prop), 0), else_=1))
-    entity_rows = conn.execute(
-        select(r.c.id, r.c.schema, own.label("own"))
+    entity_rows = _fetch(
+        conn, select(r.c.id, r.c.schema, own.label("own"))
         .join(s, s.c.entity_id == r.c.id)
         .where(r.c.schema.in_(NODE_SCHEMAS), vis.record(r), vis.portion(s, r))
-        .group_by(r.c.id, r.c.schema), params).all()
+        .group_by(r.c.id, r.c.schema), params)
     wanted = sorted({p for props in captions.values() for p in props} | set(REFERENCES))
-    value_rows = conn.execute(
-        select(s.c.entity_id, s.c.prop, s.c.value)
+    value_rows = _fetch(
+        conn, select(s.c.entity_id, s.c.prop, s.c.value)
         .join(r, r.c.id == s.c.entity_id)
         .where(r.c.schema.in_(NODE_SCHEMAS), s.c.prop.in_(wanted), vis.record(r),
                vis.portion(s, r)),
-        params).all()
+        params)
     ends = {name: relationship_ends()[name] for name in RELATIONS}
     end_props = sorted({p for pair in ends.values() for p in pair} | set(ROLES))
-    edge_rows = conn.execute(
-        select(s.c.entity_id, r.c.schema, s.c.prop, s.c.value)
+    edge_rows = _fetch(
+        conn, select(s.c.entity_id, r.c.schema, s.c.prop, s.c.value)
         .join(r, r.c.id == s.c.entity_id)
         .where(r.c.schema.in_(list(RELATIONS)), s.c.prop.in_(end_props),
-               vis.record(r), vis.portion(s, r)), params).all()
+               vis.record(r), vis.portion(s, r)), params)
 
-    schema = {row.id: row.schema for row in entity_rows}
-    alone = {row.id for row in entity_rows if row.own}
+    schema = {entity_id: kind for entity_id, kind, _ in entity_rows}
+    alone = {entity_id for entity_id, _, has_own in entity_rows if has_own}
     values: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for entity_id, prop, value in value_rows:
         values[entity_id][prop].append(value)
@@ -125,6 +130,29 @@ def read_network(conn: Connection, vis: Predicates) -> NetworkRead:
                        len(entities) + len(relationships))
 
 
+def _fetch(conn: Connection, query: Select[Any], params: dict[str, Any]
+           ) -> list[tuple[Any, ...]]:
+    """The query's rows as the driver's tuples: a million rows skip a million Row objects
+    (plain strings and integers here, which need no conversion on either backend)."""
+    result = conn.execute(query, params)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
+
+
+def resolved(conn: Connection, vis: Visibility, facts: Facts) -> Facts:
+    """``facts`` with the actors merged that resolution says are one: the pairs whose
+    latest judgement the viewer may see is ``match`` (``store/resolve_judgements.py``:
+    a judgement it may see, about two records that exist for it). The model's own
+    matches do not merge nodes: a false merge invents paths and brokers, so a node of
+    the network is merged only by a person's decision."""
+    actors = {e.id for e in facts.entities if e.schema in ACTORS}
+    matches = [pair for pair, j in resolve_judgements.visible(conn, vis).items()
+               if j.judgement == "match" and pair[0] in actors and pair[1] in actors]
+    return replace(facts, same=tuple(sorted(merged(matches).items())))
+
+
 def _unsettled(conn: Connection, ids: set[str]) -> set[str]:
     """Of ``ids`` (named, and neither an entity the queries found standing nor a
     relationship they fetched), those whose existence only the SQL predicate can settle:
@@ -153,7 +181,8 @@ def _standing_edges(edges: dict[str, tuple[str, dict[str, list[str]]]],
         first, second = props.get(source), props.get(target)
         if not first or not second:
             continue
-        if all(n in exists for n in first) and all(n in exists for n in second):
+        if (first[0] in exists and second[0] in exists if len(first) == len(second) == 1
+                else exists.issuperset(first) and exists.issuperset(second)):
             settled.add(rid)
         else:
             rests[rid] = {*first, *second}

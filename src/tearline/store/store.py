@@ -34,7 +34,7 @@ from tearline.store.audit_group import GroupAppender, Pending
 from tearline.store.engine import make_engine, require_current, translated, upgrade
 from tearline.store.filters import NO_FILTERS, Filters
 from tearline.store.kept import KeptConnection
-from tearline.store.network import read_network
+from tearline.store.network import read_network, resolved
 from tearline.store.relay import Relay
 from tearline.store.search import Position
 from tearline.store.seizures import read_seizure_table
@@ -251,11 +251,14 @@ class Store:
         return seizure_frame(read.table)
 
     def network(self, subject: Subject, at: datetime) -> Facts:
-        """The subject's link-graph facts (``store/network.py``), logged as figures."""
+        """The subject's link-graph facts (``store/network.py``), its actors merged by the
+        judgements it may see, logged as figures."""
+        vis = Visibility(subject, at)
         with self.reading() as conn:
-            found = read_network(conn, Visibility(subject, at))
+            found = read_network(conn, vis)
+            facts = resolved(conn, vis, found.facts)
         self._log([audit_events.aggregate_event(subject, "network", found.records)]).result()
-        return found.facts
+        return facts
 
     def _log(self, events: Sequence[Event]) -> Future[None]:
         """Hand a read's entries to the group writer; settled once they are committed."""
