@@ -130,7 +130,7 @@ def run_tearline(url: str) -> dict[str, Any]:
     assessment = build_assessment(AssessmentInput(VIEWER, frame),
                                   AssessmentParams(generated_at=AT))
     figures = time.perf_counter()
-    render_html(assessment, "png")
+    render_html(assessment, chart_format="png")
     charts = time.perf_counter()
     return {"rows": frame.rows, "read": read - start, "figures": figures - read,
             "charts": charts - figures, "path": figures - start, "peak_mib": peak_mib(),
@@ -201,6 +201,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_RECORDS:,} records")
     parser.add_argument("--worker", nargs=2, metavar=("ENGINE", "URL"), help=argparse.SUPPRESS)
     parser.add_argument("--calls", help=argparse.SUPPRESS)
+    parser.add_argument("--store", type=Path, help="keep the filled store in this file "
+                        "(filled when missing, reused when present: filling a million records "
+                        "takes minutes)")
     args = parser.parse_args()
     if args.worker:
         engine, url = args.worker
@@ -210,11 +213,12 @@ def main() -> None:
         return
     records = QUICK_RECORDS if args.quick else args.records
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/bench.sqlite"
-        start = time.perf_counter()
-        fill(url, records, args.seed)
-        print(f"{records:,} Seizure records stored in {time.perf_counter() - start:.1f} s; "
-              f"viewer {VIEWER}")
+        url = f"sqlite:///{args.store or Path(tmp) / 'bench.sqlite'}"
+        if args.store is None or not args.store.exists():
+            start = time.perf_counter()
+            fill(url, records, args.seed)
+            print(f"{records:,} Seizure records stored in {time.perf_counter() - start:.1f} s")
+        print(f"store {url}; viewer {VIEWER}")
         ours = _worker(["--worker", "tearline", url])
         calls = Path(tmp) / "calls.json"
         calls.write_text(json.dumps(ours.pop("calls")))
