@@ -61,7 +61,7 @@ TABLE: dict[str, Layer] = {
     "ingest": _layer(6, "followthemoney", "yaml"),
     # 7 — the one door to the database
     "store": _layer(7, "sqlalchemy", "alembic", "psycopg", "cryptography", "normality",
-                    "pyarrow", "anyio"),
+                    "pyarrow", "anyio", "duckdb", "adbc_driver_sqlite"),
     # 8 — what works through the store
     "federation": _layer(8, "cryptography", "httpx", "taxii2client"),
     "reports": _layer(8, "jinja2", "matplotlib", "numpy", "weasyprint", "pyarrow", "babel"),
@@ -81,7 +81,10 @@ CONFINED: dict[str, frozenset[str]] = {
     "sqlalchemy": frozenset({"store"}),
     "alembic": frozenset({"store"}),
     "psycopg": frozenset({"store"}),
-    "duckdb": frozenset({"analysis", "resolve"}),
+    # store: store/seizure_scan.py chooses and pivots the fetched seizure statements.
+    "duckdb": frozenset({"analysis", "resolve", "store"}),
+    # store: store/seizure_scan.py reads a SQLite store's statements straight into Arrow.
+    "adbc_driver_sqlite": frozenset({"store"}),
     # store: store/seizures.py reads the Seizure statements straight into Arrow columns
     # (no Python object per row), the frame analysis/ takes.
     # reports: reports/digest.py hashes the assessment's rows in Arrow, batch by batch.

@@ -37,6 +37,7 @@ from tearline.store.kept import KeptConnection
 from tearline.store.network import read_network, resolved
 from tearline.store.relay import Relay
 from tearline.store.search import Position
+from tearline.store.seizure_scan import arrow_file
 from tearline.store.seizures import read_seizure_table
 from tearline.store.visibility import Visibility
 from tearline.store.write_queue import WriteQueue
@@ -244,7 +245,7 @@ class Store:
         ids the figures used.
         """
         with self.reading() as conn:
-            read = read_seizure_table(conn, Visibility(subject, at))
+            read = read_seizure_table(conn, Visibility(subject, at), arrow_file(self.engine))
         self._log(audit_events.read_events(
             subject, ((r.entity_id, r.version, r.statement_ids) for r in read.reads), "report"
         )).result()
