@@ -39,7 +39,6 @@ from tearline.network.graph import (
     Reference,
     Relationship,
 )
-from tearline.resolve.clusters import merged
 from tearline.store import reader, resolve_judgements
 from tearline.store import tables as t
 from tearline.store.existence import relationship_ends
@@ -147,6 +146,8 @@ def resolved(conn: Connection, vis: Visibility, facts: Facts) -> Facts:
     a judgement it may see, about two records that exist for it). The model's own
     matches do not merge nodes: a false merge invents paths and brokers, so a node of
     the network is merged only by a person's decision."""
+    from tearline.resolve.clusters import merged  # DuckDB and pyarrow: only when merging
+
     actors = {e.id for e in facts.entities if e.schema in ACTORS}
     matches = [pair for pair, j in resolve_judgements.visible(conn, vis).items()
                if j.judgement == "match" and pair[0] in actors and pair[1] in actors]

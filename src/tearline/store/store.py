@@ -8,11 +8,11 @@ from contextlib import contextmanager
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from anyio import to_thread
 from sqlalchemy import Connection, Engine, func, select, text
 
-from tearline.analysis.frame import SeizureFrame, seizure_frame
 from tearline.audit.envelope import Event
 from tearline.errors import NotFound, ValidationError, tr
 from tearline.model.namespace import Placement
@@ -37,11 +37,12 @@ from tearline.store.kept import KeptConnection
 from tearline.store.network import read_network, resolved
 from tearline.store.relay import Relay
 from tearline.store.search import Position
-from tearline.store.seizure_scan import arrow_file
-from tearline.store.seizures import read_seizure_table
 from tearline.store.visibility import Visibility
 from tearline.store.write_queue import WriteQueue
 from tearline.store.writer import WriteSummary, write_records
+
+if TYPE_CHECKING:  # pyarrow, DuckDB and ADBC load when a report reads seizures
+    from tearline.analysis.frame import SeizureFrame
 
 
 class Store:
@@ -244,6 +245,10 @@ class Store:
         Logged as reads by path ``report``: each record's id, version and the statement
         ids the figures used.
         """
+        from tearline.analysis.frame import seizure_frame
+        from tearline.store.seizure_scan import arrow_file
+        from tearline.store.seizures import read_seizure_table
+
         with self.reading() as conn:
             read = read_seizure_table(conn, Visibility(subject, at), arrow_file(self.engine))
         self._log(audit_events.read_events(
