@@ -28,6 +28,7 @@ from tearline.errors import TearlineError, http_status
 from tearline.web import context
 from tearline.web.context import PREFIX, SignInNeeded, Web
 from tearline.web.pages import audit, record, search, sharing, signin
+from tearline.web.pages import network, seizures
 from tearline.web.sessions import Sessions, TokenAuthenticator
 from tearline.web.settings import WebSettings
 
@@ -48,6 +49,7 @@ HEADERS = (
 
 #: The page modules, each a router mounted under ``/web``.
 PAGES = (signin, search, record, sharing, audit)
+PAGES += (network, seizures)
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
