@@ -23,6 +23,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tearline.errors import Problem, ValidationError
+from tearline.i18n.vocabulary import label
 from tearline.model.drugs import DRUGS
 from tearline.policy.subject import Subject
 from tearline.reports.assessment import (
@@ -111,8 +112,10 @@ def router() -> APIRouter:
         assessment = build_assessment(_input(store, session.subject, now), params)
         locale = locale_of(request)
         charts = _charts(assessment.records, params.drug, locale, "svg")
+        regions = {s.kind: label("region", s.kind, locale)
+                   for s in assessment.records.monthly_by_region}
         return page(request, "seizures.html", a=assessment, f=assessment.records,
-                    charts=charts, chosen=chosen, drugs=DRUGS, weights=WEIGHTS, years=YEARS,
+                    charts=charts, regions=regions, chosen=chosen, drugs=DRUGS, weights=WEIGHTS, years=YEARS,
                     query=chosen.query())
 
     @web.get("/seizures/pdf")

@@ -27,6 +27,7 @@
     container: box,
     elements: elements,
     wheelSensitivity: 0.3,
+    maxZoom: 1.6,
     style: [
       { selector: "node", style: {
           "label": "data(label)", "font-size": 11, "text-valign": "bottom",
@@ -49,6 +50,7 @@
               concentric: function (n) { return 10 - n.data("hops"); },
               levelWidth: function () { return 1; } }
   });
+  window.tearlineNetwork = cy;  // the drawing, for the browser tests and the console
   cy.on("tap", "node", function (event) {
     var id = event.target.id();
     if (id !== data.record) {
