@@ -116,6 +116,8 @@ WEB = dict.fromkeys((
     ("GET", "/web/record/{entity_id}"), ("POST", "/web/record/{entity_id}/release"),
     ("POST", "/web/record/{entity_id}/recall"), ("GET", "/web/sharing"), ("GET", "/web/audit"),
 ), "web")
+WEB.update({("GET", "/web/network/{entity_id}"): "network",
+            ("GET", "/web/seizures"): "reports", ("GET", "/web/seizures/pdf"): "reports"})
 
 #: Command groups: a command of one is named by two words.
 GROUPS = frozenset({"audit", "policy", "report", "party", "node", "peer", "token", "source",

@@ -1,7 +1,8 @@
 """Link analysis and sanctions screening as the viewer gets them: ``tearline network
 players | communities | brokers | heads | path | export`` and ``tearline screen`` (the
 store, and a partner's file), ``GET /network``, ``/network/path``, ``/network/export``,
-``GET`` and ``POST /screening``. Measures, communities, paths with their evidence,
+``GET`` and ``POST /screening``, and the web's Network page around every id the viewer
+knows or a secret may create, with its paths. Measures, communities, paths with their evidence,
 exports, scores and evidence must not depend on a record, a portion or a link the viewer
 may not see.
 
@@ -13,9 +14,10 @@ portions of the worlds hold.
 
 from __future__ import annotations
 
-from adversary.cast import ANALYST
+from adversary.cast import ANALYST, ASKED_IDS
 from adversary.paths import DATA, Api, Cli, written, written_folder
 from adversary.paths_api import Asking
+from adversary.paths_web import web_visits
 from adversary.transcript import Transcript
 from adversary.worlds import Place
 
@@ -68,6 +70,10 @@ def run_network(place: Place, viewer: str) -> Transcript:
         ask("POST", "/screening", PARTNER)
         ask("POST", "/screening", {"entities": [{"id": "x", "schema": "Note",
                                                  "properties": {}}]})
+        web_visits(place, viewer, out, (
+            *(f"/web/network/{entity}" for entity in ASKED_IDS),
+            *(f"/web/network/{source}?to={target}" for source, target in PATHS),
+            "/web/network/dea-p-caro?depth=1", "/web/network/dea-p-caro?depth=4"))
     finally:
         api.close()
         cli.close()

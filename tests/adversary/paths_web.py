@@ -11,7 +11,9 @@ log's size), as the audit family takes them out.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
+from collections.abc import Iterable
 
 import httpx
 
@@ -64,6 +66,8 @@ class Pages:
             self.csrf = answer.text[found.end(1):found.start(2)]
         self.out.asked.add(operation(method, url, WEB))
         body = _CSRF.sub(r"\1<csrf>\2", answer.text)
+        if answer.headers.get("content-type") == "application/pdf":  # compared by its hash
+            body = hashlib.sha256(answer.content).hexdigest()
         if url.startswith("/web/audit"):
             body = _NOTE.sub("<checkpoint>", _AFTER.sub("<after>", _INDEX.sub("<index>", body)))
         self.out.add(f"{method} {url}", f"{answer.status_code}\n"
@@ -105,3 +109,15 @@ def web_steps(page: Pages) -> None:
     page("POST", "/web/record/never-created/recall", {"release": ""})
     page("POST", "/web/signout", {})
     page("GET", "/web/search")
+
+
+def web_visits(place: Place, viewer: str, out: Transcript, urls: Iterable[str]) -> None:
+    """The viewer signs in to the web application and opens ``urls`` (GET): how another
+    family's runner adds the pages that show its figures (network, reports)."""
+    pages = Pages(place, viewer, out)
+    try:
+        pages("POST", "/web/signin", {"token": pages.token, "next": "/web/search"})
+        for url in urls:
+            pages("GET", url)
+    finally:
+        pages.close()
