@@ -27,8 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from tearline.errors import TearlineError, http_status
 from tearline.web import context
 from tearline.web.context import PREFIX, SignInNeeded, Web
-from tearline.web.pages import audit, record, search, sharing, signin
-from tearline.web.pages import network, seizures
+from tearline.web.pages import audit, network, record, search, seizures, sharing, signin
 from tearline.web.sessions import Sessions, TokenAuthenticator
 from tearline.web.settings import WebSettings
 
@@ -48,8 +47,7 @@ HEADERS = (
 )
 
 #: The page modules, each a router mounted under ``/web``.
-PAGES = (signin, search, record, sharing, audit)
-PAGES += (network, seizures)
+PAGES = (signin, search, record, sharing, audit, network, seizures)
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]

@@ -115,8 +115,8 @@ def router() -> APIRouter:
         regions = {s.kind: label("region", s.kind, locale)
                    for s in assessment.records.monthly_by_region}
         return page(request, "seizures.html", a=assessment, f=assessment.records,
-                    charts=charts, regions=regions, chosen=chosen, drugs=DRUGS, weights=WEIGHTS, years=YEARS,
-                    query=chosen.query())
+                    charts=charts, regions=regions, chosen=chosen, drugs=DRUGS,
+                    weights=WEIGHTS, years=YEARS, query=chosen.query())
 
     @web.get("/seizures/pdf")
     def pdf(request: Request) -> Response:
