@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from html import unescape
 
 import pytest
-from webworld import Browser, Site, build_site
+from webworld import Browser, Site, add_links, build_site
 
 from tearline.network.analysis import Analysis
 from tearline.reports.assessment import AssessmentParams, build_assessment
@@ -26,6 +26,7 @@ LINKS = re.compile(r'<table class="links">(.*?)</table>', re.S)
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     made = build_site(f"sqlite:///{tmp_path_factory.mktemp('webnet') / 'db.sqlite'}")
+    add_links(made.store)
     yield made
     made.store.close()
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from webworld import PASSWORD, Site, build_site
+from webworld import PASSWORD, Site, add_links, build_site
 
 from serving import serving
 
@@ -38,6 +38,7 @@ WIDTH = 1280
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     made = build_site(f"sqlite:///{tmp_path_factory.mktemp('webui') / 'db.sqlite'}")
+    add_links(made.store)  # the Network page's links
     yield made
     made.store.close()
 

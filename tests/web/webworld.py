@@ -36,6 +36,7 @@ from tearline.web.settings import WebSettings
 from tearline.web.site import install
 
 WORLD = Path(__file__).parent / "data" / "world.json"
+LINKS = Path(__file__).parent / "data" / "links.json"
 SEEN = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"
 ANALYSTS = ("bob@us.dea.sod", "ana@mx.semar.uie", "luis@mx.semar.log", "eva@mx.fgr.seido")
@@ -75,12 +76,22 @@ def seed(store: Store) -> None:
             parties.put_vetting(conn, Vetting(v["id"], v["by"], v["unit"],
                                               datetime.fromisoformat(v["from"]),
                                               datetime.fromisoformat(v["until"])), SEEN, "test")
-    records = [build_record(
+    write_records(store, world["records"])
+
+
+def write_records(store: Store, rows: list[dict[str, Any]]) -> None:
+    """Records as ``data/*.json`` writes them (id, schema, properties, origin, author,
+    marking, portions)."""
+    store.write([build_record(
         r["id"], r["schema"], r["properties"], Provenance(r["origin"], r["author"], SEEN),
         Marking.from_dict(r["marking"]),
         {p: Marking.from_dict(m) for p, m in r.get("portions", {}).items()},
-        keyer=TEST_KEYER) for r in world["records"]]
-    store.write(records)
+        keyer=TEST_KEYER) for r in rows])
+
+
+def add_links(store: Store) -> None:
+    """The relationships of ``data/links.json`` (a network for the Network page)."""
+    write_records(store, json.loads(LINKS.read_text(encoding="utf-8"))["records"])
 
 
 @dataclass
