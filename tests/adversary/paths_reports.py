@@ -18,7 +18,7 @@ from pathlib import Path
 from adversary.cast import ANALYST
 from adversary.paths import Api, Cli, written
 from adversary.paths_api import Asking
-from adversary.paths_web import web_visits
+from adversary.paths_web import web_visits, with_web
 from adversary.transcript import Transcript
 from adversary.worlds import Place
 
@@ -27,6 +27,7 @@ def run_reports(place: Place, viewer: str) -> Transcript:
     out = Transcript()
     cli = Cli(place, out.asked)
     api = Api(cli.store, place.tokens()[viewer])
+    with_web(api.app)
     try:
         ask = Asking(api, out, viewer)
         for fmt in ("json", "html"):
@@ -50,10 +51,9 @@ def run_reports(place: Place, viewer: str) -> Transcript:
         ask.note("GET", "/reports/assessment")
         out.add("GET /reports/assessment?format=pdf", f"{answer.status_code}\n"
                 f"{answer.headers.get('content-type')}\n{hashlib.sha256(answer.content).hexdigest()}")
-        web_visits(place, viewer, out, (
-            "/web/seizures", "/web/seizures?period=2025&weight=net&years=year&origins=mx",
-            "/web/seizures?drug=methamphetamine&period=FY2025", "/web/seizures?drug=unobtanium",
-            "/web/seizures/pdf?period=2025"))
+        web_visits(place, viewer, out, api.app, (
+            "/web/seizures?period=2025&weight=net&years=year&origins=mx",
+            "/web/seizures?drug=unobtanium", "/web/seizures/pdf?period=2025"))
     finally:
         api.close()
         cli.close()

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 
 import httpx
+from fastapi import FastAPI
 
 from adversary.cast import ASKED_IDS
 from adversary.coverage import WEB, operation
@@ -40,11 +41,14 @@ _NOTE = re.compile(r'<pre class="note-text">.*?</pre>', re.S)
 class Pages:
     """The viewer's browser on the world's site over ASGI, recording each page."""
 
-    def __init__(self, place: Place, viewer: str, out: Transcript) -> None:
-        self.store = Store.open(place.url)
-        app = create_app(self.store, ApiSettings.from_env(
-            {}, request_timeout_seconds=300.0, cursor_key=CURSOR_KEY))
-        install(app, app.state.authenticator, WebSettings.from_env({}))
+    def __init__(self, place: Place, viewer: str, out: Transcript,
+                 app: FastAPI | None = None) -> None:
+        self.store: Store | None = None
+        if app is None:
+            self.store = Store.open(place.url)
+            app = create_app(self.store, ApiSettings.from_env(
+                {}, request_timeout_seconds=300.0, cursor_key=CURSOR_KEY))
+            with_web(app)
         self.out, self.token = out, place.tokens()[viewer]
         self.runner = asyncio.Runner()
         transport = httpx.ASGITransport(app=app, client=("127.0.0.9", 4242))
@@ -54,7 +58,8 @@ class Pages:
     def close(self) -> None:
         self.runner.run(self.client.aclose())
         self.runner.close()
-        self.store.close()
+        if self.store is not None:
+            self.store.close()
 
     def __call__(self, method: str, url: str, data: dict[str, str] | None = None) -> None:
         self.out.begin()
@@ -111,12 +116,23 @@ def web_steps(page: Pages) -> None:
     page("GET", "/web/search")
 
 
-def web_visits(place: Place, viewer: str, out: Transcript, urls: Iterable[str]) -> None:
-    """The viewer signs in to the web application and opens ``urls`` (GET): how another
-    family's runner adds the pages that show its figures (network, reports)."""
-    pages = Pages(place, viewer, out)
+def with_web(app: FastAPI) -> None:
+    """The web application added to an API application, as ``tearline serve`` adds it
+    (before its first request: middleware cannot be added later)."""
+    install(app, app.state.authenticator, WebSettings.from_env({}))
+
+
+def web_visits(place: Place, viewer: str, out: Transcript, app: FastAPI,
+               urls: Iterable[str]) -> None:
+    """The viewer signs in to the web application on ``app`` (an API application given
+    :func:`with_web`) and opens ``urls`` (GET): how another family's runner adds the pages
+    that show its figures (network, reports), on the application its API steps use."""
+    pages = Pages(place, viewer, out, app)
     try:
+        pages("GET", "/web/signin")
         pages("POST", "/web/signin", {"token": pages.token, "next": "/web/search"})
+        signed = out.steps[-1][1].split("\n")[:2]
+        assert signed == ["303", "/web/search"], f"the viewer could not sign in: {signed}"
         for url in urls:
             pages("GET", url)
     finally:
