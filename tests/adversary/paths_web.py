@@ -5,7 +5,11 @@ viewer knows and every id a secret may create, sharing, audit — and the langua
 A page is compared as its status, redirect target, content type and HTML, with only
 what is random per world taken out: the session's CSRF token (``secrets``), and, on the
 audit page, the log's indexes and checkpoint, public by design (docs/policy.md: the
-log's size), as the audit family takes them out.
+log's size), as the audit family takes them out. A PDF is compared by its SHA-256.
+
+The pages that show another family's figures run in that family, against its secrets:
+the Network page in ``paths_network.py``, the Seizures page and its PDF in
+``paths_reports.py`` (:func:`web_visits`, on the API application of their runs).
 """
 
 from __future__ import annotations
