@@ -123,6 +123,8 @@ WEB = dict.fromkeys((
     ("POST", "/web/admin/tokens"), ("POST", "/web/admin/tokens/{prefix}/revoke"),
     ("POST", "/web/admin/peers/{name}/remove"),
 ), "web")
+WEB.update({("GET", "/web/network/{entity_id}"): "network",
+            ("GET", "/web/seizures"): "reports", ("GET", "/web/seizures/pdf"): "reports"})
 
 #: Command groups: a command of one is named by two words.
 GROUPS = frozenset({"audit", "policy", "report", "party", "node", "peer", "token", "source",

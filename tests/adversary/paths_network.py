@@ -1,10 +1,12 @@
 """Link analysis and sanctions screening as the viewer gets them: ``tearline network
 players | communities | brokers | heads | path | export`` and ``tearline screen`` (the
 store, and a partner's file), ``GET /network``, ``/network/path``, ``/network/export``,
-``GET`` and ``POST /screening``. Measures, communities, paths with their evidence,
-exports, scores and evidence must not depend on a record, a portion or a link the viewer
-may not see — nor may a merge of two records into one node (the judgements it may see,
-about records it sees: its own judgement below merges two of them).
+``GET`` and ``POST /screening``, and the web's Network page around every id a secret may
+create and a few the viewer knows, with its paths. Measures, communities, paths with
+their evidence, exports, scores and evidence must not depend on a record, a portion or a
+link the viewer may not see — nor may a merge of two records into one node (the
+judgements it may see, about records it sees: its own judgement below merges two of
+them).
 
 The viewer first imports four real SDN entries (``data/sdn_network.csv``: Rafael Caro
 Quintero, Joaquín Guzmán Loera, Ovidio Guzmán López and an entry linked to the first),
@@ -14,15 +16,20 @@ portions of the worlds hold.
 
 from __future__ import annotations
 
-from adversary.cast import ANALYST
+from adversary.cast import ANALYST, NEVER, POOL
 from adversary.paths import DATA, Api, Cli, written, written_folder
 from adversary.paths_api import Asking
+from adversary.paths_web import web_visits, with_web
 from adversary.transcript import Transcript
 from adversary.worlds import Place
 
 PATHS = (("dea-p-caro", "dea-p-guzman"), ("dea-p-guzman", "dea-o-sinaloa"),
          ("dea-p-caro", "x-person"), ("dea-p-courier", "mx-p-ovidio"),
          ("never-created", "dea-p-caro"))
+#: Network pages opened: every id a secret may create, a relationship record, a seizure
+#: and a partner's person of the base world, and the paths' people (each page analyses
+#: the whole view: a page per id the viewer knows would only repeat that work).
+AROUND = (*POOL, NEVER, "dea-l-caro", "dea-s-2", "mx-p-ovidio")
 PARTNER = {"entities": [
     {"id": "q-1", "schema": "Person", "properties": {"name": ["Rafael Caro Quintero"],
                                                      "birthDate": ["1952-10-03"]}},
@@ -34,6 +41,7 @@ def run_network(place: Place, viewer: str) -> Transcript:
     out = Transcript()
     cli = Cli(place, out.asked)
     api = Api(cli.store, place.tokens()[viewer])
+    with_web(api.app)
     who = ("--as", ANALYST[viewer])
     try:
         def step(*args: str) -> None:
@@ -72,6 +80,10 @@ def run_network(place: Place, viewer: str) -> Transcript:
         ask("POST", "/screening", PARTNER)
         ask("POST", "/screening", {"entities": [{"id": "x", "schema": "Note",
                                                  "properties": {}}]})
+        web_visits(place, viewer, out, api.app, (
+            *(f"/web/network/{entity}" for entity in AROUND),
+            *(f"/web/network/{source}?to={target}" for source, target in PATHS),
+            "/web/network/dea-p-caro?depth=4"))
     finally:
         api.close()
         cli.close()

@@ -1,6 +1,7 @@
 """Threat assessments as the viewer gets them: ``tearline report assessment`` (JSON, HTML
 with its charts, and PDF with the format taken from the file name) and ``GET
-/reports/assessment`` (JSON, HTML in either language, PDF, and its refusals). The figures,
+/reports/assessment`` (JSON, HTML in either language, PDF, and its refusals), and the
+web's Seizures page (figures and charts with its filters, the PDF download). The figures,
 the inputs digest and the document must not depend on a seizure, or a weight, the viewer
 may not see.
 
@@ -17,6 +18,7 @@ from pathlib import Path
 from adversary.cast import ANALYST
 from adversary.paths import Api, Cli, written
 from adversary.paths_api import Asking
+from adversary.paths_web import web_visits, with_web
 from adversary.transcript import Transcript
 from adversary.worlds import Place
 
@@ -25,6 +27,7 @@ def run_reports(place: Place, viewer: str) -> Transcript:
     out = Transcript()
     cli = Cli(place, out.asked)
     api = Api(cli.store, place.tokens()[viewer])
+    with_web(api.app)
     try:
         ask = Asking(api, out, viewer)
         for fmt in ("json", "html"):
@@ -48,6 +51,9 @@ def run_reports(place: Place, viewer: str) -> Transcript:
         ask.note("GET", "/reports/assessment")
         out.add("GET /reports/assessment?format=pdf", f"{answer.status_code}\n"
                 f"{answer.headers.get('content-type')}\n{hashlib.sha256(answer.content).hexdigest()}")
+        web_visits(place, viewer, out, api.app, (
+            "/web/seizures?period=2025&weight=net&years=year&origins=mx",
+            "/web/seizures?drug=unobtanium", "/web/seizures/pdf?period=2025"))
     finally:
         api.close()
         cli.close()

@@ -7,15 +7,22 @@ the viewer is no administrator) — and the language switch.
 A page is compared as its status, redirect target, content type and HTML, with only
 what is random per world taken out: the session's CSRF token (``secrets``), and, on the
 audit page, the log's indexes and checkpoint, public by design (docs/policy.md: the
-log's size), as the audit family takes them out.
+log's size), as the audit family takes them out. A PDF is compared by its SHA-256.
+
+The pages that show another family's figures run in that family, against its secrets:
+the Network page in ``paths_network.py``, the Seizures page and its PDF in
+``paths_reports.py`` (:func:`web_visits`, on the API application of their runs).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
+from collections.abc import Iterable
 
 import httpx
+from fastapi import FastAPI
 
 from adversary.cast import ASKED_IDS, NEVER
 from adversary.coverage import WEB, operation
@@ -60,11 +67,14 @@ _NOTE = re.compile(r'<pre class="note-text">.*?</pre>', re.S)
 class Pages:
     """The viewer's browser on the world's site over ASGI, recording each page."""
 
-    def __init__(self, place: Place, viewer: str, out: Transcript) -> None:
-        self.store = Store.open(place.url)
-        app = create_app(self.store, ApiSettings.from_env(
-            {}, request_timeout_seconds=300.0, cursor_key=CURSOR_KEY))
-        install(app, app.state.authenticator, WebSettings.from_env({}))
+    def __init__(self, place: Place, viewer: str, out: Transcript,
+                 app: FastAPI | None = None) -> None:
+        self.store: Store | None = None
+        if app is None:
+            self.store = Store.open(place.url)
+            app = create_app(self.store, ApiSettings.from_env(
+                {}, request_timeout_seconds=300.0, cursor_key=CURSOR_KEY))
+            with_web(app)
         self.out, self.token = out, place.tokens()[viewer]
         self.runner = asyncio.Runner()
         transport = httpx.ASGITransport(app=app, client=("127.0.0.9", 4242))
@@ -74,7 +84,8 @@ class Pages:
     def close(self) -> None:
         self.runner.run(self.client.aclose())
         self.runner.close()
-        self.store.close()
+        if self.store is not None:
+            self.store.close()
 
     def __call__(self, method: str, url: str, data: dict[str, str] | None = None) -> None:
         self.out.begin()
@@ -86,6 +97,8 @@ class Pages:
             self.csrf = answer.text[found.end(1):found.start(2)]
         self.out.asked.add(operation(method, url, WEB))
         body = _CSRF.sub(r"\1<csrf>\2", answer.text)
+        if answer.headers.get("content-type") == "application/pdf":  # compared by its hash
+            body = hashlib.sha256(answer.content).hexdigest()
         if url.startswith("/web/audit"):
             body = _NOTE.sub("<checkpoint>", _AFTER.sub("<after>", _INDEX.sub("<index>", body)))
         self.out.add(f"{method} {url}", f"{answer.status_code}\n"
@@ -133,3 +146,26 @@ def web_steps(page: Pages) -> None:
     page("POST", "/web/record/never-created/recall", {"release": ""})
     page("POST", "/web/signout", {})
     page("GET", "/web/search")
+
+
+def with_web(app: FastAPI) -> None:
+    """The web application added to an API application, as ``tearline serve`` adds it
+    (before its first request: middleware cannot be added later)."""
+    install(app, app.state.authenticator, WebSettings.from_env({}))
+
+
+def web_visits(place: Place, viewer: str, out: Transcript, app: FastAPI,
+               urls: Iterable[str]) -> None:
+    """The viewer signs in to the web application on ``app`` (an API application given
+    :func:`with_web`) and opens ``urls`` (GET): how another family's runner adds the pages
+    that show its figures (network, reports), on the application its API steps use."""
+    pages = Pages(place, viewer, out, app)
+    try:
+        pages("GET", "/web/signin")
+        pages("POST", "/web/signin", {"token": pages.token, "next": "/web/search"})
+        signed = out.steps[-1][1].split("\n")[:2]
+        assert signed == ["303", "/web/search"], f"the viewer could not sign in: {signed}"
+        for url in urls:
+            pages("GET", url)
+    finally:
+        pages.close()

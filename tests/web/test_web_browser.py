@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from webworld import ADMIN, PASSWORD, Site, build_site
+from webworld import ADMIN, PASSWORD, Site, add_links, build_site
 
 from serving import serving
 
@@ -38,6 +38,7 @@ WIDTH = 1280
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     made = build_site(f"sqlite:///{tmp_path_factory.mktemp('webui') / 'db.sqlite'}")
+    add_links(made.store)  # the Network page's links
     yield made
     made.store.close()
 
@@ -171,9 +172,24 @@ def test_a_forged_form_and_an_expired_session_are_refused(person: Person, site: 
         site.clock.offset = timedelta(0)
 
 
+def test_the_network_is_drawn_and_a_node_opens_its_own(person: Person) -> None:
+    person.sign_in(VETTED)
+    page = person.go("/web/network/semar-p-guzman")
+    page.wait_for_selector("#graph canvas")  # Cytoscape drew, under the strict policy
+    drawn = page.evaluate("() => tearlineNetwork.nodes().map(n => n.id()).sort()")
+    assert drawn == ["dea-o-chapitos", "dea-p-guzman", "semar-p-guzman"]
+    box = page.locator("#graph").bounding_box()
+    at = page.evaluate("() => tearlineNetwork.$id('dea-p-guzman').renderedPosition()")
+    assert box is not None
+    with page.expect_navigation():
+        page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+    assert page.url.endswith("/web/network/dea-p-guzman")
+
+
 PAGES = (("signin", None), ("search", "/web/search?q=guzman"),
          ("record", "/web/record/dea-p-guzman"), ("sharing", "/web/sharing"),
-         ("audit", "/web/audit"), ("seizures", "/web/search?schema=Seizure"))
+         ("audit", "/web/audit"), ("seizures", "/web/seizures"),
+         ("network", "/web/network/dea-p-guzman?to=dea-o-chapitos"))
 #: Seen by the node's administrator, a DEA analyst: the administration page, and the tabs
 #: of a record its agency originated (who may see it is shown to the originator only).
 ADMIN_PAGES = (("admin", "/web/admin"), ("audience", "/web/record/dea-p-guzman/audience"),

@@ -37,6 +37,7 @@ from tearline.web.settings import WebSettings
 from tearline.web.site import install
 
 WORLD = Path(__file__).parent / "data" / "world.json"
+LINKS = Path(__file__).parent / "data" / "links.json"
 SEEN = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"
 ANALYSTS = ("bob@us.dea.sod", "ana@mx.semar.uie", "luis@mx.semar.log", "eva@mx.fgr.seido")
@@ -88,6 +89,11 @@ def records_of(rows: list[dict[str, Any]]) -> list[Record]:
         Marking.from_dict(r["marking"]),
         {p: Marking.from_dict(m) for p, m in r.get("portions", {}).items()},
         keyer=TEST_KEYER) for r in rows]
+
+
+def add_links(store: Store) -> None:
+    """The relationships of ``data/links.json`` (a network for the Network page)."""
+    store.write(records_of(json.loads(LINKS.read_text(encoding="utf-8"))["records"]))
 
 
 @dataclass

@@ -27,7 +27,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from tearline.errors import TearlineError, http_status
 from tearline.web import context
 from tearline.web.context import PREFIX, SignInNeeded, TokenIssuer, Web
-from tearline.web.pages import admin, audit, record, record_panels, search, sharing, signin
+from tearline.web.pages import (
+    admin,
+    audit,
+    network,
+    record,
+    record_panels,
+    search,
+    seizures,
+    sharing,
+    signin,
+)
 from tearline.web.sessions import Sessions, TokenAuthenticator
 from tearline.web.settings import WebSettings
 
@@ -47,7 +57,7 @@ HEADERS = (
 )
 
 #: The page modules, each a router mounted under ``/web``.
-PAGES = (signin, search, record, sharing, audit, record_panels, admin)
+PAGES = (signin, search, record, sharing, audit, record_panels, admin, network, seizures)
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
