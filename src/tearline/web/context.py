@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from tearline.errors import PolicyDenied, TooLarge, ValidationError
 from tearline.i18n import SUPPORTED, negotiate
 from tearline.store import Store, web_accounts
+from tearline.web.proofs import Verifier
 from tearline.web.render import render
 from tearline.web.sessions import COOKIE, Session, Sessions
 from tearline.web.settings import WebSettings
@@ -44,6 +45,8 @@ class Web:
     store: Store
     settings: WebSettings
     sessions: Sessions
+    #: The node's checkpoint verifier key, when the site was given it (audit proofs).
+    verifier: Verifier | None = None
 
 
 def web_of(request: Request) -> Web:
