@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from webworld import PASSWORD, Site, build_site
 
 from serving import serving
+from tearline.store import audit_checkpoints, release_approvals
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists() and not os.environ.get("CI"):
@@ -137,6 +139,34 @@ def test_release_and_recall(person: Person) -> None:
     assert "recalled" in page.locator("table").nth(1).inner_text()
 
 
+def test_a_second_officer_approves_in_the_browser(chromium: Browser, base: str,
+                                                  site: Site) -> None:
+    with site.store.transaction() as conn:
+        release_approvals.set_required(conn, "mx-us-2024", True, "system", datetime.now(UTC))
+    first, second = Person(chromium, base), Person(chromium, base)
+    try:
+        first.sign_in(VETTED)
+        page = first.go("/web/sharing")
+        page.fill("#rel-entity", "semar-s-1")
+        page.fill("#rel-to", "agency:us.dea")
+        page.select_option("#rel-basis", "mx-us-2024")
+        page.click("form[action$='/sharing/release'] button")
+        page.wait_for_url("**/web/sharing")
+        assert "yours: another officer approves" in page.locator("table.approvals").inner_text()
+        second.sign_in(UNVETTED)
+        desk = second.go("/web/sharing")
+        desk.locator("table.approvals form[action$='/sharing/approve'] button").first.click()
+        desk.wait_for_url("**/web/sharing")
+        assert "approved" in desk.locator("table.approvals").inner_text()
+        assert "semar-s-1" in first.go("/web/sharing").locator("table.releases").inner_text()
+    finally:
+        with site.store.transaction() as conn:
+            release_approvals.set_required(conn, "mx-us-2024", False, "system",
+                                           datetime.now(UTC))
+        first.close()
+        second.close()
+
+
 def test_switch_language(person: Person) -> None:
     person.sign_in(VETTED)
     page = person.page
@@ -173,17 +203,24 @@ def test_a_forged_form_and_an_expired_session_are_refused(person: Person, site: 
 
 PAGES = (("signin", None), ("search", "/web/search?q=guzman"),
          ("record", "/web/record/dea-p-guzman"), ("sharing", "/web/sharing"),
-         ("audit", "/web/audit"), ("seizures", "/web/search?schema=Seizure"))
+         ("audit", "/web/audit"), ("proof", "a.proof"),
+         ("seizures", "/web/search?schema=Seizure"))
 
 
 @pytest.mark.parametrize("locale", ["en-US", "es-MX"])
 def test_every_page_photographed_accessible_and_keyboard_reachable(
-        chromium: Browser, base: str, locale: str) -> None:
+        chromium: Browser, base: str, site: Site, locale: str) -> None:
     person = Person(chromium, base, locale)
     try:
         for name, path in PAGES:
             if path is None:
                 person.go("/web/signin")
+            elif path == "a.proof":  # the first proof the audit page offers
+                with site.store.transaction() as conn:  # the operator publishes the log
+                    audit_checkpoints.sign(conn, "tearline.test/log",
+                                           Ed25519PrivateKey.generate())
+                person.go("/web/audit").locator(path).first.click()
+                person.page.wait_for_url("**/web/audit/proof/*")
             else:
                 if "tearline_session" not in {c["name"] for c in person.context.cookies()}:
                     person.sign_in(VETTED)

@@ -13,18 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 from tearline.audit.checkpoint import Checkpoint, parse_note, verify_note
 from tearline.audit.merkle import leaf_hash
 from tearline.audit.proof_check import root_from_inclusion_proof
 from tearline.errors import ProofError
 
-if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-#: The node's verifier key: (key name, public key).
-Verifier = tuple[str, "Ed25519PublicKey"]
+#: The node's verifier key: (key name, Ed25519 public key), as ``keys.load_verifier_key``
+#: gives it (the web does not handle key material itself: ``audit/`` checks with it).
+Verifier = tuple[str, Any]
 
 
 @dataclass(frozen=True, slots=True)

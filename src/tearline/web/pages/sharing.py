@@ -18,8 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from tearline.model.marking import Tlp
-from tearline.store import parties, reader, release_approvals, releases
-from tearline.store.visibility import Visibility
+from tearline.store import Visibility, parties, reader, release_approvals, releases
 from tearline.web.context import page, viewer, web_of
 
 
@@ -39,7 +38,7 @@ def router() -> APIRouter:
             received = [c for c in all_consents if c.to_agency == agency]
             seen = reader.visible_entities(
                 conn, Visibility(subject, now),
-                {x.entity_id for x in (*mine, *given, *received)})
+                {r.entity_id for r in mine} | {c.entity_id for c in (*given, *received)})
             queue = release_approvals.listed(conn, subject, now)
             agreements = [a for a in parties.agreements(conn) if agency in a.parties]
             agencies = sorted(a.id for a in parties.agencies(conn) if a.id != agency)
