@@ -111,7 +111,8 @@ def main(argv: list[str]) -> int:
         # server was installed above), and Hypothesis replaying the same examples every
         # run. Either can be changed from the environment (=0, HYPOTHESIS_PROFILE=default).
         env = {"TEARLINE_REQUIRE_POSTGRES": "1", "HYPOTHESIS_PROFILE": "ci", **os.environ}
-        return subprocess.call([str(BIN / "pytest"), *parallel(argv[2:]), *argv[2:]], env=env)
+        return subprocess.call([str(BIN / "pytest"), *parallel(argv[2:]), "--durations=30",
+                                *argv[2:]], env=env)
     if job == "fuzz":
         env = {**os.environ, "TEARLINE_FUZZ_EXAMPLES": os.environ.get("TEARLINE_FUZZ_EXAMPLES",
                                                                       "300")}

@@ -18,7 +18,7 @@ import os
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from tearline.errors import ValidationError
+from tearline.errors import ValidationError, tr
 
 #: Ids are padded to this length before sealing so cursor lengths do not vary with them.
 _PAD = 128
@@ -40,8 +40,9 @@ class CursorBox:
 
     def open(self, cursor: str, unit: str, operation: str, query: dict[str, str | None]) -> str:
         invalid = ValidationError(
-            "invalid cursor: pass the next_cursor of the previous page unchanged, "
-            "with the same query"
+            tr(
+                "invalid cursor: pass the next_cursor of the previous page unchanged, with the "
+                "same query")
         )
         try:
             raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))

@@ -37,7 +37,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from tearline.audit.note import check_key_name, format_verifier_key, key_id, parse_verifier_key
-from tearline.errors import ConfigError, MarkingError, Problem, ProofError, ValidationError
+from tearline.errors import ConfigError, MarkingError, Problem, ProofError, ValidationError, tr
 from tearline.files import private_dir, write_private
 from tearline.model.marking import check_party_id
 
@@ -114,19 +114,20 @@ def load_node_key(keys_dir: Path) -> NodeKey:
     """The node's private key and name; :class:`ConfigError` if absent or unusable."""
     path = keys_dir / PRIVATE
     if not path.exists():
-        raise ConfigError(f"no node key at {path}: run `tearline init` first")
+        raise ConfigError(tr("no node key at {path}: run `tearline init` first", path=path))
     if path.stat().st_mode & 0o077:
-        raise ConfigError(f"{path} is readable by others: chmod 600 it")
+        raise ConfigError(tr("{path} is readable by others: chmod 600 it", path=path))
     name, _public = load_verifier_key(keys_dir)
     try:
         private = load_pem_private_key(path.read_bytes(), password=None)
     except ValueError as exc:
-        raise ConfigError(f"{path} is not a PEM private key") from exc
+        raise ConfigError(tr("{path} is not a PEM private key", path=path)) from exc
     if not isinstance(private, Ed25519PrivateKey):
-        raise ConfigError(f"{path} is not an Ed25519 key")
+        raise ConfigError(tr("{path} is not an Ed25519 key", path=path))
     key = NodeKey(name, private)
     if key.verifier_key() != (keys_dir / PUBLIC).read_text(encoding="ascii").strip():
-        raise ConfigError(f"{keys_dir / PUBLIC} does not belong to {path}")
+        raise ConfigError(tr(
+            "{value} does not belong to {path}", value=keys_dir / PUBLIC, path=path))
     return key
 
 
@@ -134,11 +135,11 @@ def load_verifier_key(keys_dir: Path) -> tuple[str, Ed25519PublicKey]:
     """(name, public key) from ``node.pub``."""
     path = keys_dir / PUBLIC
     if not path.exists():
-        raise ConfigError(f"no verifier key at {path}: run `tearline init` first")
+        raise ConfigError(tr("no verifier key at {path}: run `tearline init` first", path=path))
     try:
         return parse_verifier_key(path.read_text(encoding="ascii"))
     except ProofError as exc:
-        raise ConfigError(f"{path}: {exc.message}") from exc
+        raise ConfigError(tr("{path}: {message}", path=path, message=exc.message)) from exc
 
 
 # -- what a node shows others: its certificate and identity values -------------------------
@@ -176,7 +177,8 @@ def identity_problems(values: dict[str, str]) -> list[Problem]:
 
 def check_node_name(name: str) -> str:
     if not _NAME.fullmatch(name) or len(name) > 128:
-        raise ValidationError(f"invalid node name {name!r}: expected a dotted lowercase name")
+        raise ValidationError(tr(
+            "invalid node name {name!r}: expected a dotted lowercase name", name=name))
     return name
 
 
@@ -184,11 +186,13 @@ def check_url(url: str) -> str:
     """A TAXII base URL: ``https://host[:port]/path/``, no query, no credentials."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValidationError(f"invalid TAXII URL {url!r}: expected https://host:port/taxii2/")
+        raise ValidationError(tr(
+            "invalid TAXII URL {url!r}: expected https://host:port/taxii2/", url=url))
     if parts.username or parts.password or parts.query or parts.fragment:
-        raise ValidationError(f"invalid TAXII URL {url!r}: no credentials, query or fragment")
+        raise ValidationError(tr(
+            "invalid TAXII URL {url!r}: no credentials, query or fragment", url=url))
     if not parts.path.endswith("/"):
-        raise ValidationError(f"invalid TAXII URL {url!r}: it must end with '/'")
+        raise ValidationError(tr("invalid TAXII URL {url!r}: it must end with '/'", url=url))
     return url
 
 
@@ -197,9 +201,9 @@ def load_certificate(pem: str) -> x509.Certificate:
     try:
         certs = x509.load_pem_x509_certificates(pem.encode("ascii"))
     except (ValueError, UnicodeEncodeError) as exc:
-        raise ValidationError("not a PEM X.509 certificate") from exc
+        raise ValidationError(tr("not a PEM X.509 certificate")) from exc
     if len(certs) != 1:
-        raise ValidationError("expected exactly one certificate")
+        raise ValidationError(tr("expected exactly one certificate"))
     return certs[0]
 
 

@@ -122,6 +122,13 @@ WEB = dict.fromkeys((
     ("POST", "/web/sharing/consent/withdraw"), ("POST", "/web/sharing/approve"),
     ("POST", "/web/sharing/refuse"), ("GET", "/web/audit/proof/{index}"),
     ("GET", "/web/audit/proof/{index}/json"),
+    ("GET", "/web/record/{entity_id}/audience"), ("GET", "/web/record/{entity_id}/correlations"),
+    ("GET", "/web/record/{entity_id}/history"),
+    # the administration page: asked with the viewer's session, which is refused
+    ("GET", "/web/admin"), ("POST", "/web/admin/parties"), ("POST", "/web/admin/agreements"),
+    ("POST", "/web/admin/vettings"), ("POST", "/web/admin/vettings/revoke"),
+    ("POST", "/web/admin/tokens"), ("POST", "/web/admin/tokens/{prefix}/revoke"),
+    ("POST", "/web/admin/peers/{name}/remove"),
 ), "web")
 
 #: Command groups: a command of one is named by two words.

@@ -1,8 +1,10 @@
 """The web application as the viewer's analyst reaches it: signed in with their API token,
 every page read — search (with facets, filters and pages), record pages of every id the
-viewer knows and every id a secret may create, sharing (and its forms, on ids a secret
-may create), audit (with the inclusion proofs of the entries it shows whole, on the page
-and as JSON, and of an entry it does not) — and the language switch.
+viewer knows and every id a secret may create, the record's tabs (who may see it,
+correlations, history), sharing (and its forms, on an id a secret may create), audit
+(with the inclusion proof of an entry it shows whole, on the page and as JSON, and of an
+entry it does not), the administration page and its forms (refused: the viewer is no
+administrator) — and the language switch.
 
 A page is compared as its status, redirect target, content type and HTML, with only
 what is random per world taken out: the session's CSRF token (``secrets``), and, on the
@@ -19,7 +21,7 @@ import re
 import httpx
 
 from adversary import public
-from adversary.cast import ASKED_IDS, TRI
+from adversary.cast import ASKED_IDS, NEVER, TRI
 from adversary.coverage import WEB, operation
 from adversary.paths import CURSOR_KEY
 from adversary.paths_api import FILTERED
@@ -35,6 +37,26 @@ from tearline.web.site import install
 
 #: Searches: names in visible data and in hidden data alike (of ``cast.TEXTS``).
 WORDS = ("guzman", "el raton", "prueba", "GULO900329", "zambada ortiz")
+#: The record tabs, each asked of a few ids (the model behind correlations is costly):
+#: visible records of the originator's agency (one with a portion) and of another
+#: agency, records only a secret creates, and one never created. Correlations are asked
+#: of the visible people a hidden one could resolve with or screen against.
+TABS = {
+    "audience": ("dea-p-guzman", "dea-p-courier", "mx-p-ovidio", "x-hidden", NEVER),
+    "correlations": ("dea-p-guzman", "mx-p-ovidio"),
+    "history": ("dea-p-guzman", "fgr-p-damaso", "x-person"),
+}
+#: The administration forms, each refused to the viewer (not an administrator).
+ADMIN_FORMS = (
+    ("/web/admin/parties", {"kind": "unit", "id": "mx.fgr.x", "name": "X", "of": "mx.fgr"}),
+    ("/web/admin/agreements", {"id": "a-1", "title": "A", "agreement_kind": "mlat",
+                               "parties": "us.dea,mx.fgr"}),
+    ("/web/admin/vettings", {"unit": "mx.semar.pn", "by": "us.dea", "valid_until": "2027-01-01"}),
+    ("/web/admin/vettings/revoke", {"unit": "mx.semar.uie", "by": "us.dea"}),
+    ("/web/admin/tokens", {"owner": "mx.semar.pn", "label": "x", "scope_admin": "1"}),
+    ("/web/admin/tokens/abcdefgh/revoke", {}),
+    ("/web/admin/peers/mx.semar.uie/remove", {}),
+)
 _CSRF = re.compile(r'(name="csrf" value=")[^"]*(")')
 _INDEX = re.compile(r'<td class="index">\d+</td>')
 _AFTER = re.compile(r"/web/audit\?after=\d+")
@@ -136,8 +158,14 @@ def web_steps(page: Pages) -> None:
     page("GET", "/web/search?schema=Seizure&drug=fentanyl")
     for entity in ASKED_IDS:
         page("GET", f"/web/record/{entity}")
+    for tab, ids in TABS.items():
+        for entity in ids:
+            page("GET", f"/web/record/{entity}/{tab}")
     sharing_forms(page)
     page("GET", "/web/sharing")
+    for url, data in ADMIN_FORMS:
+        page("POST", url, data)
+    page("GET", "/web/admin")
     audit_pages(page)
     page("POST", "/web/language", {"locale": "es_MX", "next": "/web/search"})
     page("GET", "/web/search?q=ovidio")

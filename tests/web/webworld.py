@@ -25,9 +25,10 @@ from tearline.api import credentials
 from tearline.api.app import create_app
 from tearline.api.auth import Scope, issue_token
 from tearline.api.settings import ApiSettings
+from tearline.cli.web import token_issuer
 from tearline.model.marking import Marking
 from tearline.model.parties import Agency, Agreement, Analyst, Unit, Vetting
-from tearline.model.record import build_record
+from tearline.model.record import Record, build_record
 from tearline.model.statement import Provenance
 from tearline.store import parties
 from tearline.store.store import Store
@@ -39,6 +40,8 @@ WORLD = Path(__file__).parent / "data" / "world.json"
 SEEN = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"
 ANALYSTS = ("bob@us.dea.sod", "ana@mx.semar.uie", "luis@mx.semar.log", "eva@mx.fgr.seido")
+#: The node's administrator: a web password with the admin scope.
+ADMIN = "ada@us.dea.sod"
 CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
@@ -75,12 +78,16 @@ def seed(store: Store) -> None:
             parties.put_vetting(conn, Vetting(v["id"], v["by"], v["unit"],
                                               datetime.fromisoformat(v["from"]),
                                               datetime.fromisoformat(v["until"])), SEEN, "test")
-    records = [build_record(
+    store.write(records_of(world["records"]))
+
+
+def records_of(rows: list[dict[str, Any]]) -> list[Record]:
+    """The records of a data file's ``records`` list, written by their authors at SEEN."""
+    return [build_record(
         r["id"], r["schema"], r["properties"], Provenance(r["origin"], r["author"], SEEN),
         Marking.from_dict(r["marking"]),
         {p: Marking.from_dict(m) for p, m in r.get("portions", {}).items()},
-        keyer=TEST_KEYER) for r in world["records"]]
-    store.write(records)
+        keyer=TEST_KEYER) for r in rows]
 
 
 @dataclass
@@ -97,13 +104,16 @@ def build_site(db_url: str, **web: Any) -> Site:
     seed(store)
     app = create_app(store, ApiSettings.from_env({}))
     clock = Clock()
-    install(app, app.state.authenticator, WebSettings.from_env({}, **web), clock)
+    install(app, app.state.authenticator, WebSettings.from_env({}, **web), clock,
+            issue=token_issuer(store))
     tokens = {}
     for analyst in ANALYSTS:
         passwords.set_password(store, analyst, PASSWORD, frozenset({"read", "write"}), SEEN,
                                "test")
         tokens[analyst], _ = issue_token(store, analyst, frozenset({Scope.read, Scope.write}),
                                          timedelta(days=1), "test", "test")
+    passwords.set_password(store, ADMIN, PASSWORD, frozenset({"read", "write", "admin"}), SEEN,
+                           "test")
     return Site(app, store, clock, tokens)
 
 

@@ -21,7 +21,7 @@ from typing import Literal, get_args
 import duckdb
 
 from tearline.analysis.frame import SeizureFrame
-from tearline.errors import Problem, ValidationError
+from tearline.errors import Problem, ValidationError, tr
 
 Dimension = Literal[
     "drug",
@@ -109,7 +109,7 @@ def dimension_sql(name: str) -> str:
         return DIMENSIONS[name]
     except KeyError:
         raise ValidationError(
-            "unknown dimension",
+            tr("unknown dimension"),
             [Problem(f"{name!r} is not one of {sorted(DIMENSIONS)}", column="by")],
         ) from None
 
@@ -120,7 +120,7 @@ def display_sql(name: str, column: str) -> str:
 
 def weight_sql(weight: Weight) -> str:
     if weight not in ("gross", "net"):
-        raise ValidationError("unknown weight", [Problem(f"{weight!r}", column="weight")])
+        raise ValidationError(tr("unknown weight"), [Problem(f"{weight!r}", column="weight")])
     return f"CAST({weight}_kg AS DECIMAL(38,6))"
 
 

@@ -31,7 +31,7 @@ from typing import Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tearline.errors import Problem, ValidationError
+from tearline.errors import Problem, ValidationError, tr
 
 Grain = Literal["incident", "monthly-aggregate"]
 
@@ -193,7 +193,7 @@ def _conform(table: pa.Table) -> pa.Table:
         if name not in table.column_names
     ]
     if problems:
-        raise ValidationError("the seizure table lacks required columns", problems)
+        raise ValidationError(tr("the seizure table lacks required columns"), problems)
     arrays: list[pa.Array | pa.ChunkedArray] = []
     for field in SEIZURE_SCHEMA:
         if field.name in table.column_names:
@@ -202,7 +202,9 @@ def _conform(table: pa.Table) -> pa.Table:
                 column = column.cast(field.type)
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
                 raise ValidationError(
-                    f"column {field.name!r} cannot be read as {field.type}",
+                    tr(
+                        "column {name!r} cannot be read as {type}",
+                        name=field.name, type=field.type),
                     [Problem(str(exc), column=field.name)],
                 ) from exc
             if field.type == TEXT:
@@ -217,7 +219,7 @@ def _conform(table: pa.Table) -> pa.Table:
             column = pa.nulls(table.num_rows, field.type)
         if not field.nullable and column.null_count:
             raise ValidationError(
-                f"column {field.name!r} has empty values",
+                tr("column {name!r} has empty values", name=field.name),
                 [Problem(f"{column.null_count} null value(s)", column=field.name)],
             )
         arrays.append(column)

@@ -21,7 +21,7 @@ from datetime import date
 from tearline.analysis.engine import ALL, Selection, Weight
 from tearline.analysis.frame import SeizureFrame
 from tearline.analysis.totals import totals
-from tearline.errors import Problem, ValidationError
+from tearline.errors import Problem, ValidationError, tr
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +88,7 @@ def least_squares(values: list[float]) -> tuple[float, float] | None:
 
 def moving_average(values: list[float], window: int) -> list[float | None]:
     if window < 1 or window % 2 == 0:
-        raise ValidationError("bad window", [Problem(f"{window} is not odd", column="window")])
+        raise ValidationError(tr("bad window"), [Problem(f"{window} is not odd", column="window")])
     half = window // 2
     return [
         sum(values[i - half : i + half + 1]) / window if half <= i < len(values) - half else None

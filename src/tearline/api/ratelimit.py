@@ -36,7 +36,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from tearline.errors import RateLimited
+from tearline.errors import RateLimited, tr
 
 Clock = Callable[[], float]
 
@@ -77,8 +77,9 @@ class SlidingWindow:
             if len(hits) >= self.limit:
                 retry = max(1, math.ceil(hits[0] + self.window - now))
                 raise RateLimited(
-                    f"too many failed authentication attempts from this {what}; "
-                    f"retry in {retry} s",
+                    tr(
+                        "too many failed authentication attempts from this {what}; retry in "
+                        "{retry} s", what=what, retry=retry),
                     retry_after=retry,
                 )
 

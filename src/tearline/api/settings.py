@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from tearline.errors import ConfigError
+from tearline.errors import ConfigError, tr
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,9 @@ class ApiSettings:
                 else:
                     values[f.name] = int(raw)
             except ValueError:
-                raise ConfigError(f"TEARLINE_API_{f.name.upper()}: not a number: {raw!r}") from None
+                raise ConfigError(tr(
+                    "TEARLINE_API_{name}: not a number: {raw!r}",
+                    name=f.name.upper(), raw=raw)) from None
         settings = replace(cls(**values), **overrides)
         settings.check()
         return settings
@@ -66,20 +68,23 @@ class ApiSettings:
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, int | float) and value <= 0:
-                raise ConfigError(f"API setting {f.name} must be positive, not {value}")
+                raise ConfigError(tr(
+                    "API setting {name} must be positive, not {value}", name=f.name, value=value))
         if self.default_page > self.max_page:
-            raise ConfigError("API setting default_page exceeds max_page")
+            raise ConfigError(tr("API setting default_page exceeds max_page"))
         for proxy in self.trusted_proxies:
             try:
                 ipaddress.ip_network(proxy)  # an address alone is a network of one
             except ValueError:
                 raise ConfigError(
-                    f"TEARLINE_API_TRUSTED_PROXIES: {proxy!r} is not an IP address or a "
-                    "network (such as 10.0.0.0/8; host bits must be zero)") from None
+                    tr(
+                        "TEARLINE_API_TRUSTED_PROXIES: {proxy!r} is not an IP address or a "
+                        "network (such as 10.0.0.0/8; host bits must be zero)",
+                        proxy=proxy)) from None
         if self.cursor_key is not None:
             try:
                 key = bytes.fromhex(self.cursor_key)
             except ValueError:
                 key = b""
             if len(key) != 32:
-                raise ConfigError("TEARLINE_API_CURSOR_KEY must be 64 hex characters")
+                raise ConfigError(tr("TEARLINE_API_CURSOR_KEY must be 64 hex characters"))

@@ -17,7 +17,7 @@ from typing import Any
 
 import rfc8785
 
-from tearline.errors import Problem, ValidationError
+from tearline.errors import Problem, ValidationError, tr
 
 
 def _problems(value: object, path: str, out: list[Problem]) -> bool:
@@ -59,7 +59,7 @@ def canonical_bytes(value: object) -> bytes:
     problems: list[Problem] = []
     plain = _problems(value, "", problems)
     if problems:
-        raise ValidationError("value cannot be canonicalized as JSON", problems)
+        raise ValidationError(tr("value cannot be canonicalized as JSON"), problems)
     if plain and _COMPACT_C is not None:
         try:
             return "".join(_COMPACT_C(value, 0)).encode("utf-8")
@@ -68,7 +68,7 @@ def canonical_bytes(value: object) -> bytes:
     try:
         return rfc8785.dumps(value)  # type: ignore[arg-type]  # checked by _problems above
     except rfc8785.CanonicalizationError as exc:  # e.g. lone surrogates in a string
-        raise ValidationError(f"value cannot be canonicalized as JSON: {exc}") from exc
+        raise ValidationError(tr("value cannot be canonicalized as JSON: {exc}", exc=exc)) from exc
 
 
 def _no_default(value: object) -> object:

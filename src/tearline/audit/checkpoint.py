@@ -30,7 +30,7 @@ from tearline.audit.note import (
     parse_verifier_key,
     sign_text,
 )
-from tearline.errors import ProofError
+from tearline.errors import ProofError, tr
 
 __all__ = [
     "Checkpoint",
@@ -56,14 +56,16 @@ class Checkpoint:
 
     def __post_init__(self) -> None:
         if not self.origin or self.origin != self.origin.strip() or "\n" in self.origin:
-            raise ProofError(f"invalid checkpoint origin {self.origin!r}")
+            raise ProofError(tr("invalid checkpoint origin {origin!r}", origin=self.origin))
         if isinstance(self.size, bool) or not isinstance(self.size, int) or self.size < 0:
-            raise ProofError(f"invalid checkpoint size {self.size!r}")
+            raise ProofError(tr("invalid checkpoint size {size!r}", size=self.size))
         if len(self.root) != HASH_SIZE:
-            raise ProofError(f"checkpoint root must be {HASH_SIZE} bytes, got {len(self.root)}")
+            raise ProofError(tr(
+                "checkpoint root must be {HASH_SIZE} bytes, got {root_count}",
+                HASH_SIZE=HASH_SIZE, root_count=len(self.root)))
         for line in self.extensions:
             if not line or "\n" in line:
-                raise ProofError(f"invalid checkpoint extension line {line!r}")
+                raise ProofError(tr("invalid checkpoint extension line {line!r}", line=line))
 
     def body(self) -> str:
         """The note text: origin, size, base64 root, extension lines, each ending in \\n."""
@@ -74,21 +76,25 @@ class Checkpoint:
     def from_body(cls, text: str) -> Checkpoint:
         """Parse a checkpoint body; strict, as a signature covers exactly these bytes."""
         if not text.endswith("\n"):
-            raise ProofError("malformed checkpoint: the body must end with a newline")
+            raise ProofError(tr("malformed checkpoint: the body must end with a newline"))
         lines = text[:-1].split("\n")
         if len(lines) < 3:
-            raise ProofError("malformed checkpoint: expected origin, size and root lines")
+            raise ProofError(tr("malformed checkpoint: expected origin, size and root lines"))
         origin, size_text, root_text, *extensions = lines
         if (
             not size_text.isascii()
             or not size_text.isdigit()
             or (size_text.startswith("0") and size_text != "0")
         ):
-            raise ProofError(f"malformed checkpoint: size {size_text!r} is not a decimal number")
+            raise ProofError(tr(
+                "malformed checkpoint: size {size_text!r} is not a decimal number",
+                size_text=size_text))
         try:
             root = base64.b64decode(root_text, validate=True)
         except binascii.Error as exc:
-            raise ProofError(f"malformed checkpoint: root {root_text!r} is not base64") from exc
+            raise ProofError(tr(
+                "malformed checkpoint: root {root_text!r} is not base64",
+                root_text=root_text)) from exc
         return cls(origin, int(size_text), root, tuple(extensions))
 
     def describe(self) -> str:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hmac
 
 from tearline.audit.envelope import MIN_SALT_BYTES, Event, commit_value
-from tearline.errors import ValidationError
+from tearline.errors import ValidationError, tr
 
 #: The field holding the commitment, per kind that has one.
 COMMITTED = {"search.query": "query_commitment", "deconflict.query": "selector_commitment"}
@@ -32,7 +32,9 @@ COMMITTED = {"search.query": "query_commitment", "deconflict.query": "selector_c
 def entry_key(salt: bytes, kind: str, at: str, actor: str) -> bytes:
     """The commitment key of the entry of ``kind`` logged ``at`` by ``actor``."""
     if len(salt) < MIN_SALT_BYTES:
-        raise ValidationError(f"a commitment salt needs at least {MIN_SALT_BYTES} bytes")
+        raise ValidationError(tr(
+            "a commitment salt needs at least {MIN_SALT_BYTES} bytes",
+            MIN_SALT_BYTES=MIN_SALT_BYTES))
     return hmac.new(salt, "\x1f".join((kind, at, actor)).encode("utf-8"), "sha256").digest()
 
 
@@ -45,7 +47,7 @@ def opens(salt: bytes, event: Event, value: str) -> bool:
     """Whether ``event``'s commitment is to ``value`` (for the holder of the node salt)."""
     name = COMMITTED.get(event.kind)
     if name is None:
-        raise ValidationError(f"a {event.kind} entry holds no commitment")
+        raise ValidationError(tr("a {kind} entry holds no commitment", kind=event.kind))
     logged = getattr(event, name)
     fresh = commit_in_entry(salt, event.kind, event.at, event.actor, value)
     return hmac.compare_digest(logged, fresh) or hmac.compare_digest(

@@ -25,7 +25,7 @@ from typing import Any, ClassVar, TypeVar, get_type_hints
 
 from tearline.audit.canonical import canonical_bytes_no_floats
 from tearline.audit.fields import Checker, Subject, Timestamp, _checker
-from tearline.errors import Problem, ValidationError
+from tearline.errors import Problem, ValidationError, tr
 
 #: The version of the envelope; a change of field meaning gets a new number.
 ENVELOPE_VERSION = 1
@@ -36,7 +36,7 @@ MIN_SALT_BYTES = 16
 def utc_timestamp(moment: datetime) -> str:
     """The envelope's time form: UTC, ISO 8601, microseconds, a ``Z`` suffix."""
     if moment.tzinfo is None:
-        raise ValidationError(f"timestamp {moment.isoformat()} has no time zone")
+        raise ValidationError(tr("timestamp {moment} has no time zone", moment=moment.isoformat()))
     text = moment.astimezone(UTC).isoformat(timespec="microseconds")
     return text.replace("+00:00", "Z")
 
@@ -48,11 +48,13 @@ def commit_value(salt: bytes, value: str) -> str:
     confirm that a given value was the one logged; nobody else can test guesses.
     """
     if len(salt) < MIN_SALT_BYTES:
-        raise ValidationError(f"a commitment salt needs at least {MIN_SALT_BYTES} bytes")
+        raise ValidationError(tr(
+            "a commitment salt needs at least {MIN_SALT_BYTES} bytes",
+            MIN_SALT_BYTES=MIN_SALT_BYTES))
     try:
         message = value.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise ValidationError("a committed value must be valid Unicode text") from exc
+        raise ValidationError(tr("a committed value must be valid Unicode text")) from exc
     return hmac.new(salt, message, "sha256").hexdigest()
 
 
@@ -78,7 +80,7 @@ class Event:
         if not problems:
             self.check(problems)
         if problems:
-            raise ValidationError(f"invalid {self.kind} event", problems)
+            raise ValidationError(tr("invalid {kind} event", kind=self.kind), problems)
 
     def check(self, problems: list[Problem]) -> None:
         """Rules across fields; kinds that have some override this."""
@@ -169,22 +171,22 @@ def event_from_canonical(data: bytes) -> Event:
             parse_constant=_reject_constant,
         )
     except (UnicodeDecodeError, ValueError) as exc:
-        raise ValidationError(f"audit entry is not JSON: {exc}") from exc
+        raise ValidationError(tr("audit entry is not JSON: {exc}", exc=exc)) from exc
     if not isinstance(body, dict):
-        raise ValidationError("audit entry is not a JSON object")
+        raise ValidationError(tr("audit entry is not a JSON object"))
     if body.get("v") != ENVELOPE_VERSION:
-        raise ValidationError(f"unsupported audit envelope version {body.get('v')!r}")
+        raise ValidationError(tr("unsupported audit envelope version {body!r}", body=body.get('v')))
     kind = body.get("kind")
     cls = REGISTRY.get(kind) if isinstance(kind, str) else None
     if cls is None:
-        raise ValidationError(f"unknown audit event kind {kind!r}")
+        raise ValidationError(tr("unknown audit event kind {kind!r}", kind=kind))
     names = {f.name for f in fields(cls)}
     given = set(body) - {"v", "kind"}
     problems = [Problem("unknown field", column=k) for k in sorted(given - names)]
     problems += [Problem("missing field", column=k) for k in sorted(names - given)]
     if problems:
-        raise ValidationError(f"invalid {kind} event", problems)
+        raise ValidationError(tr("invalid {kind} event", kind=kind), problems)
     event = cls(**{k: body[k] for k in names})
     if event.to_canonical() != data:
-        raise ValidationError(f"{kind} event is not in canonical form (RFC 8785)")
+        raise ValidationError(tr("{kind} event is not in canonical form (RFC 8785)", kind=kind))
     return event

@@ -367,10 +367,12 @@ class KeyChanged(Event):
 @register("auth.failed")
 @dataclass(frozen=True, kw_only=True)
 class AuthFailed(Event):
-    """Authentication failed; only a short prefix of the token presented is kept."""
+    """Authentication failed, or an authenticated caller lacked the scope asked for; only a
+    short prefix of the token presented is kept."""
 
     token_prefix: TokenPrefix | None = doc("first characters of the token, if one was sent")
-    reason: Literal["missing", "malformed", "unknown", "expired", "revoked"] = doc("why")
+    reason: Literal["missing", "malformed", "unknown", "expired", "revoked", "scope"] = doc(
+        "why (``scope``: a signed-in session lacks the scope a page needs)")
     channel: Literal["api", "taxii", "web", "cli"] = doc("where")
 
 

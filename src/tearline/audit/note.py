@@ -18,7 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from tearline.errors import ProofError
+from tearline.errors import ProofError, tr
 
 ED25519 = 0x01
 #: The spec asks verifiers to accept at least 16 signatures and to cap the count.
@@ -32,7 +32,8 @@ def public_key_bytes(public_key: Ed25519PublicKey) -> bytes:
 
 def check_key_name(name: str) -> str:
     if not name or any(c.isspace() or c == "+" or ord(c) < 0x20 for c in name):
-        raise ProofError(f"invalid note key name {name!r}: non-empty, no spaces, no '+'")
+        raise ProofError(tr(
+            "invalid note key name {name!r}: non-empty, no spaces, no '+'", name=name))
     return name
 
 
@@ -69,9 +70,9 @@ class SignedNote:
 
 def _check_text(text: str) -> None:
     if not text.endswith("\n"):
-        raise ProofError("note text must end with a newline")
+        raise ProofError(tr("note text must end with a newline"))
     if any(ord(c) < 0x20 and c != "\n" for c in text):
-        raise ProofError("note text must not contain control characters other than newline")
+        raise ProofError(tr("note text must not contain control characters other than newline"))
 
 
 def sign_text(text: str, name: str, private_key: Ed25519PrivateKey) -> str:
@@ -90,41 +91,46 @@ def add_signature(note: str, name: str, private_key: Ed25519PrivateKey) -> str:
     check_key_name(name)
     kid = key_id(name, private_key.public_key())
     if any(s.name == name and s.key_id == kid for s in signatures):
-        raise ProofError(f"the note already carries a signature by {name}")
+        raise ProofError(tr("the note already carries a signature by {name}", name=name))
     signature = NoteSignature(name, kid, private_key.sign(text.encode()))
     return SignedNote(text, (*signatures, signature)).render()
 
 
 def _split(note: str, allow_unsigned: bool = False) -> tuple[str, tuple[NoteSignature, ...]]:
     if any(ord(c) < 0x20 and c != "\n" for c in note):
-        raise ProofError("malformed note: control characters other than newline")
+        raise ProofError(tr("malformed note: control characters other than newline"))
     if not note.endswith("\n"):
-        raise ProofError("malformed note: it must end with a newline")
+        raise ProofError(tr("malformed note: it must end with a newline"))
     cut = note.rfind("\n\n")
     if cut < 0:
-        raise ProofError("malformed note: no blank line before the signatures")
+        raise ProofError(tr("malformed note: no blank line before the signatures"))
     text, block = note[: cut + 1], note[cut + 2 :]
     if not text.strip("\n"):
-        raise ProofError("malformed note: empty text")
+        raise ProofError(tr("malformed note: empty text"))
     lines = block.split("\n")[:-1]
     if not lines and not allow_unsigned:
-        raise ProofError("malformed note: no signature lines")
+        raise ProofError(tr("malformed note: no signature lines"))
     if len(lines) > MAX_SIGNATURES:
-        raise ProofError(f"note has {len(lines)} signatures; at most {MAX_SIGNATURES} accepted")
+        raise ProofError(tr(
+            "note has {lines_count} signatures; at most {MAX_SIGNATURES} accepted",
+            lines_count=len(lines), MAX_SIGNATURES=MAX_SIGNATURES))
     signatures = []
     for number, line in enumerate(lines, 1):
         if not line.startswith(_DASH):
-            raise ProofError(f"malformed signature line {number}: must start with '— '")
+            raise ProofError(tr(
+                "malformed signature line {number}: must start with '— '", number=number))
         name, sep, blob = line[len(_DASH) :].partition(" ")
         if not sep or " " in blob:
-            raise ProofError(f"malformed signature line {number}: expected '— <name> <base64>'")
+            raise ProofError(tr(
+                "malformed signature line {number}: expected '— <name> <base64>'", number=number))
         check_key_name(name)
         try:
             raw = base64.b64decode(blob, validate=True)
         except binascii.Error as exc:
-            raise ProofError(f"malformed signature line {number}: bad base64") from exc
+            raise ProofError(tr(
+                "malformed signature line {number}: bad base64", number=number)) from exc
         if len(raw) < 5:
-            raise ProofError(f"malformed signature line {number}: too short")
+            raise ProofError(tr("malformed signature line {number}: too short", number=number))
         signatures.append(NoteSignature(name, raw[:4], raw[4:]))
     return text, tuple(signatures)
 
@@ -146,12 +152,13 @@ def open_note(note: str, name: str, public_key: Ed25519PublicKey) -> str:
     mine = [s for s in parsed.signatures if s.name == name and s.key_id == kid]
     if not mine:
         wanted = format_verifier_key(name, public_key)
-        raise ProofError(f"the note carries no signature by {wanted}")
+        raise ProofError(tr("the note carries no signature by {wanted}", wanted=wanted))
     for signature in mine:
         try:
             public_key.verify(signature.signature, parsed.text.encode())
         except InvalidSignature as exc:
-            raise ProofError(f"the signature by {name} does not verify over the note text") from exc
+            raise ProofError(tr(
+                "the signature by {name} does not verify over the note text", name=name)) from exc
     return parsed.text
 
 
@@ -166,15 +173,19 @@ def parse_verifier_key(text: str) -> tuple[str, Ed25519PublicKey]:
     name, sep1, rest = text.strip().partition("+")
     hex_id, sep2, material = rest.partition("+")
     if not (sep1 and sep2) or len(hex_id) != 8:
-        raise ProofError(f"malformed verifier key {text!r}: expected <name>+<id>+<key>")
+        raise ProofError(tr(
+            "malformed verifier key {text!r}: expected <name>+<id>+<key>", text=text))
     try:
         raw = base64.b64decode(material, validate=True)
         expected_id = bytes.fromhex(hex_id)
     except (binascii.Error, ValueError) as exc:
-        raise ProofError(f"malformed verifier key {text!r}: bad hex or base64") from exc
+        raise ProofError(tr(
+            "malformed verifier key {text!r}: bad hex or base64", text=text)) from exc
     if len(raw) != 33 or raw[0] != ED25519:
-        raise ProofError(f"verifier key {text!r} is not a 32-byte Ed25519 key (type 0x01)")
+        raise ProofError(tr(
+            "verifier key {text!r} is not a 32-byte Ed25519 key (type 0x01)", text=text))
     public_key = Ed25519PublicKey.from_public_bytes(raw[1:])
     if key_id(check_key_name(name), public_key) != expected_id:
-        raise ProofError(f"verifier key {text!r}: the key id does not match name and key")
+        raise ProofError(tr(
+            "verifier key {text!r}: the key id does not match name and key", text=text))
     return name, public_key

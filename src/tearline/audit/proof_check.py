@@ -12,17 +12,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tearline.audit.merkle import EMPTY_ROOT, HASH_SIZE, MAX_PROOF_LENGTH, node_hash
-from tearline.errors import ProofError
+from tearline.errors import ProofError, tr
 
 
 def _check_hash(value: bytes, what: str) -> None:
     if not isinstance(value, bytes | bytearray) or len(value) != HASH_SIZE:
-        raise ProofError(f"{what} is not a {HASH_SIZE}-byte SHA-256 hash")
+        raise ProofError(tr(
+            "{what} is not a {HASH_SIZE}-byte SHA-256 hash", what=what, HASH_SIZE=HASH_SIZE))
 
 
 def _check_path(proof: Sequence[bytes]) -> None:
     if len(proof) > MAX_PROOF_LENGTH:
-        raise ProofError(f"proof has {len(proof)} hashes; at most {MAX_PROOF_LENGTH} possible")
+        raise ProofError(tr(
+            "proof has {proof_count} hashes; at most {MAX_PROOF_LENGTH} possible",
+            proof_count=len(proof), MAX_PROOF_LENGTH=MAX_PROOF_LENGTH))
     for position, element in enumerate(proof):
         _check_hash(element, f"proof element {position}")
 
@@ -30,13 +33,16 @@ def _check_path(proof: Sequence[bytes]) -> None:
 def root_from_inclusion_proof(leaf: bytes, index: int, size: int, proof: Sequence[bytes]) -> bytes:
     """The root that ``proof`` implies for ``leaf`` at ``index`` (RFC 9162 §2.1.3.2)."""
     if not 0 <= index < size:
-        raise ProofError(f"leaf index {index} is outside a tree of size {size}")
+        raise ProofError(tr(
+            "leaf index {index} is outside a tree of size {size}", index=index, size=size))
     _check_hash(leaf, "leaf hash")
     _check_path(proof)
     fn, sn, r = index, size - 1, bytes(leaf)
     for p in proof:
         if sn == 0:
-            raise ProofError(f"inclusion proof for leaf {index} in size {size} has too many hashes")
+            raise ProofError(tr(
+                "inclusion proof for leaf {index} in size {size} has too many hashes",
+                index=index, size=size))
         if fn & 1 or fn == sn:
             r = node_hash(p, r)
             if not fn & 1:
@@ -48,7 +54,9 @@ def root_from_inclusion_proof(leaf: bytes, index: int, size: int, proof: Sequenc
         fn >>= 1
         sn >>= 1
     if sn != 0:
-        raise ProofError(f"inclusion proof for leaf {index} in size {size} has too few hashes")
+        raise ProofError(tr(
+            "inclusion proof for leaf {index} in size {size} has too few hashes",
+            index=index, size=size))
     return r
 
 
@@ -63,8 +71,10 @@ def verify_inclusion(
     computed = root_from_inclusion_proof(leaf, index, size, proof)
     if computed != expected_root:
         raise ProofError(
-            f"inclusion proof for leaf {index} in size {size} leads to root "
-            f"{computed.hex()}, expected {bytes(expected_root).hex()}"
+            tr(
+                "inclusion proof for leaf {index} in size {size} leads to root {computed}, "
+                "expected {bytes}",
+                index=index, size=size, computed=computed.hex(), bytes=bytes(expected_root).hex())
         )
 
 
@@ -82,17 +92,19 @@ def verify_consistency(
     _check_path(proof)
     what = f"consistency from size {old_size} to size {new_size}"
     if not 0 <= old_size <= new_size:
-        raise ProofError(f"{what}: a log never shrinks")
+        raise ProofError(tr("{what}: a log never shrinks", what=what))
     if old_size == new_size or old_size == 0:
         if proof:
-            raise ProofError(f"{what}: the proof must be empty, it has {len(proof)} hashes")
+            raise ProofError(tr(
+                "{what}: the proof must be empty, it has {proof_count} hashes",
+                what=what, proof_count=len(proof)))
         if old_size == 0 and old_root != EMPTY_ROOT:
-            raise ProofError(f"{what}: the old root is not the empty-tree root")
+            raise ProofError(tr("{what}: the old root is not the empty-tree root", what=what))
         if old_size == new_size and old_root != new_root:
-            raise ProofError(f"{what}: same size, different roots")
+            raise ProofError(tr("{what}: same size, different roots", what=what))
         return
     if not proof:
-        raise ProofError(f"{what}: the proof is empty")
+        raise ProofError(tr("{what}: the proof is empty", what=what))
     path = list(proof)
     if old_size & (old_size - 1) == 0:  # an exact power of two: the old root is a node
         path.insert(0, bytes(old_root))
@@ -103,7 +115,7 @@ def verify_consistency(
     fr = sr = path[0]
     for c in path[1:]:
         if sn == 0:
-            raise ProofError(f"{what}: the proof has too many hashes")
+            raise ProofError(tr("{what}: the proof has too many hashes", what=what))
         if fn & 1 or fn == sn:
             fr = node_hash(c, fr)
             sr = node_hash(c, sr)
@@ -116,8 +128,8 @@ def verify_consistency(
         fn >>= 1
         sn >>= 1
     if sn != 0:
-        raise ProofError(f"{what}: the proof has too few hashes")
+        raise ProofError(tr("{what}: the proof has too few hashes", what=what))
     if fr != old_root:
-        raise ProofError(f"{what}: the proof does not lead to the old root")
+        raise ProofError(tr("{what}: the proof does not lead to the old root", what=what))
     if sr != new_root:
-        raise ProofError(f"{what}: the proof does not lead to the new root")
+        raise ProofError(tr("{what}: the proof does not lead to the new root", what=what))

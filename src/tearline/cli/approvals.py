@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from tearline.cli.common import STATE, AsOption, Format, FormatOption, acting, app, console, emit
-from tearline.errors import InputError
+from tearline.errors import InputError, tr
 from tearline.model.marking import Selector
 from tearline.store import release_approvals
 
@@ -36,7 +36,7 @@ def request(entity_id: str, as_: AsOption = None,
     """Ask for a release that a second officer of your agency must approve."""
     subject = acting(as_)
     if not to or not basis:
-        raise InputError("say to whom and under which agreement: --to … --basis …")
+        raise InputError(tr("say to whom and under which agreement: --to … --basis …"))
     with STATE.store().transaction() as conn:
         made = release_approvals.request(conn, subject, entity_id, Selector.parse(to), basis,
                                          datetime.now(UTC))

@@ -18,10 +18,8 @@ from tearline.cli.common import STATE, app, console
 from tearline.cli.placing import write_all, write_placed
 from tearline.cli.policy import side_by_side
 from tearline.demo import scenario
-from tearline.demo.load import demo_records, seed_parties
-from tearline.errors import InputError, NotFound
+from tearline.errors import InputError, NotFound, tr
 from tearline.files import write_private
-from tearline.ingest.ofac_import import read_sdn
 from tearline.keys import NodeKey, create_node_key
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.marking import Marking
@@ -63,10 +61,14 @@ def demo(
     if settings.workspace.exists() and any(settings.workspace.iterdir()) and not keep:
         if not marker.exists():
             raise InputError(
-                f"{settings.workspace} exists and is not a demo workspace; "
-                "choose another with --workspace"
+                tr(
+                    "{workspace} exists and is not a demo workspace; choose another with "
+                    "--workspace", workspace=settings.workspace)
             )
         shutil.rmtree(settings.workspace)
+    from tearline.demo.load import demo_records, seed_parties  # Faker: only when run
+    from tearline.ingest.ofac_import import read_sdn
+
     settings.make_workspace()
     write_private(marker, b"created by `tearline demo`; deleted and rebuilt by it\n")
     store = Store.open(settings.db_url)

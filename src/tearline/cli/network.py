@@ -6,7 +6,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -23,8 +23,9 @@ from tearline.cli.common import (
     emit,
 )
 from tearline.files import write_private
-from tearline.network.analysis import Analysis
-from tearline.network.export import gexf, graphml, i2_links, i2_nodes
+
+if TYPE_CHECKING:  # igraph, leidenalg and networkx load when a network command runs
+    from tearline.network.analysis import Analysis
 
 network_app = typer.Typer(
     help="Link analysis: key players, communities, brokers, heads, paths, exports.",
@@ -47,6 +48,8 @@ class GraphFormat(StrEnum):
 
 
 def _analysis(as_: str | None, at: str | None) -> Analysis:
+    from tearline.network.analysis import Analysis
+
     subject = acting(as_)
     return Analysis.of(STATE.store().network(subject, at_time(at)))
 
@@ -115,6 +118,8 @@ def export(out: Annotated[Path, typer.Option(
                "--format", "-f", help="graphml, gexf (Gephi) or i2 (CSV for Analyst's "
                "Notebook).")] = GraphFormat.graphml) -> None:
     """Export the network the acting unit may see, with communities and measures."""
+    from tearline.network.export import gexf, graphml, i2_links, i2_nodes
+
     when = at_time(at)
     done = _analysis(as_, when.isoformat())
     args = (done.graph, done.community, done.measures)

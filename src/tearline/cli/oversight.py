@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from tearline.cli.common import STATE, AtOption, Format, FormatOption, app, at_time, console, emit
-from tearline.errors import InputError, PolicyDenied, ValidationError
+from tearline.errors import InputError, PolicyDenied, ValidationError, tr
 from tearline.federation.identity import NodeFiles, load_identity
 from tearline.files import private_dir, write_private
 from tearline.keys import load_node_key, load_verifier_key
@@ -57,17 +57,20 @@ def _agency(officer: str | None, agency: str | None) -> str:
     store = STATE.store()
     if officer is None:
         if agency is None:
-            raise InputError("say which agency: --agency AGENCY (or act as its officer)")
+            raise InputError(tr("say which agency: --agency AGENCY (or act as its officer)"))
         return agency
     subject = store.subject(officer)
     if subject.analyst is None:
-        raise InputError("an oversight officer acts as name@unit")
+        raise InputError(tr("an oversight officer acts as name@unit"))
     if agency is not None and agency != subject.agency:
-        raise PolicyDenied(f"{officer} is an officer of {subject.agency}, not of {agency}")
+        raise PolicyDenied(tr(
+            "{officer} is an officer of {agency}, not of {agency2}",
+            officer=officer, agency=subject.agency, agency2=agency))
     with store.reading() as conn:
         if not oversight.is_officer(conn, subject.agency, officer):
-            raise PolicyDenied(f"{officer} is not a designated oversight officer of "
-                               f"{subject.agency} (`tearline oversight designate`)")
+            raise PolicyDenied(tr(
+                "{officer} is not a designated oversight officer of {agency} (`tearline "
+                "oversight designate`)", officer=officer, agency=subject.agency))
     return subject.agency
 
 
@@ -120,7 +123,7 @@ def edit(exchange: Annotated[str, typer.Argument(help="The draft's id (x…).")]
          officer: OfficerOption = None) -> None:
     """Write a free-text field of a draft (the officer's review)."""
     if officer is None:
-        raise InputError("a draft is edited by its officer: --as name@unit")
+        raise InputError(tr("a draft is edited by its officer: --as name@unit"))
     who = _agency(officer, None)
     store = STATE.store()
     with store.transaction() as conn:
@@ -136,7 +139,7 @@ def sign(out: Annotated[Path, typer.Option("--out", help="Folder for the JSON an
          pdf: Annotated[bool, typer.Option("--pdf/--no-pdf")] = True) -> None:
     """Sign off every unsigned draft of the officer's agency as one report."""
     if officer is None:
-        raise InputError("a report is signed by a designated officer: --as name@unit")
+        raise InputError(tr("a report is signed by a designated officer: --as name@unit"))
     who = _agency(officer, None)
     key = load_node_key(STATE.settings.keys_dir)
     with STATE.store().transaction() as conn:
@@ -160,7 +163,8 @@ def verify(report: Annotated[Path, typer.Argument(help="The report's JSON file."
     try:
         document = json.loads(report.read_bytes())
     except (OSError, ValueError) as exc:
-        raise ValidationError(f"{report}: not a readable JSON report ({exc})") from exc
+        raise ValidationError(tr(
+            "{report}: not a readable JSON report ({exc})", report=report, exc=exc)) from exc
     name, public = load_verifier_key(STATE.settings.keys_dir)
     with STATE.store().reading() as conn:
         done = oversight_reports.verify(conn, document, name, public, terms(), node_agency())
@@ -187,7 +191,7 @@ def log_contact(
     store = STATE.store()
     me = store.subject(officer)
     if me.analyst is None:
-        raise InputError("a contact is logged by an official: --as name@unit")
+        raise InputError(tr("a contact is logged by an official: --as name@unit"))
     with store.reading() as conn:
         units = {u.id: u.agency for u in parties.units(conn)}
     foreign_agency = units.get(with_, with_)
@@ -212,7 +216,8 @@ def demo(folder: Annotated[Path, typer.Option("--folder", help="Where the demo n
 
     if folder.exists():
         if not (folder / DEMO_MARKER).exists():
-            raise InputError(f"{folder} exists and is not an oversight demo folder")
+            raise InputError(tr(
+                "{folder} exists and is not an oversight demo folder", folder=folder))
         shutil.rmtree(folder)
     private_dir(folder)
     write_private(folder / DEMO_MARKER, b"created by `tearline oversight demo`\n")

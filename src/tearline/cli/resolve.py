@@ -14,7 +14,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tearline.cli.common import app, console, err
-from tearline.errors import NotFound
+from tearline.errors import NotFound, tr
 
 resolve_app = typer.Typer(
     help="Entity resolution: which records are one person, with the reasons; "
@@ -33,7 +33,7 @@ def _lines(path: Path) -> list[str]:
     try:
         return path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError as exc:
-        raise NotFound(f"no such file: {path}") from exc
+        raise NotFound(tr("no such file: {path}", path=path)) from exc
 
 
 @resolve_app.command("pairs")

@@ -8,7 +8,7 @@ nothing a unit cannot see enters the comparison, the pairs, the counts or the re
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -24,17 +24,19 @@ from tearline.cli.common import (
     emit,
 )
 from tearline.cli.resolve import resolve_app
-from tearline.errors import NotFound
+from tearline.errors import NotFound, tr
 from tearline.model.marking import Marking
 from tearline.policy.subject import Subject
-from tearline.resolve.clusters import entities
-from tearline.resolve.decide import Decision, Judged
-from tearline.store import resolve_views
+
+if TYPE_CHECKING:  # Splink and DuckDB load when a resolve command runs
+    from tearline.resolve.decide import Judged
 
 _COLUMNS = ("left", "right", "score", "decision", "reasons")
 
 
 def resolved(subject: Subject, at: datetime) -> tuple[list[Judged], dict[str, str]]:
+    from tearline.store import resolve_views
+
     return resolve_views.resolved(STATE.store(), subject, at)
 
 
@@ -47,6 +49,9 @@ def _rows(pairs: list[Judged], names: dict[str, str]) -> list[dict[str, Any]]:
 @resolve_app.command("run")
 def run(as_: AsOption = None, at: AtOption = None, fmt: FormatOption = Format.table) -> None:
     """Compare the Person records you may see; list matches, pairs to review, judgements."""
+    from tearline.resolve.clusters import entities
+    from tearline.resolve.decide import Decision
+
     pairs, names = resolved(acting(as_), at_time(at))
     shown = [p for p in pairs if p.decision is not Decision.NO_MATCH
              or p.reasons[0].startswith("judged ")]
@@ -59,6 +64,8 @@ def run(as_: AsOption = None, at: AtOption = None, fmt: FormatOption = Format.ta
 @resolve_app.command("review")
 def review(as_: AsOption = None, at: AtOption = None, fmt: FormatOption = Format.table) -> None:
     """The pairs a person should judge: the model was unsure and nobody judged them."""
+    from tearline.resolve.decide import Decision
+
     pairs, names = resolved(acting(as_), at_time(at))
     emit(_rows([p for p in pairs if p.decision is Decision.REVIEW
                 and not p.reasons[0].startswith("judged ")], names), fmt, _COLUMNS)
@@ -68,9 +75,12 @@ def review(as_: AsOption = None, at: AtOption = None, fmt: FormatOption = Format
 def show(entity: Annotated[str, typer.Argument(help="A record id.")], as_: AsOption = None,
          at: AtOption = None, fmt: FormatOption = Format.table) -> None:
     """The entity a record belongs to: its records and the pairs that join them."""
+    from tearline.resolve.clusters import entities
+    from tearline.resolve.decide import Decision
+
     pairs, names = resolved(acting(as_), at_time(at))
     if entity not in names:
-        raise NotFound(f"no record {entity!r}")
+        raise NotFound(tr("no record {entity!r}", entity=entity))
     group = next((g for g in entities(pairs) if entity in g), [entity])
     console.print(f"entity of {len(group)} records: " + ", ".join(
         f"{m} ({names[m]})" for m in group))
@@ -90,6 +100,8 @@ def judge(
     as_: AsOption = None,
 ) -> None:
     """Record your judgement on a pair; it overrides the model (undo: judge again)."""
+    from tearline.store import resolve_views
+
     subject, now = acting(as_), at_time(None)
     marking = Marking.build(tlp, rel_to or [f"agency:{subject.agency}"])
     done = resolve_views.judge(STATE.store(), subject, left, right, judgement, reason, marking,

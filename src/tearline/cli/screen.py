@@ -20,7 +20,7 @@ from tearline.cli.common import (
     emit,
     err,
 )
-from tearline.errors import InputError
+from tearline.errors import InputError, tr
 from tearline.ingest.files import open_sdn_text
 from tearline.screening.files import read_entities
 from tearline.screening.matcher import REVIEW
@@ -46,7 +46,8 @@ def screen_command(
     as imported by `import-ofac`), with scores, the evidence of each hit and the
     designation's programs."""
     if not 0.0 <= min_score <= 1.0:
-        raise InputError(f"--min-score must be between 0 and 1, not {min_score}")
+        raise InputError(tr(
+            "--min-score must be between 0 and 1, not {min_score}", min_score=min_score))
     subject = acting(as_)
     seen = visible(STATE.store(), subject, at_time(at))
     if not seen.designations:

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from tearline.cli.common import STATE, Format, FormatOption, app, console, emit, err
-from tearline.errors import ConfigError, InputError, LegalBasisError, Problem
+from tearline.errors import ConfigError, InputError, LegalBasisError, Problem, tr
 from tearline.model.marking import Marking
 from tearline.model.record import build_record
 from tearline.model.statement import Provenance
@@ -36,12 +36,13 @@ def pdf_text(path: Path) -> bytes:
     """The text of a PDF, as ``pdftotext`` (poppler-utils) extracts it."""
     tool = shutil.which("pdftotext")
     if tool is None:
-        raise ConfigError("reading a PDF needs pdftotext (Debian: poppler-utils)")
+        raise ConfigError(tr("reading a PDF needs pdftotext (Debian: poppler-utils)"))
     done = subprocess.run([tool, "-enc", "UTF-8", str(path), "-"], capture_output=True,
                           check=False, timeout=120)
     if done.returncode != 0:
-        raise InputError(f"{path.name}: pdftotext could not read it "
-                         f"({done.stderr.decode('utf-8', 'replace').strip()[:200]})")
+        raise InputError(tr(
+            "{name}: pdftotext could not read it ({stderr})",
+            name=path.name, stderr=done.stderr.decode('utf-8', 'replace').strip()[:200]))
     return done.stdout
 
 
@@ -113,26 +114,27 @@ def plant(recipient: Annotated[str, typer.Option("--for", help="The one unit the
     planter = store.subject(by)
     target = store.subject(recipient)
     if target.analyst or target.agency == planter.agency:
-        raise InputError("--for names a unit of another agency (a canary is released to "
-                         "one foreign unit)")
+        raise InputError(tr(
+            "--for names a unit of another agency (a canary is released to one foreign unit)"))
     with store.reading() as conn:
         made = canary(trace_store.fingerprinter(conn), str(target), salt)
     now = datetime.now(UTC)
     if not legal_basis:
-        raise InputError("a canary is released to a foreign unit: cite the agreement "
-                         "(--legal-basis)")
+        raise InputError(tr(
+            "a canary is released to a foreign unit: cite the agreement (--legal-basis)"))
     marking = Marking.build("RED", [f"unit:{target.unit}"], legal_basis=legal_basis)
     with store.reading() as conn:
         why = basis_rules.judge(basis_facts(conn), planter.agency, now)(marking)
     if why is not None:
-        raise LegalBasisError("legal basis refused; no canary was planted",
+        raise LegalBasisError(tr("legal basis refused; no canary was planted"),
                               [Problem(why, column="--legal-basis")])
     record = build_record(made.entity_id, "Person", made.properties(),
                           Provenance(planter.agency, planter.unit, now), marking,
                           keyer=store.keyer)
     summary = store.write([record], by=str(planter))
     if not summary.records_new:
-        raise InputError(f"a canary with salt {salt!r} for {target.unit} exists already")
+        raise InputError(tr(
+            "a canary with salt {salt!r} for {unit} exists already", salt=salt, unit=target.unit))
     with store.transaction() as conn:
         trace_store.plant(conn, made, str(target), str(planter), now)
     console.print(f"canary {made.entity_id} planted for {target.unit}", highlight=False)

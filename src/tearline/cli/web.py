@@ -18,7 +18,7 @@ import typer
 
 from tearline.api.settings import ApiSettings
 from tearline.cli.common import STATE, app, console
-from tearline.errors import ConfigError, InputError, StoreError
+from tearline.errors import ConfigError, InputError, StoreError, tr
 from tearline.settings import Settings
 from tearline.store import Store, require_current, web_accounts
 from tearline.web.settings import WebSettings
@@ -47,8 +47,23 @@ def build_site(store: Store, api: ApiSettings | None = None,
     from tearline.web.site import install
 
     made = create_app(store, api or ApiSettings.from_env())
-    install(made, made.state.authenticator, web or WebSettings.from_env(), verifier=verifier)
+    install(made, made.state.authenticator, web or WebSettings.from_env(),
+            issue=token_issuer(store), verifier=verifier)
     return made
+
+
+def token_issuer(store: Store) -> Any:
+    """The API's ``issue_token`` on ``store``, for the web's administration page."""
+    from datetime import timedelta
+
+    from tearline.api.auth import Scope, issue_token
+
+    def issue(owner: str, scopes: frozenset[str], lifetime: timedelta, label: str,
+              created_by: str) -> tuple[str, Any]:
+        return issue_token(store, owner, frozenset(Scope(s) for s in scopes), lifetime,
+                           label, created_by)
+
+    return issue
 
 
 def site_from_environment() -> Any:
@@ -90,7 +105,7 @@ def password(
     else:
         text = getpass.getpass("password: ")
         if getpass.getpass("again: ") != text:
-            raise InputError("the two passwords differ")
+            raise InputError(tr("the two passwords differ"))
     set_password(store, owner, text, frozenset(scope), now, "cli",
                  WebSettings.from_env().min_password_chars)
     console.print(f"web password of {owner} set ({', '.join(sorted(scope))})")

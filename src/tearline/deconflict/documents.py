@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tearline.deconflict.selectors import KINDS
-from tearline.errors import Problem, ValidationError
+from tearline.errors import Problem, ValidationError, tr
 
 REGISTRATION = "tearline-deconfliction-registration"
 WITHDRAWAL = "tearline-deconfliction-withdrawal"
@@ -51,7 +51,7 @@ def new_id(prefix: str) -> str:
 def stamp(moment: datetime) -> str:
     """UTC, microseconds, ``Z``: the audit log's time form, compared as text."""
     if moment.tzinfo is None:
-        raise ValidationError("a deconfliction time needs a time zone")
+        raise ValidationError(tr("a deconfliction time needs a time zone"))
     return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
@@ -178,10 +178,10 @@ def _entries(doc: dict[str, Any], p: list[Problem]) -> tuple[tuple[str, str, str
 def parse(doc: object) -> Document:
     """A document from its unsigned JSON form; :class:`ValidationError` listing problems."""
     if not isinstance(doc, dict):
-        raise ValidationError("a deconfliction document is a JSON object")
+        raise ValidationError(tr("a deconfliction document is a JSON object"))
     kind = doc.get("type")
     if kind not in TYPES or doc.get("v") != 1:
-        raise ValidationError(f"not a deconfliction document of version 1: {kind!r}")
+        raise ValidationError(tr("not a deconfliction document of version 1: {kind!r}", kind=kind))
     p: list[Problem] = []
     node = _field(doc, "node", re.compile(r"[a-z0-9][a-z0-9._-]{0,127}"), p)
     out: Document
@@ -223,5 +223,5 @@ def parse(doc: object) -> Document:
     if set(doc) - members:
         p.append(Problem(f"unknown members: {sorted(set(doc) - members)}"))
     if p:
-        raise ValidationError(f"malformed {TYPES[str(kind)]}", p)
+        raise ValidationError(tr("malformed {TYPES}", TYPES=TYPES[str(kind)]), p)
     return out

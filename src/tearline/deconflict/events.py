@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 import h3
 
 from tearline.deconflict.selectors import Selector
-from tearline.errors import SelectorError
+from tearline.errors import SelectorError, tr
 
 RESOLUTION = 7
 WINDOW_HOURS = 6
@@ -41,14 +41,15 @@ class PlannedOperation:
 
     def __post_init__(self) -> None:
         if not (-90.0 <= self.latitude <= 90.0 and -180.0 <= self.longitude <= 180.0):
-            raise SelectorError("an operation's place is a latitude in [-90, 90] and a "
-                                "longitude in [-180, 180]")
+            raise SelectorError(tr(
+                "an operation's place is a latitude in [-90, 90] and a longitude in [-180, 180]"))
         if self.start.tzinfo is None or self.end.tzinfo is None:
-            raise SelectorError("an operation's times carry their time zone")
+            raise SelectorError(tr("an operation's times carry their time zone"))
         if not self.start < self.end:
-            raise SelectorError("an operation ends after it starts")
+            raise SelectorError(tr("an operation ends after it starts"))
         if self.end - self.start > MAX_DURATION:
-            raise SelectorError(f"an operation lasts at most {MAX_DURATION}; split it")
+            raise SelectorError(tr(
+                "an operation lasts at most {MAX_DURATION}; split it", MAX_DURATION=MAX_DURATION))
 
     @property
     def cell(self) -> str:

@@ -17,7 +17,7 @@ import hashlib
 
 import pysodium
 
-from tearline.errors import ValidationError
+from tearline.errors import ValidationError, tr
 
 #: Length of an encoded element and of an encoded scalar.
 ELEMENT_BYTES = 32
@@ -35,10 +35,10 @@ _SHA512_OUT = 64
 def expand_message_xmd(msg: bytes, dst: bytes, length: int) -> bytes:
     """RFC 9380 expand_message_xmd with SHA-512: ``length`` uniform bytes from ``msg``."""
     if len(dst) > 255:
-        raise ValidationError("a domain separation tag is at most 255 bytes")
+        raise ValidationError(tr("a domain separation tag is at most 255 bytes"))
     ell = -(-length // _SHA512_OUT)
     if ell > 255 or length > 65535:
-        raise ValidationError("expand_message_xmd: requested length too large")
+        raise ValidationError(tr("expand_message_xmd: requested length too large"))
     dst_prime = dst + bytes([len(dst)])
     msg_prime = bytes(_SHA512_BLOCK) + msg + length.to_bytes(2, "big") + b"\x00" + dst_prime
     b0 = hashlib.sha512(msg_prime).digest()
@@ -63,9 +63,12 @@ def hash_to_scalar(msg: bytes, dst: bytes) -> bytes:
 def check_element(element: bytes, what: str = "element") -> bytes:
     """The element itself if it is a canonical, non-identity ristretto255 encoding."""
     if not isinstance(element, bytes) or len(element) != ELEMENT_BYTES:
-        raise ValidationError(f"{what}: a ristretto255 element is {ELEMENT_BYTES} bytes")
+        raise ValidationError(tr(
+            "{what}: a ristretto255 element is {ELEMENT_BYTES} bytes",
+            what=what, ELEMENT_BYTES=ELEMENT_BYTES))
     if element == IDENTITY or not pysodium.crypto_core_ristretto255_is_valid_point(element):
-        raise ValidationError(f"{what}: not a valid non-identity ristretto255 element")
+        raise ValidationError(tr(
+            "{what}: not a valid non-identity ristretto255 element", what=what))
     return element
 
 
@@ -74,24 +77,26 @@ def check_shape(element: bytes, what: str = "element") -> bytes:
     :func:`check_element` where libsodium decodes it anyway (a scalar multiplication
     refuses a non-canonical encoding), so the full check is not done twice."""
     if not isinstance(element, bytes) or len(element) != ELEMENT_BYTES or element == IDENTITY:
-        raise ValidationError(f"{what}: not a non-identity ristretto255 element")
+        raise ValidationError(tr("{what}: not a non-identity ristretto255 element", what=what))
     return element
 
 
 def check_scalar(scalar: bytes, what: str = "scalar") -> bytes:
     """The scalar itself if it is a canonical (reduced), non-zero encoding."""
     if not isinstance(scalar, bytes) or len(scalar) != SCALAR_BYTES:
-        raise ValidationError(f"{what}: a ristretto255 scalar is {SCALAR_BYTES} bytes")
+        raise ValidationError(tr(
+            "{what}: a ristretto255 scalar is {SCALAR_BYTES} bytes",
+            what=what, SCALAR_BYTES=SCALAR_BYTES))
     value = int.from_bytes(scalar, "little")
     if value == 0 or value >= ORDER:
-        raise ValidationError(f"{what}: not a canonical non-zero scalar")
+        raise ValidationError(tr("{what}: not a canonical non-zero scalar", what=what))
     return scalar
 
 
 def scalar_from_int(value: int) -> bytes:
     """The encoding of a small non-negative integer (a share's index) as a scalar."""
     if not 0 <= value < ORDER:
-        raise ValidationError("a scalar is an integer in [0, order)")
+        raise ValidationError(tr("a scalar is an integer in [0, order)"))
     return value.to_bytes(SCALAR_BYTES, "little")
 
 
@@ -115,7 +120,7 @@ def scalar_mul(x: bytes, y: bytes) -> bytes:
 def scalar_invert(x: bytes) -> bytes:
     """x⁻¹; zero has no inverse and is refused."""
     if x == ZERO:
-        raise ValidationError("zero has no inverse")
+        raise ValidationError(tr("zero has no inverse"))
     return bytes(pysodium.crypto_core_ristretto255_scalar_invert(x))
 
 
@@ -124,7 +129,7 @@ def scalar_mult(scalar: bytes, element: bytes) -> bytes:
     try:
         return bytes(pysodium.crypto_scalarmult_ristretto255(scalar, element))
     except ValueError as exc:
-        raise ValidationError("scalar multiplication refused: invalid element") from exc
+        raise ValidationError(tr("scalar multiplication refused: invalid element")) from exc
 
 
 def scalar_mult_base(scalar: bytes) -> bytes:
@@ -132,7 +137,7 @@ def scalar_mult_base(scalar: bytes) -> bytes:
     try:
         return bytes(pysodium.crypto_scalarmult_ristretto255_base(scalar))
     except ValueError as exc:
-        raise ValidationError("scalar multiplication refused: zero scalar") from exc
+        raise ValidationError(tr("scalar multiplication refused: zero scalar")) from exc
 
 
 def element_add(p: bytes, q: bytes) -> bytes:
@@ -140,4 +145,4 @@ def element_add(p: bytes, q: bytes) -> bytes:
     try:
         return bytes(pysodium.crypto_core_ristretto255_add(p, q))
     except ValueError as exc:
-        raise ValidationError("element addition refused: invalid element") from exc
+        raise ValidationError(tr("element addition refused: invalid element")) from exc

@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass
 
 from tearline.deconflict import group
-from tearline.errors import ValidationError
+from tearline.errors import ValidationError, tr
 
 MODE_OPRF = 0x00
 SUITE = b"ristretto255-SHA512"
@@ -42,9 +42,9 @@ class Blinded:
 
 def _check_input(data: bytes) -> bytes:
     if not isinstance(data, bytes):
-        raise ValidationError("an OPRF input is bytes")
+        raise ValidationError(tr("an OPRF input is bytes"))
     if len(data) > MAX_INPUT:
-        raise ValidationError(f"an OPRF input is at most {MAX_INPUT} bytes")
+        raise ValidationError(tr("an OPRF input is at most {MAX_INPUT} bytes", MAX_INPUT=MAX_INPUT))
     return data
 
 
@@ -52,7 +52,7 @@ def input_element(data: bytes) -> bytes:
     """HashToGroup(input); an input hashing to the identity is refused (RFC 9497 §3.3.1)."""
     element = group.hash_to_group(_check_input(data), HASH_TO_GROUP_DST)
     if element == group.IDENTITY:
-        raise ValidationError("the input hashes to the identity element")
+        raise ValidationError(tr("the input hashes to the identity element"))
     return element
 
 
@@ -98,12 +98,12 @@ def evaluate(key: bytes, data: bytes) -> bytes:
 def derive_key_pair(seed: bytes, info: bytes) -> tuple[bytes, bytes]:
     """DeriveKeyPair(seed, info) → (skS, pkS), deterministic (RFC 9497 §3.2.1)."""
     if len(seed) != 32:
-        raise ValidationError("a key seed is 32 bytes")
+        raise ValidationError(tr("a key seed is 32 bytes"))
     if len(info) > MAX_INPUT:
-        raise ValidationError(f"key info is at most {MAX_INPUT} bytes")
+        raise ValidationError(tr("key info is at most {MAX_INPUT} bytes", MAX_INPUT=MAX_INPUT))
     derive_input = seed + len(info).to_bytes(2, "big") + info
     for counter in range(256):
         sk = group.hash_to_scalar(derive_input + bytes([counter]), DERIVE_KEY_PAIR_DST)
         if sk != group.ZERO:
             return sk, group.scalar_mult_base(sk)
-    raise ValidationError("DeriveKeyPair found no non-zero scalar")  # probability ~2^-64000
+    raise ValidationError(tr("DeriveKeyPair found no non-zero scalar"))  # probability ~2^-64000

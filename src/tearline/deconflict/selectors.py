@@ -25,7 +25,7 @@ from followthemoney import registry
 
 from tearline.deconflict import identifiers
 from tearline.deconflict.text import address_key, fold, name_key
-from tearline.errors import SelectorError
+from tearline.errors import SelectorError, tr
 from tearline.model.normalize import normalized
 
 SelectorKind = Literal[
@@ -54,7 +54,8 @@ class Selector:
 
 def _refuse(kind: str, text: str, why: str) -> SelectorError:
     shown = text if len(text) <= 40 else text[:40] + "…"
-    return SelectorError(f"not a valid {kind} selector ({shown!r}): {why}")
+    return SelectorError(tr(
+        "not a valid {kind} selector ({shown!r}): {why}", kind=kind, shown=shown, why=why))
 
 
 def compact(text: str) -> str:
@@ -66,7 +67,7 @@ def country_code(text: str) -> str:
     """An ISO 3166-1 alpha-2 code (lower case), as ingest stores countries."""
     code = normalized(registry.country, text.strip())
     if code is None:
-        raise SelectorError(f"not a country: {text!r}")
+        raise SelectorError(tr("not a country: {text!r}", text=text))
     return code
 
 
@@ -142,7 +143,8 @@ def identifier(text: str, scheme: str) -> Selector:
     """Another identifier (driver's licence, voter card, IMEI …) within its scheme."""
     scheme_key = fold(scheme).replace(" ", "-")
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,31}", scheme_key):
-        raise SelectorError(f"an identifier scheme is a short name, not {scheme!r}")
+        raise SelectorError(tr(
+            "an identifier scheme is a short name, not {scheme!r}", scheme=scheme))
     return _scoped("identifier", text, scheme_key)
 
 
@@ -180,14 +182,15 @@ def parse(kind: str, text: str, *, country: str | None = None, scheme: str | Non
         return phone(text, country)
     if kind in ("passport", "plate", "address"):
         if country is None:
-            raise SelectorError(f"a {kind} selector needs its country")
+            raise SelectorError(tr("a {kind} selector needs its country", kind=kind))
         return {"passport": passport, "plate": plate, "address": address}[kind](text, country)
     if kind == "identifier":
         if scheme is None:
-            raise SelectorError("an identifier selector needs its scheme")
+            raise SelectorError(tr("an identifier selector needs its scheme"))
         return identifier(text, scheme)
     if kind == "person":
         if birth_date is None:
-            raise SelectorError("a person selector needs a date of birth")
+            raise SelectorError(tr("a person selector needs a date of birth"))
         return person(text, birth_date)
-    raise SelectorError(f"no selector kind {kind!r}; the kinds are {', '.join(KINDS)}")
+    raise SelectorError(tr(
+        "no selector kind {kind!r}; the kinds are {KINDS}", kind=kind, KINDS=', '.join(KINDS)))

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tearline.deconflict import group, oprf, parallel
-from tearline.errors import ValidationError
+from tearline.errors import ValidationError, tr
 
 #: Share indices are 1..MAX_SHARES (small integers; 0 is the secret's own point).
 MAX_SHARES = 255
@@ -36,7 +36,7 @@ class KeyShare:
     def __post_init__(self) -> None:
         check_parameters(self.threshold, self.count)
         if not 1 <= self.index <= self.count:
-            raise ValidationError(f"a share index is in 1..{self.count}")
+            raise ValidationError(tr("a share index is in 1..{count}", count=self.count))
         group.check_scalar(self.scalar, "key share")
 
     def __repr__(self) -> str:  # never print the secret
@@ -47,7 +47,9 @@ def check_parameters(threshold: int, count: int) -> None:
     """A threshold t and a count n with 1 ≤ t ≤ n ≤ MAX_SHARES."""
     if not 1 <= threshold <= count <= MAX_SHARES:
         raise ValidationError(
-            f"a threshold key needs 1 ≤ t ≤ n ≤ {MAX_SHARES}, not t={threshold}, n={count}")
+            tr(
+                "a threshold key needs 1 ≤ t ≤ n ≤ {MAX_SHARES}, not t={threshold}, n={count}",
+                MAX_SHARES=MAX_SHARES, threshold=threshold, count=count))
 
 
 def _poly_at(coefficients: Sequence[bytes], x: int) -> bytes:
@@ -71,7 +73,9 @@ def split(
     if coefficients is None:
         coefficients = [group.random_scalar() for _ in range(threshold - 1)]
     if len(coefficients) != threshold - 1:
-        raise ValidationError(f"a {threshold}-of-n split takes {threshold - 1} coefficients")
+        raise ValidationError(tr(
+            "a {threshold}-of-n split takes {value} coefficients",
+            threshold=threshold, value=threshold - 1))
     for c in coefficients:
         group.check_scalar(c, "coefficient")
     poly = [key, *coefficients]
@@ -79,7 +83,7 @@ def split(
     for i in range(1, count + 1):
         value = _poly_at(poly, i)
         if value == group.ZERO:  # a zero share would refuse to evaluate; ~2^-252
-            raise ValidationError("a share came out zero; split again")
+            raise ValidationError(tr("a share came out zero; split again"))
         shares.append(KeyShare(index=i, scalar=value, threshold=threshold, count=count))
     return tuple(shares)
 
@@ -87,9 +91,9 @@ def split(
 def lagrange_at_zero(indices: Sequence[int]) -> dict[int, bytes]:
     """λᵢ = Πⱼ≠ᵢ xⱼ / (xⱼ − xᵢ) for each index, so that f(0) = Σ λᵢ·f(xᵢ)."""
     if len(set(indices)) != len(indices):
-        raise ValidationError("share indices must be distinct")
+        raise ValidationError(tr("share indices must be distinct"))
     if any(not 1 <= i <= MAX_SHARES for i in indices):
-        raise ValidationError(f"a share index is in 1..{MAX_SHARES}")
+        raise ValidationError(tr("a share index is in 1..{MAX_SHARES}", MAX_SHARES=MAX_SHARES))
     out: dict[int, bytes] = {}
     for i in indices:
         num = group.scalar_from_int(1)
@@ -121,7 +125,9 @@ def combine(answers: Mapping[int, bytes], threshold: int) -> bytes:
     """The single-key evaluated element from ≥ t node answers {index: fᵢ·B}."""
     if len(answers) < threshold:
         raise ValidationError(
-            f"{len(answers)} answer(s) given; the key needs {threshold} to evaluate")
+            tr(
+                "{answers_count} answer(s) given; the key needs {threshold} to evaluate",
+                answers_count=len(answers), threshold=threshold))
     indices = sorted(answers)
     coefficients = lagrange_at_zero(indices)
     total: bytes | None = None
@@ -136,7 +142,7 @@ def combine(answers: Mapping[int, bytes], threshold: int) -> bytes:
 def recover_key(shares: Sequence[KeyShare]) -> bytes:
     """f(0) from t shares — for the dealer's own checks only; no node ever does this."""
     if not shares:
-        raise ValidationError("no shares")
+        raise ValidationError(tr("no shares"))
     coefficients = lagrange_at_zero([s.index for s in shares])
     acc = group.ZERO
     for s in shares:

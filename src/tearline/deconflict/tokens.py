@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from tearline.deconflict import group, oprf, parallel, threshold
 from tearline.deconflict.selectors import Selector
-from tearline.errors import ValidationError
+from tearline.errors import ValidationError, tr
 
 TOKEN_BYTES = 32
 
@@ -82,12 +82,16 @@ def finish(
     for index, elements in answers.items():
         if len(elements) != len(batch.blinds):
             raise ValidationError(
-                f"share holder {index} answered {len(elements)} of {len(batch.blinds)} elements")
+                tr(
+                    "share holder {index} answered {elements_count} of {blinds_count} elements",
+                    index=index, elements_count=len(elements), blinds_count=len(batch.blinds)))
     if local is not None and local.index in answers:
-        raise ValidationError(f"share {local.index} answered twice")
+        raise ValidationError(tr("share {index} answered twice", index=local.index))
     indices = sorted([*answers, *([local.index] if local is not None else [])])
     if len(indices) < t:
-        raise ValidationError(f"{len(indices)} share holder(s) answered; the key needs {t}")
+        raise ValidationError(tr(
+            "{indices_count} share holder(s) answered; the key needs {t}",
+            indices_count=len(indices), t=t))
     lagrange = threshold.lagrange_at_zero(indices)
     own = None if local is None else group.scalar_mul(lagrange[local.index], local.scalar)
     r_inverses = invert_all(batch.blinds)

@@ -42,7 +42,7 @@ from tearline.demo.federation_tables import (
     sync_table,
 )
 from tearline.demo.load import demo_records
-from tearline.errors import ConfigError
+from tearline.errors import ConfigError, tr
 from tearline.federation.partners import resolve_partner
 from tearline.federation.results import SyncResult
 from tearline.federation.sync import sync
@@ -123,7 +123,7 @@ def run(root: Path, data_dir: Path, console: Console, seed: int = SEED) -> Feder
 
             victim = _choose_recall(result.held)
             if victim is None:
-                raise ConfigError("no record of us.dea reached a partner: nothing to recall")
+                raise ConfigError(tr("no record of us.dea reached a partner: nothing to recall"))
             result.recalled = victim
             console.rule(f"Recall: {scenario.SOD} narrows {victim} to {RECALL_MARKING}")
             us = nodes[scenario.SOD]

@@ -27,7 +27,7 @@ from rich.table import Table
 
 from tearline.demo import scenario
 from tearline.demo.load import seed_parties
-from tearline.errors import ConfigError, InputError
+from tearline.errors import ConfigError, InputError, tr
 from tearline.federation.identity import init_node, load_identity
 from tearline.files import private_binary, private_dir, write_private
 from tearline.model.record import Record, rekeyed
@@ -70,7 +70,7 @@ class DemoNode:
 
     def db(self) -> Store:
         if self.store is None:
-            raise ConfigError(f"node {self.unit} is not open")
+            raise ConfigError(tr("node {unit} is not open", unit=self.unit))
         return self.store
 
 
@@ -86,8 +86,9 @@ def prepare_root(root: Path) -> None:
     """Empty the demo folder: refuse a non-empty folder the demo did not create."""
     if root.exists() and any(root.iterdir()):
         if not (root / DEMO_MARKER).exists():
-            raise InputError(f"{root} exists and is not a demo workspace; "
-                             "choose another with --workspace")
+            raise InputError(tr(
+                "{root} exists and is not a demo workspace; choose another with --workspace",
+                root=root))
         shutil.rmtree(root)
     private_dir(root, tighten=True)
     write_private(root / DEMO_MARKER,
@@ -163,14 +164,16 @@ def _wait_for_port(node: DemoNode, log: Path) -> None:
     while time.monotonic() < deadline:
         if node.server is None or node.server.poll() is not None:
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-            raise ConfigError(f"the listener of {node.unit} exited:\n{tail}")
+            raise ConfigError(tr(
+                "the listener of {unit} exited:\n{tail}", unit=node.unit, tail=tail))
         try:
             with socket.create_connection(("127.0.0.1", node.port), timeout=1):
                 return
         except OSError:
             time.sleep(0.2)
-    raise ConfigError(f"the listener of {node.unit} did not accept connections in "
-                      f"{LISTEN_TIMEOUT:.0f} s (see {log})")
+    raise ConfigError(tr(
+        "the listener of {unit} did not accept connections in {LISTEN_TIMEOUT:.0f} s (see {log})",
+        unit=node.unit, LISTEN_TIMEOUT=LISTEN_TIMEOUT, log=log))
 
 
 def _stop(process: subprocess.Popen[bytes]) -> bool:

@@ -20,7 +20,7 @@ from rich.table import Table
 
 from tearline.demo import scenario
 from tearline.demo.federation_nodes import DemoNode
-from tearline.errors import ConfigError
+from tearline.errors import ConfigError, tr
 from tearline.federation.results import SyncResult
 from tearline.model.marking import Marking
 from tearline.store import Store, holdings, peers, recalls_for
@@ -41,7 +41,7 @@ def held(store: Store) -> dict[str, dict[str, str]]:
 def _json(text: str) -> dict[str, object]:
     value = json.loads(text)
     if not isinstance(value, dict):
-        raise ConfigError("a stored marking is not a JSON object")
+        raise ConfigError(tr("a stored marking is not a JSON object"))
     return value
 
 def sync_table(title: str, rows: Sequence[tuple[DemoNode, DemoNode, SyncResult]]) -> Table:

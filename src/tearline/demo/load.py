@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tearline.demo import scenario
 from tearline.demo.synthetic import DEFAULT_SCALE, generate
-from tearline.errors import IngestError, Problem
+from tearline.errors import IngestError, Problem, tr
 from tearline.ingest.ofac import NARCOTICS_PROGRAMS
 from tearline.ingest.ofac_entity import SDN_COLUMNS, split_programs
 from tearline.ingest.ofac_rows import read_rows
@@ -40,7 +40,9 @@ def trafficking_group_names(lines: Iterable[str], source_name: str) -> list[str]
     """
     rows, problems = read_rows(lines, source_name, SDN_COLUMNS)
     if problems:
-        raise IngestError(f"{source_name}: rejected, {len(problems)} problem(s)", problems)
+        raise IngestError(tr(
+            "{source_name}: rejected, {problems_count} problem(s)",
+            source_name=source_name, problems_count=len(problems)), problems)
     names: list[str] = []
     for row in rows:
         name, sdn_type, programs = row.cells[1], row.cells[2], row.cells[3]
@@ -58,12 +60,14 @@ def read_org_names(data_dir: Path) -> list[str]:
     try:
         text = decode_text(path.read_bytes())
     except OSError as exc:
-        raise IngestError(f"cannot read {path}", [Problem(str(exc), path.name)]) from exc
+        raise IngestError(tr(
+            "cannot read {path}", path=path), [Problem(str(exc), path.name)]) from exc
     except UnicodeDecodeError as exc:
-        raise IngestError(f"{path.name} is not UTF-8", [Problem(str(exc), path.name)]) from exc
+        raise IngestError(tr(
+            "{name} is not UTF-8", name=path.name), [Problem(str(exc), path.name)]) from exc
     names = trafficking_group_names(text.splitlines(), path.name)
     if not names:
-        raise IngestError(f"{path.name}: no narcotics trafficking group found")
+        raise IngestError(tr("{name}: no narcotics trafficking group found", name=path.name))
     return names
 
 

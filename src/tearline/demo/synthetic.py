@@ -58,7 +58,7 @@ from tearline.demo.places import (
     Place,
 )
 from tearline.demo.writer import RecordWriter, weighted
-from tearline.errors import InputError
+from tearline.errors import InputError, tr
 from tearline.model.grading import Credibility, Reliability
 from tearline.model.record import Record
 from tearline.model.statement import StatementKeyer
@@ -87,13 +87,13 @@ def generate(
     derives the statement ids (the store's that will keep the records).
     """
     if not 0 < scale <= 1:
-        raise InputError(f"scale must be in (0, 1], not {scale}")
+        raise InputError(tr("scale must be in (0, 1], not {scale}", scale=scale))
     names = list(dict.fromkeys(n.strip() for n in org_names if n and n.strip()))
     if not names:
-        raise InputError("at least one organization name is needed")
+        raise InputError(tr("at least one organization name is needed"))
     cells = cal.cells_in_range(cbp_months, DRUGS, start, end)
     if not cells:
-        raise InputError("no CBP month in the requested range for the five demo drugs")
+        raise InputError(tr("no CBP month in the requested range for the five demo drugs"))
     rng = random.Random(seed)
     fake = Faker("es_MX")
     fake.seed_instance(seed)

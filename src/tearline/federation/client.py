@@ -38,7 +38,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from tearline.errors import IntegrityError, PeerError, ValidationError
+from tearline.errors import IntegrityError, PeerError, ValidationError, tr
 from tearline.federation.jsonbody import decode, decode_object
 from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, new_nonce
 from tearline.federation.taxii_resources import Collection, Page
@@ -108,7 +108,7 @@ class TaxiiClient:
         doc = self.discovery()
         roots = doc.get("api_roots") or []
         if not isinstance(roots, list) or not all(isinstance(r, str) for r in roots):
-            raise PeerError("malformed TAXII discovery: api_roots must be a list of URLs")
+            raise PeerError(tr("malformed TAXII discovery: api_roots must be a list of URLs"))
         out = [self._absolute(r) for r in roots]
         default = doc.get("default")
         if isinstance(default, str) and self._absolute(default) in out:
@@ -123,7 +123,7 @@ class TaxiiClient:
         doc = self._object(self.get(self._root(root) + "collections/"))
         items = doc.get("collections") or []
         if not isinstance(items, list):
-            raise PeerError("malformed TAXII collections: not a list")
+            raise PeerError(tr("malformed TAXII collections: not a list"))
         return [Collection.from_json(c) for c in items]
 
     def objects(self, root: str, collection_id: str, *, added_after: str | None = None,
@@ -181,7 +181,7 @@ class TaxiiClient:
         doc = self._object(response)
         objects = doc.get("objects") or []
         if not isinstance(objects, list) or not all(isinstance(o, dict) for o in objects):
-            raise PeerError("malformed TAXII envelope: objects must be a list of objects")
+            raise PeerError(tr("malformed TAXII envelope: objects must be a list of objects"))
         more = doc.get("more", False)
         token = doc.get("next")
         return Page(
@@ -196,7 +196,7 @@ class TaxiiClient:
     def _send(self, method: str, url: str, body: bytes | None,
               params: Mapping[str, str] | None = None) -> Answer:
         if self._http is None:
-            raise PeerError("the TAXII client is closed")
+            raise PeerError(tr("the TAXII client is closed"))
         nonce = new_nonce()
         headers = {NONCE_HEADER: nonce}
         if body is not None:
@@ -211,11 +211,15 @@ class TaxiiClient:
             finally:
                 response.close()
         except httpx.TimeoutException as exc:
-            raise PeerError(f"{method} {url}: the peer did not answer in time") from exc
+            raise PeerError(tr(
+                "{method} {url}: the peer did not answer in time", method=method, url=url)) from exc
         except httpx.HTTPError as exc:
-            raise PeerError(f"{method} {url}: {type(exc).__name__}: {exc}") from exc
+            raise PeerError(tr(
+                "{method} {url}: {name}: {exc}",
+                method=method, url=url, name=type(exc).__name__, exc=exc)) from exc
         except ssl.SSLError as exc:
-            raise PeerError(f"{method} {url}: TLS failed: {exc}") from exc
+            raise PeerError(tr(
+                "{method} {url}: TLS failed: {exc}", method=method, url=url, exc=exc)) from exc
         target = request.url.raw_path.decode("ascii")
         if self.check is not None:
             # Verify before anything of the body is interpreted, errors included: an
@@ -223,8 +227,10 @@ class TaxiiClient:
             self.check(nonce=nonce, method=method, target=target, body=content,
                        signature=response.headers.get(SIGNATURE_HEADER))
         if response.status_code >= 400:
-            raise PeerError(f"{method} {target}: the peer answered {response.status_code}"
-                            f"{self._error_text(content)}")
+            raise PeerError(tr(
+                "{method} {target}: the peer answered {status_code}{error_text}",
+                method=method, target=target, status_code=response.status_code,
+                error_text=self._error_text(content)))
         return Answer(response.status_code, response.headers, content, target)
 
     def _check_pin(self, response: httpx.Response) -> None:
@@ -234,9 +240,9 @@ class TaxiiClient:
         ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
         der = ssl_object.getpeercert(True) if ssl_object is not None else None
         if der is None:
-            raise PeerError("could not read the certificate the peer presented")
+            raise PeerError(tr("could not read the certificate the peer presented"))
         if hashlib.sha256(der).hexdigest() != self._pin:
-            raise IntegrityError("the peer presented a certificate other than the pinned one")
+            raise IntegrityError(tr("the peer presented a certificate other than the pinned one"))
 
     @staticmethod
     def _read(response: httpx.Response) -> bytes:
@@ -245,7 +251,8 @@ class TaxiiClient:
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > MAX_BODY:
-                raise PeerError(f"the peer's answer exceeds {MAX_BODY:,} bytes")
+                raise PeerError(tr(
+                    "the peer's answer exceeds {MAX_BODY:,} bytes", MAX_BODY=MAX_BODY))
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -265,7 +272,9 @@ class TaxiiClient:
         kind = response.headers.get("Content-Type", "").replace(" ", "").lower()
         if not kind.startswith("application/taxii+json") and not kind.startswith(
                 "application/json"):
-            raise PeerError(f"expected {TAXII_MEDIA_TYPE}, the peer sent {kind or 'nothing'}")
+            raise PeerError(tr(
+                "expected {TAXII_MEDIA_TYPE}, the peer sent {value}",
+                TAXII_MEDIA_TYPE=TAXII_MEDIA_TYPE, value=kind or 'nothing'))
         try:
             return decode_object(response.content, "the peer's answer")
         except ValidationError as exc:

@@ -34,6 +34,7 @@ from tearline.errors import (
     PeerError,
     PolicyDenied,
     ValidationError,
+    tr,
 )
 from tearline.federation.deconflict_docs import agreement_between, logged, sign
 from tearline.federation.deconflict_remote import evaluate_remote, pull_index
@@ -82,7 +83,8 @@ class Deconfliction:
             self.identity = load_identity(self.keys_dir)
             self.key = load_node_key(self.keys_dir)
         except ConfigError as exc:
-            raise NotConfigured(f"deconfliction needs this node's identity: {exc.message}"
+            raise NotConfigured(tr(
+                "deconfliction needs this node's identity: {message}", message=exc.message)
                                 ) from exc
 
     def sync(self) -> dict[str, str]:
@@ -228,7 +230,7 @@ class Deconfliction:
         since = since or at
         expires = expires or at + DEFAULT_TERM
         if expires <= at:
-            raise ValidationError("a registration must expire in the future")
+            raise ValidationError(tr("a registration must expire in the future"))
 
         def batch(entries: tuple[tuple[str, str, str], ...]) -> docs.Batch:
             return docs.Batch(id=docs.new_id("db"), agency=subject.agency, unit=subject.unit,
@@ -269,7 +271,9 @@ class Deconfliction:
                 stored = None
             if (stored is None or stored.registration.unit != subject.unit
                     or stored.registration.node != self.identity.name):
-                raise NotFound(f"no registration {registration_id} of unit {subject.unit}")
+                raise NotFound(tr(
+                    "no registration {registration_id} of unit {unit}",
+                    registration_id=registration_id, unit=subject.unit))
             if stored.withdrawn_at is not None:
                 return
             withdrawal = docs.Withdrawal(docs.new_id("dw"), registration_id, docs.stamp(at),

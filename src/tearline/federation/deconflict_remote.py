@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from tearline.deconflict import group
-from tearline.errors import PeerError, ValidationError
+from tearline.errors import PeerError, ValidationError, tr
 from tearline.federation.deconflict_docs import accept_page
 from tearline.federation.partners import partner_from_peer
 from tearline.federation.signing import b64url, unb64url
@@ -47,10 +47,12 @@ def evaluate_remote(peer: Peer, keys_dir: Path, key_id: str, elements: Sequence[
     answers = doc.get("answers")
     index, t = doc.get("index"), doc.get("threshold")
     if doc.get("key_id") != key_id:
-        raise PeerError(f"peer {peer.name} holds a share of another key ({doc.get('key_id')})")
+        raise PeerError(tr(
+            "peer {name} holds a share of another key ({doc})",
+            name=peer.name, doc=doc.get('key_id')))
     if (not isinstance(answers, list) or len(answers) != len(elements)
             or not isinstance(index, int) or not isinstance(t, int)):
-        raise PeerError(f"peer {peer.name} answered a malformed evaluation")
+        raise PeerError(tr("peer {name} answered a malformed evaluation", name=peer.name))
     out = []
     for i, item in enumerate(answers):
         try:
@@ -60,7 +62,7 @@ def evaluate_remote(peer: Peer, keys_dir: Path, key_id: str, elements: Sequence[
         try:
             out.append(group.check_shape(raw, f"answer {i}"))
         except ValidationError as exc:
-            raise PeerError(f"peer {peer.name} answered an invalid element") from exc
+            raise PeerError(tr("peer {name} answered an invalid element", name=peer.name)) from exc
     return ShareAnswer(peer.name, index, t, tuple(out))
 
 
@@ -77,7 +79,7 @@ def pull_index(store: Store, peer: Peer, keys_dir: Path, own_agency: str, at: da
             doc = client.get_json(f"{ROOT}{INDEX}{query}")
             documents, nxt = doc.get("documents"), doc.get("next")
             if not isinstance(documents, list) or not isinstance(nxt, str | None):
-                raise PeerError(f"peer {peer.name} answered a malformed index page")
+                raise PeerError(tr("peer {name} answered a malformed index page", name=peer.name))
             with store.transaction() as conn:
                 added += len(accept_page(conn, peer, own_agency, documents, at))
                 if nxt:

@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 from cryptography.x509.oid import NameOID
 
-from tearline.errors import ConfigError, MarkingError, Problem, ValidationError
+from tearline.errors import ConfigError, MarkingError, Problem, ValidationError, tr
 from tearline.files import write_private
 from tearline.keys import (
     NodeKey,
@@ -87,7 +87,7 @@ class NodeIdentity:
     def from_document(cls, doc: object) -> NodeIdentity:
         """Parse and check an identity document; :class:`ValidationError` lists every problem."""
         if not isinstance(doc, dict):
-            raise ValidationError("an identity document is a JSON object")
+            raise ValidationError(tr("an identity document is a JSON object"))
         problems: list[Problem] = []
         if doc.get("type") != DOCUMENT_TYPE:
             problems.append(Problem(f"expected {DOCUMENT_TYPE!r}", column="type"))
@@ -108,7 +108,7 @@ class NodeIdentity:
         if len(values) == len(fields):
             problems.extend(identity_problems(values))
         if problems:
-            raise ValidationError("invalid node identity document", problems)
+            raise ValidationError(tr("invalid node identity document"), problems)
         return cls(**values)
 
 
@@ -196,7 +196,8 @@ def init_node(keys_dir: Path, agency: str, unit: str, name: str | None = None,
     except MarkingError as exc:
         raise ValidationError(exc.message) from None
     if not unit.startswith(agency + "."):
-        raise ValidationError(f"unit {unit!r} is not a unit of agency {agency!r}")
+        raise ValidationError(tr(
+            "unit {unit!r} is not a unit of agency {agency!r}", unit=unit, agency=agency))
     check_url(url)
     files = NodeFiles(keys_dir)
     first = not files.node_file.exists()
@@ -227,14 +228,17 @@ def load_identity(keys_dir: Path) -> NodeIdentity:
     """The node's identity from ``keys/``; :class:`ConfigError` if it was never initialized."""
     files = NodeFiles(keys_dir)
     if not files.node_file.exists():
-        raise ConfigError(f"no node identity at {files.node_file}: run `tearline node init`")
+        raise ConfigError(tr(
+            "no node identity at {node_file}: run `tearline node init`", node_file=files.node_file))
     try:
         config = json.loads(files.node_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"{files.node_file} is not readable JSON") from exc
+        raise ConfigError(tr(
+            "{node_file} is not readable JSON", node_file=files.node_file)) from exc
     key = load_node_key(keys_dir)
     if not files.tls_cert.exists():
-        raise ConfigError(f"no TLS certificate at {files.tls_cert}: run `tearline node init`")
+        raise ConfigError(tr(
+            "no TLS certificate at {tls_cert}: run `tearline node init`", tls_cert=files.tls_cert))
     doc = {
         "type": DOCUMENT_TYPE,
         "version": DOCUMENT_VERSION,
@@ -248,20 +252,21 @@ def load_identity(keys_dir: Path) -> NodeIdentity:
     try:
         return NodeIdentity.from_document(doc)
     except ValidationError as exc:
-        raise ConfigError(f"{files.node_file}: {exc.message}") from exc
+        raise ConfigError(tr(
+            "{node_file}: {message}", node_file=files.node_file, message=exc.message)) from exc
 
 
 def load_tls_key(keys_dir: Path) -> ec.EllipticCurvePrivateKey:
     """The node's TLS private key (checked for 0600, like the signing key)."""
     path = NodeFiles(keys_dir).tls_key
     if not path.exists():
-        raise ConfigError(f"no TLS key at {path}: run `tearline node init`")
+        raise ConfigError(tr("no TLS key at {path}: run `tearline node init`", path=path))
     if path.stat().st_mode & 0o077:
-        raise ConfigError(f"{path} is readable by others: chmod 600 it")
+        raise ConfigError(tr("{path} is readable by others: chmod 600 it", path=path))
     try:
         key = load_pem_private_key(path.read_bytes(), password=None)
     except ValueError as exc:
-        raise ConfigError(f"{path} is not a PEM private key") from exc
+        raise ConfigError(tr("{path} is not a PEM private key", path=path)) from exc
     if not isinstance(key, ec.EllipticCurvePrivateKey):
-        raise ConfigError(f"{path} is not an ECDSA key")
+        raise ConfigError(tr("{path} is not an ECDSA key", path=path))
     return key

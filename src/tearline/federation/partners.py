@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from tearline.errors import ConfigError, NotFound
+from tearline.errors import ConfigError, NotFound, tr
 from tearline.federation.client import TaxiiClient
 from tearline.federation.identity import NodeFiles
 from tearline.federation.trust import SignedBy, TlsConfig
@@ -40,7 +40,7 @@ class Partner:
     def client(self, timeout: float = 60.0) -> TaxiiClient:
         check = SignedBy(self.verifier_key) if self.signed and self.verifier_key else None
         if self.signed and check is None:
-            raise ConfigError(f"peer {self.name} has no verifier key")
+            raise ConfigError(tr("peer {name} has no verifier key", name=self.name))
         return TaxiiClient(self.url, tls=self.tls, check=check, auth=self.auth,
                            timeout=timeout)
 
@@ -48,7 +48,8 @@ class Partner:
 def partner_from_peer(peer: peers.Peer, keys_dir: Path) -> Partner:
     files = NodeFiles(keys_dir)
     if not files.tls_cert.exists() or not files.tls_key.exists():
-        raise ConfigError(f"no TLS certificate in {keys_dir}: run `tearline node init`")
+        raise ConfigError(tr(
+            "no TLS certificate in {keys_dir}: run `tearline node init`", keys_dir=keys_dir))
     tls = TlsConfig(peer.tls_certificate, files.tls_cert, files.tls_key)
     return Partner(peer.name, peer.agency, peer.url, True, peer.verifier_key, tls)
 
@@ -58,8 +59,9 @@ def partner_from_source(source: ss.Source) -> Partner:
     if source.username:
         password = os.environ.get(source.password_env or "", "")
         if source.password_env and not password:
-            raise ConfigError(f"source {source.name}: set the password in "
-                              f"${source.password_env}")
+            raise ConfigError(tr(
+                "source {name}: set the password in ${password_env}",
+                name=source.name, password_env=source.password_env))
         auth = (source.username, password)
     tls = TlsConfig(source.tls_certificate) if source.tls_certificate else None
     return Partner(source.name, source.agency, source.url, False, tls=tls, auth=auth)
@@ -73,6 +75,7 @@ def resolve_partner(store: Store, name: str, keys_dir: Path) -> Partner:
         except NotFound:
             source = ss.source_by_name(conn, name)
     if source is None:
-        raise NotFound(f"no peer or source {name!r}: see `tearline peer list` and "
-                       "`tearline sync sources`")
+        raise NotFound(tr(
+            "no peer or source {name!r}: see `tearline peer list` and `tearline sync sources`",
+            name=name))
     return partner_from_source(source)

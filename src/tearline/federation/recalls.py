@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from tearline.audit.events import RecallPurged, now
-from tearline.errors import IntegrityError, PeerError
+from tearline.errors import IntegrityError, PeerError, tr
 from tearline.federation.client import TaxiiClient
 from tearline.federation.partners import Partner
 from tearline.federation.receipts import build_purge_receipt
@@ -51,12 +51,12 @@ def apply_recalls(store: Store, partner: Partner, client: TaxiiClient, root: str
         raise
     items = doc.get("recalls")
     if not isinstance(items, list):
-        raise PeerError("malformed recalls answer: 'recalls' must be a list")
+        raise PeerError(tr("malformed recalls answer: 'recalls' must be a list"))
     done: list[tuple[str, str, int]] = []
     for item in items:
         if not (isinstance(item, dict) and isinstance(item.get("recall_id"), str)
                 and isinstance(item.get("entity_id"), str)):
-            raise PeerError("malformed recall: recall_id and entity_id are required")
+            raise PeerError(tr("malformed recall: recall_id and entity_id are required"))
         recall_id, entity_id = item["recall_id"][:100], item["entity_id"]
         receipt_id = f"purge-{recall_id}"
         at = clock()

@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 from tearline.audit.envelope import utc_timestamp
 from tearline.audit.events import ReceiptRecorded, ReceiptRefused, now
-from tearline.errors import IntegrityError, Problem, ValidationError, WrongNode
+from tearline.errors import IntegrityError, Problem, ValidationError, WrongNode, tr
 from tearline.federation.signing import read_signed_document, sign_document
 from tearline.keys import NodeKey
 from tearline.store import Peer, Store, audit_log
@@ -99,10 +99,12 @@ def check_receipt(peer: Peer, body: bytes) -> Receipt:
     verified = read_signed_document(peer.verifier_key, body, "a receipt")
     problems = _shape(verified)
     if problems:
-        raise ValidationError("malformed receipt", problems)
+        raise ValidationError(tr("malformed receipt"), problems)
     if verified["node"] != peer.name:
         raise WrongNode(
-            f"the receipt names node {verified['node']!r}, but came from {peer.name!r}")
+            tr(
+                "the receipt names node {verified!r}, but came from {name!r}",
+                verified=verified['node'], name=peer.name))
     return Receipt(
         node=verified["node"],
         collection=verified["collection"],
@@ -137,7 +139,7 @@ def _id(text: str) -> str:
     """A collection id as the audit log takes it (an id-shaped string)."""
     if text and len(text) <= 128 and all(c.isalnum() or c in "._:-" for c in text):
         return text
-    raise ValidationError("the receipt's collection is not a collection id")
+    raise ValidationError(tr("the receipt's collection is not a collection id"))
 
 
 # -- purge receipts ------------------------------------------------------------------------
@@ -174,7 +176,9 @@ def check_purge_receipt(peer: Peer, body: bytes) -> dict[str, Any]:
     if version == 1 and (not isinstance(count, int) or isinstance(count, bool) or count < 0):
         problems.append(Problem("a count ≥ 0", column="statements_purged"))
     if problems:
-        raise ValidationError("malformed purge receipt", problems)
+        raise ValidationError(tr("malformed purge receipt"), problems)
     if verified["node"] != peer.name:
-        raise WrongNode(f"the receipt names node {verified['node']!r}, not {peer.name!r}")
+        raise WrongNode(tr(
+            "the receipt names node {verified!r}, not {name!r}",
+            verified=verified['node'], name=peer.name))
     return verified

@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from tearline.audit.canonical import canonical_bytes
 from tearline.audit.note import key_id, parse_verifier_key
-from tearline.errors import IntegrityError, ProofError, ValidationError
+from tearline.errors import IntegrityError, ProofError, ValidationError, tr
 from tearline.federation.jsonbody import decode_object
 from tearline.keys import NodeKey
 
@@ -65,7 +65,9 @@ def check_nonce(nonce: str) -> str:
     """The nonce if well-formed; :class:`ValidationError` otherwise."""
     if not isinstance(nonce, str) or not _NONCE.fullmatch(nonce):
         raise ValidationError(
-            f"invalid {NONCE_HEADER} header: expected 128 random bits in base64url (22 characters)"
+            tr(
+                "invalid {NONCE_HEADER} header: expected 128 random bits in base64url (22 "
+                "characters)", NONCE_HEADER=NONCE_HEADER)
         )
     return nonce
 
@@ -89,7 +91,7 @@ def _public_key(verifier_key: str) -> tuple[Ed25519PublicKey, str]:
     try:
         name, public = parse_verifier_key(verifier_key)
     except ProofError as exc:
-        raise IntegrityError(f"unusable verifier key: {exc.message}") from exc
+        raise IntegrityError(tr("unusable verifier key: {message}", message=exc.message)) from exc
     return public, key_id(name, public).hex()
 
 
@@ -100,17 +102,20 @@ def verify_response(verifier_key: str, header: str | None, nonce: str, method: s
     public, expected_id = _public_key(verifier_key)
     match = _HEADER.fullmatch(header or "")
     if match is None:
-        raise IntegrityError(f"missing or malformed {SIGNATURE_HEADER} header")
+        raise IntegrityError(tr(
+            "missing or malformed {SIGNATURE_HEADER} header", SIGNATURE_HEADER=SIGNATURE_HEADER))
     if match.group(1) != expected_id:
         raise IntegrityError(
-            f"response signed with key {match.group(1)}, expected the peer's key {expected_id}"
+            tr(
+                "response signed with key {group}, expected the peer's key {expected_id}",
+                group=match.group(1), expected_id=expected_id)
         )
     try:
         public.verify(unb64url(match.group(2)),
                       response_bytes(nonce, method, path_and_query, body))
     except (InvalidSignature, binascii.Error, ValueError) as exc:
         raise IntegrityError(
-            "response signature does not verify: tampered, replayed or for another request"
+            tr("response signature does not verify: tampered, replayed or for another request")
         ) from exc
 
 
@@ -139,23 +144,26 @@ def verify_document(verifier_key: str, doc: object) -> dict[str, Any]:
     """The document without its signature, if ``verifier_key`` signed exactly it;
     :class:`IntegrityError` otherwise."""
     if not isinstance(doc, dict):
-        raise IntegrityError("a signed document is a JSON object")
+        raise IntegrityError(tr("a signed document is a JSON object"))
     public, expected_id = _public_key(verifier_key)
     sig = doc.get(SIGNATURE_MEMBER)
     if not isinstance(sig, dict) or sig.get("alg") != "ed25519":
-        raise IntegrityError("the document carries no ed25519 signature")
+        raise IntegrityError(tr("the document carries no ed25519 signature"))
     if sig.get("key_id") != expected_id:
         raise IntegrityError(
-            f"document signed with key {sig.get('key_id')!r}, expected {expected_id}"
+            tr(
+                "document signed with key {sig!r}, expected {expected_id}",
+                sig=sig.get('key_id'), expected_id=expected_id)
         )
     raw = sig.get("sig")
     try:
         signature = unb64url(raw) if isinstance(raw, str) else b""
         public.verify(signature, _document_bytes(doc))
     except (InvalidSignature, binascii.Error, ValueError) as exc:
-        raise IntegrityError("document signature does not verify") from exc
+        raise IntegrityError(tr("document signature does not verify")) from exc
     except ValidationError as exc:  # not canonicalizable: cannot have been signed
-        raise IntegrityError(f"document cannot be canonicalized: {exc.message}") from exc
+        raise IntegrityError(tr(
+            "document cannot be canonicalized: {message}", message=exc.message)) from exc
     return {k: v for k, v in doc.items() if k != SIGNATURE_MEMBER}
 
 

@@ -57,7 +57,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-from tearline.errors import ConfigError, IntegrityError
+from tearline.errors import ConfigError, IntegrityError, tr
 from tearline.federation import acknowledge, recalls
 from tearline.federation.admission import judge_and_store
 from tearline.federation.agreements import no_collection_note
@@ -89,8 +89,9 @@ class Puller:
                  progress: Progress | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         if partner.signed and node_key is None:
-            raise ConfigError("pulling from a tearline peer needs this node's key "
-                              "(to sign receipts): run `tearline node init`")
+            raise ConfigError(tr(
+                "pulling from a tearline peer needs this node's key (to sign receipts): run "
+                "`tearline node init`"))
         self.store = store
         self.partner = partner
         self.node_key = node_key

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tearline.errors import PeerError
+from tearline.errors import PeerError, tr
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,7 @@ class Collection:
     @classmethod
     def from_json(cls, data: object) -> Collection:
         if not isinstance(data, Mapping) or not isinstance(data.get("id"), str):
-            raise PeerError("malformed TAXII collection: no id")
+            raise PeerError(tr("malformed TAXII collection: no id"))
         media = data.get("media_types") or ()
         return cls(
             id=data["id"],

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from tearline.errors import PeerError
+from tearline.errors import PeerError, tr
 from tearline.federation.signing import verify_response
 
 
@@ -62,10 +62,11 @@ class TlsConfig:
             try:
                 ctx.load_verify_locations(cadata=self.server_certificate)
             except ssl.SSLError as exc:
-                raise PeerError(f"the pinned server certificate is not usable: {exc}") from exc
+                raise PeerError(tr(
+                    "the pinned server certificate is not usable: {exc}", exc=exc)) from exc
         if self.client_certificate is not None:
             try:
                 ctx.load_cert_chain(self.client_certificate, self.client_key)
             except (OSError, ssl.SSLError) as exc:
-                raise PeerError(f"the client certificate is not usable: {exc}") from exc
+                raise PeerError(tr("the client certificate is not usable: {exc}", exc=exc)) from exc
         return ctx

@@ -42,7 +42,7 @@ from tearline.audit.checkpoint import Checkpoint, parse_note
 from tearline.audit.events import CheckpointCosigned, CheckpointRefused, FederationRefused, now
 from tearline.audit.note import parse_verifier_key
 from tearline.audit.witness import cosign, log_id
-from tearline.errors import ConfigError, PeerError, ProofError, SplitViewError
+from tearline.errors import ConfigError, PeerError, ProofError, SplitViewError, tr
 from tearline.federation.client import TaxiiClient
 from tearline.keys import NodeKey
 from tearline.store import Store, audit_checkpoints, audit_log
@@ -110,17 +110,21 @@ def _parse(doc: dict[str, Any], origin: str, from_size: int) -> _Answer:
             or not isinstance(note, str) or not isinstance(proof, list)
             or len(proof) > MAX_PROOF
             or not all(isinstance(h, str) and _HEX32.fullmatch(h) for h in proof)):
-        raise PeerError("malformed checkpoint answer: expected type, version, checkpoint "
-                        "and consistency (a list of hex hashes)")
+        raise PeerError(tr(
+            "malformed checkpoint answer: expected type, version, checkpoint and consistency (a "
+            "list of hex hashes)"))
     try:
         checkpoint = Checkpoint.from_body(parse_note(note).text)
     except ProofError as exc:
-        raise PeerError(f"malformed checkpoint: {exc.message}") from exc
+        raise PeerError(tr("malformed checkpoint: {message}", message=exc.message)) from exc
     if checkpoint.origin != origin:
-        raise PeerError(f"the checkpoint is of log {checkpoint.origin!r}, "
-                        f"not the peer's log {origin!r}")
+        raise PeerError(tr(
+            "the checkpoint is of log {origin!r}, not the peer's log {origin2!r}",
+            origin=checkpoint.origin, origin2=origin))
     if doc.get("from") != from_size or doc.get("size") != checkpoint.size:
-        raise PeerError(f"the checkpoint answer is not for our question (from {from_size})")
+        raise PeerError(tr(
+            "the checkpoint answer is not for our question (from {from_size})",
+            from_size=from_size))
     return _Answer(note, checkpoint, tuple(bytes.fromhex(h) for h in proof))
 
 
@@ -139,7 +143,8 @@ def witness(store: Store, client: TaxiiClient, peer: WitnessedPeer, node_key: No
     ``unverified``), as every other such answer. Nothing is cosigned.
     """
     if not peer.verifier_key:
-        raise ConfigError(f"peer {peer.name} has no verifier key: it cannot be witnessed")
+        raise ConfigError(tr(
+            "peer {name} has no verifier key: it cannot be witnessed", name=peer.name))
     log_name, log_key = parse_verifier_key(peer.verifier_key)
     me = f"node:{node_name or node_key.name}"
     log = log_id(log_name, log_key)
@@ -163,12 +168,14 @@ def witness(store: Store, client: TaxiiClient, peer: WitnessedPeer, node_key: No
     except SplitViewError as exc:
         _refuse(store, peer, me, answer.checkpoint, "split-view")
         raise SplitViewError(
-            f"peer {peer.name} showed a split view of its audit log: not cosigned, "
-            f"sync stopped, nothing pulled.\n{exc.message}") from exc
+            tr(
+                "peer {name} showed a split view of its audit log: not cosigned, sync stopped, "
+                "nothing pulled.\n{message}", name=peer.name, message=exc.message)) from exc
     except ProofError as exc:
         _refuse(store, peer, me, answer.checkpoint, "bad-signature")
-        raise ProofError(f"peer {peer.name}'s checkpoint does not verify with its key: "
-                         f"{exc.message}") from exc
+        raise ProofError(tr(
+            "peer {name}'s checkpoint does not verify with its key: {message}",
+            name=peer.name, message=exc.message)) from exc
     cosigned_now = new_state.last(log) != last
     if cosigned_now:
         with store.transaction() as conn:

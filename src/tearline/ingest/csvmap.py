@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from tearline.errors import InputError, MappingError, Problem
+from tearline.errors import InputError, MappingError, Problem, tr
 from tearline.ingest.entities import Collector
 from tearline.model.marking import Marking
 from tearline.model.record import MAX_VALUE_LENGTH
@@ -65,9 +65,9 @@ def parse_mapping(text: str, source: str) -> Mapping_:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise MappingError(f"{source}: not valid YAML: {exc}") from None
+        raise MappingError(tr("{source}: not valid YAML: {exc}", source=source, exc=exc)) from None
     if not isinstance(data, dict):
-        raise MappingError(f"{source}: a mapping must be a YAML object")
+        raise MappingError(tr("{source}: a mapping must be a YAML object", source=source))
     problems: list[Problem] = []
     schema_name = data.get("schema")
     schema = get_model().get(schema_name) if isinstance(schema_name, str) else None
@@ -120,7 +120,7 @@ def parse_mapping(text: str, source: str) -> Mapping_:
     if unknown:
         problems.append(Problem(f"unknown keys: {', '.join(sorted(unknown))}", source))
     if problems:
-        raise MappingError(f"mapping {source} is unusable", problems)
+        raise MappingError(tr("mapping {source} is unusable", source=source), problems)
     prefix = str(data.get("id_prefix") or str(schema_name).lower())
     return Mapping_(str(schema_name), tuple(ids), prefix, properties, marking)
 
@@ -172,7 +172,7 @@ def _read_rows(
     missing = sorted(mapping.columns - set(header))
     if missing:
         raise MappingError(
-            f"{collector.source}: the mapping names columns the file lacks",
+            tr("{source}: the mapping names columns the file lacks", source=collector.source),
             [
                 Problem(
                     f"no column {name!r} (the header has: {', '.join(header)})",

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tearline.errors import IngestError, InputError, Problem
+from tearline.errors import IngestError, InputError, Problem, tr
 from tearline.ingest.placement import check_distinct, placed_record, reference_ids
 from tearline.model.marking import Marking
 from tearline.model.namespace import Placement
@@ -135,7 +135,8 @@ class Collector:
                     self.problem(f"{entity_id}: {p.message}", entry.line, p.column)
         if self.problems:
             self.problems.sort(key=lambda p: p.line or 0)
-            raise IngestError(f"{self.source} rejected; nothing was stored", self.problems)
+            raise IngestError(tr(
+                "{source} rejected; nothing was stored", source=self.source), self.problems)
         return out
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tearline.errors import IngestError, Problem
+from tearline.errors import IngestError, Problem, tr
 from tearline.model.text import BIDI_CONTROLS, refusal
 
 #: Control characters that never occur in a text data file (tab, LF, CR excepted).
@@ -41,7 +41,7 @@ def decode_input(data: bytes, name: str, encoding: str = "utf-8") -> str:
     except UnicodeDecodeError as exc:
         line = _line_of(data, exc.start)
         raise IngestError(
-            f"{name}: not {encoding} text",
+            tr("{name}: not {encoding} text", name=name, encoding=encoding),
             [
                 Problem(
                     f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid"
@@ -52,12 +52,13 @@ def decode_input(data: bytes, name: str, encoding: str = "utf-8") -> str:
             ],
         ) from exc
     except LookupError as exc:
-        raise IngestError(f"{name}: unknown encoding {encoding!r}") from exc
+        raise IngestError(tr(
+            "{name}: unknown encoding {encoding!r}", name=name, encoding=encoding)) from exc
     bad = _CONTROL.search(text)
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + 1
         raise IngestError(
-            f"{name}: not a text file",
+            tr("{name}: not a text file", name=name),
             [
                 Problem(
                     f"control character U+{ord(bad.group()):04X} (binary data, or UTF-16?)",
@@ -71,7 +72,7 @@ def decode_input(data: bytes, name: str, encoding: str = "utf-8") -> str:
         line = text.count("\n", 0, bidi.start()) + 1
         column = bidi.start() - (text.rfind("\n", 0, bidi.start()) + 1) + 1
         raise IngestError(
-            f"{name}: text holds a bidirectional control character",
+            tr("{name}: text holds a bidirectional control character", name=name),
             [Problem(refusal(bidi.group()), name, line, str(column))],
         )
     return text
@@ -83,5 +84,6 @@ def open_sdn_text(path: str | Path, encoding: str = "utf-8") -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise IngestError(f"{path.name}: cannot read: {exc.strerror or exc}") from exc
+        raise IngestError(tr(
+            "{name}: cannot read: {value}", name=path.name, value=exc.strerror or exc)) from exc
     return decode_input(data, path.name, encoding)

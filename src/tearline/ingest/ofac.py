@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tearline.errors import IngestError, Problem
+from tearline.errors import IngestError, Problem, tr
 from tearline.ingest.ofac_alt_add import OfacAddress, OfacAlt
 from tearline.ingest.ofac_entity import SDN_COLUMNS, Built, build_row, put, split_programs
 from tearline.ingest.ofac_names import split_person_name
@@ -183,7 +183,9 @@ def parse_sdn(
         problems.extend(_check(row, source_name, seen))
     if problems:
         problems.sort(key=lambda p: p.line or 0)
-        raise IngestError(f"{source_name}: rejected, {len(problems)} problem(s)", problems)
+        raise IngestError(tr(
+            "{source_name}: rejected, {problems_count} problem(s)",
+            source_name=source_name, problems_count=len(problems)), problems)
 
     alts: dict[str, list[OfacAlt]] = defaultdict(list)
     for item in alt:

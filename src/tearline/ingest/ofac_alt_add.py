@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tearline.errors import IngestError, Problem
+from tearline.errors import IngestError, Problem, tr
 from tearline.ingest.ofac_rows import read_rows, require_kind
 
 ALT_COLUMNS = ("ent_num", "alt_num", "alt_type", "alt_name", "alt_remarks")
@@ -75,7 +75,9 @@ def parse_alt(lines: Iterable[str], source_name: str) -> list[OfacAlt]:
             continue
         out.append(OfacAlt(ent_num, alt_num, kind.lower(), name, row.line))
     if problems:
-        raise IngestError(f"{source_name}: rejected, {len(problems)} problem(s)", problems)
+        raise IngestError(tr(
+            "{source_name}: rejected, {problems_count} problem(s)",
+            source_name=source_name, problems_count=len(problems)), problems)
     return out
 
 
@@ -93,5 +95,7 @@ def parse_add(lines: Iterable[str], source_name: str) -> list[OfacAddress]:
             continue
         out.append(OfacAddress(ent_num, add_num, street, city, country, row.line))
     if problems:
-        raise IngestError(f"{source_name}: rejected, {len(problems)} problem(s)", problems)
+        raise IngestError(tr(
+            "{source_name}: rejected, {problems_count} problem(s)",
+            source_name=source_name, problems_count=len(problems)), problems)
     return out

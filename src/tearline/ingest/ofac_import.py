@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from tearline.errors import IngestError, InputError, Problem
+from tearline.errors import IngestError, InputError, Problem, tr
 from tearline.ingest.files import open_sdn_text
 from tearline.ingest.ofac import NARCOTICS_PROGRAMS, parse_sdn
 from tearline.ingest.ofac_alt_add import parse_add, parse_alt
@@ -80,7 +80,8 @@ class SdnImport:
                 problems.extend(Problem(f"{proxy.id}: {p.message}", self.source, line, p.column)
                                 for p in exc.problems or (Problem(exc.message),))
         if problems:
-            raise IngestError(f"{self.source} rejected; nothing was stored", problems)
+            raise IngestError(tr(
+                "{source} rejected; nothing was stored", source=self.source), problems)
         return out
 
 

@@ -34,7 +34,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tearline.errors import IngestError, Problem
+from tearline.errors import IngestError, Problem, tr
 
 MAX_FIELD_CHARS = 10_000
 MAX_LINE_CHARS = 120_000  # stays under the csv module's own field limit (131,072)
@@ -147,7 +147,8 @@ def require_kind(lines: Sequence[str], source_name: str, kind: str,
         return
     first = sample[0].strip() if sample else ""
     seen = f"; its first line reads {first[:60]!r}" if first else "; it is empty"
-    raise IngestError(f"{source_name}: this is not an {kind} file", [Problem(
+    raise IngestError(tr(
+        "{source_name}: this is not an {kind} file", source_name=source_name, kind=kind), [Problem(
         f"expected OFAC's {kind.lower()}.csv: no header, {len(columns)} comma-separated "
         f"columns ({', '.join(columns[:3])}, …), the first a number{seen}", source_name)])
 

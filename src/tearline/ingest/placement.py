@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from tearline.errors import Problem, ValidationError
+from tearline.errors import Problem, ValidationError, tr
 from tearline.model.marking import Marking
 from tearline.model.namespace import Placement, Target
 from tearline.model.record import Record, build_record, build_statements
@@ -56,7 +56,7 @@ def placed_record(
     ``keyer`` derives the statement ids (the store's that will keep the record)."""
     stored = placement.id_for(file_id)
     if stored in placement.blocked:
-        raise ValidationError(f"cannot store {file_id}", [Problem(
+        raise ValidationError(tr("cannot store {file_id}", file_id=file_id), [Problem(
             f"{stored} is held by a record of another unit, written before ids were kept "
             "in each unit's namespace; give this record another id", column="id")])
     target = placement.target(file_id)
@@ -84,10 +84,11 @@ def _amendment(
     name = "it" if file_id == target.id else target.id
     schema = model.get(schema_name)
     if schema is None:
-        raise ValidationError(f"invalid {schema_name}", [
+        raise ValidationError(tr("invalid {schema_name}", schema_name=schema_name), [
             Problem(f"unknown schema {schema_name!r}", column="schema")])
     if not model[target.schema].is_a(schema):
-        raise ValidationError(f"invalid {schema_name} {target.id}", [Problem(
+        raise ValidationError(tr(
+            "invalid {schema_name} {id}", schema_name=schema_name, id=target.id), [Problem(
             f"{name} is a record of schema {target.schema}; {schema_name} properties "
             "cannot be added to it", column="schema")])
     # The originator's units add statements under the record's own marking when they
@@ -112,7 +113,8 @@ def _amendment(
     if not statements and not problems:
         problems.append(Problem("no property values to add"))
     if problems:
-        raise ValidationError(f"invalid statements for {target.schema} {target.id}", problems)
+        raise ValidationError(tr(
+            "invalid statements for {schema} {id}", schema=target.schema, id=target.id), problems)
     return Record(
         id=target.id, schema=target.schema, originator=target.originator, author=target.author,
         marking=target.marking, statements=tuple(statements),

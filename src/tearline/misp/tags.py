@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from tearline.errors import MarkingError
+from tearline.errors import MarkingError, tr
 from tearline.model.marking import Marking, Tlp, parse_timestamp
 
 NAMESPACE = "tearline"
@@ -77,12 +77,14 @@ def read_tags(tags: Iterable[str]) -> Marking | None:
             try:
                 levels.append(Tlp.parse(low.removeprefix("tlp:")))
             except MarkingError:
-                raise MarkingError(f"tag {tag!r}: not a TLP level tearline knows") from None
+                raise MarkingError(tr(
+                    "tag {tag!r}: not a TLP level tearline knows", tag=tag)) from None
             continue
         if not low.startswith(f"{NAMESPACE}:"):
             if is_control(tag):
-                raise MarkingError(f"tag {tag!r}: a dissemination control tearline cannot "
-                                   "read (refused rather than dropped)")
+                raise MarkingError(tr(
+                    "tag {tag!r}: a dissemination control tearline cannot read (refused rather "
+                    "than dropped)", tag=tag))
             continue
         found = _MACHINE.match(tag)
         key, value = (found.group(1), found.group(2)) if found else ("", None)
@@ -97,10 +99,10 @@ def read_tags(tags: Iterable[str]) -> Marking | None:
         elif key == "expires-at" and value:
             expires = parse_timestamp(value)
         else:
-            raise MarkingError(f"tag {tag!r}: not a tearline marking tag")
+            raise MarkingError(tr("tag {tag!r}: not a tearline marking tag", tag=tag))
     if not levels:
         if rel or orcon or basis or caveats or expires:
-            raise MarkingError("tearline marking tags without a TLP tag")
+            raise MarkingError(tr("tearline marking tags without a TLP tag"))
         return None
     return Marking.build(max(levels, key=lambda t: t.rank), rel, orcon=orcon,
                          legal_basis=basis, caveats=caveats, expires_at=expires)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from tearline.errors import ValidationError
+from tearline.errors import ValidationError, tr
 
 
 class Reliability(StrEnum):
@@ -23,7 +23,7 @@ class Reliability(StrEnum):
             return cls(value.strip().upper())
         except ValueError:
             raise ValidationError(
-                f"invalid source reliability {value!r}: expected a letter A–F"
+                tr("invalid source reliability {value!r}: expected a letter A–F", value=value)
             ) from None
 
 
@@ -43,7 +43,7 @@ class Credibility(StrEnum):
             return cls(str(value).strip())
         except ValueError:
             raise ValidationError(
-                f"invalid information credibility {value!r}: expected a digit 1–6"
+                tr("invalid information credibility {value!r}: expected a digit 1–6", value=value)
             ) from None
 
 

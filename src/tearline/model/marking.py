@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from tearline.errors import MarkingError, Problem
+from tearline.errors import MarkingError, Problem, tr
 from tearline.model.text import bidi_problem
 
 _ID = re.compile(r"^[a-z][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$")
@@ -27,7 +27,8 @@ _CAVEAT = re.compile(r"^[A-Z0-9][A-Z0-9 _/+-]{0,63}$")
 def check_party_id(value: str, what: str = "party id") -> str:
     """Agency and unit ids are dotted lowercase names: ``us.dea``, ``mx.semar.uie``."""
     if not isinstance(value, str) or len(value) > 128 or not _ID.match(value):
-        raise MarkingError(f"invalid {what} {value!r}: expected a dotted lowercase name")
+        raise MarkingError(tr(
+            "invalid {what} {value!r}: expected a dotted lowercase name", what=what, value=value))
     return value
 
 
@@ -49,7 +50,9 @@ class Tlp(StrEnum):
             return cls(text)
         except ValueError:
             levels = ", ".join(t.value for t in cls)
-            raise MarkingError(f"unknown TLP level {value!r} (expected one of {levels})") from None
+            raise MarkingError(tr(
+                "unknown TLP level {value!r} (expected one of {levels})",
+                value=value, levels=levels)) from None
 
     @property
     def rank(self) -> int:
@@ -77,14 +80,17 @@ class Selector:
         kind, sep, value = text.strip().partition(":")
         if not sep:
             raise MarkingError(
-                f"invalid releasable_to selector {text!r}: expected agency:<id>, "
-                "unit:<id> or vetted-by:<agency id>"
+                tr(
+                    "invalid releasable_to selector {text!r}: expected agency:<id>, unit:<id> or "
+                    "vetted-by:<agency id>", text=text)
             )
         try:
             parsed = SelectorKind(kind.strip().lower())
         except ValueError:
             raise MarkingError(
-                f"invalid releasable_to selector {text!r}: unknown kind {kind!r}"
+                tr(
+                    "invalid releasable_to selector {text!r}: unknown kind {kind!r}",
+                    text=text, kind=kind)
             ) from None
         return cls(parsed, value.strip())
 
@@ -94,7 +100,7 @@ class Selector:
 
 def _utc(value: datetime) -> datetime:
     if value.tzinfo is None:
-        raise MarkingError(f"timestamp {value.isoformat()} has no time zone")
+        raise MarkingError(tr("timestamp {value} has no time zone", value=value.isoformat()))
     return value.astimezone(UTC)
 
 
@@ -133,7 +139,7 @@ class Marking:
         if self.expires_at is not None:
             object.__setattr__(self, "expires_at", _utc(self.expires_at))
         if problems:
-            raise MarkingError("invalid marking", problems)
+            raise MarkingError(tr("invalid marking"), problems)
 
     @property
     def id(self) -> str:
@@ -159,7 +165,7 @@ class Marking:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Marking:
         if not isinstance(data, Mapping):
-            raise MarkingError("a marking must be a JSON object")
+            raise MarkingError(tr("a marking must be a JSON object"))
         unknown = set(data) - {
             "tlp",
             "releasable_to",
@@ -169,9 +175,10 @@ class Marking:
             "expires_at",
         }
         if unknown:
-            raise MarkingError(f"unknown marking fields: {', '.join(sorted(unknown))}")
+            raise MarkingError(tr(
+                "unknown marking fields: {unknown}", unknown=', '.join(sorted(unknown))))
         if "tlp" not in data or not isinstance(data["tlp"], str):
-            raise MarkingError("a marking needs a TLP level (tlp)")
+            raise MarkingError(tr("a marking needs a TLP level (tlp)"))
         expires = data.get("expires_at")
         return cls.build(
             tlp=data["tlp"],
@@ -197,7 +204,7 @@ class Marking:
             s if isinstance(s, Selector) else Selector.parse(s) for s in releasable_to
         )
         if legal_basis is not None and not isinstance(legal_basis, str):
-            raise MarkingError("legal_basis must be a string")
+            raise MarkingError(tr("legal_basis must be a string"))
         return cls(
             tlp=level,
             releasable_to=selectors,
@@ -268,11 +275,12 @@ def parse_timestamp(value: object) -> datetime:
     if isinstance(value, datetime):
         return _utc(value)
     if not isinstance(value, str):
-        raise MarkingError(f"invalid timestamp {value!r}")
+        raise MarkingError(tr("invalid timestamp {value!r}", value=value))
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise MarkingError(f"invalid timestamp {value!r}: expected ISO 8601") from None
+        raise MarkingError(tr(
+            "invalid timestamp {value!r}: expected ISO 8601", value=value)) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
@@ -280,11 +288,11 @@ def parse_timestamp(value: object) -> datetime:
 
 def _strings(value: object, name: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise MarkingError(f"{name} must be a list of strings")
+        raise MarkingError(tr("{name} must be a list of strings", name=name))
     return list(value)
 
 
 def _bool(value: object) -> bool:
     if not isinstance(value, bool):
-        raise MarkingError("orcon must be true or false")
+        raise MarkingError(tr("orcon must be true or false"))
     return value

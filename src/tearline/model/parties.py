@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from tearline.errors import MarkingError, ValidationError
+from tearline.errors import MarkingError, ValidationError, tr
 from tearline.model.marking import check_party_id
 from tearline.model.text import bidi_problem
 
@@ -27,10 +27,11 @@ def _ids(value: str, what: str) -> str:
 
 def _name(value: str, what: str) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > 200:
-        raise ValidationError(f"{what} must be 1 to 200 characters")
+        raise ValidationError(tr("{what} must be 1 to 200 characters", what=what))
     bidi = bidi_problem(value)
     if bidi is not None:
-        raise ValidationError(f"{what} {value.strip()[:80]!r}: {bidi}")
+        raise ValidationError(tr(
+            "{what} {value!r}: {bidi}", what=what, value=value.strip()[:80], bidi=bidi))
     return value.strip()
 
 
@@ -46,7 +47,8 @@ class Agency:
         _ids(self.id, "agency id")
         object.__setattr__(self, "name", _name(self.name, "agency name"))
         if not re.fullmatch(r"[a-z]{2}", self.country):
-            raise ValidationError(f"agency country {self.country!r}: expected ISO 3166 alpha-2")
+            raise ValidationError(tr(
+                "agency country {country!r}: expected ISO 3166 alpha-2", country=self.country))
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,9 @@ class Unit:
         object.__setattr__(self, "name", _name(self.name, "unit name"))
         if not self.id.startswith(self.agency + "."):
             raise ValidationError(
-                f"unit id {self.id!r} must start with its agency's id {self.agency!r}."
+                tr(
+                    "unit id {id!r} must start with its agency's id {agency!r}.",
+                    id=self.id, agency=self.agency)
             )
 
 
@@ -77,10 +81,11 @@ class Analyst:
 
     def __post_init__(self) -> None:
         if not _ANALYST.match(self.id):
-            raise ValidationError(f"analyst id {self.id!r}: expected name@unit.id")
+            raise ValidationError(tr("analyst id {id!r}: expected name@unit.id", id=self.id))
         _ids(self.unit, "unit id")
         if self.id.split("@", 1)[1] != self.unit:
-            raise ValidationError(f"analyst id {self.id!r} must end with @{self.unit}")
+            raise ValidationError(tr(
+                "analyst id {id!r} must end with @{unit}", id=self.id, unit=self.unit))
         object.__setattr__(self, "name", _name(self.name, "analyst name"))
 
 
@@ -100,11 +105,11 @@ class Vetting:
         _ids(self.unit, "vetted unit id")
         for moment in (self.valid_from, self.valid_until, self.revoked_at):
             if moment is not None and moment.tzinfo is None:
-                raise ValidationError("vetting times need a time zone")
+                raise ValidationError(tr("vetting times need a time zone"))
         if self.valid_until <= self.valid_from:
-            raise ValidationError("a vetting must end after it starts")
+            raise ValidationError(tr("a vetting must end after it starts"))
         if self.unit.startswith(self.by + "."):
-            raise ValidationError("an agency does not vet its own units")
+            raise ValidationError(tr("an agency does not vet its own units"))
 
     def active_at(self, at: datetime) -> bool:
         if self.revoked_at is not None and self.revoked_at <= at:
@@ -129,17 +134,19 @@ class Agreement:
 
     def __post_init__(self) -> None:
         if not _AGREEMENT.match(self.id):
-            raise ValidationError(f"agreement id {self.id!r}: letters, digits, . _ : / -")
+            raise ValidationError(tr("agreement id {id!r}: letters, digits, . _ : / -", id=self.id))
         object.__setattr__(self, "title", _name(self.title, "agreement title"))
         if self.kind not in self.KINDS:
-            raise ValidationError(f"agreement kind {self.kind!r}: one of {', '.join(self.KINDS)}")
+            raise ValidationError(tr(
+                "agreement kind {kind!r}: one of {KINDS}",
+                kind=self.kind, KINDS=', '.join(self.KINDS)))
         for agency in self.parties:
             _ids(agency, "agreement party")
         for moment in (self.valid_from, self.valid_until):
             if moment is not None and moment.tzinfo is None:
-                raise ValidationError("agreement validity times need a time zone")
+                raise ValidationError(tr("agreement validity times need a time zone"))
         if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
-            raise ValidationError(f"agreement {self.id!r} must end after it begins")
+            raise ValidationError(tr("agreement {id!r} must end after it begins", id=self.id))
 
     def in_force(self, at: datetime) -> bool:
         return (self.valid_from is None or self.valid_from <= at) and (

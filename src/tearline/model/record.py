@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from tearline.errors import Problem, ValidationError
+from tearline.errors import Problem, ValidationError, tr
 from tearline.model.marking import Marking
 from tearline.model.normalize import _MISSING, _cache_for, normalized
 from tearline.model.schema import get_model
@@ -72,8 +72,9 @@ class Record:
 def check_entity_id(entity_id: object) -> str:
     if not isinstance(entity_id, str) or not ENTITY_ID.fullmatch(entity_id):
         raise ValidationError(
-            f"invalid entity id {str(entity_id)[:80]!r}: letters, digits and . _ : -, "
-            "at most 128 characters"
+            tr(
+                "invalid entity id {entity_id!r}: letters, digits and . _ : -, at most 128 "
+                "characters", entity_id=str(entity_id)[:80])
         )
     return entity_id
 
@@ -250,7 +251,9 @@ def build_record(
     if not statements and not problems:
         problems.append(Problem("a record needs at least one property value"))
     if problems:
-        raise ValidationError(f"invalid {schema_name} {entity_id}", problems)
+        raise ValidationError(tr(
+            "invalid {schema_name} {entity_id}",
+            schema_name=schema_name, entity_id=entity_id), problems)
     return Record(
         id=entity_id,
         schema=statements[0].schema,

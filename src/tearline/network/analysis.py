@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
 
-from tearline.errors import ValidationError
+from tearline.errors import ValidationError, tr
 from tearline.network.communities import Broker, brokers, communities
 from tearline.network.graph import Facts, LinkGraph, build_graph
 from tearline.network.measures import Centrality, centrality, path_nodes, shortest_path
@@ -53,7 +53,8 @@ class Analysis:
     def key_players(self, by: str = "betweenness", top: int = 20) -> list[dict[str, Any]]:
         """The ``top`` nodes by one measure (then the others, then id)."""
         if by not in MEASURES:
-            raise ValidationError(f"rank by one of {', '.join(MEASURES)}, not {by!r}")
+            raise ValidationError(tr(
+                "rank by one of {MEASURES}, not {by!r}", MEASURES=', '.join(MEASURES), by=by))
         others = [m for m in MEASURES if m != by]
 
         def key(node_id: str) -> tuple[Any, ...]:
@@ -111,5 +112,5 @@ class Analysis:
 
 def _top(top: int) -> int:
     if not 1 <= top <= 10_000:
-        raise ValidationError(f"top must be between 1 and 10000, not {top}")
+        raise ValidationError(tr("top must be between 1 and 10000, not {top}", top=top))
     return top

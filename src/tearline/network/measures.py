@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import igraph
 
-from tearline.errors import NotFound
+from tearline.errors import NotFound, tr
 from tearline.network.graph import Link, LinkGraph
 
 EXACT_LIMIT = 5_000
@@ -121,7 +121,7 @@ def shortest_path(graph: LinkGraph, source: str, target: str) -> list[Hop] | Non
     viewer's graph: a hidden entity and one that does not exist answer alike)."""
     for end in (source, target):
         if end not in graph.nodes:
-            raise NotFound(f"no entity {end!r} in the network")
+            raise NotFound(tr("no entity {end!r} in the network", end=end))
     previous = _bfs(graph.neighbours(), source, target)
     if target not in previous:
         return None

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from tearline.audit.canonical import canonical_bytes
 from tearline.audit.envelope import utc_timestamp
-from tearline.errors import ValidationError
+from tearline.errors import ValidationError, tr
 from tearline.oversight.drafts import check_text
 
 MODES = ("meeting", "call", "message")
@@ -34,19 +34,22 @@ class Contact:
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
-            raise ValidationError(f"contact mode {self.mode!r}: one of {', '.join(MODES)}")
+            raise ValidationError(tr(
+                "contact mode {mode!r}: one of {MODES}", mode=self.mode, MODES=', '.join(MODES)))
         if not self.officials:
-            raise ValidationError("a contact names at least one of our officials")
+            raise ValidationError(tr("a contact names at least one of our officials"))
         for analyst in self.officials:
             if analyst.rpartition("@")[2] != self.unit:
-                raise ValidationError(f"official {analyst!r} is not of unit {self.unit}")
+                raise ValidationError(tr(
+                    "official {analyst!r} is not of unit {unit}", analyst=analyst, unit=self.unit))
         if self.foreign_unit and not self.foreign_unit.startswith(self.foreign_agency + "."):
-            raise ValidationError(f"unit {self.foreign_unit!r} is not of agency "
-                                  f"{self.foreign_agency}")
+            raise ValidationError(tr(
+                "unit {foreign_unit!r} is not of agency {foreign_agency}",
+                foreign_unit=self.foreign_unit, foreign_agency=self.foreign_agency))
         for name in ("foreign_agents", "place", "subject"):
             object.__setattr__(self, name, check_text(name, getattr(self, name)))
         if not self.subject:
-            raise ValidationError("a contact needs its subject (one line)")
+            raise ValidationError(tr("a contact needs its subject (one line)"))
         utc_timestamp(self.met_at)  # refuses a time without a zone
 
     def details(self) -> dict[str, str]:

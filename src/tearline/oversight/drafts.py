@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from tearline.errors import ValidationError
+from tearline.errors import ValidationError, tr
 from tearline.oversight.exchanges import Exchange
 from tearline.oversight.terms import Status, Term, due_date, status
 
@@ -27,14 +27,17 @@ MAX_TEXT = 500
 def check_text(name: str, text: str) -> str:
     """A free-text value: one line of printable text, at most :data:`MAX_TEXT` long."""
     if name not in FREE_TEXT:
-        raise ValidationError(f"{name!r} is not a free-text field of a draft: "
-                              f"one of {', '.join(FREE_TEXT)}")
+        raise ValidationError(tr(
+            "{name!r} is not a free-text field of a draft: one of {FREE_TEXT}",
+            name=name, FREE_TEXT=', '.join(FREE_TEXT)))
     clean = text.strip()
     if len(clean) > MAX_TEXT:
-        raise ValidationError(f"{name}: at most {MAX_TEXT} characters ({len(clean)} given)")
+        raise ValidationError(tr(
+            "{name}: at most {MAX_TEXT} characters ({clean_count} given)",
+            name=name, MAX_TEXT=MAX_TEXT, clean_count=len(clean)))
     if any(not c.isprintable() for c in clean):
-        raise ValidationError(f"{name}: one line of printable text (no line breaks or "
-                              "control characters)")
+        raise ValidationError(tr(
+            "{name}: one line of printable text (no line breaks or control characters)", name=name))
     return clean
 
 

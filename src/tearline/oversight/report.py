@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tearline.audit.canonical import canonical_bytes
-from tearline.errors import ValidationError
+from tearline.errors import ValidationError, tr
 from tearline.oversight.drafts import Draft
 
 KIND = "tearline.oversight-report"
@@ -32,7 +32,8 @@ class Coverage:
 
     def __post_init__(self) -> None:
         if not 0 <= self.first <= self.size:
-            raise ValidationError(f"log range {self.first}..{self.size} is empty or reversed")
+            raise ValidationError(tr(
+                "log range {first}..{size} is empty or reversed", first=self.first, size=self.size))
 
 
 def report_id(agency: str, coverage: Coverage) -> str:
@@ -43,7 +44,9 @@ def build(agency: str, jurisdiction: str, language: str, marking: Mapping[str, A
           coverage: Coverage, officer: str, signed_at: str,
           drafts: Sequence[Draft]) -> dict[str, Any]:
     if language not in LANGUAGES:
-        raise ValidationError(f"report language {language!r}: one of {', '.join(LANGUAGES)}")
+        raise ValidationError(tr(
+            "report language {language!r}: one of {LANGUAGES}",
+            language=language, LANGUAGES=', '.join(LANGUAGES)))
     return {
         "kind": KIND,
         "version": 1,
@@ -66,7 +69,7 @@ def digest(document: Mapping[str, Any]) -> str:
 def parse(document: object) -> dict[str, Any]:
     """A report read back from a file: the shape checked, nothing trusted yet."""
     if not isinstance(document, dict) or document.get("kind") != KIND:
-        raise ValidationError(f"not an oversight report (expected kind {KIND!r})")
+        raise ValidationError(tr("not an oversight report (expected kind {KIND!r})", KIND=KIND))
     log = document.get("log")
     if (not isinstance(log, dict) or not isinstance(log.get("first"), int)
             or not isinstance(log.get("size"), int)
@@ -74,6 +77,7 @@ def parse(document: object) -> dict[str, Any]:
             or not isinstance(document.get("agency"), str)
             or not isinstance(document.get("exchanges"), list)
             or not all(isinstance(x, dict) for x in document["exchanges"])):
-        raise ValidationError("oversight report: agency, log.first, log.size, "
-                              "log.checkpoint and exchanges are required")
+        raise ValidationError(tr(
+            "oversight report: agency, log.first, log.size, log.checkpoint and exchanges are "
+            "required"))
     return document

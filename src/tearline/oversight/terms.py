@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from tearline.errors import ValidationError
+from tearline.errors import ValidationError, tr
 
 Status = Literal["pending", "due", "overdue"]
 
@@ -32,7 +32,8 @@ class Term:
 
     def __post_init__(self) -> None:
         if not 0 < self.days <= 365:
-            raise ValidationError(f"an oversight term of {self.days} days: expected 1 to 365")
+            raise ValidationError(tr(
+                "an oversight term of {days} days: expected 1 to 365", days=self.days))
 
 
 DEFAULT = Term(3)
@@ -87,8 +88,9 @@ def parse_terms(text: str) -> dict[str, Term]:
         if (not sep or len(country) != 2 or not country.isalpha() or not days.isdigit()
                 or kind not in ("calendar", "business")):
             raise ValidationError(
-                f"oversight term {item!r}: expected COUNTRY=DAYS[:calendar|business], "
-                "e.g. mx=3:business")
+                tr(
+                    "oversight term {item!r}: expected COUNTRY=DAYS[:calendar|business], e.g. "
+                    "mx=3:business", item=item))
         out[country.lower()] = Term(int(days), kind == "business")
     return out
 

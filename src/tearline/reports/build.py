@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from tearline.analysis.frame import SeizureFrame
-from tearline.errors import Problem, ValidationError
+from tearline.errors import Problem, ValidationError, tr
 from tearline.files import private_dir, write_private
 from tearline.model.marking import Marking
 from tearline.policy.subject import Subject
@@ -78,7 +78,7 @@ def parse_period(text: str | None) -> tuple[date | None, date | None]:
         return _bound(text, False), _bound(text, True)
     except ValueError as exc:
         raise ValidationError(
-            f"cannot read the period {text!r}",
+            tr("cannot read the period {text!r}", text=text),
             [Problem("use FY2023, 2023, 2023-05, 2023-05-17 or FROM..TO", column="period")],
         ) from exc
 
@@ -91,7 +91,7 @@ def format_of(path: Path) -> Format:
     fmt = _SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         raise ValidationError(
-            f"cannot tell the format from the file name {path.name!r}",
+            tr("cannot tell the format from the file name {name!r}", name=path.name),
             [Problem("name the file .html, .pdf or .json, or give --format html|pdf|json",
                      column="format")],
         )  # fmt: skip

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tearline.errors import ConfigError
+from tearline.errors import ConfigError, tr
 
 
 class RefusedURL(ValueError):
@@ -38,6 +38,7 @@ def html_to_pdf(html: str) -> bytes:
     try:
         from weasyprint import HTML
     except OSError as exc:  # the Pango libraries are missing
-        raise ConfigError(f"WeasyPrint cannot load its system libraries: {exc}") from exc
+        raise ConfigError(tr(
+            "WeasyPrint cannot load its system libraries: {exc}", exc=exc)) from exc
     pdf: bytes = HTML(string=html, base_url=None, url_fetcher=bundled_only_fetcher()).write_pdf()
     return pdf

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tearline.errors import Problem, ValidationError
+from tearline.errors import Problem, ValidationError, tr
 
 from .records import PersonRecord, from_entity
 
@@ -53,5 +53,6 @@ def read_entities(lines: Iterable[str], source: str) -> EntityFile:
             seen.add(record.id)
             records.append(record)
     if problems:
-        raise ValidationError(f"{source}: entities that cannot be compared", problems)
+        raise ValidationError(tr(
+            "{source}: entities that cannot be compared", source=source), problems)
     return EntityFile(records, skipped)

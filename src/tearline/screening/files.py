@@ -12,7 +12,7 @@ import io
 import json
 from typing import Any
 
-from tearline.errors import InputError, Problem
+from tearline.errors import InputError, Problem, tr
 from tearline.screening.parties import SCREENED
 
 CSV_PROPS = {"name": "name", "alias": "alias", "birth_date": "birthDate",
@@ -25,9 +25,11 @@ def read_entities(text: str, source: str) -> list[dict[str, Any]]:
     first = text.lstrip()[:1]
     entities, problems = (_jsonl(text, source) if first == "{" else _csv(text, source))
     if problems:
-        raise InputError(f"{source}: refused, {len(problems)} problem(s)", problems)
+        raise InputError(tr(
+            "{source}: refused, {problems_count} problem(s)",
+            source=source, problems_count=len(problems)), problems)
     if not entities:
-        raise InputError(f"{source}: no party to screen")
+        raise InputError(tr("{source}: no party to screen", source=source))
     return entities
 
 

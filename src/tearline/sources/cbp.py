@@ -24,7 +24,7 @@ from pathlib import Path
 
 from tearline.analysis.frame import AggregateRow, SeizureFrame, aggregate_frame
 from tearline.analysis.units import lb_to_kg
-from tearline.errors import IngestError, Problem
+from tearline.errors import IngestError, Problem, tr
 from tearline.sources.cbp_merge import OverlapCheck, merge_files
 from tearline.sources.provenance import FileProvenance, decode_text, provenance_of
 
@@ -131,10 +131,10 @@ def parse_cbp_text(text: str, file: str) -> list[CbpRow]:
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
-        raise IngestError(f"{file} is empty", [Problem("no header", file, 1)])
+        raise IngestError(tr("{file} is empty", file=file), [Problem("no header", file, 1)])
     if tuple(h.strip() for h in header) != HEADER:
         raise IngestError(
-            f"{file} is not a CBP drug seizure file",
+            tr("{file} is not a CBP drug seizure file", file=file),
             [Problem(f"header is {header!r}, expected {list(HEADER)!r}", file, 1)],
         )
     rows: list[CbpRow] = []
@@ -152,7 +152,9 @@ def parse_cbp_text(text: str, file: str) -> list[CbpRow]:
         seen[row.key] = line
         rows.append(row)
     if problems:
-        raise IngestError(f"{file}: {len(problems)} problem(s)", problems)
+        raise IngestError(tr(
+            "{file}: {problems_count} problem(s)",
+            file=file, problems_count=len(problems)), problems)
     return rows
 
 
@@ -223,11 +225,13 @@ def read_cbp(paths: Sequence[Path]) -> CbpSeries:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise IngestError(f"cannot read {path}", [Problem(str(exc), path.name)]) from exc
+            raise IngestError(tr(
+                "cannot read {path}", path=path), [Problem(str(exc), path.name)]) from exc
         try:
             text = decode_text(data)
         except UnicodeDecodeError as exc:
-            raise IngestError(f"{path.name} is not UTF-8", [Problem(str(exc), path.name)]) from exc
+            raise IngestError(tr(
+                "{name} is not UTF-8", name=path.name), [Problem(str(exc), path.name)]) from exc
         rows = parse_cbp_text(text, path.name)
         parsed.append((provenance_of(path, data, len(rows)), rows))
     return merge_cbp(parsed)

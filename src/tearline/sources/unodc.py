@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tearline.errors import IngestError, Problem
+from tearline.errors import IngestError, Problem, tr
 from tearline.sources.provenance import FileProvenance, decode_text, provenance_of
 
 HEADER: tuple[str, ...] = (
@@ -59,7 +59,7 @@ def parse_unodc_text(text: str, file: str) -> list[UnodcRow]:
     header = next(reader, None)
     if header is None or tuple(h.strip() for h in header) != HEADER:
         raise IngestError(
-            f"{file} is not a UNODC seizure file",
+            tr("{file} is not a UNODC seizure file", file=file),
             [Problem(f"header is {header!r}, expected {list(HEADER)!r}", file, 1)],
         )
     problems: list[Problem] = []
@@ -75,7 +75,9 @@ def parse_unodc_text(text: str, file: str) -> list[UnodcRow]:
         if row is not None:
             rows.append(row)
     if problems:
-        raise IngestError(f"{file}: {len(problems)} problem(s)", problems)
+        raise IngestError(tr(
+            "{file}: {problems_count} problem(s)",
+            file=file, problems_count=len(problems)), problems)
     return rows
 
 
@@ -122,7 +124,8 @@ def read_unodc(path: Path) -> UnodcSeries:
         data = path.read_bytes()
         text = decode_text(data)
     except (OSError, UnicodeDecodeError) as exc:
-        raise IngestError(f"cannot read {path}", [Problem(str(exc), path.name)]) from exc
+        raise IngestError(tr(
+            "cannot read {path}", path=path), [Problem(str(exc), path.name)]) from exc
     rows = parse_unodc_text(text, path.name)
     return UnodcSeries(rows=tuple(rows), files=(provenance_of(path, data, len(rows)),))
 

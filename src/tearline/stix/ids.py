@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from hashlib import sha1
 
-from tearline.errors import ValidationError
+from tearline.errors import ValidationError, tr
 
 #: tearline's own UUIDv5 namespace (itself derived from the URL namespace).
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:tearline:stix:2.1")
@@ -66,7 +66,7 @@ def agency_identity_id(agency: str) -> str:
 def format_time(value: datetime) -> str:
     """RFC 3339 in UTC with ``Z``, keeping microseconds when there are any (lossless)."""
     if value.tzinfo is None:
-        raise ValidationError(f"timestamp {value.isoformat()} has no time zone")
+        raise ValidationError(tr("timestamp {value} has no time zone", value=value.isoformat()))
     if value.tzinfo is not UTC:
         # Converted before the lookup: datetimes of one zone compare equal across a
         # DST fold although they are different instants.

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tearline.errors import InputError, Problem, ValidationError
+from tearline.errors import InputError, Problem, ValidationError, tr
 from tearline.model.marking import Marking
 from tearline.model.record import Record
 from tearline.model.statement import StatementKeyer
@@ -50,10 +50,10 @@ class Import:
 
 def _objects(bundle: object) -> tuple[list[dict[str, Any]], list[Problem]]:
     if not isinstance(bundle, Mapping) or bundle.get("type") != "bundle":
-        raise ValidationError("not a STIX bundle: expected an object with type 'bundle'")
+        raise ValidationError(tr("not a STIX bundle: expected an object with type 'bundle'"))
     objects = bundle.get("objects", [])
     if not isinstance(objects, list):
-        raise ValidationError("the bundle's objects must be a list")
+        raise ValidationError(tr("the bundle's objects must be a list"))
     problems: list[Problem] = []
     out: list[dict[str, Any]] = []
     for index, obj in enumerate(objects):
@@ -194,7 +194,9 @@ def read_bundle(bundle: object, agencies: Iterable[str] = (), *,
         elif reason is not None:
             skipped.append(Problem(reason, column=obj["id"]))
     if problems:
-        raise ValidationError(f"invalid STIX bundle: {len(problems)} problem(s)", problems)
+        raise ValidationError(tr(
+            "invalid STIX bundle: {problems_count} problem(s)",
+            problems_count=len(problems)), problems)
     return Import(tuple(records), tuple(skipped))
 
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from tearline.errors import MarkingError
+from tearline.errors import MarkingError, tr
 from tearline.model.marking import Marking, Tlp, parse_timestamp
 from tearline.stix.extensions import MARKING_EXTENSION_ID, TEARLINE_IDENTITY_ID
 from tearline.stix.ids import EPOCH, format_time, stix_id
@@ -129,11 +129,12 @@ def marking_objects(marking: Marking) -> list[dict[str, Any]]:
 def marking_from_extension(ext: Mapping[str, Any]) -> Marking:
     """The marking a tearline marking extension carries; :class:`MarkingError` if malformed."""
     if not isinstance(ext, Mapping):
-        raise MarkingError("the tearline marking extension must be an object")
+        raise MarkingError(tr("the tearline marking extension must be an object"))
     unknown = set(ext) - {"extension_type", "tlp", "releasable_to", "orcon", "legal_basis",
                           "caveats", "expires_at"}
     if unknown:
-        raise MarkingError(f"unknown tearline marking fields: {', '.join(sorted(unknown))}")
+        raise MarkingError(tr(
+            "unknown tearline marking fields: {unknown}", unknown=', '.join(sorted(unknown))))
     data = {k: v for k, v in ext.items() if k != "extension_type"}
     expires = data.get("expires_at")
     if expires is not None:

@@ -70,6 +70,7 @@ _NAMES = {
     "refused_writes": "tearline.store.write_guard",
     "stored_schemas": "tearline.store.write_guard",
     "explain_record": "tearline.store.explain",
+    "explain_audience": "tearline.store.explain",
     "query_tokens": "tearline.store.tokens",
     "rank_of": "tearline.store.ranking",
     "Position": "tearline.store.search",
@@ -108,6 +109,7 @@ __all__ = [
     "read_unodc_series", "recalls_for", "refused_writes", "remove_peer", "require_current",
     "set_marking", "stored_schemas", "ts", "upgrade", "write_records",
     "trace_store",
+    "explain_audience",
 ]
 
 if TYPE_CHECKING:  # the names as mypy sees them; at run time, __getattr__ below
@@ -150,7 +152,7 @@ if TYPE_CHECKING:  # the names as mypy sees them; at run time, __getattr__ below
     from tearline.store.audit_group import Pending
     from tearline.store.audit_query import Shown
     from tearline.store.engine import require_current, upgrade
-    from tearline.store.explain import explain_record
+    from tearline.store.explain import explain_audience, explain_record
     from tearline.store.feed import FeedItem
     from tearline.store.filters import Filters
     from tearline.store.legal_basis import basis_facts, check_markings

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Index, String, Table, Text, select
 
-from tearline.errors import Conflict, NotFound
+from tearline.errors import Conflict, NotFound, tr
 from tearline.store import audit_events
 from tearline.store import tables as t
 from tearline.store.engine import driver_cursor, marker
@@ -85,7 +85,7 @@ def _row(row: Sequence[Any]) -> TokenRow:
 
 def insert(conn: Connection, row: TokenRow) -> None:
     if find(conn, row.prefix) is not None:
-        raise Conflict(f"token prefix {row.prefix} exists")
+        raise Conflict(tr("token prefix {prefix} exists", prefix=row.prefix))
     conn.execute(
         api_tokens.insert().values(
             prefix=row.prefix,
@@ -124,7 +124,7 @@ def revoke(conn: Connection, prefix: str, at: datetime) -> TokenRow:
     """Revoke a token from ``at`` on; revoking twice keeps the first time."""
     found = find(conn, prefix)
     if found is None:
-        raise NotFound(f"no token {prefix!r}")
+        raise NotFound(tr("no token {prefix!r}", prefix=prefix))
     if found.revoked_at is None:
         conn.execute(
             api_tokens.update()

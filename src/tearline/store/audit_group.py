@@ -44,7 +44,7 @@ from concurrent.futures import Future
 from typing import Any, Generic, TypeVar
 
 from tearline.audit.envelope import Event
-from tearline.errors import StoreError, TearlineError
+from tearline.errors import StoreError, TearlineError, tr
 
 #: Writes one group's events in one transaction (raises if it could not commit).
 WriteGroup = Callable[[Sequence[Event]], None]
@@ -111,7 +111,7 @@ class GroupAppender:
         loop = asyncio._get_running_loop()
         with self._changed:
             if self._closing:
-                raise StoreError("the store is closed")
+                raise StoreError(tr("the store is closed"))
             self._queue.append((events, done))
             if self._writer is None:
                 self._writer = threading.Thread(target=self._run, name="audit-group-writer",
@@ -160,7 +160,7 @@ class GroupAppender:
                 for _, done in group:
                     # A fresh exception each: one instance raised in many threads would
                     # collect all their tracebacks.
-                    failure = StoreError(f"the audit entries were not committed: {exc}")
+                    failure = StoreError(tr("the audit entries were not committed: {exc}", exc=exc))
                     failure.__cause__ = exc
                     done.set_exception(failure)
                 if not isinstance(exc, Exception):  # the thread ends; the next submit

@@ -34,7 +34,7 @@ from tearline.audit.merkle import (
 from tearline.audit.merkle import consistency_proof as _consistency_proof
 from tearline.audit.merkle import inclusion_proof as _inclusion_proof
 from tearline.audit.merkle import root as _root
-from tearline.errors import IntegrityError, NotFound, ValidationError
+from tearline.errors import IntegrityError, NotFound, ValidationError, tr
 from tearline.store import audit_tables as at
 from tearline.store.engine import driver_cursor, marker, marker_for
 
@@ -128,7 +128,8 @@ def with_nodes(conn: Connection, compute: Callable[[NodeReader], T]) -> T:
     missing = recorder.wanted - nodes.keys()
     if missing:
         first = min(owner(level, index) for level, index in missing)
-        raise IntegrityError(f"the log lost {len(missing)} stored node(s)", index=first)
+        raise IntegrityError(tr(
+            "the log lost {missing_count} stored node(s)", missing_count=len(missing)), index=first)
     return compute(nodes)
 
 
@@ -187,7 +188,8 @@ def append_canonical(
     frontier = right_edge(start)
     nodes = fetch_nodes(conn, frontier)
     if len(nodes) != len(frontier):
-        raise IntegrityError(f"the log's right edge at size {start} is missing nodes", index=start)
+        raise IntegrityError(tr(
+            "the log's right edge at size {start} is missing nodes", start=start), index=start)
     dialect = conn.dialect.name
     entry_rows, node_rows = rows_of(bodies, columns, start, nodes, dialect == "sqlite")
     insert_entries, insert_nodes = insert_statements(dialect)
@@ -213,7 +215,9 @@ def _check_size(conn: Connection, tree_size: int | None) -> int:
     if tree_size is None:
         return current
     if not 0 <= tree_size <= current:
-        raise ValidationError(f"tree size {tree_size} is outside the log of size {current}")
+        raise ValidationError(tr(
+            "tree size {tree_size} is outside the log of size {current}",
+            tree_size=tree_size, current=current))
     return tree_size
 
 
@@ -226,14 +230,15 @@ def root(conn: Connection, tree_size: int | None = None) -> tuple[int, bytes]:
 def inclusion_proof(conn: Connection, index: int, tree_size: int | None = None) -> list[bytes]:
     n = _check_size(conn, tree_size)
     if not 0 <= index < n:
-        raise ValidationError(f"entry {index} is outside the tree of size {n}")
+        raise ValidationError(tr("entry {index} is outside the tree of size {n}", index=index, n=n))
     return with_nodes(conn, lambda reader: _inclusion_proof(index, n, reader))
 
 
 def consistency_proof(conn: Connection, old_size: int, new_size: int | None = None) -> list[bytes]:
     n = _check_size(conn, new_size)
     if not 0 <= old_size <= n:
-        raise ValidationError(f"no consistency proof from size {old_size} to size {n}")
+        raise ValidationError(tr(
+            "no consistency proof from size {old_size} to size {n}", old_size=old_size, n=n))
     return with_nodes(conn, lambda reader: _consistency_proof(old_size, n, reader))
 
 
@@ -257,7 +262,7 @@ def _entry(row: Any) -> Entry:
 def entry(conn: Connection, index: int) -> Entry:
     row = conn.execute(select(*_ENTRY_COLUMNS).where(at.audit_entries.c.idx == index)).first()
     if row is None:
-        raise NotFound(f"no audit entry {index}")
+        raise NotFound(tr("no audit entry {index}", index=index))
     return _entry(row)
 
 

@@ -38,7 +38,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, Engine
 
 from tearline.audit.checkpoint import verify_note
-from tearline.errors import IntegrityError, ProofError
+from tearline.errors import IntegrityError, ProofError, tr
 from tearline.store.audit_locate import Bad, _extra_rows, check_range
 from tearline.store.audit_log import root, size
 from tearline.store.engine import driver_cursor
@@ -243,10 +243,14 @@ def verify(
         problems.append(extra)
     if problems:
         first = min(problems, key=lambda b: b.index)
-        raise IntegrityError(f"audit log entry {first.index} is bad: {first.reason}", first.index)
+        raise IntegrityError(tr(
+            "audit log entry {index} is bad: {reason}",
+            index=first.index, reason=first.reason), first.index)
     count, bad = _checkpoints(conn, n, public_key, key_name)
     if bad:
-        raise IntegrityError(f"audit log from entry {bad.index} is bad: {bad.reason}", bad.index)
+        raise IntegrityError(tr(
+            "audit log from entry {index} is bad: {reason}",
+            index=bad.index, reason=bad.reason), bad.index)
     return Verified(n, root(conn, n)[1], count)
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, insert, or_, select
 
 from tearline.deconflict import documents as docs
-from tearline.errors import NotFound, ValidationError
+from tearline.errors import NotFound, ValidationError, tr
 from tearline.store import deconflict_tables as dt
 from tearline.store.tables import ts
 
@@ -125,7 +125,7 @@ def registration(conn: Connection, registration_id: str) -> Stored:
                    dt.withdrawals.c.registration_id == dt.registrations.c.id)
         .where(dt.registrations.c.id == registration_id)).first()
     if row is None:
-        raise NotFound(f"no registration {registration_id}")
+        raise NotFound(tr("no registration {registration_id}", registration_id=registration_id))
     return Stored(_registration(row), row.withdrawn_at)
 
 
@@ -194,7 +194,7 @@ def feed(conn: Connection, origin: str, after: str | None, for_agency: str,
         start = conn.execute(select(d.seq).where(and_(where, d.doc_id == after)))
         seq = start.scalar_one_or_none()
         if seq is None:
-            raise ValidationError("the index cursor names no document of this feed")
+            raise ValidationError(tr("the index cursor names no document of this feed"))
         where = and_(where, d.seq > seq)
     rows = conn.execute(select(d.doc_id, d.body).where(where).order_by(d.seq)
                         .limit(limit + 1))

@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from tearline.audit.deconflict_events import DeconflictEvaluated, DeconflictRefused
 from tearline.deconflict import group, threshold
-from tearline.errors import Conflict, NotConfigured, QuotaExceeded, ValidationError
+from tearline.errors import Conflict, NotConfigured, QuotaExceeded, ValidationError, tr
 from tearline.store import audit_log
 from tearline.store import deconflict_tables as dt
 from tearline.store.store import Store
@@ -61,11 +61,13 @@ def install_share(conn: Connection, key_id: str, share: threshold.KeyShare, at: 
                   by: str) -> None:
     """Keep this node's share of key ``key_id``; the same share again is a no-op."""
     if not re.fullmatch(r"[0-9a-f]{32}", key_id):
-        raise ValidationError(f"a deconfliction key id is 32 hex digits, not {key_id!r}")
+        raise ValidationError(tr(
+            "a deconfliction key id is 32 hex digits, not {key_id!r}", key_id=key_id))
     found = conn.execute(select(dt.shares).where(dt.shares.c.key_id == key_id)).first()
     if found is not None:
         if bytes(found.share) != share.scalar or found.share_index != share.index:
-            raise Conflict(f"this node already holds another share of key {key_id}")
+            raise Conflict(tr(
+                "this node already holds another share of key {key_id}", key_id=key_id))
         return
     conn.execute(insert(dt.shares).values(
         key_id=key_id, share_index=share.index, threshold=share.threshold,
@@ -77,8 +79,8 @@ def current_share(conn: Connection) -> tuple[str, threshold.KeyShare]:
     row = conn.execute(select(dt.shares).order_by(dt.shares.c.installed_at.desc(),
                                                   dt.shares.c.key_id).limit(1)).first()
     if row is None:
-        raise NotConfigured("this node holds no deconfliction key share: "
-                          "run `tearline deconflict install-share`")
+        raise NotConfigured(tr(
+            "this node holds no deconfliction key share: run `tearline deconflict install-share`"))
     return row.key_id, threshold.KeyShare(
         index=row.share_index, scalar=bytes(row.share), threshold=row.threshold,
         count=row.share_count)
@@ -86,7 +88,7 @@ def current_share(conn: Connection) -> tuple[str, threshold.KeyShare]:
 
 def set_quota(conn: Connection, unit: str, daily_limit: int, at: datetime, by: str) -> None:
     if not 0 <= daily_limit <= 10_000_000:
-        raise ValidationError("a daily quota is between 0 and 10,000,000 evaluations")
+        raise ValidationError(tr("a daily quota is between 0 and 10,000,000 evaluations"))
     conn.execute(insert(dt.quotas).values(unit=unit, daily_limit=daily_limit, set_at=ts(at),
                                           set_by=by))
 
@@ -132,7 +134,8 @@ def _day(at: datetime) -> str:
 
 def _check_count(count: int) -> None:
     if not 1 <= count <= MAX_BATCH:
-        raise ValidationError(f"send 1 to {MAX_BATCH} blinded elements per request")
+        raise ValidationError(tr(
+            "send 1 to {MAX_BATCH} blinded elements per request", MAX_BATCH=MAX_BATCH))
 
 
 def _count(conn: Connection, actor: str, unit: str, count: int, at: datetime,
@@ -147,8 +150,10 @@ def _count(conn: Connection, actor: str, unit: str, count: int, at: datetime,
     limit = daily_limit(conn, unit)
     if not _take(conn, unit, day, count, limit):
         raise QuotaExceeded(
-            f"unit {unit} would exceed its daily quota of {limit} evaluations on this node "
-            f"({used(conn, unit, day)} used today); the refusal is logged", retry_after=3600)
+            tr(
+                "unit {unit} would exceed its daily quota of {limit} evaluations on this node "
+                "({used} used today); the refusal is logged",
+                unit=unit, limit=limit, used=used(conn, unit, day)), retry_after=3600)
     audit_log.append(conn, [DeconflictEvaluated(
         at=ts(at), actor=actor, requester=f"unit:{unit}", key_id=key_id,
         element_count=count, used_today=used(conn, unit, day),

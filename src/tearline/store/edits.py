@@ -59,7 +59,9 @@ def amend(
     if not statements and not problems:
         problems.append(Problem("no property values to add"))
     if problems:
-        raise ValidationError(f"invalid statements for {current.schema} {entity_id}", problems)
+        raise ValidationError(tr(
+            "invalid statements for {schema} {entity_id}",
+            schema=current.schema, entity_id=entity_id), problems)
     update = replace(current, statements=tuple(statements), modified_at=at)
     summary = store.write([update], by=str(subject))
     return store.read(subject, at, entity_id, path="api"), summary

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from tearline.errors import ConfigError, StoreError
+from tearline.errors import ConfigError, StoreError, tr
 from tearline.files import make_private
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -77,11 +77,12 @@ def make_engine(url: str) -> Engine:
             event.listen(engine, "connect", _postgres_settings)
         else:
             raise ConfigError(
-                f"unsupported database URL scheme in {url.split(':', 1)[0]!r}: "
-                "use sqlite:///PATH or postgresql://…"
+                tr(
+                    "unsupported database URL scheme in {split!r}: use sqlite:///PATH or "
+                    "postgresql://…", split=url.split(':', 1)[0])
             )
     except SQLAlchemyError as exc:
-        raise ConfigError(f"invalid database URL: {exc}") from exc
+        raise ConfigError(tr("invalid database URL: {exc}", exc=exc)) from exc
     return engine
 
 
@@ -108,7 +109,9 @@ def _private_database(url: str) -> None:
         for suffix in ("", "-wal", "-shm", "-journal"):
             make_private(path.with_name(path.name + suffix))
     except OSError as exc:
-        raise StoreError(f"cannot open the database file {path}: {exc.strerror}") from exc
+        raise StoreError(tr(
+            "cannot open the database file {path}: {strerror}",
+            path=path, strerror=exc.strerror)) from exc
 
 
 def _alembic_config(conn: Connection) -> Config:
@@ -128,7 +131,7 @@ def upgrade(engine: Engine) -> None:
             command.upgrade(_alembic_config(conn), "heads")
             sync_reference_properties(conn)
     except SQLAlchemyError as exc:
-        raise StoreError(f"schema migration failed: {exc}") from exc
+        raise StoreError(tr("schema migration failed: {exc}", exc=exc)) from exc
 
 
 def needs_upgrade(engine: Engine) -> bool:
@@ -151,7 +154,7 @@ def needs_upgrade(engine: Engine) -> bool:
 def require_current(engine: Engine) -> None:
     """Raise :class:`StoreError` unless :func:`needs_upgrade` finds nothing to do."""
     if needs_upgrade(engine):
-        raise StoreError("the database schema is not current: run `tearline init`")
+        raise StoreError(tr("the database schema is not current: run `tearline init`"))
 
 
 def marker(conn: Connection) -> str:
@@ -192,4 +195,5 @@ def translated() -> Iterator[None]:
 def database_error(cause: BaseException) -> StoreError:
     """The store's error for a driver failure: its type and the first line of its text."""
     first = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
-    return StoreError(f"database error ({type(cause).__name__}): {first}")
+    return StoreError(tr(
+        "database error ({name}): {first}", name=type(cause).__name__, first=first))

@@ -10,6 +10,8 @@ the same transaction, naming who asked. The CLI and the API both call
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import replace
 from datetime import datetime
 from typing import Literal
 
@@ -45,13 +47,40 @@ def explain_record(
                    version=rec.version, statement_ids=tuple(s.id for s in rec.statements),
                    path=path),
     ])
-    cache: dict[str, Record | None] = {entity_id: rec}
+    return explain(rec, subject, at, _facts(conn, rec))
+
+
+def _facts(conn: Connection, rec: Record) -> PolicyFacts:
+    """What the policy consults about ``rec``: vettings, releases, other stored records."""
+    cache: dict[str, Record | None] = {rec.id: rec}
 
     def lookup(other: str) -> Record | None:
         if other not in cache:
             cache[other] = releases.stored_record(conn, other)
         return cache[other]
 
-    facts = PolicyFacts(VettingFacts.of(parties.vettings(conn)), releases.release_facts(conn),
-                        lookup)
-    return explain(rec, subject, at, facts)
+    return PolicyFacts(VettingFacts.of(parties.vettings(conn)), releases.release_facts(conn),
+                       lookup)
+
+
+def explain_audience(conn: Connection, entity_id: str, statement_ids: Collection[str],
+                     at: datetime) -> list[Explanation]:
+    """For every unit of the node, how the policy treats the statements ``statement_ids``
+    of ``entity_id`` (of them only, in the stored record's order) at ``at``.
+
+    The web's "who may see this": the caller passes the statements its viewer was shown
+    and originated (the viewer's read is its audit entry; nothing else is shown here, so
+    nothing else is logged). The record-level decision of each explanation may rest on
+    statements the viewer was not shown: callers show the statements' decisions only.
+    """
+    rec = releases.stored_record(conn, entity_id)
+    if rec is None:
+        raise NotFound(tr("no record {id!r}", id=entity_id))
+    wanted = frozenset(statement_ids)
+    facts = _facts(conn, rec)
+    out = []
+    for unit in sorted(parties.units(conn), key=lambda u: (u.agency, u.id)):
+        found = explain(rec, Subject(unit.id, unit.agency), at, facts)
+        out.append(replace(found, statements=tuple(
+            s for s in found.statements if s.statement_id in wanted)))
+    return out

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from tearline.errors import LegalBasisError, Problem
+from tearline.errors import LegalBasisError, Problem, tr
 from tearline.model.marking import Marking
 from tearline.policy.legal_basis import BasisFacts, marking_problem
 from tearline.policy.subject import VettingFacts
@@ -47,4 +47,4 @@ def check_markings(conn: Connection, markings: Iterable[tuple[Marking, str | Non
     problems = [Problem(reason, column=column)
                 for marking, column in markings if (reason := why(marking)) is not None]
     if problems:
-        raise LegalBasisError("legal basis refused", problems)
+        raise LegalBasisError(tr("legal basis refused"), problems)

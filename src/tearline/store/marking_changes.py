@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import Connection, select
 
 from tearline.audit.events import MarkingChanged, now
-from tearline.errors import MarkingError, ValidationError
+from tearline.errors import MarkingError, ValidationError, tr
 from tearline.model.marking import Marking
 from tearline.policy.decide import Action, decide
 from tearline.policy.subject import Subject
@@ -62,7 +62,9 @@ def set_marking(conn: Connection, subject: Subject, entity_id: str, prop: str | 
     else:
         targets = [s for s in rec.statements if s.prop == prop]
         if not targets:
-            raise ValidationError(f"{entity_id} has no value of {prop!r} visible to you")
+            raise ValidationError(tr(
+                "{entity_id} has no value of {prop!r} visible to you",
+                entity_id=entity_id, prop=prop))
         mine = [s for s in targets if decide(subject, Action.EDIT, (rec, s), at)]
         if not mine:
             origins = ", ".join(sorted({s.origin for s in targets}))
@@ -72,8 +74,9 @@ def set_marking(conn: Connection, subject: Subject, entity_id: str, prop: str | 
             )
         if not marking.is_narrower_or_equal(rec.marking):
             raise MarkingError(
-                f"TLP:{marking.tlp.value} is wider than the record's TLP:{rec.marking.tlp.value}: "
-                "a portion may only narrow its record"
+                tr(
+                    "TLP:{value} is wider than the record's TLP:{value2}: a portion may only "
+                    "narrow its record", value=marking.tlp.value, value2=rec.marking.tlp.value)
             )
         marking.check_for_originator(subject.agency)
         check_markings(conn, [(marking, "legal_basis")], subject.agency, at)

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, func, select
 
 from tearline.audit.events import now
 from tearline.audit.oversight_events import ContactLogged, OversightSigned
-from tearline.errors import Conflict, NotFound, PolicyDenied, ValidationError
+from tearline.errors import Conflict, NotFound, PolicyDenied, ValidationError, tr
 from tearline.oversight.contacts import Contact, details_digest
 from tearline.oversight.directory import Directory
 from tearline.oversight.drafts import FREE_TEXT, check_text
@@ -35,7 +35,8 @@ def agency(conn: Connection, agency_id: str) -> str:
     """The jurisdiction (country) of an agency of this node; :class:`NotFound` if none."""
     found = {a.id: a.country for a in parties.agencies(conn)}.get(agency_id)
     if found is None:
-        raise NotFound(f"no agency {agency_id!r}; see `tearline party list`")
+        raise NotFound(tr(
+            "no agency {agency_id!r}; see `tearline party list`", agency_id=agency_id))
     return found
 
 
@@ -93,13 +94,14 @@ def log_contact(conn: Connection, contact: Contact, agency_id: str, by: str) -> 
     """Keep a contact's details and log it; returns its id."""
     units = {u.id: u.agency for u in parties.units(conn)}
     if units.get(contact.unit) != agency_id:
-        raise ValidationError(f"unit {contact.unit!r} is not of agency {agency_id}")
+        raise ValidationError(tr(
+            "unit {unit!r} is not of agency {agency_id}", unit=contact.unit, agency_id=agency_id))
     analysts = {a.id for a in parties.analysts(conn)}
     for official in contact.officials:
         if official not in analysts:
-            raise NotFound(f"no analyst {official!r}")
+            raise NotFound(tr("no analyst {official!r}", official=official))
     if contact.foreign_agency not in {a.id for a in parties.agencies(conn)}:
-        raise NotFound(f"no agency {contact.foreign_agency!r}")
+        raise NotFound(tr("no agency {foreign_agency!r}", foreign_agency=contact.foreign_agency))
     contact_id = "ct-" + secrets.token_hex(8)
     details = contact.details()
     conn.execute(ot.contacts.insert().values(
@@ -119,7 +121,7 @@ def contact_details(conn: Connection, contact_id: str) -> dict[str, str]:
     row = conn.execute(select(ot.contacts.c.details)
                        .where(ot.contacts.c.contact_id == contact_id)).scalar_one_or_none()
     if row is None:
-        raise NotFound(f"no contact {contact_id!r}")
+        raise NotFound(tr("no contact {contact_id!r}", contact_id=contact_id))
     details: dict[str, str] = json.loads(row)
     return details
 
@@ -162,7 +164,8 @@ def designate(conn: Connection, agency_id: str, analyst: str, by: str,
     found = {a.id: a.unit for a in parties.analysts(conn)}.get(analyst)
     units = {u.id: u.agency for u in parties.units(conn)}
     if found is None or units.get(found) != agency_id:
-        raise NotFound(f"no analyst {analyst!r} of agency {agency_id}")
+        raise NotFound(tr(
+            "no analyst {analyst!r} of agency {agency_id}", analyst=analyst, agency_id=agency_id))
     conn.execute(ot.officers.insert().values(agency=agency_id, analyst=analyst,
                                              action=action, at=now(), by=by))
 
@@ -186,11 +189,14 @@ def keep_report(conn: Connection, document: dict[str, Any], digest: str) -> None
     officer = str(document["signed"]["officer"])
     agency_id, first, size = document["agency"], document["log"]["first"], document["log"]["size"]
     if not is_officer(conn, agency_id, officer):
-        raise PolicyDenied(f"{officer} is not a designated oversight officer of {agency_id} "
-                           "(`tearline oversight designate`)")
+        raise PolicyDenied(tr(
+            "{officer} is not a designated oversight officer of {agency_id} (`tearline oversight "
+            "designate`)", officer=officer, agency_id=agency_id))
     if first != covered_to(conn, agency_id):
-        raise Conflict(f"the reports of {agency_id} end at entry {covered_to(conn, agency_id)}"
-                       f"; a new report starts there, not at {first}")
+        raise Conflict(tr(
+            "the reports of {agency_id} end at entry {covered_to}; a new report starts there, "
+            "not at {first}",
+            agency_id=agency_id, covered_to=covered_to(conn, agency_id), first=first))
     conn.execute(ot.reports.insert().values(
         report_id=document["id"], agency=agency_id, first=first, size=size, officer=officer,
         signed_at=document["signed"]["at"], digest=digest,

@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 
 from tearline.audit.checkpoint import verify_note
 from tearline.audit.events import AuditQueried, now
-from tearline.errors import IntegrityError, NotFound, ProofError
+from tearline.errors import IntegrityError, NotFound, ProofError, tr
 from tearline.keys import NodeKey
 from tearline.model.marking import Marking
 from tearline.oversight import report as rp
@@ -57,7 +57,9 @@ def find(conn: Connection, agency_id: str, exchange_id: str, terms: dict[str, Te
     for d in drafts(conn, agency_id, terms, node_agency):
         if d.exchange.id == exchange_id:
             return d
-    raise NotFound(f"no unsigned draft {exchange_id!r} of {agency_id}")
+    raise NotFound(tr(
+        "no unsigned draft {exchange_id!r} of {agency_id}",
+        exchange_id=exchange_id, agency_id=agency_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +109,8 @@ def verify(conn: Connection, document: object, name: str, public_key: Ed25519Pub
     try:
         checkpoint = verify_note(doc["log"]["checkpoint"], name, public_key)
     except ProofError as exc:
-        raise IntegrityError(f"the report's checkpoint is not this node's: {exc.message}"
+        raise IntegrityError(tr(
+            "the report's checkpoint is not this node's: {message}", message=exc.message)
                              ) from exc
     if checkpoint.size != size:
         problems.append(f"the checkpoint is of size {checkpoint.size}, the range ends at {size}")

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Table, func, select
 
-from tearline.errors import Conflict, NotFound, ValidationError
+from tearline.errors import Conflict, NotFound, ValidationError, tr
 from tearline.model.parties import Agency, Agreement, Analyst, Unit, Vetting
 from tearline.store import audit_events
 from tearline.store import tables as t
@@ -46,7 +46,7 @@ def put_agency(conn: Connection, agency: Agency, at: datetime) -> None:
 
 def put_unit(conn: Connection, unit: Unit, at: datetime) -> None:
     if _latest(conn, t.agencies, unit.agency) is None:
-        raise ValidationError(f"unknown agency {unit.agency!r}: add it first")
+        raise ValidationError(tr("unknown agency {agency!r}: add it first", agency=unit.agency))
     conn.execute(
         t.units.insert().values(
             id=unit.id, agency=unit.agency, name=unit.name, recorded_at=t.ts(at)
@@ -57,7 +57,7 @@ def put_unit(conn: Connection, unit: Unit, at: datetime) -> None:
 
 def put_analyst(conn: Connection, analyst: Analyst, at: datetime) -> None:
     if _latest(conn, t.units, analyst.unit) is None:
-        raise ValidationError(f"unknown unit {analyst.unit!r}: add it first")
+        raise ValidationError(tr("unknown unit {unit!r}: add it first", unit=analyst.unit))
     conn.execute(
         t.analysts.insert().values(
             id=analyst.id, unit=analyst.unit, name=analyst.name, recorded_at=t.ts(at)
@@ -83,11 +83,11 @@ def put_agreement(conn: Connection, agreement: Agreement, at: datetime) -> None:
 
 def put_vetting(conn: Connection, vetting: Vetting, at: datetime, by: str) -> None:
     if _latest(conn, t.units, vetting.unit) is None:
-        raise ValidationError(f"unknown unit {vetting.unit!r}")
+        raise ValidationError(tr("unknown unit {unit!r}", unit=vetting.unit))
     if _latest(conn, t.agencies, vetting.by) is None:
-        raise ValidationError(f"unknown agency {vetting.by!r}")
+        raise ValidationError(tr("unknown agency {by!r}", by=vetting.by))
     if conn.execute(select(t.vettings.c.id).where(t.vettings.c.id == vetting.id)).first():
-        raise Conflict(f"vetting {vetting.id} exists; vettings are never overwritten")
+        raise Conflict(tr("vetting {id} exists; vettings are never overwritten", id=vetting.id))
     conn.execute(
         t.vettings.insert().values(
             id=vetting.id,
@@ -119,7 +119,8 @@ def revoke_vettings(
         ).scalars()
     )
     if not ids:
-        raise NotFound(f"no vetting of {unit} by {by_agency} is in force")
+        raise NotFound(tr(
+            "no vetting of {unit} by {by_agency} is in force", unit=unit, by_agency=by_agency))
     conn.execute(
         r.insert(),
         [{"vetting_id": i, "revoked_at": t.ts(at), "recorded_by": recorded_by} for i in ids],

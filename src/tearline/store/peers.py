@@ -37,7 +37,7 @@ from sqlalchemy import (
 from tearline.audit.envelope import Event
 from tearline.audit.events import KeyChanged, PartyChanged, now
 from tearline.audit.note import parse_verifier_key
-from tearline.errors import Conflict, NotFound, Problem, ProofError, ValidationError
+from tearline.errors import Conflict, NotFound, Problem, ProofError, ValidationError, tr
 from tearline.keys import cert_sha256, identity_problems
 from tearline.policy.subject import Subject
 from tearline.store import audit_log, parties
@@ -182,21 +182,24 @@ def _check(conn: Connection, peer: Peer) -> None:
     problems = [Problem("missing or not a string", column=k) for k, v in values.items() if not v]
     problems = problems or identity_problems(values)
     if problems:
-        raise ValidationError("invalid node identity document", problems)
+        raise ValidationError(tr("invalid node identity document"), problems)
     try:
         parse_verifier_key(peer.verifier_key)
     except ProofError as exc:  # pragma: no cover - from_document checked it
         raise ValidationError(exc.message) from exc
     if cert_sha256(peer.tls_certificate) != peer.cert_sha256:
-        raise ValidationError("cert_sha256 is not the SHA-256 of the peer's certificate")
+        raise ValidationError(tr("cert_sha256 is not the SHA-256 of the peer's certificate"))
     unit = {u.id: u for u in parties.units(conn)}.get(peer.unit)
     if unit is None:
         raise ValidationError(
-            f"unknown unit {peer.unit!r}: a peer is bound to one of our units; "
-            "add it first (`tearline party`)"
+            tr(
+                "unknown unit {unit!r}: a peer is bound to one of our units; add it first "
+                "(`tearline party`)", unit=peer.unit)
         )
     if unit.agency != peer.agency:
-        raise ValidationError(f"unit {peer.unit!r} belongs to {unit.agency!r}, not {peer.agency!r}")
+        raise ValidationError(tr(
+            "unit {unit!r} belongs to {agency!r}, not {agency2!r}",
+            unit=peer.unit, agency=unit.agency, agency2=peer.agency))
 
 
 def add_peer(conn: Connection, peer: Peer, at: datetime, by: str | None = None) -> Peer:
@@ -205,13 +208,13 @@ def add_peer(conn: Connection, peer: Peer, at: datetime, by: str | None = None) 
     _check(conn, peer)
     current = peers(conn)
     if any(p.name == peer.name for p in current):
-        raise Conflict(f"peer {peer.name!r} exists; remove it first to replace it")
+        raise Conflict(tr("peer {name!r} exists; remove it first to replace it", name=peer.name))
     clash = [p.name for p in current if p.cert_sha256 == peer.cert_sha256]
     if clash:
-        raise Conflict(f"peer {clash[0]!r} already uses this certificate")
+        raise Conflict(tr("peer {clash!r} already uses this certificate", clash=clash[0]))
     known = [p.name for p in current if p.verifier_key == peer.verifier_key]
     if known:
-        raise Conflict(f"peer {known[0]!r} already uses this signing key")
+        raise Conflict(tr("peer {known!r} already uses this signing key", known=known[0]))
     earlier = bool(_rows(conn, peers_table.c.name == peer.name))
     conn.execute(peers_table.insert().values(
         name=peer.name, agency=peer.agency, unit=peer.unit, verifier_key=peer.verifier_key,
@@ -229,7 +232,7 @@ def remove_peer(conn: Connection, name: str, at: datetime, by: str | None = None
         select(p.c.seq).where(p.c.name == name, p.c.seq.notin_(select(rm.c.peer_seq)))
     ).scalar()
     if seq is None:
-        raise NotFound(f"no peer {name!r}")
+        raise NotFound(tr("no peer {name!r}", name=name))
     conn.execute(rm.insert().values(peer_seq=seq, removed_at=t.ts(at), removed_by=by or "system"))
     removed = _rows(conn, p.c.seq == seq)[0]
     _audit(conn, removed, "disabled", by)
@@ -247,7 +250,7 @@ def peer_by_name(conn: Connection, name: str) -> Peer:
     """The current peer called ``name``; :class:`NotFound` otherwise."""
     found = _rows(conn, peers_table.c.name == name, peer_removals.c.peer_seq.is_(None))
     if not found:
-        raise NotFound(f"no peer {name!r}; see `tearline peer list`")
+        raise NotFound(tr("no peer {name!r}; see `tearline peer list`", name=name))
     return found[0]
 
 

@@ -35,7 +35,7 @@ from sqlalchemy import Connection
 
 from tearline.audit.checkpoint import Checkpoint, parse_note
 from tearline.audit.events import AuditQueried, now
-from tearline.errors import NotFound, ValidationError
+from tearline.errors import NotFound, ValidationError, tr
 from tearline.policy.subject import Subject
 from tearline.store import audit_checkpoints, audit_log, audit_query
 
@@ -79,8 +79,9 @@ def inclusion(conn: Connection, subject: Subject, at: datetime, index: int,
     The document is the one ``tearline audit prove`` writes.
     """
     published = _published(conn, size)
-    hidden = NotFound(f"no audit entry {index} visible to you in the log of size "
-                      f"{published.size}")
+    hidden = NotFound(tr(
+        "no audit entry {index} visible to you in the log of size {size}",
+        index=index, size=published.size))
     if not 0 <= index < published.size:
         raise hidden
     entry = audit_log.entry(conn, index)
@@ -104,7 +105,8 @@ def consistency(conn: Connection, subject: Subject, old: int,
     """
     newer = _published(conn, new)
     if old > newer.size:
-        raise ValidationError(f"the old size {old} is larger than the new size {newer.size}")
+        raise ValidationError(tr(
+            "the old size {old} is larger than the new size {size}", old=old, size=newer.size))
     older = _published(conn, old)
     proof = audit_log.consistency_proof(conn, older.size, newer.size)
     _asked(conn, subject, None, 0)

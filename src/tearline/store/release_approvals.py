@@ -22,7 +22,7 @@ from sqlalchemy import Connection, select
 
 from tearline.audit.events import AuditQueried, now
 from tearline.audit.oversight_events import ReleaseApproved, ReleaseRefused, ReleaseRequested
-from tearline.errors import Conflict, InputError, NotFound, PolicyDenied
+from tearline.errors import Conflict, InputError, NotFound, PolicyDenied, tr
 from tearline.model.marking import Selector
 from tearline.policy.subject import Subject
 from tearline.store import audit_log, parties
@@ -57,7 +57,8 @@ def set_required(conn: Connection, agreement_id: str, required: bool, by: str,
                  at: datetime) -> None:
     """Make an agreement require (or no longer require) a second officer."""
     if agreement_id not in {a.id for a in parties.agreements(conn)}:
-        raise NotFound(f"no agreement {agreement_id!r}; see `tearline party list`")
+        raise NotFound(tr(
+            "no agreement {agreement_id!r}; see `tearline party list`", agreement_id=agreement_id))
     conn.execute(ot.agreement_controls.insert().values(
         agreement_id=agreement_id, two_person=required, at=ts(at), by=by))
 
@@ -84,8 +85,9 @@ def needs_second(conn: Connection, agency: str, to_agency: str | None,
 
 def _person(subject: Subject) -> str:
     if subject.analyst is None:
-        raise InputError("a release under two-person approval is requested and approved by "
-                         "officers: act as name@unit")
+        raise InputError(tr(
+            "a release under two-person approval is requested and approved by officers: act as "
+            "name@unit"))
     return subject.analyst
 
 
@@ -97,8 +99,9 @@ def request(conn: Connection, subject: Subject, entity_id: str, to: Selector, ba
     who = _person(subject)
     releases.release(conn, subject, entity_id, to, basis, at, who, dry_run=True)
     if not required(conn, basis):
-        raise InputError(f"agreement {basis} does not require a second officer: release it "
-                         "directly (`tearline release`)")
+        raise InputError(tr(
+            "agreement {basis} does not require a second officer: release it directly (`tearline "
+            "release`)", basis=basis))
     version = releases.visible_record(conn, subject, at, entity_id).version
     made = Request("rr-" + uuid.uuid4().hex[:24], entity_id, str(to), basis, subject.agency,
                    subject.unit, who, ts(at))
@@ -158,17 +161,23 @@ def _open(conn: Connection, officer: Subject, request_id: str, at: datetime,
         except NotFound:
             found = []
     if not found:
-        raise NotFound(f"no release request {request_id!r}")
+        raise NotFound(tr("no release request {request_id!r}", request_id=request_id))
     (req,) = found
     if req.approved_by is not None:
-        raise Conflict(f"release request {request_id} was approved already "
-                       f"({req.release_id})")
+        raise Conflict(tr(
+            "release request {request_id} was approved already ({release_id})",
+            request_id=request_id, release_id=req.release_id))
     if req.refused_by is not None:
-        raise Conflict(f"release request {request_id} was refused already "
-                       f"(by {req.refused_by})")
+        raise Conflict(tr("release request {request_id} was refused already (by {who})",
+                          request_id=request_id, who=req.refused_by))
+    if req.requested_by == who and act == "approve":
+        raise PolicyDenied(tr(
+            "{who} requested this release; a second officer must approve it", who=who),
+                           ["two-person approval: the approver is another officer"])
     if req.requested_by == who:
-        raise PolicyDenied(f"{who} requested this release; a second officer must {act} it",
-                           [f"two-person approval: the officer who may {act} is another"])
+        raise PolicyDenied(tr(
+            "{who} requested this release; a second officer must refuse it", who=who),
+                           ["two-person approval: the officer who refuses is another"])
     return who, req
 
 
@@ -178,7 +187,7 @@ def refuse(conn: Connection, officer: Subject, request_id: str, reason: str,
     reason (required, at most 500 characters) is kept for the agency's officers."""
     reason = reason.strip()
     if not reason or len(reason) > 500:
-        raise InputError("say why the release is refused (at most 500 characters)")
+        raise InputError(tr("say why the release is refused (at most 500 characters)"))
     who, req = _open(conn, officer, request_id, at, "refuse")
     conn.execute(ot.release_refusals.insert().values(
         request_id=request_id, refused_by=who, refused_at=ts(at), reason=reason))

@@ -102,9 +102,11 @@ def _target(conn: Connection, to: Selector) -> str | None:
     units = {u.id: u.agency for u in parties.units(conn)}
     agencies = {a.id for a in parties.agencies(conn)}
     if to.kind is SelectorKind.UNIT and to.value not in units:
-        raise ValidationError(f"unknown unit {to.value!r}; see `tearline party list`")
+        raise ValidationError(tr(
+            "unknown unit {value!r}; see `tearline party list`", value=to.value))
     if to.kind is not SelectorKind.UNIT and to.value not in agencies:
-        raise ValidationError(f"unknown agency {to.value!r}; see `tearline party list`")
+        raise ValidationError(tr(
+            "unknown agency {value!r}; see `tearline party list`", value=to.value))
     return to_agency_of(to, units)
 
 
@@ -115,7 +117,7 @@ def check_basis(conn: Connection, basis: str | None, by_agency: str, to: Selecto
     if basis is not None:
         why = release_problem(basis, by_agency, to, basis_facts(conn), at)
         if why is not None:
-            raise LegalBasisError("legal basis refused", [Problem(why, column="basis")])
+            raise LegalBasisError(tr("legal basis refused"), [Problem(why, column="basis")])
 
 
 def release(conn: Connection, subject: Subject, entity_id: str, to: Selector,
@@ -218,9 +220,10 @@ def grant_consent(conn: Connection, subject: Subject, entity_id: str, to_agency:
                            [f"only an originating agency ({', '.join(sorted(origins))}) "
                             "consents to onward release of its items"])
     if to_agency not in {a.id for a in parties.agencies(conn)}:
-        raise ValidationError(f"unknown agency {to_agency!r}; see `tearline party list`")
+        raise ValidationError(tr(
+            "unknown agency {to_agency!r}; see `tearline party list`", to_agency=to_agency))
     if to_agency == subject.agency:
-        raise ValidationError("an agency does not need its own consent")
+        raise ValidationError(tr("an agency does not need its own consent"))
     consent = Consent("con-" + uuid.uuid4().hex[:24], entity_id, subject.agency, to_agency, at)
     conn.execute(rt.consents.insert().values(
         id=consent.id, entity_id=entity_id, by_agency=subject.agency, to_agency=to_agency,

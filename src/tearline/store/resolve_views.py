@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from tearline.errors import NotFound, ValidationError
+from tearline.errors import NotFound, ValidationError, tr
 from tearline.model.marking import Marking
 from tearline.policy.subject import Subject
 from tearline.resolve.clusters import PersonJudgement, apply_judgements
@@ -51,14 +51,15 @@ def judge(store: Store, subject: Subject, left: str, right: str, judgement: str,
     """Check and append a judgement; :class:`NotFound` for a record the subject may not
     see, exactly as for one that does not exist."""
     if judgement not in resolve_judgements.JUDGEMENTS:
-        raise ValidationError(f"a judgement is one of {', '.join(resolve_judgements.JUDGEMENTS)}"
-                              f", not {judgement!r}")
+        raise ValidationError(tr(
+            "a judgement is one of {JUDGEMENTS}, not {judgement!r}",
+            JUDGEMENTS=', '.join(resolve_judgements.JUDGEMENTS), judgement=judgement))
     if left == right or not reason.strip():
-        raise ValidationError("judge two different records, and say why (a reason)")
+        raise ValidationError(tr("judge two different records, and say why (a reason)"))
     found = {r.id for r in store.read_many(subject, at, [left, right], path="show")}
     for wanted in (left, right):
         if wanted not in found:
-            raise NotFound(f"no record {wanted!r}")
+            raise NotFound(tr("no record {wanted!r}", wanted=wanted))
     with store.transaction() as conn:
         return resolve_judgements.add(conn, subject, left, right, judgement, reason.strip(),
                                       marking, at)

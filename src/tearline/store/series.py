@@ -18,7 +18,7 @@ from typing import Literal
 
 from sqlalchemy import Connection, insert, select
 
-from tearline.errors import IngestError, Problem
+from tearline.errors import IngestError, Problem, tr
 from tearline.sources.cbp import CbpRow, CbpSeries, merge_cbp, parse_cbp_text
 from tearline.sources.provenance import FileProvenance, decode_text, sha256_hex
 from tearline.sources.unodc import UnodcRow, UnodcSeries, parse_unodc_text
@@ -48,14 +48,17 @@ def parse_file(source: Source, path: Path) -> ParsedFile:
         data = path.read_bytes()
         text = decode_text(data)
     except (OSError, UnicodeDecodeError) as exc:
-        raise IngestError(f"cannot read {path}", [Problem(str(exc), path.name)]) from exc
+        raise IngestError(tr(
+            "cannot read {path}", path=path), [Problem(str(exc), path.name)]) from exc
     rows: tuple[CbpRow, ...] | tuple[UnodcRow, ...]
     if source == "cbp":
         rows = tuple(parse_cbp_text(text, path.name))
     elif source == "unodc":
         rows = tuple(parse_unodc_text(text, path.name))
     else:
-        raise IngestError(f"unknown series source {source!r}: one of {', '.join(SOURCES)}")
+        raise IngestError(tr(
+            "unknown series source {source!r}: one of {SOURCES}",
+            source=source, SOURCES=', '.join(SOURCES)))
     return ParsedFile(source, FileProvenance(path.name, sha256_hex(data), len(rows)), rows)
 
 

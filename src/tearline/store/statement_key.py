@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Connection, Integer, LargeBinary, Table, select
 
-from tearline.errors import StoreError
+from tearline.errors import StoreError, tr
 from tearline.model.statement import StatementKeyer
 from tearline.store.tables import metadata
 
@@ -33,5 +33,5 @@ def keyer(conn: Connection) -> StatementKeyer:
         select(statement_key.c.key).where(statement_key.c.id == 1)
     ).scalar_one_or_none()
     if key is None:
-        raise StoreError("the database has no statement key: run `tearline init`")
+        raise StoreError(tr("the database has no statement key: run `tearline init`"))
     return StatementKeyer(bytes(key))

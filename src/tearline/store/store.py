@@ -292,5 +292,5 @@ def subject_for(conn: Connection, name: str) -> Subject:
         unit_id = name
     unit = {u.id: u for u in parties.units(conn)}.get(unit_id)
     if unit is None:
-        raise ValidationError(f"no unit {unit_id!r}; see `tearline party list`")
+        raise ValidationError(tr("no unit {unit_id!r}; see `tearline party list`", unit_id=unit_id))
     return Subject(unit=unit.id, agency=unit.agency, analyst=name if "@" in name else None)

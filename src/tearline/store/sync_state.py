@@ -31,7 +31,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, select
 
-from tearline.errors import ValidationError
+from tearline.errors import ValidationError, tr
 from tearline.model.record import entity_properties
 from tearline.store import tables as t
 from tearline.store.bulk import executemany
@@ -71,7 +71,7 @@ class Received:
 
 def add_source(conn: Connection, source: Source, at: datetime, by: str) -> None:
     if not source.url.startswith(("https://", "http://")):
-        raise ValidationError(f"source URL {source.url!r} is not http(s)")
+        raise ValidationError(tr("source URL {url!r} is not http(s)", url=source.url))
     conn.execute(sync_sources.insert().values(
         name=source.name, agency=source.agency, url=source.url, username=source.username,
         password_env=source.password_env, tls_certificate=source.tls_certificate,

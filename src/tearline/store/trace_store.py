@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import Connection, func, insert, select, update
 
 from tearline.audit.trace_events import TraceAlert, TraceChannel, TraceCopy, TracePlanted
-from tearline.errors import StoreError
+from tearline.errors import StoreError, tr
 from tearline.model.marking import Tlp
 from tearline.store import audit_log
 from tearline.store import tables as t
@@ -30,7 +30,7 @@ def fingerprinter(conn: Connection) -> Fingerprinter:
     """The node's fingerprinter (its secret read from the one row of 0028)."""
     secret = conn.execute(select(tt.secret.c.secret).where(tt.secret.c.id == 1)).scalar()
     if secret is None:
-        raise StoreError("the database has no trace secret: run `tearline init`")
+        raise StoreError(tr("the database has no trace secret: run `tearline init`"))
     return Fingerprinter(bytes(secret))
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Column, Connection, String, Table, Text, delete, select
 
 from tearline.audit.events import KeyChanged, now
-from tearline.errors import NotFound
+from tearline.errors import NotFound, tr
 from tearline.store import audit_log
 from tearline.store import tables as t
 from tearline.store.audit_events import actor_of
@@ -112,7 +112,7 @@ def set_password(conn: Connection, owner: str, secret_hash: str, scopes: frozens
 def remove_password(conn: Connection, owner: str, at: datetime, by: str) -> None:
     old = find_password(conn, owner)
     if old is None:
-        raise NotFound(f"no web password for {owner!r}")
+        raise NotFound(tr("no web password for {owner!r}", owner=owner))
     conn.execute(delete(web_passwords).where(web_passwords.c.owner == owner))
     end_sessions(conn, owner, at)
     _audit(conn, owner, old.secret_hash, "revoked", by)

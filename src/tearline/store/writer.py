@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from tearline.errors import ValidationError
+from tearline.errors import ValidationError, tr
 from tearline.model.marking import Marking
 from tearline.model.record import Record
 from tearline.store import tables as t
@@ -170,7 +170,7 @@ def _write_records(conn: Connection, records: Sequence[Record], batch: int) -> W
     schemas = stored_schemas(conn, ids) if records else {}
     refused = refused_writes(records, schemas)
     if refused:
-        raise ValidationError("records refused; nothing was stored", refused)
+        raise ValidationError(tr("records refused; nothing was stored"), refused)
     existing = set(schemas)
     store_markings(
         conn,

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from starlette.requests import Request
 
 from tearline.deconflict import group
-from tearline.errors import PolicyDenied, ValidationError
+from tearline.errors import PolicyDenied, ValidationError, tr
 from tearline.federation.deconflict_docs import agreement_between
 from tearline.federation.jsonbody import decode_object
 from tearline.federation.signing import b64url, unb64url
@@ -39,8 +39,9 @@ def _allowed(node: Node, peer: Peer, at: datetime) -> None:
     with store.reading() as conn:
         basis = agreement_between(conn, peer.agency, own, at)
     if basis is None:
-        raise PolicyDenied(f"no agreement in force binds {peer.agency} and {own} "
-                           "for deconfliction")
+        raise PolicyDenied(tr(
+            "no agreement in force binds {agency} and {own} for deconfliction",
+            agency=peer.agency, own=own))
 
 
 def _elements(body: bytes) -> list[bytes]:
@@ -48,7 +49,9 @@ def _elements(body: bytes) -> list[bytes]:
     raw = doc.get("elements")
     if not isinstance(raw, list) or not 1 <= len(raw) <= deconflict_keys.MAX_BATCH:
         raise ValidationError(
-            f"elements: a list of 1 to {deconflict_keys.MAX_BATCH} base64url elements")
+            tr(
+                "elements: a list of 1 to {MAX_BATCH} base64url elements",
+                MAX_BATCH=deconflict_keys.MAX_BATCH))
     out = []
     for i, item in enumerate(raw):
         try:
@@ -81,7 +84,8 @@ def index(node: Node, request: Request, peer: Peer) -> tuple[int, dict[str, obje
     at = datetime.now(UTC)
     params = dict(request.query_params)
     if set(params) - {"next"}:
-        raise ValidationError(f"unknown parameters: {sorted(set(params) - {'next'})}")
+        raise ValidationError(tr(
+            "unknown parameters: {value}", value=sorted(set(params) - {'next'})))
     _allowed(node, peer, at)
     after = None
     if params.get("next"):

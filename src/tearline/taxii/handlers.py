@@ -15,7 +15,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from tearline.errors import NotFound, PolicyDenied, UnsupportedMethod, ValidationError
+from tearline.errors import NotFound, PolicyDenied, UnsupportedMethod, ValidationError, tr
 from tearline.federation.receipts import record_receipt
 from tearline.store import Peer, recalls_for
 from tearline.taxii import collection, recalls, service, witnessing
@@ -117,7 +117,7 @@ def get_objects(node: Node, request: Request, peer: Peer) -> Reply:
 def post_objects(node: Node, request: Request, peer: Peer) -> Reply:
     _collection(node, request, peer)
     raise PolicyDenied(
-        "this collection is read-only for your node: no agreement grants it write access",
+        tr("this collection is read-only for your node: no agreement grants it write access"),
         ["can_write is false"])
 
 
@@ -144,7 +144,7 @@ def get_object(node: Node, request: Request, peer: Peer) -> Reply:
 
 def delete_object(node: Node, request: Request, peer: Peer) -> Reply:
     _collection(node, request, peer)
-    raise PolicyDenied("objects are never deleted by a peer; the originator recalls them",
+    raise PolicyDenied(tr("objects are never deleted by a peer; the originator recalls them"),
                        ["can_write is false"])
 
 
@@ -161,7 +161,7 @@ def get_versions(node: Node, request: Request, peer: Peer) -> Reply:
 
 def get_status(node: Node, request: Request, peer: Peer) -> Reply:
     # No POST is ever accepted (every collection is read-only), so no status exists.
-    raise NotFound("no such status")
+    raise NotFound(tr("no such status"))
 
 
 def post_receipt(node: Node, request: Request, peer: Peer) -> Reply:
@@ -187,7 +187,8 @@ def get_checkpoint(node: Node, request: Request, peer: Peer) -> Reply:
     params = request.query_params
     unknown = set(params.keys()) - {"from"}
     if unknown:
-        raise ValidationError(f"unknown parameter(s): {', '.join(sorted(unknown))}")
+        raise ValidationError(tr(
+            "unknown parameter(s): {unknown}", unknown=', '.join(sorted(unknown))))
     from_size = witnessing.parse_from(params.getlist("from"))
     return Reply(200, witnessing.checkpoint_answer(node.store, node.key, from_size), {})
 
@@ -200,8 +201,8 @@ def post_cosignature(node: Node, request: Request, peer: Peer) -> Reply:
 
 
 def not_found(node: Node, request: Request, peer: Peer) -> Reply:
-    raise NotFound("no such resource")
+    raise NotFound(tr("no such resource"))
 
 
 def wrong_method(node: Node, request: Request, peer: Peer) -> Reply:
-    raise UnsupportedMethod(f"{request.method} is not allowed here")
+    raise UnsupportedMethod(tr("{method} is not allowed here", method=request.method))

@@ -31,7 +31,7 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from tearline.audit.events import AuthFailed, now
-from tearline.errors import ConfigError
+from tearline.errors import ConfigError, tr
 from tearline.federation.identity import NodeFiles, load_identity, load_tls_key
 from tearline.keys import load_node_key
 from tearline.store import Peer, Store, audit_log, peers
@@ -87,7 +87,8 @@ def peer_context(keys_dir: Path, trusted: Sequence[Peer],
     try:
         context.load_cert_chain(str(files.tls_cert), str(files.tls_key))
     except (OSError, ssl.SSLError) as exc:
-        raise ConfigError(f"cannot load the node's TLS certificate and key: {exc}") from exc
+        raise ConfigError(tr(
+            "cannot load the node's TLS certificate and key: {exc}", exc=exc)) from exc
     context.verify_mode = ssl.CERT_REQUIRED
     context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
     if trusted:

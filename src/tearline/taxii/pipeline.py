@@ -31,6 +31,7 @@ from tearline.errors import (
     TearlineError,
     TooLarge,
     UnsupportedMediaType,
+    tr,
 )
 from tearline.federation.identity import NodeIdentity
 from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, check_nonce, sign_response
@@ -100,7 +101,7 @@ def authenticate(node: Node, request: Request) -> Peer:
         audit_log.append(conn, [AuthFailed(
             at=now(), actor="system", channel="taxii", reason=reason,
             token_prefix=None if der is None else cert_sha256(der)[:8])])
-    raise AuthenticationError("a client certificate of a current peer is required")
+    raise AuthenticationError(tr("a client certificate of a current peer is required"))
 
 
 def _target(request: Request) -> str:
@@ -112,7 +113,12 @@ def _target(request: Request) -> str:
 
 
 def _respond(node: Node, request: Request, reply: Reply, nonce: str) -> Response:
-    body = body_bytes(reply.body)
+    try:
+        body = body_bytes(reply.body)
+    except TearlineError:  # a value JSON cannot carry (NaN, say): a bug, answered as one
+        log.exception("TAXII answer cannot be encoded")
+        reply = _error(InternalError(tr("internal error")))
+        body = body_bytes(reply.body)
     headers = dict(reply.headers)
     headers[SIGNATURE_HEADER] = sign_response(node.key, nonce, request.method,
                                               _target(request), body)
@@ -136,7 +142,8 @@ def endpoint(handler: Handler, post: bool = False) -> Callable[[Request], Awaita
             if nonce:
                 check_nonce(nonce)
             if not accepts_taxii(request.headers.get("accept")):
-                raise NotAcceptable(f"this server answers {TAXII_MEDIA} only")
+                raise NotAcceptable(tr(
+                    "this server answers {TAXII_MEDIA} only", TAXII_MEDIA=TAXII_MEDIA))
             peer = await run_in_threadpool(authenticate, node, request)
             if post:
                 request.state.body = await _read_body(request)
@@ -146,7 +153,7 @@ def endpoint(handler: Handler, post: bool = False) -> Callable[[Request], Awaita
             nonce = nonce if _nonce_ok(nonce) else ""
         except Exception:  # a bug: a fixed message out, the traceback to the log
             log.exception("TAXII request failed")
-            reply = _error(InternalError("internal error"))
+            reply = _error(InternalError(tr("internal error")))
             nonce = nonce if _nonce_ok(nonce) else ""
         return _respond(node, request, reply, nonce)
 
@@ -165,15 +172,19 @@ def _nonce_ok(nonce: str) -> bool:
 async def _read_body(request: Request) -> bytes:
     content_type = request.headers.get("content-type", "").replace(" ", "").lower()
     if not content_type.startswith("application/taxii+json"):
-        raise UnsupportedMediaType(f"send {TAXII_MEDIA}")
+        raise UnsupportedMediaType(tr("send {TAXII_MEDIA}", TAXII_MEDIA=TAXII_MEDIA))
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > MAX_CONTENT_LENGTH:
-        raise TooLarge(f"request bodies are limited to {MAX_CONTENT_LENGTH} bytes")
+        raise TooLarge(tr(
+            "request bodies are limited to {MAX_CONTENT_LENGTH} bytes",
+            MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH))
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > MAX_CONTENT_LENGTH:
-            raise TooLarge(f"request bodies are limited to {MAX_CONTENT_LENGTH} bytes")
+            raise TooLarge(tr(
+                "request bodies are limited to {MAX_CONTENT_LENGTH} bytes",
+                MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH))
         chunks.append(chunk)
     return b"".join(chunks)

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from tearline.audit.events import RecallAcknowledged, ReceiptRefused, now
-from tearline.errors import IntegrityError, NotFound, ValidationError, WrongNode
+from tearline.errors import IntegrityError, NotFound, ValidationError, WrongNode, tr
 from tearline.federation.receipts import check_purge_receipt
 from tearline.store import Peer, Recall, Store, audit_log, recalls_for
 
@@ -34,7 +34,7 @@ def record_purge_receipt(store: Store, peer: Peer, body: bytes, at: datetime) ->
         pending = {r.id: r for r in recalls_for(conn, peer, at)}
         recall = pending.get(doc["recall_id"])
         if recall is None or recall.entity_id != doc["entity_id"]:
-            raise NotFound("no such pending recall")
+            raise NotFound(tr("no such pending recall"))
         audit_log.append(conn, [RecallAcknowledged(
             at=now(), actor=peer.party, recall_id=recall.id, entity_id=recall.entity_id,
             recipient=peer.party, receipt_digest=digest)])

@@ -28,7 +28,7 @@ from typing import Any, Literal
 from tearline.audit.checkpoint import Checkpoint, parse_note, verify_note
 from tearline.audit.events import CheckpointCosigned, CheckpointRefused, now
 from tearline.audit.note import parse_verifier_key
-from tearline.errors import IntegrityError, ProofError, StoreError, ValidationError
+from tearline.errors import IntegrityError, ProofError, StoreError, ValidationError, tr
 from tearline.federation.jsonbody import decode_object
 from tearline.keys import NodeKey
 from tearline.store import Peer, Store, audit_checkpoints, audit_log
@@ -45,10 +45,11 @@ def parse_from(values: list[str] | None) -> int:
     if not values:
         return 0
     if len(values) > 1:
-        raise ValidationError("give `from` once")
+        raise ValidationError(tr("give `from` once"))
     text = values[0]
     if not text.isascii() or not text.isdigit() or len(text) > 19:
-        raise ValidationError(f"`from` must be a tree size (a decimal number), not {text!r}")
+        raise ValidationError(tr(
+            "`from` must be a tree size (a decimal number), not {text!r}", text=text))
     return int(text)
 
 
@@ -95,11 +96,12 @@ def _note_of(body: bytes) -> str:
     doc = decode_object(body, "a cosignature")
     if (doc.get("type") != COSIGNATURE_TYPE
             or doc.get("version") != VERSION or not isinstance(doc.get("note"), str)):
-        raise ValidationError(f"expected {{type: {COSIGNATURE_TYPE}, version: {VERSION}, "
-                              "note: <cosigned checkpoint>}")
+        raise ValidationError(tr(
+            "expected {{type: {COSIGNATURE_TYPE}, version: {VERSION}, note: <cosigned "
+            "checkpoint>}}", COSIGNATURE_TYPE=COSIGNATURE_TYPE, VERSION=VERSION))
     note: str = doc["note"]
     if len(note) > MAX_NOTE:
-        raise ValidationError("the cosigned note is too large")
+        raise ValidationError(tr("the cosigned note is too large"))
     return note
 
 
@@ -120,7 +122,7 @@ def record_cosignature(store: Store, key: NodeKey, node_name: str, peer: Peer,
         try:
             checkpoint = Checkpoint.from_body(parse_note(note).text)
         except ProofError as exc:
-            raise ValidationError(f"not a checkpoint: {exc.message}") from exc
+            raise ValidationError(tr("not a checkpoint: {message}", message=exc.message)) from exc
     except ValidationError:
         _refuse(store, log, peer, None, "malformed")
         raise
@@ -129,16 +131,17 @@ def record_cosignature(store: Store, key: NodeKey, node_name: str, peer: Peer,
         with store.reading() as conn:
             ours = audit_checkpoints.note_at(conn, checkpoint.size)
         if ours is None or Checkpoint.from_body(parse_note(ours).text) != checkpoint:
-            raise ProofError(f"we never signed {checkpoint.describe()}")
+            raise ProofError(tr("we never signed {describe}", describe=checkpoint.describe()))
     except ProofError as exc:
         _refuse(store, log, peer, checkpoint, "unknown-checkpoint")
-        raise IntegrityError(f"not our checkpoint: {exc.message}") from exc
+        raise IntegrityError(tr("not our checkpoint: {message}", message=exc.message)) from exc
     try:
         name, public_key = parse_verifier_key(peer.verifier_key)
         verify_note(note, name, public_key)
     except ProofError as exc:
         _refuse(store, log, peer, checkpoint, "bad-signature")
-        raise IntegrityError(f"not cosigned by {peer.name}: {exc.message}") from exc
+        raise IntegrityError(tr(
+            "not cosigned by {name}: {message}", name=peer.name, message=exc.message)) from exc
     with store.transaction() as conn:
         kept = audit_checkpoints.cosignature(conn, checkpoint.size, peer.name)
         if kept is None:

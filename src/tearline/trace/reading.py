@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from tearline.errors import InputError
+from tearline.errors import InputError, tr
 
 #: Statement ids as the node mints them (``model/statement.py``).
 STATEMENT_ID = re.compile(r"st-[0-9a-f]{40}")
@@ -39,13 +39,14 @@ def read_leak(data: bytes) -> Leak:
     """The text and record orders of a leaked file; :class:`InputError` if it is not
     text (a PDF must be turned into text first: ``tearline trace`` does)."""
     if len(data) > MAX_BYTES:
-        raise InputError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        raise InputError(tr(
+            "the file is larger than {value} MiB", value=MAX_BYTES // (1024 * 1024)))
     if data.startswith(b"%PDF"):
-        raise InputError("a PDF: extract its text first (tearline trace does, with pdftotext)")
+        raise InputError(tr("a PDF: extract its text first (tearline trace does, with pdftotext)"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError("the file is not UTF-8 text, JSON, CSV, HTML or PDF") from None
+        raise InputError(tr("the file is not UTF-8 text, JSON, CSV, HTML or PDF")) from None
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         docs = list(_json_documents(text))

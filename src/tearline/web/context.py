@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from typing import Any
+from datetime import timedelta
+from typing import Any, Protocol
 from urllib.parse import parse_qs, quote
 
 from fastapi import Request
@@ -38,13 +39,24 @@ class SignInNeeded(Exception):
         self.back = back
 
 
+class TokenIssuer(Protocol):
+    """The API's token issuing (``api.auth.issue_token`` on this store), handed in by
+    whoever composes the site (``cli/web.py``): the administration page issues tokens
+    with it, so that a token made in a browser is the one the API would make."""
+
+    def __call__(self, owner: str, scopes: frozenset[str], lifetime: timedelta, label: str,
+                 created_by: str) -> tuple[str, Any]: ...
+
+
 @dataclass(frozen=True)
 class Web:
-    """The web application's state, on ``app.state.web``."""
+    """The web application's state, on ``app.state.web``; ``issue`` is ``None`` where
+    the composer gave no token issuing (the page then offers none)."""
 
     store: Store
     settings: WebSettings
     sessions: Sessions
+    issue: TokenIssuer | None = None
     #: The node's checkpoint verifier key, when the site was given it (audit proofs).
     verifier: Verifier | None = None
 

@@ -26,8 +26,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tearline.errors import TearlineError, http_status
 from tearline.web import context
-from tearline.web.context import PREFIX, SignInNeeded, Web
-from tearline.web.pages import audit, record, search, sharing, sharing_forms, signin
+from tearline.web.context import PREFIX, SignInNeeded, TokenIssuer, Web
+from tearline.web.pages import (
+    admin,
+    audit,
+    record,
+    record_panels,
+    search,
+    sharing,
+    sharing_forms,
+    signin,
+)
 from tearline.web.proofs import Verifier
 from tearline.web.sessions import Sessions, TokenAuthenticator
 from tearline.web.settings import WebSettings
@@ -48,7 +57,7 @@ HEADERS = (
 )
 
 #: The page modules, each a router mounted under ``/web``.
-PAGES = (signin, search, record, sharing, sharing_forms, audit)
+PAGES = (signin, search, record, sharing, sharing_forms, audit, record_panels, admin)
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -91,14 +100,15 @@ def route_table() -> set[tuple[str, str]]:
 
 def install(app: FastAPI, tokens: TokenAuthenticator, settings: WebSettings | None = None,
             clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-            verifier: Verifier | None = None) -> Web:
+            issue: TokenIssuer | None = None, verifier: Verifier | None = None) -> Web:
     """Add the web application to ``app`` (built by ``api.app.create_app``): its store is
     ``app.state.store``; ``tokens`` checks API tokens used to sign in; ``clock`` decides
-    session expiry; ``verifier`` (the node's checkpoint key, if known) lets the audit
-    page check a checkpoint's signature besides its Merkle proof."""
+    session expiry; ``issue`` makes API tokens for the administration page; ``verifier``
+    (the node's checkpoint key, if known) lets the audit page check a checkpoint's
+    signature besides its Merkle proof."""
     settings = settings or WebSettings.from_env()
     store = app.state.store
-    web = Web(store, settings, Sessions(store, settings, tokens, clock), verifier)
+    web = Web(store, settings, Sessions(store, settings, tokens, clock), issue, verifier)
     app.state.web = web
     api_errors = dict(app.exception_handlers)
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from tearline.api.deps import AUTHED, CONFLICT, ONE_OBJECT, WITH_BODY, Reader, StoreDep, Writer
 from tearline.api.routes.entities import EntityId
 from tearline.api.routes.releases import ReleaseIn
-from tearline.errors import InputError
+from tearline.errors import InputError, tr
 from tearline.model.marking import Selector
 from tearline.store import release_approvals
 
@@ -57,7 +57,7 @@ def router() -> APIRouter:
     def request(entity_id: EntityId, body: ReleaseIn, principal: Writer,
                 store: StoreDep) -> RequestOut:
         if body.basis is None:
-            raise InputError("a release request names its agreement (basis)")
+            raise InputError(tr("a release request names its agreement (basis)"))
         with store.transaction() as conn:
             made = release_approvals.request(conn, principal.subject, entity_id,
                                              Selector.parse(body.to), body.basis,

@@ -19,7 +19,7 @@ from tearline.api.deps import AUTHED, CONFLICT, ONE_OBJECT, WITH_BODY, Reader, S
 from tearline.api.error_envelope import ErrorEnvelope
 from tearline.api.schemas import Strict
 from tearline.deconflict import events, selectors
-from tearline.errors import SelectorError
+from tearline.errors import SelectorError, tr
 from tearline.settings import Settings
 from tearline.store import Store, deconflict_index
 
@@ -130,7 +130,7 @@ def router() -> APIRouter:
         if op is not None:
             chosen += list(events.probes(op))
         if not chosen:
-            raise SelectorError("nothing to check: give selectors or an operation")
+            raise SelectorError(tr("nothing to check: give selectors or an operation"))
         return _out(_flow(request, store).check(principal.subject, chosen))
 
     @api.post("/deconflict/registrations", status_code=201, response_model=CheckOut,
@@ -144,7 +144,7 @@ def router() -> APIRouter:
         if op is not None:
             chosen += list(events.registered(op))
         if not chosen:
-            raise SelectorError("nothing to register: give selectors or an operation")
+            raise SelectorError(tr("nothing to register: give selectors or an operation"))
         return _out(_flow(request, store).register(
             principal.subject, chosen, body.contact.strip(), expires=body.expires,
             probes=probes))

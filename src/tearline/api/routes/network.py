@@ -12,7 +12,7 @@ from pydantic import Field
 
 from tearline.api.deps import AUTHED, ONE_OBJECT, Reader, StoreDep
 from tearline.api.schemas import Strict
-from tearline.errors import InputError
+from tearline.errors import InputError, tr
 from tearline.network.analysis import Analysis
 from tearline.network.export import gexf, graphml, i2_links, i2_nodes
 from tearline.screening.matcher import REVIEW
@@ -84,8 +84,8 @@ def router() -> APIRouter:
     def screening_batch(principal: Reader, store: StoreDep, body: Screened) -> dict[str, Any]:
         parties = parties_of(body.entities)
         if not parties:
-            raise InputError("no entity to screen: send Person or organization entities "
-                             "with a name")
+            raise InputError(tr(
+                "no entity to screen: send Person or organization entities with a name"))
         seen = visible(store, principal.subject, datetime.now(UTC), "api")
         hits = screen(parties, seen.designations, body.min_score)
         return {"screened": len(parties), "designations": len(seen.designations),

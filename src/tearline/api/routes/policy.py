@@ -18,7 +18,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from tearline.api.deps import AUTHED, ONE_OBJECT, Admin, StoreDep
 from tearline.api.routes.entities import EntityId
 from tearline.api.schemas import MarkingOut
-from tearline.errors import Problem, ValidationError
+from tearline.errors import Problem, ValidationError, tr
 from tearline.policy.explain import Explanation
 from tearline.store import explain_record
 
@@ -73,7 +73,7 @@ def utc(moment: datetime) -> datetime:
     try:
         return moment.astimezone(UTC)
     except OverflowError:
-        raise ValidationError("the time is out of range",
+        raise ValidationError(tr("the time is out of range"),
                               [Problem("not a representable UTC time", column="at")]) from None
 
 

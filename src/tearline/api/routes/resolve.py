@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from tearline.api.deps import AUTHED, ONE_OBJECT, WITH_BODY, Reader, StoreDep, Writer
 from tearline.api.schemas import Strict
-from tearline.errors import NotFound
+from tearline.errors import NotFound, tr
 from tearline.model.marking import Marking
 from tearline.resolve.clusters import entities
 from tearline.resolve.decide import Decision, Judged
@@ -73,7 +73,7 @@ def router() -> APIRouter:
                principal: Reader, store: StoreDep) -> EntityOut:
         found, names = resolve_views.resolved(store, principal.subject, datetime.now(UTC))
         if entity_id not in names:
-            raise NotFound(f"no record {entity_id!r}")
+            raise NotFound(tr("no record {entity_id!r}", entity_id=entity_id))
         group = next((g for g in entities(found) if entity_id in g), [entity_id])
         return EntityOut(members=group, pairs=_out([
             p for p in found if (p.left in group or p.right in group) and _shown(p)]))

@@ -13,7 +13,7 @@ from tearline.api.filtering import FiltersDep
 from tearline.api.routes.trace import check_returned
 from tearline.api.schemas import KnownSchema, Page, RecordOut, Stats, Text
 from tearline.api.settings import ApiSettings
-from tearline.errors import Problem, ValidationError
+from tearline.errors import Problem, ValidationError, tr
 from tearline.store import Position, query_tokens, rank_of
 
 
@@ -45,7 +45,7 @@ def router(settings: ApiSettings) -> APIRouter:
         words = query_tokens(q)
         if len(words) > settings.max_query_words:
             raise ValidationError(
-                "query too complex",
+                tr("query too complex"),
                 [Problem(f"{len(words)} words; at most {settings.max_query_words}", column="q")],
             )
         query = {"q": " ".join(words), "schema": schema, **filtering.as_query()}
