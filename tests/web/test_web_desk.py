@@ -138,6 +138,29 @@ def test_the_desk_lists_only_records_the_viewer_sees(ana: Browser, luis: Browser
                          "entity": "never-created", "to": "mx.fgr"}).status_code == 404
 
 
+@pytest.mark.parametrize("form", ["mark", "release", "recall", "consent", "consent/withdraw",
+                                  "approve", "refuse"])
+def test_every_desk_form_needs_the_sessions_csrf_token(ana: Browser, site: Site,
+                                                       form: str) -> None:
+    before = _size(site)
+    fields = {"entity": "semar-s-1", "to": "mx.fgr", "tlp": "GREEN", "release": "rel-0",
+              "consent": "con-0", "request": "rr-0", "reason": "no"}
+    assert ana.post(f"/web/sharing/{form}", fields, csrf="forged").status_code == 403
+    assert _size(site) == before  # nothing done, nothing logged
+
+
+def _size(site: Site) -> int:
+    with site.store.reading() as conn:
+        return audit_log.size(conn)
+
+
+def test_a_bad_expiry_is_a_page_not_a_crash(ana: Browser) -> None:
+    ana.get("/web/sharing")
+    answer = ana.post("/web/sharing/mark", {"entity": "semar-s-1", "tlp": "GREEN",
+                                            "expires": "next tuesday"})
+    assert 400 <= answer.status_code < 500 and "<html" in answer.text
+
+
 def _sign(site: Site, key: Ed25519PrivateKey) -> str:
     with site.store.transaction() as conn:
         note = audit_checkpoints.sign(conn, NODE, key)
