@@ -15,6 +15,7 @@ CLI = {
     "policy explain": "cli", "mark": "cli", "release": "cli", "consent": "cli",
     "recall": "cli", "ingest": "cli", "import-ofac": "cli",
     "approval request": "cli", "approval list": "cli", "approval approve": "cli",
+    "approval refuse": "cli",
     "audit log": "audit", "audit verify-proof": "audit",
     "report assessment": "reports",
     "deconflict check": "deconflict", "deconflict register": "deconflict",
@@ -88,7 +89,8 @@ API = {
     **dict.fromkeys((
         ("POST", "/api/v1/entities/{entity_id}/release-requests"),
         ("GET", "/api/v1/release-requests"),
-        ("POST", "/api/v1/release-requests/{request_id}/approval")), "api"),
+        ("POST", "/api/v1/release-requests/{request_id}/approval"),
+        ("POST", "/api/v1/release-requests/{request_id}/refusal")), "api"),
 }
 API_LEFT_OUT: dict[tuple[str, str], str] = {}
 
@@ -115,6 +117,11 @@ WEB = dict.fromkeys((
     ("POST", "/web/signout"), ("POST", "/web/language"), ("GET", "/web/search"),
     ("GET", "/web/record/{entity_id}"), ("POST", "/web/record/{entity_id}/release"),
     ("POST", "/web/record/{entity_id}/recall"), ("GET", "/web/sharing"), ("GET", "/web/audit"),
+    ("POST", "/web/sharing/mark"), ("POST", "/web/sharing/release"),
+    ("POST", "/web/sharing/recall"), ("POST", "/web/sharing/consent"),
+    ("POST", "/web/sharing/consent/withdraw"), ("POST", "/web/sharing/approve"),
+    ("POST", "/web/sharing/refuse"), ("GET", "/web/audit/proof/{index}"),
+    ("GET", "/web/audit/proof/{index}/json"),
     ("GET", "/web/record/{entity_id}/audience"), ("GET", "/web/record/{entity_id}/correlations"),
     ("GET", "/web/record/{entity_id}/history"),
     # the administration page: asked with the viewer's session, which is refused

@@ -149,12 +149,14 @@ def _writes(ask: Asking, viewer: str) -> None:
     ask("DELETE", f"/consents/{con}", label="withdraw own")
     ask("DELETE", "/consents/con-0123456789abcdef01234567", label="withdraw none")
     # two-person approval: requested (checked as the release: hidden answers as missing),
-    # listed, an unknown request approved
+    # listed, an unknown request approved and refused
     for entity in ("x-person", "dea-p-red", own):
         ask("POST", f"/entities/{entity}/release-requests",
             {"to": "agency:us.dea", "basis": TRILATERAL.id}, label=f"request {entity}")
     ask("GET", "/release-requests")
     ask("POST", "/release-requests/rr-0123456789abcdef/approval", label="approve none")
+    ask("POST", "/release-requests/rr-0123456789abcdef/refusal", {"reason": "no"},
+        label="refuse none")
     ask("DELETE", f"/entities/{new}", label="retract own")
 
 

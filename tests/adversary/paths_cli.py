@@ -90,6 +90,7 @@ def _steps(cli: Cli, out: Transcript, place: Place, viewer: str) -> None:
         step("approval", "request", entity, "--to", "agency:us.dea", "--basis", TRILATERAL.id)
     step("approval", "list", "-f", "json")
     step("approval", "approve", "rr-0123456789abcdef")
+    step("approval", "refuse", "rr-0123456789abcdef", "--reason", "no")
     step("mark", "dea-p-guzman", "--property", "birthDate", "--tlp", "AMBER+STRICT")
     step("release", "dea-p-guzman", "--to", sibling)
     step("consent", own, "--to", partner)

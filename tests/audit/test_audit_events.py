@@ -154,6 +154,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                           "agency": "mx.semar"},
     "release.approved": {"request_id": "rr-1a2b", "entity_id": "p-1",
                          "requested_by": "analyst:ana@mx.semar.uie", "release_id": "rel-9f"},
+    "release.refused": {"request_id": "rr-1a2b", "entity_id": "p-1",
+                        "requested_by": "analyst:ana@mx.semar.uie"},
 }
 
 

@@ -90,9 +90,10 @@ CLI_ACTIONS = {"ingest", "import-ofac", "mark", "release", "recall", "consent",
                # an officer's edit and sign-off, and a contact recorded by hand, write
                # (oversight_texts, oversight.signed, contact.logged: tests/oversight)
                "oversight edit", "oversight sign", "contact log",
-               # two-person approval: a request and an approval are releases' steps
-               # (release.requested, release.approved: tests/store/test_release_approvals.py)
-               "approval request", "approval approve"}
+               # two-person approval: a request, an approval and a refusal are releases'
+               # steps (release.requested, release.approved, release.refused:
+               # tests/store/test_release_approvals.py)
+               "approval request", "approval approve", "approval refuse"}
 
 
 def _setup(store: Store) -> None:

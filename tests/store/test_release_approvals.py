@@ -97,3 +97,25 @@ def test_agreements_without_the_requirement_and_domestic_releases_go_directly(
             release_approvals.request(conn, ana, "mx-v-1", DEA, BASIS, AT)
         with pytest.raises(NotFound):
             release_approvals.set_required(conn, "no-such-agreement", True, "system", AT)
+
+
+def test_a_second_officer_refuses_and_nothing_is_released(world: Store) -> None:
+    ana, luis = world.subject(ANA), world.subject(LUIS)
+    with world.transaction() as conn:
+        pending = release_approvals.request(conn, ana, "mx-v-1", DEA, BASIS, AT)
+    with world.transaction() as conn, pytest.raises(PolicyDenied, match="must refuse"):
+        release_approvals.refuse(conn, ana, pending.id, "mine", AT)
+    with world.transaction() as conn, pytest.raises(InputError, match="say why"):
+        release_approvals.refuse(conn, luis, pending.id, "  ", AT)
+    with world.transaction() as conn:
+        release_approvals.refuse(conn, luis, pending.id, "not under this agreement", AT)
+    with world.transaction() as conn:
+        (listed,) = release_approvals.listed(conn, ana, AT)
+        assert (listed.state, listed.refused_by, listed.reason) == (
+            "refused", LUIS, "not under this agreement")
+        assert releases.releases(conn, ["mx-v-1"]) == []
+        with pytest.raises(Conflict, match="refused already"):
+            release_approvals.approve(conn, luis, pending.id, AT)
+        with pytest.raises(Conflict, match="refused already"):
+            release_approvals.refuse(conn, luis, pending.id, "again", AT)
+    assert "release.refused" in kinds(world) and "release.created" not in kinds(world)

@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from webworld import ADMIN, PASSWORD, Site, add_links, build_site
 
 from serving import serving
+from tearline.store import audit_checkpoints, release_approvals
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists() and not os.environ.get("CI"):
@@ -138,6 +140,34 @@ def test_release_and_recall(person: Person) -> None:
     assert "recalled" in page.locator("table").nth(1).inner_text()
 
 
+def test_a_second_officer_approves_in_the_browser(chromium: Browser, base: str,
+                                                  site: Site) -> None:
+    with site.store.transaction() as conn:
+        release_approvals.set_required(conn, "mx-us-2024", True, "system", datetime.now(UTC))
+    first, second = Person(chromium, base), Person(chromium, base)
+    try:
+        first.sign_in(VETTED)
+        page = first.go("/web/sharing")
+        page.fill("#rel-entity", "semar-s-1")
+        page.fill("#rel-to", "agency:us.dea")
+        page.select_option("#rel-basis", "mx-us-2024")
+        page.click("form[action$='/sharing/release'] button")
+        page.wait_for_url("**/web/sharing")
+        assert "yours: another officer approves" in page.locator("table.approvals").inner_text()
+        second.sign_in(UNVETTED)
+        desk = second.go("/web/sharing")
+        desk.locator("table.approvals form[action$='/sharing/approve'] button").first.click()
+        desk.wait_for_url("**/web/sharing")
+        assert "approved" in desk.locator("table.approvals").inner_text()
+        assert "semar-s-1" in first.go("/web/sharing").locator("table.releases").inner_text()
+    finally:
+        with site.store.transaction() as conn:
+            release_approvals.set_required(conn, "mx-us-2024", False, "system",
+                                           datetime.now(UTC))
+        first.close()
+        second.close()
+
+
 def test_switch_language(person: Person) -> None:
     person.sign_in(VETTED)
     page = person.page
@@ -188,7 +218,7 @@ def test_the_network_is_drawn_and_a_node_opens_its_own(person: Person) -> None:
 
 PAGES = (("signin", None), ("search", "/web/search?q=guzman"),
          ("record", "/web/record/dea-p-guzman"), ("sharing", "/web/sharing"),
-         ("audit", "/web/audit"), ("seizures", "/web/seizures"),
+         ("audit", "/web/audit"), ("proof", "a.proof"), ("seizures", "/web/seizures"),
          ("network", "/web/network/dea-p-guzman?to=dea-o-chapitos"))
 #: Seen by the node's administrator, a DEA analyst: the administration page, and the tabs
 #: of a record its agency originated (who may see it is shown to the originator only).
@@ -199,13 +229,19 @@ ADMIN_PAGES = (("admin", "/web/admin"), ("audience", "/web/record/dea-p-guzman/a
 
 @pytest.mark.parametrize("locale", ["en-US", "es-MX"])
 def test_every_page_photographed_accessible_and_keyboard_reachable(
-        chromium: Browser, base: str, locale: str) -> None:
+        chromium: Browser, base: str, site: Site, locale: str) -> None:
     for analyst, pages in ((VETTED, PAGES), (ADMIN, ADMIN_PAGES)):
         person = Person(chromium, base, locale)
         try:
             for name, path in pages:
                 if path is None:
                     person.go("/web/signin")
+                elif path == "a.proof":  # the first proof the audit page offers
+                    with site.store.transaction() as conn:  # the operator publishes the log
+                        audit_checkpoints.sign(conn, "tearline.test/log",
+                                               Ed25519PrivateKey.generate())
+                    person.go("/web/audit").locator(path).first.click()
+                    person.page.wait_for_url("**/web/audit/proof/*")
                 else:
                     if "tearline_session" not in {c["name"] for c in person.context.cookies()}:
                         person.sign_in(analyst)

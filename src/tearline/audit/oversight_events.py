@@ -95,3 +95,15 @@ class ReleaseApproved(Event):
     entity_id: Id = doc("the record")
     requested_by: Subject = doc("the first officer")
     release_id: Id = doc("the release made")
+
+
+@register("release.refused")
+@dataclass(frozen=True, kw_only=True)
+class ReleaseRefused(Event):
+    """A second officer of the releasing agency refused a pending release: nothing is
+    released, and the request is closed. The reason is kept in the store, not here (it
+    is free text)."""
+
+    request_id: Id = doc("the pending release")
+    entity_id: Id = doc("the record")
+    requested_by: Subject = doc("the first officer")

@@ -53,13 +53,26 @@ def approve(request_id: str, as_: AsOption = None) -> None:
     console.print(f"{request_id}: approved; released as {release_id}")
 
 
+@approval_app.command("refuse")
+def refuse(request_id: str, as_: AsOption = None,
+           reason: Annotated[str, typer.Option("--reason", help="Why (kept for your "
+                                                "agency's officers).")] = "") -> None:
+    """Refuse, as a second officer, a release another officer of your agency asked for."""
+    subject = acting(as_)
+    with STATE.store().transaction() as conn:
+        release_approvals.refuse(conn, subject, request_id, reason, datetime.now(UTC))
+    console.print(f"{request_id}: refused; nothing was released")
+
+
 @approval_app.command("list")
 def list_requests(as_: AsOption = None, fmt: FormatOption = Format.table) -> None:
-    """Pending and approved releases of your agency."""
+    """Pending, approved and refused releases of your agency."""
     subject = acting(as_)
     with STATE.store().transaction() as conn:
         found = release_approvals.listed(conn, subject, datetime.now(UTC))
     emit([{"id": r.id, "state": r.state, "entity_id": r.entity_id, "to": r.recipient,
            "basis": r.legal_basis, "requested_by": r.requested_by, "approved_by":
-           r.approved_by or "", "release": r.release_id or ""} for r in found], fmt,
-         ["id", "state", "entity_id", "to", "basis", "requested_by", "approved_by", "release"])
+           r.approved_by or "", "refused_by": r.refused_by or "", "release": r.release_id or ""}
+          for r in found], fmt,
+         ["id", "state", "entity_id", "to", "basis", "requested_by", "approved_by",
+          "refused_by", "release"])

@@ -47,10 +47,11 @@ def serve(
 def run_server(store: Store, host: str, port: int) -> None:
     """Serve the API of ``store`` until interrupted; exit 3 if it could not start."""
     from tearline.api.server import serve_store
-    from tearline.cli.web import build_site
+    from tearline.cli.web import build_site, node_verifier
 
+    site = build_site(store, verifier=node_verifier(STATE.settings.keys_dir))
     # False: the port was taken, say (uvicorn logged why).
-    if not serve_store(store, host, port, build_site(store)):
+    if not serve_store(store, host, port, site):
         raise typer.Exit(3)
 
 

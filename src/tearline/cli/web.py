@@ -11,13 +11,14 @@ from __future__ import annotations
 import getpass
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from tearline.api.settings import ApiSettings
 from tearline.cli.common import STATE, app, console
-from tearline.errors import InputError, StoreError, tr
+from tearline.errors import ConfigError, InputError, StoreError, tr
 from tearline.settings import Settings
 from tearline.store import Store, require_current, web_accounts
 from tearline.web.settings import WebSettings
@@ -27,15 +28,27 @@ web_app = typer.Typer(help="The web application's accounts: passwords set by the
 app.add_typer(web_app, name="web")
 
 
+def node_verifier(keys_dir: Path) -> Any:
+    """The node's checkpoint verifier key (name, public key) from the workspace, or None
+    where the node has none yet: the audit page then checks proofs without it."""
+    from tearline.keys import load_verifier_key
+
+    try:
+        return load_verifier_key(keys_dir)
+    except ConfigError:
+        return None
+
+
 def build_site(store: Store, api: ApiSettings | None = None,
-               web: WebSettings | None = None) -> Any:
-    """The API of ``store`` (a FastAPI app) with the web application installed on it."""
+               web: WebSettings | None = None, verifier: Any = None) -> Any:
+    """The API of ``store`` (a FastAPI app) with the web application installed on it;
+    ``verifier`` lets the audit page check checkpoint signatures (:func:`node_verifier`)."""
     from tearline.api.app import create_app
     from tearline.web.site import install
 
     made = create_app(store, api or ApiSettings.from_env())
     install(made, made.state.authenticator, web or WebSettings.from_env(),
-            issue=token_issuer(store))
+            issue=token_issuer(store), verifier=verifier)
     return made
 
 
@@ -63,7 +76,7 @@ def site_from_environment() -> Any:
     except StoreError:
         store.close()
         raise
-    made = build_site(store)
+    made = build_site(store, verifier=node_verifier(Settings.load().keys_dir))
     settle_heap()
     return made
 

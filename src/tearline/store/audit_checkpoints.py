@@ -60,6 +60,14 @@ def cosignature(conn: Connection, size: int, witness: str) -> str | None:
                         ).scalar_one_or_none()
 
 
+def cosignatures(conn: Connection, size: int) -> list[tuple[str, str, str]]:
+    """(witness, cosigned note, recorded at) of every witness that cosigned our checkpoint
+    at ``size``, by witness name. Public as the checkpoint is: they hold its size and root."""
+    c = at.audit_cosignatures.c
+    return [(str(w), str(n), str(r)) for w, n, r in conn.execute(
+        select(c.witness, c.note, c.recorded_at).where(c.size == size).order_by(c.witness))]
+
+
 def add_cosigned(conn: Connection, witness: str, cosigned_note: str) -> None:
     """Keep a witness's cosigned note of one of our checkpoints."""
     checkpoint = Checkpoint.from_body(parse_note(cosigned_note).text)

@@ -10,7 +10,8 @@
 * ``agreement_controls`` — which agreements require a second officer's approval of a
   release to a foreign agency (the latest row per agreement counts);
 * ``release_requests`` / ``release_approvals`` — releases waiting for that approval,
-  and the approvals given.
+  and the approvals given;
+* ``release_refusals`` — the refusals given, with the officer's reason (migration 0037).
 """
 
 from __future__ import annotations
@@ -98,4 +99,13 @@ release_approvals = Table(
     Column("approved_by", String(200), nullable=False),
     Column("approved_at", TS, nullable=False),
     Column("release_id", String(64), nullable=False),
+)
+
+release_refusals = Table(
+    "release_refusals",
+    metadata,
+    Column("request_id", String(64), primary_key=True),
+    Column("refused_by", String(200), nullable=False),
+    Column("refused_at", TS, nullable=False),
+    Column("reason", String(500), nullable=False),
 )

@@ -7,8 +7,9 @@ release itself would be — the record as they see it, the onward-release rules,
 legal basis — and kept (``release_requests``, ``release.requested``); a second officer
 of the same agency, another person, approves it (``release_approvals``,
 ``release.approved``) and the release is made then, as the requester's, in the same
-transaction (``release.created``). A direct release under such an agreement is refused
-(:func:`tearline.store.releases.release`).
+transaction (``release.created``) — or refuses it with a reason (``release_refusals``,
+``release.refused``): nothing is released and the request is closed. A direct release
+under such an agreement is refused (:func:`tearline.store.releases.release`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from datetime import datetime
 from sqlalchemy import Connection, select
 
 from tearline.audit.events import AuditQueried, now
-from tearline.audit.oversight_events import ReleaseApproved, ReleaseRequested
+from tearline.audit.oversight_events import ReleaseApproved, ReleaseRefused, ReleaseRequested
 from tearline.errors import Conflict, InputError, NotFound, PolicyDenied, tr
 from tearline.model.marking import Selector
 from tearline.policy.subject import Subject
@@ -42,10 +43,14 @@ class Request:
     approved_by: str | None = None
     approved_at: str | None = None
     release_id: str | None = None
+    refused_by: str | None = None
+    refused_at: str | None = None
+    reason: str | None = None
 
     @property
     def state(self) -> str:
-        return "approved" if self.approved_by else "pending"
+        return ("approved" if self.approved_by else "refused" if self.refused_by
+                else "pending")
 
 
 def set_required(conn: Connection, agreement_id: str, required: bool, by: str,
@@ -112,11 +117,13 @@ def request(conn: Connection, subject: Subject, entity_id: str, to: Selector, ba
 
 def requests(conn: Connection, agency: str, request_id: str | None = None) -> list[Request]:
     """The agency's requests, oldest first, with their approvals."""
-    r, a = ot.release_requests.c, ot.release_approvals.c
+    r, a, f = ot.release_requests.c, ot.release_approvals.c, ot.release_refusals.c
     query = (select(r.request_id, r.entity_id, r.recipient, r.legal_basis, r.agency, r.unit,
-                    r.requested_by, r.requested_at, a.approved_by, a.approved_at, a.release_id)
+                    r.requested_by, r.requested_at, a.approved_by, a.approved_at, a.release_id,
+                    f.refused_by, f.refused_at, f.reason)
              .select_from(ot.release_requests.outerjoin(
-                 ot.release_approvals, a.request_id == r.request_id))
+                 ot.release_approvals, a.request_id == r.request_id).outerjoin(
+                 ot.release_refusals, f.request_id == r.request_id))
              .where(r.agency == agency))
     if request_id is not None:
         query = query.where(r.request_id == request_id)
@@ -139,17 +146,18 @@ def listed(conn: Connection, subject: Subject, at: datetime) -> list[Request]:
     return shown
 
 
-def approve(conn: Connection, approver: Subject, request_id: str, at: datetime) -> str:
-    """The second officer approves: the release is made; returns its id. A request of
-    another agency, or about a record that does not exist for the approver, answers as
-    a missing one."""
+def _open(conn: Connection, officer: Subject, request_id: str, at: datetime,
+          act: str) -> tuple[str, Request]:
+    """The pending request a second officer decides, and the officer's name. A request of
+    another agency, or about a record that does not exist for the officer, answers as a
+    missing one; a decided one, or the officer's own, is refused."""
     from tearline.store import releases
 
-    who = _person(approver)
-    found = requests(conn, approver.agency, request_id)
+    who = _person(officer)
+    found = requests(conn, officer.agency, request_id)
     if found:
         try:
-            releases.visible_record(conn, approver, at, found[0].entity_id)
+            releases.visible_record(conn, officer, at, found[0].entity_id)
         except NotFound:
             found = []
     if not found:
@@ -159,10 +167,41 @@ def approve(conn: Connection, approver: Subject, request_id: str, at: datetime) 
         raise Conflict(tr(
             "release request {request_id} was approved already ({release_id})",
             request_id=request_id, release_id=req.release_id))
-    if req.requested_by == who:
+    if req.refused_by is not None:
+        raise Conflict(tr("release request {request_id} was refused already (by {who})",
+                          request_id=request_id, who=req.refused_by))
+    if req.requested_by == who and act == "approve":
         raise PolicyDenied(tr(
             "{who} requested this release; a second officer must approve it", who=who),
                            ["two-person approval: the approver is another officer"])
+    if req.requested_by == who:
+        raise PolicyDenied(tr(
+            "{who} requested this release; a second officer must refuse it", who=who),
+                           ["two-person approval: the officer who refuses is another"])
+    return who, req
+
+
+def refuse(conn: Connection, officer: Subject, request_id: str, reason: str,
+           at: datetime) -> None:
+    """The second officer refuses: nothing is released and the request is closed. The
+    reason (required, at most 500 characters) is kept for the agency's officers."""
+    reason = reason.strip()
+    if not reason or len(reason) > 500:
+        raise InputError(tr("say why the release is refused (at most 500 characters)"))
+    who, req = _open(conn, officer, request_id, at, "refuse")
+    conn.execute(ot.release_refusals.insert().values(
+        request_id=request_id, refused_by=who, refused_at=ts(at), reason=reason))
+    audit_log.append(conn, [ReleaseRefused(
+        at=now(), actor=f"analyst:{who}", request_id=request_id, entity_id=req.entity_id,
+        requested_by=f"analyst:{req.requested_by}")])
+
+
+def approve(conn: Connection, approver: Subject, request_id: str, at: datetime) -> str:
+    """The second officer approves: the release is made; returns its id (see
+    :func:`_open` for who may)."""
+    from tearline.store import releases
+
+    who, req = _open(conn, approver, request_id, at, "approve")
     units = {u.id: u.agency for u in parties.units(conn)}
     requester = Subject(unit=req.unit, agency=units.get(req.unit, req.agency),
                         analyst=req.requested_by)

@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from tearline.errors import PolicyDenied, TooLarge, ValidationError
 from tearline.i18n import SUPPORTED, negotiate
 from tearline.store import Store, web_accounts
+from tearline.web.proofs import Verifier
 from tearline.web.render import render
 from tearline.web.sessions import COOKIE, Session, Sessions
 from tearline.web.settings import WebSettings
@@ -56,6 +57,8 @@ class Web:
     settings: WebSettings
     sessions: Sessions
     issue: TokenIssuer | None = None
+    #: The node's checkpoint verifier key, when the site was given it (audit proofs).
+    verifier: Verifier | None = None
 
 
 def web_of(request: Request) -> Web:

@@ -36,8 +36,10 @@ from tearline.web.pages import (
     search,
     seizures,
     sharing,
+    sharing_forms,
     signin,
 )
+from tearline.web.proofs import Verifier
 from tearline.web.sessions import Sessions, TokenAuthenticator
 from tearline.web.settings import WebSettings
 
@@ -57,7 +59,8 @@ HEADERS = (
 )
 
 #: The page modules, each a router mounted under ``/web``.
-PAGES = (signin, search, record, sharing, audit, record_panels, admin, network, seizures)
+PAGES = (signin, search, record, sharing, sharing_forms, audit, record_panels, admin,
+         network, seizures)
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -100,13 +103,15 @@ def route_table() -> set[tuple[str, str]]:
 
 def install(app: FastAPI, tokens: TokenAuthenticator, settings: WebSettings | None = None,
             clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-            issue: TokenIssuer | None = None) -> Web:
+            issue: TokenIssuer | None = None, verifier: Verifier | None = None) -> Web:
     """Add the web application to ``app`` (built by ``api.app.create_app``): its store is
     ``app.state.store``; ``tokens`` checks API tokens used to sign in; ``clock`` decides
-    session expiry; ``issue`` makes API tokens for the administration page."""
+    session expiry; ``issue`` makes API tokens for the administration page; ``verifier``
+    (the node's checkpoint key, if known) lets the audit page check a checkpoint's
+    signature besides its Merkle proof."""
     settings = settings or WebSettings.from_env()
     store = app.state.store
-    web = Web(store, settings, Sessions(store, settings, tokens, clock), issue)
+    web = Web(store, settings, Sessions(store, settings, tokens, clock), issue, verifier)
     app.state.web = web
     api_errors = dict(app.exception_handlers)
 

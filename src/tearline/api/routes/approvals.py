@@ -1,5 +1,5 @@
-"""Two-person approval of releases: a first officer requests, a second one approves
-(``store/release_approvals.py``); nothing is decided here."""
+"""Two-person approval of releases: a first officer requests, a second one approves or
+refuses (``store/release_approvals.py``); nothing is decided here."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from tearline.api.deps import AUTHED, CONFLICT, ONE_OBJECT, WITH_BODY, Reader, StoreDep, Writer
 from tearline.api.routes.entities import EntityId
@@ -26,6 +26,7 @@ class RequestOut(BaseModel):
     requested_by: str
     approved_by: str | None
     release_id: str | None
+    refused_by: str | None = None
 
 
 class Approved(BaseModel):
@@ -33,10 +34,15 @@ class Approved(BaseModel):
     release_id: str
 
 
+class RefusalIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
 def _out(r: release_approvals.Request) -> RequestOut:
     return RequestOut(id=r.id, state=r.state, entity_id=r.entity_id, to=r.recipient,
                       basis=r.legal_basis, requested_by=r.requested_by,
-                      approved_by=r.approved_by, release_id=r.release_id)
+                      approved_by=r.approved_by, release_id=r.release_id,
+                      refused_by=r.refused_by)
 
 
 RequestId = Annotated[str, Path(pattern=r"^rr-[0-9a-f]{1,64}$")]
@@ -67,8 +73,17 @@ def router() -> APIRouter:
                                                    datetime.now(UTC))
         return Approved(request_id=request_id, release_id=release_id)
 
+    @api.post("/release-requests/{request_id}/refusal", status_code=204,
+              responses={**WITH_BODY, **ONE_OBJECT, **CONFLICT},
+              summary="Refuse, as a second officer, a pending release (with the reason)")
+    def refuse(request_id: RequestId, body: RefusalIn, principal: Writer,
+               store: StoreDep) -> None:
+        with store.transaction() as conn:
+            release_approvals.refuse(conn, principal.subject, request_id, body.reason,
+                                     datetime.now(UTC))
+
     @api.get("/release-requests", response_model=list[RequestOut],
-             summary="Pending and approved releases of your agency")
+             summary="Pending, approved and refused releases of your agency")
     def listing(principal: Reader, store: StoreDep) -> list[RequestOut]:
         with store.transaction() as conn:
             found = release_approvals.listed(conn, principal.subject, datetime.now(UTC))
