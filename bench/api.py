@@ -313,6 +313,9 @@ def main() -> None:
                         "--seed (default: %(default)s)")
     parser.add_argument("--fresh", action="store_true",
                         help="build a throwaway store instead of reusing a kept one")
+    parser.add_argument("--routes", nargs="+", choices=["hello", "auth", "read", "search"],
+                        default=["hello", "auth", "read", "search"],
+                        help="the routes to load (hello always runs: the floor)")
     parser.add_argument("--quick", action="store_true",
                         help="a small run: 500 records, 2 s per line, 2 workers")
     args = parser.parse_args()
@@ -357,6 +360,8 @@ def main() -> None:
                 "search": [f"/api/v1/search?q={rng.choice(SURNAMES)}&limit=20"
                            for _ in range(100)],
             }
+            routes = {name: paths for name, paths in routes.items()
+                      if name == "hello" or name in args.routes}
             for paths in routes.values():  # warm-up: compiled queries, token cache
                 asyncio.run(load(base, paths[:20], token, 8, 80))  # reaches every worker
             per_line = (f"{args.seconds:g} s per line (wrk)" if args.client == "wrk"
