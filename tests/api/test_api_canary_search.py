@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from apiworld import Api
+
 from tearline.store import trace_store
 from tearline.trace.honey import canary
 
