@@ -4,7 +4,6 @@ entries, on both backends; and the readiness check the API's /ready calls."""
 from __future__ import annotations
 
 import asyncio
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -62,22 +61,3 @@ def test_async_reads_answer_and_log_as_the_blocking_ones(seeded: Store) -> None:
 def test_where_a_short_read_runs_and_readiness(seeded: Store) -> None:
     assert seeded.reads_on_loop is (seeded.dialect == "sqlite")
     seeded.check_ready()  # a current schema, a database that answers: no error
-
-
-def test_a_search_runs_on_the_loop_where_short_reads_do(seeded: Store,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    ran_in: list[int] = []
-    search_later = seeded.search_later
-
-    def spy(*args: object) -> object:
-        ran_in.append(threading.get_ident())
-        return search_later(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(seeded, "search_later", spy)
-
-    async def run() -> int:
-        assert [r.id for r in await seeded.search_async(VIEWER, NOW, "ana")] == ["p1", "p2"]
-        return threading.get_ident()
-
-    loop_thread = asyncio.run(run())
-    assert (ran_in == [loop_thread]) is seeded.reads_on_loop

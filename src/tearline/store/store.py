@@ -226,11 +226,9 @@ class Store:
     async def search_async(self, subject: Subject, at: datetime, text: str,
                            schema: str | None = None, after: Position | None = None,
                            limit: int = 100, filtering: Filters = NO_FILTERS) -> list[Record]:
-        """:meth:`search` for an event loop, run where it is cheaper (:attr:`reads_on_loop`:
-        dozens of concurrent searches in worker threads spend CPU contending for the
-        interpreter), else in a worker thread; the audit commit's wait holds no thread."""
-        call = partial(self.search_later, subject, at, text, schema, after, limit, filtering)
-        return await (call() if self.reads_on_loop else await to_thread.run_sync(call))
+        """:meth:`search` for an event loop: the search runs in a worker thread."""
+        return await (await to_thread.run_sync(
+            partial(self.search_later, subject, at, text, schema, after, limit, filtering)))
 
     def stats(self, subject: Subject, at: datetime) -> dict[str, int]:
         with self.reading() as conn:
