@@ -10,7 +10,6 @@ viewer sees, so it needs no seal.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -83,20 +82,16 @@ def router() -> APIRouter:
         now = datetime.now(UTC)
         subject, size = session.subject, settings.page_size
         after = _after(params.get("after", ""), bool(words))
-        # The results and the facets are read at once (two worker threads; SQLite runs
-        # without the GIL), and their audit entries are committed together.
-        counting = facets.facets_async(store, subject, now, q if words else None, schema,
-                                       filtering)
         if words:
-            found, counted = await asyncio.gather(
-                store.search_async(subject, now, q, schema, after, size, filtering), counting)
+            found = await store.search_async(subject, now, q, schema, after, size, filtering)
             nxt = (f"{rank_of(found[-1], words)}:{found[-1].id}"
                    if len(found) == size else None)
         else:
-            found, counted = await asyncio.gather(
-                store.page_async(subject, now, schema, after, size, "list", filtering),
-                counting)
+            found = await store.page_async(subject, now, schema, after, size, "list",
+                                           filtering)
             nxt = found[-1].id if len(found) == size else None
+        counted = await facets.facets_async(store, subject, now, q if words else None, schema,
+                                             filtering)
         chosen = {name: params.get(name, "") for name in FILTERS}
         return page(request, "search.html", q=q, results=found, facets=counted,
                     chosen=chosen, next_after=nxt, drugs=DRUGS)
