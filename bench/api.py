@@ -17,6 +17,10 @@ our cost.
     .venv/bin/python bench/api.py --records 1000000 --clients 50 --workers 2  # issue #20
     .venv/bin/python bench/api.py --quick                # a small run, for a quick check
 
+The store is built once per size and seed and kept under ``--data-dir`` (the temporary
+directory's ``tearline-bench-cache``), where later runs, and ``bench/web.py``, reuse it;
+``--fresh`` builds a throwaway one.
+
 Client and server share the machine's cores, so absolute numbers are pessimistic.
 Timings are the machine's, not pinned by any test.
 """
@@ -103,6 +107,33 @@ def reuse(db: Path, records: int) -> tuple[str, str, list[str]]:
                            "bench", "bench")
     store.close()
     return url, token, [f"p-{i:07d}" for i in range(records) if i % 3 != 2]
+
+
+#: Where the benches keep the stores they build (``--data-dir``), keyed by their size and
+#: seed: a store of 1,000,000 records takes a quarter of an hour to build on two cores,
+#: the runs that measure it a minute.
+DATA_DIR = Path(tempfile.gettempdir()) / "tearline-bench-cache"
+
+
+def cached(data_dir: Path, records: int, seed: int) -> tuple[str, str, list[str], bool]:
+    """The store of ``records`` persons built with ``seed`` under ``data_dir``: reused
+    when an earlier run built it, else built (under a temporary name, renamed once
+    complete, so that an interrupted build is never taken for a store). The last item
+    says whether it was reused."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / f"api-{records}-seed-{seed}.sqlite"
+    if path.exists():
+        return (*reuse(path, records), True)
+    partial = path.with_name(path.name + ".building")
+    for leftover in data_dir.glob(partial.name + "*"):
+        leftover.unlink()
+    prepare(partial, records, seed)
+    partial.with_name(partial.name + "-writers").unlink(missing_ok=True)
+    for suffix in ("-wal", "-shm", ""):  # the file last: once it is there, it is whole
+        side = partial.with_name(partial.name + suffix)
+        if side.exists():
+            side.rename(path.with_name(path.name + suffix))
+    return (*reuse(path, records), False)
 
 
 def serve(url: str, port: int, workers: int) -> None:
@@ -277,6 +308,14 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="keep the workspace's SQLite file here and "
                         "reuse it when it exists (built by this bench with the same "
                         "--records and --seed; opening it applies pending migrations)")
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR,
+                        help="where built stores are kept and reused, by --records and "
+                        "--seed (default: %(default)s)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="build a throwaway store instead of reusing a kept one")
+    parser.add_argument("--routes", nargs="+", choices=["hello", "auth", "read", "search"],
+                        default=["hello", "auth", "read", "search"],
+                        help="the routes to load (hello always runs: the floor)")
     parser.add_argument("--quick", action="store_true",
                         help="a small run: 500 records, 2 s per line, 2 workers")
     args = parser.parse_args()
@@ -286,14 +325,17 @@ def main() -> None:
         started = time.perf_counter()
         if args.db is not None and args.db.exists():
             url, token, visible = reuse(args.db, args.records)
-            print(f"store of {args.records:,} records opened (and migrated) in "
-                  f"{time.perf_counter() - started:.1f} s", flush=True)
-        else:
+            kept = True
+        elif args.db is not None or args.fresh:
             db = args.db or Path(tmp) / "tearline.sqlite"
             db.parent.mkdir(parents=True, exist_ok=True)
             url, token, visible = prepare(db, args.records, args.seed)
-            print(f"store of {args.records:,} records built in "
-                  f"{time.perf_counter() - started:.1f} s", flush=True)
+            kept = False
+        else:
+            url, token, visible, kept = cached(args.data_dir, args.records, args.seed)
+        print(f"store of {args.records:,} records "
+              f"{'opened (and migrated)' if kept else 'built'} in "
+              f"{time.perf_counter() - started:.1f} s", flush=True)
         port = free_port()
         child = subprocess.Popen([sys.executable, __file__, "--serve", url, str(port),
                                   str(args.workers)],
@@ -318,6 +360,8 @@ def main() -> None:
                 "search": [f"/api/v1/search?q={rng.choice(SURNAMES)}&limit=20"
                            for _ in range(100)],
             }
+            routes = {name: paths for name, paths in routes.items()
+                      if name == "hello" or name in args.routes}
             for paths in routes.values():  # warm-up: compiled queries, token cache
                 asyncio.run(load(base, paths[:20], token, 8, 80))  # reaches every worker
             per_line = (f"{args.seconds:g} s per line (wrk)" if args.client == "wrk"

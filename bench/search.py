@@ -3,17 +3,19 @@
 The API's search route does, for one page: the ranked ids through the policy
 (``store/search.py``), the tear-line views of those records (``store/reader.py``), one
 audit entry for the query and one per record shown (``store/audit_events.py``), then the
-JSON answer. Each part is timed alone here, in CPU milliseconds per search, for each of
-the surnames ``bench/api.py`` searches (each held by about one record in eight), and
-then ``Store.search`` whole, one search at a time (its audit entries committed by the
-group writer, whose thread's CPU counts: process time); beside it, the same run's
-baseline, ``Store.read`` of one record (the API's read, whose p99 the search's goal
-matches).
+JSON answer; the web's search page adds its facets (``store/facets.py``: the ranked ids
+of a window of the best matches, and the counts over them). Each part is timed alone
+here, in CPU milliseconds per search, for each of the surnames ``bench/api.py`` searches
+(each held by about one record in eight), and then ``Store.search`` whole, one search
+at a time (its audit entries committed by the group writer, whose thread's CPU counts:
+process time); beside it, the same run's baseline, ``Store.read`` of one record (the
+API's read, whose p99 the search's goal matches).
 
     .venv/bin/python bench/search.py --records 1000000 --db /tmp/w.sqlite  # issue #20
     .venv/bin/python bench/search.py --quick
 
-``--db`` reuses a store ``bench/api.py --db`` built (or keeps the one built here).
+The store is the one ``bench/api.py`` keeps under ``--data-dir`` for the same size and
+seed (built on first use); ``--db`` names another (reused, or built and kept there).
 Timings are the machine's, not pinned by any test.
 """
 
@@ -21,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from _ratios import report
-from api import SURNAMES, prepare
+from api import DATA_DIR, SURNAMES, cached, prepare
 
 
 def _cpu_ms(run: Callable[[], Any], repeat: int, per: int) -> float:
@@ -43,7 +44,7 @@ def _cpu_ms(run: Callable[[], Any], repeat: int, per: int) -> float:
 def profile(url: str, limit: int, repeat: int, words: list[str]) -> dict[str, float]:
     from tearline.api.error_envelope import model_response
     from tearline.api.schemas import Page, RecordOut
-    from tearline.store import audit_events, search
+    from tearline.store import audit_events, facets, search
     from tearline.store.reader import read_records
     from tearline.store.store import Store, subject_for
     from tearline.store.visibility import Visibility
@@ -63,6 +64,15 @@ def profile(url: str, limit: int, repeat: int, words: list[str]) -> dict[str, fl
                 lambda: [read_records(conn, vis, ids[w]) for w in words], repeat, len(words))
             shown = {w: read_records(conn, vis, ids[w]) for w in words}
             salt = store._salt(conn)
+            # the web page's facets (store/facets.py): a ranked window, then its counts
+            window = facets.WINDOW
+            out[f"web facets: ranked ids of {window + 1}"] = _cpu_ms(
+                lambda: [search.search_ids(conn, vis, w, limit=window + 1) for w in words],
+                repeat, len(words))
+            best = {w: search.search_ids(conn, vis, w, limit=window) for w in words}
+            out[f"web facets: counted over {window} records"] = _cpu_ms(
+                lambda: [facets.count(conn, vis, best[w], False) for w in words],
+                repeat, len(words))
         out[f"audit events built (1 + {limit})"] = _cpu_ms(
             lambda: [[audit_events.search_event(salt, subject, w, len(shown[w])),
                       *audit_events.record_read_events(subject, shown[w], "search")]
@@ -92,17 +102,22 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=len(SURNAMES),
                         help="how many of the surnames to search (an older, slower search)")
     parser.add_argument("--db", type=Path, help="reuse (or keep) the store here")
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR,
+                        help="without --db: the stores bench/api.py keeps (default: "
+                        "%(default)s)")
     parser.add_argument("--quick", action="store_true", help="2,000 records, 1 repeat")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.quick:
         args.records, args.repeat = 2000, 1
-    with tempfile.TemporaryDirectory() as tmp:
-        db = args.db or Path(tmp) / "tearline.sqlite"
-        if not db.exists():
-            prepare(db, args.records, args.seed)
-        words = SURNAMES[:args.words]
-        figures = profile(f"sqlite:///{db}", args.limit, args.repeat, words)
+    words = SURNAMES[:args.words]
+    if args.db is None:  # the store bench/api.py keeps for this size and seed
+        url = cached(args.data_dir, args.records, args.seed)[0]
+    else:
+        if not args.db.exists():
+            prepare(args.db, args.records, args.seed)
+        url = f"sqlite:///{args.db}"
+    figures = profile(url, args.limit, args.repeat, words)
     if args.json:
         print(json.dumps({"records": args.records, "cpu_ms": figures}, indent=2))
         return

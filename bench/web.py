@@ -15,6 +15,10 @@ within 1.5× of the API's JSON.
 
     .venv/bin/python bench/web.py                         # 20,000 records
     .venv/bin/python bench/web.py --records 100000 --requests 2000
+    .venv/bin/python bench/web.py --records 1000000 --requests 1000   # issue #18
+
+The store is the one ``bench/api.py`` keeps under ``--data-dir`` for the same size and
+seed (built on first use; ``--fresh`` builds a throwaway one).
 
 Client and server share the machine's cores, so absolute numbers are pessimistic.
 """
@@ -81,15 +85,26 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--quick", action="store_true",
                         help="2,000 records, 200 requests a line (bench/README.md)")
+    parser.add_argument("--data-dir", type=Path, default=bench_api.DATA_DIR,
+                        help="where built stores are kept and reused, shared with "
+                        "bench/api.py (default: %(default)s)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="build a throwaway store instead of reusing a kept one")
     args = parser.parse_args()
     if args.quick:
         args.records, args.requests = 2_000, 200
 
-    folder = Path(tempfile.mkdtemp(prefix="tearline-bench-web-"))
     started = time.perf_counter()
-    url, token, visible = bench_api.prepare(folder / "tearline.sqlite", args.records, args.seed)
+    if args.fresh:
+        folder = Path(tempfile.mkdtemp(prefix="tearline-bench-web-"))
+        url, token, visible = bench_api.prepare(folder / "tearline.sqlite", args.records,
+                                                args.seed)
+        kept = False
+    else:
+        url, token, visible, kept = bench_api.cached(args.data_dir, args.records, args.seed)
     cookies = sessions(url, args.sessions)
-    print(f"{args.records:,} records built in {time.perf_counter() - started:.0f} s")
+    print(f"{args.records:,} records {'opened' if kept else 'built'} in "
+          f"{time.perf_counter() - started:.0f} s")
     port = bench_api.free_port()
     server = multiprocessing.get_context("spawn").Process(target=serve, args=(url, port))
     server.start()

@@ -8,22 +8,36 @@ or a hidden portion holding a drug or a country, counts for nothing: the figures
 those of a world without it. Being figures rather than records, they are logged as
 one ``aggregate.read`` entry (path ``web``), like ``stats``; the records on the page
 itself are logged as reads by the search that shows them.
+
+The counts come from one statement of the columns they need (each record's head and
+its shown statements' property and value, under the same policy predicates as a
+read), not from the records built and decoded as a read would: a window is hundreds
+of records, and building their views cost more than the rest of the page.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
+from typing import Any
 
-from tearline.model.record import Record
+from anyio import to_thread
+from sqlalchemy import Connection, select
+
 from tearline.policy.subject import Subject
 from tearline.store import audit_events
+from tearline.store.audit_group import Pending
 from tearline.store.filters import NO_FILTERS, Filters, country_properties
-from tearline.store.reader import list_ids, read_records
+from tearline.store.prepared import prepared
+from tearline.store.read_query import _S, _by_ids, _heads, _ids_value
+from tearline.store.read_rows import markings_by_id
+from tearline.store.reader import list_ids
 from tearline.store.search import search_ids
 from tearline.store.store import Store
-from tearline.store.visibility import Visibility
+from tearline.store.visibility import Predicates, Visibility
 
 #: How many of the best matches the facets are counted over.
 WINDOW = 250
@@ -41,37 +55,80 @@ class Facets:
     complete: bool = True
 
 
-def _values(record: Record) -> dict[str, set[str]]:
+def _facet_rows(vis: Predicates, heads: Any) -> Any:
+    """(id, schema, originator, marking id, property, value) of each statement shown of
+    the records that subquery ``heads`` selects: a read's rows, cut to what is counted."""
+    s = _S
+    return (select(heads.c.id, heads.c.schema, heads.c.originator, heads.c.marking_id,
+                   s.c.prop, s.c.value)
+            .select_from(heads.join(s, s.c.entity_id == heads.c.id))
+            .where(vis.shown_portion(s, heads)))
+
+
+def count_rows(conn: Connection, rows: Sequence[Any], complete: bool) -> Facets:
+    """The facets of the rows of :func:`_facet_rows`: a record counts once per value
+    (two countries' properties naming the same country count it once there); a record
+    with no statement shown is not one the subject sees, and has no row."""
     countries = set(country_properties())
-    out: dict[str, set[str]] = {
-        "schema": {record.schema},
-        "originator": {record.originator},
-        "marking": {record.marking.tlp.value},
-        "drug": {s.value for s in record.statements if s.prop == "drug"},
-        "country": {s.value for s in record.statements if s.prop in countries},
-    }
-    return out
+    values: dict[str, dict[str, set[str]]] = {name: {} for name in NAMES}
+    marking_of: dict[str, str] = {}
+    for entity_id, schema, originator, marking_id, prop, value in rows:
+        if entity_id not in marking_of:
+            marking_of[entity_id] = marking_id
+            values["schema"].setdefault(schema, set()).add(entity_id)
+            values["originator"].setdefault(originator, set()).add(entity_id)
+        if prop == "drug":
+            values["drug"].setdefault(value, set()).add(entity_id)
+        elif prop in countries:
+            values["country"].setdefault(value, set()).add(entity_id)
+    tlp: Counter[str] = Counter()
+    markings = markings_by_id(conn, set(marking_of.values()))
+    for marking_id in marking_of.values():
+        tlp[markings[marking_id].tlp.value] += 1
+    counters = {name: Counter({v: len(ids) for v, ids in by_value.items()})
+                for name, by_value in values.items()}
+    counters["marking"] = tlp
+    ordered = {name: sorted(counters[name].items(), key=lambda kv: (-kv[1], kv[0]))
+               for name in NAMES}
+    return Facets(ordered, len(marking_of), complete)
 
 
-def count(records: list[Record], complete: bool) -> Facets:
-    counters: dict[str, Counter[str]] = {name: Counter() for name in NAMES}
-    for record in records:
-        for name, values in _values(record).items():
-            counters[name].update(values)
-    ordered = {name: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))
-               for name, c in counters.items()}
-    return Facets(ordered, len(records), complete)
+def count(conn: Connection, vis: Predicates, ids: Sequence[str], complete: bool) -> Facets:
+    """The facets of the records ``ids`` as the subject sees them."""
+    if not ids:
+        return Facets({name: [] for name in NAMES}, 0, complete)
+    dialect = conn.dialect.name
+    statement = prepared(conn, (vis.shape, "facets", "by-ids"), lambda d: _facet_rows(
+        vis, _heads(d, lambda heads: _by_ids(vis, d, heads))))
+    rows = statement.run(conn, {**vis.params, "ids": _ids_value(dialect, sorted(set(ids)))})
+    return count_rows(conn, rows, complete)
 
 
-def facets(store: Store, subject: Subject, at: datetime, text: str | None,
-           schema: str | None = None, filtering: Filters = NO_FILTERS) -> Facets:
-    """The facet counts of a search for ``text`` (or, without text, of the listing)."""
+def facets_later(store: Store, subject: Subject, at: datetime, text: str | None,
+                 schema: str | None = None,
+                 filtering: Filters = NO_FILTERS) -> Pending[Facets]:
+    """The facet counts of a search for ``text`` (or, without text, of the listing),
+    released once their ``aggregate.read`` entry is committed."""
     vis = Visibility(subject, at)
     with store.reading() as conn:
         if text:
             ids = search_ids(conn, vis, text, schema, None, WINDOW + 1, filtering)
         else:
             ids = list_ids(conn, vis, schema, None, WINDOW + 1, filtering)
-        found = read_records(conn, vis, ids[:WINDOW])
-    store._log([audit_events.aggregate_event(subject, "web", len(found))]).result()
-    return count(found, len(ids) <= WINDOW)
+        found = count(conn, vis, ids[:WINDOW], len(ids) <= WINDOW)
+    return Pending(store._log([audit_events.aggregate_event(subject, "web", found.matched)]),
+                   found)
+
+
+def facets(store: Store, subject: Subject, at: datetime, text: str | None,
+           schema: str | None = None, filtering: Filters = NO_FILTERS) -> Facets:
+    """:func:`facets_later`, waiting for the commit."""
+    return facets_later(store, subject, at, text, schema, filtering).result()
+
+
+async def facets_async(store: Store, subject: Subject, at: datetime, text: str | None,
+                       schema: str | None = None, filtering: Filters = NO_FILTERS) -> Facets:
+    """:func:`facets` for an event loop: the counting runs in a worker thread and the
+    wait for the audit commit holds neither it nor the loop."""
+    return await (await to_thread.run_sync(
+        partial(facets_later, store, subject, at, text, schema, filtering)))

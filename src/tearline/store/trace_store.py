@@ -108,6 +108,12 @@ def planted(conn: Connection) -> list[Planted]:
                     r.planted_at) for r in rows]
 
 
+def any_planted(conn: Connection) -> bool:
+    """Whether any canary is planted: the one read a check costs on a node without."""
+    h = tt.honeytokens
+    return conn.execute(select(h.c.entity_id).limit(1)).first() is not None
+
+
 def unit_of(subject: str) -> str | None:
     """The unit a subject acts in (``unit:U``, ``analyst:a@U``); None for others."""
     kind, _, rest = subject.partition(":")

@@ -5,12 +5,11 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from starlette.concurrency import run_in_threadpool
 
 from tearline.api.deps import AUTHED, CursorsDep, Reader, StoreDep
 from tearline.api.error_envelope import model_response
 from tearline.api.filtering import FiltersDep
-from tearline.api.routes.trace import check_returned
+from tearline.api.routes.trace import check_returned_async
 from tearline.api.schemas import KnownSchema, Page, RecordOut, Stats, Text
 from tearline.api.settings import ApiSettings
 from tearline.errors import Problem, ValidationError, tr
@@ -52,8 +51,7 @@ def router(settings: ApiSettings) -> APIRouter:
         unit = principal.subject.unit
         after = _position(cursors.open(cursor, unit, "search", query)) if cursor else None
         if after is None:  # a canary searched for: an alert (docs/trace.md)
-            await run_in_threadpool(check_returned, store, str(principal.subject), "search",
-                                    [q])
+            await check_returned_async(store, str(principal.subject), "search", [q])
         found = await store.search_async(principal.subject, datetime.now(UTC), q, schema,
                                          after, limit, filtering)
         nxt = None

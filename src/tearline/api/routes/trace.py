@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
+from starlette.concurrency import run_in_threadpool
 
 from tearline.api.deps import AUTHED, Admin, StoreDep
 from tearline.store import Store, trace_store
@@ -20,6 +21,18 @@ def check_returned(store: Store, by: str, path: str, texts: list[str]) -> None:
     """Alert on any canary in ``texts`` brought back by ``by`` (committed on its own)."""
     with store.transaction() as conn:
         trace_store.check_return(conn, by, path, datetime.now(UTC), texts=texts)
+
+
+async def check_returned_async(store: Store, by: str, path: str, texts: list[str]) -> None:
+    """:func:`check_returned` for an event loop. On a node with no canary planted (the
+    common case) the check is one short read, made on the loop where reads are
+    (:attr:`Store.reads_on_loop`) rather than a transaction in a worker thread; with
+    canaries, the check (which may write alerts) runs in a worker thread."""
+    if store.reads_on_loop:
+        with store.reading() as conn:
+            if not trace_store.any_planted(conn):
+                return
+    await run_in_threadpool(check_returned, store, by, path, texts)
 
 
 class AlertOut(BaseModel):

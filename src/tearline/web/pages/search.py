@@ -90,7 +90,8 @@ def router() -> APIRouter:
             found = await store.page_async(subject, now, schema, after, size, "list",
                                            filtering)
             nxt = found[-1].id if len(found) == size else None
-        counted = facets.facets(store, subject, now, q if words else None, schema, filtering)
+        counted = await facets.facets_async(store, subject, now, q if words else None, schema,
+                                             filtering)
         chosen = {name: params.get(name, "") for name in FILTERS}
         return page(request, "search.html", q=q, results=found, facets=counted,
                     chosen=chosen, next_after=nxt, drugs=DRUGS)
