@@ -212,8 +212,9 @@ def _uri(image: bytes, fmt: charts.ChartFormat, copy: ReportCopy | None = None,
     return f"data:{_MEDIA[fmt]};base64," + base64.b64encode(image).decode("ascii")
 
 
-def _charts(figures: Figures, drug: str, locale: str, fmt: charts.ChartFormat,
-            copy: ReportCopy | None = None, marking: Marking | None = None) -> dict[str, str]:
+def assessment_charts(figures: Figures, drug: str, locale: str, fmt: charts.ChartFormat,
+                      copy: ReportCopy | None = None,
+                      marking: Marking | None = None) -> dict[str, str]:
     gettext = gettext_for(locale)
     name = label("drug", drug, locale)
     out = {
@@ -265,12 +266,12 @@ def render_html(assessment: Assessment, locale: str = DEFAULT,
         a=assessment,
         drug=drug,
         drug_name=label("drug", drug, locale),
-        record_charts=_charts(assessment.records, drug, locale, chart_format, copy,
-                              assessment.marking),
+        record_charts=assessment_charts(assessment.records, drug, locale, chart_format, copy,
+                                        assessment.marking),
         aggregate_charts=None
         if assessment.aggregates is None
-        else _charts(assessment.aggregates, drug, locale, chart_format, copy,
-                     assessment.marking),
+        else assessment_charts(assessment.aggregates, drug, locale, chart_format, copy,
+                               assessment.marking),
         long_run_chart=None
         if assessment.long_run is None
         else _uri(charts.annual_lines(

@@ -29,7 +29,7 @@ from tearline.policy.subject import Subject
 from tearline.reports.assessment import (
     AssessmentInput,
     AssessmentParams,
-    _charts,
+    assessment_charts,
     build_assessment,
     check_params,
     render_assessment,
@@ -111,7 +111,7 @@ def router() -> APIRouter:
         params = chosen.params(now)
         assessment = build_assessment(_input(store, session.subject, now), params)
         locale = locale_of(request)
-        charts = _charts(assessment.records, params.drug, locale, "svg")
+        charts = assessment_charts(assessment.records, params.drug, locale, "svg")
         regions = {s.kind: label("region", s.kind, locale)
                    for s in assessment.records.monthly_by_region}
         return page(request, "seizures.html", a=assessment, f=assessment.records,
