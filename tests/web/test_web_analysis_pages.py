@@ -67,6 +67,18 @@ def test_the_network_shows_the_links_each_unit_may_see(people: dict[str, Browser
                          for n in drawn["nodes"])
 
 
+def test_the_links_read_in_the_readers_language(site: Site) -> None:
+    spanish = Browser(site.app, "es-MX")
+    try:
+        spanish.sign_in(VETTED)
+        page = spanish.get("/web/network/dea-p-guzman").text
+    finally:
+        spanish.close()
+    assert "pertenencia" in LINKS.search(page).group(1)  # type: ignore[union-attr]
+    drawn = json.loads(unescape(GRAPH.search(page).group(1)))  # type: ignore[union-attr]
+    assert {e["label"] for e in drawn["edges"]} == {"pertenencia", "familia"}
+
+
 def test_the_figures_are_the_network_cores(people: dict[str, Browser], site: Site) -> None:
     subject = site.store.subject(VETTED)
     done = Analysis.of(site.store.network(subject, datetime.now(UTC)))

@@ -59,6 +59,7 @@ def environment(locale: str) -> Environment:
     env.filters["drug_name"] = lambda d: gettext(vocab.DRUGS[d]) if d in vocab.DRUGS else d
     env.filters["country_name"] = lambda c: _country(c, locale)
     env.filters["facet_name"] = lambda f: gettext(vocab.FACETS.get(f) or str(f))
+    env.filters["link_kind"] = lambda k: gettext(vocab.LINKS[k]) if k in vocab.LINKS else k
     env.globals["refine"] = refine
     env.globals["languages"] = LANGUAGES
     env.globals["html_lang"] = locale.replace("_", "-")

@@ -59,3 +59,19 @@ FACETS: dict[str, str] = {
     "originator": _("Originating agency"),
     "marking": _("Marking"),
 }
+
+#: The kinds of link of the network (``network/graph.py``'s OBJECTS and RELATIONS).
+LINKS: dict[str, str] = {
+    "shared phone": _("shared phone"),
+    "shared vehicle": _("shared vehicle"),
+    "shared address": _("shared address"),
+    "seizure": _("same seizure"),
+    "associate": _("associate"),
+    "membership": _("membership"),
+    "family": _("family"),
+    "link": _("link"),
+    "ownership": _("ownership"),
+    "employment": _("employment"),
+    "directorship": _("directorship"),
+    "representation": _("representation"),
+}

@@ -14,6 +14,7 @@ in the page's tables, so the page reads the same without the canvas.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,9 +22,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from tearline.errors import NotFound, Problem, ValidationError
+from tearline.i18n import translations
 from tearline.network.analysis import Analysis
 from tearline.network.around import DEPTH, LIMIT, MAX_DEPTH, Around, around
-from tearline.web.context import page, viewer, web_of
+from tearline.web import vocab
+from tearline.web.context import locale_of, page, viewer, web_of
 from tearline.web.pages.record import ENTITY_ID, checked_id
 
 #: Key players listed (the whole visible network's, as ``tearline network players``).
@@ -62,8 +65,9 @@ def _rows(done: Analysis, near: Around) -> list[dict[str, Any]]:
 
 
 def _elements(done: Analysis, rows: list[dict[str, Any]], near: Around,
-              path: dict[str, Any] | None) -> dict[str, Any]:
-    """What network.js draws: Cytoscape's elements, the path's nodes and links marked."""
+              path: dict[str, Any] | None, kind: Callable[[str], str]) -> dict[str, Any]:
+    """What network.js draws: Cytoscape's elements, the path's nodes and links marked
+    (a link labelled with its kinds as ``kind`` names them in the reader's language)."""
     on_path = {n["id"] for n in path["nodes"]} if path else set()
     path_links = {tuple(sorted((h["from"], h["to"]))) for h in path["hops"]} if path else set()
     kept = {r["id"] for r in rows}
@@ -75,10 +79,15 @@ def _elements(done: Analysis, rows: list[dict[str, Any]], near: Around,
     shown = kept | on_path
     links = {(x.a, x.b): x for x in near.links}
     links.update({k: x for k in path_links if (x := done.graph.link(*k)) is not None})
-    edges = [{"id": f"{a}~{b}", "source": a, "target": b, "label": ", ".join(x.kinds),
+    edges = [{"id": f"{a}~{b}", "source": a, "target": b, "label": ", ".join(map(kind, x.kinds)),
               "weight": x.weight, "path": (a, b) in path_links}
              for (a, b), x in sorted(links.items()) if a in shown and b in shown]
     return {"record": near.record, "nodes": nodes, "edges": edges}
+
+
+def _kind_names(locale: str) -> Callable[[str], str]:
+    words = translations(locale, "web")
+    return lambda k: str(words.gettext(vocab.LINKS[k])) if k in vocab.LINKS else k
 
 
 def router() -> APIRouter:
@@ -108,6 +117,6 @@ def router() -> APIRouter:
                     players=done.key_players("betweenness", TOP), summary=done.summary(),
                     source=source, target=target or "", route=path, path_error=path_error,
                     graph=_elements(done, rows, near, path if path and path["connected"]
-                                    else None))
+                                    else None, _kind_names(locale_of(request))))
 
     return web
