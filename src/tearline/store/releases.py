@@ -98,7 +98,9 @@ def release_facts(conn: Connection, entity_ids: Iterable[str] | None = None) -> 
     return ReleaseFacts.of(releases(conn, ids), consents(conn, ids))
 
 
-def _target(conn: Connection, to: Selector) -> str | None:
+def target_agency(conn: Connection, to: Selector) -> str | None:
+    """The agency a release to ``to`` reaches (None for a ``vetted-by:`` group); an
+    unknown unit or agency is refused."""
     units = {u.id: u.agency for u in parties.units(conn)}
     agencies = {a.id for a in parties.agencies(conn)}
     if to.kind is SelectorKind.UNIT and to.value not in units:
@@ -129,7 +131,7 @@ def release(conn: Connection, subject: Subject, entity_id: str, to: Selector,
     is made only on a second officer's approval (``second_officer``,
     ``store/release_approvals.py``); ``dry_run`` checks everything and stores nothing."""
     rec = visible_record(conn, subject, at, entity_id)
-    to_agency = _target(conn, to)
+    to_agency = target_agency(conn, to)
     facts = release_facts(conn, [entity_id])
 
     def allowed(marking: Marking, origin: str) -> tuple[bool, tuple[str, ...]]:

@@ -66,11 +66,10 @@ def router() -> APIRouter:
         entity_id, to = _needed(fields, "entity", "to")
         basis = text(fields, "basis", 200) or None
         subject, now, selector = session.subject, datetime.now(UTC), Selector.parse(to)
+        entity_id = checked_id(entity_id)
         with web_of(request).store.transaction() as conn:
-            made = releases.release(conn, subject, checked_id(entity_id), selector, basis,
-                                    now, str(subject), dry_run=True)
             if basis is not None and release_approvals.needs_second(
-                    conn, subject.agency, made.release.to_agency, basis):
+                    conn, subject.agency, releases.target_agency(conn, selector), basis):
                 release_approvals.request(conn, subject, entity_id, selector, basis, now)
             else:
                 releases.release(conn, subject, entity_id, selector, basis, now, str(subject))
