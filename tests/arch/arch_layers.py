@@ -44,7 +44,7 @@ TABLE: dict[str, Layer] = {
     "i18n": _layer(1, "babel", "jinja2"),
     "settings": _layer(1),
     # 2, 3 — the model and what decides over it
-    "model": _layer(2, "followthemoney", "yaml"),
+    "model": _layer(2, "followthemoney", "yaml", "rigour"),
     "policy": _layer(3),
     "keys": _layer(3, "cryptography"),
     # 4 — core packages to come (pure: no store, no web, no network)

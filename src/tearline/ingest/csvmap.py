@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from tearline.errors import InputError, MappingError, Problem, tr
+from tearline.ingest.collector import while_parsing
 from tearline.ingest.entities import Collector
 from tearline.model.marking import Marking
 from tearline.model.record import MAX_VALUE_LENGTH
@@ -144,6 +145,7 @@ def cell_problem(value: str) -> str | None:
     return None
 
 
+@while_parsing
 def read_csv(
     lines: Iterable[str],
     mapping: Mapping_,

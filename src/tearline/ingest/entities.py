@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tearline.errors import IngestError, InputError, Problem, tr
+from tearline.ingest.collector import while_parsing
 from tearline.ingest.placement import check_distinct, placed_record, reference_ids
 from tearline.model.marking import Marking
 from tearline.model.namespace import Placement
@@ -102,6 +103,7 @@ class Collector:
             found.update(reference_ids(entry.schema, entry.properties))
         return found
 
+    @while_parsing
     def records(
         self, keyer: StatementKeyer, placement: Placement | None = None,
         subject: Subject | None = None,
@@ -157,6 +159,7 @@ def _marking(value: Any, collector: Collector, line: int, column: str) -> Markin
     return marking
 
 
+@while_parsing
 def read_jsonl(
     lines: Iterable[str], collector: Collector, progress: Callable[[int], None] | None = None
 ) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tearline.errors import IngestError, InputError, Problem, tr
+from tearline.ingest.collector import while_parsing
 from tearline.ingest.files import open_sdn_text
 from tearline.ingest.ofac import NARCOTICS_PROGRAMS, parse_sdn
 from tearline.ingest.ofac_alt_add import parse_add, parse_alt
@@ -51,6 +52,7 @@ class SdnImport:
             found.update(reference_ids(proxy.schema.name, proxy.properties))
         return found
 
+    @while_parsing
     def records(
         self, keyer: StatementKeyer, placement: Placement | None = None,
         subject: Subject | None = None,
@@ -85,6 +87,7 @@ class SdnImport:
         return out
 
 
+@while_parsing
 def read_sdn(
     path: Path,
     provenance: Provenance,

@@ -13,6 +13,10 @@ from typing import Any
 
 from followthemoney.types import registry
 
+from tearline.model import territories
+
+territories.install()
+
 _MISSING = object()
 
 #: Remembered normalizations, one table per property type (see :func:`normalized`).

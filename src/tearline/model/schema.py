@@ -21,6 +21,10 @@ from followthemoney.schema import Schema
 from followthemoney.settings import MODEL_PATH
 from followthemoney.util import const
 
+from tearline.model import territories
+
+territories.install()
+
 #: libyaml's parser when PyYAML was built with it: the schema files are the same YAML
 #: either way (the same safe constructors and resolver build the values), parsed in C
 #: rather than Python, and parsing is most of what loading the model costs every process.
