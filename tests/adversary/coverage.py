@@ -12,7 +12,8 @@ import re
 #: CLI command (words) → the family whose runner invokes it.
 CLI = {
     "show": "cli", "search": "cli", "list": "cli", "stats": "cli", "export": "cli",
-    "policy explain": "cli", "mark": "cli", "release": "cli", "consent": "cli",
+    "policy explain": "cli", "mark": "cli", "release": "cli", "consent give": "cli",
+    "consent request": "cli", "consent requests": "cli", "consent answer": "cli",
     "recall": "cli", "ingest": "cli", "import-ofac": "cli",
     "approval request": "cli", "approval list": "cli", "approval approve": "cli",
     "approval refuse": "cli",
@@ -136,7 +137,7 @@ WEB.update({("GET", "/web/network/{entity_id}"): "network",
 #: Command groups: a command of one is named by two words.
 GROUPS = frozenset({"audit", "policy", "report", "party", "node", "peer", "token", "source",
                     "deconflict", "resolve", "web", "network", "oversight",
-                    "contact", "approval"})
+                    "contact", "approval", "consent"})
 
 
 def cli_words(args: tuple[str, ...]) -> str:

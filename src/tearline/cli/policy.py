@@ -165,7 +165,7 @@ def recall(
         n=len(ids), id=entity_id, ids=", ".join(ids)))
 
 
-@app.command()
+# Registered as ``tearline consent give`` (the default of the group) by ``cli/consent.py``.
 def consent(
     entity_id: str,
     as_: AsOption = None,

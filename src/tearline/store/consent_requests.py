@@ -154,7 +154,8 @@ def ask(conn: Connection, subject: Subject, entity_id: str, to: Selector, reason
                           request_id=pending[0].id, id=entity_id))
     made = ConsentRequest("cr-" + uuid.uuid4().hex[:24], entity_id, asked, to_unit,
                           subject.unit, subject.agency, str(subject), str(to), why, ts(at),
-                          tuple(sorted(s.id for s in items)))
+                          tuple(sorted(s.id for s in items)),
+                          tuple(sorted({s.prop for s in items})))
     conn.execute(consent_requests.insert().values(
         id=made.id, entity_id=entity_id, origin_agency=asked, to_unit=to_unit,
         asker_unit=subject.unit, asker_agency=subject.agency, asked_by=made.asked_by,
