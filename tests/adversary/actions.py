@@ -23,7 +23,7 @@ from tearline.demo import scenario as sc
 from tearline.errors import NotFound
 from tearline.model.marking import Marking, Selector
 from tearline.model.record import Record, build_record, build_statements
-from tearline.store import audit_query, releases
+from tearline.store import audit_query, consent_requests, releases
 from tearline.store import tables as t
 from tearline.store.marking_changes import set_marking
 from tearline.store.store import Store
@@ -141,6 +141,30 @@ class Release:
 
 
 @dataclass(frozen=True)
+class AskConsent:
+    """``unit`` asks the originating unit for consent to pass its ORCON items of a record
+    on to ``to``; that unit refuses it, with ``refused``."""
+
+    unit: str
+    id: str
+    to: str
+    refused: bool = False
+
+    def apply(self, store: Store) -> None:
+        with store.transaction() as conn:
+            made = consent_requests.ask(conn, subject(self.unit), self.id,
+                                        Selector.parse(self.to), "pedido secreto", CLOCK.now)
+            if self.refused:
+                done = consent_requests.answer(conn, subject(made.to_unit), made.id, False,
+                                               "negado en secreto", CLOCK.now)
+                assert done.state == "refused", f"{self} was not refused"
+
+    def __str__(self) -> str:
+        return (f"{self.unit} asks consent to pass {self.id} on to {self.to}"
+                + (", refused" if self.refused else ""))
+
+
+@dataclass(frozen=True)
 class Activity:
     """``unit`` reads: ``search`` TEXT, ``stats``, ``show`` ID, ``list``, ``audit`` (its log)."""
 
@@ -168,7 +192,7 @@ class Activity:
         return f"{self.unit} {self.what}{' ' + repr(self.arg) if self.arg else ''}"
 
 
-Action = Create | Amend | Remark | Release | Activity
+Action = Create | Amend | Remark | Release | AskConsent | Activity
 
 
 def apply_all(store: Store, actions: tuple[Any, ...], start: datetime) -> None:

@@ -8,7 +8,7 @@ vary the viewer.
 
 from __future__ import annotations
 
-from adversary.actions import Activity, Amend, Create, Release, Remark
+from adversary.actions import Activity, Amend, AskConsent, Create, Release, Remark
 from adversary.cast import CLEAR, DEA_TO_MX, SOD_ONLY, TRI
 from adversary.kinds import Case
 from adversary.secrecy import FEMDO, HOFD, PN, SDFD, SOD, UIE, red
@@ -47,6 +47,10 @@ CANON = {
     "other_activity": Case(SDFD, (Activity(SOD, "stats"), Activity(SOD, "search", "guzman"))),
     # (releases) SEMAR shares its own record inside SEMAR; the DEA must not learn it
     "hidden_release": Case(SDFD, (Release(UIE, "mx-p-ovidio", "unit:mx.semar.pn"),)),
+    # (consent requests) the SOD asks SEMAR's UIE for consent to pass its ORCON record on to
+    # FGR, and is refused: San Diego, another DEA unit, must not learn of it
+    "hidden_consent_request": Case(SDFD, (AskConsent(SOD, "mx-p-ovidio", "agency:mx.fgr",
+                                                     refused=True),)),
     # (issue #19) SEMAR names the DEA's San Diego division and FGR's unit on a RED record:
     # San Diego sees itself named, never that FGR is (world A: it alone is named)
     "other_recipients": Case(SDFD, (Create(UIE, "x-red", "Person", (

@@ -91,7 +91,10 @@ API = {
         ("POST", "/api/v1/entities/{entity_id}/release-requests"),
         ("GET", "/api/v1/release-requests"),
         ("POST", "/api/v1/release-requests/{request_id}/approval"),
-        ("POST", "/api/v1/release-requests/{request_id}/refusal")), "api"),
+        ("POST", "/api/v1/release-requests/{request_id}/refusal"),
+        ("POST", "/api/v1/entities/{entity_id}/consent-requests"),
+        ("GET", "/api/v1/consent-requests"),
+        ("POST", "/api/v1/consent-requests/{request_id}/answer")), "api"),
 }
 API_LEFT_OUT: dict[tuple[str, str], str] = {}
 
@@ -121,7 +124,8 @@ WEB = dict.fromkeys((
     ("POST", "/web/sharing/mark"), ("POST", "/web/sharing/release"),
     ("POST", "/web/sharing/recall"), ("POST", "/web/sharing/consent"),
     ("POST", "/web/sharing/consent/withdraw"), ("POST", "/web/sharing/approve"),
-    ("POST", "/web/sharing/refuse"), ("GET", "/web/audit/proof/{index}"),
+    ("POST", "/web/sharing/refuse"), ("POST", "/web/sharing/consent/request"),
+    ("POST", "/web/sharing/consent/answer"), ("GET", "/web/audit/proof/{index}"),
     ("GET", "/web/audit/proof/{index}/json"),
     ("GET", "/web/record/{entity_id}/audience"), ("GET", "/web/record/{entity_id}/correlations"),
     ("GET", "/web/record/{entity_id}/history"),

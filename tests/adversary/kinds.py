@@ -12,7 +12,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from adversary.actions import Action, Activity, Amend, Create, Release, Remark
+from adversary.actions import Action, Activity, Amend, AskConsent, Create, Release, Remark
 from adversary.cast import DEA_TO_MX, GREEN, SOD_ONLY, TEXTS, TRI
 from adversary.secrecy import (
     DATES,
@@ -240,6 +240,16 @@ def hidden_release(draw: st.DrawFn, viewer: str, taxii: bool = False) -> Case:
 
 
 @st.composite
+def hidden_consent_request(draw: st.DrawFn, viewer: str, taxii: bool = False) -> Case:
+    """Another unit of the DEA asks SEMAR's UIE for consent to pass SEMAR's ORCON record on,
+    and UIE may refuse: a request is the asker's and the addressed unit's alone, not their
+    agencies' other units' (docs/policy.md, "Asking for consent")."""
+    actor = draw(st.sampled_from([u for u in (SOD, HOFD, SDFD) if u != viewer]))
+    to = draw(st.sampled_from(("agency:mx.fgr", "unit:mx.semar.pn", "unit:us.dea.hofd")))
+    return Case(viewer, (AskConsent(actor, "mx-p-ovidio", to, draw(st.booleans())),))
+
+
+@st.composite
 def orcon_statement(draw: st.DrawFn, viewer: str, taxii: bool = True) -> Case:
     """A third agency's ORCON statement on a DEA record, releasable to the peer too: only
     its originator may let the DEA node relay it (finding 9)."""
@@ -289,6 +299,7 @@ KINDS = {"hidden_record": hidden_record, "hidden_portion": hidden_portion,
          "hidden_value": hidden_value, "hidden_filtered": hidden_filtered,
          "other_activity": other_activity, "search_listing": search_listing,
          "hidden_release": hidden_release, "orcon_statement": orcon_statement,
+         "hidden_consent_request": hidden_consent_request,
          "receiver_id": receiver_id, "other_recipients": other_recipients}
 
 

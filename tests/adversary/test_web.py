@@ -30,4 +30,5 @@ def lab(backend: Backend, base: Place, node_injected: None) -> Lab:
 test_hidden_record = noninterference("web", "hidden_record", VIEWERS)
 test_hidden_portion = noninterference("web", "hidden_portion", VIEWERS)
 test_hidden_filtered = noninterference("web", "hidden_filtered", VIEWERS)
+test_hidden_consent_request = noninterference("web", "hidden_consent_request", VIEWERS)
 test_every_path_is_run = runs_every_path("web", SDFD)

@@ -138,13 +138,43 @@ def test_the_desk_lists_only_records_the_viewer_sees(ana: Browser, luis: Browser
                          "entity": "never-created", "to": "mx.fgr"}).status_code == 404
 
 
+def test_a_consent_asked_from_the_desk_and_granted_by_the_originating_unit(
+        ana: Browser, luis: Browser, site: Site) -> None:
+    ana.get("/web/sharing")
+    assert ana.post("/web/sharing/mark", {"entity": "semar-p-guzman", "tlp": "AMBER",
+                                          "rel_to": "agency:us.dea", "orcon": "on",
+                                          "legal_basis": TWO_PERSON}).status_code == 303
+    bob = Browser(site.app)
+    bob.sign_in(DEA)
+    bob.get("/web/sharing")
+    ask = {"entity": "semar-p-guzman", "to": "agency:mx.fgr", "reason": "Juicio en Sinaloa"}
+    assert bob.post("/web/sharing/consent/request", {**ask, "reason": ""}).status_code == 422
+    assert bob.post("/web/sharing/consent/request", ask).status_code == 303
+    sent = bob.get("/web/sharing").text
+    assert "Your requests to originators" in sent and "pending" in sent
+    assert "Juicio en Sinaloa" not in luis.get("/web/sharing").text  # another unit of SEMAR
+    received = ana.get("/web/sharing").text
+    assert "Juicio en Sinaloa" in received
+    (request_id,) = re.findall(r'name="request" value="(cr-[0-9a-f]+)"', received)[:1]
+    assert luis.post("/web/sharing/consent/answer", {"request": request_id, "answer": "grant"}
+                     ).status_code == 404
+    assert ana.post("/web/sharing/consent/answer", {"request": request_id, "answer": "grant"}
+                    ).status_code == 303
+    with site.store.reading() as conn:
+        given = [c for c in releases.consents(conn, ["semar-p-guzman"]) if c.to_agency == "us.dea"]
+    assert len(given) == 1 and given[0].id in bob.get("/web/sharing").text
+    assert ana.post("/web/sharing/consent/answer", {"request": request_id, "answer": "refuse",
+                                                    "reason": "tarde"}).status_code == 409
+    bob.close()
+
+
 @pytest.mark.parametrize("form", ["mark", "release", "recall", "consent", "consent/withdraw",
-                                  "approve", "refuse"])
+                                  "approve", "refuse", "consent/request", "consent/answer"])
 def test_every_desk_form_needs_the_sessions_csrf_token(ana: Browser, site: Site,
                                                        form: str) -> None:
     before = _size(site)
     fields = {"entity": "semar-s-1", "to": "mx.fgr", "tlp": "GREEN", "release": "rel-0",
-              "consent": "con-0", "request": "rr-0", "reason": "no"}
+              "consent": "con-0", "request": "rr-0", "reason": "no", "answer": "grant"}
     assert ana.post(f"/web/sharing/{form}", fields, csrf="forged").status_code == 403
     assert _size(site) == before  # nothing done, nothing logged
 

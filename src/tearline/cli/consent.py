@@ -16,12 +16,11 @@ import click
 import typer
 from typer.core import TyperGroup
 
-from tearline.cli import policy
 from tearline.cli.common import STATE, AsOption, Format, FormatOption, acting, app, console, emit
 from tearline.cli.language import _
 from tearline.errors import InputError, tr
 from tearline.model.marking import Selector
-from tearline.store import consent_requests
+from tearline.store import consent_requests, releases
 
 
 class _GiveByDefault(TyperGroup):
@@ -37,7 +36,30 @@ consent_app = typer.Typer(cls=_GiveByDefault, no_args_is_help=True,
                           help="Consents to onward release of ORCON records, and requests "
                                "for them.")
 app.add_typer(consent_app, name="consent")
-consent_app.command("give")(policy.consent)
+
+
+@consent_app.command("give")
+def consent(
+    entity_id: str,
+    as_: AsOption = None,
+    to: Annotated[str | None, typer.Option("--to", help="Agency allowed to release onward.")]
+    = None,
+    withdraw: Annotated[str | None, typer.Option(help="Withdraw this consent id instead.")]
+    = None,
+) -> None:
+    """Consent (as the originating agency) to onward release of an ORCON record, or withdraw."""
+    subject = acting(as_)
+    now = datetime.now(UTC)
+    with STATE.store().transaction() as conn:
+        if withdraw:
+            releases.withdraw_consent(conn, subject, withdraw, now, str(subject))
+            console.print(_("consent {id} withdrawn").format(id=withdraw))
+            return
+        if not to:
+            raise InputError(tr("say which agency may release onward: --to AGENCY"))
+        given = releases.grant_consent(conn, subject, entity_id, to, now, str(subject))
+    console.print(_("{consent}: {to} may release {id} onward (consent of {agency})").format(
+        consent=given.id, to=to, id=entity_id, agency=subject.agency))
 
 
 @consent_app.command("request")

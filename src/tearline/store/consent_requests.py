@@ -35,7 +35,7 @@ from tearline.model.marking import Selector
 from tearline.model.record import Record, Statement
 from tearline.policy.subject import Subject
 from tearline.store import audit_log, parties, reader, releases
-from tearline.store.tables import TS, metadata, ts
+from tearline.store.tables import TS, from_ts, metadata, ts
 from tearline.store.visibility import Visibility
 
 consent_requests = Table(
@@ -102,11 +102,21 @@ class ConsentRequest:
     def state(self) -> str:
         return self.answer or "pending"
 
+    @property
+    def asked(self) -> datetime:
+        return from_ts(self.asked_at)
 
-def _reason(text: str, what: str) -> str:
+    @property
+    def answered(self) -> datetime | None:
+        return from_ts(self.answered_at) if self.answered_at else None
+
+
+def _reason(text: str, refusing: bool = False) -> str:
     text = text.strip()
+    if (not text or len(text) > MAX_REASON) and refusing:
+        raise InputError(tr("say why you refuse (at most 500 characters)"))
     if not text or len(text) > MAX_REASON:
-        raise InputError(tr("say why {what} (at most 500 characters)", what=what))
+        raise InputError(tr("say why you ask (at most 500 characters)"))
     return text
 
 
@@ -125,7 +135,7 @@ def ask(conn: Connection, subject: Subject, entity_id: str, to: Selector, reason
     """Ask the originating unit for consent to release the record's ORCON items onward to
     ``to`` (only the items of ``props``, when given; of the agency ``origin``, when the
     record holds ORCON items of several)."""
-    why = _reason(reason, "you ask")
+    why = _reason(reason)
     rec = releases.visible_record(conn, subject, at, entity_id)
     items = [s for s in needing(rec, subject.agency, conn, at) if not props or s.prop in props]
     if not items:
@@ -227,7 +237,7 @@ def answer(conn: Connection, subject: Subject, request_id: str, grant: bool, rea
            at: datetime) -> ConsentRequest:
     """The unit addressed grants (the consent is given as by ``tearline consent``) or
     refuses (with a reason, kept for the asking unit) a pending request."""
-    why = "" if grant else _reason(reason, "you refuse")
+    why = "" if grant else _reason(reason, refusing=True)
     found = [q for q in _rows(conn, consent_requests.c.id == request_id)
              if q.to_unit == subject.unit]
     if found and not _seen(conn, subject, at, found):

@@ -7,7 +7,9 @@ records that exist for the viewer (``reader.visible_entities``): another unit of
 same agency may have released a record the viewer's unit may not see, and its id is
 not the viewer's to learn. Consents received are those whose recipient is the viewer's
 agency, under the same rule. The approval queue is ``release_approvals.listed``, the
-call of ``tearline approval list`` (which logs the question).
+call of ``tearline approval list`` (which logs the question); the consent requests are
+``consent_requests.listed``, the call of ``tearline consent requests``: those the
+viewer's unit sent and those addressed to it, nobody else's.
 """
 
 from __future__ import annotations
@@ -18,7 +20,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from tearline.model.marking import Tlp
-from tearline.store import Visibility, parties, reader, release_approvals, releases
+from tearline.store import (
+    Visibility,
+    consent_requests,
+    parties,
+    reader,
+    release_approvals,
+    releases,
+)
 from tearline.web.context import page, viewer, web_of
 
 
@@ -40,6 +49,7 @@ def router() -> APIRouter:
                 conn, Visibility(subject, now),
                 {r.entity_id for r in mine} | {c.entity_id for c in (*given, *received)})
             queue = release_approvals.listed(conn, subject, now)
+            asked = consent_requests.listed(conn, subject, now)
             agreements = [a for a in parties.agreements(conn) if agency in a.parties]
             agencies = sorted(a.id for a in parties.agencies(conn) if a.id != agency)
             two_person = {a.id for a in agreements if release_approvals.required(conn, a.id)}
@@ -53,6 +63,8 @@ def router() -> APIRouter:
                             key=lambda c: (c.at, c.id), reverse=True),
             pending=[q for q in queue if q.state == "pending"],
             decided=[q for q in queue if q.state != "pending"],
+            asked_of_us=[q for d, q in asked if d == "received"],
+            asked_by_us=[q for d, q in asked if d == "sent"],
             agreements=agreements, two_person=two_person, agencies=agencies,
             levels=[t.value for t in Tlp], me=subject.analyst, now=now,
             can_write="write" in session.scopes)
