@@ -16,6 +16,8 @@ from tearline.model.record import build_record
 from tearline.model.statement import Provenance
 from tearline.store import audit_log, consent_requests, releases
 from tearline.store.store import Store
+from tearline.store.sync_tables import sync_received
+from tearline.store.tables import ts
 
 AT = datetime(2026, 1, 5, 12, tzinfo=UTC)
 OKAFOR, RIVERA = f"okafor@{sc.SAN_DIEGO}", f"rivera@{sc.SOD}"
@@ -103,6 +105,12 @@ def test_refusals_and_refused_requests(world: Store) -> None:
         consent_requests.ask(conn, okafor, "mx-p-3", FGR, "  ", AT)
     with world.transaction() as conn, pytest.raises(InputError, match="nothing of mx-p-3"):
         consent_requests.ask(conn, ana, "mx-p-3", FGR, "my own", AT)  # its own agency's
+    with world.transaction() as conn:  # a record a peer node delivered: its unit is there
+        conn.execute(sync_received.insert().values(
+            partner="semar-node", object_id="person--1", version="v1", collection_id="c",
+            entity_id="mx-p-1", outcome="stored", received_at=ts(AT)))
+    with world.transaction() as conn, pytest.raises(InputError, match="not on this node"):
+        consent_requests.ask(conn, okafor, "mx-p-1", FGR, "from the peer", AT)
     with world.transaction() as conn:
         made = consent_requests.ask(conn, okafor, "mx-p-3", FGR, "a lead", AT)
     with world.transaction() as conn, pytest.raises(InputError, match="say why"):

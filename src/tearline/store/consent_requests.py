@@ -35,6 +35,7 @@ from tearline.model.marking import Selector
 from tearline.model.record import Record, Statement
 from tearline.policy.subject import Subject
 from tearline.store import audit_log, parties, reader, releases
+from tearline.store.sync_tables import sync_received
 from tearline.store.tables import TS, from_ts, metadata, ts
 from tearline.store.visibility import Visibility
 
@@ -153,7 +154,8 @@ def ask(conn: Connection, subject: Subject, entity_id: str, to: Selector, reason
         raise InputError(tr("no ORCON item of {id} that you see comes from {agency}",
                             id=entity_id, agency=asked))
     to_unit = rec.author if rec.originator == asked else min(s.author for s in items)
-    if {u.id: u.agency for u in parties.units(conn)}.get(to_unit) != asked:
+    if ({u.id: u.agency for u in parties.units(conn)}.get(to_unit) != asked
+            or (rec.originator == asked and _pulled(conn, entity_id))):
         raise InputError(tr(
             "the originating unit {unit} is not on this node: a consent request goes to a "
             "unit of this node; ask the operator of its node", unit=to_unit))
@@ -177,6 +179,13 @@ def ask(conn: Connection, subject: Subject, entity_id: str, to: Selector, reason
         statement_ids=made.statement_ids, originator=asked, to_unit=f"unit:{to_unit}",
         recipient=made.recipient)])
     return made
+
+
+def _pulled(conn: Connection, entity_id: str) -> bool:
+    """Whether the record came from a peer node (its originating unit is there)."""
+    c = sync_received.c
+    return conn.execute(select(c.object_id).where(
+        c.entity_id == entity_id, c.outcome == "stored").limit(1)).first() is not None
 
 
 def _rows(conn: Connection, where: object) -> list[ConsentRequest]:
