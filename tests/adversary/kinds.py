@@ -225,8 +225,9 @@ def search_listing(draw: st.DrawFn, viewer: str, taxii: bool = False) -> Case:
 
 @st.composite
 def hidden_release(draw: st.DrawFn, viewer: str, taxii: bool = False) -> Case:
-    """A release or consent among others: the viewer is neither party to it nor its record's
-    originator."""
+    """A release, a consent or a consent request among others: the viewer is neither party
+    to it nor its record's originator (a request: neither the asking unit nor the unit
+    asked — not even a unit of the same agency as either)."""
     if sc.agency_of(viewer) == sc.US_DEA:
         options: list[Action] = [Release(FEMDO, "fgr-p-damaso", "agency:mx.semar", TRI),
                                  Release(UIE, "mx-p-ovidio", "unit:mx.semar.pn")]
@@ -235,18 +236,10 @@ def hidden_release(draw: st.DrawFn, viewer: str, taxii: bool = False) -> Case:
         options = [Release(SOD, "dea-s-2", "unit:us.dea.hofd"),
                    Release(SOD, "dea-p-guzman", "unit:us.dea.hofd"),
                    Release(SOD, "dea-s-2", other, consent=True)]
+    options += [AskConsent(SOD, "mx-p-ovidio", "agency:mx.fgr", refused=True),
+                AskConsent(HOFD, "mx-p-ovidio", "unit:mx.semar.pn")]
     picked = draw(st.lists(st.sampled_from(options), min_size=1, max_size=2, unique=True))
     return Case(viewer, tuple(picked))
-
-
-@st.composite
-def hidden_consent_request(draw: st.DrawFn, viewer: str, taxii: bool = False) -> Case:
-    """Another unit of the DEA asks SEMAR's UIE for consent to pass SEMAR's ORCON record on,
-    and UIE may refuse: a request is the asker's and the addressed unit's alone, not their
-    agencies' other units' (docs/policy.md, "Asking for consent")."""
-    actor = draw(st.sampled_from([u for u in (SOD, HOFD, SDFD) if u != viewer]))
-    to = draw(st.sampled_from(("agency:mx.fgr", "unit:mx.semar.pn", "unit:us.dea.hofd")))
-    return Case(viewer, (AskConsent(actor, "mx-p-ovidio", to, draw(st.booleans())),))
 
 
 @st.composite
@@ -299,7 +292,6 @@ KINDS = {"hidden_record": hidden_record, "hidden_portion": hidden_portion,
          "hidden_value": hidden_value, "hidden_filtered": hidden_filtered,
          "other_activity": other_activity, "search_listing": search_listing,
          "hidden_release": hidden_release, "orcon_statement": orcon_statement,
-         "hidden_consent_request": hidden_consent_request,
          "receiver_id": receiver_id, "other_recipients": other_recipients}
 
 

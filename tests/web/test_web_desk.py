@@ -9,6 +9,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -16,7 +17,17 @@ from webworld import Browser, Site, build_site
 
 from tearline.audit.checkpoint import add_cosignature
 from tearline.cli.audit import check_proof
-from tearline.store import audit_checkpoints, audit_log, release_approvals, releases
+from tearline.federation.identity import init_node
+from tearline.stix.export import object_id
+from tearline.store import (
+    Peer,
+    add_peer,
+    audit_checkpoints,
+    audit_log,
+    delivery_receipts,
+    release_approvals,
+    releases,
+)
 
 VETTED, UNVETTED, DEA = "ana@mx.semar.uie", "luis@mx.semar.log", "bob@us.dea.sod"
 TWO_PERSON = "mx-us-2024"
@@ -165,6 +176,28 @@ def test_a_consent_asked_from_the_desk_and_granted_by_the_originating_unit(
     assert len(given) == 1 and given[0].id in bob.get("/web/sharing").text
     assert ana.post("/web/sharing/consent/answer", {"request": request_id, "answer": "refuse",
                                                     "reason": "tarde"}).status_code == 409
+    bob.close()
+
+
+def test_what_partners_received_is_shown_to_the_releasing_agency(
+        ana: Browser, site: Site, tmp_path: Path) -> None:
+    fgr = init_node(tmp_path / "fgr", "mx.fgr", "mx.fgr.seido").identity
+    with site.store.transaction() as conn:
+        add_peer(conn, Peer.from_identity(fgr), datetime.now(UTC))
+    bob = Browser(site.app)
+    bob.sign_in(DEA)
+    bob.get("/web/sharing")
+    assert bob.post("/web/sharing/release", {"entity": "dea-p-guzman", "to": "agency:mx.fgr",
+                                             "basis": "fgr-us-2025"}).status_code == 303
+    sid = object_id("dea-p-guzman", "Person")
+    assert "What partners received" in bob.get("/web/sharing").text
+    assert sid not in bob.get("/web/sharing").text  # no receipt yet
+    with site.store.transaction() as conn:
+        delivery_receipts.keep(conn, f"node:{fgr.name}", "f" * 64, [(sid, "v1")],
+                               datetime.now(UTC))
+    page = bob.get("/web/sharing").text
+    assert sid in page and fgr.name in page
+    assert sid not in ana.get("/web/sharing").text  # not SEMAR's release
     bob.close()
 
 

@@ -1,12 +1,14 @@
-"""consent requests: a unit asks an originator for consent to release onward, and its answer
+"""consent requests and answers; the objects partners' delivery receipts name
 
 Revision ID: 0038
 Revises: 0018 (depends on 0003, which creates ``consents``: a granted answer names one)
 
 ``consent_requests``, ``consent_request_items`` and ``consent_answers``
 (``store/consent_requests.py``) keep, append-only, who asked which originating unit for
-consent to release which ORCON items of a record onward, and the answer. New tables
-only: a workspace from before this revision has no request, and its consents stay.
+consent to release which ORCON items of a record onward, and the answer;
+``receipt_objects`` (``store/delivery_receipts.py``) which object versions each verified
+receipt of a peer names. New tables only: a workspace from before this revision has no
+request, its consents stay, and its earlier receipts stay in the audit log only.
 """
 
 from __future__ import annotations
@@ -55,9 +57,22 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["request_id"], ["consent_requests.id"]),
         sa.PrimaryKeyConstraint("request_id"),
     )
+    op.create_table(
+        "receipt_objects",
+        sa.Column("seq", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("peer", sa.String(length=200), nullable=False),
+        sa.Column("receipt_digest", sa.String(length=64), nullable=False),
+        sa.Column("object_id", sa.String(length=200), nullable=False),
+        sa.Column("version", sa.String(length=40), nullable=False),
+        sa.Column("recorded_at", sa.String(length=27), nullable=False),
+        sa.PrimaryKeyConstraint("seq"),
+    )
+    op.create_index("ix_receipt_objects_object", "receipt_objects", ["object_id", "peer"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_receipt_objects_object", table_name="receipt_objects")
+    op.drop_table("receipt_objects")
     op.drop_table("consent_answers")
     op.drop_table("consent_request_items")
     op.drop_index("ix_consent_requests_asker_unit", table_name="consent_requests")
