@@ -1,8 +1,8 @@
 """``tearline consent``: consents to onward release of ORCON records, and the requests for
 them (``store/consent_requests.py``, ``docs/policy.md``).
 
-``tearline consent ENTITY --to AGENCY`` gives a consent as before (``consent give``, the
-default when the first word is no sub-command); ``consent request`` asks the originating
+``tearline consent ENTITY --to AGENCY`` gives a consent (``consent give``, the default
+when the first word is no sub-command); ``consent request`` asks the originating
 unit for one, ``consent requests`` lists the requests the unit sent and those addressed to
 it, ``consent answer`` grants or refuses one.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -26,7 +25,7 @@ from tearline.store import consent_requests, releases
 class _GiveByDefault(TyperGroup):
     """``tearline consent ENTITY …`` is ``tearline consent give ENTITY …``."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if args and not args[0].startswith("-") and args[0] not in self.commands:
             args = ["give", *args]
         return super().parse_args(ctx, args)

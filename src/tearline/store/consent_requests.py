@@ -26,13 +26,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import Column, Connection, ForeignKey, Index, String, Table, select
+from sqlalchemy import Column, ColumnElement, Connection, ForeignKey, Index, String, Table, select
 
 from tearline.audit.consent_events import ConsentAnswered, ConsentRequested
 from tearline.audit.events import AuditQueried, now
 from tearline.errors import Conflict, InputError, NotFound, tr
 from tearline.model.marking import Selector
-from tearline.model.record import Record, Statement
+from tearline.model.record import Record
+from tearline.model.statement import Statement
 from tearline.policy.subject import Subject
 from tearline.store import audit_log, parties, reader, releases
 from tearline.store.sync_tables import sync_received
@@ -188,7 +189,7 @@ def _pulled(conn: Connection, entity_id: str) -> bool:
         c.entity_id == entity_id, c.outcome == "stored").limit(1)).first() is not None
 
 
-def _rows(conn: Connection, where: object) -> list[ConsentRequest]:
+def _rows(conn: Connection, where: ColumnElement[bool]) -> list[ConsentRequest]:
     r, a, i = consent_requests.c, consent_answers.c, consent_request_items.c
     rows = conn.execute(
         select(r.id, r.entity_id, r.origin_agency, r.to_unit, r.asker_unit, r.asker_agency,
@@ -261,7 +262,7 @@ def answer(conn: Connection, subject: Subject, request_id: str, grant: bool, rea
     if grant:
         consent_id = releases.grant_consent(conn, subject, req.entity_id, req.asker_agency,
                                             at, str(subject)).id
-    decided = "granted" if grant else "refused"
+    decided: Literal["granted", "refused"] = "granted" if grant else "refused"
     conn.execute(consent_answers.insert().values(
         request_id=request_id, answer=decided, consent_id=consent_id, reason=why or None,
         answered_by=str(subject), answered_at=ts(at)))
