@@ -63,8 +63,8 @@ def test_a_request_is_answered_by_the_originating_unit_and_seen_by_the_two_only(
     with world.transaction() as conn:
         assert [(d, q.id, q.state, q.props) for d, q in consent_requests.listed(conn, okafor, AT)
                 ] == [("sent", made.id, "pending", ("name",))]
-        assert [(d, q.id) for d, q in consent_requests.listed(conn, ana, AT)] == [
-            ("received", made.id)]
+        assert [(d, q.id, q.asked_by) for d, q in consent_requests.listed(conn, ana, AT)] == [
+            ("received", made.id, f"unit:{sc.SAN_DIEGO}")]  # the other side at unit level
         assert consent_requests.listed(conn, luis, AT) == []  # same agency, another unit
         assert consent_requests.listed(conn, rivera, AT) == []
     for wrong in (luis, okafor):  # not addressed to them: as a request that does not exist
@@ -82,6 +82,8 @@ def test_a_request_is_answered_by_the_originating_unit_and_seen_by_the_two_only(
             granted.consent_id, sc.MX_SEMAR, sc.US_DEA)
         (shown,) = consent_requests.listed(conn, okafor, AT + timedelta(hours=2))
         assert shown[1].state == "granted" and shown[1].consent_id == given.id
+        assert (shown[1].asked_by, shown[1].answered_by) == (f"analyst:{OKAFOR}",
+                                                             f"unit:{sc.UIE}")
         with pytest.raises(Conflict, match="answered already"):
             consent_requests.answer(conn, ana, made.id, False, "no", AT + timedelta(hours=2))
     with world.transaction() as conn, pytest.raises(InputError, match="nothing of mx-p-1"):

@@ -229,6 +229,15 @@ def _seen(conn: Connection, subject: Subject, at: datetime,
 Direction = Literal["sent", "received"]
 
 
+def _unit_level(q: ConsentRequest, answered: bool) -> ConsentRequest:
+    """The other side's person named at unit level (as the audit log names another unit's
+    actor): the asker sees who answered as the unit addressed, the unit addressed sees
+    who asked as the asking unit."""
+    if answered:
+        return replace(q, answered_by=f"unit:{q.to_unit}" if q.answered_by else None)
+    return replace(q, asked_by=f"unit:{q.asker_unit}")
+
+
 def listed(conn: Connection, subject: Subject,
            at: datetime) -> list[tuple[Direction, ConsentRequest]]:
     """The requests ``subject``'s unit sent and those addressed to it, oldest first, about
@@ -237,7 +246,8 @@ def listed(conn: Connection, subject: Subject,
     found = _seen(conn, subject, at, _rows(conn, (c.asker_unit == subject.unit)
                                            | (c.to_unit == subject.unit)))
     shown: list[tuple[Direction, ConsentRequest]] = [
-        ("sent" if q.asker_unit == subject.unit else "received", q) for q in found]
+        ("sent", _unit_level(q, answered=True)) if q.asker_unit == subject.unit
+        else ("received", _unit_level(q, answered=False)) for q in found]
     audit_log.append(conn, [AuditQueried(at=now(), actor=str(subject), subject=str(subject),
                                          entity_id=None, result_count=len(shown))])
     return shown
