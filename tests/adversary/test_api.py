@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from adversary.canon import canonical
 from adversary.cast import VIEWERS
 from adversary.lab import Lab, noninterference, runs_every_path
 from adversary.paths_api import run_api
@@ -28,13 +27,4 @@ test_hidden_change = noninterference("api", "hidden_change", VIEWERS)
 test_hidden_reference = noninterference("api", "hidden_reference", VIEWERS)
 test_hidden_filtered = noninterference("api", "hidden_filtered", VIEWERS)
 test_other_recipients = noninterference("api", "other_recipients", VIEWERS)
-
-
-def test_hidden_consent_request(lab: Lab) -> None:
-    """api: another unit's consent request (asked and refused) changes nothing the viewer
-    gets — its canonical case only; drawn requests run in the cli and audit families'
-    ``hidden_release``."""
-    lab.check(canonical("api", "hidden_consent_request"))
-
-
 test_every_path_is_run = runs_every_path("api", SDFD)

@@ -34,9 +34,11 @@ test_hidden_filtered = noninterference("web", "hidden_filtered", VIEWERS)
 
 
 def test_hidden_consent_request(lab: Lab) -> None:
-    """web: another unit's consent request (asked and refused) changes nothing the viewer
-    gets — its canonical case only; drawn requests run in the cli and audit families'
-    ``hidden_release``."""
+    """web: another unit's consent request (asked and refused), and another agency's
+    release with its partner's receipt, change nothing the viewer's pages show — the
+    canonical case only (the suite's time); drawn requests run in the cli and audit
+    families' ``hidden_release``, and the API lists requests through the same store
+    call as ``consent requests``."""
     lab.check(canonical("web", "hidden_consent_request"))
 
 
