@@ -23,7 +23,8 @@ from tearline.demo import scenario as sc
 from tearline.errors import NotFound
 from tearline.model.marking import Marking, Selector
 from tearline.model.record import Record, build_record, build_statements
-from tearline.store import audit_query, releases
+from tearline.stix.export import object_id
+from tearline.store import audit_query, consent_requests, delivery_receipts, peers, releases
 from tearline.store import tables as t
 from tearline.store.marking_changes import set_marking
 from tearline.store.store import Store
@@ -141,6 +142,51 @@ class Release:
 
 
 @dataclass(frozen=True)
+class AskConsent:
+    """``unit`` asks the originating unit for consent to pass its ORCON items of a record
+    on to ``to``; that unit refuses it, with ``refused``."""
+
+    unit: str
+    id: str
+    to: str
+    refused: bool = False
+
+    def apply(self, store: Store) -> None:
+        with store.transaction() as conn:
+            made = consent_requests.ask(conn, subject(self.unit), self.id,
+                                        Selector.parse(self.to), "pedido secreto", CLOCK.now)
+            if self.refused:
+                done = consent_requests.answer(conn, subject(made.to_unit), made.id, False,
+                                               "negado en secreto", CLOCK.now)
+                assert done.state == "refused", f"{self} was not refused"
+
+    def __str__(self) -> str:
+        return (f"{self.unit} asks consent to pass {self.id} on to {self.to}"
+                + (", refused" if self.refused else ""))
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The peer node of ``agency`` returns a verified receipt naming a record's object (what
+    ``federation/receipts.py`` keeps of one)."""
+
+    agency: str
+    id: str
+
+    def apply(self, store: Store) -> None:
+        with store.transaction() as conn:
+            (peer,) = [p for p in peers.peers(conn) if p.agency == self.agency]
+            schema = conn.execute(select(t.records.c.schema).where(t.records.c.id == self.id)
+                                  ).scalar_one()
+            delivery_receipts.keep(conn, peer.party, "e" * 64,
+                                   [(object_id(self.id, schema), "2026-01-07T08:00:00Z")],
+                                   CLOCK.now)
+
+    def __str__(self) -> str:
+        return f"{self.agency}'s node acknowledges receiving {self.id}"
+
+
+@dataclass(frozen=True)
 class Activity:
     """``unit`` reads: ``search`` TEXT, ``stats``, ``show`` ID, ``list``, ``audit`` (its log)."""
 
@@ -168,7 +214,7 @@ class Activity:
         return f"{self.unit} {self.what}{' ' + repr(self.arg) if self.arg else ''}"
 
 
-Action = Create | Amend | Remark | Release | Activity
+Action = Create | Amend | Remark | Release | AskConsent | Receipt | Activity
 
 
 def apply_all(store: Store, actions: tuple[Any, ...], start: datetime) -> None:

@@ -8,7 +8,7 @@ vary the viewer.
 
 from __future__ import annotations
 
-from adversary.actions import Activity, Amend, Create, Release, Remark
+from adversary.actions import Activity, Amend, AskConsent, Create, Receipt, Release, Remark
 from adversary.cast import CLEAR, DEA_TO_MX, SOD_ONLY, TRI
 from adversary.kinds import Case
 from adversary.secrecy import FEMDO, HOFD, PN, SDFD, SOD, UIE, red
@@ -20,6 +20,9 @@ _SEIZURE = (("drug", ("fentanyl",)), ("date", ("2025-12-15",)), ("grossWeight", 
 def _RED_TO(*units: str) -> Marking:  # noqa: N802 (a marking, named like the others)
     return Marking.build("RED", [f"unit:{u}" for u in (UIE, *units)], legal_basis=TRI)
 
+
+#: The SOD asks SEMAR's UIE for consent to pass SEMAR's ORCON record on to FGR; UIE refuses.
+CONSENT_ASKED = AskConsent(SOD, "mx-p-ovidio", "agency:mx.fgr", refused=True)
 
 CANON = {
     # 2: unvetted FGR ingests a file naming the id of a DEA record it may not see
@@ -45,8 +48,16 @@ CANON = {
                                              ("associate", ("x-hidden",))), DEA_TO_MX))),
     # 5: another unit of the viewer's agency counts and searches
     "other_activity": Case(SDFD, (Activity(SOD, "stats"), Activity(SOD, "search", "guzman"))),
-    # (releases) SEMAR shares its own record inside SEMAR; the DEA must not learn it
-    "hidden_release": Case(SDFD, (Release(UIE, "mx-p-ovidio", "unit:mx.semar.pn"),)),
+    # (releases) SEMAR shares its own record inside SEMAR; the DEA must not learn it; and
+    # the SOD asks SEMAR's UIE for consent to pass that ORCON record on to FGR, and is
+    # refused: San Diego, another DEA unit, must not learn of it either
+    "hidden_release": Case(SDFD, (Release(UIE, "mx-p-ovidio", "unit:mx.semar.pn"),
+                                  CONSENT_ASKED)),
+    # (consent requests and receipts) the pages and operations that list them: the same
+    # request; SEMAR releases its record to FGR, whose node acknowledges it — a receipt
+    # of another agency's release, not San Diego's to see
+    "hidden_consent_request": Case(SDFD, (CONSENT_ASKED, Release(
+        UIE, "mx-p-ovidio", "agency:mx.fgr", TRI), Receipt("mx.fgr", "mx-p-ovidio"))),
     # (issue #19) SEMAR names the DEA's San Diego division and FGR's unit on a RED record:
     # San Diego sees itself named, never that FGR is (world A: it alone is named)
     "other_recipients": Case(SDFD, (Create(UIE, "x-red", "Person", (

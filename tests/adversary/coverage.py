@@ -12,7 +12,8 @@ import re
 #: CLI command (words) → the family whose runner invokes it.
 CLI = {
     "show": "cli", "search": "cli", "list": "cli", "stats": "cli", "export": "cli",
-    "policy explain": "cli", "mark": "cli", "release": "cli", "consent": "cli",
+    "policy explain": "cli", "mark": "cli", "release": "cli", "consent give": "cli",
+    "consent request": "cli", "consent requests": "cli", "consent answer": "cli",
     "recall": "cli", "ingest": "cli", "import-ofac": "cli",
     "approval request": "cli", "approval list": "cli", "approval approve": "cli",
     "approval refuse": "cli",
@@ -90,7 +91,10 @@ API = {
         ("POST", "/api/v1/entities/{entity_id}/release-requests"),
         ("GET", "/api/v1/release-requests"),
         ("POST", "/api/v1/release-requests/{request_id}/approval"),
-        ("POST", "/api/v1/release-requests/{request_id}/refusal")), "api"),
+        ("POST", "/api/v1/release-requests/{request_id}/refusal"),
+        ("POST", "/api/v1/entities/{entity_id}/consent-requests"),
+        ("GET", "/api/v1/consent-requests"),
+        ("POST", "/api/v1/consent-requests/{request_id}/answer")), "api"),
 }
 API_LEFT_OUT: dict[tuple[str, str], str] = {}
 
@@ -120,7 +124,8 @@ WEB = dict.fromkeys((
     ("POST", "/web/sharing/mark"), ("POST", "/web/sharing/release"),
     ("POST", "/web/sharing/recall"), ("POST", "/web/sharing/consent"),
     ("POST", "/web/sharing/consent/withdraw"), ("POST", "/web/sharing/approve"),
-    ("POST", "/web/sharing/refuse"), ("GET", "/web/audit/proof/{index}"),
+    ("POST", "/web/sharing/refuse"), ("POST", "/web/sharing/consent/request"),
+    ("POST", "/web/sharing/consent/answer"), ("GET", "/web/audit/proof/{index}"),
     ("GET", "/web/audit/proof/{index}/json"),
     ("GET", "/web/record/{entity_id}/audience"), ("GET", "/web/record/{entity_id}/correlations"),
     ("GET", "/web/record/{entity_id}/history"),
@@ -136,7 +141,7 @@ WEB.update({("GET", "/web/network/{entity_id}"): "network",
 #: Command groups: a command of one is named by two words.
 GROUPS = frozenset({"audit", "policy", "report", "party", "node", "peer", "token", "source",
                     "deconflict", "resolve", "web", "network", "oversight",
-                    "contact", "approval"})
+                    "contact", "approval", "consent"})
 
 
 def cli_words(args: tuple[str, ...]) -> str:

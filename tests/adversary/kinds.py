@@ -12,7 +12,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from adversary.actions import Action, Activity, Amend, Create, Release, Remark
+from adversary.actions import Action, Activity, Amend, AskConsent, Create, Release, Remark
 from adversary.cast import DEA_TO_MX, GREEN, SOD_ONLY, TEXTS, TRI
 from adversary.secrecy import (
     DATES,
@@ -225,8 +225,9 @@ def search_listing(draw: st.DrawFn, viewer: str, taxii: bool = False) -> Case:
 
 @st.composite
 def hidden_release(draw: st.DrawFn, viewer: str, taxii: bool = False) -> Case:
-    """A release or consent among others: the viewer is neither party to it nor its record's
-    originator."""
+    """A release, a consent or a consent request among others: the viewer is neither party
+    to it nor its record's originator (a request: neither the asking unit nor the unit
+    asked — not even a unit of the same agency as either)."""
     if sc.agency_of(viewer) == sc.US_DEA:
         options: list[Action] = [Release(FEMDO, "fgr-p-damaso", "agency:mx.semar", TRI),
                                  Release(UIE, "mx-p-ovidio", "unit:mx.semar.pn")]
@@ -235,6 +236,8 @@ def hidden_release(draw: st.DrawFn, viewer: str, taxii: bool = False) -> Case:
         options = [Release(SOD, "dea-s-2", "unit:us.dea.hofd"),
                    Release(SOD, "dea-p-guzman", "unit:us.dea.hofd"),
                    Release(SOD, "dea-s-2", other, consent=True)]
+    options += [AskConsent(SOD, "mx-p-ovidio", "agency:mx.fgr", refused=True),
+                AskConsent(HOFD, "mx-p-ovidio", "unit:mx.semar.pn")]
     picked = draw(st.lists(st.sampled_from(options), min_size=1, max_size=2, unique=True))
     return Case(viewer, tuple(picked))
 

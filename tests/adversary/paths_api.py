@@ -157,6 +157,16 @@ def _writes(ask: Asking, viewer: str) -> None:
     ask("POST", "/release-requests/rr-0123456789abcdef/approval", label="approve none")
     ask("POST", "/release-requests/rr-0123456789abcdef/refusal", {"reason": "no"},
         label="refuse none")
+    # consent requests: asked of what it sees (hidden answers as missing; nothing ORCON
+    # of another agency: nothing to ask), listed, an unknown request answered
+    for entity in ("x-person", "dea-p-red", "mx-p-ovidio", "dea-s-2", "fgr-p-damaso", own):
+        ask("POST", f"/entities/{entity}/consent-requests",
+            {"to": f"agency:{partner}", "reason": "prueba"}, label=f"ask consent {entity}")
+    ask("GET", "/consent-requests")
+    ask("POST", "/consent-requests/cr-0123456789abcdef01234567/answer", {"answer": "grant"},
+        label="grant none")
+    ask("POST", "/consent-requests/cr-0123456789abcdef01234567/answer",
+        {"answer": "refuse", "reason": "no"}, label="refuse none")
     ask("DELETE", f"/entities/{new}", label="retract own")
 
 

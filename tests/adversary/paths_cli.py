@@ -82,7 +82,7 @@ def _steps(cli: Cli, out: Transcript, place: Place, viewer: str) -> None:
     for entity in ("x-person", "dea-p-red"):
         step("mark", entity, "--tlp", "AMBER+STRICT")
         step("release", entity, "--to", sibling)
-        step("consent", entity, "--to", partner)
+        step("consent", "give", entity, "--to", partner)
         step("recall", entity)
     # two-person approval: a request is checked as the release (hidden answers as
     # missing), the agency's requests are listed, an unknown request is not found
@@ -91,9 +91,17 @@ def _steps(cli: Cli, out: Transcript, place: Place, viewer: str) -> None:
     step("approval", "list", "-f", "json")
     step("approval", "approve", "rr-0123456789abcdef")
     step("approval", "refuse", "rr-0123456789abcdef", "--reason", "no")
+    # consent requests: asked about what it sees (hidden answers as missing; its own
+    # agency's or a record with nothing ORCON of another: nothing to ask), listed, an
+    # unknown request answered
+    for entity in ("x-person", "dea-p-red", "mx-p-ovidio", "dea-s-2", "fgr-p-damaso", own):
+        step("consent", "request", entity, "--to", f"agency:{partner}", "--reason", "prueba")
+    step("consent", "requests", "-f", "json")
+    step("consent", "answer", "cr-0123456789abcdef01234567", "--grant")
+    step("consent", "answer", "cr-0123456789abcdef01234567", "--refuse", "--reason", "no")
     step("mark", "dea-p-guzman", "--property", "birthDate", "--tlp", "AMBER+STRICT")
     step("release", "dea-p-guzman", "--to", sibling)
-    step("consent", own, "--to", partner)
+    step("consent", "give", own, "--to", partner)
     step("mark", own, "--property", prop, "--tlp", "AMBER+STRICT")
     step("recall", own)
     # one file per record: a file is stored whole or refused whole, and what is asked

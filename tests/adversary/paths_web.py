@@ -225,6 +225,11 @@ def sharing_forms(page: Pages) -> None:
     page("POST", "/web/sharing/consent/withdraw", {"consent": "con-0123456789abcdef01234567"})
     page("POST", "/web/sharing/approve", {"request": "rr-0123456789abcdef"})
     page("POST", "/web/sharing/refuse", {"request": "rr-0123456789abcdef", "reason": "no"})
+    for entity in (FORMED, "mx-p-ovidio"):
+        page("POST", "/web/sharing/consent/request", {"entity": entity, "to": "agency:mx.fgr",
+                                                      "reason": "prueba"})
+    page("POST", "/web/sharing/consent/answer", {"request": "cr-0123456789abcdef01234567",
+                                                 "answer": "grant"})
 
 
 def audit_pages(page: Pages) -> None:

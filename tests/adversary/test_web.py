@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 
+from adversary.canon import canonical
 from adversary.cast import VIEWERS
 from adversary.lab import Lab, noninterference, runs_every_path
 from adversary.paths_web import run_web
@@ -30,4 +31,15 @@ def lab(backend: Backend, base: Place, node_injected: None) -> Lab:
 test_hidden_record = noninterference("web", "hidden_record", VIEWERS)
 test_hidden_portion = noninterference("web", "hidden_portion", VIEWERS)
 test_hidden_filtered = noninterference("web", "hidden_filtered", VIEWERS)
+
+
+def test_hidden_consent_request(lab: Lab) -> None:
+    """web: another unit's consent request (asked and refused), and another agency's
+    release with its partner's receipt, change nothing the viewer's pages show — the
+    canonical case only (the suite's time); drawn requests run in the cli and audit
+    families' ``hidden_release``, and the API lists requests through the same store
+    call as ``consent requests``."""
+    lab.check(canonical("web", "hidden_consent_request"))
+
+
 test_every_path_is_run = runs_every_path("web", SDFD)

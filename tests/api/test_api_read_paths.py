@@ -34,6 +34,8 @@ READS = {
     "/api/v1/screening": "/api/v1/screening",
     # the agency's releases waiting for (or given) a second officer's approval
     "/api/v1/release-requests": "/api/v1/release-requests",
+    # consent requests the unit sent and those addressed to it
+    "/api/v1/consent-requests": "/api/v1/consent-requests",
 }
 #: GET operations that read no record: the node's status, the caller's identity, parties
 #: and tokens (administration; changes to them are audited where they happen).

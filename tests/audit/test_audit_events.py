@@ -156,6 +156,11 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                          "requested_by": "analyst:ana@mx.semar.uie", "release_id": "rel-9f"},
     "release.refused": {"request_id": "rr-1a2b", "entity_id": "p-1",
                         "requested_by": "analyst:ana@mx.semar.uie"},
+    "consent.requested": {"request_id": "cr-1a2b", "entity_id": "p-1",
+                          "statement_ids": ("st-1",), "originator": "us.dea",
+                          "to_unit": "unit:us.dea.sod", "recipient": "agency:mx.fgr"},
+    "consent.answered": {"request_id": "cr-1a2b", "entity_id": "p-1", "answer": "granted",
+                         "consent_id": "con-9f", "asked_by": "unit:mx.semar.uie"},
 }
 
 

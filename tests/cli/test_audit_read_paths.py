@@ -76,10 +76,14 @@ CLI_READS: dict[str, Callable[[Path], list[str]]] = {
     # the drafts are read from the log: the asker (here the node's operator) is logged
     "oversight due": lambda tmp: ["oversight", "due", "--agency", "us.dea"],
     "approval list": lambda tmp: ["approval", "list", "--as", "us.dea.sod"],
+    "consent requests": lambda tmp: ["consent", "requests", "--as", "us.dea.sod"],
 }
 #: Commands with --as that act (write, mark, release) rather than read; their entries
 #: are the business of their own modules and tests.
-CLI_ACTIONS = {"ingest", "import-ofac", "mark", "release", "recall", "consent",
+CLI_ACTIONS = {"ingest", "import-ofac", "mark", "release", "recall", "consent give",
+               # a consent asked for and answered (consent.requested, consent.answered:
+               # tests/store/test_consent_requests.py)
+               "consent request", "consent answer",
                # deconfliction reads no record: registering, withdrawing and checking are
                # exchanges logged as deconflict.* entries (tests/federation), and
                # `events` lists the unit's own registrations and the notices sent to it

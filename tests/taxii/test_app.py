@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from taxiiworld import DEA, ROOT, SECRETS, Node, PeerClient, T, build_node, untraced
 
 from statement_keys import TEST_KEYER
@@ -21,6 +22,7 @@ from tearline.model.marking import Marking
 from tearline.model.record import build_record
 from tearline.stix.export import object_id
 from tearline.store import audit_log
+from tearline.store.delivery_receipts import receipt_objects
 from tearline.store.peers import remove_peer
 from tearline.store.store import Store
 from tearline.taxii.collection import collection_id
@@ -281,6 +283,10 @@ def test_receipts(node: Node) -> None:
     assert [(e["peer"], e["object_count"], e["collection"]) for e in recorded] == [
         (f"node:{SEMAR}", len(objects), C_SEMAR)]
     assert refused == ["bad-signature", "bad-signature", "wrong-node", "malformed"]
+    # the objects a verified receipt names are kept (refused ones: nothing)
+    with node.store.reading() as conn:
+        kept = conn.execute(select(receipt_objects.c.peer, receipt_objects.c.object_id)).all()
+    assert sorted(kept) == sorted((f"node:{SEMAR}", o["id"]) for o in objects)
 
 
 def _comparable(answer_body: dict[str, Any]) -> Any:

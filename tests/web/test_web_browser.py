@@ -22,7 +22,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from webworld import ADMIN, PASSWORD, Site, add_links, build_site
 
 from serving import serving
-from tearline.store import audit_checkpoints, release_approvals
+from tearline.model.marking import Marking
+from tearline.store import audit_checkpoints, release_approvals, set_marking
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists() and not os.environ.get("CI"):
@@ -166,6 +167,48 @@ def test_a_second_officer_approves_in_the_browser(chromium: Browser, base: str,
                                            datetime.now(UTC))
         first.close()
         second.close()
+
+
+def test_a_consent_is_asked_and_granted_in_the_browser(chromium: Browser, base: str,
+                                                       site: Site) -> None:
+    """The DEA asks SEMAR's unit for consent to pass two ORCON records on; SEMAR's unit
+    grants one in the browser (the other stays pending: the Sharing page's photographs
+    show both); the DEA sees the answer, photographed in both languages."""
+    orcon = Marking.build("AMBER", ["agency:us.dea"], orcon=True, legal_basis="mx-us-2024")
+    with site.store.transaction() as conn:
+        for entity in ("semar-p-guzman", "semar-s-2"):
+            set_marking(conn, site.store.subject(VETTED), entity, None, orcon,
+                        datetime.now(UTC))
+    asker, originator = Person(chromium, base), Person(chromium, base)
+    try:
+        asker.sign_in(DEA)
+        page = asker.go("/web/sharing")
+        for entity, why in (("semar-p-guzman", "Proceso en Sinaloa"),
+                            ("semar-s-2", "Cruce en Nogales")):
+            page.fill("#ask-entity", entity)
+            page.fill("#ask-to", "agency:mx.fgr")
+            page.fill("#ask-reason", why)
+            page.click("form[action$='/sharing/consent/request'] button")
+            page.wait_for_url("**/web/sharing#consent-requests")
+        assert page.locator("table.consent-requests.sent").inner_text().count("pending") == 2
+        originator.sign_in(VETTED)
+        desk = originator.go("/web/sharing")
+        asked = desk.locator("table.consent-requests.received tr", has_text="semar-p-guzman")
+        assert "Proceso en Sinaloa" in asked.inner_text()
+        asked.locator("form:has(input[value=grant]) button").click()
+        desk.wait_for_url("**/web/sharing#consent-requests")
+        assert "granted" in desk.locator("table.consent-requests.received").inner_text()
+        sent = asker.go("/web/sharing").locator("table.consent-requests.sent")
+        assert "granted" in sent.inner_text() and "pending" in sent.inner_text()
+        asker.page.locator("#consent-requests").scroll_into_view_if_needed()
+        asker.shot("consent-requests")
+        _choose_language(asker.page, "es-MX")
+        asker.go("/web/sharing")
+        assert "otorgada" in asker.page.locator("table.consent-requests.sent").inner_text()
+        asker.shot("consent-requests")
+    finally:
+        asker.close()
+        originator.close()
 
 
 def test_switch_language(person: Person) -> None:

@@ -9,6 +9,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -16,7 +17,17 @@ from webworld import Browser, Site, build_site
 
 from tearline.audit.checkpoint import add_cosignature
 from tearline.cli.audit import check_proof
-from tearline.store import audit_checkpoints, audit_log, release_approvals, releases
+from tearline.federation.identity import init_node
+from tearline.stix.export import object_id
+from tearline.store import (
+    Peer,
+    add_peer,
+    audit_checkpoints,
+    audit_log,
+    delivery_receipts,
+    release_approvals,
+    releases,
+)
 
 VETTED, UNVETTED, DEA = "ana@mx.semar.uie", "luis@mx.semar.log", "bob@us.dea.sod"
 TWO_PERSON = "mx-us-2024"
@@ -138,13 +149,65 @@ def test_the_desk_lists_only_records_the_viewer_sees(ana: Browser, luis: Browser
                          "entity": "never-created", "to": "mx.fgr"}).status_code == 404
 
 
+def test_a_consent_asked_from_the_desk_and_granted_by_the_originating_unit(
+        ana: Browser, luis: Browser, site: Site) -> None:
+    ana.get("/web/sharing")
+    assert ana.post("/web/sharing/mark", {"entity": "semar-p-guzman", "tlp": "AMBER",
+                                          "rel_to": "agency:us.dea", "orcon": "on",
+                                          "legal_basis": TWO_PERSON}).status_code == 303
+    bob = Browser(site.app)
+    bob.sign_in(DEA)
+    bob.get("/web/sharing")
+    ask = {"entity": "semar-p-guzman", "to": "agency:mx.fgr", "reason": "Juicio en Sinaloa"}
+    assert bob.post("/web/sharing/consent/request", {**ask, "reason": ""}).status_code == 422
+    assert bob.post("/web/sharing/consent/request", ask).status_code == 303
+    sent = bob.get("/web/sharing").text
+    assert "Your requests to originators" in sent and "pending" in sent
+    assert "Juicio en Sinaloa" not in luis.get("/web/sharing").text  # another unit of SEMAR
+    received = ana.get("/web/sharing").text
+    assert "Juicio en Sinaloa" in received
+    (request_id,) = re.findall(r'name="request" value="(cr-[0-9a-f]+)"', received)[:1]
+    assert luis.post("/web/sharing/consent/answer", {"request": request_id, "answer": "grant"}
+                     ).status_code == 404
+    assert ana.post("/web/sharing/consent/answer", {"request": request_id, "answer": "grant"}
+                    ).status_code == 303
+    with site.store.reading() as conn:
+        given = [c for c in releases.consents(conn, ["semar-p-guzman"]) if c.to_agency == "us.dea"]
+    assert len(given) == 1 and given[0].id in bob.get("/web/sharing").text
+    assert ana.post("/web/sharing/consent/answer", {"request": request_id, "answer": "refuse",
+                                                    "reason": "tarde"}).status_code == 409
+    bob.close()
+
+
+def test_what_partners_received_is_shown_to_the_releasing_agency(
+        ana: Browser, site: Site, tmp_path: Path) -> None:
+    fgr = init_node(tmp_path / "fgr", "mx.fgr", "mx.fgr.seido").identity
+    with site.store.transaction() as conn:
+        add_peer(conn, Peer.from_identity(fgr), datetime.now(UTC))
+    bob = Browser(site.app)
+    bob.sign_in(DEA)
+    bob.get("/web/sharing")
+    assert bob.post("/web/sharing/release", {"entity": "dea-p-guzman", "to": "agency:mx.fgr",
+                                             "basis": "fgr-us-2025"}).status_code == 303
+    sid = object_id("dea-p-guzman", "Person")
+    assert "What partners received" in bob.get("/web/sharing").text
+    assert sid not in bob.get("/web/sharing").text  # no receipt yet
+    with site.store.transaction() as conn:
+        delivery_receipts.keep(conn, f"node:{fgr.name}", "f" * 64, [(sid, "v1")],
+                               datetime.now(UTC))
+    page = bob.get("/web/sharing").text
+    assert sid in page and fgr.name in page
+    assert sid not in ana.get("/web/sharing").text  # not SEMAR's release
+    bob.close()
+
+
 @pytest.mark.parametrize("form", ["mark", "release", "recall", "consent", "consent/withdraw",
-                                  "approve", "refuse"])
+                                  "approve", "refuse", "consent/request", "consent/answer"])
 def test_every_desk_form_needs_the_sessions_csrf_token(ana: Browser, site: Site,
                                                        form: str) -> None:
     before = _size(site)
     fields = {"entity": "semar-s-1", "to": "mx.fgr", "tlp": "GREEN", "release": "rel-0",
-              "consent": "con-0", "request": "rr-0", "reason": "no"}
+              "consent": "con-0", "request": "rr-0", "reason": "no", "answer": "grant"}
     assert ana.post(f"/web/sharing/{form}", fields, csrf="forged").status_code == 403
     assert _size(site) == before  # nothing done, nothing logged
 

@@ -25,6 +25,7 @@ from tearline.api.routes import (
     admin,
     approvals,
     audit,
+    consent_requests,
     deconflict,
     entities,
     markings,
@@ -87,6 +88,7 @@ def create_app(
     app.include_router(resolve.router(), prefix=PREFIX)
     app.include_router(network.router(), prefix=PREFIX)
     app.include_router(approvals.router(), prefix=PREFIX)
+    app.include_router(consent_requests.router(), prefix=PREFIX)
     app.mount(meta.ASSETS, StaticFiles(directory=swagger_ui_path), name="docs-assets")
     # Outermost last: the timeout covers everything, the body limit sees bytes first.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

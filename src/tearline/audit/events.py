@@ -397,6 +397,7 @@ class DeconflictQuery(Event):
 
 
 # Registered here, after this module's own kinds, so that the catalogue lists them last.
+from tearline.audit import consent_events as _consent_events  # noqa: E402,F401
 from tearline.audit import oversight_events as _oversight_events  # noqa: E402,F401
 
 

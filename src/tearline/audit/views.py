@@ -47,6 +47,7 @@ WHOLE_WHEN_OWN = frozenset({
     "marking.changed", "consent.recorded", "key.changed", "party.changed",
     "vetting.changed", "deconflict.query", "deconflict.evaluated", "deconflict.refused",
     "deconflict.registered", "deconflict.withdrawn", "deconflict.hit",
+    "consent.requested", "consent.answered",
 })
 
 #: The fields a reduced form keeps, besides ``kind``, ``at``, ``actor`` and ``entity_id``.

@@ -9,6 +9,7 @@ from __future__ import annotations
 # Areas register their commands on import.
 from tearline.cli import approvals as _approvals  # noqa: E402,F401
 from tearline.cli import audit as _audit  # noqa: E402,F401
+from tearline.cli import consent as _consent  # noqa: E402,F401
 from tearline.cli import deconflict as _deconflict  # noqa: E402,F401
 from tearline.cli import demo as _demo  # noqa: E402,F401
 from tearline.cli import ingest as _ingest  # noqa: E402,F401

@@ -1,4 +1,5 @@
-"""Dissemination commands: mark, vet/unvet, release/recall, consent, ``policy explain``.
+"""Dissemination commands: mark, vet/unvet, release/recall, ``policy explain`` (consents:
+``cli/consent.py``).
 
 Also :func:`side_by_side`, the same record as each of several units sees it (the demo
 calls it). Every change is a new row of history; nothing is updated in place except
@@ -163,30 +164,6 @@ def recall(
                               release_id)
     console.print(_("revoked {n} release(s) of {id}: {ids}").format(
         n=len(ids), id=entity_id, ids=", ".join(ids)))
-
-
-@app.command()
-def consent(
-    entity_id: str,
-    as_: AsOption = None,
-    to: Annotated[str | None, typer.Option("--to", help="Agency allowed to release onward.")]
-    = None,
-    withdraw: Annotated[str | None, typer.Option(help="Withdraw this consent id instead.")]
-    = None,
-) -> None:
-    """Consent (as the originating agency) to onward release of an ORCON record, or withdraw."""
-    subject = acting(as_)
-    now = datetime.now(UTC)
-    with STATE.store().transaction() as conn:
-        if withdraw:
-            releases.withdraw_consent(conn, subject, withdraw, now, str(subject))
-            console.print(_("consent {id} withdrawn").format(id=withdraw))
-            return
-        if not to:
-            raise InputError(tr("say which agency may release onward: --to AGENCY"))
-        given = releases.grant_consent(conn, subject, entity_id, to, now, str(subject))
-    console.print(_("{consent}: {to} may release {id} onward (consent of {agency})").format(
-        consent=given.id, to=to, id=entity_id, agency=subject.agency))
 
 
 @policy_app.command("explain")

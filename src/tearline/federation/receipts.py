@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from tearline.audit.envelope import utc_timestamp
@@ -35,7 +35,7 @@ from tearline.audit.events import ReceiptRecorded, ReceiptRefused, now
 from tearline.errors import IntegrityError, Problem, ValidationError, WrongNode, tr
 from tearline.federation.signing import read_signed_document, sign_document
 from tearline.keys import NodeKey
-from tearline.store import Peer, Store, audit_log
+from tearline.store import Peer, Store, audit_log, delivery_receipts
 
 RECEIPT_TYPE = "tearline-receipt"
 RECEIPT_VERSION = 1
@@ -132,6 +132,8 @@ def record_receipt(store: Store, peer: Peer, body: bytes) -> Receipt:
         audit_log.append(conn, [ReceiptRecorded(
             at=now(), actor=peer.party, peer=peer.party, collection=collection,
             receipt_digest=receipt.digest, object_count=len(receipt.objects))])
+        delivery_receipts.keep(conn, peer.party, receipt.digest, receipt.objects,
+                               datetime.now(UTC))
     return receipt
 
 

@@ -1,7 +1,9 @@
-"""The sharing officer's forms: mark, release, recall, consent, approve or refuse a release.
+"""The sharing officer's forms: mark, release, recall, consent, approve or refuse a release,
+ask for a consent and answer such a request.
 
 Each form is the store call of its CLI command (``tearline mark``, ``release``,
-``recall``, ``consent``, ``approval request`` / ``approve`` / ``refuse``), made as the signed-in
+``recall``, ``consent``, ``approval request`` / ``approve`` / ``refuse``, ``consent
+request`` / ``answer``), made as the signed-in
 analyst with the ``write`` scope, its CSRF token checked, in one transaction that
 appends the same audit entries. A release under an agreement that requires a second
 officer (``release_approvals.needs_second``) is not refused as the direct call would be:
@@ -17,7 +19,7 @@ from fastapi.responses import Response
 
 from tearline.errors import Problem, ValidationError
 from tearline.model.marking import Marking, Selector, parse_timestamp
-from tearline.store import release_approvals, releases, set_marking
+from tearline.store import consent_requests, release_approvals, releases, set_marking
 from tearline.web.context import PREFIX, back_to, form, text, viewer, web_of
 from tearline.web.pages.record import checked_id
 
@@ -104,6 +106,27 @@ def router() -> APIRouter:
             releases.withdraw_consent(conn, session.subject, consent_id, datetime.now(UTC),
                                       str(session.subject))
         return back_to(DESK)
+
+    @web.post("/sharing/consent/request")
+    async def ask_consent(request: Request) -> Response:
+        session = viewer(request, "write")
+        fields = await form(request, session)
+        entity_id, to, reason = _needed(fields, "entity", "to", "reason")
+        with web_of(request).store.transaction() as conn:
+            consent_requests.ask(conn, session.subject, checked_id(entity_id),
+                                 Selector.parse(to), reason, datetime.now(UTC),
+                                 origin=text(fields, "of", 128) or None)
+        return back_to(DESK + "#consent-requests")
+
+    @web.post("/sharing/consent/answer")
+    async def answer_consent(request: Request) -> Response:
+        session = viewer(request, "write")
+        fields = await form(request, session)
+        request_id, decided = _needed(fields, "request", "answer")
+        with web_of(request).store.transaction() as conn:
+            consent_requests.answer(conn, session.subject, request_id, decided == "grant",
+                                    text(fields, "reason", 500), datetime.now(UTC))
+        return back_to(DESK + "#consent-requests")
 
     @web.post("/sharing/approve")
     async def approve(request: Request) -> Response:
