@@ -8,8 +8,10 @@ of a window of the best matches, and the counts over them). Each part is timed a
 here, in CPU milliseconds per search, for each of the surnames ``bench/api.py`` searches
 (each held by about one record in eight), and then ``Store.search`` whole, one search
 at a time (its audit entries committed by the group writer, whose thread's CPU counts:
-process time); beside it, the same run's baseline, ``Store.read`` of one record (the
-API's read, whose p99 the search's goal matches).
+process time), and the page with its facets as the web page and ``/search?facets=true``
+read them (``facets.search_faceted``, one store call); beside it, the same run's
+baseline, ``Store.read`` of one record (the API's read, whose p99 the search's goal
+matches).
 
     .venv/bin/python bench/search.py --records 1000000 --db /tmp/w.sqlite  # issue #20
     .venv/bin/python bench/search.py --quick
@@ -83,6 +85,11 @@ def profile(url: str, limit: int, repeat: int, words: list[str]) -> dict[str, fl
             repeat, len(words))
         out["Store.search whole, one at a time (audit entries committed)"] = _cpu_ms(
             lambda: [store.search(subject, now, w, limit=limit) for w in words],
+            repeat, len(words))
+        # the web page's read and the API's with facets=true: the page and the facets in
+        # one store call, one ranked window for both (store/facets.py)
+        out["facets.search_faceted whole, one at a time (audit committed)"] = _cpu_ms(
+            lambda: [facets.search_faceted(store, subject, now, w, limit=limit) for w in words],
             repeat, len(words))
         # the same-run baseline: the read the API's goal holds searches to
         first = [ids[w][0] for w in words]
