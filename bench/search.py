@@ -114,7 +114,16 @@ def main() -> None:
                         "%(default)s)")
     parser.add_argument("--quick", action="store_true", help="2,000 records, 1 repeat")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--window", type=int,
+                        help="count the facets over this many best matches instead of "
+                        "store/facets.py's WINDOW (to weigh a smaller window: a product "
+                        "choice, not the shipped behaviour)")
     args = parser.parse_args()
+    if args.window:
+        from tearline.store import facets, read_query
+
+        facets.WINDOW = args.window  # and its search's LIMIT, as the shipped window has
+        read_query.LIMITS = tuple(sorted({*read_query.LIMITS, args.window + 1}))
     if args.quick:
         args.records, args.repeat = 2000, 1
     words = SURNAMES[:args.words]
