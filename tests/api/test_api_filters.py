@@ -147,3 +147,7 @@ def test_search_facets_are_the_searchs_on_every_page(seizures: Api) -> None:
     assert narrowed["counts"]["originator"] == [{"value": "us.dea", "count": 1}]
     bad = api.get("/api/v1/search", "us.dea.sod", params={"q": "garcia", "facets": "maybe"})
     assert bad.status_code == 422
+    spec = api.get("/api/v1/openapi.json").json()
+    search = spec["paths"]["/api/v1/search"]["get"]
+    assert "facets" in {p["name"] for p in search["parameters"]}
+    assert "FacetsOut" in spec["components"]["schemas"]
