@@ -8,8 +8,10 @@ of a window of the best matches, and the counts over them). Each part is timed a
 here, in CPU milliseconds per search, for each of the surnames ``bench/api.py`` searches
 (each held by about one record in eight), and then ``Store.search`` whole, one search
 at a time (its audit entries committed by the group writer, whose thread's CPU counts:
-process time); beside it, the same run's baseline, ``Store.read`` of one record (the
-API's read, whose p99 the search's goal matches).
+process time), and the page with its facets as the web page and ``/search?facets=true``
+read them (``facets.search_faceted``, one store call); beside it, the same run's
+baseline, ``Store.read`` of one record (the API's read, whose p99 the search's goal
+matches).
 
     .venv/bin/python bench/search.py --records 1000000 --db /tmp/w.sqlite  # issue #20
     .venv/bin/python bench/search.py --quick
@@ -84,6 +86,11 @@ def profile(url: str, limit: int, repeat: int, words: list[str]) -> dict[str, fl
         out["Store.search whole, one at a time (audit entries committed)"] = _cpu_ms(
             lambda: [store.search(subject, now, w, limit=limit) for w in words],
             repeat, len(words))
+        # the web page's read and the API's with facets=true: the page and the facets in
+        # one store call, one ranked window for both (store/facets.py)
+        out["facets.search_faceted whole, one at a time (audit committed)"] = _cpu_ms(
+            lambda: [facets.search_faceted(store, subject, now, w, limit=limit) for w in words],
+            repeat, len(words))
         # the same-run baseline: the read the API's goal holds searches to
         first = [ids[w][0] for w in words]
         out["baseline: Store.read of one record, one at a time"] = _cpu_ms(
@@ -107,7 +114,16 @@ def main() -> None:
                         "%(default)s)")
     parser.add_argument("--quick", action="store_true", help="2,000 records, 1 repeat")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--window", type=int,
+                        help="count the facets over this many best matches instead of "
+                        "store/facets.py's WINDOW (to weigh a smaller window: a product "
+                        "choice, not the shipped behaviour)")
     args = parser.parse_args()
+    if args.window:
+        from tearline.store import facets, read_query
+
+        facets.WINDOW = args.window  # and its search's LIMIT, as the shipped window has
+        read_query.LIMITS = tuple(sorted({*read_query.LIMITS, args.window + 1}))
     if args.quick:
         args.records, args.repeat = 2000, 1
     words = SURNAMES[:args.words]

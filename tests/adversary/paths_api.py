@@ -85,6 +85,9 @@ def api_steps(ask: Asking, viewer: str) -> None:
         ask("GET", f"/search?q={text}")
     ask.pages("/search?q=guzman&limit=1", "search by one")
     ask("GET", "/search?q=ovidio&schema=Person")
+    for text in ("guzman", "caro quintero"):  # the facets: counted over what V sees
+        ask("GET", f"/search?q={text}&facets=true")
+    ask.pages("/search?q=guzman&limit=1&facets=true", "search by one, with facets")
     _filtered(ask)
     ask("GET", "/stats")
     _writes(ask, viewer)
@@ -115,6 +118,7 @@ def _filtered(ask: Asking) -> None:
     ask.pages("/entities?originator=us.dea&date_from=2025-11-01&limit=2",
               "the DEA's since November by two")
     ask.pages("/search?q=guzman&originator=us.dea&limit=1", "the DEA's guzman by one")
+    ask("GET", "/search?q=guzman&country=mx&facets=true")
 
 
 def _writes(ask: Asking, viewer: str) -> None:

@@ -112,3 +112,42 @@ def test_search_is_ranked_and_filtered(seizures: Api) -> None:
     assert ids(api, "/api/v1/search", q="garcia", originator="us.dea") == ["rec-dea"]
     assert ids(api, "/api/v1/search", q="garcia", schema="Person", tlp="GREEN") == [
         "rec-public"]
+
+
+def test_search_facets_are_the_searchs_on_every_page(seizures: Api) -> None:
+    api = seizures
+    plain = api.get("/api/v1/search", "us.dea.sod", params={"q": "garcia"}).json()
+    assert "facets" not in plain  # opt-in: the results-only answer is unchanged
+    paged, cursor, seen = [], None, []
+    while True:
+        params: dict[str, object] = {"q": "garcia", "limit": 2, "facets": "true"}
+        if cursor:
+            params["cursor"] = cursor
+        page = api.get("/api/v1/search", "us.dea.sod", params=params).json()
+        paged += page["items"]
+        seen.append(page["facets"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert paged == plain["items"]
+    assert all(f == seen[0] for f in seen)
+    counts = seen[0]["counts"]
+    assert (seen[0]["matched"], seen[0]["complete"]) == (5, True)
+    assert counts["schema"] == [{"value": "Person", "count": 4},
+                                {"value": "Organization", "count": 1}]
+    assert counts["originator"] == [{"value": "mx.semar", "count": 4},
+                                    {"value": "us.dea", "count": 1}]
+    # rec-secret (RED for SEMAR's intelligence unit) counts for that unit only
+    uie = api.get("/api/v1/search", "mx.semar.uie",
+                  params={"q": "garcia", "facets": "true"}).json()["facets"]
+    assert uie["matched"] == 6 and {"value": "RED", "count": 1} in uie["counts"]["marking"]
+    assert "RED" not in {v["value"] for v in counts["marking"]}
+    narrowed = api.get("/api/v1/search", "us.dea.sod", params={
+        "q": "garcia", "facets": "true", "originator": "us.dea"}).json()["facets"]
+    assert narrowed["counts"]["originator"] == [{"value": "us.dea", "count": 1}]
+    bad = api.get("/api/v1/search", "us.dea.sod", params={"q": "garcia", "facets": "maybe"})
+    assert bad.status_code == 422
+    spec = api.get("/api/v1/openapi.json").json()
+    search = spec["paths"]["/api/v1/search"]["get"]
+    assert "facets" in {p["name"] for p in search["parameters"]}
+    assert "FacetsOut" in spec["components"]["schemas"]

@@ -3,9 +3,11 @@ the vocabularies read as an analyst writes them (fentanilo, metanfetamina, decom
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from babel.dates import format_datetime
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -49,3 +51,17 @@ def test_the_vocabularies_read_in_spanish() -> None:
     en = environment("en_US")
     assert en.filters["drug_name"]("fentanyl") == "fentanyl"
     assert en.filters["schema_name"]("Seizure") == "Seizure"
+
+
+@pytest.mark.parametrize("locale", i18n.SUPPORTED)
+def test_dates_read_as_babel_writes_them(locale: str) -> None:
+    """The ``when`` filter (patterns looked up once) writes what Babel's
+    ``format_datetime(…, "medium")`` writes, in the reader's language."""
+    when = environment(locale).filters["when"]
+    for at in (datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC),
+               datetime(2025, 12, 31, 23, 59, 1, tzinfo=timezone(timedelta(hours=-6))),
+               datetime(2024, 2, 29, 13, 0, 0)):
+        assert when(at) == format_datetime(at, "medium", locale=i18n.babel_locale(locale))
+    assert when(None) == ""
+    assert environment("es_MX").filters["when"](
+        datetime(2026, 3, 4, 17, 6, 7, tzinfo=UTC)) == "4 mar 2026, 5:06:07\u202fp.m."

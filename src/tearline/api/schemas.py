@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -20,6 +20,9 @@ from tearline.model.record import MAX_VALUE_LENGTH, Record
 from tearline.model.schema import get_model
 from tearline.model.statement import Statement
 from tearline.model.text import bidi_problem
+
+if TYPE_CHECKING:
+    from tearline.store.facets import Facets
 
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
@@ -199,6 +202,33 @@ class Page(BaseModel):
     items: list[RecordOut]
     #: Pass as ``cursor`` for the next page; ``null`` on the last page.
     next_cursor: str | None
+
+
+class FacetValue(BaseModel):
+    value: str
+    count: int
+
+
+class FacetsOut(BaseModel):
+    """How many of the search's best matches have each value (``store/facets.py``):
+    over the best 250 when ``complete`` is false, over every match otherwise."""
+
+    #: Per facet (schema, drug, country, originator, marking), most frequent first.
+    counts: dict[str, list[FacetValue]]
+    #: How many records the counts are over.
+    matched: int
+    complete: bool
+
+    @classmethod
+    def of(cls, facets: Facets) -> FacetsOut:
+        return cls(counts={name: [FacetValue(value=v, count=n) for v, n in values]
+                           for name, values in facets.counts.items()},
+                   matched=facets.matched, complete=facets.complete)
+
+
+class SearchPage(Page):
+    #: The search's facets, with ``facets=true`` only (the same on every page).
+    facets: FacetsOut | None = None
 
 
 class Stats(BaseModel):

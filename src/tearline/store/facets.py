@@ -6,8 +6,12 @@ are taken over the tear-line views of the best :data:`WINDOW` matches (the same
 policy-bound selection as the results, with the same filters), so a hidden record,
 or a hidden portion holding a drug or a country, counts for nothing: the figures are
 those of a world without it. Being figures rather than records, they are logged as
-one ``aggregate.read`` entry (path ``web``), like ``stats``; the records on the page
-itself are logged as reads by the search that shows them.
+one ``aggregate.read`` entry (path ``web`` or ``api``), like ``stats``; the records on
+the page itself are logged as reads by the search that shows them.
+
+A search's page and its facets are read together (:func:`search_faceted`): on the first
+page the results are the best of the window itself, so the ranked search runs once for
+both.
 
 The counts come from one statement of the columns they need (each record's head and
 its shown statements' property and value, under the same policy predicates as a
@@ -22,11 +26,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 from anyio import to_thread
 from sqlalchemy import Connection, select
 
+from tearline.model.record import Record
 from tearline.policy.subject import Subject
 from tearline.store import audit_events
 from tearline.store.audit_group import Pending
@@ -34,8 +39,8 @@ from tearline.store.filters import NO_FILTERS, Filters, country_properties
 from tearline.store.prepared import prepared
 from tearline.store.read_query import _S, _by_ids, _heads, _ids_value
 from tearline.store.read_rows import markings_by_id
-from tearline.store.reader import list_ids
-from tearline.store.search import search_ids
+from tearline.store.reader import list_ids, read_records
+from tearline.store.search import Position, search_ids
 from tearline.store.store import Store
 from tearline.store.visibility import Predicates, Visibility
 
@@ -132,3 +137,62 @@ async def facets_async(store: Store, subject: Subject, at: datetime, text: str |
     wait for the audit commit holds neither it nor the loop."""
     return await (await to_thread.run_sync(
         partial(facets_later, store, subject, at, text, schema, filtering)))
+
+
+#: Which surface showed the facets (the ``aggregate.read`` entry's path).
+Surface = Literal["web", "api"]
+
+
+@dataclass(frozen=True, slots=True)
+class Faceted:
+    """A page of search results and the facets of the whole search."""
+
+    records: list[Record]
+    facets: Facets
+
+
+def search_faceted_later(store: Store, subject: Subject, at: datetime, text: str,
+                         schema: str | None = None, after: Position | None = None,
+                         limit: int = 100, filtering: Filters = NO_FILTERS,
+                         surface: Surface = "web") -> Pending[Faceted]:
+    """``Store.search``'s page and the facets of the search, released once their audit
+    entries are committed: the search's (the query, one ``record.read`` per record
+    shown) and then the facets' ``aggregate.read``, in that order, in one batch.
+
+    The facets are those of the search from its top, whatever the page: they describe
+    the search, not the page. On the first page the results are the window's best
+    ``limit`` (the same ranking, the same ids: one ranked search instead of two)."""
+    vis = Visibility(subject, at)
+    with store.reading() as conn:
+        if after is None and limit <= WINDOW:
+            window = search_ids(conn, vis, text, schema, None, WINDOW + 1, filtering)
+            page = window[:limit]
+        else:
+            page = search_ids(conn, vis, text, schema, after, limit, filtering)
+            window = search_ids(conn, vis, text, schema, None, WINDOW + 1, filtering)
+        found = read_records(conn, vis, page)
+        counted = count(conn, vis, window[:WINDOW], len(window) <= WINDOW)
+        query = audit_events.search_event(store._salt(conn), subject, text, len(found))
+    events = [query, *audit_events.record_read_events(subject, found, "search"),
+              audit_events.aggregate_event(subject, surface, counted.matched)]
+    return Pending(store._log(events), Faceted(found, counted))
+
+
+def search_faceted(store: Store, subject: Subject, at: datetime, text: str,
+                   schema: str | None = None, after: Position | None = None,
+                   limit: int = 100, filtering: Filters = NO_FILTERS,
+                   surface: Surface = "web") -> Faceted:
+    """:func:`search_faceted_later`, waiting for the commit."""
+    return search_faceted_later(store, subject, at, text, schema, after, limit, filtering,
+                                surface).result()
+
+
+async def search_faceted_async(store: Store, subject: Subject, at: datetime, text: str,
+                               schema: str | None = None, after: Position | None = None,
+                               limit: int = 100, filtering: Filters = NO_FILTERS,
+                               surface: Surface = "web") -> Faceted:
+    """:func:`search_faceted` for an event loop (the reads in a worker thread; the wait
+    for the audit commit holds neither it nor the loop)."""
+    return await (await to_thread.run_sync(partial(
+        search_faceted_later, store, subject, at, text, schema, after, limit, filtering,
+        surface)))

@@ -46,8 +46,10 @@ _STATEMENT_COLUMNS = ("id", "schema", "prop", "value", "original_value", "origin
 
 #: A page's LIMIT is written into the statement (a planner that knows it will stop early
 #: chooses the index walk, and PostgreSQL can then keep one generic plan per statement);
-#: a requested size is rounded up to one of these, and the answer trimmed to it.
-LIMITS = (1, 10, 25, 50, 100, 250, MAX_PAGE)
+#: a requested size is rounded up to one of these, and the answer trimmed to it. 251 is
+#: a facet window (``store/facets.py``: the best 250 and one more, to know whether they
+#: were all): rounded up to 500, its search walked twice the rows it keeps.
+LIMITS = (1, 10, 25, 50, 100, 250, 251, MAX_PAGE)
 
 
 def _bucket(limit: int) -> tuple[int, int]:

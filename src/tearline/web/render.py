@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from babel.dates import format_datetime
+from babel import Locale
+from babel.dates import get_date_format, get_datetime_format, get_time_format
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -40,6 +41,20 @@ def _country(code: str, locale: str) -> str:
     return f"{name} ({code})" if name else code
 
 
+def date_time(parsed: Locale) -> Any:
+    """Babel's ``format_datetime(at, "medium")`` in ``parsed``'s format, its patterns
+    looked up once: Babel looks up and parses them again for every value (a search
+    page formats one date per result)."""
+    joined = str(get_datetime_format("medium", locale=parsed)).replace("'", "")
+    day, hour = get_date_format("medium", locale=parsed), get_time_format("medium", locale=parsed)
+
+    def when(at: Any) -> str:
+        if not isinstance(at, datetime):
+            return ""
+        return joined.replace("{0}", hour.apply(at, parsed)).replace("{1}", day.apply(at, parsed))
+    return when
+
+
 @cache
 def environment(locale: str) -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
@@ -52,8 +67,7 @@ def environment(locale: str) -> Environment:
         return str(catalog.gettext(message))
 
     parsed = babel_locale(locale)  # parsed once: Babel parses a locale name on every call
-    env.filters["when"] = lambda at: (
-        format_datetime(at, "medium", locale=parsed) if isinstance(at, datetime) else "")
+    env.filters["when"] = date_time(parsed)
     env.filters["number"] = lambda n: format_decimal(n, locale=parsed)
     env.filters["schema_name"] = lambda s: gettext(vocab.SCHEMAS.get(s) or str(s))
     env.filters["drug_name"] = lambda d: gettext(vocab.DRUGS[d]) if d in vocab.DRUGS else d

@@ -10,10 +10,18 @@ from tearline.api.deps import AUTHED, CursorsDep, Reader, StoreDep
 from tearline.api.error_envelope import model_response
 from tearline.api.filtering import FiltersDep
 from tearline.api.routes.trace import check_returned_async
-from tearline.api.schemas import KnownSchema, Page, RecordOut, Stats, Text
+from tearline.api.schemas import (
+    FacetsOut,
+    KnownSchema,
+    Page,
+    RecordOut,
+    SearchPage,
+    Stats,
+    Text,
+)
 from tearline.api.settings import ApiSettings
 from tearline.errors import Problem, ValidationError, tr
-from tearline.store import Position, query_tokens, rank_of
+from tearline.store import Position, facets, query_tokens, rank_of
 
 
 def _position(sealed: str) -> Position:
@@ -25,7 +33,7 @@ def _position(sealed: str) -> Position:
 def router(settings: ApiSettings) -> APIRouter:
     api = APIRouter(tags=["search"], responses=AUTHED)
 
-    @api.get("/search", response_model=Page,
+    @api.get("/search", response_model=SearchPage,
              summary="Records whose visible names, aliases or identifiers match every word, "
              "best first")
     async def search(
@@ -37,10 +45,13 @@ def router(settings: ApiSettings) -> APIRouter:
         schema: Annotated[KnownSchema | None, Query()] = None,
         cursor: Annotated[str | None, Query(max_length=400)] = None,
         limit: Annotated[int, Query(ge=1, le=settings.max_page)] = settings.default_page,
+        with_facets: Annotated[bool, Query(alias="facets")] = False,
     ) -> Response:
         """Ranked by relevance over what the caller sees (``docs/api.md``, "Search
         ranking"): a name that is exactly the words first, then more whole-word
-        matches, then by id. The filters narrow the results inside the policy's query."""
+        matches, then by id. The filters narrow the results inside the policy's query.
+        ``facets=true`` adds the search's facet counts (``docs/api.md``, "Search
+        facets"): the web search page's figures, from the same store call."""
         words = query_tokens(q)
         if len(words) > settings.max_query_words:
             raise ValidationError(
@@ -52,13 +63,22 @@ def router(settings: ApiSettings) -> APIRouter:
         after = _position(cursors.open(cursor, unit, "search", query)) if cursor else None
         if after is None:  # a canary searched for: an alert (docs/trace.md)
             await check_returned_async(store, str(principal.subject), "search", [q])
-        found = await store.search_async(principal.subject, datetime.now(UTC), q, schema,
-                                         after, limit, filtering)
+        now = datetime.now(UTC)
+        counted = None
+        if with_facets:
+            read = await facets.search_faceted_async(store, principal.subject, now, q, schema,
+                                                     after, limit, filtering, "api")
+            found, counted = read.records, FacetsOut.of(read.facets)
+        else:
+            found = await store.search_async(principal.subject, now, q, schema, after, limit,
+                                             filtering)
         nxt = None
         if len(found) == limit:
             last = found[-1]
             nxt = cursors.seal(f"{rank_of(last, words)}:{last.id}", unit, "search", query)
-        return model_response(Page(items=[RecordOut.of(r) for r in found], next_cursor=nxt))
+        items = [RecordOut.of(r) for r in found]
+        return model_response(SearchPage(items=items, next_cursor=nxt, facets=counted)
+                              if with_facets else Page(items=items, next_cursor=nxt))
 
     @api.get("/stats", response_model=Stats, summary="How many records of each schema exist "
              "for the caller")

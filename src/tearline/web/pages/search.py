@@ -1,8 +1,9 @@
 """Search: ranked results over what the viewer sees, facets counted over the same, pages.
 
-The same store calls as the API's ``/search`` and ``/entities`` (``search_async``,
-``page_async``): the results are read through the policy and logged as reads; the facet
-counts are one ``aggregate.read`` (``store/facets.py``). Without words, the page lists
+The same store calls as the API's ``/search?facets=true`` and ``/entities``
+(``facets.search_faceted_async``, ``page_async``): the results are read through the
+policy and logged as reads; the facet counts are one ``aggregate.read``
+(``store/facets.py``). Without words, the page lists
 the visible records by id. Pages follow each other by position (the rank and id of the
 last result, or its id): a position only says where to resume among the records the
 viewer sees, so it needs no seal.
@@ -82,16 +83,17 @@ def router() -> APIRouter:
         now = datetime.now(UTC)
         subject, size = session.subject, settings.page_size
         after = _after(params.get("after", ""), bool(words))
-        if words:
-            found = await store.search_async(subject, now, q, schema, after, size, filtering)
+        if words:  # one store call: the page and the facets (one ranked search of both)
+            read = await facets.search_faceted_async(store, subject, now, q, schema, after,
+                                                     size, filtering, "web")
+            found, counted = read.records, read.facets
             nxt = (f"{rank_of(found[-1], words)}:{found[-1].id}"
                    if len(found) == size else None)
         else:
             found = await store.page_async(subject, now, schema, after, size, "list",
                                            filtering)
             nxt = found[-1].id if len(found) == size else None
-        counted = await facets.facets_async(store, subject, now, q if words else None, schema,
-                                             filtering)
+            counted = await facets.facets_async(store, subject, now, None, schema, filtering)
         chosen = {name: params.get(name, "") for name in FILTERS}
         return page(request, "search.html", q=q, results=found, facets=counted,
                     chosen=chosen, next_after=nxt, drugs=DRUGS)
