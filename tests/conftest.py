@@ -3,7 +3,8 @@
 Store tests run on SQLite and on PostgreSQL. PostgreSQL tests start a throwaway
 server from the installed binaries; where none is installed they are skipped,
 unless ``TEARLINE_REQUIRE_POSTGRES=1`` (set by ``dev.py test``, so in CI), where that
-is a failure.
+is a failure. A SQLite store (``store``, ``current_db_url``) is a copy of one database
+migrated per test process (``store_template.py``); ``db_url`` alone stays empty.
 """
 
 from __future__ import annotations
