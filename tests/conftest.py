@@ -3,7 +3,8 @@
 Store tests run on SQLite and on PostgreSQL. PostgreSQL tests start a throwaway
 server from the installed binaries; where none is installed they are skipped,
 unless ``TEARLINE_REQUIRE_POSTGRES=1`` (set by ``dev.py test``, so in CI), where that
-is a failure.
+is a failure. A SQLite store (``store``, ``current_db_url``) is a copy of one database
+migrated per test process (``store_template.py``); ``db_url`` alone stays empty.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from hypothesis import HealthCheck, settings
 sys.path.insert(0, str(Path(__file__).parent))
 
 from pgserver import PgServer, find_bindir, pg_url  # noqa: E402
+from store_template import build, copy_to  # noqa: E402
 from tearline.store.store import Store  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -75,9 +77,25 @@ def permissive_umask() -> Iterator[None]:
         os.umask(old)
 
 
+@pytest.fixture(scope="session")
+def store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite database, made once per test process (``store_template.py``)."""
+    return build(tmp_path_factory.mktemp("store-template"))
+
+
 @pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = Store.open(db_url)
+def current_db_url(request: pytest.FixtureRequest, db_url: str) -> str:
+    """``db_url`` holding the newest schema, empty: on SQLite a copy of
+    :func:`store_template` (a store opened on it migrates nothing); on PostgreSQL left
+    for :meth:`Store.open` to migrate."""
+    if not db_url.startswith("sqlite"):
+        return db_url
+    return copy_to(request.getfixturevalue("store_template"), db_url)
+
+
+@pytest.fixture
+def store(current_db_url: str) -> Iterator[Store]:
+    s = Store.open(current_db_url)
     yield s
     s.close()
 

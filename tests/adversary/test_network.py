@@ -15,6 +15,8 @@ from adversary.resolve_acts import Judges
 from adversary.secrecy import SDFD, SOD, UIE, red
 from adversary.worlds import Backend, Place
 
+pytestmark = pytest.mark.slow  # handed out first in a parallel run (tests/conftest.py)
+
 
 @pytest.fixture(scope="module")
 def lab(backend: Backend, base: Place, node_injected: None) -> Lab:

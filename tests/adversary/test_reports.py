@@ -12,6 +12,8 @@ from adversary.paths_reports import run_reports
 from adversary.secrecy import SDFD
 from adversary.worlds import Backend, Place
 
+pytestmark = pytest.mark.slow  # handed out first in a parallel run (tests/conftest.py)
+
 
 @pytest.fixture(scope="module")
 def lab(backend: Backend, base: Place, node_injected: None) -> Lab:

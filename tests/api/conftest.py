@@ -28,15 +28,15 @@ def cheap_token_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def api(db_url: str) -> Iterator[Api]:
-    made = build_api(db_url)
+def api(current_db_url: str) -> Iterator[Api]:
+    made = build_api(current_db_url)
     yield made
     made.close()
     made.store.close()
 
 @pytest.fixture
-def served(db_url: str) -> Iterator[Served]:
-    made = build_api(db_url)
+def served(current_db_url: str) -> Iterator[Served]:
+    made = build_api(current_db_url)
     with serving(made.app) as base:
         yield Served(base, made.tokens)
     made.close()

@@ -23,6 +23,8 @@ from schemathesis import checks
 
 from waiting import HANG
 
+pytestmark = pytest.mark.slow  # handed out first in a parallel run (tests/conftest.py)
+
 EXAMPLES = int(os.environ.get("TEARLINE_FUZZ_EXAMPLES", "4"))
 CHECKS = [
     checks.not_a_server_error,

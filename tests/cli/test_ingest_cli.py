@@ -21,6 +21,8 @@ from tearline.ingest.ofac_inferred import INFERRED_ROLE
 from tearline.model.marking import Marking
 from tearline.store.store import Store
 
+pytestmark = pytest.mark.slow  # handed out first in a parallel run (tests/conftest.py)
+
 DATA = Path(__file__).resolve().parents[1] / "ingest" / "data"
 OFAC = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ofac"
 AS = ["--as", "us.dea.sod"]

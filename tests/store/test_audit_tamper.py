@@ -23,6 +23,8 @@ from tearline.store import audit_log, audit_verify
 from tearline.store.audit_log import owner
 from tearline.store.store import Store
 
+pytestmark = pytest.mark.slow  # handed out first in a parallel run (tests/conftest.py)
+
 LOG_SIZE = 37  # not a power of two: the right edge has perfect and imperfect subtrees
 MUTATIONS = {"sqlite": 8000, "postgresql": 2000}  # 10,000 in all
 

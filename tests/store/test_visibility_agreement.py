@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -25,6 +26,8 @@ from tearline.store.ranking import rank_of
 from tearline.store.store import Store
 from tearline.store.tokens import query_tokens, tokens_for
 from tearline.store.visibility import Visibility
+
+pytestmark = pytest.mark.slow  # handed out first in a parallel run (tests/conftest.py)
 
 TIMES = (day(0), day(3), day(5), day(8), day(11))
 

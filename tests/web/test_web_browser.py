@@ -32,6 +32,8 @@ if not CHROMIUM.exists() and not os.environ.get("CI"):
 
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402  # after the skip
 
+pytestmark = pytest.mark.slow  # handed out first in a parallel run (tests/conftest.py)
+
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "web"
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 VETTED, UNVETTED, DEA = "ana@mx.semar.uie", "luis@mx.semar.log", "bob@us.dea.sod"

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from webworld import Browser, Site, build_site, records_of
 
+pytestmark = pytest.mark.slow  # handed out first in a parallel run (tests/conftest.py)
+
 VETTED, UNVETTED, DEA = "ana@mx.semar.uie", "luis@mx.semar.log", "bob@us.dea.sod"
 FGR = "eva@mx.fgr.seido"
 DATA = Path(__file__).parent / "data" / "correlations.json"

@@ -14,9 +14,6 @@ from tearline.cli.common import STATE, AsOption, AtOption, app, at_time, console
 from tearline.cli.language import _, cli_locale
 from tearline.errors import InputError, tr
 from tearline.files import write_private
-from tearline.sources.cbp import default_cbp_paths
-from tearline.sources.unodc import default_unodc_path
-from tearline.store import import_series
 
 report_app = typer.Typer(help="Threat assessments and other documents.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
@@ -51,6 +48,12 @@ def import_series_command(
 
     Aggregates stay aggregates (never incidents), and are public: every unit sees them.
     """
+    # The series readers bring Arrow: imported by this command alone, not by every start
+    # of the command line.
+    from tearline.sources.cbp import default_cbp_paths
+    from tearline.sources.unodc import default_unodc_path
+    from tearline.store import import_series
+
     if not paths:
         data_dir = STATE.settings.data_dir
         paths = (default_cbp_paths(data_dir) if source is SeriesSource.cbp
