@@ -86,3 +86,13 @@ def test_names_alone_are_accepted_only_without_a_close_competitor() -> None:
     assert settle([alone, rival])[0].decision is Decision.REVIEW
     against = _pair("a", "x", 0.4, Decision.REVIEW, ("names agree", "sex differs"))
     assert settle([against])[0].decision is Decision.REVIEW
+    typo = _pair("a", "x", 0.03, Decision.REVIEW, ("dates of birth differ by a typo",
+                                                   "names agree but for a variant"))
+    assert settle([typo])[0].decision is Decision.REVIEW
+
+
+def test_a_slip_in_the_name_does_not_count_against_names_alone() -> None:
+    slip = _pair("a", "x", 0.15, Decision.REVIEW, (
+        "paternal surname: spelling differs by a slip (letters swapped, dropped or doubled)",
+        "names agree but for a variant", "sex agrees"))
+    assert settle([slip])[0].decision is Decision.MATCH

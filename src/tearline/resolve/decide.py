@@ -110,10 +110,22 @@ NAMES_AGREE = ("names agree", "names agree but for a variant",
 MARGIN = 0.5
 
 
+@cache
+def _against() -> frozenset[str]:
+    """The levels of the comparisons other than the name that speak against a match
+    (a date of birth, an identity number, the sex differing, even by a typo)."""
+    return frozenset(label for column, levels in _labels().items() if column != "name"
+                     for _, label in levels if "differ" in label)
+
+
 def _names_alone(pair: Judged) -> bool:
-    """Names in full agreement, nothing else known on one side at least, nothing against."""
+    """Names in full agreement, nothing else known on one side at least, nothing against.
+
+    Only the other comparisons' levels can speak against: the name comparison's own
+    reasons ("spelling differs by a slip") are already in the name level reached.
+    """
     return (pair.decision is Decision.REVIEW and any(r in pair.reasons for r in NAMES_AGREE)
-            and not any("differ" in r or "birth agree" in r for r in pair.reasons))
+            and not any(r in _against() or "birth agree" in r for r in pair.reasons))
 
 
 def settle(pairs: list[Judged], *, one_list: bool = False) -> list[Judged]:
