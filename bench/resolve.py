@@ -15,9 +15,10 @@ and nomenklatura's matchers, on FEBRL4 and on the generated Spanish-name sets.
   sets (``--tuning``; the only ones looked at while changing the model), seeds
   101–105 the held-out sets (``--held-out``; never looked at while tuning, each a
   fresh draw of the same kind, so their spread is the figure's spread; seeds 2 and
-  11–14 were the held-out sets of the model before, comparable with its figures). tearline's model; Splink's default
-  (first word as first name, the rest as surname, as a generic pipeline splits a
-  full name; ``DateOfBirthComparison``; CURP/passport exact) trained as above;
+  11–14 were the held-out sets of the model before, comparable with its figures).
+  tearline's model; Splink's default (first word as first name, the rest as
+  surname, as a generic pipeline splits a full name; ``DateOfBirthComparison``;
+  CURP/passport exact) trained as above;
   nomenklatura's ``logic-v1``, ``name-based`` and ``regression-v1`` matchers scoring
   FollowTheMoney entities, a match at score ≥ 0.7 (yente's default), over the
   candidate pairs of tearline's blocking keys and equal dates of birth (nomenklatura
