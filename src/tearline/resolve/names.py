@@ -11,8 +11,8 @@ The interface (stable; the screening code uses it too):
     expanded ("Ma." → ``maria``, "Fco." → ``francisco``), initials kept as one letter
     ("J. Luis" → ``("j", "luis")``). Without a comma, the given names are the leading
     words found in :data:`~tearline.resolve.lexicon.GIVEN_NAMES` (or sounding like
-    one: "Alverto") and the last two words
-    are the surnames; with a comma, the surnames come first. "alias …", "a.k.a. …",
+    one: "Alverto") and the last two words are the surnames; with a comma, the
+    surnames come first. "alias …", "a.k.a. …",
     quoted or parenthesized words are nicknames (the article "El" dropped).
 
 ``name_similarity(a, b) -> NameEvidence``
