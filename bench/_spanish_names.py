@@ -21,7 +21,7 @@ How the set is made (everything from the seed, nothing downloaded):
    abbreviated (Ma., Fco., J.), phonetic spellings (z/s, v/b, ll/y, c/s, silent h,
    x/j), a typo, a nickname "alias El …" (shared by A in half the cases); the date
    of birth missing (20 %), with day and month swapped or one digit wrong (10 %); the
-   CURP for 15 % of those A knows it for, a passport for 10 % on both sides.
+   CURP for half of those A knows it for, a passport for 10 % on both sides.
 4. **Hard negatives in B:** for half of A's people, a sibling, a cousin or a
    namesake (a third each), written with the same variations; plus unrelated people.
 

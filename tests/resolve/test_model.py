@@ -86,3 +86,29 @@ def test_names_alone_are_accepted_only_without_a_close_competitor() -> None:
     assert settle([alone, rival])[0].decision is Decision.REVIEW
     against = _pair("a", "x", 0.4, Decision.REVIEW, ("names agree", "sex differs"))
     assert settle([against])[0].decision is Decision.REVIEW
+    typo = _pair("a", "x", 0.03, Decision.REVIEW, ("dates of birth differ by a typo",
+                                                   "names agree but for a variant"))
+    assert settle([typo])[0].decision is Decision.REVIEW
+
+
+def test_a_slip_in_the_name_does_not_count_against_names_alone() -> None:
+    slip = _pair("a", "x", 0.15, Decision.REVIEW, (
+        "paternal surname: spelling differs by a slip (letters swapped, dropped or doubled)",
+        "names agree but for a variant", "sex agrees"))
+    assert settle([slip])[0].decision is Decision.MATCH
+
+
+def test_a_candidate_told_apart_outright_is_no_rival() -> None:
+    alone = _pair("a", "x", 0.03, Decision.REVIEW, ("names agree but for several variants",))
+    namesake = _pair("a", "y", 0.02, Decision.REVIEW, ("names agree", "dates of birth differ"))
+    same_day = _pair("b", "x", 0.03, Decision.REVIEW, ("names differ", "dates of birth agree"))
+    close = _pair("a", "z", 0.02, Decision.REVIEW, ("names agree but for a variant",))
+    assert settle([alone, namesake, same_day])[0].decision is Decision.MATCH
+    assert settle([alone, close])[0].decision is Decision.REVIEW
+
+
+def test_a_name_read_another_way_is_not_accepted_on_names_alone() -> None:
+    guess = _pair("a", "x", 0.03, Decision.REVIEW, (
+        "compound given name shortened", "maternal surname dropped", "names read another way",
+        "names agree but for several variants", "sex agrees"))
+    assert settle([guess])[0].decision is Decision.REVIEW

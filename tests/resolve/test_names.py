@@ -45,6 +45,11 @@ def test_spellings_of_one_person_share_a_blocking_key(row: dict[str, str]) -> No
     assert name_keys(parse_name(row["left"])) & name_keys(parse_name(row["right"]))
 
 
+@pytest.mark.parametrize("row", _rows("key_pairs.csv"), ids=lambda r: f"{r['left']}~{r['right']}")
+def test_one_edit_in_a_surname_or_given_name_keeps_a_blocking_key(row: dict[str, str]) -> None:
+    assert name_keys(parse_name(row["left"])) & name_keys(parse_name(row["right"])), row["why"]
+
+
 def test_nicknames_are_weak_evidence_only() -> None:
     brothers = name_similarity(parse_name("Arturo Beltrán Leyva alias El Barbas"),
                                parse_name("Alfredo Beltrán Leyva alias El Barbas"))

@@ -106,23 +106,57 @@ def decide(left: PersonRecord, right: PersonRecord, row: Mapping[str, Any]) -> J
 #: the reasons of the strongest name levels (comparisons._name)
 NAMES_AGREE = ("names agree", "names agree but for a variant",
                "names agree but for several variants")
+#: the name comparison's reason when it read a name otherwise than written
+OTHER_READING = "names read another way"
 #: another candidate of the same record within this factor of a pair's score competes
 MARGIN = 0.5
 
 
+@cache
+def _against() -> frozenset[str]:
+    """The levels of the comparisons other than the name that speak against a match
+    (a date of birth, an identity number, the sex differing, even by a typo)."""
+    return frozenset(label for column, levels in _labels().items() if column != "name"
+                     for _, label in levels if "differ" in label)
+
+
 def _names_alone(pair: Judged) -> bool:
-    """Names in full agreement, nothing else known on one side at least, nothing against."""
+    """Names in full agreement, nothing else known on one side at least, nothing against.
+
+    Only the other comparisons' levels can speak against: the name comparison's own
+    reasons ("spelling differs by a slip") are already in the name level reached. A
+    name that agrees only when read another way (given names and surnames split
+    otherwise than written) is a guess already, not agreement enough to stand alone.
+    """
     return (pair.decision is Decision.REVIEW and any(r in pair.reasons for r in NAMES_AGREE)
-            and not any("differ" in r or "birth agree" in r for r in pair.reasons))
+            and OTHER_READING not in pair.reasons
+            and not any(r in _against() or "birth agree" in r for r in pair.reasons))
+
+
+@cache
+def _outright() -> frozenset[str]:
+    """The levels that tell two people apart outright: a date of birth, an identity
+    number or the sex differing (not by a typo, not with a number failing its check)."""
+    return frozenset(label for label in _against()
+                     if "typo" not in label and "fails its check" not in label)
+
+
+def _rival(pair: Judged) -> bool:
+    """Whether a pair can be the namesake a names-alone pair is confused with: its names
+    do not differ, and nothing tells its two records apart outright (a namesake born on
+    another date is a namesake already accounted for)."""
+    return "names differ" not in pair.reasons and not any(r in _outright()
+                                                          for r in pair.reasons)
 
 
 def settle(pairs: list[Judged], *, one_list: bool = False) -> list[Judged]:
     """Accept a pair the names alone sent to review when nothing else competes for it.
 
     Namesakes are why two agreeing names are not enough; but when neither record has
-    another candidate scoring at least :data:`MARGIN` times as much, and nothing (a
-    date of birth, an identity number, the sex) disagrees, there is no namesake in
-    view to confuse it with. With ``one_list`` both sides are one list's ids.
+    another candidate (a rival: see :func:`_rival`) scoring at least :data:`MARGIN`
+    times as much, and nothing (a date of birth, an identity number, the sex)
+    disagrees, there is no namesake in view to confuse it with. With ``one_list``
+    both sides are one list's ids.
     """
     def sides(pair: Judged) -> tuple[str, str]:
         return (pair.left, pair.right) if one_list else (f"l:{pair.left}", f"r:{pair.right}")
@@ -130,11 +164,11 @@ def settle(pairs: list[Judged], *, one_list: bool = False) -> list[Judged]:
     scores: dict[str, list[float]] = {}
     for pair in pairs:
         for side in sides(pair):
-            scores.setdefault(side, []).append(pair.score)
+            scores.setdefault(side, []).append(pair.score if _rival(pair) else 0.0)
 
     def alone(pair: Judged, side: str) -> bool:
         others = list(scores[side])
-        others.remove(pair.score)
+        others.remove(pair.score if _rival(pair) else 0.0)
         return all(other < MARGIN * pair.score for other in others)
 
     out = []

@@ -10,8 +10,9 @@ The interface (stable; the screening code uses it too):
     compound given names ("María de Jesús" → ``("maria", "jesus")``), abbreviations
     expanded ("Ma." → ``maria``, "Fco." → ``francisco``), initials kept as one letter
     ("J. Luis" → ``("j", "luis")``). Without a comma, the given names are the leading
-    words found in :data:`~tearline.resolve.lexicon.GIVEN_NAMES` and the last two words
-    are the surnames; with a comma, the surnames come first. "alias …", "a.k.a. …",
+    words found in :data:`~tearline.resolve.lexicon.GIVEN_NAMES` (or sounding like
+    one: "Alverto") and the last two words are the surnames; with a comma, the
+    surnames come first. "alias …", "a.k.a. …",
     quoted or parenthesized words are nicknames (the article "El" dropped).
 
 ``name_similarity(a, b) -> NameEvidence``
@@ -27,12 +28,13 @@ The interface (stable; the screening code uses it too):
     tried at a small cost. Nicknames shared add a little; they never carry a match.
 
 ``name_keys(name) -> set[str]``
-    Blocking keys, phonetic: the paternal surname with each given name, the two
-    surnames together, the maternal surname with each given name, and the first given
-    name with the start of the paternal surname (for a typo further on). Two
+    Blocking keys, phonetic: the paternal surname with each given name (either word
+    also with any one letter deleted, so that one edit on one side still meets the
+    other), the two surnames together, the maternal surname with each given name, and
+    each given name with the start of the paternal surname (for a typo further on). Two
     spellings of one person share a key unless every pairing of their given names and
-    surnames changed; a name written with initials only is found through the two
-    surnames.
+    surnames changed by more than one edit; a name written with initials only is found
+    through the two surnames.
 """
 
 from __future__ import annotations
@@ -58,6 +60,10 @@ from .phonetic import fold, jaro_winkler, one_edit, phonetic, phonetic_rules, sl
 _BOTH = frozenset({"cruz", "martin", "roman", "santiago", "tomas", "lorenzo", "domingo",
                    "vicente", "salvador", "german", "leon", "isidro", "felix", "reyes",
                    "santos", "gil", "marcos"})
+#: The phonetic forms of the given names: "Alverto" and "Silbia" are given names too
+#: (and "Crus" is read as "Cruz" is).
+_GIVEN_SOUNDS = frozenset(phonetic(word) for word in GIVEN_NAMES)
+_BOTH_SOUNDS = frozenset(phonetic(word) for word in _BOTH)
 _MARKER = re.compile(
     r"\b(?:" + "|".join(m.replace(" ", r"\.?\s*") for m in ALIAS_MARKERS)
     + r")\b\.?|\(a\.?\)", re.IGNORECASE)
@@ -163,8 +169,9 @@ def _given_count(groups: list[tuple[bool, str]]) -> int:
     for index, (particled, word) in enumerate(groups[1:], start=1):
         if particled and word in MARIAN:
             count += 1
-        elif not particled and (word in GIVEN_NAMES or word in HYPOCORISMS or len(word) == 1):
-            if len(groups) >= 3 and index == len(groups) - 2 and word in _BOTH:
+        elif not particled and (word in GIVEN_NAMES or word in HYPOCORISMS or len(word) == 1
+                                or phonetic(word) in _GIVEN_SOUNDS):
+            if len(groups) >= 3 and index == len(groups) - 2 and phonetic(word) in _BOTH_SOUNDS:
                 break
             count += 1
         else:
@@ -254,17 +261,29 @@ def name_keys(name: PersonName) -> set[str]:
     return keys
 
 
+def _deletions(word: str) -> set[str]:
+    """The word and, from four letters, the word with any one letter deleted: two words
+    one edit apart share one of these (a symmetric deletion neighbourhood)."""
+    if len(word) < 4:
+        return {word}
+    return {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}
+
+
 def _keys(name: PersonName) -> set[str]:
     given = [phonetic(HYPOCORISMS.get(g, g)) for g in name.given if len(g) > 1]
     paternal, maternal = phonetic(name.paternal), phonetic(name.maternal)
     if not paternal:
         return {f"g:{'-'.join(given)}"} if given else set()
-    keys = {f"pg:{paternal}:{g}" for g in given}
+    # one edit (a letter dropped, added, changed, or two swapped) in the paternal
+    # surname or in a given name: each side's word with a letter deleted meets the other's
+    keys = {f"pg:{p}:{g}" for g in given for p in _deletions(paternal)}
+    keys |= {f"pg:{paternal}:{d}" for g in given for d in _deletions(g)}
     if maternal:
         keys.add(f"pm:{paternal}:{maternal}")
         keys |= {f"mg:{maternal}:{g}" for g in given}
-    if given:  # a typo in the paternal surname past its third letter
-        keys.add(f"gp:{given[0]}:{paternal[:3]}")
+    # a typo in the paternal surname past its third letter, with any given name (a
+    # compound given name is shortened to either of its words)
+    keys |= {f"gp:{g}:{paternal[:3]}" for g in given}
     return keys
 
 
