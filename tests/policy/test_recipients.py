@@ -14,8 +14,9 @@ from tearline.demo.load import seed_parties
 from tearline.model.marking import Marking, Selector
 from tearline.model.record import build_record
 from tearline.model.statement import Provenance
+from tearline.policy.evaluator import Evaluator
 from tearline.policy.recipients import recipient_view
-from tearline.policy.subject import Subject
+from tearline.policy.subject import Subject, VettingFacts
 from tearline.store.store import Store
 
 AT = datetime(2026, 1, 5, tzinfo=UTC)
@@ -64,3 +65,16 @@ def test_every_read_shows_a_recipient_only_itself(store: Store) -> None:
         assert len(shown) == 3
         for record in shown:
             assert {str(s) for s in record.marking.releasable_to} == named, viewer
+
+
+def test_the_evaluators_tear_line_shows_a_recipient_only_itself() -> None:
+    """The pure evaluator — the store's reads' specification — names the same recipients
+    as the reads (a case the visibility agreement's random worlds reach only rarely)."""
+    prov = Provenance(scenario.US_DEA, scenario.SOD, AT - timedelta(days=1))
+    record = build_record("red-1", "Person", {"name": ["Objetivo Rojo"]}, prov, RED,
+                          keyer=TEST_KEYER)
+    for viewer, named in ((UIE, {f"unit:{scenario.UIE}"}),
+                          (SOD, {str(s) for s in RED.releasable_to})):
+        view = Evaluator(viewer, AT, VettingFacts()).tear_line(record, {}.get)
+        assert view is not None
+        assert {str(s) for s in view.marking.releasable_to} == named, viewer

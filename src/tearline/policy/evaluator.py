@@ -31,6 +31,7 @@ from datetime import datetime
 from tearline.model.record import Record, edge_ends, entity_properties
 from tearline.model.statement import Statement
 from tearline.policy.decision import Decision
+from tearline.policy.recipients import as_recipient
 from tearline.policy.release import ReleaseFacts
 from tearline.policy.rules import STATEMENT_VISIBLE, Context, Item
 from tearline.policy.subject import Subject, VettingFacts
@@ -156,8 +157,11 @@ class Evaluator:
                   ) -> Record | None:
         """The record as the subject may see it, or ``None`` if it does not exist for them.
 
-        ``remarked``: when the current markings were set (see :func:`viewed`).
+        ``remarked``: when the current markings were set (see :func:`viewed`). A RED
+        marking names, for a viewer of another agency, only the viewer's own unit
+        (:func:`tearline.policy.recipients.as_recipient`), as the store's reads show it.
         """
         if not self.exists(record, lookup):
             return None
-        return viewed(record, self.shown_statements(record, lookup), remarked)
+        return as_recipient(viewed(record, self.shown_statements(record, lookup), remarked),
+                            self.subject)
