@@ -177,6 +177,22 @@ def test_the_language_follows_the_analyst_then_the_browser(site: Site) -> None:
         again.close()
 
 
+def test_a_refused_release_reads_whole_in_spanish(site: Site) -> None:
+    spanish = Browser(site.app, accept_language="es-MX")
+    try:
+        spanish.sign_in(DEA)
+        spanish.get("/web/record/dea-p-guzman")
+        refused = spanish.post("/web/record/dea-p-guzman/release", {"to": "agency:mx.fgr"})
+    finally:
+        spanish.close()
+    assert refused.status_code == 403
+    said = " ".join(refused.text.split())
+    assert ("usted no puede difundir dea-p-guzman a agency:mx.fgr: una difusión fuera de "
+            "us.dea requiere un fundamento legal") in said
+    assert "<li>una difusión fuera de us.dea requiere un fundamento legal</li>" in said
+    assert "needs a legal basis" not in said
+
+
 def test_every_page_is_sent_under_a_strict_policy(person: Browser) -> None:
     person.sign_in(VETTED)
     for url in ("/web/signin", "/web/search", "/web/record/semar-s-1", "/web/sharing",

@@ -18,7 +18,9 @@ from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from tearline.errors import InputError, TearlineError
 from tearline.i18n import babel_locale, translations
+from tearline.i18n.messages import say
 from tearline.web import vocab
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -38,6 +40,11 @@ def refine(chosen: dict[str, str], q: str, name: str, value: str) -> str:
 def _country(code: str, locale: str) -> str:
     name = babel_locale(locale).territories.get(code.upper())
     return f"{name} ({code})" if name else code
+
+
+def _summary(error: TearlineError) -> str:
+    """An error's message without its problems (the page lists those one by one)."""
+    return error.summary if isinstance(error, InputError) else error.message
 
 
 @cache
@@ -60,6 +67,10 @@ def environment(locale: str) -> Environment:
     env.filters["country_name"] = lambda c: _country(c, locale)
     env.filters["facet_name"] = lambda f: gettext(vocab.FACETS.get(f) or str(f))
     env.filters["link_kind"] = lambda k: gettext(vocab.LINKS[k]) if k in vocab.LINKS else k
+    # the store's and the policy's words (error messages, a decision's reasons) are the
+    # ``tearline`` catalog's: said here, nested reasons included
+    env.filters["said"] = lambda message: say(message, locale)
+    env.filters["error_summary"] = lambda error: say(_summary(error), locale)
     env.globals["refine"] = refine
     env.globals["languages"] = LANGUAGES
     env.globals["html_lang"] = locale.replace("_", "-")
