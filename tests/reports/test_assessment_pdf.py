@@ -16,12 +16,11 @@ import numpy as np
 import pyarrow.csv as pacsv
 import pytest
 from PIL import Image
+from test_report_language import english_words
 
 from tearline.analysis.frame import seizure_frame
 from tearline.reports.assessment import AssessmentInput, AssessmentParams, render_assessment
 from tearline.reports.charts import PALETTE
-
-from test_report_language import english_words
 
 FIXTURE = Path(__file__).resolve().parents[1] / "analysis" / "data" / "seizures.csv"
 DPI = 50

@@ -63,7 +63,7 @@ def environment(locale: str) -> Environment:
     env.globals["parameter"] = lambda key, value: _parameter(key, value, locale)
     env.filters["said"] = lambda message: say(message, locale)
     env.filters["unodc_drug"] = lambda name: label("unodc_drug", name, locale)
-    env.filters["unodc_country"] = lambda name: label("country", ALPHA2.get(name, name), locale)
+    env.filters["unodc_country"] = lambda name: label("country", ALPHA2.get(name) or name, locale)
     env.globals["lang"] = content_language(locale)
     return env
 

@@ -29,7 +29,6 @@ from tearline.policy.subject import Subject
 from tearline.reports.assessment import (
     AssessmentInput,
     AssessmentParams,
-    assessment_charts,
     build_assessment,
     check_params,
     render_assessment,
@@ -42,6 +41,7 @@ from tearline.reports.build import (
     report_copy,
     unodc_series,
 )
+from tearline.reports.chart_set import assessment_charts
 from tearline.store import Store
 from tearline.web.context import locale_of, page, viewer, web_of
 
