@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from tearline.errors import InputError, TearlineError
 from tearline.i18n import babel_locale, translations
 from tearline.i18n.messages import say
+from tearline.i18n.vocabulary import label
 from tearline.web import vocab
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -71,6 +72,7 @@ def environment(locale: str) -> Environment:
     # ``tearline`` catalog's: said here, nested reasons included
     env.filters["said"] = lambda message: say(message, locale)
     env.filters["error_summary"] = lambda error: say(_summary(error), locale)
+    env.globals["term"] = lambda kind, value: label(kind, value, locale)  # conveyance…
     env.globals["refine"] = refine
     env.globals["languages"] = LANGUAGES
     env.globals["html_lang"] = locale.replace("_", "-")
