@@ -26,18 +26,38 @@ def _error_classes() -> set[str]:
             if inspect.isclass(value) and issubclass(value, TearlineError)}
 
 
+#: Calls whose every argument is a reason a person reads: a policy decision's
+#: (``Decision.allow/deny``) and a store denial's (``releases.denied``).
+REASONS = {"allow", "deny", "denied"}
+
+
+def _literal(node: ast.expr) -> bool:
+    return isinstance(node, ast.JoinedStr) or (
+        isinstance(node, ast.Constant) and isinstance(node.value, str))
+
+
+def _said(node: ast.Call, classes: set[str]) -> list[ast.expr]:
+    """The arguments of ``node`` that a person reads: an error's message and reasons
+    (the items of its second argument), every argument of a decision or a denial."""
+    func = node.func
+    name = (func.id if isinstance(func, ast.Name)
+            else func.attr if isinstance(func, ast.Attribute) else None)
+    if name in REASONS:
+        args = list(node.args)
+    elif name in classes and node.args:
+        args = node.args[:1]
+    else:
+        return []
+    for listed in node.args[1:2]:
+        if isinstance(listed, ast.List | ast.Tuple):
+            args.extend(listed.elts)
+    return args
+
+
 def _unmarked(path: Path, classes: set[str], root: Path = SRC) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if not isinstance(node, ast.Call) or not node.args:
-            continue
-        func = node.func
-        name = (func.id if isinstance(func, ast.Name)
-                else func.attr if isinstance(func, ast.Attribute) else None)
-        first = node.args[0]
-        literal = isinstance(first, ast.JoinedStr) or (
-            isinstance(first, ast.Constant) and isinstance(first.value, str))
-        if name in classes and literal:
+        if isinstance(node, ast.Call) and any(_literal(a) for a in _said(node, classes)):
             found.append(f"{path.relative_to(root)}:{node.lineno}")
     return found
 
@@ -57,3 +77,16 @@ def test_the_scan_finds_an_unmarked_message(tmp_path: Path) -> None:
                       'raise errors.StoreError("closed")\nraise ValueError("not ours")\n')
     assert _unmarked(sample, {"NotFound", "StoreError"}, tmp_path) == [
         "sample.py:1", "sample.py:3"]
+
+
+def test_the_scan_finds_an_unmarked_reason(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        'Decision.deny(f"TLP:{tlp} is not {names}")\n'
+        'Decision.allow(tr("marking in force"), f"{n} of {m} statements")\n'
+        'raise denied(tr("you may not recall {id}", id=x), [f"only units of {o}"])\n'
+        'raise PolicyDenied(tr("this credential lacks a scope"), ["can_write is false"])\n'
+        'Decision.deny(tr("record marking: {reasons}", reasons=listed(d.reasons)))\n'
+        'raise denied(tr("you may not recall {id}", id=x), d.reasons)\n')
+    assert _unmarked(sample, {"PolicyDenied"}, tmp_path) == [
+        f"sample.py:{n}" for n in (1, 2, 3, 4)]

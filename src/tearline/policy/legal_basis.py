@@ -92,7 +92,7 @@ def agreement_problem(basis: str, bound: str, reaching: Mapping[str, str],
     if agreement.valid_until is not None and at >= agreement.valid_until:
         return tr("agreement {basis!r} is not in force at {at:%Y-%m-%dT%H:%MZ}: it ended "
                   "{ended:%Y-%m-%dT%H:%MZ}", basis=basis, at=at, ended=agreement.valid_until)
-    parties = ", ".join(sorted(agreement.parties)) or tr("none")
+    parties = ", ".join(sorted(agreement.parties)) or tr("no party")
     if bound not in agreement.parties:
         return tr("agreement {basis!r} does not bind {bound}, the agency that cites it (its "
                   "parties: {parties})", basis=basis, bound=bound, parties=parties)
