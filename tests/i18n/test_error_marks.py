@@ -3,9 +3,11 @@
 An error made with a literal message (``NotFound("no such …")`` or an f-string) reads
 in English whatever the reader's language; marked with :func:`tearline.errors.tr` it
 keeps its template and values and is said in Spanish at the edge. This scans the
-source for calls of the error classes whose message is a literal and not marked. The
-web application's own words are the ``web`` domain's, and ``errors.py`` defines the
-classes, so both are left out.
+source for calls of the error classes whose message (or a reason in their second
+argument) is a literal and not marked, and for the reasons of a policy decision or a
+store denial (``Decision.allow/deny``, ``denied``): a reason is read in the message of
+a denial, on the web's error page and in ``policy explain``. ``errors.py`` defines the
+classes, so it is left out; the web application's errors are scanned like any other.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import tearline.errors
 from tearline.errors import TearlineError
 
 SRC = Path(tearline.errors.__file__).resolve().parent
-LEFT_OUT = ({"web"}, {SRC / "errors.py"})
+LEFT_OUT = (set[str](), {SRC / "errors.py"})
 
 
 def _error_classes() -> set[str]:

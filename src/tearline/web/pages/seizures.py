@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from tearline.errors import Problem, ValidationError
+from tearline.errors import Problem, ValidationError, tr
 from tearline.i18n.vocabulary import label
 from tearline.model.drugs import DRUGS
 from tearline.policy.subject import Subject
@@ -85,7 +85,7 @@ class Filters:
             problems.append(Problem(f"one to {MAX_ORIGINS} ISO 3166 alpha-2 codes, "
                                     "separated by commas", column="origins"))
         if problems:
-            raise ValidationError("invalid assessment filters", problems)
+            raise ValidationError(tr("invalid assessment filters"), problems)
         start, end = parse_period(self.period or None)
         return check_params(AssessmentParams(
             drug=self.drug.lower(), start=start, end=end, origins=origins,

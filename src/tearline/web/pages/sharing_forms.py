@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from tearline.errors import Problem, ValidationError
+from tearline.errors import Problem, ValidationError, tr
 from tearline.model.marking import Marking, Selector, parse_timestamp
 from tearline.store import release_approvals, releases, set_marking
 from tearline.web.context import PREFIX, back_to, form, text, viewer, web_of
@@ -29,7 +29,7 @@ def _needed(fields: dict[str, str], *names: str) -> list[str]:
     missing = [Problem("required", column=n) for n, v in zip(names, values, strict=True)
                if not v]
     if missing:
-        raise ValidationError("the form misses a value", missing)
+        raise ValidationError(tr("the form misses a value"), missing)
     return values
 
 
