@@ -158,8 +158,8 @@ def import_ofac(
     with designation_report(STATE.store(), subject, prov.seen_at, sdn.entity_ids(),
                             report) as done:
         write_placed(STATE.store(), subject, prov.seen_at, sdn, path.name, ids)
-    console.print(f"{len(done.new)} new designation(s); {len(done.hits)} existing "
-                  "record(s) hit one")
+    console.print(_("{new} new designation(s); {hits} existing record(s) hit one").format(
+        new=len(done.new), hits=len(done.hits)))
     for row in done.hits:
         console.print(f"  {row['entity_id']} ({row['name']}) ~ {row['designation']} "
                       f"({row['listed_name']}; {', '.join(row['programs'])}): "

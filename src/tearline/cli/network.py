@@ -22,6 +22,7 @@ from tearline.cli.common import (
     console,
     emit,
 )
+from tearline.cli.language import _
 from tearline.files import write_private
 
 if TYPE_CHECKING:  # igraph, leidenalg and networkx load when a network command runs
@@ -99,7 +100,8 @@ def path(source: Annotated[str, typer.Argument(help="The entity to start from.")
         sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
         return
     if not found["connected"]:
-        console.print(f"{source} and {target} are not connected in the network you may see")
+        console.print(_("{source} and {target} are not connected in the network you may "
+                        "see").format(source=source, target=target))
         return
     rows: list[dict[str, Any]] = [
         {"from": h["from"], "to": h["to"], "kinds": h["kinds"],
@@ -131,4 +133,5 @@ def export(out: Annotated[Path, typer.Option(
         write_private(out, graphml(*args) if fmt is GraphFormat.graphml
                       else gexf(*args, when.date()))
     summary = done.summary()
-    console.print(f"{summary['nodes']:,} nodes and {summary['links']:,} links written to {out}")
+    console.print(_("{nodes:,} nodes and {links:,} links written to {out}").format(
+        nodes=summary["nodes"], links=summary["links"], out=out))
