@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from cli_ws import EXAMPLES, CliWorkspace, dea_workspace
 
 DATA = Path(__file__).parent / "data"
