@@ -3,8 +3,10 @@
 A line printed from a literal (``console.print(f"{n} pairs written to {out}")``) reads
 in English under ``TEARLINE_LANG=es``; marked (``_("{n} pairs written to {out}")
 .format(…)``) it is said in the reader's language. This scans ``cli/`` for calls of
-``print``, ``echo`` and ``rule`` whose first argument has a word in a literal part: a
-line of data only (``f"  {path}"``, ``f" [{marking}]"``) has none and is left alone.
+``print``, ``echo``, ``rule`` and a progress bar's ``add_task`` whose first argument has
+a word in a literal part, and for a table's ``title=`` or a task's ``description=`` that
+has one: a line of data only (``f"  {path}"``, ``f" [{marking}]"``) has none and is left
+alone.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from pathlib import Path
 import tearline.cli
 
 CLI = Path(tearline.cli.__file__).resolve().parent
-PRINTS = {"print", "echo", "rule"}
+PRINTS = {"print", "echo", "rule", "add_task"}
+WORDED = {"title", "description"}
 
 
 def _has_words(node: ast.expr) -> bool:
@@ -32,11 +35,17 @@ def _has_words(node: ast.expr) -> bool:
     return any(re.search(r"[A-Za-z]{2,}", part) for part in parts)
 
 
+def _said(node: ast.Call) -> list[ast.expr]:
+    """What a person reads of a call: a print's first argument, a title, a description."""
+    first = (node.args[:1] if isinstance(node.func, ast.Attribute)
+             and node.func.attr in PRINTS else [])
+    return first + [k.value for k in node.keywords if k.arg in WORDED]
+
+
 def unmarked_prints(path: Path, root: Path = CLI) -> list[str]:
     return [f"{path.relative_to(root)}:{node.lineno}"
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and node.func.attr in PRINTS and node.args and _has_words(node.args[0])]
+            if isinstance(node, ast.Call) and any(_has_words(a) for a in _said(node))]
 
 
 def test_every_printed_sentence_is_marked_for_translation() -> None:
@@ -53,5 +62,10 @@ def test_the_scan_finds_an_unmarked_line(tmp_path: Path) -> None:
         'err.print("no hits")\n'
         'console.rule(_("Next"))\n'
         'console.print(_("Try:") + " " + commands)\n'
-        'console.print(f"entity of {n} records: " + ", ".join(names))\n')
-    assert unmarked_prints(sample, tmp_path) == ["sample.py:1", "sample.py:4", "sample.py:7"]
+        'console.print(f"entity of {n} records: " + ", ".join(names))\n'
+        'emit(rows, fmt, COLUMNS, title=f"Records visible to {subject}")\n'
+        'emit(rows, fmt, COLUMNS, title=_("Records visible to {s}").format(s=subject))\n'
+        'bar.update(task, advance=1, description="comparing")\n'
+        'bar.add_task(title, total=None)\n')
+    assert unmarked_prints(sample, tmp_path) == [
+        f"sample.py:{n}" for n in (1, 4, 7, 8, 10)]

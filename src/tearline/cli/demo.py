@@ -116,7 +116,7 @@ def _federation(seed: int) -> None:
 
 def _parties_table(store: Store, now: datetime) -> None:
     with store.reading() as conn:
-        table = Table(title="Parties", show_lines=False)
+        table = Table(title=_("Parties"), show_lines=False)
         for col in ("unit", "agency", "vetted by us.dea now?"):
             table.add_column(col)
         vetted = {v.unit for v in parties.vettings(conn)
@@ -131,7 +131,7 @@ def _tour(store: Store, now: datetime) -> None:
     console.rule(_("What each unit may see"))
     counts = {s.unit: store.stats(s, now) for s in subjects}
     schemas = sorted({k for c in counts.values() for k in c})
-    table = Table(title="Records visible to each unit (the policy runs inside every query)")
+    table = Table(title=_("Records visible to each unit (the policy runs inside every query)"))
     table.add_column("schema")
     for s in subjects:
         table.add_column(s.unit, justify="right")

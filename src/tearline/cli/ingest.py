@@ -93,7 +93,7 @@ def ingest(
     if mapping is None:
         require_jsonl(path, text)
     with progress_bar() as bar:
-        task = bar.add_task(f"reading {path.name}", total=len(text))
+        task = bar.add_task(_("reading {name}").format(name=path.name), total=len(text))
         lines = text.splitlines()
         if mapping is None and is_misp_event(text):  # MISP event JSON (docs/misp.md)
             read_misp(text, collector)

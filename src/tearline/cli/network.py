@@ -62,7 +62,7 @@ def players(as_: AsOption = None, at: AtOption = None, top: TopOption = 20,
     """Key players: degree, betweenness and eigenvector centrality, best first."""
     rows = _analysis(as_, at).key_players(by.value, top)
     emit(rows, fmt, ["id", "schema", "caption", "community", "degree", "betweenness",
-                     "eigenvector"], title=f"Key players by {by.value}")
+                     "eigenvector"], title=_("Key players by {measure}").format(measure=by.value))
 
 
 @network_app.command("communities")
@@ -70,7 +70,7 @@ def communities(as_: AsOption = None, at: AtOption = None, top: TopOption = 20,
                 fmt: FormatOption = Format.table) -> None:
     """Communities (Leiden), largest first, with their most central members."""
     rows = _analysis(as_, at).community_rows(top)
-    emit(rows, fmt, ["community", "size", "people", "central"], title="Communities")
+    emit(rows, fmt, ["community", "size", "people", "central"], title=_("Communities"))
 
 
 @network_app.command("brokers")
@@ -79,7 +79,7 @@ def brokers(as_: AsOption = None, at: AtOption = None, top: TopOption = 20,
     """Brokers: people and organizations linked into more than one community."""
     rows = _analysis(as_, at).broker_rows(top)
     emit(rows, fmt, ["id", "caption", "betweenness", "participation", "reason"],
-         title="Brokers between communities")
+         title=_("Brokers between communities"))
 
 
 @network_app.command("heads")
@@ -87,7 +87,7 @@ def heads(as_: AsOption = None, at: AtOption = None, fmt: FormatOption = Format.
     """Each community's heads and mid-level members, ranked, with the reason."""
     rows = _analysis(as_, at).player_rows()
     emit(rows, fmt, ["community", "rank", "tier", "id", "caption", "reason"],
-         title="Heads and mid-level")
+         title=_("Heads and mid-level"))
 
 
 @network_app.command("path")
@@ -109,7 +109,8 @@ def path(source: Annotated[str, typer.Argument(help="The entity to start from.")
                                                          else "") for e in h["evidence"]]}
         for h in found["hops"]]
     emit(rows, fmt, ["from", "to", "kinds", "evidence"],
-         title=f"{found['length']} link(s) from {source} to {target}")
+         title=_("{n} link(s) from {source} to {target}").format(
+             n=found["length"], source=source, target=target))
 
 
 @network_app.command("export")

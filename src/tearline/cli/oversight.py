@@ -115,7 +115,7 @@ def due(officer: OfficerOption = None, agency: AgencyOption = None, at: AtOption
         items = oversight_reports.due(conn, who, today, terms(), everything, asker,
                                       node_agency())
     emit([_row(i, i.draft) for i in items], fmt, COLUMNS,
-         title=f"oversight drafts of {who} on {today.isoformat()}")
+         title=_("oversight drafts of {who} on {day}").format(who=who, day=today.isoformat()))
 
 
 @oversight_app.command("edit")
@@ -228,7 +228,7 @@ def demo(folder: Annotated[Path, typer.Option("--folder", help="Where the demo n
     outcome = run(folder, terms(), say=lambda line: console.print(line, soft_wrap=True))
     for day, items in outcome.due.items():
         emit([{"id": x, "nature": n, "status": s} for x, n, s in items], Format.table,
-             ["id", "nature", "status"], title=f"oversight due on day {day}")
+             ["id", "nature", "status"], title=_("oversight due on day {day}").format(day=day))
     reports = private_dir(folder / "reports")
     name = outcome.report["id"]
     write_private(reports / f"{name}.json", render_json(outcome.report))

@@ -212,7 +212,8 @@ def explain(entity_id: str, as_: AsOption = None, at: AtOption = None,
     # A script reads one row per value; a person reads each reason once.
     rows += grouped(values) if fmt is Format.table else values
     emit(rows, fmt, ["property", "value", "marking", "visible", "why"],
-         title=f"{entity_id} as seen by {subject} at {when:%Y-%m-%dT%H:%MZ}")
+         title=_("{id} as seen by {subject} at {at:%Y-%m-%dT%H:%MZ}").format(
+             id=entity_id, subject=subject, at=when))
 
 
 def grouped(values: Sequence[dict[str, str]]) -> list[dict[str, str]]:
@@ -244,7 +245,8 @@ def side_by_side(store: Store, entity_id: str, units: Sequence[str],
         except NotFound:
             views[unit] = None
     props = sorted({s.prop for rec in views.values() if rec for s in rec.statements})
-    table = Table(title=f"{entity_id}: one record, {len(units)} tear lines", show_lines=True)
+    table = Table(title=_("{id}: one record, {n} tear lines").format(id=entity_id, n=len(units)),
+                  show_lines=True)
     table.add_column("property", style="bold")
     for unit in units:
         rec = views[unit]

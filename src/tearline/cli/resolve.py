@@ -53,16 +53,16 @@ def pairs(
     from tearline.resolve.entity_lines import read_entities
 
     with _bar(quiet) as bar:
-        task = bar.add_task("reading", total=4)
+        task = bar.add_task(_("reading"), total=4)
         left_file = read_entities(_lines(left), str(left))
         right_file = read_entities(_lines(right), str(right))
-        bar.update(task, advance=1, description="comparing")
+        bar.update(task, advance=1, description=_("comparing"))
         found = model.link(left_file.records, right_file.records,
                            progress=lambda stage: bar.update(task, advance=1,
                                                              description=stage))
         if one_to_one:
             found = decide.one_to_one(found)
-        bar.update(task, advance=1, description="writing")
+        bar.update(task, advance=1, description=_("writing"))
         with out.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(["left_id", "right_id", "score", "decision"])

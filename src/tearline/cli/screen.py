@@ -57,7 +57,8 @@ def screen_command(
     parties = (seen.parties if path is None
                else parties_of(read_entities(open_sdn_text(path), path.name)))
     rows = [hit_row(h) for h in screen(parties, seen.designations, min_score)]
-    emit(rows, fmt, COLUMNS, title=f"{len(rows)} hit(s): {len(parties)} parties screened "
-         f"against {len(seen.designations)} designations")
+    emit(rows, fmt, COLUMNS, title=_("{hits} hit(s): {parties} parties screened against "
+                                     "{designations} designations").format(
+        hits=len(rows), parties=len(parties), designations=len(seen.designations)))
     if fmt is Format.table and not rows:
         console.print(_("no hits"))

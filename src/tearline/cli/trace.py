@@ -92,7 +92,7 @@ def trace(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
         emit([f.to_dict() for f in findings], fmt, [])
     else:
         emit(rows, fmt, ["recipient", "confidence", "named", "evidence"],
-             title=f"whose copy {path.name} is")
+             title=_("whose copy {name} is").format(name=path.name))
     if not any(f.named for f in findings):
         err.print(_("no recipient named: the file carries no fingerprint this node released "
                     "(public data, a paraphrase, or not a copy of ours)"), highlight=False,
