@@ -77,6 +77,6 @@ def test_the_spanish_assessment_leaves_no_english_word(everything: AssessmentInp
                   "vehículo particular", "tanque de gasolina", "Copia obtenida de",
                   "obra del gobierno de EE. UU., dominio público", "peso bruto"):
         assert words in spanish, words
-    english = _visible_text(render_assessment(everything, PARAMS, "html", "en_US").decode())
-    assert len(english_words(english)) > 100  # the check finds what it looks for
+    english = _visible_text(render_assessment(_records(), PARAMS, "html", "en_US").decode())
+    assert len(english_words(english)) > 80  # the check finds what it looks for
     assert "We assess with low confidence that fentanyl seizures increased" in english
