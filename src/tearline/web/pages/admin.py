@@ -71,7 +71,8 @@ def day(fields: dict[str, str], name: str, default: date | None = None) -> datet
     try:
         return datetime.combine(date.fromisoformat(raw), time(), UTC)
     except ValueError:
-        raise ValidationError(tr("invalid date"), [Problem("YYYY-MM-DD", column=name)]) from None
+        raise ValidationError(tr("invalid date"),
+                              [Problem(tr("YYYY-MM-DD"), column=name)]) from None
 
 
 def required(fields: dict[str, str], name: str, limit: int = 200) -> str:

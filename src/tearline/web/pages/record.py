@@ -70,8 +70,8 @@ def router() -> APIRouter:
         fields = await form(request, session)
         to = text(fields, "to", 200)
         if not to:
-            raise ValidationError(tr("say to whom"), [Problem("agency:ID, unit:ID or "
-                                                              "vetted-by:AGENCY", column="to")])
+            raise ValidationError(tr("say to whom"), [Problem(tr(
+                "agency:ID, unit:ID or vetted-by:AGENCY"), column="to")])
         basis = text(fields, "basis", 200) or None
         with web_of(request).store.transaction() as conn:
             releases.release(conn, session.subject, checked_id(entity_id), Selector.parse(to),

@@ -36,12 +36,12 @@ def _filters(params: dict[str, str]) -> Filters:
         try:
             return date.fromisoformat(params[name])
         except ValueError:
-            problems.append(Problem("not a date (YYYY-MM-DD)", column=name))
+            problems.append(Problem(tr("not a date (YYYY-MM-DD)"), column=name))
             return None
 
     drug = params.get("drug") or None
     if drug is not None and drug not in DRUGS:
-        problems.append(Problem("not a drug of the vocabulary", column="drug"))
+        problems.append(Problem(tr("not a drug of the vocabulary"), column="drug"))
     made = Filters(drug=drug, country=(params.get("country") or "").lower() or None,
                    originator=params.get("originator") or None,
                    tlp=Tlp.parse(params["tlp"]).value if params.get("tlp") else None,
@@ -58,7 +58,7 @@ def _after(raw: str, ranked: bool) -> Any:
         return raw[:200]
     rank, _, entity_id = raw.partition(":")
     if not rank.lstrip("-").isdigit() or not entity_id:
-        raise ValidationError(tr("invalid page position"), [Problem("rank:id", column="after")])
+        raise ValidationError(tr("invalid page position"), [Problem(tr("rank:id"), column="after")])
     return int(rank), entity_id[:200]
 
 

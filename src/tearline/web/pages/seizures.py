@@ -76,14 +76,16 @@ class Filters:
         """The assessment's parameters, checked as the API checks them."""
         problems = []
         if self.weight not in WEIGHTS:
-            problems.append(Problem(f"one of {', '.join(WEIGHTS)}", column="weight"))
+            problems.append(Problem(tr("one of {choices}", choices=", ".join(WEIGHTS)),
+                                    column="weight"))
         if self.years not in YEARS:
-            problems.append(Problem(f"one of {', '.join(YEARS)}", column="years"))
+            problems.append(Problem(tr("one of {choices}", choices=", ".join(YEARS)),
+                                    column="years"))
         origins = tuple(o.strip().lower() for o in self.origins.split(",") if o.strip())
         bad = [o for o in origins if not (len(o) == 2 and o.isascii() and o.isalpha())]
         if bad or not origins or len(origins) > MAX_ORIGINS:
-            problems.append(Problem(f"one to {MAX_ORIGINS} ISO 3166 alpha-2 codes, "
-                                    "separated by commas", column="origins"))
+            problems.append(Problem(tr("one to {most} ISO 3166 alpha-2 codes, separated by "
+                                       "commas", most=MAX_ORIGINS), column="origins"))
         if problems:
             raise ValidationError(tr("invalid assessment filters"), problems)
         start, end = parse_period(self.period or None)

@@ -26,7 +26,7 @@ DESK = PREFIX + "/sharing"
 
 def _needed(fields: dict[str, str], *names: str) -> list[str]:
     values = [text(fields, n, 200) for n in names]
-    missing = [Problem("required", column=n) for n, v in zip(names, values, strict=True)
+    missing = [Problem(tr("required"), column=n) for n, v in zip(names, values, strict=True)
                if not v]
     if missing:
         raise ValidationError(tr("the form misses a value"), missing)
