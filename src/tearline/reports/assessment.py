@@ -270,4 +270,4 @@ def _render(assessment: Assessment, fmt: Format, copy: ReportCopy | None,
 
         return html_to_pdf(mark_html(render_html(assessment, locale, "png", copy), copy,
                                      assessment.marking))
-    raise ValidationError(tr("unknown format"), [Problem(f"{fmt!r}", column="format")])
+    raise ValidationError(tr("unknown format"), [Problem(repr(fmt), column="format")])
