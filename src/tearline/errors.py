@@ -93,6 +93,30 @@ def tr(template: str, /, **values: object) -> Text:
     return Text(template, values)
 
 
+class Listed(str):
+    """Marked texts said one after another (a decision's reasons): reads as its parts
+    joined by ``"; "``, and keeps the parts, so that an edge says each in the reader's
+    language — a reason nested in a message (``tr("… {reasons}", reasons=listed(…))``)
+    is translated with it, not left in English."""
+
+    __slots__ = ("parts",)
+    parts: tuple[str, ...]
+
+    def __new__(cls, parts: Iterable[str]) -> Listed:
+        said = tuple(parts)
+        text = super().__new__(cls, "; ".join(said))
+        text.parts = said
+        return text
+
+    def __reduce__(self) -> tuple[type[Listed], tuple[tuple[str, ...]]]:
+        return (Listed, (self.parts,))
+
+
+def listed(parts: Iterable[str]) -> Listed:
+    """``parts`` (marked with :func:`tr`, or data) as one text: ``"a; b"``."""
+    return Listed(parts)
+
+
 def with_problems(message: str, problems: Sequence[Problem], more: str = "… and {n} more") -> str:
     """``message`` followed by one line per problem (the first 20, then how many more)."""
     if not problems:

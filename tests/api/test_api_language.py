@@ -75,3 +75,24 @@ def test_the_report_speaks_the_asked_language(api: Api) -> None:
     by_parameter = api.get(url + "&lang=en-US", "mx.semar.uie", headers=SPANISH)
     assert by_parameter.headers["content-language"] == "en-US"
     assert "Methodology" in by_parameter.text
+
+
+def test_a_release_denial_is_said_whole_in_spanish(api: Api) -> None:
+    body = {"schema": "Person", "properties": {"name": ["Amado Carrillo Fuentes"]},
+            "marking": {"tlp": "AMBER", "orcon": True}}
+    rid = api.post("/api/v1/entities", "mx.semar.uie", json=body).json()["id"]
+    made = api.post(f"/api/v1/entities/{rid}/releases", "mx.semar.uie",
+                    json={"to": "agency:us.dea", "basis": "mx-us-2024"})
+    assert made.status_code == 201, made.text
+    onward = {"to": "agency:mx.fgr", "basis": "mx-us-2024"}
+    spanish = api.post(f"/api/v1/entities/{rid}/releases", "us.dea.sod", json=onward,
+                       headers=SPANISH)
+    english = api.post(f"/api/v1/entities/{rid}/releases", "us.dea.sod", json=onward)
+    assert spanish.status_code == english.status_code == 403, spanish.text
+    assert spanish.json()["error"]["message"] == (
+        f"usted no puede difundir {rid} a agency:mx.fgr: ORCON: la redifusión requiere un "
+        "consentimiento registrado de la agencia de origen mx.semar")
+    assert english.json()["error"]["message"] == (
+        f"you may not release {rid} to agency:mx.fgr: ORCON: onward release needs a "
+        "recorded consent of the originating agency mx.semar")
+    assert spanish.json()["error"]["details"] == english.json()["error"]["details"]

@@ -131,7 +131,8 @@ def test_release_shows_the_record_to_the_unit_and_recall_takes_it_back(
     assert release.revoked_at is not None and release.revoked_at >= released
 
 
-def test_release_refusals_say_why_and_change_nothing(ws: DemoWorkspace) -> None:
+def test_release_refusals_say_why_and_change_nothing(ws: DemoWorkspace,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     us_only = ws.pick("Person", sc.US_DEA, sc.AGENCY_ONLY, no_portion)
     red = ws.pick("Person", sc.US_DEA, sc.NAMED_UNITS)  # RED to us.dea.sod, mx.semar.uie
     orcon = ws.pick("Person", sc.MX_SEMAR, sc.SEMAR_TO_US, no_portion)  # ORCON, to us.dea
@@ -167,6 +168,13 @@ def test_release_refusals_say_why_and_change_nothing(ws: DemoWorkspace) -> None:
     for args, code, message in refusals:
         said = ws.fails(code, *args)
         assert said.startswith(message), f"{args}: {said}"
+    with monkeypatch.context() as spanish:  # the whole denial, its reasons too
+        spanish.setenv("TEARLINE_LANG", "es-MX")
+        said = ws.fails(1, "release", orcon.id, "--as", sc.SOD, "--to", f"unit:{sc.FEMDO}",
+                        "--basis", sc.MLAT)
+    assert said.endswith(f"usted no puede difundir {orcon.id} a unit:mx.fgr.femdo: ORCON: la "
+                         "redifusión requiere un consentimiento registrado de la agencia de "
+                         "origen mx.semar"), said
     assert ws.audit_size() == entries
     with ws.store.reading() as conn:
         assert releases.releases(conn, ids) == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from cli_ws import EXAMPLES, CliWorkspace, dea_workspace
 
 DATA = Path(__file__).parent / "data"
@@ -82,7 +83,8 @@ def test_export_keeps_provenance_and_never_overwrites_unasked(tmp_path: Path) ->
     assert "0 new records, 0 changed, 0 new statements" in again.stdout
 
 
-def test_policy_explain_says_each_reason_once(tmp_path: Path) -> None:
+def test_policy_explain_says_each_reason_once(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
     ws = dea_workspace(tmp_path)
     _entities(ws)
     rows = json.loads(ws.ok("policy", "explain", "us.dea.sod..p-1", *SOD, "-f", "json").stdout)
@@ -92,6 +94,11 @@ def test_policy_explain_says_each_reason_once(tmp_path: Path) -> None:
     body = [line for line in table.splitlines() if line.startswith("│")]
     assert len(body) == 2, table
     assert "birthDate, name, nationality" in body[1] and "3 values" in body[1]
+    assert "authored it" in table
+    with monkeypatch.context() as spanish:  # the reasons in the reader's language
+        spanish.setenv("TEARLINE_LANG", "es-MX")
+        said = ws.ok("policy", "explain", "us.dea.sod..p-1", *SOD).stdout
+    assert "lo redactó" in said and "authored it" not in said
     # values under different markings are different groups
     table = ws.ok("policy", "explain", "us.dea.sod..p-2", *SOD).stdout
     body = [line for line in table.splitlines() if line.startswith("│")]

@@ -68,7 +68,7 @@ def do(n: int = typer.Option(1, help="How many.")) -> None:
     console.print(_("done {n}").format(n=n))
 ''',
     "store/fail.py": 'def f():\n    raise NotFound(tr("no thing {id!r}", id=1))\n',
-    "web/page.py": 'TITLE = _("a word of the web domain")\n',
+    "web/page.py": 'TITLE = _("a word of the web domain")\nraise NotFound(tr("no page"))\n',
     "reports/templates/doc.html": '<p>{{ _("%(n)s rows", n=3) }}</p>\n',
 }
 
@@ -82,9 +82,9 @@ def test_the_tool_collects_each_kind_of_mark_and_keeps_translations(tmp_path: Pa
     english, spanish = read("en_US", locales), read("es_MX", locales)
     assert english is not None and spanish is not None
     ours = {"Things.", "How many.", "Do the thing.", "done {n}", "no thing {id!r}",
-            "%(n)s rows"}
+            "%(n)s rows", "no page"}
     plain = {m.id for m in english if m.id and not m.context}
-    assert plain == ours  # the web's words are the web domain's
+    assert plain == ours  # the web's words are the web domain's; its errors are ours
     assert all(english[m].string == m for m in ours)  # English is the source language
     assert not spanish["done {n}"].string  # waiting for a translator
     assert english.get("fentanyl", context="drug") is not None  # the vocabularies

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pickle
 
-from tearline.errors import InputError, NotFound, Problem, ValidationError, tr
+from tearline.errors import InputError, NotFound, PolicyDenied, Problem, ValidationError, listed, tr
 from tearline.i18n.messages import content_language, localize, say
 
 
@@ -42,3 +42,17 @@ def test_content_language_is_a_bcp47_tag() -> None:
 def test_a_marked_message_survives_pickling_whole() -> None:
     error = pickle.loads(pickle.dumps(NotFound(tr("no record {id!r}", id="x"))))
     assert localize(error, "es_MX") == "no existe el registro 'x'"
+
+
+def test_reasons_nested_in_a_denial_are_said_in_spanish_however_deep() -> None:
+    inner = listed([tr("TLP:{tlp} is not {names}", tlp="AMBER", names="CLEAR/GREEN"),
+                    "mx.semar.uie"])
+    denial = PolicyDenied(tr("{message}: {reasons}", message=tr("you may not recall {id}",
+                                                                  id="x"),
+                             reasons=listed([tr("not readable: {reasons}", reasons=inner)])))
+    assert denial.message == "you may not recall x: not readable: TLP:AMBER is not CLEAR/GREEN; "\
+        "mx.semar.uie"
+    assert localize(denial, "es_MX") == ("usted no puede retirar las difusiones de x: no "
+                                         "legible: TLP:AMBER no es CLEAR/GREEN; mx.semar.uie")
+    copied = pickle.loads(pickle.dumps(denial.message))
+    assert say(copied, "es_MX") == localize(denial, "es_MX")

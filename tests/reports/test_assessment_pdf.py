@@ -1,4 +1,7 @@
-"""The PDF assessment, checked as images: pages rendered by pdftoppm (poppler-utils)."""
+"""The PDF assessment, checked as images: pages rendered by pdftoppm (poppler-utils).
+
+The PDF is made in Spanish, so its text (pdftotext) also shows that no English word is
+left in a Spanish product (``test_report_language.english_words``)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import numpy as np
 import pyarrow.csv as pacsv
 import pytest
 from PIL import Image
+from test_report_language import english_words
 
 from tearline.analysis.frame import seizure_frame
 from tearline.reports.assessment import AssessmentInput, AssessmentParams, render_assessment
@@ -44,7 +48,7 @@ def _tool(name: str) -> str:
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Image.Image], list[Word]]:
     data = AssessmentInput("mx.semar.uie", seizure_frame(pacsv.read_csv(FIXTURE)))
     params = AssessmentParams(generated_at=datetime(2024, 1, 2, tzinfo=UTC))
-    pdf = render_assessment(data, params, "pdf")
+    pdf = render_assessment(data, params, "pdf", "es_MX")
     assert pdf.startswith(b"%PDF-")
     folder = tmp_path_factory.mktemp("pdf")
     (folder / "a.pdf").write_bytes(pdf)
@@ -93,12 +97,19 @@ def _ink(image: Image.Image) -> int:
 def test_pages_exist(rendered: tuple[list[Image.Image], list[Word]]) -> None:
     pages, words = rendered
     assert len(pages) >= 2
-    assert {"Methodology", "Sources"} <= {w.text for w in words}
+    assert {"Metodología", "Fuentes"} <= {w.text for w in words}
+
+
+def test_the_spanish_pdf_leaves_no_english_word(
+        rendered: tuple[list[Image.Image], list[Word]]) -> None:
+    _, words = rendered
+    text = " ".join(w.text for w in words)
+    assert not english_words(text), sorted(english_words(text))
 
 
 def test_origin_chart_has_both_bars(rendered: tuple[list[Image.Image], list[Word]]) -> None:
     pages, words = rendered
-    band = _band(pages, _heading(words, "origin", "comparison"), 230)
+    band = _band(pages, _heading(words, "comparación", "por", "origen"), 230)
     mexico, china = _near(band, PALETTE[0]), _near(band, PALETTE[1])
     assert mexico > 1000, mexico  # 74.5 kg bar
     assert 100 < china < mexico, china  # 12.0 kg bar: smaller, but there
@@ -106,7 +117,7 @@ def test_origin_chart_has_both_bars(rendered: tuple[list[Image.Image], list[Word
 
 def test_origin_table_is_filled(rendered: tuple[list[Image.Image], list[Word]]) -> None:
     pages, words = rendered
-    header = _heading(words, "share", "of", "compared")
+    header = _heading(words, "proporción", "de", "los", "comparados")
     after = [w.text for w in words if w.page == header.page and w.top > header.bottom][:20]
     assert after[:4] == ["MX", "3", "74.5", "164"]
     assert "CN" in after and "12.0" in after
@@ -115,7 +126,8 @@ def test_origin_table_is_filled(rendered: tuple[list[Image.Image], list[Word]]) 
 
 @pytest.mark.parametrize(
     "heading",
-    [("monthly", "weight", "by", "region"), ("records:", "trend"), ("seizure", "places")],
+    [("peso", "mensual", "por", "región"), ("aseguramientos:", "tendencia"),
+     ("aseguramientos:", "lugares")],
 )
 def test_charts_are_drawn(
     rendered: tuple[list[Image.Image], list[Word]], heading: tuple[str, ...]
@@ -139,12 +151,13 @@ def test_every_page_carries_its_banner_top_and_bottom_its_number_and_the_date(
         assert any(w.bottom < 20 * 72 / 25.4 for w in banners), f"no top banner, page {number}"
         assert any(w.top > height - 20 * 72 / 25.4 for w in banners), f"no bottom banner, {number}"
         text = " ".join(w.text for w in mine)
-        assert f"page {number + 1} of {len(pages)}" in text
+        assert f"página {number + 1} de {len(pages)}" in text
         assert "2024-01-02" in text.replace("\u2010", "-").replace("\u2011", "-")
 
 
 def test_key_judgments_are_on_page_one(rendered: tuple[list[Image.Image], list[Word]]) -> None:
     _, words = rendered
     first = " ".join(w.text for w in words if w.page == 0)
-    assert "Key judgments" in first
-    assert re.search(r"We assess with (low|moderate|high) confidence that fentanyl", first)
+    assert "Juicios clave" in first
+    assert re.search(r"Evaluamos con confianza (baja|moderada|alta) que los aseguramientos de "
+                     r"fentanilo", first)

@@ -72,8 +72,12 @@ def test_the_links_read_in_the_readers_language(site: Site) -> None:
     try:
         spanish.sign_in(VETTED)
         page = spanish.get("/web/network/dea-p-guzman").text
+        seizures = " ".join(spanish.get("/web/seizures?drug=methamphetamine&origins=mx")
+                            .text.split())
     finally:
         spanish.close()
+    assert "Evaluamos con confianza baja que" in seizures  # the key judgments, in Spanish
+    assert "We assess" not in seizures and "confidence" not in seizures
     assert "pertenencia" in LINKS.search(page).group(1)  # type: ignore[union-attr]
     drawn = json.loads(unescape(GRAPH.search(page).group(1)))  # type: ignore[union-attr]
     assert {e["label"] for e in drawn["edges"]} == {"pertenencia", "familia"}

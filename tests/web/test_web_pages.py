@@ -177,6 +177,25 @@ def test_the_language_follows_the_analyst_then_the_browser(site: Site) -> None:
         again.close()
 
 
+def test_a_refused_release_and_bad_input_read_in_spanish(site: Site) -> None:
+    spanish = Browser(site.app, accept_language="es-MX")
+    try:
+        spanish.sign_in(DEA)
+        spanish.get("/web/record/dea-p-guzman")
+        refused = spanish.post("/web/record/dea-p-guzman/release", {"to": "agency:mx.fgr"})
+        bad = spanish.get("/web/search?q=a+b+c+d+e+f+g+h+i")  # the web's own errors too
+    finally:
+        spanish.close()
+    assert bad.status_code == 422 and "consulta demasiado compleja" in bad.text
+    assert "palabras" in bad.text and "words" not in bad.text
+    assert refused.status_code == 403
+    said = " ".join(refused.text.split())
+    assert ("usted no puede difundir dea-p-guzman a agency:mx.fgr: una difusión fuera de "
+            "us.dea requiere un fundamento legal") in said
+    assert "<li>una difusión fuera de us.dea requiere un fundamento legal</li>" in said
+    assert "needs a legal basis" not in said
+
+
 def test_every_page_is_sent_under_a_strict_policy(person: Browser) -> None:
     person.sign_in(VETTED)
     for url in ("/web/signin", "/web/search", "/web/record/semar-s-1", "/web/sharing",

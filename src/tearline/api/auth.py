@@ -54,7 +54,8 @@ class Principal:
         if scope not in self.scopes:
             raise PolicyDenied(
                 tr("this credential lacks the {scope!r} scope", scope=scope.value),
-                [f"granted scopes: {', '.join(sorted(self.scopes)) or 'none'}"],
+                [tr("granted scopes: {scopes}",
+                    scopes=", ".join(sorted(self.scopes)) or tr("no scope"))],
             )
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from tearline.cli.common import STATE, AsOption, Format, FormatOption, acting, app, console, emit
+from tearline.cli.language import _
 from tearline.errors import InputError, tr
 from tearline.model.marking import Selector
 from tearline.store import release_approvals
@@ -25,7 +26,9 @@ def require(agreement: Annotated[str, typer.Argument(help="The agreement id.")],
     """Make releases to foreign parties under AGREEMENT wait for a second officer."""
     with STATE.store().transaction() as conn:
         release_approvals.set_required(conn, agreement, not off, "system", datetime.now(UTC))
-    console.print(f"{agreement}: two-person approval {'off' if off else 'required'}")
+    console.print((_("{agreement}: two-person approval off") if off
+                   else _("{agreement}: two-person approval required")).format(
+                       agreement=agreement))
 
 
 @approval_app.command("request")
@@ -40,8 +43,8 @@ def request(entity_id: str, as_: AsOption = None,
     with STATE.store().transaction() as conn:
         made = release_approvals.request(conn, subject, entity_id, Selector.parse(to), basis,
                                          datetime.now(UTC))
-    console.print(f"{made.id}: release of {entity_id} to {made.recipient} waits for a "
-                  "second officer")
+    console.print(_("{id}: release of {entity_id} to {to} waits for a second officer").format(
+        id=made.id, entity_id=entity_id, to=made.recipient))
 
 
 @approval_app.command("approve")
@@ -50,7 +53,8 @@ def approve(request_id: str, as_: AsOption = None) -> None:
     subject = acting(as_)
     with STATE.store().transaction() as conn:
         release_id = release_approvals.approve(conn, subject, request_id, datetime.now(UTC))
-    console.print(f"{request_id}: approved; released as {release_id}")
+    console.print(_("{request}: approved; released as {release}").format(
+        request=request_id, release=release_id))
 
 
 @approval_app.command("refuse")
@@ -61,7 +65,7 @@ def refuse(request_id: str, as_: AsOption = None,
     subject = acting(as_)
     with STATE.store().transaction() as conn:
         release_approvals.refuse(conn, subject, request_id, reason, datetime.now(UTC))
-    console.print(f"{request_id}: refused; nothing was released")
+    console.print(_("{request}: refused; nothing was released").format(request=request_id))
 
 
 @approval_app.command("list")

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tearline.cli.common import STATE, app, console
+from tearline.cli.language import _
 from tearline.cli.placing import write_all, write_placed
 from tearline.cli.policy import side_by_side
 from tearline.demo import scenario
@@ -75,8 +76,8 @@ def demo(
     STATE._store = store
     now = datetime.now(UTC)
     console.rule(Text("tearline demo", style="bold"))
-    console.print(f"workspace: {settings.workspace}\n")
-    key, _ = create_node_key(settings.keys_dir)
+    console.print(_("workspace: {path}").format(path=settings.workspace) + "\n")
+    key, _public = create_node_key(settings.keys_dir)
     seed_parties(store, now)
     _parties_table(store, now)
 
@@ -115,7 +116,7 @@ def _federation(seed: int) -> None:
 
 def _parties_table(store: Store, now: datetime) -> None:
     with store.reading() as conn:
-        table = Table(title="Parties", show_lines=False)
+        table = Table(title=_("Parties"), show_lines=False)
         for col in ("unit", "agency", "vetted by us.dea now?"):
             table.add_column(col)
         vetted = {v.unit for v in parties.vettings(conn)
@@ -127,10 +128,10 @@ def _parties_table(store: Store, now: datetime) -> None:
 
 def _tour(store: Store, now: datetime) -> None:
     subjects = [store.subject(u) for u in TOUR_UNITS]
-    console.rule("What each unit may see")
+    console.rule(_("What each unit may see"))
     counts = {s.unit: store.stats(s, now) for s in subjects}
     schemas = sorted({k for c in counts.values() for k in c})
-    table = Table(title="Records visible to each unit (the policy runs inside every query)")
+    table = Table(title=_("Records visible to each unit (the policy runs inside every query)"))
     table.add_column("schema")
     for s in subjects:
         table.add_column(s.unit, justify="right")
@@ -138,7 +139,7 @@ def _tour(store: Store, now: datetime) -> None:
         table.add_row(schema, *(f"{counts[s.unit].get(schema, 0):,}" for s in subjects))
     console.print(table)
 
-    console.rule("Search: the same query, three answers")
+    console.rule(_("Search: the same query, three answers"))
     for s in subjects:
         found = store.search(s, now, "beltran leyva", limit=5)
         names = ", ".join(r.caption() + (" [synthetic]" if r.synthetic else "") for r in found)
@@ -147,14 +148,15 @@ def _tour(store: Store, now: datetime) -> None:
 
     sample = _shared_sample(store, subjects, now)
     if sample is None:
-        console.rule("One record, three tear lines")
+        console.rule(_("One record, three tear lines"))
         console.print(
-            f"no synthetic Person that both {subjects[0].unit} and {subjects[1].unit} see "
-            "has a portion marked apart: there is no record to compare side by side",
+            _("no synthetic Person that both {first} and {second} see has a portion marked "
+              "apart: there is no record to compare side by side").format(
+                  first=subjects[0].unit, second=subjects[1].unit),
             highlight=False,
         )
         return
-    console.rule(f"One record, three tear lines: {sample}")
+    console.rule(_("One record, three tear lines: {id}").format(id=sample))
     console.print(side_by_side(store, sample, TOUR_UNITS, now))
 
 
@@ -163,7 +165,7 @@ def _network(store: Store, now: datetime) -> None:
     as each unit may see them."""
     from tearline.network.analysis import Analysis
 
-    console.rule("Link analysis: OFAC's Linked To and the field's links, per unit")
+    console.rule(_("Link analysis: OFAC's Linked To and the field's links, per unit"))
     for unit in TOUR_UNITS:
         done = Analysis.of(store.network(store.subject(unit), now))
         size = done.summary()
@@ -173,58 +175,58 @@ def _network(store: Store, now: datetime) -> None:
             f"{size['links']:,} links, {size['communities']:,} communities; heads: ",
             ", ".join(f"{r['caption']} ({r['reason'].split(';')[0]})" for r in heads)
             or "(none)"))
-    console.print("more: tearline network heads | brokers | path A B | export -f gexf "
-                  "--as UNIT (docs/network.md)", highlight=False)
+    console.print(_("more: tearline network heads | brokers | path A B | export -f gexf "
+                    "--as UNIT (docs/network.md)"), highlight=False)
 
 
 def _assessments(store: Store, now: datetime, workspace: Path, data_dir: Path) -> None:
     from tearline.reports.build import write_assessments  # heavy: charts and PDF
 
-    console.rule("Threat assessments, one per unit, from what each may see")
+    console.rule(_("Threat assessments, one per unit, from what each may see"))
     paths = write_assessments(store, TOUR_UNITS, workspace / "reports", now, data_dir)
     for path in paths:
         console.print(f"  {path}")
 
 
 def _audit(store: Store, key: NodeKey) -> None:
-    console.rule("Audit log: every read above is an entry")
+    console.rule(_("Audit log: every read above is an entry"))
     with store.transaction() as conn:
         note = audit_checkpoints.sign(conn, key.name, key.private_key, None)
     with store.reading() as conn:
         done = audit_verify.verify(conn, key.private_key.public_key(), key.name)
-    console.print(f"signed checkpoint:\n{note}", highlight=False, soft_wrap=True)
-    console.print(f"verified {done.size:,} entries, root {done.root.hex()}", highlight=False)
+    console.print(_("signed checkpoint:") + f"\n{note}", highlight=False, soft_wrap=True)
+    console.print(_("verified {n:,} entries, root {root}").format(n=done.size,
+                                                                  root=done.root.hex()),
+                  highlight=False)
 
 
 def _api(store: Store, serve: bool | None) -> None:
     from tearline.api.auth import Scope, issue_token
     from tearline.cli.serve import run_server
 
-    console.rule("HTTP API")
+    console.rule(_("HTTP API"))
     port = 8700
     for unit in TOUR_UNITS:
         analyst = next(a.id for a in scenario.ANALYSTS if a.unit == unit)
-        text, _ = issue_token(
+        text, _row = issue_token(
             store, analyst, frozenset({Scope.read}), timedelta(days=7), "demo", created_by="demo"
         )
-        console.print(f"# as {unit}", highlight=False)
-        console.print(
-            f"curl -s -H 'Authorization: Bearer {text}' "
-            f"'http://127.0.0.1:{port}/api/v1/search?q=beltran+leyva'",
-            highlight=False,
-            soft_wrap=True,
-        )
+        console.print("# " + _("as {unit}").format(unit=unit), highlight=False)
+        curl = (f"curl -s -H 'Authorization: Bearer {text}' "
+                f"'http://127.0.0.1:{port}/api/v1/search?q=beltran+leyva'")
+        console.print(curl, highlight=False, soft_wrap=True)
     _web_sign_ins(store, port)
     if serve is None:
         serve = sys.stdin.isatty() and sys.stdout.isatty()
     workspace = STATE.settings.workspace
     if not serve:
         console.print(
-            f"start the node with: tearline -w {workspace} serve --port {port}", highlight=False
+            _("start the node with: {command}").format(
+                command=f"tearline -w {workspace} serve --port {port}"), highlight=False
         )
         _next()
         return
-    console.print(f"serving on http://127.0.0.1:{port} (Ctrl-C to stop)")
+    console.print(_("serving on {url} (Ctrl-C to stop)").format(url=f"http://127.0.0.1:{port}"))
     run_server(store, "127.0.0.1", port)
 
 
@@ -234,14 +236,16 @@ def _web_sign_ins(store: Store, port: int) -> None:
 
     from tearline.web.passwords import set_password
 
-    console.rule("Web application")
-    console.print(f"open http://127.0.0.1:{port}/web/ and sign in as:", highlight=False)
+    console.rule(_("Web application"))
+    console.print(_("open {url} and sign in as:").format(url=f"http://127.0.0.1:{port}/web/"),
+                  highlight=False)
     for unit in TOUR_UNITS:
         analyst = next(a.id for a in scenario.ANALYSTS if a.unit == unit)
         password = secrets.token_urlsafe(12)
         set_password(store, analyst, password, frozenset({"read", "write"}),
                      datetime.now(UTC), "demo")
-        console.print(f"  {analyst}  password {password}", highlight=False)
+        console.print(f"  {analyst}  " + _("password {password}").format(password=password),
+                      highlight=False)
 
 
 def _shared_sample(store: Store, subjects: list[Subject], now: datetime) -> str | None:
@@ -259,12 +263,9 @@ def _shared_sample(store: Store, subjects: list[Subject], now: datetime) -> str 
 
 
 def _next() -> None:
-    console.rule("Next")
-    console.print(
-        "Try: tearline --workspace "
-        + str(STATE.settings.workspace)
-        + " search 'el barbas' --as mx.semar.uie\n"
-        "     tearline --workspace "
-        + str(STATE.settings.workspace)
-        + " show us.dea.sod..ofac-10899 --as mx.fgr.femdo"
-    )
+    console.rule(_("Next"))
+    workspace = STATE.settings.workspace
+    commands = (f"tearline --workspace {workspace} search 'el barbas' --as mx.semar.uie\n"
+                f"     tearline --workspace {workspace} show us.dea.sod..ofac-10899 "
+                "--as mx.fgr.femdo")
+    console.print(_("Try:") + " " + commands)

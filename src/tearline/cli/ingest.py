@@ -93,7 +93,7 @@ def ingest(
     if mapping is None:
         require_jsonl(path, text)
     with progress_bar() as bar:
-        task = bar.add_task(f"reading {path.name}", total=len(text))
+        task = bar.add_task(_("reading {name}").format(name=path.name), total=len(text))
         lines = text.splitlines()
         if mapping is None and is_misp_event(text):  # MISP event JSON (docs/misp.md)
             read_misp(text, collector)
@@ -158,8 +158,8 @@ def import_ofac(
     with designation_report(STATE.store(), subject, prov.seen_at, sdn.entity_ids(),
                             report) as done:
         write_placed(STATE.store(), subject, prov.seen_at, sdn, path.name, ids)
-    console.print(f"{len(done.new)} new designation(s); {len(done.hits)} existing "
-                  "record(s) hit one")
+    console.print(_("{new} new designation(s); {hits} existing record(s) hit one").format(
+        new=len(done.new), hits=len(done.hits)))
     for row in done.hits:
         console.print(f"  {row['entity_id']} ({row['name']}) ~ {row['designation']} "
                       f"({row['listed_name']}; {', '.join(row['programs'])}): "

@@ -22,6 +22,7 @@ from tearline.cli.common import (
     console,
     emit,
 )
+from tearline.cli.language import _
 from tearline.files import write_private
 
 if TYPE_CHECKING:  # igraph, leidenalg and networkx load when a network command runs
@@ -61,7 +62,7 @@ def players(as_: AsOption = None, at: AtOption = None, top: TopOption = 20,
     """Key players: degree, betweenness and eigenvector centrality, best first."""
     rows = _analysis(as_, at).key_players(by.value, top)
     emit(rows, fmt, ["id", "schema", "caption", "community", "degree", "betweenness",
-                     "eigenvector"], title=f"Key players by {by.value}")
+                     "eigenvector"], title=_("Key players by {measure}").format(measure=by.value))
 
 
 @network_app.command("communities")
@@ -69,7 +70,7 @@ def communities(as_: AsOption = None, at: AtOption = None, top: TopOption = 20,
                 fmt: FormatOption = Format.table) -> None:
     """Communities (Leiden), largest first, with their most central members."""
     rows = _analysis(as_, at).community_rows(top)
-    emit(rows, fmt, ["community", "size", "people", "central"], title="Communities")
+    emit(rows, fmt, ["community", "size", "people", "central"], title=_("Communities"))
 
 
 @network_app.command("brokers")
@@ -78,7 +79,7 @@ def brokers(as_: AsOption = None, at: AtOption = None, top: TopOption = 20,
     """Brokers: people and organizations linked into more than one community."""
     rows = _analysis(as_, at).broker_rows(top)
     emit(rows, fmt, ["id", "caption", "betweenness", "participation", "reason"],
-         title="Brokers between communities")
+         title=_("Brokers between communities"))
 
 
 @network_app.command("heads")
@@ -86,7 +87,7 @@ def heads(as_: AsOption = None, at: AtOption = None, fmt: FormatOption = Format.
     """Each community's heads and mid-level members, ranked, with the reason."""
     rows = _analysis(as_, at).player_rows()
     emit(rows, fmt, ["community", "rank", "tier", "id", "caption", "reason"],
-         title="Heads and mid-level")
+         title=_("Heads and mid-level"))
 
 
 @network_app.command("path")
@@ -99,7 +100,8 @@ def path(source: Annotated[str, typer.Argument(help="The entity to start from.")
         sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
         return
     if not found["connected"]:
-        console.print(f"{source} and {target} are not connected in the network you may see")
+        console.print(_("{source} and {target} are not connected in the network you may "
+                        "see").format(source=source, target=target))
         return
     rows: list[dict[str, Any]] = [
         {"from": h["from"], "to": h["to"], "kinds": h["kinds"],
@@ -107,7 +109,8 @@ def path(source: Annotated[str, typer.Argument(help="The entity to start from.")
                                                          else "") for e in h["evidence"]]}
         for h in found["hops"]]
     emit(rows, fmt, ["from", "to", "kinds", "evidence"],
-         title=f"{found['length']} link(s) from {source} to {target}")
+         title=_("{n} link(s) from {source} to {target}").format(
+             n=found["length"], source=source, target=target))
 
 
 @network_app.command("export")
@@ -131,4 +134,5 @@ def export(out: Annotated[Path, typer.Option(
         write_private(out, graphml(*args) if fmt is GraphFormat.graphml
                       else gexf(*args, when.date()))
     summary = done.summary()
-    console.print(f"{summary['nodes']:,} nodes and {summary['links']:,} links written to {out}")
+    console.print(_("{nodes:,} nodes and {links:,} links written to {out}").format(
+        nodes=summary["nodes"], links=summary["links"], out=out))

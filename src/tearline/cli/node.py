@@ -158,7 +158,7 @@ def peer_list(
         ]
     columns = ["name", "unit", "stix", "url", "cert_sha256", "added_at"]
     columns += ["removed_at"] if all_ else []
-    emit(rows, fmt, columns, title="peers")
+    emit(rows, fmt, columns, title=_("peers"))
 
 
 @peer_app.command("remove")

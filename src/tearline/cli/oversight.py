@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from tearline.cli.common import STATE, AtOption, Format, FormatOption, app, at_time, console, emit
+from tearline.cli.language import _
 from tearline.errors import InputError, PolicyDenied, ValidationError, tr
 from tearline.federation.identity import NodeFiles, load_identity
 from tearline.files import private_dir, write_private
@@ -97,7 +98,9 @@ def designate(analyst: Annotated[str, typer.Argument(help="name@unit")],
     with store.transaction() as conn:
         oversight.designate(conn, subject.agency, analyst, "system",
                             "revoked" if revoke else "designated")
-    console.print(f"{analyst}: {'revoked' if revoke else 'designated'} for {subject.agency}")
+    console.print((_("{analyst}: revoked for {agency}") if revoke
+                   else _("{analyst}: designated for {agency}")).format(
+                       analyst=analyst, agency=subject.agency))
 
 
 @oversight_app.command("due")
@@ -112,7 +115,7 @@ def due(officer: OfficerOption = None, agency: AgencyOption = None, at: AtOption
         items = oversight_reports.due(conn, who, today, terms(), everything, asker,
                                       node_agency())
     emit([_row(i, i.draft) for i in items], fmt, COLUMNS,
-         title=f"oversight drafts of {who} on {today.isoformat()}")
+         title=_("oversight drafts of {who} on {day}").format(who=who, day=today.isoformat()))
 
 
 @oversight_app.command("edit")
@@ -129,7 +132,7 @@ def edit(exchange: Annotated[str, typer.Argument(help="The draft's id (x…).")]
     with store.transaction() as conn:
         oversight_reports.find(conn, who, exchange, terms(), node_agency())
         oversight.write_text(conn, who, exchange, field, text, f"analyst:{officer}")
-    console.print(f"{exchange}: {field} written")
+    console.print(_("{exchange}: {field} written").format(exchange=exchange, field=field))
 
 
 @oversight_app.command("sign")
@@ -150,9 +153,9 @@ def sign(out: Annotated[Path, typer.Option("--out", help="Folder for the JSON an
     write_private(path, render_json(document))
     if pdf:
         write_private(out / f"{document['id']}.pdf", render_pdf(document))
-    console.print(f"report {document['id']}: {len(document['exchanges'])} exchange(s), log "
-                  f"{document['log']['first']}..{document['log']['size']}, digest {digest}",
-                  soft_wrap=True)
+    console.print(_("report {id}: {n} exchange(s), log {first}..{size}, digest {digest}").format(
+        id=document["id"], n=len(document["exchanges"]), first=document["log"]["first"],
+        size=document["log"]["size"], digest=digest), soft_wrap=True)
     console.print(str(path), soft_wrap=True)
 
 
@@ -169,9 +172,10 @@ def verify(report: Annotated[Path, typer.Argument(help="The report's JSON file."
     with STATE.store().reading() as conn:
         done = oversight_reports.verify(conn, document, name, public, terms(), node_agency())
     if fmt is Format.table:
-        console.print(f"report {done['report']} is complete: {done['exchanges']} exchange(s) "
-                      f"of {done['agency']} in log entries {done['first']}..{done['size']}",
-                      soft_wrap=True)
+        console.print(_("report {report} is complete: {n} exchange(s) of {agency} in log "
+                        "entries {first}..{size}").format(
+                            report=done["report"], n=done["exchanges"], agency=done["agency"],
+                            first=done["first"], size=done["size"]), soft_wrap=True)
     else:
         emit([done], fmt, list(done))
 
@@ -202,7 +206,7 @@ def log_contact(
         mode=mode)
     with store.transaction() as conn:
         contact_id = oversight.log_contact(conn, contact, me.agency, f"analyst:{officer}")
-    console.print(f"contact {contact_id} logged")
+    console.print(_("contact {id} logged").format(id=contact_id))
 
 
 @oversight_app.command("demo")
@@ -224,7 +228,7 @@ def demo(folder: Annotated[Path, typer.Option("--folder", help="Where the demo n
     outcome = run(folder, terms(), say=lambda line: console.print(line, soft_wrap=True))
     for day, items in outcome.due.items():
         emit([{"id": x, "nature": n, "status": s} for x, n, s in items], Format.table,
-             ["id", "nature", "status"], title=f"oversight due on day {day}")
+             ["id", "nature", "status"], title=_("oversight due on day {day}").format(day=day))
     reports = private_dir(folder / "reports")
     name = outcome.report["id"]
     write_private(reports / f"{name}.json", render_json(outcome.report))
@@ -233,11 +237,13 @@ def demo(folder: Annotated[Path, typer.Option("--folder", help="Where the demo n
     tampered = dict(outcome.report, exchanges=outcome.report["exchanges"][1:])
     write_private(reports / "tampered.json", render_json(tampered))
     v = outcome.verified
-    console.print(f"day 4: report {v['report']} signed by the officer: {v['exchanges']} "
-                  f"exchange(s), log entries {v['first']}..{v['size']}: verified complete",
-                  soft_wrap=True)
-    console.print(f"with one exchange removed ({reports / 'tampered.json'}): "
-                  f"{outcome.tampered_error}", soft_wrap=True)
-    console.print(f"try: tearline -w {folder} oversight verify {reports / 'tampered.json'}",
-                  soft_wrap=True)
+    console.print(_("day 4: report {report} signed by the officer: {n} exchange(s), log "
+                    "entries {first}..{size}: verified complete").format(
+                        report=v["report"], n=v["exchanges"], first=v["first"],
+                        size=v["size"]), soft_wrap=True)
+    console.print(_("with one exchange removed ({path}): {error}").format(
+        path=reports / "tampered.json", error=outcome.tampered_error), soft_wrap=True)
+    console.print(_("try: {command}").format(
+        command=f"tearline -w {folder} oversight verify {reports / 'tampered.json'}"),
+        soft_wrap=True)
 

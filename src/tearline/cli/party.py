@@ -137,7 +137,7 @@ def list_parties(fmt: FormatOption = Format.table) -> None:
                   "detail": f"{v.valid_from:%Y-%m-%d} – {v.valid_until:%Y-%m-%d}"
                   + (f", revoked {v.revoked_at:%Y-%m-%d}" if v.revoked_at else "")}
                  for v in parties.vettings(conn)]
-    emit(rows, fmt, ["kind", "id", "name", "detail"], title="Parties")
+    emit(rows, fmt, ["kind", "id", "name", "detail"], title=_("Parties"))
 
 
 def _validity(agreement: Agreement) -> str:

@@ -31,8 +31,10 @@ from tearline.cli.common import (
     console,
     emit,
 )
-from tearline.cli.language import _
+from tearline.cli.language import _, cli_locale
 from tearline.errors import Conflict, InputError, NotFound, tr
+from tearline.i18n import DEFAULT
+from tearline.i18n.messages import say_all
 from tearline.model.marking import Marking, Selector, parse_timestamp
 from tearline.model.parties import Vetting
 from tearline.model.record import Record
@@ -174,17 +176,21 @@ def explain(entity_id: str, as_: AsOption = None, at: AtOption = None,
     when = at_time(at)
     with STATE.store().transaction() as conn:
         found = explain_record(conn, subject, entity_id, when)
+    # a table is read by a person, in the command line's language; JSON and CSV are data
+    locale = cli_locale() if fmt is Format.table else DEFAULT
     rows = [{"property": "(record)", "value": found.schema, "marking": str(found.marking),
              "visible": "yes" if found.record else "no",
-             "why": "; ".join(found.record.reasons)}]
+             "why": "; ".join(say_all(found.record.reasons, locale))}]
     values = [{"property": item.prop, "value": item.value[:60],
                "marking": str(item.marking) if item.marking else "(record's)",
                "visible": "yes" if item.decision else "no",
-               "why": "; ".join(item.decision.reasons)} for item in found.statements]
+               "why": "; ".join(say_all(item.decision.reasons, locale))}
+              for item in found.statements]
     # A script reads one row per value; a person reads each reason once.
     rows += grouped(values) if fmt is Format.table else values
     emit(rows, fmt, ["property", "value", "marking", "visible", "why"],
-         title=f"{entity_id} as seen by {subject} at {when:%Y-%m-%dT%H:%MZ}")
+         title=_("{id} as seen by {subject} at {at:%Y-%m-%dT%H:%MZ}").format(
+             id=entity_id, subject=subject, at=when))
 
 
 def grouped(values: Sequence[dict[str, str]]) -> list[dict[str, str]]:
@@ -216,7 +222,8 @@ def side_by_side(store: Store, entity_id: str, units: Sequence[str],
         except NotFound:
             views[unit] = None
     props = sorted({s.prop for rec in views.values() if rec for s in rec.statements})
-    table = Table(title=f"{entity_id}: one record, {len(units)} tear lines", show_lines=True)
+    table = Table(title=_("{id}: one record, {n} tear lines").format(id=entity_id, n=len(units)),
+                  show_lines=True)
     table.add_column("property", style="bold")
     for unit in units:
         rec = views[unit]

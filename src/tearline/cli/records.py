@@ -161,7 +161,8 @@ def stats(as_: AsOption = None, at: AtOption = None, fmt: FormatOption = Format.
     subject = acting(as_)
     counts = STATE.store().stats(subject, at_time(at))
     rows = [{"schema": k, "records": v} for k, v in counts.items()]
-    emit(rows, fmt, ["schema", "records"], title=f"Records visible to {subject}")
+    emit(rows, fmt, ["schema", "records"],
+         title=_("Records visible to {subject}").format(subject=subject))
 
 
 @app.command()

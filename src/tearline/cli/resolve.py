@@ -14,6 +14,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tearline.cli.common import app, console, err
+from tearline.cli.language import _
 from tearline.errors import NotFound, tr
 
 resolve_app = typer.Typer(
@@ -52,16 +53,16 @@ def pairs(
     from tearline.resolve.entity_lines import read_entities
 
     with _bar(quiet) as bar:
-        task = bar.add_task("reading", total=4)
+        task = bar.add_task(_("reading"), total=4)
         left_file = read_entities(_lines(left), str(left))
         right_file = read_entities(_lines(right), str(right))
-        bar.update(task, advance=1, description="comparing")
+        bar.update(task, advance=1, description=_("comparing"))
         found = model.link(left_file.records, right_file.records,
                            progress=lambda stage: bar.update(task, advance=1,
                                                              description=stage))
         if one_to_one:
             found = decide.one_to_one(found)
-        bar.update(task, advance=1, description="writing")
+        bar.update(task, advance=1, description=_("writing"))
         with out.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(["left_id", "right_id", "score", "decision"])
@@ -69,7 +70,10 @@ def pairs(
                 writer.writerow([pair.left, pair.right, f"{pair.score:.6f}", pair.decision])
     counts = {d: sum(p.decision is d for p in found) for d in decide.Decision}
     skipped = left_file.skipped + right_file.skipped
-    console.print(f"{len(found)} pairs written to {out}: {counts[decide.Decision.MATCH]} match, "
-                  f"{counts[decide.Decision.REVIEW]} review, "
-                  f"{counts[decide.Decision.NO_MATCH]} no-match"
-                  + (f"; {skipped} entities not of schema Person skipped" if skipped else ""))
+    console.print(_("{n} pairs written to {out}: {match} match, {review} review, {no} "
+                    "no-match").format(n=len(found), out=out,
+                                       match=counts[decide.Decision.MATCH],
+                                       review=counts[decide.Decision.REVIEW],
+                                       no=counts[decide.Decision.NO_MATCH])
+                  + (_("; {n} entities not of schema Person skipped").format(n=skipped)
+                     if skipped else ""))

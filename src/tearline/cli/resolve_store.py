@@ -23,6 +23,7 @@ from tearline.cli.common import (
     console,
     emit,
 )
+from tearline.cli.language import _
 from tearline.cli.resolve import resolve_app
 from tearline.errors import NotFound, tr
 from tearline.model.marking import Marking
@@ -57,8 +58,8 @@ def run(as_: AsOption = None, at: AtOption = None, fmt: FormatOption = Format.ta
              or p.reasons[0].startswith("judged ")]
     emit(_rows(shown, names), fmt, _COLUMNS)
     groups = entities(pairs)
-    console.print(f"{len(groups)} entities of several records; "
-                  f"{sum(p.decision is Decision.REVIEW for p in pairs)} pairs to review")
+    console.print(_("{n} entities of several records; {review} pairs to review").format(
+        n=len(groups), review=sum(p.decision is Decision.REVIEW for p in pairs)))
 
 
 @resolve_app.command("review")
@@ -82,7 +83,7 @@ def show(entity: Annotated[str, typer.Argument(help="A record id.")], as_: AsOpt
     if entity not in names:
         raise NotFound(tr("no record {entity!r}", entity=entity))
     group = next((g for g in entities(pairs) if entity in g), [entity])
-    console.print(f"entity of {len(group)} records: " + ", ".join(
+    console.print(_("entity of {n} records:").format(n=len(group)) + " " + ", ".join(
         f"{m} ({names[m]})" for m in group))
     emit(_rows([p for p in pairs if p.left in group or p.right in group
                 if p.decision is not Decision.NO_MATCH], names), fmt, _COLUMNS)
@@ -106,5 +107,6 @@ def judge(
     marking = Marking.build(tlp, rel_to or [f"agency:{subject.agency}"])
     done = resolve_views.judge(STATE.store(), subject, left, right, judgement, reason, marking,
                                now)
-    console.print(f"{done.left} / {done.right}: {done.judgement} by {done.judged_by} "
-                  f"[{marking}]")
+    console.print(_("{left} / {right}: {judgement} by {by}").format(
+        left=done.left, right=done.right, judgement=done.judgement, by=done.judged_by)
+        + f" [{marking}]")

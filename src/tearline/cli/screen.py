@@ -20,6 +20,7 @@ from tearline.cli.common import (
     emit,
     err,
 )
+from tearline.cli.language import _
 from tearline.errors import InputError, tr
 from tearline.ingest.files import open_sdn_text
 from tearline.screening.files import read_entities
@@ -51,12 +52,13 @@ def screen_command(
     subject = acting(as_)
     seen = visible(STATE.store(), subject, at_time(at))
     if not seen.designations:
-        err.print("no sanctions designation is visible to you: import a list first "
-                  "(`tearline import-ofac sdn.csv`)")
+        err.print(_("no sanctions designation is visible to you: import a list first "
+                    "(`tearline import-ofac sdn.csv`)"))
     parties = (seen.parties if path is None
                else parties_of(read_entities(open_sdn_text(path), path.name)))
     rows = [hit_row(h) for h in screen(parties, seen.designations, min_score)]
-    emit(rows, fmt, COLUMNS, title=f"{len(rows)} hit(s): {len(parties)} parties screened "
-         f"against {len(seen.designations)} designations")
+    emit(rows, fmt, COLUMNS, title=_("{hits} hit(s): {parties} parties screened against "
+                                     "{designations} designations").format(
+        hits=len(rows), parties=len(parties), designations=len(seen.designations)))
     if fmt is Format.table and not rows:
-        console.print("no hits")
+        console.print(_("no hits"))

@@ -121,7 +121,7 @@ def token_list(fmt: FormatOption = Format.table) -> None:
     for row in rows:
         row["scopes"] = ",".join(row["scopes"])  # type: ignore[arg-type]
     emit(rows, fmt, ["prefix", "owner", "scopes", "label", "expires_at", "revoked_at"],
-         title="API tokens")
+         title=_("API tokens"))
 
 
 @token_app.command("revoke")

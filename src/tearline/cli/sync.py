@@ -68,7 +68,7 @@ def sync_command(
     identity = load_identity(keys_dir) if NodeFiles(keys_dir).node_file.exists() else None
     key = load_node_key(keys_dir) if partner.signed else None
     bar = Progress(TextColumn("{task.description}"), BarColumn(),
-                   TextColumn("{task.completed:,} objects"), TimeElapsedColumn(),
+                   TextColumn(_("{task.completed:,} objects")), TimeElapsedColumn(),
                    console=err, disable=quiet or not err.is_terminal, transient=True)
     tasks: dict[str, Any] = {}
 
@@ -90,7 +90,8 @@ def sync_command(
         err.print(note, markup=False, highlight=False, soft_wrap=True)
     if rows or fmt is not Format.table:  # no empty table: the note above says why
         emit(rows, fmt, ["collection", "objects", "stored", "statements", "already", "echo",
-                         "refused", "skipped"], title=f"sync {partner.name} ({partner.agency})")
+                         "refused", "skipped"], title=_("sync {name} ({agency})").format(
+                             name=partner.name, agency=partner.agency))
     if fmt is Format.table:
         from tearline.federation.skipped import describe
 
@@ -163,7 +164,7 @@ def source_list(fmt: FormatOption = Format.table) -> None:
              "pinned": bool(s.tls_certificate),
              "cursors": [c["date_added"] for c in cursors if c["partner"] == s.name]}
             for s in found]
-    emit(rows, fmt, ["name", "agency", "url", "user", "pinned", "cursors"], title="sources")
+    emit(rows, fmt, ["name", "agency", "url", "user", "pinned", "cursors"], title=_("sources"))
 
 
 @source_app.command("remove")
@@ -208,4 +209,4 @@ def recalls_command(
     rows = sorted(by_entity.values(), key=lambda row: str(row["entity_id"]))
     if pending:
         rows = [row for row in rows if row["pending"]]
-    emit(rows, fmt, ["entity_id", "acknowledged", "pending"], title="recalls")
+    emit(rows, fmt, ["entity_id", "acknowledged", "pending"], title=_("recalls"))

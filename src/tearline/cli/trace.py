@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from tearline.cli.common import STATE, Format, FormatOption, app, console, emit, err
+from tearline.cli.language import _
 from tearline.errors import ConfigError, InputError, LegalBasisError, Problem, tr
 from tearline.model.marking import Marking
 from tearline.model.record import build_record
@@ -91,10 +92,10 @@ def trace(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
         emit([f.to_dict() for f in findings], fmt, [])
     else:
         emit(rows, fmt, ["recipient", "confidence", "named", "evidence"],
-             title=f"whose copy {path.name} is")
+             title=_("whose copy {name} is").format(name=path.name))
     if not any(f.named for f in findings):
-        err.print("no recipient named: the file carries no fingerprint this node released "
-                  "(public data, a paraphrase, or not a copy of ours)", highlight=False,
+        err.print(_("no recipient named: the file carries no fingerprint this node released "
+                    "(public data, a paraphrase, or not a copy of ours)"), highlight=False,
                   soft_wrap=True)
 
 
@@ -137,7 +138,8 @@ def plant(recipient: Annotated[str, typer.Option("--for", help="The one unit the
             "a canary with salt {salt!r} for {unit} exists already", salt=salt, unit=target.unit))
     with store.transaction() as conn:
         trace_store.plant(conn, made, str(target), str(planter), now)
-    console.print(f"canary {made.entity_id} planted for {target.unit}", highlight=False)
+    console.print(_("canary {id} planted for {unit}").format(id=made.entity_id,
+                                                             unit=target.unit), highlight=False)
 
 
 @canary_app.command("list")

@@ -18,6 +18,7 @@ import typer
 
 from tearline.api.settings import ApiSettings
 from tearline.cli.common import STATE, app, console
+from tearline.cli.language import _
 from tearline.errors import ConfigError, InputError, StoreError, tr
 from tearline.settings import Settings
 from tearline.store import Store, require_current, web_accounts
@@ -98,7 +99,7 @@ def password(
     if remove:
         with store.transaction() as conn:
             web_accounts.remove_password(conn, owner, now, "cli")
-        console.print(f"web password of {owner} removed")
+        console.print(_("web password of {owner} removed").format(owner=owner))
         return
     if stdin:
         text = sys.stdin.readline().rstrip("\n")
@@ -108,4 +109,5 @@ def password(
             raise InputError(tr("the two passwords differ"))
     set_password(store, owner, text, frozenset(scope), now, "cli",
                  WebSettings.from_env().min_password_chars)
-    console.print(f"web password of {owner} set ({', '.join(sorted(scope))})")
+    console.print(_("web password of {owner} set ({scopes})").format(
+        owner=owner, scopes=", ".join(sorted(scope))))

@@ -5,7 +5,8 @@ Messages are collected from the source with Babel (``python3 dev.py i18n`` runs
 
 - Python: calls of ``_``, ``N_``, ``gettext``, ``tr`` (error messages,
   :func:`tearline.errors.tr`) and ``pgettext``, anywhere under ``src/tearline`` except
-  the web application's own package (its words are the ``web`` domain's);
+  the web application's own package (its words are the ``web`` domain's) — where only
+  ``tr`` is collected: an error the web raises is said like any other error;
 - the command line's help: every literal ``help="…"`` under ``cli/`` and the docstring
   of every command and callback — Typer shows them as help, and
   :func:`tearline.cli.language.localize_help` translates them by the same text;
@@ -22,9 +23,10 @@ from __future__ import annotations
 
 import ast
 import inspect
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract
@@ -38,18 +40,20 @@ DOMAIN = "tearline"
 #: The marking functions and where their message is (Babel's keyword specification).
 KEYWORDS = {**{name: DEFAULT_KEYWORDS[name] for name in ("_", "N_", "gettext", "pgettext")},
             "tr": None}
-#: Packages whose words belong to another domain.
+#: Packages whose words belong to another domain (but for their errors' ``tr``).
 ELSEWHERE = ("web",)
+ERRORS_ONLY = {"tr": None}
 #: A fixed date in the catalogs' headers, so that running the tool twice changes nothing.
 STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 
 Found = tuple[str, str | None, str]  # (message, context, where)
 
 
-def _python(path: Path, root: Path) -> Iterator[Found]:
+def _python(path: Path, root: Path,
+            keywords: Mapping[str, Any] | None = None) -> Iterator[Found]:
     with path.open("rb") as handle:
         for lineno, message, _comments, context in extract(
-                "python", handle, keywords=KEYWORDS, comment_tags=()):
+                "python", handle, keywords=keywords or KEYWORDS, comment_tags=()):
             if isinstance(message, str) and message:
                 yield message, context, f"{path.relative_to(root)}:{lineno}"
 
@@ -105,6 +109,8 @@ def collect(src: Path = SRC) -> dict[tuple[str, str | None], list[str]]:
     for path in sorted(src.rglob("*.py")):
         if path.relative_to(src).parts[0] not in ELSEWHERE:
             add(_python(path, src))
+        else:
+            add(_python(path, src, ERRORS_ONLY))
     for path in sorted((src / "cli").glob("*.py")):
         add(_help_texts(path, src))
     add(_templates(src / "reports" / "templates", src))

@@ -65,6 +65,46 @@ TERMS: dict[str, dict[str, str]] = {
         "drug": "drug",
     },
     "period": {"fiscal_year": "fiscal year", "year": "calendar year"},
+    "confidence": {"low": "low", "moderate": "moderate", "high": "high"},
+    # the regions CBP reports by (tearline.sources.cbp), in CBP's words
+    "cbp_region": {"Southwest Border": "Southwest Border", "Northern Border": "Northern Border",
+                   "Coastal/Interior": "Coastal/Interior"},
+    # UNODC's drug series (tearline.reports.longrun), in UNODC's own English
+    "unodc_drug": {name: name for name in (
+        "Pharmaceutical opioids", "Other illicit opioids", "Methamphetamine",
+        "Cocaine (base, paste and salts)", "Cocaine salts", "Coca paste/cocaine base", "Crack",
+        "Non-specified cocaine", "Heroin", "Marijuana (herb)", "Ecstasy-type substances",
+        "Ketamine and phencyclidine-type substances", "LSD")},
+    "parameter": {"drug": "drug", "start": "start", "end": "end", "origins": "origins",
+                  "weight": "weight", "period": "period", "top": "top rows", "title": "title"},
+    # how a seizure crossed and where the drug was hidden, as the sources and the demo
+    # write them (a value outside these is shown as stored)
+    "conveyance": {
+        "passenger vehicle": "passenger vehicle", "commercial truck": "commercial truck",
+        "pedestrian": "pedestrian", "bus": "bus", "international mail": "international mail",
+        "express consignment": "express consignment", "container vessel": "container vessel",
+        "fishing vessel": "fishing vessel", "mail": "mail", "air cargo": "air cargo",
+    },
+    "concealment": {
+        "gas tank": "gas tank", "quarter panels": "quarter panels", "spare tire": "spare tire",
+        "dashboard compartment": "dashboard compartment", "seats": "seats", "bumper": "bumper",
+        "battery": "battery", "floor compartment": "floor compartment",
+        "commingled with produce": "commingled with produce", "trailer floor": "trailer floor",
+        "tractor fuel tank": "tractor fuel tank", "pallets": "pallets",
+        "refrigeration unit": "refrigeration unit", "cab sleeper": "cab sleeper",
+        "body-carried": "body-carried", "backpack": "backpack", "shoes": "shoes",
+        "groin area": "groin area", "luggage": "luggage",
+        "overhead compartment": "overhead compartment", "parcel": "parcel",
+        "inside electronics": "inside electronics",
+        "vacuum-sealed envelope": "vacuum-sealed envelope",
+        "inside machinery parts": "inside machinery parts", "candle wax": "candle wax",
+        "shipping container": "shipping container",
+        "container refrigeration unit": "container refrigeration unit",
+        "commingled with cargo": "commingled with cargo",
+        "hull compartment": "hull compartment", "fish hold": "fish hold",
+        "produce load": "produce load", "seat": "seat", "body carry": "body carry",
+        "machinery": "machinery",
+    },
     "term": {
         "seizure": "seizure",
         "seizures": "seizures",

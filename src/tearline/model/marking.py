@@ -121,21 +121,22 @@ class Marking:
             wide = sorted(str(s) for s in self.releasable_to if s.kind is not SelectorKind.UNIT)
             if wide:
                 problems.append(
-                    Problem(
-                        "TLP:RED is for named individuals' units only; selectors "
-                        f"{', '.join(wide)} would release it to whole agencies or groups. "
-                        "Name the units with unit:<id>, or use AMBER."
-                    )
+                    Problem(tr(
+                        "TLP:RED is for named individuals' units only; selectors {selectors} "
+                        "would release it to whole agencies or groups. Name the units with "
+                        "unit:<id>, or use AMBER.", selectors=", ".join(wide)))
                 )
         if self.tlp in (Tlp.CLEAR, Tlp.GREEN) and self.orcon:
-            problems.append(Problem(f"ORCON makes no sense on TLP:{self.tlp.value} (public)"))
+            problems.append(Problem(tr("ORCON makes no sense on TLP:{tlp} (public)",
+                                       tlp=self.tlp.value)))
         for caveat in self.caveats:
             if not _CAVEAT.match(caveat):
-                problems.append(Problem(f"invalid caveat {caveat!r}: upper-case words, ≤64 chars"))
+                problems.append(Problem(tr("invalid caveat {caveat!r}: upper-case words, ≤64 "
+                                           "chars", caveat=caveat)))
         if self.legal_basis is not None and not (0 < len(self.legal_basis) <= 128):
-            problems.append(Problem("legal basis must be 1 to 128 characters"))
+            problems.append(Problem(tr("legal basis must be 1 to 128 characters")))
         elif self.legal_basis is not None and (bidi := bidi_problem(self.legal_basis)):
-            problems.append(Problem(f"legal basis {bidi}"))
+            problems.append(Problem(tr("legal basis {problem}", problem=bidi)))
         if self.expires_at is not None:
             object.__setattr__(self, "expires_at", _utc(self.expires_at))
         if problems:

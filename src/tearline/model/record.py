@@ -110,9 +110,10 @@ def build_statements(
     problems: list[Problem] = []
     schema = get_model().get(schema_name)
     if schema is None:
-        return [], [Problem(f"unknown schema {schema_name!r}", column="schema")]
+        return [], [Problem(tr("unknown schema {schema!r}", schema=schema_name), column="schema")]
     if schema.abstract:
-        return [], [Problem(f"schema {schema_name!r} is abstract", column="schema")]
+        return [], [Problem(tr("schema {schema!r} is abstract", schema=schema_name),
+                            column="schema")]
     out: list[Statement] = []
     stated: set[str] = set()
     schema_of = schema.name
@@ -123,15 +124,14 @@ def build_statements(
         prop = schema.properties.get(prop_name)
         if prop is None:
             problems.append(
-                Problem(f"schema {schema_name} has no property {prop_name!r}", column=prop_name)
+                Problem(tr("schema {schema} has no property {prop!r}", schema=schema_name,
+                           prop=prop_name), column=prop_name)
             )
             continue
         if prop.stub:
             problems.append(
-                Problem(
-                    f"{prop_name!r} is a reverse property; set it on the other entity",
-                    column=prop_name,
-                )
+                Problem(tr("{prop!r} is a reverse property; set it on the other entity",
+                           prop=prop_name), column=prop_name)
             )
             continue
         if type(raw_values) is not list and (
@@ -151,7 +151,8 @@ def build_statements(
                 text = raw
             elif isinstance(raw, bool) or not isinstance(raw, str | int | float):
                 problems.append(
-                    Problem(f"value must be text, not {type(raw).__name__}", column=prop_name)
+                    Problem(tr("value must be text, not {kind}", kind=type(raw).__name__),
+                            column=prop_name)
                 )
                 continue
             else:
@@ -159,15 +160,15 @@ def build_statements(
             if len(text) > MAX_VALUE_LENGTH:
                 problems.append(
                     Problem(
-                        f"value of {len(text):,} characters exceeds the limit of "
-                        f"{MAX_VALUE_LENGTH:,}",
+                        tr("value of {n:,} characters exceeds the limit of {most:,}",
+                           n=len(text), most=MAX_VALUE_LENGTH),
                         column=prop_name,
                     )
                 )
                 continue
             bidi = bidi_problem(text)
             if bidi is not None:
-                problems.append(Problem(f"value {bidi}", column=prop_name))
+                problems.append(Problem(tr("value {problem}", problem=bidi), column=prop_name))
                 continue
             if cleaned:
                 clean = text
@@ -176,7 +177,8 @@ def build_statements(
                 result = normalized(prop_type, text) if found is missing else found
                 if result is None:
                     problems.append(
-                        Problem(f"invalid {prop_type.name} {text[:80]!r}", column=prop_name)
+                        Problem(tr("invalid {kind} {value!r}", kind=prop_type.name,
+                                   value=text[:80]), column=prop_name)
                     )
                     continue
                 clean = result  # type: ignore[assignment]
@@ -189,7 +191,8 @@ def build_statements(
             if is_entity:
                 if not ENTITY_ID.fullmatch(clean):
                     problems.append(
-                        Problem(f"invalid entity reference {text[:80]!r}", column=prop_name)
+                        Problem(tr("invalid entity reference {value!r}", value=text[:80]),
+                                column=prop_name)
                     )
                     continue
                 if references is not None:
@@ -205,7 +208,9 @@ def build_statements(
             stated.add(prop_name)
     for name in schema.required if required else ():
         if name not in stated and name not in properties:
-            problems.append(Problem(f"{schema_name} needs a value for {name!r}", column=name))
+            problems.append(Problem(tr("{schema} needs a value for {prop!r}",
+                                                       schema=schema_name, prop=name),
+                                                    column=name))
     return out, problems
 
 
@@ -243,13 +248,14 @@ def build_record(
         if not portion.is_narrower_or_equal(marking):
             problems.append(
                 Problem(
-                    f"portion marking TLP:{portion.tlp.value} is wider than the record's "
-                    f"TLP:{marking.tlp.value}; a portion may only narrow",
+                    tr("portion marking TLP:{tlp} is wider than the record's TLP:{record_tlp}; "
+                       "a portion may only narrow", tlp=portion.tlp.value,
+                       record_tlp=marking.tlp.value),
                     column=prop,
                 )
             )
     if not statements and not problems:
-        problems.append(Problem("a record needs at least one property value"))
+        problems.append(Problem(tr("a record needs at least one property value")))
     if problems:
         raise ValidationError(tr(
             "invalid {schema_name} {entity_id}",

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from tearline.errors import listed, tr
 from tearline.model.marking import Selector
 from tearline.model.record import Record, edge_ends
 from tearline.model.statement import Statement
@@ -73,21 +74,22 @@ def _read(ev: Evaluator, item: Subjectable, lookup: Callable[[str], Record | Non
         return ev.statement_decision(record, stmt)
     rec = ev.record_decision(item)
     if not rec.allowed:
-        return Decision.deny("record marking: " + "; ".join(rec.reasons))
+        return Decision.deny(tr("record marking: {reasons}", reasons=listed(rec.reasons)))
     visible = ev.visible_statements(item)
     if not visible:
-        return Decision.deny("no statement of the record is visible: it does not exist")
+        return Decision.deny(tr("no statement of the record is visible: it does not exist"))
     for end in edge_ends(item.schema):
         if not any(s.prop == end for s in visible):
-            return Decision.deny(f"relationship end {end!r} is not visible")
+            return Decision.deny(tr("relationship end {end!r} is not visible", end=end))
         if not all(ev.exists(lookup(s.value), lookup) for s in visible if s.prop == end):
-            return Decision.deny(f"relationship end {end!r} is not visible: it names a record "
-                                 "that does not exist for the subject")
+            return Decision.deny(tr("relationship end {end!r} is not visible: it names a "
+                                    "record that does not exist for the subject", end=end))
     if not ev.exists(item, lookup):
-        return Decision.deny("every visible statement is a reference, and one names a record "
-                             "that does not exist for the subject")
+        return Decision.deny(tr("every visible statement is a reference, and one names a "
+                                "record that does not exist for the subject"))
     shown = ev.shown_statements(item, lookup)
-    return Decision.allow(*rec.reasons, f"{len(shown)} of {len(item.statements)} statements")
+    return Decision.allow(*rec.reasons, tr("{shown} of {total} statements", shown=len(shown),
+                                                    total=len(item.statements)))
 
 
 def _item(item: Subjectable) -> Item:
@@ -114,13 +116,15 @@ def decide(
         return read
     if act is Action.RECALL:
         if subject.agency == marked.origin:
-            return Decision.allow(f"unit of the originating agency {marked.origin}")
-        return Decision.deny(f"only units of the originating agency {marked.origin} may recall")
+            return Decision.allow(tr("unit of the originating agency {origin}",
+                                     origin=marked.origin))
+        return Decision.deny(tr("only units of the originating agency {origin} may recall",
+                                origin=marked.origin))
     if not read.allowed:
-        return Decision.deny("not readable: " + "; ".join(read.reasons))
+        return Decision.deny(tr("not readable: {reasons}", reasons=listed(read.reasons)))
     if act is Action.EXPORT:
         if marked.marking.tlp.value == "RED" and subject.agency != marked.origin:
-            return Decision.deny("TLP:RED leaves the node only with its originating agency")
+            return Decision.deny(tr("TLP:RED leaves the node only with its originating agency"))
         consent = facts.releases.consent(marked.entity_id, marked.origin, subject.agency, at)
         handed_on = passable(marked, subject.agency, consent)
         if not handed_on.allowed:
@@ -128,12 +132,13 @@ def decide(
         return Decision.allow(*read.reasons)
     if act is Action.EDIT:
         if subject.agency != marked.origin:
-            return Decision.deny(
-                f"only units of the originating agency {marked.origin} may change it"
-            )
-        return Decision.allow(f"unit of the originating agency {marked.origin}")
+            return Decision.deny(tr(
+                "only units of the originating agency {origin} may change it",
+                origin=marked.origin))
+        return Decision.allow(tr("unit of the originating agency {origin}",
+                                 origin=marked.origin))
     if target is None:
-        return Decision.deny("say to whom: a release needs a target selector")
+        return Decision.deny(tr("say to whom: a release needs a target selector"))
     consent = facts.releases.consent(marked.entity_id, marked.origin, subject.agency, at)
     return onward_rules(marked.marking, marked.origin, subject.agency, target.to,
                         target.to_agency, target.basis, consent)

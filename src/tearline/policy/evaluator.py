@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from tearline.errors import listed, tr
 from tearline.model.record import Record, edge_ends, entity_properties
 from tearline.model.statement import Statement
 from tearline.policy.decision import Decision
@@ -89,13 +90,13 @@ class Evaluator:
 
     def record_decision(self, record: Record) -> Decision:
         if record.retracted:
-            return Decision.deny("record retracted")
+            return Decision.deny(tr("record retracted"))
         return STATEMENT_VISIBLE.decide(record_item(record), self.context)
 
     def statement_decision(self, record: Record, stmt: Statement) -> Decision:
         rec = self.record_decision(record)
         if not rec.allowed:
-            return Decision.deny("record marking: " + "; ".join(rec.reasons))
+            return Decision.deny(tr("record marking: {reasons}", reasons=listed(rec.reasons)))
         return STATEMENT_VISIBLE.decide(statement_item(record, stmt), self.context)
 
     def visible_statements(self, record: Record) -> list[Statement]:

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from tearline.errors import tr
 from tearline.model.marking import Marking, Selector, SelectorKind
 from tearline.model.parties import Agreement, Unit
 from tearline.policy.subject import VettingFacts
@@ -62,14 +63,17 @@ def reached(selectors: Iterable[Selector], facts: BasisFacts,
         elif sel.kind is SelectorKind.UNIT:
             agency = facts.unit_agency.get(sel.value)
             if agency is None:
-                unknown.append(f"unknown unit {sel.value!r} in {sel}: the node cannot tell "
-                               "which agency a legal basis must bind for it")
+                unknown.append(tr("unknown unit {unit!r} in {selector}: the node cannot "
+                                  "tell which agency a legal basis must bind for it",
+                                  unit=sel.value, selector=str(sel)))
             else:
                 agencies.setdefault(agency, str(sel))
         else:
-            agencies.setdefault(sel.value, f"{sel} ({sel.value} attests who receives)")
+            agencies.setdefault(sel.value, tr("{selector} ({agency} attests who receives)",
+                                              selector=str(sel), agency=sel.value))
             for agency in sorted(facts.vetted_by(sel.value, at)):
-                agencies.setdefault(agency, f"{sel} ({sel.value} vets a unit of {agency})")
+                agencies.setdefault(agency, tr("{selector} ({by} vets a unit of {agency})",
+                                               selector=str(sel), by=sel.value, agency=agency))
     return agencies, unknown
 
 
@@ -79,23 +83,24 @@ def agreement_problem(basis: str, bound: str, reaching: Mapping[str, str],
     with the agencies in ``reaching`` (agency → what reaches it), or ``None``."""
     agreement = facts.agreements.get(basis)
     if agreement is None:
-        return (f"legal basis {basis!r} is not an agreement recorded on this node: record it "
-                "first (`tearline party add-agreement`, POST /api/v1/parties/agreements)")
-    stamp = f"{at:%Y-%m-%dT%H:%MZ}"
+        return tr("legal basis {basis!r} is not an agreement recorded on this node: record "
+                  "it first (`tearline party add-agreement`, POST /api/v1/parties/agreements)",
+                  basis=basis)
     if agreement.valid_from is not None and at < agreement.valid_from:
-        return (f"agreement {basis!r} is not in force at {stamp}: it begins "
-                f"{agreement.valid_from:%Y-%m-%dT%H:%MZ}")
+        return tr("agreement {basis!r} is not in force at {at:%Y-%m-%dT%H:%MZ}: it begins "
+                  "{begins:%Y-%m-%dT%H:%MZ}", basis=basis, at=at, begins=agreement.valid_from)
     if agreement.valid_until is not None and at >= agreement.valid_until:
-        return (f"agreement {basis!r} is not in force at {stamp}: it ended "
-                f"{agreement.valid_until:%Y-%m-%dT%H:%MZ}")
-    parties = ", ".join(sorted(agreement.parties)) or "none"
+        return tr("agreement {basis!r} is not in force at {at:%Y-%m-%dT%H:%MZ}: it ended "
+                  "{ended:%Y-%m-%dT%H:%MZ}", basis=basis, at=at, ended=agreement.valid_until)
+    parties = ", ".join(sorted(agreement.parties)) or tr("no party")
     if bound not in agreement.parties:
-        return (f"agreement {basis!r} does not bind {bound}, the agency that cites it "
-                f"(its parties: {parties})")
+        return tr("agreement {basis!r} does not bind {bound}, the agency that cites it (its "
+                  "parties: {parties})", basis=basis, bound=bound, parties=parties)
     for agency, why in sorted(reaching.items()):
         if agency not in agreement.parties:
-            return (f"agreement {basis!r} does not bind {agency}, reached by {why} "
-                    f"(its parties: {parties})")
+            return tr("agreement {basis!r} does not bind {agency}, reached by {why} (its "
+                      "parties: {parties})", basis=basis, agency=agency, why=why,
+                      parties=parties)
     return None
 
 

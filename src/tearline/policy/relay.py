@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from tearline.errors import tr
 from tearline.model.record import Record, edge_ends
 from tearline.model.statement import Statement
 from tearline.policy.decision import Decision
@@ -37,14 +38,16 @@ from tearline.policy.rules import Item
 def passable(item: Item, by_agency: str, consent: Consent | None) -> Decision:
     """May agency ``by_agency`` hand ``item`` on to a subject that may see it?"""
     if item.origin == by_agency:
-        return Decision.allow(f"originated by {by_agency}")
+        return Decision.allow(tr("originated by {agency}", agency=by_agency))
     if not item.marking.orcon:
-        return Decision.allow(f"not ORCON: {item.origin}'s marking decides who may see it")
+        return Decision.allow(tr("not ORCON: {origin}'s marking decides who may see it",
+                                 origin=item.origin))
     if consent is None:
-        return Decision.deny(
-            f"ORCON of {item.origin}: {by_agency} may pass it on only with a consent of "
-            f"{item.origin} in force")
-    return Decision.allow(f"ORCON consent {consent.id} of {item.origin} for {by_agency}")
+        return Decision.deny(tr(
+            "ORCON of {origin}: {agency} may pass it on only with a consent of {origin} in "
+            "force", origin=item.origin, agency=by_agency))
+    return Decision.allow(tr("ORCON consent {consent} of {origin} for {agency}",
+                             consent=consent.id, origin=item.origin, agency=by_agency))
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from tearline.errors import tr
 from tearline.model.marking import Marking, Selector, SelectorKind, Tlp
 from tearline.policy.decision import Decision
 
@@ -104,27 +105,31 @@ def onward_rules(
     tlp = marking.tlp
     if tlp is Tlp.RED:
         return Decision.deny(
-            "TLP:RED is never released: only the units its marking names may see it"
+            tr("TLP:RED is never released: only the units its marking names may see it")
         )
     inside = to_agency is not None and to_agency == by_agency
     if by_agency == origin:
         if not inside and basis is None:
-            return Decision.deny(f"a release beyond {origin} needs a legal basis")
-        return Decision.allow(f"release by the originating agency {origin} to {to}")
+            return Decision.deny(tr("a release beyond {origin} needs a legal basis",
+                                    origin=origin))
+        return Decision.allow(tr("release by the originating agency {origin} to {to}",
+                                 origin=origin, to=str(to)))
     if tlp is Tlp.AMBER_STRICT and not inside:
-        return Decision.deny(
-            f"TLP:AMBER+STRICT may be released onward only to units of {by_agency}, "
-            f"not to {to}"
-        )
+        return Decision.deny(tr(
+            "TLP:AMBER+STRICT may be released onward only to units of {agency}, not to {to}",
+            agency=by_agency, to=str(to)))
     if not inside and basis is None:
-        return Decision.deny(f"an onward release beyond {by_agency} needs a legal basis")
+        return Decision.deny(tr("an onward release beyond {agency} needs a legal basis",
+                                agency=by_agency))
     if marking.orcon and consent is None:
-        return Decision.deny(
-            f"ORCON: onward release needs a recorded consent of the originating agency {origin}"
-        )
-    reasons = [f"onward release by {by_agency} to {to} under TLP:{tlp.value}"]
+        return Decision.deny(tr(
+            "ORCON: onward release needs a recorded consent of the originating agency "
+            "{origin}", origin=origin))
+    reasons = [tr("onward release by {agency} to {to} under TLP:{tlp}", agency=by_agency,
+                  to=str(to), tlp=tlp.value)]
     if marking.orcon:
-        reasons.append(f"ORCON consent {consent.id if consent else ''} of {origin}")
+        reasons.append(tr("ORCON consent {consent} of {origin}",
+                          consent=consent.id if consent else "", origin=origin))
     return Decision.allow(*reasons)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from tearline.errors import listed, tr
 from tearline.model.marking import Marking, Selector, SelectorKind, Tlp
 from tearline.policy.decision import Decision
 from tearline.policy.release import ReleaseFacts, onward_rules
@@ -59,7 +60,7 @@ class AllOf:
 
     def decide(self, item: Item, ctx: Context) -> Decision:
         if not self.rules:
-            return Decision.deny("no rule grants this (empty AllOf)")
+            return Decision.deny(tr("no rule grants this (empty AllOf)"))
         reasons: list[str] = []
         for rule in self.rules:
             d = rule.decide(item, ctx)
@@ -80,15 +81,15 @@ class AnyOf:
             if d.allowed:
                 return d
             reasons.extend(d.reasons)
-        return Decision.deny(*(reasons or ["no rule grants this (empty AnyOf)"]))
+        return Decision.deny(*(reasons or [tr("no rule grants this (empty AnyOf)")]))
 
 
 @dataclass(frozen=True, slots=True)
 class AuthorUnit:
     def decide(self, item: Item, ctx: Context) -> Decision:
         if ctx.subject.unit == item.author:
-            return Decision.allow(f"unit {item.author} authored it")
-        return Decision.deny(f"authored by another unit ({item.author})")
+            return Decision.allow(tr("unit {unit} authored it", unit=item.author))
+        return Decision.deny(tr("authored by another unit ({unit})", unit=item.author))
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,14 +101,13 @@ class Expired:
         expired = exp is not None and ctx.at >= exp
         if expired == self.expected:
             if expired:
-                return Decision.allow(f"marking expired at {exp:%Y-%m-%dT%H:%MZ}")
-            return Decision.allow("marking in force")
+                return Decision.allow(tr("marking expired at {at:%Y-%m-%dT%H:%MZ}", at=exp))
+            return Decision.allow(tr("marking in force"))
         if expired:
-            return Decision.deny(
-                f"marking expired at {exp:%Y-%m-%dT%H:%MZ}: releases outside "
-                f"{item.origin} have lapsed"
-            )
-        return Decision.deny("marking has not expired")
+            return Decision.deny(tr(
+                "marking expired at {at:%Y-%m-%dT%H:%MZ}: releases outside {origin} have "
+                "lapsed", at=exp, origin=item.origin))
+        return Decision.deny(tr("marking has not expired"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,16 +118,18 @@ class LevelIn:
         tlp = item.marking.tlp
         names = "/".join(sorted(level.value for level in self.levels))
         if tlp in self.levels:
-            return Decision.allow(f"TLP:{tlp.value}")
-        return Decision.deny(f"TLP:{tlp.value} is not {names}")
+            return Decision.allow(tr("TLP:{tlp}", tlp=tlp.value))
+        return Decision.deny(tr("TLP:{tlp} is not {names}", tlp=tlp.value, names=names))
 
 
 @dataclass(frozen=True, slots=True)
 class OriginatorAgency:
     def decide(self, item: Item, ctx: Context) -> Decision:
         if ctx.subject.agency == item.origin:
-            return Decision.allow(f"unit of the originating agency {item.origin}")
-        return Decision.deny(f"not a unit of the originating agency {item.origin}")
+            return Decision.allow(tr("unit of the originating agency {origin}",
+                                     origin=item.origin))
+        return Decision.deny(tr("not a unit of the originating agency {origin}",
+                                origin=item.origin))
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,12 +140,15 @@ class ReleasableTo:
         for sel in sorted(item.marking.releasable_to):
             if ctx.matches(sel):
                 if sel.kind is SelectorKind.VETTED_BY:
-                    return Decision.allow(f"releasable to units vetted by {sel.value}")
-                return Decision.allow(f"releasable to {sel.kind.value} {sel.value}")
-        listed = ", ".join(sorted(str(s) for s in item.marking.releasable_to)) or "nobody"
-        return Decision.deny(
-            f"unit {ctx.subject.unit} matches none of releasable_to ({listed})"
-        )
+                    return Decision.allow(tr("releasable to units vetted by {agency}",
+                                             agency=sel.value))
+                if sel.kind is SelectorKind.AGENCY:
+                    return Decision.allow(tr("releasable to agency {agency}", agency=sel.value))
+                return Decision.allow(tr("releasable to unit {unit}", unit=sel.value))
+        names = ", ".join(sorted(str(s) for s in item.marking.releasable_to))
+        return Decision.deny(tr(
+            "unit {unit} matches none of releasable_to ({selectors})", unit=ctx.subject.unit,
+            selectors=names or tr("nobody")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,12 +171,16 @@ class ReleasedTo:
             ok = onward_rules(item.marking, item.origin, rel.by_agency, rel.to,
                               rel.to_agency, rel.basis, consent)
             if ok.allowed:
-                return Decision.allow(
-                    f"released to {rel.to} by {rel.by_unit} at {rel.at:%Y-%m-%dT%H:%MZ}"
-                    + (f" under {rel.basis}" if rel.basis else "")
-                )
-            refused.append(f"release {rel.id} no longer covers it: " + "; ".join(ok.reasons))
-        return Decision.deny(*(refused or [f"no release to unit {ctx.subject.unit} in force"]))
+                if rel.basis:
+                    return Decision.allow(tr(
+                        "released to {to} by {unit} at {at:%Y-%m-%dT%H:%MZ} under {basis}",
+                        to=str(rel.to), unit=rel.by_unit, at=rel.at, basis=rel.basis))
+                return Decision.allow(tr("released to {to} by {unit} at {at:%Y-%m-%dT%H:%MZ}",
+                                         to=str(rel.to), unit=rel.by_unit, at=rel.at))
+            refused.append(tr("release {id} no longer covers it: {reasons}", id=rel.id,
+                              reasons=listed(ok.reasons)))
+        return Decision.deny(*(refused or [tr("no release to unit {unit} in force",
+                                              unit=ctx.subject.unit)]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +188,9 @@ class NamedUnit:
     def decide(self, item: Item, ctx: Context) -> Decision:
         for sel in item.marking.releasable_to:
             if sel.kind is SelectorKind.UNIT and sel.value == ctx.subject.unit:
-                return Decision.allow(f"unit {sel.value} is named")
-        return Decision.deny(f"unit {ctx.subject.unit} is not named by a unit: selector")
+                return Decision.allow(tr("unit {unit} is named", unit=sel.value))
+        return Decision.deny(tr("unit {unit} is not named by a unit: selector",
+                                unit=ctx.subject.unit))
 
 
 PUBLIC = frozenset({Tlp.CLEAR, Tlp.GREEN})

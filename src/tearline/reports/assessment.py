@@ -19,7 +19,6 @@ figures and the same digest. Only the generation time differs between runs, unle
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -35,10 +34,11 @@ from tearline.i18n import DEFAULT
 from tearline.i18n.vocabulary import label
 from tearline.model.drugs import DRUGS, canonical_drug
 from tearline.model.marking import Marking
-from tearline.reports import charts, placemap
+from tearline.reports import charts
+from tearline.reports.chart_set import assessment_charts, chart_uri
 from tearline.reports.digest import inputs_digest
 from tearline.reports.figures import Figures, compute_figures
-from tearline.reports.longrun import LongRun, long_run
+from tearline.reports.longrun import ALPHA2, LongRun, long_run
 from tearline.reports.marked import ReportCopy, labels, mark_html
 from tearline.reports.products import KeyJudgment, banner, key_judgments, product_marking
 from tearline.reports.wording import environment, gettext_for
@@ -200,59 +200,6 @@ def build_assessment(data: AssessmentInput, params: AssessmentParams) -> Assessm
     )
 
 
-_MEDIA = {"svg": "image/svg+xml", "png": "image/png"}
-
-
-def _uri(image: bytes, fmt: charts.ChartFormat, copy: ReportCopy | None = None,
-         marking: Marking | None = None) -> str:
-    """A chart as a ``data:`` URI; an SVG one with ``copy`` has its text in the
-    recipient's renderings (a date on an axis is text like any other)."""
-    if fmt == "svg" and copy is not None and marking is not None:
-        image = mark_html(image.decode("utf-8"), copy, marking).encode("utf-8")
-    return f"data:{_MEDIA[fmt]};base64," + base64.b64encode(image).decode("ascii")
-
-
-def assessment_charts(figures: Figures, drug: str, locale: str, fmt: charts.ChartFormat,
-                      copy: ReportCopy | None = None,
-                      marking: Marking | None = None) -> dict[str, str]:
-    gettext = gettext_for(locale)
-    name = label("drug", drug, locale)
-    out = {
-        f"monthly-{series.kind}": charts.monthly_lines(
-            series.months, series.kg, gettext("{drug}: monthly weight, {regions}").format(
-                drug=name, regions=label("region", series.kind, locale)), "kg", fmt
-        )
-        for series in figures.monthly_by_region
-    }
-    out["trend"] = charts.trend(
-        figures.trend.months,
-        figures.trend.kg,
-        figures.trend.moving_average,
-        figures.trend.fitted(),
-        gettext("{drug}: monthly total and trend").format(drug=name),
-        "kg",
-        fmt,
-        gettext,
-    )
-    if figures.origins is not None:
-        out["origins"] = charts.bars(
-            [f.origin.upper() for f in figures.origins.figures],
-            [f.kg for f in figures.origins.figures],
-            gettext("{drug} by origin ({weight})").format(
-                drug=name, weight=label("weight", figures.origins.weight, locale)),
-            "kg",
-            fmt,
-        )
-    if figures.places:
-        out["places"] = placemap.places_map(
-            [(p.longitude, p.latitude, p.kg, p.synthetic_events > 0) for p in figures.places],
-            gettext("{drug}: seizure places").format(drug=name),
-            fmt,
-            gettext,
-        )
-    return {key: _uri(image, fmt, copy, marking) for key, image in out.items()}
-
-
 def render_html(assessment: Assessment, locale: str = DEFAULT,
                 chart_format: charts.ChartFormat = "svg",
                 copy: ReportCopy | None = None) -> str:
@@ -264,6 +211,7 @@ def render_html(assessment: Assessment, locale: str = DEFAULT,
     gettext = gettext_for(locale)
     return environment(locale).get_template("assessment.html").render(
         a=assessment,
+        locale=locale,
         drug=drug,
         drug_name=label("drug", drug, locale),
         record_charts=assessment_charts(assessment.records, drug, locale, chart_format, copy,
@@ -274,8 +222,10 @@ def render_html(assessment: Assessment, locale: str = DEFAULT,
                                assessment.marking),
         long_run_chart=None
         if assessment.long_run is None
-        else _uri(charts.annual_lines(
-            assessment.long_run.years, assessment.long_run.kg,
+        else chart_uri(charts.annual_lines(
+            assessment.long_run.years,
+            {label("country", ALPHA2.get(country, country), locale): kg
+             for country, kg in assessment.long_run.kg.items()},
             gettext("{drug}: yearly seizures reported to UNODC").format(
                 drug=label("drug", drug, locale)),
             gettext("kg equivalent"), chart_format,
@@ -320,4 +270,4 @@ def _render(assessment: Assessment, fmt: Format, copy: ReportCopy | None,
 
         return html_to_pdf(mark_html(render_html(assessment, locale, "png", copy), copy,
                                      assessment.marking))
-    raise ValidationError(tr("unknown format"), [Problem(f"{fmt!r}", column="format")])
+    raise ValidationError(tr("unknown format"), [Problem(repr(fmt), column="format")])

@@ -79,7 +79,7 @@ def parse_period(text: str | None) -> tuple[date | None, date | None]:
     except ValueError as exc:
         raise ValidationError(
             tr("cannot read the period {text!r}", text=text),
-            [Problem("use FY2023, 2023, 2023-05, 2023-05-17 or FROM..TO", column="period")],
+            [Problem(tr("use FY2023, 2023, 2023-05, 2023-05-17 or FROM..TO"), column="period")],
         ) from exc
 
 
@@ -92,7 +92,7 @@ def format_of(path: Path) -> Format:
     if fmt is None:
         raise ValidationError(
             tr("cannot tell the format from the file name {name!r}", name=path.name),
-            [Problem("name the file .html, .pdf or .json, or give --format html|pdf|json",
+            [Problem(tr("name the file .html, .pdf or .json, or give --format html|pdf|json"),
                      column="format")],
         )  # fmt: skip
     return fmt

@@ -31,6 +31,8 @@ UNODC_DRUGS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 #: The countries shown: (ISO 3166-1 alpha-3, name).
 COUNTRIES: tuple[tuple[str, str], ...] = (("MEX", "Mexico"), ("USA", "United States"))
+#: The countries' ISO 3166-1 alpha-2 codes, to name them in a report's language.
+ALPHA2: dict[str, str] = {"Mexico": "MX", "United States": "US"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,8 +19,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from tearline import i18n
 from tearline.analysis.units import kg_to_lb
-from tearline.i18n.messages import content_language
+from tearline.i18n.messages import content_language, say
 from tearline.i18n.vocabulary import label
+from tearline.reports.longrun import ALPHA2
+
+#: Parameters whose values are vocabulary (the others are shown as they are).
+_PARAMETER_WORDS = {"drug": "drug", "weight": "weight", "period": "period"}
+#: The title a report is given unless the caller names one (said in the report's language).
+DEFAULT_TITLE = "Drug seizure threat assessment"
 
 
 def gettext_for(locale: str) -> Callable[[str], str]:
@@ -54,8 +60,27 @@ def environment(locale: str) -> Environment:
         "datetime": lambda t: format_datetime(t, "long", tzinfo=UTC, locale=locale),
     })
     env.globals["label"] = lambda kind, value: label(kind, value, locale)
+    env.globals["parameter"] = lambda key, value: _parameter(key, value, locale)
+    env.filters["said"] = lambda message: say(message, locale)
+    env.filters["unodc_drug"] = lambda name: label("unodc_drug", name, locale)
+    env.filters["unodc_country"] = lambda name: label("country", ALPHA2.get(name) or name, locale)
     env.globals["lang"] = content_language(locale)
     return env
+
+
+def _parameter(key: str, value: object, locale: str) -> str:
+    """A parameter's value as a reader reads it: vocabulary in the locale's words, a
+    list comma-separated, none as a dash (the JSON keeps the exact values)."""
+    if value is None:
+        return "—"
+    if key in _PARAMETER_WORDS:
+        return label(_PARAMETER_WORDS[key], str(value), locale)
+    if key == "title" and value == DEFAULT_TITLE:
+        return i18n.gettext(DEFAULT_TITLE, locale)
+    if isinstance(value, list):
+        kind = "country" if key == "origins" else ""
+        return ", ".join(label(kind, str(v), locale) for v in value)
+    return str(value)
 
 
 def _one_decimal(pattern: str) -> str:

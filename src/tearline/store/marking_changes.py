@@ -49,7 +49,8 @@ def set_marking(conn: Connection, subject: Subject, entity_id: str, prop: str | 
     if prop is None:
         d = decide(subject, Action.EDIT, rec, at)
         if not d:
-            raise denied(f"you may not change the marking of {entity_id}", d.reasons)
+            raise denied(tr("you may not change the marking of {id}", id=entity_id),
+                         d.reasons)
         marking.check_for_originator(rec.originator)
         check_markings(conn, [(marking, "legal_basis")], rec.originator, at)
         store_markings(conn, [marking])
@@ -69,8 +70,8 @@ def set_marking(conn: Connection, subject: Subject, entity_id: str, prop: str | 
         if not mine:
             origins = ", ".join(sorted({s.origin for s in targets}))
             raise denied(
-                f"you may not change the marking of {entity_id} {prop}",
-                [f"only units of the originating agency ({origins}) may"],
+                tr("you may not change the marking of {id} {prop}", id=entity_id, prop=prop),
+                [tr("only units of the originating agency ({origins}) may", origins=origins)],
             )
         if not marking.is_narrower_or_equal(rec.marking):
             raise MarkingError(

@@ -173,11 +173,11 @@ def _open(conn: Connection, officer: Subject, request_id: str, at: datetime,
     if req.requested_by == who and act == "approve":
         raise PolicyDenied(tr(
             "{who} requested this release; a second officer must approve it", who=who),
-                           ["two-person approval: the approver is another officer"])
+                           [tr("two-person approval: the approver is another officer")])
     if req.requested_by == who:
         raise PolicyDenied(tr(
             "{who} requested this release; a second officer must refuse it", who=who),
-                           ["two-person approval: the officer who refuses is another"])
+                           [tr("two-person approval: the officer who refuses is another")])
     return who, req
 
 

@@ -18,7 +18,16 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select
 
-from tearline.errors import LegalBasisError, NotFound, PolicyDenied, Problem, ValidationError, tr
+from tearline.errors import (
+    LegalBasisError,
+    NotFound,
+    PolicyDenied,
+    Problem,
+    Text,
+    ValidationError,
+    listed,
+    tr,
+)
 from tearline.model.marking import Marking, Selector, SelectorKind
 from tearline.model.record import Record
 from tearline.policy.decide import Action, decide
@@ -32,10 +41,14 @@ from tearline.store.legal_basis import basis_facts
 from tearline.store.visibility import Visibility
 
 
-def denied(message: str, reasons: Iterable[str]) -> PolicyDenied:
-    """A denial whose message carries the policy's reasons."""
+def denied(message: Text, reasons: Iterable[str]) -> PolicyDenied:
+    """A denial whose message carries the policy's reasons. The message and the reasons
+    are marked (:func:`tr`), so the whole denial — the reasons nested in it included —
+    is said in the reader's language at the edge (:func:`tearline.i18n.messages.say`)."""
     why = tuple(reasons)
-    return PolicyDenied(f"{message}: {'; '.join(why)}" if why else message, why)
+    if not why:
+        return PolicyDenied(message, why)
+    return PolicyDenied(tr("{message}: {reasons}", message=message, reasons=listed(why)), why)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +154,7 @@ def release(conn: Connection, subject: Subject, entity_id: str, to: Selector,
 
     ok, reasons = allowed(rec.marking, rec.originator)
     if not ok:
-        raise denied(f"you may not release {entity_id} to {to}", reasons)
+        raise denied(tr("you may not release {id} to {to}", id=entity_id, to=str(to)), reasons)
     check_basis(conn, basis, subject.agency, to, at)
     items: list[str] = []
     skipped: list[tuple[str, str]] = []
@@ -150,16 +163,17 @@ def release(conn: Connection, subject: Subject, entity_id: str, to: Selector,
         if ok:
             items.append(stmt.id)
         else:
-            skipped.append((stmt.id, "; ".join(reasons)))
+            skipped.append((stmt.id, listed(reasons)))
     if not items:
-        raise denied(f"no statement of {entity_id} may be released to {to}",
-                           [r for _, r in skipped])
+        raise denied(tr("no statement of {id} may be released to {to}", id=entity_id,
+                        to=str(to)), [r for _, r in skipped])
     if (second_officer is None and not dry_run
             and release_approvals.needs_second(conn, subject.agency, to_agency, basis)):
-        raise denied(f"a release of {entity_id} to {to} under {basis} waits for a second "
-                     "officer", [f"agreement {basis} requires two-person approval: "
-                                 "`tearline approval request`, then a second officer's "
-                                 "`tearline approval approve`"])
+        raise denied(tr("a release of {id} to {to} under {basis} waits for a second officer",
+                        id=entity_id, to=str(to), basis=basis),
+                     [tr("agreement {basis} requires two-person approval: `tearline approval "
+                         "request`, then a second officer's `tearline approval approve`",
+                         basis=basis)])
     if dry_run:
         return ReleaseResult(Release("", entity_id, subject.unit, subject.agency, to,
                                      to_agency, basis, at, frozenset(items)), tuple(skipped))
@@ -200,11 +214,11 @@ def recall(conn: Connection, subject: Subject, entity_id: str, at: datetime,
         if active[0].by_agency != subject.agency:
             d = decide(subject, Action.RECALL, rec, at)
             if not d:
-                raise denied(f"you may not revoke release {release_id}", d.reasons)
+                raise denied(tr("you may not revoke release {id}", id=release_id), d.reasons)
     else:
         d = decide(subject, Action.RECALL, rec, at)
         if not d:
-            raise denied(f"you may not recall {entity_id}", d.reasons)
+            raise denied(tr("you may not recall {id}", id=entity_id), d.reasons)
     for r in active:
         conn.execute(rt.release_revocations.insert().values(
             release_id=r.id, revoked_at=t.ts(at), recorded_by=recorded_by, reason="recalled"))
@@ -218,9 +232,9 @@ def grant_consent(conn: Connection, subject: Subject, entity_id: str, to_agency:
     rec = visible_record(conn, subject, at, entity_id)
     origins = {rec.originator} | {s.origin for s in rec.statements}
     if subject.agency not in origins:
-        raise denied(f"you may not consent for {entity_id}",
-                           [f"only an originating agency ({', '.join(sorted(origins))}) "
-                            "consents to onward release of its items"])
+        raise denied(tr("you may not consent for {id}", id=entity_id),
+                     [tr("only an originating agency ({agencies}) consents to onward release "
+                         "of its items", agencies=", ".join(sorted(origins)))])
     if to_agency not in {a.id for a in parties.agencies(conn)}:
         raise ValidationError(tr(
             "unknown agency {to_agency!r}; see `tearline party list`", to_agency=to_agency))

@@ -118,7 +118,7 @@ def post_objects(node: Node, request: Request, peer: Peer) -> Reply:
     _collection(node, request, peer)
     raise PolicyDenied(
         tr("this collection is read-only for your node: no agreement grants it write access"),
-        ["can_write is false"])
+        [tr("can_write is false")])
 
 
 def get_manifest(node: Node, request: Request, peer: Peer) -> Reply:
@@ -145,7 +145,7 @@ def get_object(node: Node, request: Request, peer: Peer) -> Reply:
 def delete_object(node: Node, request: Request, peer: Peer) -> Reply:
     _collection(node, request, peer)
     raise PolicyDenied(tr("objects are never deleted by a peer; the originator recalls them"),
-                       ["can_write is false"])
+                       [tr("can_write is false")])
 
 
 def get_versions(node: Node, request: Request, peer: Peer) -> Reply:

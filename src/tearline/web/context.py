@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, quote
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from tearline.errors import PolicyDenied, TooLarge, ValidationError
+from tearline.errors import PolicyDenied, TooLarge, ValidationError, tr
 from tearline.i18n import SUPPORTED, negotiate
 from tearline.store import Store, web_accounts
 from tearline.web.proofs import Verifier
@@ -82,8 +82,9 @@ def viewer(request: Request, scope: str = "read") -> Session:
         back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise SignInNeeded(back)
     if scope not in found.scopes:
-        raise PolicyDenied(f"this session lacks the {scope!r} scope",
-                           [f"granted scopes: {', '.join(sorted(found.scopes)) or 'none'}"])
+        raise PolicyDenied(tr("this session lacks the {scope!r} scope", scope=scope),
+                           [tr("granted scopes: {scopes}",
+                               scopes=", ".join(sorted(found.scopes)) or tr("no scope"))])
     return found
 
 
@@ -104,7 +105,7 @@ async def form(request: Request, session: Session | None) -> dict[str, str]:
     the session's, or before sign-in the pre-session cookie's."""
     body = await request.body()
     if len(body) > MAX_FORM:
-        raise TooLarge("form too large")
+        raise TooLarge(tr("form too large"))
     fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"),
                                            keep_blank_values=True).items()}
     presented = fields.get("csrf")
@@ -115,8 +116,8 @@ async def form(request: Request, session: Session | None) -> dict[str, str]:
         ok = bool(cookie) and presented is not None and hmac.compare_digest(
             cookie.encode("utf-8", "replace"), presented.encode("utf-8", "replace"))
     if not ok:
-        raise PolicyDenied("the form's CSRF token is missing or wrong",
-                           ["reload the page and send the form again"])
+        raise PolicyDenied(tr("the form's CSRF token is missing or wrong"),
+                           [tr("reload the page and send the form again")])
     return fields
 
 
@@ -146,5 +147,5 @@ def sign_in_url(back: str) -> str:
 def text(fields: dict[str, str], name: str, limit: int = 400) -> str:
     value = fields.get(name, "").strip()
     if len(value) > limit:
-        raise ValidationError(f"{name}: at most {limit} characters")
+        raise ValidationError(tr("{name}: at most {limit} characters", name=name, limit=limit))
     return value

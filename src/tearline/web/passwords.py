@@ -12,7 +12,7 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from tearline.errors import ValidationError
+from tearline.errors import ValidationError, tr
 from tearline.store import Store, web_accounts
 
 SCOPES = frozenset({"read", "write", "admin"})
@@ -26,9 +26,9 @@ def set_password(store: Store, owner: str, password: str, scopes: frozenset[str]
     """Set ``owner``'s password (an analyst ``name@unit`` or a unit); ends their sessions."""
     store.subject(owner)  # the owner must exist: NotFound / ValidationError otherwise
     if len(password) < min_chars:
-        raise ValidationError(f"a password has at least {min_chars} characters")
+        raise ValidationError(tr("a password has at least {n} characters", n=min_chars))
     if not scopes or not scopes <= SCOPES:
-        raise ValidationError("scopes are among read, write and admin (at least one)")
+        raise ValidationError(tr("scopes are among read, write and admin (at least one)"))
     with store.transaction() as conn:
         web_accounts.set_password(conn, owner, _hasher.hash(password), scopes, at, by)
 

@@ -19,7 +19,10 @@ from babel.dates import get_date_format, get_datetime_format, get_time_format
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from tearline.errors import InputError, TearlineError
 from tearline.i18n import babel_locale, translations
+from tearline.i18n.messages import say
+from tearline.i18n.vocabulary import label
 from tearline.web import vocab
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -55,6 +58,11 @@ def date_time(parsed: Locale) -> Any:
     return when
 
 
+def _summary(error: TearlineError) -> str:
+    """An error's message without its problems (the page lists those one by one)."""
+    return error.summary if isinstance(error, InputError) else error.message
+
+
 @cache
 def environment(locale: str) -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
@@ -74,6 +82,11 @@ def environment(locale: str) -> Environment:
     env.filters["country_name"] = lambda c: _country(c, locale)
     env.filters["facet_name"] = lambda f: gettext(vocab.FACETS.get(f) or str(f))
     env.filters["link_kind"] = lambda k: gettext(vocab.LINKS[k]) if k in vocab.LINKS else k
+    # the store's and the policy's words (error messages, a decision's reasons) are the
+    # ``tearline`` catalog's: said here, nested reasons included
+    env.filters["said"] = lambda message: say(message, locale)
+    env.filters["error_summary"] = lambda error: say(_summary(error), locale)
+    env.globals["term"] = lambda kind, value: label(kind, value, locale)  # conveyance…
     env.globals["refine"] = refine
     env.globals["languages"] = LANGUAGES
     env.globals["html_lang"] = locale.replace("_", "-")

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from tearline.errors import ConfigError
+from tearline.errors import ConfigError, tr
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +29,10 @@ class WebSettings:
             try:
                 values[f.name] = int(raw)
             except ValueError:
-                raise ConfigError(f"TEARLINE_WEB_{f.name.upper()}: not a number: {raw!r}"
-                                  ) from None
+                raise ConfigError(tr("TEARLINE_WEB_{name}: not a number: {raw!r}",
+                                     name=f.name.upper(), raw=raw)) from None
         made = replace(cls(**values), **overrides)
         for f in fields(made):
             if getattr(made, f.name) <= 0:
-                raise ConfigError(f"web setting {f.name} must be positive")
+                raise ConfigError(tr("web setting {name} must be positive", name=f.name))
         return made

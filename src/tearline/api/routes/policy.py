@@ -74,7 +74,7 @@ def utc(moment: datetime) -> datetime:
         return moment.astimezone(UTC)
     except OverflowError:
         raise ValidationError(tr("the time is out of range"),
-                              [Problem("not a representable UTC time", column="at")]) from None
+                              [Problem(tr("not a representable UTC time"), column="at")]) from None
 
 
 def router() -> APIRouter:

@@ -56,7 +56,8 @@ def router(settings: ApiSettings) -> APIRouter:
         if len(words) > settings.max_query_words:
             raise ValidationError(
                 tr("query too complex"),
-                [Problem(f"{len(words)} words; at most {settings.max_query_words}", column="q")],
+                [Problem(tr("{n} words; at most {most}", n=len(words),
+                            most=settings.max_query_words), column="q")],
             )
         query = {"q": " ".join(words), "schema": schema, **filtering.as_query()}
         unit = principal.subject.unit

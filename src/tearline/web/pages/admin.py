@@ -58,7 +58,8 @@ def administrator(request: Request) -> Session:
                 at=utc_timestamp(datetime.now(UTC)), actor=str(session.subject),
                 token_prefix=None, reason="scope", channel="web")])
         raise PolicyDenied(tr("this credential lacks the {scope!r} scope", scope=ADMIN),
-                           [f"granted scopes: {', '.join(sorted(session.scopes)) or 'none'}"]
+                           [tr("granted scopes: {scopes}",
+                               scopes=", ".join(sorted(session.scopes)) or tr("no scope"))]
                            ) from None
 
 
@@ -70,14 +71,15 @@ def day(fields: dict[str, str], name: str, default: date | None = None) -> datet
     try:
         return datetime.combine(date.fromisoformat(raw), time(), UTC)
     except ValueError:
-        raise ValidationError("invalid date", [Problem("YYYY-MM-DD", column=name)]) from None
+        raise ValidationError(tr("invalid date"),
+                              [Problem(tr("YYYY-MM-DD"), column=name)]) from None
 
 
 def required(fields: dict[str, str], name: str, limit: int = 200) -> str:
     value = text(fields, name, limit)
     if not value:
-        raise ValidationError("a required field is empty", [Problem("required",
-                                                                        column=name)])
+        raise ValidationError(tr("a required field is empty"), [Problem(tr("required"),
+                                                                            column=name)])
     return value
 
 
@@ -137,8 +139,8 @@ def router() -> APIRouter:
             elif kind == "analyst":
                 parties.put_analyst(conn, Analyst(party_id, of, name), now)
             else:
-                raise ValidationError("a party is an agency, a unit or an analyst",
-                                      [Problem("agency, unit or analyst", column="kind")])
+                raise ValidationError(tr("a party is an agency, a unit or an analyst"),
+                                      [Problem(tr("agency, unit or analyst"), column="kind")])
         return back_to(HOME)
 
     @web.post("/admin/agreements")
@@ -184,12 +186,12 @@ def router() -> APIRouter:
         fields = await form(request, session)
         issuer = web_of(request).issue
         if issuer is None:
-            raise ValidationError("this node's web application issues no tokens; use "
-                                  "`tearline token create`")
+            raise ValidationError(tr("this node's web application issues no tokens; use "
+                                     "`tearline token create`"))
         chosen = frozenset(s for s in SCOPES if fields.get(f"scope_{s}"))
         days = text(fields, "days", 4) or "30"
         if not days.isdigit():
-            raise ValidationError("invalid number", [Problem("days", column="days")])
+            raise ValidationError(tr("invalid number"), [Problem(tr("days"), column="days")])
         made, row = issuer(required(fields, "owner", 200), chosen,
                            timedelta(days=int(days)), required(fields, "label"),
                            session.owner)
@@ -201,8 +203,8 @@ def router() -> APIRouter:
         session = administrator(request)
         await form(request, session)
         if not PREFIX_PATTERN.fullmatch(prefix):
-            raise ValidationError("invalid token prefix", [Problem("8 base32 letters",
-                                                                       column="prefix")])
+            raise ValidationError(tr("invalid token prefix"), [Problem(tr("8 base32 letters"),
+                                                                           column="prefix")])
         with web_of(request).store.transaction() as conn:
             api_tokens.revoke(conn, prefix, datetime.now(UTC))
         return back_to(HOME)

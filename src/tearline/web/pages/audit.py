@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from tearline.errors import NotFound, Problem, ValidationError
+from tearline.errors import NotFound, Problem, ValidationError, tr
 from tearline.store import audit_checkpoints, audit_query, published_log
 from tearline.web.context import page, viewer, web_of
 from tearline.web.proofs import check, checkpoint_of
@@ -30,7 +30,8 @@ MAX_INDEX = 2**62
 
 def _index(raw: str, column: str) -> int:
     if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_INDEX:
-        raise ValidationError("invalid log position", [Problem("a number", column=column)])
+        raise ValidationError(tr("invalid log position"), [Problem(tr("a number"),
+                                                                   column=column)])
     return int(raw)
 
 

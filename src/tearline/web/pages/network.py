@@ -21,7 +21,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from tearline.errors import NotFound, Problem, ValidationError
+from tearline.errors import NotFound, Problem, ValidationError, tr
 from tearline.i18n import translations
 from tearline.network.analysis import Analysis
 from tearline.network.around import DEPTH, LIMIT, MAX_DEPTH, Around, around
@@ -37,8 +37,8 @@ def _depth(raw: str | None) -> int:
     if not raw:
         return DEPTH
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_DEPTH:
-        raise ValidationError("invalid depth", [Problem(f"a number from 1 to {MAX_DEPTH}",
-                                                        column="depth")])
+        raise ValidationError(tr("invalid depth"), [Problem(
+            tr("a number from 1 to {most}", most=MAX_DEPTH), column="depth")])
     return int(raw)
 
 
@@ -47,8 +47,8 @@ def _end(raw: str | None, column: str) -> str | None:
     if not value:
         return None
     if not ENTITY_ID.fullmatch(value):
-        raise ValidationError("invalid record identifier", [Problem("a record id",
-                                                                    column=column)])
+        raise ValidationError(tr("invalid record identifier"), [Problem(tr("a record id"),
+                                                                        column=column)])
     return value
 
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from tearline.errors import NotFound, Problem, ValidationError
+from tearline.errors import NotFound, Problem, ValidationError, tr
 from tearline.model.marking import Selector
 from tearline.model.record import Record
 from tearline.model.schema import get_model
@@ -27,7 +27,7 @@ ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 
 def checked_id(entity_id: str) -> str:
     if not ENTITY_ID.fullmatch(entity_id):
-        raise NotFound("no such record")
+        raise NotFound(tr("no such record"))
     return entity_id
 
 
@@ -70,8 +70,8 @@ def router() -> APIRouter:
         fields = await form(request, session)
         to = text(fields, "to", 200)
         if not to:
-            raise ValidationError("say to whom", [Problem("agency:ID, unit:ID or "
-                                                          "vetted-by:AGENCY", column="to")])
+            raise ValidationError(tr("say to whom"), [Problem(tr(
+                "agency:ID, unit:ID or vetted-by:AGENCY"), column="to")])
         basis = text(fields, "basis", 200) or None
         with web_of(request).store.transaction() as conn:
             releases.release(conn, session.subject, checked_id(entity_id), Selector.parse(to),

@@ -31,7 +31,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from tearline.errors import PolicyDenied
+from tearline.errors import PolicyDenied, tr
 from tearline.model.record import Record
 from tearline.policy.decision import Decision
 from tearline.policy.subject import Subject
@@ -105,8 +105,9 @@ def router() -> APIRouter:
     async def who_may_see(request: Request, entity_id: str) -> HTMLResponse:
         found, subject = await opened(request, entity_id)
         if found.originator != subject.agency:
-            raise PolicyDenied("only the originating agency may see who may see a record",
-                               [f"this record's originator is {found.originator}"])
+            raise PolicyDenied(tr("only the originating agency may see who may see a record"),
+                               [tr("this record's originator is {originator}",
+                                   originator=found.originator)])
         mine = [s.id for s in found.statements if s.origin == subject.agency]
         store = web_of(request).store
         with store.reading() as conn:

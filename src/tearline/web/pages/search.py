@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from tearline.errors import Problem, ValidationError
+from tearline.errors import Problem, ValidationError, tr
 from tearline.model.drugs import DRUGS
 from tearline.model.marking import Tlp
 from tearline.model.schema import get_model
@@ -37,18 +37,18 @@ def _filters(params: dict[str, str]) -> Filters:
         try:
             return date.fromisoformat(params[name])
         except ValueError:
-            problems.append(Problem("not a date (YYYY-MM-DD)", column=name))
+            problems.append(Problem(tr("not a date (YYYY-MM-DD)"), column=name))
             return None
 
     drug = params.get("drug") or None
     if drug is not None and drug not in DRUGS:
-        problems.append(Problem("not a drug of the vocabulary", column="drug"))
+        problems.append(Problem(tr("not a drug of the vocabulary"), column="drug"))
     made = Filters(drug=drug, country=(params.get("country") or "").lower() or None,
                    originator=params.get("originator") or None,
                    tlp=Tlp.parse(params["tlp"]).value if params.get("tlp") else None,
                    date_from=day("date_from"), date_to=day("date_to"))
     if problems:
-        raise ValidationError("invalid search filters", problems)
+        raise ValidationError(tr("invalid search filters"), problems)
     return made
 
 
@@ -59,7 +59,7 @@ def _after(raw: str, ranked: bool) -> Any:
         return raw[:200]
     rank, _, entity_id = raw.partition(":")
     if not rank.lstrip("-").isdigit() or not entity_id:
-        raise ValidationError("invalid page position", [Problem("rank:id", column="after")])
+        raise ValidationError(tr("invalid page position"), [Problem(tr("rank:id"), column="after")])
     return int(rank), entity_id[:200]
 
 
@@ -74,11 +74,13 @@ def router() -> APIRouter:
         q = text(params, "q", 200)
         words = query_tokens(q)
         if len(words) > MAX_WORDS:
-            raise ValidationError("query too complex",
-                                  [Problem(f"at most {MAX_WORDS} words", column="q")])
+            raise ValidationError(tr("query too complex"),
+                                  [Problem(tr("at most {most} words", most=MAX_WORDS),
+                                           column="q")])
         schema = params.get("schema") or None
         if schema is not None and get_model().get(schema) is None:
-            raise ValidationError("unknown schema", [Problem("not a schema", column="schema")])
+            raise ValidationError(tr("unknown schema"), [Problem(tr("not a schema"),
+                                                                 column="schema")])
         filtering = _filters(params)
         now = datetime.now(UTC)
         subject, size = session.subject, settings.page_size

@@ -22,14 +22,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from tearline.errors import Problem, ValidationError
+from tearline.errors import Problem, ValidationError, tr
 from tearline.i18n.vocabulary import label
 from tearline.model.drugs import DRUGS
 from tearline.policy.subject import Subject
 from tearline.reports.assessment import (
     AssessmentInput,
     AssessmentParams,
-    assessment_charts,
     build_assessment,
     check_params,
     render_assessment,
@@ -42,6 +41,7 @@ from tearline.reports.build import (
     report_copy,
     unodc_series,
 )
+from tearline.reports.chart_set import assessment_charts
 from tearline.store import Store
 from tearline.web.context import locale_of, page, viewer, web_of
 
@@ -76,16 +76,18 @@ class Filters:
         """The assessment's parameters, checked as the API checks them."""
         problems = []
         if self.weight not in WEIGHTS:
-            problems.append(Problem(f"one of {', '.join(WEIGHTS)}", column="weight"))
+            problems.append(Problem(tr("one of {choices}", choices=", ".join(WEIGHTS)),
+                                    column="weight"))
         if self.years not in YEARS:
-            problems.append(Problem(f"one of {', '.join(YEARS)}", column="years"))
+            problems.append(Problem(tr("one of {choices}", choices=", ".join(YEARS)),
+                                    column="years"))
         origins = tuple(o.strip().lower() for o in self.origins.split(",") if o.strip())
         bad = [o for o in origins if not (len(o) == 2 and o.isascii() and o.isalpha())]
         if bad or not origins or len(origins) > MAX_ORIGINS:
-            problems.append(Problem(f"one to {MAX_ORIGINS} ISO 3166 alpha-2 codes, "
-                                    "separated by commas", column="origins"))
+            problems.append(Problem(tr("one to {most} ISO 3166 alpha-2 codes, separated by "
+                                       "commas", most=MAX_ORIGINS), column="origins"))
         if problems:
-            raise ValidationError("invalid assessment filters", problems)
+            raise ValidationError(tr("invalid assessment filters"), problems)
         start, end = parse_period(self.period or None)
         return check_params(AssessmentParams(
             drug=self.drug.lower(), start=start, end=end, origins=origins,

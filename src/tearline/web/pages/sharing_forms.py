@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from tearline.errors import Problem, ValidationError
+from tearline.errors import Problem, ValidationError, tr
 from tearline.model.marking import Marking, Selector, parse_timestamp
 from tearline.store import consent_requests, release_approvals, releases, set_marking
 from tearline.web.context import PREFIX, back_to, form, text, viewer, web_of
@@ -28,10 +28,10 @@ DESK = PREFIX + "/sharing"
 
 def _needed(fields: dict[str, str], *names: str) -> list[str]:
     values = [text(fields, n, 200) for n in names]
-    missing = [Problem("required", column=n) for n, v in zip(names, values, strict=True)
+    missing = [Problem(tr("required"), column=n) for n, v in zip(names, values, strict=True)
                if not v]
     if missing:
-        raise ValidationError("the form misses a value", missing)
+        raise ValidationError(tr("the form misses a value"), missing)
     return values
 
 
