@@ -22,7 +22,7 @@ from tearline.model.statement import Statement
 from tearline.model.text import bidi_problem
 
 if TYPE_CHECKING:
-    from tearline.store.facets import Facets
+    from tearline.store import facets
 
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
@@ -220,10 +220,10 @@ class FacetsOut(BaseModel):
     complete: bool
 
     @classmethod
-    def of(cls, facets: Facets) -> FacetsOut:
+    def of(cls, counted: facets.Facets) -> FacetsOut:
         return cls(counts={name: [FacetValue(value=v, count=n) for v, n in values]
-                           for name, values in facets.counts.items()},
-                   matched=facets.matched, complete=facets.complete)
+                           for name, values in counted.counts.items()},
+                   matched=counted.matched, complete=counted.complete)
 
 
 class SearchPage(Page):
