@@ -159,7 +159,7 @@ def identity_problems(values: dict[str, str]) -> list[Problem]:
         except MarkingError as exc:
             problems.append(Problem(exc.message, column=what))
     if not values["unit"].startswith(values["agency"] + "."):
-        problems.append(Problem("the unit must belong to the agency", column="unit"))
+        problems.append(Problem(tr("the unit must belong to the agency"), column="unit"))
     try:
         parse_verifier_key(values["verifier_key"])
     except ProofError as exc:

@@ -110,7 +110,9 @@ def dimension_sql(name: str) -> str:
     except KeyError:
         raise ValidationError(
             tr("unknown dimension"),
-            [Problem(f"{name!r} is not one of {sorted(DIMENSIONS)}", column="by")],
+            [Problem(tr(
+                "{name!r} is not one of {DIMENSIONS}",
+                name=name, DIMENSIONS=sorted(DIMENSIONS)), column="by")],
         ) from None
 
 
@@ -120,7 +122,8 @@ def display_sql(name: str, column: str) -> str:
 
 def weight_sql(weight: Weight) -> str:
     if weight not in ("gross", "net"):
-        raise ValidationError(tr("unknown weight"), [Problem(f"{weight!r}", column="weight")])
+        raise ValidationError(tr("unknown weight"), [Problem(tr(
+            "{weight!r}", weight=weight), column="weight")])
     return f"CAST({weight}_kg AS DECIMAL(38,6))"
 
 

@@ -188,7 +188,7 @@ def _clean_dictionary(column: pa.ChunkedArray, lower: bool) -> pa.ChunkedArray:
 
 def _conform(table: pa.Table) -> pa.Table:
     problems = [
-        Problem(f"required column {name!r} is missing", column=name)
+        Problem(tr("required column {name!r} is missing", name=name), column=name)
         for name in REQUIRED
         if name not in table.column_names
     ]
@@ -220,7 +220,9 @@ def _conform(table: pa.Table) -> pa.Table:
         if not field.nullable and column.null_count:
             raise ValidationError(
                 tr("column {name!r} has empty values", name=field.name),
-                [Problem(f"{column.null_count} null value(s)", column=field.name)],
+                [Problem(tr(
+                    "{null_count} null value(s)",
+                    null_count=column.null_count), column=field.name)],
             )
         arrays.append(column)
     return pa.table(arrays, schema=SEIZURE_SCHEMA)

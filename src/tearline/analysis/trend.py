@@ -88,7 +88,8 @@ def least_squares(values: list[float]) -> tuple[float, float] | None:
 
 def moving_average(values: list[float], window: int) -> list[float | None]:
     if window < 1 or window % 2 == 0:
-        raise ValidationError(tr("bad window"), [Problem(f"{window} is not odd", column="window")])
+        raise ValidationError(tr("bad window"), [Problem(tr(
+            "{window} is not odd", window=window), column="window")])
     half = window // 2
     return [
         sum(values[i - half : i + half + 1]) / window if half <= i < len(values) - half else None

@@ -27,17 +27,18 @@ def _problems(value: object, path: str, out: list[Problem]) -> bool:
         return True
     if isinstance(value, int):
         if abs(value) > 2**53 - 1:  # RFC 8785 numbers are IEEE 754 doubles
-            out.append(Problem(f"integer {value} is outside ±(2**53 - 1)", column=path or "$"))
+            out.append(Problem(tr(
+                "integer {value} is outside ±(2**53 - 1)", value=value), column=path or "$"))
         return True
     if isinstance(value, float):
         if not math.isfinite(value):
-            out.append(Problem(f"{value} is not a JSON number", column=path or "$"))
+            out.append(Problem(tr("{value} is not a JSON number", value=value), column=path or "$"))
         return False
     plain = True
     if isinstance(value, Mapping):
         for key, item in value.items():
             if not isinstance(key, str):
-                out.append(Problem(f"key {key!r} is not a string", column=path or "$"))
+                out.append(Problem(tr("key {key!r} is not a string", key=key), column=path or "$"))
                 continue
             plain = _problems(item, f"{path}.{key}" if path else key, out) and plain
             plain = plain and key.isascii()
@@ -46,7 +47,8 @@ def _problems(value: object, path: str, out: list[Problem]) -> bool:
         for position, item in enumerate(value):
             plain = _problems(item, f"{path}[{position}]", out) and plain
         return plain
-    out.append(Problem(f"type {type(value).__name__} has no JSON form", column=path or "$"))
+    out.append(Problem(tr(
+        "type {name} has no JSON form", name=type(value).__name__), column=path or "$"))
     return False
 
 

@@ -76,7 +76,8 @@ class Event:
             try:
                 datetime.fromisoformat(self.at)
             except ValueError:
-                problems.append(Problem(f"{self.at!r} is not a real date and time", column="at"))
+                problems.append(Problem(tr(
+                    "{at!r} is not a real date and time", at=self.at), column="at"))
         if not problems:
             self.check(problems)
         if problems:
@@ -182,8 +183,8 @@ def event_from_canonical(data: bytes) -> Event:
         raise ValidationError(tr("unknown audit event kind {kind!r}", kind=kind))
     names = {f.name for f in fields(cls)}
     given = set(body) - {"v", "kind"}
-    problems = [Problem("unknown field", column=k) for k in sorted(given - names)]
-    problems += [Problem("missing field", column=k) for k in sorted(names - given)]
+    problems = [Problem(tr("unknown field"), column=k) for k in sorted(given - names)]
+    problems += [Problem(tr("missing field"), column=k) for k in sorted(names - given)]
     if problems:
         raise ValidationError(tr("invalid {kind} event", kind=kind), problems)
     event = cls(**{k: body[k] for k in names})

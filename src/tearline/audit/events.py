@@ -44,7 +44,7 @@ from tearline.audit.fields import (
     TokenPrefix,
     Version,
 )
-from tearline.errors import Problem
+from tearline.errors import Problem, tr
 
 __all__ = [
     "REGISTRY",
@@ -182,9 +182,10 @@ class VettingChanged(Event):
 
     def check(self, problems: list[Problem]) -> None:
         if self.action == "granted" and (self.valid_from is None or self.valid_until is None):
-            problems.append(Problem("a grant needs valid_from and valid_until", column="action"))
+            problems.append(Problem(tr(
+                "a grant needs valid_from and valid_until"), column="action"))
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
-            problems.append(Problem("valid_until is before valid_from", column="valid_until"))
+            problems.append(Problem(tr("valid_until is before valid_from"), column="valid_until"))
 
 
 @register("release.created")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any, Literal, get_args, get_origin
 
-from tearline.errors import Problem
+from tearline.errors import Problem, tr
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +95,12 @@ def _checker(hint: Any) -> Checker:
                 len(value) > rule.max_length
                 or (rule.pattern is not None and not rule.pattern.fullmatch(value))
             ):
-                problems.append(Problem(f"{value!r} is not a valid {rule.label}", column=name))
+                problems.append(Problem(tr(
+                    "{value!r} is not a valid {label}",
+                    value=value, label=rule.label), column=name))
             if isinstance(value, int) and rule.minimum is not None and value < rule.minimum:
-                problems.append(Problem(f"{value} is below {rule.minimum}", column=name))
+                problems.append(Problem(tr(
+                    "{value} is below {minimum}", value=value, minimum=rule.minimum), column=name))
             return value
 
         return annotated
@@ -107,7 +110,9 @@ def _checker(hint: Any) -> Checker:
 
         def literal(name: str, value: Any, problems: list[Problem]) -> Any:
             if value not in allowed_values:
-                problems.append(Problem(f"{value!r} is not one of: {allowed}", column=name))
+                problems.append(Problem(tr(
+                    "{value!r} is not one of: {allowed}",
+                    value=value, allowed=allowed), column=name))
             return value
 
         return literal
@@ -117,7 +122,7 @@ def _checker(hint: Any) -> Checker:
 
         def sequence(name: str, value: Any, problems: list[Problem]) -> Any:
             if not isinstance(value, list | tuple):
-                problems.append(Problem("expected a list", column=name))
+                problems.append(Problem(tr("expected a list"), column=name))
                 return value
             # A list of ids (a write's statement ids: thousands) is checked in one
             # pass; only a list with a bad item is walked item by item, for problems.

@@ -27,7 +27,7 @@ from tearline.audit.fields import (
     Timestamp,
     Version,
 )
-from tearline.errors import Problem
+from tearline.errors import Problem, tr
 
 
 def doc(text: str) -> Any:
@@ -52,7 +52,7 @@ class ContactLogged(Event):
 
     def check(self, problems: list[Problem]) -> None:
         if not self.officials:
-            problems.append(Problem("a contact names at least one official",
+            problems.append(Problem(tr("a contact names at least one official"),
                                     column="officials"))
 
 

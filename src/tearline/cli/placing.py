@@ -102,8 +102,11 @@ def remarked(store: Store, subject: Subject, at: datetime, placement: Placement,
             was = held.get(st.id)
             if was is not None and was.marking != st.marking:
                 problems.append(Problem(
-                    f"{rec.id}: {st.prop} {st.value!r} is stored marked "
-                    f"{was.marking or old.marking}; the file marks it {st.marking}",
+                    tr(
+                        "{id}: {prop} {value!r} is stored marked {value2}; the file marks it "
+                        "{marking}",
+                        id=rec.id, prop=st.prop, value=st.value, value2=was.marking or old.marking,
+                        marking=st.marking),
                     label))
     return problems
 

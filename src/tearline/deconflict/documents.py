@@ -61,7 +61,7 @@ def _field(doc: dict[str, Any], name: str, pattern: re.Pattern[str] | None,
     if value is None and optional:
         return None
     if not isinstance(value, str) or (pattern is not None and not pattern.fullmatch(value)):
-        problems.append(Problem(f"{name}: missing or malformed", column=name))
+        problems.append(Problem(tr("{name}: missing or malformed", name=name), column=name))
         return ""
     return value
 
@@ -149,7 +149,8 @@ Document = Registration | Withdrawal | Notice | Batch
 def _contact(doc: dict[str, Any], p: list[Problem]) -> str:
     contact = doc.get("contact")
     if not isinstance(contact, str) or not 1 <= len(contact) <= MAX_CONTACT:
-        p.append(Problem(f"contact: 1 to {MAX_CONTACT} characters", column="contact"))
+        p.append(Problem(tr(
+            "contact: 1 to {MAX_CONTACT} characters", MAX_CONTACT=MAX_CONTACT), column="contact"))
         return ""
     return contact
 
@@ -157,7 +158,8 @@ def _contact(doc: dict[str, Any], p: list[Problem]) -> str:
 def _entries(doc: dict[str, Any], p: list[Problem]) -> tuple[tuple[str, str, str], ...]:
     raw = doc.get("entries")
     if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_ENTRIES:
-        p.append(Problem(f"entries: a list of 1 to {MAX_ENTRIES} registrations",
+        p.append(Problem(tr(
+            "entries: a list of 1 to {MAX_ENTRIES} registrations", MAX_ENTRIES=MAX_ENTRIES),
                          column="entries"))
         return ()
     out = []
@@ -166,12 +168,12 @@ def _entries(doc: dict[str, Any], p: list[Problem]) -> tuple[tuple[str, str, str
                 or not isinstance(entry["id"], str) or not _REG_ID.fullmatch(entry["id"])
                 or not isinstance(entry["token"], str) or not _TOKEN.fullmatch(entry["token"])
                 or entry["kind"] not in KINDS):
-            p.append(Problem(f"entries[{n}]: an id (dr-…), a token and a selector kind",
+            p.append(Problem(tr("entries[{n}]: an id (dr-…), a token and a selector kind", n=n),
                              column="entries"))
             return ()
         out.append((entry["id"], entry["token"], entry["kind"]))
     if len({i for i, _, _ in out}) != len(out):
-        p.append(Problem("entries: registration ids repeat", column="entries"))
+        p.append(Problem(tr("entries: registration ids repeat"), column="entries"))
     return tuple(out)
 
 
@@ -192,11 +194,11 @@ def parse(doc: object) -> Document:
             contact=_contact(doc, p), since=_field(doc, "since", _TIME, p),
             expires=_field(doc, "expires", _TIME, p), node=node, entries=_entries(doc, p))
         if not p and not out.unit.startswith(out.agency + "."):
-            p.append(Problem("unit: not a unit of the agency", column="unit"))
+            p.append(Problem(tr("unit: not a unit of the agency"), column="unit"))
     elif kind == REGISTRATION:
         contact = _contact(doc, p)
         if doc.get("kind") not in KINDS:
-            p.append(Problem("kind: not a selector kind", column="kind"))
+            p.append(Problem(tr("kind: not a selector kind"), column="kind"))
         out = Registration(
             id=_field(doc, "id", _REG_ID, p), token=_field(doc, "token", _TOKEN, p),
             kind=str(doc.get("kind")), agency=_field(doc, "agency", _DOTTED, p),
@@ -204,7 +206,7 @@ def parse(doc: object) -> Document:
             since=_field(doc, "since", _TIME, p), expires=_field(doc, "expires", _TIME, p),
             node=node)
         if not p and not out.unit.startswith(out.agency + "."):
-            p.append(Problem("unit: not a unit of the agency", column="unit"))
+            p.append(Problem(tr("unit: not a unit of the agency"), column="unit"))
     elif kind == WITHDRAWAL:
         out = Withdrawal(id=_field(doc, "id", _DOC_ID, p),
                          registration_id=_field(doc, "registration_id", _REG_ID, p),
@@ -221,7 +223,7 @@ def parse(doc: object) -> Document:
                      at=_field(doc, "at", _TIME, p), node=node)
     members = {"type", "v", "signature", *out.__slots__}
     if set(doc) - members:
-        p.append(Problem(f"unknown members: {sorted(set(doc) - members)}"))
+        p.append(Problem(tr("unknown members: {value}", value=sorted(set(doc) - members))))
     if p:
         raise ValidationError(tr("malformed {TYPES}", TYPES=TYPES[str(kind)]), p)
     return out

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from tearline.deconflict import selectors as sel
 from tearline.deconflict.identifiers import curp_problem, rfc_problem, vin_problem
-from tearline.errors import Problem, SelectorError
+from tearline.errors import Problem, SelectorError, tr
 from tearline.model.record import Record
 
 
@@ -62,7 +62,7 @@ def selectors_of(record: Record) -> tuple[tuple[sel.Selector, ...], tuple[Proble
             elif country is not None:
                 attempt("registrationNumber", sel.plate, value, country)
             else:
-                problems.append(Problem("a plate needs the vehicle's country",
+                problems.append(Problem(tr("a plate needs the vehicle's country"),
                                         file=record.id, column="registrationNumber"))
     if schema == "Vessel":
         for value in record.values("imoNumber"):

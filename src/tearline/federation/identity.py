@@ -90,21 +90,24 @@ class NodeIdentity:
             raise ValidationError(tr("an identity document is a JSON object"))
         problems: list[Problem] = []
         if doc.get("type") != DOCUMENT_TYPE:
-            problems.append(Problem(f"expected {DOCUMENT_TYPE!r}", column="type"))
+            problems.append(Problem(tr(
+                "expected {DOCUMENT_TYPE!r}", DOCUMENT_TYPE=DOCUMENT_TYPE), column="type"))
         if doc.get("version") != DOCUMENT_VERSION:
-            problems.append(Problem(f"unsupported version (expected {DOCUMENT_VERSION})",
+            problems.append(Problem(tr(
+                "unsupported version (expected {DOCUMENT_VERSION})",
+                DOCUMENT_VERSION=DOCUMENT_VERSION),
                                     column="version"))
         fields = ("name", "agency", "unit", "verifier_key", "tls_certificate", "url")
         values: dict[str, str] = {}
         for name in fields:
             value = doc.get(name)
             if not isinstance(value, str) or not value:
-                problems.append(Problem("missing or not a string", column=name))
+                problems.append(Problem(tr("missing or not a string"), column=name))
             else:
                 values[name] = value
         extra = sorted(set(doc) - set(fields) - {"type", "version"})
         if extra:
-            problems.append(Problem(f"unknown members {', '.join(extra)}"))
+            problems.append(Problem(tr("unknown members {extra}", extra=', '.join(extra))))
         if len(values) == len(fields):
             problems.extend(identity_problems(values))
         if problems:

@@ -58,7 +58,7 @@ def decode(data: bytes | str, what: str) -> Any:
         tr(
             "{what} nests arrays and objects deeper than {MAX_DEPTH} levels",
             what=what, MAX_DEPTH=MAX_DEPTH),
-        [Problem(f"at most {MAX_DEPTH} levels of nesting")])
+        [Problem(tr("at most {MAX_DEPTH} levels of nesting", MAX_DEPTH=MAX_DEPTH))])
     try:
         value = json.loads(data)
     except RecursionError:
@@ -76,5 +76,6 @@ def decode_object(data: bytes | str, what: str) -> dict[str, Any]:
     value = decode(data, what)
     if not isinstance(value, dict):
         raise ValidationError(tr("{what} is a JSON object", what=what),
-                              [Problem(f"expected an object, got {type(value).__name__}")])
+                              [Problem(tr(
+                                  "expected an object, got {name}", name=type(value).__name__))])
     return value

@@ -75,18 +75,21 @@ def build_receipt(key: NodeKey, node: str, collection: str,
 def _shape(doc: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     if doc.get("type") != RECEIPT_TYPE or doc.get("version") != RECEIPT_VERSION:
-        problems.append(Problem(f"expected a {RECEIPT_TYPE} version {RECEIPT_VERSION}"))
+        problems.append(Problem(tr(
+            "expected a {RECEIPT_TYPE} version {RECEIPT_VERSION}",
+            RECEIPT_TYPE=RECEIPT_TYPE, RECEIPT_VERSION=RECEIPT_VERSION)))
     for name in ("node", "collection", "at"):
         if not isinstance(doc.get(name), str) or not doc.get(name):
-            problems.append(Problem("missing or not a string", column=name))
+            problems.append(Problem(tr("missing or not a string"), column=name))
     objects = doc.get("objects")
     if not isinstance(objects, list) or len(objects) > MAX_OBJECTS:
-        problems.append(Problem(f"a list of at most {MAX_OBJECTS} objects", column="objects"))
+        problems.append(Problem(tr(
+            "a list of at most {MAX_OBJECTS} objects", MAX_OBJECTS=MAX_OBJECTS), column="objects"))
     else:
         for n, obj in enumerate(objects):
             if not (isinstance(obj, dict) and isinstance(obj.get("id"), str)
                     and isinstance(obj.get("version"), str)):
-                problems.append(Problem("expected {id, version}", column=f"objects[{n}]"))
+                problems.append(Problem(tr("expected {{id, version}}"), column=f"objects[{n}]"))
     return problems
 
 
@@ -169,14 +172,15 @@ def check_purge_receipt(peer: Peer, body: bytes) -> dict[str, Any]:
     problems: list[Problem] = []
     version = verified.get("version")
     if verified.get("type") != PURGE_TYPE or version not in ACCEPTED_PURGE_VERSIONS:
-        problems.append(Problem(f"expected a {PURGE_TYPE} version "
-                                f"{' or '.join(map(str, ACCEPTED_PURGE_VERSIONS))}"))
+        problems.append(Problem(tr(
+            "expected a {PURGE_TYPE} version {map}",
+            PURGE_TYPE=PURGE_TYPE, map=' or '.join(map(str, ACCEPTED_PURGE_VERSIONS)))))
     for name in ("node", "recall_id", "entity_id", "at"):
         if not isinstance(verified.get(name), str):
-            problems.append(Problem("missing or not a string", column=name))
+            problems.append(Problem(tr("missing or not a string"), column=name))
     count = verified.get("statements_purged")
     if version == 1 and (not isinstance(count, int) or isinstance(count, bool) or count < 0):
-        problems.append(Problem("a count ≥ 0", column="statements_purged"))
+        problems.append(Problem(tr("a count ≥ 0"), column="statements_purged"))
     if problems:
         raise ValidationError(tr("malformed purge receipt"), problems)
     if verified["node"] != peer.name:

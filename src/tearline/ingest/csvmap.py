@@ -73,12 +73,14 @@ def parse_mapping(text: str, source: str) -> Mapping_:
     schema_name = data.get("schema")
     schema = get_model().get(schema_name) if isinstance(schema_name, str) else None
     if schema is None:
-        problems.append(Problem(f"unknown schema {schema_name!r}", source, column="schema"))
+        problems.append(Problem(tr(
+            "unknown schema {schema_name!r}", schema_name=schema_name), source, column="schema"))
     ids = data.get("id_columns")
     if not isinstance(ids, list) or not ids or not all(isinstance(c, str) for c in ids):
         problems.append(
             Problem(
-                "id_columns must be a non-empty list of column names", source, column="id_columns"
+                tr("id_columns must be a non-empty list of column names"), source,
+                column="id_columns"
             )
         )
         ids = []
@@ -86,7 +88,8 @@ def parse_mapping(text: str, source: str) -> Mapping_:
     properties: dict[str, tuple[str, ...]] = {}
     if not isinstance(props_raw, dict) or not props_raw:
         problems.append(
-            Problem("properties must map property names to columns", source, column="properties")
+            Problem(tr(
+                "properties must map property names to columns"), source, column="properties")
         )
     else:
         for prop, cols in props_raw.items():
@@ -96,7 +99,7 @@ def parse_mapping(text: str, source: str) -> Mapping_:
             if not names or not all(isinstance(c, str) for c in names):
                 problems.append(
                     Problem(
-                        f"property {prop!r}: expected a column name or list",
+                        tr("property {prop!r}: expected a column name or list", prop=prop),
                         source,
                         column="properties",
                     )
@@ -105,7 +108,7 @@ def parse_mapping(text: str, source: str) -> Mapping_:
             if schema is not None and prop not in schema.properties:
                 problems.append(
                     Problem(
-                        f"schema {schema.name} has no property {prop!r}",
+                        tr("schema {name} has no property {prop!r}", name=schema.name, prop=prop),
                         source,
                         column="properties",
                     )
@@ -119,7 +122,8 @@ def parse_mapping(text: str, source: str) -> Mapping_:
             problems.append(Problem(exc.message, source, column="marking"))
     unknown = set(data) - {"schema", "id_columns", "id_prefix", "properties", "marking"}
     if unknown:
-        problems.append(Problem(f"unknown keys: {', '.join(sorted(unknown))}", source))
+        problems.append(Problem(tr(
+            "unknown keys: {unknown}", unknown=', '.join(sorted(unknown))), source))
     if problems:
         raise MappingError(tr("mapping {source} is unusable", source=source), problems)
     prefix = str(data.get("id_prefix") or str(schema_name).lower())
@@ -177,7 +181,9 @@ def _read_rows(
             tr("{source}: the mapping names columns the file lacks", source=collector.source),
             [
                 Problem(
-                    f"no column {name!r} (the header has: {', '.join(header)})",
+                    tr(
+                        "no column {name!r} (the header has: {header})",
+                        name=name, header=', '.join(header)),
                     collector.source,
                     1,
                     name,

@@ -44,8 +44,10 @@ def decode_input(data: bytes, name: str, encoding: str = "utf-8") -> str:
             tr("{name}: not {encoding} text", name=name, encoding=encoding),
             [
                 Problem(
-                    f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid"
-                    f" {encoding}; if the file is in another encoding, name it",
+                    tr(
+                        "byte 0x{data:02x} at offset {start} is not valid {encoding}; if the "
+                        "file is in another encoding, name it",
+                        data=data[exc.start], start=exc.start, encoding=encoding),
                     name,
                     line,
                 )
@@ -61,7 +63,9 @@ def decode_input(data: bytes, name: str, encoding: str = "utf-8") -> str:
             tr("{name}: not a text file", name=name),
             [
                 Problem(
-                    f"control character U+{ord(bad.group()):04X} (binary data, or UTF-16?)",
+                    tr(
+                        "control character U+{ord:04X} (binary data, or UTF-16?)",
+                        ord=ord(bad.group())),
                     name,
                     line,
                 )

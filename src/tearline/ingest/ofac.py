@@ -85,19 +85,21 @@ def _check(row: Row, source_name: str, seen: set[str]) -> list[Problem]:
     cells = dict(zip(SDN_COLUMNS, row.cells, strict=True))
     out: list[Problem] = []
     if not cells["ent_num"].isdigit():
-        out.append(Problem("ent_num must be a number", source_name, row.line, "ent_num"))
+        out.append(Problem(tr("ent_num must be a number"), source_name, row.line, "ent_num"))
     elif cells["ent_num"] in seen:
         out.append(
-            Problem(f"duplicate ent_num {cells['ent_num']}", source_name, row.line, "ent_num")
+            Problem(tr(
+                "duplicate ent_num {cells}",
+                cells=cells['ent_num']), source_name, row.line, "ent_num")
         )
     seen.add(cells["ent_num"])
     if not cells["SDN_Name"]:
-        out.append(Problem("empty name", source_name, row.line, "SDN_Name"))
+        out.append(Problem(tr("empty name"), source_name, row.line, "SDN_Name"))
     if cells["SDN_Type"].lower() not in ("", "individual", "vessel", "aircraft"):
         message = f"unknown SDN_Type {cells['SDN_Type'][:30]!r}"
         out.append(Problem(message, source_name, row.line, "SDN_Type"))
     if not split_programs(cells["Program"]):
-        out.append(Problem("no sanctions program", source_name, row.line, "Program"))
+        out.append(Problem(tr("no sanctions program"), source_name, row.line, "Program"))
     return out
 
 

@@ -54,7 +54,8 @@ class OfacAddress:
 def _ent_num_problem(value: str, source_name: str, line: int) -> Problem | None:
     if value.isdigit():
         return None
-    return Problem(f"ent_num must be a number, not {value[:40]!r}", source_name, line, "ent_num")
+    return Problem(tr(
+        "ent_num must be a number, not {value!r}", value=value[:40]), source_name, line, "ent_num")
 
 
 def parse_alt(lines: Iterable[str], source_name: str) -> list[OfacAlt]:
@@ -67,9 +68,10 @@ def parse_alt(lines: Iterable[str], source_name: str) -> list[OfacAlt]:
         ent_num, alt_num, kind, name, _ = row.cells
         problem = _ent_num_problem(ent_num, source_name, row.line)
         if problem is None and kind.lower() not in ALT_PROPERTIES:
-            problem = Problem(f"unknown alt_type {kind[:20]!r}", source_name, row.line, "alt_type")
+            problem = Problem(tr(
+                "unknown alt_type {kind!r}", kind=kind[:20]), source_name, row.line, "alt_type")
         if problem is None and not name:
-            problem = Problem("empty alt_name", source_name, row.line, "alt_name")
+            problem = Problem(tr("empty alt_name"), source_name, row.line, "alt_name")
         if problem is not None:
             problems.append(problem)
             continue

@@ -79,7 +79,8 @@ class SdnImport:
                     out.append(placed_record(placement, subject, proxy.id, *args,
                                              cleaned=True, keyer=keyer))
             except InputError as exc:
-                problems.extend(Problem(f"{proxy.id}: {p.message}", self.source, line, p.column)
+                problems.extend(Problem(tr(
+                    "{id}: {message}", id=proxy.id, message=p.message), self.source, line, p.column)
                                 for p in exc.problems or (Problem(exc.message),))
         if problems:
             raise IngestError(tr(

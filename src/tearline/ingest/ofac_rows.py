@@ -93,8 +93,10 @@ def read_rows(
             column, size = _long_field(line, columns)
             problems.append(
                 Problem(
-                    f"field is {size:,} characters, over the limit of {MAX_FIELD_CHARS:,}"
-                    f" (line is {len(line):,} characters)",
+                    tr(
+                        "field is {size:,} characters, over the limit of {MAX_FIELD_CHARS:,} "
+                        "(line is {line_count:,} characters)",
+                        size=size, MAX_FIELD_CHARS=MAX_FIELD_CHARS, line_count=len(line)),
                     source_name,
                     number,
                     column,
@@ -105,13 +107,15 @@ def read_rows(
             cells = next(csv.reader([line], strict=True))
         except csv.Error as exc:
             hint = " (unterminated quote: a truncated row?)" if "end of data" in str(exc) else ""
-            problems.append(Problem(f"unreadable CSV: {exc}{hint}", source_name, number))
+            problems.append(Problem(tr(
+                "unreadable CSV: {exc}{hint}", exc=exc, hint=hint), source_name, number))
             continue
         if len(cells) != len(columns):
             problems.append(
                 Problem(
-                    f"expected {len(columns)} columns, found {len(cells)}"
-                    " (a truncated or malformed row?)",
+                    tr(
+                        "expected {columns_count} columns, found {cells_count} (a truncated or "
+                        "malformed row?)", columns_count=len(columns), cells_count=len(cells)),
                     source_name,
                     number,
                 )
@@ -149,8 +153,12 @@ def require_kind(lines: Sequence[str], source_name: str, kind: str,
     seen = f"; its first line reads {first[:60]!r}" if first else "; it is empty"
     raise IngestError(tr(
         "{source_name}: this is not an {kind} file", source_name=source_name, kind=kind), [Problem(
-        f"expected OFAC's {kind.lower()}.csv: no header, {len(columns)} comma-separated "
-        f"columns ({', '.join(columns[:3])}, …), the first a number{seen}", source_name)])
+        tr(
+            "expected OFAC's {kind}.csv: no header, {columns_count} comma-separated columns "
+            "({columns}, …), the first a number{seen}",
+            kind=kind.lower(), columns_count=len(columns), columns=', '.join(columns[:3]),
+            seen=seen),
+        source_name)])
 
 
 def _looks_like(line: str, width: int) -> bool:

@@ -57,8 +57,9 @@ def placed_record(
     stored = placement.id_for(file_id)
     if stored in placement.blocked:
         raise ValidationError(tr("cannot store {file_id}", file_id=file_id), [Problem(
-            f"{stored} is held by a record of another unit, written before ids were kept "
-            "in each unit's namespace; give this record another id", column="id")])
+            tr(
+                "{stored} is held by a record of another unit, written before ids were kept in "
+                "each unit's namespace; give this record another id", stored=stored), column="id")])
     target = placement.target(file_id)
     if target is None:
         return build_record(stored, schema_name, properties, provenance, marking, portions,
@@ -85,12 +86,15 @@ def _amendment(
     schema = model.get(schema_name)
     if schema is None:
         raise ValidationError(tr("invalid {schema_name}", schema_name=schema_name), [
-            Problem(f"unknown schema {schema_name!r}", column="schema")])
+            Problem(tr(
+                "unknown schema {schema_name!r}", schema_name=schema_name), column="schema")])
     if not model[target.schema].is_a(schema):
         raise ValidationError(tr(
             "invalid {schema_name} {id}", schema_name=schema_name, id=target.id), [Problem(
-            f"{name} is a record of schema {target.schema}; {schema_name} properties "
-            "cannot be added to it", column="schema")])
+            tr(
+                "{name} is a record of schema {schema}; {schema_name} properties cannot be added "
+                "to it",
+                name=name, schema=target.schema, schema_name=schema_name), column="schema")])
     # The originator's units add statements under the record's own marking when they
     # give that marking; any other marking (and any other agency's) is their own.
     own = None if subject.agency == target.originator and marking == target.marking else marking
@@ -98,7 +102,8 @@ def _amendment(
     for column, given in (("marking", own), *portions.items()):
         decision = may_amend(subject, target.originator, target.marking, given)
         if not decision:
-            problems.extend(Problem(f"you may not amend {name}: {reason}", column=column)
+            problems.extend(Problem(tr(
+                "you may not amend {name}: {reason}", name=name, reason=reason), column=column)
                             for reason in decision.reasons)
         basis = given.basis_problem(provenance.origin) if given is not None else None
         if basis:
@@ -111,7 +116,7 @@ def _amendment(
     )
     problems.extend(found)
     if not statements and not problems:
-        problems.append(Problem("no property values to add"))
+        problems.append(Problem(tr("no property values to add")))
     if problems:
         raise ValidationError(tr(
             "invalid statements for {schema} {id}", schema=target.schema, id=target.id), problems)
@@ -131,6 +136,8 @@ def check_distinct(placed: Mapping[str, str], lines: Mapping[str, int | None],
         other = first.setdefault(stored, file_id)
         if other != file_id:
             problems.append(Problem(
-                f"{file_id} and {other} (line {lines.get(other)}) name the same record "
-                f"{stored}", source, lines.get(file_id), "id"))
+                tr(
+                    "{file_id} and {other} (line {lines}) name the same record {stored}",
+                    file_id=file_id, other=other, lines=lines.get(other), stored=stored),
+                source, lines.get(file_id), "id"))
     return problems

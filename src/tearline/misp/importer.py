@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pymisp import MISPAttribute, MISPEvent, MISPObject
 from pymisp.exceptions import PyMISPError
 
-from tearline.errors import MarkingError, Problem
+from tearline.errors import MarkingError, Problem, tr
 from tearline.misp import tags as tg
 from tearline.misp import templates as tp
 from tearline.model.marking import Marking
@@ -188,7 +188,8 @@ def read_event(text: str, source: str) -> Read:
     try:
         event.load(text)
     except (PyMISPError, ValueError, TypeError, KeyError) as exc:
-        return Read(None, [], [Problem(f"not a MISP event PyMISP can load: {exc}", source, 1)])
+        return Read(None, [], [Problem(tr(
+            "not a MISP event PyMISP can load: {exc}", exc=exc), source, 1)])
     reader = _Reader(text, source)
     read = reader.read(event)
     reader.references(event)

@@ -36,19 +36,19 @@ def read_entities(lines: Iterable[str], source: str) -> EntityFile:
         try:
             entity = json.loads(line)
         except json.JSONDecodeError as exc:
-            problems.append(Problem(f"not JSON: {exc.msg}", source, number))
+            problems.append(Problem(tr("not JSON: {msg}", msg=exc.msg), source, number))
             continue
         if not isinstance(entity, dict):
-            problems.append(Problem("not a JSON object", source, number))
+            problems.append(Problem(tr("not a JSON object"), source, number))
             continue
         if entity.get("schema") != "Person":
             skipped += 1
             continue
         record = from_entity(entity)
         if not record.id or not record.name:
-            problems.append(Problem("a Person needs an id and a name", source, number))
+            problems.append(Problem(tr("a Person needs an id and a name"), source, number))
         elif record.id in seen:
-            problems.append(Problem(f"id {record.id!r} appears twice", source, number))
+            problems.append(Problem(tr("id {id!r} appears twice", id=record.id), source, number))
         else:
             seen.add(record.id)
             records.append(record)

@@ -41,10 +41,10 @@ def _jsonl(text: str, source: str) -> tuple[list[dict[str, Any]], list[Problem]]
         try:
             entity = json.loads(line)
         except json.JSONDecodeError as exc:
-            problems.append(Problem(f"not JSON: {exc.msg}", source, n))
+            problems.append(Problem(tr("not JSON: {msg}", msg=exc.msg), source, n))
             continue
         if not isinstance(entity, dict) or not isinstance(entity.get("properties"), dict):
-            problems.append(Problem("not a FollowTheMoney entity (id, schema, properties)",
+            problems.append(Problem(tr("not a FollowTheMoney entity (id, schema, properties)"),
                                     source, n))
             continue
         if entity.get("schema") not in SCREENED:
@@ -52,7 +52,7 @@ def _jsonl(text: str, source: str) -> tuple[list[dict[str, Any]], list[Problem]]
         props = entity["properties"]
         if not all(isinstance(v, list) and all(isinstance(x, str) for x in v)
                    for v in props.values()):
-            problems.append(Problem("property values must be lists of text", source, n))
+            problems.append(Problem(tr("property values must be lists of text"), source, n))
             continue
         out.append({"id": str(entity.get("id") or f"line-{n}"),
                     "schema": entity["schema"], "properties": props})
@@ -62,16 +62,17 @@ def _jsonl(text: str, source: str) -> tuple[list[dict[str, Any]], list[Problem]]
 def _csv(text: str, source: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or "name" not in reader.fieldnames:
-        return [], [Problem("CSV needs a header with a 'name' column", source, 1)]
+        return [], [Problem(tr("CSV needs a header with a 'name' column"), source, 1)]
     out, problems = [], []
     for n, row in enumerate(reader, 2):
         name = (row.get("name") or "").strip()
         schema = (row.get("schema") or "Person").strip()
         if not name:
-            problems.append(Problem("empty name", source, n, "name"))
+            problems.append(Problem(tr("empty name"), source, n, "name"))
             continue
         if schema not in SCREENED:
-            problems.append(Problem(f"schema {schema[:30]!r} is not screened", source, n,
+            problems.append(Problem(tr(
+                "schema {schema!r} is not screened", schema=schema[:30]), source, n,
                                     "schema"))
             continue
         props = {prop: [v.strip() for v in (row.get(col) or "").split(";") if v.strip()]

@@ -131,11 +131,13 @@ def parse_cbp_text(text: str, file: str) -> list[CbpRow]:
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
-        raise IngestError(tr("{file} is empty", file=file), [Problem("no header", file, 1)])
+        raise IngestError(tr("{file} is empty", file=file), [Problem(tr("no header"), file, 1)])
     if tuple(h.strip() for h in header) != HEADER:
         raise IngestError(
             tr("{file} is not a CBP drug seizure file", file=file),
-            [Problem(f"header is {header!r}, expected {list(HEADER)!r}", file, 1)],
+            [Problem(tr(
+                "header is {header!r}, expected {HEADER!r}",
+                header=header, HEADER=list(HEADER)), file, 1)],
         )
     rows: list[CbpRow] = []
     seen: dict[tuple[date, str, str, str, str, str], int] = {}
@@ -147,7 +149,7 @@ def parse_cbp_text(text: str, file: str) -> list[CbpRow]:
         if row is None:
             continue
         if row.key in seen:
-            problems.append(Problem(f"duplicate of line {seen[row.key]}", file, line))
+            problems.append(Problem(tr("duplicate of line {seen}", seen=seen[row.key]), file, line))
             continue
         seen[row.key] = line
         rows.append(row)
@@ -160,7 +162,9 @@ def parse_cbp_text(text: str, file: str) -> list[CbpRow]:
 
 def _parse_row(cells: list[str], file: str, line: int, problems: list[Problem]) -> CbpRow | None:
     if len(cells) != len(HEADER):
-        problems.append(Problem(f"{len(cells)} fields, expected {len(HEADER)}", file, line))
+        problems.append(Problem(tr(
+            "{cells_count} fields, expected {HEADER_count}",
+            cells_count=len(cells), HEADER_count=len(HEADER)), file, line))
         return None
     values = dict(zip(HEADER, (c.strip() for c in cells), strict=True))
     before = len(problems)

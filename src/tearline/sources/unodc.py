@@ -60,7 +60,9 @@ def parse_unodc_text(text: str, file: str) -> list[UnodcRow]:
     if header is None or tuple(h.strip() for h in header) != HEADER:
         raise IngestError(
             tr("{file} is not a UNODC seizure file", file=file),
-            [Problem(f"header is {header!r}, expected {list(HEADER)!r}", file, 1)],
+            [Problem(tr(
+                "header is {header!r}, expected {HEADER!r}",
+                header=header, HEADER=list(HEADER)), file, 1)],
         )
     problems: list[Problem] = []
     rows: list[UnodcRow] = []
@@ -69,7 +71,9 @@ def parse_unodc_text(text: str, file: str) -> list[UnodcRow]:
         if not cells or all(not c.strip() for c in cells):
             continue
         if len(cells) != len(HEADER):
-            problems.append(Problem(f"{len(cells)} fields, expected {len(HEADER)}", file, line))
+            problems.append(Problem(tr(
+                "{cells_count} fields, expected {HEADER_count}",
+                cells_count=len(cells), HEADER_count=len(HEADER)), file, line))
             continue
         row = _parse_row([c.strip() for c in cells], file, line, problems)
         if row is not None:
@@ -86,14 +90,15 @@ def _parse_row(cells: list[str], file: str, line: int, problems: list[Problem]) 
     before = len(problems)
     for column, value in (("Region", region), ("country", country), ("Drug", drug)):
         if not value or value == MISSING:
-            problems.append(Problem("missing", file, line, column))
+            problems.append(Problem(tr("missing"), file, line, column))
     year = 0
     try:
         year = int(year_text)
         if not 1900 <= year <= 2100:
-            problems.append(Problem(f"year {year} out of range", file, line, "Year"))
+            problems.append(Problem(tr("year {year} out of range", year=year), file, line, "Year"))
     except ValueError:
-        problems.append(Problem(f"not a year: {year_text!r}", file, line, "Year"))
+        problems.append(Problem(tr(
+            "not a year: {year_text!r}", year_text=year_text), file, line, "Year"))
     kg: float | None = None
     if kg_text != MISSING:
         try:
@@ -102,10 +107,13 @@ def _parse_row(cells: list[str], file: str, line: int, problems: list[Problem]) 
                 raise ValueError(kg_text)
         except ValueError:
             problems.append(
-                Problem(f"not a non-negative number: {kg_text!r}", file, line, "KG Equivalent")
+                Problem(tr(
+                    "not a non-negative number: {kg_text!r}",
+                    kg_text=kg_text), file, line, "KG Equivalent")
             )
     if iso != MISSING and (len(iso) != 3 or not iso.isalpha()):
-        problems.append(Problem(f"not an ISO 3166 alpha-3 code: {iso!r}", file, line, "ISO Code"))
+        problems.append(Problem(tr(
+            "not an ISO 3166 alpha-3 code: {iso!r}", iso=iso), file, line, "ISO Code"))
     if len(problems) > before:
         return None
     return UnodcRow(

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from tearline.errors import Problem
+from tearline.errors import Problem, tr
 from tearline.model.marking import Marking
 from tearline.model.record import Record
 from tearline.model.statement import Statement
@@ -148,8 +148,9 @@ class _Exporter:
         built, stmts = build_object(shown := part.shown, self.resolve), ordered(part.shown)
         if built is None:
             self.skipped.append(Problem(
-                f"{record.schema} {record.id}: an end of the relationship is neither in the "
-                "batch nor among the known references", column=record.id))
+                tr(
+                    "{schema} {id}: an end of the relationship is neither in the batch nor among "
+                    "the known references", schema=record.schema, id=record.id), column=record.id))
             return
         if not self.granular and (why := standard.unsent(record, built.stix_type, self.by_id)):
             self.skipped.append(why)

@@ -59,14 +59,16 @@ def _objects(bundle: object) -> tuple[list[dict[str, Any]], list[Problem]]:
     for index, obj in enumerate(objects):
         where = f"objects[{index}]"
         if not isinstance(obj, dict):
-            problems.append(Problem("an object must be a JSON object", column=where))
+            problems.append(Problem(tr("an object must be a JSON object"), column=where))
             continue
         sid, kind = obj.get("id"), obj.get("type")
         if not isinstance(kind, str) or not isinstance(sid, str) or not _STIX_ID.match(sid):
-            problems.append(Problem(f"missing or invalid type/id ({sid!r})", column=where))
+            problems.append(Problem(tr(
+                "missing or invalid type/id ({sid!r})", sid=sid), column=where))
             continue
         if not sid.startswith(kind + "--"):
-            problems.append(Problem(f"id {sid} does not match type {kind}", column=sid))
+            problems.append(Problem(tr(
+                "id {sid} does not match type {kind}", sid=sid, kind=kind), column=sid))
             continue
         shape = _shape_problem(obj)
         if shape is not None:
@@ -130,7 +132,7 @@ def _portions(obj: Mapping[str, Any], markings: Mapping[str, Marking],
         ref = granular.get("marking_ref") if isinstance(granular, Mapping) else None
         selectors = granular.get("selectors") if isinstance(granular, Mapping) else None
         if not isinstance(ref, str) or not isinstance(selectors, list):
-            problems.append(Problem("malformed granular marking", column=obj["id"]))
+            problems.append(Problem(tr("malformed granular marking"), column=obj["id"]))
             continue
         for selector in selectors:
             match = _SELECTOR.match(selector) if isinstance(selector, str) else None
@@ -140,7 +142,9 @@ def _portions(obj: Mapping[str, Any], markings: Mapping[str, Marking],
     for index, index_refs in refs.items():
         marking = read_marking(index_refs, markings)
         if marking is None:
-            problems.append(Problem(f"statement {index}: no known marking among {index_refs}",
+            problems.append(Problem(tr(
+                "statement {index}: no known marking among {index_refs}",
+                index=index, index_refs=index_refs),
                                     column=obj["id"]))
         else:
             out[index] = marking
@@ -153,7 +157,7 @@ def _tearline_record(obj: dict[str, Any], payload: Mapping[str, Any],
     sid = obj["id"]
     marking = read_marking(obj.get("object_marking_refs") or [], markings)
     if marking is None:
-        problems.append(Problem("no known marking in object_marking_refs", column=sid))
+        problems.append(Problem(tr("no known marking in object_marking_refs"), column=sid))
         return None
     before = len(problems)
     portions = _portions(obj, markings, problems)
@@ -185,7 +189,7 @@ def read_bundle(bundle: object, agencies: Iterable[str] = (), *,
                 records.append(record)
             continue
         if payload is not None:
-            problems.append(Problem("the tearline record extension must be an object",
+            problems.append(Problem(tr("the tearline record extension must be an object"),
                                     column=obj["id"]))
             continue
         mapped, reason = map_foreign(obj, context)

@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from tearline.errors import Problem
+from tearline.errors import Problem, tr
 from tearline.model.marking import Marking
 from tearline.model.record import Record
 from tearline.model.statement import Statement
@@ -87,8 +87,9 @@ def unsent(record: Record, stix_type: str, batch: Mapping[str, Record]) -> Probl
     refs = kinds.entity_props(record.schema)
     named = [batch[s.value] for s in record.statements if s.prop in refs and s.value in batch]
     if any(n.marking.tlp.rank < record.marking.tlp.rank for n in named):
-        return Problem(f"{record.schema} {record.id}: a note stricter than a record it names "
-                       "is not sent to a standard consumer (stix/standard.py)",
+        return Problem(tr(
+            "{schema} {id}: a note stricter than a record it names is not sent to a standard "
+            "consumer (stix/standard.py)", schema=record.schema, id=record.id),
                        column=record.id)
     return None
 

@@ -57,7 +57,7 @@ def amend(
     # The record already has its required properties; only the added values are checked.
     problems.extend(p for p in found if "needs a value" not in p.message)
     if not statements and not problems:
-        problems.append(Problem("no property values to add"))
+        problems.append(Problem(tr("no property values to add")))
     if problems:
         raise ValidationError(tr(
             "invalid statements for {schema} {entity_id}",

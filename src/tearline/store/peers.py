@@ -179,7 +179,8 @@ def _check(conn: Connection, peer: Peer) -> None:
     values = {"name": peer.name, "agency": peer.agency, "unit": peer.unit,
               "verifier_key": peer.verifier_key, "tls_certificate": peer.tls_certificate,
               "url": peer.url}
-    problems = [Problem("missing or not a string", column=k) for k, v in values.items() if not v]
+    problems = [Problem(tr(
+        "missing or not a string"), column=k) for k, v in values.items() if not v]
     problems = problems or identity_problems(values)
     if problems:
         raise ValidationError(tr("invalid node identity document"), problems)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, select
 
-from tearline.errors import Problem
+from tearline.errors import Problem, tr
 from tearline.model.namespace import namespace, owner
 from tearline.model.record import Record
 from tearline.store import tables as t
@@ -41,12 +41,15 @@ def refused_writes(records: Sequence[Record], schemas: dict[str, str]) -> list[P
         stored = schemas.get(rec.id)
         if stored is not None and stored != rec.schema:
             problems.append(Problem(
-                f"{rec.id} is a record of schema {stored}; {rec.schema} statements cannot be "
-                "added to it",
+                tr(
+                    "{id} is a record of schema {stored}; {schema} statements cannot be added to "
+                    "it", id=rec.id, stored=stored, schema=rec.schema),
                 column="schema"))
         space = owner(rec.id) if stored is None else None
         if space is not None and space != namespace(rec.author):
             problems.append(Problem(
-                f"{rec.id} lies in the namespace of {space}; only that unit creates such ids",
+                tr(
+                    "{id} lies in the namespace of {space}; only that unit creates such ids",
+                    id=rec.id, space=space),
                 column="id"))
     return problems

@@ -144,23 +144,24 @@ def parse_query(params: Mapping[str, Sequence[str]], allowed: frozenset[str] | N
     allowed = frozenset(_KNOWN) if allowed is None else allowed
     for name in params:
         if name not in allowed:
-            problems.append(Problem(f"unsupported parameter {name!r}", column=name))
+            problems.append(Problem(tr("unsupported parameter {name!r}", name=name), column=name))
     fields: dict[str, Any] = {}
     for name, values in params.items():
         if name not in allowed:
             continue
         if name in ("limit", "next", "added_after") and len(values) > 1:
-            problems.append(Problem("given more than once", column=name))
+            problems.append(Problem(tr("given more than once"), column=name))
             continue
         value = values[0] if values else ""
         if name == "limit":
             try:
                 limit = int(value)
             except ValueError:
-                problems.append(Problem(f"{value!r} is not an integer", column=name))
+                problems.append(Problem(tr(
+                    "{value!r} is not an integer", value=value), column=name))
                 continue
             if limit < 1:
-                problems.append(Problem("must be at least 1", column=name))
+                problems.append(Problem(tr("must be at least 1"), column=name))
             fields["limit"] = max(1, min(limit, MAX_LIMIT))
         elif name == "next":
             fields["next"] = value
@@ -168,7 +169,8 @@ def parse_query(params: Mapping[str, Sequence[str]], allowed: frozenset[str] | N
             try:
                 fields["added_after"] = parse_time(value)
             except (ValueError, TypeError):
-                problems.append(Problem(f"{value!r} is not a timestamp", column=name))
+                problems.append(Problem(tr(
+                    "{value!r} is not a timestamp", value=value), column=name))
         else:
             fields[_MATCH[name]] = _split(values)
     versions = fields.get("versions", ())
@@ -177,7 +179,7 @@ def parse_query(params: Mapping[str, Sequence[str]], allowed: frozenset[str] | N
             try:
                 parse_time(v)
             except (ValueError, TypeError):
-                problems.append(Problem(f"{v!r} is not first, last, all or a timestamp",
+                problems.append(Problem(tr("{v!r} is not first, last, all or a timestamp", v=v),
                                         column="match[version]"))
     if problems:
         raise ValidationError(tr("invalid TAXII request parameters"), problems)
