@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
+from tearline.cli.headings import heading
 from tearline.cli.language import _, cli_locale, localize_help
 from tearline.errors import InputError, NotFound, TearlineError, cli_exit, tr
 from tearline.i18n.messages import localize
@@ -182,12 +183,13 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str],
     cells = [[_cell(row.get(col)) for col in columns] for row in rows]
     needed = 4 + 3 * (len(columns) - 1)  # borders and padding
     for i, col in enumerate(columns):
+        name = heading(col)
         if col in ID_COLUMNS:
-            width = max([len(col), *(len(r[i]) for r in cells)])
-            table.add_column(Text(col), no_wrap=True, min_width=width)
+            width = max([len(name), *(len(r[i]) for r in cells)])
+            table.add_column(Text(name), no_wrap=True, min_width=width)
             needed += width
         else:
-            table.add_column(Text(col), overflow="fold")
+            table.add_column(Text(name), overflow="fold")
             needed += 1
     for row_cells in cells:
         table.add_row(*(Text(c) for c in row_cells))
