@@ -22,13 +22,14 @@ import pytest
 from deconflict_world import Node, three_nodes
 from sqlalchemy import create_engine, inspect, select, text
 
+from tearline.audit.commitments import opens
 from tearline.deconflict import documents as docs
 from tearline.deconflict import events, selectors
 from tearline.federation.deconflict_docs import sign
 from tearline.federation.deconflict_flow import Deconfliction
 from tearline.keys import load_node_key
 from tearline.policy.subject import Subject
-from tearline.store import deconflict_index
+from tearline.store import audit_log, deconflict_index
 from tearline.store import deconflict_tables as dt
 
 pytestmark = pytest.mark.slow
@@ -234,6 +235,11 @@ def test_no_selector_in_plaintext_in_any_table_log_or_message(
         flow.register(subject, [selectors.passport("G 1234 5678", "MX")], "desk 4")
         outcome = flow.check(subject, [selectors.phone(PHONE_SEMAR, "mx")])
         assert outcome.hits[0] and outcome.hits[0][0].agency == semar.agency
+        with store.reading() as conn:  # the query entry commits to the selector
+            salt = audit_log.salt(conn)
+        query = dea.entries("deconflict.query")[-1]
+        assert opens(salt, query, "phone:+526671234567")
+        assert not opens(salt, query, "phone:+526671234568")
     finally:
         store.close()
     assert len(messages) >= 6

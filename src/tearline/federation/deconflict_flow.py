@@ -19,9 +19,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tearline.audit.commitments import commit_in_entry
+from tearline.audit.commitments import entry_key
 from tearline.audit.deconflict_events import DeconflictHit
-from tearline.audit.envelope import Event
+from tearline.audit.envelope import Event, commit_value
 from tearline.audit.events import DeconflictQuery
 from tearline.deconflict import documents as docs
 from tearline.deconflict import threshold
@@ -169,7 +169,8 @@ class Deconfliction:
         stamp = ts(at)
         with self.store.transaction() as conn:
             found = deconflict_index.in_force(conn, tokens, at)
-            salt = audit_log.salt(conn)
+            # every query entry of the batch has the same kind, time and actor: one key
+            key = entry_key(audit_log.salt(conn), "deconflict.query", stamp, str(subject))
             bases: dict[str, str | None] = {}
             for selector, token in zip(selectors, tokens, strict=True):
                 hits = []
@@ -203,9 +204,7 @@ class Deconfliction:
                 events.insert(first, DeconflictQuery(
                     at=stamp, actor=str(subject),
                     selector_kind=selector.kind,  # type: ignore[arg-type]
-                    selector_commitment=commit_in_entry(
-                        salt, "deconflict.query", stamp, str(subject),
-                        f"{selector.kind}:{selector.value}"),
+                    selector_commitment=commit_value(key, f"{selector.kind}:{selector.value}"),
                     hit_count=len(hits)))
                 out.append(hits)
             told = [docs.NoticeBatch(docs.new_id("dh"), agency, subject.agency, subject.unit,
