@@ -25,7 +25,8 @@ checks are registered):
   server's setup over the registered set is built once (cached, not timed), then the
   client's request, the server's answer and the intersection are timed.
 
-Printed as JSON; nothing is written outside a temporary folder.
+Printed as JSON; nothing is written outside a temporary folder, or the folder
+``--keep`` names (its nodes are reused by the next run given the same folder and sizes).
 """
 
 from __future__ import annotations
@@ -124,14 +125,19 @@ def _run(workspace: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return done
 
 
-def nodes(registered: list[str], checks: list[str], root: Path) -> dict[str, Any]:
+def _layout() -> dict[str, tuple[str, str]]:
     from tearline.demo import scenario
+
+    return {"dea": (scenario.US_DEA, scenario.SOD), "semar": (scenario.MX_SEMAR, scenario.UIE),
+            "fgr": (scenario.MX_FGR, scenario.FEMDO)}
+
+
+def _setup(root: Path) -> dict[str, int]:
+    """Three node workspaces under ``root``, peered, with a 2-of-3 key; their ports."""
     from tearline.demo.load import seed_parties
     from tearline.store.store import Store
 
-    layout = {"dea": (scenario.US_DEA, scenario.SOD), "semar": (scenario.MX_SEMAR,
-                                                                 scenario.UIE),
-              "fgr": (scenario.MX_FGR, scenario.FEMDO)}
+    layout = _layout()
     ports = {name: _free_port() for name in layout}
     for name, (agency, unit) in layout.items():
         ws = root / name
@@ -151,6 +157,27 @@ def nodes(registered: list[str], checks: list[str], root: Path) -> dict[str, Any
     _run(root / "dea", "deconflict", "deal", "--out", str(root / "ceremony"))
     for name, path in zip(layout, sorted((root / "ceremony").glob("*.json")), strict=True):
         _run(root / name, "deconflict", "install-share", str(path))
+    return ports
+
+
+def _ports(root: Path) -> dict[str, int]:
+    """The ports the workspaces under ``root`` listen on (from their identities)."""
+    out = {}
+    for name in _layout():
+        url = json.loads((root / f"{name}.json").read_text())["url"]
+        out[name] = int(url.split(":")[2].split("/")[0])
+    return out
+
+
+def nodes(registered: list[str], checks: list[str], root: Path, reuse: bool = False
+          ) -> dict[str, Any]:
+    """Register and check end to end on three nodes under ``root``. With ``reuse``, the
+    workspaces a previous run left there (``--keep``) are used as they are: nothing is
+    registered again, only the checks are timed."""
+    from tearline.demo import scenario
+
+    layout = _layout()
+    ports = _ports(root) if reuse else _setup(root)
     servers = []
     for name in layout:
         env = {**os.environ, "TEARLINE_WORKSPACE": str(root / name)}
@@ -167,13 +194,19 @@ def nodes(registered: list[str], checks: list[str], root: Path) -> dict[str, Any
         (root / "registered.csv").write_text(
             "kind,value\n" + "".join(f"phone,{p}\n" for p in registered))
         (root / "checks.csv").write_text("kind,value\n" + "".join(f"phone,{p}\n" for p in checks))
-        start = time.perf_counter()
-        _run(root / "dea", "deconflict", "register", "--as", scenario.SOD, "--contact",
-             "SOD duty desk", "--file", str(root / "registered.csv"), "-f", "jsonl")
-        registration_s = time.perf_counter() - start
-        start = time.perf_counter()
-        _run(root / "semar", "deconflict", "sync")
-        replication_s = time.perf_counter() - start
+        out: dict[str, Any] = {}
+        if not reuse:
+            start = time.perf_counter()
+            _run(root / "dea", "deconflict", "register", "--as", scenario.SOD, "--contact",
+                 "SOD duty desk", "--file", str(root / "registered.csv"), "-f", "jsonl")
+            registration_s = time.perf_counter() - start
+            start = time.perf_counter()
+            _run(root / "semar", "deconflict", "sync")
+            replication_s = time.perf_counter() - start
+            (root / "registered.done").write_text(f"{len(registered)}\n")
+            out = {"registration_per_s": len(registered) / registration_s,
+                   "registration_s": registration_s, "replication_s": replication_s,
+                   "replication_per_s": len(registered) / replication_s}
         start = time.perf_counter()
         done = _run(root / "semar", "deconflict", "check", "--as", scenario.UIE,
                     "--file", str(root / "checks.csv"), "-f", "jsonl")
@@ -183,10 +216,8 @@ def nodes(registered: list[str], checks: list[str], root: Path) -> dict[str, Any
         for server in servers:
             server.terminate()
             server.wait()
-    return {"registration_per_s": len(registered) / registration_s,
-            "registration_s": registration_s, "replication_s": replication_s,
-            "replication_per_s": len(registered) / replication_s, "checks_s": check_s,
-            "per_check_ms": check_s / len(checks) * 1e3, "hits": hits}
+    return {**out, "checks_s": check_s, "per_check_ms": check_s / len(checks) * 1e3,
+            "hits": hits}
 
 
 def main() -> None:
@@ -195,6 +226,9 @@ def main() -> None:
     parser.add_argument("--checks", type=int, default=10_000)
     parser.add_argument("--skip-nodes", action="store_true")
     parser.add_argument("--skip-psi", action="store_true")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="build the nodes in DIR and keep them; when DIR holds a "
+                             "previous run's nodes, reuse them and time the checks only")
     parser.add_argument("--quick", action="store_true",
                         help="100 registered, 10 checks, no PSI, for bench/run.py --quick")
     args = parser.parse_args()
@@ -213,11 +247,16 @@ def main() -> None:
     if not args.skip_psi:
         out["psi"] = psi(registered, checks)
     if not args.skip_nodes:
-        root = Path(tempfile.mkdtemp(prefix="tearline-bench-deconflict-"))
-        try:
-            out["nodes"] = nodes(registered, checks, root)
-        finally:
-            shutil.rmtree(root, ignore_errors=True)
+        if args.keep is not None:
+            reuse = (args.keep / "registered.done").exists()
+            args.keep.mkdir(parents=True, exist_ok=True)
+            out["nodes"] = nodes(registered, checks, args.keep, reuse)
+        else:
+            root = Path(tempfile.mkdtemp(prefix="tearline-bench-deconflict-"))
+            try:
+                out["nodes"] = nodes(registered, checks, root)
+            finally:
+                shutil.rmtree(root, ignore_errors=True)
     print(json.dumps(out, indent=2))
     if args.quick:  # otherwise standard output stays one JSON document
         report("threshold OPRF per element (time / four scalar multiplications)",

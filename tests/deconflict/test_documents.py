@@ -79,3 +79,42 @@ def test_a_batch_carries_at_most_max_entries() -> None:
     entry = {"id": REG.id, "token": "ab" * 32, "kind": "phone"}
     with pytest.raises(ValidationError, match="entries"):
         docs.parse(_entries(*[entry] * (docs.MAX_ENTRIES + 1)))
+
+
+NOTICES = docs.NoticeBatch(docs.new_id("dh"), "us.dea", "mx.semar", "mx.semar.uie",
+                           "us-mx/bicentennial-framework-2021", REG.since, "mx.semar.uie",
+                           tuple((docs.new_id("dn"), docs.new_id("dr")) for _ in range(3)))
+
+
+def test_a_notice_batch_round_trips_and_names_each_notice() -> None:
+    assert docs.parse(NOTICES.to_document()) == NOTICES
+    told = NOTICES.notices
+    assert [(n.id, n.registration_id) for n in told] == list(NOTICES.entries)
+    assert {(n.holder_agency, n.checker_agency, n.checker_unit, n.agreement_id, n.at, n.node)
+            for n in told} == {("us.dea", "mx.semar", "mx.semar.uie",
+                                "us-mx/bicentennial-framework-2021", REG.since,
+                                "mx.semar.uie")}
+
+
+def _told(*entries: object) -> dict[str, object]:
+    return {**NOTICES.to_document(), "entries": list(entries)}
+
+
+@pytest.mark.parametrize(("document", "why"), [
+    (_told(), "entries"),
+    (_told({"id": docs.new_id("dn")}), r"entries\[0\]"),
+    (_told({"id": docs.new_id("dn"), "registration_id": "dn-" + "0" * 32}), r"entries\[0\]"),
+    (_told({"id": REG.id, "registration_id": REG.id}), r"entries\[0\]"),
+    (_told({"id": docs.new_id("dn"), "registration_id": REG.id, "token": "ab" * 32}),
+     r"entries\[0\]"),
+    (_told({"id": "dn-" + "1" * 32, "registration_id": REG.id},
+           {"id": "dn-" + "1" * 32, "registration_id": REG.id}), "repeat"),
+    (_told(*[{"id": docs.new_id("dn"), "registration_id": REG.id}] * (docs.MAX_ENTRIES + 1)),
+     "entries"),
+    ({**NOTICES.to_document(), "id": docs.new_id("dn")}, "id"),
+    ({**NOTICES.to_document(), "at": "2026-01-01"}, "at"),
+    ({**NOTICES.to_document(), "selector": "+52"}, "unknown members"),
+])
+def test_malformed_notice_batches_are_refused(document: dict[str, object], why: str) -> None:
+    with pytest.raises(ValidationError, match=why):
+        docs.parse(document)

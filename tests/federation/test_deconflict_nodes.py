@@ -4,9 +4,9 @@ DEA and the vetted SEMAR unit find they work the same phone and that their opera
 meet in Culiacán the same night; FGR checks a phone and learns only "no overlap";
 SEMAR and FGR, bound by no agreement, never deconflict with each other. Quotas are
 enforced and refusals logged by the share holder; with one node offline the other two
-still answer; a withdrawn registration no longer hits; forged registrations are
-refused. Afterwards no table of any node, no log and no index message holds a
-selector in plaintext.
+still answer; a withdrawn registration no longer hits; forged registrations and
+misaddressed notices are refused. Afterwards no table of any node, no log and no
+index message holds a selector in plaintext.
 """
 
 from __future__ import annotations
@@ -22,13 +22,14 @@ import pytest
 from deconflict_world import Node, three_nodes
 from sqlalchemy import create_engine, inspect, select, text
 
+from tearline.audit.commitments import opens
 from tearline.deconflict import documents as docs
 from tearline.deconflict import events, selectors
 from tearline.federation.deconflict_docs import sign
 from tearline.federation.deconflict_flow import Deconfliction
 from tearline.keys import load_node_key
 from tearline.policy.subject import Subject
-from tearline.store import deconflict_index
+from tearline.store import audit_log, deconflict_index
 from tearline.store import deconflict_tables as dt
 
 pytestmark = pytest.mark.slow
@@ -92,6 +93,21 @@ def test_operations_meet_in_sinaloa_the_same_night(nodes: dict[str, Node]) -> No
     theirs = register(semar, *NIGHT_SEMAR)
     met = {(r["agency"], r["unit"]) for r in theirs if r["result"] == "overlap"}
     assert met == {(dea.agency, dea.unit)}
+    # the hits of one check on one agency's registrations: one signed notice batch,
+    # which the holder's node accepts as a notice, and a logged hit, for each
+    held = len(dea.entries("deconflict.hit"))
+    both = check(semar, "--kind", "phone", PHONE_DEA, *NIGHT_SEMAR)
+    overlaps = [r["registration"] for r in both if r["result"] == "overlap"]
+    store = semar.open_store()
+    with store.reading() as conn:
+        told = conn.execute(select(dt.documents.c.body).where(
+            dt.documents.c.doc_type == "notices").order_by(dt.documents.c.seq.desc())).first()
+    store.close()
+    assert told is not None and len(overlaps) > 1
+    assert [e["registration_id"] for e in json.loads(told.body)["entries"]] == overlaps
+    dea.run("deconflict", "sync")
+    pulled = len(overlaps) + sum(r["result"] == "overlap" for r in theirs)
+    assert len(dea.entries("deconflict.hit")) == held + pulled
     later = register(semar, "--lat", "24.8091", "--lon", "-107.3940",
                      "--start", "2026-12-14T22:00:00-07:00", "--end", "2026-12-15T03:00:00-07:00")
     assert {r["result"] for r in later} == {"no overlap"}
@@ -148,9 +164,14 @@ def test_forged_registrations_are_refused(nodes: dict[str, Node], tmp_path: Path
     tampered["token"] = "ef" * 32
     store = semar.open_store()
     with store.reading() as conn:  # a registration SEMAR already holds (from DEA's phone)
-        taken = conn.execute(select(dt.registrations.c.id)).scalars().first()
+        taken = conn.execute(select(dt.registrations.c.id).where(
+            dt.registrations.c.agency == dea.agency)).scalars().first()
     store.close()
     assert taken is not None
+    # notices about a registration of DEA's, not of SEMAR's agency, addressed to SEMAR
+    misaddressed = docs.NoticeBatch(docs.new_id("dh"), semar.agency, dea.agency, dea.unit, None,
+                                    "2026-01-01T00:00:00.000000Z", dea.unit,
+                                    ((docs.new_id("dn"), taken),))
     # a batch that would overwrite it, and a batch smuggling another agency's unit
     overwrites = docs.Batch(docs.new_id("db"), dea.agency, dea.unit, "somebody",
                             "2026-01-01T00:00:00.000000Z", "2030-01-01T00:00:00.000000Z",
@@ -167,9 +188,11 @@ def test_forged_registrations_are_refused(nodes: dict[str, Node], tmp_path: Path
                                             (honest.id, tampered),
                                             (overwrites.id, sign(key, overwrites)),
                                             (repeats.id, sign(key, repeats)),
-                                            (repeats_again.id, sign(key, repeats_again))]):
+                                            (repeats_again.id, sign(key, repeats_again)),
+                                            (misaddressed.id, sign(key, misaddressed))]):
             conn.execute(dt.documents.insert().values(
-                doc_id=doc_id, doc_type="registration", origin=dea.unit, addressed_to=None,
+                doc_id=doc_id, doc_type="registration", origin=dea.unit,
+                addressed_to=semar.agency if doc_id == misaddressed.id else None,
                 body=json.dumps(body), received_at=f"2026-01-01T00:00:0{i}.000000Z"))
     store.close()
     semar.run("deconflict", "sync")
@@ -178,6 +201,7 @@ def test_forged_registrations_are_refused(nodes: dict[str, Node], tmp_path: Path
     assert (honest.id, "unverified") in reasons
     assert (overwrites.id, "overwrite") in reasons
     assert (repeats_again.id, "overwrite") in reasons and repeats.id not in dict(reasons)
+    assert (misaddressed.id, "overwrite") in reasons
     store = semar.open_store()
     with store.reading() as conn:
         tokens = set(conn.execute(select(dt.registrations.c.token)).scalars())
@@ -211,6 +235,11 @@ def test_no_selector_in_plaintext_in_any_table_log_or_message(
         flow.register(subject, [selectors.passport("G 1234 5678", "MX")], "desk 4")
         outcome = flow.check(subject, [selectors.phone(PHONE_SEMAR, "mx")])
         assert outcome.hits[0] and outcome.hits[0][0].agency == semar.agency
+        with store.reading() as conn:  # the query entry commits to the selector
+            salt = audit_log.salt(conn)
+        query = dea.entries("deconflict.query")[-1]
+        assert opens(salt, query, "phone:+526671234567")
+        assert not opens(salt, query, "phone:+526671234568")
     finally:
         store.close()
     assert len(messages) >= 6

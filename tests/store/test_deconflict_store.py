@@ -120,3 +120,26 @@ def test_a_notice_for_another_agency_changes_nothing_another_peer_is_served(
         to_fgr = deconflict_index.feed(conn, "us.dea.sod", None, "mx.fgr")
     assert after == before
     assert notice.id in [d["id"] for d in to_fgr.documents]
+
+
+def test_a_notice_batch_is_one_document_a_notice_row_each_addressed_to_the_holder(
+        store: Store) -> None:
+    regs = [registration(f"{i + 16:02x}" * 32, T + timedelta(days=30)) for i in range(3)]
+    batch = docs.NoticeBatch(docs.new_id("dh"), "us.dea", "mx.semar", "mx.semar.uie", None,
+                             docs.stamp(T), "mx.semar.uie",
+                             tuple((docs.new_id("dn"), r.id) for r in regs[:2]))
+    with store.transaction() as conn:
+        for reg in regs:
+            deconflict_index.store_document(conn, reg, reg.to_document(), reg.node, T)
+        assert deconflict_index.store_document(conn, batch, batch.to_document(), batch.node, T)
+        assert not deconflict_index.store_document(conn, batch, batch.to_document(),
+                                                   batch.node, T)
+    with store.reading() as conn:
+        told = deconflict_index.notices_for_unit(conn, "us.dea.sod")
+        assert [(n.id, n.registration_id) for n in told if n.checker_unit == "mx.semar.uie"
+                ] == sorted(batch.entries)
+        assert deconflict_index.registrations(conn, [regs[0].id, "dr-" + "0" * 32]) == {
+            regs[0].id: regs[0]}
+        to_dea = deconflict_index.feed(conn, "mx.semar.uie", None, "us.dea").documents
+        to_fgr = deconflict_index.feed(conn, "mx.semar.uie", None, "mx.fgr").documents
+    assert [d["id"] for d in to_dea] == [batch.id] and to_fgr == []

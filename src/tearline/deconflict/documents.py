@@ -9,7 +9,11 @@ since and expiry), signed once: a unit registers its targets by the thousand, an
 signature and its verification per registration would cost more than the tokens. Each
 registration in a batch keeps an id of its own, which withdrawals and hits name. A
 **withdrawal** ends a registration, signed by the same node. A **notice** tells the
-holder's node that a unit checked and met one of its registrations.
+holder's node that a unit checked and met one of its registrations; a **notice batch**
+tells it of every registration of its agency that one check met, signed once: a
+check of thousands of selectors meets thousands of registrations, and a signature
+per hit would cost as much as the hit's token. Each notice in a batch keeps an id
+of its own.
 
 Pure: parsing and validation of the unsigned content. Signing and verification are
 the federation edge's (``federation/deconflict_docs.py``).
@@ -30,12 +34,15 @@ REGISTRATION = "tearline-deconfliction-registration"
 WITHDRAWAL = "tearline-deconfliction-withdrawal"
 NOTICE = "tearline-deconfliction-notice"
 BATCH = "tearline-deconfliction-registrations"
+NOTICES = "tearline-deconfliction-notices"
 TYPES = {REGISTRATION: "registration", WITHDRAWAL: "withdrawal", NOTICE: "notice",
-         BATCH: "batch"}
+         BATCH: "batch", NOTICES: "notices"}
 #: The most registrations one batch carries (a larger registration is several batches).
 MAX_ENTRIES = 10_000
 _TOKEN = re.compile(r"[0-9a-f]{64}")
 _DOC_ID = re.compile(r"d[rwnb]-[0-9a-f]{32}")
+_NOTICE_ID = re.compile(r"dn-[0-9a-f]{32}")
+_AGREEMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}")
 _REG_ID = re.compile(r"dr-[0-9a-f]{32}")
 _DOTTED = re.compile(r"[a-z][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)*")
 _TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?Z")
@@ -43,7 +50,8 @@ MAX_CONTACT = 200
 
 
 def new_id(prefix: str) -> str:
-    """A random document id (``dr-``, ``dw-``, ``dn-``, ``db-``): it says nothing of the selector.
+    """A random document id (``dr-``, ``dw-``, ``dn-``, ``db-``, ``dh-``): it says nothing
+    of the selector.
     (A version-4 UUID's 122 random bits, from the operating system's generator.)"""
     return f"{prefix}-{uuid.uuid4().hex}"
 
@@ -143,7 +151,34 @@ class Batch:
                             for i, token, kind in self.entries]}
 
 
-Document = Registration | Withdrawal | Notice | Batch
+@dataclass(frozen=True, slots=True)
+class NoticeBatch:
+    """The hits of one check on the registrations of one holder agency: ``entries`` are
+    (notice id, registration id), the rest is the notices' common part."""
+
+    id: str
+    holder_agency: str
+    checker_agency: str
+    checker_unit: str
+    agreement_id: str | None
+    at: str
+    node: str
+    entries: tuple[tuple[str, str], ...]
+
+    @property
+    def notices(self) -> tuple[Notice, ...]:
+        return tuple(Notice(i, registration, self.holder_agency, self.checker_agency,
+                            self.checker_unit, self.agreement_id, self.at, self.node)
+                     for i, registration in self.entries)
+
+    def to_document(self) -> dict[str, Any]:
+        return {"type": NOTICES, "v": 1, "id": self.id, "holder_agency": self.holder_agency,
+                "checker_agency": self.checker_agency, "checker_unit": self.checker_unit,
+                "agreement_id": self.agreement_id, "at": self.at, "node": self.node,
+                "entries": [{"id": i, "registration_id": r} for i, r in self.entries]}
+
+
+Document = Registration | Withdrawal | Notice | Batch | NoticeBatch
 
 
 def _contact(doc: dict[str, Any], p: list[Problem]) -> str:
@@ -177,6 +212,28 @@ def _entries(doc: dict[str, Any], p: list[Problem]) -> tuple[tuple[str, str, str
     return tuple(out)
 
 
+def _notice_entries(doc: dict[str, Any], p: list[Problem]) -> tuple[tuple[str, str], ...]:
+    raw = doc.get("entries")
+    if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_ENTRIES:
+        p.append(Problem(tr(
+            "entries: a list of 1 to {MAX_ENTRIES} notices",
+            MAX_ENTRIES=MAX_ENTRIES), column="entries"))
+        return ()
+    out = []
+    for n, entry in enumerate(raw):
+        if (not isinstance(entry, dict) or set(entry) != {"id", "registration_id"}
+                or not isinstance(entry["id"], str) or not _NOTICE_ID.fullmatch(entry["id"])
+                or not isinstance(entry["registration_id"], str)
+                or not _REG_ID.fullmatch(entry["registration_id"])):
+            p.append(Problem(tr("entries[{n}]: an id (dn-…) and a registration id (dr-…)", n=n),
+                             column="entries"))
+            return ()
+        out.append((entry["id"], entry["registration_id"]))
+    if len({i for i, _ in out}) != len(out):
+        p.append(Problem(tr("entries: notice ids repeat"), column="entries"))
+    return tuple(out)
+
+
 def parse(doc: object) -> Document:
     """A document from its unsigned JSON form; :class:`ValidationError` listing problems."""
     if not isinstance(doc, dict):
@@ -207,6 +264,14 @@ def parse(doc: object) -> Document:
             node=node)
         if not p and not out.unit.startswith(out.agency + "."):
             p.append(Problem(tr("unit: not a unit of the agency"), column="unit"))
+    elif kind == NOTICES:
+        out = NoticeBatch(
+            id=_field(doc, "id", re.compile(r"dh-[0-9a-f]{32}"), p),
+            holder_agency=_field(doc, "holder_agency", _DOTTED, p),
+            checker_agency=_field(doc, "checker_agency", _DOTTED, p),
+            checker_unit=_field(doc, "checker_unit", _DOTTED, p),
+            agreement_id=_field(doc, "agreement_id", _AGREEMENT, p, optional=True),
+            at=_field(doc, "at", _TIME, p), node=node, entries=_notice_entries(doc, p))
     elif kind == WITHDRAWAL:
         out = Withdrawal(id=_field(doc, "id", _DOC_ID, p),
                          registration_id=_field(doc, "registration_id", _REG_ID, p),
@@ -217,8 +282,7 @@ def parse(doc: object) -> Document:
                      holder_agency=_field(doc, "holder_agency", _DOTTED, p),
                      checker_agency=_field(doc, "checker_agency", _DOTTED, p),
                      checker_unit=_field(doc, "checker_unit", _DOTTED, p),
-                     agreement_id=_field(doc, "agreement_id",
-                                         re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}"), p,
+                     agreement_id=_field(doc, "agreement_id", _AGREEMENT, p,
                                          optional=True),
                      at=_field(doc, "at", _TIME, p), node=node)
     members = {"type", "v", "signature", *out.__slots__}

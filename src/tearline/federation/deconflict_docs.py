@@ -3,7 +3,8 @@
 A peer's document is stored only if (1) its node's key signed exactly it, (2) it names
 that peer as its node, (3) a registration names the peer's own agency (a node speaks
 for its agency only), (4) a withdrawal ends a registration of the same node, and (5) a
-notice is addressed to this node's agency about one of this node's registrations.
+notice (or each notice of a batch) is addressed to this node's agency about one of
+this node's registrations.
 Anything else is refused and the refusal logged (``federation.refused``): a forged
 registration never reaches the index.
 
@@ -122,6 +123,14 @@ def admit(conn: Connection, peer: Peer, own_agency: str, signed: object,
             return None
         if isinstance(document, docs.Withdrawal) and target.withdrawn_at is not None:
             return None  # withdrawn already: a second withdrawal changes nothing
+    if isinstance(document, docs.NoticeBatch):
+        wanted = [r for _, r in document.entries]
+        found = deconflict_index.registrations(conn, wanted)
+        strays = [r for r in wanted if r not in found or found[r].agency != own_agency]
+        if document.holder_agency != own_agency or strays:
+            _refuse(conn, peer, at, "overwrite", document.id,
+                    found[strays[0]].agency if strays and strays[0] in found else None)
+            return None
     return document
 
 
@@ -140,13 +149,15 @@ def accept_page(conn: Connection, peer: Peer, own_agency: str, page: list[object
     events: list[Event] = []
     for document in stored:
         events += logged(document, f"node:{peer.name}", at)
-        if isinstance(document, docs.Notice):
-            holder = deconflict_index.registration(conn, document.registration_id).registration
-            events.append(DeconflictHit(
+        if isinstance(document, docs.Notice | docs.NoticeBatch):
+            told = (document,) if isinstance(document, docs.Notice) else document.notices
+            holders = deconflict_index.registrations(conn, [n.registration_id for n in told])
+            events += [DeconflictHit(
                 at=ts(at), actor=f"unit:{holder.unit}", registration_id=holder.id,
-                role="holder", checker=f"unit:{document.checker_unit}",
-                checker_agency=document.checker_agency, holder=f"unit:{holder.unit}",
-                holder_agency=holder.agency, agreement_id=document.agreement_id or None))
+                role="holder", checker=f"unit:{notice.checker_unit}",
+                checker_agency=notice.checker_agency, holder=f"unit:{holder.unit}",
+                holder_agency=holder.agency, agreement_id=notice.agreement_id or None)
+                for notice in told for holder in (holders[notice.registration_id],)]
     if events:
         audit_log.append(conn, events)
     return stored

@@ -19,9 +19,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tearline.audit.commitments import commit_in_entry
+from tearline.audit.commitments import entry_key
 from tearline.audit.deconflict_events import DeconflictHit
-from tearline.audit.envelope import Event
+from tearline.audit.envelope import Event, commit_value
 from tearline.audit.events import DeconflictQuery
 from tearline.deconflict import documents as docs
 from tearline.deconflict import threshold
@@ -159,16 +159,18 @@ class Deconfliction:
     def compare(self, subject: Subject, selectors: Sequence[Selector],
                  tokens: Sequence[str], at: datetime, queries: bool = True
                  ) -> list[list[Hit]]:
-        """Hits of each token; logs each hit and a notice per hit, and the query of each
+        """Hits of each token; logs each hit and a notice per hit (signed per holder
+        agency, see :class:`~tearline.deconflict.documents.NoticeBatch`), and the query of each
         selector unless ``queries`` is false: a registration's check of its own
         selectors, whose ``deconflict.registered`` entries already record them."""
         out: list[list[Hit]] = []
         events: list[Event] = []
-        notices: list[docs.Notice] = []
+        notices: dict[str, list[tuple[str, str]]] = {}  # holder agency → (notice, registration)
         stamp = ts(at)
         with self.store.transaction() as conn:
             found = deconflict_index.in_force(conn, tokens, at)
-            salt = audit_log.salt(conn)
+            # every query entry of the batch has the same kind, time and actor: one key
+            key = entry_key(audit_log.salt(conn), "deconflict.query", stamp, str(subject))
             bases: dict[str, str | None] = {}
             for selector, token in zip(selectors, tokens, strict=True):
                 hits = []
@@ -195,24 +197,23 @@ class Deconfliction:
                             role="holder", checker=f"unit:{subject.unit}",
                             checker_agency=subject.agency, holder=f"unit:{reg.unit}",
                             holder_agency=reg.agency, agreement_id=basis or None))
-                    notices.append(docs.Notice(
-                        id=docs.new_id("dn"), registration_id=reg.id,
-                        holder_agency=reg.agency, checker_agency=subject.agency,
-                        checker_unit=subject.unit, agreement_id=basis or None, at=stamp,
-                        node=self.identity.name))
+                    notices.setdefault(reg.agency, []).append((docs.new_id("dn"), reg.id))
                 if not queries:
                     out.append(hits)
                     continue
                 events.insert(first, DeconflictQuery(
                     at=stamp, actor=str(subject),
                     selector_kind=selector.kind,  # type: ignore[arg-type]
-                    selector_commitment=commit_in_entry(
-                        salt, "deconflict.query", stamp, str(subject),
-                        f"{selector.kind}:{selector.value}"),
+                    selector_commitment=commit_value(key, f"{selector.kind}:{selector.value}"),
                     hit_count=len(hits)))
                 out.append(hits)
+            told = [docs.NoticeBatch(docs.new_id("dh"), agency, subject.agency, subject.unit,
+                                     bases[agency] or None, stamp, self.identity.name,
+                                     tuple(entries[i:i + docs.MAX_ENTRIES]))
+                    for agency, entries in sorted(notices.items())
+                    for i in range(0, len(entries), docs.MAX_ENTRIES)]
             deconflict_index.store_documents(
-                conn, [(n, sign(self.key, n)) for n in notices], self.identity.name, at)
+                conn, [(n, sign(self.key, n)) for n in told], self.identity.name, at)
             audit_log.append(conn, events)
         return out
 

@@ -61,7 +61,8 @@ def store_documents(conn: Connection, items: Sequence[tuple[docs.Document, dict[
         return []
     conn.execute(insert(dt.documents), [
         {"doc_id": doc.id, "doc_type": docs.TYPES[signed["type"]], "origin": origin,
-         "addressed_to": doc.holder_agency if isinstance(doc, docs.Notice) else None,
+         "addressed_to": (doc.holder_agency if isinstance(doc, docs.Notice | docs.NoticeBatch)
+                          else None),
          "received_at": ts(at),
          "body": json.dumps(signed, ensure_ascii=False, sort_keys=True, separators=(",", ":"))}
         for doc, signed in fresh.values()])
@@ -84,10 +85,12 @@ def store_documents(conn: Connection, items: Sequence[tuple[docs.Document, dict[
                                          "withdrawn_at": doc.withdrawn_at,
                                          "doc_seq": seq[doc.id]})
         else:
-            rows[dt.notices].append({
-                "id": doc.id, "registration_id": doc.registration_id,
-                "checker_unit": doc.checker_unit, "checker_agency": doc.checker_agency,
-                "agreement_id": doc.agreement_id, "at": doc.at, "doc_seq": seq[doc.id]})
+            told = (doc,) if isinstance(doc, docs.Notice) else doc.notices
+            rows[dt.notices].extend({
+                "id": n.id, "registration_id": n.registration_id,
+                "checker_unit": n.checker_unit, "checker_agency": n.checker_agency,
+                "agreement_id": n.agreement_id, "at": n.at, "doc_seq": seq[doc.id]}
+                for n in told)
     for table, values in rows.items():
         if values:
             conn.execute(insert(table), values)
@@ -127,6 +130,16 @@ def registration(conn: Connection, registration_id: str) -> Stored:
     if row is None:
         raise NotFound(tr("no registration {registration_id}", registration_id=registration_id))
     return Stored(_registration(row), row.withdrawn_at)
+
+
+def registrations(conn: Connection, ids: Sequence[str]) -> dict[str, docs.Registration]:
+    """The stored registrations of ``ids`` (withdrawn or not), by id; unknown ids absent."""
+    r = dt.registrations.c
+    out: dict[str, docs.Registration] = {}
+    for part in _chunks(ids):
+        out.update((row.id, _registration(row))
+                   for row in conn.execute(select(dt.registrations).where(r.id.in_(part))))
+    return out
 
 
 def in_force(conn: Connection, tokens: Iterable[str], at: datetime
