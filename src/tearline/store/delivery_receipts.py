@@ -79,26 +79,33 @@ def deliveries(conn: Connection, made: Sequence[Release],
     ids = sorted({r.entity_id for r, _ in pairs})
     schemas = dict(conn.execute(select(t.records.c.id, t.records.c.schema)
                                 .where(t.records.c.id.in_(ids))).all())
+    sids = {i: object_id(i, schema) for i, schema in schemas.items()}
+    # One query per table for the whole page, then each (release, peer) pair picks its
+    # rows: the receipts naming the record's object, the purges of the record.
+    c, e = receipt_objects.c, audit_entries.c
+    parties = sorted({p.party for _, p in pairs})
+    received_at: dict[tuple[str, str], list[datetime]] = {}
+    for sid, peer_party, at in conn.execute(
+            select(c.object_id, c.peer, c.recorded_at).where(
+                c.object_id.in_(sorted(sids.values())), c.peer.in_(parties))):
+        received_at.setdefault((sid, peer_party), []).append(from_ts(at))
+    purges: dict[tuple[str, str], list[tuple[str, datetime]]] = {}
+    for entity_id, actor, body, at in conn.execute(
+            select(e.entity_id, e.actor, e.body, e.at).where(
+                e.kind == "recall.acknowledged", e.actor.in_(parties),
+                e.entity_id.in_(sorted(sids))).order_by(e.idx)):
+        purges.setdefault((entity_id, actor), []).append(
+            (json.loads(bytes(body))["recall_id"], from_ts(at)))
     out: dict[str, list[Delivery]] = {}
     for release, peer in pairs:
-        schema = schemas.get(release.entity_id)
-        if schema is None:
+        sid = sids.get(release.entity_id)
+        if sid is None:
             continue
-        sid = object_id(release.entity_id, schema)
-        c = receipt_objects.c
-        query = select(c.recorded_at).where(
-            c.object_id == sid, c.peer == peer.party, c.recorded_at >= ts(release.at))
-        if release.revoked_at is not None:
-            query = query.where(c.recorded_at <= ts(release.revoked_at))
-        received = tuple(from_ts(a) for a in sorted(set(conn.execute(query).scalars())))
-        e = audit_entries.c
-        purged = tuple(
-            (json.loads(bytes(body))["recall_id"], from_ts(at))
-            for body, at in conn.execute(
-                select(e.body, e.at).where(e.kind == "recall.acknowledged",
-                                           e.actor == peer.party,
-                                           e.entity_id == release.entity_id,
-                                           e.at >= ts(release.at)).order_by(e.idx)))
+        received = tuple(sorted({
+            at for at in received_at.get((sid, peer.party), ())
+            if at >= release.at and (release.revoked_at is None or at <= release.revoked_at)}))
+        purged = tuple((recall, at) for recall, at in purges.get(
+            (release.entity_id, peer.party), ()) if at >= release.at)
         if received or purged:
             out.setdefault(release.id, []).append(
                 Delivery(peer.name, sid, received, purged))
