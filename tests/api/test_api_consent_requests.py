@@ -23,6 +23,10 @@ def test_a_consent_asked_and_answered_over_the_api(api: Api) -> None:
     bad = api.post(f"/api/v1/entities/{entity}/consent-requests", "us.dea.sod",
                    json={**ASK, "reason": ""})
     assert bad.status_code == 422, bad.text
+    for planted in ("a\x00b", "a\u202eb"):  # stored by no database faithfully; misleads
+        refused_text = api.post(f"/api/v1/entities/{entity}/consent-requests", "us.dea.sod",
+                                json={**ASK, "reason": planted})
+        assert refused_text.status_code == 422, refused_text.text
     nothing = api.post("/api/v1/entities/rec-shared/consent-requests", "us.dea.sod", json=ASK)
     assert nothing.status_code == 422 and "nothing of rec-shared" in nothing.text
     asked = api.post(f"/api/v1/entities/{entity}/consent-requests", "us.dea.sod", json=ASK)
@@ -41,6 +45,8 @@ def test_a_consent_asked_and_answered_over_the_api(api: Api) -> None:
     assert api.post(answer, "us.dea.sod", json={"answer": "grant"}).status_code == 404
     refused = api.post(answer, "mx.semar.uie", json={"answer": "refuse"})
     assert refused.status_code == 422, refused.text  # a refusal says why
+    nul = api.post(answer, "mx.semar.uie", json={"answer": "refuse", "reason": "no\x00"})
+    assert nul.status_code == 422, nul.text
     granted = api.post(answer, "mx.semar.uie", json={"answer": "grant"})
     assert granted.status_code == 200, granted.text
     assert granted.json()["state"] == "granted" and granted.json()["consent_id"]

@@ -107,6 +107,9 @@ def test_a_second_officer_refuses_and_nothing_is_released(world: Store) -> None:
         release_approvals.refuse(conn, ana, pending.id, "mine", AT)
     with world.transaction() as conn, pytest.raises(InputError, match="say why"):
         release_approvals.refuse(conn, luis, pending.id, "  ", AT)
+    for planted in ("no\x00", "no \u202edaer"):  # a database refuses NUL; bidi misleads
+        with world.transaction() as conn, pytest.raises(InputError, match="refused: character"):
+            release_approvals.refuse(conn, luis, pending.id, planted, AT)
     with world.transaction() as conn:
         release_approvals.refuse(conn, luis, pending.id, "not under this agreement", AT)
     with world.transaction() as conn:

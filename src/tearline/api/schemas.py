@@ -9,7 +9,6 @@ vettings, agreements, tokens) are ``api/admin_schemas.py``.
 from __future__ import annotations
 
 import difflib
-import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -19,18 +18,15 @@ from tearline.model.marking import Marking
 from tearline.model.record import MAX_VALUE_LENGTH, Record
 from tearline.model.schema import get_model
 from tearline.model.statement import Statement
-from tearline.model.text import bidi_problem
+from tearline.model.text import CONTROLS, bidi_problem
 
 if TYPE_CHECKING:
     from tearline.store import facets
 
-_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
-
-
 def clean_text(value: str) -> str:
     """Refuse control characters and lone surrogates (no database stores them faithfully)
     and bidirectional controls (they change how text is displayed: ``model/text.py``)."""
-    if _BAD_CHARS.search(value):
+    if CONTROLS.search(value):
         raise ValueError("text contains control characters or invalid code points")
     bidi = bidi_problem(value)
     if bidi is not None:

@@ -18,6 +18,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+#: Control characters other than tab, newline and carriage return, and lone surrogates:
+#: no database stores them faithfully (PostgreSQL refuses NUL outright).
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
 #: The bidirectional formatting characters of Unicode (UAX #9, section 2).
 BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -37,3 +41,13 @@ def bidi_problem(text: str) -> str | None:
     if found is None:
         return None
     return f"character {found.start() + 1}: {refusal(found.group())}"
+
+
+def text_problem(text: str) -> str | None:
+    """Why free text (a reason, a note) is refused — its first control character or
+    bidirectional control, located — or ``None``."""
+    found = CONTROLS.search(text)
+    if found is not None:
+        return (f"character {found.start() + 1}: control character or invalid code point "
+                f"U+{ord(found.group()):04X}")
+    return bidi_problem(text)

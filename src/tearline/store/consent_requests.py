@@ -34,6 +34,7 @@ from tearline.errors import Conflict, InputError, NotFound, tr
 from tearline.model.marking import Selector
 from tearline.model.record import Record
 from tearline.model.statement import Statement
+from tearline.model.text import text_problem
 from tearline.policy.subject import Subject
 from tearline.store import audit_log, parties, reader, releases
 from tearline.store.sync_tables import sync_received
@@ -115,6 +116,9 @@ class ConsentRequest:
 
 def _reason(text: str, refusing: bool = False) -> str:
     text = text.strip()
+    problem = text_problem(text)
+    if problem is not None:
+        raise InputError(tr("the reason is refused: {problem}", problem=problem))
     if (not text or len(text) > MAX_REASON) and refusing:
         raise InputError(tr("say why you refuse (at most 500 characters)"))
     if not text or len(text) > MAX_REASON:

@@ -24,6 +24,7 @@ from tearline.audit.events import AuditQueried, now
 from tearline.audit.oversight_events import ReleaseApproved, ReleaseRefused, ReleaseRequested
 from tearline.errors import Conflict, InputError, NotFound, PolicyDenied, tr
 from tearline.model.marking import Selector
+from tearline.model.text import text_problem
 from tearline.policy.subject import Subject
 from tearline.store import audit_log, parties
 from tearline.store import oversight_tables as ot
@@ -186,6 +187,9 @@ def refuse(conn: Connection, officer: Subject, request_id: str, reason: str,
     """The second officer refuses: nothing is released and the request is closed. The
     reason (required, at most 500 characters) is kept for the agency's officers."""
     reason = reason.strip()
+    problem = text_problem(reason)
+    if problem is not None:
+        raise InputError(tr("the reason is refused: {problem}", problem=problem))
     if not reason or len(reason) > 500:
         raise InputError(tr("say why the release is refused (at most 500 characters)"))
     who, req = _open(conn, officer, request_id, at, "refuse")
