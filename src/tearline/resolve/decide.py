@@ -108,6 +108,8 @@ NAMES_AGREE = ("names agree", "names agree but for a variant",
                "names agree but for several variants")
 #: the name comparison's reason when it read a name otherwise than written
 OTHER_READING = "names read another way"
+#: the reason of a match sent to review because a record has a firm one elsewhere
+FIRMER = "one of the records has a firmer match with another record"
 #: another candidate of the same record within this factor of a pair's score competes
 MARGIN = 0.5
 
@@ -149,6 +151,17 @@ def _rival(pair: Judged) -> bool:
                                                           for r in pair.reasons)
 
 
+#: a match at or above this probability (a name and a date of birth agreeing) is firm
+FIRM_AT = 0.99
+
+
+def _firm(pair: Judged) -> bool:
+    """A match that more than a name makes: an identity number, or a probability of
+    :data:`FIRM_AT` (which the name alone, or with a date one typo apart, never reaches)."""
+    return pair.decision is Decision.MATCH and (
+        pair.score >= FIRM_AT or any(r.startswith("decided by identity") for r in pair.reasons))
+
+
 def settle(pairs: list[Judged], *, one_list: bool = False) -> list[Judged]:
     """Accept a pair the names alone sent to review when nothing else competes for it.
 
@@ -157,6 +170,11 @@ def settle(pairs: list[Judged], *, one_list: bool = False) -> list[Judged]:
     times as much, and nothing (a date of birth, an identity number, the sex)
     disagrees, there is no namesake in view to confuse it with. With ``one_list``
     both sides are one list's ids.
+
+    Between two lists (not ``one_list``), a weaker match of a record that has a firm
+    one (:func:`_firm`) with another record goes to review: each list holds a person
+    once as a rule, so the weaker one is most likely a namesake or a relative written
+    with a date one typo apart; it stays in view, for a person to accept.
     """
     def sides(pair: Judged) -> tuple[str, str]:
         return (pair.left, pair.right) if one_list else (f"l:{pair.left}", f"r:{pair.right}")
@@ -171,8 +189,18 @@ def settle(pairs: list[Judged], *, one_list: bool = False) -> list[Judged]:
         others.remove(pair.score if _rival(pair) else 0.0)
         return all(other < MARGIN * pair.score for other in others)
 
+    firm: dict[str, float] = {}
+    if not one_list:
+        for pair in pairs:
+            if _firm(pair):
+                for side in sides(pair):
+                    firm[side] = max(firm.get(side, 0.0), pair.score)
     out = []
     for pair in pairs:
+        if (pair.decision is Decision.MATCH and not _firm(pair)
+                and any(firm.get(side, 0.0) > pair.score for side in sides(pair))):
+            pair = Judged(pair.left, pair.right, pair.score, Decision.REVIEW,
+                          (*pair.reasons, FIRMER))
         if _names_alone(pair) and all(alone(pair, side) for side in sides(pair)):
             pair = Judged(pair.left, pair.right, pair.score, Decision.MATCH,
                           (*pair.reasons, "names agree and no other candidate comes close"))
