@@ -162,14 +162,17 @@ def _firm(pair: Judged) -> bool:
         pair.score >= FIRM_AT or any(r.startswith("decided by identity") for r in pair.reasons))
 
 
-def settle(pairs: list[Judged], *, one_list: bool = False) -> list[Judged]:
+def settle(pairs: list[Judged], *, one_list: bool = False,
+           lacking: Mapping[tuple[str, str], str] | None = None) -> list[Judged]:
     """Accept a pair the names alone sent to review when nothing else competes for it.
 
     Namesakes are why two agreeing names are not enough; but when neither record has
     another candidate (a rival: see :func:`_rival`) scoring at least :data:`MARGIN`
     times as much, and nothing (a date of birth, an identity number, the sex)
     disagrees, there is no namesake in view to confuse it with. With ``one_list``
-    both sides are one list's ids.
+    both sides are one list's ids. A pair in ``lacking`` (one record lacks a detail
+    the other holds and the lists hold together: :mod:`~tearline.resolve.expected`)
+    is not accepted on names alone; the reason is added to it.
 
     Between two lists (not ``one_list``), a weaker match of a record that has a firm
     one (:func:`_firm`) with another record goes to review: each list holds a person
@@ -201,7 +204,11 @@ def settle(pairs: list[Judged], *, one_list: bool = False) -> list[Judged]:
                 and any(firm.get(side, 0.0) > pair.score for side in sides(pair))):
             pair = Judged(pair.left, pair.right, pair.score, Decision.REVIEW,
                           (*pair.reasons, FIRMER))
-        if _names_alone(pair) and all(alone(pair, side) for side in sides(pair)):
+        why = (lacking or {}).get((pair.left, pair.right))
+        if why is not None and _names_alone(pair):
+            pair = Judged(pair.left, pair.right, pair.score, pair.decision,
+                          (*pair.reasons, why))
+        elif _names_alone(pair) and all(alone(pair, side) for side in sides(pair)):
             pair = Judged(pair.left, pair.right, pair.score, Decision.MATCH,
                           (*pair.reasons, "names agree and no other candidate comes close"))
         out.append(pair)
