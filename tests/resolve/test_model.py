@@ -130,3 +130,17 @@ def test_a_weaker_match_of_a_record_matched_firmly_elsewhere_goes_to_review() ->
     assert settle([typo, by_number])[0].decision is Decision.REVIEW
     # within one list a record may match two others (three records of one person)
     assert settle([firm, typo], one_list=True)[1].decision is Decision.MATCH
+
+
+def test_a_rival_matched_firmly_elsewhere_competes_only_where_a_surname_is_missing() -> None:
+    full = _pair("a", "x", 0.4, Decision.REVIEW, ("names agree", "sex agrees"))
+    rival = _pair("b", "x", 0.4, Decision.REVIEW, ("names agree", "sex agrees"))
+    b_elsewhere = _pair("b", "y", 0.999, Decision.MATCH, ("names agree", "dates of birth agree"))
+    assert settle([full, rival])[0].decision is Decision.REVIEW
+    assert settle([full, rival, b_elsewhere])[0].decision is Decision.MATCH
+    dropped = _pair("a", "x", 0.15, Decision.REVIEW, ("maternal surname dropped",
+                                                      "names agree but for a variant"))
+    rival_dropped = _pair("b", "x", 0.15, Decision.REVIEW, ("maternal surname dropped",
+                                                            "names agree but for a variant"))
+    assert settle([dropped, rival_dropped, b_elsewhere])[0].decision is Decision.REVIEW
+    assert settle([full, rival, b_elsewhere], one_list=True)[0].decision is Decision.REVIEW

@@ -174,30 +174,38 @@ def settle(pairs: list[Judged], *, one_list: bool = False,
     the other holds and the lists hold together: :mod:`~tearline.resolve.expected`)
     is not accepted on names alone; the reason is added to it.
 
-    Between two lists (not ``one_list``), a weaker match of a record that has a firm
-    one (:func:`_firm`) with another record goes to review: each list holds a person
-    once as a rule, so the weaker one is most likely a namesake or a relative written
-    with a date one typo apart; it stays in view, for a person to accept.
+    Between two lists (not ``one_list``), each holding a person once as a rule, a
+    record firmly matched (:func:`_firm`) is accounted for:
+
+    - a weaker match of it with another record goes to review: the other record is
+      most likely a namesake or a relative written with a date one typo apart; it
+      stays in view, for a person to accept;
+    - it is no rival to a pair whose full names agree (both surnames on both sides):
+      the namesake it would have been is known to be someone else. Where a surname is
+      missing, a cousin outside the other list fits as well, so it still competes.
     """
     def sides(pair: Judged) -> tuple[str, str]:
         return (pair.left, pair.right) if one_list else (f"l:{pair.left}", f"r:{pair.right}")
 
-    scores: dict[str, list[float]] = {}
+    by_side: dict[str, list[Judged]] = {}
+    firm: dict[str, float] = {}
+    partners: dict[str, set[str]] = {}
     for pair in pairs:
-        for side in sides(pair):
-            scores.setdefault(side, []).append(pair.score if _rival(pair) else 0.0)
+        left, right = sides(pair)
+        for side, other in ((left, right), (right, left)):
+            by_side.setdefault(side, []).append(pair)
+            if _firm(pair) and not one_list:
+                firm[side] = max(firm.get(side, 0.0), pair.score)
+                partners.setdefault(side, set()).add(other)
+
+    def accounted(pair: Judged, rival: Judged, side: str) -> bool:
+        other = next(s for s in sides(rival) if s != side)
+        return NAMES_AGREE[0] in pair.reasons and bool(partners.get(other, set()) - {side})
 
     def alone(pair: Judged, side: str) -> bool:
-        others = list(scores[side])
-        others.remove(pair.score if _rival(pair) else 0.0)
-        return all(other < MARGIN * pair.score for other in others)
+        return not any(q is not pair and _rival(q) and q.score >= MARGIN * pair.score
+                       and not accounted(pair, q, side) for q in by_side[side])
 
-    firm: dict[str, float] = {}
-    if not one_list:
-        for pair in pairs:
-            if _firm(pair):
-                for side in sides(pair):
-                    firm[side] = max(firm.get(side, 0.0), pair.score)
     out = []
     for pair in pairs:
         if (pair.decision is Decision.MATCH and not _firm(pair)
