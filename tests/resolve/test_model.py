@@ -128,6 +128,9 @@ def test_a_weaker_match_of_a_record_matched_firmly_elsewhere_goes_to_review() ->
     assert out[("a", "x")].decision is Decision.MATCH
     assert out[("c", "z")].decision is Decision.MATCH
     assert settle([typo, by_number])[0].decision is Decision.REVIEW
+    same_year = _pair("a", "w", 0.9909, Decision.MATCH, ("names agree",
+                                                         "dates of birth differ by a typo"))
+    assert settle([firm, same_year])[1].decision is Decision.REVIEW
     # within one list a record may match two others (three records of one person)
     assert settle([firm, typo], one_list=True)[1].decision is Decision.MATCH
 

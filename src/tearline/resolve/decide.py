@@ -151,13 +151,15 @@ def _rival(pair: Judged) -> bool:
                                                           for r in pair.reasons)
 
 
-#: a match at or above this probability (a name and a date of birth agreeing) is firm
-FIRM_AT = 0.99
+#: a match at or above this probability is firm: a name and a full date of birth
+#: agreeing reach it; the name alone, or with a date one typo apart, does not
+FIRM_AT = 0.995
 
 
 def _firm(pair: Judged) -> bool:
     """A match that more than a name makes: an identity number, or a probability of
-    :data:`FIRM_AT` (which the name alone, or with a date one typo apart, never reaches)."""
+    :data:`FIRM_AT`. A date one typo apart is not firm: namesakes born the same year
+    are written so (a month one digit off)."""
     return pair.decision is Decision.MATCH and (
         pair.score >= FIRM_AT or any(r.startswith("decided by identity") for r in pair.reasons))
 
