@@ -56,12 +56,18 @@ def _labels() -> dict[str, list[tuple[float, str]]]:
     return out
 
 
-def _level(levels: list[tuple[float, str]], weight: object) -> str | None:
+def _level(column: str, weight: object) -> str | None:
     """The level a pair reached, known by its weight (Splink reports weights, not levels)."""
     if not isinstance(weight, int | float) or weight == 0:
         return None
-    best = min(levels, key=lambda level: abs(level[0] - float(weight)))
-    return best[1] if abs(best[0] - float(weight)) < 0.01 else None
+    return _nearest(column, float(weight))
+
+
+@cache
+def _nearest(column: str, weight: float) -> str | None:
+    """Cached: a comparison has a handful of weights, asked once per pair."""
+    best = min(_labels()[column], key=lambda level: abs(level[0] - weight))
+    return best[1] if abs(best[0] - weight) < 0.01 else None
 
 
 def _decisive(left: PersonRecord, right: PersonRecord) -> tuple[Decision, str] | None:
@@ -84,8 +90,8 @@ def decide(left: PersonRecord, right: PersonRecord, row: Mapping[str, Any]) -> J
     reasons: list[str] = []
     if left.name and right.name:
         reasons.extend(comparisons.name_evidence(left.name, right.name).reasons)
-    for column, levels in _labels().items():
-        label = _level(levels, row.get(f"mw_{column}"))
+    for column in _labels():
+        label = _level(column, row.get(f"mw_{column}"))
         if label is not None:
             reasons.append(label)
     decisive = _decisive(left, right)
