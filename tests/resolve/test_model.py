@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tearline.resolve.decide import Decision, Judged, one_to_one, settle
+from tearline.resolve.decide import FIRMER, Decision, Judged, one_to_one, settle
 from tearline.resolve.entity_lines import read_entities
 from tearline.resolve.model import dedupe, link
 from tearline.resolve.records import person
@@ -112,3 +112,38 @@ def test_a_name_read_another_way_is_not_accepted_on_names_alone() -> None:
         "compound given name shortened", "maternal surname dropped", "names read another way",
         "names agree but for several variants", "sex agrees"))
     assert settle([guess])[0].decision is Decision.REVIEW
+
+
+def test_a_weaker_match_of_a_record_matched_firmly_elsewhere_goes_to_review() -> None:
+    firm = _pair("a", "x", 0.9993, Decision.MATCH, ("names agree", "dates of birth agree"))
+    typo = _pair("a", "y", 0.9654, Decision.MATCH, ("names agree but for a variant",
+                                                    "dates of birth differ by a typo"))
+    by_number = _pair("b", "y", 1.0, Decision.MATCH, ("decided by identity number: "
+                                                      "passport number agrees",))
+    other = _pair("c", "z", 0.9654, Decision.MATCH, ("names agree but for a variant",
+                                                     "dates of birth differ by a typo"))
+    out = {(p.left, p.right): p for p in settle([firm, typo, other])}
+    assert out[("a", "y")].decision is Decision.REVIEW
+    assert FIRMER in out[("a", "y")].reasons
+    assert out[("a", "x")].decision is Decision.MATCH
+    assert out[("c", "z")].decision is Decision.MATCH
+    assert settle([typo, by_number])[0].decision is Decision.REVIEW
+    same_year = _pair("a", "w", 0.9909, Decision.MATCH, ("names agree",
+                                                         "dates of birth differ by a typo"))
+    assert settle([firm, same_year])[1].decision is Decision.REVIEW
+    # within one list a record may match two others (three records of one person)
+    assert settle([firm, typo], one_list=True)[1].decision is Decision.MATCH
+
+
+def test_a_rival_matched_firmly_elsewhere_competes_only_where_a_surname_is_missing() -> None:
+    full = _pair("a", "x", 0.4, Decision.REVIEW, ("names agree", "sex agrees"))
+    rival = _pair("b", "x", 0.4, Decision.REVIEW, ("names agree", "sex agrees"))
+    b_elsewhere = _pair("b", "y", 0.999, Decision.MATCH, ("names agree", "dates of birth agree"))
+    assert settle([full, rival])[0].decision is Decision.REVIEW
+    assert settle([full, rival, b_elsewhere])[0].decision is Decision.MATCH
+    dropped = _pair("a", "x", 0.15, Decision.REVIEW, ("maternal surname dropped",
+                                                      "names agree but for a variant"))
+    rival_dropped = _pair("b", "x", 0.15, Decision.REVIEW, ("maternal surname dropped",
+                                                            "names agree but for a variant"))
+    assert settle([dropped, rival_dropped, b_elsewhere])[0].decision is Decision.REVIEW
+    assert settle([full, rival, b_elsewhere], one_list=True)[0].decision is Decision.REVIEW

@@ -56,12 +56,18 @@ def _labels() -> dict[str, list[tuple[float, str]]]:
     return out
 
 
-def _level(levels: list[tuple[float, str]], weight: object) -> str | None:
+def _level(column: str, weight: object) -> str | None:
     """The level a pair reached, known by its weight (Splink reports weights, not levels)."""
     if not isinstance(weight, int | float) or weight == 0:
         return None
-    best = min(levels, key=lambda level: abs(level[0] - float(weight)))
-    return best[1] if abs(best[0] - float(weight)) < 0.01 else None
+    return _nearest(column, float(weight))
+
+
+@cache
+def _nearest(column: str, weight: float) -> str | None:
+    """Cached: a comparison has a handful of weights, asked once per pair."""
+    best = min(_labels()[column], key=lambda level: abs(level[0] - weight))
+    return best[1] if abs(best[0] - weight) < 0.01 else None
 
 
 def _decisive(left: PersonRecord, right: PersonRecord) -> tuple[Decision, str] | None:
@@ -84,8 +90,8 @@ def decide(left: PersonRecord, right: PersonRecord, row: Mapping[str, Any]) -> J
     reasons: list[str] = []
     if left.name and right.name:
         reasons.extend(comparisons.name_evidence(left.name, right.name).reasons)
-    for column, levels in _labels().items():
-        label = _level(levels, row.get(f"mw_{column}"))
+    for column in _labels():
+        label = _level(column, row.get(f"mw_{column}"))
         if label is not None:
             reasons.append(label)
     decisive = _decisive(left, right)
@@ -108,6 +114,8 @@ NAMES_AGREE = ("names agree", "names agree but for a variant",
                "names agree but for several variants")
 #: the name comparison's reason when it read a name otherwise than written
 OTHER_READING = "names read another way"
+#: the reason of a match sent to review because a record has a firm one elsewhere
+FIRMER = "one of the records has a firmer match with another record"
 #: another candidate of the same record within this factor of a pair's score competes
 MARGIN = 0.5
 
@@ -149,31 +157,74 @@ def _rival(pair: Judged) -> bool:
                                                           for r in pair.reasons)
 
 
-def settle(pairs: list[Judged], *, one_list: bool = False) -> list[Judged]:
+#: a match at or above this probability is firm: a name and a full date of birth
+#: agreeing reach it; the name alone, or with a date one typo apart, does not
+FIRM_AT = 0.995
+
+
+def _firm(pair: Judged) -> bool:
+    """A match that more than a name makes: an identity number, or a probability of
+    :data:`FIRM_AT`. A date one typo apart is not firm: namesakes born the same year
+    are written so (a month one digit off)."""
+    return pair.decision is Decision.MATCH and (
+        pair.score >= FIRM_AT or any(r.startswith("decided by identity") for r in pair.reasons))
+
+
+def settle(pairs: list[Judged], *, one_list: bool = False,
+           lacking: Mapping[tuple[str, str], str] | None = None) -> list[Judged]:
     """Accept a pair the names alone sent to review when nothing else competes for it.
 
     Namesakes are why two agreeing names are not enough; but when neither record has
     another candidate (a rival: see :func:`_rival`) scoring at least :data:`MARGIN`
     times as much, and nothing (a date of birth, an identity number, the sex)
     disagrees, there is no namesake in view to confuse it with. With ``one_list``
-    both sides are one list's ids.
+    both sides are one list's ids. A pair in ``lacking`` (one record lacks a detail
+    the other holds and the lists hold together: :mod:`~tearline.resolve.expected`)
+    is not accepted on names alone; the reason is added to it.
+
+    Between two lists (not ``one_list``), each holding a person once as a rule, a
+    record firmly matched (:func:`_firm`) is accounted for:
+
+    - a weaker match of it with another record goes to review: the other record is
+      most likely a namesake or a relative written with a date one typo apart; it
+      stays in view, for a person to accept;
+    - it is no rival to a pair whose full names agree (both surnames on both sides):
+      the namesake it would have been is known to be someone else. Where a surname is
+      missing, a cousin outside the other list fits as well, so it still competes.
     """
     def sides(pair: Judged) -> tuple[str, str]:
         return (pair.left, pair.right) if one_list else (f"l:{pair.left}", f"r:{pair.right}")
 
-    scores: dict[str, list[float]] = {}
+    by_side: dict[str, list[Judged]] = {}
+    firm: dict[str, float] = {}
+    partners: dict[str, set[str]] = {}
     for pair in pairs:
-        for side in sides(pair):
-            scores.setdefault(side, []).append(pair.score if _rival(pair) else 0.0)
+        left, right = sides(pair)
+        for side, other in ((left, right), (right, left)):
+            by_side.setdefault(side, []).append(pair)
+            if _firm(pair) and not one_list:
+                firm[side] = max(firm.get(side, 0.0), pair.score)
+                partners.setdefault(side, set()).add(other)
+
+    def accounted(pair: Judged, rival: Judged, side: str) -> bool:
+        other = next(s for s in sides(rival) if s != side)
+        return NAMES_AGREE[0] in pair.reasons and bool(partners.get(other, set()) - {side})
 
     def alone(pair: Judged, side: str) -> bool:
-        others = list(scores[side])
-        others.remove(pair.score if _rival(pair) else 0.0)
-        return all(other < MARGIN * pair.score for other in others)
+        return not any(q is not pair and _rival(q) and q.score >= MARGIN * pair.score
+                       and not accounted(pair, q, side) for q in by_side[side])
 
     out = []
     for pair in pairs:
-        if _names_alone(pair) and all(alone(pair, side) for side in sides(pair)):
+        if (pair.decision is Decision.MATCH and not _firm(pair)
+                and any(firm.get(side, 0.0) > pair.score for side in sides(pair))):
+            pair = Judged(pair.left, pair.right, pair.score, Decision.REVIEW,
+                          (*pair.reasons, FIRMER))
+        why = (lacking or {}).get((pair.left, pair.right))
+        if why is not None and _names_alone(pair):
+            pair = Judged(pair.left, pair.right, pair.score, pair.decision,
+                          (*pair.reasons, why))
+        elif _names_alone(pair) and all(alone(pair, side) for side in sides(pair)):
             pair = Judged(pair.left, pair.right, pair.score, Decision.MATCH,
                           (*pair.reasons, "names agree and no other candidate comes close"))
         out.append(pair)

@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 from splink import DuckDBAPI, Linker
 
-from . import comparisons
+from . import comparisons, expected
 from .decide import Judged, decide, settle
 from .records import PersonRecord
 
@@ -91,7 +91,11 @@ def _run(tables: dict[str, Sequence[PersonRecord]], link_type: str,
         if len(names) > 1 and left_table != names[0]:
             left, right = right, left
         out.append(decide(left, right, row))
-    return settle(out, one_list=len(names) == 1)
+    one_list = len(names) == 1
+    left_of = {r.id: r for r in tables[names[0]]}
+    right_of = {r.id: r for r in tables[names[-1]]}
+    return settle(out, one_list=one_list,
+                  lacking=expected.lacking(out, left_of, right_of, one_list=one_list))
 
 
 def link(left: Sequence[PersonRecord], right: Sequence[PersonRecord], *,
