@@ -3,8 +3,8 @@
 Store tests run on SQLite and on PostgreSQL. PostgreSQL tests start a throwaway
 server from the installed binaries; where none is installed they are skipped,
 unless ``TEARLINE_REQUIRE_POSTGRES=1`` (set by ``dev.py test``, so in CI), where that
-is a failure. A SQLite store (``store``, ``current_db_url``) is a copy of one database
-migrated per test process (``store_template.py``); ``db_url`` alone stays empty.
+is a failure. A store (``store``, ``current_db_url``) is a copy of one database migrated
+per test process and backend (``store_template.py``); ``db_url`` alone stays empty.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, settings
 sys.path.insert(0, str(Path(__file__).parent))
 
 from pgserver import PgServer, find_bindir, pg_url  # noqa: E402
-from store_template import build, copy_to  # noqa: E402
+from store_template import PgTemplate, build, copy_to  # noqa: E402
 from tearline.store.store import Store  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -61,10 +61,19 @@ def pg_server() -> Iterator[PgServer]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database URL of the backend, the database empty. On PostgreSQL, a test that
+    also uses ``current_db_url`` gets the copy of :func:`pg_template` it names (one
+    database for both, as on SQLite), dropped after the test."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'tearline.sqlite'}"
-    return pg_url(request.getfixturevalue("pg_server"))
+        yield f"sqlite:///{tmp_path / 'tearline.sqlite'}"
+    elif "current_db_url" in request.fixturenames:
+        template: PgTemplate = request.getfixturevalue("pg_template")
+        url = template.copy()
+        yield url
+        template.drop(url)
+    else:
+        yield pg_url(request.getfixturevalue("pg_server"))
 
 
 @pytest.fixture
@@ -83,14 +92,23 @@ def store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build(tmp_path_factory.mktemp("store-template"))
 
 
+@pytest.fixture(scope="session")
+def pg_template(pg_server: PgServer) -> Iterator[PgTemplate]:
+    """A migrated PostgreSQL database on the session's server (``store_template.py``)."""
+    template = PgTemplate(pg_server.url)
+    yield template
+    template.close()
+
+
 @pytest.fixture
 def current_db_url(request: pytest.FixtureRequest, db_url: str) -> str:
-    """``db_url`` holding the newest schema, empty: on SQLite a copy of
-    :func:`store_template` (a store opened on it migrates nothing); on PostgreSQL left
-    for :meth:`Store.open` to migrate."""
-    if not db_url.startswith("sqlite"):
-        return db_url
-    return copy_to(request.getfixturevalue("store_template"), db_url)
+    """``db_url`` holding the newest schema, empty: a store opened on it migrates
+    nothing. On SQLite a copy of :func:`store_template`; on PostgreSQL ``db_url`` is
+    already a copy of :func:`pg_template` (migrated by :meth:`Store.open` where this
+    fixture is asked for only while the test runs, outside its fixtures' closure)."""
+    if db_url.startswith("sqlite"):
+        return copy_to(request.getfixturevalue("store_template"), db_url)
+    return db_url
 
 
 @pytest.fixture

@@ -15,35 +15,61 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import typer.main
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from tearline.cli.headings import heading
 from tearline.cli.language import _, cli_locale, localize_help
+from tearline.cli.lazy import COMMANDS, LazyCommands
 from tearline.errors import InputError, NotFound, TearlineError, cli_exit, tr
 from tearline.i18n.messages import localize
-from tearline.model.marking import parse_timestamp
-from tearline.policy.subject import Subject
-from tearline.reports.spreadsheet import write_csv
-from tearline.settings import Settings
-from tearline.store import Store
+
+# The store (SQLAlchemy, alembic, followthemoney) is imported by the commands that open
+# it, not by ``tearline --help``: ``lazy.py`` says why.
+if TYPE_CHECKING:
+    from tearline.policy.subject import Subject
+    from tearline.settings import Settings
+    from tearline.store import Store
 
 
 class ReportingGroup(TyperGroup):
-    """The root command group: reports a tearline error once, for every command."""
+    """The root command group: reports a tearline error once, for every command.
+
+    Its commands are built when first looked up (:class:`~tearline.cli.lazy.LazyCommands`):
+    running a command imports its area only; listing them (``--help``, completion)
+    shows each one's help line from the table, importing nothing."""
 
     # ``ctx`` is Typer's Click context (Typer bundles its own Click, whose types it does
     # not export): typed as ``Any`` rather than through a private module.
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # every command and sub-application is built by now: say their help in the
-        # command line's language
+        self.commands = LazyCommands(dict(self.commands), lambda: typer.main.get_group(app))
+        # every command registered so far is built by now: say their help in the
+        # command line's language (a command built later is said in it by its build)
         localize_help(self, cli_locale())
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """The command if built, else a stand-in that only says its help line."""
+        assert isinstance(self.commands, LazyCommands)
+        if cmd_name in self.commands.loaded or cmd_name not in COMMANDS:
+            return self.commands.loaded.get(cmd_name)
+        return TyperCommand(cmd_name, help=_(COMMANDS[cmd_name][1]))
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        # the command to run (or complete) is built, not its stand-in
+        if args and args[0] in COMMANDS:
+            assert isinstance(self.commands, LazyCommands)
+            self.commands.load(args[:1])
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -96,6 +122,8 @@ class State:
 
     @property
     def settings(self) -> Settings:
+        from tearline.settings import Settings
+
         return Settings.load(self.workspace, self.db_url)
 
     def store(self) -> Store:
@@ -107,6 +135,8 @@ class State:
                     raise InputError(tr(
                         "no workspace database at {path}: run `tearline init` first "
                         "(or set TEARLINE_WORKSPACE / TEARLINE_DB_URL)", path=path))
+            from tearline.store import Store
+
             self._store = Store.open(settings.db_url)
         return self._store
 
@@ -150,6 +180,8 @@ def acting(name: str | None) -> Subject:
 
 
 def at_time(value: str | None) -> datetime:
+    from tearline.model.marking import parse_timestamp
+
     return parse_timestamp(value) if value else datetime.now(UTC)
 
 
@@ -163,6 +195,8 @@ def emit(rows: Sequence[dict[str, Any]], fmt: Format, columns: Sequence[str],
     """Print a listing as a table, a JSON array, JSON lines, or CSV for a spreadsheet
     (formula cells neutralized: ``tearline.reports.spreadsheet``)."""
     if fmt is Format.csv:
+        from tearline.reports.spreadsheet import write_csv
+
         write_csv(sys.stdout, columns, ([_cell(row.get(col)) for col in columns]
                                         for row in rows))
     elif fmt is Format.json:

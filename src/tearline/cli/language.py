@@ -74,7 +74,8 @@ def localize_help(command: Any, locale: str) -> None:
         help_option = cmd.get_help_option(context)
         if help_option is not None:
             help_option.help = say(HELP_OPTION)
-        for sub in getattr(cmd, "commands", {}).values():  # a group's commands
+        commands = getattr(cmd, "commands", {})  # a group's commands, those built so far
+        for sub in getattr(commands, "loaded", commands).values():
             walk(sub)
 
     walk(command)
