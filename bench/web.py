@@ -15,13 +15,20 @@ concurrent sessions, each its own keep-alive connection and session cookie, ask 
 Reported per line: requests/s, p50 and p95 latency, errors, the server's CPU time per
 request (its processes' user + system time over the line, from /proc: steadier than
 latency on a shared machine), and the web/API ratio of p95 (and of CPU). ``--workers 1 2``
-measures each number of processes in turn, in one run. The goal (issue #18): p95 < 150 ms for search and record pages at 20 sessions, and
-within 1.5× of the API's JSON.
+measures each number of processes in turn, in one run. The goal (issue #18): p95 < 150
+ms for search and record pages at 20 sessions, and within 1.5× of the API's JSON.
 
     .venv/bin/python bench/web.py                         # 20,000 records
     .venv/bin/python bench/web.py --records 100000 --requests 2000
     .venv/bin/python bench/web.py --records 1000000 --requests 1000   # issue #18
     .venv/bin/python bench/web.py --records 1000000 --requests 400 --workers 1 2
+
+``--profile N`` serves nothing: it drives the site's ASGI application in this process,
+N requests of each page and of the API's JSON of the same read, prints the CPU per
+request (every thread of the process: the store's reads run in worker threads) and
+profiles the pages' event-loop side with cProfile (sessions, language, template).
+
+    .venv/bin/python bench/web.py --records 1000000 --profile 60
 
 The store is the one ``bench/api.py`` keeps under ``--data-dir`` for the same size and
 seed (built on first use; ``--fresh`` builds a throwaway one).
@@ -91,6 +98,42 @@ def serve(url: str, port: int, workers: int) -> None:
     uvicorn.Server(server_config(site, "127.0.0.1", port, log_level="warning")).run()
 
 
+def profile_pages(url: str, paths: dict[str, list[tuple[str, list[str], list[str]]]],
+                  count: int) -> None:
+    """In process: CPU per request of each surface, then a cProfile of the pages."""
+    import cProfile
+    import pstats
+
+    from tearline.cli.web import build_site
+    from tearline.store.store import Store
+
+    site = build_site(Store.open(url))
+    transport = httpx.ASGITransport(app=site)
+
+    async def run(todo: list[str], header: str) -> None:
+        name, _, value = header.partition(": ")
+        async with httpx.AsyncClient(transport=transport, base_url="http://web") as client:
+            for path in todo:
+                answer = await client.get(path, headers={name: value})
+                assert answer.status_code == 200, (path, answer.status_code)
+
+    profiler = cProfile.Profile()
+    for line, surfaces in paths.items():
+        for surface, todo, headers in surfaces:
+            asyncio.run(run(todo[:10], headers[0]))  # warm up
+            started = time.process_time()
+            asyncio.run(run(todo[:count], headers[0]))
+            cpu = (time.process_time() - started) / count * 1000
+            print(f"{line:<8} {surface:<7} {cpu:7.2f} ms of CPU per request (in process)")
+            if surface == "web":
+                profiler.enable()
+                asyncio.run(run(todo[:count], headers[0]))
+                profiler.disable()
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(20)
+    stats.sort_stats("cumulative").print_stats("tearline", 30)
+
+
 def main() -> None:
     if len(sys.argv) == 5 and sys.argv[1] == "--serve":
         serve(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
@@ -105,6 +148,9 @@ def main() -> None:
                         "(default: %(default)s)")
     parser.add_argument("--quick", action="store_true",
                         help="2,000 records, 200 requests a line (bench/README.md)")
+    parser.add_argument("--profile", type=int, metavar="N",
+                        help="in process, no server: N requests of each surface, CPU per "
+                        "request and a cProfile of the pages")
     parser.add_argument("--data-dir", type=Path, default=bench_api.DATA_DIR,
                         help="where built stores are kept and reused, shared with "
                         "bench/api.py (default: %(default)s)")
@@ -142,6 +188,9 @@ def main() -> None:
     }
     print("api: the API's JSON of the page's read (search: results and facets); "
           "api-r: results only")
+    if args.profile:
+        profile_pages(url, lines, args.profile)
+        return
     for workers in args.workers:
         measure(url, workers, lines, args.requests)
 
