@@ -19,7 +19,7 @@ from webworld import PASSWORD, Browser, Site, build_site
 
 from store_template import copy_to
 from tearline.cli.web import site_from_environment
-from tearline.store import audit_log, audit_verify
+from tearline.store import audit_log, audit_verify, web_accounts
 
 ANALYST = "ana@mx.semar.uie"
 
@@ -61,6 +61,9 @@ def test_a_session_and_its_forms_hold_on_every_worker(
         switched = _to(a, b).post("/web/language", {"locale": "es_MX", "next": "/web/search"})
         assert switched.status_code == 303
         del a.client.cookies["tearline_lang"]  # only the preference saved in the store
+        with seeded.store.reading() as conn:  # read with the session, in one statement
+            found = web_accounts.find_session(conn, signed.cookies["tearline_session"])
+        assert found is not None and found.locale == "es_MX"
         page = _to(b, a).get("/web/search").text
         assert '<html lang="es-MX">' in page
         assert _to(a, b).post("/web/language", {"locale": "en_US"},
