@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from webworld import PASSWORD, Browser, Site, build_site
 
-from tearline.store import audit_log, releases
+from tearline.store import audit_log, release_reads, releases
 
 VETTED, UNVETTED, DEA = "ana@mx.semar.uie", "luis@mx.semar.log", "bob@us.dea.sod"
 
@@ -155,6 +155,11 @@ def test_release_and_recall_through_the_forms(person: Browser, site: Site) -> No
     assert person.post("/web/record/dea-o-chapitos/recall", {"release": ""}).status_code == 303
     assert "recalled" in person.get("/web/record/dea-o-chapitos").text
     assert "dea-o-chapitos" in person.get("/web/sharing").text
+    with site.store.reading() as conn:  # the page's read: the agency's own, recalled too
+        every = releases.releases(conn, ["dea-o-chapitos"])
+        assert release_reads.made_by(conn, "dea-o-chapitos", "us.dea") == [
+            r for r in every if r.by_agency == "us.dea"] != []
+        assert release_reads.made_by(conn, "dea-o-chapitos", "mx.fgr") == []
 
 
 def test_the_language_follows_the_analyst_then_the_browser(site: Site) -> None:
