@@ -10,6 +10,7 @@ import pytest
 from babel.dates import format_datetime
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 from tearline import i18n
 from tearline.web import vocab
@@ -84,3 +85,13 @@ def test_the_pages_text_reads_as_jinja_newstyle_gettext_writes_it(locale: str) -
         assert (ours.from_string(source).render(values)
                 == theirs.from_string(source).render(values))
     assert "&lt;b&gt;250&lt;/b&gt;" in ours.from_string(source).render(values)
+
+
+@pytest.mark.parametrize("locale", i18n.SUPPORTED)
+def test_counts_read_as_babel_writes_them(locale: str) -> None:
+    """The ``number`` filter (counts written directly) writes what Babel's
+    ``format_decimal`` writes, in the reader's language; anything else goes to Babel."""
+    number = environment(locale).filters["number"]
+    parsed = i18n.babel_locale(locale)
+    for n in [*range(0, 1200, 7), *(10 ** k for k in range(13)), 1234567, 2.5, -3]:
+        assert number(n) == format_decimal(n, locale=parsed)

@@ -89,6 +89,22 @@ def translator(gettext: Any) -> Any:
     return translate
 
 
+def number(parsed: Locale) -> Any:
+    """Babel's ``format_decimal(n)`` in ``parsed``'s format; a count (an int, not
+    negative) written directly when the locale groups by threes (``#,##0.###``, as
+    es-MX and en-US do), which Babel takes about 8 µs to do (a search page writes
+    dozens of facet counts)."""
+    group = parsed.number_symbols["latn"]["group"]
+    pattern = parsed.decimal_formats[None]
+    threes = pattern.grouping == (3, 3) and not pattern.prefix[0] and not pattern.suffix[0]
+
+    def write(n: Any) -> str:
+        if threes and type(n) is int and n >= 0:
+            return f"{n:,}".replace(",", group)
+        return str(format_decimal(n, locale=parsed))
+    return write
+
+
 def _summary(error: TearlineError) -> str:
     """An error's message without its problems (the page lists those one by one)."""
     return error.summary if isinstance(error, InputError) else error.message
@@ -109,7 +125,7 @@ def environment(locale: str) -> Environment:
 
     parsed = babel_locale(locale)  # parsed once: Babel parses a locale name on every call
     env.filters["when"] = date_time(parsed)
-    env.filters["number"] = lambda n: format_decimal(n, locale=parsed)
+    env.filters["number"] = number(parsed)
     env.filters["schema_name"] = lambda s: gettext(vocab.SCHEMAS.get(s) or str(s))
     env.filters["drug_name"] = lambda d: gettext(vocab.DRUGS[d]) if d in vocab.DRUGS else d
     env.filters["country_name"] = lambda c: _country(c, locale)
