@@ -222,3 +222,21 @@ def test_bad_input_gets_a_page_not_a_crash(person: Browser) -> None:
         answer = person.get(url)
         assert 400 <= answer.status_code < 500, url
         assert "text/html" in answer.headers["content-type"]
+
+
+def test_a_page_is_routed_before_the_api_routes_are_tried(site: Site, person: Browser) -> None:
+    """The pages sit behind one prefix match ahead of the API's routes: a page is not
+    tried against every API route first, and an API path passes it by."""
+    from starlette.routing import Match
+
+    first = site.app.router.routes[0]
+
+    def scope(path: str) -> dict[str, object]:
+        return {"type": "http", "path": path, "method": "GET", "root_path": "", "headers": []}
+
+    assert all(first.matches(scope(p))[0] == Match.FULL
+               for p in ("/web/search", "/web/record/x", "/web/static/tearline.css"))
+    assert first.matches(scope("/api/v1/entities/x"))[0] == Match.NONE
+    assert person.get("/web/static/tearline.css").status_code == 200
+    missing = person.get("/web/no-such-page")
+    assert missing.status_code == 404 and "<html" in missing.text
