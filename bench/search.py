@@ -15,6 +15,11 @@ matches).
 
     .venv/bin/python bench/search.py --records 1000000 --db /tmp/w.sqlite  # issue #20
     .venv/bin/python bench/search.py --quick
+    .venv/bin/python bench/search.py --records 1000000 --profile 30  # where it goes
+
+``--profile N`` runs the web page's read (``facets.search_faceted``) under cProfile
+instead, N searches, and prints its functions by own time: SQLite's steps appear as
+the cursor's ``execute`` and ``fetchall``, the rest is Python's.
 
 The store is the one ``bench/api.py`` keeps under ``--data-dir`` for the same size and
 seed (built on first use); ``--db`` names another (reused, or built and kept there).
@@ -100,6 +105,37 @@ def profile(url: str, limit: int, repeat: int, words: list[str]) -> dict[str, fl
     return out
 
 
+def profile_faceted(url: str, limit: int, searches: int, words: list[str]) -> None:
+    """cProfile of ``searches`` calls of ``facets.search_faceted`` (the web page's read,
+    audit committed), the surnames in turn, after one warm-up call each."""
+    import cProfile
+    import pstats
+
+    from tearline.store import facets
+    from tearline.store.store import Store, subject_for
+
+    store = Store.open(url)
+    now = datetime.now(UTC)
+    try:
+        with store.reading() as conn:
+            subject = subject_for(conn, "us.dea.sod")
+        for w in words:
+            facets.search_faceted(store, subject, now, w, limit=limit)
+        profiler = cProfile.Profile()
+        started = time.process_time()
+        profiler.enable()
+        for n in range(searches):
+            facets.search_faceted(store, subject, now, words[n % len(words)], limit=limit)
+        profiler.disable()
+        print(f"{(time.process_time() - started) / searches * 1000:.2f} ms of CPU per "
+              f"search under the profiler ({searches} searches)")
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("tottime").print_stats(25)
+        stats.sort_stats("cumulative").print_stats("tearline", 25)
+    finally:
+        store.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=20_000)
@@ -114,6 +150,8 @@ def main() -> None:
                         "%(default)s)")
     parser.add_argument("--quick", action="store_true", help="2,000 records, 1 repeat")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--profile", type=int, metavar="N",
+                        help="profile N calls of the web page's read instead")
     parser.add_argument("--window", type=int,
                         help="count the facets over this many best matches instead of "
                         "store/facets.py's WINDOW (to weigh a smaller window: a product "
@@ -133,6 +171,9 @@ def main() -> None:
         if not args.db.exists():
             prepare(args.db, args.records, args.seed)
         url = f"sqlite:///{args.db}"
+    if args.profile:
+        profile_faceted(url, args.limit, args.profile, words)
+        return
     figures = profile(url, args.limit, args.repeat, words)
     if args.json:
         print(json.dumps({"records": args.records, "cpu_ms": figures}, indent=2))

@@ -70,7 +70,7 @@ TABLE: dict[str, Layer] = {
     "taxii": _layer(9, "cryptography", "starlette", "uvicorn"),
     "api": _layer(9, "fastapi", "starlette", "uvicorn", "pydantic", "argon2",
                   "swagger_ui_bundle"),
-    "web": _layer(9, "fastapi", "starlette", "jinja2", "argon2", "babel"),
+    "web": _layer(9, "fastapi", "starlette", "jinja2", "argon2", "babel", "markupsafe"),
     # 10, 11 — entry points: the demo (which runs the servers), the command line
     "demo": _layer(10, "faker", "phonenumbers", "rich"),
     "cli": _layer(11, "typer", "rich"),

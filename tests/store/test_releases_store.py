@@ -13,7 +13,7 @@ from tearline.model.parties import Agency, Agreement, Unit, Vetting
 from tearline.model.record import build_record
 from tearline.model.statement import Provenance
 from tearline.policy.subject import Subject
-from tearline.store import parties, releases
+from tearline.store import parties, release_reads, releases
 from tearline.store.marking_changes import marking_history, set_marking
 from tearline.store.store import Store
 
@@ -75,6 +75,10 @@ def test_onward_release_within_the_recipients_agency_and_recall(store: Store) ->
         assert releases.recall(conn, DEA, "p1", recall_at, "t") == [result.release.id]
     assert props(store, FGR2, recall_at) == set()
     assert props(store, FGR2, at) == {"name"}  # history: visible before the recall
+    with store.reading() as conn:  # a record page's list: the agency's own, recalled too
+        made = release_reads.made_by(conn, "p1", "mx.fgr")
+        assert made == releases.releases(conn, ["p1"]) and made[0].revoked_at == recall_at
+        assert release_reads.made_by(conn, "p1", "us.dea") == []
 
 
 def test_orcon_needs_a_recorded_consent(store: Store) -> None:

@@ -79,6 +79,15 @@ def test_the_language_preference_is_the_analysts_own(store: Store) -> None:
     with store.reading() as conn:
         assert web_accounts.locale_of(conn, "eva@mx.fgr.seido") == "en_US"
         assert web_accounts.locale_of(conn, "bob@us.dea.sod") is None
+    with store.transaction() as conn:
+        web_accounts.open_session(conn, "sid-eva", "eva@mx.fgr.seido", frozenset({"read"}),
+                                  "c" * 64, T, T + timedelta(hours=8))
+        web_accounts.open_session(conn, "sid-bob", "bob@us.dea.sod", frozenset({"read"}),
+                                  "c" * 64, T, T + timedelta(hours=8))
+    with store.reading() as conn:  # read with the session: a page needs both
+        eva, bob = (web_accounts.find_session(conn, s) for s in ("sid-eva", "sid-bob"))
+        assert eva is not None and eva.locale == "en_US" and eva.owner == "eva@mx.fgr.seido"
+        assert bob is not None and bob.locale is None and bob.scopes == frozenset({"read"})
 
 
 def test_facets_count_only_what_the_subject_sees(store: Store) -> None:

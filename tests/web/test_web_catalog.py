@@ -10,6 +10,7 @@ import pytest
 from babel.dates import format_datetime
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 from tearline import i18n
 from tearline.web import vocab
@@ -65,3 +66,32 @@ def test_dates_read_as_babel_writes_them(locale: str) -> None:
     assert when(None) == ""
     assert environment("es_MX").filters["when"](
         datetime(2026, 3, 4, 17, 6, 7, tzinfo=UTC)) == "4 mar 2026, 5:06:07\u202fp.m."
+
+
+@pytest.mark.parametrize("locale", i18n.SUPPORTED)
+def test_the_pages_text_reads_as_jinja_newstyle_gettext_writes_it(locale: str) -> None:
+    """The templates' ``_()`` (one call, texts kept) writes what Jinja's newstyle
+    gettext writes: translated, escaped variables, ``%%`` read as ``%``, every time."""
+    from jinja2 import Environment
+
+    ours = environment(locale)
+    theirs = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    theirs.install_gettext_translations(i18n.translations(locale, "web"),  # type: ignore[attr-defined]
+                                        newstyle=True)
+    source = ('{{ _("Search") }}|{{ _("Search") }}|{{ _(word) }}|'
+              '{{ _("Counted over the best %(n)s matches.", n=n) }}|{{ _("100%%") }}')
+    values = {"word": "Record", "n": "<b>250</b>"}
+    for _ in range(2):  # the second time, from the texts kept
+        assert (ours.from_string(source).render(values)
+                == theirs.from_string(source).render(values))
+    assert "&lt;b&gt;250&lt;/b&gt;" in ours.from_string(source).render(values)
+
+
+@pytest.mark.parametrize("locale", i18n.SUPPORTED)
+def test_counts_read_as_babel_writes_them(locale: str) -> None:
+    """The ``number`` filter (counts written directly) writes what Babel's
+    ``format_decimal`` writes, in the reader's language; anything else goes to Babel."""
+    number = environment(locale).filters["number"]
+    parsed = i18n.babel_locale(locale)
+    for n in [*range(0, 1200, 7), *(10 ** k for k in range(13)), 1234567, 2.5, -3]:
+        assert number(n) == format_decimal(n, locale=parsed)

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from webworld import PASSWORD, Browser, Site, build_site
 
-from tearline.store import audit_log, releases
+from tearline.store import audit_log, release_reads, releases
 
 VETTED, UNVETTED, DEA = "ana@mx.semar.uie", "luis@mx.semar.log", "bob@us.dea.sod"
 
@@ -155,6 +155,11 @@ def test_release_and_recall_through_the_forms(person: Browser, site: Site) -> No
     assert person.post("/web/record/dea-o-chapitos/recall", {"release": ""}).status_code == 303
     assert "recalled" in person.get("/web/record/dea-o-chapitos").text
     assert "dea-o-chapitos" in person.get("/web/sharing").text
+    with site.store.reading() as conn:  # the page's read: the agency's own, recalled too
+        every = releases.releases(conn, ["dea-o-chapitos"])
+        assert release_reads.made_by(conn, "dea-o-chapitos", "us.dea") == [
+            r for r in every if r.by_agency == "us.dea"] != []
+        assert release_reads.made_by(conn, "dea-o-chapitos", "mx.fgr") == []
 
 
 def test_the_language_follows_the_analyst_then_the_browser(site: Site) -> None:
@@ -217,3 +222,21 @@ def test_bad_input_gets_a_page_not_a_crash(person: Browser) -> None:
         answer = person.get(url)
         assert 400 <= answer.status_code < 500, url
         assert "text/html" in answer.headers["content-type"]
+
+
+def test_a_page_is_routed_before_the_api_routes_are_tried(site: Site, person: Browser) -> None:
+    """The pages sit behind one prefix match ahead of the API's routes: a page is not
+    tried against every API route first, and an API path passes it by."""
+    from starlette.routing import Match
+
+    first = site.app.router.routes[0]
+
+    def scope(path: str) -> dict[str, object]:
+        return {"type": "http", "path": path, "method": "GET", "root_path": "", "headers": []}
+
+    assert all(first.matches(scope(p))[0] == Match.FULL
+               for p in ("/web/search", "/web/record/x", "/web/static/tearline.css"))
+    assert first.matches(scope("/api/v1/entities/x"))[0] == Match.NONE
+    assert person.get("/web/static/tearline.css").status_code == 200
+    missing = person.get("/web/no-such-page")
+    assert missing.status_code == 404 and "<html" in missing.text

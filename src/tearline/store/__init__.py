@@ -55,6 +55,7 @@ MODULES = (
     "vetting_attestations",
     "trace_store",
     "web_accounts",
+    "release_reads",
 )
 
 #: Classes and functions of the face, by the module that defines them.
@@ -113,6 +114,7 @@ __all__ = [
     "set_marking", "stored_schemas", "ts", "upgrade", "write_records",
     "trace_store",
     "explain_audience",
+    "release_reads",
 ]
 
 if TYPE_CHECKING:  # the names as mypy sees them; at run time, __getattr__ below
@@ -143,6 +145,7 @@ if TYPE_CHECKING:  # the names as mypy sees them; at run time, __getattr__ below
         published_log,
         reader,
         release_approvals,
+        release_reads,
         releases,
         resolve_judgements,
         resolve_views,

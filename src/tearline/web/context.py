@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from tearline.errors import PolicyDenied, TooLarge, ValidationError, tr
 from tearline.i18n import SUPPORTED, negotiate
-from tearline.store import Store, web_accounts
+from tearline.store import Store
 from tearline.web.proofs import Verifier
 from tearline.web.render import render
 from tearline.web.sessions import COOKIE, Session, Sessions
@@ -90,11 +90,8 @@ def viewer(request: Request, scope: str = "read") -> Session:
 
 def locale_of(request: Request) -> str:
     found = session_of(request)
-    if found is not None:
-        with web_of(request).store.reading() as conn:
-            preferred = web_accounts.locale_of(conn, found.owner)
-        if preferred in SUPPORTED:
-            return preferred
+    if found is not None and found.locale is not None and found.locale in SUPPORTED:
+        return found.locale  # saved by the analyst, read with the session's row
     cookie = request.cookies.get(LANG_COOKIE)
     return negotiate(cookie if cookie in SUPPORTED else None,
                      request.headers.get("accept-language"))

@@ -17,7 +17,9 @@ from urllib.parse import urlencode
 from babel import Locale
 from babel.dates import get_date_format, get_datetime_format, get_time_format
 from babel.numbers import format_decimal
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from tearline.errors import InputError, TearlineError
 from tearline.i18n import babel_locale, translations
@@ -58,6 +60,51 @@ def date_time(parsed: Locale) -> Any:
     return when
 
 
+#: Translated texts kept per locale at most (a template's ``_()`` takes literal texts).
+KEPT_TEXTS = 4096
+
+
+def translator(gettext: Any) -> Any:
+    """The templates' ``_()``: what Jinja's newstyle gettext gives (the text translated,
+    as markup under autoescape, formatted with its escaped variables, ``%`` always
+    applied), in one call instead of three nested ``Context.call``s per text, and a
+    text without variables translated once (a page says dozens of them)."""
+    kept: dict[tuple[str, bool], str] = {}
+
+    @pass_context
+    def translate(context: Context, message: str, **variables: Any) -> str:
+        escaping = bool(context.eval_ctx.autoescape)
+        if not variables:
+            found = kept.get((message, escaping))
+            if found is not None:
+                return found
+        said: Any = gettext(message)
+        if escaping:
+            said = Markup(said)
+        said = said % variables
+        if not variables and len(kept) < KEPT_TEXTS:
+            kept[(message, escaping)] = said
+        return said  # type: ignore[no-any-return]
+
+    return translate
+
+
+def number(parsed: Locale) -> Any:
+    """Babel's ``format_decimal(n)`` in ``parsed``'s format; a count (an int, not
+    negative) written directly when the locale groups by threes (``#,##0.###``, as
+    es-MX and en-US do), which Babel takes about 8 µs to do (a search page writes
+    dozens of facet counts)."""
+    group = parsed.number_symbols["latn"]["group"]
+    pattern = parsed.decimal_formats[None]
+    threes = pattern.grouping == (3, 3) and not pattern.prefix[0] and not pattern.suffix[0]
+
+    def write(n: Any) -> str:
+        if threes and type(n) is int and n >= 0:
+            return f"{n:,}".replace(",", group)
+        return str(format_decimal(n, locale=parsed))
+    return write
+
+
 def _summary(error: TearlineError) -> str:
     """An error's message without its problems (the page lists those one by one)."""
     return error.summary if isinstance(error, InputError) else error.message
@@ -74,9 +121,11 @@ def environment(locale: str) -> Environment:
     def gettext(message: str) -> str:
         return str(catalog.gettext(message))
 
+    env.globals["_"] = translator(catalog.gettext)
+
     parsed = babel_locale(locale)  # parsed once: Babel parses a locale name on every call
     env.filters["when"] = date_time(parsed)
-    env.filters["number"] = lambda n: format_decimal(n, locale=parsed)
+    env.filters["number"] = number(parsed)
     env.filters["schema_name"] = lambda s: gettext(vocab.SCHEMAS.get(s) or str(s))
     env.filters["drug_name"] = lambda d: gettext(vocab.DRUGS[d]) if d in vocab.DRUGS else d
     env.filters["country_name"] = lambda c: _country(c, locale)

@@ -2,8 +2,9 @@
 
 The cookie holds a random session id (256 bits); the store keeps its SHA-256 with the
 owner, the scopes, the CSRF token of the session's forms and the moment it expires
-(``session_minutes`` after sign-in). Each request re-reads that row, so a sign-out, a
-password change or expiry takes effect at once in every process; the owner is resolved
+(``session_minutes`` after sign-in). Each request re-reads that row (with the owner's
+saved language, in the same statement), so a sign-out, a password change, expiry or a
+language switch takes effect at once in every process; the owner is resolved
 to a policy subject on each request too, so a party change reaches an open session.
 ``clock`` decides expiry (tests move it; nothing here reads the wall clock itself).
 
@@ -47,6 +48,8 @@ class Session:
     scopes: frozenset[str]
     csrf: str
     expires_at: datetime
+    #: The owner's saved language, read with the session (``None``: none saved).
+    locale: str | None = None
 
     def csrf_ok(self, presented: str | None) -> bool:
         return presented is not None and hmac.compare_digest(
@@ -107,7 +110,8 @@ class Sessions:
             subject = self._subject(row.owner, now)
         except TearlineError:  # the analyst was removed meanwhile
             return None
-        return Session(session_id, row.owner, subject, row.scopes, row.csrf, row.expires_at)
+        return Session(session_id, row.owner, subject, row.scopes, row.csrf, row.expires_at,
+                       row.locale)
 
     def end(self, session_id: str) -> None:
         with self.store.transaction() as conn:

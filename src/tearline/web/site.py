@@ -1,9 +1,10 @@
 """Adding the web application to the API's FastAPI application.
 
 :func:`install` mounts the pages under ``/web`` (and sends ``/`` there), the static
-files under ``/web/static``, and a middleware that gives every page its security
-headers. The API's error envelope stays the API's: a failure on a web path is answered
-with an HTML page in the reader's language instead, with the same status.
+files under ``/web/static``, ahead of the API's routes, and a middleware that gives
+every page its security headers. The API's error envelope stays the API's: a failure
+on a web path is answered with an HTML page in the reader's language instead, with the
+same status.
 
 The web package sits beside ``api/`` (one floor, tests/arch): it does not import it.
 The application and its authenticator are handed in by whoever composes the two — the
@@ -19,10 +20,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Mount
 
 from tearline.errors import TearlineError, http_status
 from tearline.web import context
@@ -132,13 +134,18 @@ def install(app: FastAPI, tokens: TokenAuthenticator, settings: WebSettings | No
 
     for kind in (SignInNeeded, TearlineError, StarletteHTTPException, Exception):
         app.add_exception_handler(kind, on_error)
+    pages = APIRouter()
     for module in PAGES:
-        app.include_router(module.router(), prefix=PREFIX, include_in_schema=False)
+        pages.include_router(module.router(), include_in_schema=False)
+    pages.mount("/static", StaticFiles(directory=STATIC), name="web-static")
+    # First, behind one prefix test: a page is not tried against every API route first
+    # (FastAPI tests each route of each included router in turn, several µs a router),
+    # and an API request passes it with one failed prefix match.
+    app.router.routes.insert(0, Mount(PREFIX, app=pages))
 
     @app.get("/", include_in_schema=False)
     async def home() -> RedirectResponse:
         return RedirectResponse(PREFIX + "/search", status_code=303)
 
-    app.mount(PREFIX + "/static", StaticFiles(directory=STATIC), name="web-static")
     app.add_middleware(SecurityHeaders)
     return web

@@ -19,7 +19,7 @@ from tearline.errors import NotFound, Problem, ValidationError, tr
 from tearline.model.marking import Selector
 from tearline.model.record import Record
 from tearline.model.schema import get_model
-from tearline.store import parties, releases
+from tearline.store import parties, release_reads, releases
 from tearline.web.context import PREFIX, back_to, form, page, text, viewer, web_of
 
 ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
@@ -55,8 +55,7 @@ def router() -> APIRouter:
         found = await store.read_async(session.subject, datetime.now(UTC),
                                        checked_id(entity_id), "web")
         with store.reading() as conn:
-            made = [r for r in releases.releases(conn, [found.id])
-                    if r.by_agency == session.subject.agency]
+            made = release_reads.made_by(conn, found.id, session.subject.agency)
             agreements = [a for a in parties.agreements(conn)
                           if session.subject.agency in a.parties] if can_write else []
         statements = sorted(found.statements, key=lambda s: (s.prop, s.value, s.id))
