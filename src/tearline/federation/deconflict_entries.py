@@ -14,14 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection
-
 from tearline.audit.deconflict_events import DeconflictHit, DeconflictRegistered
 from tearline.audit.envelope import Event
 from tearline.audit.events import DeconflictQuery
 from tearline.audit.template import Columns, EventTemplate
 from tearline.deconflict import documents as docs
-from tearline.store import audit_log
+from tearline.store import Connection, audit_log
 
 #: Placeholders of the varying fields in a template's prototype (valid, never logged).
 _REGISTRATION = "dr-" + "0" * 32
