@@ -2,7 +2,7 @@
 nodes on loopback, against the floor, a plaintext join and OpenMined's PSI.
 
     .venv/bin/python bench/deconflict.py [--registered 1000000] [--checks 10000]
-                                         [--skip-nodes] [--skip-psi]
+                                         [--skip-nodes] [--skip-psi] [--steps]
 
 Figures from one run, on the same selector sets (E.164 phone numbers; half of the
 checks are registered):
@@ -23,7 +23,13 @@ checks are registered):
   an indexed SQLite table, the checks joined against it;
 - ``psi``: ``openmined-psi`` (two-party ECDH PSI, no threshold) on the same sets: the
   server's setup over the registered set is built once (cached, not timed), then the
-  client's request, the server's answer and the intersection are timed.
+  client's request, the server's answer and the intersection are timed;
+- ``steps`` (``--steps``): CPU per selector of the steps around the group arithmetic,
+  in process on a scratch SQLite store, each beside what it replaced where that still
+  exists: an audit entry built as an event of its own or from a template, appended;
+  a batch's registration rows stored; the CSV's phone numbers normalized by one
+  process or by a process per core (wall time; two different sets of numbers, since
+  normalization is cached by text).
 
 Printed as JSON; nothing is written outside a temporary folder, or the folder
 ``--keep`` names (its nodes are reused by the next run given the same folder and sizes).
@@ -108,6 +114,71 @@ def psi(registered: list[str], checks: list[str]) -> dict[str, float]:
     response = server.ProcessRequest(request)
     hits = len(client.GetIntersection(setup, response))
     return {"checks_s": time.perf_counter() - start, "hits": hits}
+
+
+def steps(count: int) -> dict[str, float]:
+    """CPU µs per selector of the steps next to the group arithmetic (see the docstring)."""
+    from tearline.audit.events import DeconflictQuery
+    from tearline.cli import deconflict_input
+    from tearline.deconflict import documents as docs
+    from tearline.federation import deconflict_entries as logs
+    from tearline.federation.deconflict_docs import logged
+    from tearline.store import audit_log, deconflict_index
+    from tearline.store.store import Store
+
+    at = datetime.now(UTC)
+    stamp, actor = docs.stamp(at), "analyst:ana@mx.semar.uie"
+    batch = docs.Batch(id=docs.new_id("db"), agency="us.dea", unit="us.dea.sod",
+                       contact="SOD duty desk", since=stamp, expires=stamp, node="dea",
+                       entries=tuple((docs.new_id("dr"), os.urandom(32).hex(), "phone")
+                                     for _ in range(count)))
+    out: dict[str, float] = {}
+
+    def cpu(label: str, fn: Any) -> Any:
+        start = time.process_time()
+        result = fn()
+        out[label] = (time.process_time() - start) / count * 1e6
+        return result
+
+    cpu("registered_entry_as_event_us",
+        lambda: [e.to_canonical() for e in logged(batch, actor, at)])
+    entries = logs.Entries()
+    cpu("registered_entry_from_template_us", lambda: logs.registered(entries, batch, actor,
+                                                                     stamp))
+    commitment = "c" * 64
+    cpu("query_entry_as_event_us", lambda: [DeconflictQuery(
+        at=stamp, actor=actor, selector_kind="phone", selector_commitment=commitment,
+        hit_count=1).to_canonical() for _ in range(count)])
+    query = logs.query_template(stamp, actor)
+    cpu("query_entry_from_template_us",
+        lambda: [query.body(("phone", commitment, 1)) for _ in range(count)])
+    root = Path(tempfile.mkdtemp(prefix="tearline-bench-steps-"))
+    try:
+        store = Store.open(f"sqlite:///{root / 'steps.sqlite'}")
+        signed = {**batch.to_document(), "signature": "-"}
+
+        def append() -> None:
+            with store.transaction() as conn:
+                entries.append_to(conn)
+
+        def rows() -> None:
+            with store.transaction() as conn:
+                deconflict_index.store_documents(conn, [(batch, signed)], "dea", at)
+
+        cpu("entry_appended_us", append)
+        cpu("registration_row_stored_us", rows)
+        with store.reading() as conn:
+            assert audit_log.size(conn) >= count
+        store.close()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    for label, least, offset in (("parse_one_process_s", count + 1, 10**6),
+                                 ("parse_process_per_core_s", 1, 2 * 10**6)):
+        rows_in = [("phone", p, None, None, None) for p in phones(count, offset)]
+        start = time.perf_counter()
+        deconflict_input.normalized(rows_in, least)
+        out[label] = time.perf_counter() - start
+    return out
 
 
 def _free_port() -> int:
@@ -226,6 +297,8 @@ def main() -> None:
     parser.add_argument("--checks", type=int, default=10_000)
     parser.add_argument("--skip-nodes", action="store_true")
     parser.add_argument("--skip-psi", action="store_true")
+    parser.add_argument("--steps", action="store_true",
+                        help="also the CPU per selector of the steps beside the arithmetic")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="build the nodes in DIR and keep them; when DIR holds a "
                              "previous run's nodes, reuse them and time the checks only")
@@ -244,6 +317,8 @@ def main() -> None:
     out["oprf"]["x_four_mults"] = out["oprf"]["per_element_us"] / out["floor"]["four_mults_us"]
     out["oprf_all_cores"] = oprf_in_process(sample, None)
     out["join"] = plaintext_join(registered, checks)
+    if args.steps:
+        out["steps"] = steps(args.checks)
     if not args.skip_psi:
         out["psi"] = psi(registered, checks)
     if not args.skip_nodes:

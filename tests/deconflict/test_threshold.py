@@ -97,3 +97,33 @@ def test_a_batch_from_any_t_holders_gives_the_single_key_tokens(
                for s in (shares[i] for i in order[:t])}
     assert tokens.finish(batch, answers, t) == tuple(tokens.direct_token(key, s)
                                                      for s in chosen)
+
+
+@settings(max_examples=15, deadline=None)
+@given(sharings(), st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=3))
+def test_a_batch_with_the_clients_own_share_gives_the_single_key_tokens(
+    sharing: tuple[bytes, tuple[threshold.KeyShare, ...], list[int]], values: list[str]
+) -> None:
+    from tearline.deconflict import tokens
+    from tearline.deconflict.selectors import Selector
+
+    key, shares, order = sharing
+    t = shares[0].threshold
+    chosen = [Selector("identifier", f"test:{v}") for v in values]
+    batch = tokens.blind_batch(chosen)
+    local, *remote = (shares[i] for i in order[:t])
+    answers = {s.index: [threshold.evaluate_share(s, e) for e in batch.elements]
+               for s in remote}
+    assert tokens.finish(batch, answers, t, local=local) == tuple(
+        tokens.direct_token(key, s) for s in chosen)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(scalars, max_size=6), st.none() | scalars)
+def test_batch_inversion_gives_each_inverse_times_the_factor(
+        values: list[bytes], factor: bytes | None) -> None:
+    from tearline.deconflict import tokens
+
+    one = group.scalar_from_int(1)
+    for value, inverse in zip(values, tokens.invert_all(values, factor), strict=True):
+        assert group.scalar_mul(value, inverse) == (factor or one)

@@ -52,13 +52,17 @@ def token_of(output: bytes) -> str:
     return output[:TOKEN_BYTES].hex()
 
 
-def invert_all(scalars: Sequence[bytes]) -> list[bytes]:
-    """Every scalar's inverse with one inversion (Montgomery's trick): an inversion
-    costs about half a group multiplication, a scalar product a hundredth of one."""
+def invert_all(scalars: Sequence[bytes], factor: bytes | None = None) -> list[bytes]:
+    """Every scalar's inverse, times ``factor`` when given, with one inversion
+    (Montgomery's trick): an inversion costs about half a group multiplication, a
+    scalar product a hundredth of one. The factor rides on the one inversion, so
+    ``factor``·s⁻¹ costs what s⁻¹ does."""
     prefix = [group.scalar_from_int(1)]
     for s in scalars:
         prefix.append(group.scalar_mul(prefix[-1], s))
     inverse = group.scalar_invert(prefix[-1])
+    if factor is not None:
+        inverse = group.scalar_mul(inverse, factor)
     out = [b""] * len(scalars)
     for i in range(len(scalars) - 1, -1, -1):
         out[i] = group.scalar_mul(inverse, prefix[i])
@@ -94,8 +98,14 @@ def finish(
             indices_count=len(indices), t=t))
     lagrange = threshold.lagrange_at_zero(indices)
     own = None if local is None else group.scalar_mul(lagrange[local.index], local.scalar)
-    r_inverses = invert_all(batch.blinds)
     order = sorted(answers)
+    # the coefficient of a remote answer is λᵢ·r⁻¹; one holder's λᵢ rides on the inversion
+    if len(order) == 1:
+        coefficients = {order[0]: invert_all(batch.blinds, lagrange[order[0]])}
+    else:
+        inverses = invert_all(batch.blinds)
+        coefficients = {index: [group.scalar_mul(lagrange[index], r) for r in inverses]
+                        for index in order}
 
     def combine(positions: Sequence[int]) -> list[str]:
         out = []
@@ -103,8 +113,7 @@ def finish(
             total = None if own is None else group.scalar_mult(own, batch.hashed[position])
             for index in order:
                 element = group.check_shape(answers[index][position], f"answer of {index}")
-                coefficient = group.scalar_mul(lagrange[index], r_inverses[position])
-                term = group.scalar_mult(coefficient, element)
+                term = group.scalar_mult(coefficients[index][position], element)
                 total = term if total is None else group.element_add(total, term)
             assert total is not None
             unblinded = group.check_shape(total, "combined element")

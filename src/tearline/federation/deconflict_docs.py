@@ -27,6 +27,7 @@ from tearline.audit.envelope import Event
 from tearline.audit.events import FederationRefused
 from tearline.deconflict import documents as docs
 from tearline.errors import IntegrityError, NotFound, ValidationError
+from tearline.federation import deconflict_entries as logs
 from tearline.federation.signing import sign_document, verify_document
 from tearline.keys import NodeKey
 from tearline.store import Connection, Peer, audit_log, deconflict_index, parties, ts
@@ -146,18 +147,23 @@ def accept_page(conn: Connection, peer: Peer, own_agency: str, page: list[object
             assert isinstance(signed, dict)
             admitted.append((document, signed))
     stored = deconflict_index.store_documents(conn, admitted, peer.name, at)
-    events: list[Event] = []
+    entries = logs.Entries()
     for document in stored:
-        events += logged(document, f"node:{peer.name}", at)
+        if isinstance(document, docs.Batch):
+            logs.registered(entries, document, f"node:{peer.name}", ts(at))
+            continue
+        for event in logged(document, f"node:{peer.name}", at):
+            entries.event(event)
         if isinstance(document, docs.Notice | docs.NoticeBatch):
             told = (document,) if isinstance(document, docs.Notice) else document.notices
             holders = deconflict_index.registrations(conn, [n.registration_id for n in told])
-            events += [DeconflictHit(
-                at=ts(at), actor=f"unit:{holder.unit}", registration_id=holder.id,
-                role="holder", checker=f"unit:{notice.checker_unit}",
-                checker_agency=notice.checker_agency, holder=f"unit:{holder.unit}",
-                holder_agency=holder.agency, agreement_id=notice.agreement_id or None)
-                for notice in told for holder in (holders[notice.registration_id],)]
-    if events:
-        audit_log.append(conn, events)
+            for notice in told:
+                holder = holders[notice.registration_id]
+                entries.event(DeconflictHit(
+                    at=ts(at), actor=f"unit:{holder.unit}", registration_id=holder.id,
+                    role="holder", checker=f"unit:{notice.checker_unit}",
+                    checker_agency=notice.checker_agency, holder=f"unit:{holder.unit}",
+                    holder_agency=holder.agency, agreement_id=notice.agreement_id or None))
+    if entries.bodies:
+        entries.append_to(conn)
     return stored

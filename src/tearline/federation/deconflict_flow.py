@@ -21,8 +21,7 @@ from typing import Any
 
 from tearline.audit.commitments import entry_key
 from tearline.audit.deconflict_events import DeconflictHit
-from tearline.audit.envelope import Event, commit_value
-from tearline.audit.events import DeconflictQuery
+from tearline.audit.envelope import commit_value
 from tearline.deconflict import documents as docs
 from tearline.deconflict import threshold
 from tearline.deconflict import tokens as tk
@@ -36,6 +35,7 @@ from tearline.errors import (
     ValidationError,
     tr,
 )
+from tearline.federation import deconflict_entries as logs
 from tearline.federation.deconflict_docs import agreement_between, logged, sign
 from tearline.federation.deconflict_remote import evaluate_remote, pull_index
 from tearline.federation.identity import load_identity
@@ -164,57 +164,47 @@ class Deconfliction:
         selector unless ``queries`` is false: a registration's check of its own
         selectors, whose ``deconflict.registered`` entries already record them."""
         out: list[list[Hit]] = []
-        events: list[Event] = []
+        entries = logs.Entries()
         notices: dict[str, list[tuple[str, str]]] = {}  # holder agency → (notice, registration)
-        stamp = ts(at)
+        stamp, actor = ts(at), str(subject)
+        query = logs.query_template(stamp, actor)
+        hit = logs.checker_hit_template(stamp, actor, subject.unit, subject.agency)
         with self.store.transaction() as conn:
             found = deconflict_index.in_force(conn, tokens, at)
             # every query entry of the batch has the same kind, time and actor: one key
-            key = entry_key(audit_log.salt(conn), "deconflict.query", stamp, str(subject))
+            key = entry_key(audit_log.salt(conn), "deconflict.query", stamp, actor)
             bases: dict[str, str | None] = {}
             for selector, token in zip(selectors, tokens, strict=True):
-                hits = []
-                first = len(events)
-                for reg in found.get(token, []):
-                    if reg.unit == subject.unit:
-                        continue
+                met = [reg for reg in found.get(token, ()) if reg.unit != subject.unit]
+                for reg in met:
                     if reg.agency not in bases:  # one lookup per agency, not per hit
                         bases[reg.agency] = agreement_between(conn, subject.agency,
                                                               reg.agency, at)
-                    basis = bases[reg.agency]
-                    if basis is None:
-                        continue  # these agencies do not deconflict: as if absent
-                    hits.append(Hit(reg.id, reg.agency, reg.unit, reg.contact, reg.since,
-                                    reg.kind))
-                    events.append(DeconflictHit(
-                        at=stamp, actor=str(subject), registration_id=reg.id, role="checker",
-                        checker=f"unit:{subject.unit}", checker_agency=subject.agency,
-                        holder=f"unit:{reg.unit}", holder_agency=reg.agency,
-                        agreement_id=basis or None))
+                # these agencies do not deconflict: as if absent
+                met = [reg for reg in met if bases[reg.agency] is not None]
+                if queries:
+                    entries.add(query, (selector.kind, commit_value(
+                        key, f"{selector.kind}:{selector.value}"), len(met)))
+                for reg in met:
+                    basis = bases[reg.agency] or None
+                    entries.add(hit, (reg.id, f"unit:{reg.unit}", reg.agency, basis))
                     if reg.node == self.identity.name:  # the holder is on this node
-                        events.append(DeconflictHit(
+                        entries.event(DeconflictHit(
                             at=stamp, actor=f"unit:{reg.unit}", registration_id=reg.id,
                             role="holder", checker=f"unit:{subject.unit}",
                             checker_agency=subject.agency, holder=f"unit:{reg.unit}",
-                            holder_agency=reg.agency, agreement_id=basis or None))
+                            holder_agency=reg.agency, agreement_id=basis))
                     notices.setdefault(reg.agency, []).append((docs.new_id("dn"), reg.id))
-                if not queries:
-                    out.append(hits)
-                    continue
-                events.insert(first, DeconflictQuery(
-                    at=stamp, actor=str(subject),
-                    selector_kind=selector.kind,  # type: ignore[arg-type]
-                    selector_commitment=commit_value(key, f"{selector.kind}:{selector.value}"),
-                    hit_count=len(hits)))
-                out.append(hits)
+                out.append([Hit(reg.id, reg.agency, reg.unit, reg.contact, reg.since, reg.kind)
+                            for reg in met])
             told = [docs.NoticeBatch(docs.new_id("dh"), agency, subject.agency, subject.unit,
                                      bases[agency] or None, stamp, self.identity.name,
-                                     tuple(entries[i:i + docs.MAX_ENTRIES]))
-                    for agency, entries in sorted(notices.items())
-                    for i in range(0, len(entries), docs.MAX_ENTRIES)]
+                                     tuple(pairs[i:i + docs.MAX_ENTRIES]))
+                    for agency, pairs in sorted(notices.items())
+                    for i in range(0, len(pairs), docs.MAX_ENTRIES)]
             deconflict_index.store_documents(
                 conn, [(n, sign(self.key, n)) for n in told], self.identity.name, at)
-            audit_log.append(conn, events)
+            entries.append_to(conn)
         return out
 
     def check(self, subject: Subject, selectors: Sequence[Selector]) -> Outcome:
@@ -249,18 +239,18 @@ class Deconfliction:
                                         list(probe_tokens) or list(mine), at,
                                         queries=bool(probes)), unavailable)
         made: list[tuple[docs.Document, dict[str, Any]]] = []
-        events: list[Event] = []
+        entries = logs.Entries()
         step = docs.MAX_ENTRIES
         for start in range(0, len(selectors), step):
             document = batch(tuple(
                 (docs.new_id("dr"), token, selector.kind) for selector, token in
                 zip(selectors[start:start + step], mine[start:start + step], strict=True)))
             made.append((document, sign(self.key, document)))
-            events += logged(document, str(subject), at)
+            logs.registered(entries, document, str(subject), ts(at))
             outcome.registered += [i for i, _, _ in document.entries]
         with self.store.transaction() as conn:
             deconflict_index.store_documents(conn, made, self.identity.name, at)
-            audit_log.append(conn, events)
+            entries.append_to(conn)
         return outcome
 
     def withdraw(self, subject: Subject, registration_id: str) -> None:

@@ -20,12 +20,17 @@ from sqlalchemy import Connection, and_, insert, or_, select
 from tearline.deconflict import documents as docs
 from tearline.errors import NotFound, ValidationError, tr
 from tearline.store import deconflict_tables as dt
+from tearline.store.engine import driver_cursor, marker
 from tearline.store.tables import ts
 
 #: Index documents served per page to a pulling peer, and about the most bytes of
 #: them (a batch of registrations is a large document: a page holds a few).
 PAGE = 1000
 PAGE_BYTES = 4_000_000
+#: The columns of a registration row, in the order a batch's rows are written.
+_REGISTRATION_ORDER = ("id", "token", "kind", "agency", "unit", "contact", "since",
+                       "expires_at", "origin", "doc_seq")
+_REGISTRATION_COLUMNS = ", ".join(_REGISTRATION_ORDER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,14 +77,17 @@ def store_documents(conn: Connection, items: Sequence[tuple[docs.Document, dict[
             select(d.doc_id, d.seq).where(d.doc_id.in_(part))))
     rows: dict[Any, list[dict[str, Any]]] = {dt.registrations: [], dt.withdrawals: [],
                                              dt.notices: []}
+    made_rows: list[tuple[Any, ...]] = []
     for doc, _ in fresh.values():
-        if isinstance(doc, docs.Registration | docs.Batch):
-            made = (doc,) if isinstance(doc, docs.Registration) else doc.registrations
-            rows[dt.registrations].extend({
-                "id": r.id, "token": r.token, "kind": r.kind, "agency": r.agency,
-                "unit": r.unit, "contact": r.contact, "since": r.since,
-                "expires_at": r.expires, "origin": r.node, "doc_seq": seq[doc.id]}
-                for r in made)
+        if isinstance(doc, docs.Batch):  # thousands of rows: as tuples, to the driver
+            made_rows.extend((i, token, kind, doc.agency, doc.unit, doc.contact, doc.since,
+                              doc.expires, doc.node, seq[doc.id])
+                             for i, token, kind in doc.entries)
+        elif isinstance(doc, docs.Registration):
+            rows[dt.registrations].append({
+                "id": doc.id, "token": doc.token, "kind": doc.kind, "agency": doc.agency,
+                "unit": doc.unit, "contact": doc.contact, "since": doc.since,
+                "expires_at": doc.expires, "origin": doc.node, "doc_seq": seq[doc.id]})
         elif isinstance(doc, docs.Withdrawal):
             rows[dt.withdrawals].append({"registration_id": doc.registration_id,
                                          "withdrawn_at": doc.withdrawn_at,
@@ -94,6 +102,12 @@ def store_documents(conn: Connection, items: Sequence[tuple[docs.Document, dict[
     for table, values in rows.items():
         if values:
             conn.execute(insert(table), values)
+    if made_rows:
+        mark = marker(conn)
+        with driver_cursor(conn) as cursor:
+            cursor.executemany(f"INSERT INTO {dt.registrations.name} ({_REGISTRATION_COLUMNS})"
+                               f" VALUES ({', '.join([mark] * len(_REGISTRATION_ORDER))})",
+                               made_rows)
     return [doc for doc, _ in fresh.values()]
 
 
