@@ -65,6 +65,28 @@ def test_a_wrong_password_is_refused_and_audited(person: Browser, site: Site) ->
     assert [e["channel"] for e in failed] == ["web", "web"]
 
 
+def test_password_guessing_is_held_back_at_its_address_only(site: Site) -> None:
+    """After the API's per-credential number of wrong passwords for one name from one
+    address, that address may not try the name again (not even with the right password,
+    and without an audit entry per try); the analyst signs in from elsewhere."""
+    victim = "eva@mx.fgr.seido"
+    allowed = site.app.state.authenticator.limits.credentials.limit
+    guesser, analyst = Browser(site.app, address="192.0.2.66"), Browser(site.app)
+    try:
+        for _ in range(allowed):
+            assert guesser.sign_in(victim, "guess guess guess").status_code == 401
+        before = len(_kinds(site))
+        held = guesser.sign_in(victim)
+        assert held.status_code == 429
+        assert "tearline_session" not in held.headers.get("set-cookie", "")
+        assert len(_kinds(site)) == before
+        assert guesser.get("/web/search", follow=False).status_code == 303
+        assert analyst.sign_in(victim).status_code == 303
+    finally:
+        guesser.close()
+        analyst.close()
+
+
 def test_sign_in_with_an_api_token(person: Browser, site: Site) -> None:
     person.get("/web/signin")
     answer = person.post("/web/signin", {"token": site.tokens[DEA], "next": "/web/sharing"})

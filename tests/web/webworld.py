@@ -130,9 +130,10 @@ class Browser:
     """One person's HTTP client on the site over ASGI: cookies kept, redirects not
     followed unless asked, forms sent with the CSRF token of the page they came from."""
 
-    def __init__(self, app: FastAPI, accept_language: str = "en-US") -> None:
+    def __init__(self, app: FastAPI, accept_language: str = "en-US",
+                 address: str = "127.0.0.7") -> None:
         self.runner = asyncio.Runner()
-        transport = httpx.ASGITransport(app=app, client=("127.0.0.7", 4242))
+        transport = httpx.ASGITransport(app=app, client=(address, 4242))
         self.client = httpx.AsyncClient(transport=transport, base_url="http://tearline",
                                         headers={"Accept-Language": accept_language})
         self.csrf = ""

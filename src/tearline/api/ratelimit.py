@@ -14,7 +14,8 @@ Two kinds of key, each a sliding window of failure times (:class:`SlidingWindow`
   address answer 429 without running Argon2 — unless the exact token presented is one
   that verified before in this process (the authenticator asks this module only when
   it is not). A failure with someone's prefix from another address backs off that
-  address only, so nobody can lock an analyst out from elsewhere.
+  address only, so nobody can lock an analyst out from elsewhere. The web's password
+  sign-in counts a name at an address the same way (``web/sessions.py``).
 
 Requests without any credential are no one's failure and count nowhere.
 

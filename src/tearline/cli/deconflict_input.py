@@ -23,7 +23,7 @@ from tearline.store import Store, deconflict_keys
 
 CSV_COLUMNS = ("kind", "value", "country", "scheme", "birth_date")
 #: A file of at least this many rows is normalized by a process per core: phone
-#: numbers are parsed in Python (phonenumbers, about 55 µs each), and before the group
+#: numbers are parsed in Python (phonenumbers: docs/benchmarks.md), and before the group
 #: arithmetic starts nothing else runs, so one core would otherwise sit idle.
 PARALLEL_ROWS = 4_000
 #: A CSV row's kind, value, country, scheme and date of birth.

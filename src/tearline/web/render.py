@@ -92,8 +92,8 @@ def translator(gettext: Any) -> Any:
 def number(parsed: Locale) -> Any:
     """Babel's ``format_decimal(n)`` in ``parsed``'s format; a count (an int, not
     negative) written directly when the locale groups by threes (``#,##0.###``, as
-    es-MX and en-US do), which Babel takes about 8 µs to do (a search page writes
-    dozens of facet counts)."""
+    es-MX and en-US do), far cheaper than Babel's general formatter (a search page
+    writes dozens of facet counts; docs/benchmarks.md, "Two server processes")."""
     group = parsed.number_symbols["latn"]["group"]
     pattern = parsed.decimal_formats[None]
     threes = pattern.grouping == (3, 3) and not pattern.prefix[0] and not pattern.suffix[0]

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from tearline.api.ratelimit import FailureLimits
 from tearline.audit.events import AuthFailed, utc_timestamp
 from tearline.errors import AuthenticationError, TearlineError
 from tearline.policy.subject import Subject
@@ -35,7 +36,10 @@ SIGNED_OUT = "wrong sign-in name, password or token"
 
 
 class TokenAuthenticator(Protocol):
-    """What the API's authenticator offers (``api/auth.py``): a principal for a header."""
+    """What the API's authenticator offers (``api/auth.py``): a principal for a header,
+    and its counts of failed attempts (which password sign-ins share)."""
+
+    limits: FailureLimits
 
     def authenticate(self, authorization: str | None, client: str) -> Any: ...
 
@@ -87,15 +91,28 @@ class Sessions:
         return self._open(subject.analyst or subject.unit,
                           frozenset(str(s) for s in principal.scopes))
 
-    def with_password(self, owner: str, password: str) -> str:
-        scopes = check_password(self.store, owner.strip(), password)
+    def with_password(self, owner: str, password: str, client: str) -> str:
+        """A session for ``owner`` if ``password`` is theirs.
+
+        Failures are counted as the API counts a token's (``api/ratelimit.py``, the same
+        counters): against the client's address, and against the name at that address.
+        Once a name has used up its failures from an address, attempts for it from there
+        are refused (429) without running Argon2, so guessing a password online is
+        bounded; a name failed from elsewhere is not held back here, so nobody can lock
+        an analyst out. A name with no password counts like one with a password, so the
+        refusals tell nothing about which names have one."""
+        owner = owner.strip()
+        credential = "password:" + owner[:200]
+        self.tokens.limits.check_credential(credential, client)
+        scopes = check_password(self.store, owner, password)
         if scopes is None:
+            self.tokens.limits.failed(client, credential)
             with self.store.transaction() as conn:
                 audit_log.append(conn, [AuthFailed(at=utc_timestamp(self.clock()),
                                                    actor="system", token_prefix=None,
                                                    reason="unknown", channel="web")])
             raise AuthenticationError(SIGNED_OUT)
-        return self._open(owner.strip(), scopes)
+        return self._open(owner, scopes)
 
     def current(self, session_id: str | None) -> Session | None:
         """The live session of this cookie value, or ``None`` (none, ended, expired)."""

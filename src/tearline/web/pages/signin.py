@@ -56,7 +56,8 @@ def router() -> APIRouter:
             if token:
                 session_id = sessions.with_token(token, client)
             else:
-                session_id = sessions.with_password(name, fields.get("password", "")[:1000])
+                session_id = sessions.with_password(name, fields.get("password", "")[:1000],
+                                                      client)
         except (AuthenticationError, RateLimited) as refused:
             status = 429 if isinstance(refused, RateLimited) else 401
             return page(request, "signin.html", status, csrf=fields["csrf"],
