@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from tearline.api.ratelimit import FailureLimits
 from tearline.audit.events import AuthFailed, utc_timestamp
 from tearline.errors import AuthenticationError, TearlineError
 from tearline.policy.subject import Subject
@@ -35,11 +34,19 @@ SUBJECT_SECONDS = 60
 SIGNED_OUT = "wrong sign-in name, password or token"
 
 
+class FailureCounts(Protocol):
+    """The API's counts of failed sign-ins (``api/ratelimit.py``'s ``FailureLimits``)."""
+
+    def check_credential(self, prefix: str, client: str) -> None: ...
+
+    def failed(self, client: str, prefix: str | None = None) -> None: ...
+
+
 class TokenAuthenticator(Protocol):
     """What the API's authenticator offers (``api/auth.py``): a principal for a header,
     and its counts of failed attempts (which password sign-ins share)."""
 
-    limits: FailureLimits
+    limits: FailureCounts
 
     def authenticate(self, authorization: str | None, client: str) -> Any: ...
 
