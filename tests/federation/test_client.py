@@ -174,6 +174,22 @@ def test_pinned_certificate_and_mutual_tls(nodes: dict[str, Any]) -> None:
         server.server_close()
 
 
+def test_a_pinned_context_trusts_the_pin_alone_without_reading_the_system_store(
+        nodes: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system's CA store would not be used beside a pin: reading it (tens of
+    milliseconds, on every client a node builds) is not done at all."""
+    (a, _), (_, b_keys) = nodes["a"], nodes["b"]
+
+    def unread(*_args: Any, **_kwargs: Any) -> ssl.SSLContext:
+        raise AssertionError("the system's trust store was read")
+
+    monkeypatch.setattr(ssl, "create_default_context", unread)
+    ctx = TlsConfig(a.identity.tls_certificate, b_keys / "tls.crt", b_keys / "tls.key").context()
+    assert ctx.cert_store_stats()["x509"] == 1  # the pin, and nothing of the system's
+    assert ctx.verify_mode == ssl.CERT_REQUIRED
+    assert ctx.minimum_version == ssl.TLSVersion.TLSv1_2
+
+
 # -- a hostile peer's answers ------------------------------------------------------------
 
 

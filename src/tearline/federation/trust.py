@@ -49,12 +49,14 @@ class TlsConfig:
     client_key: Path | None = None
 
     def context(self) -> ssl.SSLContext:
-        ctx = ssl.create_default_context(purpose=ssl.Purpose.SERVER_AUTH)
-        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-        if self.server_certificate is not None:
+        if self.server_certificate is None:
+            ctx = ssl.create_default_context(purpose=ssl.Purpose.SERVER_AUTH)
+            ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        else:
             # The pinned certificate is the only trust anchor; the pin, not the host
             # name, identifies the peer (nodes are reached by address on loopback or
-            # private networks), so the name check is replaced by the pin check.
+            # private networks), so the name check is replaced by the pin check. The
+            # system's CA store is not read: it would not be used.
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
             ctx.minimum_version = ssl.TLSVersion.TLSv1_2
             ctx.check_hostname = False
