@@ -8,10 +8,17 @@ registrations in force of *other* units whose agency may deconflict with the
 checker's (an agreement in force binds both), and logs each hit as an exchange with
 that agency; the holder's node is sent a signed notice. A registration is a check
 too: whoever registers second learns of the first, and both are told.
+
+One :class:`Deconfliction` serves every request of a running node (the API keeps
+one per process): its identity and key are loaded once, its peers' clients stay
+open (:class:`~tearline.federation.deconflict_remote.PeerClients`), and its pulls of
+the peers' index run one at a time, so that concurrent checks never store a page
+twice.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,7 +44,7 @@ from tearline.errors import (
 )
 from tearline.federation import deconflict_entries as logs
 from tearline.federation.deconflict_docs import agreement_between, logged, sign
-from tearline.federation.deconflict_remote import evaluate_remote, pull_index
+from tearline.federation.deconflict_remote import PeerClients, evaluate_remote, pull_index
 from tearline.federation.identity import load_identity
 from tearline.keys import load_node_key
 from tearline.policy.subject import Subject
@@ -86,18 +93,27 @@ class Deconfliction:
             raise NotConfigured(tr(
                 "deconfliction needs this node's identity: {message}", message=exc.message)
                                 ) from exc
+        self.clients = PeerClients(self.keys_dir, self.timeout)
+        self._pulling = threading.Lock()
+
+    def close(self) -> None:
+        """Close the peers' clients (also done when collected, or at exit)."""
+        self.clients.close()
 
     def sync(self) -> dict[str, str]:
-        """Pull every peer's index; returns the peers that could not be pulled, and why."""
+        """Pull every peer's index; returns the peers that could not be pulled, and why.
+        One pull at a time: a check that arrives during another's pull waits for it and
+        then pulls what came since."""
         failed = {}
         with self.store.reading() as conn:
             current = peers.peers(conn)
-        for peer in current:
-            try:
-                pull_index(self.store, peer, self.keys_dir, self.identity.agency, self.clock(),
-                           self.timeout)
-            except (PeerError, PolicyDenied) as exc:
-                failed[peer.name] = exc.message
+        with self._pulling:
+            for peer in current:
+                try:
+                    pull_index(self.store, peer, self.clients.get(peer), self.identity.agency,
+                               self.clock())
+                except (PeerError, PolicyDenied) as exc:
+                    failed[peer.name] = exc.message
         return failed
 
     def tokens(self, subject: Subject, selectors: Sequence[Selector],
@@ -141,7 +157,7 @@ class Deconfliction:
             if peer.name in unavailable:
                 continue
             try:
-                got = evaluate_remote(peer, self.keys_dir, key_id, elements, self.timeout)
+                got = evaluate_remote(peer, self.clients.get(peer), key_id, elements)
             except PeerError as exc:
                 unavailable[peer.name] = exc.message
                 continue
