@@ -18,12 +18,13 @@ import binascii
 import threading
 import weakref
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from tearline.deconflict import group
+from tearline.deconflict import group, threshold
 from tearline.errors import PeerError, ValidationError, tr
 from tearline.federation.client import TaxiiClient
 from tearline.federation.deconflict_docs import accept_page
@@ -36,6 +37,8 @@ from tearline.store import Peer, Store, deconflict_index
 ROOT = "/taxii2/api/"
 EVALUATE = "tearline/deconflict/evaluate/"
 INDEX = "tearline/deconflict/index/"
+#: A peer's answers: share index → its evaluation of each element.
+Answers = dict[int, tuple[bytes, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,37 @@ def evaluate_remote(peer: Peer, client: TaxiiClient, key_id: str, elements: Sequ
         except ValidationError as exc:
             raise PeerError(tr("peer {name} answered an invalid element", name=peer.name)) from exc
     return ShareAnswer(peer.name, index, t, tuple(out))
+
+
+def ask_peers(clients: PeerClients, current: Sequence[Peer], key_id: str,
+              share: threshold.KeyShare, elements: Sequence[bytes], unavailable: dict[str, str],
+              pulled: Future[dict[str, str]] | None = None) -> Answers:
+    """t − 1 peers' evaluations of ``elements``, asking one peer after another and
+    skipping those in ``unavailable`` (and adding those that fail to it). ``pulled``: a
+    pull of the index under way; its unreachable peers are added first, once it ends."""
+    if pulled is not None:
+        unavailable.update(pulled.result())
+    answers: Answers = {}
+    for peer in current:
+        if len(answers) + 1 >= share.threshold:
+            break
+        if peer.name in unavailable:
+            continue
+        try:
+            got = evaluate_remote(peer, clients.get(peer), key_id, elements)
+        except PeerError as exc:
+            unavailable[peer.name] = exc.message
+            continue
+        if (got.index in answers or got.index == share.index
+                or got.threshold != share.threshold):
+            unavailable[peer.name] = "answered for a share already counted"
+            continue
+        answers[got.index] = got.answers
+    if len(answers) + 1 < share.threshold:
+        raise PeerError(
+            f"{len(answers) + 1} of the {share.threshold} key-share holders needed "
+            "answered: " + "; ".join(f"{k}: {v}" for k, v in sorted(unavailable.items())))
+    return answers
 
 
 def pull_index(store: Store, peer: Peer, client: TaxiiClient, own_agency: str, at: datetime
