@@ -39,19 +39,20 @@ CHECKS = "/api/v1/deconflict/checks"
 REGISTRATIONS = "/api/v1/deconflict/registrations"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def _cli(workspace: Path, *args: str) -> str:
+def run(workspace: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``tearline ARGS`` on ``workspace``; exits the benchmark if it fails."""
     env = {**os.environ, "TEARLINE_WORKSPACE": str(workspace)}
     env.pop("TEARLINE_DB_URL", None)
     done = subprocess.run([*CLI, *args], env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"{args}: {done.stdout}\n{done.stderr}")
-    return done.stdout
+    return done
 
 
 def _cpu_s(pid: int) -> float:
@@ -64,9 +65,9 @@ class ApiNode:
     """``tearline serve`` on ``workspace`` with an API token of ``unit`` (read, write)."""
 
     def __init__(self, workspace: Path, unit: str) -> None:
-        self.workspace, self.port = workspace, _free_port()
-        token = _cli(workspace, "token", "create", unit, "--scope", "read", "--scope",
-                     "write", "--expires-in", "1d", "--label", "bench")
+        self.workspace, self.port = workspace, free_port()
+        token = run(workspace, "token", "create", unit, "--scope", "read", "--scope",
+                    "write", "--expires-in", "1d", "--label", "bench").stdout
         self.token = token.strip().splitlines()[-1]
         env = {**os.environ, "TEARLINE_WORKSPACE": str(workspace)}
         env.pop("TEARLINE_DB_URL", None)

@@ -3,6 +3,8 @@ nodes on loopback, against the floor, a plaintext join and OpenMined's PSI.
 
     .venv/bin/python bench/deconflict.py [--registered 1000000] [--checks 10000]
                                          [--skip-nodes] [--skip-psi] [--steps]
+                                         [--keep DIR] [--api-in-flight 1,2]
+                                         [--api-registered N]
 
 Figures from one run, on the same selector sets (E.164 phone numbers; half of the
 checks are registered):
@@ -19,6 +21,12 @@ checks are registered):
   (selectors per second, end to end: parsing, normalization, blinding, this node's
   and one peer's evaluation, combination, signing, storing) and ``tearline
   deconflict check --file`` of the checks (seconds for the batch and per check);
+- ``api_checks``: the same checks through SEMAR's node's running API (``tearline
+  serve`` with a unit token, ``bench/_deconflict_api.py``): requests of 1,000 sent one
+  after another (``sequential``) and N at a time (``concurrent_N``), end to end from
+  the HTTP client, with the API process's CPU (``/proc``) and the time to the first
+  answer; ``api_registration`` (``--api-registered N``): N other numbers registered
+  through DEA's API, two requests in flight;
 - ``join``: the plaintext SQL join deployed systems use: the normalized selectors in
   an indexed SQLite table, the checks joined against it;
 - ``psi``: ``openmined-psi`` (two-party ECDH PSI, no threshold) on the same sets: the
@@ -44,7 +52,6 @@ import shutil
 import socket
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -59,7 +66,7 @@ from _ratios import report
 from tearline.deconflict import group, oprf, threshold, tokens
 from tearline.deconflict.selectors import Selector
 
-CLI = [sys.executable, "-c", "from tearline.cli import main; main()"]
+CLI = api.CLI
 
 
 def phones(count: int, offset: int = 0) -> list[str]:
@@ -118,21 +125,6 @@ def psi(registered: list[str], checks: list[str]) -> dict[str, float]:
     return {"checks_s": time.perf_counter() - start, "hits": hits}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _run(workspace: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TEARLINE_WORKSPACE": str(workspace)}
-    env.pop("TEARLINE_DB_URL", None)
-    done = subprocess.run([*CLI, *args], env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"{args}: {done.stdout}\n{done.stderr}")
-    return done
-
-
 def _layout() -> dict[str, tuple[str, str]]:
     from tearline.demo import scenario
 
@@ -146,25 +138,25 @@ def _setup(root: Path) -> dict[str, int]:
     from tearline.store.store import Store
 
     layout = _layout()
-    ports = {name: _free_port() for name in layout}
+    ports = {name: api.free_port() for name in layout}
     for name, (agency, unit) in layout.items():
         ws = root / name
-        _run(ws, "init", "--origin", unit)
+        api.run(ws, "init", "--origin", unit)
         store = Store.open(f"sqlite:///{ws / 'tearline.sqlite'}")
         seed_parties(store, datetime(2024, 1, 1, tzinfo=UTC))
         store.close()
-        _run(ws, "node", "init", "--agency", agency, "--unit", unit,
+        api.run(ws, "node", "init", "--agency", agency, "--unit", unit,
              "--url", f"https://127.0.0.1:{ports[name]}/taxii2/")
-        (root / f"{name}.json").write_text(_run(ws, "node", "identity").stdout)
+        (root / f"{name}.json").write_text(api.run(ws, "node", "identity").stdout)
     for mine in layout:
         for theirs in layout:
             if mine != theirs:
-                _run(root / mine, "peer", "add", str(root / f"{theirs}.json"))
+                api.run(root / mine, "peer", "add", str(root / f"{theirs}.json"))
         for _, unit in layout.values():
-            _run(root / mine, "deconflict", "quota", unit, "--set", "10000000")
-    _run(root / "dea", "deconflict", "deal", "--out", str(root / "ceremony"))
+            api.run(root / mine, "deconflict", "quota", unit, "--set", "10000000")
+    api.run(root / "dea", "deconflict", "deal", "--out", str(root / "ceremony"))
     for name, path in zip(layout, sorted((root / "ceremony").glob("*.json")), strict=True):
-        _run(root / name, "deconflict", "install-share", str(path))
+        api.run(root / name, "deconflict", "install-share", str(path))
     return ports
 
 
@@ -209,18 +201,18 @@ def nodes(registered: list[str], checks: list[str], root: Path, reuse: bool = Fa
         out: dict[str, Any] = {}
         if not reuse:
             start = time.perf_counter()
-            _run(root / "dea", "deconflict", "register", "--as", scenario.SOD, "--contact",
+            api.run(root / "dea", "deconflict", "register", "--as", scenario.SOD, "--contact",
                  "SOD duty desk", "--file", str(root / "registered.csv"), "-f", "jsonl")
             registration_s = time.perf_counter() - start
             start = time.perf_counter()
-            _run(root / "semar", "deconflict", "sync")
+            api.run(root / "semar", "deconflict", "sync")
             replication_s = time.perf_counter() - start
             (root / "registered.done").write_text(f"{len(registered)}\n")
             out = {"registration_per_s": len(registered) / registration_s,
                    "registration_s": registration_s, "replication_s": replication_s,
                    "replication_per_s": len(registered) / replication_s}
         start = time.perf_counter()
-        done = _run(root / "semar", "deconflict", "check", "--as", scenario.UIE,
+        done = api.run(root / "semar", "deconflict", "check", "--as", scenario.UIE,
                     "--file", str(root / "checks.csv"), "-f", "jsonl")
         check_s = time.perf_counter() - start
         hits = sum(1 for line in done.stdout.splitlines() if '"overlap"' in line)
@@ -231,8 +223,8 @@ def nodes(registered: list[str], checks: list[str], root: Path, reuse: bool = Fa
                                            warm_up=phones(1, offset=7_000_000)[0])
         if api_registered:
             out["api_registration"] = api.registrations(root / "dea", scenario.SOD,
-                                                        api_registered, 1)
-            _run(root / "semar", "deconflict", "sync")
+                                                        api_registered, 2)
+            api.run(root / "semar", "deconflict", "sync")
     finally:
         for server in servers:
             server.terminate()
