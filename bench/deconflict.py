@@ -252,7 +252,7 @@ def main() -> None:
                         help="100 registered, 10 checks, no PSI, for bench/run.py --quick")
     args = parser.parse_args()
     if args.quick:
-        args.registered, args.checks, args.skip_psi = 100, 10, True
+        args.registered, args.checks, args.skip_psi, args.api_in_flight = 100, 10, True, "2"
     registered = phones(args.registered)
     half = args.checks // 2
     checks = registered[:half] + phones(args.checks - half, offset=args.registered)
