@@ -3,6 +3,8 @@ nodes on loopback, against the floor, a plaintext join and OpenMined's PSI.
 
     .venv/bin/python bench/deconflict.py [--registered 1000000] [--checks 10000]
                                          [--skip-nodes] [--skip-psi] [--steps]
+                                         [--keep DIR] [--api-in-flight 1,2]
+                                         [--api-registered N]
 
 Figures from one run, on the same selector sets (E.164 phone numbers; half of the
 checks are registered):
@@ -19,6 +21,12 @@ checks are registered):
   (selectors per second, end to end: parsing, normalization, blinding, this node's
   and one peer's evaluation, combination, signing, storing) and ``tearline
   deconflict check --file`` of the checks (seconds for the batch and per check);
+- ``api_checks``: the same checks through SEMAR's node's running API (``tearline
+  serve`` with a unit token, ``bench/_deconflict_api.py``): requests of 1,000 sent one
+  after another (``sequential``) and N at a time (``concurrent_N``), end to end from
+  the HTTP client, with the API process's CPU (``/proc``) and the time to the first
+  answer; ``api_registration`` (``--api-registered N``): N other numbers registered
+  through DEA's API, two requests in flight;
 - ``join``: the plaintext SQL join deployed systems use: the normalized selectors in
   an indexed SQLite table, the checks joined against it;
 - ``psi``: ``openmined-psi`` (two-party ECDH PSI, no threshold) on the same sets: the
@@ -44,7 +52,6 @@ import shutil
 import socket
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -53,11 +60,13 @@ from typing import Any
 
 import pysodium
 
+import _deconflict_api as api
+from _deconflict_steps import steps
 from _ratios import report
 from tearline.deconflict import group, oprf, threshold, tokens
 from tearline.deconflict.selectors import Selector
 
-CLI = [sys.executable, "-c", "from tearline.cli import main; main()"]
+CLI = api.CLI
 
 
 def phones(count: int, offset: int = 0) -> list[str]:
@@ -116,86 +125,6 @@ def psi(registered: list[str], checks: list[str]) -> dict[str, float]:
     return {"checks_s": time.perf_counter() - start, "hits": hits}
 
 
-def steps(count: int) -> dict[str, float]:
-    """CPU µs per selector of the steps next to the group arithmetic (see the docstring)."""
-    from tearline.audit.events import DeconflictQuery
-    from tearline.cli import deconflict_input
-    from tearline.deconflict import documents as docs
-    from tearline.federation import deconflict_entries as logs
-    from tearline.federation.deconflict_docs import logged
-    from tearline.store import audit_log, deconflict_index
-    from tearline.store.store import Store
-
-    at = datetime.now(UTC)
-    stamp, actor = docs.stamp(at), "analyst:ana@mx.semar.uie"
-    batch = docs.Batch(id=docs.new_id("db"), agency="us.dea", unit="us.dea.sod",
-                       contact="SOD duty desk", since=stamp, expires=stamp, node="dea",
-                       entries=tuple((docs.new_id("dr"), os.urandom(32).hex(), "phone")
-                                     for _ in range(count)))
-    out: dict[str, float] = {}
-
-    def cpu(label: str, fn: Any) -> Any:
-        start = time.process_time()
-        result = fn()
-        out[label] = (time.process_time() - start) / count * 1e6
-        return result
-
-    cpu("registered_entry_as_event_us",
-        lambda: [e.to_canonical() for e in logged(batch, actor, at)])
-    entries = logs.Entries()
-    cpu("registered_entry_from_template_us", lambda: logs.registered(entries, batch, actor,
-                                                                     stamp))
-    commitment = "c" * 64
-    cpu("query_entry_as_event_us", lambda: [DeconflictQuery(
-        at=stamp, actor=actor, selector_kind="phone", selector_commitment=commitment,
-        hit_count=1).to_canonical() for _ in range(count)])
-    query = logs.query_template(stamp, actor)
-    cpu("query_entry_from_template_us",
-        lambda: [query.body(("phone", commitment, 1)) for _ in range(count)])
-    root = Path(tempfile.mkdtemp(prefix="tearline-bench-steps-"))
-    try:
-        store = Store.open(f"sqlite:///{root / 'steps.sqlite'}")
-        signed = {**batch.to_document(), "signature": "-"}
-
-        def append() -> None:
-            with store.transaction() as conn:
-                entries.append_to(conn)
-
-        def rows() -> None:
-            with store.transaction() as conn:
-                deconflict_index.store_documents(conn, [(batch, signed)], "dea", at)
-
-        cpu("entry_appended_us", append)
-        cpu("registration_row_stored_us", rows)
-        with store.reading() as conn:
-            assert audit_log.size(conn) >= count
-        store.close()
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
-    for label, least, offset in (("parse_one_process_s", count + 1, 10**6),
-                                 ("parse_process_per_core_s", 1, 2 * 10**6)):
-        rows_in = [("phone", p, None, None, None) for p in phones(count, offset)]
-        start = time.perf_counter()
-        deconflict_input.normalized(rows_in, least)
-        out[label] = time.perf_counter() - start
-    return out
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _run(workspace: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TEARLINE_WORKSPACE": str(workspace)}
-    env.pop("TEARLINE_DB_URL", None)
-    done = subprocess.run([*CLI, *args], env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"{args}: {done.stdout}\n{done.stderr}")
-    return done
-
-
 def _layout() -> dict[str, tuple[str, str]]:
     from tearline.demo import scenario
 
@@ -209,25 +138,25 @@ def _setup(root: Path) -> dict[str, int]:
     from tearline.store.store import Store
 
     layout = _layout()
-    ports = {name: _free_port() for name in layout}
+    ports = {name: api.free_port() for name in layout}
     for name, (agency, unit) in layout.items():
         ws = root / name
-        _run(ws, "init", "--origin", unit)
+        api.run(ws, "init", "--origin", unit)
         store = Store.open(f"sqlite:///{ws / 'tearline.sqlite'}")
         seed_parties(store, datetime(2024, 1, 1, tzinfo=UTC))
         store.close()
-        _run(ws, "node", "init", "--agency", agency, "--unit", unit,
+        api.run(ws, "node", "init", "--agency", agency, "--unit", unit,
              "--url", f"https://127.0.0.1:{ports[name]}/taxii2/")
-        (root / f"{name}.json").write_text(_run(ws, "node", "identity").stdout)
+        (root / f"{name}.json").write_text(api.run(ws, "node", "identity").stdout)
     for mine in layout:
         for theirs in layout:
             if mine != theirs:
-                _run(root / mine, "peer", "add", str(root / f"{theirs}.json"))
+                api.run(root / mine, "peer", "add", str(root / f"{theirs}.json"))
         for _, unit in layout.values():
-            _run(root / mine, "deconflict", "quota", unit, "--set", "10000000")
-    _run(root / "dea", "deconflict", "deal", "--out", str(root / "ceremony"))
+            api.run(root / mine, "deconflict", "quota", unit, "--set", "10000000")
+    api.run(root / "dea", "deconflict", "deal", "--out", str(root / "ceremony"))
     for name, path in zip(layout, sorted((root / "ceremony").glob("*.json")), strict=True):
-        _run(root / name, "deconflict", "install-share", str(path))
+        api.run(root / name, "deconflict", "install-share", str(path))
     return ports
 
 
@@ -240,11 +169,15 @@ def _ports(root: Path) -> dict[str, int]:
     return out
 
 
-def nodes(registered: list[str], checks: list[str], root: Path, reuse: bool = False
+def nodes(registered: list[str], checks: list[str], root: Path, reuse: bool = False,
+          in_flight: tuple[int, ...] = (), api_registered: list[str] | None = None
           ) -> dict[str, Any]:
     """Register and check end to end on three nodes under ``root``. With ``reuse``, the
     workspaces a previous run left there (``--keep``) are used as they are: nothing is
-    registered again, only the checks are timed."""
+    registered again, only the checks are timed. ``in_flight``: the checks again through
+    SEMAR's API, once per width; ``api_registered``: numbers DEA's unit then registers
+    through DEA's API (SEMAR's node pulls them afterwards, untimed, so that a later run's
+    checks find nothing new to pull)."""
     from tearline.demo import scenario
 
     layout = _layout()
@@ -268,27 +201,35 @@ def nodes(registered: list[str], checks: list[str], root: Path, reuse: bool = Fa
         out: dict[str, Any] = {}
         if not reuse:
             start = time.perf_counter()
-            _run(root / "dea", "deconflict", "register", "--as", scenario.SOD, "--contact",
+            api.run(root / "dea", "deconflict", "register", "--as", scenario.SOD, "--contact",
                  "SOD duty desk", "--file", str(root / "registered.csv"), "-f", "jsonl")
             registration_s = time.perf_counter() - start
             start = time.perf_counter()
-            _run(root / "semar", "deconflict", "sync")
+            api.run(root / "semar", "deconflict", "sync")
             replication_s = time.perf_counter() - start
             (root / "registered.done").write_text(f"{len(registered)}\n")
             out = {"registration_per_s": len(registered) / registration_s,
                    "registration_s": registration_s, "replication_s": replication_s,
                    "replication_per_s": len(registered) / replication_s}
         start = time.perf_counter()
-        done = _run(root / "semar", "deconflict", "check", "--as", scenario.UIE,
+        done = api.run(root / "semar", "deconflict", "check", "--as", scenario.UIE,
                     "--file", str(root / "checks.csv"), "-f", "jsonl")
         check_s = time.perf_counter() - start
         hits = sum(1 for line in done.stdout.splitlines() if '"overlap"' in line)
+        out |= {"checks_s": check_s, "per_check_ms": check_s / len(checks) * 1e3,
+                "hits": hits}
+        if in_flight:
+            out["api_checks"] = api.checks(root / "semar", scenario.UIE, checks, in_flight,
+                                           warm_up=phones(1, offset=7_000_000)[0])
+        if api_registered:
+            out["api_registration"] = api.registrations(root / "dea", scenario.SOD,
+                                                        api_registered, 2)
+            api.run(root / "semar", "deconflict", "sync")
     finally:
         for server in servers:
             server.terminate()
             server.wait()
-    return {**out, "checks_s": check_s, "per_check_ms": check_s / len(checks) * 1e3,
-            "hits": hits}
+    return out
 
 
 def main() -> None:
@@ -302,11 +243,16 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="build the nodes in DIR and keep them; when DIR holds a "
                              "previous run's nodes, reuse them and time the checks only")
+    parser.add_argument("--api-in-flight", default="1,2", metavar="N,N",
+                        help="the checks again through SEMAR's API, N requests of 1,000 "
+                             "in flight at once, for each N (0: no API line)")
+    parser.add_argument("--api-registered", type=int, default=0, metavar="N",
+                        help="also register N other numbers through DEA's API")
     parser.add_argument("--quick", action="store_true",
                         help="100 registered, 10 checks, no PSI, for bench/run.py --quick")
     args = parser.parse_args()
     if args.quick:
-        args.registered, args.checks, args.skip_psi = 100, 10, True
+        args.registered, args.checks, args.skip_psi, args.api_in_flight = 100, 10, True, "2"
     registered = phones(args.registered)
     half = args.checks // 2
     checks = registered[:half] + phones(args.checks - half, offset=args.registered)
@@ -318,18 +264,22 @@ def main() -> None:
     out["oprf_all_cores"] = oprf_in_process(sample, None)
     out["join"] = plaintext_join(registered, checks)
     if args.steps:
-        out["steps"] = steps(args.checks)
+        out["steps"] = steps(args.checks, phones(args.checks, 10**6),
+                             phones(args.checks, 2 * 10**6))
     if not args.skip_psi:
         out["psi"] = psi(registered, checks)
+    widths = tuple(int(n) for n in args.api_in_flight.split(",") if int(n) > 0)
+    # numbers no other set uses (a kept node's earlier API registrations may repeat them)
+    extra = phones(args.api_registered, offset=5_000_000) if args.api_registered else None
     if not args.skip_nodes:
         if args.keep is not None:
             reuse = (args.keep / "registered.done").exists()
             args.keep.mkdir(parents=True, exist_ok=True)
-            out["nodes"] = nodes(registered, checks, args.keep, reuse)
+            out["nodes"] = nodes(registered, checks, args.keep, reuse, widths, extra)
         else:
             root = Path(tempfile.mkdtemp(prefix="tearline-bench-deconflict-"))
             try:
-                out["nodes"] = nodes(registered, checks, root)
+                out["nodes"] = nodes(registered, checks, root, False, widths, extra)
             finally:
                 shutil.rmtree(root, ignore_errors=True)
     print(json.dumps(out, indent=2))

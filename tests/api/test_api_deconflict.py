@@ -35,6 +35,7 @@ def test_register_check_list_withdraw(api: Api) -> None:
                     json={"selectors": [PHONE], "contact": "SOD duty desk"})
     assert made.status_code == 201, made.text
     (registration,) = made.json()["registered"]
+    flow = api.app.state.deconfliction  # one per app: keys loaded, peers' clients opened once
     checked = api.post("/api/v1/deconflict/checks", as_="mx.semar.uie",
                        json={"selectors": [SAME, {"kind": "imo", "value": "9074729"}]})
     assert checked.status_code == 200, checked.text
@@ -54,6 +55,7 @@ def test_register_check_list_withdraw(api: Api) -> None:
                       as_="us.dea.sod").status_code == 204
     again = api.post("/api/v1/deconflict/checks", as_="mx.semar.uie", json={"selectors": [SAME]})
     assert again.json()["results"][0]["overlap"] is False
+    assert api.app.state.deconfliction is flow
 
 
 def test_an_agency_without_agreement_sees_no_overlap(api: Api) -> None:
@@ -69,6 +71,7 @@ def test_an_agency_without_agreement_sees_no_overlap(api: Api) -> None:
     {"selectors": [{"kind": "curp", "value": "HEGG560427MVZRRL05"}]},
     {"selectors": [{"kind": "phone", "value": "+52 667 123 4567", "extra": 1}]},
     {"selectors": []},
+    {"selectors": [PHONE] * 1001},  # a batch goes as requests of at most 1,000
     {"operation": {"latitude": 24.8, "longitude": -107.4, "start": "2026-12-13T03:00:00Z",
                    "end": "2026-12-12T22:00:00Z"}},
 ])

@@ -8,10 +8,17 @@ registrations in force of *other* units whose agency may deconflict with the
 checker's (an agreement in force binds both), and logs each hit as an exchange with
 that agency; the holder's node is sent a signed notice. A registration is a check
 too: whoever registers second learns of the first, and both are told.
+
+One :class:`Deconfliction` serves every request of a running node (the API keeps
+one per process): its identity and key are loaded once, its peers' clients stay
+open (:class:`~tearline.federation.deconflict_remote.PeerClients`), and its pulls of
+the peers' index run one at a time, so that concurrent checks never store a page
+twice.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,17 +44,15 @@ from tearline.errors import (
 )
 from tearline.federation import deconflict_entries as logs
 from tearline.federation.deconflict_docs import agreement_between, logged, sign
-from tearline.federation.deconflict_remote import evaluate_remote, pull_index
+from tearline.federation.deconflict_remote import Answers, PeerClients, ask_peers, pull_index
 from tearline.federation.identity import load_identity
 from tearline.keys import load_node_key
 from tearline.policy.subject import Subject
-from tearline.store import Peer, Store, audit_log, deconflict_index, deconflict_keys, peers, ts
+from tearline.store import Store, audit_log, deconflict_index, deconflict_keys, peers, ts
 
 DEFAULT_TERM = timedelta(days=180)
 #: Selectors per request to a peer (see :meth:`Deconfliction.tokens`).
 SLICE = 2_000
-#: A peer's answers: share index → its evaluation of each element.
-Answers = dict[int, tuple[bytes, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,28 +91,40 @@ class Deconfliction:
             raise NotConfigured(tr(
                 "deconfliction needs this node's identity: {message}", message=exc.message)
                                 ) from exc
+        self.clients = PeerClients(self.keys_dir, self.timeout)
+        self._pulling = threading.Lock()
+
+    def close(self) -> None:
+        """Close the peers' clients (also done when collected, or at exit)."""
+        self.clients.close()
 
     def sync(self) -> dict[str, str]:
-        """Pull every peer's index; returns the peers that could not be pulled, and why."""
+        """Pull every peer's index; returns the peers that could not be pulled, and why.
+        One pull at a time: a check that arrives during another's pull waits for it and
+        then pulls what came since."""
         failed = {}
         with self.store.reading() as conn:
             current = peers.peers(conn)
-        for peer in current:
-            try:
-                pull_index(self.store, peer, self.keys_dir, self.identity.agency, self.clock(),
-                           self.timeout)
-            except (PeerError, PolicyDenied) as exc:
-                failed[peer.name] = exc.message
+        with self._pulling:
+            for peer in current:
+                try:
+                    pull_index(self.store, peer, self.clients.get(peer), self.identity.agency,
+                               self.clock())
+                except (PeerError, PolicyDenied) as exc:
+                    failed[peer.name] = exc.message
         return failed
 
     def tokens(self, subject: Subject, selectors: Sequence[Selector],
-               unavailable: dict[str, str]) -> tuple[str, ...]:
+               unavailable: dict[str, str], pulled: Future[dict[str, str]] | None = None
+               ) -> tuple[str, ...]:
         """Tokens of ``selectors`` from t share holders: this node's own share, applied
         here, and t − 1 peers' evaluations of the blinded elements.
 
         Requests go in slices of :data:`SLICE`, pipelined: a peer evaluates one slice
         while this node blinds the next and combines the one before, so that this
-        node's cores and the peer's work at the same time."""
+        node's cores and the peer's work at the same time. ``pulled``: a pull of the
+        index under way (:meth:`check`); no peer is asked before it ends, and the peers
+        it could not reach are added to ``unavailable`` and not asked."""
         with self.store.reading() as conn:
             current = peers.peers(conn)
         out: list[str] = []
@@ -117,8 +134,9 @@ class Deconfliction:
                 batch = tk.blind_batch(selectors[start:start + SLICE])
                 key_id, share = deconflict_keys.local_share(
                     self.store, str(subject), subject.unit, len(batch.inputs), self.clock())
-                asked = asker.submit(self._ask, current, key_id, share, batch.elements,
-                                     unavailable)
+                asked = asker.submit(ask_peers, self.clients, current, key_id, share,
+                                     batch.elements, unavailable, pulled)
+                pulled = None  # the asker thread waits for it once, before its first ask
                 if waiting is not None:
                     out += self._finish(*waiting)
                 waiting = (batch, share, asked)
@@ -130,31 +148,6 @@ class Deconfliction:
     def _finish(batch: tk.BlindBatch, share: threshold.KeyShare,
                 asked: Future[Answers]) -> tuple[str, ...]:
         return tk.finish(batch, asked.result(), share.threshold, local=share)
-
-    def _ask(self, current: Sequence[Peer], key_id: str, share: threshold.KeyShare,
-             elements: Sequence[bytes], unavailable: dict[str, str]) -> Answers:
-        """t − 1 peers' evaluations of ``elements``, asking one peer after another."""
-        answers: Answers = {}
-        for peer in current:
-            if len(answers) + 1 >= share.threshold:
-                break
-            if peer.name in unavailable:
-                continue
-            try:
-                got = evaluate_remote(peer, self.keys_dir, key_id, elements, self.timeout)
-            except PeerError as exc:
-                unavailable[peer.name] = exc.message
-                continue
-            if (got.index in answers or got.index == share.index
-                    or got.threshold != share.threshold):
-                unavailable[peer.name] = "answered for a share already counted"
-                continue
-            answers[got.index] = got.answers
-        if len(answers) + 1 < share.threshold:
-            raise PeerError(
-                f"{len(answers) + 1} of the {share.threshold} key-share holders needed "
-                "answered: " + "; ".join(f"{k}: {v}" for k, v in sorted(unavailable.items())))
-        return answers
 
     def compare(self, subject: Subject, selectors: Sequence[Selector],
                  tokens: Sequence[str], at: datetime, queries: bool = True
@@ -207,9 +200,22 @@ class Deconfliction:
             entries.append_to(conn)
         return out
 
+    def _synced_tokens(self, subject: Subject, selectors: Sequence[Selector]
+                       ) -> tuple[tuple[str, ...], dict[str, str]]:
+        """The peers' index pulled and the tokens made at the same time: only the
+        comparison needs the index, and the pull is mostly waiting for the peers, so
+        this node blinds the first slice meanwhile. The peers the pull could not reach
+        are not asked for evaluations, as when the pull came first."""
+        unavailable: dict[str, str] = {}
+        with ThreadPoolExecutor(max_workers=1) as puller:  # on leaving, the pull has ended
+            pulled = puller.submit(self.sync)
+            tokens = self.tokens(subject, selectors, unavailable, pulled)
+            for name, why in pulled.result().items():  # already there once a peer was asked
+                unavailable.setdefault(name, why)
+        return tokens, unavailable
+
     def check(self, subject: Subject, selectors: Sequence[Selector]) -> Outcome:
-        unavailable = self.sync()
-        tokens = self.tokens(subject, selectors, unavailable)
+        tokens, unavailable = self._synced_tokens(subject, selectors)
         return Outcome(self.compare(subject, selectors, tokens, self.clock()), unavailable)
 
     def register(self, subject: Subject, selectors: Sequence[Selector], contact: str,
@@ -231,9 +237,7 @@ class Deconfliction:
 
         # the pointer is checked before any evaluation is spent on it
         docs.parse(batch(((docs.new_id("dr"), "0" * 64, "phone"),)).to_document())
-        unavailable = self.sync()
-        asked = list(selectors) + list(probes)
-        tokens = self.tokens(subject, asked, unavailable)
+        tokens, unavailable = self._synced_tokens(subject, list(selectors) + list(probes))
         mine, probe_tokens = tokens[:len(selectors)], tokens[len(selectors):]
         outcome = Outcome(self.compare(subject, list(probes) or list(selectors),
                                         list(probe_tokens) or list(mine), at,

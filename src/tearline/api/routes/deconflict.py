@@ -4,10 +4,15 @@ The routes parse and call the node's :class:`~tearline.federation.deconflict_flo
 for the caller's unit; selectors are normalized, blinded and tokenized on this node and
 never stored or logged in clear. The node's keys are the workspace's (the identity the
 listener serves), or ``app.state.deconflict_keys`` where an embedding sets it.
+
+The app keeps one ``Deconfliction`` (``app.state.deconfliction``) for all its requests:
+the node's identity and key are loaded, and its peers' connections opened, once per
+process, not once per request.
 """
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Annotated, Any
@@ -86,11 +91,27 @@ class EventOut(BaseModel):
     agreement_id: str | None = None
 
 
+_MAKING = threading.Lock()
+
+
 def _flow(request: Request, store: Store) -> Deconfliction:
+    """The app's deconfliction for ``store``, made by the first request that needs it
+    (again if the store or the keys' folder changed)."""
     from tearline.federation.deconflict_flow import Deconfliction
 
-    keys: FsPath | None = getattr(request.app.state, "deconflict_keys", None)
-    return Deconfliction(store, keys if keys is not None else Settings.load().keys_dir)
+    state = request.app.state
+    keys: FsPath | None = getattr(state, "deconflict_keys", None)
+    with _MAKING:
+        flow: Deconfliction | None = getattr(state, "deconfliction", None)
+        wanted = keys if keys is not None else (
+            flow.keys_dir if flow is not None and flow.store is store
+            else Settings.load().keys_dir)
+        if flow is None or flow.store is not store or flow.keys_dir != wanted:
+            if flow is not None:
+                flow.close()
+            flow = Deconfliction(store, wanted)
+            state.deconfliction = flow
+    return flow
 
 
 def _parsed(body: CheckIn) -> list[selectors.Selector]:
