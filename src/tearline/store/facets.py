@@ -21,8 +21,8 @@ records, and building their views cost more than the rest of the page.
 The window and its counts are read from one snapshot where the database gives one
 cheaply (:func:`one_snapshot`: on SQLite a read transaction): the window's own
 statement established that each of its records exists for the subject, so the counts
-do not test it again (about half their cost), and the pages both statements touch are
-read once instead of after each commit of another connection. Without a snapshot
+do not test it again, and the pages both statements touch are read once instead of
+again after another connection's commit. Without a snapshot
 (PostgreSQL's reads take one per statement) the counts keep the test, so that a record
 retracted between the two statements counts for nothing.
 """

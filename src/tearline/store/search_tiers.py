@@ -19,9 +19,10 @@ Existence (``store/existence.py``) is tested only for relationships. Either tier
 condition finds a visible statement holding the words' tokens, and tokens are made
 only of names and identifiers (``store/tokens.py``), never of a reference: so a record
 of either tier that is not a relationship has a visible value of its own, stands
-alone, and exists once its own marking is visible (tested first). Its existence test
-would only repeat that, at about a fifth of the statement's cost per record. What the
-two tiers leave of the page is read by the query that ranks every candidate
+alone, and exists once its own marking is visible (tested first): its existence test
+would only repeat that, for every record walked.
+
+What the two tiers leave of the page is read by the query that ranks every candidate
 (``store/search.py``), from the rank below them.
 """
 
