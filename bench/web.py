@@ -212,7 +212,12 @@ def measure(url: str, workers: int, lines: dict[str, list[tuple[str, list[str], 
         for name, surfaces in lines.items():
             p95, cpu = {}, {}
             for surface, paths, headers in surfaces:
-                asyncio.run(bench_api.load_as(base, paths[:20], headers, 40 * workers))
+                # Warmed on fresh connections several times: the kernel hands a set of
+                # connections to whichever worker accepts first, and a worker that got
+                # none would compile its statements (about half a second of CPU) inside
+                # the measured line.
+                for _ in range(2 * workers):
+                    asyncio.run(bench_api.load_as(base, paths[:20], headers, 20))
                 before = bench_api.server_cpu(server.pid)
                 took, latencies, errors = asyncio.run(bench_api.load_as(base, paths, headers,
                                                                        requests))

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Connection, func, select
 
 from statement_keys import TEST_KEYER
 from tearline.model.marking import Marking
@@ -24,8 +25,11 @@ from tearline.model.record import Record, build_record
 from tearline.model.statement import Provenance
 from tearline.policy.subject import Subject
 from tearline.store import edits, facets, parties
+from tearline.store import tables as t
 from tearline.store.filters import Filters, country_properties
+from tearline.store.reader import list_ids
 from tearline.store.store import Store
+from tearline.store.visibility import Visibility
 
 DATA = json.loads((Path(__file__).parent / "data" / "filters.json").read_text("utf-8"))
 T = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
@@ -92,3 +96,33 @@ def test_search_facets_async_with_filters(world: Store) -> None:
     empty = asyncio.run(facets.facets_async(world, PN, NOW, "dario", None,
                                             Filters(country="co")))
     assert (empty.matched, empty.counts) == (0, {name: [] for name in facets.NAMES})
+
+
+
+def test_counts_in_one_snapshot(world: Store) -> None:
+    """The window and its counts read one snapshot where the store gives one (SQLite: a
+    commit made between them is not seen; PostgreSQL says it holds none), and counted
+    over records known to exist there (no existence test, the facet properties only)
+    the facets are those of the statement that tests existence."""
+    def agencies(conn: Connection) -> int:
+        return int(conn.execute(select(func.count()).select_from(t.agencies)).scalar_one())
+
+    with world.reading() as conn, facets.one_snapshot(conn) as held:
+        before = agencies(conn)
+        with world.transaction() as other:
+            parties.put_agency(other, Agency("gt.pnc", "gt.pnc", "gt"), T)
+        during = agencies(conn)
+    with world.reading() as conn:
+        after = agencies(conn)
+    assert held is (world.dialect == "sqlite")
+    assert after == before + 1
+    assert during == (before if held else after)
+
+    vis = Visibility(PN, NOW)  # who may not see some drugs and countries
+    with world.reading() as conn, facets.one_snapshot(conn):
+        ids = list_ids(conn, vis, None, None, 100)
+        known = facets.count(conn, vis, ids, True, existing=True)
+        tested = facets.count(conn, vis, ids, True)
+    assert known == tested
+    assert known.counts == from_views(world.page(PN, NOW, limit=100))
+    assert known.counts["drug"] and known.counts["country"]  # the narrowing keeps them

@@ -133,3 +133,32 @@ def test_a_tier_walks_its_word_in_id_order_and_stops(world: Store) -> None:
             "EXPLAIN QUERY PLAN " + statement.sql, args)]
     assert plan[0] == "SEARCH dr USING PRIMARY KEY (token=? AND entity_id>?)"
     assert not [step for step in plan if "TEMP B-TREE" in step]
+
+
+def test_a_tier_finds_a_relationship_only_when_its_ends_exist(store: Store) -> None:
+    """A record of either tier that is not a relationship exists once it is visible (its
+    tokens are a value of its own), so the tiers test existence for relationships only:
+    one resting on a record the viewer may not see is found by neither tier."""
+    with store.transaction() as conn:
+        for agency in ("us.dea", "mx.semar"):
+            parties.put_agency(conn, Agency(agency, agency, agency[:2]), T)
+        for unit in ("us.dea.sod", "mx.semar.pn"):
+            parties.put_unit(conn, Unit(unit, unit.rsplit(".", 1)[0], unit), T)
+    dea, green = Provenance("us.dea", "us.dea.sod", T), Marking.build("GREEN")
+    people = [build_record(pid, "Person", {"name": [name]}, dea, marking, keyer=TEST_KEYER)
+              for pid, name, marking in (("p-seen", "ana ruiz", green),
+                                         ("p-other", "eva diaz", green),
+                                         ("p-hidden", "luz rios", Marking.build("AMBER+STRICT")))]
+    ties = [build_record(f"a-{tier}-{end}", "Associate",
+                         {"person": ["p-seen"], "associate": [f"p-{end}"],
+                          "namesMentioned": [mentioned]}, dea, green, keyer=TEST_KEYER)
+            for tier, mentioned in (("exact", "quetzal"), ("whole", "quetzal azteca"))
+            for end in ("other", "hidden")]
+    store.write([*people, *ties])
+    with store.reading() as conn:
+        found = {who.unit: search.search_hits(conn, Visibility(who, NOW), "quetzal")
+                 for who in (VIEWER, Subject("us.dea.sod", "us.dea"))}
+    exact, whole = search.tier_rank("exact", 1), search.tier_rank("whole", 1)
+    assert found["mx.semar.pn"] == [(exact, "a-exact-other"), (whole, "a-whole-other")]
+    assert found["us.dea.sod"] == [(exact, "a-exact-hidden"), (exact, "a-exact-other"),
+                                   (whole, "a-whole-hidden"), (whole, "a-whole-other")]

@@ -47,10 +47,12 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA busy_timeout=10000")
     cur.execute("PRAGMA cache_size=-65536")
     # No memory map (mmap_size stays 0). Every read commits an audit entry, so a reader
-    # nearly always starts after another connection's commit; with a map, that start
-    # costs more than copying the few pages a read needs (docs/benchmarks.md, HTTP API,
-    # 2026-11-29 evening). A map would also turn a disk I/O error into SIGBUS instead of
-    # an error the store can report.
+    # nearly always starts after another connection's commit, which makes SQLite drop
+    # the connection's pages and, with a map, unmap it: remapping costs a small read
+    # more than copying the few pages it needs, and a search's few hundred pages read
+    # no faster mapped (docs/benchmarks.md: HTTP API, 2026-11-29 evening; Web
+    # application, 2026-12-07 evening). A map would also turn a disk I/O error into
+    # SIGBUS instead of an error the store can report.
     cur.close()
 
 

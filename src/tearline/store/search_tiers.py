@@ -13,8 +13,16 @@ Each tier's statement walks its token's rows from the position on, keeps a recor
 (the row of its lowest statement id stands for it), tests the policy and the tier's
 condition on the record — over ALL its visible statements, not the walked row's, so a
 hidden statement can neither add a record nor move it — and stops after a page. A
-common word therefore costs a page's worth of rows, not its number of records. What the
-two tiers leave of the page is read by the query that ranks every candidate
+common word therefore costs a page's worth of rows, not its number of records.
+
+Existence (``store/existence.py``) is tested only for relationships. Either tier's
+condition finds a visible statement holding the words' tokens, and tokens are made
+only of names and identifiers (``store/tokens.py``), never of a reference: so a record
+of either tier that is not a relationship has a visible value of its own, stands
+alone, and exists once its own marking is visible (tested first): its existence test
+would only repeat that, for every record walked.
+
+What the two tiers leave of the page is read by the query that ranks every candidate
 (``store/search.py``), from the rank below them.
 """
 
@@ -22,10 +30,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, String, and_, bindparam, not_, select
+from sqlalchemy import ColumnElement, String, and_, bindparam, not_, or_, select
 
 from tearline.store import filters, ranking
 from tearline.store import tables as t
+from tearline.store.existence import not_edge
 from tearline.store.read_query import _R, _existing
 from tearline.store.visibility import Predicates
 
@@ -62,6 +71,7 @@ def tier_query(vis: Predicates, tier: Tier, words: int, schema: bool, limit: int
                     d.c.entity_id > bindparam("after", type_=String()), not_(earlier)))
     if schema:
         query = query.where(_R.c.schema == bindparam("schema", type_=String()))
-    query = query.where(vis.record(_R), _condition(vis, tier, words, dialect), _existing(vis),
-                        *filters.clauses(vis, _R, filtered))
+    # not_edge first: SQLite tests an OR's terms in order (module doc: why it suffices)
+    query = query.where(vis.record(_R), _condition(vis, tier, words, dialect),
+                        or_(not_edge(_R), _existing(vis)), *filters.clauses(vis, _R, filtered))
     return query.order_by(d.c.entity_id).limit(limit)
