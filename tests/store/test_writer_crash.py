@@ -1,7 +1,7 @@
 """A file is stored whole or not at all, even when the writer is killed with SIGKILL.
 
-A child process (``writer_child.py``: forked from a server process that imported
-tearline once) builds a large batch of records (one "file"), says so, and writes it in
+A child process (``writer_child.py``, forked from a server that imported tearline
+once: ``forked.py``) builds a large batch of records (one "file"), says so, and writes it in
 one transaction; the test kills it, several times, then checks that the store is
 readable, still holds what it held before, and holds either every statement of the
 batch or none of them. Some kills land at points the child stops at and announces —
@@ -12,49 +12,20 @@ land at random moments. A last run is left to finish.
 
 from __future__ import annotations
 
-import multiprocessing
 import random
 import time
-from multiprocessing.connection import Connection
-from typing import Any
 
 import pytest
 import writer_child
 from sqlalchemy import text
 
+from forked import finished, killed, said, start
 from tearline.store.store import Store
-from waiting import HANG
 
 pytestmark = pytest.mark.slow
 
 RECORDS = 5_000  # 5 statements each: a write of a second or more
 HELD_RECORDS = 500  # where the kill lands is chosen: a smaller batch proves as much
-#: Writers are forked from one server process (``writer_child.py``), which imports what
-#: they use once: tearline and the drivers (it would not find this folder's modules).
-FORKS = multiprocessing.get_context("forkserver")
-FORKS.set_forkserver_preload(["tearline.model.record", "tearline.store.store",
-                              "tearline.store.audit_events", "sqlite3", "psycopg"])
-
-
-def _child(url: str, prefix: str, n: int, hold: str = "none") -> tuple[Any, Connection]:
-    """A writer process, and the end of the pipe it tells where it is on."""
-    ours, theirs = FORKS.Pipe()
-    process = FORKS.Process(target=writer_child.write, args=(url, prefix, n, hold, theirs),
-                            daemon=True)
-    process.start()
-    theirs.close()
-    return process, ours
-
-
-def _said(conn: Connection) -> str:
-    assert conn.poll(HANG), "the writer said nothing"
-    return str(conn.recv())
-
-
-def _killed(process: Any) -> None:
-    process.kill()
-    process.join(HANG)
-    assert process.exitcode is not None
 
 
 def _batch_counts(url: str, prefix: str) -> tuple[int, int]:
@@ -83,10 +54,10 @@ def test_kill_9_leaves_all_or_nothing(db_url: str) -> None:
 
     for hold, whole in (("audit", False), ("commit", False), ("after", True)):
         batch = f"held-{hold}"
-        child, said = _child(db_url, batch, HELD_RECORDS, hold)
-        assert _said(said) == "writing"
-        assert _said(said) == "held"
-        _killed(child)
+        child, conn = start(writer_child.write, db_url, batch, HELD_RECORDS, hold)
+        assert said(conn) == "writing"
+        assert said(conn) == "held"
+        killed(child)
         assert _batch_counts(db_url, "kept") == (50, 250)
         assert _batch_counts(db_url, batch) == ((HELD_RECORDS, 5 * HELD_RECORDS) if whole
                                                 else (0, 0)), hold
@@ -95,20 +66,19 @@ def test_kill_9_leaves_all_or_nothing(db_url: str) -> None:
     rng = random.Random(9)
     for attempt in range(2):
         batch = f"big{attempt}"  # each attempt writes its own batch
-        child, said = _child(db_url, batch, RECORDS)
-        assert _said(said) == "writing"
+        child, conn = start(writer_child.write, db_url, batch, RECORDS, "none")
+        assert said(conn) == "writing"
         delay = rng.uniform(0.05, 1.0)
         time.sleep(delay)  # where the kill lands: any outcome below is a pass or a bug
-        _killed(child)
+        killed(child)
         assert _batch_counts(db_url, "kept") == (50, 250)
         got = _batch_counts(db_url, batch)
         # killed before the commit: nothing; finished, or killed between the commit
         # and the exit: everything. Never a part.
         assert got in ((0, 0), (RECORDS, 5 * RECORDS)), (attempt, delay, child.exitcode, got)
-    finished, said = _child(db_url, "big", RECORDS)
-    assert _said(said) == "writing"
-    assert _said(said) == "done"
-    finished.join(HANG)
-    assert finished.exitcode == 0
+    last, conn = start(writer_child.write, db_url, "big", RECORDS, "none")
+    assert said(conn) == "writing"
+    assert said(conn) == "done"
+    assert finished(last) == 0
     assert _batch_counts(db_url, "big") == (RECORDS, 5 * RECORDS)
     assert _batch_counts(db_url, "kept") == (50, 250)
