@@ -1,19 +1,31 @@
-"""Processes the tests kill, forked from a server that imported tearline once.
+"""Processes the tests kill or run beside them, forked from a server that imported
+tearline once.
 
-Tests of what a SIGKILL leaves behind (a writer, an audited action, a sync) need the
-work to run in a process of its own; they do not need a fresh interpreter importing
-tearline before each one. :data:`FORKS` is multiprocessing's fork server: a process
+Tests of what a SIGKILL leaves behind (a writer, an audited action, a sync), and nodes
+that each run their commands in processes of their own, need the work to run in a
+process of its own; they do not need a fresh interpreter importing tearline before each
+one. :data:`FORKS` is multiprocessing's fork server: a process
 started once per test process, which imports :data:`PRELOAD` and forks each child from
 itself — a real process, with its own store connections opened after the fork, killed
 with SIGKILL like any other. A child tells the test where it is on a pipe
-(:func:`said`).
+(:func:`said`); :func:`tearline` runs one command in a child, as ``subprocess.run``
+would run it in a fresh interpreter.
+
+The server is started with ``COLUMNS`` wide (:data:`COLUMNS`): what tearline fixes at
+import (the width of its console) is fixed there, for every child.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable
+import multiprocessing.forkserver
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from waiting import HANG
@@ -25,10 +37,26 @@ PRELOAD = ["tearline.cli", "tearline.cli.sync", "tearline.federation.sync",
            "tearline.store.sync_state", "sqlite3", "psycopg"]
 FORKS = multiprocessing.get_context("forkserver")
 FORKS.set_forkserver_preload(PRELOAD)
+#: The terminal width the server imports tearline with (no table cell folded).
+COLUMNS = "200"
+
+
+def _running() -> None:
+    """The fork server, started (once) with :data:`COLUMNS` in its environment."""
+    before = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = COLUMNS
+    try:
+        multiprocessing.forkserver.ensure_running()
+    finally:
+        if before is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = before
 
 
 def start(target: Callable[..., None], *args: Any) -> tuple[Any, Connection]:
     """A child running ``target(*args, conn)``, and the test's end of ``conn``."""
+    _running()
     ours, theirs = FORKS.Pipe()
     process = FORKS.Process(target=target, args=(*args, theirs), daemon=True)
     process.start()
@@ -57,3 +85,31 @@ def finished(process: Any) -> int:
     process.join(HANG)
     assert process.exitcode is not None, "the child did not finish"
     return int(process.exitcode)
+
+
+def command(env: Mapping[str, str], argv: Sequence[str], out: str, err: str,
+            conn: Connection) -> None:
+    """In a child: ``tearline ARGV`` with exactly ``env``, its output and errors in files."""
+    conn.close()
+    os.environ.clear()
+    os.environ.update(env)
+    for fd, path in ((1, out), (2, err)):
+        opened = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(opened, fd)
+        os.close(opened)
+    from tearline.cli import main
+
+    sys.argv = ["tearline", *argv]
+    main()
+
+
+def tearline(*args: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+    """``tearline ARGS`` run to its end in a child with ``env``: its exit status, output
+    and errors, as ``subprocess.run(..., capture_output=True, text=True)`` gives them."""
+    with tempfile.TemporaryDirectory(prefix="tearline-command-") as folder:
+        out, err = Path(folder, "stdout"), Path(folder, "stderr")
+        process, _ = start(command, dict(env), list(args), str(out), str(err))
+        code = finished(process)
+        return subprocess.CompletedProcess(["tearline", *args], code,
+                                           out.read_text(errors="replace"),
+                                           err.read_text(errors="replace"))
