@@ -4,25 +4,27 @@ tearline once.
 Tests of what a SIGKILL leaves behind (a writer, an audited action, a sync), and nodes
 that each run their commands in processes of their own, need the work to run in a
 process of its own; they do not need a fresh interpreter importing tearline before each
-one. :data:`FORKS` is multiprocessing's fork server: a process
-started once per test process, which imports :data:`PRELOAD` and forks each child from
-itself — a real process, with its own store connections opened after the fork, killed
-with SIGKILL like any other. A child tells the test where it is on a pipe
-(:func:`said`); :func:`tearline` runs one command in a child, as ``subprocess.run``
-would run it in a fresh interpreter.
+one. :data:`FORKS` is multiprocessing's fork server: a process started once per test
+process, which imports :data:`PRELOAD` and forks each child from itself — a real
+process, with its own store connections opened after the fork, killed with SIGKILL like
+any other. A child tells the test where it is on a pipe (:func:`said`); :func:`tearline`
+runs one command in a child, as ``subprocess.run`` would run it in a fresh interpreter.
 
-The server is started with ``COLUMNS`` wide (:data:`COLUMNS`): what tearline fixes at
-import (the width of its console) is fixed there, for every child.
+What tearline fixes at import (its console's width, the language of its help) is fixed
+in the server, for every child: the server starts in :data:`SERVER_ENV` whichever test
+starts it, so no child depends on the order the tests ran in.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.forkserver
 import os
 import subprocess
 import sys
 import tempfile
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -37,28 +39,42 @@ PRELOAD = ["tearline.cli", "tearline.cli.sync", "tearline.federation.sync",
            "tearline.store.sync_state", "sqlite3", "psycopg"]
 FORKS = multiprocessing.get_context("forkserver")
 FORKS.set_forkserver_preload(PRELOAD)
-#: The terminal width the server imports tearline with (no table cell folded).
-COLUMNS = "200"
+#: The environment the server imports tearline with, whatever the test that starts it
+#: set: the test process's without its ``TEARLINE_`` variables, in English (as every
+#: test speaks unless it chooses), no table cell folded.
+SERVER_ENV = {"TEARLINE_LANG": "en_US", "COLUMNS": "200"}
+COLUMNS = SERVER_ENV["COLUMNS"]
 
 
 def _running() -> None:
-    """The fork server, started (once) with :data:`COLUMNS` in its environment."""
-    before = os.environ.get("COLUMNS")
-    os.environ["COLUMNS"] = COLUMNS
+    """The fork server, started (once) with :data:`SERVER_ENV`."""
+    saved = dict(os.environ)
+    for name in [n for n in os.environ if n.startswith("TEARLINE_")]:
+        del os.environ[name]
+    os.environ.update(SERVER_ENV)
     try:
         multiprocessing.forkserver.ensure_running()
     finally:
-        if before is None:
-            del os.environ["COLUMNS"]
-        else:
-            os.environ["COLUMNS"] = before
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _reporting(target: Callable[..., None], args: tuple[Any, ...], conn: Connection) -> None:
+    """In a child: ``target(*args, conn)``; a failure's traceback is also said on ``conn``
+    (the child's own stderr is the server's, not the test's)."""
+    try:
+        target(*args, conn)
+    except Exception:
+        with contextlib.suppress(OSError):
+            conn.send(traceback.format_exc())
+        raise
 
 
 def start(target: Callable[..., None], *args: Any) -> tuple[Any, Connection]:
     """A child running ``target(*args, conn)``, and the test's end of ``conn``."""
     _running()
     ours, theirs = FORKS.Pipe()
-    process = FORKS.Process(target=target, args=(*args, theirs), daemon=True)
+    process = FORKS.Process(target=_reporting, args=(target, args, theirs), daemon=True)
     process.start()
     theirs.close()
     return process, ours

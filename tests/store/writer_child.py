@@ -12,7 +12,6 @@ written, their audit entries not yet), ``commit`` (everything written, the commi
 from __future__ import annotations
 
 import sys
-import traceback
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from typing import Any
@@ -45,24 +44,20 @@ def write(url: str, prefix: str, n: int, hold: str, conn: Connection) -> None:
         conn.recv()  # killed while waiting here
         sys.exit("not killed")
 
-    try:
-        store = Store.open(url)
-        batch = records(store, prefix, n)
-        if hold == "audit":
-            writes = audit_events.writes
+    store = Store.open(url)
+    batch = records(store, prefix, n)
+    if hold == "audit":
+        writes = audit_events.writes
 
-            def holding(*args: Any, **kwargs: Any) -> Any:
-                held()
-                return writes(*args, **kwargs)
-
-            audit_events.writes = holding  # type: ignore[assignment]
-        elif hold == "commit":
-            event.listen(store.engine, "commit", held)
-        conn.send("writing")
-        store.write(batch)
-        if hold == "after":
+        def holding(*args: Any, **kwargs: Any) -> Any:
             held()
-        conn.send("done")
-    except Exception:
-        conn.send(traceback.format_exc())
-        raise
+            return writes(*args, **kwargs)
+
+        audit_events.writes = holding  # type: ignore[assignment]
+    elif hold == "commit":
+        event.listen(store.engine, "commit", held)
+    conn.send("writing")
+    store.write(batch)
+    if hold == "after":
+        held()
+    conn.send("done")
