@@ -34,6 +34,7 @@ from sqlalchemy import select
 from sync_world import refusals, seed_parties
 from typer.testing import CliRunner
 
+from forked import COLUMNS, tearline
 from statement_keys import TEST_KEYER
 from tearline.audit.checkpoint import Checkpoint, parse_note, verify_note
 from tearline.audit.note import parse_verifier_key
@@ -68,10 +69,10 @@ class Node(DemoNode):
     """A node of the demo's layout, driven through the CLI."""
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "TEARLINE_WORKSPACE": str(self.workspace), "COLUMNS": "200"}
+        """A command of the node, in a process of its own (forked: ``forked.py``)."""
+        env = {**os.environ, "TEARLINE_WORKSPACE": str(self.workspace), "COLUMNS": COLUMNS}
         env.pop("TEARLINE_DB_URL", None)
-        done = subprocess.run([*CLI, *args], env=env, capture_output=True, text=True,
-                              timeout=HANG)
+        done = tearline(*args, env=env)
         if check:
             assert done.returncode == 0, f"{args}: {done.stdout}\n{done.stderr}"
         return done

@@ -5,7 +5,9 @@ verifies, and the result equals an uninterrupted sync into a fresh store.
 Each kill lands where the test chose, whatever the machine's speed: the puller stops at
 a random page of what is left — inside that page's transaction, its objects judged and
 stored but not committed, or just after its commit — says so on a pipe, and is killed
-there.
+there. The pullers killed are processes of their own (forked: ``sync_child.py``); the
+last run, which only has to finish, and the uninterrupted reference (one per module,
+for both backends) run the same command in this process.
 """
 
 from __future__ import annotations
@@ -13,26 +15,30 @@ from __future__ import annotations
 import math
 import os
 import random
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sync_child
 from medallion_server import Medallion, ofac_records, standard_objects, start_medallion
 from sync_world import seed_parties, stored
+from typer.testing import CliRunner
 
+from forked import killed, said, start
+from tearline.cli import app
+from tearline.cli.common import STATE
 from tearline.store import sync_state as ss
 from tearline.store.audit_verify import first_bad
 from tearline.store.store import Store
-from waiting import HANG
 
 KILLS = int(os.environ.get("TEARLINE_SYNC_KILLS", "3"))
 PASSWORD_ENV = "TEARLINE_TEST_SOURCE_PASSWORD"
 SOURCE = "ofac.feed"
 PAGE = 25
+SYNC = ["sync", SOURCE, "--page-size", str(PAGE), "-q", "-f", "json"]
 
 
 @pytest.fixture(scope="module")
@@ -54,70 +60,25 @@ def prepare(db_url: str, server: Medallion) -> None:
         store.close()
 
 
-HOLDING = r"""
-import os, sys
-from tearline.federation.sync import Puller
-from tearline.store import sync_state as ss
-
-page, where, fd = os.environ["TEARLINE_TEST_HOLD"].split(":")
-seen = 0
-
-
-def reached():
-    global seen
-    seen += 1
-    if seen == int(page):
-        os.write(int(fd), b"held\n")
-        sys.stdin.readline()  # killed while waiting here
-        sys.exit("not killed")
-
-
-if where == "in":  # inside the page's transaction, before its commit
-    mark_received = ss.mark_received
-    def marking(*args, **kwargs):
-        reached()
-        return mark_received(*args, **kwargs)
-    ss.mark_received = marking
-else:  # the page committed, the next one not yet asked for
-    store_page = Puller.store_page
-    def storing(self, *args, **kwargs):
-        store_page(self, *args, **kwargs)
-        reached()
-    Puller.store_page = storing
-from tearline.cli import main
-main()
-"""
-
-
-def puller(db_url: str, workspace: Path, server: Medallion,
-           hold: tuple[int, str] | None = None) -> tuple[subprocess.Popen[bytes], int | None]:
-    """`tearline sync` in a process of its own; its output goes to ``workspace/sync.log``.
-
-    ``hold``: (page, "in" or "after") where it stops; returned with the process is the
-    pipe it announces that on."""
-    env = {**os.environ, PASSWORD_ENV: server.auth[1], "TEARLINE_DB_URL": db_url,
+def puller(db_url: str, workspace: Path, server: Medallion, page: int, where: str
+           ) -> tuple[Any, Connection]:
+    """`tearline sync` in a process of its own (``sync_child.py``) that stops at ``page``
+    (``where``: "in" its transaction or "after" its commit) and says so on the pipe
+    returned; its output goes to ``workspace/sync.log``."""
+    env = {PASSWORD_ENV: server.auth[1], "TEARLINE_DB_URL": db_url,
            "TEARLINE_WORKSPACE": str(workspace)}
-    code, fds, said = "from tearline.cli import main; main()", (), None
-    if hold is not None:
-        said, tell = os.pipe()
-        env["TEARLINE_TEST_HOLD"] = f"{hold[0]}:{hold[1]}:{tell}"
-        code, fds = HOLDING, (tell,)
+    return start(sync_child.pull, env, SYNC, str(workspace / "sync.log"), page, where)
+
+
+def synced(db_url: str, workspace: Path, server: Medallion) -> None:
+    """`tearline sync` run to the end in this process: the command :func:`puller` runs."""
+    env = {PASSWORD_ENV: server.auth[1], "TEARLINE_DB_URL": db_url,
+           "TEARLINE_WORKSPACE": str(workspace)}
     try:
-        with open(workspace / "sync.log", "ab") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-c", code, "sync", SOURCE, "--page-size", str(PAGE), "-q",
-                 "-f", "json"],
-                env=env, stdout=log, stderr=subprocess.STDOUT, pass_fds=fds,
-                stdin=subprocess.PIPE if hold is not None else subprocess.DEVNULL)
+        done = CliRunner().invoke(app, SYNC, env=env)
     finally:
-        for fd in fds:
-            os.close(fd)
-    return process, said
-
-
-def finished(process: subprocess.Popen[bytes], workspace: Path) -> None:
-    code = process.wait(HANG)
-    assert code == 0, (workspace / "sync.log").read_text(errors="replace")[-3000:]
+        STATE.close()
+    assert done.exit_code == 0, done.output
 
 
 def snapshot(db_url: str) -> dict[str, Any]:
@@ -141,32 +102,36 @@ def received_count(db_url: str) -> int:
         store.close()
 
 
+@pytest.fixture(scope="module")
+def reference(medallion: Medallion, tmp_path_factory: pytest.TempPathFactory
+              ) -> dict[str, Any]:
+    """What an uninterrupted run stores, into a fresh SQLite store of its own."""
+    workspace = tmp_path_factory.mktemp("reference")
+    url = f"sqlite:///{workspace / 'reference.sqlite'}"
+    prepare(url, medallion)
+    synced(url, workspace, medallion)
+    return snapshot(url)
+
+
 @pytest.mark.slow
 def test_killed_at_random_points_then_resumed_stores_every_object_exactly_once(
-        db_url: str, medallion: Medallion, tmp_path: Path) -> None:
+        db_url: str, medallion: Medallion, reference: dict[str, Any], tmp_path: Path) -> None:
     workspace = tmp_path / "ws"
     workspace.mkdir()
     prepare(db_url, medallion)
     rng = random.Random(int(os.environ.get("TEARLINE_SYNC_SEED", "6")))
-    # An uninterrupted run, into a reference store of its own.
-    reference_url = f"sqlite:///{tmp_path / 'reference.sqlite'}"
-    prepare(reference_url, medallion)
-    finished(puller(reference_url, workspace, medallion)[0], workspace)
     total = len(medallion.objects)
     for _ in range(KILLS):
         # A page of what is left: the puller stores at least that many pages.
         left = max(1, math.ceil((total - received_count(db_url)) / PAGE))
         where = rng.choice(["in", "after"])
-        process, said = puller(db_url, workspace, medallion, (rng.randint(1, left), where))
-        assert said is not None
-        with os.fdopen(said, "rb") as pipe:
-            assert pipe.readline() == b"held\n", "the puller ended before its page"
-        process.kill()
-        process.communicate(timeout=HANG)  # and closes its stdin
+        process, pipe = puller(db_url, workspace, medallion, rng.randint(1, left), where)
+        assert said(pipe) == "held", (workspace / "sync.log").read_text(errors="replace")
+        killed(process)
         partial = snapshot(db_url)  # consistent after every kill
         assert partial["created"] == len(partial["records"])
-    finished(puller(db_url, workspace, medallion)[0], workspace)
-    after, reference = snapshot(db_url), snapshot(reference_url)
+    synced(db_url, workspace, medallion)
+    after = snapshot(db_url)
     assert after["records"] == reference["records"] and after["records"]
     assert after["origins"] == reference["origins"]
     assert after["created"] == len(after["records"])  # each record created exactly once

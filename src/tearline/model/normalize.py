@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from followthemoney.types import registry
-
 from tearline.model import territories
+from tearline.model.ftm import registry
 
 territories.install()
 

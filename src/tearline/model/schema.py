@@ -22,13 +22,9 @@ from followthemoney.settings import MODEL_PATH
 from followthemoney.util import const
 
 from tearline.model import territories
+from tearline.model.ftm import SAFE_LOADER
 
 territories.install()
-
-#: libyaml's parser when PyYAML was built with it: the schema files are the same YAML
-#: either way (the same safe constructors and resolver build the values), parsed in C
-#: rather than Python, and parsing is most of what loading the model costs every process.
-SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 SCHEMATA_PATH = Path(__file__).with_name("schemata")
 
@@ -52,7 +48,7 @@ class TearlineModel(Model):
         self.generate()
 
     def _load(self, filepath: str) -> None:
-        """``Model._load`` with :data:`SAFE_LOADER`."""
+        """``Model._load`` with libyaml's parser (``ftm.SAFE_LOADER``)."""
         with open(filepath, encoding="utf-8") as fh:
             data = yaml.load(fh, Loader=SAFE_LOADER)  # noqa: S506 — a safe loader
         if not isinstance(data, dict):
