@@ -5,12 +5,15 @@ PyYAML made it."""
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import yaml
 
+import tearline
 from waiting import HANG
 
 # In a process of its own: followthemoney is already imported in this one.
@@ -44,3 +47,17 @@ def test_the_model_is_parsed_by_libyaml_and_is_the_same() -> None:
     assert seen["at_import"] == 0  # no schema file went through the Python parser
     assert seen["after"] > 50  # the probe does see that parser when it runs
     assert seen["restored"] and seen["same"]
+
+
+def test_followthemoney_is_imported_through_ftm_only() -> None:
+    """Whichever tearline module a process imports first, followthemoney comes in
+    through ``model/ftm.py``: no other module imports it."""
+    root = Path(tearline.__file__).parent
+    direct = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(n == "followthemoney" or n.startswith("followthemoney.") for n in names):
+                direct.append(str(path.relative_to(root)))
+    assert set(direct) == {"model/ftm.py"}

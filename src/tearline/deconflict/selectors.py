@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 import phonenumbers
-from followthemoney import registry
 
 from tearline.deconflict import identifiers
 from tearline.deconflict.text import address_key, fold, name_key
 from tearline.errors import SelectorError, tr
+from tearline.model.ftm import registry
 from tearline.model.normalize import normalized
 
 SelectorKind = Literal[

@@ -27,7 +27,7 @@ import calendar
 import re
 from dataclasses import dataclass
 
-from followthemoney import registry
+from tearline.model.ftm import registry
 
 #: The largest range that is expanded into single values.
 MAX_RANGE_VALUES = 25

@@ -15,10 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from followthemoney import registry
-
 from tearline.ingest.ofac_names import split_person_name
 from tearline.ingest.ofac_remarks import Remarks, parse_remarks
+from tearline.model.ftm import registry
 from tearline.model.schema import get_model
 
 SDN_COLUMNS = (

@@ -9,8 +9,9 @@ safe constructors and resolver build the same values, ``tests/model/test_schema.
 and puts PyYAML's function back before returning. A thread calling ``yaml.safe_load``
 meanwhile gets the same values from the faster parser.
 
-The module that imports followthemoney first in a process (``normalize.py``, by way of
-``record.py``) imports it from here; another importing it first costs only the saving.
+tearline's modules import followthemoney's names from here, and only from here
+(``tests/model/test_ftm_import.py`` checks it): whichever of them a process imports first,
+the model is parsed once, by libyaml.
 """
 
 from __future__ import annotations
@@ -42,6 +43,13 @@ def imported() -> None:
 
 imported()
 
-from followthemoney.types import registry  # noqa: E402 — after the import above
+# after the import above
+from followthemoney.exc import InvalidModel  # noqa: E402
+from followthemoney.model import Model  # noqa: E402
+from followthemoney.schema import Schema  # noqa: E402
+from followthemoney.settings import MODEL_PATH  # noqa: E402
+from followthemoney.types import registry  # noqa: E402
+from followthemoney.util import const  # noqa: E402
 
-__all__ = ["SAFE_LOADER", "imported", "registry"]
+__all__ = ["MODEL_PATH", "SAFE_LOADER", "InvalidModel", "Model", "Schema", "const",
+           "imported", "registry"]

@@ -15,14 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from followthemoney.exc import InvalidModel
-from followthemoney.model import Model
-from followthemoney.schema import Schema
-from followthemoney.settings import MODEL_PATH
-from followthemoney.util import const
 
 from tearline.model import territories
-from tearline.model.ftm import SAFE_LOADER
+from tearline.model.ftm import MODEL_PATH, SAFE_LOADER, InvalidModel, Model, Schema, const
 
 territories.install()
 
