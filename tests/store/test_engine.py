@@ -4,6 +4,8 @@ derived from the schemata that each upgrade brings up to date."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,9 +18,17 @@ from pgserver import PgServer, pg_url
 from tearline.model.parties import Agency
 from tearline.store import parties
 from tearline.store import tables as t
-from tearline.store.engine import _alembic_config, make_engine, needs_upgrade, upgrade
+from tearline.store.engine import (
+    CURRENT,
+    _alembic_config,
+    make_engine,
+    needs_upgrade,
+    recorded,
+    upgrade,
+)
 from tearline.store.references import reference_rows, sync_reference_properties
 from tearline.store.store import Store
+from waiting import HANG
 
 
 def test_a_pending_migration_is_seen_also_behind_dependent_heads(db_url: str) -> None:
@@ -32,6 +42,40 @@ def test_a_pending_migration_is_seen_also_behind_dependent_heads(db_url: str) ->
         assert not needs_upgrade(engine)
     finally:
         engine.dispose()
+
+
+def test_current_is_what_alembic_records_once_every_migration_ran(db_url: str) -> None:
+    """``CURRENT`` lets a store at the newest schema open without Alembic; it must be
+    exactly what Alembic leaves in ``alembic_version`` after ``upgrade heads`` (a new
+    migration changes it), and a store short of it still goes through Alembic."""
+    from alembic.migration import MigrationContext
+
+    engine = make_engine(db_url)
+    try:
+        assert recorded(engine) == frozenset()  # a new database: no table yet
+        with engine.begin() as conn:
+            command.upgrade(_alembic_config(conn), "0008")
+        assert recorded(engine) == {"0008"} != CURRENT
+        upgrade(engine)  # short of CURRENT: Alembic runs the rest
+        with engine.connect() as conn:
+            assert frozenset(MigrationContext.configure(conn).get_current_heads()) == CURRENT
+        assert recorded(engine) == CURRENT
+        upgrade(engine)  # at CURRENT: nothing to run, the derived rows checked
+        assert not needs_upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def test_opening_a_current_store_imports_no_alembic(store: Store) -> None:
+    """A process opening an up-to-date store (every command that opens one) does not
+    pay for Alembic's import and its reading of the scripts."""
+    probe = ("import sys; from tearline.store.store import Store; "
+             f"Store.open({str(store.engine.url.render_as_string(hide_password=False))!r}); "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=HANG)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 def test_the_reference_properties_follow_the_schemata_at_each_upgrade(store: Store) -> None:

@@ -14,18 +14,17 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from tearline.errors import ConfigError, StoreError, tr
 from tearline.files import make_private
+
+if TYPE_CHECKING:  # Alembic is imported only where a migration may be pending
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -116,11 +115,33 @@ def _private_database(url: str) -> None:
             path=path, strerror=exc.strerror)) from exc
 
 
+#: What ``alembic_version`` holds once every migration has run (a head that another
+#: migration depends on is not listed). A database holding exactly these needs no
+#: migration: opening it neither imports Alembic nor reads the migration scripts, which
+#: every ``tearline`` process opening a store would otherwise do for nothing. A new
+#: migration changes this set; ``tests/store/test_engine.py`` compares it with what
+#: Alembic records, so it cannot be forgotten.
+CURRENT = frozenset({"0004", "0008", "0012", "0019", "0020", "0021", "0024", "0025",
+                     "0028", "0029", "0031", "0037", "0038"})
+
+
 def _alembic_config(conn: Connection) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = conn
     return cfg
+
+
+def recorded(engine: Engine) -> frozenset[str]:
+    """The revisions the database records as applied (none for a new database)."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    except SQLAlchemyError:  # no such table yet (a separate connection: nothing aborted)
+        return frozenset()
+    return frozenset(str(version) for (version,) in rows)
 
 
 def upgrade(engine: Engine) -> None:
@@ -128,9 +149,13 @@ def upgrade(engine: Engine) -> None:
     (``reference_properties``) to the model's (idempotent)."""
     from tearline.store.references import sync_reference_properties  # the model: heavy
 
+    current = recorded(engine) == CURRENT
     try:
         with engine.begin() as conn:
-            command.upgrade(_alembic_config(conn), "heads")
+            if not current:
+                from alembic import command
+
+                command.upgrade(_alembic_config(conn), "heads")
             sync_reference_properties(conn)
     except SQLAlchemyError as exc:
         raise StoreError(tr("schema migration failed: {exc}", exc=exc)) from exc
@@ -143,6 +168,12 @@ def needs_upgrade(engine: Engine) -> bool:
     the database's current heads once that one ran, so the test is that every head of
     the scripts is among the revisions applied."""
     from tearline.store.references import reference_properties_current
+
+    if recorded(engine) == CURRENT:
+        with engine.connect() as conn:
+            return not reference_properties_current(conn)
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
 
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_heads()
