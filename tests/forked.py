@@ -80,6 +80,13 @@ def start(target: Callable[..., None], *args: Any) -> tuple[Any, Connection]:
     return process, ours
 
 
+def held(conn: Connection) -> None:
+    """In a child: say "held" and wait there to be killed (exiting if it is not)."""
+    conn.send("held")
+    conn.recv()  # killed while waiting here
+    sys.exit("not killed")
+
+
 def said(conn: Connection) -> str:
     """The next thing the child said (failing if it ended without a word)."""
     assert conn.poll(HANG), "the child said nothing"

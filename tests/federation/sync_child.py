@@ -11,6 +11,7 @@ import sys
 from multiprocessing.connection import Connection
 from typing import Any
 
+from forked import held
 from tearline.cli import main
 from tearline.federation.sync import Puller
 from tearline.store import sync_state as ss
@@ -29,9 +30,7 @@ def pull(env: dict[str, str], argv: list[str], log: str, page: int, where: str,
         nonlocal seen
         seen += 1
         if seen == page:
-            conn.send("held")
-            conn.recv()  # killed while waiting here
-            sys.exit("not killed")
+            held(conn)
 
     if where == "in":
         mark_received = ss.mark_received

@@ -11,13 +11,13 @@ written, their audit entries not yet), ``commit`` (everything written, the commi
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from typing import Any
 
 from sqlalchemy import event
 
+from forked import held
 from tearline.model.marking import Marking
 from tearline.model.record import Record, build_record
 from tearline.model.statement import Provenance
@@ -39,10 +39,8 @@ def records(store: Store, prefix: str, n: int) -> list[Record]:
 
 
 def write(url: str, prefix: str, n: int, hold: str, conn: Connection) -> None:
-    def held(*_: Any) -> None:
-        conn.send("held")
-        conn.recv()  # killed while waiting here
-        sys.exit("not killed")
+    def holding_here(*_: Any) -> None:
+        held(conn)
 
     store = Store.open(url)
     batch = records(store, prefix, n)
@@ -50,14 +48,14 @@ def write(url: str, prefix: str, n: int, hold: str, conn: Connection) -> None:
         writes = audit_events.writes
 
         def holding(*args: Any, **kwargs: Any) -> Any:
-            held()
+            holding_here()
             return writes(*args, **kwargs)
 
         audit_events.writes = holding  # type: ignore[assignment]
     elif hold == "commit":
-        event.listen(store.engine, "commit", held)
+        event.listen(store.engine, "commit", holding_here)
     conn.send("writing")
     store.write(batch)
     if hold == "after":
-        held()
+        holding_here()
     conn.send("done")
