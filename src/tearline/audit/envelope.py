@@ -19,9 +19,9 @@ from __future__ import annotations
 import hmac
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
-from typing import Any, ClassVar, TypeVar, get_type_hints
+from typing import Any, ClassVar, Self, TypeVar, get_type_hints
 
 from tearline.audit.canonical import canonical_bytes_no_floats
 from tearline.audit.fields import Checker, Subject, Timestamp, _checker
@@ -86,6 +86,35 @@ class Event:
     def check(self, problems: list[Problem]) -> None:
         """Rules across fields; kinds that have some override this."""
 
+    def derive(self, **values: Any) -> Self:
+        """This event with ``values`` for some of its fields, checked as construction
+        checks them.
+
+        A read logs one entry per record shown, alike but for the record's fields; each
+        constructed anew checked every field again (the time, the actor, the path…) and
+        parsed the time, though only the record's values differ. A copy checks each
+        changed value with its field's own checker and keeps the rest, already checked
+        when ``self`` was made: the same event, and the same :class:`ValidationError`
+        for a bad value, as constructing it whole. Kinds with rules across fields (an
+        overridden :meth:`check`), and a new time (its parse), are constructed whole.
+        """
+        cls = type(self)
+        if cls.check is not Event.check or "at" in values:
+            return replace(self, **values)
+        checkers = _checker_map(cls)
+        problems: list[Problem] = []
+        state = dict(vars(self))
+        for name, value in values.items():
+            check = checkers.get(name)
+            if check is None:
+                raise TypeError(f"{cls.__name__} has no field {name!r}")
+            state[name] = check(name, value, problems)
+        if problems:
+            raise ValidationError(tr("invalid {kind} event", kind=self.kind), problems)
+        copy = object.__new__(cls)
+        vars(copy).update(state)  # a frozen dataclass: set as __init__ sets them
+        return copy
+
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {"v": ENVELOPE_VERSION, "kind": self.kind}
         for name in _field_names(type(self)):
@@ -129,6 +158,16 @@ def _field_checkers(cls: type[Event]) -> tuple[tuple[str, Checker], ...]:
     found = _CHECKERS.get(cls)
     if found is None:
         found = _CHECKERS[cls] = tuple((name, _checker(h)) for name, h in _field_hints(cls))
+    return found
+
+
+_CHECKER_MAPS: dict[type, dict[str, Checker]] = {}
+
+
+def _checker_map(cls: type[Event]) -> dict[str, Checker]:
+    found = _CHECKER_MAPS.get(cls)
+    if found is None:
+        found = _CHECKER_MAPS[cls] = dict(_field_checkers(cls))
     return found
 
 

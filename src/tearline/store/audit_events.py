@@ -60,18 +60,16 @@ def read_events(
 ) -> list[Event]:
     """``subject`` was shown these (record id, version, statement ids), by ``path``."""
     who, at = str(subject), now()
-    return [
-        RecordRead(
-            at=at,
-            actor=who,
-            subject=who,
-            entity_id=entity_id,
-            version=version,
-            statement_ids=tuple(statement_ids),
-            path=path,
-        )
-        for entity_id, version, statement_ids in versions
-    ]
+    out: list[Event] = []
+    for entity_id, version, statement_ids in versions:
+        if not out:  # the first constructed whole; the rest differ in the record only
+            out.append(RecordRead(at=at, actor=who, subject=who, entity_id=entity_id,
+                                  version=version, statement_ids=tuple(statement_ids),
+                                  path=path))
+        else:
+            out.append(out[0].derive(entity_id=entity_id, version=version,
+                                     statement_ids=tuple(statement_ids)))
+    return out
 
 
 def record_read_events(subject: Subject, records: Sequence[Record], path: str) -> list[Event]:
