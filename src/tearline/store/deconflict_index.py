@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, or_, select
+from sqlalchemy import Connection, and_, func, insert, or_, select
 
 from tearline.deconflict import documents as docs
 from tearline.errors import NotFound, ValidationError, tr
 from tearline.store import deconflict_tables as dt
+from tearline.store import tables as t
 from tearline.store.engine import driver_cursor, marker
 from tearline.store.tables import ts
 
@@ -173,6 +174,14 @@ def in_force(conn: Connection, tokens: Iterable[str], at: datetime
         for row in rows:
             out.setdefault(row.token, []).append(_registration(row))
     return out
+
+
+def agreements_version(conn: Connection) -> tuple[int, int]:
+    """How many agreement rows are recorded, and the newest one's seq: the table is
+    append-only (a changed agreement is a new row), so this changes whenever any
+    agreement is recorded — the key under which a process may keep the agreements."""
+    count, newest = conn.execute(select(func.count(), func.max(t.agreements.c.seq))).one()
+    return int(count), int(newest or 0)
 
 
 def of_unit(conn: Connection, unit: str) -> list[Stored]:
