@@ -31,7 +31,9 @@ PAGE_BYTES = 4_000_000
 #: The columns of a registration row, in the order a batch's rows are written.
 _REGISTRATION_ORDER = ("id", "token", "kind", "agency", "unit", "contact", "since",
                        "expires_at", "origin", "doc_seq")
-_REGISTRATION_COLUMNS = ", ".join(_REGISTRATION_ORDER)
+#: The same for a notice row (a check with thousands of hits stores a row per hit).
+_NOTICE_ORDER = ("id", "registration_id", "checker_unit", "checker_agency", "agreement_id",
+                 "at", "doc_seq")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +78,9 @@ def store_documents(conn: Connection, items: Sequence[tuple[docs.Document, dict[
     for part in _chunks(list(fresh)):
         seq.update((r.doc_id, int(r.seq)) for r in conn.execute(
             select(d.doc_id, d.seq).where(d.doc_id.in_(part))))
-    rows: dict[Any, list[dict[str, Any]]] = {dt.registrations: [], dt.withdrawals: [],
-                                             dt.notices: []}
+    rows: dict[Any, list[dict[str, Any]]] = {dt.registrations: [], dt.withdrawals: []}
     made_rows: list[tuple[Any, ...]] = []
+    notice_rows: list[tuple[Any, ...]] = []
     for doc, _ in fresh.values():
         if isinstance(doc, docs.Batch):  # thousands of rows: as tuples, to the driver
             made_rows.extend((i, token, kind, doc.agency, doc.unit, doc.contact, doc.since,
@@ -93,23 +95,30 @@ def store_documents(conn: Connection, items: Sequence[tuple[docs.Document, dict[
             rows[dt.withdrawals].append({"registration_id": doc.registration_id,
                                          "withdrawn_at": doc.withdrawn_at,
                                          "doc_seq": seq[doc.id]})
-        else:
-            told = (doc,) if isinstance(doc, docs.Notice) else doc.notices
-            rows[dt.notices].extend({
-                "id": n.id, "registration_id": n.registration_id,
-                "checker_unit": n.checker_unit, "checker_agency": n.checker_agency,
-                "agreement_id": n.agreement_id, "at": n.at, "doc_seq": seq[doc.id]}
-                for n in told)
+        elif isinstance(doc, docs.Notice):
+            notice_rows.append((doc.id, doc.registration_id, doc.checker_unit,
+                                doc.checker_agency, doc.agreement_id, doc.at, seq[doc.id]))
+        else:  # a batch's notices: as tuples, to the driver
+            notice_rows.extend((i, registration, doc.checker_unit, doc.checker_agency,
+                                doc.agreement_id, doc.at, seq[doc.id])
+                               for i, registration in doc.entries)
     for table, values in rows.items():
         if values:
             conn.execute(insert(table), values)
-    if made_rows:
-        mark = marker(conn)
-        with driver_cursor(conn) as cursor:
-            cursor.executemany(f"INSERT INTO {dt.registrations.name} ({_REGISTRATION_COLUMNS})"
-                               f" VALUES ({', '.join([mark] * len(_REGISTRATION_ORDER))})",
-                               made_rows)
+    for table, order, values in ((dt.registrations, _REGISTRATION_ORDER, made_rows),
+                                 (dt.notices, _NOTICE_ORDER, notice_rows)):
+        if values:
+            _insert_tuples(conn, table.name, order, values)
     return [doc for doc, _ in fresh.values()]
+
+
+def _insert_tuples(conn: Connection, table: str, order: Sequence[str],
+                   values: Sequence[tuple[Any, ...]]) -> None:
+    """Rows of ``table`` as tuples in ``order`` of columns, written by the driver (no
+    SQLAlchemy parameter processing: for thousands of rows it cost more than the rows)."""
+    with driver_cursor(conn) as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(order)})"
+                           f" VALUES ({', '.join([marker(conn)] * len(order))})", values)
 
 
 def documents_known(conn: Connection, ids: Sequence[str]) -> set[str]:
