@@ -31,6 +31,13 @@ PAGE_BYTES = 4_000_000
 #: The columns of a registration row, in the order a batch's rows are written.
 _REGISTRATION_ORDER = ("id", "token", "kind", "agency", "unit", "contact", "since",
                        "expires_at", "origin", "doc_seq")
+#: A lookup of tokens in the index (:func:`in_force`): the registration's fields in
+#: :class:`~tearline.deconflict.documents.Registration`'s order.
+_IN_FORCE = (
+    f"SELECT r.id, r.token, r.kind, r.agency, r.unit, r.contact, r.since, r.expires_at,"
+    f" r.origin FROM {dt.registrations.name} r LEFT JOIN {dt.withdrawals.name} w"
+    f" ON w.registration_id = r.id WHERE r.token IN ({{marks}})"
+    f" AND w.registration_id IS NULL AND r.expires_at > {{at}} ORDER BY r.id")
 #: The same for a notice row (a check with thousands of hits stores a row per hit).
 _NOTICE_ORDER = ("id", "registration_id", "checker_unit", "checker_agency", "agreement_id",
                  "at", "doc_seq")
@@ -168,20 +175,22 @@ def registrations(conn: Connection, ids: Sequence[str]) -> dict[str, docs.Regist
 
 def in_force(conn: Connection, tokens: Iterable[str], at: datetime
              ) -> dict[str, list[docs.Registration]]:
-    """The registrations in force at ``at`` of each token that has any."""
+    """The registrations in force at ``at`` of each token that has any, each token's in
+    the order of their ids.
+
+    Asked of the driver directly, as tuples: a check of 1,000 selectors looks up 1,000
+    tokens and reads back a row per hit, and SQLAlchemy's statement and row handling
+    cost more than the index lookups themselves."""
     wanted = sorted(set(tokens))
     out: dict[str, list[docs.Registration]] = {}
-    for start in range(0, len(wanted), 500):
-        rows = conn.execute(
-            select(dt.registrations)
-            .outerjoin(dt.withdrawals,
-                       dt.withdrawals.c.registration_id == dt.registrations.c.id)
-            .where(and_(dt.registrations.c.token.in_(wanted[start:start + 500]),
-                        dt.withdrawals.c.registration_id.is_(None),
-                        dt.registrations.c.expires_at > ts(at)))
-            .order_by(dt.registrations.c.id))
-        for row in rows:
-            out.setdefault(row.token, []).append(_registration(row))
+    mark = marker(conn)
+    with driver_cursor(conn) as cursor:
+        for start in range(0, len(wanted), 500):
+            part = wanted[start:start + 500]
+            cursor.execute(_IN_FORCE.format(marks=", ".join([mark] * len(part)), at=mark),
+                           (*part, ts(at)))
+            for row in cursor.fetchall():
+                out.setdefault(row[1], []).append(docs.Registration(*row))
     return out
 
 
