@@ -112,10 +112,10 @@ def store_documents(conn: Connection, items: Sequence[tuple[docs.Document, dict[
     for table, values in rows.items():
         if values:
             conn.execute(insert(table), values)
-    for table, order, values in ((dt.registrations, _REGISTRATION_ORDER, made_rows),
-                                 (dt.notices, _NOTICE_ORDER, notice_rows)):
-        if values:
-            _insert_tuples(conn, table.name, order, values)
+    for name, order, tuples in ((dt.registrations.name, _REGISTRATION_ORDER, made_rows),
+                                (dt.notices.name, _NOTICE_ORDER, notice_rows)):
+        if tuples:
+            _insert_tuples(conn, name, order, tuples)
     return [doc for doc, _ in fresh.values()]
 
 
