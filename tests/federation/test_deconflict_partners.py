@@ -9,13 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from tearline.deconflict import group, threshold
+from tearline.deconflict.selectors import Selector
 from tearline.demo import scenario
+from tearline.errors import PeerError
 from tearline.demo.load import seed_parties
 from tearline.federation.deconflict_flow import Deconfliction
 from tearline.federation.deconflict_partners import Partners
 from tearline.federation.identity import init_node
 from tearline.model.parties import Agreement
-from tearline.store import Peer, Store, parties, peers
+from tearline.store import Peer, Store, deconflict_keys, parties, peers
 
 AT = datetime(2026, 12, 7, 22, tzinfo=UTC)
 #: Nothing listens here: a peer that is asked fails to connect.
@@ -53,6 +56,23 @@ def test_a_peer_bound_by_no_agreement_is_not_pulled(store: Store, semar: Path) -
         names = {p.agency: p.name for p in peers.peers(conn)}
     # DEA's node was tried (nothing listens); FGR's would refuse, so it is not asked
     assert set(failed) == {names[scenario.US_DEA]}
+
+
+def test_a_peer_bound_by_no_agreement_is_not_asked_to_evaluate(store: Store, semar: Path
+                                                               ) -> None:
+    with store.transaction() as conn:
+        deconflict_keys.install_share(conn, "ab" * 16, threshold.split(
+            group.random_scalar(), 2, 3)[1], AT, "test")
+    flow = Deconfliction(store, semar, clock=lambda: AT, timeout=5.0)
+    try:
+        with pytest.raises(PeerError) as refused:
+            flow.check(store.subject(scenario.UIE), [Selector("phone", "+526671234567")])
+    finally:
+        flow.close()
+    # DEA's node could not be reached; FGR's, which holds a share, was not asked either
+    assert refused.value.message.startswith("1 of the 2 key-share holders needed answered: ")
+    assert scenario.SOD in refused.value.message
+    assert scenario.FEMDO not in refused.value.message
 
 
 def test_the_agreements_are_read_again_when_one_is_recorded(store: Store, semar: Path
