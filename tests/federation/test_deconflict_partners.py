@@ -12,8 +12,8 @@ import pytest
 from tearline.deconflict import group, threshold
 from tearline.deconflict.selectors import Selector
 from tearline.demo import scenario
-from tearline.errors import PeerError
 from tearline.demo.load import seed_parties
+from tearline.errors import PeerError
 from tearline.federation.deconflict_flow import Deconfliction
 from tearline.federation.deconflict_partners import Partners
 from tearline.federation.identity import init_node
