@@ -25,8 +25,9 @@ checks are registered):
   serve`` with a unit token, ``bench/_deconflict_api.py``): requests of 1,000 sent one
   after another (``sequential``) and N at a time (``concurrent_N``), end to end from
   the HTTP client, with the API process's CPU (``/proc``) and the time to the first
-  answer; ``api_registration`` (``--api-registered N``): N other numbers registered
-  through DEA's API, two requests in flight;
+  answer; each on a server of its own, so that none finds the numbers' normalization
+  remembered from the one before; ``api_registration`` (``--api-registered N``): N
+  other numbers registered through DEA's API, two requests in flight;
 - ``join``: the plaintext SQL join deployed systems use: the normalized selectors in
   an indexed SQLite table, the checks joined against it;
 - ``psi``: ``openmined-psi`` (two-party ECDH PSI, no threshold) on the same sets: the

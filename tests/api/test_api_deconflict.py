@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from apiworld import Api, build_api
 
+from tearline.api.routes.deconflict import CheckOut
 from tearline.deconflict import group, threshold
 from tearline.federation.identity import init_node
 from tearline.store import deconflict_keys
@@ -40,6 +41,9 @@ def test_register_check_list_withdraw(api: Api) -> None:
                        json={"selectors": [SAME, {"kind": "imo", "value": "9074729"}]})
     assert checked.status_code == 200, checked.text
     results = checked.json()["results"]
+    for answer in (made, checked):  # the answers are CheckOut's, exactly
+        assert answer.headers["content-type"] == "application/json"
+        assert CheckOut.model_validate_json(answer.content).model_dump() == answer.json()
     assert [r["overlap"] for r in results] == [True, False]
     assert results[0]["hits"][0] == {"registration_id": registration, "agency": "us.dea",
                                      "unit": "us.dea.sod", "contact": "SOD duty desk",

@@ -70,9 +70,35 @@ def invert_all(scalars: Sequence[bytes], factor: bytes | None = None) -> list[by
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class LocalTerms:
+    """The client's own share's term (λ·k)·H(x) of each selector of a batch, for the
+    answering share indices ``indices`` (λ depends on which holders answer)."""
+
+    indices: tuple[int, ...]
+    terms: tuple[bytes, ...]
+
+
+def local_terms(batch: BlindBatch, local: threshold.KeyShare, indices: Sequence[int],
+                threads: int | None = None) -> LocalTerms:
+    """The own share's terms for the answering set ``indices`` (``local``'s own index
+    among them), computed before the other holders answer: a client expecting the
+    same holders as last time multiplies while they evaluate, instead of after."""
+    chosen = tuple(sorted(indices))
+    if local.index not in chosen:
+        raise ValidationError(tr("share {index} is not among the answering shares",
+                                 index=local.index))
+    own = group.scalar_mul(threshold.lagrange_at_zero(chosen)[local.index], local.scalar)
+    terms = parallel.map_slices(
+        lambda part: [group.scalar_mult(own, batch.hashed[i]) for i in part],
+        range(len(batch.hashed)), threads)
+    return LocalTerms(chosen, tuple(terms))
+
+
 def finish(
     batch: BlindBatch, answers: Mapping[int, Sequence[bytes]], t: int,
     local: threshold.KeyShare | None = None, threads: int | None = None,
+    ready: LocalTerms | None = None,
 ) -> tuple[str, ...]:
     """Tokens of the batch from the answers ``{share index: elements}`` of other share
     holders and, when the client holds a share itself, that ``local`` share: ≥ t in all.
@@ -82,7 +108,8 @@ def finish(
     multiplication. The client's own share needs no blinding (the selector never
     leaves this process): its term is (λ·k)·H(x), one multiplication. With t = 2 a
     token thus costs four multiplications in all: blind, the peer's evaluation, its
-    term, the local term."""
+    term, the local term. ``ready``: the local terms computed beforehand
+    (:func:`local_terms`), used when they are for the holders that answered."""
     for index, elements in answers.items():
         if len(elements) != len(batch.blinds):
             raise ValidationError(
@@ -98,6 +125,9 @@ def finish(
             indices_count=len(indices), t=t))
     lagrange = threshold.lagrange_at_zero(indices)
     own = None if local is None else group.scalar_mul(lagrange[local.index], local.scalar)
+    made = (ready.terms if ready is not None and local is not None
+            and ready.indices == tuple(indices) and len(ready.terms) == len(batch.hashed)
+            else None)
     order = sorted(answers)
     # the coefficient of a remote answer is λᵢ·r⁻¹; one holder's λᵢ rides on the inversion
     if len(order) == 1:
@@ -110,7 +140,8 @@ def finish(
     def combine(positions: Sequence[int]) -> list[str]:
         out = []
         for position in positions:
-            total = None if own is None else group.scalar_mult(own, batch.hashed[position])
+            total = (made[position] if made is not None else
+                     None if own is None else group.scalar_mult(own, batch.hashed[position]))
             for index in order:
                 element = group.check_shape(answers[index][position], f"answer of {index}")
                 term = group.scalar_mult(coefficients[index][position], element)

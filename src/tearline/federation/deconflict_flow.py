@@ -43,12 +43,13 @@ from tearline.errors import (
     tr,
 )
 from tearline.federation import deconflict_entries as logs
-from tearline.federation.deconflict_docs import agreement_between, logged, sign
+from tearline.federation.deconflict_docs import logged, sign
+from tearline.federation.deconflict_partners import Partners
 from tearline.federation.deconflict_remote import Answers, PeerClients, ask_peers, pull_index
 from tearline.federation.identity import load_identity
 from tearline.keys import load_node_key
 from tearline.policy.subject import Subject
-from tearline.store import Store, audit_log, deconflict_index, deconflict_keys, peers, ts
+from tearline.store import Store, audit_log, deconflict_index, deconflict_keys, ts
 
 DEFAULT_TERM = timedelta(days=180)
 #: Selectors per request to a peer (see :meth:`Deconfliction.tokens`).
@@ -76,6 +77,11 @@ class Outcome:
     registered: list[str] = field(default_factory=list)
 
 
+#: A batch whose peers are asked: its blinds, this node's share, the peers' answers to
+#: come, and its own terms if made beforehand.
+_Waiting = tuple[tk.BlindBatch, threshold.KeyShare, Future[Answers], tk.LocalTerms | None]
+
+
 @dataclass
 class Deconfliction:
     store: Store
@@ -92,19 +98,23 @@ class Deconfliction:
                 "deconfliction needs this node's identity: {message}", message=exc.message)
                                 ) from exc
         self.clients = PeerClients(self.keys_dir, self.timeout)
+        self.partners = Partners()
         self._pulling = threading.Lock()
+        #: The share indices that answered the last batch: the next batch's own terms
+        #: are made for them while the peers evaluate (see :meth:`tokens`).
+        self._answering: tuple[int, ...] | None = None
 
     def close(self) -> None:
         """Close the peers' clients (also done when collected, or at exit)."""
         self.clients.close()
 
     def sync(self) -> dict[str, str]:
-        """Pull every peer's index; returns the peers that could not be pulled, and why.
-        One pull at a time: a check that arrives during another's pull waits for it and
-        then pulls what came since."""
+        """Pull every partner's index; returns the peers that could not be pulled, and
+        why. One pull at a time: a check that arrives during another's pull waits for it
+        and then pulls what came since."""
         failed = {}
         with self.store.reading() as conn:
-            current = peers.peers(conn)
+            current = self.partners.peers(conn, self.identity.agency, self.clock())
         with self._pulling:
             for peer in current:
                 try:
@@ -122,13 +132,15 @@ class Deconfliction:
 
         Requests go in slices of :data:`SLICE`, pipelined: a peer evaluates one slice
         while this node blinds the next and combines the one before, so that this
-        node's cores and the peer's work at the same time. ``pulled``: a pull of the
-        index under way (:meth:`check`); no peer is asked before it ends, and the peers
-        it could not reach are added to ``unavailable`` and not asked."""
+        node's cores and the peer's work at the same time; this node's own share is
+        applied while the peer evaluates, for the holders that answered the batch
+        before (again afterwards if others answer). ``pulled``: a pull of the index
+        under way (:meth:`check`); no peer is asked before it ends, and the peers it
+        could not reach are added to ``unavailable`` and not asked."""
         with self.store.reading() as conn:
-            current = peers.peers(conn)
+            current = self.partners.peers(conn, self.identity.agency, self.clock())
         out: list[str] = []
-        waiting: tuple[tk.BlindBatch, threshold.KeyShare, Future[Answers]] | None = None
+        waiting: _Waiting | None = None
         with ThreadPoolExecutor(max_workers=1) as asker:
             for start in range(0, len(selectors), SLICE):
                 batch = tk.blind_batch(selectors[start:start + SLICE])
@@ -137,17 +149,21 @@ class Deconfliction:
                 asked = asker.submit(ask_peers, self.clients, current, key_id, share,
                                      batch.elements, unavailable, pulled)
                 pulled = None  # the asker thread waits for it once, before its first ask
+                expected = self._answering
+                ready = (tk.local_terms(batch, share, expected)
+                         if expected is not None and share.index in expected else None)
                 if waiting is not None:
                     out += self._finish(*waiting)
-                waiting = (batch, share, asked)
+                waiting = (batch, share, asked, ready)
             if waiting is not None:
                 out += self._finish(*waiting)
         return tuple(out)
 
-    @staticmethod
-    def _finish(batch: tk.BlindBatch, share: threshold.KeyShare,
-                asked: Future[Answers]) -> tuple[str, ...]:
-        return tk.finish(batch, asked.result(), share.threshold, local=share)
+    def _finish(self, batch: tk.BlindBatch, share: threshold.KeyShare,
+                asked: Future[Answers], ready: tk.LocalTerms | None) -> tuple[str, ...]:
+        answers = asked.result()
+        self._answering = tuple(sorted([*answers, share.index]))
+        return tk.finish(batch, answers, share.threshold, local=share, ready=ready)
 
     def compare(self, subject: Subject, selectors: Sequence[Selector],
                  tokens: Sequence[str], at: datetime, queries: bool = True
@@ -171,8 +187,8 @@ class Deconfliction:
                 met = [reg for reg in found.get(token, ()) if reg.unit != subject.unit]
                 for reg in met:
                     if reg.agency not in bases:  # one lookup per agency, not per hit
-                        bases[reg.agency] = agreement_between(conn, subject.agency,
-                                                              reg.agency, at)
+                        bases[reg.agency] = self.partners.between(conn, subject.agency,
+                                                                  reg.agency, at)
                 # these agencies do not deconflict: as if absent
                 met = [reg for reg in met if bases[reg.agency] is not None]
                 if queries:

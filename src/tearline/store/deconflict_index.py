@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, or_, select
+from sqlalchemy import Connection, and_, func, insert, or_, select
 
 from tearline.deconflict import documents as docs
 from tearline.errors import NotFound, ValidationError, tr
 from tearline.store import deconflict_tables as dt
+from tearline.store import tables as t
 from tearline.store.engine import driver_cursor, marker
 from tearline.store.tables import ts
 
@@ -30,7 +31,16 @@ PAGE_BYTES = 4_000_000
 #: The columns of a registration row, in the order a batch's rows are written.
 _REGISTRATION_ORDER = ("id", "token", "kind", "agency", "unit", "contact", "since",
                        "expires_at", "origin", "doc_seq")
-_REGISTRATION_COLUMNS = ", ".join(_REGISTRATION_ORDER)
+#: A lookup of tokens in the index (:func:`in_force`): the registration's fields in
+#: :class:`~tearline.deconflict.documents.Registration`'s order.
+_IN_FORCE = (
+    f"SELECT r.id, r.token, r.kind, r.agency, r.unit, r.contact, r.since, r.expires_at,"
+    f" r.origin FROM {dt.registrations.name} r LEFT JOIN {dt.withdrawals.name} w"
+    f" ON w.registration_id = r.id WHERE r.token IN ({{marks}})"
+    f" AND w.registration_id IS NULL AND r.expires_at > {{at}} ORDER BY r.id")
+#: The same for a notice row (a check with thousands of hits stores a row per hit).
+_NOTICE_ORDER = ("id", "registration_id", "checker_unit", "checker_agency", "agreement_id",
+                 "at", "doc_seq")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +85,9 @@ def store_documents(conn: Connection, items: Sequence[tuple[docs.Document, dict[
     for part in _chunks(list(fresh)):
         seq.update((r.doc_id, int(r.seq)) for r in conn.execute(
             select(d.doc_id, d.seq).where(d.doc_id.in_(part))))
-    rows: dict[Any, list[dict[str, Any]]] = {dt.registrations: [], dt.withdrawals: [],
-                                             dt.notices: []}
+    rows: dict[Any, list[dict[str, Any]]] = {dt.registrations: [], dt.withdrawals: []}
     made_rows: list[tuple[Any, ...]] = []
+    notice_rows: list[tuple[Any, ...]] = []
     for doc, _ in fresh.values():
         if isinstance(doc, docs.Batch):  # thousands of rows: as tuples, to the driver
             made_rows.extend((i, token, kind, doc.agency, doc.unit, doc.contact, doc.since,
@@ -92,23 +102,30 @@ def store_documents(conn: Connection, items: Sequence[tuple[docs.Document, dict[
             rows[dt.withdrawals].append({"registration_id": doc.registration_id,
                                          "withdrawn_at": doc.withdrawn_at,
                                          "doc_seq": seq[doc.id]})
-        else:
-            told = (doc,) if isinstance(doc, docs.Notice) else doc.notices
-            rows[dt.notices].extend({
-                "id": n.id, "registration_id": n.registration_id,
-                "checker_unit": n.checker_unit, "checker_agency": n.checker_agency,
-                "agreement_id": n.agreement_id, "at": n.at, "doc_seq": seq[doc.id]}
-                for n in told)
+        elif isinstance(doc, docs.Notice):
+            notice_rows.append((doc.id, doc.registration_id, doc.checker_unit,
+                                doc.checker_agency, doc.agreement_id, doc.at, seq[doc.id]))
+        else:  # a batch's notices: as tuples, to the driver
+            notice_rows.extend((i, registration, doc.checker_unit, doc.checker_agency,
+                                doc.agreement_id, doc.at, seq[doc.id])
+                               for i, registration in doc.entries)
     for table, values in rows.items():
         if values:
             conn.execute(insert(table), values)
-    if made_rows:
-        mark = marker(conn)
-        with driver_cursor(conn) as cursor:
-            cursor.executemany(f"INSERT INTO {dt.registrations.name} ({_REGISTRATION_COLUMNS})"
-                               f" VALUES ({', '.join([mark] * len(_REGISTRATION_ORDER))})",
-                               made_rows)
+    for name, order, tuples in ((dt.registrations.name, _REGISTRATION_ORDER, made_rows),
+                                (dt.notices.name, _NOTICE_ORDER, notice_rows)):
+        if tuples:
+            _insert_tuples(conn, name, order, tuples)
     return [doc for doc, _ in fresh.values()]
+
+
+def _insert_tuples(conn: Connection, table: str, order: Sequence[str],
+                   values: Sequence[tuple[Any, ...]]) -> None:
+    """Rows of ``table`` as tuples in ``order`` of columns, written by the driver (no
+    SQLAlchemy parameter processing: for thousands of rows it cost more than the rows)."""
+    with driver_cursor(conn) as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(order)})"
+                           f" VALUES ({', '.join([marker(conn)] * len(order))})", values)
 
 
 def documents_known(conn: Connection, ids: Sequence[str]) -> set[str]:
@@ -158,21 +175,31 @@ def registrations(conn: Connection, ids: Sequence[str]) -> dict[str, docs.Regist
 
 def in_force(conn: Connection, tokens: Iterable[str], at: datetime
              ) -> dict[str, list[docs.Registration]]:
-    """The registrations in force at ``at`` of each token that has any."""
+    """The registrations in force at ``at`` of each token that has any, each token's in
+    the order of their ids.
+
+    Asked of the driver directly, as tuples: a check of 1,000 selectors looks up 1,000
+    tokens and reads back a row per hit, and SQLAlchemy's statement and row handling
+    cost more than the index lookups themselves."""
     wanted = sorted(set(tokens))
     out: dict[str, list[docs.Registration]] = {}
-    for start in range(0, len(wanted), 500):
-        rows = conn.execute(
-            select(dt.registrations)
-            .outerjoin(dt.withdrawals,
-                       dt.withdrawals.c.registration_id == dt.registrations.c.id)
-            .where(and_(dt.registrations.c.token.in_(wanted[start:start + 500]),
-                        dt.withdrawals.c.registration_id.is_(None),
-                        dt.registrations.c.expires_at > ts(at)))
-            .order_by(dt.registrations.c.id))
-        for row in rows:
-            out.setdefault(row.token, []).append(_registration(row))
+    mark = marker(conn)
+    with driver_cursor(conn) as cursor:
+        for start in range(0, len(wanted), 500):
+            part = wanted[start:start + 500]
+            cursor.execute(_IN_FORCE.format(marks=", ".join([mark] * len(part)), at=mark),
+                           (*part, ts(at)))
+            for row in cursor.fetchall():
+                out.setdefault(row[1], []).append(docs.Registration(*row))
     return out
+
+
+def agreements_version(conn: Connection) -> tuple[int, int]:
+    """How many agreement rows are recorded, and the newest one's seq: the table is
+    append-only (a changed agreement is a new row), so this changes whenever any
+    agreement is recorded — the key under which a process may keep the agreements."""
+    count, newest = conn.execute(select(func.count(), func.max(t.agreements.c.seq))).one()
+    return int(count), int(newest or 0)
 
 
 def of_unit(conn: Connection, unit: str) -> list[Stored]:
