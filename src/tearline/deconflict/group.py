@@ -4,8 +4,8 @@ Every group and field operation is libsodium's (through ``pysodium``): no curve
 arithmetic is written here. The operations a batch repeats per element (hashing to
 the group, scalar multiplication, addition, random and product scalars) call the
 library pysodium loaded directly: pysodium's wrappers check the library's version and
-the arguments on every call, about 1.5 µs each and nine calls per token, and the
-lengths are checked here instead. Elements and scalars travel as their canonical 32-byte
+the arguments on every call, nine calls per token, and the lengths are checked here
+instead. Elements and scalars travel as their canonical 32-byte
 encodings; this module checks encodings where they enter and turns libsodium's
 refusals into :class:`~tearline.errors.ValidationError`, because an element or a
 scalar that reaches it from a peer or a client is input like any other.
