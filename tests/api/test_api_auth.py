@@ -90,10 +90,10 @@ PATH_VALUES = {"entity_id": "rec-public", "prop": "name", "prefix": "aaaaaaaa",
 REQUIRED_QUERY = {"q": "garcia", "index": "0", "old": "0"}
 
 
-def test_every_operation_refuses_bad_tokens(db_url: str) -> None:
+def test_every_operation_refuses_bad_tokens(current_db_url: str) -> None:
     """Wrong, expired, revoked and malformed tokens answer 401 on every authenticated
     operation of the published document, before anything else is looked at."""
-    api = build_api(db_url, auth_failures_per_prefix=1_000_000,
+    api = build_api(current_db_url, auth_failures_per_prefix=1_000_000,
                     auth_failures_per_address=1_000_000)
     try:
         good = api.tokens["mx.semar.uie"]

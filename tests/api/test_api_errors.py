@@ -74,8 +74,8 @@ def test_control_characters_are_refused_not_stored(api: Api) -> None:
 
 
 @pytest.fixture
-def strict(db_url: str) -> Api:
-    return build_api(db_url, max_body_bytes=2_000, max_page=5, default_page=2)
+def strict(current_db_url: str) -> Api:
+    return build_api(current_db_url, max_body_bytes=2_000, max_page=5, default_page=2)
 
 
 def test_limits(strict: Api) -> None:

@@ -20,8 +20,8 @@ FIELDS = ("version", "created_at", "modified_at")
 
 
 @pytest.fixture
-def api(db_url: str) -> Iterator[Api]:
-    built = build_api(db_url)
+def api(current_db_url: str) -> Iterator[Api]:
+    built = build_api(current_db_url)
     yield built
     built.close()
     built.store.close()
