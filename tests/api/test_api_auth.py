@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from apiworld import Api, build_api
 
+from store_template import copy_to
 from tearline.api.auth import Scope, issue_token
 from tearline.audit.events import AuthFailed
 from tearline.store import api_tokens, audit_log
@@ -90,10 +92,10 @@ PATH_VALUES = {"entity_id": "rec-public", "prop": "name", "prefix": "aaaaaaaa",
 REQUIRED_QUERY = {"q": "garcia", "index": "0", "old": "0"}
 
 
-def test_every_operation_refuses_bad_tokens(db_url: str) -> None:
+def test_every_operation_refuses_bad_tokens(db_url: str, store_template: Path) -> None:
     """Wrong, expired, revoked and malformed tokens answer 401 on every authenticated
     operation of the published document, before anything else is looked at."""
-    api = build_api(db_url, auth_failures_per_prefix=1_000_000,
+    api = build_api(copy_to(store_template, db_url), auth_failures_per_prefix=1_000_000,
                     auth_failures_per_address=1_000_000)
     try:
         good = api.tokens["mx.semar.uie"]

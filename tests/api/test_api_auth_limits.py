@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from apiworld import CLIENT, Api, Ticks, build_api
 
+from store_template import copy_to
 from tearline.api.auth import Scope, issue_token
 from tearline.store import audit_log
 
@@ -41,9 +43,9 @@ def _logged(api: Api) -> int:
 
 
 @pytest.fixture
-def limited(db_url: str) -> Iterator[tuple[Api, Ticks]]:
+def limited(db_url: str, store_template: Path) -> Iterator[tuple[Api, Ticks]]:
     clock = Ticks()
-    api = build_api(db_url, monotonic=clock, auth_failures_per_address=3,
+    api = build_api(copy_to(store_template, db_url), monotonic=clock, auth_failures_per_address=3,
                     auth_failures_per_prefix=3, auth_failure_window_seconds=300.0,
                     token_cache_seconds=60.0)
     yield api, clock
@@ -121,9 +123,10 @@ def test_a_backed_off_prefix_runs_no_argon2(limited: tuple[Api, Ticks]) -> None:
     assert _logged(api) == before + 3  # three refusals audited, the rest answered 429
 
 
-def test_forwarded_addresses_are_believed_only_from_a_trusted_proxy(db_url: str) -> None:
+def test_forwarded_addresses_are_believed_only_from_a_trusted_proxy(
+        db_url: str, store_template: Path) -> None:
     clock = Ticks()
-    api = build_api(db_url, monotonic=clock, auth_failures_per_address=2,
+    api = build_api(copy_to(store_template, db_url), monotonic=clock, auth_failures_per_address=2,
                     trusted_proxies=(CLIENT,))
     try:
         def attempt(forwarded: str, from_: str = CLIENT) -> int:

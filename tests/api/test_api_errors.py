@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import httpx
 import pytest
 from apiworld import Api, build_api
 
+from store_template import copy_to
 from tearline.errors import (
     AuthenticationError,
     InternalError,
@@ -74,8 +76,9 @@ def test_control_characters_are_refused_not_stored(api: Api) -> None:
 
 
 @pytest.fixture
-def strict(db_url: str) -> Api:
-    return build_api(db_url, max_body_bytes=2_000, max_page=5, default_page=2)
+def strict(db_url: str, store_template: Path) -> Api:
+    return build_api(copy_to(store_template, db_url), max_body_bytes=2_000, max_page=5,
+                     default_page=2)
 
 
 def test_limits(strict: Api) -> None:

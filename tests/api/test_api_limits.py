@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 import httpx
 import pytest
 from apiworld import CutOff, build_api
 from starlette.types import Receive, Scope, Send
 
+from store_template import copy_to
 from tearline.api.limits import Timeout
 from tearline.api.ratelimit import SlidingWindow
 from tearline.audit.envelope import Event
@@ -74,7 +76,8 @@ def test_sliding_window() -> None:
     window.check("k", "address")
 
 
-def test_a_read_cut_off_by_the_timeout_leaves_the_node_serving(db_url: str) -> None:
+def test_a_read_cut_off_by_the_timeout_leaves_the_node_serving(
+        db_url: str, store_template: Path) -> None:
     """The timeout cancels a read waiting for its audit commit; its entry is still
     written, and the reads after it are answered (the group writer keeps running).
 
@@ -82,7 +85,7 @@ def test_a_read_cut_off_by_the_timeout_leaves_the_node_serving(db_url: str) -> N
     until the test has seen the 503, so no step depends on how fast anything runs.
     """
     cutoff = CutOff()
-    api = build_api(db_url, deadline=cutoff)
+    api = build_api(copy_to(store_template, db_url), deadline=cutoff)
     try:
         made = api.post("/api/v1/entities", "mx.semar.uie", json={
             "schema": "Person", "properties": {"name": ["Rafael Caro Quintero"]},

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 from apiworld import Served, build_api
 
 from serving import serving
+from store_template import copy_to
 from waiting import HANG
 
 
@@ -34,10 +37,10 @@ def test_real_server(served: Served) -> None:
         assert client.delete(f"/api/v1/entities/{rid}", headers=auth).status_code == 200
 
 
-def test_a_real_server_believes_no_forwarded_address(db_url: str) -> None:
+def test_a_real_server_believes_no_forwarded_address(db_url: str, store_template: Path) -> None:
     """uvicorn's own default believes X-Forwarded-For from loopback: a client could spread
     its failures over invented addresses. The node's server does not."""
-    api = build_api(db_url, auth_failures_per_address=3)
+    api = build_api(copy_to(store_template, db_url), auth_failures_per_address=3)
     unknown = "Bearer tl_aaaaaaaa_" + "U" * 43
     try:
         with serving(api.app) as base, httpx.Client(base_url=base, timeout=HANG) as client:

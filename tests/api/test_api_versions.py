@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from apiworld import SEEN, Api, build_api
 
 from statement_keys import TEST_KEYER
+from store_template import copy_to
 from tearline.model.marking import Marking
 from tearline.model.record import build_record
 from tearline.model.statement import Provenance
@@ -20,8 +22,8 @@ FIELDS = ("version", "created_at", "modified_at")
 
 
 @pytest.fixture
-def api(db_url: str) -> Iterator[Api]:
-    built = build_api(db_url)
+def api(db_url: str, store_template: Path) -> Iterator[Api]:
+    built = build_api(copy_to(store_template, db_url))
     yield built
     built.close()
     built.store.close()

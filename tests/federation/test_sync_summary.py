@@ -12,6 +12,7 @@ from sync_world import seed_parties
 from test_witnessing import SEMAR, client_of, partner, semar_key
 
 from statement_keys import TEST_KEYER
+from store_template import copy_to
 from taxii.taxiiworld import Node, T, build_node
 from tearline.federation import skipped
 from tearline.federation.partners import Partner
@@ -75,8 +76,9 @@ def dea_alone(store: Store, tmp_path: Path) -> Node:
 
 @pytest.mark.parametrize("ours", [False, True])
 def test_a_peer_without_a_shared_agreement_is_explained(dea_alone: Node, tmp_path: Path,
+                                                        store_template: Path,
                                                         ours: bool) -> None:
-    semar = Store.open(f"sqlite:///{tmp_path / 'semar.sqlite'}")
+    semar = Store.open(copy_to(store_template, f"sqlite:///{tmp_path / 'semar.sqlite'}"))
     client = client_of(dea_alone)
     try:
         with semar.transaction() as conn:

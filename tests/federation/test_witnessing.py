@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from pgserver import pg_url
 from statement_keys import TEST_KEYER
+from store_template import copy_to
 from taxii.taxiiworld import DEA, Node, T, UnsafeTlsScope, build_node
 from tearline.audit.checkpoint import Checkpoint, parse_note, sign_note
 from tearline.audit.events import AuthFailed, now
@@ -85,10 +86,14 @@ class InProcess(httpx.BaseTransport):
 @pytest.fixture
 def new_url(db_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Callable[[str],
                                                                                      str]:
-    """A fresh database on the backend of this test run."""
+    """A new, empty database on the backend of this test run. On SQLite a copy of the
+    process's migrated template (``store_template.py``): a store opened on it migrates
+    nothing, as witnessing needs a log, not a migration run. On PostgreSQL a fresh
+    schema (migrated when opened): copying the template database costs as much."""
     def make(name: str) -> str:
         if db_url.startswith("sqlite"):
-            return f"sqlite:///{tmp_path / name}.sqlite"
+            return copy_to(request.getfixturevalue("store_template"),
+                           f"sqlite:///{tmp_path / name}.sqlite")
         return pg_url(request.getfixturevalue("pg_server"))
     return make
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from store_template import copy_to
 from tearline.audit.checkpoint import Checkpoint, parse_note
 from tearline.audit.events import RecordRead
 from tearline.audit.witness import find_split_view
@@ -49,9 +50,10 @@ def proof(log: Store, old: int) -> list[bytes]:
         return audit_log.consistency_proof(conn, old)
 
 
-def test_a_forked_log_is_refused_by_the_witness(store: Store, tmp_path: Path) -> None:
+def test_a_forked_log_is_refused_by_the_witness(store: Store, tmp_path: Path,
+                                                store_template: Path) -> None:
     log_key, witness_key = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
-    a = Store.open(f"sqlite:///{tmp_path / 'a.sqlite'}")
+    a = Store.open(copy_to(store_template, f"sqlite:///{tmp_path / 'a.sqlite'}"))
     with a.transaction() as conn:
         audit_log.append(conn, reads("mx.semar.uie", 0, 10))
     a.close()
@@ -96,13 +98,14 @@ def test_a_forked_log_is_refused_by_the_witness(store: Store, tmp_path: Path) ->
         b.close()
 
 
-def test_two_logs_whose_keys_share_a_name_are_witnessed_apart(store: Store,
-                                                              tmp_path: Path) -> None:
+def test_two_logs_whose_keys_share_a_name_are_witnessed_apart(
+        store: Store, tmp_path: Path, store_template: Path) -> None:
     """Two nodes set up on machines with the same host name sign with keys of one name:
     the witness keeps a state per key, so the second is not a false split view."""
     first_key, second_key = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
     witness_key = Ed25519PrivateKey.generate()
-    logs = [Store.open(f"sqlite:///{tmp_path / name}.sqlite") for name in ("one", "two")]
+    logs = [Store.open(copy_to(store_template, f"sqlite:///{tmp_path / name}.sqlite"))
+            for name in ("one", "two")]
     try:
         with logs[0].transaction() as conn:
             audit_log.append(conn, reads("mx.semar.uie", 0, 12))
@@ -122,12 +125,12 @@ def test_two_logs_whose_keys_share_a_name_are_witnessed_apart(store: Store,
 
 
 def test_witness_state_written_before_key_ids_were_kept_still_counts(
-        store: Store, tmp_path: Path) -> None:
+        store: Store, tmp_path: Path, store_template: Path) -> None:
     """A row without a key id (a workspace from before migration 0021) is the state of
     the key that signed it, and of no other key of the same name."""
     log_key, stranger = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
     witness_key = Ed25519PrivateKey.generate()
-    log = Store.open(f"sqlite:///{tmp_path / 'log.sqlite'}")
+    log = Store.open(copy_to(store_template, f"sqlite:///{tmp_path / 'log.sqlite'}"))
     try:
         with log.transaction() as conn:
             audit_log.append(conn, reads("mx.semar.uie", 0, 10))

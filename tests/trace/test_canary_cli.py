@@ -11,15 +11,16 @@ from pathlib import Path
 import pytest
 from trace_world import AGREEMENT, Workspace, seed
 
+from store_template import copy_to
 from tearline.store import Store, audit_log, trace_store
 
 SEMAR, FGR, SSPC = "mx.semar.uie", "mx.fgr.aic", "mx.sspc.gn"
 
 
 @pytest.fixture(scope="module")
-def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+def ws(tmp_path_factory: pytest.TempPathFactory, store_template: Path) -> Workspace:
     root = tmp_path_factory.mktemp("canary")
-    url = f"sqlite:///{root / 'tearline.sqlite'}"
+    url = copy_to(store_template, f"sqlite:///{root / 'tearline.sqlite'}")
     store = Store.open(url)
     try:
         seed(store)

@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 from trace_world import RECIPIENTS, Workspace, seed
 
+from store_template import copy_to
 from tearline.store import Store, audit_log
 
 
 @pytest.fixture(scope="module")
-def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+def ws(tmp_path_factory: pytest.TempPathFactory, store_template: Path) -> Workspace:
     root = tmp_path_factory.mktemp("trace")
-    url = f"sqlite:///{root / 'tearline.sqlite'}"
+    url = copy_to(store_template, f"sqlite:///{root / 'tearline.sqlite'}")
     store = Store.open(url)
     try:
         seed(store)

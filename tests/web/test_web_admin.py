@@ -9,10 +9,12 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from webworld import ADMIN, PASSWORD, SEEN, Browser, Site, build_site
 
+from store_template import copy_to
 from tearline.store import api_tokens, audit_log, parties
 from tearline.web import passwords
 
@@ -21,8 +23,10 @@ TOKEN = re.compile(r'<code class="token">(tl_[a-z2-7]{8}_[^<]+)</code>')
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    made = build_site(f"sqlite:///{tmp_path_factory.mktemp('webadmin') / 'db.sqlite'}")
+def site(tmp_path_factory: pytest.TempPathFactory, store_template: Path) -> Iterator[Site]:
+    # a copy of the migrated template: the site is tested, not the migrations
+    made = build_site(copy_to(store_template,
+                              f"sqlite:///{tmp_path_factory.mktemp('webadmin') / 'db.sqlite'}"))
     yield made
     made.store.close()
 

@@ -9,10 +9,12 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from html import unescape
+from pathlib import Path
 
 import pytest
 from webworld import Browser, Site, add_links, build_site
 
+from store_template import copy_to
 from tearline.network.analysis import Analysis
 from tearline.reports.assessment import AssessmentParams, build_assessment
 from tearline.reports.build import assessment_input
@@ -24,8 +26,10 @@ LINKS = re.compile(r'<table class="links">(.*?)</table>', re.S)
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    made = build_site(f"sqlite:///{tmp_path_factory.mktemp('webnet') / 'db.sqlite'}")
+def site(tmp_path_factory: pytest.TempPathFactory, store_template: Path) -> Iterator[Site]:
+    # a copy of the migrated template: the site is tested, not the migrations
+    made = build_site(copy_to(store_template,
+                              f"sqlite:///{tmp_path_factory.mktemp('webnet') / 'db.sqlite'}"))
     add_links(made.store)
     yield made
     made.store.close()

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from webworld import ADMIN, PASSWORD, Site, add_links, build_site
 
 from serving import serving
+from store_template import copy_to
 from tearline.model.marking import Marking
 from tearline.store import audit_checkpoints, release_approvals, set_marking
 
@@ -41,8 +42,10 @@ WIDTH = 1280
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    made = build_site(f"sqlite:///{tmp_path_factory.mktemp('webui') / 'db.sqlite'}")
+def site(tmp_path_factory: pytest.TempPathFactory, store_template: Path) -> Iterator[Site]:
+    # a copy of the migrated template: the site is tested, not the migrations
+    made = build_site(copy_to(store_template,
+                              f"sqlite:///{tmp_path_factory.mktemp('webui') / 'db.sqlite'}"))
     add_links(made.store)  # the Network page's links
     yield made
     made.store.close()

@@ -15,6 +15,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from webworld import Browser, Site, build_site
 
+from store_template import copy_to
 from tearline.audit.checkpoint import add_cosignature
 from tearline.cli.audit import check_proof
 from tearline.federation.identity import init_node
@@ -35,8 +36,10 @@ NODE = "tearline.test/log"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    made = build_site(f"sqlite:///{tmp_path_factory.mktemp('desk') / 'db.sqlite'}")
+def site(tmp_path_factory: pytest.TempPathFactory, store_template: Path) -> Iterator[Site]:
+    # a copy of the migrated template: the site is tested, not the migrations
+    made = build_site(copy_to(store_template,
+                              f"sqlite:///{tmp_path_factory.mktemp('desk') / 'db.sqlite'}"))
     with made.store.transaction() as conn:
         release_approvals.set_required(conn, TWO_PERSON, True, "system", datetime.now(UTC))
     yield made

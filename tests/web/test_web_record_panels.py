@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from webworld import Browser, Site, build_site, records_of
 
+from store_template import copy_to
+
 pytestmark = pytest.mark.slow  # handed out first in a parallel run (tests/conftest.py)
 
 VETTED, UNVETTED, DEA = "ana@mx.semar.uie", "luis@mx.semar.log", "bob@us.dea.sod"
@@ -25,8 +27,10 @@ DATA = Path(__file__).parent / "data" / "correlations.json"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    made = build_site(f"sqlite:///{tmp_path_factory.mktemp('webpanels') / 'db.sqlite'}")
+def site(tmp_path_factory: pytest.TempPathFactory, store_template: Path) -> Iterator[Site]:
+    # a copy of the migrated template: the site is tested, not the migrations
+    made = build_site(copy_to(store_template,
+                              f"sqlite:///{tmp_path_factory.mktemp('webpanels') / 'db.sqlite'}"))
     made.store.write(records_of(json.loads(DATA.read_text(encoding="utf-8"))["records"]))
     yield made
     made.store.close()
