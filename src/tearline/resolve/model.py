@@ -74,8 +74,8 @@ def _run(tables: dict[str, Sequence[PersonRecord]], link_type: str,
         frames = [api.register(table, dataset_display_name=table) for table in tables]
         # validate_settings=False: Splink's check of the settings against the input's
         # columns only logs, and the settings are fixed here (tests/resolve check them
-        # once: test_model_settings.py); parsing every SQL string of them on each run
-        # costs a third of a small run.
+        # once: test_model_settings.py); parsing every SQL string of them again on each
+        # run is work that can only repeat the same answer.
         linker = Linker(frames if len(frames) > 1 else frames[0],
                         comparisons.settings(link_type), log_level=logging.WARNING,
                         validate_settings=False)
