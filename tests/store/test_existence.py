@@ -99,3 +99,13 @@ def test_the_predicate_is_the_same_statement_for_every_read() -> None:
 
     first, second = query(NOW)._generate_cache_key(), query(NOW)._generate_cache_key()
     assert first is not None and first == second
+
+
+def test_the_predicate_is_built_once_per_column() -> None:
+    """The existence predicate does not depend on the subject (it is bound as
+    parameters), so it is built once per column and shape, as the other predicates are:
+    building the walk costs more than running it on a small store."""
+    other = Subject("us.dea.sod", "us.dea")
+    r = tables.records
+    built = Visibility(VIEWER, NOW).entity_exists(r.c.id)
+    assert built is Visibility(other, T).entity_exists(r.c.id)
