@@ -3,9 +3,11 @@ input is made once, and one that differs in any byte is made afresh."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from adversary.once import Once
+from tearline.i18n import translations
 
 
 def test_a_document_is_made_once_per_input_and_afresh_for_another() -> None:
@@ -27,3 +29,17 @@ def test_a_document_is_made_once_per_input_and_afresh_for_another() -> None:
     unpicklable = once(lambda: None)
     assert once(lambda: None) != unpicklable  # made afresh each time
     assert len(made) == 7
+
+
+def test_a_catalogs_words_are_keyed_by_their_catalog() -> None:
+    made: list[str] = []
+
+    def make(title: str, words: Callable[[str], str]) -> bytes:
+        made.append(words(title))
+        return made[-1].encode()
+
+    once = Once(make)
+    title = "{drug}: monthly total and trend"
+    assert once(title, translations("es_MX").gettext) == once(title, translations("es_MX").gettext)
+    assert once(title, translations("en_US").gettext) == title.encode()
+    assert made == ["{drug}: total mensual y tendencia", title]
