@@ -16,16 +16,26 @@ import typer.testing
 from argon2 import PasswordHasher
 
 from adversary.clock import injected
+from adversary.once import Once
 from adversary.paths import command
 from adversary.worlds import Backend, Place, build_base
 from tearline.api import credentials
+from tearline.reports import charts, pdf
+
+#: Each distinct PDF and chart made once in the session (``once.py``).
+MADE_ONCE = {(pdf, "html_to_pdf"): Once(pdf.html_to_pdf),
+             **{(charts, name): Once(getattr(charts, name))
+                for name in ("monthly_lines", "annual_lines", "bars", "trend")}}
 
 
 @contextmanager
 def patched() -> Iterator[None]:
     """The injected clock and uuid4; the click command built once; Argon2 at its lowest
-    cost for the viewers' tokens (what is checked is who sees what, not the hash)."""
+    cost for the viewers' tokens (what is checked is who sees what, not the hash); each
+    distinct PDF and chart made once (:data:`MADE_ONCE`)."""
     with injected(), pytest.MonkeyPatch.context() as mp:
+        for (module, name), once in MADE_ONCE.items():
+            mp.setattr(module, name, once)
         mp.setattr(typer.testing, "_get_command", command)
         mp.setattr(credentials, "_hasher", PasswordHasher(time_cost=1, memory_cost=8,
                                                            parallelism=1))

@@ -52,8 +52,11 @@ class Workspace:
 
 
 @pytest.fixture
-def ws(tmp_path: Path, db_url: str) -> Iterator[Workspace]:
-    w = Workspace(tmp_path, db_url)
+def ws(tmp_path: Path, current_db_url: str) -> Iterator[Workspace]:
+    """A workspace with the DEA, its unit and a legal basis; its database a copy of the
+    migrated template: ``init`` then migrates nothing (the OFAC workspaces below run it
+    on an empty database)."""
+    w = Workspace(tmp_path, current_db_url)
     w.run("init")
     w.run("party", "add-agency", "us.dea", "--name", "DEA", "--country", "us")
     w.run("party", "add-unit", "us.dea.sod", "--agency", "us.dea", "--name", "SOD")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from reference_chain import EXISTING, MISSING, SHOWN_REFERENCES, chain
 from tearline.errors import NotFound
@@ -20,7 +21,9 @@ from tearline.model.marking import Marking
 from tearline.model.record import Record, entity_properties
 from tearline.model.statement import Provenance
 from tearline.policy.subject import Subject
+from tearline.store import tables
 from tearline.store.store import Store
+from tearline.store.visibility import Visibility
 
 T = datetime(2024, 5, 1, tzinfo=UTC)
 NOW = T + timedelta(days=10)
@@ -82,3 +85,27 @@ def test_the_world_without_what_the_reader_may_not_see_answers_alike(store: Stor
         assert _answers(store) == _answers(twin)
     finally:
         twin.close()
+
+
+def test_the_predicate_is_the_same_statement_for_every_read() -> None:
+    """Two reads of the same subject build the same statement (equal cache keys), so the
+    database's compiled-statement cache serves every read after the first: a name made
+    afresh per predicate made each read compile the whole walk again."""
+    r = tables.records
+
+    def query(at: datetime) -> Any:
+        vis = Visibility(VIEWER, at)
+        return select(r.c.id).where(vis.entity_exists(r.c.id))
+
+    first, second = query(NOW)._generate_cache_key(), query(NOW)._generate_cache_key()
+    assert first is not None and first == second
+
+
+def test_the_predicate_is_built_once_per_column() -> None:
+    """The existence predicate does not depend on the subject (it is bound as
+    parameters), so it is built once per column and shape, as the other predicates are:
+    building the walk costs more than running it on a small store."""
+    other = Subject("us.dea.sod", "us.dea")
+    r = tables.records
+    built = Visibility(VIEWER, NOW).entity_exists(r.c.id)
+    assert built is Visibility(other, T).entity_exists(r.c.id)

@@ -29,7 +29,6 @@ alias with an enclosing query would be correlated to it silently.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, Protocol
@@ -60,9 +59,6 @@ def relationship_ends() -> dict[str, tuple[str, ...]]:
             if ends:
                 out[schema.name] = ends
     return out
-
-
-_NAMES = itertools.count(1)
 
 
 def not_edge(r: Any) -> ColumnElement[bool]:
@@ -102,7 +98,7 @@ def _falls(vis: Marked, start: Any) -> ColumnElement[bool]:
     ra, a = t.records.alias(), t.statements.alias()
     # one type for both terms (PostgreSQL: ids are VARCHAR(128), statement values VARCHAR)
     anchor = select(cast(start, String()).label("id")).correlate(start.table)
-    rests = anchor.cte(f"rests_{next(_NAMES)}", recursive=True, nesting=True)
+    rests = anchor.cte(recursive=True, nesting=True)
     is_end = or_(a.c.prop == end_name(0, ra), a.c.prop == end_name(1, ra))
     made_of_references = and_(not_edge(ra), ~own_value(vis, ra))
     step = (select(a.c.value)

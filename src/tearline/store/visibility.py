@@ -149,7 +149,8 @@ class Visibility:
 
     def entity_exists(self, entity_id: Any) -> ColumnElement[bool]:
         """The record named by ``entity_id`` (a column) exists for the subject, at every depth."""
-        return existence.id_exists(self, entity_id)
+        return _once((self.shape, "exists", id(entity_id)),  # type: ignore[no-any-return]
+                     lambda: existence.id_exists(self, entity_id), entity_id)
 
     def shown(self, s: Any, r: Any) -> ColumnElement[bool]:
         """Statement ``s`` is visible and, if it names an entity, that entity exists."""
