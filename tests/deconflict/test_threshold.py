@@ -102,33 +102,15 @@ def test_a_batch_from_any_t_holders_gives_the_single_key_tokens(
 
 
 @settings(max_examples=15, deadline=None)
-@given(sharings(), st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=3))
-def test_a_batch_with_the_clients_own_share_gives_the_single_key_tokens(
-    sharing: tuple[bytes, tuple[threshold.KeyShare, ...], list[int]], values: list[str]
-) -> None:
-    from tearline.deconflict import tokens
-    from tearline.deconflict.selectors import Selector
-
-    key, shares, order = sharing
-    t = shares[0].threshold
-    chosen = [Selector("identifier", f"test:{v}") for v in values]
-    batch = tokens.blind_batch(chosen)
-    local, *remote = (shares[i] for i in order[:t])
-    answers = {s.index: [threshold.evaluate_share(s, e) for e in batch.elements]
-               for s in remote}
-    assert tokens.finish(batch, answers, t, local=local) == tuple(
-        tokens.direct_token(key, s) for s in chosen)
-
-
-@settings(max_examples=15, deadline=None)
 @given(sharings(), st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=3),
        st.randoms(use_true_random=False))
-def test_own_terms_made_before_the_answers_give_the_single_key_tokens(
+def test_a_batch_with_the_clients_own_share_gives_the_single_key_tokens(
     sharing: tuple[bytes, tuple[threshold.KeyShare, ...], list[int]], values: list[str],
     rnd: random.Random,
 ) -> None:
-    """Made for the holders that answer, they are used; made for others (the holders
-    guessed from the last batch, one of them offline now), the tokens are still right."""
+    """With the own share's terms made during the answers, or beforehand: made for the
+    holders that answer, they are used; made for others (the holders guessed from the
+    last batch, one of them offline now), the tokens are still right."""
     from tearline.deconflict import tokens
     from tearline.deconflict.selectors import Selector
 
@@ -142,8 +124,8 @@ def test_own_terms_made_before_the_answers_give_the_single_key_tokens(
     others = [s.index for s in shares if s.index != local.index]
     guessed = [local.index, *rnd.sample(others, t - 1)]
     expected = tuple(tokens.direct_token(key, s) for s in chosen)
-    for indices in ([local.index, *answers], guessed):
-        ready = tokens.local_terms(batch, local, indices)
+    for indices in (None, [local.index, *answers], guessed):
+        ready = None if indices is None else tokens.local_terms(batch, local, indices)
         assert tokens.finish(batch, answers, t, local=local, ready=ready) == expected
     with pytest.raises(ValidationError):
         tokens.local_terms(batch, local, others[:t])
