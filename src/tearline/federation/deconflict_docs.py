@@ -15,6 +15,7 @@ both (:func:`agreement_between`); within one agency no agreement is needed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -30,6 +31,7 @@ from tearline.errors import IntegrityError, NotFound, ValidationError
 from tearline.federation import deconflict_entries as logs
 from tearline.federation.signing import sign_document, verify_document
 from tearline.keys import NodeKey
+from tearline.model.parties import Agreement
 from tearline.store import Connection, Peer, audit_log, deconflict_index, parties, ts
 
 Reason = Literal["third-agency", "overwrite", "unverified", "malformed"]
@@ -38,9 +40,15 @@ Reason = Literal["third-agency", "overwrite", "unverified", "malformed"]
 def agreement_between(conn: Connection, first: str, second: str, at: datetime) -> str | None:
     """The id of an agreement in force at ``at`` binding both agencies ("" for one agency);
     None when they may not deconflict."""
+    return bound_by(parties.agreements(conn), first, second, at)
+
+
+def bound_by(agreements: Iterable[Agreement], first: str, second: str, at: datetime
+             ) -> str | None:
+    """:func:`agreement_between` over ``agreements`` already read."""
     if first == second:
         return ""
-    bound = sorted(a.id for a in parties.agreements(conn)
+    bound = sorted(a.id for a in agreements
                    if a.in_force(at) and {first, second} <= set(a.parties))
     return bound[0] if bound else None
 

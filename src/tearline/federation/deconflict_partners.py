@@ -20,6 +20,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 
+from tearline.federation.deconflict_docs import bound_by
 from tearline.model.parties import Agreement
 from tearline.store import Connection, Peer, deconflict_index, parties, peers
 
@@ -45,14 +46,11 @@ class Partners:
         """The id of an agreement in force at ``at`` binding both agencies ("" for one
         agency); None when they may not deconflict (as
         :func:`~tearline.federation.deconflict_docs.agreement_between` decides it)."""
-        if first == second:
-            return ""
-        bound = sorted(a.id for a in self.agreements(conn)
-                       if a.in_force(at) and {first, second} <= set(a.parties))
-        return bound[0] if bound else None
+        return bound_by(self.agreements(conn), first, second, at)
 
     def peers(self, conn: Connection, own_agency: str, at: datetime) -> list[Peer]:
         """The registered peers whose agency may deconflict with ``own_agency`` at
         ``at``, in the store's order."""
+        agreements = self.agreements(conn)
         return [peer for peer in peers.peers(conn)
-                if self.between(conn, own_agency, peer.agency, at) is not None]
+                if bound_by(agreements, own_agency, peer.agency, at) is not None]
