@@ -1,10 +1,10 @@
 """Signing this node's index documents and accepting a peer's, refusing forgeries.
 
 A peer's document is stored only if (1) its node's key signed exactly it, (2) it names
-that peer as its node, (3) a registration names the peer's own agency (a node speaks
-for its agency only), (4) a withdrawal ends a registration of the same node, and (5) a
-notice (or each notice of a batch) is addressed to this node's agency about one of
-this node's registrations.
+that peer as its node, (3) a registration, or a notice's checker, names the peer's own
+agency and one of its units (a node speaks for its agency only), (4) a withdrawal ends a
+registration of the same node, and (5) a notice (or each notice of a batch) is
+addressed to this node's agency about one of this node's registrations.
 Anything else is refused and the refusal logged (``federation.refused``): a forged
 registration never reaches the index.
 
@@ -110,6 +110,13 @@ def admit(conn: Connection, peer: Peer, own_agency: str, signed: object,
         return None
     if isinstance(document, docs.Registration | docs.Batch) and document.agency != peer.agency:
         _refuse(conn, peer, at, "third-agency", document.id, document.agency)
+        return None
+    # a notice names its checker, whom the holder's unit will call: a node speaks for
+    # its own agency's units only, or a partner could send our units to another agency
+    if isinstance(document, docs.Notice | docs.NoticeBatch) and (
+            document.checker_agency != peer.agency
+            or not document.checker_unit.startswith(peer.agency + ".")):
+        _refuse(conn, peer, at, "third-agency", document.id, document.checker_agency)
         return None
     made = registration_ids(document)
     if made and not deconflict_index.documents_known(conn, [document.id]):
