@@ -1,5 +1,6 @@
 """Accepting a peer's deconfliction documents (``federation/deconflict_docs.py``): a
-notice speaks for the peer's own agency only.
+notice speaks for the peer's own agency only; a document whose id another node's
+document holds is refused, not skipped as known.
 
 A hostile partner node holds an agreement with DEA and pulls DEA's index, so it knows
 the ids of DEA's registrations. It must not be able to tell a DEA unit that a unit of
@@ -75,3 +76,34 @@ def test_a_notice_in_another_agencys_name_is_refused(
         (scenario.MX_SEMAR, scenario.UIE)}
     assert [(e.object_id, e.reason) for e in refused if isinstance(e, FederationRefused)] == [
         (forged.id, "third-agency")]
+
+
+def test_an_id_taken_by_another_nodes_document_is_refused_and_logged(
+        store: Store, world: tuple[Peer, NodeKey, str], tmp_path: Path) -> None:
+    """FGR's node pulls SEMAR's feed too, and signs a batch of its own under the id of
+    SEMAR's newest batch before this node pulls SEMAR: SEMAR's batch cannot be stored
+    under that id, and its refusal is in the log (it used to be skipped as known)."""
+    semar, semar_key, _ = world
+    them = init_node(tmp_path / "fgr", scenario.MX_FGR, scenario.FEMDO).identity
+    fgr = Peer(them.name, them.agency, them.unit, them.verifier_key, them.cert_sha256,
+               them.tls_certificate, "https://127.0.0.1:9/taxii2/")
+    honest = docs.Batch(docs.new_id("db"), scenario.MX_SEMAR, scenario.UIE, "UIE desk",
+                        STAMP, "2030-01-01T00:00:00.000000Z", semar.name,
+                        ((docs.new_id("dr"), "cd" * 32, "phone"),))
+    squat = docs.Batch(honest.id, scenario.MX_FGR, scenario.FEMDO, "FEMDO desk", STAMP,
+                       "2030-01-01T00:00:00.000000Z", fgr.name,
+                       ((docs.new_id("dr"), "ef" * 32, "phone"),))
+    with store.transaction() as conn:
+        peers.add_peer(conn, fgr, AT)
+        taken = accept_page(conn, fgr, scenario.US_DEA,
+                            [sign(load_node_key(tmp_path / "fgr"), squat)], AT)
+        again = accept_page(conn, fgr, scenario.US_DEA,
+                            [sign(load_node_key(tmp_path / "fgr"), squat)], AT)
+        refused = accept_page(conn, semar, scenario.US_DEA, [sign(semar_key, honest)], AT)
+    assert [d.id for d in taken] == [honest.id] and again == [] and refused == []
+    with store.reading() as conn:
+        logged = [e.event() for e in audit_log.entries(conn, limit=1_000_000)
+                  if e.kind == "federation.refused"]
+    assert [(e.peer, e.object_id, e.reason) for e in logged
+            if isinstance(e, FederationRefused)] == [(f"node:{semar.name}", honest.id,
+                                                      "overwrite")]

@@ -118,8 +118,17 @@ def admit(conn: Connection, peer: Peer, own_agency: str, signed: object,
             or not document.checker_unit.startswith(peer.agency + ".")):
         _refuse(conn, peer, at, "third-agency", document.id, document.checker_agency)
         return None
+    # a document id that another node's document already holds: ids are one namespace
+    # for every node, and a partner that pulls a third node's feed learns its ids, so it
+    # could sign one first and have the third node's own document skipped as known,
+    # without a trace; it is refused and logged instead (the index keeps one document
+    # per id, so the first one stays)
+    known = deconflict_index.document_origins(conn, [document.id]).get(document.id)
+    if known is not None and known != peer.name:
+        _refuse(conn, peer, at, "overwrite", document.id, None)
+        return None
     made = registration_ids(document)
-    if made and not deconflict_index.documents_known(conn, [document.id]):
+    if made and known is None:
         taken = deconflict_index.registrations_known(conn, made) | (set(made) & (claimed or set()))
         if taken:  # an id another document already made: never overwritten
             _refuse(conn, peer, at, "overwrite", document.id, None)

@@ -137,6 +137,16 @@ def documents_known(conn: Connection, ids: Sequence[str]) -> set[str]:
     return known
 
 
+def document_origins(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
+    """The node each of ``ids`` was stored from, for those already stored."""
+    d = dt.documents.c
+    out: dict[str, str] = {}
+    for part in _chunks(ids):
+        out.update((r.doc_id, r.origin) for r in conn.execute(
+            select(d.doc_id, d.origin).where(d.doc_id.in_(part))))
+    return out
+
+
 def registrations_known(conn: Connection, ids: Sequence[str]) -> set[str]:
     """Which of ``ids`` name registrations already stored (by any document)."""
     r = dt.registrations.c
