@@ -336,6 +336,16 @@ class PeerError(TearlineError):
     code = "peer_unavailable"
 
 
+class PeerRefused(PeerError):
+    """A peer answered, with an HTTP error status: ``status`` (0 if not known). The
+    message carries the peer's own error text, for this node's administrator; what a
+    unit is told is written from ``status`` alone (``federation/deconflict_remote.py``)."""
+
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class InternalError(TearlineError):
     """A bug: what leaves is this fixed message, the traceback goes to the log."""
 

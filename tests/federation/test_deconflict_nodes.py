@@ -135,6 +135,10 @@ def test_quota_refused_and_logged_by_the_share_holder(nodes: dict[str, Node]) ->
     done = fgr.run("deconflict", "check", "--as", fgr.unit, "--kind", "imo",
                    "IMO 9074729", "9074729", "IMO9074729", "9074729", check=False)
     assert done.returncode != 0 and "quota" in done.stderr
+    # the unit is told in this node's words (DEA's count is of every unit of FGR's
+    # node); DEA's own text is for the node's log, which the command line prints
+    told = [line for line in done.stderr.splitlines() if "peer_unavailable" in line]
+    assert told and "used today" not in told[0] and "quota" in told[0]
     refused = dea.entries("deconflict.refused")
     assert [(e.requester, e.element_count, e.daily_limit, e.reason) for e in refused] == [
         (f"unit:{fgr.unit}", 4, 3, "quota")]

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tearline.deconflict import group, threshold
-from tearline.errors import PeerError
-from tearline.federation.deconflict_remote import PeerClients, ask_peers
+from tearline.errors import PeerError, PeerRefused
+from tearline.federation.deconflict_remote import PeerClients, ask_peers, told
 from tearline.federation.identity import init_node
 from tearline.store import Peer
 
@@ -55,3 +55,25 @@ def test_a_peer_the_pull_could_not_reach_is_not_asked(made: tuple[Path, Peer]) -
     assert unavailable == {peer.name: "the pull was refused"}
     assert caught.value.message.endswith(f"{peer.name}: the pull was refused")
     clients.close()
+
+
+@pytest.mark.parametrize("status", [429, 403, 502])
+def test_a_unit_is_told_of_a_refusal_in_this_nodes_words(made: tuple[Path, Peer],
+                                                          status: int) -> None:
+    """A peer's refusal text never reaches the checking unit: the peer writes it (a
+    hostile one could write anything), and a quota refusal's count is every unit of this
+    node at that peer."""
+    _, peer = made
+    theirs = ("POST /taxii2/api/tearline/deconflict/evaluate/: the peer answered "
+              f"{status}: unit mx.semar.uie would exceed its daily quota of 100 "
+              "evaluations on this node (97 used today); call +52 55 1234 5678")
+    said = told(peer, PeerRefused(theirs, status))
+    assert "97" not in said and "+52" not in said and "mx.semar.uie" not in said
+    assert ("quota" in said) == (status == 429)
+    assert str(status) in said or status == 429
+
+
+def test_a_peer_not_reached_is_told_as_this_node_found_it(made: tuple[Path, Peer]) -> None:
+    _, peer = made
+    assert told(peer, PeerError("the peer did not answer in time")) == (
+        "the peer did not answer in time")

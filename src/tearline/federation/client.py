@@ -38,7 +38,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from tearline.errors import IntegrityError, PeerError, ValidationError, tr
+from tearline.errors import IntegrityError, PeerError, PeerRefused, ValidationError, tr
 from tearline.federation.jsonbody import decode, decode_object
 from tearline.federation.signing import NONCE_HEADER, SIGNATURE_HEADER, new_nonce
 from tearline.federation.taxii_resources import Collection, Page
@@ -227,10 +227,10 @@ class TaxiiClient:
             self.check(nonce=nonce, method=method, target=target, body=content,
                        signature=response.headers.get(SIGNATURE_HEADER))
         if response.status_code >= 400:
-            raise PeerError(tr(
+            raise PeerRefused(tr(
                 "{method} {target}: the peer answered {status_code}{error_text}",
                 method=method, target=target, status_code=response.status_code,
-                error_text=self._error_text(content)))
+                error_text=self._error_text(content)), response.status_code)
         return Answer(response.status_code, response.headers, content, target)
 
     def _check_pin(self, response: httpx.Response) -> None:

@@ -45,7 +45,13 @@ from tearline.errors import (
 from tearline.federation import deconflict_entries as logs
 from tearline.federation.deconflict_docs import logged, sign
 from tearline.federation.deconflict_partners import Partners
-from tearline.federation.deconflict_remote import Answers, PeerClients, ask_peers, pull_index
+from tearline.federation.deconflict_remote import (
+    Answers,
+    PeerClients,
+    ask_peers,
+    pull_index,
+    told,
+)
 from tearline.federation.identity import load_identity
 from tearline.keys import load_node_key
 from tearline.policy.subject import Subject
@@ -120,7 +126,9 @@ class Deconfliction:
                 try:
                     pull_index(self.store, peer, self.clients.get(peer), self.identity.agency,
                                self.clock())
-                except (PeerError, PolicyDenied) as exc:
+                except PeerError as exc:
+                    failed[peer.name] = told(peer, exc)
+                except PolicyDenied as exc:
                     failed[peer.name] = exc.message
         return failed
 

@@ -15,6 +15,7 @@ evaluation, and a server answering many checks would otherwise pay them per requ
 from __future__ import annotations
 
 import binascii
+import logging
 import threading
 import weakref
 from collections.abc import Sequence
@@ -25,7 +26,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from tearline.deconflict import group, threshold
-from tearline.errors import PeerError, ValidationError, tr
+from tearline.errors import PeerError, PeerRefused, ValidationError, tr
 from tearline.federation.client import TaxiiClient
 from tearline.federation.deconflict_docs import accept_page
 from tearline.federation.partners import partner_from_peer
@@ -34,6 +35,8 @@ from tearline.store import Peer, Store, deconflict_index
 
 #: Where a peer's listener answers deconfliction (``taxii/deconflict.py`` serves these
 #: paths under the TAXII API root of ``taxii/app.py``).
+log = logging.getLogger("tearline.federation")
+
 ROOT = "/taxii2/api/"
 EVALUATE = "tearline/deconflict/evaluate/"
 INDEX = "tearline/deconflict/index/"
@@ -111,6 +114,21 @@ def evaluate_remote(peer: Peer, client: TaxiiClient, key_id: str, elements: Sequ
     return ShareAnswer(peer.name, index, t, tuple(out))
 
 
+def told(peer: Peer, exc: PeerError) -> str:
+    """What a checking unit is told of a peer that could not answer, in this node's
+    words only. A refusal's own text is the peer's to write: a hostile peer could put
+    anything before this node's analysts; and a quota refusal counts every unit of
+    this node at that peer (the peer knows this node as one unit), so its figures
+    would tell one unit the others' activity. The whole text goes to this node's log,
+    for its administrator."""
+    if not isinstance(exc, PeerRefused):
+        return exc.message  # not reached, timed out, TLS, a malformed answer: our words
+    log.warning("deconfliction: peer %s refused: %s", peer.name, exc.message)
+    if exc.status == 429:
+        return tr("the peer's daily quota of evaluations for this node is spent")
+    return tr("the peer refused (HTTP {status})", status=exc.status)
+
+
 def ask_peers(clients: PeerClients, current: Sequence[Peer], key_id: str,
               share: threshold.KeyShare, elements: Sequence[bytes], unavailable: dict[str, str],
               pulled: Future[dict[str, str]] | None = None) -> Answers:
@@ -128,11 +146,11 @@ def ask_peers(clients: PeerClients, current: Sequence[Peer], key_id: str,
         try:
             got = evaluate_remote(peer, clients.get(peer), key_id, elements)
         except PeerError as exc:
-            unavailable[peer.name] = exc.message
+            unavailable[peer.name] = told(peer, exc)
             continue
         if (got.index in answers or got.index == share.index
                 or got.threshold != share.threshold):
-            unavailable[peer.name] = "answered for a share already counted"
+            unavailable[peer.name] = tr("answered for a share already counted")
             continue
         answers[got.index] = got.answers
     if len(answers) + 1 < share.threshold:
