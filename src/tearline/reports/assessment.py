@@ -41,7 +41,6 @@ from tearline.reports.figures import Figures, compute_figures
 from tearline.reports.longrun import ALPHA2, LongRun, long_run
 from tearline.reports.marked import ReportCopy, labels, mark_html
 from tearline.reports.products import KeyJudgment, banner, key_judgments, product_marking
-from tearline.reports.published_charts import drawn
 from tearline.reports.wording import environment, gettext_for
 from tearline.sources.citations import Citation, citation_for
 from tearline.sources.provenance import FileProvenance
@@ -209,6 +208,7 @@ def render_html(assessment: Assessment, locale: str = DEFAULT,
     ``|safe``): text from data is never markup. Charts are SVG, or PNG for the HTML a
     PDF is made from (``charts.ChartFormat``); with ``copy``, the recipient's renderings."""
     drug = assessment.params.drug.lower()
+    gettext = gettext_for(locale)
     return environment(locale).get_template("assessment.html").render(
         a=assessment,
         locale=locale,
@@ -219,31 +219,21 @@ def render_html(assessment: Assessment, locale: str = DEFAULT,
         aggregate_charts=None
         if assessment.aggregates is None
         else assessment_charts(assessment.aggregates, drug, locale, chart_format, copy,
-                               assessment.marking, published=True),
+                               assessment.marking),
         long_run_chart=None
         if assessment.long_run is None
-        else chart_uri(_long_run_chart(assessment.long_run, drug, locale, chart_format),
-                       chart_format, copy, assessment.marking),
+        else chart_uri(charts.annual_lines(
+            assessment.long_run.years,
+            {label("country", ALPHA2.get(country, country), locale): kg
+             for country, kg in assessment.long_run.kg.items()},
+            gettext("{drug}: yearly seizures reported to UNODC").format(
+                drug=label("drug", drug, locale)),
+            gettext("kg equivalent"), chart_format,
+        ), chart_format, copy, assessment.marking),
         kg_per_lb=KG_PER_LB,
         copy_mark=None if copy is None else copy.mark_for(assessment.marking),
         t=labels(),
     )
-
-
-def _long_run_chart(run: LongRun, drug: str, locale: str, fmt: charts.ChartFormat) -> bytes:
-    """The chart of UNODC's yearly figures: a published series, so drawn once for every
-    assessment that shows it (:mod:`tearline.reports.published_charts`)."""
-    def draw() -> dict[str, bytes]:
-        gettext = gettext_for(locale)
-        return {"long-run": charts.annual_lines(
-            run.years,
-            {label("country", ALPHA2.get(country, country), locale): kg
-             for country, kg in run.kg.items()},
-            gettext("{drug}: yearly seizures reported to UNODC").format(
-                drug=label("drug", drug, locale)),
-            gettext("kg equivalent"), fmt,
-        )}
-    return drawn(("long-run", run, drug, locale, fmt), draw)["long-run"]
 
 
 def render_assessment(data: AssessmentInput, params: AssessmentParams, fmt: Format,

@@ -13,7 +13,6 @@ from tearline.model.marking import Marking
 from tearline.reports import charts, placemap
 from tearline.reports.figures import Figures
 from tearline.reports.marked import ReportCopy, mark_html
-from tearline.reports.published_charts import drawn
 from tearline.reports.wording import gettext_for
 
 _MEDIA = {"svg": "image/svg+xml", "png": "image/png"}
@@ -30,19 +29,7 @@ def chart_uri(image: bytes, fmt: charts.ChartFormat, copy: ReportCopy | None = N
 
 def assessment_charts(figures: Figures, drug: str, locale: str, fmt: charts.ChartFormat,
                       copy: ReportCopy | None = None,
-                      marking: Marking | None = None, *,
-                      published: bool = False) -> dict[str, str]:
-    """The charts of ``figures`` as ``data:`` URIs. ``published``: the figures come from
-    published series alone (the aggregates), so the drawings are kept for the next
-    assessment that shows them (:mod:`tearline.reports.published_charts`)."""
-    images = (drawn(("assessment", figures, drug, locale, fmt),
-                    lambda: _images(figures, drug, locale, fmt))
-              if published else _images(figures, drug, locale, fmt))
-    return {key: chart_uri(image, fmt, copy, marking) for key, image in images.items()}
-
-
-def _images(figures: Figures, drug: str, locale: str,
-            fmt: charts.ChartFormat) -> dict[str, bytes]:
+                      marking: Marking | None = None) -> dict[str, str]:
     gettext = gettext_for(locale)
     name = label("drug", drug, locale)
     out = {
@@ -80,4 +67,4 @@ def _images(figures: Figures, drug: str, locale: str,
             fmt,
             gettext,
         )
-    return out
+    return {key: chart_uri(image, fmt, copy, marking) for key, image in out.items()}
