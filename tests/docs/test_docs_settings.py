@@ -10,6 +10,7 @@ import ast
 import dataclasses
 import inspect
 import sys
+from functools import cache
 
 import pytest
 from docs_text import SOURCE, quoted, section
@@ -30,14 +31,18 @@ SETTINGS = [f"{cls.__name__}.{field.name}" for cls in settings_classes()
             for field in dataclasses.fields(cls)]
 
 
-def attributes_read() -> set[str]:
-    """Every attribute name the source reads (``x.name``) outside the settings modules."""
+@cache
+def attributes_read() -> frozenset[str]:
+    """Every attribute name the source reads (``x.name``) outside the settings modules.
+
+    Parsed once per test process: the source does not change while the tests run, and
+    every setting's test asks the same question of it."""
     names: set[str] = set()
     for path in SOURCE.rglob("*.py"):
         if path.stem != "settings" and "migrations" not in path.parts:
             tree = ast.parse(path.read_text(encoding="utf-8"))
             names |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
-    return names
+    return frozenset(names)
 
 
 def test_the_search_finds_both_settings_classes() -> None:

@@ -56,3 +56,19 @@ def test_malformed_rows_are_all_reported() -> None:
         (4, "KG Equivalent"),
         (5, None),
     ]
+
+
+def test_a_file_read_again_is_the_same_series_and_a_changed_one_is_read_anew(
+        tmp_path: Path) -> None:
+    head = "Region,country,ISO Code,Drug Group,Drug,Year,KG Equivalent\n"
+    path = tmp_path / "seizures_1970-2019.csv"
+    path.write_text(head + "Africa,Algeria,DZA,Opioids,Heroin,1980,1\n", encoding="utf-8")
+    first = read_unodc(path)
+    assert read_unodc(path) == first
+    path.write_text(head + "Africa,Algeria,DZA,Opioids,Heroin,1980,2\n", encoding="utf-8")
+    changed = read_unodc(path)
+    assert [row.kg for row in changed.rows] == [2.0]
+    assert changed.files[0].sha256 != first.files[0].sha256
+    path.write_text(head + "Africa,Algeria,DZA,Opioids,Heroin,1980,x\n", encoding="utf-8")
+    with pytest.raises(IngestError):
+        read_unodc(path)

@@ -38,9 +38,13 @@ def designation_report(store: Store, subject: Subject, at: datetime, ids: Sequen
     listed = [m.group(1) for i in ids if (m := LISTED.fullmatch(i))]
     done.new = new_designations(before.designations, listed)
     fresh = set(done.new)
-    after = visible(store, subject, datetime.now(UTC))
-    chosen = [d for d in after.designations if d.list_id in fresh]
-    done.hits = [hit_row(h) for h in screen(before.parties, chosen)]
+    # Only the parties seen before can hit a new designation: with none (a first import
+    # into a new workspace), there is nothing to screen, and the designations just
+    # written are not read back. What decides it is what the subject may see.
+    if before.parties and fresh:
+        after = visible(store, subject, datetime.now(UTC))
+        chosen = [d for d in after.designations if d.list_id in fresh]
+        done.hits = [hit_row(h) for h in screen(before.parties, chosen)]
     if out is not None:
         write_private(out, json.dumps({"new_designations": done.new, "hits": done.hits},
                                       ensure_ascii=False, indent=2).encode() + b"\n")

@@ -22,7 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tearline.errors import IngestError, Problem, tr
-from tearline.sources.provenance import FileProvenance, decode_text, provenance_of
+from tearline.sources.provenance import (
+    FileProvenance,
+    decode_text,
+    provenance_of,
+    sha256_hex,
+)
 
 HEADER: tuple[str, ...] = (
     "Region",
@@ -127,15 +132,33 @@ def _parse_row(cells: list[str], file: str, line: int, problems: list[Problem]) 
     )
 
 
+#: Rows parsed, by the SHA-256 of the file's bytes and its name (a problem names the
+#: file): every report of a process reads the same reference file, and parsing its
+#: tens of thousands of rows again each time would be most of what reading it costs.
+#: A file that changes has another digest and is parsed anew; only a few are kept.
+_parsed: dict[tuple[str, str], tuple[UnodcRow, ...]] = {}
+_KEPT = 4
+
+
 def read_unodc(path: Path) -> UnodcSeries:
     try:
         data = path.read_bytes()
-        text = decode_text(data)
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise IngestError(tr(
             "cannot read {path}", path=path), [Problem(str(exc), path.name)]) from exc
-    rows = parse_unodc_text(text, path.name)
-    return UnodcSeries(rows=tuple(rows), files=(provenance_of(path, data, len(rows)),))
+    key = (sha256_hex(data), path.name)
+    rows = _parsed.get(key)
+    if rows is None:
+        try:
+            text = decode_text(data)
+        except UnicodeDecodeError as exc:
+            raise IngestError(tr(
+                "cannot read {path}", path=path), [Problem(str(exc), path.name)]) from exc
+        rows = tuple(parse_unodc_text(text, path.name))
+        if len(_parsed) >= _KEPT:
+            _parsed.clear()
+        _parsed[key] = rows
+    return UnodcSeries(rows=rows, files=(provenance_of(path, data, len(rows)),))
 
 
 def default_unodc_path(data_dir: Path) -> Path:
