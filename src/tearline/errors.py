@@ -35,6 +35,7 @@ status. ``tests/test_errors.py`` holds this drawing to the classes and mappings:
     │   └── SplitViewError          split_view               409   409    1
     ├── StoreError                  store_unavailable        503   503    5
     ├── PeerError                   peer_unavailable         502   502    6
+    │   └── PeerRefused             peer_unavailable         502   502    6
     ├── ConfigError                 bad_config               500   500    1
     │   └── NotConfigured           not_configured           409   409    1
     └── InternalError               internal                 500   500    1

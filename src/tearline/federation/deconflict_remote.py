@@ -33,10 +33,10 @@ from tearline.federation.partners import partner_from_peer
 from tearline.federation.signing import b64url, unb64url
 from tearline.store import Peer, Store, deconflict_index
 
-#: Where a peer's listener answers deconfliction (``taxii/deconflict.py`` serves these
-#: paths under the TAXII API root of ``taxii/app.py``).
 log = logging.getLogger("tearline.federation")
 
+#: Where a peer's listener answers deconfliction (``taxii/deconflict.py`` serves these
+#: paths under the TAXII API root of ``taxii/app.py``).
 ROOT = "/taxii2/api/"
 EVALUATE = "tearline/deconflict/evaluate/"
 INDEX = "tearline/deconflict/index/"
