@@ -114,7 +114,16 @@ def _told(*entries: object) -> dict[str, object]:
     ({**NOTICES.to_document(), "id": docs.new_id("dn")}, "id"),
     ({**NOTICES.to_document(), "at": "2026-01-01"}, "at"),
     ({**NOTICES.to_document(), "selector": "+52"}, "unknown members"),
+    ({**NOTICES.to_document(), "checker_unit": "mx.fgr.femdo"},
+     "checker_unit: not a unit of the agency"),
 ])
 def test_malformed_notice_batches_are_refused(document: dict[str, object], why: str) -> None:
     with pytest.raises(ValidationError, match=why):
         docs.parse(document)
+
+
+def test_a_notice_names_a_unit_of_its_checker_agency() -> None:
+    notice = docs.Notice(docs.new_id("dn"), REG.id, "us.dea", "mx.semar", "mx.fgr.femdo",
+                         None, REG.since, "mx.semar.uie")
+    with pytest.raises(ValidationError, match="checker_unit: not a unit of the agency"):
+        docs.parse(notice.to_document())

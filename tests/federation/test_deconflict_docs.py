@@ -55,12 +55,15 @@ def _notice(peer: Peer, registration_id: str, agency: str, unit: str) -> docs.No
                             ((docs.new_id("dn"), registration_id),))
 
 
-@pytest.mark.parametrize("agency, unit", [
-    (scenario.MX_FGR, scenario.FEMDO),  # another agency's unit, in that agency's name
-    (scenario.MX_SEMAR, scenario.FEMDO),  # the peer's agency, another agency's unit
+@pytest.mark.parametrize("agency, unit, reason", [
+    # another agency's unit, in that agency's name
+    (scenario.MX_FGR, scenario.FEMDO, "third-agency"),
+    # the peer's agency, another agency's unit: not a document that parses
+    (scenario.MX_SEMAR, scenario.FEMDO, "malformed"),
 ])
 def test_a_notice_in_another_agencys_name_is_refused(
-        store: Store, world: tuple[Peer, NodeKey, str], agency: str, unit: str) -> None:
+        store: Store, world: tuple[Peer, NodeKey, str], agency: str, unit: str,
+        reason: str) -> None:
     peer, key, registration_id = world
     forged = _notice(peer, registration_id, agency, unit)
     honest = _notice(peer, registration_id, scenario.MX_SEMAR, scenario.UIE)
@@ -75,7 +78,7 @@ def test_a_notice_in_another_agencys_name_is_refused(
     assert {(n.checker_agency, n.checker_unit) for n in told} == {
         (scenario.MX_SEMAR, scenario.UIE)}
     assert [(e.object_id, e.reason) for e in refused if isinstance(e, FederationRefused)] == [
-        (forged.id, "third-agency")]
+        (forged.id if reason == "third-agency" else None, reason)]
 
 
 def test_an_id_taken_by_another_nodes_document_is_refused_and_logged(

@@ -234,6 +234,14 @@ def _notice_entries(doc: dict[str, Any], p: list[Problem]) -> tuple[tuple[str, s
     return tuple(out)
 
 
+
+def _unit_of(unit: str, agency: str, column: str, p: list[Problem]) -> None:
+    """A unit named beside its agency must be one of that agency's (a unit's id extends
+    its agency's): a document cannot put a unit under another agency."""
+    if not p and not unit.startswith(agency + "."):
+        p.append(Problem(tr("{column}: not a unit of the agency", column=column),
+                         column=column))
+
 def parse(doc: object) -> Document:
     """A document from its unsigned JSON form; :class:`ValidationError` listing problems."""
     if not isinstance(doc, dict):
@@ -250,8 +258,7 @@ def parse(doc: object) -> Document:
             agency=_field(doc, "agency", _DOTTED, p), unit=_field(doc, "unit", _DOTTED, p),
             contact=_contact(doc, p), since=_field(doc, "since", _TIME, p),
             expires=_field(doc, "expires", _TIME, p), node=node, entries=_entries(doc, p))
-        if not p and not out.unit.startswith(out.agency + "."):
-            p.append(Problem(tr("unit: not a unit of the agency"), column="unit"))
+        _unit_of(out.unit, out.agency, "unit", p)
     elif kind == REGISTRATION:
         contact = _contact(doc, p)
         if doc.get("kind") not in KINDS:
@@ -262,8 +269,7 @@ def parse(doc: object) -> Document:
             unit=_field(doc, "unit", _DOTTED, p), contact=contact,
             since=_field(doc, "since", _TIME, p), expires=_field(doc, "expires", _TIME, p),
             node=node)
-        if not p and not out.unit.startswith(out.agency + "."):
-            p.append(Problem(tr("unit: not a unit of the agency"), column="unit"))
+        _unit_of(out.unit, out.agency, "unit", p)
     elif kind == NOTICES:
         out = NoticeBatch(
             id=_field(doc, "id", re.compile(r"dh-[0-9a-f]{32}"), p),
@@ -272,6 +278,7 @@ def parse(doc: object) -> Document:
             checker_unit=_field(doc, "checker_unit", _DOTTED, p),
             agreement_id=_field(doc, "agreement_id", _AGREEMENT, p, optional=True),
             at=_field(doc, "at", _TIME, p), node=node, entries=_notice_entries(doc, p))
+        _unit_of(out.checker_unit, out.checker_agency, "checker_unit", p)
     elif kind == WITHDRAWAL:
         out = Withdrawal(id=_field(doc, "id", _DOC_ID, p),
                          registration_id=_field(doc, "registration_id", _REG_ID, p),
@@ -285,6 +292,7 @@ def parse(doc: object) -> Document:
                      agreement_id=_field(doc, "agreement_id", _AGREEMENT, p,
                                          optional=True),
                      at=_field(doc, "at", _TIME, p), node=node)
+        _unit_of(out.checker_unit, out.checker_agency, "checker_unit", p)
     members = {"type", "v", "signature", *out.__slots__}
     if set(doc) - members:
         p.append(Problem(tr("unknown members: {value}", value=sorted(set(doc) - members))))

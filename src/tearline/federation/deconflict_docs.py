@@ -108,15 +108,14 @@ def admit(conn: Connection, peer: Peer, own_agency: str, signed: object,
     if document.node != peer.name:
         _refuse(conn, peer, at, "third-agency", document.id, None)
         return None
-    if isinstance(document, docs.Registration | docs.Batch) and document.agency != peer.agency:
-        _refuse(conn, peer, at, "third-agency", document.id, document.agency)
-        return None
-    # a notice names its checker, whom the holder's unit will call: a node speaks for
-    # its own agency's units only, or a partner could send our units to another agency
-    if isinstance(document, docs.Notice | docs.NoticeBatch) and (
-            document.checker_agency != peer.agency
-            or not document.checker_unit.startswith(peer.agency + ".")):
-        _refuse(conn, peer, at, "third-agency", document.id, document.checker_agency)
+    # a node speaks for its own agency only: for the registering unit's, and for a
+    # notice's checker, whom the holder's unit will call (or a partner could send our
+    # units to another agency); parsing holds each unit to its agency
+    speaks_for = (document.agency if isinstance(document, docs.Registration | docs.Batch)
+                  else document.checker_agency
+                  if isinstance(document, docs.Notice | docs.NoticeBatch) else peer.agency)
+    if speaks_for != peer.agency:
+        _refuse(conn, peer, at, "third-agency", document.id, speaks_for)
         return None
     # a document id that another node's document already holds: ids are one namespace
     # for every node, and a partner that pulls a third node's feed learns its ids, so it

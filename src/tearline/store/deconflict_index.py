@@ -67,7 +67,7 @@ def store_documents(conn: Connection, items: Sequence[tuple[docs.Document, dict[
     """Keep and apply many documents at once (a registration batch, a pulled page); those
     already known are left as they are. Returns the documents that were new."""
     d = dt.documents.c
-    known = documents_known(conn, [doc.id for doc, _ in items])
+    known = document_origins(conn, [doc.id for doc, _ in items])
     fresh: dict[str, tuple[docs.Document, dict[str, Any]]] = {}
     for doc, signed in items:
         if doc.id not in known and doc.id not in fresh:
@@ -126,15 +126,6 @@ def _insert_tuples(conn: Connection, table: str, order: Sequence[str],
     with driver_cursor(conn) as cursor:
         cursor.executemany(f"INSERT INTO {table} ({', '.join(order)})"
                            f" VALUES ({', '.join([marker(conn)] * len(order))})", values)
-
-
-def documents_known(conn: Connection, ids: Sequence[str]) -> set[str]:
-    """Which of ``ids`` name documents already stored."""
-    d = dt.documents.c
-    known: set[str] = set()
-    for part in _chunks(ids):
-        known |= set(conn.execute(select(d.doc_id).where(d.doc_id.in_(part))).scalars())
-    return known
 
 
 def document_origins(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
